@@ -1,0 +1,96 @@
+// Package console is the terminal channel: it reads a user's lines from a
+// reader and prints the bot's replies, options numbered, to a writer. It
+// drives the same engine and database as the chat platforms.
+package console
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"sothon/bot"
+	"sothon/store"
+)
+
+// Name is the channel name the terminal's chats are stored under.
+const Name = "console"
+
+// Channel prints replies to a writer.
+type Channel struct {
+	W io.Writer
+}
+
+// Name implements bot.Channel.
+func (c *Channel) Name() string { return Name }
+
+// Send implements bot.Channel: the text, then one line per option.
+func (c *Channel) Send(_ context.Context, out bot.Outbound) error {
+	var b strings.Builder
+	b.WriteString(out.Text)
+	b.WriteByte('\n')
+	for _, o := range out.Options {
+		fmt.Fprintf(&b, "  %s. %s\n", o.Key, o.Label)
+	}
+	b.WriteByte('\n')
+	_, err := io.WriteString(c.W, b.String())
+	return err
+}
+
+// Session is one terminal conversation.
+type Session struct {
+	Engine *bot.Engine
+	Store  *store.DB
+	ChatID string
+	Out    io.Writer
+	// Echo prints each input line after "> ", for transcripts.
+	Echo bool
+}
+
+// Start greets the user: the run in progress or the menu.
+func (s *Session) Start(ctx context.Context) error {
+	if err := s.Engine.Greet(ctx, Name, s.ChatID); err != nil {
+		return err
+	}
+	return s.flush(ctx)
+}
+
+// Say handles one line and prints the replies.
+func (s *Session) Say(ctx context.Context, line string) error {
+	if s.Echo {
+		fmt.Fprintf(s.Out, "> %s\n", line)
+	}
+	if err := s.Engine.Handle(ctx, bot.Inbound{Channel: Name, ChatID: s.ChatID, Text: line}); err != nil {
+		return err
+	}
+	return s.flush(ctx)
+}
+
+// Run reads lines until EOF or ctx ends. A run in progress stays stored,
+// to be resumed next time.
+func (s *Session) Run(ctx context.Context, in io.Reader) error {
+	if err := s.Start(ctx); err != nil {
+		return err
+	}
+	sc := bufio.NewScanner(in)
+	sc.Buffer(make([]byte, 64*1024), 64*1024)
+	for sc.Scan() {
+		if err := ctx.Err(); err != nil {
+			return nil
+		}
+		line := strings.TrimSpace(sc.Text())
+		if line == "" {
+			continue
+		}
+		if err := s.Say(ctx, line); err != nil {
+			return err
+		}
+	}
+	return sc.Err()
+}
+
+func (s *Session) flush(ctx context.Context) error {
+	sender := bot.Sender{Store: s.Store, Channel: &Channel{W: s.Out}}
+	return sender.Flush(ctx)
+}

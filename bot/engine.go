@@ -1,0 +1,171 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"sothon/flows"
+	"sothon/flows/poverty"
+	"sothon/locales"
+	"sothon/store"
+)
+
+// DefaultRunTTL is how long an unanswered run is kept.
+const DefaultRunTTL = 72 * time.Hour
+
+// Engine handles inbound messages. It is safe for concurrent use; messages
+// of one chat are handled one at a time, in the order Handle is called.
+type Engine struct {
+	store     *store.DB
+	forms     *flows.Set
+	cat       *locales.Catalog
+	standards poverty.Standards
+	now       func() time.Time
+	runTTL    time.Duration
+	log       *slog.Logger
+	// Notify is called after replies are queued for a channel.
+	notify func(channel string)
+
+	chats sync.Map // chat key → *sync.Mutex
+}
+
+// Config holds what an Engine is built from. Zero fields get defaults.
+type Config struct {
+	Store     *store.DB
+	Forms     *flows.Set
+	Catalog   *locales.Catalog
+	Standards poverty.Standards
+	Now       func() time.Time
+	RunTTL    time.Duration
+	Log       *slog.Logger
+	Notify    func(channel string)
+}
+
+// New builds an engine.
+func New(c Config) *Engine {
+	e := &Engine{store: c.Store, forms: c.Forms, cat: c.Catalog, standards: c.Standards,
+		now: c.Now, runTTL: c.RunTTL, log: c.Log, notify: c.Notify}
+	if e.standards == nil {
+		e.standards = poverty.Default()
+	}
+	if e.now == nil {
+		e.now = time.Now
+	}
+	if e.runTTL <= 0 {
+		e.runTTL = DefaultRunTTL
+	}
+	if e.log == nil {
+		e.log = slog.New(slog.DiscardHandler)
+	}
+	if e.notify == nil {
+		e.notify = func(string) {}
+	}
+	return e
+}
+
+// lockChat serialises the handling of one chat's messages.
+func (e *Engine) lockChat(channel, chatID string) func() {
+	m, _ := e.chats.LoadOrStore(channel+":"+chatID, new(sync.Mutex))
+	mu := m.(*sync.Mutex)
+	mu.Lock()
+	return mu.Unlock
+}
+
+// Handle processes one inbound message. A message seen before is dropped
+// without error.
+func (e *Engine) Handle(ctx context.Context, in Inbound) error {
+	defer e.lockChat(in.Channel, in.ChatID)()
+	if in.At.IsZero() {
+		in.At = e.now()
+	}
+	t := &turn{e: e, in: in}
+	if in.MessageID != "" {
+		t.change.SeenKey = in.Channel + ":" + in.MessageID
+	}
+	user, err := e.store.UserByIdentity(ctx, in.Channel, in.ChatID)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		t.stranger()
+	case err != nil:
+		return fmt.Errorf("bot: handle: %w", err)
+	default:
+		t.user, t.lang = user, user.Lang
+		if err := t.route(ctx); err != nil {
+			return fmt.Errorf("bot: handle: %w", err)
+		}
+	}
+	return e.commit(ctx, t)
+}
+
+// Greet queues a welcome for a registered chat: the run in progress, or
+// the menu. The terminal calls it when it starts.
+func (e *Engine) Greet(ctx context.Context, channel, chatID string) error {
+	defer e.lockChat(channel, chatID)()
+	user, err := e.store.UserByIdentity(ctx, channel, chatID)
+	if err != nil {
+		return fmt.Errorf("bot: greet: %w", err)
+	}
+	t := &turn{e: e, in: Inbound{Channel: channel, ChatID: chatID, At: e.now()}, user: user, lang: user.Lang}
+	if err := t.loadRun(ctx); err != nil {
+		return fmt.Errorf("bot: greet: %w", err)
+	}
+	if t.run != nil && !t.expired() {
+		t.resume()
+	} else {
+		t.replyKey("menu.welcome", "name", user.Name)
+		t.menu()
+	}
+	return e.commit(ctx, t)
+}
+
+func (e *Engine) commit(ctx context.Context, t *turn) error {
+	t.change.At = t.in.At
+	t.change.Replies = t.messages
+	_, err := e.store.Apply(ctx, t.change)
+	if errors.Is(err, store.ErrDuplicate) {
+		e.log.Info("duplicate message dropped", "channel", t.in.Channel, "message", t.in.MessageID)
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("bot: commit: %w", err)
+	}
+	e.notify(t.in.Channel)
+	return nil
+}
+
+// T translates for a language; exported for channels that need fixed texts.
+func (e *Engine) T(lang, key string, args ...any) string { return e.cat.T(lang, key, args...) }
+
+// RegisterTerminalUser makes sure a terminal identity exists with the given
+// role and area, as the terminal is run by someone with the database in hand.
+func (e *Engine) RegisterTerminalUser(ctx context.Context, chatID, role, areaID, lang string) error {
+	if _, err := e.store.Area(ctx, areaID); err != nil {
+		return fmt.Errorf("bot: unknown area %q (see `sothon areas`)", areaID)
+	}
+	u, err := e.store.UserByIdentity(ctx, "console", chatID)
+	if err == nil && (lang == "" || u.Lang == lang) {
+		return nil
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		u = store.User{ID: "console-" + strings.NewReplacer("/", "-", ":", "-").Replace(chatID),
+			Name: terminalName(role), Role: role, AreaID: areaID, Lang: locales.Default, Created: e.now()}
+	} else if err != nil {
+		return err
+	}
+	if lang != "" {
+		u.Lang = lang
+	}
+	_, err = e.store.Apply(ctx, store.Change{At: e.now(), User: &u,
+		Identity: &store.Identity{Channel: "console", ChatID: chatID, UserID: u.ID},
+		Audit:    []store.AuditEntry{{At: e.now(), Actor: u.ID, Action: "terminal_user", Detail: role + " " + areaID}}})
+	return err
+}
+
+func terminalName(role string) string {
+	return map[string]string{store.RoleHead: "Trưởng thôn", store.RoleOfficial: "Cán bộ", store.RoleAdmin: "Quản trị"}[role]
+}

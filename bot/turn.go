@@ -1,0 +1,142 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"sothon/flows"
+	"sothon/locales"
+	"sothon/store"
+)
+
+// turn gathers what one inbound message changes and the replies it gets,
+// to be committed together.
+type turn struct {
+	e       *Engine
+	in      Inbound
+	user    store.User
+	lang    string
+	run     *flows.Run
+	form    *flows.Form
+	change  store.Change
+	replies []flows.Prompt
+	saved   *flows.Submission // announced once the store has given it an id
+}
+
+func (t *turn) replyKey(key string, args ...any) {
+	t.replies = append(t.replies, flows.Prompt{Text: t.e.cat.T(t.lang, key, args...)})
+}
+
+// messages turns the replies into outbox messages; the store calls it
+// inside the transaction, once the submission has its id.
+func (t *turn) messages(a store.Applied) []store.Message {
+	var out []store.Message
+	if t.saved != nil {
+		out = append(out, t.message(flows.Prompt{Text: t.e.cat.T(t.lang, "submit.saved",
+			"form", t.form.Title.In(t.lang), "id", a.SubmissionID, "household", t.saved.HouseholdName)}))
+	}
+	for _, p := range t.replies {
+		out = append(out, t.message(p))
+	}
+	return out
+}
+
+func (t *turn) message(p flows.Prompt) store.Message {
+	return store.Message{Channel: t.in.Channel, ChatID: t.in.ChatID, Text: p.Text,
+		Options: p.Options, Multi: p.Multi, Question: p.Question}
+}
+
+// stranger answers a chat nobody registered: a refusal, counted, nothing kept.
+func (t *turn) stranger() {
+	t.lang = locales.Default
+	t.replyKey("stranger.refusal")
+	t.change.Count = "refusals"
+}
+
+func (t *turn) route(ctx context.Context) error {
+	if err := t.loadRun(ctx); err != nil {
+		return err
+	}
+	text := strings.TrimSpace(t.in.Text)
+	if strings.HasPrefix(text, "/") {
+		return t.command(ctx, text)
+	}
+	if t.run != nil && t.expired() {
+		t.expire()
+		t.menu()
+		return nil
+	}
+	if t.run != nil {
+		t.step(t.run.Reply(t.form, t.flowContext(ctx), text))
+		return nil
+	}
+	return t.chooseForm(ctx, text)
+}
+
+// loadRun finds the user's run and its form. A run whose form was removed
+// from the deployment is dropped with a notice.
+func (t *turn) loadRun(ctx context.Context) error {
+	run, err := t.e.store.Run(ctx, t.user.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	t.run, t.form = run, t.e.forms.Form(run.Form)
+	if t.form == nil {
+		t.replyKey("run.form_gone")
+		t.run, t.change.DeleteRun, t.change.UserID = nil, true, t.user.ID
+	}
+	return nil
+}
+
+func (t *turn) expired() bool {
+	return t.in.At.Sub(t.run.Updated) > t.e.runTTL
+}
+
+func (t *turn) expire() {
+	t.replyKey("run.expired", "form", t.form.Title.In(t.lang), "days", int(t.e.runTTL.Hours()/24))
+	t.endRun("run_expired")
+	t.run = nil
+}
+
+func (t *turn) resume() {
+	t.replyKey("run.resume", "form", t.form.Title.In(t.lang))
+	t.replies = append(t.replies, t.run.Show(t.form, t.flowContext(context.Background())).Prompts...)
+}
+
+// step applies the outcome of a run step to the change.
+func (t *turn) step(o flows.Outcome) {
+	t.replies = append(t.replies, o.Prompts...)
+	t.change.UserID = t.user.ID
+	if o.Submitted != nil {
+		t.submit(o.Submitted)
+	}
+	if o.Ended {
+		t.change.DeleteRun = true
+		t.menu()
+		return
+	}
+	t.change.Run = t.run
+}
+
+func (t *turn) submit(s *flows.Submission) {
+	t.saved = s
+	t.change.Submission = &store.Submission{
+		Form: s.Form, FormVersion: s.Version, AreaID: t.run.AreaID,
+		HouseholdID: s.HouseholdID, HouseholdName: s.HouseholdName,
+		SubmittedBy: t.user.ID, SubmittedAt: t.in.At, Answers: s.Answers,
+	}
+	t.audit("submit", s.Form)
+}
+
+func (t *turn) endRun(action string) {
+	t.change.UserID, t.change.DeleteRun = t.user.ID, true
+	t.audit(action, t.run.Form)
+}
+
+func (t *turn) audit(action, detail string) {
+	t.change.Audit = append(t.change.Audit, store.AuditEntry{At: t.in.At, Actor: t.user.ID, Action: action, Detail: detail})
+}

@@ -1,0 +1,75 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"time"
+
+	"sothon/flows"
+	"sothon/store"
+)
+
+// common holds the settings most subcommands share. Flags win over
+// SOTHON_* environment variables, which win over the defaults.
+type common struct {
+	db, forms, areas, tz string
+}
+
+func (c *common) register(fs *flag.FlagSet, e *env) {
+	fs.StringVar(&c.db, "db", envOr(e, "SOTHON_DB", "sothon.db"), "database file (SOTHON_DB)")
+	fs.StringVar(&c.forms, "forms", e.getenv("SOTHON_FORMS"), "folder of questionnaire YAML files instead of the built-in ones (SOTHON_FORMS)")
+	fs.StringVar(&c.areas, "areas", e.getenv("SOTHON_AREAS"), "area tree YAML file instead of the built-in Bắc Kạn city (SOTHON_AREAS)")
+	fs.StringVar(&c.tz, "tz", envOr(e, "SOTHON_TZ", "Asia/Ho_Chi_Minh"), "time zone for dates (SOTHON_TZ)")
+}
+
+func envOr(e *env, key, def string) string {
+	if v := e.getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func (c *common) location() (*time.Location, error) {
+	loc, err := time.LoadLocation(c.tz)
+	if err != nil {
+		return nil, usageError{fmt.Sprintf("time zone %q: %v", c.tz, err)}
+	}
+	return loc, nil
+}
+
+func (c *common) loadForms() (*flows.Set, error) {
+	if c.forms == "" {
+		return flows.Default()
+	}
+	return flows.LoadDir(c.forms)
+}
+
+func (c *common) loadAreas() ([]store.Area, error) {
+	if c.areas == "" {
+		return store.DefaultAreas(), nil
+	}
+	data, err := os.ReadFile(c.areas)
+	if err != nil {
+		return nil, fmt.Errorf("areas file: %w", err)
+	}
+	return store.ParseAreas(data)
+}
+
+// openDB opens the database and writes the configured area tree into it.
+func (c *common) openDB(ctx context.Context) (*store.DB, error) {
+	areas, err := c.loadAreas()
+	if err != nil {
+		return nil, err
+	}
+	db, err := store.Open(c.db)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.SaveAreas(ctx, areas); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}

@@ -1,0 +1,23 @@
+package flows
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Fold lowercases s, drops Vietnamese diacritics (đ becomes d) and squeezes
+// spaces, so that "Không" and "khong" compare equal the way people type on
+// phones without a Vietnamese keyboard.
+func Fold(s string) string {
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	out, _, err := transform.String(t, s)
+	if err != nil {
+		out = s
+	}
+	out = strings.NewReplacer("đ", "d", "Đ", "d").Replace(strings.ToLower(out))
+	return strings.Join(strings.Fields(out), " ")
+}

@@ -1,0 +1,124 @@
+// Package flows defines questionnaires as data and runs them one answer at a
+// time: loading and checking the YAML files, parsing typed-in answers, skip
+// logic, constraints and calculations, and the state of a run in progress.
+package flows
+
+
+
+// Type is the kind of a question, which decides how its answer is parsed.
+type Type string
+
+// The question types, as in DESIGN.md.
+const (
+	Integer        Type = "integer"
+	Decimal        Type = "decimal"
+	Text           Type = "text"
+	YesNo          Type = "yesno"
+	SelectOne      Type = "select_one"
+	SelectMultiple Type = "select_multiple"
+	Date           Type = "date"
+	Note           Type = "note"
+	Calculate      Type = "calculate"
+	HouseholdPick  Type = "household"
+)
+
+var knownTypes = map[Type]bool{
+	Integer: true, Decimal: true, Text: true, YesNo: true, SelectOne: true,
+	SelectMultiple: true, Date: true, Note: true, Calculate: true, HouseholdPick: true,
+}
+
+// Label is a text in each language, keyed by language code.
+type Label map[string]string
+
+// In returns the text in lang, falling back to Vietnamese.
+func (l Label) In(lang string) string {
+	if s := l[lang]; s != "" {
+		return s
+	}
+	return l["vi"]
+}
+
+// Choice is one option of a choice list.
+type Choice struct {
+	Name      string  `yaml:"name"`
+	Label     Label   `yaml:"label"`
+	Unit      Label   `yaml:"unit,omitempty"`      // what a scale is counted in, for models
+	Min       float64 `yaml:"min,omitempty"`       // minimum scale, 0 when none
+	Exclusive bool    `yaml:"exclusive,omitempty"` // cannot be chosen with others ("none")
+	Project   string  `yaml:"project,omitempty"`   // programme project (DA2, DA3 …)
+}
+
+// Repeat offers, after a submission, to fill the form again keeping some answers.
+type Repeat struct {
+	Prompt Label    `yaml:"prompt"`
+	Keep   []string `yaml:"keep"`
+}
+
+// Form is one questionnaire.
+type Form struct {
+	ID        string              `yaml:"id"`
+	Version   string              `yaml:"version"`
+	Title     Label               `yaml:"title"`
+	Repeat    *Repeat             `yaml:"repeat,omitempty"`
+	Choices   map[string][]Choice `yaml:"choices"`
+	Questions []*Question         `yaml:"questions"`
+
+	file  string
+	index map[string]int
+}
+
+// Question is one step of a form.
+type Question struct {
+	ID                string   `yaml:"id"`
+	Type              Type     `yaml:"type"`
+	Label             Label    `yaml:"label"`
+	Short             Label    `yaml:"short,omitempty"` // for the summary
+	Hint              Label    `yaml:"hint,omitempty"`
+	Required          *bool    `yaml:"required,omitempty"`
+	Min               *float64 `yaml:"min,omitempty"`
+	Max               *float64 `yaml:"max,omitempty"`
+	MinLength         int      `yaml:"min_length,omitempty"`
+	MaxLength         int      `yaml:"max_length,omitempty"`
+	Money             bool     `yaml:"money,omitempty"` // amount in million VND
+	Unit              Label    `yaml:"unit,omitempty"`
+	UnitFrom          string   `yaml:"unit_from,omitempty"` // question whose choice carries the unit
+	List              string   `yaml:"list,omitempty"`
+	Relevant          string   `yaml:"relevant,omitempty"`
+	Constraint        string   `yaml:"constraint,omitempty"`
+	ConstraintMessage Label    `yaml:"constraint_message,omitempty"`
+	Calculate         string   `yaml:"calculate,omitempty"`
+
+	progs programs
+}
+
+// IsRequired reports whether an answer must be given; notes and
+// calculations never take one, text questions may be made optional.
+func (q *Question) IsRequired() bool {
+	if q.Type == Note || q.Type == Calculate {
+		return false
+	}
+	return q.Required == nil || *q.Required
+}
+
+// Question returns the question with the given id, or nil.
+func (f *Form) Question(id string) *Question {
+	if i, ok := f.index[id]; ok {
+		return f.Questions[i]
+	}
+	return nil
+}
+
+// ChoicesOf returns the options of a select question, or nil.
+func (f *Form) ChoicesOf(q *Question) []Choice {
+	return f.Choices[q.List]
+}
+
+// Choice finds a choice of a list by name.
+func (f *Form) Choice(list, name string) (Choice, bool) {
+	for _, c := range f.Choices[list] {
+		if c.Name == name {
+			return c, true
+		}
+	}
+	return Choice{}, false
+}

@@ -1,0 +1,128 @@
+// Package poverty classifies households by the multidimensional poverty
+// standard of Nghị định 07/2021/NĐ-CP, with thresholds kept as dated data.
+package poverty
+
+import "math"
+
+// Kind is the setting of an area: urban (phường) or rural (xã).
+type Kind string
+
+// The two settings the standard distinguishes.
+const (
+	Rural Kind = "rural"
+	Urban Kind = "urban"
+)
+
+// Class is the outcome of a classification.
+type Class string
+
+// Classes, with the names used in answers and exports.
+const (
+	Poor     Class = "poor"
+	NearPoor Class = "near_poor"
+	Middle   Class = "middle"
+	None     Class = "none"
+)
+
+// Indicator names one of the 12 deprivation indicators.
+type Indicator string
+
+// The 12 indicators in the order of the decree.
+const (
+	Employment     Indicator = "employment"
+	Dependants     Indicator = "dependants"
+	Nutrition      Indicator = "nutrition"
+	Insurance      Indicator = "health_insurance"
+	AdultEducation Indicator = "adult_education"
+	ChildSchooling Indicator = "child_schooling"
+	HousingQuality Indicator = "housing_quality"
+	FloorArea      Indicator = "floor_area"
+	Water          Indicator = "drinking_water"
+	Latrine        Indicator = "latrine"
+	Telecom        Indicator = "telecom"
+	InfoMeans      Indicator = "information_means"
+)
+
+// Household holds the answers the classification needs. Yes/no fields are
+// the answers as asked: true means the household answered "yes".
+type Household struct {
+	Members, WorkingAge int
+	Income              float64 // whole household, million VND a month
+	NoStableJob         bool
+	Malnourished        bool
+	Uninsured           bool
+	AdultUndereducated  bool
+	ChildOutOfSchool    bool
+	PoorHouse           bool
+	HouseArea           float64 // m²
+	CleanWater          bool
+	HygienicLatrine     bool
+	UsesTelecom         bool
+	HasInfoMeans        bool
+}
+
+// Minimum floor area per person below which a household lacks housing space.
+const minAreaPerPerson = 8.0
+
+// IncomePerPerson is the monthly income per household member, rounded to
+// the whole đồng so that an income exactly at a line compares as equal
+// (6.6 / 3 is 2.1999999999999997 in floating point).
+func (h Household) IncomePerPerson() float64 {
+	if h.Members <= 0 {
+		return 0
+	}
+	return math.Round(h.Income/float64(h.Members)*1e6) / 1e6
+}
+
+// Lacking lists the indicators the household is deprived in.
+func (h Household) Lacking() []Indicator {
+	var out []Indicator
+	add := func(cond bool, ind Indicator) {
+		if cond {
+			out = append(out, ind)
+		}
+	}
+	add(h.NoStableJob, Employment)
+	// Dependants: more than half of the members outside working age.
+	add(h.Members > 0 && 2*(h.Members-h.WorkingAge) > h.Members, Dependants)
+	add(h.Malnourished, Nutrition)
+	add(h.Uninsured, Insurance)
+	add(h.AdultUndereducated, AdultEducation)
+	add(h.ChildOutOfSchool, ChildSchooling)
+	add(h.PoorHouse, HousingQuality)
+	add(h.Members > 0 && h.HouseArea < minAreaPerPerson*float64(h.Members), FloorArea)
+	add(!h.CleanWater, Water)
+	add(!h.HygienicLatrine, Latrine)
+	add(!h.UsesTelecom, Telecom)
+	add(!h.HasInfoMeans, InfoMeans)
+	return out
+}
+
+// Classify applies the standard's income lines for the setting.
+func Classify(incomePC float64, lacking int, k Kind, s Standard) Class {
+	l := s.Lines(k)
+	switch {
+	case incomePC <= l.Poverty && lacking >= s.MinLackingPoor:
+		return Poor
+	case incomePC <= l.Poverty:
+		return NearPoor
+	case incomePC <= l.Middle:
+		return Middle
+	default:
+		return None
+	}
+}
+
+// Result is a full classification of one household.
+type Result struct {
+	IncomePC float64
+	Lacking  []Indicator
+	Class    Class
+}
+
+// Assess computes income per person, the lacking indicators and the class.
+func Assess(h Household, k Kind, s Standard) Result {
+	r := Result{IncomePC: h.IncomePerPerson(), Lacking: h.Lacking()}
+	r.Class = Classify(r.IncomePC, len(r.Lacking), k, s)
+	return r
+}

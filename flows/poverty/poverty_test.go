@@ -1,0 +1,130 @@
+package poverty
+
+import (
+	"testing"
+	"time"
+)
+
+// decent is a household lacking nothing, to be changed one field at a time.
+func decent() Household {
+	return Household{
+		Members: 4, WorkingAge: 2, Income: 20, HouseArea: 60,
+		CleanWater: true, HygienicLatrine: true, UsesTelecom: true, HasInfoMeans: true,
+	}
+}
+
+func TestLackingBoundaries(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(*Household)
+		want   []Indicator
+	}{
+		{"nothing lacking", func(h *Household) {}, nil},
+		{"dependants exactly half", func(h *Household) { h.Members, h.WorkingAge = 4, 2 }, nil},
+		{"dependants over half", func(h *Household) { h.Members, h.WorkingAge = 5, 2 }, []Indicator{Dependants}},
+		{"nobody of working age", func(h *Household) { h.Members, h.WorkingAge = 1, 0 }, []Indicator{Dependants}},
+		{"exactly 8 m² per person", func(h *Household) { h.HouseArea = 32 }, nil},
+		{"just under 8 m² per person", func(h *Household) { h.HouseArea = 31.9 }, []Indicator{FloorArea}},
+		{"no stable job", func(h *Household) { h.NoStableJob = true }, []Indicator{Employment}},
+		{"malnourished child", func(h *Household) { h.Malnourished = true }, []Indicator{Nutrition}},
+		{"uninsured", func(h *Household) { h.Uninsured = true }, []Indicator{Insurance}},
+		{"adult education", func(h *Household) { h.AdultUndereducated = true }, []Indicator{AdultEducation}},
+		{"child schooling", func(h *Household) { h.ChildOutOfSchool = true }, []Indicator{ChildSchooling}},
+		{"house quality", func(h *Household) { h.PoorHouse = true }, []Indicator{HousingQuality}},
+		{"no clean water", func(h *Household) { h.CleanWater = false }, []Indicator{Water}},
+		{"no latrine", func(h *Household) { h.HygienicLatrine = false }, []Indicator{Latrine}},
+		{"no telecom", func(h *Household) { h.UsesTelecom = false }, []Indicator{Telecom}},
+		{"no information means", func(h *Household) { h.HasInfoMeans = false }, []Indicator{InfoMeans}},
+		{"all twelve", func(h *Household) {
+			*h = Household{Members: 3, WorkingAge: 1, HouseArea: 10, NoStableJob: true, Malnourished: true,
+				Uninsured: true, AdultUndereducated: true, ChildOutOfSchool: true, PoorHouse: true}
+		}, []Indicator{Employment, Dependants, Nutrition, Insurance, AdultEducation, ChildSchooling,
+			HousingQuality, FloorArea, Water, Latrine, Telecom, InfoMeans}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := decent()
+			tt.change(&h)
+			got := h.Lacking()
+			if len(got) != len(tt.want) {
+				t.Fatalf("lacking = %v, want %v", got, tt.want)
+			}
+			for i := range got {
+				if got[i] != tt.want[i] {
+					t.Fatalf("lacking = %v, want %v", got, tt.want)
+				}
+			}
+		})
+	}
+}
+
+func TestClassifyBoundaries(t *testing.T) {
+	s := Default().At(time.Date(2023, 6, 30, 0, 0, 0, 0, time.UTC))
+	tests := []struct {
+		name     string
+		incomePC float64
+		lacking  int
+		kind     Kind
+		want     Class
+	}{
+		{"rural at the line, 3 lacking", 1.5, 3, Rural, Poor},
+		{"rural at the line, 2 lacking", 1.5, 2, Rural, NearPoor},
+		{"rural just above the line, 5 lacking", 1.500001, 5, Rural, Middle},
+		{"rural at the middle line", 2.25, 0, Rural, Middle},
+		{"rural just above the middle line", 2.250001, 0, Rural, None},
+		{"urban at the line, 3 lacking", 2.0, 3, Urban, Poor},
+		{"urban at the line, 2 lacking", 2.0, 2, Urban, NearPoor},
+		{"urban income that is poor in a commune only", 1.8, 0, Urban, NearPoor},
+		{"rural income 1.8 is middle", 1.8, 0, Rural, Middle},
+		{"urban at the middle line", 3.0, 4, Urban, Middle},
+		{"urban above the middle line", 3.000001, 12, Urban, None},
+		{"no income, nothing lacking", 0, 0, Urban, NearPoor},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Classify(tt.incomePC, tt.lacking, tt.kind, s); got != tt.want {
+				t.Errorf("Classify(%v, %d, %s) = %s, want %s", tt.incomePC, tt.lacking, tt.kind, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestIncomeExactlyAtLineAfterDivision(t *testing.T) {
+	s := Default().At(time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC))
+	h := decent()
+	h.Members, h.WorkingAge, h.Income = 3, 3, 6.6 // 2.2 each: 6.6/3 is not exact in binary
+	h.NoStableJob, h.Uninsured, h.PoorHouse = true, true, true
+	r := Assess(h, Rural, s)
+	if r.IncomePC != 2.2 || r.Class != Middle {
+		t.Fatalf("rural 6.6/3: got %v %s, want 2.2 middle", r.IncomePC, r.Class)
+	}
+	h.Income = 6.0
+	if r := Assess(h, Urban, s); r.Class != Poor || len(r.Lacking) != 3 {
+		t.Fatalf("urban 6/3 with 3 lacking: got %+v, want poor", r)
+	}
+}
+
+func TestStandardsByDate(t *testing.T) {
+	ss, err := ParseStandards([]byte(`
+- {name: new, from: 2027-01-01, min_lacking_poor: 3, rural: {poverty: 2.2, middle: 3.3}, urban: {poverty: 2.8, middle: 4.2}}
+- {name: old, from: 2022-01-01, min_lacking_poor: 3, rural: {poverty: 1.5, middle: 2.25}, urban: {poverty: 2.0, middle: 3.0}}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := func(s string) time.Time { d, _ := time.Parse(time.DateOnly, s); return d }
+	for date, want := range map[string]string{"2021-05-01": "old", "2026-12-31": "old", "2027-01-01": "new", "2030-06-01": "new"} {
+		if got := ss.At(day(date)).Name; got != want {
+			t.Errorf("At(%s) = %s, want %s", date, got, want)
+		}
+	}
+	if got := Classify(2.1, 0, Rural, ss.At(day("2027-03-01"))); got != NearPoor {
+		t.Errorf("2027 rural 2.1 = %s, want near_poor under the new line", got)
+	}
+	for _, bad := range []string{``, `- {name: x, from: 2022-13-01, min_lacking_poor: 3, rural: {poverty: 1, middle: 2}, urban: {poverty: 1, middle: 2}}`,
+		`- {name: x, from: 2022-01-01, min_lacking_poor: 3, rural: {poverty: 2, middle: 1}, urban: {poverty: 1, middle: 2}}`} {
+		if _, err := ParseStandards([]byte(bad)); err == nil {
+			t.Errorf("ParseStandards(%q) accepted bad data", bad)
+		}
+	}
+}

@@ -1,0 +1,232 @@
+package flows
+
+import (
+	"slices"
+	"time"
+)
+
+// Translator turns a locale key and its arguments into text.
+type Translator interface {
+	T(lang, key string, args ...any) string
+}
+
+// Household is an entry of a village register, as the picker shows it.
+type Household struct {
+	ID, Name string
+}
+
+// Context is what a run needs from outside for one step.
+type Context struct {
+	Lang string
+	Facts
+	T Translator
+	// Register lists the households of the run's village, in register order.
+	Register func() ([]Household, error)
+}
+
+func (c Context) t(key string, args ...any) string { return c.T.T(c.Lang, key, args...) }
+
+// Stage is where a run stands.
+type Stage string
+
+// The stages of a run.
+const (
+	StageAsk      Stage = "ask"       // waiting for the answer to Current
+	StageSummary  Stage = "summary"   // showing the summary: submit, edit or cancel
+	StagePickEdit Stage = "pick_edit" // waiting for the number of the answer to change
+	StageRepeat   Stage = "repeat"    // submitted; offering to fill the form again
+)
+
+// Run is one questionnaire in progress. It is plain data, stored between
+// messages, so a run survives restarts.
+type Run struct {
+	Form          string            `json:"form"`
+	Version       string            `json:"version"`
+	AreaID        string            `json:"area_id"`
+	Stage         Stage             `json:"stage"`
+	Current       string            `json:"current,omitempty"`
+	Editing       bool              `json:"editing,omitempty"`
+	Answers       map[string]string `json:"answers"`
+	Trail         []string          `json:"trail,omitempty"`    // questions answered, in order, for /back
+	Previous      string            `json:"previous,omitempty"` // the answer being replaced, shown as a reminder
+	Picker        Picker            `json:"picker,omitzero"`
+	HouseholdName string            `json:"household_name,omitempty"`
+	Started       time.Time         `json:"started"`
+	Updated       time.Time         `json:"updated"`
+}
+
+// Picker is the household picker's position: a search and a page.
+type Picker struct {
+	Query string `json:"query,omitempty"`
+	Page  int    `json:"page,omitempty"`
+}
+
+// Prompt is one message to the user, with numbered options where the
+// answer is a choice. Question tells which question the options belong to.
+type Prompt struct {
+	Text     string
+	Options  []Option
+	Multi    bool
+	Question string
+}
+
+// Option is a numbered choice: Key is what the user types to pick it.
+type Option struct {
+	Key, Label string
+}
+
+// Submission is a completed questionnaire, ready to store.
+type Submission struct {
+	Form, Version string
+	HouseholdID   string // "" for a household added during the run
+	HouseholdName string
+	Answers       map[string]string // relevant answers and calculated values
+}
+
+// Outcome is the result of one step.
+type Outcome struct {
+	Prompts   []Prompt
+	Submitted *Submission
+	Ended     bool // the run is over and can be deleted
+}
+
+// Start begins a run of f for a household of areaID.
+func Start(f *Form, areaID string, c Context) (*Run, Outcome) {
+	r := &Run{Form: f.ID, Version: f.Version, AreaID: areaID, Answers: map[string]string{},
+		Started: c.Now, Updated: c.Now}
+	return r, r.advance(f, c)
+}
+
+// Show repeats what the run is waiting for, e.g. when a user comes back.
+func (r *Run) Show(f *Form, c Context) Outcome {
+	switch r.Stage {
+	case StageAsk:
+		return Outcome{Prompts: []Prompt{r.ask(f, f.Question(r.Current), c)}}
+	case StagePickEdit:
+		return Outcome{Prompts: []Prompt{r.pickEdit(f, c)}}
+	case StageRepeat:
+		return Outcome{Prompts: []Prompt{r.repeatOffer(f, c)}}
+	}
+	return r.advance(f, c)
+}
+
+// Reply takes the user's text as the answer to what the run waits for.
+func (r *Run) Reply(f *Form, c Context, text string) Outcome {
+	r.Updated = c.Now
+	switch r.Stage {
+	case StageAsk:
+		return r.replyAsk(f, c, text)
+	case StageSummary:
+		return r.replySummary(f, c, text)
+	case StagePickEdit:
+		return r.replyPickEdit(f, c, text)
+	case StageRepeat:
+		return r.replyRepeat(f, c, text)
+	}
+	return r.advance(f, c)
+}
+
+// Back steps to the previous answered question, passing over questions that
+// skip logic left out, or leaves an edit for the summary.
+func (r *Run) Back(f *Form, c Context) Outcome {
+	r.Updated = c.Now
+	if r.Stage == StagePickEdit || r.Editing {
+		r.Editing, r.Previous = false, ""
+		return r.advance(f, c)
+	}
+	if r.Stage == StageRepeat {
+		return Outcome{Prompts: []Prompt{{Text: c.t("run.back_none")}, r.repeatOffer(f, c)}}
+	}
+	_, relevant := f.values(r.Answers, c.Facts)
+	for len(r.Trail) > 0 {
+		id := r.Trail[len(r.Trail)-1]
+		r.Trail = r.Trail[:len(r.Trail)-1]
+		q := f.Question(id)
+		if q == nil || !relevant[id] {
+			continue
+		}
+		r.Previous = r.display(f, q, r.Answers[id], c.Lang, c)
+		delete(r.Answers, id)
+		r.Stage, r.Current, r.Picker = StageAsk, id, Picker{}
+		return Outcome{Prompts: []Prompt{r.ask(f, q, c)}}
+	}
+	first := Prompt{Text: c.t("run.back_first")}
+	return Outcome{Prompts: append([]Prompt{first}, r.Show(f, c).Prompts...)}
+}
+
+// advance moves to the first relevant question without an answer, or to
+// the summary when there is none. Going by "first unanswered" rather than
+// "next after the current one" makes edits and skip-logic changes ask
+// exactly the questions that became relevant.
+func (r *Run) advance(f *Form, c Context) Outcome {
+	_, relevant := f.values(r.Answers, c.Facts)
+	var notes []Prompt
+	for _, q := range f.Questions {
+		if !relevant[q.ID] || q.Type == Calculate {
+			continue
+		}
+		if _, ok := r.Answers[q.ID]; ok {
+			continue
+		}
+		if q.Type == Note {
+			notes = append(notes, Prompt{Text: q.Label.In(c.Lang)})
+			r.Answers[q.ID] = ""
+			continue
+		}
+		r.Stage, r.Current, r.Picker = StageAsk, q.ID, Picker{}
+		return Outcome{Prompts: append(notes, r.ask(f, q, c))}
+	}
+	r.Stage, r.Current, r.Editing, r.Previous = StageSummary, "", false, ""
+	return Outcome{Prompts: append(notes, r.summary(f, c))}
+}
+
+func (r *Run) replyAsk(f *Form, c Context, text string) Outcome {
+	q := f.Question(r.Current)
+	if q == nil { // the form changed under a stored run
+		return r.advance(f, c)
+	}
+	if q.Type == HouseholdPick {
+		return r.replyPicker(f, q, c, text)
+	}
+	val, aerr := r.parse(f, q, c, text)
+	if aerr != nil {
+		return Outcome{Prompts: []Prompt{r.reask(f, q, c, aerr)}}
+	}
+	r.accept(q.ID, val)
+	return r.advance(f, c)
+}
+
+// accept records an answer and remembers it for /back.
+func (r *Run) accept(id, val string) {
+	r.Answers[id] = val
+	r.Trail = append(slices.DeleteFunc(r.Trail, func(s string) bool { return s == id }), id)
+	r.Previous = ""
+}
+
+func (r *Run) replyRepeat(f *Form, c Context, text string) Outcome {
+	yes, err := ParseYesNo(text)
+	if err != nil {
+		return Outcome{Prompts: []Prompt{{Text: c.t("answer.error", "reason", c.t("answer.yesno"))}, r.repeatOffer(f, c)}}
+	}
+	if !yes {
+		return Outcome{Ended: true}
+	}
+	r.Stage = StageAsk
+	return r.advance(f, c)
+}
+
+func (r *Run) repeatOffer(f *Form, c Context) Prompt {
+	return Prompt{Text: f.Repeat.Prompt.In(c.Lang), Options: yesNoOptions(c), Question: "repeat"}
+}
+
+// restartForRepeat keeps the answers the form names and clears the rest.
+func (r *Run) restartForRepeat(f *Form, c Context) {
+	kept := map[string]string{}
+	for _, id := range f.Repeat.Keep {
+		if v, ok := r.Answers[id]; ok {
+			kept[id] = v
+		}
+	}
+	r.Answers, r.Trail, r.Stage, r.Current = kept, nil, StageRepeat, ""
+	r.Started = c.Now
+}

@@ -1,0 +1,132 @@
+package flows
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// The summary's three actions, in the order they are numbered.
+var summaryActions = []string{"summary.submit", "summary.edit", "summary.cancel"}
+
+func (r *Run) summary(f *Form, c Context) Prompt {
+	env, relevant := f.values(r.Answers, c.Facts)
+	lines := []string{c.t("summary.title", "form", f.Title.In(c.Lang))}
+	for i, q := range r.editable(f, relevant) {
+		lines = append(lines, fmt.Sprintf("%d. %s: %s", i+1, shortLabel(q, c.Lang), r.display(f, q, r.Answers[q.ID], c.Lang, c)))
+	}
+	for _, q := range f.Questions {
+		if q.Type == Calculate && relevant[q.ID] {
+			lines = append(lines, fmt.Sprintf("• %s: %s", q.Label.In(c.Lang), r.display(f, q, canonical(env[q.ID]), c.Lang, c)))
+		}
+	}
+	p := Prompt{Text: strings.Join(lines, "\n"), Question: "summary"}
+	for i, key := range summaryActions {
+		p.Options = append(p.Options, Option{Key: strconv.Itoa(i + 1), Label: c.t(key)})
+	}
+	return p
+}
+
+// editable lists the answered questions the user can change, in form order.
+func (r *Run) editable(f *Form, relevant map[string]bool) []*Question {
+	var out []*Question
+	for _, q := range f.Questions {
+		if _, answered := r.Answers[q.ID]; answered && relevant[q.ID] && q.Type != Note && q.Type != Calculate {
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
+func shortLabel(q *Question, lang string) string {
+	if len(q.Short) > 0 {
+		return q.Short.In(lang)
+	}
+	return q.Label.In(lang)
+}
+
+func (r *Run) replySummary(f *Form, c Context, text string) Outcome {
+	labels := make([]string, len(summaryActions))
+	for i, key := range summaryActions {
+		labels[i] = c.t(key)
+	}
+	i, err := ParseChoice(text, labels)
+	if err != nil {
+		p := r.summary(f, c)
+		p.Text = c.t("answer.error", "reason", c.t(err.(*AnswerError).Key, err.(*AnswerError).Args...)) + "\n\n" + p.Text
+		return Outcome{Prompts: []Prompt{p}}
+	}
+	switch summaryActions[i] {
+	case "summary.submit":
+		return r.submit(f, c)
+	case "summary.edit":
+		r.Stage = StagePickEdit
+		return Outcome{Prompts: []Prompt{r.pickEdit(f, c)}}
+	}
+	return Outcome{Prompts: []Prompt{{Text: c.t("run.cancelled")}}, Ended: true}
+}
+
+func (r *Run) pickEdit(f *Form, c Context) Prompt {
+	_, relevant := f.values(r.Answers, c.Facts)
+	p := Prompt{Text: c.t("summary.pick_edit"), Question: "edit"}
+	for i, q := range r.editable(f, relevant) {
+		p.Options = append(p.Options, Option{Key: strconv.Itoa(i + 1), Label: shortLabel(q, c.Lang)})
+	}
+	return p
+}
+
+func (r *Run) replyPickEdit(f *Form, c Context, text string) Outcome {
+	_, relevant := f.values(r.Answers, c.Facts)
+	qs := r.editable(f, relevant)
+	labels := make([]string, len(qs))
+	for i, q := range qs {
+		labels[i] = shortLabel(q, c.Lang)
+	}
+	i, err := ParseChoice(text, labels)
+	if err != nil {
+		ae := err.(*AnswerError)
+		p := r.pickEdit(f, c)
+		p.Text = c.t("answer.error", "reason", c.t(ae.Key, ae.Args...)) + "\n" + p.Text
+		return Outcome{Prompts: []Prompt{p}}
+	}
+	q := qs[i]
+	r.Stage, r.Current, r.Editing, r.Picker = StageAsk, q.ID, true, Picker{}
+	r.Previous = r.display(f, q, r.Answers[q.ID], c.Lang, c)
+	return Outcome{Prompts: []Prompt{r.ask(f, q, c)}}
+}
+
+// submit freezes the relevant answers and the calculated values.
+func (r *Run) submit(f *Form, c Context) Outcome {
+	env, relevant := f.values(r.Answers, c.Facts)
+	s := &Submission{Form: f.ID, Version: f.Version, Answers: map[string]string{}}
+	for _, q := range f.Questions {
+		switch {
+		case !relevant[q.ID] || q.Type == Note:
+		case q.Type == Calculate:
+			s.Answers[q.ID] = canonical(env[q.ID])
+		default:
+			s.Answers[q.ID] = r.Answers[q.ID]
+		}
+	}
+	s.HouseholdID, s.HouseholdName = r.householdOf(f)
+	if f.Repeat == nil {
+		return Outcome{Submitted: s, Ended: true}
+	}
+	r.restartForRepeat(f, c)
+	return Outcome{Submitted: s, Prompts: []Prompt{r.repeatOffer(f, c)}}
+}
+
+// householdOf finds the household answer: an id from the register, or a
+// new household named by head_name.
+func (r *Run) householdOf(f *Form) (id, name string) {
+	for _, q := range f.Questions {
+		if q.Type != HouseholdPick {
+			continue
+		}
+		if v := r.Answers[q.ID]; v != "new" {
+			return v, r.HouseholdName
+		}
+		return "", r.Answers["head_name"]
+	}
+	return "", ""
+}

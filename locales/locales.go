@@ -1,0 +1,100 @@
+// Package locales holds every user-facing string of the chat interface, in
+// Vietnamese (the default) and English, loaded from embedded files.
+package locales
+
+import (
+	"embed"
+	"fmt"
+	"strings"
+
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"go.yaml.in/yaml/v3"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+	"golang.org/x/text/number"
+)
+
+// Default is the language of users who have not chosen one.
+const Default = "vi"
+
+// Languages lists the supported languages, default first.
+var Languages = []string{"vi", "en"}
+
+//go:embed *.yaml
+var files embed.FS
+
+// Catalog translates message keys into the supported languages.
+type Catalog struct {
+	localizers map[string]*i18n.Localizer
+}
+
+// Load reads the embedded locale files.
+func Load() (*Catalog, error) {
+	bundle := i18n.NewBundle(language.Vietnamese)
+	bundle.RegisterUnmarshalFunc("yaml", yaml.Unmarshal)
+	c := &Catalog{localizers: map[string]*i18n.Localizer{}}
+	for _, lang := range Languages {
+		if _, err := bundle.LoadMessageFileFS(files, lang+".yaml"); err != nil {
+			return nil, fmt.Errorf("locales: load %s: %w", lang, err)
+		}
+		c.localizers[lang] = i18n.NewLocalizer(bundle, lang)
+	}
+	return c, nil
+}
+
+// MustLoad is Load for program start, where the embedded files are known good.
+func MustLoad() *Catalog {
+	c, err := Load()
+	if err != nil {
+		panic(err)
+	}
+	return c
+}
+
+// Supported reports whether lang is one of Languages.
+func Supported(lang string) bool {
+	for _, l := range Languages {
+		if l == lang {
+			return true
+		}
+	}
+	return false
+}
+
+// T translates key into lang, filling the template with args given as
+// name, value pairs. A missing key yields the key itself in brackets, so a
+// mistake shows in a transcript instead of failing a user's conversation;
+// TestEveryKeyUsedExists keeps that from shipping.
+func (c *Catalog) T(lang, key string, args ...any) string {
+	loc, ok := c.localizers[lang]
+	if !ok {
+		loc = c.localizers[Default]
+	}
+	data := make(map[string]any, len(args)/2)
+	for i := 0; i+1 < len(args); i += 2 {
+		data[fmt.Sprint(args[i])] = args[i+1]
+	}
+	s, err := loc.Localize(&i18n.LocalizeConfig{MessageID: key, TemplateData: data})
+	if err != nil {
+		return "[" + key + "]"
+	}
+	return strings.TrimRight(s, "\n")
+}
+
+// Number formats x for lang with at most maxFrac decimals: "1.234,5" in
+// Vietnamese, "1,234.5" in English.
+func Number(lang string, x float64, maxFrac int) string {
+	return printer(lang).Sprint(number.Decimal(x, number.MaxFractionDigits(maxFrac)))
+}
+
+// Percent formats a share (0.0233) as "2,33%" or "2.33%".
+func Percent(lang string, share float64) string {
+	return Number(lang, share*100, 2) + "%"
+}
+
+func printer(lang string) *message.Printer {
+	if lang == "en" {
+		return message.NewPrinter(language.English)
+	}
+	return message.NewPrinter(language.Vietnamese)
+}

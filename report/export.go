@@ -1,0 +1,147 @@
+package report
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"sothon/flows"
+	"sothon/store"
+)
+
+// Formats Export writes.
+const (
+	FormatCSV  = "csv"
+	FormatJSON = "json"
+)
+
+// fixedColumns start every export row.
+var fixedColumns = []string{"submission_id", "form", "form_version", "submitted_at",
+	"area_id", "household_id", "household_name", "submitted_by"}
+
+// ExportOptions selects and shapes an export.
+type ExportOptions struct {
+	Filter store.SubmissionFilter
+	Format string
+	TZ     *time.Location // for submitted_at
+}
+
+// Columns lists the export's columns: the fixed ones, then every question
+// id of the selected forms in form order (calculated values included,
+// notes left out), each once.
+func Columns(forms *flows.Set, formID string) []string {
+	cols := append([]string(nil), fixedColumns...)
+	seen := map[string]bool{}
+	for _, c := range cols {
+		seen[c] = true
+	}
+	for _, f := range forms.Forms {
+		if formID != "" && f.ID != formID {
+			continue
+		}
+		for _, q := range f.Questions {
+			if q.Type != flows.Note && !seen[q.ID] {
+				seen[q.ID] = true
+				cols = append(cols, q.ID)
+			}
+		}
+	}
+	return cols
+}
+
+// Export writes one row per submission. Skipped questions are empty;
+// select_multiple answers are choice names joined by ";".
+func Export(ctx context.Context, db *store.DB, forms *flows.Set, o ExportOptions, w io.Writer) (int, error) {
+	if o.Filter.Form != "" && forms.Form(o.Filter.Form) == nil {
+		return 0, fmt.Errorf("report: unknown form %q", o.Filter.Form)
+	}
+	if o.TZ == nil {
+		o.TZ = time.Local
+	}
+	cols := Columns(forms, o.Filter.Form)
+	var rw rowWriter
+	switch o.Format {
+	case FormatCSV, "":
+		rw = newCSVWriter(w, cols)
+	case FormatJSON:
+		rw = newJSONWriter(w, cols)
+	default:
+		return 0, fmt.Errorf("report: unknown export format %q (csv or json)", o.Format)
+	}
+	n := 0
+	err := db.Submissions(ctx, o.Filter, func(s store.Submission) error {
+		n++
+		return rw.row(rowOf(s, cols, o.TZ))
+	})
+	if err != nil {
+		return n, err
+	}
+	return n, rw.close()
+}
+
+func rowOf(s store.Submission, cols []string, tz *time.Location) []string {
+	row := make([]string, len(cols))
+	fixed := []string{strconv.FormatUint(s.ID, 10), s.Form, s.FormVersion,
+		s.SubmittedAt.In(tz).Format(time.RFC3339), s.AreaID, s.HouseholdID, s.HouseholdName, s.SubmittedBy}
+	copy(row, fixed)
+	for i := len(fixed); i < len(cols); i++ {
+		row[i] = s.Answers[cols[i]]
+	}
+	return row
+}
+
+type rowWriter interface {
+	row([]string) error
+	close() error
+}
+
+type csvWriter struct{ w *csv.Writer }
+
+func newCSVWriter(w io.Writer, cols []string) *csvWriter {
+	cw := &csvWriter{w: csv.NewWriter(w)}
+	cw.w.Write(cols)
+	return cw
+}
+
+func (c *csvWriter) row(r []string) error { return c.w.Write(r) }
+func (c *csvWriter) close() error         { c.w.Flush(); return c.w.Error() }
+
+// jsonWriter streams an array of objects keyed by column.
+type jsonWriter struct {
+	w    io.Writer
+	cols []string
+	n    int
+}
+
+func newJSONWriter(w io.Writer, cols []string) *jsonWriter { return &jsonWriter{w: w, cols: cols} }
+
+func (j *jsonWriter) row(r []string) error {
+	obj := make(map[string]string, len(r))
+	for i, c := range j.cols {
+		obj[c] = r[i]
+	}
+	data, err := json.Marshal(obj)
+	if err != nil {
+		return err
+	}
+	sep := ",\n"
+	if j.n == 0 {
+		sep = "[\n"
+	}
+	j.n++
+	_, err = fmt.Fprintf(j.w, "%s%s", sep, data)
+	return err
+}
+
+func (j *jsonWriter) close() error {
+	end := "\n]\n"
+	if j.n == 0 {
+		end = "[]\n"
+	}
+	_, err := io.WriteString(j.w, end)
+	return err
+}

@@ -1,0 +1,206 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	bolt "go.etcd.io/bbolt"
+	"go.yaml.in/yaml/v3"
+
+	"sothon/flows/poverty"
+)
+
+// Area kinds. Wards are urban and communes rural for the poverty lines;
+// villages take the setting of the ward or commune they belong to.
+const (
+	KindCity     = "city"
+	KindDistrict = "district"
+	KindWard     = "ward"
+	KindCommune  = "commune"
+	KindVillage  = "village"
+)
+
+// Target is a poverty-reduction goal of an area for one year.
+type Target struct {
+	Year          int `yaml:"year" json:"year"`
+	PoorReduction int `yaml:"poor_reduction" json:"poor_reduction"` // fewer poor households by year end
+}
+
+// Area is a node of the area tree. ID is the full path ("bac-kan/huyen-tung").
+type Area struct {
+	ID              string       `json:"id"`
+	Name            string       `json:"name"`
+	Kind            string       `json:"kind"`
+	Setting         poverty.Kind `json:"setting"`
+	Parent          string       `json:"parent,omitempty"`
+	HouseholdsTotal int          `json:"households_total"` // a village's own, or the sum below
+	Targets         []Target     `json:"targets,omitempty"`
+	Order           int          `json:"order"` // position in the file, to print the tree
+	Demo            []string     `json:"-"`     // demo register names from the file
+}
+
+// areaNode is the file format: a tree with local ids.
+type areaNode struct {
+	ID              string      `yaml:"id"`
+	Name            string      `yaml:"name"`
+	Kind            string      `yaml:"kind"`
+	HouseholdsTotal int         `yaml:"households_total"`
+	Targets         []Target    `yaml:"targets"`
+	Households      []string    `yaml:"households"`
+	Children        []*areaNode `yaml:"children"`
+}
+
+//go:embed areas/bac-kan.yaml
+var defaultAreas []byte
+
+// DefaultAreas is the embedded area tree of Bắc Kạn city.
+func DefaultAreas() []Area {
+	areas, err := ParseAreas(defaultAreas)
+	if err != nil {
+		panic("store: embedded areas: " + err.Error())
+	}
+	return areas
+}
+
+var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+var kinds = map[string]bool{KindCity: true, KindDistrict: true, KindWard: true, KindCommune: true, KindVillage: true}
+
+// ParseAreas reads an area tree, checks it and flattens it, parents first.
+func ParseAreas(data []byte) ([]Area, error) {
+	var root areaNode
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&root); err != nil {
+		return nil, fmt.Errorf("store: areas file: %w", err)
+	}
+	var out []Area
+	if _, err := flatten(&root, "", poverty.Urban, &out); err != nil {
+		return nil, fmt.Errorf("store: areas file: %w", err)
+	}
+	return out, nil
+}
+
+// flatten appends n and its subtree, returning n's household total.
+func flatten(n *areaNode, parent string, setting poverty.Kind, out *[]Area) (int, error) {
+	if !slugPattern.MatchString(n.ID) {
+		return 0, fmt.Errorf("area id %q: use lowercase ASCII letters, digits and -", n.ID)
+	}
+	id := n.ID
+	if parent != "" {
+		id = parent + "/" + n.ID
+	}
+	if strings.TrimSpace(n.Name) == "" || !kinds[n.Kind] {
+		return 0, fmt.Errorf("area %s: needs a name and a kind (city, district, ward, commune or village)", id)
+	}
+	switch n.Kind {
+	case KindWard:
+		setting = poverty.Urban
+	case KindCommune:
+		setting = poverty.Rural
+	}
+	if n.Kind == KindVillage && len(n.Children) > 0 {
+		return 0, fmt.Errorf("area %s: a village has no sub-areas", id)
+	}
+	if n.HouseholdsTotal < 0 || (len(n.Children) > 0 && n.HouseholdsTotal != 0) {
+		return 0, fmt.Errorf("area %s: households_total belongs on villages, not on areas above them", id)
+	}
+	pos := len(*out)
+	*out = append(*out, Area{ID: id, Name: n.Name, Kind: n.Kind, Setting: setting, Parent: parent,
+		Targets: n.Targets, Demo: n.Households, Order: pos})
+	total := n.HouseholdsTotal
+	seen := map[string]bool{}
+	for _, c := range n.Children {
+		if seen[c.ID] {
+			return 0, fmt.Errorf("area %s: sub-area %q twice", id, c.ID)
+		}
+		seen[c.ID] = true
+		t, err := flatten(c, id, setting, out)
+		if err != nil {
+			return 0, err
+		}
+		total += t
+	}
+	(*out)[pos].HouseholdsTotal = total
+	return total, nil
+}
+
+// SaveAreas replaces the area tree and gives demo villages their demo
+// register when it is still empty.
+func (db *DB) SaveAreas(ctx context.Context, areas []Area) error {
+	err := db.update(ctx, func(tx *bolt.Tx) error {
+		if err := tx.DeleteBucket(bucketAreas); err != nil {
+			return err
+		}
+		b, err := tx.CreateBucket(bucketAreas)
+		if err != nil {
+			return err
+		}
+		for _, a := range areas {
+			if err := putJSON(b, []byte(a.ID), a); err != nil {
+				return err
+			}
+			if err := seedDemo(tx, a); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: save areas: %w", err)
+	}
+	return nil
+}
+
+func seedDemo(tx *bolt.Tx, a Area) error {
+	if len(a.Demo) == 0 {
+		return nil
+	}
+	prefix := []byte(a.ID + "\x00")
+	if k, _ := tx.Bucket(bucketHHByArea).Cursor().Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) {
+		return nil
+	}
+	for i, name := range a.Demo {
+		hh := &Household{ID: fmt.Sprintf("demo-%s-%02d", strings.ReplaceAll(a.ID, "/", "-"), i+1), AreaID: a.ID, HeadName: name}
+		if err := putHousehold(tx, hh); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Areas lists all areas in id order (parents before their sub-areas).
+func (db *DB) Areas(ctx context.Context) ([]Area, error) {
+	var out []Area
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketAreas).ForEach(func(_, v []byte) error {
+			var a Area
+			if err := json.Unmarshal(v, &a); err != nil {
+				return err
+			}
+			out = append(out, a)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: areas: %w", err)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Order < out[j].Order })
+	return out, nil
+}
+
+// Area loads one area.
+func (db *DB) Area(ctx context.Context, id string) (Area, error) {
+	var a Area
+	err := db.view(ctx, func(tx *bolt.Tx) error { return getJSON(tx.Bucket(bucketAreas), []byte(id), &a) })
+	if err != nil {
+		return Area{}, fmt.Errorf("store: area %s: %w", id, err)
+	}
+	return a, nil
+}

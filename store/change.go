@@ -1,0 +1,220 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"sothon/flows"
+)
+
+// Change is everything one inbound message changes. Apply commits it in a
+// single transaction, so an acknowledged answer and its reply are stored
+// together or not at all.
+type Change struct {
+	// SeenKey marks the inbound message handled ("telegram:12345"); when it
+	// was marked before, Apply changes nothing and returns ErrDuplicate.
+	SeenKey string
+	At      time.Time
+	UserID  string
+	// Run is saved for UserID; with DeleteRun the user's run is removed.
+	Run       *flows.Run
+	DeleteRun bool
+	User      *User // created or updated
+	Identity  *Identity
+	// Submission is stored under a new id; a household is created for it
+	// when HouseholdID is empty, and the household's status is updated.
+	Submission *Submission
+	// Replies builds the outbox messages once ids are known.
+	Replies func(Applied) []Message
+	Audit   []AuditEntry
+	// Count adds one to a named counter (e.g. refusals of unknown chats).
+	Count string
+}
+
+// Identity ties a chat on a channel to a user.
+type Identity struct {
+	Channel, ChatID, UserID string
+}
+
+// Applied tells what ids a change was given.
+type Applied struct {
+	SubmissionID uint64
+	HouseholdID  string
+}
+
+// Apply commits a change.
+func (db *DB) Apply(ctx context.Context, ch Change) (Applied, error) {
+	var out Applied
+	err := db.update(ctx, func(tx *bolt.Tx) error {
+		out = Applied{}
+		if ch.SeenKey != "" {
+			seen := tx.Bucket(bucketSeen)
+			if seen.Get([]byte(ch.SeenKey)) != nil {
+				return ErrDuplicate
+			}
+			if err := seen.Put([]byte(ch.SeenKey), []byte(timeKey(ch.At))); err != nil {
+				return err
+			}
+		}
+		if err := applyUser(tx, ch); err != nil {
+			return err
+		}
+		if err := applyRun(tx, ch); err != nil {
+			return err
+		}
+		if ch.Submission != nil {
+			var err error
+			if out, err = putSubmission(tx, ch.Submission); err != nil {
+				return err
+			}
+		}
+		if ch.Replies != nil {
+			if err := enqueue(tx, ch.Replies(out), ch.At); err != nil {
+				return err
+			}
+		}
+		if ch.Count != "" {
+			if err := increment(tx, ch.Count); err != nil {
+				return err
+			}
+		}
+		return appendAudit(tx, ch.Audit)
+	})
+	if err != nil {
+		return Applied{}, fmt.Errorf("store: apply change: %w", err)
+	}
+	return out, nil
+}
+
+func applyUser(tx *bolt.Tx, ch Change) error {
+	if ch.User != nil {
+		if err := putJSON(tx.Bucket(bucketUsers), []byte(ch.User.ID), ch.User); err != nil {
+			return err
+		}
+	}
+	if id := ch.Identity; id != nil {
+		return tx.Bucket(bucketIdentities).Put([]byte(identityKey(id.Channel, id.ChatID)), []byte(id.UserID))
+	}
+	return nil
+}
+
+func applyRun(tx *bolt.Tx, ch Change) error {
+	runs := tx.Bucket(bucketRuns)
+	switch {
+	case ch.DeleteRun:
+		return runs.Delete([]byte(ch.UserID))
+	case ch.Run != nil:
+		return putJSON(runs, []byte(ch.UserID), ch.Run)
+	}
+	return nil
+}
+
+// putSubmission stores a submission and brings its household up to date.
+func putSubmission(tx *bolt.Tx, s *Submission) (Applied, error) {
+	subs := tx.Bucket(bucketSubmissions)
+	id, err := subs.NextSequence()
+	if err != nil {
+		return Applied{}, err
+	}
+	s.ID = id
+	hh, err := householdFor(tx, s)
+	if err != nil {
+		return Applied{}, err
+	}
+	s.HouseholdID = hh.ID
+	if err := putJSON(subs, seqKey(id), s); err != nil {
+		return Applied{}, err
+	}
+	idx := subAreaKey(s.AreaID, s.SubmittedAt, id)
+	if err := tx.Bucket(bucketSubByArea).Put(idx, nil); err != nil {
+		return Applied{}, err
+	}
+	if class := s.Answers["class"]; class != "" {
+		hh.Status, hh.StatusAt = class, s.SubmittedAt
+		hh.History = append(hh.History, StatusChange{At: s.SubmittedAt, Status: class, Submission: id})
+	}
+	if m, err := strconv.Atoi(s.Answers["members"]); err == nil {
+		hh.Members = m
+	}
+	hh.LastSubmission = id
+	return Applied{SubmissionID: id, HouseholdID: hh.ID}, putHousehold(tx, hh)
+}
+
+// householdFor loads the submission's household, or registers a new one.
+func householdFor(tx *bolt.Tx, s *Submission) (*Household, error) {
+	b := tx.Bucket(bucketHouseholds)
+	if s.HouseholdID != "" {
+		var hh Household
+		if err := getJSON(b, []byte(s.HouseholdID), &hh); err != nil {
+			return nil, fmt.Errorf("household %s: %w", s.HouseholdID, err)
+		}
+		return &hh, nil
+	}
+	for {
+		n, err := b.NextSequence()
+		if err != nil {
+			return nil, err
+		}
+		id := fmt.Sprintf("new-%06d", n)
+		if b.Get([]byte(id)) == nil {
+			return &Household{ID: id, AreaID: s.AreaID, HeadName: s.HouseholdName}, nil
+		}
+	}
+}
+
+func putHousehold(tx *bolt.Tx, hh *Household) error {
+	if err := putJSON(tx.Bucket(bucketHouseholds), []byte(hh.ID), hh); err != nil {
+		return err
+	}
+	return tx.Bucket(bucketHHByArea).Put(hhAreaKey(hh.AreaID, hh.ID), nil)
+}
+
+func enqueue(tx *bolt.Tx, msgs []Message, at time.Time) error {
+	out := tx.Bucket(bucketOutbox)
+	for _, m := range msgs {
+		id, err := out.NextSequence()
+		if err != nil {
+			return err
+		}
+		m.ID, m.Created = id, at
+		if err := putJSON(out, seqKey(id), m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func appendAudit(tx *bolt.Tx, entries []AuditEntry) error {
+	b := tx.Bucket(bucketAudit)
+	for _, e := range entries {
+		id, err := b.NextSequence()
+		if err != nil {
+			return err
+		}
+		if err := putJSON(b, seqKey(id), e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func identityKey(channel, chatID string) string { return channel + ":" + chatID }
+
+// Index keys: the area id, a NUL (which sorts before '/', so a prefix scan of
+// "a\x00" finds a's own records and "a/" its sub-areas'), then the rest.
+func hhAreaKey(area, id string) []byte { return []byte(area + "\x00" + id) }
+
+func subAreaKey(area string, at time.Time, id uint64) []byte {
+	return append([]byte(area+"\x00"+timeKey(at)), seqKey(id)...)
+}
+
+func increment(tx *bolt.Tx, name string) error {
+	meta := tx.Bucket(bucketMeta)
+	key := []byte("count:" + name)
+	n, _ := strconv.ParseUint(string(meta.Get(key)), 10, 64)
+	return meta.Put(key, []byte(strconv.FormatUint(n+1, 10)))
+}

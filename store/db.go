@@ -1,0 +1,126 @@
+// Package store keeps Sổ Thôn's data in one bbolt file: areas, users,
+// households, submissions, runs in progress, the outbox and the audit log.
+package store
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+)
+
+// Bucket names. Index buckets hold keys only.
+var (
+	bucketMeta        = []byte("meta")
+	bucketAreas       = []byte("areas")
+	bucketUsers       = []byte("users")
+	bucketIdentities  = []byte("identities")
+	bucketInvites     = []byte("invites")
+	bucketHouseholds  = []byte("households")
+	bucketHHByArea    = []byte("households_by_area")
+	bucketSubmissions = []byte("submissions")
+	bucketSubByArea   = []byte("submissions_by_area")
+	bucketRuns        = []byte("runs")
+	bucketOutbox      = []byte("outbox")
+	bucketSeen        = []byte("seen")
+	bucketRounds      = []byte("rounds")
+	bucketAudit       = []byte("audit")
+
+	allBuckets = [][]byte{bucketMeta, bucketAreas, bucketUsers, bucketIdentities, bucketInvites,
+		bucketHouseholds, bucketHHByArea, bucketSubmissions, bucketSubByArea, bucketRuns,
+		bucketOutbox, bucketSeen, bucketRounds, bucketAudit}
+)
+
+// lockWait is how long Open waits for another process to let go of the file.
+const lockWait = 500 * time.Millisecond
+
+// DB is an open Sổ Thôn database.
+type DB struct {
+	bolt *bolt.DB
+	path string
+}
+
+// Open opens or creates the database file and brings its schema up to date.
+// It fails fast with ErrLocked when another process holds the file.
+func Open(path string) (*DB, error) {
+	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: lockWait, FreelistType: bolt.FreelistMapType})
+	if errors.Is(err, berrors.ErrTimeout) {
+		return nil, fmt.Errorf("store: open %s: %w", path, ErrLocked)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	db := &DB{bolt: b, path: path}
+	if err := db.migrate(); err != nil {
+		b.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Close closes the file.
+func (db *DB) Close() error { return db.bolt.Close() }
+
+// Path is the database file's path.
+func (db *DB) Path() string { return db.path }
+
+// Backup writes a consistent copy of the database while it stays in use.
+func (db *DB) Backup(ctx context.Context, w io.Writer) (int64, error) {
+	var n int64
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		var err error
+		n, err = tx.WriteTo(w)
+		return err
+	})
+	if err != nil {
+		return n, fmt.Errorf("store: backup: %w", err)
+	}
+	return n, nil
+}
+
+// view and update run fn in a transaction unless ctx is already done.
+func (db *DB) view(ctx context.Context, fn func(*bolt.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return db.bolt.View(fn)
+}
+
+func (db *DB) update(ctx context.Context, fn func(*bolt.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return db.bolt.Update(fn)
+}
+
+// seqKey is a sequence number as 8 big-endian bytes, so keys sort by number.
+func seqKey(n uint64) []byte {
+	return binary.BigEndian.AppendUint64(nil, n)
+}
+
+func putJSON(b *bolt.Bucket, key []byte, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return b.Put(key, data)
+}
+
+func getJSON(b *bolt.Bucket, key []byte, v any) error {
+	data := b.Get(key)
+	if data == nil {
+		return ErrNotFound
+	}
+	return json.Unmarshal(data, v)
+}
+
+// timeKey formats t so that keys sort by time (RFC 3339 in UTC, fixed width).
+func timeKey(t time.Time) string {
+	return t.UTC().Format("2006-01-02T15:04:05Z")
+}

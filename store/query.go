@@ -1,0 +1,256 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"sothon/flows"
+)
+
+// UserByIdentity finds the user behind a chat.
+func (db *DB) UserByIdentity(ctx context.Context, channel, chatID string) (User, error) {
+	var u User
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		id := tx.Bucket(bucketIdentities).Get([]byte(identityKey(channel, chatID)))
+		if id == nil {
+			return ErrNotFound
+		}
+		return getJSON(tx.Bucket(bucketUsers), id, &u)
+	})
+	if err != nil {
+		return User{}, fmt.Errorf("store: user of %s:%s: %w", channel, chatID, err)
+	}
+	return u, nil
+}
+
+// Run loads a user's run in progress.
+func (db *DB) Run(ctx context.Context, userID string) (*flows.Run, error) {
+	var r flows.Run
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		return getJSON(tx.Bucket(bucketRuns), []byte(userID), &r)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: run of %s: %w", userID, err)
+	}
+	return &r, nil
+}
+
+// IdleRuns lists runs not touched since before.
+func (db *DB) IdleRuns(ctx context.Context, before time.Time) ([]RunRecord, error) {
+	var out []RunRecord
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketRuns).ForEach(func(k, v []byte) error {
+			var r flows.Run
+			if err := json.Unmarshal(v, &r); err != nil {
+				return fmt.Errorf("run of %s: %w", k, err)
+			}
+			if r.Updated.Before(before) {
+				out = append(out, RunRecord{UserID: string(k), Run: &r})
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: idle runs: %w", err)
+	}
+	return out, nil
+}
+
+// IdentitiesOf lists the chats of a user, to reach them outside a reply.
+func (db *DB) IdentitiesOf(ctx context.Context, userID string) ([]Identity, error) {
+	var out []Identity
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketIdentities).ForEach(func(k, v []byte) error {
+			if string(v) == userID {
+				ch, chat, _ := bytes.Cut(k, []byte(":"))
+				out = append(out, Identity{Channel: string(ch), ChatID: string(chat), UserID: userID})
+			}
+			return nil
+		})
+	})
+	return out, err
+}
+
+// HouseholdsIn lists the register of one area (not its sub-areas), by id.
+func (db *DB) HouseholdsIn(ctx context.Context, areaID string) ([]Household, error) {
+	var out []Household
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		hh := tx.Bucket(bucketHouseholds)
+		c := tx.Bucket(bucketHHByArea).Cursor()
+		prefix := []byte(areaID + "\x00")
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			var h Household
+			if err := getJSON(hh, k[len(prefix):], &h); err != nil {
+				return err
+			}
+			out = append(out, h)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: households of %s: %w", areaID, err)
+	}
+	return out, nil
+}
+
+// Household loads one household.
+func (db *DB) Household(ctx context.Context, id string) (Household, error) {
+	var h Household
+	err := db.view(ctx, func(tx *bolt.Tx) error { return getJSON(tx.Bucket(bucketHouseholds), []byte(id), &h) })
+	if err != nil {
+		return Household{}, fmt.Errorf("store: household %s: %w", id, err)
+	}
+	return h, nil
+}
+
+// PutHouseholds adds or replaces register entries in one transaction.
+func (db *DB) PutHouseholds(ctx context.Context, hhs []Household) error {
+	err := db.update(ctx, func(tx *bolt.Tx) error {
+		for i := range hhs {
+			var old Household
+			err := getJSON(tx.Bucket(bucketHouseholds), []byte(hhs[i].ID), &old)
+			switch {
+			case err == nil && old.AreaID != hhs[i].AreaID:
+				if err := tx.Bucket(bucketHHByArea).Delete(hhAreaKey(old.AreaID, old.ID)); err != nil {
+					return err
+				}
+			case err != nil && !errors.Is(err, ErrNotFound):
+				return err
+			}
+			if err := putHousehold(tx, &hhs[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: put households: %w", err)
+	}
+	return nil
+}
+
+// SubmissionFilter selects submissions; empty fields match everything.
+type SubmissionFilter struct {
+	Form   string
+	AreaID string // this area and its sub-areas
+}
+
+// Submissions calls fn for each matching submission, oldest first within
+// an area. fn must not keep the value's maps past the call if it mutates them.
+func (db *DB) Submissions(ctx context.Context, f SubmissionFilter, fn func(Submission) error) error {
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		subs := tx.Bucket(bucketSubmissions)
+		visit := func(id []byte) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			var s Submission
+			if err := getJSON(subs, id, &s); err != nil {
+				return err
+			}
+			if f.Form != "" && s.Form != f.Form {
+				return nil
+			}
+			return fn(s)
+		}
+		if f.AreaID == "" {
+			return subs.ForEach(func(k, _ []byte) error { return visit(k) })
+		}
+		c := tx.Bucket(bucketSubByArea).Cursor()
+		for _, prefix := range [][]byte{[]byte(f.AreaID + "\x00"), []byte(f.AreaID + "/")} {
+			for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+				if err := visit(k[len(k)-8:]); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: submissions: %w", err)
+	}
+	return nil
+}
+
+// Submission loads one submission.
+func (db *DB) Submission(ctx context.Context, id uint64) (Submission, error) {
+	var s Submission
+	err := db.view(ctx, func(tx *bolt.Tx) error { return getJSON(tx.Bucket(bucketSubmissions), seqKey(id), &s) })
+	if err != nil {
+		return Submission{}, fmt.Errorf("store: submission %d: %w", id, err)
+	}
+	return s, nil
+}
+
+// Pending lists outbox messages of a channel that are due, oldest first.
+func (db *DB) Pending(ctx context.Context, channel string, now time.Time, limit int) ([]Message, error) {
+	var out []Message
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketOutbox).Cursor()
+		for k, v := c.First(); k != nil && len(out) < limit; k, v = c.Next() {
+			var m Message
+			if err := json.Unmarshal(v, &m); err != nil {
+				return fmt.Errorf("outbox %d: %w", binary.BigEndian.Uint64(k), err)
+			}
+			if m.Channel == channel && !m.NotBefore.After(now) {
+				out = append(out, m)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: pending messages: %w", err)
+	}
+	return out, nil
+}
+
+// Delivered removes sent messages from the outbox.
+func (db *DB) Delivered(ctx context.Context, ids ...uint64) error {
+	err := db.update(ctx, func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketOutbox)
+		for _, id := range ids {
+			if err := b.Delete(seqKey(id)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: mark delivered: %w", err)
+	}
+	return nil
+}
+
+// Audit lists the audit log, oldest first.
+func (db *DB) Audit(ctx context.Context) ([]AuditEntry, error) {
+	var out []AuditEntry
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketAudit).ForEach(func(_, v []byte) error {
+			var e AuditEntry
+			if err := json.Unmarshal(v, &e); err != nil {
+				return err
+			}
+			out = append(out, e)
+			return nil
+		})
+	})
+	return out, err
+}
+
+// Counter reads a named counter.
+func (db *DB) Counter(ctx context.Context, name string) (uint64, error) {
+	var n uint64
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		n, _ = strconv.ParseUint(string(tx.Bucket(bucketMeta).Get([]byte("count:"+name))), 10, 64)
+		return nil
+	})
+	return n, err
+}

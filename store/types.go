@@ -1,0 +1,85 @@
+package store
+
+import (
+	"time"
+
+	"sothon/flows"
+)
+
+// Roles a user can have.
+const (
+	RoleHead     = "head"
+	RoleOfficial = "official"
+	RoleAdmin    = "admin"
+)
+
+// User is a registered person. Identities (chats on channels) point at users.
+type User struct {
+	ID          string    `json:"id"`
+	Name        string    `json:"name"`
+	Role        string    `json:"role"`
+	AreaID      string    `json:"area_id"`
+	Lang        string    `json:"lang"`
+	Created     time.Time `json:"created"`
+	Unreachable bool      `json:"unreachable,omitempty"`
+}
+
+// Household is an entry of the village register with its current status.
+type Household struct {
+	ID             string         `json:"id"`
+	AreaID         string         `json:"area_id"`
+	HeadName       string         `json:"head_name"`
+	Members        int            `json:"members,omitempty"`
+	Status         string         `json:"status,omitempty"` // poor, near_poor, middle, none
+	StatusAt       time.Time      `json:"status_at,omitzero"`
+	LastSubmission uint64         `json:"last_submission,omitempty"`
+	History        []StatusChange `json:"history,omitempty"`
+}
+
+// StatusChange is one classification of a household, kept for history.
+type StatusChange struct {
+	At         time.Time `json:"at"`
+	Status     string    `json:"status"`
+	Submission uint64    `json:"submission,omitempty"`
+}
+
+// Submission is a completed questionnaire. It is never changed once stored.
+type Submission struct {
+	ID            uint64            `json:"id"`
+	Form          string            `json:"form"`
+	FormVersion   string            `json:"form_version"`
+	AreaID        string            `json:"area_id"`
+	HouseholdID   string            `json:"household_id"`
+	HouseholdName string            `json:"household_name"`
+	SubmittedBy   string            `json:"submitted_by"`
+	SubmittedAt   time.Time         `json:"submitted_at"`
+	Answers       map[string]string `json:"answers"`
+}
+
+// Message is a reply waiting in the outbox for its channel's sender.
+type Message struct {
+	ID        uint64         `json:"id"`
+	Channel   string         `json:"channel"`
+	ChatID    string         `json:"chat_id"`
+	Text      string         `json:"text"`
+	Options   []flows.Option `json:"options,omitempty"`
+	Multi     bool           `json:"multi,omitempty"`
+	Question  string         `json:"question,omitempty"`
+	Created   time.Time      `json:"created"`
+	Attempts  int            `json:"attempts,omitempty"`
+	NotBefore time.Time      `json:"not_before,omitzero"`
+}
+
+// AuditEntry records who did what, for the city office.
+type AuditEntry struct {
+	At     time.Time `json:"at"`
+	Actor  string    `json:"actor"`
+	Action string    `json:"action"`
+	Detail string    `json:"detail,omitempty"`
+}
+
+// RunRecord is a stored run with its owner.
+type RunRecord struct {
+	UserID string
+	Run    *flows.Run
+}
