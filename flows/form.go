@@ -3,8 +3,6 @@
 // logic, constraints and calculations, and the state of a run in progress.
 package flows
 
-
-
 // Type is the kind of a question, which decides how its answer is parsed.
 type Type string
 

@@ -264,4 +264,3 @@ func (c *checker) compile(i int, q *Question) {
 		}
 	}
 }
-
