@@ -13,6 +13,9 @@ import (
 // spaces, so that "Không" and "khong" compare equal the way people type on
 // phones without a Vietnamese keyboard.
 func Fold(s string) string {
+	// Bytes that are not UTF-8 (a terminal in another encoding) become U+FFFD
+	// first; the normaliser would otherwise stop decomposing after them.
+	s = strings.ToValidUTF8(s, "\uFFFD")
 	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
 	out, _, err := transform.String(t, s)
 	if err != nil {

@@ -118,7 +118,8 @@ func Parse(file string, data []byte) (*Form, []Problem) {
 		if errors.Is(err, io.EOF) {
 			err = errors.New("empty file")
 		}
-		return nil, []Problem{{File: file, Message: "not valid YAML: " + firstLine(err.Error())}}
+		msg := strings.Join(strings.Fields(strings.ReplaceAll(err.Error(), "\n", ";")), " ")
+		return nil, []Problem{{File: file, Message: "not valid YAML: " + msg}}
 	}
 	c := checker{f: f}
 	c.checkForm()

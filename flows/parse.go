@@ -203,33 +203,43 @@ func ParseChoice(s string, labels []string) (int, error) {
 		}
 		return 0, answerErr("answer.choice_number", "max", len(labels))
 	}
-	if i, ok := matchLabel(f, labels); ok {
+	i := matchLabel(f, labels)
+	switch {
+	case i >= 0:
 		return i, nil
+	case i == ambiguous:
+		return 0, answerErr("answer.choice_ambiguous", "text", s)
 	}
 	return 0, answerErr("answer.choice", "max", len(labels))
 }
 
+// Results of matchLabel besides an index.
+const (
+	noMatch   = -1
+	ambiguous = -2
+)
+
 // matchLabel finds the option whose folded text equals f, or failing that
 // the only one that starts with f.
-func matchLabel(f string, labels []string) (int, bool) {
+func matchLabel(f string, labels []string) int {
 	if f == "" {
-		return 0, false
+		return noMatch
 	}
-	prefix := -1
+	found := noMatch
 	for i, l := range labels {
 		fl := Fold(l)
 		if fl == f {
-			return i, true
+			return i
 		}
 		if strings.HasPrefix(fl, f) {
-			if prefix >= 0 {
-				prefix = -2
-			} else if prefix == -1 {
-				prefix = i
+			if found != noMatch {
+				found = ambiguous
+			} else {
+				found = i
 			}
 		}
 	}
-	return prefix, prefix >= 0
+	return found
 }
 
 // ParseChoices picks several options: "1,3", "1 3", "1;3" or texts

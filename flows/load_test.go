@@ -1,0 +1,121 @@
+package flows
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+func TestDefaultFormsLoad(t *testing.T) {
+	set, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"household", "model", "training"} {
+		f := set.Form(id)
+		if f == nil || f.Version == "" {
+			t.Fatalf("form %s missing or without version", id)
+		}
+	}
+}
+
+const goodForm = `
+id: demo
+version: "1"
+title: {vi: "Thử", en: "Demo"}
+choices:
+  colours:
+    - {name: red, label: {vi: "Đỏ", en: "Red"}}
+questions:
+  - id: a
+    type: integer
+    label: {vi: "A?", en: "A?"}
+  - id: b
+    type: select_one
+    list: colours
+    label: {vi: "B?", en: "B?"}
+    relevant: a > 1
+`
+
+func TestLoaderReportsEveryProblem(t *testing.T) {
+	tests := []struct {
+		name, yaml string
+		want       []string // each must appear in the error, with the question id
+	}{
+		{"unknown type", strings.Replace(goodForm, "type: integer", "type: number", 1), []string{`question a: unknown type "number"`}},
+		{"duplicate id", strings.Replace(goodForm, "id: b", "id: a", 1), []string{"question a: duplicate id"}},
+		{"expression does not compile", strings.Replace(goodForm, "a > 1", "a >", 1), []string{"question b: relevant: does not parse"}},
+		{"type error in expression", strings.Replace(goodForm, "a > 1", `a + "x" > 1`, 1), []string{"question b: relevant: does not compile"}},
+		{"label missing in en", strings.Replace(goodForm, `{vi: "A?", en: "A?"}`, `{vi: "A?"}`, 1), []string{"question a: label: missing in en"}},
+		{"label missing in vi", strings.Replace(goodForm, `{vi: "B?", en: "B?"}`, `{en: "B?"}`, 1), []string{"question b: label: missing in vi"}},
+		{"unknown choice list", strings.Replace(goodForm, "list: colours", "list: colors", 1), []string{`question b: unknown choice list "colors"`}},
+		{"relevant refers to a later question", strings.Replace(goodForm, "    label: {vi: \"A?\", en: \"A?\"}", "    label: {vi: \"A?\", en: \"A?\"}\n    relevant: b == \"red\"", 1),
+			[]string{`question a: relevant: refers to later question "b"`}},
+		{"unknown name", strings.Replace(goodForm, "a > 1", "c > 1", 1), []string{`question b: relevant: unknown name "c"`}},
+		{"several at once", strings.Replace(strings.Replace(goodForm, "type: integer", "type: nope", 1), "list: colours", "list: x", 1),
+			[]string{`question a: unknown type "nope"`, `question b: unknown choice list "x"`}},
+		{"not yaml", "id: [", []string{"demo.yaml: not valid YAML"}},
+		{"unknown field", strings.Replace(goodForm, "relevant:", "relevent:", 1), []string{"not valid YAML", "relevent"}},
+		{"no version", strings.Replace(goodForm, `version: "1"`, "", 1), []string{"version is missing"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := LoadFS(fstest.MapFS{"demo.yaml": {Data: []byte(tt.yaml)}})
+			var probs ProblemsError
+			if !errors.As(err, &probs) {
+				t.Fatalf("err = %v, want problems", err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not mention %q", err, w)
+				}
+			}
+			if !strings.Contains(err.Error(), "demo.yaml") {
+				t.Errorf("error %q does not name the file", err)
+			}
+		})
+	}
+	if _, err := LoadFS(fstest.MapFS{"demo.yaml": {Data: []byte(goodForm)}}); err != nil {
+		t.Fatalf("good form rejected: %v", err)
+	}
+}
+
+func TestDuplicateFormIDAcrossFiles(t *testing.T) {
+	_, err := LoadFS(fstest.MapFS{"a.yaml": {Data: []byte(goodForm)}, "b.yaml": {Data: []byte(goodForm)}})
+	if err == nil || !strings.Contains(err.Error(), `form id "demo" is also used by a.yaml`) {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// The loader must never panic on any input, and a form it accepts must
+// have everything a run relies on.
+func FuzzParseForm(f *testing.F) {
+	f.Add([]byte(goodForm))
+	for _, name := range []string{"household.yaml", "model.yaml", "training.yaml"} {
+		data, err := embedded.ReadFile("forms/" + name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte("questions: [null]"))
+	f.Add([]byte("id: x\nversion: '1'\ntitle: {vi: a, en: b}\nquestions:\n - {id: a, type: calculate, label: {vi: a, en: a}, calculate: 'a'}"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		form, probs := Parse("fuzz.yaml", data)
+		if form == nil {
+			if len(probs) == 0 {
+				t.Fatal("rejected without a problem")
+			}
+			return
+		}
+		for _, q := range form.Questions {
+			if form.Question(q.ID) != q {
+				t.Fatalf("question %q not indexed", q.ID)
+			}
+			if (q.Type == SelectOne || q.Type == SelectMultiple) && len(form.ChoicesOf(q)) == 0 {
+				t.Fatalf("select %q without options accepted", q.ID)
+			}
+		}
+	})
+}

@@ -1,0 +1,218 @@
+package flows
+
+import (
+	"math"
+	"strconv"
+	"testing"
+	"unicode/utf8"
+
+	"sothon/locales"
+)
+
+func TestParseInteger(t *testing.T) {
+	good := map[string]int{"4": 4, " 12 ": 12, "4 người": 4, "1.500": 1500, "1,500,000": 1500000, "0": 0, "-3": -3, "05": 5}
+	for in, want := range good {
+		if got, err := ParseInteger(in); err != nil || got != want {
+			t.Errorf("ParseInteger(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "năm", "1,5", "4.5", "1.50", "4 5", "1e3", "12abc3", "99999999999"} {
+		if got, err := ParseInteger(in); err == nil {
+			t.Errorf("ParseInteger(%q) = %d, want an error", in, got)
+		}
+	}
+}
+
+func TestParseDecimal(t *testing.T) {
+	tests := []struct {
+		in    string
+		money bool
+		want  float64
+	}{
+		{"1,5", false, 1.5},
+		{"1.5", false, 1.5},
+		{"30,25", false, 30.25},
+		{"1.500", false, 1500},
+		{"1.500,5", false, 1500.5},
+		{"1,500.5", false, 1500.5},
+		{"2.000.000", false, 2e6},
+		{"3,5", true, 3.5},
+		{"3tr5", true, 3.5},
+		{"3 tr 5", true, 3.5},
+		{"3tr500", true, 3.5},
+		{"3tr05", true, 3.05},
+		{"3 triệu", true, 3},
+		{"3 TRIỆU", true, 3},
+		{"3.500.000", true, 3.5},
+		{"3.500.000 đ", true, 3.5},
+		{"3500000đồng", true, 3.5},
+		{"500k", true, 0.5},
+		{"500 nghìn", true, 0.5},
+		{"800 ngàn", true, 0.8},
+		{"12", true, 12},
+		{"0", true, 0},
+	}
+	for _, tt := range tests {
+		got, err := ParseDecimal(tt.in, tt.money)
+		if err != nil || math.Abs(got-tt.want) > 1e-9 {
+			t.Errorf("ParseDecimal(%q, money=%v) = %v, %v; want %v", tt.in, tt.money, got, err, tt.want)
+		}
+	}
+	for _, in := range []string{"", "ba triệu", "1,2,3", "1..5", "3tr5tr", "3,5tr5", "tr", "1.5.5", "5k5", ".", ","} {
+		if got, err := ParseDecimal(in, true); err == nil {
+			t.Errorf("ParseDecimal(%q, money) = %v, want an error", in, got)
+		}
+	}
+}
+
+func TestParseYesNo(t *testing.T) {
+	for _, in := range []string{"có", "co", "Có", "C", "yes", "Y", "1", "ừ", "vâng", "ok", "có."} {
+		if got, err := ParseYesNo(in); err != nil || !got {
+			t.Errorf("ParseYesNo(%q) = %v, %v; want yes", in, got, err)
+		}
+	}
+	for _, in := range []string{"không", "khong", "KHÔNG", "k", "ko", "no", "N", "2", "chưa", "không có"} {
+		if got, err := ParseYesNo(in); err != nil || got {
+			t.Errorf("ParseYesNo(%q) = %v, %v; want no", in, got, err)
+		}
+	}
+	for _, in := range []string{"", "3", "có lẽ", "maybe"} {
+		if _, err := ParseYesNo(in); err == nil {
+			t.Errorf("ParseYesNo(%q) accepted", in)
+		}
+	}
+}
+
+var testLabels = []string{"Đăng ký", "Đang tham gia", "Đã hoàn thành", "Rút khỏi mô hình"}
+
+func TestParseChoice(t *testing.T) {
+	good := map[string]int{"1": 0, "4": 3, "đang tham gia": 1, "dang tham gia": 1, "DANG KY": 0, "rut": 3, "da hoan": 2}
+	for in, want := range good {
+		if got, err := ParseChoice(in, testLabels); err != nil || got != want {
+			t.Errorf("ParseChoice(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for in, key := range map[string]string{"0": "answer.choice_number", "5": "answer.choice_number", "xyz": "answer.choice", "da": "answer.choice_ambiguous", "": "answer.choice"} {
+		_, err := ParseChoice(in, testLabels)
+		if ae, ok := err.(*AnswerError); !ok || ae.Key != key {
+			t.Errorf("ParseChoice(%q) error = %v, want %s", in, err, key)
+		}
+	}
+}
+
+func TestParseChoices(t *testing.T) {
+	tests := map[string][]int{"1,3": {0, 2}, "3, 1": {0, 2}, "1 3": {0, 2}, "1;3;3": {0, 2}, "rut, dang ky": {0, 3}, "2": {1}}
+	for in, want := range tests {
+		got, err := ParseChoices(in, testLabels)
+		if err != nil || len(got) != len(want) {
+			t.Errorf("ParseChoices(%q) = %v, %v; want %v", in, got, err, want)
+			continue
+		}
+		for i := range got {
+			if got[i] != want[i] {
+				t.Errorf("ParseChoices(%q) = %v; want %v", in, got, want)
+			}
+		}
+	}
+	for _, in := range []string{"", ",", "1,x", "1,9", "1 x"} {
+		if got, err := ParseChoices(in, testLabels); err == nil {
+			t.Errorf("ParseChoices(%q) = %v, want an error", in, got)
+		}
+	}
+}
+
+func TestParseDate(t *testing.T) {
+	for _, in := range []string{"15/08/2023", "15/8/2023", "15-08-2023", "15.8.2023", "2023-08-15"} {
+		d, err := ParseDate(in)
+		if err != nil || d.Year() != 2023 || d.Month() != 8 || d.Day() != 15 {
+			t.Errorf("ParseDate(%q) = %v, %v", in, d, err)
+		}
+	}
+	for _, in := range []string{"", "32/01/2023", "29/02/2023", "hôm qua"} {
+		if _, err := ParseDate(in); err == nil {
+			t.Errorf("ParseDate(%q) accepted", in)
+		}
+	}
+}
+
+func TestFold(t *testing.T) {
+	for in, want := range map[string]string{"Không": "khong", "ĐỒNG": "dong", "  Nguyễn   Thị  ": "nguyen thi", "Hoà": "hoa", "Hòa": "hoa"} {
+		if got := Fold(in); got != want {
+			t.Errorf("Fold(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// The parsers must never panic, and whatever they accept must read back the
+// same when written in canonical form.
+func FuzzParseDecimal(f *testing.F) {
+	for _, s := range []string{"1,5", "3tr5", "3.500.000", "500k", "1.500,5", "-2", "3 triệu", "1,2,3", "tr5"} {
+		f.Add(s, true)
+		f.Add(s, false)
+	}
+	f.Fuzz(func(t *testing.T, s string, money bool) {
+		x, err := ParseDecimal(s, money)
+		if err != nil {
+			return
+		}
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			t.Fatalf("ParseDecimal(%q) = %v", s, x)
+		}
+		if math.Abs(x) >= 1e12 {
+			return
+		}
+		// What the bot shows a Vietnamese user must read back as the same number.
+		shown := locales.Number("vi", x, 6)
+		back, err := ParseDecimal(shown, false)
+		if err != nil || math.Abs(back-x) > 1e-6*math.Max(1, math.Abs(x)) {
+			t.Fatalf("%q → %v shown as %q reads back as %v, %v", s, x, shown, back, err)
+		}
+	})
+}
+
+func FuzzParseInteger(f *testing.F) {
+	for _, s := range []string{"4", "4 người", "1.500", "-3", "1,5", "99999999999", "+", "-"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n, err := ParseInteger(s)
+		if err != nil {
+			return
+		}
+		if back, err := ParseInteger(strconv.Itoa(n)); err != nil || back != n {
+			t.Fatalf("%q → %d does not read back: %d, %v", s, n, back, err)
+		}
+	})
+}
+
+func FuzzParseChoices(f *testing.F) {
+	for _, s := range []string{"1,3", "rut, dang ky", "1 3", "", "đ", "Đã", "1;;2"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := ParseChoices(s, testLabels)
+		if err != nil {
+			return
+		}
+		for i, k := range got {
+			if k < 0 || k >= len(testLabels) || (i > 0 && got[i-1] >= k) {
+				t.Fatalf("ParseChoices(%q) = %v: out of range or unsorted", s, got)
+			}
+		}
+	})
+}
+
+func FuzzFold(f *testing.F) {
+	for _, s := range []string{"Không", "ĐỒNG", "a\u0301", "\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out := Fold(s)
+		if utf8.ValidString(s) && !utf8.ValidString(out) {
+			t.Fatalf("Fold(%q) = %q is not valid UTF-8", s, out)
+		}
+		if Fold(out) != out {
+			t.Fatalf("Fold is not idempotent on %q: %q then %q", s, out, Fold(out))
+		}
+	})
+}
