@@ -211,11 +211,11 @@ func (c *checker) checkChoices(list string, choices []Choice) {
 
 func (c *checker) checkQuestion(i int, q *Question) {
 	f := c.f
+	c.label(q.ID, "label", q.Label)
 	if !knownTypes[q.Type] {
 		c.add(q.ID, "unknown type %q", q.Type)
 		return
 	}
-	c.label(q.ID, "label", q.Label)
 	if len(q.Short) > 0 {
 		c.label(q.ID, "short", q.Short)
 	}

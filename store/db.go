@@ -124,3 +124,16 @@ func getJSON(b *bolt.Bucket, key []byte, v any) error {
 func timeKey(t time.Time) string {
 	return t.UTC().Format("2006-01-02T15:04:05Z")
 }
+
+// Check verifies the file's internal consistency (pages, freelist).
+func (db *DB) Check() error {
+	return db.bolt.View(func(tx *bolt.Tx) error {
+		var first error
+		for err := range tx.Check() { // drain: the checker sends every error
+			if first == nil {
+				first = err
+			}
+		}
+		return first
+	})
+}

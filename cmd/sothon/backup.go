@@ -4,8 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-
-	"sothon/store"
 )
 
 func runBackup(ctx context.Context, e *env, args []string) error {
@@ -18,7 +16,7 @@ func runBackup(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() != 1 {
 		return usageError{"usage: sothon backup [--db F] OUT"}
 	}
-	db, err := store.Open(c.db)
+	db, err := c.openExisting()
 	if err != nil {
 		return err
 	}

@@ -36,6 +36,10 @@ func runChat(ctx context.Context, e *env, args []string) error {
 	if *ttl <= 0 {
 		return usageError{"--run-ttl must be positive"}
 	}
+	loc, err := c.location()
+	if err != nil {
+		return err
+	}
 	forms, err := c.loadForms()
 	if err != nil {
 		return err
@@ -45,7 +49,8 @@ func runChat(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	eng := bot.New(bot.Config{Store: db, Forms: forms, Catalog: locales.MustLoad(), RunTTL: *ttl})
+	eng := bot.New(bot.Config{Store: db, Forms: forms, Catalog: locales.MustLoad(), RunTTL: *ttl,
+		Now: func() time.Time { return time.Now().In(loc) }})
 	chatID := role + ":" + area
 	if err := eng.RegisterTerminalUser(ctx, chatID, role, area, *lang); err != nil {
 		return err

@@ -73,3 +73,12 @@ func (c *common) openDB(ctx context.Context) (*store.DB, error) {
 	}
 	return db, nil
 }
+
+// openExisting opens a database that must already exist, for commands
+// that read it: a mistyped path must not create an empty file.
+func (c *common) openExisting() (*store.DB, error) {
+	if _, err := os.Stat(c.db); err != nil {
+		return nil, fmt.Errorf("no database at %s (set --db or SOTHON_DB)", c.db)
+	}
+	return store.Open(c.db)
+}

@@ -36,7 +36,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	if *form != "" && forms.Form(*form) == nil {
 		return usageError{fmt.Sprintf("--form %q: no such questionnaire", *form)}
 	}
-	db, err := store.Open(c.db)
+	db, err := c.openExisting()
 	if err != nil {
 		return err
 	}

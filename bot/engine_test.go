@@ -1,0 +1,184 @@
+package bot_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"sothon/bot"
+	"sothon/flows"
+	"sothon/locales"
+	"sothon/store"
+	"sothon/store/storetest"
+)
+
+var ctx = context.Background()
+
+// recorder is a channel that keeps what it was asked to send and can be
+// told to fail.
+type recorder struct {
+	mu   sync.Mutex
+	sent []bot.Outbound
+	fail error
+}
+
+func (r *recorder) Name() string { return "test" }
+
+func (r *recorder) Send(_ context.Context, out bot.Outbound) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.fail != nil {
+		return r.fail
+	}
+	r.sent = append(r.sent, out)
+	return nil
+}
+
+type fixture struct {
+	db     *store.DB
+	eng    *bot.Engine
+	ch     *recorder
+	sender *bot.Sender
+	now    time.Time
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	forms, err := flows.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{db: storetest.Open(t), ch: &recorder{}, now: time.Date(2023, 6, 15, 9, 0, 0, 0, time.UTC)}
+	f.eng = bot.New(bot.Config{Store: f.db, Forms: forms, Catalog: locales.MustLoad(), Now: func() time.Time { return f.now }})
+	f.sender = &bot.Sender{Store: f.db, Channel: f.ch, Now: func() time.Time { return f.now }}
+	return f
+}
+
+// register makes chat a head of the demo village on the test channel.
+func (f *fixture) register(t *testing.T, chat string) {
+	t.Helper()
+	u := store.User{ID: "u-" + chat, Name: "Head " + chat, Role: store.RoleHead, AreaID: "bac-kan/huyen-tung/khuoi-pai", Lang: "vi"}
+	if _, err := f.db.Apply(ctx, store.Change{At: f.now, User: &u, Identity: &store.Identity{Channel: "test", ChatID: chat, UserID: u.ID}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (f *fixture) say(t *testing.T, chat, msgID, text string) []bot.Outbound {
+	t.Helper()
+	if err := f.eng.Handle(ctx, bot.Inbound{Channel: "test", ChatID: chat, MessageID: msgID, Text: text}); err != nil {
+		t.Fatal(err)
+	}
+	before := len(f.ch.sent)
+	if err := f.sender.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return f.ch.sent[before:]
+}
+
+func TestStrangerIsRefusedAndNothingKept(t *testing.T) {
+	f := newFixture(t)
+	out := f.say(t, "999", "1", "xin chào")
+	if len(out) != 1 || !strings.Contains(out[0].Text, "/start") {
+		t.Fatalf("reply: %+v", out)
+	}
+	if n, _ := f.db.Counter(ctx, "refusals"); n != 1 {
+		t.Errorf("refusals = %d, want 1", n)
+	}
+	if _, err := f.db.UserByIdentity(ctx, "test", "999"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("stranger stored: %v", err)
+	}
+	if audit, _ := f.db.Audit(ctx); len(audit) != 0 {
+		t.Errorf("audit has %d entries for a stranger", len(audit))
+	}
+}
+
+func TestRepeatedMessageIsHandledOnce(t *testing.T) {
+	f := newFixture(t)
+	f.register(t, "1")
+	f.say(t, "1", "100", "1") // household questionnaire
+	f.say(t, "1", "101", "3") // third household
+	out := f.say(t, "1", "101", "3")
+	if len(out) != 0 {
+		t.Fatalf("a repeated message got %d replies", len(out))
+	}
+	run, err := f.db.Run(ctx, "u-1")
+	if err != nil || run.Current != "members" {
+		t.Fatalf("run after repeat: current %q, %v; want members", run.Current, err)
+	}
+}
+
+func TestSendFailureKeepsMessagesInOrder(t *testing.T) {
+	f := newFixture(t)
+	f.register(t, "1")
+	f.ch.fail = errors.New("network down")
+	if err := f.eng.Handle(ctx, bot.Inbound{Channel: "test", ChatID: "1", Text: "/help"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.eng.Handle(ctx, bot.Inbound{Channel: "test", ChatID: "1", Text: "1"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.sender.Flush(ctx); err == nil {
+		t.Fatal("flush reported no error")
+	}
+	f.ch.fail = nil
+	if err := f.sender.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.ch.sent) != 2 || !strings.Contains(f.ch.sent[0].Text, "/back") || f.ch.sent[1].Question != "household" {
+		t.Fatalf("after recovery: %+v", f.ch.sent)
+	}
+}
+
+func TestIdleRunsExpireWithAMessage(t *testing.T) {
+	f := newFixture(t)
+	f.register(t, "1")
+	f.say(t, "1", "", "2")
+	f.now = f.now.Add(71 * time.Hour)
+	if n, err := f.eng.ExpireIdle(ctx); err != nil || n != 0 {
+		t.Fatalf("expired %d before the limit, %v", n, err)
+	}
+	f.now = f.now.Add(2 * time.Hour)
+	if n, err := f.eng.ExpireIdle(ctx); err != nil || n != 1 {
+		t.Fatalf("expired %d, %v; want 1", n, err)
+	}
+	before := len(f.ch.sent)
+	if err := f.sender.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.ch.sent[before:]; len(got) != 1 || !strings.Contains(got[0].Text, "3 ngày") {
+		t.Fatalf("expiry message: %+v", got)
+	}
+	if _, err := f.db.Run(ctx, "u-1"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("run still stored: %v", err)
+	}
+}
+
+func TestChatsAreHandledConcurrently(t *testing.T) {
+	f := newFixture(t)
+	const chats = 20
+	for i := 0; i < chats; i++ {
+		f.register(t, string(rune('a'+i)))
+	}
+	var wg sync.WaitGroup
+	for i := 0; i < chats; i++ {
+		wg.Add(1)
+		go func(chat string) {
+			defer wg.Done()
+			for j, text := range []string{"1", "2", "4", "2"} {
+				if err := f.eng.Handle(ctx, bot.Inbound{Channel: "test", ChatID: chat, MessageID: chat + string(rune('0'+j)), Text: text}); err != nil {
+					t.Error(err)
+				}
+			}
+		}(string(rune('a' + i)))
+	}
+	wg.Wait()
+	for i := 0; i < chats; i++ {
+		run, err := f.db.Run(ctx, "u-"+string(rune('a'+i)))
+		if err != nil || run.Current != "children" || run.Answers["working_age"] != "2" {
+			t.Fatalf("chat %d: %+v, %v", i, run, err)
+		}
+	}
+}

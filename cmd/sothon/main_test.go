@@ -1,0 +1,213 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"sothon/store"
+)
+
+// binary is the sothon command built once for the tests that run it as a
+// separate process, the way an office would.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "sothon-bin")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "sothon")
+	if runtime.GOOS == "windows" {
+		binary += ".exe"
+	}
+	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "build sothon: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// sothon runs the built binary with stdin and returns stdout and stderr.
+func sothon(t *testing.T, stdin string, args ...string) (string, string, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binary, args...)
+	cmd.Stdin = strings.NewReader(stdin)
+	cmd.Env = append(os.Environ(), "SOTHON_TZ=Asia/Ho_Chi_Minh")
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	return out.String(), errOut.String(), err
+}
+
+// A poor household of the demo village (a ward, so urban: line 2.0 million):
+// 5 people, 2 of working age, 2 children, 4.5 million a month.
+var householdAnswers = []string{
+	"1",     // menu: household status
+	"lương", // search the register
+	"1",     // Lương Thị Lan
+	"5",     // members
+	"2",     // working age
+	"2",     // children
+	"4tr5",  // income: 0.9 per person
+	"co",    // job: lacking
+	"khong", // nutrition
+	"có",    // insurance: lacking
+	"k",     // adult education
+	"k",     // schooling
+	"k",     // house quality
+	"45",    // 9 m² per person: fine
+	"co",    // water
+	"co",    // latrine
+	"co",    // internet
+	"co",    // info means
+	"2,3",   // causes
+	"co",    // exit plan
+	"1",     // needs
+	"-",     // note
+}
+
+func TestChatThenExportAcrossProcesses(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "sothon.db")
+	// The first process stops mid-questionnaire (EOF), the second resumes.
+	half := len(householdAnswers) / 2
+	out, stderr, err := sothon(t, strings.Join(householdAnswers[:half], "\n")+"\n", "chat", "--db", db)
+	if err != nil {
+		t.Fatalf("first chat: %v\n%s", err, stderr)
+	}
+	out, stderr, err = sothon(t, strings.Join(householdAnswers[half:], "\n")+"\n1\n", "chat", "--db", db)
+	if err != nil {
+		t.Fatalf("second chat: %v\n%s", err, stderr)
+	}
+	if !strings.Contains(out, "Bạn đang điền dở phiếu") || !strings.Contains(out, "Đã lưu phiếu") {
+		t.Fatalf("second chat did not resume and save:\n%s", out)
+	}
+	csvOut, stderr, err := sothon(t, "", "export", "--db", db, "--format", "csv")
+	if err != nil {
+		t.Fatalf("export: %v\n%s", err, stderr)
+	}
+	rows, err := csv.NewReader(strings.NewReader(csvOut)).ReadAll()
+	if err != nil || len(rows) != 2 {
+		t.Fatalf("export: %d rows, %v\n%s", len(rows), err, csvOut)
+	}
+	row := map[string]string{}
+	for i, col := range rows[0] {
+		row[col] = rows[1][i]
+	}
+	// Lacking: employment, dependants (3 of 5 outside working age), insurance.
+	want := map[string]string{"form": "household", "class": "poor", "lacking": "3", "income_pc": "0.9",
+		"household_name": "Lương Thị Lan", "area_id": "bac-kan/huyen-tung/khuoi-pai", "causes": "no_capital;no_labour",
+		"nutrition": "no", "members": "5", "submission_id": "1", "form_version": "2023.1", "note": ""}
+	for col, v := range want {
+		if row[col] != v {
+			t.Errorf("column %s = %q, want %q", col, row[col], v)
+		}
+	}
+	if at, err := time.Parse(time.RFC3339, row["submitted_at"]); err != nil || !strings.HasSuffix(row["submitted_at"], "+07:00") {
+		t.Errorf("submitted_at %q (%v): want RFC 3339 in the local zone", row["submitted_at"], at)
+	}
+}
+
+func TestCommandLineErrors(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "x.db")
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"nope"}, `unknown command "nope"`},
+		{[]string{"chat", "--db", db, "--as", "mayor:bac-kan"}, "role must be head, official or admin"},
+		{[]string{"chat", "--db", db, "--as", "head"}, "use ROLE:AREA_ID"},
+		{[]string{"chat", "--db", db, "--as", "head:nowhere"}, `unknown area "nowhere"`},
+		{[]string{"chat", "--db", db, "--lang", "fr"}, "use vi or en"},
+		{[]string{"export", "--db", db, "--format", "pdf"}, "use csv or json"},
+		{[]string{"export", "--db", db, "--form", "census"}, "no such questionnaire"},
+		{[]string{"export", "--db", filepath.Join(t.TempDir(), "none.db")}, "no database"},
+		{[]string{"backup", "--db", db}, "usage: sothon backup"},
+		{[]string{"forms", "lint"}, "usage: sothon forms check"},
+		{[]string{"chat", "--db", db, "--tz", "Mars/Base"}, "time zone"},
+	}
+	for _, tt := range tests {
+		_, stderr, err := sothon(t, "", tt.args...)
+		if err == nil || !strings.Contains(stderr, tt.want) {
+			t.Errorf("sothon %v: err %v, stderr %q; want it to say %q", tt.args, err, stderr, tt.want)
+		}
+	}
+}
+
+func TestHeldDatabaseGivesAClearErrorAtOnce(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "held.db")
+	held, err := store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	for _, args := range [][]string{{"export", "--db", path}, {"chat", "--db", path}, {"backup", "--db", path, filepath.Join(t.TempDir(), "b.db")}} {
+		start := time.Now()
+		_, stderr, err := sothon(t, "", args...)
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) || !strings.Contains(stderr, "in use by another sothon process") {
+			t.Errorf("sothon %v: %v, %q", args, err, stderr)
+		}
+		if d := time.Since(start); d > 10*time.Second {
+			t.Errorf("sothon %v took %v", args, d)
+		}
+	}
+}
+
+func TestFormsCheckPrintsEveryProblem(t *testing.T) {
+	dir := t.TempDir()
+	bad := "id: x\nversion: '1'\ntitle: {vi: a, en: b}\nquestions:\n - {id: a, type: number, label: {vi: a}}\n - {id: b, type: integer, label: {vi: b, en: b}, relevant: c > 1}\n"
+	if err := os.WriteFile(filepath.Join(dir, "x.yaml"), []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := sothon(t, "", "forms", "check", dir)
+	if err == nil {
+		t.Fatal("forms check passed a broken form")
+	}
+	for _, want := range []string{`x.yaml: question a: unknown type "number"`, "x.yaml: question a: label: missing in en", `x.yaml: question b: relevant: unknown name "c"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	out, _, err = sothon(t, "", "forms", "check")
+	if err != nil || !strings.Contains(out, "ok  household") {
+		t.Errorf("built-in forms: %v\n%s", err, out)
+	}
+}
+
+func TestAreasAndBackup(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "sothon.db")
+	out, _, err := sothon(t, "", "areas", "--db", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 1+8+24 || !strings.HasPrefix(lines[0], "bac-kan  Thành phố Bắc Kạn (city, urban, 12232 households)") {
+		t.Fatalf("areas: %d lines\n%s", len(lines), out)
+	}
+	if !strings.Contains(out, "    bac-kan/huyen-tung/khuoi-pai  Tổ Khuổi Pài (village, urban, 480 households)") ||
+		!strings.Contains(out, "bac-kan/duong-quang  Xã Dương Quang (commune, rural, 700 households)") {
+		t.Errorf("areas output lacks expected lines:\n%s", out)
+	}
+	copyPath := filepath.Join(dir, "copy.db")
+	if out, stderr, err := sothon(t, "", "backup", "--db", db, copyPath); err != nil || !strings.Contains(out, "backed up") {
+		t.Fatalf("backup: %v %s %s", err, out, stderr)
+	}
+	if out, _, err := sothon(t, "", "areas", "--db", copyPath); err != nil || !strings.Contains(out, "khuoi-pai") {
+		t.Fatalf("the backup does not open: %v", err)
+	}
+}

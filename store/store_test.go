@@ -1,0 +1,196 @@
+package store_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"sothon/flows"
+	"sothon/store"
+	"sothon/store/storetest"
+)
+
+var ctx = context.Background()
+
+var t0 = time.Date(2023, 6, 15, 9, 0, 0, 0, time.UTC)
+
+func TestOpenHeldFileFailsFast(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "held.db")
+	db, err := store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	start := time.Now()
+	_, err = store.Open(path)
+	if !errors.Is(err, store.ErrLocked) {
+		t.Fatalf("second open: %v, want ErrLocked", err)
+	}
+	if !strings.Contains(err.Error(), "sothon serve") {
+		t.Errorf("message %q does not say what to do", err)
+	}
+	if waited := time.Since(start); waited > 5*time.Second {
+		t.Errorf("second open took %v", waited)
+	}
+}
+
+func TestSchemaVersion(t *testing.T) {
+	db := storetest.Open(t)
+	v, err := db.Version()
+	if err != nil || v != store.SchemaVersion {
+		t.Fatalf("version %d, %v; want %d", v, err, store.SchemaVersion)
+	}
+}
+
+func countOutbox(t *testing.T, db *store.DB, channel string) int {
+	t.Helper()
+	msgs, err := db.Pending(ctx, channel, t0.Add(time.Hour), 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(msgs)
+}
+
+func TestApplyDropsRepeatedMessage(t *testing.T) {
+	db := storetest.Open(t)
+	ch := store.Change{SeenKey: "telegram:42", At: t0, UserID: "u1",
+		Run: &flows.Run{Form: "household", Answers: map[string]string{"members": "4"}},
+		Replies: func(store.Applied) []store.Message {
+			return []store.Message{{Channel: "telegram", ChatID: "7", Text: "hi"}}
+		}}
+	if _, err := db.Apply(ctx, ch); err != nil {
+		t.Fatal(err)
+	}
+	ch.Run = &flows.Run{Form: "household", Answers: map[string]string{"members": "9"}}
+	if _, err := db.Apply(ctx, ch); !errors.Is(err, store.ErrDuplicate) {
+		t.Fatalf("replay: %v, want ErrDuplicate", err)
+	}
+	if n := countOutbox(t, db, "telegram"); n != 1 {
+		t.Errorf("outbox has %d messages after a replay, want 1", n)
+	}
+	run, err := db.Run(ctx, "u1")
+	if err != nil || run.Answers["members"] != "4" {
+		t.Errorf("run after replay: %+v, %v; the replay must change nothing", run, err)
+	}
+}
+
+func submission(hh, class string, at time.Time) *store.Submission {
+	return &store.Submission{Form: "household", FormVersion: "1", AreaID: "bac-kan/huyen-tung/khuoi-pai",
+		HouseholdID: hh, HouseholdName: "Hà Văn Sơn", SubmittedBy: "u1", SubmittedAt: at,
+		Answers: map[string]string{"class": class, "members": "4"}}
+}
+
+func TestSubmissionUpdatesHouseholdAndKeepsHistory(t *testing.T) {
+	db := storetest.Open(t)
+	first, err := db.Apply(ctx, store.Change{At: t0, Submission: submission("", "poor", t0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.SubmissionID != 1 || !strings.HasPrefix(first.HouseholdID, "new-") {
+		t.Fatalf("first: %+v", first)
+	}
+	second, err := db.Apply(ctx, store.Change{At: t0.Add(time.Hour), Submission: submission(first.HouseholdID, "near_poor", t0.Add(time.Hour))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hh, err := db.Household(ctx, first.HouseholdID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hh.Status != "near_poor" || hh.LastSubmission != second.SubmissionID || len(hh.History) != 2 || hh.History[0].Status != "poor" || hh.Members != 4 {
+		t.Fatalf("household: %+v", hh)
+	}
+	old, err := db.Submission(ctx, first.SubmissionID)
+	if err != nil || old.Answers["class"] != "poor" {
+		t.Fatalf("first submission changed: %+v, %v", old, err)
+	}
+	if _, err := db.Apply(ctx, store.Change{At: t0, Submission: submission("no-such", "poor", t0)}); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("unknown household: %v", err)
+	}
+}
+
+func TestSubmissionsFilterByAreaSubtree(t *testing.T) {
+	db := storetest.Open(t)
+	for i, area := range []string{"a/b", "a/b/c", "a/b-c", "a/bc", "a/b"} {
+		s := submission("", "poor", t0.Add(time.Duration(i)*time.Minute))
+		s.AreaID = area
+		if i == 4 {
+			s.Form = "model"
+		}
+		if _, err := db.Apply(ctx, store.Change{At: t0, Submission: s}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got []string
+	err := db.Submissions(ctx, store.SubmissionFilter{AreaID: "a/b", Form: "household"}, func(s store.Submission) error {
+		got = append(got, s.AreaID)
+		return nil
+	})
+	if err != nil || strings.Join(got, " ") != "a/b a/b/c" {
+		t.Fatalf("subtree a/b: %v, %v; want a/b a/b/c", got, err)
+	}
+}
+
+func TestOutboxOrderAndDelivery(t *testing.T) {
+	db := storetest.Open(t)
+	_, err := db.Apply(ctx, store.Change{At: t0, Replies: func(store.Applied) []store.Message {
+		return []store.Message{{Channel: "console", ChatID: "1", Text: "a"}, {Channel: "telegram", ChatID: "1", Text: "x"},
+			{Channel: "console", ChatID: "1", Text: "b"}}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := db.Pending(ctx, "console", t0, 10)
+	if err != nil || len(msgs) != 2 || msgs[0].Text != "a" || msgs[1].Text != "b" {
+		t.Fatalf("pending: %+v, %v", msgs, err)
+	}
+	if err := db.Delivered(ctx, msgs[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if n := countOutbox(t, db, "console"); n != 1 {
+		t.Fatalf("after delivery %d left, want 1", n)
+	}
+	if n := countOutbox(t, db, "telegram"); n != 1 {
+		t.Fatalf("other channel's message touched: %d", n)
+	}
+}
+
+func TestBackupIsAWorkingDatabase(t *testing.T) {
+	db := storetest.Open(t)
+	if _, err := db.Apply(ctx, store.Change{At: t0, Submission: submission("", "poor", t0)}); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	n, err := db.Backup(ctx, &buf)
+	if err != nil || n == 0 {
+		t.Fatal(n, err)
+	}
+	path := filepath.Join(t.TempDir(), "copy.db")
+	if err := writeFile(path, buf.Bytes()); err != nil {
+		t.Fatal(err)
+	}
+	cp, err := store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cp.Close()
+	if s, err := cp.Submission(ctx, 1); err != nil || s.Answers["class"] != "poor" {
+		t.Fatalf("backup lacks the submission: %+v, %v", s, err)
+	}
+}
+
+func TestRefusalsAreCountedOnly(t *testing.T) {
+	db := storetest.Open(t)
+	for i := 0; i < 3; i++ {
+		if _, err := db.Apply(ctx, store.Change{At: t0, Count: "refusals"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, err := db.Counter(ctx, "refusals"); err != nil || n != 3 {
+		t.Fatalf("refusals = %d, %v", n, err)
+	}
+}

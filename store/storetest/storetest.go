@@ -1,0 +1,32 @@
+// Package storetest opens real databases for tests, in a temporary folder,
+// and checks each file's consistency when the test ends.
+package storetest
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"sothon/store"
+)
+
+// Open returns a new database with the default areas, closed and checked
+// at cleanup.
+func Open(t testing.TB) *store.DB {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "sothon.db")
+	db, err := store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SaveAreas(context.Background(), store.DefaultAreas()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := db.Check(); err != nil {
+			t.Errorf("database %s is inconsistent: %v", path, err)
+		}
+		db.Close()
+	})
+	return db
+}
