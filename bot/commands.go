@@ -8,7 +8,7 @@ import (
 )
 
 // command runs a slash command. "/cmd@botname args" works as in group chats.
-func (t *turn) command(ctx context.Context, text string) error {
+func (t *turn) command(ctx context.Context, text string) {
 	name, args, _ := strings.Cut(strings.TrimPrefix(text, "/"), " ")
 	name, _, _ = strings.Cut(strings.ToLower(name), "@")
 	args = strings.TrimSpace(args)
@@ -16,7 +16,7 @@ func (t *turn) command(ctx context.Context, text string) error {
 	case "start", "menu":
 		if t.run != nil && !t.expired() {
 			t.resume()
-			return nil
+			return
 		}
 		t.menu()
 	case "help":
@@ -31,7 +31,6 @@ func (t *turn) command(ctx context.Context, text string) error {
 		t.replyKey("command.unknown", "command", "/"+name)
 		t.help()
 	}
-	return nil
 }
 
 func (t *turn) help() {

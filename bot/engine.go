@@ -31,7 +31,8 @@ type Engine struct {
 	// Notify is called after replies are queued for a channel.
 	notify func(channel string)
 
-	chats sync.Map // chat key → *sync.Mutex
+	chats    sync.Map // chat key → *sync.Mutex
+	settings sync.Map // area id → poverty.Kind; areas do not change while running
 }
 
 // Config holds what an Engine is built from. Zero fields get defaults.
@@ -87,7 +88,7 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) error {
 	if in.MessageID != "" {
 		t.change.SeenKey = in.Channel + ":" + in.MessageID
 	}
-	user, err := e.store.UserByIdentity(ctx, in.Channel, in.ChatID)
+	user, run, err := e.store.Conversation(ctx, in.Channel, in.ChatID)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		t.stranger()
@@ -95,9 +96,8 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) error {
 		return fmt.Errorf("bot: handle: %w", err)
 	default:
 		t.user, t.lang = user, user.Lang
-		if err := t.route(ctx); err != nil {
-			return fmt.Errorf("bot: handle: %w", err)
-		}
+		t.setRun(run)
+		t.route(ctx)
 	}
 	return e.commit(ctx, t)
 }
@@ -106,14 +106,12 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) error {
 // the menu. The terminal calls it when it starts.
 func (e *Engine) Greet(ctx context.Context, channel, chatID string) error {
 	defer e.lockChat(channel, chatID)()
-	user, err := e.store.UserByIdentity(ctx, channel, chatID)
+	user, run, err := e.store.Conversation(ctx, channel, chatID)
 	if err != nil {
 		return fmt.Errorf("bot: greet: %w", err)
 	}
 	t := &turn{e: e, in: Inbound{Channel: channel, ChatID: chatID, At: e.now()}, user: user, lang: user.Lang}
-	if err := t.loadRun(ctx); err != nil {
-		return fmt.Errorf("bot: greet: %w", err)
-	}
+	t.setRun(run)
 	if t.run != nil && !t.expired() {
 		t.resume()
 	} else {
@@ -168,4 +166,18 @@ func (e *Engine) RegisterTerminalUser(ctx context.Context, chatID, role, areaID,
 
 func terminalName(role string) string {
 	return map[string]string{store.RoleHead: "Trưởng thôn", store.RoleOfficial: "Cán bộ", store.RoleAdmin: "Quản trị"}[role]
+}
+
+// setting tells whether an area is urban or rural, for the poverty lines.
+func (e *Engine) setting(ctx context.Context, areaID string) poverty.Kind {
+	if k, ok := e.settings.Load(areaID); ok {
+		return k.(poverty.Kind)
+	}
+	a, err := e.store.Area(ctx, areaID)
+	if err != nil {
+		e.log.Error("area of a run is unknown; classifying as rural", "area", areaID, "err", err)
+		return poverty.Rural
+	}
+	e.settings.Store(areaID, a.Setting)
+	return a.Setting
 }

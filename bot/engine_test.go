@@ -45,7 +45,7 @@ type fixture struct {
 	now    time.Time
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	forms, err := flows.Default()
 	if err != nil {
@@ -58,7 +58,7 @@ func newFixture(t *testing.T) *fixture {
 }
 
 // register makes chat a head of the demo village on the test channel.
-func (f *fixture) register(t *testing.T, chat string) {
+func (f *fixture) register(t testing.TB, chat string) {
 	t.Helper()
 	u := store.User{ID: "u-" + chat, Name: "Head " + chat, Role: store.RoleHead, AreaID: "bac-kan/huyen-tung/khuoi-pai", Lang: "vi"}
 	if _, err := f.db.Apply(ctx, store.Change{At: f.now, User: &u, Identity: &store.Identity{Channel: "test", ChatID: chat, UserID: u.ID}}); err != nil {
@@ -181,4 +181,13 @@ func TestChatsAreHandledConcurrently(t *testing.T) {
 			t.Fatalf("chat %d: %+v, %v", i, run, err)
 		}
 	}
+}
+
+func countSubmissions(tb testing.TB, f *fixture) int {
+	tb.Helper()
+	n := 0
+	if err := f.db.Submissions(ctx, store.SubmissionFilter{}, func(store.Submission) error { n++; return nil }); err != nil {
+		tb.Fatal(err)
+	}
+	return n
 }

@@ -25,10 +25,10 @@ func (t *turn) menu() {
 }
 
 // chooseForm starts the questionnaire the user picked from the menu.
-func (t *turn) chooseForm(ctx context.Context, text string) error {
+func (t *turn) chooseForm(ctx context.Context, text string) {
 	if !t.canFillForms() {
 		t.replyKey("menu.not_head")
-		return nil
+		return
 	}
 	titles := make([]string, len(t.e.forms.Forms))
 	for i, f := range t.e.forms.Forms {
@@ -37,14 +37,13 @@ func (t *turn) chooseForm(ctx context.Context, text string) error {
 	i, err := flows.ParseChoice(text, titles)
 	if err != nil {
 		t.menu()
-		return nil
+		return
 	}
 	t.form = t.e.forms.Forms[i]
 	run, o := flows.Start(t.form, t.user.AreaID, t.flowContext(ctx))
 	t.run = run
 	t.audit("run_start", t.form.ID)
 	t.step(o)
-	return nil
 }
 
 // flowContext gives a run what it needs from outside: language, date, the
@@ -56,16 +55,14 @@ func (t *turn) flowContext(ctx context.Context) flows.Context {
 	}
 	c := flows.Context{Lang: t.lang, T: t.e.cat,
 		Facts: flows.Facts{Now: t.in.At, Standards: t.e.standards}}
-	if a, err := t.e.store.Area(ctx, areaID); err == nil {
-		c.Kind = a.Setting
-	}
+	c.Kind = t.e.setting(ctx, areaID)
 	c.Register = func() ([]flows.Household, error) {
-		hhs, err := t.e.store.HouseholdsIn(ctx, areaID)
+		entries, err := t.e.store.Register(ctx, areaID)
 		if err != nil {
 			return nil, err
 		}
-		out := make([]flows.Household, len(hhs))
-		for i, h := range hhs {
+		out := make([]flows.Household, len(entries))
+		for i, h := range entries {
 			out[i] = flows.Household{ID: h.ID, Name: h.HeadName}
 		}
 		return out, nil

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"strings"
 
 	"sothon/flows"
@@ -54,42 +53,32 @@ func (t *turn) stranger() {
 	t.change.Count = "refusals"
 }
 
-func (t *turn) route(ctx context.Context) error {
-	if err := t.loadRun(ctx); err != nil {
-		return err
-	}
+func (t *turn) route(ctx context.Context) {
 	text := strings.TrimSpace(t.in.Text)
-	if strings.HasPrefix(text, "/") {
-		return t.command(ctx, text)
-	}
-	if t.run != nil && t.expired() {
+	switch {
+	case strings.HasPrefix(text, "/"):
+		t.command(ctx, text)
+	case t.run != nil && t.expired():
 		t.expire()
 		t.menu()
-		return nil
-	}
-	if t.run != nil {
+	case t.run != nil:
 		t.step(t.run.Reply(t.form, t.flowContext(ctx), text))
-		return nil
+	default:
+		t.chooseForm(ctx, text)
 	}
-	return t.chooseForm(ctx, text)
 }
 
-// loadRun finds the user's run and its form. A run whose form was removed
-// from the deployment is dropped with a notice.
-func (t *turn) loadRun(ctx context.Context) error {
-	run, err := t.e.store.Run(ctx, t.user.ID)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil
-	}
-	if err != nil {
-		return err
+// setRun takes the user's stored run and finds its form. A run whose form
+// was removed from the deployment is dropped with a notice.
+func (t *turn) setRun(run *flows.Run) {
+	if run == nil {
+		return
 	}
 	t.run, t.form = run, t.e.forms.Form(run.Form)
 	if t.form == nil {
 		t.replyKey("run.form_gone")
 		t.run, t.change.DeleteRun, t.change.UserID = nil, true, t.user.ID
 	}
-	return nil
 }
 
 func (t *turn) expired() bool {

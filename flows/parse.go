@@ -131,7 +131,7 @@ func parseNumber(s string) (float64, bool) {
 	default:
 		intPart = s
 	}
-	digits := strings.NewReplacer(".", "", ",", "").Replace(intPart)
+	digits := dropSeparators.Replace(intPart)
 	if digits == "" && frac == "" {
 		return 0, false
 	}
@@ -280,3 +280,5 @@ func ParseDate(s string) (time.Time, error) {
 	}
 	return time.Time{}, answerErr("answer.date")
 }
+
+var dropSeparators = strings.NewReplacer(".", "", ",", "")

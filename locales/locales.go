@@ -6,6 +6,7 @@ import (
 	"embed"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"go.yaml.in/yaml/v3"
@@ -26,6 +27,7 @@ var files embed.FS
 // Catalog translates message keys into the supported languages.
 type Catalog struct {
 	localizers map[string]*i18n.Localizer
+	fixed      sync.Map // lang + "\x00" + key → text of messages without arguments
 }
 
 // Load reads the embedded locale files.
@@ -66,6 +68,20 @@ func Supported(lang string) bool {
 // mistake shows in a transcript instead of failing a user's conversation;
 // TestEveryKeyUsedExists keeps that from shipping.
 func (c *Catalog) T(lang, key string, args ...any) string {
+	if len(args) == 0 {
+		// Option labels and hints are rendered on every step; the
+		// localizer's language matching is the costly part.
+		if s, ok := c.fixed.Load(lang + "\x00" + key); ok {
+			return s.(string)
+		}
+		s := c.localize(lang, key, nil)
+		c.fixed.Store(lang+"\x00"+key, s)
+		return s
+	}
+	return c.localize(lang, key, args)
+}
+
+func (c *Catalog) localize(lang, key string, args []any) string {
 	loc, ok := c.localizers[lang]
 	if !ok {
 		loc = c.localizers[Default]

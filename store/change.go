@@ -170,7 +170,9 @@ func putHousehold(tx *bolt.Tx, hh *Household) error {
 	if err := putJSON(tx.Bucket(bucketHouseholds), []byte(hh.ID), hh); err != nil {
 		return err
 	}
-	return tx.Bucket(bucketHHByArea).Put(hhAreaKey(hh.AreaID, hh.ID), nil)
+	// The index carries the name so the picker lists a village without
+	// reading every household record.
+	return tx.Bucket(bucketHHByArea).Put(hhAreaKey(hh.AreaID, hh.ID), []byte(hh.HeadName))
 }
 
 func enqueue(tx *bolt.Tx, msgs []Message, at time.Time) error {

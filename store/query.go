@@ -31,6 +31,57 @@ func (db *DB) UserByIdentity(ctx context.Context, channel, chatID string) (User,
 	return u, nil
 }
 
+// Conversation loads, in one read, the user behind a chat and their run in
+// progress (nil when there is none).
+func (db *DB) Conversation(ctx context.Context, channel, chatID string) (User, *flows.Run, error) {
+	var u User
+	var run *flows.Run
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		id := tx.Bucket(bucketIdentities).Get([]byte(identityKey(channel, chatID)))
+		if id == nil {
+			return ErrNotFound
+		}
+		if err := getJSON(tx.Bucket(bucketUsers), id, &u); err != nil {
+			return err
+		}
+		var r flows.Run
+		switch err := getJSON(tx.Bucket(bucketRuns), id, &r); {
+		case err == nil:
+			run = &r
+		case !errors.Is(err, ErrNotFound):
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return User{}, nil, fmt.Errorf("store: conversation %s:%s: %w", channel, chatID, err)
+	}
+	return u, run, nil
+}
+
+// RegisterEntry is a household as the picker lists it.
+type RegisterEntry struct {
+	ID, HeadName string
+}
+
+// Register lists the households of one area (not its sub-areas) by id,
+// reading only the area index.
+func (db *DB) Register(ctx context.Context, areaID string) ([]RegisterEntry, error) {
+	var out []RegisterEntry
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketHHByArea).Cursor()
+		prefix := []byte(areaID + "\x00")
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			out = append(out, RegisterEntry{ID: string(k[len(prefix):]), HeadName: string(v)})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: register of %s: %w", areaID, err)
+	}
+	return out, nil
+}
+
 // Run loads a user's run in progress.
 func (db *DB) Run(ctx context.Context, userID string) (*flows.Run, error) {
 	var r flows.Run

@@ -1,0 +1,155 @@
+package bot_test
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	bolt "go.etcd.io/bbolt"
+
+	"sothon/bot"
+)
+
+// oneHousehold is a complete household questionnaire as a village head types
+// it: menu, household, 17 answers, causes and plan (poor), needs, note, submit.
+var oneHousehold = []string{"1", "household", "5", "2", "2", "4tr5", "co", "khong", "có", "k", "k", "k",
+	"45", "co", "co", "co", "co", "2,3", "co", "1", "-", "1"}
+
+// BenchmarkHouseholdQuestionnaire compares complete questionnaires through
+// the engine, each answer a durable bbolt commit, with a bare bbolt Update
+// loop writing the same number of transactions, records and bytes. One op
+// is one questionnaire.
+func BenchmarkHouseholdQuestionnaire(b *testing.B) {
+	txs := calibrate(b)
+	records, size := 0, 0
+	for _, tx := range txs {
+		records += tx.records
+		size += tx.bytes
+	}
+	b.Logf("one questionnaire: %d transactions, %d records, %d bytes written", len(txs), records, size)
+
+	b.Run("engine", func(b *testing.B) {
+		f := newFixture(b)
+		f.register(b, "1")
+		msg := 0
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			for _, text := range oneHousehold {
+				if text == "household" { // a different household each time, as in a village
+					text = fmt.Sprint(i%12 + 1)
+				}
+				msg++
+				if err := f.eng.Handle(ctx, bot.Inbound{Channel: "test", ChatID: "1", MessageID: fmt.Sprint(msg), Text: text}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		b.StopTimer()
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "questionnaires/s")
+		if n := countSubmissions(b, f); n != b.N {
+			b.Fatalf("%d submissions stored, want %d", n, b.N)
+		}
+	})
+
+	b.Run("raw_bolt", func(b *testing.B) {
+		db, err := bolt.Open(filepath.Join(b.TempDir(), "raw.db"), 0o600, &bolt.Options{FreelistType: bolt.FreelistMapType})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer db.Close()
+		var seq uint64
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			for _, tx := range txs {
+				err := db.Update(func(t *bolt.Tx) error {
+					bk, err := t.CreateBucketIfNotExists([]byte("records"))
+					if err != nil {
+						return err
+					}
+					value := bytes.Repeat([]byte{'x'}, tx.bytes/tx.records)
+					for r := 0; r < tx.records; r++ {
+						seq++
+						if err := bk.Put(binary.BigEndian.AppendUint64(nil, seq), value); err != nil {
+							return err
+						}
+					}
+					return nil
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		b.StopTimer()
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "questionnaires/s")
+	})
+}
+
+// txWrites is what one engine transaction wrote.
+type txWrites struct{ records, bytes int }
+
+// calibrate runs one questionnaire through the engine and, after each
+// message, compares a backup of the database with the one before, to learn
+// how many records (new or changed) and bytes each transaction wrote.
+func calibrate(b *testing.B) []txWrites {
+	f := newFixture(b)
+	f.register(b, "1")
+	prev := snapshot(b, f)
+	var out []txWrites
+	for i, text := range oneHousehold {
+		if text == "household" {
+			text = "1"
+		}
+		if err := f.eng.Handle(ctx, bot.Inbound{Channel: "test", ChatID: "1", MessageID: fmt.Sprint("cal", i), Text: text}); err != nil {
+			b.Fatal(err)
+		}
+		next := snapshot(b, f)
+		var w txWrites
+		for k, v := range next {
+			if old, ok := prev[k]; !ok || old != v {
+				w.records++
+				w.bytes += len(k) + len(v)
+			}
+		}
+		if w.records == 0 {
+			b.Fatalf("message %d (%q) wrote nothing", i, text)
+		}
+		out = append(out, w)
+		prev = next
+	}
+	return out
+}
+
+// snapshot reads every record of a backup of the fixture's database.
+func snapshot(b *testing.B, f *fixture) map[string]string {
+	path := filepath.Join(b.TempDir(), "snap.db")
+	file, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := f.db.Backup(ctx, file); err != nil {
+		b.Fatal(err)
+	}
+	file.Close()
+	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	out := map[string]string{}
+	err = db.View(func(tx *bolt.Tx) error {
+		return tx.ForEach(func(name []byte, bk *bolt.Bucket) error {
+			return bk.ForEach(func(k, v []byte) error {
+				out[string(name)+"\x00"+string(k)] = string(v)
+				return nil
+			})
+		})
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return out
+}
