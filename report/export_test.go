@@ -1,0 +1,91 @@
+package report_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"sothon/flows"
+	"sothon/report"
+	"sothon/store"
+	"sothon/store/storetest"
+)
+
+var ctx = context.Background()
+
+func seed(t *testing.T, db *store.DB) {
+	t.Helper()
+	at := time.Date(2023, 6, 15, 2, 30, 0, 0, time.UTC)
+	subs := []*store.Submission{
+		{Form: "household", FormVersion: "2023.1", AreaID: "bac-kan/huyen-tung/khuoi-pai", HouseholdName: "Hà Văn Sơn",
+			SubmittedBy: "u1", SubmittedAt: at, Answers: map[string]string{"members": "4", "class": "poor", "lacking": "3", "income_pc": "0.8", "causes": "no_land;no_labour"}},
+		{Form: "model", FormVersion: "2023.1", AreaID: "bac-kan/nong-thuong/na-rao", HouseholdName: "Bàn Thị Xuân",
+			SubmittedBy: "u2", SubmittedAt: at.Add(time.Hour), Answers: map[string]string{"model": "pig", "scale": "5", "below_min": "yes"}},
+	}
+	for _, s := range subs {
+		if _, err := db.Apply(ctx, store.Change{At: at, Submission: s}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestExportCSVAndJSON(t *testing.T) {
+	db := storetest.Open(t)
+	seed(t, db)
+	forms, err := flows.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hcm, err := time.LoadLocation("Asia/Ho_Chi_Minh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	n, err := report.Export(ctx, db, forms, report.ExportOptions{Filter: store.SubmissionFilter{Form: "household"}, Format: "csv", TZ: hcm}, &buf)
+	if err != nil || n != 1 {
+		t.Fatalf("csv: %d rows, %v", n, err)
+	}
+	rows, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := strings.Join(rows[0][:9], ",")
+	if header != "submission_id,form,form_version,submitted_at,area_id,household_id,household_name,submitted_by,household" {
+		t.Fatalf("header: %s", header)
+	}
+	row := map[string]string{}
+	for i, c := range rows[0] {
+		row[c] = rows[1][i]
+	}
+	if row["submitted_at"] != "2023-06-15T09:30:00+07:00" || row["class"] != "poor" || row["causes"] != "no_land;no_labour" || row["job"] != "" {
+		t.Fatalf("row: %v", row)
+	}
+	if _, ok := row["model"]; ok {
+		t.Error("household export has the model form's columns")
+	}
+
+	buf.Reset()
+	n, err = report.Export(ctx, db, forms, report.ExportOptions{Filter: store.SubmissionFilter{AreaID: "bac-kan/nong-thuong"}, Format: "json", TZ: hcm}, &buf)
+	if err != nil || n != 1 {
+		t.Fatalf("json: %d rows, %v", n, err)
+	}
+	var objs []map[string]string
+	if err := json.Unmarshal(buf.Bytes(), &objs); err != nil {
+		t.Fatalf("json does not parse: %v\n%s", err, buf.String())
+	}
+	if len(objs) != 1 || objs[0]["model"] != "pig" || objs[0]["below_min"] != "yes" || objs[0]["household_name"] != "Bàn Thị Xuân" {
+		t.Fatalf("json: %v", objs)
+	}
+
+	buf.Reset()
+	if n, err := report.Export(ctx, db, forms, report.ExportOptions{Filter: store.SubmissionFilter{AreaID: "bac-kan/duc-xuan"}, Format: "json"}, &buf); err != nil || n != 0 || buf.String() != "[]\n" {
+		t.Fatalf("empty json export: %d, %v, %q", n, err, buf.String())
+	}
+	if _, err := report.Export(ctx, db, forms, report.ExportOptions{Format: "xml"}, &buf); err == nil {
+		t.Fatal("unknown format accepted")
+	}
+}
