@@ -15,14 +15,14 @@ func (t *turn) command(ctx context.Context, text string) {
 	switch name {
 	case "start", "menu":
 		if t.run != nil && !t.expired() {
-			t.resume()
+			t.resume(ctx)
 			return
 		}
 		t.menu()
 	case "help":
 		t.help()
 	case "lang":
-		t.setLang(args)
+		t.setLang(ctx, args)
 	case "cancel":
 		t.cancel()
 	case "back":
@@ -41,7 +41,7 @@ func (t *turn) help() {
 	t.replyKey("help.other")
 }
 
-func (t *turn) setLang(lang string) {
+func (t *turn) setLang(ctx context.Context, lang string) {
 	lang = strings.ToLower(lang)
 	if !locales.Supported(lang) {
 		t.replyKey("lang.usage")
@@ -52,7 +52,7 @@ func (t *turn) setLang(lang string) {
 	t.replyKey("lang.set")
 	if t.run != nil {
 		t.change.UserID = t.user.ID
-		t.replies = append(t.replies, t.run.Show(t.form, t.flowContext(context.Background())).Prompts...)
+		t.replies = append(t.replies, t.run.Show(t.form, t.flowContext(ctx)).Prompts...)
 		t.change.Run = t.run
 	}
 }

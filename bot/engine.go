@@ -112,9 +112,13 @@ func (e *Engine) Greet(ctx context.Context, channel, chatID string) error {
 	}
 	t := &turn{e: e, in: Inbound{Channel: channel, ChatID: chatID, At: e.now()}, user: user, lang: user.Lang}
 	t.setRun(run)
-	if t.run != nil && !t.expired() {
-		t.resume()
-	} else {
+	switch {
+	case t.run != nil && t.expired():
+		t.expire()
+		t.menu()
+	case t.run != nil:
+		t.resume(ctx)
+	default:
 		t.replyKey("menu.welcome", "name", user.Name)
 		t.menu()
 	}

@@ -91,9 +91,9 @@ func (t *turn) expire() {
 	t.run = nil
 }
 
-func (t *turn) resume() {
+func (t *turn) resume(ctx context.Context) {
 	t.replyKey("run.resume", "form", t.form.Title.In(t.lang))
-	t.replies = append(t.replies, t.run.Show(t.form, t.flowContext(context.Background())).Prompts...)
+	t.replies = append(t.replies, t.run.Show(t.form, t.flowContext(ctx)).Prompts...)
 }
 
 // step applies the outcome of a run step to the change.

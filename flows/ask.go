@@ -61,24 +61,19 @@ func (r *Run) reask(f *Form, q *Question, c Context, e *AnswerError) Prompt {
 	return p
 }
 
+// exampleKeys name the example shown with a re-asked question, by type.
+var exampleKeys = map[Type]string{
+	Integer: "example.integer", Decimal: "example.decimal", YesNo: "example.yesno",
+	SelectOne: "example.select_one", SelectMultiple: "example.select_multiple",
+	Date: "example.date", HouseholdPick: "example.household", Text: "example.text",
+}
+
 func exampleKey(q *Question) string {
-	switch {
-	case q.Money:
+	if q.Money {
 		return "example.money"
-	case q.Type == Decimal:
-		return "example.decimal"
-	case q.Type == Integer:
-		return "example.integer"
-	case q.Type == YesNo:
-		return "example.yesno"
-	case q.Type == SelectOne:
-		return "example.select_one"
-	case q.Type == SelectMultiple:
-		return "example.select_multiple"
-	case q.Type == Date:
-		return "example.date"
-	case q.Type == HouseholdPick:
-		return "example.household"
+	}
+	if k, ok := exampleKeys[q.Type]; ok {
+		return k
 	}
 	return "example.text"
 }

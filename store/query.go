@@ -194,8 +194,8 @@ type SubmissionFilter struct {
 	AreaID string // this area and its sub-areas
 }
 
-// Submissions calls fn for each matching submission, oldest first within
-// an area. fn must not keep the value's maps past the call if it mutates them.
+// Submissions calls fn for each matching submission: by id without an
+// area, otherwise by area and then time.
 func (db *DB) Submissions(ctx context.Context, f SubmissionFilter, fn func(Submission) error) error {
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		subs := tx.Bucket(bucketSubmissions)

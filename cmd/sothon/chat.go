@@ -22,7 +22,11 @@ func runChat(ctx context.Context, e *env, args []string) error {
 	c.register(fs, e)
 	as := fs.String("as", demoIdentity, "who you are: ROLE:AREA_ID (role head, official or admin)")
 	lang := fs.String("lang", "", "language: vi or en (default: as last time, or vi)")
-	ttl := fs.Duration("run-ttl", envDuration(e, "SOTHON_RUN_TTL", bot.DefaultRunTTL), "how long an unanswered questionnaire is kept (SOTHON_RUN_TTL)")
+	defTTL, err := envDuration(e, "SOTHON_RUN_TTL", bot.DefaultRunTTL)
+	if err != nil {
+		return err
+	}
+	ttl := fs.Duration("run-ttl", defTTL, "how long an unanswered questionnaire is kept (SOTHON_RUN_TTL)")
 	if err := parseFlags(fs, e, args); err != nil {
 		return err
 	}
@@ -73,9 +77,14 @@ func parseAs(as string) (role, area string, err error) {
 	return role, area, nil
 }
 
-func envDuration(e *env, key string, def time.Duration) time.Duration {
-	if d, err := time.ParseDuration(e.getenv(key)); err == nil {
-		return d
+func envDuration(e *env, key string, def time.Duration) (time.Duration, error) {
+	v := e.getenv(key)
+	if v == "" {
+		return def, nil
 	}
-	return def
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return 0, usageError{fmt.Sprintf("%s=%q: use a duration such as 72h", key, v)}
+	}
+	return d, nil
 }

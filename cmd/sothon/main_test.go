@@ -138,6 +138,8 @@ func TestCommandLineErrors(t *testing.T) {
 		{[]string{"backup", "--db", db}, "usage: sothon backup"},
 		{[]string{"forms", "lint"}, "usage: sothon forms check"},
 		{[]string{"chat", "--db", db, "--tz", "Mars/Base"}, "time zone"},
+		{[]string{"chat", "--db", db, "--run-ttl", "-1h"}, "--run-ttl must be positive"},
+		{[]string{"chat", "--db", db, "--areas", filepath.Join(t.TempDir(), "none.yaml")}, "areas file"},
 	}
 	for _, tt := range tests {
 		_, stderr, err := sothon(t, "", tt.args...)
