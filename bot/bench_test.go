@@ -42,7 +42,7 @@ func BenchmarkHouseholdQuestionnaire(b *testing.B) {
 					text = fmt.Sprint(i%12 + 1)
 				}
 				msg++
-				if err := f.eng.Handle(ctx, bot.Inbound{Channel: "test", ChatID: "1", MessageID: fmt.Sprint(msg), Text: text}); err != nil {
+				if _, err := f.eng.Handle(ctx, bot.Inbound{Channel: "test", ChatID: "1", MessageID: fmt.Sprint(msg), Text: text}); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -103,7 +103,7 @@ func calibrate(b *testing.B) []txWrites {
 		if text == "household" {
 			text = "1"
 		}
-		if err := f.eng.Handle(ctx, bot.Inbound{Channel: "test", ChatID: "1", MessageID: fmt.Sprint("cal", i), Text: text}); err != nil {
+		if _, err := f.eng.Handle(ctx, bot.Inbound{Channel: "test", ChatID: "1", MessageID: fmt.Sprint("cal", i), Text: text}); err != nil {
 			b.Fatal(err)
 		}
 		next := snapshot(b, f)

@@ -2,9 +2,11 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"sothon/locales"
+	"sothon/store"
 )
 
 // command runs a slash command. "/cmd@botname args" works as in group chats.
@@ -27,6 +29,8 @@ func (t *turn) command(ctx context.Context, text string) {
 		t.cancel()
 	case "back":
 		t.back(ctx)
+	case "invite":
+		t.invite(ctx, args)
 	default:
 		t.replyKey("command.unknown", "command", "/"+name)
 		t.help()
@@ -34,11 +38,58 @@ func (t *turn) command(ctx context.Context, text string) {
 }
 
 func (t *turn) help() {
-	if t.canFillForms() {
+	switch t.user.Role {
+	case store.RoleHead:
 		t.replyKey("help.head")
+	case store.RoleAdmin:
+		t.replyKey("help.admin")
+	default:
+		t.replyKey("help.other")
+	}
+}
+
+// invite lets an admin create an invite code: /invite ROLE AREA_ID [NAME].
+func (t *turn) invite(ctx context.Context, args string) {
+	if t.user.Role != store.RoleAdmin {
+		t.replyKey("command.not_allowed")
 		return
 	}
-	t.replyKey("help.other")
+	fields := strings.Fields(args)
+	if len(fields) < 2 {
+		t.replyKey("invite.usage")
+		return
+	}
+	inv, err := CreateInvite(ctx, t.e.store, InviteRequest{Role: fields[0], AreaID: fields[1],
+		Name: strings.Join(fields[2:], " "), By: t.user.ID, ScopeID: t.user.AreaID, Now: t.in.At})
+	if key, ok := inviteErrorKey(err); ok {
+		t.replyKey("invite.refused", "reason", t.e.cat.T(t.lang, key))
+		t.replyKey("invite.usage")
+		return
+	}
+	if err != nil {
+		t.e.log.Error("create invite", "err", err)
+		t.replyKey("join.try_later")
+		return
+	}
+	username, _ := t.e.store.Setting(ctx, SettingTelegramUsername)
+	t.replyKey("invite.created", "code", inv.Code, "role", t.e.cat.T(t.lang, roleKeys[inv.Role]),
+		"area", inv.AreaID, "expires", inv.Expires.Format("02/01/2006"))
+	if link := InviteLink(username, inv.Code); link != "" {
+		t.replyKey("invite.link", "link", link)
+	}
+}
+
+var inviteErrorKeys = map[error]string{ErrBadRole: "invite.bad_role", ErrAreaUnknown: "invite.unknown_area",
+	ErrOutsideScope: "invite.outside_scope", ErrHeadVillage: "invite.head_village"}
+
+// inviteErrorKey finds the message for a refused invite request.
+func inviteErrorKey(err error) (string, bool) {
+	for e, key := range inviteErrorKeys {
+		if errors.Is(err, e) {
+			return key, true
+		}
+	}
+	return "", false
 }
 
 func (t *turn) setLang(ctx context.Context, lang string) {

@@ -31,6 +31,7 @@ type Engine struct {
 	// Notify is called after replies are queued for a channel.
 	notify func(channel string)
 
+	throttle throttle // wrong invite codes per chat
 	chats    sync.Map // chat key → *sync.Mutex
 	settings sync.Map // area id → poverty.Kind; areas do not change while running
 }
@@ -77,41 +78,50 @@ func (e *Engine) lockChat(channel, chatID string) func() {
 	return mu.Unlock
 }
 
+// Result is what a channel needs to know after a message was handled.
+type Result struct {
+	// Toast is a short notice for a button press ("that question has
+	// passed"); empty for most presses.
+	Toast string
+}
+
 // Handle processes one inbound message. A message seen before is dropped
 // without error.
-func (e *Engine) Handle(ctx context.Context, in Inbound) error {
+func (e *Engine) Handle(ctx context.Context, in Inbound) (Result, error) {
 	defer e.lockChat(in.Channel, in.ChatID)()
 	if in.At.IsZero() {
 		in.At = e.now()
 	}
 	t := &turn{e: e, in: in}
+	t.change.Chat = store.ChatRef{Channel: in.Channel, ChatID: in.ChatID}
+	t.change.IncomingID = in.incomingID
 	if in.MessageID != "" {
 		t.change.SeenKey = in.Channel + ":" + in.MessageID
 	}
-	user, run, err := e.store.Conversation(ctx, in.Channel, in.ChatID)
+	conv, err := e.store.Conversation(ctx, in.Channel, in.ChatID)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		t.stranger()
+		t.stranger(ctx)
 	case err != nil:
-		return fmt.Errorf("bot: handle: %w", err)
+		return Result{}, fmt.Errorf("bot: handle: %w", err)
 	default:
-		t.user, t.lang = user, user.Lang
-		t.setRun(run)
+		t.user, t.lang, t.keyboard = conv.User, conv.User.Lang, conv.Keyboard
+		t.setRun(conv.Run)
 		t.route(ctx)
 	}
-	return e.commit(ctx, t)
+	return Result{Toast: t.toast}, e.commit(ctx, t)
 }
 
 // Greet queues a welcome for a registered chat: the run in progress, or
 // the menu. The terminal calls it when it starts.
 func (e *Engine) Greet(ctx context.Context, channel, chatID string) error {
 	defer e.lockChat(channel, chatID)()
-	user, run, err := e.store.Conversation(ctx, channel, chatID)
+	conv, err := e.store.Conversation(ctx, channel, chatID)
 	if err != nil {
 		return fmt.Errorf("bot: greet: %w", err)
 	}
-	t := &turn{e: e, in: Inbound{Channel: channel, ChatID: chatID, At: e.now()}, user: user, lang: user.Lang}
-	t.setRun(run)
+	t := &turn{e: e, in: Inbound{Channel: channel, ChatID: chatID, At: e.now()}, user: conv.User, lang: conv.User.Lang}
+	t.setRun(conv.Run)
 	switch {
 	case t.run != nil && t.expired():
 		t.expire()
@@ -119,7 +129,7 @@ func (e *Engine) Greet(ctx context.Context, channel, chatID string) error {
 	case t.run != nil:
 		t.resume(ctx)
 	default:
-		t.replyKey("menu.welcome", "name", user.Name)
+		t.replyKey("menu.welcome", "name", conv.User.Name)
 		t.menu()
 	}
 	return e.commit(ctx, t)
@@ -131,7 +141,14 @@ func (e *Engine) commit(ctx context.Context, t *turn) error {
 	_, err := e.store.Apply(ctx, t.change)
 	if errors.Is(err, store.ErrDuplicate) {
 		e.log.Info("duplicate message dropped", "channel", t.in.Channel, "message", t.in.MessageID)
+		if t.in.incomingID != 0 {
+			return e.store.DropIncoming(ctx, t.in.incomingID)
+		}
 		return nil
+	}
+	if errors.Is(err, store.ErrInviteUsed) {
+		// Someone used the code between our check and the commit.
+		return e.commit(ctx, t.inviteRace())
 	}
 	if err != nil {
 		return fmt.Errorf("bot: commit: %w", err)

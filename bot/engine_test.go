@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -27,14 +28,14 @@ type recorder struct {
 
 func (r *recorder) Name() string { return "test" }
 
-func (r *recorder) Send(_ context.Context, out bot.Outbound) error {
+func (r *recorder) Send(_ context.Context, out bot.Outbound) (string, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.fail != nil {
-		return r.fail
+		return "", r.fail
 	}
 	r.sent = append(r.sent, out)
-	return nil
+	return fmt.Sprint(len(r.sent)), nil
 }
 
 type fixture struct {
@@ -68,7 +69,7 @@ func (f *fixture) register(t testing.TB, chat string) {
 
 func (f *fixture) say(t *testing.T, chat, msgID, text string) []bot.Outbound {
 	t.Helper()
-	if err := f.eng.Handle(ctx, bot.Inbound{Channel: "test", ChatID: chat, MessageID: msgID, Text: text}); err != nil {
+	if _, err := f.eng.Handle(ctx, bot.Inbound{Channel: "test", ChatID: chat, MessageID: msgID, Text: text}); err != nil {
 		t.Fatal(err)
 	}
 	before := len(f.ch.sent)
@@ -114,10 +115,10 @@ func TestSendFailureKeepsMessagesInOrder(t *testing.T) {
 	f := newFixture(t)
 	f.register(t, "1")
 	f.ch.fail = errors.New("network down")
-	if err := f.eng.Handle(ctx, bot.Inbound{Channel: "test", ChatID: "1", Text: "/help"}); err != nil {
+	if _, err := f.eng.Handle(ctx, bot.Inbound{Channel: "test", ChatID: "1", Text: "/help"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.eng.Handle(ctx, bot.Inbound{Channel: "test", ChatID: "1", Text: "1"}); err != nil {
+	if _, err := f.eng.Handle(ctx, bot.Inbound{Channel: "test", ChatID: "1", Text: "1"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.sender.Flush(ctx); err == nil {
@@ -168,7 +169,7 @@ func TestChatsAreHandledConcurrently(t *testing.T) {
 		go func(chat string) {
 			defer wg.Done()
 			for j, text := range []string{"1", "2", "4", "2"} {
-				if err := f.eng.Handle(ctx, bot.Inbound{Channel: "test", ChatID: chat, MessageID: chat + string(rune('0'+j)), Text: text}); err != nil {
+				if _, err := f.eng.Handle(ctx, bot.Inbound{Channel: "test", ChatID: chat, MessageID: chat + string(rune('0'+j)), Text: text}); err != nil {
 					t.Error(err)
 				}
 			}

@@ -17,11 +17,15 @@ func (t *turn) menu() {
 		t.replyKey("menu.not_head")
 		return
 	}
-	p := flows.Prompt{Text: t.e.cat.T(t.lang, "menu.title"), Question: "menu"}
+	t.replies = append(t.replies, flows.Prompt{Text: t.e.cat.T(t.lang, "menu.title"), Question: "menu", Options: t.menuOptions()})
+}
+
+func (t *turn) menuOptions() []flows.Option {
+	opts := make([]flows.Option, len(t.e.forms.Forms))
 	for i, f := range t.e.forms.Forms {
-		p.Options = append(p.Options, flows.Option{Key: strconv.Itoa(i + 1), Label: f.Title.In(t.lang)})
+		opts[i] = flows.Option{Key: strconv.Itoa(i + 1), Label: f.Title.In(t.lang)}
 	}
-	t.replies = append(t.replies, p)
+	return opts
 }
 
 // chooseForm starts the questionnaire the user picked from the menu.

@@ -5,22 +5,24 @@ import (
 	"strings"
 
 	"sothon/flows"
-	"sothon/locales"
 	"sothon/store"
 )
 
 // turn gathers what one inbound message changes and the replies it gets,
 // to be committed together.
 type turn struct {
-	e       *Engine
-	in      Inbound
-	user    store.User
-	lang    string
-	run     *flows.Run
-	form    *flows.Form
-	change  store.Change
-	replies []flows.Prompt
-	saved   *flows.Submission // announced once the store has given it an id
+	e        *Engine
+	in       Inbound
+	user     store.User
+	lang     string
+	run      *flows.Run
+	form     *flows.Form
+	keyboard *store.Keyboard // the chat's message with open buttons
+	change   store.Change
+	replies  []flows.Prompt
+	edits    []store.Message   // closings of answered keyboards, sent first
+	saved    *flows.Submission // announced once the store has given it an id
+	toast    string
 }
 
 func (t *turn) replyKey(key string, args ...any) {
@@ -28,33 +30,50 @@ func (t *turn) replyKey(key string, args ...any) {
 }
 
 // messages turns the replies into outbox messages; the store calls it
-// inside the transaction, once the submission has its id.
+// inside the transaction, once the submission has its id. Replies without
+// options are joined to the next one, so a turn costs as few messages as
+// possible under the platforms' per-chat limits.
 func (t *turn) messages(a store.Applied) []store.Message {
-	var out []store.Message
+	prompts := t.replies
 	if t.saved != nil {
-		out = append(out, t.message(flows.Prompt{Text: t.e.cat.T(t.lang, "submit.saved",
-			"form", t.form.Title.In(t.lang), "id", a.SubmissionID, "household", t.saved.HouseholdName)}))
+		saved := flows.Prompt{Text: t.e.cat.T(t.lang, "submit.saved",
+			"form", t.form.Title.In(t.lang), "id", a.SubmissionID, "household", t.saved.HouseholdName)}
+		prompts = append([]flows.Prompt{saved}, prompts...)
 	}
-	for _, p := range t.replies {
+	out := append([]store.Message(nil), t.edits...)
+	var pending []string
+	for i, p := range prompts {
+		pending = append(pending, p.Text)
+		if len(p.Options) == 0 && i < len(prompts)-1 {
+			continue
+		}
+		p.Text = strings.Join(pending, "\n\n")
+		pending = nil
 		out = append(out, t.message(p))
 	}
 	return out
 }
 
 func (t *turn) message(p flows.Prompt) store.Message {
-	return store.Message{Channel: t.in.Channel, ChatID: t.in.ChatID, Text: p.Text,
+	m := store.Message{Channel: t.in.Channel, ChatID: t.in.ChatID, Text: p.Text,
 		Options: p.Options, Multi: p.Multi, Question: p.Question}
-}
-
-// stranger answers a chat nobody registered: a refusal, counted, nothing kept.
-func (t *turn) stranger() {
-	t.lang = locales.Default
-	t.replyKey("stranger.refusal")
-	t.change.Count = "refusals"
+	if p.Multi && t.run != nil && t.run.Current == p.Question {
+		m.Selected = t.run.Selected
+	}
+	return m
 }
 
 func (t *turn) route(ctx context.Context) {
+	if t.user.Unreachable { // they wrote again, so they can be reached
+		t.user.Unreachable = false
+		t.change.User = &t.user
+	}
+	if t.in.Button != "" {
+		t.pressButton(ctx)
+		return
+	}
 	text := strings.TrimSpace(t.in.Text)
+	t.closeKeyboard(text)
 	switch {
 	case strings.HasPrefix(text, "/"):
 		t.command(ctx, text)
@@ -66,6 +85,22 @@ func (t *turn) route(ctx context.Context) {
 	default:
 		t.chooseForm(ctx, text)
 	}
+}
+
+// closeKeyboard removes the buttons of the chat's last question once the
+// user has answered it some other way, showing what they said.
+func (t *turn) closeKeyboard(answer string) {
+	kb := t.keyboard
+	if kb == nil {
+		return
+	}
+	text := kb.Text
+	if answer != "" && !strings.HasPrefix(answer, "/") {
+		text += "\n\n→ " + answer
+	}
+	t.edits = append(t.edits, store.Message{Channel: t.in.Channel, ChatID: t.in.ChatID, Text: text, Edit: kb.MessageID})
+	t.change.DropKeyboard = true
+	t.keyboard = nil
 }
 
 // setRun takes the user's stored run and finds its form. A run whose form

@@ -50,6 +50,7 @@ type Run struct {
 	Trail         []string          `json:"trail,omitempty"`    // questions answered, in order, for /back
 	Previous      string            `json:"previous,omitempty"` // the answer being replaced, shown as a reminder
 	Picker        Picker            `json:"picker,omitzero"`
+	Selected      []string          `json:"selected,omitempty"` // toggled option keys of a multi-choice keyboard
 	HouseholdName string            `json:"household_name,omitempty"`
 	Started       time.Time         `json:"started"`
 	Updated       time.Time         `json:"updated"`
@@ -108,6 +109,23 @@ func (r *Run) Show(f *Form, c Context) Outcome {
 		return Outcome{Prompts: []Prompt{r.repeatOffer(f, c)}}
 	}
 	return r.advance(f, c)
+}
+
+// Options lists the options of what the run waits for, as last shown.
+func (r *Run) Options(f *Form, c Context) []Option {
+	switch r.Stage {
+	case StageAsk:
+		if q := f.Question(r.Current); q != nil {
+			return r.ask(f, q, c).Options
+		}
+	case StageSummary:
+		return summaryOptions(c)
+	case StagePickEdit:
+		return r.pickEdit(f, c).Options
+	case StageRepeat:
+		return yesNoOptions(c)
+	}
+	return nil
 }
 
 // Reply takes the user's text as the answer to what the run waits for.
@@ -173,6 +191,9 @@ func (r *Run) advance(f *Form, c Context) Outcome {
 			r.Answers[q.ID] = ""
 			continue
 		}
+		if r.Current != q.ID {
+			r.Selected = nil
+		}
 		r.Stage, r.Current, r.Picker = StageAsk, q.ID, Picker{}
 		return Outcome{Prompts: append(notes, r.ask(f, q, c))}
 	}
@@ -200,7 +221,7 @@ func (r *Run) replyAsk(f *Form, c Context, text string) Outcome {
 func (r *Run) accept(id, val string) {
 	r.Answers[id] = val
 	r.Trail = append(slices.DeleteFunc(r.Trail, func(s string) bool { return s == id }), id)
-	r.Previous = ""
+	r.Previous, r.Selected = "", nil
 }
 
 func (r *Run) replyRepeat(f *Form, c Context, text string) Outcome {

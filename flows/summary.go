@@ -20,11 +20,15 @@ func (r *Run) summary(f *Form, c Context) Prompt {
 			lines = append(lines, fmt.Sprintf("• %s: %s", q.Label.In(c.Lang), r.display(f, q, canonical(env[q.ID]), c.Lang, c)))
 		}
 	}
-	p := Prompt{Text: strings.Join(lines, "\n"), Question: "summary"}
+	return Prompt{Text: strings.Join(lines, "\n"), Question: "summary", Options: summaryOptions(c)}
+}
+
+func summaryOptions(c Context) []Option {
+	opts := make([]Option, len(summaryActions))
 	for i, key := range summaryActions {
-		p.Options = append(p.Options, Option{Key: strconv.Itoa(i + 1), Label: c.t(key)})
+		opts[i] = Option{Key: strconv.Itoa(i + 1), Label: c.t(key)}
 	}
-	return p
+	return opts
 }
 
 // editable lists the answered questions the user can change, in form order.

@@ -33,6 +33,18 @@ type Change struct {
 	Audit   []AuditEntry
 	// Count adds one to a named counter (e.g. refusals of unknown chats).
 	Count string
+	// IncomingID removes the handled update from the inbox.
+	IncomingID uint64
+	// DropKeyboard forgets the open keyboard of the chat in Identity or Chat.
+	DropKeyboard bool
+	Chat         ChatRef
+	// UseInvite marks an invite used by User; ErrInviteUsed if it was.
+	UseInvite string
+}
+
+// ChatRef names a chat on a channel.
+type ChatRef struct {
+	Channel, ChatID string
 }
 
 // Identity ties a chat on a channel to a user.
@@ -60,7 +72,13 @@ func (db *DB) Apply(ctx context.Context, ch Change) (Applied, error) {
 				return err
 			}
 		}
+		if err := useInvite(tx, &ch); err != nil {
+			return err
+		}
 		if err := applyUser(tx, ch); err != nil {
+			return err
+		}
+		if err := applyChat(tx, ch); err != nil {
 			return err
 		}
 		if err := applyRun(tx, ch); err != nil {
@@ -91,6 +109,16 @@ func (db *DB) Apply(ctx context.Context, ch Change) (Applied, error) {
 }
 
 func applyUser(tx *bolt.Tx, ch Change) error {
+	if ch.User != nil && ch.User.ID == "" {
+		n, err := tx.Bucket(bucketUsers).NextSequence()
+		if err != nil {
+			return err
+		}
+		ch.User.ID = fmt.Sprintf("u%05d", n)
+	}
+	if ch.Identity != nil && ch.Identity.UserID == "" && ch.User != nil {
+		ch.Identity.UserID = ch.User.ID
+	}
 	if ch.User != nil {
 		if err := putJSON(tx.Bucket(bucketUsers), []byte(ch.User.ID), ch.User); err != nil {
 			return err
@@ -219,4 +247,39 @@ func increment(tx *bolt.Tx, name string) error {
 	key := []byte("count:" + name)
 	n, _ := strconv.ParseUint(string(meta.Get(key)), 10, 64)
 	return meta.Put(key, []byte(strconv.FormatUint(n+1, 10)))
+}
+
+func applyChat(tx *bolt.Tx, ch Change) error {
+	if ch.IncomingID != 0 {
+		if err := tx.Bucket(bucketInbox).Delete(seqKey(ch.IncomingID)); err != nil {
+			return err
+		}
+	}
+	if ch.DropKeyboard {
+		return tx.Bucket(bucketKeyboards).Delete([]byte(identityKey(ch.Chat.Channel, ch.Chat.ChatID)))
+	}
+	return nil
+}
+
+func useInvite(tx *bolt.Tx, ch *Change) error {
+	if ch.UseInvite == "" {
+		return nil
+	}
+	b := tx.Bucket(bucketInvites)
+	var inv Invite
+	if err := getJSON(b, []byte(ch.UseInvite), &inv); err != nil {
+		return fmt.Errorf("invite: %w", err)
+	}
+	if inv.UsedBy != "" {
+		return ErrInviteUsed
+	}
+	if ch.User != nil && ch.User.ID == "" {
+		n, err := tx.Bucket(bucketUsers).NextSequence()
+		if err != nil {
+			return err
+		}
+		ch.User.ID = fmt.Sprintf("u%05d", n)
+	}
+	inv.UsedBy, inv.UsedAt = ch.User.ID, ch.At
+	return putJSON(b, []byte(inv.Code), inv)
 }

@@ -31,6 +31,8 @@ var (
 	bucketSeen        = []byte("seen")
 	bucketRounds      = []byte("rounds")
 	bucketAudit       = []byte("audit")
+	bucketInbox       = []byte("inbox")
+	bucketKeyboards   = []byte("keyboards")
 
 	allBuckets = [][]byte{bucketMeta, bucketAreas, bucketUsers, bucketIdentities, bucketInvites,
 		bucketHouseholds, bucketHHByArea, bucketSubmissions, bucketSubByArea, bucketRuns,

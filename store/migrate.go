@@ -19,6 +19,15 @@ var migrations = []func(tx *bolt.Tx) error{
 		}
 		return nil
 	},
+	// 1 → 2: the inbox of received updates and the open keyboards per chat.
+	func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{bucketInbox, bucketKeyboards} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
 }
 
 // SchemaVersion is the version this program writes.

@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -31,32 +30,46 @@ func (db *DB) UserByIdentity(ctx context.Context, channel, chatID string) (User,
 	return u, nil
 }
 
-// Conversation loads, in one read, the user behind a chat and their run in
-// progress (nil when there is none).
-func (db *DB) Conversation(ctx context.Context, channel, chatID string) (User, *flows.Run, error) {
-	var u User
-	var run *flows.Run
+// Conversation is what the engine needs to answer a chat.
+type Conversation struct {
+	User     User
+	Run      *flows.Run // nil when none is in progress
+	Keyboard *Keyboard  // the chat's message with open buttons, if any
+}
+
+// Conversation loads, in one read, the user behind a chat, their run in
+// progress and the chat's open keyboard.
+func (db *DB) Conversation(ctx context.Context, channel, chatID string) (Conversation, error) {
+	var c Conversation
 	err := db.view(ctx, func(tx *bolt.Tx) error {
-		id := tx.Bucket(bucketIdentities).Get([]byte(identityKey(channel, chatID)))
+		key := []byte(identityKey(channel, chatID))
+		id := tx.Bucket(bucketIdentities).Get(key)
 		if id == nil {
 			return ErrNotFound
 		}
-		if err := getJSON(tx.Bucket(bucketUsers), id, &u); err != nil {
+		if err := getJSON(tx.Bucket(bucketUsers), id, &c.User); err != nil {
 			return err
 		}
 		var r flows.Run
 		switch err := getJSON(tx.Bucket(bucketRuns), id, &r); {
 		case err == nil:
-			run = &r
+			c.Run = &r
+		case !errors.Is(err, ErrNotFound):
+			return err
+		}
+		var kb Keyboard
+		switch err := getJSON(tx.Bucket(bucketKeyboards), key, &kb); {
+		case err == nil:
+			c.Keyboard = &kb
 		case !errors.Is(err, ErrNotFound):
 			return err
 		}
 		return nil
 	})
 	if err != nil {
-		return User{}, nil, fmt.Errorf("store: conversation %s:%s: %w", channel, chatID, err)
+		return Conversation{}, fmt.Errorf("store: conversation %s:%s: %w", channel, chatID, err)
 	}
-	return u, run, nil
+	return c, nil
 }
 
 // RegisterEntry is a household as the picker lists it.
@@ -239,45 +252,6 @@ func (db *DB) Submission(ctx context.Context, id uint64) (Submission, error) {
 		return Submission{}, fmt.Errorf("store: submission %d: %w", id, err)
 	}
 	return s, nil
-}
-
-// Pending lists outbox messages of a channel that are due, oldest first.
-func (db *DB) Pending(ctx context.Context, channel string, now time.Time, limit int) ([]Message, error) {
-	var out []Message
-	err := db.view(ctx, func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucketOutbox).Cursor()
-		for k, v := c.First(); k != nil && len(out) < limit; k, v = c.Next() {
-			var m Message
-			if err := json.Unmarshal(v, &m); err != nil {
-				return fmt.Errorf("outbox %d: %w", binary.BigEndian.Uint64(k), err)
-			}
-			if m.Channel == channel && !m.NotBefore.After(now) {
-				out = append(out, m)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("store: pending messages: %w", err)
-	}
-	return out, nil
-}
-
-// Delivered removes sent messages from the outbox.
-func (db *DB) Delivered(ctx context.Context, ids ...uint64) error {
-	err := db.update(ctx, func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketOutbox)
-		for _, id := range ids {
-			if err := b.Delete(seqKey(id)); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("store: mark delivered: %w", err)
-	}
-	return nil
 }
 
 // Audit lists the audit log, oldest first.

@@ -48,7 +48,7 @@ func TestSchemaVersion(t *testing.T) {
 
 func countOutbox(t *testing.T, db *store.DB, channel string) int {
 	t.Helper()
-	msgs, err := db.Pending(ctx, channel, t0.Add(time.Hour), 1000)
+	msgs, err := db.Outbox(ctx, channel, 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,12 +144,18 @@ func TestOutboxOrderAndDelivery(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	msgs, err := db.Pending(ctx, "console", t0, 10)
+	msgs, err := db.Outbox(ctx, "console", 10)
 	if err != nil || len(msgs) != 2 || msgs[0].Text != "a" || msgs[1].Text != "b" {
 		t.Fatalf("pending: %+v, %v", msgs, err)
 	}
-	if err := db.Delivered(ctx, msgs[0].ID); err != nil {
+	if err := db.Delivered(ctx, msgs[0], &store.Keyboard{MessageID: "55", Text: "a", Question: "q"}); err != nil {
 		t.Fatal(err)
+	}
+	if err := db.Defer(ctx, msgs[1].ID, t0.Add(time.Minute), 2); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := db.Outbox(ctx, "console", 10); len(again) != 1 || again[0].Attempts != 2 || !again[0].NotBefore.Equal(t0.Add(time.Minute)) {
+		t.Fatalf("deferred: %+v", again)
 	}
 	if n := countOutbox(t, db, "console"); n != 1 {
 		t.Fatalf("after delivery %d left, want 1", n)
@@ -192,5 +198,73 @@ func TestRefusalsAreCountedOnly(t *testing.T) {
 	}
 	if n, err := db.Counter(ctx, "refusals"); err != nil || n != 3 {
 		t.Fatalf("refusals = %d, %v", n, err)
+	}
+}
+
+func TestUndeliverableMarksUserUnreachable(t *testing.T) {
+	db := storetest.Open(t)
+	u := store.User{Name: "A", Role: store.RoleHead, AreaID: "bac-kan"}
+	_, err := db.Apply(ctx, store.Change{At: t0, User: &u, Identity: &store.Identity{Channel: "telegram", ChatID: "5"},
+		Replies: func(store.Applied) []store.Message { return []store.Message{{Channel: "telegram", ChatID: "5", Text: "x"}} }})
+	if err != nil || u.ID == "" {
+		t.Fatalf("user %q, %v", u.ID, err)
+	}
+	msgs, _ := db.Outbox(ctx, "telegram", 10)
+	if err := db.Undeliverable(ctx, msgs[0], true, "403 blocked", t0); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.UserByIdentity(ctx, "telegram", "5")
+	if err != nil || !got.Unreachable {
+		t.Fatalf("user after 403: %+v, %v", got, err)
+	}
+	if n := countOutbox(t, db, "telegram"); n != 0 {
+		t.Fatalf("%d messages left", n)
+	}
+}
+
+func TestInviteIsUsedOnce(t *testing.T) {
+	db := storetest.Open(t)
+	inv := store.Invite{Code: "ABCD2345", Role: store.RoleHead, AreaID: "bac-kan/huyen-tung/khuoi-pai", Created: t0, Expires: t0.Add(time.Hour)}
+	if err := db.CreateInvite(ctx, inv); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CreateInvite(ctx, inv); !errors.Is(err, store.ErrCodeTaken) {
+		t.Fatalf("same code twice: %v", err)
+	}
+	join := func(chat string) error {
+		u := store.User{Name: chat, Role: inv.Role, AreaID: inv.AreaID}
+		_, err := db.Apply(ctx, store.Change{At: t0, User: &u, Identity: &store.Identity{Channel: "telegram", ChatID: chat}, UseInvite: inv.Code})
+		return err
+	}
+	if err := join("1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := join("2"); !errors.Is(err, store.ErrInviteUsed) {
+		t.Fatalf("second use: %v", err)
+	}
+	if _, err := db.UserByIdentity(ctx, "telegram", "2"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("second user stored: %v", err)
+	}
+	got, _ := db.InviteByCode(ctx, inv.Code)
+	if got.UsedBy == "" {
+		t.Fatal("invite not marked used")
+	}
+}
+
+func TestInboxKeepsUpdatesUntilHandled(t *testing.T) {
+	db := storetest.Open(t)
+	items := []store.Incoming{{Channel: "telegram", ChatID: "1", Payload: []byte(`{"a":1}`)}, {Channel: "telegram", ChatID: "2", Payload: []byte(`{"b":2}`)}}
+	if err := db.Receive(ctx, items); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Apply(ctx, store.Change{At: t0, IncomingID: items[0].ID}); err != nil {
+		t.Fatal(err)
+	}
+	left, err := db.Inbox(ctx, 0, 10)
+	if err != nil || len(left) != 1 || string(left[0].Payload) != `{"b":2}` {
+		t.Fatalf("inbox: %+v, %v", left, err)
+	}
+	if more, _ := db.Inbox(ctx, left[0].ID, 10); len(more) != 0 {
+		t.Fatalf("inbox after the last id: %+v", more)
 	}
 }

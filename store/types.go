@@ -64,7 +64,9 @@ type Message struct {
 	Text      string         `json:"text"`
 	Options   []flows.Option `json:"options,omitempty"`
 	Multi     bool           `json:"multi,omitempty"`
+	Selected  []string       `json:"selected,omitempty"`
 	Question  string         `json:"question,omitempty"`
+	Edit      string         `json:"edit,omitempty"` // platform id of a message to replace
 	Created   time.Time      `json:"created"`
 	Attempts  int            `json:"attempts,omitempty"`
 	NotBefore time.Time      `json:"not_before,omitzero"`

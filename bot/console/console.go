@@ -25,8 +25,12 @@ type Channel struct {
 // Name implements bot.Channel.
 func (c *Channel) Name() string { return Name }
 
-// Send implements bot.Channel: the text, then one line per option.
-func (c *Channel) Send(_ context.Context, out bot.Outbound) error {
+// Send implements bot.Channel: the text, then one line per option. The
+// terminal has no buttons, so there is never a message to edit.
+func (c *Channel) Send(_ context.Context, out bot.Outbound) (string, error) {
+	if out.Edit != "" {
+		return "", nil
+	}
 	var b strings.Builder
 	b.WriteString(out.Text)
 	b.WriteByte('\n')
@@ -35,7 +39,7 @@ func (c *Channel) Send(_ context.Context, out bot.Outbound) error {
 	}
 	b.WriteByte('\n')
 	_, err := io.WriteString(c.W, b.String())
-	return err
+	return "", err
 }
 
 // Session is one terminal conversation.
@@ -61,7 +65,7 @@ func (s *Session) Say(ctx context.Context, line string) error {
 	if s.Echo {
 		fmt.Fprintf(s.Out, "> %s\n", line)
 	}
-	if err := s.Engine.Handle(ctx, bot.Inbound{Channel: Name, ChatID: s.ChatID, Text: line}); err != nil {
+	if _, err := s.Engine.Handle(ctx, bot.Inbound{Channel: Name, ChatID: s.ChatID, Text: line}); err != nil {
 		return err
 	}
 	return s.flush(ctx)

@@ -1,0 +1,122 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"time"
+
+	"sothon/locales"
+	"sothon/store"
+)
+
+// Wrong invite codes a chat may send in throttleWindow before it is
+// ignored for the rest of the window: codes cannot be guessed by trying.
+const (
+	maxWrongCodes  = 5
+	throttleWindow = time.Hour
+)
+
+// throttle counts wrong codes per chat, in memory only: nothing is kept
+// about people who have not joined.
+type throttle struct {
+	mu    sync.Mutex
+	chats map[string][]time.Time
+}
+
+func (th *throttle) blocked(chat string, now time.Time) bool {
+	th.mu.Lock()
+	defer th.mu.Unlock()
+	recent := th.chats[chat][:0]
+	for _, at := range th.chats[chat] {
+		if now.Sub(at) < throttleWindow {
+			recent = append(recent, at)
+		}
+	}
+	if len(recent) == 0 {
+		delete(th.chats, chat)
+	} else {
+		th.chats[chat] = recent
+	}
+	return len(recent) >= maxWrongCodes
+}
+
+func (th *throttle) wrong(chat string, now time.Time) {
+	th.mu.Lock()
+	defer th.mu.Unlock()
+	if th.chats == nil {
+		th.chats = map[string][]time.Time{}
+	}
+	th.chats[chat] = append(th.chats[chat], now)
+}
+
+// stranger answers a chat nobody registered: it joins with a valid invite
+// code ("/start CODE" or the code alone), or gets a short refusal. Nothing
+// is kept about a refused chat but a count.
+func (t *turn) stranger(ctx context.Context) {
+	t.lang = locales.Default
+	if t.in.Lang == "en" {
+		t.lang = "en"
+	}
+	text := strings.TrimSpace(t.in.Text)
+	if rest, ok := strings.CutPrefix(text, "/start"); ok {
+		text = strings.TrimSpace(rest)
+	}
+	chat := t.in.Channel + ":" + t.in.ChatID
+	code, ok := normalizeCode(text)
+	switch {
+	case t.e.throttle.blocked(chat, t.in.At):
+		t.replyKey("join.throttled")
+		t.change.Count = "refusals"
+	case !ok:
+		t.replyKey("stranger.refusal")
+		t.change.Count = "refusals"
+	default:
+		t.join(ctx, chat, code)
+	}
+}
+
+func (t *turn) join(ctx context.Context, chat, code string) {
+	inv, err := t.e.store.InviteByCode(ctx, code)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		t.e.throttle.wrong(chat, t.in.At)
+		t.replyKey("join.wrong_code")
+		t.change.Count = "refusals"
+		return
+	case err != nil:
+		t.replyKey("join.try_later")
+		return
+	case inv.UsedBy != "":
+		t.replyKey("join.used_code")
+		return
+	case t.in.At.After(inv.Expires):
+		t.replyKey("join.expired_code")
+		return
+	}
+	name := inv.Name
+	if name == "" {
+		name = t.in.Name
+	}
+	t.user = store.User{Name: name, Role: inv.Role, AreaID: inv.AreaID, Lang: t.lang, Created: t.in.At}
+	t.change.User = &t.user
+	t.change.Identity = &store.Identity{Channel: t.in.Channel, ChatID: t.in.ChatID}
+	t.change.UseInvite = inv.Code
+	t.change.Audit = append(t.change.Audit, store.AuditEntry{At: t.in.At, Actor: "invite:" + inv.Code, Action: "join",
+		Detail: inv.Role + " " + inv.AreaID + " " + t.in.Channel})
+	area, _ := t.e.store.Area(ctx, inv.AreaID)
+	t.replyKey("join.welcome", "name", name, "area", area.Name, "role", t.e.cat.T(t.lang, roleKeys[inv.Role]))
+	t.menu()
+}
+
+// inviteRace is the turn again after the code was used by someone else a
+// moment before: the same refusal as for a used code.
+func (t *turn) inviteRace() *turn {
+	again := &turn{e: t.e, in: t.in, lang: t.lang}
+	again.change.SeenKey, again.change.IncomingID, again.change.Chat = t.change.SeenKey, t.change.IncomingID, t.change.Chat
+	again.replyKey("join.used_code")
+	return again
+}
+
+var roleKeys = map[string]string{store.RoleHead: "role.head", store.RoleOfficial: "role.official", store.RoleAdmin: "role.admin"}

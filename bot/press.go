@@ -1,0 +1,93 @@
+package bot
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"sothon/flows"
+	"sothon/store"
+)
+
+// waitingFor names what the chat's next answer is for, as keyboards name
+// their question: a question id, "summary", "edit", "repeat" or "menu".
+func (t *turn) waitingFor() string {
+	if t.run == nil {
+		return "menu"
+	}
+	switch t.run.Stage {
+	case flows.StageAsk:
+		return t.run.Current
+	case flows.StageSummary:
+		return "summary"
+	case flows.StagePickEdit:
+		return "edit"
+	case flows.StageRepeat:
+		return "repeat"
+	}
+	return ""
+}
+
+// pressButton handles a button press: an answer, or a toggle of a
+// multi-choice option. A press on a keyboard of an earlier question
+// changes nothing and gets a short notice.
+func (t *turn) pressButton(ctx context.Context) {
+	p, ok := parseButton(t.in.Button)
+	if !ok || p.question != t.waitingFor() || (t.run != nil && t.expired()) {
+		t.toast = t.e.cat.T(t.lang, "button.stale")
+		return
+	}
+	if p.kind == buttonToggle {
+		t.toggle(ctx, p.key)
+		return
+	}
+	keys := []string{p.key}
+	if p.kind == buttonDone {
+		keys = t.run.Selected
+	}
+	answer := strings.Join(keys, ",")
+	t.closeKeyboard(t.pressedLabel(ctx, keys...))
+	if t.run == nil {
+		t.chooseForm(ctx, answer)
+		return
+	}
+	t.step(t.run.Reply(t.form, t.flowContext(ctx), answer))
+}
+
+// pressedLabel is the text of the pressed option(s), shown under the
+// question once its buttons are gone.
+func (t *turn) pressedLabel(ctx context.Context, keys ...string) string {
+	var opts []flows.Option
+	if t.run == nil {
+		opts = t.menuOptions()
+	} else {
+		opts = t.run.Options(t.form, t.flowContext(ctx))
+	}
+	var labels []string
+	for _, k := range keys {
+		for _, o := range opts {
+			if o.Key == k {
+				labels = append(labels, o.Label)
+			}
+		}
+	}
+	return strings.Join(labels, ", ")
+}
+
+// toggle marks or unmarks one option of a multi-choice question and
+// redraws the keyboard with the marks.
+func (t *turn) toggle(ctx context.Context, key string) {
+	r := t.run
+	if i := slices.Index(r.Selected, key); i >= 0 {
+		r.Selected = slices.Delete(r.Selected, i, i+1)
+	} else {
+		r.Selected = append(r.Selected, key)
+	}
+	t.change.UserID, t.change.Run = t.user.ID, r
+	if t.keyboard == nil {
+		return
+	}
+	t.edits = append(t.edits, store.Message{Channel: t.in.Channel, ChatID: t.in.ChatID,
+		Text: t.keyboard.Text, Edit: t.keyboard.MessageID, Question: r.Current, Multi: true,
+		Options: r.Options(t.form, t.flowContext(ctx)), Selected: r.Selected})
+}

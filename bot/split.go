@@ -1,0 +1,51 @@
+package bot
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// SplitText cuts text into pieces of at most limit characters, at line
+// boundaries where it can, so a long summary arrives as readable messages.
+func SplitText(text string, limit int) []string {
+	if utf8.RuneCountInString(text) <= limit {
+		return []string{text}
+	}
+	var parts []string
+	var cur strings.Builder
+	curLen := 0
+	flush := func() {
+		if curLen > 0 {
+			parts = append(parts, strings.TrimRight(cur.String(), "\n"))
+			cur.Reset()
+			curLen = 0
+		}
+	}
+	for _, line := range strings.SplitAfter(text, "\n") {
+		n := utf8.RuneCountInString(line)
+		if curLen+n > limit {
+			flush()
+		}
+		for n > limit { // a single line longer than the limit
+			cut := byteIndexOfRune(line, limit)
+			parts = append(parts, line[:cut])
+			line = line[cut:]
+			n -= limit
+		}
+		cur.WriteString(line)
+		curLen += n
+	}
+	flush()
+	return parts
+}
+
+func byteIndexOfRune(s string, n int) int {
+	i := 0
+	for pos := range s {
+		if i == n {
+			return pos
+		}
+		i++
+	}
+	return len(s)
+}

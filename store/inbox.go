@@ -1,0 +1,70 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Incoming is a received update kept until the engine has handled it, so
+// an update acknowledged to the platform survives a crash.
+type Incoming struct {
+	ID      uint64          `json:"id"`
+	Channel string          `json:"channel"`
+	ChatID  string          `json:"chat_id"`
+	Payload json.RawMessage `json:"payload"`
+}
+
+// Receive stores updates in the inbox in one transaction.
+func (db *DB) Receive(ctx context.Context, items []Incoming) error {
+	err := db.update(ctx, func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketInbox)
+		for i := range items {
+			id, err := b.NextSequence()
+			if err != nil {
+				return err
+			}
+			items[i].ID = id
+			if err := putJSON(b, seqKey(id), items[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: receive: %w", err)
+	}
+	return nil
+}
+
+// Inbox lists up to limit received updates in arrival order, starting after
+// the id given.
+func (db *DB) Inbox(ctx context.Context, after uint64, limit int) ([]Incoming, error) {
+	var out []Incoming
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketInbox).Cursor()
+		for k, v := c.Seek(seqKey(after + 1)); k != nil && len(out) < limit; k, v = c.Next() {
+			var in Incoming
+			if err := json.Unmarshal(v, &in); err != nil {
+				return err
+			}
+			out = append(out, in)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: inbox: %w", err)
+	}
+	return out, nil
+}
+
+// DropIncoming removes an update that needs no handling (a repeat).
+func (db *DB) DropIncoming(ctx context.Context, id uint64) error {
+	err := db.update(ctx, func(tx *bolt.Tx) error { return tx.Bucket(bucketInbox).Delete(seqKey(id)) })
+	if err != nil {
+		return fmt.Errorf("store: drop incoming: %w", err)
+	}
+	return nil
+}
