@@ -11,5 +11,5 @@ var (
 	// ErrLocked: another process holds the database file.
 	// ErrInviteUsed: the invite code was used, possibly a moment ago.
 	ErrInviteUsed = errors.New("store: invite already used")
-	ErrLocked = errors.New("store: the database file is in use by another sothon process (is `sothon serve` running?); stop it or point --db at another file")
+	ErrLocked     = errors.New("store: the database file is in use by another sothon process (is `sothon serve` running?); stop it or point --db at another file")
 )

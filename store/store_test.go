@@ -205,7 +205,9 @@ func TestUndeliverableMarksUserUnreachable(t *testing.T) {
 	db := storetest.Open(t)
 	u := store.User{Name: "A", Role: store.RoleHead, AreaID: "bac-kan"}
 	_, err := db.Apply(ctx, store.Change{At: t0, User: &u, Identity: &store.Identity{Channel: "telegram", ChatID: "5"},
-		Replies: func(store.Applied) []store.Message { return []store.Message{{Channel: "telegram", ChatID: "5", Text: "x"}} }})
+		Replies: func(store.Applied) []store.Message {
+			return []store.Message{{Channel: "telegram", ChatID: "5", Text: "x"}}
+		}})
 	if err != nil || u.ID == "" {
 		t.Fatalf("user %q, %v", u.ID, err)
 	}
