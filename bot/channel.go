@@ -22,6 +22,7 @@ type Inbound struct {
 	Name      string `json:"name,omitempty"` // the user's display name, for registration
 	Lang      string `json:"lang,omitempty"` // the platform's language hint
 	Text      string `json:"text,omitempty"`
+	NotText   bool   `json:"not_text,omitempty"` // a photo, sticker or other message without text
 	// Button is the data of a pressed button; CallbackID acknowledges it.
 	Button     string    `json:"button,omitempty"`
 	CallbackID string    `json:"callback_id,omitempty"`
@@ -36,6 +37,8 @@ type Outbound struct {
 	Text    string
 	Options []flows.Option // numbered choices; a channel may show them as buttons
 	Multi   bool
+	// DoneLabel is the text of the button that ends a multi-choice.
+	DoneLabel string
 	// Selected lists the toggled keys of a multi-choice keyboard.
 	Selected []string
 	// Question is what the options answer, to recognise stale presses.

@@ -57,8 +57,11 @@ func (t *turn) messages(a store.Applied) []store.Message {
 func (t *turn) message(p flows.Prompt) store.Message {
 	m := store.Message{Channel: t.in.Channel, ChatID: t.in.ChatID, Text: p.Text,
 		Options: p.Options, Multi: p.Multi, Question: p.Question}
-	if p.Multi && t.run != nil && t.run.Current == p.Question {
-		m.Selected = t.run.Selected
+	if p.Multi {
+		m.DoneLabel = t.e.cat.T(t.lang, "button.done")
+		if t.run != nil && t.run.Current == p.Question {
+			m.Selected = t.run.Selected
+		}
 	}
 	return m
 }
@@ -70,6 +73,13 @@ func (t *turn) route(ctx context.Context) {
 	}
 	if t.in.Button != "" {
 		t.pressButton(ctx)
+		return
+	}
+	if t.in.NotText {
+		t.replyKey("answer.not_text")
+		if t.run != nil && !t.expired() {
+			t.replies = append(t.replies, t.run.Show(t.form, t.flowContext(ctx)).Prompts...)
+		}
 		return
 	}
 	text := strings.TrimSpace(t.in.Text)

@@ -65,6 +65,7 @@ type Message struct {
 	Options   []flows.Option `json:"options,omitempty"`
 	Multi     bool           `json:"multi,omitempty"`
 	Selected  []string       `json:"selected,omitempty"`
+	DoneLabel string         `json:"done_label,omitempty"`
 	Question  string         `json:"question,omitempty"`
 	Edit      string         `json:"edit,omitempty"` // platform id of a message to replace
 	Created   time.Time      `json:"created"`

@@ -22,6 +22,8 @@ var commands = map[string]command{
 	"forms":  {"check questionnaires: forms check [DIR]", runForms},
 	"export": {"export submissions as CSV or JSON", runExport},
 	"backup": {"write a consistent copy of the database: backup OUT", runBackup},
+	"serve":  {"run the bot on the configured chat platforms", runServe},
+	"invite": {"create a one-time invite code for a person to join", runInvite},
 }
 
 // env is what a subcommand gets from the outside world.

@@ -1,0 +1,142 @@
+package telegram
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"sothon/bot"
+)
+
+// Accept stores received updates durably; see bot.Receiver.Accept.
+type Accept func(ctx context.Context, ins ...bot.Inbound) error
+
+// Poll receives updates by long polling until ctx ends. The offset moves
+// past a batch only once the batch is stored, so a crash loses nothing:
+// Telegram sends the batch again and the engine drops the repeats.
+func (a *Adapter) Poll(ctx context.Context, accept Accept) error {
+	poller := a.newAPI(&http.Client{Timeout: a.cfg.PollTimeout + 15*time.Second}, ctx)
+	offset, failures := 0, 0
+	for ctx.Err() == nil {
+		updates, err := poller.GetUpdates(tgbotapi.UpdateConfig{Offset: offset, Timeout: int(a.cfg.PollTimeout / time.Second),
+			AllowedUpdates: allowedUpdates})
+		if err != nil {
+			if ctx.Err() != nil {
+				break
+			}
+			failures++
+			if !sleep(ctx, a.pollWait(err, failures)) {
+				break
+			}
+			continue
+		}
+		failures = 0
+		ins := make([]bot.Inbound, 0, len(updates))
+		for _, u := range updates {
+			if in, ok := inbound(u); ok {
+				ins = append(ins, in)
+			}
+		}
+		if len(ins) > 0 {
+			if err := accept(ctx, ins...); err != nil {
+				a.log.Error("telegram: store updates; will fetch them again", "err", err)
+				sleep(ctx, time.Second)
+				continue
+			}
+		}
+		if n := len(updates); n > 0 {
+			offset = updates[n-1].UpdateID + 1
+		}
+	}
+	return nil
+}
+
+// pollWait is how long to wait after a failed getUpdates: what a 429 says,
+// else a backoff up to 30 seconds.
+func (a *Adapter) pollWait(err error, failures int) time.Duration {
+	err = classify(err, a.cfg.Token)
+	var retry *bot.RetryAfterError
+	if errors.As(err, &retry) {
+		a.log.Warn("telegram: getUpdates rate limited", "after", retry.After)
+		return retry.After
+	}
+	a.log.Warn("telegram: getUpdates failed", "err", err)
+	return min(time.Second<<min(failures-1, 5), 30*time.Second)
+}
+
+// maxBody is the largest webhook body accepted; real updates are far smaller.
+const maxBody = 1 << 20
+
+// Webhook is the handler for POST /webhook/telegram. It checks the secret
+// token, stores the update and acknowledges it at once.
+func (a *Adapter) Webhook(accept Accept) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			w.Header().Set("Allow", http.MethodPost)
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		got := r.Header.Get("X-Telegram-Bot-Api-Secret-Token")
+		if a.cfg.WebhookSecret == "" || subtle.ConstantTimeCompare([]byte(got), []byte(a.cfg.WebhookSecret)) != 1 {
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		var u tgbotapi.Update
+		if err != nil || json.Unmarshal(body, &u) != nil || u.UpdateID == 0 {
+			http.Error(w, "malformed update", http.StatusBadRequest)
+			return
+		}
+		if in, ok := inbound(u); ok {
+			if err := accept(r.Context(), in); err != nil {
+				a.log.Error("telegram: store webhook update", "err", err)
+				http.Error(w, "try again", http.StatusServiceUnavailable)
+				return
+			}
+		}
+		w.WriteHeader(http.StatusOK)
+	})
+}
+
+// inbound turns an update into the engine's form. Only private chats are
+// served; other updates are acknowledged and ignored.
+func inbound(u tgbotapi.Update) (bot.Inbound, bool) {
+	in := bot.Inbound{Channel: Name, MessageID: strconv.Itoa(u.UpdateID)}
+	switch {
+	case u.Message != nil && u.Message.Chat != nil && u.Message.Chat.Type == "private":
+		m := u.Message
+		in.ChatID, in.Text = strconv.FormatInt(m.Chat.ID, 10), m.Text
+		in.At = time.Unix(int64(m.Date), 0)
+		in.NotText = m.Text == ""
+		fillUser(&in, m.From)
+	case u.CallbackQuery != nil && u.CallbackQuery.Message != nil && u.CallbackQuery.Message.Chat != nil:
+		q := u.CallbackQuery
+		in.ChatID, in.Button, in.CallbackID = strconv.FormatInt(q.Message.Chat.ID, 10), q.Data, q.ID
+		in.At = time.Now()
+		fillUser(&in, q.From)
+	default:
+		return bot.Inbound{}, false
+	}
+	return in, true
+}
+
+func fillUser(in *bot.Inbound, u *tgbotapi.User) {
+	if u == nil {
+		return
+	}
+	in.Name = strings.TrimSpace(u.FirstName + " " + u.LastName)
+	in.Lang, _, _ = strings.Cut(u.LanguageCode, "-")
+}

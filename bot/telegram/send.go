@@ -1,0 +1,99 @@
+package telegram
+
+import (
+	"context"
+	"strconv"
+	"unicode/utf8"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"sothon/bot"
+)
+
+// Send implements bot.Channel: a new message (split at 4,096 characters,
+// the keyboard on the last part) or an edit of an earlier one.
+func (a *Adapter) Send(_ context.Context, out bot.Outbound) (string, error) {
+	chat, err := chatID(out.ChatID)
+	if err != nil {
+		return "", err
+	}
+	if out.Edit != "" {
+		return out.Edit, a.edit(chat, out)
+	}
+	parts := bot.SplitText(out.Text, MaxText)
+	var last tgbotapi.Message
+	for i, part := range parts {
+		msg := tgbotapi.NewMessage(chat, part)
+		if i == len(parts)-1 && len(out.Options) > 0 {
+			msg.ReplyMarkup = keyboard(out)
+		}
+		if last, err = a.api.Send(msg); err != nil {
+			return "", classify(err, a.cfg.Token)
+		}
+	}
+	return strconv.Itoa(last.MessageID), nil
+}
+
+// edit replaces an earlier message: to close its buttons once answered, or
+// to redraw the marks of a multi-choice keyboard. editMessageText may
+// answer "true", which the library's Send cannot decode, so it is a Request.
+func (a *Adapter) edit(chat int64, out bot.Outbound) error {
+	id, err := strconv.Atoi(out.Edit)
+	if err != nil {
+		return &bot.PermanentError{Err: err}
+	}
+	text := []rune(out.Text)
+	if len(text) > MaxText {
+		text = text[:MaxText]
+	}
+	cfg := tgbotapi.NewEditMessageText(chat, id, string(text))
+	if len(out.Options) > 0 {
+		kb := keyboard(out)
+		cfg.ReplyMarkup = &kb
+	}
+	_, err = a.api.Request(cfg)
+	if notModified(err) {
+		return nil
+	}
+	return classify(err, a.cfg.Token)
+}
+
+// AnswerCallback acknowledges a button press, with a toast when text is set.
+func (a *Adapter) AnswerCallback(_ context.Context, id, text string) error {
+	_, err := a.api.Request(tgbotapi.NewCallback(id, text))
+	return classify(err, a.cfg.Token)
+}
+
+// keyboard lays out the options as buttons: short ones three to a row,
+// long ones one to a row, and "done" under a multi-choice.
+func keyboard(out bot.Outbound) tgbotapi.InlineKeyboardMarkup {
+	selected := map[string]bool{}
+	for _, k := range out.Selected {
+		selected[k] = true
+	}
+	perRow := 3
+	for _, o := range out.Options {
+		if utf8.RuneCountInString(o.Label) > 12 {
+			perRow = 1
+		}
+	}
+	var rows [][]tgbotapi.InlineKeyboardButton
+	var row []tgbotapi.InlineKeyboardButton
+	for _, o := range out.Options {
+		label := o.Key + ". " + o.Label
+		if selected[o.Key] {
+			label = "✅ " + label
+		}
+		row = append(row, tgbotapi.NewInlineKeyboardButtonData(label, bot.ButtonData(out, o.Key)))
+		if len(row) == perRow {
+			rows, row = append(rows, row), nil
+		}
+	}
+	if len(row) > 0 {
+		rows = append(rows, row)
+	}
+	if out.Multi {
+		rows = append(rows, tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData("✔ "+out.DoneLabel, bot.DoneButtonData(out))))
+	}
+	return tgbotapi.NewInlineKeyboardMarkup(rows...)
+}

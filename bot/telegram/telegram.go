@@ -1,0 +1,182 @@
+// Package telegram connects the engine to a Telegram bot through the Bot
+// API: long polling or a webhook in, messages with inline keyboards out.
+package telegram
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"sothon/bot"
+)
+
+// Name is the channel name Telegram chats are stored under.
+const Name = "telegram"
+
+// MaxText is the Bot API's limit on a message's text.
+const MaxText = 4096
+
+// DefaultAPI is the Bot API's address.
+const DefaultAPI = "https://api.telegram.org"
+
+func init() {
+	// The library's own logger prints request URLs, which hold the token.
+	tgbotapi.SetLogger(quiet{})
+}
+
+type quiet struct{}
+
+func (quiet) Println(...any)        {}
+func (quiet) Printf(string, ...any) {}
+
+// Config configures the adapter.
+type Config struct {
+	Token   string
+	APIBase string // DefaultAPI when empty
+	// WebhookURL switches from long polling to a webhook at this public
+	// address; WebhookSecret is checked on every request.
+	WebhookURL    string
+	WebhookSecret string
+	// Commands are the command menus to register, by language code.
+	Commands    map[string][]tgbotapi.BotCommand
+	PollTimeout time.Duration // how long one getUpdates waits; 30 s by default
+	HTTPTimeout time.Duration // for every other request; 15 s by default
+	Log         *slog.Logger
+}
+
+// Adapter is the Telegram channel.
+type Adapter struct {
+	cfg      Config
+	api      *tgbotapi.BotAPI // requests with a short timeout
+	username string
+	log      *slog.Logger
+}
+
+// New builds the adapter without touching the network.
+func New(cfg Config) (*Adapter, error) {
+	if cfg.Token == "" || strings.ContainsAny(cfg.Token, " /\n") {
+		return nil, fmt.Errorf("telegram: the token is empty or malformed")
+	}
+	if cfg.APIBase == "" {
+		cfg.APIBase = DefaultAPI
+	}
+	cfg.APIBase = strings.TrimRight(cfg.APIBase, "/")
+	if cfg.PollTimeout <= 0 {
+		cfg.PollTimeout = 30 * time.Second
+	}
+	if cfg.HTTPTimeout <= 0 {
+		cfg.HTTPTimeout = 15 * time.Second
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	a := &Adapter{cfg: cfg, log: cfg.Log}
+	a.api = a.newAPI(&http.Client{Timeout: cfg.HTTPTimeout}, nil)
+	return a, nil
+}
+
+// newAPI builds a library client. The library's constructors call getMe at
+// once; building the struct lets start-up decide when to talk to Telegram.
+func (a *Adapter) newAPI(hc *http.Client, ctx context.Context) *tgbotapi.BotAPI {
+	api := &tgbotapi.BotAPI{Token: a.cfg.Token, Buffer: 100, Client: &client{http: hc, token: a.cfg.Token, ctx: ctx}}
+	api.SetAPIEndpoint(a.cfg.APIBase + "/bot%s/%s")
+	return api
+}
+
+// Name implements bot.Channel.
+func (a *Adapter) Name() string { return Name }
+
+// Username is the bot's username, known after Start.
+func (a *Adapter) Username() string { return a.username }
+
+// Start checks the token with getMe (retrying until ctx ends while the
+// network is down), registers the command menus and sets or clears the
+// webhook.
+func (a *Adapter) Start(ctx context.Context) error {
+	for attempt := 0; ; attempt++ {
+		me, err := a.api.GetMe()
+		if err == nil {
+			a.username = me.UserName
+			break
+		}
+		err = classify(err, a.cfg.Token)
+		var tmp *bot.TemporaryError
+		if !errors.As(err, &tmp) {
+			return fmt.Errorf("telegram: getMe: %w", err)
+		}
+		a.log.Warn("telegram: cannot reach the Bot API; retrying", "err", err)
+		if !sleep(ctx, min(time.Second<<attempt, 30*time.Second)) {
+			return ctx.Err()
+		}
+	}
+	a.registerCommands()
+	if a.cfg.WebhookURL != "" {
+		return a.setWebhook()
+	}
+	// getUpdates fails while a webhook is set.
+	if _, err := a.api.Request(tgbotapi.DeleteWebhookConfig{}); err != nil {
+		a.log.Warn("telegram: deleteWebhook", "err", classify(err, a.cfg.Token))
+	}
+	return nil
+}
+
+func (a *Adapter) registerCommands() {
+	for lang, cmds := range a.cfg.Commands {
+		c := tgbotapi.NewSetMyCommandsWithScopeAndLanguage(tgbotapi.NewBotCommandScopeDefault(), lang, cmds...)
+		if _, err := a.api.Request(c); err != nil {
+			if unsupported(err) {
+				a.log.Info("telegram: setMyCommands not supported by this server; carrying on", "lang", lang)
+				continue
+			}
+			a.log.Warn("telegram: setMyCommands", "lang", lang, "err", classify(err, a.cfg.Token))
+		}
+	}
+}
+
+// setWebhook registers the webhook with its secret token. The library's
+// WebhookConfig has no secret_token, so the request is made directly.
+func (a *Adapter) setWebhook() error {
+	params := tgbotapi.Params{"url": a.cfg.WebhookURL, "secret_token": a.cfg.WebhookSecret}
+	params.AddInterface("allowed_updates", allowedUpdates)
+	if _, err := a.api.MakeRequest("setWebhook", params); err != nil {
+		return fmt.Errorf("telegram: setWebhook: %w", classify(err, a.cfg.Token))
+	}
+	return nil
+}
+
+var allowedUpdates = []string{"message", "callback_query"}
+
+// NewSecret makes a webhook secret token (Telegram allows A-Z, a-z, 0-9, _ and -).
+func NewSecret() string {
+	b := make([]byte, 24)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+func chatID(s string) (int64, error) {
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return 0, &bot.PermanentError{Err: fmt.Errorf("telegram: bad chat id %q", s)}
+	}
+	return id, nil
+}

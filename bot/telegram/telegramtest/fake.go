@@ -1,0 +1,208 @@
+// Package telegramtest plays the Telegram Bot API on loopback for tests:
+// form-encoded requests in, JSON replies out, scripted users and scripted
+// failures (429 with retry_after, 403, 5xx, malformed bodies, slowness).
+package telegramtest
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// Username is the fake bot's username.
+const Username = "sothon_test_bot"
+
+// Call is one request the bot made.
+type Call struct {
+	Method string
+	Params map[string]string
+	At        time.Time
+	Status    int // what the fake answered
+	MessageID int // of a message sent
+}
+
+// Keyboard returns the callback data of the call's inline keyboard, row by row flattened.
+func (c Call) Keyboard() (labels, data []string) {
+	var markup struct {
+		InlineKeyboard [][]struct {
+			Text         string `json:"text"`
+			CallbackData string `json:"callback_data"`
+		} `json:"inline_keyboard"`
+	}
+	json.Unmarshal([]byte(c.Params["reply_markup"]), &markup)
+	for _, row := range markup.InlineKeyboard {
+		for _, b := range row {
+			labels, data = append(labels, b.Text), append(data, b.CallbackData)
+		}
+	}
+	return labels, data
+}
+
+// Reply is a scripted answer to the next call of a method.
+type Reply struct {
+	Status int
+	Body   string        // raw body; "" means a Bot API error built from Status
+	Delay  time.Duration // wait before answering
+}
+
+// Server is the fake Bot API.
+type Server struct {
+	*httptest.Server
+	Token string
+	// UnsupportedMethods answer 404 like a server that does not know them.
+	UnsupportedMethods map[string]bool
+
+	mu       sync.Mutex
+	cond     *sync.Cond
+	updates  []json.RawMessage
+	nextUpd  int
+	nextMsg  int
+	calls    []Call
+	scripted map[string][]Reply
+	closed   bool
+}
+
+// New starts a fake Bot API for token.
+func New(token string) *Server {
+	f := &Server{Token: token, scripted: map[string][]Reply{}, nextUpd: 1000, nextMsg: 1,
+		UnsupportedMethods: map[string]bool{}}
+	f.cond = sync.NewCond(&f.mu)
+	f.Server = httptest.NewServer(http.HandlerFunc(f.serve))
+	return f
+}
+
+// Close stops the server and wakes waiting long polls.
+func (f *Server) Close() {
+	f.mu.Lock()
+	f.closed = true
+	f.cond.Broadcast()
+	f.mu.Unlock()
+	f.Server.CloseClientConnections()
+	f.Server.Close()
+}
+
+// Script queues answers for the next calls of method.
+func (f *Server) Script(method string, replies ...Reply) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.scripted[method] = append(f.scripted[method], replies...)
+}
+
+// Say queues a text message from a user, as getUpdates will return it.
+func (f *Server) Say(chat int64, text string) int {
+	return f.push(map[string]any{"message": map[string]any{
+		"message_id": f.nextMsgID(), "date": time.Now().Unix(), "text": text,
+		"chat": map[string]any{"id": chat, "type": "private"},
+		"from": map[string]any{"id": chat, "is_bot": false, "first_name": "Người", "last_name": strconv.FormatInt(chat, 10), "language_code": "vi"},
+	}})
+}
+
+// Sticker queues a message without text.
+func (f *Server) Sticker(chat int64) int {
+	return f.push(map[string]any{"message": map[string]any{
+		"message_id": f.nextMsgID(), "date": time.Now().Unix(),
+		"chat":    map[string]any{"id": chat, "type": "private"},
+		"sticker": map[string]any{"file_id": "x", "file_unique_id": "y", "width": 1, "height": 1},
+	}})
+}
+
+// Press queues a button press on a message the bot sent.
+func (f *Server) Press(chat int64, messageID int, data string) int {
+	return f.push(map[string]any{"callback_query": map[string]any{
+		"id": fmt.Sprint("cb", f.nextUpd), "data": data, "chat_instance": "1",
+		"from":    map[string]any{"id": chat, "is_bot": false, "first_name": "Người"},
+		"message": map[string]any{"message_id": messageID, "date": time.Now().Unix(), "chat": map[string]any{"id": chat, "type": "private"}},
+	}})
+}
+
+// Replay queues an update again with the same update_id, as Telegram does
+// after a webhook failure.
+func (f *Server) Replay(updateID int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, u := range f.updates {
+		var head struct {
+			UpdateID int `json:"update_id"`
+		}
+		json.Unmarshal(u, &head)
+		if head.UpdateID == updateID {
+			f.updates = append(f.updates, u)
+			f.cond.Broadcast()
+			return
+		}
+	}
+}
+
+// Update returns the JSON of a queued update by id, for webhook tests.
+func (f *Server) Update(updateID int) []byte {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, u := range f.updates {
+		var head struct {
+			UpdateID int `json:"update_id"`
+		}
+		if json.Unmarshal(u, &head) == nil && head.UpdateID == updateID {
+			return u
+		}
+	}
+	return nil
+}
+
+func (f *Server) nextMsgID() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.nextMsg++
+	return f.nextMsg
+}
+
+func (f *Server) push(body map[string]any) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.nextUpd++
+	body["update_id"] = f.nextUpd
+	data, _ := json.Marshal(body)
+	f.updates = append(f.updates, data)
+	f.cond.Broadcast()
+	return f.nextUpd
+}
+
+// Calls returns the calls of a method so far ("" for all).
+func (f *Server) Calls(method string) []Call {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []Call
+	for _, c := range f.calls {
+		if method == "" || c.Method == method {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Delivered returns the sendMessage calls that succeeded.
+func (f *Server) Delivered() []Call {
+	var out []Call
+	for _, c := range f.Calls("sendMessage") {
+		if c.Status == http.StatusOK {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// WaitFor waits until cond holds for the calls made so far. cond may call
+// the server's other methods.
+func (f *Server) WaitFor(timeout time.Duration, cond func(calls []Call) bool) bool {
+	deadline := time.Now().Add(timeout)
+	for !cond(f.Calls("")) {
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return true
+}

@@ -1,0 +1,160 @@
+package telegramtest
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
+	method, ok := f.method(r.URL.Path)
+	if !ok {
+		f.answer(w, Call{Method: "?"}, http.StatusUnauthorized, apiError(401, "Unauthorized", 0))
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		f.answer(w, Call{Method: method}, http.StatusBadRequest, apiError(400, "Bad Request: cannot parse form", 0))
+		return
+	}
+	call := Call{Method: method, Params: map[string]string{}, At: time.Now()}
+	for k := range r.PostForm {
+		call.Params[k] = r.PostForm.Get(k)
+	}
+	if reply, ok := f.nextScripted(method); ok {
+		time.Sleep(reply.Delay)
+		body := reply.Body
+		if body == "" {
+			body = apiError(reply.Status, http.StatusText(reply.Status), 0)
+		}
+		f.answer(w, call, reply.Status, body)
+		return
+	}
+	if f.UnsupportedMethods[method] {
+		f.answer(w, call, http.StatusNotFound, apiError(404, "Not Found", 0))
+		return
+	}
+	switch method {
+	case "getMe":
+		f.answer(w, call, 200, ok200(map[string]any{"id": 1, "is_bot": true, "first_name": "Sổ Thôn", "username": Username}))
+	case "getUpdates":
+		f.getUpdates(w, r, call)
+	case "sendMessage":
+		msg := f.message(call)
+		call.MessageID = msg["message_id"].(int)
+		f.answer(w, call, 200, ok200(msg))
+	case "editMessageText", "answerCallbackQuery", "setMyCommands", "deleteWebhook", "setWebhook":
+		f.answer(w, call, 200, `{"ok":true,"result":true}`)
+	default:
+		f.answer(w, call, http.StatusNotFound, apiError(404, "Not Found: method "+method, 0))
+	}
+}
+
+func (f *Server) method(path string) (string, bool) {
+	rest, ok := strings.CutPrefix(path, "/bot"+f.Token+"/")
+	return rest, ok && rest != "" && !strings.Contains(rest, "/")
+}
+
+func (f *Server) nextScripted(method string) (Reply, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	q := f.scripted[method]
+	if len(q) == 0 {
+		return Reply{}, false
+	}
+	f.scripted[method] = q[1:]
+	return q[0], true
+}
+
+// getUpdates answers with updates from offset on, waiting up to the
+// timeout for some to arrive; updates before offset are confirmed and
+// forgotten, as Telegram does.
+func (f *Server) getUpdates(w http.ResponseWriter, r *http.Request, call Call) {
+	offset, _ := strconv.Atoi(call.Params["offset"])
+	timeout, _ := strconv.Atoi(call.Params["timeout"])
+	deadline := time.Now().Add(time.Duration(timeout) * time.Second)
+	f.mu.Lock()
+	for {
+		var out []json.RawMessage
+		var kept []json.RawMessage
+		for _, u := range f.updates {
+			var head struct {
+				UpdateID int `json:"update_id"`
+			}
+			json.Unmarshal(u, &head)
+			if head.UpdateID >= offset {
+				kept = append(kept, u)
+				out = append(out, u)
+			}
+		}
+		f.updates = kept
+		if len(out) > 0 || time.Now().After(deadline) || f.closed || r.Context().Err() != nil {
+			f.mu.Unlock()
+			data, _ := json.Marshal(out)
+			if out == nil {
+				data = []byte("[]")
+			}
+			f.answer(w, call, 200, `{"ok":true,"result":`+string(data)+`}`)
+			return
+		}
+		t := time.AfterFunc(50*time.Millisecond, f.cond.Broadcast)
+		f.cond.Wait()
+		t.Stop()
+	}
+}
+
+func (f *Server) message(call Call) map[string]any {
+	f.mu.Lock()
+	f.nextMsg++
+	id := f.nextMsg
+	f.mu.Unlock()
+	chat, _ := strconv.ParseInt(call.Params["chat_id"], 10, 64)
+	return map[string]any{"message_id": id, "date": time.Now().Unix(), "text": call.Params["text"],
+		"chat": map[string]any{"id": chat, "type": "private"}}
+}
+
+func (f *Server) answer(w http.ResponseWriter, call Call, status int, body string) {
+	call.Status = status
+	f.mu.Lock()
+	f.calls = append(f.calls, call)
+	f.cond.Broadcast()
+	f.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	fmt.Fprint(w, body)
+}
+
+func ok200(result any) string {
+	data, _ := json.Marshal(map[string]any{"ok": true, "result": result})
+	return string(data)
+}
+
+// apiError is a Bot API error body.
+func apiError(code int, description string, retryAfter int) string {
+	body := map[string]any{"ok": false, "error_code": code, "description": description}
+	if retryAfter > 0 {
+		body["parameters"] = map[string]any{"retry_after": retryAfter}
+	}
+	data, _ := json.Marshal(body)
+	return string(data)
+}
+
+// TooManyRequests is the Bot API's 429 with retry_after.
+func TooManyRequests(seconds int) Reply {
+	return Reply{Status: 429, Body: apiError(429, fmt.Sprintf("Too Many Requests: retry after %d", seconds), seconds)}
+}
+
+// Blocked is the Bot API's 403 for a user who blocked the bot.
+func Blocked() Reply {
+	return Reply{Status: 403, Body: apiError(403, "Forbidden: bot was blocked by the user", 0)}
+}
+
+// ServerError is a 5xx; malformed makes it an HTML page instead of JSON.
+func ServerError(status int, malformed bool) Reply {
+	if malformed {
+		return Reply{Status: status, Body: "<html><body>502 Bad Gateway</body></html>"}
+	}
+	return Reply{Status: status, Body: apiError(status, "Internal Server Error", 0)}
+}

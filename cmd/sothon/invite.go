@@ -1,0 +1,53 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"time"
+
+	"sothon/bot"
+)
+
+func runInvite(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("invite", flag.ContinueOnError)
+	var c common
+	c.register(fs, e)
+	role := fs.String("role", "", "head, official or admin")
+	area := fs.String("area", "", "the area id (see sothon areas)")
+	name := fs.String("name", "", "the person's name, shown when they join")
+	ttl := fs.Duration("ttl", bot.DefaultInviteTTL, "how long the code can be used")
+	if err := parseFlags(fs, e, args); err != nil {
+		return err
+	}
+	if *role == "" || *area == "" {
+		return usageError{"usage: sothon invite --role head|official|admin --area AREA_ID [--name NAME]"}
+	}
+	if *ttl <= 0 {
+		return usageError{"--ttl must be positive"}
+	}
+	db, err := c.openDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	inv, err := bot.CreateInvite(ctx, db, bot.InviteRequest{Role: *role, AreaID: *area, Name: *name, By: "terminal", TTL: *ttl, Now: time.Now()})
+	if errors.Is(err, bot.ErrBadRole) || errors.Is(err, bot.ErrAreaUnknown) || errors.Is(err, bot.ErrHeadVillage) {
+		return usageError{err.Error()}
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "invite code: %s (%s, %s), single use, expires %s\n", inv.Code, inv.Role, inv.AreaID, inv.Expires.Format(time.DateTime))
+	username, err := db.Setting(ctx, bot.SettingTelegramUsername)
+	if err != nil {
+		return err
+	}
+	if link := bot.InviteLink(username, inv.Code); link != "" {
+		fmt.Fprintf(e.stdout, "Telegram link: %s\n", link)
+	} else {
+		fmt.Fprintf(e.stdout, "In the bot, send: /start %s\n", inv.Code)
+	}
+	return nil
+}

@@ -1,0 +1,508 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"sothon/bot/telegram/telegramtest"
+	"sothon/store"
+)
+
+const testToken = "123456:TEST-token_abcdefghijklmnopqrstuvwxyz"
+
+// syncBuffer collects a server's log for the token check.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// harness runs `sothon serve` in this process against a fake Bot API.
+type harness struct {
+	t      *testing.T
+	fake   *telegramtest.Server
+	dbPath string
+	env    map[string]string
+	logs   *syncBuffer
+	cancel context.CancelFunc
+	done   chan error
+}
+
+func newHarness(t *testing.T) *harness {
+	t.Helper()
+	h := &harness{t: t, fake: telegramtest.New(testToken), dbPath: filepath.Join(t.TempDir(), "sothon.db"), logs: &syncBuffer{}}
+	h.env = map[string]string{"SOTHON_TELEGRAM_TOKEN": testToken, "SOTHON_TELEGRAM_API": h.fake.URL,
+		"SOTHON_ADDR": "127.0.0.1:0", "SOTHON_DB": h.dbPath, "SOTHON_TELEGRAM_CHAT_RATE": "1000"}
+	t.Cleanup(func() {
+		h.stop()
+		h.fake.Close()
+		if strings.Contains(h.logs.String(), testToken) || strings.Contains(h.logs.String(), "TEST-token") {
+			t.Errorf("the token appears in the server's log:\n%s", h.logs.String())
+		}
+	})
+	return h
+}
+
+func (h *harness) getenv(k string) string { return h.env[k] }
+
+func (h *harness) start() {
+	h.t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	h.cancel, h.done = cancel, make(chan error, 1)
+	go func() { h.done <- run(ctx, []string{"serve"}, h.getenv, strings.NewReader(""), io.Discard, h.logs) }()
+	if !h.fake.WaitFor(10*time.Second, func(calls []telegramtest.Call) bool {
+		for _, c := range calls {
+			if c.Method == "deleteWebhook" || c.Method == "setWebhook" {
+				return true
+			}
+		}
+		return false
+	}) {
+		h.t.Fatalf("serve did not start:\n%s", h.logs.String())
+	}
+}
+
+func (h *harness) stop() {
+	if h.cancel == nil {
+		return
+	}
+	h.cancel()
+	select {
+	case err := <-h.done:
+		if err != nil {
+			h.t.Errorf("serve: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		h.t.Fatal("serve did not stop within 10 s")
+	}
+	h.cancel = nil
+}
+
+// invite makes a head of the demo village, with the database not yet held.
+func (h *harness) invite(role, area string) string {
+	h.t.Helper()
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"invite", "--role", role, "--area", area, "--name", "Hoàng Văn Thắng"}, h.getenv, nil, &out, io.Discard); err != nil {
+		h.t.Fatal(err)
+	}
+	m := regexp.MustCompile(`invite code: (\w+)`).FindStringSubmatch(out.String())
+	if m == nil {
+		h.t.Fatalf("no code in %q", out.String())
+	}
+	return m[1]
+}
+
+// sentTo lists the successful sendMessage calls to a chat.
+func (h *harness) sentTo(chat int64) []telegramtest.Call {
+	var out []telegramtest.Call
+	for _, c := range h.fake.Delivered() {
+		if c.Params["chat_id"] == strconv.FormatInt(chat, 10) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// say sends a user's text and waits for the bot's next message to the chat.
+func (h *harness) say(chat int64, text string) telegramtest.Call {
+	h.t.Helper()
+	before := len(h.sentTo(chat))
+	h.fake.Say(chat, text)
+	return h.waitMessage(chat, before, text)
+}
+
+func (h *harness) waitMessage(chat int64, before int, what string) telegramtest.Call {
+	h.t.Helper()
+	if !h.fake.WaitFor(10*time.Second, func([]telegramtest.Call) bool { return len(h.sentTo(chat)) > before }) {
+		h.t.Fatalf("no reply to %q; log:\n%s", what, h.logs.String())
+	}
+	// Replies of one turn may be several messages: wait until they settle.
+	time.Sleep(30 * time.Millisecond)
+	sent := h.sentTo(chat)
+	return sent[len(sent)-1]
+}
+
+// press taps the button whose label contains label on the bot's last
+// keyboard in the chat and waits for the next message.
+func (h *harness) press(chat int64, label string) telegramtest.Call {
+	h.t.Helper()
+	sent := h.sentTo(chat)
+	for i := len(sent) - 1; i >= 0; i-- {
+		labels, data := sent[i].Keyboard()
+		if len(labels) == 0 {
+			continue
+		}
+		for j, l := range labels {
+			if strings.Contains(l, label) {
+				return h.pressData(chat, sent[i].MessageID, data[j], true)
+			}
+		}
+		h.t.Fatalf("no button %q in %v", label, labels)
+	}
+	h.t.Fatalf("no keyboard in chat %d", chat)
+	return telegramtest.Call{}
+}
+
+func (h *harness) pressData(chat int64, msgID int, data string, wantMessage bool) telegramtest.Call {
+	h.t.Helper()
+	before, acks := len(h.sentTo(chat)), len(h.fake.Calls("answerCallbackQuery"))
+	h.fake.Press(chat, msgID, data)
+	if !h.fake.WaitFor(10*time.Second, func([]telegramtest.Call) bool { return len(h.fake.Calls("answerCallbackQuery")) > acks }) {
+		h.t.Fatalf("button press %q not acknowledged", data)
+	}
+	if !wantMessage {
+		return h.fake.Calls("answerCallbackQuery")[acks]
+	}
+	return h.waitMessage(chat, before, data)
+}
+
+func TestServeNeedsAChannel(t *testing.T) {
+	var stderr bytes.Buffer
+	err := run(context.Background(), []string{"serve", "--db", filepath.Join(t.TempDir(), "x.db")}, func(string) string { return "" }, nil, io.Discard, &stderr)
+	if err == nil || !strings.Contains(err.Error(), "SOTHON_TELEGRAM_TOKEN") || exitCode(err) == 0 {
+		t.Fatalf("serve without a channel: %v", err)
+	}
+}
+
+func TestTelegramJoinAndFullHousehold(t *testing.T) {
+	h := newHarness(t)
+	code := h.invite("head", "bac-kan/huyen-tung/khuoi-pai")
+	h.start()
+	const chat = 501
+	// A stranger is refused; a wrong code is refused; the deep link joins.
+	if m := h.say(chat, "xin chào"); !strings.Contains(m.Params["text"], "/start") {
+		t.Fatalf("refusal: %q", m.Params["text"])
+	}
+	if m := h.say(chat, "/start ZZZZZZZZ"); !strings.Contains(m.Params["text"], "không đúng") {
+		t.Fatalf("wrong code: %q", m.Params["text"])
+	}
+	welcome := h.say(chat, "/start "+code)
+	if !strings.Contains(welcome.Params["text"], "Chào mừng Hoàng Văn Thắng") {
+		t.Fatalf("welcome: %q", welcome.Params["text"])
+	}
+	if labels, _ := welcome.Keyboard(); len(labels) != 3 {
+		t.Fatalf("menu keyboard: %v", labels)
+	}
+	if m := h.say(chat+1, "/start "+code); !strings.Contains(m.Params["text"], "đã được dùng") {
+		t.Fatalf("used code: %q", m.Params["text"])
+	}
+
+	h.press(chat, "Rà soát")
+	h.say(chat, "lương") // search the register, then pick by button
+	h.press(chat, "Lương Thị Lan")
+	for _, a := range []string{"5", "2", "2", "4tr5"} {
+		h.say(chat, a)
+	}
+	h.press(chat, "Có")    // job
+	h.say(chat, "không")   // nutrition, typed
+	h.press(chat, "Có")    // insurance
+	for i := 0; i < 3; i++ { // adult education, schooling, house quality
+		h.press(chat, "Không")
+	}
+	h.say(chat, "45")
+	for i := 0; i < 4; i++ {
+		h.press(chat, "Có")
+	}
+	// causes: toggles redraw the keyboard, "Xong" answers.
+	causes := h.sentTo(chat)[len(h.sentTo(chat))-1]
+	_, data := causes.Keyboard()
+	h.pressData(chat, causes.MessageID, data[1], false)
+	h.pressData(chat, causes.MessageID, data[2], false)
+	if edits := h.fake.Calls("editMessageText"); !strings.Contains(edits[len(edits)-1].Params["reply_markup"], "✅ 3.") {
+		t.Fatalf("toggle did not redraw the marks: %v", edits[len(edits)-1].Params)
+	}
+	h.pressData(chat, causes.MessageID, data[len(data)-1], true)
+	h.press(chat, "Có") // exit plan
+	h.say(chat, "1")    // needs
+	summary := h.say(chat, "-")
+	if !strings.Contains(summary.Params["text"], "Hộ nghèo") {
+		t.Fatalf("summary: %q", summary.Params["text"])
+	}
+	saved := h.press(chat, "Gửi")
+	if !strings.Contains(saved.Params["text"], "Đã lưu phiếu") {
+		t.Fatalf("after submit: %q", saved.Params["text"])
+	}
+	// Every press was acknowledged; answered keyboards were closed.
+	presses := len(h.fake.Calls("answerCallbackQuery"))
+	if presses < 12 {
+		t.Errorf("%d presses acknowledged", presses)
+	}
+	closed := 0
+	for _, e := range h.fake.Calls("editMessageText") {
+		if e.Params["reply_markup"] == "" && strings.Contains(e.Params["text"], "→") {
+			closed++
+		}
+	}
+	if closed < 15 {
+		t.Errorf("%d answered keyboards closed, want one per answer", closed)
+	}
+	h.stop()
+
+	db, err := store.Open(h.dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var subs []store.Submission
+	db.Submissions(context.Background(), store.SubmissionFilter{}, func(s store.Submission) error { subs = append(subs, s); return nil })
+	if len(subs) != 1 || subs[0].Answers["class"] != "poor" || subs[0].Answers["causes"] != "no_capital;no_labour" || subs[0].HouseholdName != "Lương Thị Lan" {
+		t.Fatalf("stored: %+v", subs)
+	}
+}
+
+// joined starts a server with one registered head and returns its chat.
+func joined(t *testing.T) (*harness, int64) {
+	h := newHarness(t)
+	code := h.invite("head", "bac-kan/huyen-tung/khuoi-pai")
+	h.start()
+	const chat = 601
+	h.say(chat, "/start "+code)
+	return h, chat
+}
+
+func TestStaleButtonAndRepeatedUpdate(t *testing.T) {
+	h, chat := joined(t)
+	menu := h.sentTo(chat)[len(h.sentTo(chat))-1]
+	_, menuData := menu.Keyboard()
+	h.press(chat, "Rà soát")
+	h.say(chat, "1") // first household
+	before := len(h.sentTo(chat))
+	ack := h.pressData(chat, menu.MessageID, menuData[1], false)
+	if !strings.Contains(ack.Params["text"], "đã qua") {
+		t.Fatalf("stale press toast: %q", ack.Params["text"])
+	}
+	// A repeated update (same update_id) is dropped.
+	id := h.fake.Say(chat, "4")
+	h.waitMessage(chat, before, "4")
+	n := len(h.sentTo(chat))
+	h.fake.Replay(id)
+	h.fake.Say(chat, "/help")
+	h.waitMessage(chat, n, "/help")
+	if got := h.sentTo(chat); len(got) != n+1 || !strings.Contains(got[n].Params["text"], "/back") {
+		t.Fatalf("after a replayed update: %d messages (want %d), last %q", len(got), n+1, got[len(got)-1].Params["text"])
+	}
+	h.stop()
+	db, _ := store.Open(h.dbPath)
+	defer db.Close()
+	u, _ := db.UserByIdentity(context.Background(), "telegram", strconv.Itoa(int(chat)))
+	run, err := db.Run(context.Background(), u.ID)
+	if err != nil || run.Answers["members"] != "4" || run.Current != "working_age" {
+		t.Fatalf("run: %+v, %v", run, err)
+	}
+}
+
+func TestRateLimitedReplyWaitsAndGoesOnce(t *testing.T) {
+	h, chat := joined(t)
+	h.fake.Script("sendMessage", telegramtest.TooManyRequests(1))
+	h.fake.Say(chat, "/help")
+	if !h.fake.WaitFor(10*time.Second, func([]telegramtest.Call) bool {
+		for _, c := range h.sentTo(chat) {
+			if strings.Contains(c.Params["text"], "/back") {
+				return true
+			}
+		}
+		return false
+	}) {
+		t.Fatal("help never delivered")
+	}
+	var limited, ok []telegramtest.Call
+	for _, c := range h.fake.Calls("sendMessage") {
+		if strings.Contains(c.Params["text"], "/back") {
+			if c.Status == 429 {
+				limited = append(limited, c)
+			} else {
+				ok = append(ok, c)
+			}
+		}
+	}
+	if len(limited) != 1 || len(ok) != 1 {
+		t.Fatalf("%d limited, %d delivered; want 1 and 1", len(limited), len(ok))
+	}
+	if wait := ok[0].At.Sub(limited[0].At); wait < time.Second {
+		t.Fatalf("delivered %v after the 429, before retry_after", wait)
+	}
+}
+
+func TestBlockedUserIsMarkedUnreachable(t *testing.T) {
+	h, chat := joined(t)
+	h.fake.Script("sendMessage", telegramtest.Blocked())
+	h.fake.Say(chat, "/help")
+	if !h.fake.WaitFor(10*time.Second, func(calls []telegramtest.Call) bool {
+		return len(calls) > 0 && calls[len(calls)-1].Status == 403
+	}) {
+		t.Fatal("no 403")
+	}
+	time.Sleep(100 * time.Millisecond)
+	h.stop()
+	db, _ := store.Open(h.dbPath)
+	defer db.Close()
+	u, err := db.UserByIdentity(context.Background(), "telegram", strconv.Itoa(int(chat)))
+	if err != nil || !u.Unreachable {
+		t.Fatalf("user after 403: %+v, %v", u, err)
+	}
+	if left, _ := db.Outbox(context.Background(), "telegram", 10); len(left) != 0 {
+		t.Fatalf("%d messages kept for a blocked user", len(left))
+	}
+}
+
+func TestServerErrorsAreRetried(t *testing.T) {
+	h, chat := joined(t)
+	h.fake.Script("sendMessage", telegramtest.ServerError(502, true), telegramtest.ServerError(500, false))
+	h.fake.Say(chat, "/help")
+	if !h.fake.WaitFor(15*time.Second, func([]telegramtest.Call) bool {
+		for _, c := range h.sentTo(chat) {
+			if strings.Contains(c.Params["text"], "/back") {
+				return true
+			}
+		}
+		return false
+	}) {
+		t.Fatalf("never delivered after 5xx; log:\n%s", h.logs.String())
+	}
+	n := 0
+	for _, c := range h.sentTo(chat) {
+		if strings.Contains(c.Params["text"], "/back") {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("delivered %d times", n)
+	}
+}
+
+func TestReplyQueuedAtStopGoesOutAfterRestartOnce(t *testing.T) {
+	h, chat := joined(t)
+	// The platform fails while the answer is committed; the server stops.
+	h.fake.Script("sendMessage", telegramtest.ServerError(500, false))
+	h.fake.Say(chat, "/help")
+	if !h.fake.WaitFor(10*time.Second, func(calls []telegramtest.Call) bool {
+		return len(calls) > 0 && calls[len(calls)-1].Status == 500
+	}) {
+		t.Fatal("no failed send")
+	}
+	h.stop()
+	h.start()
+	if !h.fake.WaitFor(15*time.Second, func([]telegramtest.Call) bool {
+		for _, c := range h.sentTo(chat) {
+			if strings.Contains(c.Params["text"], "/back") {
+				return true
+			}
+		}
+		return false
+	}) {
+		t.Fatalf("the queued reply never went out after the restart; log:\n%s", h.logs.String())
+	}
+	time.Sleep(300 * time.Millisecond)
+	n := 0
+	for _, c := range h.sentTo(chat) {
+		if strings.Contains(c.Params["text"], "/back") {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("delivered %d times after restart", n)
+	}
+}
+
+func TestUnreachableAPIDoesNotLeakToken(t *testing.T) {
+	h, chat := joined(t)
+	h.fake.Close() // every request now fails with a connection error naming the URL
+	time.Sleep(1500 * time.Millisecond)
+	h.stop()
+	if !strings.Contains(h.logs.String(), "<token>") {
+		t.Logf("log:\n%s", h.logs.String())
+		t.Error("expected redacted request errors in the log")
+	}
+	_ = chat
+}
+
+func freePort(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func TestWebhook(t *testing.T) {
+	h := newHarness(t)
+	code := h.invite("head", "bac-kan/huyen-tung/khuoi-pai")
+	addr := freePort(t)
+	h.env["SOTHON_ADDR"] = addr
+	h.env["SOTHON_TELEGRAM_WEBHOOK_URL"] = "https://sothon.example/webhook/telegram"
+	h.env["SOTHON_TELEGRAM_WEBHOOK_SECRET"] = "s3cret-token_value"
+	h.start()
+	set := h.fake.Calls("setWebhook")
+	if len(set) != 1 || set[0].Params["secret_token"] != "s3cret-token_value" || set[0].Params["url"] != "https://sothon.example/webhook/telegram" {
+		t.Fatalf("setWebhook: %+v", set)
+	}
+	url := "http://" + addr + "/webhook/telegram"
+	post := func(secret string, body []byte) int {
+		req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+		if secret != "" {
+			req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	id := h.fake.Say(701, "/start "+code)
+	update := h.fake.Update(id)
+	for _, tc := range []struct {
+		name   string
+		secret string
+		body   []byte
+		want   int
+	}{
+		{"missing secret", "", update, 401},
+		{"wrong secret", "nope", update, 401},
+		{"oversized", "s3cret-token_value", bytes.Repeat([]byte("x"), 2<<20), 413},
+		{"malformed", "s3cret-token_value", []byte(`{"update_id": "x"`), 400},
+		{"right secret", "s3cret-token_value", update, 200},
+		{"repeated", "s3cret-token_value", update, 200},
+	} {
+		if got := post(tc.secret, tc.body); got != tc.want {
+			t.Errorf("%s: status %d, want %d", tc.name, got, tc.want)
+		}
+	}
+	h.waitMessage(701, 0, "/start over webhook")
+	time.Sleep(200 * time.Millisecond)
+	if got := h.sentTo(701); len(got) != 1 || !strings.Contains(got[0].Params["text"], "Chào mừng") {
+		t.Fatalf("webhook replies: %d", len(got))
+	}
+	resp, err := http.Get("http://" + addr + "/healthz")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("healthz: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	if n := len(h.fake.Calls("getUpdates")); n != 0 {
+		t.Errorf("polled %d times in webhook mode", n)
+	}
+	_ = fmt.Sprint
+}
