@@ -90,5 +90,5 @@ func (t *turn) toggle(ctx context.Context, key string) {
 	t.edits = append(t.edits, store.Message{Channel: t.in.Channel, ChatID: t.in.ChatID,
 		Text: t.keyboard.Text, Edit: t.keyboard.MessageID, Question: r.Current, Multi: true,
 		DoneLabel: t.e.cat.T(t.lang, "button.done"),
-		Options: r.Options(t.form, t.flowContext(ctx)), Selected: r.Selected})
+		Options:   r.Options(t.form, t.flowContext(ctx)), Selected: r.Selected})
 }

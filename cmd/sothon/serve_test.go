@@ -215,9 +215,9 @@ func TestTelegramJoinAndFullHousehold(t *testing.T) {
 	for _, a := range []string{"5", "2", "2", "4tr5"} {
 		h.say(chat, a)
 	}
-	h.press(chat, "Có")    // job
-	h.say(chat, "không")   // nutrition, typed
-	h.press(chat, "Có")    // insurance
+	h.press(chat, "Có")      // job
+	h.say(chat, "không")     // nutrition, typed
+	h.press(chat, "Có")      // insurance
 	for i := 0; i < 3; i++ { // adult education, schooling, house quality
 		h.press(chat, "Không")
 	}

@@ -18,8 +18,8 @@ const Username = "sothon_test_bot"
 
 // Call is one request the bot made.
 type Call struct {
-	Method string
-	Params map[string]string
+	Method    string
+	Params    map[string]string
 	At        time.Time
 	Status    int // what the fake answered
 	MessageID int // of a message sent
