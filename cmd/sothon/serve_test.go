@@ -94,8 +94,8 @@ func (h *harness) stop() {
 		if err != nil {
 			h.t.Errorf("serve: %v", err)
 		}
-	case <-time.After(10 * time.Second):
-		h.t.Fatal("serve did not stop within 10 s")
+	case <-time.After(5 * time.Second):
+		h.t.Fatal("serve did not stop within 5 s")
 	}
 	h.cancel = nil
 }
@@ -505,4 +505,44 @@ func TestWebhook(t *testing.T) {
 		t.Errorf("polled %d times in webhook mode", n)
 	}
 	_ = fmt.Sprint
+}
+
+func TestAdminInvitesInChatAndStickersAreRefused(t *testing.T) {
+	h := newHarness(t)
+	h.fake.UnsupportedMethods["setMyCommands"] = true // a server without it: logged, the bot carries on
+	code := h.invite("admin", "bac-kan/huyen-tung")
+	h.start()
+	const admin, head = 801, 802
+	h.say(admin, "/start "+code)
+	if m := h.say(admin, "/invite head bac-kan/duc-xuan/to-1"); !strings.Contains(m.Params["text"], "ngoài phạm vi") {
+		t.Fatalf("invite outside the admin's area: %q", m.Params["text"])
+	}
+	m := h.say(admin, "/invite head bac-kan/huyen-tung/na-pai Lý Văn Tài")
+	link := regexp.MustCompile(`https://t\.me/` + telegramtest.Username + `\?start=(\w+)`).FindStringSubmatch(m.Params["text"])
+	if link == nil {
+		t.Fatalf("no deep link in %q", m.Params["text"])
+	}
+	if m := h.say(head, "/start "+link[1]); !strings.Contains(m.Params["text"], "Lý Văn Tài") || !strings.Contains(m.Params["text"], "Tổ Nà Pài") {
+		t.Fatalf("welcome: %q", m.Params["text"])
+	}
+	before := len(h.sentTo(head))
+	h.fake.Sticker(head)
+	if m := h.waitMessage(head, before, "sticker"); !strings.Contains(m.Params["text"], "chỉ đọc được tin nhắn chữ") {
+		t.Fatalf("sticker: %q", m.Params["text"])
+	}
+	if !strings.Contains(h.logs.String(), "setMyCommands not supported") {
+		t.Error("the unsupported setMyCommands was not logged")
+	}
+}
+
+func TestCommandMenusAreRegisteredInBothLanguages(t *testing.T) {
+	h := newHarness(t)
+	h.start()
+	langs := map[string]bool{}
+	for _, c := range h.fake.Calls("setMyCommands") {
+		langs[c.Params["language_code"]] = strings.Contains(c.Params["commands"], `"command":"back"`)
+	}
+	if !langs["vi"] || !langs["en"] {
+		t.Fatalf("setMyCommands calls: %v", langs)
+	}
 }

@@ -1,0 +1,102 @@
+package telegram
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"sothon/bot"
+	"sothon/bot/telegram/telegramtest"
+	"sothon/flows"
+)
+
+const token = "42:secret-TOKEN"
+
+func TestClassify(t *testing.T) {
+	tests := []struct {
+		name  string
+		err   error
+		check func(error) bool
+	}{
+		{"429", &tgbotapi.Error{Code: 429, Message: "Too Many Requests", ResponseParameters: tgbotapi.ResponseParameters{RetryAfter: 7}},
+			func(e error) bool { var r *bot.RetryAfterError; return errors.As(e, &r) && r.After.Seconds() == 7 }},
+		{"403", &tgbotapi.Error{Code: 403, Message: "Forbidden: bot was blocked by the user"}, func(e error) bool { return errors.Is(e, bot.ErrUnreachable) }},
+		{"chat not found", &tgbotapi.Error{Code: 400, Message: "Bad Request: chat not found"}, func(e error) bool { return errors.Is(e, bot.ErrUnreachable) }},
+		{"400", &tgbotapi.Error{Code: 400, Message: "Bad Request: message text is empty"}, func(e error) bool { var p *bot.PermanentError; return errors.As(e, &p) }},
+		{"502", &tgbotapi.Error{Code: 502, Message: "Bad Gateway"}, func(e error) bool { var p *bot.TemporaryError; return errors.As(e, &p) }},
+		{"network", errors.New(`Post "https://api.telegram.org/bot` + token + `/sendMessage": connection refused`),
+			func(e error) bool { var p *bot.TemporaryError; return errors.As(e, &p) && !strings.Contains(e.Error(), token) }},
+	}
+	for _, tt := range tests {
+		if got := classify(tt.err, token); !tt.check(got) {
+			t.Errorf("%s: classified as %T %v", tt.name, got, got)
+		}
+	}
+}
+
+func TestKeyboardLayout(t *testing.T) {
+	yesNo := keyboard(bot.Outbound{Question: "job", Options: []flows.Option{{Key: "1", Label: "Có"}, {Key: "2", Label: "Không"}}})
+	if len(yesNo.InlineKeyboard) != 1 || len(yesNo.InlineKeyboard[0]) != 2 || *yesNo.InlineKeyboard[0][1].CallbackData != "a|job|2" {
+		t.Fatalf("yes/no: %+v", yesNo.InlineKeyboard)
+	}
+	multi := keyboard(bot.Outbound{Question: "needs", Multi: true, DoneLabel: "Xong", Selected: []string{"2"},
+		Options: []flows.Option{{Key: "1", Label: "Vay vốn ưu đãi"}, {Key: "2", Label: "Hỗ trợ giống, vật tư sản xuất"}}})
+	rows := multi.InlineKeyboard
+	if len(rows) != 3 || !strings.HasPrefix(rows[1][0].Text, "✅ 2.") || *rows[0][0].CallbackData != "t|needs|1" || *rows[2][0].CallbackData != "d|needs|" || !strings.Contains(rows[2][0].Text, "Xong") {
+		t.Fatalf("multi: %+v", rows)
+	}
+}
+
+func TestLongTextIsSplitWithKeyboardLast(t *testing.T) {
+	fake := telegramtest.New(token)
+	defer fake.Close()
+	a, err := New(Config{Token: token, APIBase: fake.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Repeat("Dòng tóm tắt khá dài của phiếu.\n", 200) // about 6,400 characters
+	id, err := a.Send(context.Background(), bot.Outbound{ChatID: "9", Text: text, Question: "summary",
+		Options: []flows.Option{{Key: "1", Label: "Gửi"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sent := fake.Calls("sendMessage")
+	if len(sent) != 2 {
+		t.Fatalf("%d messages, want 2", len(sent))
+	}
+	for _, c := range sent {
+		if n := len([]rune(c.Params["text"])); n > MaxText {
+			t.Fatalf("a message of %d characters", n)
+		}
+	}
+	if labels, _ := sent[0].Keyboard(); len(labels) != 0 {
+		t.Fatal("keyboard on the first part")
+	}
+	if labels, _ := sent[1].Keyboard(); len(labels) != 1 || id == "" {
+		t.Fatalf("last part keyboard %v, id %q", labels, id)
+	}
+}
+
+func TestInboundMapping(t *testing.T) {
+	private := &tgbotapi.Chat{ID: 5, Type: "private"}
+	in, ok := inbound(tgbotapi.Update{UpdateID: 9, Message: &tgbotapi.Message{Chat: private, Text: "2",
+		From: &tgbotapi.User{FirstName: "Lục", LastName: "Mai", LanguageCode: "en-US"}}})
+	if !ok || in.ChatID != "5" || in.MessageID != "9" || in.Text != "2" || in.Name != "Lục Mai" || in.Lang != "en" {
+		t.Fatalf("text message: %+v", in)
+	}
+	in, ok = inbound(tgbotapi.Update{UpdateID: 10, Message: &tgbotapi.Message{Chat: private, Sticker: &tgbotapi.Sticker{}}})
+	if !ok || !in.NotText {
+		t.Fatalf("sticker: %+v", in)
+	}
+	if _, ok := inbound(tgbotapi.Update{UpdateID: 11, Message: &tgbotapi.Message{Chat: &tgbotapi.Chat{ID: -100, Type: "group"}, Text: "hi"}}); ok {
+		t.Fatal("group message accepted")
+	}
+	in, ok = inbound(tgbotapi.Update{UpdateID: 12, CallbackQuery: &tgbotapi.CallbackQuery{ID: "cb1", Data: "a|job|1",
+		Message: &tgbotapi.Message{MessageID: 77, Chat: private}}})
+	if !ok || in.Button != "a|job|1" || in.CallbackID != "cb1" {
+		t.Fatalf("button: %+v", in)
+	}
+}
