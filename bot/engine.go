@@ -28,8 +28,7 @@ type Engine struct {
 	now       func() time.Time
 	runTTL    time.Duration
 	log       *slog.Logger
-	// Notify is called after replies are queued for a channel.
-	notify func(channel string)
+	notify    func([]store.Message)
 
 	throttle throttle // wrong invite codes per chat
 	chats    sync.Map // chat key → *sync.Mutex
@@ -45,7 +44,9 @@ type Config struct {
 	Now       func() time.Time
 	RunTTL    time.Duration
 	Log       *slog.Logger
-	Notify    func(channel string)
+	// Notify is told of replies queued in the outbox, once committed, so
+	// the senders need not search the outbox for them.
+	Notify func([]store.Message)
 }
 
 // New builds an engine.
@@ -65,7 +66,7 @@ func New(c Config) *Engine {
 		e.log = slog.New(slog.DiscardHandler)
 	}
 	if e.notify == nil {
-		e.notify = func(string) {}
+		e.notify = func([]store.Message) {}
 	}
 	return e
 }
@@ -138,7 +139,7 @@ func (e *Engine) Greet(ctx context.Context, channel, chatID string) error {
 func (e *Engine) commit(ctx context.Context, t *turn) error {
 	t.change.At = t.in.At
 	t.change.Replies = t.messages
-	_, err := e.store.Apply(ctx, t.change)
+	applied, err := e.store.Apply(ctx, t.change)
 	if errors.Is(err, store.ErrDuplicate) {
 		e.log.Info("duplicate message dropped", "channel", t.in.Channel, "message", t.in.MessageID)
 		if t.in.incomingID != 0 {
@@ -153,7 +154,7 @@ func (e *Engine) commit(ctx context.Context, t *turn) error {
 	if err != nil {
 		return fmt.Errorf("bot: commit: %w", err)
 	}
-	e.notify(t.in.Channel)
+	e.notify(applied.Queued)
 	return nil
 }
 

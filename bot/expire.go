@@ -53,7 +53,7 @@ func (e *Engine) expireOne(ctx context.Context, rec store.RunRecord) error {
 		title = form.Title.In(user.Lang)
 	}
 	text := e.cat.T(user.Lang, "run.expired", "form", title, "days", int(e.runTTL.Hours()/24))
-	_, err = e.store.Apply(ctx, store.Change{At: e.now(), UserID: rec.UserID, DeleteRun: true,
+	applied, err := e.store.Apply(ctx, store.Change{At: e.now(), UserID: rec.UserID, DeleteRun: true,
 		Replies: func(store.Applied) []store.Message {
 			out := make([]store.Message, len(ids))
 			for i, id := range ids {
@@ -62,8 +62,6 @@ func (e *Engine) expireOne(ctx context.Context, rec store.RunRecord) error {
 			return out
 		},
 		Audit: []store.AuditEntry{{At: e.now(), Actor: "system", Action: "run_expired", Detail: run.Form}}})
-	for _, id := range ids {
-		e.notify(id.Channel)
-	}
+	e.notify(applied.Queued)
 	return err
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"hash/fnv"
 	"log/slog"
+	"math"
+	"slices"
 	"sync"
 	"time"
 
@@ -25,12 +27,17 @@ type Limits struct {
 // DefaultLimits follow Telegram's guidance: about 30 messages a second per
 // bot and one a second per chat, with a short burst so that a reply and
 // the closing of the last question's buttons go out together.
-var DefaultLimits = Limits{PerSecond: 30, PerChat: 1, ChatBurst: 3, Workers: 8}
+var DefaultLimits = Limits{PerSecond: 30, PerChat: 1, ChatBurst: 3, Workers: 32}
 
 // Sender delivers queued replies from the outbox through a channel. Each
 // chat's messages go out in order, one at a time; chats go in parallel. A
 // message leaves the outbox only after the platform took it, so a crash
 // can repeat at most the one message in flight per chat.
+//
+// The outbox in bbolt is the truth; the sender keeps its own queue per
+// chat, loaded at start, fed by Enqueue after each commit and checked
+// against the outbox every rescan interval, so it never searches the
+// outbox on the hot path.
 type Sender struct {
 	Store   *store.DB
 	Channel Channel
@@ -45,8 +52,13 @@ type Sender struct {
 	backoff func(attempt int) time.Duration
 
 	mu     sync.Mutex
+	queues map[string][]store.Message // chat → messages not yet settled, by id
+	known  map[uint64]bool
 	paused time.Time // a 429 pauses every chat: Telegram's flood limit is per bot
 }
+
+// rescan is how often the sender compares its queues with the outbox.
+const rescan = 30 * time.Second
 
 func (s *Sender) pauseUntil(t time.Time) {
 	s.mu.Lock()
@@ -54,12 +66,6 @@ func (s *Sender) pauseUntil(t time.Time) {
 	if t.After(s.paused) {
 		s.paused = t
 	}
-}
-
-func (s *Sender) pausedUntil() time.Time {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.paused
 }
 
 func (s *Sender) init() {
@@ -72,6 +78,8 @@ func (s *Sender) init() {
 		s.Limits.ChatBurst = max(s.Limits.ChatBurst, 1)
 		s.global = rate.NewLimiter(rate.Limit(s.Limits.PerSecond), max(1, int(s.Limits.PerSecond)))
 		s.chats = map[string]*rate.Limiter{}
+		s.queues = map[string][]store.Message{}
+		s.known = map[uint64]bool{}
 		if s.Now == nil {
 			s.Now = time.Now
 		}
@@ -90,7 +98,50 @@ func backoff(attempt int) time.Duration {
 	return min(d, 5*time.Minute)
 }
 
-// Kick wakes the sender after new messages were queued.
+// Enqueue hands the sender messages just committed to the outbox; those of
+// other channels are ignored.
+func (s *Sender) Enqueue(msgs []store.Message) {
+	s.init()
+	s.mu.Lock()
+	for _, m := range msgs {
+		if m.Channel == s.Channel.Name() {
+			s.add(m)
+		}
+	}
+	s.mu.Unlock()
+	s.Kick()
+}
+
+// add puts m in its chat's queue, in id order; s.mu is held.
+func (s *Sender) add(m store.Message) {
+	if s.known[m.ID] {
+		return
+	}
+	s.known[m.ID] = true
+	q := s.queues[m.ChatID]
+	i := len(q)
+	for i > 0 && q[i-1].ID > m.ID {
+		i--
+	}
+	s.queues[m.ChatID] = slices.Insert(q, i, m)
+}
+
+// load adds what the outbox holds and the queues lack: everything at
+// start, and anything a missed Enqueue left behind.
+func (s *Sender) load(ctx context.Context) {
+	msgs, err := s.Store.Outbox(ctx, s.Channel.Name(), math.MaxInt)
+	if err != nil {
+		s.Log.Error("read outbox", "channel", s.Channel.Name(), "err", err)
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, m := range msgs {
+		s.add(m)
+	}
+}
+
+// Kick wakes the sender.
 func (s *Sender) Kick() {
 	s.init()
 	select {
@@ -99,26 +150,22 @@ func (s *Sender) Kick() {
 	}
 }
 
-// job is one message handed to a worker.
-type job struct {
-	msg store.Message
-}
-
 // Run delivers messages until ctx ends. What is still queued stays in the
 // outbox for next time.
 func (s *Sender) Run(ctx context.Context) error {
 	s.init()
-	jobs := make([]chan job, s.Limits.Workers)
+	s.load(ctx)
+	jobs := make([]chan store.Message, s.Limits.Workers)
 	done := make(chan string, 1024) // chats whose message is settled
 	var wg sync.WaitGroup
 	for i := range jobs {
-		jobs[i] = make(chan job, 1)
+		jobs[i] = make(chan store.Message, 1)
 		wg.Add(1)
-		go func(in chan job) {
+		go func(in chan store.Message) {
 			defer wg.Done()
-			for j := range in {
-				s.deliver(ctx, j.msg)
-				done <- j.msg.ChatID
+			for m := range in {
+				s.deliver(ctx, m)
+				done <- m.ChatID
 			}
 		}(jobs[i])
 	}
@@ -134,9 +181,10 @@ func (s *Sender) Run(ctx context.Context) error {
 		close(done)
 	}()
 	busy := map[string]bool{}
+	ticker := time.NewTicker(rescan)
+	defer ticker.Stop()
 	for {
-		wait := s.dispatch(ctx, jobs, busy)
-		timer := time.NewTimer(wait)
+		timer := time.NewTimer(s.dispatch(jobs, busy))
 		select {
 		case <-ctx.Done():
 			timer.Stop()
@@ -153,6 +201,8 @@ func (s *Sender) Run(ctx context.Context) error {
 				}
 			}
 		case <-s.kick:
+		case <-ticker.C:
+			s.load(ctx)
 		case <-timer.C:
 		}
 		timer.Stop()
@@ -161,40 +211,33 @@ func (s *Sender) Run(ctx context.Context) error {
 
 // dispatch hands each idle chat's oldest due message to its worker and
 // says how long to sleep before looking again.
-func (s *Sender) dispatch(ctx context.Context, jobs []chan job, busy map[string]bool) time.Duration {
-	const idle = time.Minute
-	msgs, err := s.Store.Outbox(ctx, s.Channel.Name(), 4096)
-	if err != nil {
-		s.Log.Error("read outbox", "channel", s.Channel.Name(), "err", err)
-		return time.Second
-	}
+func (s *Sender) dispatch(jobs []chan store.Message, busy map[string]bool) time.Duration {
 	now := s.Now()
-	next := now.Add(idle)
-	if p := s.pausedUntil(); p.After(now) {
-		return p.Sub(now)
+	next := now.Add(rescan)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.paused.After(now) {
+		return s.paused.Sub(now)
 	}
-	seen := map[string]bool{}
-	for _, m := range msgs {
-		if seen[m.ChatID] || busy[m.ChatID] {
-			seen[m.ChatID] = true
+	for chat, q := range s.queues {
+		if busy[chat] {
 			continue
 		}
-		seen[m.ChatID] = true // later messages of the chat wait for this one
+		m := q[0]
 		if m.NotBefore.After(now) {
 			next = earliest(next, m.NotBefore)
 			continue
 		}
-		if d := s.chatDelay(m.ChatID, now); d > 0 {
+		w := jobs[chatWorker(chat, len(jobs))]
+		if len(w) == cap(w) { // busy with another chat; it signals when done
+			continue
+		}
+		if d := s.chatDelay(chat, now); d > 0 {
 			next = earliest(next, now.Add(d))
 			continue
 		}
-		w := jobs[chatWorker(m.ChatID, len(jobs))]
-		select {
-		case w <- job{msg: m}:
-			busy[m.ChatID] = true
-		default: // the worker is busy with another chat; look again soon
-			next = earliest(next, now.Add(10*time.Millisecond))
-		}
+		w <- m // cannot block: only this goroutine sends, and there is room
+		busy[chat] = true
 	}
 	return max(next.Sub(now), time.Millisecond)
 }
@@ -228,7 +271,7 @@ func chatWorker(chat string, n int) int {
 	return int(h.Sum32() % uint32(n))
 }
 
-// deliver sends one message and settles it in the outbox.
+// deliver sends one message and settles it in the outbox and the queue.
 func (s *Sender) deliver(ctx context.Context, m store.Message) {
 	if err := s.global.Wait(ctx); err != nil {
 		return // shutting down: the message stays queued
@@ -237,33 +280,51 @@ func (s *Sender) deliver(ctx context.Context, m store.Message) {
 	if ctx.Err() != nil && err != nil {
 		return
 	}
-	if err := s.settle(context.WithoutCancel(ctx), m, id, err); err != nil {
+	until, err := s.settle(context.WithoutCancel(ctx), m, id, err)
+	if err != nil {
 		s.Log.Error("settle message", "channel", m.Channel, "message", m.ID, "err", err)
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	q := s.queues[m.ChatID]
+	switch {
+	case len(q) == 0 || q[0].ID != m.ID:
+	case until.IsZero():
+		delete(s.known, m.ID)
+		if len(q) == 1 {
+			delete(s.queues, m.ChatID)
+		} else {
+			s.queues[m.ChatID] = q[1:]
+		}
+	default:
+		q[0].NotBefore, q[0].Attempts = until, m.Attempts+1
 	}
 }
 
-// settle records the outcome of a send.
-func (s *Sender) settle(ctx context.Context, m store.Message, sentID string, err error) error {
+// settle records the outcome of a send in the outbox. A message to try
+// again later gets the time it is due; one that is done, a zero time.
+func (s *Sender) settle(ctx context.Context, m store.Message, sentID string, err error) (time.Time, error) {
 	var retry *RetryAfterError
 	var perm *PermanentError
 	now := s.Now()
 	switch {
 	case err == nil:
-		return s.Store.Delivered(ctx, m, keyboardOf(m, sentID))
+		return time.Time{}, s.Store.Delivered(ctx, m, keyboardOf(m, sentID))
 	case errors.As(err, &retry):
 		s.Log.Warn("platform asked to wait", "channel", m.Channel, "after", retry.After)
 		s.pauseUntil(now.Add(retry.After))
-		return s.Store.Defer(ctx, m.ID, now.Add(retry.After), m.Attempts+1)
+		return now.Add(retry.After), s.Store.Defer(ctx, m.ID, now.Add(retry.After), m.Attempts+1)
 	case errors.Is(err, ErrUnreachable):
 		s.Log.Info("user unreachable", "channel", m.Channel, "chat", m.ChatID)
-		return s.Store.Undeliverable(ctx, m, true, err.Error(), now)
+		return time.Time{}, s.Store.Undeliverable(ctx, m, true, err.Error(), now)
 	case errors.As(err, &perm):
 		s.Log.Error("message refused by the platform; dropped", "channel", m.Channel, "chat", m.ChatID, "err", err)
-		return s.Store.Undeliverable(ctx, m, false, err.Error(), now)
+		return time.Time{}, s.Store.Undeliverable(ctx, m, false, err.Error(), now)
 	default:
 		wait := s.backoff(m.Attempts)
 		s.Log.Warn("send failed; will retry", "channel", m.Channel, "chat", m.ChatID, "in", wait, "err", err)
-		return s.Store.Defer(ctx, m.ID, now.Add(wait), m.Attempts+1)
+		return now.Add(wait), s.Store.Defer(ctx, m.ID, now.Add(wait), m.Attempts+1)
 	}
 }
 
@@ -304,7 +365,7 @@ func (s *Sender) Flush(ctx context.Context) error {
 			if err != nil && (errors.As(err, &tmp) || !isClassified(err)) {
 				return fmt.Errorf("bot: send message %d on %s: %w", m.ID, m.Channel, err)
 			}
-			if err := s.settle(ctx, m, id, err); err != nil {
+			if _, err := s.settle(ctx, m, id, err); err != nil {
 				return err
 			}
 			sent++

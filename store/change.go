@@ -52,60 +52,105 @@ type Identity struct {
 	Channel, ChatID, UserID string
 }
 
-// Applied tells what ids a change was given.
+// Applied tells what ids a change was given and what it queued.
 type Applied struct {
 	SubmissionID uint64
 	HouseholdID  string
+	Queued       []Message // the outbox messages, with their ids
 }
 
-// Apply commits a change.
+// Apply commits a change. The user, identity and submission get their ids
+// (when new) filled in.
 func (db *DB) Apply(ctx context.Context, ch Change) (Applied, error) {
 	var out Applied
+	var final Change
 	err := db.update(ctx, func(tx *bolt.Tx) error {
-		out = Applied{}
-		if ch.SeenKey != "" {
-			seen := tx.Bucket(bucketSeen)
-			if seen.Get([]byte(ch.SeenKey)) != nil {
-				return ErrDuplicate
-			}
-			if err := seen.Put([]byte(ch.SeenKey), []byte(timeKey(ch.At))); err != nil {
-				return err
-			}
-		}
-		if err := useInvite(tx, &ch); err != nil {
-			return err
-		}
-		if err := applyUser(tx, ch); err != nil {
-			return err
-		}
-		if err := applyChat(tx, ch); err != nil {
-			return err
-		}
-		if err := applyRun(tx, ch); err != nil {
-			return err
-		}
-		if ch.Submission != nil {
-			var err error
-			if out, err = putSubmission(tx, ch.Submission); err != nil {
-				return err
-			}
-		}
-		if ch.Replies != nil {
-			if err := enqueue(tx, ch.Replies(out), ch.At); err != nil {
-				return err
-			}
-		}
-		if ch.Count != "" {
-			if err := increment(tx, ch.Count); err != nil {
-				return err
-			}
-		}
-		return appendAudit(tx, ch.Audit)
+		// A batched commit may run this again: work on fresh copies, so
+		// ids given in a failed attempt are not taken for granted.
+		c := ch.copy()
+		var err error
+		out, err = apply(tx, &c)
+		final = c
+		return err
 	})
 	if err != nil {
 		return Applied{}, fmt.Errorf("store: apply change: %w", err)
 	}
+	ch.keep(final)
 	return out, nil
+}
+
+func (ch Change) copy() Change {
+	c := ch
+	if ch.User != nil {
+		u := *ch.User
+		c.User = &u
+	}
+	if ch.Identity != nil {
+		id := *ch.Identity
+		c.Identity = &id
+	}
+	if ch.Submission != nil {
+		s := *ch.Submission
+		c.Submission = &s
+	}
+	return c
+}
+
+// keep copies the ids a committed change was given back to the caller's values.
+func (ch Change) keep(final Change) {
+	if ch.User != nil {
+		*ch.User = *final.User
+	}
+	if ch.Identity != nil {
+		*ch.Identity = *final.Identity
+	}
+	if ch.Submission != nil {
+		*ch.Submission = *final.Submission
+	}
+}
+
+func apply(tx *bolt.Tx, ch *Change) (Applied, error) {
+	var out Applied
+	if ch.SeenKey != "" {
+		seen := tx.Bucket(bucketSeen)
+		if seen.Get([]byte(ch.SeenKey)) != nil {
+			return out, ErrDuplicate
+		}
+		if err := seen.Put([]byte(ch.SeenKey), []byte(timeKey(ch.At))); err != nil {
+			return out, err
+		}
+	}
+	if err := useInvite(tx, ch); err != nil {
+		return out, err
+	}
+	if err := applyUser(tx, *ch); err != nil {
+		return out, err
+	}
+	if err := applyChat(tx, *ch); err != nil {
+		return out, err
+	}
+	if err := applyRun(tx, *ch); err != nil {
+		return out, err
+	}
+	if ch.Submission != nil {
+		var err error
+		if out, err = putSubmission(tx, ch.Submission); err != nil {
+			return out, err
+		}
+	}
+	if ch.Replies != nil {
+		var err error
+		if out.Queued, err = enqueue(tx, ch.Replies(out), ch.At); err != nil {
+			return out, err
+		}
+	}
+	if ch.Count != "" {
+		if err := increment(tx, ch.Count); err != nil {
+			return out, err
+		}
+	}
+	return out, appendAudit(tx, ch.Audit)
 }
 
 func applyUser(tx *bolt.Tx, ch Change) error {
@@ -203,19 +248,21 @@ func putHousehold(tx *bolt.Tx, hh *Household) error {
 	return tx.Bucket(bucketHHByArea).Put(hhAreaKey(hh.AreaID, hh.ID), []byte(hh.HeadName))
 }
 
-func enqueue(tx *bolt.Tx, msgs []Message, at time.Time) error {
+func enqueue(tx *bolt.Tx, msgs []Message, at time.Time) ([]Message, error) {
 	out := tx.Bucket(bucketOutbox)
-	for _, m := range msgs {
+	queued := make([]Message, len(msgs))
+	for i, m := range msgs {
 		id, err := out.NextSequence()
 		if err != nil {
-			return err
+			return nil, err
 		}
 		m.ID, m.Created = id, at
 		if err := putJSON(out, seqKey(id), m); err != nil {
-			return err
+			return nil, err
 		}
+		queued[i] = m
 	}
-	return nil
+	return queued, nil
 }
 
 func appendAudit(tx *bolt.Tx, entries []AuditEntry) error {

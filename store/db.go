@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -44,9 +45,14 @@ const lockWait = 500 * time.Millisecond
 
 // DB is an open Sổ Thôn database.
 type DB struct {
-	bolt *bolt.DB
-	path string
+	bolt    *bolt.DB
+	path    string
+	writers atomic.Int32 // write transactions wanted or running
 }
+
+// batchDelay is how long a write waits for others to share its commit
+// when several are waiting. A lone write never waits.
+const batchDelay = 2 * time.Millisecond
 
 // Open opens or creates the database file and brings its schema up to date.
 // It fails fast with ErrLocked when another process holds the file.
@@ -58,6 +64,7 @@ func Open(path string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
+	b.MaxBatchDelay = batchDelay
 	db := &DB{bolt: b, path: path}
 	if err := db.migrate(); err != nil {
 		b.Close()
@@ -94,10 +101,19 @@ func (db *DB) view(ctx context.Context, fn func(*bolt.Tx) error) error {
 	return db.bolt.View(fn)
 }
 
+// update runs fn in a write transaction. When other writes are under way
+// (many chats at once), it joins them in one commit with bbolt's Batch:
+// one fsync for many answers instead of one each. fn may then run more than
+// once, so it must only depend on what it reads in the transaction.
 func (db *DB) update(ctx context.Context, fn func(*bolt.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if db.writers.Add(1) > 1 {
+		defer db.writers.Add(-1)
+		return db.bolt.Batch(fn)
+	}
+	defer db.writers.Add(-1)
 	return db.bolt.Update(fn)
 }
 

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"sync"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -268,5 +270,52 @@ func TestInboxKeepsUpdatesUntilHandled(t *testing.T) {
 	}
 	if more, _ := db.Inbox(ctx, left[0].ID, 10); len(more) != 0 {
 		t.Fatalf("inbox after the last id: %+v", more)
+	}
+}
+
+// Concurrent writes share commits; a failing one (a repeated message) must
+// not disturb the others or the ids they get.
+func TestConcurrentChangesShareCommitsSafely(t *testing.T) {
+	db := storetest.Open(t)
+	const n = 64
+	var wg sync.WaitGroup
+	users := make([]store.User, n)
+	errs := make([]error, n)
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			users[i] = store.User{Name: fmt.Sprint(i), Role: store.RoleHead, AreaID: "bac-kan"}
+			seen := fmt.Sprint("telegram:", i/2) // every other change repeats a message
+			_, errs[i] = db.Apply(ctx, store.Change{At: t0, SeenKey: seen, User: &users[i],
+				Identity: &store.Identity{Channel: "telegram", ChatID: fmt.Sprint(i)},
+				Submission: submission("", "poor", t0)})
+		}(i)
+	}
+	wg.Wait()
+	ids := map[string]bool{}
+	ok := 0
+	for i, err := range errs {
+		switch {
+		case err == nil:
+			ok++
+			if ids[users[i].ID] || users[i].ID == "" {
+				t.Fatalf("user id %q given twice or empty", users[i].ID)
+			}
+			ids[users[i].ID] = true
+			if got, err := db.UserByIdentity(ctx, "telegram", fmt.Sprint(i)); err != nil || got.ID != users[i].ID {
+				t.Fatalf("chat %d: %+v, %v", i, got, err)
+			}
+		case !errors.Is(err, store.ErrDuplicate):
+			t.Fatal(err)
+		}
+	}
+	if ok != n/2 {
+		t.Fatalf("%d changes committed, want %d", ok, n/2)
+	}
+	subs := 0
+	db.Submissions(ctx, store.SubmissionFilter{}, func(store.Submission) error { subs++; return nil })
+	if subs != n/2 {
+		t.Fatalf("%d submissions, want %d", subs, n/2)
 	}
 }

@@ -80,8 +80,17 @@ func New(cfg Config) (*Adapter, error) {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
 	a := &Adapter{cfg: cfg, log: cfg.Log}
-	a.api = a.newAPI(&http.Client{Timeout: cfg.HTTPTimeout}, nil)
+	a.api = a.newAPI(&http.Client{Timeout: cfg.HTTPTimeout, Transport: transport()}, nil)
 	return a, nil
+}
+
+// transport keeps enough idle connections for the sender's parallel
+// requests; the default two per host would open (and, against the real
+// API, handshake) a new connection for most messages under load.
+func transport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 64
+	return t
 }
 
 // newAPI builds a library client. The library's constructors call getMe at

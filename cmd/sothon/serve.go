@@ -54,7 +54,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	defer db.Close()
 	s := &server{db: db, log: log, senders: map[string]*bot.Sender{}}
 	s.engine = bot.New(bot.Config{Store: db, Forms: forms, Catalog: locales.MustLoad(), RunTTL: cfg.runTTL, Log: log,
-		Now: func() time.Time { return time.Now().In(loc) }, Notify: s.kick})
+		Now: func() time.Time { return time.Now().In(loc) }, Notify: s.queued})
 	return s.run(ctx, cfg)
 }
 
@@ -122,9 +122,10 @@ type server struct {
 	senders  map[string]*bot.Sender
 }
 
-func (s *server) kick(channel string) {
-	if snd := s.senders[channel]; snd != nil {
-		snd.Kick()
+// queued hands committed replies to the senders of their channels.
+func (s *server) queued(msgs []store.Message) {
+	for _, snd := range s.senders {
+		snd.Enqueue(msgs)
 	}
 }
 
@@ -135,7 +136,7 @@ func (s *server) run(ctx context.Context, cfg serveConfig) error {
 	if err != nil {
 		return err
 	}
-	s.receiver = &bot.Receiver{Engine: s.engine, Store: s.db, Workers: 16, Log: s.log,
+	s.receiver = &bot.Receiver{Engine: s.engine, Store: s.db, Workers: 64, Log: s.log,
 		Answerers: map[string]bot.CallbackAnswerer{telegram.Name: tg}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok\n")) })

@@ -55,6 +55,11 @@ type Server struct {
 	Token string
 	// UnsupportedMethods answer 404 like a server that does not know them.
 	UnsupportedMethods map[string]bool
+	// OnMessage, when set, is called after each message the bot sent, so a
+	// test can play a user who answers.
+	OnMessage func(Call)
+	// Quiet stops recording calls, for load tests.
+	Quiet bool
 
 	mu       sync.Mutex
 	cond     *sync.Cond

@@ -45,6 +45,9 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 		msg := f.message(call)
 		call.MessageID = msg["message_id"].(int)
 		f.answer(w, call, 200, ok200(msg))
+		if f.OnMessage != nil {
+			f.OnMessage(call)
+		}
 	case "editMessageText", "answerCallbackQuery", "setMyCommands", "deleteWebhook", "setWebhook":
 		f.answer(w, call, 200, `{"ok":true,"result":true}`)
 	default:
@@ -118,7 +121,9 @@ func (f *Server) message(call Call) map[string]any {
 func (f *Server) answer(w http.ResponseWriter, call Call, status int, body string) {
 	call.Status = status
 	f.mu.Lock()
-	f.calls = append(f.calls, call)
+	if !f.Quiet {
+		f.calls = append(f.calls, call)
+	}
 	f.cond.Broadcast()
 	f.mu.Unlock()
 	w.Header().Set("Content-Type", "application/json")
