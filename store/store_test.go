@@ -5,9 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -288,7 +288,7 @@ func TestConcurrentChangesShareCommitsSafely(t *testing.T) {
 			users[i] = store.User{Name: fmt.Sprint(i), Role: store.RoleHead, AreaID: "bac-kan"}
 			seen := fmt.Sprint("telegram:", i/2) // every other change repeats a message
 			_, errs[i] = db.Apply(ctx, store.Change{At: t0, SeenKey: seen, User: &users[i],
-				Identity: &store.Identity{Channel: "telegram", ChatID: fmt.Sprint(i)},
+				Identity:   &store.Identity{Channel: "telegram", ChatID: fmt.Sprint(i)},
 				Submission: submission("", "poor", t0)})
 		}(i)
 	}

@@ -28,7 +28,10 @@ func TestClassify(t *testing.T) {
 		{"400", &tgbotapi.Error{Code: 400, Message: "Bad Request: message text is empty"}, func(e error) bool { var p *bot.PermanentError; return errors.As(e, &p) }},
 		{"502", &tgbotapi.Error{Code: 502, Message: "Bad Gateway"}, func(e error) bool { var p *bot.TemporaryError; return errors.As(e, &p) }},
 		{"network", errors.New(`Post "https://api.telegram.org/bot` + token + `/sendMessage": connection refused`),
-			func(e error) bool { var p *bot.TemporaryError; return errors.As(e, &p) && !strings.Contains(e.Error(), token) }},
+			func(e error) bool {
+				var p *bot.TemporaryError
+				return errors.As(e, &p) && !strings.Contains(e.Error(), token)
+			}},
 	}
 	for _, tt := range tests {
 		if got := classify(tt.err, token); !tt.check(got) {
