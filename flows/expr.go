@@ -149,10 +149,9 @@ type Facts struct {
 // computing relevance and calculations as it goes. It returns the
 // environment and which questions are relevant.
 func (f *Form) values(answers map[string]string, facts Facts) (map[string]any, map[string]bool) {
-	env := map[string]any{
-		"this_year": facts.Now.Year(),
-		"today":     facts.Now.Format(time.DateOnly),
-	}
+	env := make(map[string]any, len(f.Questions)+len(builtinNames))
+	env["this_year"] = facts.Now.Year()
+	env["today"] = facts.Now.Format(time.DateOnly)
 	env["choice_min"] = func(list, name string) float64 {
 		c, _ := f.Choice(list, name)
 		return c.Min
