@@ -192,3 +192,51 @@ func countSubmissions(tb testing.TB, f *fixture) int {
 	}
 	return n
 }
+
+func TestInviteCodes(t *testing.T) {
+	f := newFixture(t)
+	inv, err := bot.CreateInvite(ctx, f.db, bot.InviteRequest{Role: store.RoleHead, AreaID: "bac-kan/huyen-tung/khuoi-pai",
+		Name: "Lục Thị Mai", By: "test", TTL: time.Hour, Now: f.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []bot.InviteRequest{
+		{Role: "mayor", AreaID: "bac-kan"},
+		{Role: store.RoleHead, AreaID: "bac-kan/huyen-tung"}, // not a village
+		{Role: store.RoleOfficial, AreaID: "nowhere"},
+		{Role: store.RoleOfficial, AreaID: "bac-kan/duc-xuan", ScopeID: "bac-kan/huyen-tung"},
+	} {
+		bad.Now = f.now
+		if _, err := bot.CreateInvite(ctx, f.db, bad); err == nil {
+			t.Errorf("invite %+v accepted", bad)
+		}
+	}
+	// Expired: an hour and a minute later.
+	f.now = f.now.Add(61 * time.Minute)
+	if out := f.say(t, "9", "1", "/start "+inv.Code); !strings.Contains(out[0].Text, "hết hạn") {
+		t.Fatalf("expired code: %q", out[0].Text)
+	}
+	f.now = f.now.Add(-2 * time.Minute)
+	// Lowercase with a dash is the same code.
+	code := strings.ToLower(inv.Code[:4] + "-" + inv.Code[4:])
+	if out := f.say(t, "9", "2", code); !strings.Contains(out[0].Text, "Lục Thị Mai") {
+		t.Fatalf("join: %q", out[0].Text)
+	}
+}
+
+func TestWrongCodesAreThrottled(t *testing.T) {
+	f := newFixture(t)
+	for i := 0; i < 5; i++ {
+		if out := f.say(t, "7", fmt.Sprint(i), "/start AAAAAAAA"); !strings.Contains(out[0].Text, "không đúng") {
+			t.Fatalf("wrong code %d: %q", i, out[0].Text)
+		}
+	}
+	inv, _ := bot.CreateInvite(ctx, f.db, bot.InviteRequest{Role: store.RoleHead, AreaID: "bac-kan/huyen-tung/khuoi-pai", Now: f.now})
+	if out := f.say(t, "7", "6", "/start "+inv.Code); !strings.Contains(out[0].Text, "thử lại sau") {
+		t.Fatalf("sixth try: %q", out[0].Text)
+	}
+	f.now = f.now.Add(61 * time.Minute)
+	if out := f.say(t, "7", "7", "/start "+inv.Code); !strings.Contains(out[0].Text, "Chào mừng") {
+		t.Fatalf("after the hour: %q", out[0].Text)
+	}
+}

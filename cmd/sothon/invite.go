@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"sothon/bot"
+	"sothon/store"
 )
 
 func runInvite(ctx context.Context, e *env, args []string) error {
@@ -28,6 +29,9 @@ func runInvite(ctx context.Context, e *env, args []string) error {
 		return usageError{"--ttl must be positive"}
 	}
 	db, err := c.openDB(ctx)
+	if errors.Is(err, store.ErrLocked) {
+		return fmt.Errorf("%w\nWhile the server runs, an admin can create an invite in the chat: /invite ROLE AREA_ID [name]", err)
+	}
 	if err != nil {
 		return err
 	}

@@ -396,7 +396,7 @@ func TestReplyQueuedAtStopGoesOutAfterRestartOnce(t *testing.T) {
 	h, chat := joined(t)
 	// The platform fails while the answer is committed; the server stops.
 	h.fake.Script("sendMessage", telegramtest.ServerError(500, false))
-	h.fake.Say(chat, "/help")
+	helpID := h.fake.Say(chat, "/help")
 	if !h.fake.WaitFor(10*time.Second, func(calls []telegramtest.Call) bool {
 		return len(calls) > 0 && calls[len(calls)-1].Status == 500
 	}) {
@@ -423,6 +423,15 @@ func TestReplyQueuedAtStopGoesOutAfterRestartOnce(t *testing.T) {
 	}
 	if n != 1 {
 		t.Fatalf("delivered %d times after restart", n)
+	}
+	// Telegram sending the same update again after the restart changes nothing.
+	before := len(h.sentTo(chat))
+	h.fake.Replay(helpID)
+	h.fake.Say(chat, "/menu")
+	h.waitMessage(chat, before, "/menu")
+	time.Sleep(200 * time.Millisecond)
+	if got := h.sentTo(chat); len(got) != before+1 || strings.Contains(got[len(got)-1].Params["text"], "/back") {
+		t.Fatalf("the replayed update was handled again: %d messages", len(got)-before)
 	}
 }
 

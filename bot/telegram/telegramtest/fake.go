@@ -64,6 +64,7 @@ type Server struct {
 	mu       sync.Mutex
 	cond     *sync.Cond
 	updates  []json.RawMessage
+	history  []json.RawMessage // every update ever queued, for Replay
 	nextUpd  int
 	nextMsg  int
 	calls    []Call
@@ -129,7 +130,7 @@ func (f *Server) Press(chat int64, messageID int, data string) int {
 func (f *Server) Replay(updateID int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	for _, u := range f.updates {
+	for _, u := range f.history {
 		var head struct {
 			UpdateID int `json:"update_id"`
 		}
@@ -146,7 +147,7 @@ func (f *Server) Replay(updateID int) {
 func (f *Server) Update(updateID int) []byte {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	for _, u := range f.updates {
+	for _, u := range f.history {
 		var head struct {
 			UpdateID int `json:"update_id"`
 		}
@@ -171,6 +172,7 @@ func (f *Server) push(body map[string]any) int {
 	body["update_id"] = f.nextUpd
 	data, _ := json.Marshal(body)
 	f.updates = append(f.updates, data)
+	f.history = append(f.history, data)
 	f.cond.Broadcast()
 	return f.nextUpd
 }
