@@ -31,6 +31,8 @@ func (t *turn) command(ctx context.Context, text string) {
 		t.back(ctx)
 	case "invite":
 		t.invite(ctx, args)
+	case "link":
+		t.linkCode(ctx)
 	default:
 		t.replyKey("command.unknown", "command", "/"+name)
 		t.help()
@@ -77,6 +79,18 @@ func (t *turn) invite(ctx context.Context, args string) {
 	if link := InviteLink(username, inv.Code); link != "" {
 		t.replyKey("invite.link", "link", link)
 	}
+}
+
+// linkCode gives the user a code to send from another channel, so that
+// one person uses Telegram and Zalo as the same user.
+func (t *turn) linkCode(ctx context.Context) {
+	inv, err := CreateLink(ctx, t.e.store, t.user, t.in.At)
+	if err != nil {
+		t.e.log.Error("create link code", "err", err)
+		t.replyKey("join.try_later")
+		return
+	}
+	t.replyKey("link.code", "code", inv.Code, "minutes", int(LinkTTL.Minutes()))
 }
 
 var inviteErrorKeys = map[error]string{ErrBadRole: "invite.bad_role", ErrAreaUnknown: "invite.unknown_area",

@@ -67,6 +67,22 @@ func CreateInvite(ctx context.Context, db *store.DB, req InviteRequest) (store.I
 	}
 }
 
+// LinkTTL is how long a /link code can be used.
+const LinkTTL = 30 * time.Minute
+
+// CreateLink makes a code that joins another chat (on another channel) to
+// an existing user.
+func CreateLink(ctx context.Context, db *store.DB, u store.User, now time.Time) (store.Invite, error) {
+	for {
+		inv := store.Invite{Code: newCode(), Role: u.Role, AreaID: u.AreaID, Name: u.Name, UserID: u.ID,
+			CreatedBy: u.ID, Created: now, Expires: now.Add(LinkTTL)}
+		err := db.CreateInvite(ctx, inv)
+		if !errors.Is(err, store.ErrCodeTaken) {
+			return inv, err
+		}
+	}
+}
+
 // InArea reports whether area is scope or below it.
 func InArea(area, scope string) bool {
 	return area == scope || strings.HasPrefix(area, scope+"/")

@@ -95,6 +95,10 @@ func (t *turn) join(ctx context.Context, chat, code string) {
 		t.replyKey("join.expired_code")
 		return
 	}
+	if inv.UserID != "" {
+		t.link(ctx, inv)
+		return
+	}
 	name := inv.Name
 	if name == "" {
 		name = t.in.Name
@@ -107,6 +111,21 @@ func (t *turn) join(ctx context.Context, chat, code string) {
 		Detail: inv.Role + " " + inv.AreaID + " " + t.in.Channel})
 	area, _ := t.e.store.Area(ctx, inv.AreaID)
 	t.replyKey("join.welcome", "name", name, "area", area.Name, "role", t.e.cat.T(t.lang, roleKeys[inv.Role]))
+	t.menu()
+}
+
+// link joins this chat to the user who asked for the link code elsewhere.
+func (t *turn) link(ctx context.Context, inv store.Invite) {
+	u, err := t.e.store.UserByID(ctx, inv.UserID)
+	if err != nil {
+		t.replyKey("join.try_later")
+		return
+	}
+	t.user, t.lang = u, u.Lang
+	t.change.Identity = &store.Identity{Channel: t.in.Channel, ChatID: t.in.ChatID, UserID: u.ID}
+	t.change.UseInvite = inv.Code
+	t.change.Audit = append(t.change.Audit, store.AuditEntry{At: t.in.At, Actor: u.ID, Action: "link", Detail: t.in.Channel})
+	t.replyKey("link.done", "name", u.Name, "channel", t.in.Channel)
 	t.menu()
 }
 

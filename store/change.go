@@ -320,13 +320,19 @@ func useInvite(tx *bolt.Tx, ch *Change) error {
 	if inv.UsedBy != "" {
 		return ErrInviteUsed
 	}
-	if ch.User != nil && ch.User.ID == "" {
+	switch {
+	case ch.User != nil && ch.User.ID == "":
 		n, err := tx.Bucket(bucketUsers).NextSequence()
 		if err != nil {
 			return err
 		}
 		ch.User.ID = fmt.Sprintf("u%05d", n)
+		inv.UsedBy = ch.User.ID
+	case ch.User != nil:
+		inv.UsedBy = ch.User.ID
+	case ch.Identity != nil:
+		inv.UsedBy = ch.Identity.UserID
 	}
-	inv.UsedBy, inv.UsedAt = ch.User.ID, ch.At
+	inv.UsedAt = ch.At
 	return putJSON(b, []byte(inv.Code), inv)
 }

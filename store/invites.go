@@ -15,6 +15,7 @@ type Invite struct {
 	Role      string    `json:"role"`
 	AreaID    string    `json:"area_id"`
 	Name      string    `json:"name,omitempty"`
+	UserID    string    `json:"user_id,omitempty"` // set for a link code: joins a chat to this existing user
 	CreatedBy string    `json:"created_by"`
 	Created   time.Time `json:"created"`
 	Expires   time.Time `json:"expires"`

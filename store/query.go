@@ -30,6 +30,16 @@ func (db *DB) UserByIdentity(ctx context.Context, channel, chatID string) (User,
 	return u, nil
 }
 
+// UserByID loads a user.
+func (db *DB) UserByID(ctx context.Context, id string) (User, error) {
+	var u User
+	err := db.view(ctx, func(tx *bolt.Tx) error { return getJSON(tx.Bucket(bucketUsers), []byte(id), &u) })
+	if err != nil {
+		return User{}, fmt.Errorf("store: user %s: %w", id, err)
+	}
+	return u, nil
+}
+
 // Conversation is what the engine needs to answer a chat.
 type Conversation struct {
 	User     User

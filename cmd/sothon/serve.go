@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -26,6 +27,8 @@ type serveConfig struct {
 	addr     string
 	runTTL   time.Duration
 	telegram telegramConfig
+	zaloBot  zaloBotConfig
+	zaloOA   zaloOAConfig
 }
 
 type telegramConfig struct {
@@ -89,8 +92,14 @@ func parseServe(e *env, args []string) (serveConfig, error) {
 	if tg.limits, err = limitsFromEnv(e, "SOTHON_TELEGRAM"); err != nil {
 		return c, err
 	}
-	if tg.token == "" {
-		return c, usageError{"no chat channel configured: set SOTHON_TELEGRAM_TOKEN (or SOTHON_TELEGRAM_TOKEN_FILE) to the token BotFather gave you; see the README"}
+	if err := c.zaloBot.read(e); err != nil {
+		return c, err
+	}
+	if err := c.zaloOA.read(e); err != nil {
+		return c, err
+	}
+	if tg.token == "" && c.zaloBot.token == "" && c.zaloOA.appID == "" {
+		return c, usageError{"no chat channel configured: set SOTHON_TELEGRAM_TOKEN (the token BotFather gave you), SOTHON_ZALO_BOT_TOKEN, or the SOTHON_ZALO_OA_* settings (any secret may come from a *_FILE variable instead); see the README"}
 	}
 	return c, nil
 }
@@ -129,19 +138,29 @@ func (s *server) queued(msgs []store.Message) {
 	}
 }
 
+// channel is one started chat platform: its sender, and how it receives.
+type channel struct {
+	name    string
+	sender  *bot.Sender
+	webhook http.Handler // mounted at /webhook/<name> when set
+	poll    func(ctx context.Context, accept func(context.Context, ...bot.Inbound) error) error
+}
+
 // run starts everything and, when ctx ends, stops in order: receiving,
 // the updates in hand, sending (the outbox keeps the rest), the database.
 func (s *server) run(ctx context.Context, cfg serveConfig) error {
-	tg, err := s.startTelegram(ctx, cfg.telegram)
+	s.receiver = &bot.Receiver{Engine: s.engine, Store: s.db, Workers: 64, Log: s.log,
+		Answerers: map[string]bot.CallbackAnswerer{}}
+	channels, err := s.startChannels(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	s.receiver = &bot.Receiver{Engine: s.engine, Store: s.db, Workers: 64, Log: s.log,
-		Answerers: map[string]bot.CallbackAnswerer{telegram.Name: tg}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok\n")) })
-	if cfg.telegram.webhookURL != "" {
-		mux.Handle("/webhook/telegram", tg.Webhook(s.receiver.Accept))
+	for _, ch := range channels {
+		if ch.webhook != nil {
+			mux.Handle("/webhook/"+ch.name, ch.webhook)
+		}
 	}
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
@@ -152,22 +171,30 @@ func (s *server) run(ctx context.Context, cfg serveConfig) error {
 	defer stopSending()
 
 	var receiving, sending sync.WaitGroup
-	sending.Add(1)
-	go func() { defer sending.Done(); s.senders[telegram.Name].Run(sendCtx) }()
+	for _, ch := range channels {
+		sending.Add(1)
+		go func() { defer sending.Done(); ch.sender.Run(sendCtx) }()
+		if ch.poll != nil {
+			receiving.Add(1)
+			go func() { defer receiving.Done(); ch.poll(ctx, s.receiver.Accept) }()
+		}
+	}
 	receiving.Add(2)
 	go func() { defer receiving.Done(); s.receiver.Run(ctx) }()
 	go func() { defer receiving.Done(); s.expireLoop(ctx) }()
-	if cfg.telegram.webhookURL == "" {
-		receiving.Add(1)
-		go func() { defer receiving.Done(); tg.Poll(ctx, s.receiver.Accept) }()
-	}
 	go func() {
 		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 			s.log.Error("http server", "err", err)
 		}
 	}()
-	s.log.Info("sothon serving", "addr", ln.Addr().String(), "telegram", "@"+tg.Username(),
-		"mode", map[bool]string{true: "webhook", false: "polling"}[cfg.telegram.webhookURL != ""])
+	names := make([]string, len(channels))
+	for i, ch := range channels {
+		names[i] = ch.name
+		if ch.poll == nil {
+			names[i] += " (webhook)"
+		}
+	}
+	s.log.Info("sothon serving", "addr", ln.Addr().String(), "channels", strings.Join(names, ", "))
 
 	<-ctx.Done()
 	s.log.Info("shutting down")
@@ -181,19 +208,32 @@ func (s *server) run(ctx context.Context, cfg serveConfig) error {
 	return nil
 }
 
-func (s *server) startTelegram(ctx context.Context, cfg telegramConfig) (*telegram.Adapter, error) {
-	if cfg.webhookURL != "" && cfg.webhookSecret == "" {
-		stored, err := s.db.Setting(ctx, "telegram_webhook_secret")
+// startChannels starts every configured platform.
+func (s *server) startChannels(ctx context.Context, cfg serveConfig) ([]channel, error) {
+	var out []channel
+	for _, start := range []func(context.Context, serveConfig) (*channel, error){s.startTelegram, s.startZaloBot, s.startZaloOA} {
+		ch, err := start(ctx, cfg)
 		if err != nil {
 			return nil, err
 		}
-		if stored == "" {
-			stored = telegram.NewSecret()
-			if err := s.db.SetSetting(ctx, "telegram_webhook_secret", stored); err != nil {
-				return nil, err
-			}
+		if ch != nil {
+			s.senders[ch.name] = ch.sender
+			out = append(out, *ch)
 		}
-		cfg.webhookSecret = stored
+	}
+	return out, nil
+}
+
+func (s *server) startTelegram(ctx context.Context, all serveConfig) (*channel, error) {
+	cfg := all.telegram
+	if cfg.token == "" {
+		return nil, nil
+	}
+	if cfg.webhookURL != "" && cfg.webhookSecret == "" {
+		var err error
+		if cfg.webhookSecret, err = s.storedSecret(ctx, "telegram_webhook_secret"); err != nil {
+			return nil, err
+		}
 	}
 	tg, err := telegram.New(telegram.Config{Token: cfg.token, APIBase: cfg.api, WebhookURL: cfg.webhookURL,
 		WebhookSecret: cfg.webhookSecret, Commands: botCommands(), Log: s.log})
@@ -206,8 +246,27 @@ func (s *server) startTelegram(ctx context.Context, cfg telegramConfig) (*telegr
 	if err := s.db.SetSetting(ctx, bot.SettingTelegramUsername, tg.Username()); err != nil {
 		return nil, err
 	}
-	s.senders[telegram.Name] = &bot.Sender{Store: s.db, Channel: tg, Limits: cfg.limits, Log: s.log}
-	return tg, nil
+	s.receiver.Answerers[telegram.Name] = tg
+	ch := &channel{name: telegram.Name, sender: &bot.Sender{Store: s.db, Channel: tg, Limits: cfg.limits, Log: s.log}}
+	if cfg.webhookURL != "" {
+		ch.webhook = tg.Webhook(s.receiver.Accept)
+	} else {
+		ch.poll = func(ctx context.Context, accept func(context.Context, ...bot.Inbound) error) error {
+			return tg.Poll(ctx, accept)
+		}
+	}
+	return ch, nil
+}
+
+// storedSecret returns a secret kept in the database, made on first use,
+// so that a webhook's secret survives restarts.
+func (s *server) storedSecret(ctx context.Context, key string) (string, error) {
+	stored, err := s.db.Setting(ctx, key)
+	if err != nil || stored != "" {
+		return stored, err
+	}
+	stored = telegram.NewSecret()
+	return stored, s.db.SetSetting(ctx, key, stored)
 }
 
 // expireLoop ends questionnaires left idle past the limit, every ten minutes.

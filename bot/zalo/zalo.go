@@ -1,0 +1,73 @@
+// Package zalo connects the engine to Zalo, in two ways: a Zalo Bot
+// (the Bot Platform, a Telegram-like API) and a Zalo Official Account (the
+// OA API v3, for units that run an OA). Zalo shows no buttons, so options
+// go out numbered and are answered by number or text.
+package zalo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"sothon/bot"
+)
+
+// MaxText is the longest text Zalo accepts in one message.
+const MaxText = 2000
+
+// render writes the options under the text, numbered, as the terminal does.
+func render(out bot.Outbound) string {
+	if len(out.Options) == 0 {
+		return out.Text
+	}
+	var b strings.Builder
+	b.WriteString(out.Text)
+	b.WriteString("\n")
+	for _, o := range out.Options {
+		fmt.Fprintf(&b, "\n%s. %s", o.Key, o.Label)
+	}
+	return b.String()
+}
+
+// httpClient keeps enough idle connections for parallel sends.
+func httpClient(timeout time.Duration) *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 64
+	return &http.Client{Timeout: timeout, Transport: t}
+}
+
+// redact replaces every copy of secret in s.
+func redact(s, secret string) string {
+	if secret == "" {
+		return s
+	}
+	return strings.ReplaceAll(s, secret, "<token>")
+}
+
+// netError turns a transport failure into a temporary send error without
+// the request URL, which holds the bot token.
+func netError(err error, secret string) error {
+	return &bot.TemporaryError{Err: errors.New(redact(err.Error(), secret))}
+}
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+func quietLog(l *slog.Logger) *slog.Logger {
+	if l == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return l
+}
