@@ -122,4 +122,3 @@ func (t tokenStore) SaveTokens(ctx context.Context, tk zalo.Tokens) error {
 	}
 	return t.db.SetSetting(ctx, settingOATokens, string(data))
 }
-

@@ -1,0 +1,207 @@
+// Package zalotest plays the Zalo Bot Platform and the Zalo OA API on
+// loopback for tests, with their wire formats and their errors.
+package zalotest
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Call is one request made to a fake.
+type Call struct {
+	Method string            // the Bot Platform method, or the OA path
+	Params map[string]string // JSON or form fields, flattened one level
+	Header http.Header
+	At     time.Time
+	Reply  string // the body answered
+}
+
+type recorder struct {
+	mu    sync.Mutex
+	calls []Call
+}
+
+func (r *recorder) record(c Call) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.calls = append(r.calls, c)
+}
+
+// Calls returns the calls to a method or path so far ("" for all).
+func (r *recorder) Calls(method string) []Call {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []Call
+	for _, c := range r.calls {
+		if method == "" || c.Method == method {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// WaitFor waits until cond holds.
+func (r *recorder) WaitFor(timeout time.Duration, cond func() bool) bool {
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return true
+}
+
+func flatten(body []byte) map[string]string {
+	var m map[string]any
+	json.Unmarshal(body, &m)
+	out := map[string]string{}
+	for k, v := range m {
+		switch x := v.(type) {
+		case string:
+			out[k] = x
+		case map[string]any:
+			for k2, v2 := range x {
+				out[k+"."+k2] = fmt.Sprint(v2)
+			}
+		default:
+			out[k] = fmt.Sprint(x)
+		}
+	}
+	return out
+}
+
+func writeJSON(w http.ResponseWriter, body string) {
+	w.Header().Set("Content-Type", "application/json")
+	fmt.Fprint(w, body)
+}
+
+// Bot is a fake Zalo Bot Platform.
+type Bot struct {
+	*httptest.Server
+	recorder
+	Token string
+
+	mu       sync.Mutex
+	events   []string
+	nextID   int
+	scripted map[string][]string // raw bodies for the next calls of a method
+}
+
+// NewBot starts a fake Bot Platform for token.
+func NewBot(token string) *Bot {
+	b := &Bot{Token: token, scripted: map[string][]string{}}
+	b.Server = httptest.NewServer(http.HandlerFunc(b.serve))
+	return b
+}
+
+// Script queues raw answers for the next calls of method.
+func (b *Bot) Script(method string, bodies ...string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.scripted[method] = append(b.scripted[method], bodies...)
+}
+
+// Event builds a Bot Platform event.
+func (b *Bot) Event(chat, eventName, text string) (id string, event string) {
+	b.mu.Lock()
+	b.nextID++
+	id = fmt.Sprintf("m%d", b.nextID)
+	b.mu.Unlock()
+	msg := map[string]any{"message_id": id, "date": time.Now().UnixMilli(),
+		"from": map[string]any{"id": chat, "name": "Người dùng " + chat}, "chat": map[string]any{"id": chat, "chat_type": "PRIVATE"}}
+	switch eventName {
+	case "message.text.received":
+		msg["text"] = text
+	case "message.image.received":
+		msg["photo"] = "https://example.invalid/p.jpg"
+	case "message.sticker.received":
+		msg["sticker"] = "abc"
+	}
+	data, _ := json.Marshal(map[string]any{"event_name": eventName, "message": msg})
+	return id, string(data)
+}
+
+// Say queues a text from a user for getUpdates, and returns its message id.
+func (b *Bot) Say(chat, text string) string {
+	id, ev := b.Event(chat, "message.text.received", text)
+	b.Push(ev)
+	return id
+}
+
+// Push queues a raw event for getUpdates.
+func (b *Bot) Push(event string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.events = append(b.events, event)
+}
+
+func (b *Bot) serve(w http.ResponseWriter, r *http.Request) {
+	method, ok := strings.CutPrefix(r.URL.Path, "/bot"+b.Token+"/")
+	if !ok {
+		w.WriteHeader(http.StatusUnauthorized)
+		writeJSON(w, `{"ok":false,"error_code":401,"description":"Unauthorized"}`)
+		return
+	}
+	body, _ := io.ReadAll(r.Body)
+	call := Call{Method: method, Params: flatten(body), Header: r.Header.Clone(), At: time.Now()}
+	reply := b.answer(r, method, call)
+	call.Reply = reply
+	b.record(call)
+	writeJSON(w, reply)
+}
+
+func (b *Bot) answer(r *http.Request, method string, call Call) string {
+	b.mu.Lock()
+	if q := b.scripted[method]; len(q) > 0 {
+		b.scripted[method] = q[1:]
+		b.mu.Unlock()
+		return q[0]
+	}
+	b.mu.Unlock()
+	switch method {
+	case "getMe":
+		return `{"ok":true,"result":{"id":"42","account_name":"bot.sothon","account_type":"BASIC"}}`
+	case "getUpdates":
+		return b.nextEvent(r)
+	case "sendMessage":
+		return fmt.Sprintf(`{"ok":true,"result":{"message_id":"s%d","date":%d}}`, time.Now().UnixNano(), time.Now().UnixMilli())
+	case "setWebhook", "deleteWebhook":
+		return `{"ok":true,"result":{}}`
+	}
+	return `{"ok":false,"error_code":404,"description":"Not Found"}`
+}
+
+// nextEvent waits briefly for an event: one per call, 408 when none.
+func (b *Bot) nextEvent(r *http.Request) string {
+	deadline := time.Now().Add(time.Second)
+	for time.Now().Before(deadline) && r.Context().Err() == nil {
+		b.mu.Lock()
+		if len(b.events) > 0 {
+			ev := b.events[0]
+			b.events = b.events[1:]
+			b.mu.Unlock()
+			return `{"ok":true,"result":` + ev + `}`
+		}
+		b.mu.Unlock()
+		time.Sleep(5 * time.Millisecond)
+	}
+	return `{"ok":false,"error_code":408,"description":"Request timeout"}`
+}
+
+// Sent lists the texts sent to a chat.
+func (b *Bot) Sent(chat string) []string {
+	var out []string
+	for _, c := range b.Calls("sendMessage") {
+		if c.Params["chat_id"] == chat && strings.Contains(c.Reply, `"ok":true`) {
+			out = append(out, c.Params["text"])
+		}
+	}
+	return out
+}
