@@ -17,6 +17,7 @@ type memTokens struct {
 	mu     sync.Mutex
 	tokens Tokens
 	saves  []Tokens
+	onSave func(Tokens)
 }
 
 func (m *memTokens) LoadTokens(context.Context) (Tokens, error) {
@@ -30,6 +31,9 @@ func (m *memTokens) SaveTokens(_ context.Context, t Tokens) error {
 	defer m.mu.Unlock()
 	m.tokens = t
 	m.saves = append(m.saves, t)
+	if m.onSave != nil {
+		m.onSave(t)
+	}
 	return nil
 }
 
@@ -47,6 +51,14 @@ func TestOATokenRefreshIsSavedBeforeUseAndSurvivesACrash(t *testing.T) {
 	fake := zalotest.NewOA("app1", "app-secret", "first-refresh")
 	defer fake.Close()
 	tokens := &memTokens{}
+	// When a pair is saved, its access token must not have been used yet.
+	tokens.onSave = func(tk Tokens) {
+		for _, c := range fake.Calls("/v3.0/oa/message/cs") {
+			if c.Header.Get("access_token") == tk.Access {
+				t.Errorf("access token %s used before it was saved", tk.Access)
+			}
+		}
+	}
 	oa := newOA(t, fake, tokens)
 	ctx := context.Background()
 	if _, err := oa.Send(ctx, bot.Outbound{ChatID: "u1", Text: "xin chào"}); err != nil {
