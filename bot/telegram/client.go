@@ -4,7 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strings"
+
+	"sothon/bot"
 )
 
 // client is the HTTP client the library uses. It ties requests to a
@@ -22,7 +23,7 @@ func (c *client) Do(req *http.Request) (*http.Response, error) {
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, &redactedError{msg: redact(err.Error(), c.token), timeout: isTimeout(err)}
+		return nil, &redactedError{msg: bot.Redact(err.Error(), c.token), timeout: isTimeout(err)}
 	}
 	return resp, nil
 }
@@ -39,12 +40,4 @@ func (e *redactedError) Timeout() bool { return e.timeout }
 func isTimeout(err error) bool {
 	var t interface{ Timeout() bool }
 	return errors.As(err, &t) && t.Timeout()
-}
-
-// redact replaces every copy of the token in s.
-func redact(s, token string) string {
-	if token == "" {
-		return s
-	}
-	return strings.ReplaceAll(s, token, "<token>")
 }

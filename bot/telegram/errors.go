@@ -22,11 +22,11 @@ func classify(err error, token string) error {
 		var syntax *json.SyntaxError
 		var typeErr *json.UnmarshalTypeError
 		if errors.As(err, &syntax) || errors.As(err, &typeErr) {
-			return &bot.TemporaryError{Err: fmt.Errorf("telegram: malformed reply: %s", redact(err.Error(), token))}
+			return &bot.TemporaryError{Err: fmt.Errorf("telegram: malformed reply: %s", bot.Redact(err.Error(), token))}
 		}
-		return &bot.TemporaryError{Err: fmt.Errorf("telegram: %s", redact(err.Error(), token))}
+		return &bot.TemporaryError{Err: fmt.Errorf("telegram: %s", bot.Redact(err.Error(), token))}
 	}
-	msg := fmt.Errorf("telegram: %d %s", api.Code, redact(api.Message, token))
+	msg := fmt.Errorf("telegram: %d %s", api.Code, bot.Redact(api.Message, token))
 	switch {
 	case api.Code == 429:
 		after := time.Duration(api.RetryAfter) * time.Second

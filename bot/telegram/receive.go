@@ -5,7 +5,6 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -23,7 +22,7 @@ type Accept func(ctx context.Context, ins ...bot.Inbound) error
 // past a batch only once the batch is stored, so a crash loses nothing:
 // Telegram sends the batch again and the engine drops the repeats.
 func (a *Adapter) Poll(ctx context.Context, accept Accept) error {
-	poller := a.newAPI(&http.Client{Timeout: a.cfg.PollTimeout + 15*time.Second}, ctx)
+	poller := a.newAPI(bot.HTTPClient(a.cfg.PollTimeout+15*time.Second), ctx)
 	offset, failures := 0, 0
 	for ctx.Err() == nil {
 		updates, err := poller.GetUpdates(tgbotapi.UpdateConfig{Offset: offset, Timeout: int(a.cfg.PollTimeout / time.Second),
@@ -33,7 +32,7 @@ func (a *Adapter) Poll(ctx context.Context, accept Accept) error {
 				break
 			}
 			failures++
-			if !sleep(ctx, a.pollWait(err, failures)) {
+			if !bot.Sleep(ctx, a.pollWait(err, failures)) {
 				break
 			}
 			continue
@@ -48,7 +47,7 @@ func (a *Adapter) Poll(ctx context.Context, accept Accept) error {
 		if len(ins) > 0 {
 			if err := accept(ctx, ins...); err != nil {
 				a.log.Error("telegram: store updates; will fetch them again", "err", err)
-				sleep(ctx, time.Second)
+				bot.Sleep(ctx, time.Second)
 				continue
 			}
 		}
@@ -72,9 +71,6 @@ func (a *Adapter) pollWait(err error, failures int) time.Duration {
 	return min(time.Second<<min(failures-1, 5), 30*time.Second)
 }
 
-// maxBody is the largest webhook body accepted; real updates are far smaller.
-const maxBody = 1 << 20
-
 // Webhook is the handler for POST /webhook/telegram. It checks the secret
 // token, stores the update and acknowledges it at once.
 func (a *Adapter) Webhook(accept Accept) http.Handler {
@@ -89,25 +85,17 @@ func (a *Adapter) Webhook(accept Accept) http.Handler {
 			http.Error(w, "unauthorized", http.StatusUnauthorized)
 			return
 		}
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
+		body, ok := bot.ReadWebhookBody(w, r)
+		if !ok {
 			return
 		}
 		var u tgbotapi.Update
-		if err != nil || json.Unmarshal(body, &u) != nil || u.UpdateID == 0 {
+		if json.Unmarshal(body, &u) != nil || u.UpdateID == 0 {
 			http.Error(w, "malformed update", http.StatusBadRequest)
 			return
 		}
-		if in, ok := inbound(u); ok {
-			if err := accept(r.Context(), in); err != nil {
-				a.log.Error("telegram: store webhook update", "err", err)
-				http.Error(w, "try again", http.StatusServiceUnavailable)
-				return
-			}
-		}
-		w.WriteHeader(http.StatusOK)
+		in, handled := inbound(u)
+		bot.AcceptWebhook(w, r, accept, in, handled, a.log)
 	})
 }
 

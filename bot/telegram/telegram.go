@@ -80,17 +80,8 @@ func New(cfg Config) (*Adapter, error) {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
 	a := &Adapter{cfg: cfg, log: cfg.Log}
-	a.api = a.newAPI(&http.Client{Timeout: cfg.HTTPTimeout, Transport: transport()}, nil)
+	a.api = a.newAPI(bot.HTTPClient(cfg.HTTPTimeout), nil)
 	return a, nil
-}
-
-// transport keeps enough idle connections for the sender's parallel
-// requests; the default two per host would open (and, against the real
-// API, handshake) a new connection for most messages under load.
-func transport() *http.Transport {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxIdleConnsPerHost = 64
-	return t
 }
 
 // newAPI builds a library client. The library's constructors call getMe at
@@ -123,7 +114,7 @@ func (a *Adapter) Start(ctx context.Context) error {
 			return fmt.Errorf("telegram: getMe: %w", err)
 		}
 		a.log.Warn("telegram: cannot reach the Bot API; retrying", "err", err)
-		if !sleep(ctx, min(time.Second<<attempt, 30*time.Second)) {
+		if !bot.Sleep(ctx, min(time.Second<<attempt, 30*time.Second)) {
 			return ctx.Err()
 		}
 	}
@@ -169,17 +160,6 @@ func NewSecret() string {
 	b := make([]byte, 24)
 	rand.Read(b)
 	return hex.EncodeToString(b)
-}
-
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
 }
 
 func chatID(s string) (int64, error) {

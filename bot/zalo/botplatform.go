@@ -56,7 +56,7 @@ func NewBot(cfg BotConfig) (*Bot, error) {
 	if cfg.PollTimeout <= 0 {
 		cfg.PollTimeout = 30 * time.Second
 	}
-	return &Bot{cfg: cfg, http: httpClient(15 * time.Second), poll: httpClient(cfg.PollTimeout + 15*time.Second), log: quietLog(cfg.Log)}, nil
+	return &Bot{cfg: cfg, http: bot.HTTPClient(15 * time.Second), poll: bot.HTTPClient(cfg.PollTimeout + 15*time.Second), log: quietLog(cfg.Log)}, nil
 }
 
 // Name implements bot.Channel.
@@ -86,7 +86,7 @@ func (b *Bot) call(ctx context.Context, client *http.Client, method string, para
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, b.cfg.APIBase+"/bot"+b.cfg.Token+"/"+method, bytes.NewReader(body))
 	if err != nil {
-		return errors.New(redact(err.Error(), b.cfg.Token))
+		return errors.New(bot.Redact(err.Error(), b.cfg.Token))
 	}
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := client.Do(req)
@@ -99,7 +99,7 @@ func (b *Bot) call(ctx context.Context, client *http.Client, method string, para
 		return &bot.TemporaryError{Err: fmt.Errorf("zalo bot: %s: HTTP %d with a malformed body", method, resp.StatusCode)}
 	}
 	if !r.OK {
-		return &apiError{Code: r.ErrorCode, Description: redact(r.Description, b.cfg.Token)}
+		return &apiError{Code: r.ErrorCode, Description: bot.Redact(r.Description, b.cfg.Token)}
 	}
 	if result != nil {
 		return json.Unmarshal(r.Result, result)
@@ -138,7 +138,7 @@ func (b *Bot) Start(ctx context.Context) error {
 			return fmt.Errorf("zalo bot: getMe: %w", err)
 		}
 		b.log.Warn("zalo bot: cannot reach the API; retrying", "err", err)
-		if !sleep(ctx, min(time.Second<<attempt, 30*time.Second)) {
+		if !bot.Sleep(ctx, min(time.Second<<attempt, 30*time.Second)) {
 			return ctx.Err()
 		}
 	}
@@ -223,7 +223,7 @@ func (b *Bot) Poll(ctx context.Context, accept func(context.Context, ...bot.Inbo
 		case err != nil:
 			failures++
 			b.log.Warn("zalo bot: getUpdates failed", "err", err)
-			sleep(ctx, min(time.Second<<min(failures-1, 5), 30*time.Second))
+			bot.Sleep(ctx, min(time.Second<<min(failures-1, 5), 30*time.Second))
 			continue
 		}
 		failures = 0
@@ -232,7 +232,7 @@ func (b *Bot) Poll(ctx context.Context, accept func(context.Context, ...bot.Inbo
 			// fails the event is lost, so keep trying while running.
 			for err := accept(ctx, in); err != nil && ctx.Err() == nil; err = accept(ctx, in) {
 				b.log.Error("zalo bot: store event; retrying", "err", err)
-				sleep(ctx, time.Second)
+				bot.Sleep(ctx, time.Second)
 			}
 		}
 	}
@@ -251,9 +251,8 @@ func (b *Bot) Webhook(accept func(context.Context, ...bot.Inbound) error) http.H
 			http.Error(w, "unauthorized", http.StatusUnauthorized)
 			return
 		}
-		body, status := readBody(w, r)
-		if status != 0 {
-			http.Error(w, http.StatusText(status), status)
+		body, ok := bot.ReadWebhookBody(w, r)
+		if !ok {
 			return
 		}
 		// The event arrives alone or in the API's envelope.
@@ -269,30 +268,7 @@ func (b *Bot) Webhook(accept func(context.Context, ...bot.Inbound) error) http.H
 		if env.Result != nil {
 			u = *env.Result
 		}
-		if in, ok := u.inbound(); ok {
-			if err := accept(r.Context(), in); err != nil {
-				b.log.Error("zalo bot: store webhook event", "err", err)
-				http.Error(w, "try again", http.StatusServiceUnavailable)
-				return
-			}
-		}
-		w.WriteHeader(http.StatusOK)
+		in, handled := u.inbound()
+		bot.AcceptWebhook(w, r, accept, in, handled, b.log)
 	})
-}
-
-// maxBody is the largest webhook body accepted.
-const maxBody = 1 << 20
-
-// readBody reads a webhook body of at most maxBody bytes; a non-zero
-// status says why it was refused.
-func readBody(w http.ResponseWriter, r *http.Request) ([]byte, int) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-	var tooBig *http.MaxBytesError
-	switch {
-	case errors.As(err, &tooBig):
-		return nil, http.StatusRequestEntityTooLarge
-	case err != nil:
-		return nil, http.StatusBadRequest
-	}
-	return body, 0
 }

@@ -90,7 +90,7 @@ func NewOA(cfg OAConfig) (*OA, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &OA{cfg: cfg, http: httpClient(15 * time.Second), log: quietLog(cfg.Log)}, nil
+	return &OA{cfg: cfg, http: bot.HTTPClient(15 * time.Second), log: quietLog(cfg.Log)}, nil
 }
 
 // Name implements bot.Channel.
@@ -131,9 +131,8 @@ func (o *OA) Webhook(accept func(context.Context, ...bot.Inbound) error) http.Ha
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 			return
 		}
-		body, status := readBody(w, r)
-		if status != 0 {
-			http.Error(w, http.StatusText(status), status)
+		body, ok := bot.ReadWebhookBody(w, r)
+		if !ok {
 			return
 		}
 		var ev oaEvent
@@ -148,14 +147,8 @@ func (o *OA) Webhook(accept func(context.Context, ...bot.Inbound) error) http.Ha
 			http.Error(w, "unauthorized", http.StatusUnauthorized)
 			return
 		}
-		if in, ok := ev.inbound(); ok {
-			if err := accept(r.Context(), in); err != nil {
-				o.log.Error("zalo oa: store event", "err", err)
-				http.Error(w, "try again", http.StatusServiceUnavailable)
-				return
-			}
-		}
-		w.WriteHeader(http.StatusOK)
+		in, handled := ev.inbound()
+		bot.AcceptWebhook(w, r, accept, in, handled, o.log)
 	})
 }
 
@@ -252,11 +245,7 @@ func (o *OA) post(ctx context.Context, user, text, token string) error {
 func (o *OA) do(req *http.Request, v any, secrets ...string) error {
 	resp, err := o.http.Do(req)
 	if err != nil {
-		msg := err.Error()
-		for _, s := range secrets {
-			msg = redact(msg, s)
-		}
-		return &bot.TemporaryError{Err: errors.New(msg)}
+		return &bot.TemporaryError{Err: errors.New(bot.Redact(err.Error(), secrets...))}
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode >= 500 {

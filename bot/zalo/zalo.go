@@ -5,13 +5,10 @@
 package zalo
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"strings"
-	"time"
 
 	"sothon/bot"
 )
@@ -33,36 +30,10 @@ func render(out bot.Outbound) string {
 	return b.String()
 }
 
-// httpClient keeps enough idle connections for parallel sends.
-func httpClient(timeout time.Duration) *http.Client {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxIdleConnsPerHost = 64
-	return &http.Client{Timeout: timeout, Transport: t}
-}
-
-// redact replaces every copy of secret in s.
-func redact(s, secret string) string {
-	if secret == "" {
-		return s
-	}
-	return strings.ReplaceAll(s, secret, "<token>")
-}
-
 // netError turns a transport failure into a temporary send error without
 // the request URL, which holds the bot token.
 func netError(err error, secret string) error {
-	return &bot.TemporaryError{Err: errors.New(redact(err.Error(), secret))}
-}
-
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
+	return &bot.TemporaryError{Err: errors.New(bot.Redact(err.Error(), secret))}
 }
 
 func quietLog(l *slog.Logger) *slog.Logger {
