@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"sothon/flows"
+	"sothon/store"
 )
 
 // Inbound is one message or button press from a user, as a channel adapter
@@ -46,6 +47,8 @@ type Outbound struct {
 	// Edit names an earlier message (the platform's id) to replace instead
 	// of sending a new one; platforms without edits ignore it.
 	Edit string
+	// Attachment is a file to send with the text, where the platform can.
+	Attachment *store.Attachment
 }
 
 // Channel delivers replies on one platform.

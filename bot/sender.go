@@ -330,7 +330,7 @@ func (s *Sender) settle(ctx context.Context, m store.Message, sentID string, err
 
 func outbound(m store.Message) Outbound {
 	return Outbound{ChatID: m.ChatID, Text: m.Text, Options: m.Options, Multi: m.Multi,
-		DoneLabel: m.DoneLabel, Selected: m.Selected, Question: m.Question, Edit: m.Edit}
+		DoneLabel: m.DoneLabel, Selected: m.Selected, Question: m.Question, Edit: m.Edit, Attachment: m.Attachment}
 }
 
 // keyboardOf remembers a sent message with buttons, so that the next

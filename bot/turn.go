@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"sothon/flows"
+	"sothon/report"
 	"sothon/store"
 )
 
@@ -162,6 +163,7 @@ func (t *turn) submit(s *flows.Submission) {
 		Form: s.Form, FormVersion: s.Version, AreaID: t.run.AreaID,
 		HouseholdID: s.HouseholdID, HouseholdName: s.HouseholdName,
 		SubmittedBy: t.user.ID, SubmittedAt: t.in.At, Answers: s.Answers,
+		Facts: report.Facts(s.Form, s.Answers),
 	}
 	t.audit("submit", s.Form)
 }

@@ -206,6 +206,9 @@ func putSubmission(tx *bolt.Tx, s *Submission) (Applied, error) {
 	if err := tx.Bucket(bucketSubByArea).Put(idx, nil); err != nil {
 		return Applied{}, err
 	}
+	if err := countSubmission(tx, s, hh); err != nil {
+		return Applied{}, err
+	}
 	if class := s.Answers["class"]; class != "" {
 		hh.Status, hh.StatusAt = class, s.SubmittedAt
 		hh.History = append(hh.History, StatusChange{At: s.SubmittedAt, Status: class, Submission: id})
@@ -215,6 +218,49 @@ func putSubmission(tx *bolt.Tx, s *Submission) (Applied, error) {
 	}
 	hh.LastSubmission = id
 	return Applied{SubmissionID: id, HouseholdID: hh.ID}, putHousehold(tx, hh)
+}
+
+// countSubmission keeps the village's counters: activity this week, review
+// in the open round (and leaving poverty in it), and the caller's facts.
+// hh is the household as it was before this submission.
+func countSubmission(tx *bolt.Tx, s *Submission, hh *Household) error {
+	week := ISOWeek(s.SubmittedAt)
+	if err := bumpAll(tx, s.AreaID, []string{"week:" + week, "week:" + week + ":" + s.Form}, 1); err != nil {
+		return err
+	}
+	if class := s.Answers["class"]; class != "" {
+		round, err := openRound(tx)
+		if err != nil {
+			return err
+		}
+		if round != nil {
+			if err := countReview(tx, s.AreaID, round.ID, hh, class); err != nil {
+				return err
+			}
+		}
+	}
+	for _, f := range s.Facts {
+		if err := setFact(tx, s.AreaID, Fact{Kind: f.Kind, Key: hh.ID + "\x00" + f.Key, Names: f.Names}, ""); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// countReview counts a household reviewed in a round once, and as having
+// left poverty when it was poor or near-poor before the round and is not now.
+func countReview(tx *bolt.Tx, area string, round uint64, hh *Household, class string) error {
+	kind := fmt.Sprintf("round:%d", round)
+	baseline := hh.Status
+	if prev, ok := getFact(tx, kind, hh.ID); ok {
+		baseline = prev.Baseline
+	}
+	r := strconv.FormatUint(round, 10)
+	names := []string{"reviewed:" + r}
+	if (baseline == "poor" || baseline == "near_poor") && (class == "middle" || class == "none") {
+		names = append(names, "escaped:"+r)
+	}
+	return setFact(tx, area, Fact{Kind: kind, Key: hh.ID, Names: names}, baseline)
 }
 
 // householdFor loads the submission's household, or registers a new one.
@@ -241,6 +287,13 @@ func householdFor(tx *bolt.Tx, s *Submission) (*Household, error) {
 
 func putHousehold(tx *bolt.Tx, hh *Household) error {
 	if err := putJSON(tx.Bucket(bucketHouseholds), []byte(hh.ID), hh); err != nil {
+		return err
+	}
+	names := []string{"households"}
+	if hh.Status != "" {
+		names = append(names, "status:"+hh.Status)
+	}
+	if err := setFact(tx, hh.AreaID, Fact{Kind: "status", Key: hh.ID, Names: names}, ""); err != nil {
 		return err
 	}
 	// The index carries the name so the picker lists a village without

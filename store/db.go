@@ -34,6 +34,9 @@ var (
 	bucketAudit       = []byte("audit")
 	bucketInbox       = []byte("inbox")
 	bucketKeyboards   = []byte("keyboards")
+	bucketCounters    = []byte("counters")
+	bucketFacts       = []byte("facts")
+	bucketDigests     = []byte("digests")
 
 	allBuckets = [][]byte{bucketMeta, bucketAreas, bucketUsers, bucketIdentities, bucketInvites,
 		bucketHouseholds, bucketHHByArea, bucketSubmissions, bucketSubByArea, bucketRuns,

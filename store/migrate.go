@@ -20,14 +20,18 @@ var migrations = []func(tx *bolt.Tx) error{
 		return nil
 	},
 	// 1 → 2: the inbox of received updates and the open keyboards per chat.
-	func(tx *bolt.Tx) error {
-		for _, name := range [][]byte{bucketInbox, bucketKeyboards} {
-			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
-				return err
-			}
+	func(tx *bolt.Tx) error { return createBuckets(tx, bucketInbox, bucketKeyboards) },
+	// 2 → 3: counters per village and the facts behind them, digest snapshots.
+	func(tx *bolt.Tx) error { return createBuckets(tx, bucketCounters, bucketFacts, bucketDigests) },
+}
+
+func createBuckets(tx *bolt.Tx, names ...[]byte) error {
+	for _, name := range names {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return err
 		}
-		return nil
-	},
+	}
+	return nil
 }
 
 // SchemaVersion is the version this program writes.

@@ -30,6 +30,32 @@ func (db *DB) UserByIdentity(ctx context.Context, channel, chatID string) (User,
 	return u, nil
 }
 
+// Users lists every registered user.
+func (db *DB) Users(ctx context.Context) ([]User, error) {
+	var out []User
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketUsers).ForEach(func(_, v []byte) error {
+			var u User
+			if err := json.Unmarshal(v, &u); err != nil {
+				return err
+			}
+			out = append(out, u)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: users: %w", err)
+	}
+	return out, nil
+}
+
+// Queue puts messages in the outbox outside a conversation (reminders,
+// digests) and returns them with their ids.
+func (db *DB) Queue(ctx context.Context, at time.Time, msgs []Message, audit []AuditEntry) ([]Message, error) {
+	applied, err := db.Apply(ctx, Change{At: at, Replies: func(Applied) []Message { return msgs }, Audit: audit})
+	return applied.Queued, err
+}
+
 // UserByID loads a user.
 func (db *DB) UserByID(ctx context.Context, id string) (User, error) {
 	var u User
@@ -185,28 +211,40 @@ func (db *DB) Household(ctx context.Context, id string) (Household, error) {
 	return h, nil
 }
 
-// PutHouseholds adds or replaces register entries in one transaction.
-func (db *DB) PutHouseholds(ctx context.Context, hhs []Household) error {
+// ImportHouseholds adds or replaces register entries in one transaction.
+// Their status is also the official list's ("register:poor" …), the
+// baseline that poverty-reduction targets count from.
+func (db *DB) ImportHouseholds(ctx context.Context, hhs []Household) error {
 	err := db.update(ctx, func(tx *bolt.Tx) error {
 		for i := range hhs {
+			hh := hhs[i] // a batched commit may run this again
 			var old Household
-			err := getJSON(tx.Bucket(bucketHouseholds), []byte(hhs[i].ID), &old)
+			err := getJSON(tx.Bucket(bucketHouseholds), []byte(hh.ID), &old)
 			switch {
-			case err == nil && old.AreaID != hhs[i].AreaID:
-				if err := tx.Bucket(bucketHHByArea).Delete(hhAreaKey(old.AreaID, old.ID)); err != nil {
-					return err
+			case err == nil:
+				if old.AreaID != hh.AreaID {
+					if err := tx.Bucket(bucketHHByArea).Delete(hhAreaKey(old.AreaID, old.ID)); err != nil {
+						return err
+					}
 				}
-			case err != nil && !errors.Is(err, ErrNotFound):
+				hh.History, hh.LastSubmission = old.History, old.LastSubmission
+			case !errors.Is(err, ErrNotFound):
 				return err
 			}
-			if err := putHousehold(tx, &hhs[i]); err != nil {
+			if hh.Status != "" {
+				hh.History = append(hh.History, StatusChange{At: hh.StatusAt, Status: hh.Status})
+			}
+			if err := putHousehold(tx, &hh); err != nil {
+				return err
+			}
+			if err := setFact(tx, hh.AreaID, Fact{Kind: "register", Key: hh.ID, Names: []string{"register:" + hh.Status}}, ""); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("store: put households: %w", err)
+		return fmt.Errorf("store: import households: %w", err)
 	}
 	return nil
 }

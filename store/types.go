@@ -54,6 +54,9 @@ type Submission struct {
 	SubmittedBy   string            `json:"submitted_by"`
 	SubmittedAt   time.Time         `json:"submitted_at"`
 	Answers       map[string]string `json:"answers"`
+	// Facts are counted for the household's village (models, training);
+	// their keys are made unique per household by the store.
+	Facts []Fact `json:"-"`
 }
 
 // Message is a reply waiting in the outbox for its channel's sender.
@@ -68,6 +71,8 @@ type Message struct {
 	DoneLabel string         `json:"done_label,omitempty"`
 	Question  string         `json:"question,omitempty"`
 	Edit      string         `json:"edit,omitempty"` // platform id of a message to replace
+	// Attachment is a file sent with the text: a chart, a spreadsheet.
+	Attachment *Attachment `json:"attachment,omitempty"`
 	Created   time.Time      `json:"created"`
 	Attempts  int            `json:"attempts,omitempty"`
 	NotBefore time.Time      `json:"not_before,omitzero"`
@@ -85,4 +90,11 @@ type AuditEntry struct {
 type RunRecord struct {
 	UserID string
 	Run    *flows.Run
+}
+
+// Attachment is a file that goes with a message.
+type Attachment struct {
+	Name  string `json:"name"`
+	Image bool   `json:"image,omitempty"` // shown as a picture where the platform can
+	Data  []byte `json:"data"`
 }

@@ -37,6 +37,9 @@ func (c *Channel) Send(_ context.Context, out bot.Outbound) (string, error) {
 	for _, o := range out.Options {
 		fmt.Fprintf(&b, "  %s. %s\n", o.Key, o.Label)
 	}
+	if a := out.Attachment; a != nil {
+		fmt.Fprintf(&b, "  [%s, %d bytes]\n", a.Name, len(a.Data))
+	}
 	b.WriteByte('\n')
 	_, err := io.WriteString(c.W, b.String())
 	return "", err

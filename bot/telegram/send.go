@@ -20,6 +20,9 @@ func (a *Adapter) Send(_ context.Context, out bot.Outbound) (string, error) {
 	if out.Edit != "" {
 		return out.Edit, a.edit(chat, out)
 	}
+	if out.Attachment != nil {
+		return a.sendFile(chat, out)
+	}
 	parts := bot.SplitText(out.Text, MaxText)
 	var last tgbotapi.Message
 	for i, part := range parts {
@@ -96,4 +99,35 @@ func keyboard(out bot.Outbound) tgbotapi.InlineKeyboardMarkup {
 		rows = append(rows, tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData("✔ "+out.DoneLabel, bot.DoneButtonData(out))))
 	}
 	return tgbotapi.NewInlineKeyboardMarkup(rows...)
+}
+
+// captionMax is the Bot API's limit on a photo's or document's caption.
+const captionMax = 1024
+
+// sendFile sends an attachment: a chart as a photo, anything else as a
+// document. A text too long for a caption goes first as its own message.
+func (a *Adapter) sendFile(chat int64, out bot.Outbound) (string, error) {
+	caption := out.Text
+	if utf8.RuneCountInString(caption) > captionMax {
+		if _, err := a.Send(context.Background(), bot.Outbound{ChatID: out.ChatID, Text: out.Text}); err != nil {
+			return "", err
+		}
+		caption = ""
+	}
+	file := tgbotapi.FileBytes{Name: out.Attachment.Name, Bytes: out.Attachment.Data}
+	var c tgbotapi.Chattable
+	if out.Attachment.Image {
+		p := tgbotapi.NewPhoto(chat, file)
+		p.Caption = caption
+		c = p
+	} else {
+		d := tgbotapi.NewDocument(chat, file)
+		d.Caption = caption
+		c = d
+	}
+	msg, err := a.api.Send(c)
+	if err != nil {
+		return "", classify(err, a.cfg.Token)
+	}
+	return strconv.Itoa(msg.MessageID), nil
 }

@@ -17,13 +17,16 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	c.register(fs, e)
 	form := fs.String("form", "", "only this questionnaire (household, model, training)")
 	area := fs.String("area", "", "only this area and the areas below it")
-	format := fs.String("format", report.FormatCSV, "csv or json")
+	format := fs.String("format", report.FormatCSV, "csv, json or xlsx")
 	out := fs.String("out", "", "output file (default: standard output)")
 	if err := parseFlags(fs, e, args); err != nil {
 		return err
 	}
-	if *format != report.FormatCSV && *format != report.FormatJSON {
-		return usageError{fmt.Sprintf("--format %q: use csv or json", *format)}
+	if *format != report.FormatCSV && *format != report.FormatJSON && *format != report.FormatXLSX {
+		return usageError{fmt.Sprintf("--format %q: use csv, json or xlsx", *format)}
+	}
+	if *format == report.FormatXLSX && *out == "" {
+		return usageError{"--format xlsx needs --out FILE.xlsx"}
 	}
 	loc, err := c.location()
 	if err != nil {
@@ -50,8 +53,12 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	n, err := report.Export(ctx, db, forms, report.ExportOptions{
-		Filter: store.SubmissionFilter{Form: *form, AreaID: *area}, Format: *format, TZ: loc}, w)
+	opts := report.ExportOptions{Filter: store.SubmissionFilter{Form: *form, AreaID: *area}, Format: *format, TZ: loc}
+	export := report.Export
+	if *format == report.FormatXLSX {
+		export = report.ExportXLSX
+	}
+	n, err := export(ctx, db, forms, opts, w)
 	if err := done(err); err != nil {
 		return err
 	}

@@ -24,6 +24,10 @@ var commands = map[string]command{
 	"backup": {"write a consistent copy of the database: backup OUT", runBackup},
 	"serve":  {"run the bot on the configured chat platforms", runServe},
 	"invite": {"create a one-time invite code for a person to join", runInvite},
+	"import": {"import the household register: import households FILE.csv|FILE.xlsx", runImport},
+	"round":  {"open, close or list review rounds", runRound},
+	"digest": {"print an area's weekly digest, or queue every official's", runDigest},
+	"remind": {"list the village heads behind, or queue their reminders", runRemind},
 }
 
 // env is what a subcommand gets from the outside world.

@@ -1,0 +1,168 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"sothon/flows"
+	"sothon/locales"
+	"sothon/report"
+	"sothon/store"
+)
+
+// Jobs are the scheduled work: weekly digests for officials and reminders
+// for village heads. They put messages in the outbox like any reply.
+type Jobs struct {
+	Store   *store.DB
+	Forms   *flows.Set
+	Catalog *locales.Catalog
+	Now     func() time.Time
+	Notify  func([]store.Message)
+	Log     *slog.Logger
+}
+
+// Quiet hours: no reminder goes out between 21:00 and 06:00; one queued
+// then waits for the morning.
+const (
+	quietFrom = 21
+	quietTo   = 6
+)
+
+// notBefore is now, or the end of the quiet hours when now is inside them.
+func notBefore(now time.Time) time.Time {
+	h := now.Hour()
+	if h >= quietTo && h < quietFrom {
+		return time.Time{}
+	}
+	day := now
+	if h >= quietFrom {
+		day = now.AddDate(0, 0, 1)
+	}
+	return time.Date(day.Year(), day.Month(), day.Day(), quietTo, 0, 0, 0, now.Location())
+}
+
+// DigestFor renders the digest of an area in lang, with its chart.
+func (j *Jobs) DigestFor(ctx context.Context, areaID, lang string) (string, []byte, report.Stats, error) {
+	st, err := report.Compute(ctx, j.Store, areaID, j.Now())
+	if err != nil {
+		return "", nil, st, err
+	}
+	prev, err := j.Store.LastSnapshot(ctx, areaID, st.Week)
+	if err != nil {
+		return "", nil, st, err
+	}
+	chart, err := report.Chart(st, j.Catalog, lang)
+	if err != nil {
+		return "", nil, st, err
+	}
+	return report.Digest(st, prev, j.Forms, j.Catalog, lang), chart, st, nil
+}
+
+// SendDigests queues each official's digest (with its chart) for their
+// area, within scope, and keeps each area's figures for next week's change.
+func (j *Jobs) SendDigests(ctx context.Context, scope string) (int, error) {
+	users, err := j.Store.Users(ctx)
+	if err != nil {
+		return 0, err
+	}
+	sent := 0
+	snapshots := map[string]store.Snapshot{}
+	for _, u := range users {
+		if (u.Role != store.RoleOfficial && u.Role != store.RoleAdmin) || u.Unreachable || !InArea(u.AreaID, scope) {
+			continue
+		}
+		text, chart, st, err := j.DigestFor(ctx, u.AreaID, u.Lang)
+		if err != nil {
+			return sent, err
+		}
+		snapshots[u.AreaID] = st.Snapshot()
+		att := &store.Attachment{Name: "bieu-do-" + st.Week + ".png", Image: true, Data: chart}
+		n, err := j.queueTo(ctx, u, store.Message{Text: text, Attachment: att}, "digest")
+		if err != nil {
+			return sent, err
+		}
+		sent += n
+	}
+	for area, snap := range snapshots {
+		if err := j.Store.SaveSnapshot(ctx, area, snap); err != nil {
+			return sent, err
+		}
+	}
+	return sent, nil
+}
+
+// remindedKey marks the week a head was last reminded.
+func remindedKey(userID string) string { return "reminded:" + userID }
+
+// SendReminders queues a reminder for each head whose village is behind,
+// at most one a week per head, never in the quiet hours.
+func (j *Jobs) SendReminders(ctx context.Context) (int, error) {
+	now := j.Now()
+	behind, err := report.VillagesBehind(ctx, j.Store, now)
+	if err != nil {
+		return 0, err
+	}
+	week := store.ISOWeek(now)
+	round, err := j.Store.CurrentRound(ctx)
+	if err != nil {
+		return 0, err
+	}
+	sent := 0
+	for _, b := range behind {
+		last, err := j.Store.Setting(ctx, remindedKey(b.User.ID))
+		if err != nil {
+			return sent, err
+		}
+		if last == week {
+			continue
+		}
+		msg := store.Message{Text: j.reminderText(b, round), NotBefore: notBefore(now), Question: "menu",
+			Options: []flows.Option{{Key: "1", Label: j.Forms.Forms[0].Title.In(b.User.Lang)}}}
+		n, err := j.queueTo(ctx, b.User, msg, "remind")
+		if err != nil {
+			return sent, err
+		}
+		if n > 0 {
+			sent++
+			if err := j.Store.SetSetting(ctx, remindedKey(b.User.ID), week); err != nil {
+				return sent, err
+			}
+		}
+	}
+	return sent, nil
+}
+
+func (j *Jobs) reminderText(b report.Behind, round *store.Round) string {
+	lang := b.User.Lang
+	if b.Unreviewed > 0 && round != nil {
+		return j.Catalog.T(lang, "remind.round", "name", b.User.Name, "count", locales.Number(lang, float64(b.Unreviewed), 0), "round", round.Name)
+	}
+	return j.Catalog.T(lang, "remind.week", "name", b.User.Name)
+}
+
+// queueTo sends a message to one chat of the user: the first that is not
+// the terminal. It returns how many it queued (0 or 1).
+func (j *Jobs) queueTo(ctx context.Context, u store.User, m store.Message, action string) (int, error) {
+	ids, err := j.Store.IdentitiesOf(ctx, u.ID)
+	if err != nil {
+		return 0, err
+	}
+	for _, id := range ids {
+		if id.Channel == "console" {
+			continue
+		}
+		m.Channel, m.ChatID = id.Channel, id.ChatID
+		queued, err := j.Store.Queue(ctx, j.Now(), []store.Message{m},
+			[]store.AuditEntry{{At: j.Now(), Actor: "system", Action: action, Detail: u.ID}})
+		if err != nil {
+			return 0, fmt.Errorf("bot: queue %s: %w", action, err)
+		}
+		if j.Notify != nil {
+			j.Notify(queued)
+		}
+		return 1, nil
+	}
+	return 0, nil
+}

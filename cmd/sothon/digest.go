@@ -1,0 +1,94 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"regexp"
+	"strconv"
+	"time"
+
+	"sothon/bot"
+	"sothon/locales"
+)
+
+var weekPattern = regexp.MustCompile(`^(\d{4})-W(\d{2})$`)
+
+func runDigest(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("digest", flag.ContinueOnError)
+	var c common
+	c.register(fs, e)
+	area := fs.String("area", "", "area id (default: the top of the tree)")
+	week := fs.String("week", "", "the week whose activity is counted, YYYY-Www (default: this week); statuses are as of now")
+	chart := fs.String("chart", "", "write the chart to this PNG file")
+	lang := fs.String("lang", locales.Default, "vi or en")
+	send := fs.Bool("send", false, "queue each official's digest for their area instead of printing")
+	if err := parseFlags(fs, e, args); err != nil {
+		return err
+	}
+	if !locales.Supported(*lang) {
+		return usageError{"--lang: use vi or en"}
+	}
+	loc, err := c.location()
+	if err != nil {
+		return err
+	}
+	now := time.Now().In(loc)
+	if *week != "" {
+		if now, err = weekDay(*week, loc); err != nil {
+			return err
+		}
+	}
+	forms, err := c.loadForms()
+	if err != nil {
+		return err
+	}
+	db, err := c.openDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if *area == "" {
+		areas, err := db.Areas(ctx)
+		if err != nil || len(areas) == 0 {
+			return fmt.Errorf("no areas: %v", err)
+		}
+		*area = areas[0].ID
+	}
+	jobs := &bot.Jobs{Store: db, Forms: forms, Catalog: locales.MustLoad(), Now: func() time.Time { return now }}
+	if *send {
+		n, err := jobs.SendDigests(ctx, *area)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "queued %d digest(s); `sothon serve` delivers them\n", n)
+		return nil
+	}
+	text, png, _, err := jobs.DigestFor(ctx, *area, *lang)
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	fmt.Fprintln(e.stdout, text)
+	if *chart != "" {
+		return os.WriteFile(*chart, png, 0o644)
+	}
+	return nil
+}
+
+// weekDay is the Thursday of an ISO week, a day surely inside it.
+func weekDay(week string, loc *time.Location) (time.Time, error) {
+	m := weekPattern.FindStringSubmatch(week)
+	if m == nil {
+		return time.Time{}, usageError{"--week: use YYYY-Www, e.g. 2023-W25"}
+	}
+	year, _ := strconv.Atoi(m[1])
+	w, _ := strconv.Atoi(m[2])
+	jan4 := time.Date(year, 1, 4, 12, 0, 0, 0, loc)
+	monday := jan4.AddDate(0, 0, -((int(jan4.Weekday())+6)%7))
+	day := monday.AddDate(0, 0, 7*(w-1)+3)
+	if y, got := day.ISOWeek(); y != year || got != w {
+		return time.Time{}, usageError{fmt.Sprintf("--week %s: no such week", week)}
+	}
+	return day, nil
+}

@@ -1,0 +1,54 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"time"
+
+	"sothon/bot"
+	"sothon/locales"
+	"sothon/report"
+)
+
+func runRemind(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("remind", flag.ContinueOnError)
+	var c common
+	c.register(fs, e)
+	send := fs.Bool("send", false, "queue the reminders instead of listing who would get one")
+	if err := parseFlags(fs, e, args); err != nil {
+		return err
+	}
+	loc, err := c.location()
+	if err != nil {
+		return err
+	}
+	forms, err := c.loadForms()
+	if err != nil {
+		return err
+	}
+	db, err := c.openDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	now := func() time.Time { return time.Now().In(loc) }
+	if *send {
+		jobs := &bot.Jobs{Store: db, Forms: forms, Catalog: locales.MustLoad(), Now: now}
+		n, err := jobs.SendReminders(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "queued %d reminder(s); `sothon serve` delivers them (none between 21:00 and 06:00)\n", n)
+		return nil
+	}
+	behind, err := report.VillagesBehind(ctx, db, now())
+	if err != nil {
+		return err
+	}
+	for _, b := range behind {
+		fmt.Fprintf(e.stdout, "%s  %s  unreviewed %d  idle this week %v\n", b.User.AreaID, b.User.Name, b.Unreviewed, b.Idle)
+	}
+	fmt.Fprintf(e.stdout, "%d head(s) behind\n", len(behind))
+	return nil
+}

@@ -1,0 +1,199 @@
+package report
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+
+	"sothon/flows"
+	"sothon/store"
+)
+
+// registerColumns are the columns a register file must have.
+var registerColumns = []string{"area_id", "household_id", "head_name", "members", "status"}
+
+// statusNames maps the statuses a register may hold, in English or in
+// Vietnamese (diacritics optional), to the stored names.
+var statusNames = map[string]string{
+	"poor": "poor", "near_poor": "near_poor", "middle": "middle", "none": "none", "escaped": "escaped",
+	"ngheo": "poor", "ho ngheo": "poor", "can ngheo": "near_poor", "ho can ngheo": "near_poor",
+	"muc song trung binh": "middle", "ho co muc song trung binh": "middle", "khong": "none", "khong thuoc dien": "none",
+	"thoat ngheo": "escaped",
+}
+
+// RowError is one bad row of a register file.
+type RowError struct {
+	Line   int
+	Reason string
+}
+
+func (e RowError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Reason) }
+
+// ImportResult says what an import did.
+type ImportResult struct {
+	Imported int
+	Bad      []RowError
+}
+
+// ImportOptions shape an import.
+type ImportOptions struct {
+	SkipBad  bool                  // import the good rows of a file with bad ones
+	Progress func(done, total int) // called as rows are stored
+	Now      time.Time
+}
+
+// importBatch is how many households one transaction stores: large enough
+// to make 100,000 rows a few commits, small enough to keep each short.
+const importBatch = 10000
+
+// ErrBadRows: the file has bad rows and nothing was imported.
+var ErrBadRows = errors.New("report: the file has bad rows; nothing was imported (fix them, or use --skip-bad)")
+
+// ImportRegister reads a household register (CSV or XLSX, by name) with a
+// header row and stores it. Re-importing a household_id updates it. Every
+// bad row is reported; with any, nothing is stored unless SkipBad is set.
+func ImportRegister(ctx context.Context, db *store.DB, name string, r io.Reader, o ImportOptions) (ImportResult, error) {
+	rows, err := readRows(name, r)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	if len(rows) == 0 {
+		return ImportResult{}, errors.New("report: the file is empty")
+	}
+	cols, err := headerIndex(rows[0])
+	if err != nil {
+		return ImportResult{}, err
+	}
+	areas, err := db.Areas(ctx)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	villages := map[string]bool{}
+	for _, a := range areas {
+		villages[a.ID] = a.Kind == store.KindVillage
+	}
+	var res ImportResult
+	var hhs []store.Household
+	seen := map[string]int{}
+	for i, row := range rows[1:] {
+		line := i + 2
+		if blank(row) {
+			continue
+		}
+		hh, reason := parseRow(row, cols, villages, o.Now)
+		if prev, dup := seen[hh.ID]; dup && reason == "" {
+			reason = fmt.Sprintf("household_id %q repeats line %d", hh.ID, prev)
+		}
+		if reason != "" {
+			res.Bad = append(res.Bad, RowError{Line: line, Reason: reason})
+			continue
+		}
+		seen[hh.ID] = line
+		hhs = append(hhs, hh)
+	}
+	if len(res.Bad) > 0 && !o.SkipBad {
+		return res, ErrBadRows
+	}
+	for start := 0; start < len(hhs); start += importBatch {
+		batch := hhs[start:min(start+importBatch, len(hhs))]
+		if err := db.ImportHouseholds(ctx, batch); err != nil {
+			return res, err
+		}
+		res.Imported += len(batch)
+		if o.Progress != nil {
+			o.Progress(res.Imported, len(hhs))
+		}
+	}
+	return res, nil
+}
+
+func readRows(name string, r io.Reader) ([][]string, error) {
+	switch {
+	case strings.HasSuffix(strings.ToLower(name), ".xlsx"):
+		f, err := excelize.OpenReader(r)
+		if err != nil {
+			return nil, fmt.Errorf("report: read %s: %w", name, err)
+		}
+		defer f.Close()
+		return f.GetRows(f.GetSheetName(0))
+	case strings.HasSuffix(strings.ToLower(name), ".csv"):
+		cr := csv.NewReader(r)
+		cr.FieldsPerRecord = -1
+		rows, err := cr.ReadAll()
+		if err != nil {
+			return nil, fmt.Errorf("report: read %s: %w", name, err)
+		}
+		return rows, nil
+	}
+	return nil, fmt.Errorf("report: %s: a register is a .csv or .xlsx file", name)
+}
+
+func headerIndex(header []string) (map[string]int, error) {
+	cols := map[string]int{}
+	for i, h := range header {
+		cols[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = i
+	}
+	var missing []string
+	for _, c := range registerColumns {
+		if _, ok := cols[c]; !ok {
+			missing = append(missing, c)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("report: the header row lacks %s (columns: %s)", strings.Join(missing, ", "), strings.Join(registerColumns, ", "))
+	}
+	return cols, nil
+}
+
+func blank(row []string) bool {
+	for _, c := range row {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// parseRow checks one row; reason is "" when it is good.
+func parseRow(row []string, cols map[string]int, villages map[string]bool, now time.Time) (store.Household, string) {
+	get := func(c string) string {
+		if i := cols[c]; i < len(row) {
+			return strings.TrimSpace(row[i])
+		}
+		return ""
+	}
+	hh := store.Household{AreaID: get("area_id"), ID: get("household_id"), HeadName: strings.Join(strings.Fields(get("head_name")), " "), StatusAt: now}
+	isVillage, known := villages[hh.AreaID]
+	switch {
+	case !known:
+		return hh, fmt.Sprintf("unknown area_id %q", hh.AreaID)
+	case !isVillage:
+		return hh, fmt.Sprintf("area_id %q is not a village", hh.AreaID)
+	case hh.ID == "" || len(hh.ID) > 64 || strings.ContainsAny(hh.ID, "\x00/") || hh.ID == "new":
+		return hh, fmt.Sprintf("household_id %q: 1 to 64 characters, no / ", hh.ID)
+	case utf8.RuneCountInString(hh.HeadName) < 2 || utf8.RuneCountInString(hh.HeadName) > 80:
+		return hh, "head_name: 2 to 80 characters"
+	}
+	members, err := strconv.Atoi(get("members"))
+	if err != nil || members < 1 || members > 30 {
+		return hh, fmt.Sprintf("members %q: a whole number from 1 to 30", get("members"))
+	}
+	hh.Members = members
+	status, ok := statusNames[flows.Fold(strings.ReplaceAll(get("status"), "_", " "))]
+	if !ok {
+		status, ok = statusNames[get("status")]
+	}
+	if !ok {
+		return hh, fmt.Sprintf("status %q: poor, near_poor, middle, none, escaped (or nghèo, cận nghèo, mức sống trung bình, không, thoát nghèo)", get("status"))
+	}
+	hh.Status = status
+	return hh, ""
+}

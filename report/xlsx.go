@@ -1,0 +1,144 @@
+package report
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"sothon/flows"
+	"sothon/store"
+)
+
+// FormatXLSX is the spreadsheet export.
+const FormatXLSX = "xlsx"
+
+// fixedHeaders name the fixed columns in the spreadsheet, in Vietnamese.
+var fixedHeaders = []string{"Số phiếu", "Phiếu", "Phiên bản", "Thời gian gửi", "Mã địa bàn", "Mã hộ", "Chủ hộ", "Người gửi"}
+
+// ExportXLSX writes one sheet per questionnaire: a frozen header row of the
+// questions' Vietnamese labels, filters, and one row per submission with
+// answers as people read them (choice labels, Có/Không).
+func ExportXLSX(ctx context.Context, db *store.DB, forms *flows.Set, o ExportOptions, w io.Writer) (int, error) {
+	if o.TZ == nil {
+		o.TZ = time.Local
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	total := 0
+	for i, form := range forms.Forms {
+		if o.Filter.Form != "" && form.ID != o.Filter.Form {
+			continue
+		}
+		name := sheetName(form)
+		if i == 0 {
+			f.SetSheetName("Sheet1", name)
+		} else if _, err := f.NewSheet(name); err != nil {
+			return total, err
+		}
+		n, err := writeSheet(ctx, db, f, name, form, o)
+		if err != nil {
+			return total, err
+		}
+		total += n
+	}
+	if o.Filter.Form != "" && forms.Form(o.Filter.Form) == nil {
+		return 0, fmt.Errorf("report: unknown form %q", o.Filter.Form)
+	}
+	if err := f.Write(w); err != nil {
+		return total, fmt.Errorf("report: write xlsx: %w", err)
+	}
+	return total, nil
+}
+
+// sheetName is the form's Vietnamese title, within Excel's 31 characters.
+func sheetName(f *flows.Form) string {
+	r := []rune(strings.NewReplacer(":", " ", "/", "-", "?", "", "*", "", "[", "(", "]", ")").Replace(f.Title.In("vi")))
+	if len(r) > 31 {
+		r = r[:31]
+	}
+	return string(r)
+}
+
+func writeSheet(ctx context.Context, db *store.DB, f *excelize.File, sheet string, form *flows.Form, o ExportOptions) (int, error) {
+	sw, err := f.NewStreamWriter(sheet)
+	if err != nil {
+		return 0, err
+	}
+	var qs []*flows.Question
+	header := make([]any, 0, len(fixedHeaders)+len(form.Questions))
+	for _, h := range fixedHeaders {
+		header = append(header, h)
+	}
+	for _, q := range form.Questions {
+		if q.Type != flows.Note {
+			qs = append(qs, q)
+			header = append(header, headerOf(q))
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return 0, err
+	}
+	if err := sw.SetRow("A1", header); err != nil {
+		return 0, err
+	}
+	rows := 1
+	filter := o.Filter
+	filter.Form = form.ID
+	err = db.Submissions(ctx, filter, func(s store.Submission) error {
+		row := []any{s.ID, s.Form, s.FormVersion, s.SubmittedAt.In(o.TZ).Format("02/01/2006 15:04"), s.AreaID, s.HouseholdID, s.HouseholdName, s.SubmittedBy}
+		for _, q := range qs {
+			row = append(row, cellOf(form, q, s.Answers[q.ID]))
+		}
+		rows++
+		cell, _ := excelize.CoordinatesToCellName(1, rows)
+		return sw.SetRow(cell, row)
+	})
+	if err != nil {
+		return 0, err
+	}
+	if err := sw.Flush(); err != nil {
+		return 0, err
+	}
+	last, _ := excelize.CoordinatesToCellName(len(header), max(rows, 2))
+	if err := f.AutoFilter(sheet, "A1:"+last, nil); err != nil {
+		return 0, err
+	}
+	return rows - 1, nil
+}
+
+func headerOf(q *flows.Question) string {
+	if len(q.Short) > 0 {
+		return q.Short.In("vi")
+	}
+	return q.Label.In("vi")
+}
+
+// cellOf is an answer as a spreadsheet shows it: numbers as numbers,
+// choices by their labels, yes/no as Có/Không.
+func cellOf(form *flows.Form, q *flows.Question, v string) any {
+	if v == "" {
+		return nil
+	}
+	switch {
+	case q.List != "":
+		names := strings.Split(v, ";")
+		for i, n := range names {
+			if c, ok := form.Choice(q.List, n); ok {
+				names[i] = c.Label.In("vi")
+			}
+		}
+		return strings.Join(names, "; ")
+	case q.Type == flows.YesNo || v == "yes" || v == "no":
+		return map[string]string{"yes": "Có", "no": "Không"}[v]
+	case q.Type == flows.Integer || q.Type == flows.Decimal || q.Type == flows.Calculate:
+		if x, err := strconv.ParseFloat(v, 64); err == nil {
+			return x
+		}
+	}
+	return v
+}

@@ -1,0 +1,163 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Counters are named counts kept per village ("status:poor",
+// "model:pig:taking_part", "reviewed:3", "week:2023-W25" …), updated in the
+// same transaction as the record they count, so that figures for a whole
+// city are sums over its villages instead of scans over its submissions.
+type Counters map[string]int64
+
+// Add adds other's counts into c.
+func (c Counters) Add(other Counters) {
+	for k, v := range other {
+		c[k] += v
+	}
+}
+
+// Fact is what one record contributes to its village's counters: a
+// household's status, a household's part in a model, a person's training
+// wishes. A new fact with the same kind and key replaces the old one.
+type Fact struct {
+	Kind  string   `json:"kind"`
+	Key   string   `json:"key"`
+	Names []string `json:"names"`
+}
+
+// storedFact is a fact as kept, with where it was counted.
+type storedFact struct {
+	Area     string   `json:"area"`
+	Names    []string `json:"names"`
+	Baseline string   `json:"baseline,omitempty"` // a household's status before a round, for "left poverty"
+}
+
+func factKey(kind, key string) []byte { return []byte(kind + "\x00" + key) }
+
+// setFact replaces a fact's contribution: its old names are taken off the
+// village they were counted in, the new ones added to area.
+func setFact(tx *bolt.Tx, area string, f Fact, baseline string) error {
+	b := tx.Bucket(bucketFacts)
+	var old storedFact
+	if err := getJSON(b, factKey(f.Kind, f.Key), &old); err == nil {
+		if err := bumpAll(tx, old.Area, old.Names, -1); err != nil {
+			return err
+		}
+	}
+	if err := bumpAll(tx, area, f.Names, 1); err != nil {
+		return err
+	}
+	return putJSON(b, factKey(f.Kind, f.Key), storedFact{Area: area, Names: f.Names, Baseline: baseline})
+}
+
+func getFact(tx *bolt.Tx, kind, key string) (storedFact, bool) {
+	var f storedFact
+	err := getJSON(tx.Bucket(bucketFacts), factKey(kind, key), &f)
+	return f, err == nil
+}
+
+func bumpAll(tx *bolt.Tx, area string, names []string, delta int64) error {
+	if len(names) == 0 {
+		return nil
+	}
+	b := tx.Bucket(bucketCounters)
+	c := Counters{}
+	if err := getJSON(b, []byte(area), &c); err != nil && err != ErrNotFound {
+		return err
+	}
+	for _, n := range names {
+		c[n] += delta
+		if c[n] == 0 {
+			delete(c, n)
+		}
+	}
+	return putJSON(b, []byte(area), c)
+}
+
+// ISOWeek names the week of t as "2023-W25".
+func ISOWeek(t time.Time) string {
+	y, w := t.ISOWeek()
+	return fmt.Sprintf("%d-W%02d", y, w)
+}
+
+// CountersIn returns the counters of every area at or below areaID that has
+// any, by area id.
+func (db *DB) CountersIn(ctx context.Context, areaID string) (map[string]Counters, error) {
+	out := map[string]Counters{}
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketCounters)
+		if v := b.Get([]byte(areaID)); v != nil {
+			c := Counters{}
+			if err := json.Unmarshal(v, &c); err != nil {
+				return err
+			}
+			out[areaID] = c
+		}
+		cur := b.Cursor()
+		prefix := []byte(areaID + "/")
+		for k, v := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
+			c := Counters{}
+			if err := json.Unmarshal(v, &c); err != nil {
+				return err
+			}
+			out[string(k)] = c
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: counters of %s: %w", areaID, err)
+	}
+	return out, nil
+}
+
+// Snapshot is what a digest reported, to show the change next time.
+type Snapshot struct {
+	Week     string `json:"week"`
+	Poor     int    `json:"poor"`
+	NearPoor int    `json:"near_poor"`
+	Middle   int    `json:"middle"`
+}
+
+// SaveSnapshot keeps what the digest of an area reported for a week.
+func (db *DB) SaveSnapshot(ctx context.Context, areaID string, s Snapshot) error {
+	err := db.update(ctx, func(tx *bolt.Tx) error {
+		return putJSON(tx.Bucket(bucketDigests), []byte(areaID+"\x00"+s.Week), s)
+	})
+	if err != nil {
+		return fmt.Errorf("store: save digest snapshot: %w", err)
+	}
+	return nil
+}
+
+// LastSnapshot is the latest snapshot of an area before week, if any.
+func (db *DB) LastSnapshot(ctx context.Context, areaID, week string) (*Snapshot, error) {
+	var out *Snapshot
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketDigests).Cursor()
+		prefix := []byte(areaID + "\x00")
+		// The key before the first one at or after (area, week).
+		k, v := c.Seek(append(append([]byte{}, prefix...), week...))
+		if k == nil {
+			k, v = c.Last()
+		} else {
+			k, v = c.Prev()
+		}
+		if k == nil || !bytes.HasPrefix(k, prefix) {
+			return nil
+		}
+		var s Snapshot
+		if err := json.Unmarshal(v, &s); err != nil {
+			return err
+		}
+		out = &s
+		return nil
+	})
+	return out, err
+}

@@ -1,0 +1,125 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Round is a review round (đợt rà soát): households reviewed while it is
+// open count toward its coverage.
+type Round struct {
+	ID       uint64    `json:"id"`
+	Name     string    `json:"name"`
+	From     string    `json:"from"` // YYYY-MM-DD
+	To       string    `json:"to"`
+	Opened   time.Time `json:"opened"`
+	OpenedBy string    `json:"opened_by"`
+	Closed   time.Time `json:"closed,omitzero"`
+}
+
+// IsOpen reports whether the round has not been closed.
+func (r Round) IsOpen() bool { return r.Closed.IsZero() }
+
+// Round errors.
+var (
+	ErrRoundOpen   = errors.New("store: another round is open; close it first")
+	ErrNoOpenRound = errors.New("store: no round is open")
+)
+
+// OpenRound starts a round; only one can be open at a time.
+func (db *DB) OpenRound(ctx context.Context, r Round) (Round, error) {
+	err := db.update(ctx, func(tx *bolt.Tx) error {
+		if open, err := openRound(tx); err != nil || open != nil {
+			if err == nil {
+				err = fmt.Errorf("%w (%q)", ErrRoundOpen, open.Name)
+			}
+			return err
+		}
+		b := tx.Bucket(bucketRounds)
+		id, err := b.NextSequence()
+		if err != nil {
+			return err
+		}
+		r.ID = id
+		if err := putJSON(b, seqKey(id), r); err != nil {
+			return err
+		}
+		return appendAudit(tx, []AuditEntry{{At: r.Opened, Actor: r.OpenedBy, Action: "round_open", Detail: r.Name}})
+	})
+	if err != nil {
+		return Round{}, fmt.Errorf("store: open round: %w", err)
+	}
+	return r, nil
+}
+
+// CloseRound closes the open round.
+func (db *DB) CloseRound(ctx context.Context, at time.Time, by string) (Round, error) {
+	var r Round
+	err := db.update(ctx, func(tx *bolt.Tx) error {
+		open, err := openRound(tx)
+		if err != nil {
+			return err
+		}
+		if open == nil {
+			return ErrNoOpenRound
+		}
+		r = *open
+		r.Closed = at
+		if err := putJSON(tx.Bucket(bucketRounds), seqKey(r.ID), r); err != nil {
+			return err
+		}
+		return appendAudit(tx, []AuditEntry{{At: at, Actor: by, Action: "round_close", Detail: r.Name}})
+	})
+	if err != nil {
+		return Round{}, fmt.Errorf("store: close round: %w", err)
+	}
+	return r, nil
+}
+
+// Rounds lists every round, oldest first.
+func (db *DB) Rounds(ctx context.Context) ([]Round, error) {
+	var out []Round
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketRounds).ForEach(func(_, v []byte) error {
+			var r Round
+			if err := json.Unmarshal(v, &r); err != nil {
+				return err
+			}
+			out = append(out, r)
+			return nil
+		})
+	})
+	return out, err
+}
+
+// CurrentRound returns the open round, or nil.
+func (db *DB) CurrentRound(ctx context.Context) (*Round, error) {
+	var r *Round
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		var err error
+		r, err = openRound(tx)
+		return err
+	})
+	return r, err
+}
+
+// openRound finds the open round; rounds are few, so a scan is fine.
+func openRound(tx *bolt.Tx) (*Round, error) {
+	var open *Round
+	err := tx.Bucket(bucketRounds).ForEach(func(_, v []byte) error {
+		var r Round
+		if err := json.Unmarshal(v, &r); err != nil {
+			return err
+		}
+		if r.IsOpen() {
+			open = &r
+		}
+		return nil
+	})
+	return open, err
+}
