@@ -73,9 +73,9 @@ type Message struct {
 	Edit      string         `json:"edit,omitempty"` // platform id of a message to replace
 	// Attachment is a file sent with the text: a chart, a spreadsheet.
 	Attachment *Attachment `json:"attachment,omitempty"`
-	Created   time.Time      `json:"created"`
-	Attempts  int            `json:"attempts,omitempty"`
-	NotBefore time.Time      `json:"not_before,omitzero"`
+	Created    time.Time   `json:"created"`
+	Attempts   int         `json:"attempts,omitempty"`
+	NotBefore  time.Time   `json:"not_before,omitzero"`
 }
 
 // AuditEntry records who did what, for the city office.

@@ -85,7 +85,7 @@ func weekDay(week string, loc *time.Location) (time.Time, error) {
 	year, _ := strconv.Atoi(m[1])
 	w, _ := strconv.Atoi(m[2])
 	jan4 := time.Date(year, 1, 4, 12, 0, 0, 0, loc)
-	monday := jan4.AddDate(0, 0, -((int(jan4.Weekday())+6)%7))
+	monday := jan4.AddDate(0, 0, -((int(jan4.Weekday()) + 6) % 7))
 	day := monday.AddDate(0, 0, 7*(w-1)+3)
 	if y, got := day.ISOWeek(); y != year || got != w {
 		return time.Time{}, usageError{fmt.Sprintf("--week %s: no such week", week)}
