@@ -33,6 +33,16 @@ func (t *turn) command(ctx context.Context, text string) {
 		t.invite(ctx, args)
 	case "link":
 		t.linkCode(ctx)
+	case "stats":
+		t.stats(ctx, args)
+	case "missing":
+		t.missing(ctx)
+	case "digest":
+		t.digest(ctx)
+	case "export":
+		t.export(ctx)
+	case "round":
+		t.round(ctx, args)
 	default:
 		t.replyKey("command.unknown", "command", "/"+name)
 		t.help()

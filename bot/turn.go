@@ -24,7 +24,11 @@ type turn struct {
 	edits    []store.Message   // closings of answered keyboards, sent first
 	saved    *flows.Submission // announced once the store has given it an id
 	toast    string
+	// attachment goes with the last reply (a chart, a spreadsheet).
+	attachment *store.Attachment
 }
+
+func textPrompt(text string) flows.Prompt { return flows.Prompt{Text: text} }
 
 func (t *turn) replyKey(key string, args ...any) {
 	t.replies = append(t.replies, flows.Prompt{Text: t.e.cat.T(t.lang, key, args...)})
@@ -51,6 +55,9 @@ func (t *turn) messages(a store.Applied) []store.Message {
 		p.Text = strings.Join(pending, "\n\n")
 		pending = nil
 		out = append(out, t.message(p))
+	}
+	if t.attachment != nil && len(out) > 0 {
+		out[len(out)-1].Attachment = t.attachment
 	}
 	return out
 }

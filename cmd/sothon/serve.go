@@ -24,11 +24,12 @@ import (
 // serveConfig is what `sothon serve` reads from flags and the environment.
 type serveConfig struct {
 	common
-	addr     string
-	runTTL   time.Duration
-	telegram telegramConfig
-	zaloBot  zaloBotConfig
-	zaloOA   zaloOAConfig
+	addr                   string
+	runTTL                 time.Duration
+	digestCron, remindCron string
+	telegram               telegramConfig
+	zaloBot                zaloBotConfig
+	zaloOA                 zaloOAConfig
 }
 
 type telegramConfig struct {
@@ -56,8 +57,27 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	defer db.Close()
 	s := &server{db: db, log: log, senders: map[string]*bot.Sender{}}
-	s.engine = bot.New(bot.Config{Store: db, Forms: forms, Catalog: locales.MustLoad(), RunTTL: cfg.runTTL, Log: log,
-		Now: func() time.Time { return time.Now().In(loc) }, Notify: s.queued})
+	now := func() time.Time { return time.Now().In(loc) }
+	cat := locales.MustLoad()
+	s.engine = bot.New(bot.Config{Store: db, Forms: forms, Catalog: cat, RunTTL: cfg.runTTL, Log: log, Now: now, Notify: s.queued})
+	jobs := &bot.Jobs{Store: db, Forms: forms, Catalog: cat, Now: now, Notify: s.queued, Log: log}
+	s.schedule = &bot.Schedule{Store: db, Loc: loc, Now: now, Log: log}
+	if err := s.schedule.Add("digest", cfg.digestCron, func(ctx context.Context) error {
+		areas, err := db.Areas(ctx)
+		if err != nil || len(areas) == 0 {
+			return err
+		}
+		_, err = jobs.SendDigests(ctx, areas[0].ID)
+		return err
+	}); err != nil {
+		return usageError{"SOTHON_DIGEST_CRON: " + err.Error()}
+	}
+	if err := s.schedule.Add("remind", cfg.remindCron, func(ctx context.Context) error {
+		_, err := jobs.SendReminders(ctx)
+		return err
+	}); err != nil {
+		return usageError{"SOTHON_REMIND_CRON: " + err.Error()}
+	}
 	return s.run(ctx, cfg)
 }
 
@@ -74,6 +94,8 @@ func parseServe(e *env, args []string) (serveConfig, error) {
 	if err := parseFlags(fs, e, args); err != nil {
 		return c, err
 	}
+	c.digestCron = envOr(e, "SOTHON_DIGEST_CRON", bot.DefaultDigestCron)
+	c.remindCron = envOr(e, "SOTHON_REMIND_CRON", bot.DefaultRemindCron)
 	if _, _, err := net.SplitHostPort(c.addr); err != nil {
 		return c, usageError{fmt.Sprintf("--addr %q: use HOST:PORT", c.addr)}
 	}
@@ -129,6 +151,7 @@ type server struct {
 	log      *slog.Logger
 	receiver *bot.Receiver
 	senders  map[string]*bot.Sender
+	schedule *bot.Schedule
 }
 
 // queued hands committed replies to the senders of their channels.
@@ -179,9 +202,11 @@ func (s *server) run(ctx context.Context, cfg serveConfig) error {
 			go func() { defer receiving.Done(); ch.poll(ctx, s.receiver.Accept) }()
 		}
 	}
-	receiving.Add(2)
+	receiving.Add(3)
 	go func() { defer receiving.Done(); s.receiver.Run(ctx) }()
 	go func() { defer receiving.Done(); s.expireLoop(ctx) }()
+	go func() { defer receiving.Done(); s.schedule.CatchUp(ctx) }()
+	waitJobs := s.schedule.Start(ctx)
 	go func() {
 		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 			s.log.Error("http server", "err", err)
@@ -202,6 +227,7 @@ func (s *server) run(ctx context.Context, cfg serveConfig) error {
 	defer cancel()
 	srv.Shutdown(shutdown)
 	receiving.Wait()
+	waitJobs()
 	// A moment for the replies to the last updates, then the outbox keeps the rest.
 	time.AfterFunc(time.Second, stopSending)
 	sending.Wait()

@@ -22,7 +22,6 @@ func withZaloBot(h *harness) *zalotest.Bot {
 	h.env["SOTHON_ZALO_BOT_TOKEN"] = zaloToken
 	h.env["SOTHON_ZALO_BOT_API"] = zb.URL
 	h.env["SOTHON_ZALO_BOT_CHAT_RATE"] = "1000"
-	h.ready = func() bool { return len(zb.Calls("deleteWebhook")) > 0 }
 	return zb
 }
 
@@ -112,7 +111,6 @@ func oaHarness(t *testing.T) (*harness, *zalotest.OA, string) {
 		"SOTHON_ZALO_OA_API": oa.URL, "SOTHON_ZALO_OAUTH_API": oa.URL, "SOTHON_ZALO_OA_CHAT_RATE": "1000"} {
 		h.env[k] = v
 	}
-	h.ready = func() bool { return false } // wait for the "serving" log line
 	return h, oa, "http://" + addr + "/webhook/zalo-oa"
 }
 

@@ -15,11 +15,23 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 		f.answer(w, Call{Method: "?"}, http.StatusUnauthorized, apiError(401, "Unauthorized", 0))
 		return
 	}
-	if err := r.ParseForm(); err != nil {
+	call := Call{Method: method, Params: map[string]string{}, At: time.Now()}
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+		// Files (photos, documents) come as multipart forms.
+		if err := r.ParseMultipartForm(32 << 20); err != nil {
+			f.answer(w, Call{Method: method}, http.StatusBadRequest, apiError(400, "Bad Request: cannot parse form", 0))
+			return
+		}
+		for k, v := range r.MultipartForm.Value {
+			call.Params[k] = v[0]
+		}
+		for k, files := range r.MultipartForm.File {
+			call.Params[k] = fmt.Sprintf("%s (%d bytes)", files[0].Filename, files[0].Size)
+		}
+	} else if err := r.ParseForm(); err != nil {
 		f.answer(w, Call{Method: method}, http.StatusBadRequest, apiError(400, "Bad Request: cannot parse form", 0))
 		return
 	}
-	call := Call{Method: method, Params: map[string]string{}, At: time.Now()}
 	for k := range r.PostForm {
 		call.Params[k] = r.PostForm.Get(k)
 	}
@@ -41,7 +53,7 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 		f.answer(w, call, 200, ok200(map[string]any{"id": 1, "is_bot": true, "first_name": "Sổ Thôn", "username": Username}))
 	case "getUpdates":
 		f.getUpdates(w, r, call)
-	case "sendMessage":
+	case "sendMessage", "sendPhoto", "sendDocument":
 		msg := f.message(call)
 		call.MessageID = msg["message_id"].(int)
 		f.answer(w, call, 200, ok200(msg))
