@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -240,3 +241,5 @@ func TestWrongCodesAreThrottled(t *testing.T) {
 		t.Fatalf("after the hour: %q", out[0].Text)
 	}
 }
+
+func discard() *slog.Logger { return slog.New(slog.DiscardHandler) }

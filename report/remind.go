@@ -11,7 +11,7 @@ import (
 // Behind is a village head whose village needs a reminder.
 type Behind struct {
 	User store.User
-	// Unreviewed households of the register in the open round; 0 when no
+	// Households of the village not reviewed in the open round; 0 when no
 	// round is open.
 	Unreviewed int
 	// Idle: nothing was sent from the village this week.
@@ -29,6 +29,14 @@ func VillagesBehind(ctx context.Context, db *store.DB, now time.Time) ([]Behind,
 	if err != nil {
 		return nil, err
 	}
+	areas, err := db.Areas(ctx)
+	if err != nil {
+		return nil, err
+	}
+	totals := map[string]int64{}
+	for _, a := range areas {
+		totals[a.ID] = int64(a.HouseholdsTotal)
+	}
 	week := "week:" + store.ISOWeek(now)
 	var out []Behind
 	for _, u := range users {
@@ -42,7 +50,10 @@ func VillagesBehind(ctx context.Context, db *store.DB, now time.Time) ([]Behind,
 		c := counters[u.AreaID]
 		b := Behind{User: u, Idle: c[week] == 0}
 		if round != nil {
-			b.Unreviewed = int(max(c["households"]-c["reviewed:"+strconv.FormatUint(round.ID, 10)], 0))
+			// Coverage is of the village's households_total, as in the
+			// digest; the register may not hold every household yet.
+			total := max(totals[u.AreaID], c["households"])
+			b.Unreviewed = int(max(total-c["reviewed:"+strconv.FormatUint(round.ID, 10)], 0))
 		}
 		if b.Unreviewed > 0 || b.Idle {
 			out = append(out, b)

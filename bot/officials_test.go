@@ -1,0 +1,227 @@
+package bot_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"sothon/bot"
+	"sothon/flows"
+	"sothon/locales"
+	"sothon/store"
+)
+
+// registerAs makes chat a user with a role and area on the test channel.
+func (f *fixture) registerAs(t testing.TB, chat, role, area string) store.User {
+	t.Helper()
+	u := store.User{Name: "User " + chat, Role: role, AreaID: area, Lang: "vi"}
+	if _, err := f.db.Apply(ctx, store.Change{At: f.now, User: &u, Identity: &store.Identity{Channel: "test", ChatID: chat}}); err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// submit stores a household submission for a village.
+func (f *fixture) submit(t testing.TB, area, class string) {
+	t.Helper()
+	s := &store.Submission{Form: "household", FormVersion: "1", AreaID: area, HouseholdName: "Hộ " + class,
+		SubmittedBy: "x", SubmittedAt: f.now, Answers: map[string]string{"class": class, "members": "3"}}
+	if _, err := f.db.Apply(ctx, store.Change{At: f.now, Submission: s}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestOfficialsSeeOnlyTheirArea(t *testing.T) {
+	f := newFixture(t)
+	f.registerAs(t, "o1", store.RoleOfficial, "bac-kan/huyen-tung")
+	f.submit(t, "bac-kan/huyen-tung/khuoi-pai", "poor")
+	f.submit(t, "bac-kan/duc-xuan/to-1", "poor")
+	f.submit(t, "bac-kan/duc-xuan/to-1", "near_poor")
+
+	if out := f.say(t, "o1", "1", "/stats bac-kan/duc-xuan"); !strings.Contains(out[0].Text, "ngoài phạm vi") {
+		t.Fatalf("another ward's stats: %q", out[0].Text)
+	}
+	if out := f.say(t, "o1", "2", "/stats bac-kan"); !strings.Contains(out[0].Text, "ngoài phạm vi") {
+		t.Fatalf("the city's stats: %q", out[0].Text)
+	}
+	stats := f.say(t, "o1", "3", "/stats")[0].Text
+	if !strings.Contains(stats, "Phường Huyền Tụng") || !strings.Contains(stats, "Hộ nghèo: 1 ") || !strings.Contains(stats, "Hộ cận nghèo: 0 ") {
+		t.Fatalf("own stats:\n%s", stats)
+	}
+	if village := f.say(t, "o1", "4", "/stats bac-kan/huyen-tung/khuoi-pai")[0].Text; !strings.Contains(village, "Tổ Khuổi Pài") {
+		t.Fatalf("a village of the ward: %q", village)
+	}
+	missing := f.say(t, "o1", "5", "/missing")
+	all := missing[0].Text
+	if strings.Contains(all, "duc-xuan") || !strings.Contains(all, "bac-kan/huyen-tung/ban-cau") || strings.Contains(all, "khuoi-pai") {
+		t.Fatalf("missing villages:\n%s", all)
+	}
+	exp := f.say(t, "o1", "6", "/export")
+	if len(exp) != 1 || exp[0].Attachment == nil {
+		t.Fatalf("export: %+v", exp)
+	}
+	x, err := excelize.OpenReader(bytes.NewReader(exp[0].Attachment.Data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := x.GetRows(x.GetSheetList()[0])
+	if len(rows) != 2 || rows[1][4] != "bac-kan/huyen-tung/khuoi-pai" {
+		t.Fatalf("exported rows: %v", rows)
+	}
+	dig := f.say(t, "o1", "7", "/digest")
+	if len(dig) != 1 || dig[0].Attachment == nil || !dig[0].Attachment.Image || strings.Contains(dig[0].Text, "Đức Xuân") {
+		t.Fatalf("digest: %+v", dig)
+	}
+	if out := f.say(t, "o1", "8", "/round close"); !strings.Contains(out[0].Text, "không dành") {
+		t.Fatalf("an official closing a round: %q", out[0].Text)
+	}
+}
+
+func TestRoundsCountCoverageAndLeavingPoverty(t *testing.T) {
+	f := newFixture(t)
+	f.registerAs(t, "a1", store.RoleAdmin, "bac-kan")
+	area := "bac-kan/huyen-tung/khuoi-pai"
+	hhs, _ := f.db.HouseholdsIn(ctx, area)
+	if err := f.db.ImportHouseholds(ctx, []store.Household{{ID: hhs[0].ID, AreaID: area, HeadName: hhs[0].HeadName, Status: "poor"}}); err != nil {
+		t.Fatal(err)
+	}
+	if out := f.say(t, "a1", "1", "/round open Rà soát cuối năm 2023 2023-09-01 2023-12-14"); !strings.Contains(out[0].Text, "Đã mở") {
+		t.Fatalf("open: %q", out[0].Text)
+	}
+	if out := f.say(t, "a1", "2", "/round open Khác 2023-09-01 2023-12-14"); !strings.Contains(out[0].Text, "đóng đợt đó trước") {
+		t.Fatalf("second open: %q", out[0].Text)
+	}
+	review := func(hh, class string) {
+		s := &store.Submission{Form: "household", AreaID: area, HouseholdID: hh, SubmittedAt: f.now, Answers: map[string]string{"class": class}}
+		if _, err := f.db.Apply(ctx, store.Change{At: f.now, Submission: s}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	review(hhs[0].ID, "middle") // was poor: left poverty
+	review(hhs[0].ID, "middle") // reviewed again: still one household
+	review(hhs[1].ID, "none")
+	stats := f.say(t, "a1", "3", "/stats "+area)[0].Text
+	for _, want := range []string{"Đã rà soát: 2/480 hộ", "Thoát nghèo trong đợt: 1 hộ", "01/09/2023 – 14/12/2023"} {
+		if !strings.Contains(stats, want) {
+			t.Errorf("stats lack %q:\n%s", want, stats)
+		}
+	}
+	if out := f.say(t, "a1", "4", "/round close"); !strings.Contains(out[0].Text, "Đã đóng") {
+		t.Fatalf("close: %q", out[0].Text)
+	}
+}
+
+func jobs(f *fixture) *bot.Jobs {
+	forms, _ := flows.Default()
+	return &bot.Jobs{Store: f.db, Forms: forms, Catalog: locales.MustLoad(), Now: func() time.Time { return f.now }}
+}
+
+func TestRemindersWhoOncePerWeekAndQuietHours(t *testing.T) {
+	f := newFixture(t)
+	f.now = time.Date(2023, 6, 15, 8, 0, 0, 0, time.FixedZone("ICT", 7*3600)) // Thursday 08:00
+	f.registerAs(t, "h1", store.RoleHead, "bac-kan/huyen-tung/khuoi-pai")
+	f.registerAs(t, "h2", store.RoleHead, "bac-kan/nong-thuong/na-rao")
+	f.registerAs(t, "o1", store.RoleOfficial, "bac-kan")
+	f.submit(t, "bac-kan/nong-thuong/na-rao", "none") // na-rao sent something this week
+	if _, err := f.db.OpenRound(ctx, store.Round{Name: "Đợt 1", From: "2023-06-01", To: "2023-06-30", Opened: f.now}); err != nil {
+		t.Fatal(err)
+	}
+	j := jobs(f)
+	n, err := j.SendReminders(ctx)
+	if err != nil || n != 2 {
+		t.Fatalf("reminders: %d, %v (both villages have unreviewed households)", n, err)
+	}
+	if n, _ := j.SendReminders(ctx); n != 0 {
+		t.Fatalf("%d more reminders in the same week", n)
+	}
+	msgs, _ := f.db.Outbox(ctx, "test", 10)
+	if len(msgs) != 2 || !strings.Contains(msgs[0].Text, "480") && !strings.Contains(msgs[1].Text, "480") {
+		t.Fatalf("reminders queued: %+v", msgs)
+	}
+	for _, m := range msgs {
+		if m.ChatID == "o1" || !m.NotBefore.IsZero() || len(m.Options) != 1 || m.Question != "menu" {
+			t.Fatalf("reminder: %+v", m)
+		}
+	}
+	// Next week, at 22:00: queued for 06:00 the next morning.
+	f.now = f.now.Add(7*24*time.Hour + 14*time.Hour)
+	if n, _ := j.SendReminders(ctx); n != 2 {
+		t.Fatalf("next week: %d reminders", n)
+	}
+	msgs, _ = f.db.Outbox(ctx, "test", 10)
+	if last := msgs[len(msgs)-1]; last.NotBefore.Hour() != 6 || last.NotBefore.Day() != f.now.Day()+1 {
+		t.Fatalf("a reminder queued at 22:00 goes out at %v", last.NotBefore)
+	}
+}
+
+func TestDigestsGoToOfficialsWithChangeSinceLast(t *testing.T) {
+	f := newFixture(t)
+	f.registerAs(t, "o1", store.RoleOfficial, "bac-kan/huyen-tung")
+	f.registerAs(t, "h1", store.RoleHead, "bac-kan/huyen-tung/khuoi-pai")
+	f.submit(t, "bac-kan/huyen-tung/khuoi-pai", "poor")
+	j := jobs(f)
+	if n, err := j.SendDigests(ctx, "bac-kan"); err != nil || n != 1 {
+		t.Fatalf("digests: %d, %v", n, err)
+	}
+	f.now = f.now.Add(7 * 24 * time.Hour)
+	f.submit(t, "bac-kan/huyen-tung/khuoi-pai", "poor")
+	f.submit(t, "bac-kan/huyen-tung/khuoi-pai", "poor")
+	if n, _ := j.SendDigests(ctx, "bac-kan"); n != 1 {
+		t.Fatal("second digest not sent")
+	}
+	msgs, _ := f.db.Outbox(ctx, "test", 10)
+	if len(msgs) != 2 || msgs[1].ChatID != "o1" || !strings.Contains(msgs[1].Text, "Hộ nghèo: 3 (0,2%) [so với báo cáo trước: +2]") || msgs[1].Attachment == nil {
+		t.Fatalf("second digest: %q", msgs[len(msgs)-1].Text)
+	}
+}
+
+func TestScheduleRunsEachSlotOnceAndCatchesUp(t *testing.T) {
+	f := newFixture(t)
+	loc := time.FixedZone("ICT", 7*3600)
+	clock := time.Date(2023, 6, 12, 9, 30, 0, 0, loc) // Monday 09:30: the 07:00 slot was missed
+	var mu sync.Mutex
+	runs := map[string]int{}
+	s := &bot.Schedule{Store: f.db, Loc: loc, Now: func() time.Time { return clock }, Log: discard()}
+	s.Add("digest", bot.DefaultDigestCron, func(context.Context) error { mu.Lock(); runs["digest"]++; mu.Unlock(); return nil })
+	s.Add("remind", bot.DefaultRemindCron, func(context.Context) error { mu.Lock(); runs["remind"]++; mu.Unlock(); return nil })
+	s.Add("boom", "30 9 * * *", func(context.Context) error { panic("broken job") })
+	s.CatchUp(ctx)
+	s.CatchUp(ctx) // a second restart the same day: no second run
+	if runs["digest"] != 1 || runs["remind"] != 0 {
+		t.Fatalf("after catching up on Monday: %v", runs)
+	}
+	// Tuesday: Monday's slot is not the same day, nothing to catch up.
+	clock = clock.Add(24 * time.Hour)
+	s.CatchUp(ctx)
+	if runs["digest"] != 1 {
+		t.Fatalf("caught up a slot of another day: %v", runs)
+	}
+	if err := s.Add("bad", "every monday", nil); err == nil {
+		t.Fatal("a bad cron spec accepted")
+	}
+}
+
+func TestNotTextIsRefusedPolitely(t *testing.T) {
+	f := newFixture(t)
+	f.register(t, "1")
+	f.say(t, "1", "a", "1")
+	if err := func() error {
+		_, err := f.eng.Handle(ctx, bot.Inbound{Channel: "test", ChatID: "1", MessageID: "b", NotText: true})
+		return err
+	}(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.sender.Flush(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		t.Fatal(err)
+	}
+	last := f.ch.sent[len(f.ch.sent)-1]
+	if !strings.Contains(last.Text, "chỉ đọc được tin nhắn chữ") || last.Question != "household" {
+		t.Fatalf("sticker reply: %+v", last)
+	}
+}

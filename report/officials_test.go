@@ -1,0 +1,172 @@
+package report_test
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"sothon/flows"
+	"sothon/locales"
+	"sothon/report"
+	"sothon/store"
+	"sothon/store/storetest"
+)
+
+var now = time.Date(2023, 6, 15, 9, 0, 0, 0, time.FixedZone("ICT", 7*3600))
+
+// cityRegister writes a register of Bắc Kạn city as mid-2023: every village
+// with its households_total, 285 poor and 114 near-poor in all.
+func cityRegister(t testing.TB) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	w.Write([]string{"area_id", "household_id", "head_name", "members", "status"})
+	poor, near := 285, 114
+	n := 0
+	for _, a := range store.DefaultAreas() {
+		if a.Kind != store.KindVillage {
+			continue
+		}
+		for i := 0; i < a.HouseholdsTotal; i++ {
+			n++
+			status := "none"
+			switch {
+			case poor > 0 && n%40 == 0:
+				status, poor = "nghèo", poor-1
+			case near > 0 && n%97 == 1:
+				status, near = "cận nghèo", near-1
+			}
+			w.Write([]string{a.ID, fmt.Sprintf("BK%05d", n), fmt.Sprintf("Chủ hộ %d", n), "4", status})
+		}
+	}
+	w.Flush()
+	if poor != 0 || near != 0 || n != 12232 {
+		t.Fatalf("register generator: %d households, %d poor and %d near-poor left over", n, poor, near)
+	}
+	return buf.Bytes()
+}
+
+func TestSeedReportFiguresReproduced(t *testing.T) {
+	db := storetest.Open(t)
+	res, err := report.ImportRegister(ctx, db, "register.csv", bytes.NewReader(cityRegister(t)), report.ImportOptions{Now: now})
+	if err != nil || res.Imported != 12232 {
+		t.Fatalf("import: %+v, %v", res, err)
+	}
+	st, err := report.Compute(ctx, db, "bac-kan", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	forms, _ := flows.Default()
+	text := report.Digest(st, nil, forms, locales.MustLoad(), "vi")
+	for _, want := range []string{"Hộ nghèo: 285 (2,33%)", "Hộ cận nghèo: 114 (0,93%)", "còn 262 hộ (2,14%)", "Thành phố Bắc Kạn"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("digest lacks %q:\n%s", want, text)
+		}
+	}
+	png, err := report.Chart(st, locales.MustLoad(), "vi")
+	if err != nil || !bytes.HasPrefix(png, []byte("\x89PNG")) || len(st.Children) != 8 {
+		t.Fatalf("chart: %d bytes, %v, %d sub-areas", len(png), err, len(st.Children))
+	}
+}
+
+func TestImportReportsBadRowsAndUpdates(t *testing.T) {
+	db := storetest.Open(t)
+	bad := "area_id,household_id,head_name,members,status\n" +
+		"bac-kan/huyen-tung/khuoi-pai,H1,Hà Văn Sơn,4,nghèo\n" +
+		"bac-kan/nowhere,H2,Lục Mai,3,poor\n" +
+		"bac-kan/huyen-tung,H3,Lục Mai,3,poor\n" +
+		"bac-kan/huyen-tung/khuoi-pai,H4,A,3,poor\n" +
+		"bac-kan/huyen-tung/khuoi-pai,H5,Nông Văn Hùng,0,poor\n" +
+		"bac-kan/huyen-tung/khuoi-pai,H6,Nông Văn Hùng,2,rich\n" +
+		"bac-kan/huyen-tung/khuoi-pai,H1,Hà Văn Sơn,4,poor\n"
+	res, err := report.ImportRegister(ctx, db, "r.csv", strings.NewReader(bad), report.ImportOptions{Now: now})
+	if !errors.Is(err, report.ErrBadRows) || len(res.Bad) != 6 || res.Imported != 0 {
+		t.Fatalf("bad file: %+v, %v", res, err)
+	}
+	wantLines := []int{3, 4, 5, 6, 7, 8}
+	for i, b := range res.Bad {
+		if b.Line != wantLines[i] || b.Reason == "" {
+			t.Errorf("bad row %d: %+v, want line %d", i, b, wantLines[i])
+		}
+	}
+	if hh, _ := db.HouseholdsIn(ctx, "bac-kan/huyen-tung/khuoi-pai"); len(hh) != 12 { // the demo register only
+		t.Fatalf("a file with bad rows imported %d households", len(hh)-12)
+	}
+	res, err = report.ImportRegister(ctx, db, "r.csv", strings.NewReader(bad), report.ImportOptions{Now: now, SkipBad: true})
+	if err != nil || res.Imported != 1 {
+		t.Fatalf("--skip-bad: %+v, %v", res, err)
+	}
+	// Re-import the same id, now near-poor, from an XLSX file.
+	f := excelize.NewFile()
+	for i, row := range [][]any{{"Area_ID", "household_id", "head_name", "members", "status"},
+		{"bac-kan/huyen-tung/khuoi-pai", "H1", "Hà Văn Sơn", 5, "Cận nghèo"}} {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		f.SetSheetRow("Sheet1", cell, &row)
+	}
+	var xlsx bytes.Buffer
+	f.Write(&xlsx)
+	if res, err := report.ImportRegister(ctx, db, "r.xlsx", &xlsx, report.ImportOptions{Now: now}); err != nil || res.Imported != 1 {
+		t.Fatalf("xlsx: %+v, %v", res, err)
+	}
+	hh, err := db.Household(ctx, "H1")
+	if err != nil || hh.Status != "near_poor" || hh.Members != 5 || len(hh.History) != 2 {
+		t.Fatalf("re-imported: %+v, %v", hh, err)
+	}
+	counters, _ := db.CountersIn(ctx, "bac-kan/huyen-tung/khuoi-pai")
+	if c := counters["bac-kan/huyen-tung/khuoi-pai"]; c["status:poor"] != 0 || c["status:near_poor"] != 1 || c["register:near_poor"] != 1 {
+		t.Fatalf("counters after re-import: %v", c)
+	}
+	for _, header := range []string{"area,household_id\n", ""} {
+		if _, err := report.ImportRegister(ctx, db, "h.csv", strings.NewReader(header), report.ImportOptions{}); err == nil {
+			t.Errorf("header %q accepted", header)
+		}
+	}
+}
+
+func TestXLSXExportReadBack(t *testing.T) {
+	db := storetest.Open(t)
+	seed(t, db)
+	forms, _ := flows.Default()
+	var buf bytes.Buffer
+	n, err := report.ExportXLSX(ctx, db, forms, report.ExportOptions{TZ: now.Location()}, &buf)
+	if err != nil || n != 2 {
+		t.Fatalf("export: %d, %v", n, err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sheets := f.GetSheetList()
+	if len(sheets) != 3 || sheets[0] != "Rà soát tình trạng hộ" {
+		t.Fatalf("sheets: %v", sheets)
+	}
+	for cell, want := range map[string]string{"A1": "Số phiếu", "G1": "Chủ hộ", "I1": "Hộ", "A2": "1", "G2": "Hà Văn Sơn", "D2": "15/06/2023 09:30"} {
+		if got, _ := f.GetCellValue(sheets[0], cell); got != want {
+			t.Errorf("%s!%s = %q, want %q", sheets[0], cell, got, want)
+		}
+	}
+	rows, _ := f.GetRows(sheets[0])
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		col[h] = i
+	}
+	if got := rows[1][col["Phân loại"]]; got != "Hộ nghèo" {
+		t.Errorf("class cell %q, want Hộ nghèo", got)
+	}
+	if got := rows[1][col["Nguyên nhân nghèo"]]; got != "Thiếu đất sản xuất; Thiếu lao động" {
+		t.Errorf("causes cell %q", got)
+	}
+	panes, _ := f.GetPanes(sheets[0])
+	if !panes.Freeze || panes.YSplit != 1 {
+		t.Errorf("header row not frozen: %+v", panes)
+	}
+	if model, _ := f.GetCellValue(sheets[1], "G2"); model != "Bàn Thị Xuân" {
+		t.Errorf("model sheet: %q", model)
+	}
+}
