@@ -213,3 +213,49 @@ func TestAreasAndBackup(t *testing.T) {
 		t.Fatalf("the backup does not open: %v", err)
 	}
 }
+
+func TestOfficeCommands(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "sothon.db")
+	reg := filepath.Join(dir, "register.csv")
+	os.WriteFile(reg, []byte("area_id,household_id,head_name,members,status\n"+
+		"bac-kan/huyen-tung/khuoi-pai,K1,Hoàng Văn Thắng,4,ngheo\n"+
+		"bac-kan/huyen-tung/khuoi-pai,K2,Lục Thị Mai,3,can ngheo\n"+
+		"bac-kan/huyen-tung/khuoi-pai,K3,X,3,poor\n"), 0o644)
+	_, stderr, err := sothon(t, "", "import", "--db", db, "households", reg)
+	if err == nil || !strings.Contains(stderr, "line 4: head_name") || !strings.Contains(stderr, "nothing was imported") {
+		t.Fatalf("import with a bad row: %v\n%s", err, stderr)
+	}
+	if out, stderr, err := sothon(t, "", "import", "--db", db, "--skip-bad", "households", reg); err != nil || !strings.Contains(out, "imported 2 households") {
+		t.Fatalf("import --skip-bad: %v %s %s", err, out, stderr)
+	}
+	for _, args := range [][]string{{"round", "--db", db, "open", "Rà soát cuối năm 2023", "2023-09-01", "2023-12-14"}, {"round", "--db", db, "list"}} {
+		if out, stderr, err := sothon(t, "", args...); err != nil || !strings.Contains(out, "Rà soát cuối năm 2023") {
+			t.Fatalf("%v: %v %s %s", args, err, out, stderr)
+		}
+	}
+	if _, stderr, err := sothon(t, "", "round", "--db", db, "open", "Khác", "2023-12-14", "2023-09-01"); err == nil || !strings.Contains(stderr, "ends before it starts") {
+		t.Fatalf("a round backwards: %v %s", err, stderr)
+	}
+	chart := filepath.Join(dir, "chart.png")
+	out, stderr, err := sothon(t, "", "digest", "--db", db, "--area", "bac-kan/huyen-tung", "--week", "2023-W37", "--chart", chart)
+	if err != nil || !strings.Contains(out, "Báo cáo tuần 2023-W37") || !strings.Contains(out, "Hộ nghèo: 1 (0,07%)") {
+		t.Fatalf("digest: %v\n%s%s", err, out, stderr)
+	}
+	if png, err := os.ReadFile(chart); err != nil || !bytes.HasPrefix(png, []byte("\x89PNG")) {
+		t.Fatalf("chart file: %v", err)
+	}
+	if _, stderr, err := sothon(t, "", "digest", "--db", db, "--week", "2023-W60"); err == nil || !strings.Contains(stderr, "no such week") {
+		t.Fatalf("bad week: %v %s", err, stderr)
+	}
+	if out, _, err := sothon(t, "", "remind", "--db", db); err != nil || !strings.Contains(out, "0 head(s) behind") {
+		t.Fatalf("remind: %v %s", err, out)
+	}
+	xlsx := filepath.Join(dir, "out.xlsx")
+	if _, stderr, err := sothon(t, "", "export", "--db", db, "--format", "xlsx", "--out", xlsx); err != nil || !strings.Contains(stderr, "exported 0") {
+		t.Fatalf("export xlsx: %v %s", err, stderr)
+	}
+	if out, _, err := sothon(t, "", "round", "--db", db, "close"); err != nil || !strings.Contains(out, "closed round 1") {
+		t.Fatalf("close: %v %s", err, out)
+	}
+}

@@ -547,6 +547,15 @@ func TestAdminInvitesInChatAndStickersAreRefused(t *testing.T) {
 	if m := h.waitMessage(head, before, "sticker"); !strings.Contains(m.Params["text"], "chỉ đọc được tin nhắn chữ") {
 		t.Fatalf("sticker: %q", m.Params["text"])
 	}
+	// The digest goes out as a photo with its text as the caption.
+	h.fake.Say(admin, "/digest")
+	if !h.fake.WaitFor(10*time.Second, func([]telegramtest.Call) bool { return len(h.fake.Calls("sendPhoto")) > 0 }) {
+		t.Fatalf("no digest photo; log:\n%s", h.logs.String())
+	}
+	photo := h.fake.Calls("sendPhoto")[0]
+	if !strings.HasSuffix(photo.Params["photo"], "bytes)") || !strings.Contains(photo.Params["caption"], "Phường Huyền Tụng") {
+		t.Fatalf("digest photo: %+v", photo.Params)
+	}
 	if !strings.Contains(h.logs.String(), "setMyCommands not supported") {
 		t.Error("the unsupported setMyCommands was not logged")
 	}
