@@ -40,19 +40,12 @@ func runChat(ctx context.Context, e *env, args []string) error {
 	if *ttl <= 0 {
 		return usageError{"--run-ttl must be positive"}
 	}
-	loc, err := c.location()
+	w, err := c.openWorld(ctx)
 	if err != nil {
 		return err
 	}
-	forms, err := c.loadForms()
-	if err != nil {
-		return err
-	}
-	db, err := c.openDB(ctx)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
+	defer w.db.Close()
+	loc, forms, db := w.loc, w.forms, w.db
 	eng := bot.New(bot.Config{Store: db, Forms: forms, Catalog: locales.MustLoad(), RunTTL: *ttl,
 		Now: func() time.Time { return time.Now().In(loc) }})
 	chatID := role + ":" + area

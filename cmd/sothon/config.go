@@ -82,3 +82,27 @@ func (c *common) openExisting() (*store.DB, error) {
 	}
 	return store.Open(c.db)
 }
+
+// world is what most subcommands work with: the time zone, the
+// questionnaires and the open database (to be closed by the caller).
+type world struct {
+	loc   *time.Location
+	forms *flows.Set
+	db    *store.DB
+}
+
+func (c *common) openWorld(ctx context.Context) (*world, error) {
+	loc, err := c.location()
+	if err != nil {
+		return nil, err
+	}
+	forms, err := c.loadForms()
+	if err != nil {
+		return nil, err
+	}
+	db, err := c.openDB(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &world{loc: loc, forms: forms, db: db}, nil
+}

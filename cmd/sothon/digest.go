@@ -30,25 +30,18 @@ func runDigest(ctx context.Context, e *env, args []string) error {
 	if !locales.Supported(*lang) {
 		return usageError{"--lang: use vi or en"}
 	}
-	loc, err := c.location()
+	w, err := c.openWorld(ctx)
 	if err != nil {
 		return err
 	}
-	now := time.Now().In(loc)
+	defer w.db.Close()
+	forms, db := w.forms, w.db
+	now := time.Now().In(w.loc)
 	if *week != "" {
-		if now, err = weekDay(*week, loc); err != nil {
+		if now, err = weekDay(*week, w.loc); err != nil {
 			return err
 		}
 	}
-	forms, err := c.loadForms()
-	if err != nil {
-		return err
-	}
-	db, err := c.openDB(ctx)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
 	if *area == "" {
 		areas, err := db.Areas(ctx)
 		if err != nil || len(areas) == 0 {

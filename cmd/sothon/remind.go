@@ -19,19 +19,12 @@ func runRemind(ctx context.Context, e *env, args []string) error {
 	if err := parseFlags(fs, e, args); err != nil {
 		return err
 	}
-	loc, err := c.location()
+	w, err := c.openWorld(ctx)
 	if err != nil {
 		return err
 	}
-	forms, err := c.loadForms()
-	if err != nil {
-		return err
-	}
-	db, err := c.openDB(ctx)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
+	defer w.db.Close()
+	loc, forms, db := w.loc, w.forms, w.db
 	now := func() time.Time { return time.Now().In(loc) }
 	if *send {
 		jobs := &bot.Jobs{Store: db, Forms: forms, Catalog: locales.MustLoad(), Now: now}

@@ -43,19 +43,12 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
-	loc, err := cfg.location()
+	w, err := cfg.openWorld(ctx)
 	if err != nil {
 		return err
 	}
-	forms, err := cfg.loadForms()
-	if err != nil {
-		return err
-	}
-	db, err := cfg.openDB(ctx)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
+	defer w.db.Close()
+	loc, forms, db := w.loc, w.forms, w.db
 	s := &server{db: db, log: log, senders: map[string]*bot.Sender{}}
 	now := func() time.Time { return time.Now().In(loc) }
 	cat := locales.MustLoad()

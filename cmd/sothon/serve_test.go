@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -521,7 +520,6 @@ func TestWebhook(t *testing.T) {
 	if n := len(h.fake.Calls("getUpdates")); n != 0 {
 		t.Errorf("polled %d times in webhook mode", n)
 	}
-	_ = fmt.Sprint
 }
 
 func TestAdminInvitesInChatAndStickersAreRefused(t *testing.T) {
