@@ -319,3 +319,22 @@ func TestConcurrentChangesShareCommitsSafely(t *testing.T) {
 		t.Fatalf("%d submissions, want %d", subs, n/2)
 	}
 }
+
+func TestPruneSeenKeepsRecentIDs(t *testing.T) {
+	db := storetest.Open(t)
+	for i, at := range []time.Time{t0.Add(-40 * 24 * time.Hour), t0.Add(-time.Hour)} {
+		if _, err := db.Apply(ctx, store.Change{At: at, SeenKey: fmt.Sprint("telegram:", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, err := db.PruneSeen(ctx, t0.Add(-30*24*time.Hour))
+	if err != nil || n != 1 {
+		t.Fatalf("pruned %d, %v", n, err)
+	}
+	if _, err := db.Apply(ctx, store.Change{At: t0, SeenKey: "telegram:1"}); !errors.Is(err, store.ErrDuplicate) {
+		t.Fatalf("a recent id was forgotten: %v", err)
+	}
+	if _, err := db.Apply(ctx, store.Change{At: t0, SeenKey: "telegram:0"}); err != nil {
+		t.Fatalf("an old id still blocks: %v", err)
+	}
+}

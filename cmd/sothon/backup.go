@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+
+	"sothon/store"
 )
 
 func runBackup(ctx context.Context, e *env, args []string) error {
@@ -17,6 +20,9 @@ func runBackup(ctx context.Context, e *env, args []string) error {
 		return usageError{"usage: sothon backup [--db F] OUT"}
 	}
 	db, err := c.openExisting()
+	if errors.Is(err, store.ErrLocked) {
+		return fmt.Errorf("%w\nWhile the server runs, it writes a backup every night into SOTHON_BACKUP_DIR (set it and restart the server once)", err)
+	}
 	if err != nil {
 		return err
 	}

@@ -27,6 +27,7 @@ type serveConfig struct {
 	addr                   string
 	runTTL                 time.Duration
 	digestCron, remindCron string
+	backupDir, backupCron  string
 	telegram               telegramConfig
 	zaloBot                zaloBotConfig
 	zaloOA                 zaloOAConfig
@@ -71,6 +72,11 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}); err != nil {
 		return usageError{"SOTHON_REMIND_CRON: " + err.Error()}
 	}
+	if cfg.backupDir != "" {
+		if err := s.schedule.Add("backup", cfg.backupCron, func(ctx context.Context) error { return s.backup(ctx, cfg.backupDir) }); err != nil {
+			return usageError{"SOTHON_BACKUP_CRON: " + err.Error()}
+		}
+	}
 	return s.run(ctx, cfg)
 }
 
@@ -89,6 +95,8 @@ func parseServe(e *env, args []string) (serveConfig, error) {
 	}
 	c.digestCron = envOr(e, "SOTHON_DIGEST_CRON", bot.DefaultDigestCron)
 	c.remindCron = envOr(e, "SOTHON_REMIND_CRON", bot.DefaultRemindCron)
+	c.backupDir = e.getenv("SOTHON_BACKUP_DIR")
+	c.backupCron = envOr(e, "SOTHON_BACKUP_CRON", "0 2 * * *")
 	if _, _, err := net.SplitHostPort(c.addr); err != nil {
 		return c, usageError{fmt.Sprintf("--addr %q: use HOST:PORT", c.addr)}
 	}
@@ -197,7 +205,7 @@ func (s *server) run(ctx context.Context, cfg serveConfig) error {
 	}
 	receiving.Add(3)
 	go func() { defer receiving.Done(); s.receiver.Run(ctx) }()
-	go func() { defer receiving.Done(); s.expireLoop(ctx) }()
+	go func() { defer receiving.Done(); s.housekeeping(ctx) }()
 	go func() { defer receiving.Done(); s.schedule.CatchUp(ctx) }()
 	waitJobs := s.schedule.Start(ctx)
 	go func() {
@@ -286,24 +294,6 @@ func (s *server) storedSecret(ctx context.Context, key string) (string, error) {
 	}
 	stored = telegram.NewSecret()
 	return stored, s.db.SetSetting(ctx, key, stored)
-}
-
-// expireLoop ends questionnaires left idle past the limit, every ten minutes.
-func (s *server) expireLoop(ctx context.Context) {
-	t := time.NewTicker(10 * time.Minute)
-	defer t.Stop()
-	for {
-		if n, err := s.engine.ExpireIdle(ctx); err != nil && ctx.Err() == nil {
-			s.log.Error("expire idle questionnaires", "err", err)
-		} else if n > 0 {
-			s.log.Info("expired idle questionnaires", "count", n)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }
 
 // botCommands is the command menu shown by Telegram, in each language.

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+)
+
+// seenFor is how long handled message ids are kept to drop repeats.
+const seenFor = 30 * 24 * time.Hour
+
+// housekeeping ends idle questionnaires every ten minutes and forgets old
+// message ids every hour.
+func (s *server) housekeeping(ctx context.Context) {
+	tick := time.NewTicker(10 * time.Minute)
+	defer tick.Stop()
+	lastPrune := time.Time{}
+	for {
+		if n, err := s.engine.ExpireIdle(ctx); err != nil && ctx.Err() == nil {
+			s.log.Error("expire idle questionnaires", "err", err)
+		} else if n > 0 {
+			s.log.Info("expired idle questionnaires", "count", n)
+		}
+		if time.Since(lastPrune) > time.Hour {
+			lastPrune = time.Now()
+			if n, err := s.db.PruneSeen(ctx, time.Now().Add(-seenFor)); err != nil && ctx.Err() == nil {
+				s.log.Error("prune seen message ids", "err", err)
+			} else if n > 0 {
+				s.log.Info("pruned seen message ids", "count", n)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// backupsKept is how many scheduled backups stay in the backup folder.
+const backupsKept = 7
+
+// backup writes a consistent copy of the database into dir, under a name
+// that sorts by time, and removes all but the newest backupsKept.
+func (s *server) backup(ctx context.Context, dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	final := filepath.Join(dir, "sothon-"+time.Now().Format("20060102-150405")+".db")
+	tmp := final + ".partial"
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	_, err = s.db.Backup(ctx, f)
+	if serr := f.Sync(); err == nil {
+		err = serr
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("backup: %w", err)
+	}
+	if err := os.Rename(tmp, final); err != nil {
+		return err
+	}
+	s.log.Info("backup written", "file", final)
+	return pruneBackups(dir)
+}
+
+func pruneBackups(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	var names []string
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), "sothon-") && strings.HasSuffix(e.Name(), ".db") {
+			names = append(names, e.Name())
+		}
+	}
+	sort.Strings(names)
+	for len(names) > backupsKept {
+		if err := os.Remove(filepath.Join(dir, names[0])); err != nil {
+			return err
+		}
+		names = names[1:]
+	}
+	return nil
+}
