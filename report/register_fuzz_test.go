@@ -1,0 +1,33 @@
+package report_test
+
+import (
+	"bytes"
+	"errors"
+	"testing"
+
+	"sothon/report"
+	"sothon/store/storetest"
+)
+
+// A register file from outside must never crash the import, and what it
+// imports must be all or nothing.
+func FuzzImportRegister(f *testing.F) {
+	f.Add([]byte("area_id,household_id,head_name,members,status\nbac-kan/huyen-tung/khuoi-pai,H1,Hà Văn Sơn,4,nghèo\n"))
+	f.Add([]byte("household_id,area_id,status,members,head_name\nH1,bac-kan/nong-thuong/na-rao,cận nghèo,2,Bàn Thị Xuân\n"))
+	f.Add([]byte("\ufeffarea_id,household_id,head_name,members,status\n\"bac-kan/duc-xuan/to-1\",\"H,1\",\"A \"\"B\"\"\",30,none\n"))
+	f.Add([]byte("area_id\n\n\n"))
+	db := storetest.Open(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		before, _ := db.CountersIn(ctx, "bac-kan")
+		res, err := report.ImportRegister(ctx, db, "fuzz.csv", bytes.NewReader(data), report.ImportOptions{})
+		if errors.Is(err, report.ErrBadRows) && res.Imported != 0 {
+			t.Fatalf("a file with bad rows imported %d households", res.Imported)
+		}
+		if err != nil {
+			after, _ := db.CountersIn(ctx, "bac-kan")
+			if len(after) != len(before) {
+				t.Fatalf("a refused file changed the counters")
+			}
+		}
+	})
+}
