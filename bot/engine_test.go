@@ -243,3 +243,24 @@ func TestWrongCodesAreThrottled(t *testing.T) {
 }
 
 func discard() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+func TestForgedOrStaleButtonsChangeNothing(t *testing.T) {
+	f := newFixture(t)
+	f.register(t, "1")
+	for i, data := range []string{"t|menu|1", "d|menu|", "a|menu|9", "x|y", "a|members|1"} {
+		res, err := f.eng.Handle(ctx, bot.Inbound{Channel: "test", ChatID: "1", MessageID: fmt.Sprint("b", i), Button: data, CallbackID: "cb"})
+		if err != nil || !strings.Contains(res.Toast, "đã qua") {
+			t.Fatalf("button %q: toast %q, %v", data, res.Toast, err)
+		}
+	}
+	if _, err := f.db.Run(ctx, "u-1"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("a run was started by a forged button: %v", err)
+	}
+	res, err := f.eng.Handle(ctx, bot.Inbound{Channel: "test", ChatID: "1", MessageID: "ok", Button: "a|menu|2", CallbackID: "cb"})
+	if err != nil || res.Toast != "" {
+		t.Fatalf("a real menu press: %q, %v", res.Toast, err)
+	}
+	if run, err := f.db.Run(ctx, "u-1"); err != nil || run.Form != "model" {
+		t.Fatalf("menu press did not start the model questionnaire: %+v, %v", run, err)
+	}
+}

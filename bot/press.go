@@ -33,7 +33,11 @@ func (t *turn) waitingFor() string {
 // changes nothing and gets a short notice.
 func (t *turn) pressButton(ctx context.Context) {
 	p, ok := parseButton(t.in.Button)
-	if !ok || p.question != t.waitingFor() || (t.run != nil && t.expired()) {
+	multi := p.kind == buttonToggle || p.kind == buttonDone
+	if !ok || p.question != t.waitingFor() || (t.run != nil && t.expired()) ||
+		(multi && (t.run == nil || t.run.Stage != flows.StageAsk)) ||
+		(p.kind != buttonDone && t.pressedLabel(ctx, p.key) == "") {
+		// Data of an earlier keyboard, or none we made: change nothing.
 		t.toast = t.e.cat.T(t.lang, "button.stale")
 		return
 	}
