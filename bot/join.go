@@ -103,6 +103,9 @@ func (t *turn) join(ctx context.Context, chat, code string) {
 	if name == "" {
 		name = t.in.Name
 	}
+	if name == "" {
+		name = t.e.cat.T(t.lang, "join.someone")
+	}
 	t.user = store.User{Name: name, Role: inv.Role, AreaID: inv.AreaID, Lang: t.lang, Created: t.in.At}
 	t.change.User = &t.user
 	t.change.Identity = &store.Identity{Channel: t.in.Channel, ChatID: t.in.ChatID}
