@@ -147,11 +147,18 @@ func (d *digestWriter) training() {
 		"job", d.num(d.st.Count("training:job")), "abroad", d.num(d.st.Count("training:abroad")))
 }
 
-// missing names the villages with nothing, the first few by name.
+// missing names the villages with nothing in the round (when one is open)
+// and this week, the first few by name.
 func (d *digestWriter) missing() {
-	m := d.st.Missing
+	if d.st.Round != nil {
+		d.villages("digest.missing_round", "digest.missing_none_round", d.st.Missing)
+	}
+	d.villages("digest.missing_week", "digest.missing_none_week", d.st.IdleWeek)
+}
+
+func (d *digestWriter) villages(key, noneKey string, m []store.Area) {
 	if len(m) == 0 {
-		d.line("digest.missing_none")
+		d.line(noneKey)
 		return
 	}
 	const shown = 10
@@ -162,10 +169,6 @@ func (d *digestWriter) missing() {
 			break
 		}
 		names = append(names, a.Name)
-	}
-	key := "digest.missing_week"
-	if d.st.Round != nil {
-		key = "digest.missing_round"
 	}
 	d.line(key, "count", d.num(len(m)), "list", strings.Join(names, ", "))
 }

@@ -19,8 +19,9 @@ type Stats struct {
 	Round    *store.Round
 	Week     string
 	Children []Child // direct sub-areas, for the chart and the breakdown
-	// Villages with nothing: in the open round (or, without one, this week).
-	Missing []store.Area
+	// Villages with nothing: in the open round (or, without one, this week),
+	// and this week.
+	Missing, IdleWeek []store.Area
 	Target  *Target
 }
 
@@ -97,8 +98,14 @@ func Compute(ctx context.Context, db *store.DB, areaID string, now time.Time) (S
 		if c := children[a.ID]; c != nil {
 			st.Children = append(st.Children, *c)
 		}
-		if a.Kind == store.KindVillage && (a.ID == areaID || strings.HasPrefix(a.ID, areaID+"/")) && idle(st, counters[a.ID]) {
+		if a.Kind != store.KindVillage || (a.ID != areaID && !strings.HasPrefix(a.ID, areaID+"/")) {
+			continue
+		}
+		if idle(st, counters[a.ID]) {
 			st.Missing = append(st.Missing, a)
+		}
+		if counters[a.ID]["week:"+st.Week] == 0 {
+			st.IdleWeek = append(st.IdleWeek, a)
 		}
 	}
 	st.Target = target(area, st.Count("register:poor"), now)
