@@ -22,7 +22,7 @@ type Stats struct {
 	// Villages with nothing: in the open round (or, without one, this week),
 	// and this week.
 	Missing, IdleWeek []store.Area
-	Target  *Target
+	Target            *Target
 }
 
 // Child is one sub-area's figures.
