@@ -118,7 +118,7 @@ func (j *Jobs) SendReminders(ctx context.Context) (int, error) {
 		if last == week {
 			continue
 		}
-		msg := store.Message{Text: j.reminderText(b, round), NotBefore: notBefore(now), Question: "menu",
+		msg := store.Message{Text: j.reminderText(b, round), NotBefore: notBefore(now), Question: reminderQuestion,
 			Options: []flows.Option{{Key: "1", Label: j.Forms.Forms[0].Title.In(b.User.Lang)}}}
 		n, err := j.queueTo(ctx, b.User, msg, "remind")
 		if err != nil {

@@ -145,7 +145,7 @@ func TestRemindersWhoOncePerWeekAndQuietHours(t *testing.T) {
 		t.Fatalf("reminders queued: %+v", msgs)
 	}
 	for _, m := range msgs {
-		if m.ChatID == "o1" || !m.NotBefore.IsZero() || len(m.Options) != 1 || m.Question != "menu" {
+		if m.ChatID == "o1" || !m.NotBefore.IsZero() || len(m.Options) != 1 || m.Question != "remind" {
 			t.Fatalf("reminder: %+v", m)
 		}
 	}
@@ -223,5 +223,28 @@ func TestNotTextIsRefusedPolitely(t *testing.T) {
 	last := f.ch.sent[len(f.ch.sent)-1]
 	if !strings.Contains(last.Text, "chỉ đọc được tin nhắn chữ") || last.Question != "household" {
 		t.Fatalf("sticker reply: %+v", last)
+	}
+}
+
+func TestReminderButtonStartsOrResumes(t *testing.T) {
+	f := newFixture(t)
+	f.registerAs(t, "h1", store.RoleHead, "bac-kan/huyen-tung/khuoi-pai")
+	press := func(id string) []bot.Outbound {
+		t.Helper()
+		if _, err := f.eng.Handle(ctx, bot.Inbound{Channel: "test", ChatID: "h1", MessageID: id, Button: "a|remind|1", CallbackID: "cb"}); err != nil {
+			t.Fatal(err)
+		}
+		before := len(f.ch.sent)
+		if err := f.sender.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+		return f.ch.sent[before:]
+	}
+	if out := press("1"); out[len(out)-1].Question != "household" {
+		t.Fatalf("the reminder's button did not start a review: %+v", out)
+	}
+	f.say(t, "h1", "2", "1") // a household: now at "members"
+	if out := press("3"); !strings.Contains(out[len(out)-1].Text, "đang điền dở") || out[len(out)-1].Question != "members" {
+		t.Fatalf("the reminder's button did not resume: %+v", out[len(out)-1])
 	}
 }

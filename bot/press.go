@@ -33,6 +33,10 @@ func (t *turn) waitingFor() string {
 // changes nothing and gets a short notice.
 func (t *turn) pressButton(ctx context.Context) {
 	p, ok := parseButton(t.in.Button)
+	if ok && p.question == reminderQuestion {
+		t.pressReminder(ctx)
+		return
+	}
 	multi := p.kind == buttonToggle || p.kind == buttonDone
 	if !ok || p.question != t.waitingFor() || (t.run != nil && t.expired()) ||
 		(multi && (t.run == nil || t.run.Stage != flows.StageAsk)) ||
@@ -95,4 +99,20 @@ func (t *turn) toggle(ctx context.Context, key string) {
 		Text: t.keyboard.Text, Edit: t.keyboard.MessageID, Question: r.Current, Multi: true,
 		DoneLabel: t.e.cat.T(t.lang, "button.done"),
 		Options:   r.Options(t.form, t.flowContext(ctx)), Selected: r.Selected})
+}
+
+// reminderQuestion marks a reminder's button: it starts a household review,
+// or goes back to the questionnaire in progress, whenever it is pressed.
+const reminderQuestion = "remind"
+
+func (t *turn) pressReminder(ctx context.Context) {
+	t.closeKeyboard("")
+	if t.run != nil && !t.expired() {
+		t.resume(ctx)
+		return
+	}
+	if t.run != nil {
+		t.expire()
+	}
+	t.chooseForm(ctx, "1")
 }
