@@ -128,14 +128,19 @@ func (s *Sender) add(m store.Message) {
 
 // load adds what the outbox holds and the queues lack: everything at
 // start, and anything a missed Enqueue left behind.
+//
+// The lock is held while the outbox is read: a worker settles a message
+// in the store before it takes the lock to drop it from the queue, so a
+// message read here is either still known or already gone from the store,
+// never sent twice.
 func (s *Sender) load(ctx context.Context) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	msgs, err := s.Store.Outbox(ctx, s.Channel.Name(), math.MaxInt)
 	if err != nil {
 		s.Log.Error("read outbox", "channel", s.Channel.Name(), "err", err)
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	for _, m := range msgs {
 		s.add(m)
 	}
@@ -282,8 +287,9 @@ func (s *Sender) deliver(ctx context.Context, m store.Message) {
 	}
 	until, err := s.settle(context.WithoutCancel(ctx), m, id, err)
 	if err != nil {
+		// The store failed: try again in a moment rather than at once.
 		s.Log.Error("settle message", "channel", m.Channel, "message", m.ID, "err", err)
-		return
+		until = s.Now().Add(time.Second)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
