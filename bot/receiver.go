@@ -94,7 +94,7 @@ func (r *Receiver) Run(ctx context.Context) error {
 		}
 		break
 	}
-	last = r.dispatch(work, queues, last)
+	r.dispatch(work, queues, last) // the updates received before the stop
 	for _, q := range queues {
 		close(q)
 	}

@@ -143,8 +143,8 @@ func (db *DB) LastSnapshot(ctx context.Context, areaID, week string) (*Snapshot,
 		c := tx.Bucket(bucketDigests).Cursor()
 		prefix := []byte(areaID + "\x00")
 		// The key before the first one at or after (area, week).
-		k, v := c.Seek(append(append([]byte{}, prefix...), week...))
-		if k == nil {
+		var k, v []byte
+		if k, _ = c.Seek(append(append([]byte{}, prefix...), week...)); k == nil {
 			k, v = c.Last()
 		} else {
 			k, v = c.Prev()

@@ -85,8 +85,8 @@ func TestChatThenExportAcrossProcesses(t *testing.T) {
 	// The first process stops mid-questionnaire (EOF), the second resumes.
 	half := len(householdAnswers) / 2
 	out, stderr, err := sothon(t, strings.Join(householdAnswers[:half], "\n")+"\n", "chat", "--db", db)
-	if err != nil {
-		t.Fatalf("first chat: %v\n%s", err, stderr)
+	if err != nil || !strings.Contains(out, "Chọn phiếu cần điền") {
+		t.Fatalf("first chat: %v\n%s%s", err, out, stderr)
 	}
 	out, stderr, err = sothon(t, strings.Join(householdAnswers[half:], "\n")+"\n1\n", "chat", "--db", db)
 	if err != nil {
