@@ -158,9 +158,6 @@ func (e *Engine) commit(ctx context.Context, t *turn) error {
 	return nil
 }
 
-// T translates for a language; exported for channels that need fixed texts.
-func (e *Engine) T(lang, key string, args ...any) string { return e.cat.T(lang, key, args...) }
-
 // RegisterTerminalUser makes sure a terminal identity exists with the given
 // role and area, as the terminal is run by someone with the database in hand.
 func (e *Engine) RegisterTerminalUser(ctx context.Context, chatID, role, areaID, lang string) error {

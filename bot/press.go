@@ -39,9 +39,16 @@ func (t *turn) pressButton(ctx context.Context) {
 	}
 	multi := p.kind == buttonToggle || p.kind == buttonDone
 	if !ok || p.question != t.waitingFor() || (t.run != nil && t.expired()) ||
-		(multi && (t.run == nil || t.run.Stage != flows.StageAsk)) ||
-		(p.kind != buttonDone && t.pressedLabel(ctx, p.key) == "") {
-		// Data of an earlier keyboard, or none we made: change nothing.
+		(multi && (t.run == nil || t.run.Stage != flows.StageAsk)) {
+		t.toast = t.e.cat.T(t.lang, "button.stale")
+		return
+	}
+	keys := []string{p.key}
+	if p.kind == buttonDone {
+		keys = t.run.Selected
+	}
+	label := t.pressedLabel(ctx, keys...)
+	if p.kind != buttonDone && label == "" { // a key no keyboard of ours had
 		t.toast = t.e.cat.T(t.lang, "button.stale")
 		return
 	}
@@ -49,12 +56,8 @@ func (t *turn) pressButton(ctx context.Context) {
 		t.toggle(ctx, p.key)
 		return
 	}
-	keys := []string{p.key}
-	if p.kind == buttonDone {
-		keys = t.run.Selected
-	}
 	answer := strings.Join(keys, ",")
-	t.closeKeyboard(t.pressedLabel(ctx, keys...))
+	t.closeKeyboard(label)
 	if t.run == nil {
 		t.chooseForm(ctx, answer)
 		return

@@ -84,10 +84,8 @@ func Compute(ctx context.Context, db *store.DB, areaID string, now time.Time) (S
 	for _, a := range areas {
 		if a.Parent == areaID {
 			children[a.ID] = &Child{Area: a, Counters: store.Counters{}}
-			st.Children = append(st.Children, Child{})
 		}
 	}
-	st.Children = st.Children[:0]
 	for id, c := range counters {
 		st.Counters.Add(c)
 		if child := children[childOf(id, areaID)]; child != nil {

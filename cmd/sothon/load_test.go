@@ -119,11 +119,14 @@ var loadSizes = []int{10, 100, 1000}
 // lifted so that the figures show the program, not the limiter.
 //
 //	go test ./cmd/sothon -run '^$' -bench 'TelegramLoad|EchoCeiling' -benchtime 1x
-func BenchmarkTelegramLoad(b *testing.B) {
+func BenchmarkTelegramLoad(b *testing.B) { bySize(b, loadRun) }
+
+// bySize runs one load run per op for each number of heads.
+func bySize(b *testing.B, run func(*testing.B, int)) {
 	for _, n := range loadSizes {
 		b.Run(fmt.Sprintf("heads=%d", n), func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
-				loadRun(b, n)
+				run(b, n)
 			}
 		})
 	}
@@ -175,15 +178,7 @@ func registerHeads(b *testing.B, path string, n int) []int64 {
 // BenchmarkEchoCeiling is the same traffic through a bare echo bot on the
 // same library and the same fake server: long polling, one reply per
 // message, nothing stored. It is the most any bot on this stack can do.
-func BenchmarkEchoCeiling(b *testing.B) {
-	for _, n := range loadSizes {
-		b.Run(fmt.Sprintf("heads=%d", n), func(b *testing.B) {
-			for i := 0; i < b.N; i++ {
-				echoRun(b, n)
-			}
-		})
-	}
-}
+func BenchmarkEchoCeiling(b *testing.B) { bySize(b, echoRun) }
 
 func echoRun(b *testing.B, n int) {
 	fake := telegramtest.New(testToken)
