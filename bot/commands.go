@@ -15,18 +15,20 @@ func (t *turn) command(ctx context.Context, text string) {
 	name, _, _ = strings.Cut(strings.ToLower(name), "@")
 	args = strings.TrimSpace(args)
 	switch name {
-	case "start", "menu":
+	case "start":
 		if t.run != nil && !t.expired() {
 			t.resume(ctx)
 			return
 		}
 		t.menu()
+	case "menu":
+		t.toMenu(ctx)
 	case "help":
 		t.help()
 	case "lang":
 		t.setLang(ctx, args)
 	case "cancel":
-		t.cancel()
+		t.cancel(ctx)
 	case "back":
 		t.back(ctx)
 	case "invite":
@@ -132,16 +134,33 @@ func (t *turn) setLang(ctx context.Context, lang string) {
 	}
 }
 
-func (t *turn) cancel() {
+// cancel asks before throwing the run in progress away.
+func (t *turn) cancel(ctx context.Context) {
 	if t.run == nil {
 		t.replyKey("cancel.none")
 		t.menu()
 		return
 	}
-	t.replyKey("cancel.done", "form", t.form.Title.In(t.lang))
-	t.endRun("run_cancel")
-	t.run = nil
-	t.menu()
+	if t.expired() {
+		t.expire()
+		t.menu()
+		return
+	}
+	t.step(t.run.Discard(t.form, t.flowContext(ctx)))
+}
+
+// toMenu shows the list of questionnaires; with one in progress it first
+// asks whether to throw that one away.
+func (t *turn) toMenu(ctx context.Context) {
+	if t.run == nil || t.expired() {
+		if t.run != nil {
+			t.expire()
+		}
+		t.menu()
+		return
+	}
+	t.replyKey("menu.in_progress", "form", t.form.Title.In(t.lang))
+	t.cancel(ctx)
 }
 
 func (t *turn) back(ctx context.Context) {

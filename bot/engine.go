@@ -130,7 +130,7 @@ func (e *Engine) Greet(ctx context.Context, channel, chatID string) error {
 	case t.run != nil:
 		t.resume(ctx)
 	default:
-		t.replyKey("menu.welcome", "name", conv.User.Name)
+		t.greet(ctx, "menu.welcome")
 		t.menu()
 	}
 	return e.commit(ctx, t)
@@ -170,7 +170,7 @@ func (e *Engine) RegisterTerminalUser(ctx context.Context, chatID, role, areaID,
 	}
 	if errors.Is(err, store.ErrNotFound) {
 		u = store.User{ID: "console-" + strings.NewReplacer("/", "-", ":", "-").Replace(chatID),
-			Name: terminalName(role), Role: role, AreaID: areaID, Lang: locales.Default, Created: e.now()}
+			Role: role, AreaID: areaID, Lang: locales.Default, Created: e.now()}
 	} else if err != nil {
 		return err
 	}
@@ -181,10 +181,6 @@ func (e *Engine) RegisterTerminalUser(ctx context.Context, chatID, role, areaID,
 		Identity: &store.Identity{Channel: "console", ChatID: chatID, UserID: u.ID},
 		Audit:    []store.AuditEntry{{At: e.now(), Actor: u.ID, Action: "terminal_user", Detail: role + " " + areaID}}})
 	return err
-}
-
-func terminalName(role string) string {
-	return map[string]string{store.RoleHead: "Trưởng thôn", store.RoleOfficial: "Cán bộ", store.RoleAdmin: "Quản trị"}[role]
 }
 
 // setting tells whether an area is urban or rural, for the poverty lines.

@@ -137,9 +137,9 @@ func (j *Jobs) SendReminders(ctx context.Context) (int, error) {
 func (j *Jobs) reminderText(b report.Behind, round *store.Round) string {
 	lang := b.User.Lang
 	if b.Unreviewed > 0 && round != nil {
-		return j.Catalog.T(lang, "remind.round", "name", b.User.Name, "count", locales.Number(lang, float64(b.Unreviewed), 0), "round", round.Name)
+		return j.Catalog.T(lang, "remind.round", "who", addressee(j.Catalog, lang, b.User.Name), "count", locales.Number(lang, float64(b.Unreviewed), 0), "round", round.Name)
 	}
-	return j.Catalog.T(lang, "remind.week", "name", b.User.Name)
+	return j.Catalog.T(lang, "remind.week", "who", addressee(j.Catalog, lang, b.User.Name))
 }
 
 // queueTo sends a message to one chat of the user: the first that is not

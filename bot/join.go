@@ -103,17 +103,13 @@ func (t *turn) join(ctx context.Context, chat, code string) {
 	if name == "" {
 		name = t.in.Name
 	}
-	if name == "" {
-		name = t.e.cat.T(t.lang, "join.someone")
-	}
 	t.user = store.User{Name: name, Role: inv.Role, AreaID: inv.AreaID, Lang: t.lang, Created: t.in.At}
 	t.change.User = &t.user
 	t.change.Identity = &store.Identity{Channel: t.in.Channel, ChatID: t.in.ChatID}
 	t.change.UseInvite = inv.Code
 	t.change.Audit = append(t.change.Audit, store.AuditEntry{At: t.in.At, Actor: "invite:" + inv.Code, Action: "join",
 		Detail: inv.Role + " " + inv.AreaID + " " + t.in.Channel})
-	area, _ := t.e.store.Area(ctx, inv.AreaID)
-	t.replyKey("join.welcome", "name", name, "area", area.Name, "role", t.e.cat.T(t.lang, roleKeys[inv.Role]))
+	t.greet(ctx, "join.welcome")
 	t.menu()
 }
 

@@ -8,6 +8,9 @@ import (
 	"sothon/store"
 )
 
+// menuQuestion marks the menu's buttons.
+const menuQuestion = "menu"
+
 // canFillForms: village heads fill questionnaires for their own village.
 func (t *turn) canFillForms() bool { return t.user.Role == store.RoleHead }
 
@@ -17,7 +20,7 @@ func (t *turn) menu() {
 		t.replyKey("menu.not_head")
 		return
 	}
-	t.replies = append(t.replies, flows.Prompt{Text: t.e.cat.T(t.lang, "menu.title"), Question: "menu", Options: t.menuOptions()})
+	t.replies = append(t.replies, flows.Prompt{Text: t.e.cat.T(t.lang, "menu.title"), Question: menuQuestion, Options: t.menuOptions()})
 }
 
 func (t *turn) menuOptions() []flows.Option {
@@ -40,6 +43,8 @@ func (t *turn) chooseForm(ctx context.Context, text string) {
 	}
 	i, err := flows.ParseChoice(text, titles)
 	if err != nil {
+		ae := err.(*flows.AnswerError)
+		t.replyKey("answer.error", "reason", t.e.cat.T(t.lang, ae.Key, ae.Args...))
 		t.menu()
 		return
 	}

@@ -31,7 +31,7 @@ func (f *fixture) registerAs(t testing.TB, chat, role, area string) store.User {
 func (f *fixture) submit(t testing.TB, area, class string) {
 	t.Helper()
 	s := &store.Submission{Form: "household", FormVersion: "1", AreaID: area, HouseholdName: "Hộ " + class,
-		SubmittedBy: "x", SubmittedAt: f.now, Answers: map[string]string{"class": class, "members": "3"}}
+		SubmittedBy: "x", SubmittedAt: f.now, Answers: map[string]string{"class": class, "members": "3"}, Class: class, Members: 3}
 	if _, err := f.db.Apply(ctx, store.Change{At: f.now, Submission: s}); err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +98,7 @@ func TestRoundsCountCoverageAndLeavingPoverty(t *testing.T) {
 		t.Fatalf("second open: %q", out[0].Text)
 	}
 	review := func(hh, class string) {
-		s := &store.Submission{Form: "household", AreaID: area, HouseholdID: hh, SubmittedAt: f.now, Answers: map[string]string{"class": class}}
+		s := &store.Submission{Form: "household", AreaID: area, HouseholdID: hh, SubmittedAt: f.now, Answers: map[string]string{"class": class}, Class: class}
 		if _, err := f.db.Apply(ctx, store.Change{At: f.now, Submission: s}); err != nil {
 			t.Fatal(err)
 		}

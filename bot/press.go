@@ -10,22 +10,12 @@ import (
 )
 
 // waitingFor names what the chat's next answer is for, as keyboards name
-// their question: a question id, "summary", "edit", "repeat" or "menu".
+// their question: what the run awaits, or the menu.
 func (t *turn) waitingFor() string {
 	if t.run == nil {
-		return "menu"
+		return menuQuestion
 	}
-	switch t.run.Stage {
-	case flows.StageAsk:
-		return t.run.Current
-	case flows.StageSummary:
-		return "summary"
-	case flows.StagePickEdit:
-		return "edit"
-	case flows.StageRepeat:
-		return "repeat"
-	}
-	return ""
+	return t.run.Awaits()
 }
 
 // pressButton handles a button press: an answer, or a toggle of a

@@ -156,12 +156,21 @@ func (t *turn) step(o flows.Outcome) {
 	if o.Submitted != nil {
 		t.submit(o.Submitted)
 	}
+	if o.Discarded {
+		t.audit("run_cancel", t.run.Form)
+	}
 	if o.Ended {
 		t.change.DeleteRun = true
 		t.menu()
 		return
 	}
 	t.change.Run = t.run
+	if o.Submitted != nil {
+		run, form := t.run, t.form
+		t.change.RunAfter = func(a store.Applied) *flows.Run {
+			return run.WithHousehold(form, a.HouseholdID, o.Submitted.HouseholdName)
+		}
+	}
 }
 
 func (t *turn) submit(s *flows.Submission) {
@@ -169,7 +178,7 @@ func (t *turn) submit(s *flows.Submission) {
 	t.change.Submission = &store.Submission{
 		Form: s.Form, FormVersion: s.Version, AreaID: t.run.AreaID,
 		HouseholdID: s.HouseholdID, HouseholdName: s.HouseholdName,
-		SubmittedBy: t.user.ID, SubmittedAt: t.in.At, Answers: s.Answers,
+		SubmittedBy: t.user.ID, SubmittedAt: t.in.At, Answers: s.Answers, Class: s.Class, Members: s.Members,
 		Facts: report.Facts(s.Form, s.Answers),
 	}
 	t.audit("submit", s.Form)

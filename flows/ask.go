@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -27,7 +28,7 @@ func (r *Run) ask(f *Form, q *Question, c Context) Prompt {
 	p := Prompt{Question: q.ID}
 	switch q.Type {
 	case YesNo:
-		p.Options = yesNoOptions(c)
+		p.Options = yesNoOptions(q, c)
 	case SelectOne, SelectMultiple:
 		for i, ch := range f.ChoicesOf(q) {
 			p.Options = append(p.Options, Option{Key: strconv.Itoa(i + 1), Label: ch.Label.In(c.Lang)})
@@ -46,8 +47,17 @@ func (r *Run) ask(f *Form, q *Question, c Context) Prompt {
 	return p
 }
 
-func yesNoOptions(c Context) []Option {
-	return []Option{{Key: "1", Label: c.t("common.yes")}, {Key: "2", Label: c.t("common.no")}}
+// yesNoOptions are Có and Không, or what they mean for this question.
+func yesNoOptions(q *Question, c Context) []Option {
+	yes, no := yesNoLabels(q, c)
+	return []Option{{Key: "1", Label: yes}, {Key: "2", Label: no}}
+}
+
+func yesNoLabels(q *Question, c Context) (yes, no string) {
+	if q != nil && len(q.YesLabel) > 0 {
+		return q.YesLabel.In(c.Lang), q.NoLabel.In(c.Lang)
+	}
+	return c.t("common.yes"), c.t("common.no")
 }
 
 // reask explains what was wrong, with an example, and asks again.
@@ -69,8 +79,11 @@ var exampleKeys = map[Type]string{
 }
 
 func exampleKey(q *Question) string {
-	if q.Money {
+	switch {
+	case q.Money:
 		return "example.money"
+	case q.Year:
+		return "example.year"
 	}
 	if k, ok := exampleKeys[q.Type]; ok {
 		return k
@@ -109,11 +122,7 @@ func parseTyped(f *Form, q *Question, c Context, text string) (string, *AnswerEr
 		}
 		return canonical(x), checkRange(q, x, c.Lang)
 	case YesNo:
-		yes, err := ParseYesNo(text)
-		if err != nil {
-			return "", err.(*AnswerError)
-		}
-		return canonical(yes), nil
+		return parseYesNoAnswer(q, c, text)
 	case SelectOne:
 		choices := f.ChoicesOf(q)
 		i, err := ParseChoice(text, choiceLabels(choices, c.Lang))
@@ -131,6 +140,24 @@ func parseTyped(f *Form, q *Question, c Context, text string) (string, *AnswerEr
 		return d.Format(time.DateOnly), nil
 	}
 	return parseText(q, text)
+}
+
+// parseYesNoAnswer takes có/không, or the words of the question's own
+// labels ("không có nước sạch").
+func parseYesNoAnswer(q *Question, c Context, text string) (string, *AnswerError) {
+	yes, err := ParseYesNo(text)
+	if err == nil {
+		return canonical(yes), nil
+	}
+	if len(q.YesLabel) == 0 {
+		return "", err.(*AnswerError)
+	}
+	yesLabel, noLabel := yesNoLabels(q, c)
+	i, cerr := ParseChoice(text, []string{yesLabel, noLabel})
+	if cerr != nil {
+		return "", cerr.(*AnswerError)
+	}
+	return canonical(i == 0), nil
 }
 
 func parseMulti(choices []Choice, text, lang string) (string, *AnswerError) {
@@ -172,13 +199,22 @@ func checkRange(q *Question, x float64, lang string) *AnswerError {
 	lo, hi := q.Min, q.Max
 	switch {
 	case lo != nil && hi != nil && (x < *lo || x > *hi):
-		return answerErr("answer.range", "min", locales.Number(lang, *lo, 2), "max", locales.Number(lang, *hi, 2))
+		return answerErr("answer.range", "min", q.number(lang, *lo), "max", q.number(lang, *hi))
 	case lo != nil && x < *lo:
-		return answerErr("answer.min", "min", locales.Number(lang, *lo, 2))
+		return answerErr("answer.min", "min", q.number(lang, *lo))
 	case hi != nil && x > *hi:
-		return answerErr("answer.max", "max", locales.Number(lang, *hi, 2))
+		return answerErr("answer.max", "max", q.number(lang, *hi))
 	}
 	return nil
+}
+
+// number shows a number of this question: a year as it is written, other
+// numbers with the language's separators.
+func (q *Question) number(lang string, x float64) string {
+	if q.Year {
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	}
+	return locales.Number(lang, x, 2)
 }
 
 // checkConstraint runs the question's constraint with the new value.
@@ -211,14 +247,22 @@ func fillPlaceholders(msg string, env map[string]any) string {
 // unitOf is the unit a numeric answer is counted in, from the question or
 // from the choice of an earlier question (a model's trees or head).
 func (r *Run) unitOf(f *Form, q *Question, lang string) string {
-	if q.UnitFrom != "" {
-		if src := f.Question(q.UnitFrom); src != nil {
-			if ch, ok := f.Choice(src.List, r.Answers[src.ID]); ok {
-				return ch.Unit.In(lang)
-			}
-		}
+	if ch, ok := r.unitChoice(f, q); ok {
+		return ch.Unit.In(lang)
 	}
 	return q.Unit.In(lang)
+}
+
+// unitChoice is the earlier answer a question takes its unit from.
+func (r *Run) unitChoice(f *Form, q *Question) (Choice, bool) {
+	if q.UnitFrom == "" {
+		return Choice{}, false
+	}
+	src := f.Question(q.UnitFrom)
+	if src == nil {
+		return Choice{}, false
+	}
+	return f.Choice(src.List, r.Answers[src.ID])
 }
 
 // display shows a stored answer the way the user would say it.
@@ -234,15 +278,23 @@ func (r *Run) display(f *Form, q *Question, val, lang string, c Context) string 
 	}
 	switch q.Type {
 	case Integer:
-		return unit(val)
+		if q.Year {
+			return val
+		}
+		n, _ := strconv.Atoi(val)
+		return unit(locales.Number(lang, float64(n), 0))
 	case Decimal:
 		x, _ := strconv.ParseFloat(val, 64)
+		if q.Money {
+			return moneyText(x, lang, c)
+		}
 		return unit(locales.Number(lang, x, 3))
 	case YesNo:
+		yes, no := yesNoLabels(q, c)
 		if val == "yes" {
-			return c.t("common.yes")
+			return yes
 		}
-		return c.t("common.no")
+		return no
 	case SelectOne, SelectMultiple:
 		return choiceNames(f, q.List, val, lang)
 	case Date:
@@ -250,7 +302,7 @@ func (r *Run) display(f *Form, q *Question, val, lang string, c Context) string 
 			return d.Format("02/01/2006")
 		}
 	case HouseholdPick:
-		if val == "new" {
+		if val == NewHousehold {
 			return c.t("picker.new_household")
 		}
 		return r.HouseholdName
@@ -258,6 +310,20 @@ func (r *Run) display(f *Form, q *Question, val, lang string, c Context) string 
 		return r.displayCalculated(f, q, val, lang, c)
 	}
 	return val
+}
+
+// moneyText shows an amount in million VND, and in đồng too when it is
+// under a million, so that "2500" read as 2.500 đồng is plain to see.
+func moneyText(x float64, lang string, c Context) string {
+	digits := 3
+	if x < 1 {
+		digits = 6
+	}
+	text := c.t("money.millions", "amount", locales.Number(lang, x, digits))
+	if x > 0 && x < 1 {
+		text += " (" + c.t("money.dong", "amount", locales.Number(lang, math.Round(x*1e6), 0)) + ")"
+	}
+	return text
 }
 
 func (r *Run) displayCalculated(f *Form, q *Question, val, lang string, c Context) string {

@@ -156,9 +156,9 @@ func (f *Form) values(answers map[string]string, facts Facts) (map[string]any, m
 		c, _ := f.Choice(list, name)
 		return c.Min
 	}
-	env["poverty_lacking"] = func() int { return len(povertyHousehold(env).Lacking()) }
+	env["poverty_lacking"] = func() int { return len(f.povertyHousehold(env).Lacking()) }
 	env["poverty_class"] = func() string {
-		h := povertyHousehold(env)
+		h := f.povertyHousehold(env)
 		return string(poverty.Classify(h.IncomePerPerson(), len(h.Lacking()), facts.Kind, facts.Standards.At(facts.Now)))
 	}
 	relevant := make(map[string]bool, len(f.Questions))
@@ -177,21 +177,6 @@ func (f *Form) values(answers map[string]string, facts Facts) (map[string]any, m
 		}
 	}
 	return env, relevant
-}
-
-// povertyHousehold reads the household questionnaire's answers by their ids.
-func povertyHousehold(env map[string]any) poverty.Household {
-	i := func(k string) int { v, _ := env[k].(int); return v }
-	d := func(k string) float64 { v, _ := env[k].(float64); return v }
-	b := func(k string) bool { v, _ := env[k].(bool); return v }
-	return poverty.Household{
-		Members: i("members"), WorkingAge: i("working_age"), Income: d("income"),
-		NoStableJob: b("job"), Malnourished: b("nutrition"), Uninsured: b("insurance"),
-		AdultUndereducated: b("adult_education"), ChildOutOfSchool: b("schooling"),
-		PoorHouse: b("house_quality"), HouseArea: d("house_area"),
-		CleanWater: b("water"), HygienicLatrine: b("latrine"),
-		UsesTelecom: b("internet"), HasInfoMeans: b("info_means"),
-	}
 }
 
 // typed turns a stored answer into the value expressions see.

@@ -44,6 +44,9 @@ type Choice struct {
 	Min       float64 `yaml:"min,omitempty"`       // minimum scale, 0 when none
 	Exclusive bool    `yaml:"exclusive,omitempty"` // cannot be chosen with others ("none")
 	Project   string  `yaml:"project,omitempty"`   // programme project (DA2, DA3 …)
+	// WarnMax is the plausible largest scale in this choice's unit, for a
+	// question that takes its unit from the choice (a herd of pigs).
+	WarnMax float64 `yaml:"warn_max,omitempty"`
 }
 
 // Repeat offers, after a submission, to fill the form again keeping some answers.
@@ -63,28 +66,44 @@ type Form struct {
 
 	file  string
 	index map[string]int
+	roles map[string]string // role → question id
 }
 
 // Question is one step of a form.
 type Question struct {
-	ID                string   `yaml:"id"`
-	Type              Type     `yaml:"type"`
-	Label             Label    `yaml:"label"`
-	Short             Label    `yaml:"short,omitempty"` // for the summary
-	Hint              Label    `yaml:"hint,omitempty"`
-	Required          *bool    `yaml:"required,omitempty"`
-	Min               *float64 `yaml:"min,omitempty"`
-	Max               *float64 `yaml:"max,omitempty"`
-	MinLength         int      `yaml:"min_length,omitempty"`
-	MaxLength         int      `yaml:"max_length,omitempty"`
-	Money             bool     `yaml:"money,omitempty"` // amount in million VND
-	Unit              Label    `yaml:"unit,omitempty"`
-	UnitFrom          string   `yaml:"unit_from,omitempty"` // question whose choice carries the unit
-	List              string   `yaml:"list,omitempty"`
-	Relevant          string   `yaml:"relevant,omitempty"`
-	Constraint        string   `yaml:"constraint,omitempty"`
-	ConstraintMessage Label    `yaml:"constraint_message,omitempty"`
-	Calculate         string   `yaml:"calculate,omitempty"`
+	ID       string   `yaml:"id"`
+	Type     Type     `yaml:"type"`
+	Label    Label    `yaml:"label"`
+	Short    Label    `yaml:"short,omitempty"` // for the summary
+	Hint     Label    `yaml:"hint,omitempty"`
+	Required *bool    `yaml:"required,omitempty"`
+	Min      *float64 `yaml:"min,omitempty"`
+	Max      *float64 `yaml:"max,omitempty"`
+	// WarnMin and WarnMax bound the plausible answers: one outside them is
+	// stored only once the person confirms it, with WarnMessage as the reason.
+	WarnMin     *float64 `yaml:"warn_min,omitempty"`
+	WarnMax     *float64 `yaml:"warn_max,omitempty"`
+	WarnMessage Label    `yaml:"warn_message,omitempty"`
+	// Year shows an integer as a year (1940, not 1.940).
+	Year bool `yaml:"year,omitempty"`
+	// YesLabel and NoLabel say what each answer of a yes/no question means
+	// ("Có nước sạch" / "Không có nước sạch"), so a quick "1" cannot be
+	// taken the wrong way round.
+	YesLabel Label `yaml:"yes_label,omitempty"`
+	NoLabel  Label `yaml:"no_label,omitempty"`
+	// Role binds the question to a meaning the code relies on, such as one
+	// of the poverty indicators ("indicator.water", "members", "income").
+	Role              string `yaml:"role,omitempty"`
+	MinLength         int    `yaml:"min_length,omitempty"`
+	MaxLength         int    `yaml:"max_length,omitempty"`
+	Money             bool   `yaml:"money,omitempty"` // amount in million VND
+	Unit              Label  `yaml:"unit,omitempty"`
+	UnitFrom          string `yaml:"unit_from,omitempty"` // question whose choice carries the unit
+	List              string `yaml:"list,omitempty"`
+	Relevant          string `yaml:"relevant,omitempty"`
+	Constraint        string `yaml:"constraint,omitempty"`
+	ConstraintMessage Label  `yaml:"constraint_message,omitempty"`
+	Calculate         string `yaml:"calculate,omitempty"`
 
 	progs programs
 }

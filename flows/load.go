@@ -167,8 +167,8 @@ func (c *checker) checkForm() {
 			c.add("", "question %d is empty", i+1)
 			continue
 		}
-		if !idPattern.MatchString(q.ID) || builtinNames[q.ID] || q.ID == valueName {
-			c.add(q.ID, "id must be lowercase letters, digits and _, and not a built-in name")
+		if !idPattern.MatchString(q.ID) || builtinNames[q.ID] || q.ID == valueName || reservedIDs[q.ID] {
+			c.add(q.ID, "id must be lowercase letters, digits and _, and not a built-in or reserved name")
 		}
 		if _, dup := f.index[q.ID]; dup {
 			c.add(q.ID, "duplicate id")
@@ -181,6 +181,7 @@ func (c *checker) checkForm() {
 			c.checkQuestion(i, q)
 		}
 	}
+	c.checkRoles()
 	if f.Repeat != nil {
 		c.label("", "repeat.prompt", f.Repeat.Prompt)
 		for _, id := range f.Repeat.Keep {
@@ -233,6 +234,8 @@ func (c *checker) checkQuestion(i int, q *Question) {
 	if q.Min != nil && q.Max != nil && *q.Min > *q.Max {
 		c.add(q.ID, "min is greater than max")
 	}
+	c.checkSoftLimits(q)
+	c.checkYesNoLabels(q)
 	if q.UnitFrom != "" {
 		if j, ok := f.index[q.UnitFrom]; !ok || j >= i {
 			c.add(q.ID, "unit_from must name an earlier question")
@@ -245,6 +248,31 @@ func (c *checker) checkQuestion(i int, q *Question) {
 		c.label(q.ID, "constraint_message", q.ConstraintMessage)
 	}
 	c.compile(i, q)
+}
+
+func (c *checker) checkSoftLimits(q *Question) {
+	numeric := q.Type == Integer || q.Type == Decimal
+	if !numeric && (q.WarnMin != nil || q.WarnMax != nil || q.Year) {
+		c.add(q.ID, "warn_min, warn_max and year go with integer and decimal questions only")
+	}
+	if q.WarnMin != nil && q.WarnMax != nil && *q.WarnMin > *q.WarnMax {
+		c.add(q.ID, "warn_min is greater than warn_max")
+	}
+	if len(q.WarnMessage) > 0 {
+		c.label(q.ID, "warn_message", q.WarnMessage)
+	}
+}
+
+func (c *checker) checkYesNoLabels(q *Question) {
+	if len(q.YesLabel) == 0 && len(q.NoLabel) == 0 {
+		return
+	}
+	if q.Type != YesNo {
+		c.add(q.ID, "yes_label and no_label go with yesno questions only")
+		return
+	}
+	c.label(q.ID, "yes_label", q.YesLabel)
+	c.label(q.ID, "no_label", q.NoLabel)
 }
 
 func (c *checker) compile(i int, q *Question) {

@@ -5,6 +5,9 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
+
+	"sothon/flows/poverty"
 )
 
 func TestDefaultFormsLoad(t *testing.T) {
@@ -118,4 +121,50 @@ func FuzzParseForm(f *testing.F) {
 			}
 		}
 	})
+}
+
+// The classification reads questions by role: a form that calls it without
+// every role is refused, and renaming a question's id changes nothing.
+func TestPovertyRoles(t *testing.T) {
+	data, err := embedded.ReadFile("forms/household.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := string(data)
+	if _, probs := Parse("household.yaml", []byte(strings.Replace(src, "    role: indicator.water\n", "", 1))); len(probs) == 0 ||
+		!strings.Contains(probs[0].String(), "missing: indicator.water") {
+		t.Errorf("a form without indicator.water passed the check: %v", probs)
+	}
+	for name, edit := range map[string][2]string{
+		"unknown role":   {"role: indicator.water", "role: indicator.wather"},
+		"role twice":     {"role: indicator.latrine", "role: indicator.water"},
+		"role mistyped":  {"    role: working_age\n", "    role: income\n"},
+		"reserved id":    {"id: note\n", "id: summary\n"},
+		"warn on a text": {"    max_length: 80\n", "    max_length: 80\n    warn_max: 3\n"},
+	} {
+		if _, probs := Parse("household.yaml", []byte(strings.Replace(src, edit[0], edit[1], 1))); len(probs) == 0 {
+			t.Errorf("%s: passed the check", name)
+		}
+	}
+	renamed := strings.NewReplacer("id: water\n", "id: nuoc_sach\n").Replace(src)
+	orig, probs := Parse("household.yaml", data)
+	moved, probs2 := Parse("household.yaml", []byte(renamed))
+	if len(probs)+len(probs2) > 0 {
+		t.Fatal(probs, probs2)
+	}
+	answers := map[string]string{"members": "4", "working_age": "2", "children": "0", "income": "4", "job": "no",
+		"insurance": "no", "adult_education": "no", "house_quality": "no", "house_area": "40",
+		"water": "yes", "latrine": "no", "internet": "no", "info_means": "yes"}
+	renamedAnswers := map[string]string{"nuoc_sach": "yes"}
+	for k, v := range answers {
+		if k != "water" {
+			renamedAnswers[k] = v
+		}
+	}
+	facts := Facts{Now: time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC), Kind: poverty.Rural, Standards: poverty.Default()}
+	a, _ := orig.values(answers, facts)
+	b, _ := moved.values(renamedAnswers, facts)
+	if a["lacking"] != 2 || a["lacking"] != b["lacking"] || a["class"] != b["class"] {
+		t.Errorf("renaming water changed the classification: %v/%v, %v/%v", a["lacking"], b["lacking"], a["class"], b["class"])
+	}
 }

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"math"
+	"slices"
 	"strconv"
 	"testing"
 	"unicode/utf8"
@@ -10,16 +11,22 @@ import (
 )
 
 func TestParseInteger(t *testing.T) {
-	good := map[string]int{"4": 4, " 12 ": 12, "4 người": 4, "1.500": 1500, "1,500,000": 1500000, "0": 0, "-3": -3, "05": 5}
+	good := map[string]int{"4": 4, " 12 ": 12, "4 người": 4, "1.500": 1500, "1,500,000": 1500000, "0": 0, "-3": -3, "05": 5,
+		"năm": 5, "Một": 1, "mười": 10, "khong": 0, "tư": 4, "ba người": 3, "35m2": 35, "40 m2": 40, "40 m²": 40, "5 nhân khẩu": 5, "200 con": 200}
 	for in, want := range good {
 		if got, err := ParseInteger(in); err != nil || got != want {
 			t.Errorf("ParseInteger(%q) = %d, %v; want %d", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"", "năm", "1,5", "4.5", "1.50", "4 5", "1e3", "12abc3", "99999999999"} {
+	for _, in := range []string{"", "1,5", "4.5", "1.50", "4 5", "1e3", "12abc3", "99999999999", "1 triệu rưỡi", "5 người và 2 trẻ", "hai mươi", "muoi lam"} {
 		if got, err := ParseInteger(in); err == nil {
 			t.Errorf("ParseInteger(%q) = %d, want an error", in, got)
 		}
+	}
+	// Words after a number that are not a unit are named back, not dropped.
+	_, err := ParseInteger("1 triệu rưỡi")
+	if ae, ok := err.(*AnswerError); !ok || ae.Key != "answer.extra_words" {
+		t.Errorf("ParseInteger(1 triệu rưỡi) error = %v, want answer.extra_words", err)
 	}
 }
 
@@ -51,6 +58,12 @@ func TestParseDecimal(t *testing.T) {
 		{"800 ngàn", true, 0.8},
 		{"12", true, 12},
 		{"0", true, 0},
+		{"1 triệu rưỡi", true, 1.5},
+		{"2tr rưỡi", true, 2.5},
+		{"500", true, 500},
+		{"2500", true, 0.0025},
+		{"35m2", false, 35},
+		{"35,5 m²", false, 35.5},
 	}
 	for _, tt := range tests {
 		got, err := ParseDecimal(tt.in, tt.money)
@@ -58,7 +71,7 @@ func TestParseDecimal(t *testing.T) {
 			t.Errorf("ParseDecimal(%q, money=%v) = %v, %v; want %v", tt.in, tt.money, got, err, tt.want)
 		}
 	}
-	for _, in := range []string{"", "ba triệu", "1,2,3", "1..5", "3tr5tr", "3,5tr5", "tr", "1.5.5", "5k5", ".", ","} {
+	for _, in := range []string{"", "ba triệu", "1,2,3", "1..5", "3tr5tr", "3,5tr5", "tr", "1.5.5", "5k5", ".", ",", "1,5 triệu rưỡi", "500k rưỡi"} {
 		if got, err := ParseDecimal(in, true); err == nil {
 			t.Errorf("ParseDecimal(%q, money) = %v, want an error", in, got)
 		}
@@ -86,16 +99,48 @@ func TestParseYesNo(t *testing.T) {
 var testLabels = []string{"Đăng ký", "Đang tham gia", "Đã hoàn thành", "Rút khỏi mô hình"}
 
 func TestParseChoice(t *testing.T) {
-	good := map[string]int{"1": 0, "4": 3, "đang tham gia": 1, "dang tham gia": 1, "DANG KY": 0, "rut": 3, "da hoan": 2}
+	good := map[string]int{"1": 0, "4": 3, "đang tham gia": 1, "dang tham gia": 1, "DANG KY": 0, "rut": 3, "da hoan": 2,
+		"mo hinh": 3, "hoan thanh": 2, "tham gia": 1}
 	for in, want := range good {
 		if got, err := ParseChoice(in, testLabels); err != nil || got != want {
 			t.Errorf("ParseChoice(%q) = %d, %v; want %d", in, got, err, want)
 		}
 	}
-	for in, key := range map[string]string{"0": "answer.choice_number", "5": "answer.choice_number", "xyz": "answer.choice", "da": "answer.choice_ambiguous", "": "answer.choice"} {
+	for in, key := range map[string]string{"0": "answer.choice_number", "5": "answer.choice_number", "xyz": "answer.choice", "da": "answer.choice_ambiguous", "": "answer.choice", "ham": "answer.choice"} {
 		_, err := ParseChoice(in, testLabels)
 		if ae, ok := err.(*AnswerError); !ok || ae.Key != key {
 			t.Errorf("ParseChoice(%q) error = %v, want %s", in, err, key)
+		}
+	}
+}
+
+// Words anywhere in a label pick it; several candidates are listed back.
+func TestParseChoiceByWords(t *testing.T) {
+	models := []string{"Trồng quế", "Chăn nuôi lợn thịt", "Chăn nuôi gà thịt", "Mô hình khác"}
+	for in, want := range map[string]int{"nuoi lon": 1, "lon": 1, "lợn thịt": 1, "ga": 2, "que": 0, "khac": 3} {
+		if got, err := ParseChoice(in, models); err != nil || got != want {
+			t.Errorf("ParseChoice(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	_, err := ParseChoice("nuoi", models)
+	ae, ok := err.(*AnswerError)
+	if !ok || ae.Key != "answer.choice_ambiguous" || len(ae.Args) != 4 || ae.Args[3] != "2. Chăn nuôi lợn thịt; 3. Chăn nuôi gà thịt" {
+		t.Errorf("ParseChoice(nuoi) error = %#v, want both kinds of raising listed", err)
+	}
+}
+
+// A label holding a comma, typed in full, is one choice, alone or with others.
+func TestParseChoicesCommaLabel(t *testing.T) {
+	causes := []string{"Thiếu vốn", "Ốm đau, tai nạn", "Già yếu, không còn khả năng lao động", "Khác"}
+	for in, want := range map[string][]int{
+		"Ốm đau, tai nạn":                      {1},
+		"om dau, tai nan, thieu von":           {0, 1},
+		"thieu von, om dau, tai nan, khac":     {0, 1, 3},
+		"gia yeu, khong con kha nang lao dong": {2},
+	} {
+		got, err := ParseChoices(in, causes)
+		if err != nil || !slices.Equal(got, want) {
+			t.Errorf("ParseChoices(%q) = %v, %v; want %v", in, got, err, want)
 		}
 	}
 }

@@ -1,9 +1,13 @@
 package flows
 
 import (
+	"maps"
 	"strconv"
 	"strings"
 )
+
+// NewHousehold is the household answer that adds a household to the register.
+const NewHousehold = "new"
 
 // pickerPageSize keeps a page of households short enough for a phone screen.
 const pickerPageSize = 10
@@ -64,7 +68,7 @@ func (r *Run) replyPicker(f *Form, q *Question, c Context, text string) Outcome 
 	switch t {
 	case "0":
 		r.HouseholdName = ""
-		r.accept(q.ID, "new")
+		r.accept(q.ID, NewHousehold)
 		return r.advance(f, c)
 	case "+", ">", "tiep", "next", "xem tiep":
 		r.Picker.Page++
@@ -98,5 +102,22 @@ func (r *Run) pickNumber(f *Form, q *Question, c Context, n int) Outcome {
 	h := items[n-1]
 	r.HouseholdName = h.Name
 	r.accept(q.ID, h.ID)
-	return r.advance(f, c)
+	o := r.advance(f, c)
+	o.Prompts = append([]Prompt{{Text: c.t("picker.picked", "name", h.Name)}}, o.Prompts...)
+	return o
+}
+
+// WithHousehold is the run after a submission that added a new household:
+// a copy in which the household answer names that household, so that the
+// next person of a repeated form (another worker of the same family) joins
+// it instead of adding a household again.
+func (r *Run) WithHousehold(f *Form, id, name string) *Run {
+	out := *r
+	out.Answers = maps.Clone(r.Answers)
+	for _, q := range f.Questions {
+		if q.Type == HouseholdPick && out.Answers[q.ID] == NewHousehold {
+			out.Answers[q.ID], out.HouseholdName = id, name
+		}
+	}
+	return &out
 }

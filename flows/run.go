@@ -35,7 +35,23 @@ const (
 	StageSummary  Stage = "summary"   // showing the summary: submit, edit or cancel
 	StagePickEdit Stage = "pick_edit" // waiting for the number of the answer to change
 	StageRepeat   Stage = "repeat"    // submitted; offering to fill the form again
+	StageConfirm  Stage = "confirm"   // an implausible answer to Current waits to be confirmed
+	StageDiscard  Stage = "discard"   // asking before the run is thrown away
 )
+
+// Names of what a prompt asks for besides a question id; a question may not
+// take one of them as its id. Buttons carry them to recognise stale presses.
+const (
+	AwaitSummary = "summary"
+	AwaitEdit    = "edit"
+	AwaitRepeat  = "repeat"
+	AwaitDiscard = "discard"
+	// awaitConfirm prefixes the id of the question whose answer is confirmed.
+	awaitConfirm = "ok:"
+)
+
+// reservedIDs may not be question ids: they name the run's other prompts.
+var reservedIDs = map[string]bool{AwaitSummary: true, AwaitEdit: true, AwaitRepeat: true, AwaitDiscard: true, "menu": true, "remind": true}
 
 // Run is one questionnaire in progress. It is plain data, stored between
 // messages, so a run survives restarts.
@@ -52,6 +68,8 @@ type Run struct {
 	Picker        Picker            `json:"picker,omitzero"`
 	Selected      []string          `json:"selected,omitempty"` // toggled option keys of a multi-choice keyboard
 	HouseholdName string            `json:"household_name,omitempty"`
+	Pending       string            `json:"pending,omitempty"` // an implausible answer to Current, until confirmed
+	Resume        Stage             `json:"resume,omitempty"`  // where a declined discard goes back to
 	Started       time.Time         `json:"started"`
 	Updated       time.Time         `json:"updated"`
 }
@@ -82,6 +100,10 @@ type Submission struct {
 	HouseholdID   string // "" for a household added during the run
 	HouseholdName string
 	Answers       map[string]string // relevant answers and calculated values
+	// Class and Members are the answers bound to those roles, for the
+	// register; empty and 0 when the form has no such question.
+	Class   string
+	Members int
 }
 
 // Outcome is the result of one step.
@@ -89,6 +111,7 @@ type Outcome struct {
 	Prompts   []Prompt
 	Submitted *Submission
 	Ended     bool // the run is over and can be deleted
+	Discarded bool // the person chose to throw the run away
 }
 
 // Start begins a run of f for a household of areaID.
@@ -107,8 +130,31 @@ func (r *Run) Show(f *Form, c Context) Outcome {
 		return Outcome{Prompts: []Prompt{r.pickEdit(f, c)}}
 	case StageRepeat:
 		return Outcome{Prompts: []Prompt{r.repeatOffer(f, c)}}
+	case StageConfirm:
+		return Outcome{Prompts: []Prompt{r.confirmPrompt(f, c)}}
+	case StageDiscard:
+		return Outcome{Prompts: []Prompt{r.discardPrompt(f, c)}}
 	}
 	return r.advance(f, c)
+}
+
+// Awaits names what the run waits for, as its last prompt's Question.
+func (r *Run) Awaits() string {
+	switch r.Stage {
+	case StageAsk:
+		return r.Current
+	case StageSummary:
+		return AwaitSummary
+	case StagePickEdit:
+		return AwaitEdit
+	case StageRepeat:
+		return AwaitRepeat
+	case StageConfirm:
+		return awaitConfirm + r.Current
+	case StageDiscard:
+		return AwaitDiscard
+	}
+	return ""
 }
 
 // Options lists the options of what the run waits for, as last shown.
@@ -123,7 +169,11 @@ func (r *Run) Options(f *Form, c Context) []Option {
 	case StagePickEdit:
 		return r.pickEdit(f, c).Options
 	case StageRepeat:
-		return yesNoOptions(c)
+		return yesNoOptions(nil, c)
+	case StageConfirm:
+		return r.confirmPrompt(f, c).Options
+	case StageDiscard:
+		return r.discardPrompt(f, c).Options
 	}
 	return nil
 }
@@ -140,6 +190,10 @@ func (r *Run) Reply(f *Form, c Context, text string) Outcome {
 		return r.replyPickEdit(f, c, text)
 	case StageRepeat:
 		return r.replyRepeat(f, c, text)
+	case StageConfirm:
+		return r.replyConfirm(f, c, text)
+	case StageDiscard:
+		return r.replyDiscard(f, c, text)
 	}
 	return r.advance(f, c)
 }
@@ -152,8 +206,12 @@ func (r *Run) Back(f *Form, c Context) Outcome {
 		r.Editing, r.Previous = false, ""
 		return r.advance(f, c)
 	}
-	if r.Stage == StageRepeat {
+	switch r.Stage {
+	case StageRepeat:
 		return Outcome{Prompts: []Prompt{{Text: c.t("run.back_none")}, r.repeatOffer(f, c)}}
+	case StageConfirm, StageDiscard:
+		r.Stage, r.Pending = r.stageBefore(), ""
+		return r.Show(f, c)
 	}
 	_, relevant := f.values(r.Answers, c.Facts)
 	for len(r.Trail) > 0 {
@@ -213,6 +271,10 @@ func (r *Run) replyAsk(f *Form, c Context, text string) Outcome {
 	if aerr != nil {
 		return Outcome{Prompts: []Prompt{r.reask(f, q, c, aerr)}}
 	}
+	if val != "" && !r.plausible(f, q, val) {
+		r.Stage, r.Pending = StageConfirm, val
+		return Outcome{Prompts: []Prompt{r.confirmPrompt(f, c)}}
+	}
 	r.accept(q.ID, val)
 	return r.advance(f, c)
 }
@@ -221,7 +283,7 @@ func (r *Run) replyAsk(f *Form, c Context, text string) Outcome {
 func (r *Run) accept(id, val string) {
 	r.Answers[id] = val
 	r.Trail = append(slices.DeleteFunc(r.Trail, func(s string) bool { return s == id }), id)
-	r.Previous, r.Selected = "", nil
+	r.Previous, r.Selected, r.Pending = "", nil, ""
 }
 
 func (r *Run) replyRepeat(f *Form, c Context, text string) Outcome {
@@ -237,7 +299,7 @@ func (r *Run) replyRepeat(f *Form, c Context, text string) Outcome {
 }
 
 func (r *Run) repeatOffer(f *Form, c Context) Prompt {
-	return Prompt{Text: f.Repeat.Prompt.In(c.Lang), Options: yesNoOptions(c), Question: "repeat"}
+	return Prompt{Text: f.Repeat.Prompt.In(c.Lang), Options: yesNoOptions(nil, c), Question: AwaitRepeat}
 }
 
 // restartForRepeat keeps the answers the form names and clears the rest.

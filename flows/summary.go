@@ -13,14 +13,19 @@ func (r *Run) summary(f *Form, c Context) Prompt {
 	env, relevant := f.values(r.Answers, c.Facts)
 	lines := []string{c.t("summary.title", "form", f.Title.In(c.Lang))}
 	for i, q := range r.editable(f, relevant) {
-		lines = append(lines, fmt.Sprintf("%d. %s: %s", i+1, shortLabel(q, c.Lang), r.display(f, q, r.Answers[q.ID], c.Lang, c)))
+		value := r.display(f, q, r.Answers[q.ID], c.Lang, c)
+		if len(q.YesLabel) > 0 { // the answer's label says it all: "Có nước sạch"
+			lines = append(lines, fmt.Sprintf("%d. %s", i+1, value))
+			continue
+		}
+		lines = append(lines, fmt.Sprintf("%d. %s: %s", i+1, shortLabel(q, c.Lang), value))
 	}
 	for _, q := range f.Questions {
 		if q.Type == Calculate && relevant[q.ID] {
 			lines = append(lines, fmt.Sprintf("• %s: %s", q.Label.In(c.Lang), r.display(f, q, canonical(env[q.ID]), c.Lang, c)))
 		}
 	}
-	return Prompt{Text: strings.Join(lines, "\n"), Question: "summary", Options: summaryOptions(c)}
+	return Prompt{Text: strings.Join(lines, "\n"), Question: AwaitSummary, Options: summaryOptions(c)}
 }
 
 func summaryOptions(c Context) []Option {
@@ -67,12 +72,12 @@ func (r *Run) replySummary(f *Form, c Context, text string) Outcome {
 		r.Stage = StagePickEdit
 		return Outcome{Prompts: []Prompt{r.pickEdit(f, c)}}
 	}
-	return Outcome{Prompts: []Prompt{{Text: c.t("run.cancelled")}}, Ended: true}
+	return r.Discard(f, c)
 }
 
 func (r *Run) pickEdit(f *Form, c Context) Prompt {
 	_, relevant := f.values(r.Answers, c.Facts)
-	p := Prompt{Text: c.t("summary.pick_edit"), Question: "edit"}
+	p := Prompt{Text: c.t("summary.pick_edit"), Question: AwaitEdit}
 	for i, q := range r.editable(f, relevant) {
 		p.Options = append(p.Options, Option{Key: strconv.Itoa(i + 1), Label: shortLabel(q, c.Lang)})
 	}
@@ -113,12 +118,21 @@ func (r *Run) submit(f *Form, c Context) Outcome {
 		}
 	}
 	s.HouseholdID, s.HouseholdName = r.householdOf(f)
+	if q := f.ByRole(RoleClass); q != nil {
+		s.Class = s.Answers[q.ID]
+	}
+	if q := f.ByRole(RoleMembers); q != nil {
+		s.Members, _ = strconv.Atoi(s.Answers[q.ID])
+	}
 	if f.Repeat == nil {
 		return Outcome{Submitted: s, Ended: true}
 	}
 	r.restartForRepeat(f, c)
 	return Outcome{Submitted: s, Prompts: []Prompt{r.repeatOffer(f, c)}}
 }
+
+// newHouseholdNameID is the question that names a household added during a run.
+const newHouseholdNameID = "head_name"
 
 // householdOf finds the household answer: an id from the register, or a
 // new household named by head_name.
@@ -127,10 +141,10 @@ func (r *Run) householdOf(f *Form) (id, name string) {
 		if q.Type != HouseholdPick {
 			continue
 		}
-		if v := r.Answers[q.ID]; v != "new" {
+		if v := r.Answers[q.ID]; v != NewHousehold {
 			return v, r.HouseholdName
 		}
-		return "", r.Answers["head_name"]
+		return "", r.Answers[newHouseholdNameID]
 	}
 	return "", ""
 }

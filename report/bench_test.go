@@ -119,7 +119,7 @@ func buildProvince(path string) error {
 					HouseholdName: hh.HeadName, SubmittedBy: "u1", SubmittedAt: time.Now(), Answers: map[string]string{}}
 				switch s.Form {
 				case "household":
-					s.Answers["class"] = classes[i%4]
+					s.Answers["class"], s.Class = classes[i%4], classes[i%4]
 				case "model":
 					s.Answers = map[string]string{"model": "pig", "status": "taking_part", "scale": "5", "below_min": "yes", "cofund": "no"}
 				case "training":

@@ -204,3 +204,44 @@ func (db *DB) Area(ctx context.Context, id string) (Area, error) {
 	}
 	return a, nil
 }
+
+// kindWords are the words an area's name starts with that say its kind;
+// a label leaves them out of the parent's name to stay short.
+var kindWords = []string{"Phường ", "Xã ", "Thị trấn ", "Quận ", "Huyện ", "Thành phố ", "Thị xã "}
+
+// ShortName is an area's name without the word for its kind ("Đức Xuân"
+// for "Phường Đức Xuân").
+func ShortName(a Area) string {
+	for _, w := range kindWords {
+		if rest, ok := strings.CutPrefix(a.Name, w); ok && rest != "" {
+			return rest
+		}
+	}
+	return a.Name
+}
+
+// Label names an area for people. Village names repeat from one ward to
+// the next ("Tổ 1"), so a village is named with its parent: "Tổ 1 (Đức
+// Xuân)".
+func Label(a Area, parent Area) string {
+	if a.Kind != KindVillage || parent.Name == "" {
+		return a.Name
+	}
+	return a.Name + " (" + ShortName(parent) + ")"
+}
+
+// AreaLabel loads an area and names it as Label does.
+func (db *DB) AreaLabel(ctx context.Context, id string) (Area, string, error) {
+	a, err := db.Area(ctx, id)
+	if err != nil {
+		return Area{}, "", err
+	}
+	if a.Parent == "" {
+		return a, a.Name, nil
+	}
+	parent, err := db.Area(ctx, a.Parent)
+	if err != nil {
+		return Area{}, "", err
+	}
+	return a, Label(a, parent), nil
+}

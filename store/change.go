@@ -23,8 +23,11 @@ type Change struct {
 	// Run is saved for UserID; with DeleteRun the user's run is removed.
 	Run       *flows.Run
 	DeleteRun bool
-	User      *User // created or updated
-	Identity  *Identity
+	// RunAfter, when set with a Submission, gives the run to save once the
+	// submission and its household have their ids.
+	RunAfter func(Applied) *flows.Run
+	User     *User // created or updated
+	Identity *Identity
 	// Submission is stored under a new id; a household is created for it
 	// when HouseholdID is empty, and the household's status is updated.
 	Submission *Submission
@@ -130,14 +133,17 @@ func apply(tx *bolt.Tx, ch *Change) (Applied, error) {
 	if err := applyChat(tx, *ch); err != nil {
 		return out, err
 	}
-	if err := applyRun(tx, *ch); err != nil {
-		return out, err
-	}
 	if ch.Submission != nil {
 		var err error
 		if out, err = putSubmission(tx, ch.Submission); err != nil {
 			return out, err
 		}
+		if ch.RunAfter != nil && ch.Run != nil {
+			ch.Run = ch.RunAfter(out)
+		}
+	}
+	if err := applyRun(tx, *ch); err != nil {
+		return out, err
 	}
 	if ch.Replies != nil {
 		var err error
@@ -209,12 +215,12 @@ func putSubmission(tx *bolt.Tx, s *Submission) (Applied, error) {
 	if err := countSubmission(tx, s, hh); err != nil {
 		return Applied{}, err
 	}
-	if class := s.Answers["class"]; class != "" {
-		hh.Status, hh.StatusAt = class, s.SubmittedAt
-		hh.History = append(hh.History, StatusChange{At: s.SubmittedAt, Status: class, Submission: id})
+	if s.Class != "" {
+		hh.Status, hh.StatusAt = s.Class, s.SubmittedAt
+		hh.History = append(hh.History, StatusChange{At: s.SubmittedAt, Status: s.Class, Submission: id})
 	}
-	if m, err := strconv.Atoi(s.Answers["members"]); err == nil {
-		hh.Members = m
+	if s.Members > 0 {
+		hh.Members = s.Members
 	}
 	hh.LastSubmission = id
 	return Applied{SubmissionID: id, HouseholdID: hh.ID}, putHousehold(tx, hh)
@@ -228,7 +234,7 @@ func countSubmission(tx *bolt.Tx, s *Submission, hh *Household) error {
 	if err := bumpAll(tx, s.AreaID, []string{"week:" + week, "week:" + week + ":" + s.Form}, 1); err != nil {
 		return err
 	}
-	if class := s.Answers["class"]; class != "" {
+	if class := s.Class; class != "" {
 		round, err := openRound(tx)
 		if err != nil {
 			return err

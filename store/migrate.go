@@ -1,6 +1,8 @@
 package store
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"strconv"
 
@@ -23,6 +25,40 @@ var migrations = []func(tx *bolt.Tx) error{
 	func(tx *bolt.Tx) error { return createBuckets(tx, bucketInbox, bucketKeyboards) },
 	// 2 → 3: counters per village and the facts behind them, digest snapshots.
 	func(tx *bolt.Tx) error { return createBuckets(tx, bucketCounters, bucketFacts, bucketDigests) },
+	// 3 → 4: submissions carry their class and household size as fields,
+	// taken from the answers with the ids the household form had until now.
+	fillClassAndMembers,
+}
+
+func fillClassAndMembers(tx *bolt.Tx) error {
+	subs := tx.Bucket(bucketSubmissions)
+	type change struct {
+		key []byte
+		sub Submission
+	}
+	var changes []change
+	err := subs.ForEach(func(k, v []byte) error {
+		var s Submission
+		if err := json.Unmarshal(v, &s); err != nil {
+			return err
+		}
+		if s.Form != "household" || s.Class != "" {
+			return nil
+		}
+		s.Class = s.Answers["class"]
+		s.Members, _ = strconv.Atoi(s.Answers["members"])
+		changes = append(changes, change{bytes.Clone(k), s})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, c := range changes {
+		if err := putJSON(subs, c.key, c.sub); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func createBuckets(tx *bolt.Tx, names ...[]byte) error {

@@ -83,7 +83,7 @@ func TestApplyDropsRepeatedMessage(t *testing.T) {
 func submission(hh, class string, at time.Time) *store.Submission {
 	return &store.Submission{Form: "household", FormVersion: "1", AreaID: "bac-kan/huyen-tung/khuoi-pai",
 		HouseholdID: hh, HouseholdName: "Hà Văn Sơn", SubmittedBy: "u1", SubmittedAt: at,
-		Answers: map[string]string{"class": class, "members": "4"}}
+		Answers: map[string]string{"class": class, "members": "4"}, Class: class, Members: 4}
 }
 
 func TestSubmissionUpdatesHouseholdAndKeepsHistory(t *testing.T) {

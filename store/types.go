@@ -54,6 +54,11 @@ type Submission struct {
 	SubmittedBy   string            `json:"submitted_by"`
 	SubmittedAt   time.Time         `json:"submitted_at"`
 	Answers       map[string]string `json:"answers"`
+	// Class is the poverty classification the form computed ("" for other
+	// forms) and Members the household size it gave (0 when none): what the
+	// register takes from the submission.
+	Class   string `json:"class,omitempty"`
+	Members int    `json:"members,omitempty"`
 	// Facts are counted for the household's village (models, training);
 	// their keys are made unique per household by the store.
 	Facts []Fact `json:"-"`

@@ -34,6 +34,7 @@ func (c *clock) now() time.Time { return c.t }
 //	!restart          close the database and start a new engine on it
 //	!advance 73h      move the clock
 //	!submissions N    fail unless N submissions are stored
+//	!households N     fail unless the user's village has N households
 //	!expire           run the idle-run sweep
 //
 // The output, with the user's lines after "> ", must equal NAME.golden.
@@ -164,9 +165,21 @@ func (p *player) directive(line string) {
 	case "submissions":
 		want, _ := strconv.Atoi(arg)
 		n := 0
-		p.db.Submissions(context.Background(), store.SubmissionFilter{}, func(store.Submission) error { n++; return nil })
+		if err := p.db.Submissions(context.Background(), store.SubmissionFilter{}, func(store.Submission) error { n++; return nil }); err != nil {
+			p.t.Fatal(err)
+		}
 		if n != want {
 			p.t.Fatalf("after %d bytes of transcript: %d submissions stored, want %d", p.out.Len(), n, want)
+		}
+	case "households":
+		want, _ := strconv.Atoi(arg)
+		_, area, _ := strings.Cut(p.as, ":")
+		hhs, err := p.db.Register(context.Background(), area)
+		if err != nil {
+			p.t.Fatal(err)
+		}
+		if len(hhs) != want {
+			p.t.Fatalf("after %d bytes of transcript: %d households in %s, want %d", p.out.Len(), len(hhs), area, want)
 		}
 	default:
 		p.t.Fatalf("unknown directive %q", line)
