@@ -38,11 +38,13 @@ func (t *turn) command(ctx context.Context, text string) {
 	case "stats":
 		t.stats(ctx, args)
 	case "missing":
-		t.missing(ctx)
+		t.missing(ctx, args)
 	case "digest":
-		t.digest(ctx)
+		t.digest(ctx, args)
 	case "export":
-		t.export(ctx)
+		t.export(ctx, args)
+	case "areas":
+		t.areasList(ctx)
 	case "round":
 		t.round(ctx, args)
 	default:

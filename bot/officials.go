@@ -18,38 +18,29 @@ func (t *turn) jobs() *Jobs {
 	return &Jobs{Store: t.e.store, Forms: t.e.forms, Catalog: t.e.cat, Now: func() time.Time { return t.in.At }, Log: t.e.log}
 }
 
-// scopedArea is the area a command asks about: the user's own, or one
-// below it named in args.
-func (t *turn) scopedArea(args string) (string, bool) {
-	area := strings.TrimSpace(args)
-	if area == "" {
-		return t.user.AreaID, true
-	}
-	if !InArea(area, t.user.AreaID) {
-		t.replyKey("stats.outside", "area", area)
-		return "", false
-	}
-	return area, true
-}
-
 // stats answers /stats [area] with the figures of the digest.
 func (t *turn) stats(ctx context.Context, args string) {
-	area, ok := t.scopedArea(args)
+	area, ok := t.askedArea(ctx, args)
 	if !ok {
 		return
 	}
 	st, err := report.Compute(ctx, t.e.store, area, t.in.At)
 	if err != nil {
-		t.replyKey("stats.unknown_area", "area", area)
+		t.e.log.Error("stats", "err", err)
+		t.replyKey("join.try_later")
 		return
 	}
 	prev, _ := t.e.store.LastSnapshot(ctx, area, st.Week)
 	t.replies = append(t.replies, textPrompt(report.Digest(st, prev, t.e.forms, t.e.cat, t.lang)))
 }
 
-// missing lists every village of the user's area with nothing sent.
-func (t *turn) missing(ctx context.Context) {
-	st, err := report.Compute(ctx, t.e.store, t.user.AreaID, t.in.At)
+// missing lists every village of an area with nothing sent.
+func (t *turn) missing(ctx context.Context, args string) {
+	area, ok := t.askedArea(ctx, args)
+	if !ok {
+		return
+	}
+	st, err := report.Compute(ctx, t.e.store, area, t.in.At)
 	if err != nil {
 		t.replyKey("join.try_later")
 		return
@@ -60,7 +51,7 @@ func (t *turn) missing(ctx context.Context) {
 	}
 	lines := make([]string, len(st.Missing))
 	for i, a := range st.Missing {
-		lines[i] = "• " + a.Name + " (" + a.ID + ")"
+		lines[i] = "• " + a.Label + " — " + a.ID
 	}
 	key := "missing.week"
 	if st.Round != nil {
@@ -71,8 +62,12 @@ func (t *turn) missing(ctx context.Context) {
 }
 
 // digest sends the user's digest now, with its chart.
-func (t *turn) digest(ctx context.Context) {
-	text, chart, st, err := t.jobs().DigestFor(ctx, t.user.AreaID, t.lang)
+func (t *turn) digest(ctx context.Context, args string) {
+	area, ok := t.askedArea(ctx, args)
+	if !ok {
+		return
+	}
+	text, chart, st, err := t.jobs().DigestFor(ctx, area, t.lang)
 	if err != nil {
 		t.e.log.Error("digest", "err", err)
 		t.replyKey("join.try_later")
@@ -82,19 +77,23 @@ func (t *turn) digest(ctx context.Context) {
 }
 
 // export sends the user's area's submissions as a spreadsheet.
-func (t *turn) export(ctx context.Context) {
+func (t *turn) export(ctx context.Context, args string) {
 	if t.user.Role == store.RoleHead {
 		t.replyKey("command.not_allowed")
 		return
 	}
+	area, ok := t.askedArea(ctx, args)
+	if !ok {
+		return
+	}
 	var buf bytes.Buffer
-	n, err := report.ExportXLSX(ctx, t.e.store, t.e.forms, report.ExportOptions{Filter: store.SubmissionFilter{AreaID: t.user.AreaID}, TZ: t.in.At.Location()}, &buf)
+	n, err := report.ExportXLSX(ctx, t.e.store, t.e.forms, report.ExportOptions{Filter: store.SubmissionFilter{AreaID: area}, TZ: t.in.At.Location()}, &buf)
 	if err != nil {
 		t.e.log.Error("export", "err", err)
 		t.replyKey("join.try_later")
 		return
 	}
-	name := "so-thon-" + strings.ReplaceAll(t.user.AreaID, "/", "-") + "-" + t.in.At.Format("2006-01-02") + ".xlsx"
+	name := "so-thon-" + strings.ReplaceAll(area, "/", "-") + "-" + t.in.At.Format("2006-01-02") + ".xlsx"
 	t.attach(t.e.cat.T(t.lang, "export.done", "count", locales.Number(t.lang, float64(n), 0)), &store.Attachment{Name: name, Data: buf.Bytes()})
 }
 

@@ -83,6 +83,8 @@ func TestOfficialsSeeOnlyTheirArea(t *testing.T) {
 	}
 }
 
+// A review counts in the round whose days it falls on, whether the round
+// was opened before or after it.
 func TestRoundsCountCoverageAndLeavingPoverty(t *testing.T) {
 	f := newFixture(t)
 	f.registerAs(t, "a1", store.RoleAdmin, "bac-kan")
@@ -91,23 +93,25 @@ func TestRoundsCountCoverageAndLeavingPoverty(t *testing.T) {
 	if err := f.db.ImportHouseholds(ctx, []store.Household{{ID: hhs[0].ID, AreaID: area, HeadName: hhs[0].HeadName, Status: "poor"}}); err != nil {
 		t.Fatal(err)
 	}
-	if out := f.say(t, "a1", "1", "/round open Rà soát cuối năm 2023 2023-09-01 2023-12-14"); !strings.Contains(out[0].Text, "Đã mở") {
+	review := func(hh, class string, at time.Time) {
+		s := &store.Submission{Form: "household", AreaID: area, HouseholdID: hh, SubmittedAt: at, Answers: map[string]string{"class": class}, Class: class}
+		if _, err := f.db.Apply(ctx, store.Change{At: at, Submission: s}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	review(hhs[2].ID, "poor", f.now.AddDate(0, -1, 0)) // before the round's days: not counted
+	review(hhs[0].ID, "middle", f.now)                 // was poor: left poverty, before the round was opened
+	if out := f.say(t, "a1", "1", "/round open Rà soát giữa năm 2023 2023-06-01 2023-06-30"); !strings.Contains(out[0].Text, "Đã mở") {
 		t.Fatalf("open: %q", out[0].Text)
 	}
 	if out := f.say(t, "a1", "2", "/round open Khác 2023-09-01 2023-12-14"); !strings.Contains(out[0].Text, "đóng đợt đó trước") {
 		t.Fatalf("second open: %q", out[0].Text)
 	}
-	review := func(hh, class string) {
-		s := &store.Submission{Form: "household", AreaID: area, HouseholdID: hh, SubmittedAt: f.now, Answers: map[string]string{"class": class}, Class: class}
-		if _, err := f.db.Apply(ctx, store.Change{At: f.now, Submission: s}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	review(hhs[0].ID, "middle") // was poor: left poverty
-	review(hhs[0].ID, "middle") // reviewed again: still one household
-	review(hhs[1].ID, "none")
+	review(hhs[0].ID, "middle", f.now) // reviewed again: still one household, still left poverty once
+	review(hhs[1].ID, "near_poor", f.now)
 	stats := f.say(t, "a1", "3", "/stats "+area)[0].Text
-	for _, want := range []string{"Đã rà soát: 2/480 hộ", "Thoát nghèo trong đợt: 1 hộ", "01/09/2023 – 14/12/2023"} {
+	for _, want := range []string{"Đã rà soát: 2/480 hộ", "Thoát nghèo trong đợt: 1 hộ", "01/06/2023 – 30/06/2023",
+		"trong đó hộ nghèo 0, hộ cận nghèo 1"} {
 		if !strings.Contains(stats, want) {
 			t.Errorf("stats lack %q:\n%s", want, stats)
 		}

@@ -12,18 +12,30 @@ import (
 	"sothon/store"
 )
 
-// Digest writes the weekly digest of an area in lang: coverage, poverty
-// with the change since the last digest and the target, models, training
-// and the villages with nothing. prev is the last digest's snapshot, if any.
+// Digest writes the weekly digest of an area in lang: the official list
+// with the change since the last digest and the year's target, the open
+// round's progress, the breakdown by sub-area, the week's activity, models,
+// training and the villages with nothing. prev is the last digest's
+// snapshot, if any.
 func Digest(st Stats, prev *store.Snapshot, forms *flows.Set, cat *locales.Catalog, lang string) string {
 	d := digestWriter{st: st, cat: cat, lang: lang, forms: forms}
-	d.line("digest.title", "week", st.Week, "area", st.Area.Name)
-	d.coverage()
-	d.poverty(prev)
+	d.line("digest.title", "week", weekLabel(st, cat, lang), "area", st.Label)
+	d.officialList(prev)
+	d.round()
+	d.breakdown()
+	d.lines = append(d.lines, "")
+	d.line("digest.week_activity", "count", d.num(st.Count("week:"+st.Week)))
 	d.models()
 	d.training()
 	d.missing()
 	return strings.Join(d.lines, "\n")
+}
+
+// weekLabel names a week by its dates: "Tuần 24, 12/06–18/06/2023".
+func weekLabel(st Stats, cat *locales.Catalog, lang string) string {
+	_, w := st.WeekFrom.ISOWeek()
+	sunday := st.WeekFrom.AddDate(0, 0, 6)
+	return cat.T(lang, "digest.week", "week", w, "from", st.WeekFrom.Format("02/01"), "to", sunday.Format("02/01/2006"))
 }
 
 type digestWriter struct {
@@ -40,42 +52,92 @@ func (d *digestWriter) line(key string, args ...any) {
 
 func (d *digestWriter) num(n int) string { return locales.Number(d.lang, float64(n), 0) }
 
-func (d *digestWriter) pct(n int) string { return locales.Percent(d.lang, d.st.Rate(n)) }
+func (d *digestWriter) pct(share float64) string { return locales.Percent(d.lang, share) }
 
-func (d *digestWriter) coverage() {
+// officialList is the first base: every household of the area by its
+// current status, as shares of the area's households.
+func (d *digestWriter) officialList(prev *store.Snapshot) {
 	st := d.st
-	if st.Round != nil {
-		d.line("digest.round", "name", st.Round.Name, "from", dayMonthYear(st.Round.From), "to", dayMonthYear(st.Round.To))
-		reviewed := st.RoundCount("reviewed")
-		d.line("digest.reviewed", "count", d.num(reviewed), "total", d.num(st.Total), "rate", d.pct(reviewed))
-	}
-	d.line("digest.week_activity", "count", d.num(st.Count("week:"+st.Week)))
-}
-
-func (d *digestWriter) poverty(prev *store.Snapshot) {
-	st := d.st
+	d.lines = append(d.lines, "")
+	d.line("digest.list_title", "total", d.num(st.Total))
 	for _, p := range []struct {
-		key, counter string
-		prev         func(*store.Snapshot) int
+		key  string
+		n    int
+		prev func(*store.Snapshot) int
 	}{
-		{"digest.poor", "status:poor", func(s *store.Snapshot) int { return s.Poor }},
-		{"digest.near_poor", "status:near_poor", func(s *store.Snapshot) int { return s.NearPoor }},
-		{"digest.middle", "status:middle", func(s *store.Snapshot) int { return s.Middle }},
+		{"digest.poor", st.Poor(), func(s *store.Snapshot) int { return s.Poor }},
+		{"digest.near_poor", st.NearPoor(), func(s *store.Snapshot) int { return s.NearPoor }},
+		{"digest.middle", st.Middle(), func(s *store.Snapshot) int { return s.Middle }},
 	} {
-		n := st.Count(p.counter)
-		text := d.cat.T(d.lang, p.key, "count", d.num(n), "rate", d.pct(n))
+		text := d.cat.T(d.lang, p.key, "count", d.num(p.n), "rate", d.pct(st.Rate(p.n)))
 		if prev != nil {
-			text += " " + d.cat.T(d.lang, "digest.change", "change", signed(n-p.prev(prev)))
+			text += " " + d.cat.T(d.lang, "digest.change", "change", signed(p.n-p.prev(prev)))
 		}
 		d.lines = append(d.lines, text)
 	}
-	if st.Round != nil {
-		d.line("digest.escaped", "count", d.num(st.RoundCount("escaped")))
+	d.target()
+}
+
+// target says how far the year's goal is: never a negative reduction.
+func (d *digestWriter) target() {
+	t := d.st.Target
+	if t == nil {
+		return
 	}
-	if t := st.Target; t != nil {
-		poor := st.Count("status:poor")
-		d.line("digest.target", "year", t.Year, "reduction", d.num(t.Reduction), "poor", d.num(t.Poor), "rate", d.pct(t.Poor),
-			"done", d.num(t.Baseline-poor), "left", d.num(max(poor-t.Poor, 0)))
+	poor := d.st.Poor()
+	d.line("digest.target", "year", t.Year, "reduction", d.num(t.Reduction), "baseline", d.num(t.Baseline),
+		"poor", d.num(t.Goal), "rate", d.pct(d.st.Rate(t.Goal)))
+	if poor > t.Baseline {
+		d.line("digest.target_up", "up", d.num(poor-t.Baseline), "left", d.num(poor-t.Goal))
+		return
+	}
+	d.line("digest.target_done", "done", d.num(t.Baseline-poor), "left", d.num(max(poor-t.Goal, 0)))
+}
+
+// round is the second base: the open round's reviews, and what they found
+// as shares of the households reviewed.
+func (d *digestWriter) round() {
+	st := d.st
+	if st.Round == nil {
+		return
+	}
+	d.lines = append(d.lines, "")
+	d.line("digest.round", "name", st.Round.Name, "from", dayMonthYear(st.Round.From), "to", dayMonthYear(st.Round.To))
+	reviewed := st.Reviewed()
+	poor, near := st.ReviewedAs("poor"), st.ReviewedAs("near_poor")
+	d.line("digest.reviewed", "count", d.num(reviewed), "total", d.num(st.Total), "rate", d.pct(st.Rate(reviewed)),
+		"poor", d.num(poor), "near_poor", d.num(near))
+	if reviewed > 0 {
+		d.line("digest.reviewed_rates", "poor", d.pct(share(poor, reviewed)), "near_poor", d.pct(share(near, reviewed)))
+	}
+	d.line("digest.escaped", "count", d.num(st.Escaped()))
+}
+
+// breakdownShown keeps a breakdown readable in a chat.
+const breakdownShown = 30
+
+// breakdown gives one line per sub-area, least covered first.
+func (d *digestWriter) breakdown() {
+	rows := d.st.Breakdown()
+	if len(rows) == 0 {
+		return
+	}
+	d.lines = append(d.lines, "")
+	key := "digest.breakdown_title"
+	if d.st.Round == nil {
+		key = "digest.breakdown_title_list"
+	}
+	d.line(key)
+	for i, b := range rows {
+		if i == breakdownShown {
+			d.lines = append(d.lines, "…")
+			break
+		}
+		if d.st.Round == nil {
+			d.line("digest.breakdown_list", "area", b.Label, "poor", d.pct(b.PoorRate), "near_poor", d.pct(b.NearPoorRate))
+			continue
+		}
+		d.line("digest.breakdown", "area", b.Label, "reviewed", d.pct(b.ReviewedRate), "poor", d.pct(b.PoorRate), "near_poor", d.pct(b.NearPoorRate))
 	}
 }
 
@@ -156,7 +218,7 @@ func (d *digestWriter) missing() {
 	d.villages("digest.missing_week", "digest.missing_none_week", d.st.IdleWeek)
 }
 
-func (d *digestWriter) villages(key, noneKey string, m []store.Area) {
+func (d *digestWriter) villages(key, noneKey string, m []Place) {
 	if len(m) == 0 {
 		d.line(noneKey)
 		return
@@ -168,14 +230,14 @@ func (d *digestWriter) villages(key, noneKey string, m []store.Area) {
 			names = append(names, "…")
 			break
 		}
-		names = append(names, a.Name)
+		names = append(names, a.Label)
 	}
 	d.line(key, "count", d.num(len(m)), "list", strings.Join(names, ", "))
 }
 
 // Snapshot is what the digest reports, kept to show the change next time.
 func (st Stats) Snapshot() store.Snapshot {
-	return store.Snapshot{Week: st.Week, Poor: st.Count("status:poor"), NearPoor: st.Count("status:near_poor"), Middle: st.Count("status:middle")}
+	return store.Snapshot{Week: st.Week, Poor: st.Poor(), NearPoor: st.NearPoor(), Middle: st.Middle()}
 }
 
 // dayMonthYear shows a YYYY-MM-DD date the way Vietnamese offices write it.

@@ -170,3 +170,80 @@ func TestXLSXExportReadBack(t *testing.T) {
 		t.Errorf("model sheet: %q", model)
 	}
 }
+
+// A target shows only for the report's own year, counted from an imported
+// register, and never as a negative reduction.
+func TestTargetsByYear(t *testing.T) {
+	db := storetest.Open(t)
+	forms, _ := flows.Default()
+	digest := func(at time.Time) string {
+		st, err := report.Compute(ctx, db, "bac-kan", at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return report.Digest(st, nil, forms, locales.MustLoad(), "vi")
+	}
+	if text := digest(now); strings.Contains(text, "Mục tiêu") {
+		t.Errorf("a target without a register:\n%s", text)
+	}
+	if _, err := report.ImportRegister(ctx, db, "register.csv", bytes.NewReader(cityRegister(t)), report.ImportOptions{Now: now}); err != nil {
+		t.Fatal(err)
+	}
+	if text := digest(now.AddDate(1, 0, 0)); strings.Contains(text, "Mục tiêu") {
+		t.Errorf("the 2023 target shown in 2024:\n%s", text)
+	}
+	// One more poor household than the register started the year with.
+	hhs, _ := db.HouseholdsIn(ctx, "bac-kan/duc-xuan/to-1")
+	var none store.Household
+	for _, h := range hhs {
+		if h.Status == "none" {
+			none = h
+			break
+		}
+	}
+	s := &store.Submission{Form: "household", AreaID: none.AreaID, HouseholdID: none.ID, SubmittedAt: now, Class: "poor", Answers: map[string]string{}}
+	if _, err := db.Apply(ctx, store.Change{At: now, Submission: s}); err != nil {
+		t.Fatal(err)
+	}
+	text := digest(now)
+	for _, want := range []string{"Mục tiêu 2023: giảm 23 hộ nghèo so với sổ hộ đầu năm (285 hộ), còn 262 hộ (2,14%).",
+		"Số hộ nghèo tăng 1 hộ so với đầu năm; còn phải giảm 24 hộ.", "Hộ nghèo: 286"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("digest lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "Đã giảm -") || strings.Contains(text, "Đã giảm −") {
+		t.Errorf("a negative reduction:\n%s", text)
+	}
+}
+
+// The breakdown names every sub-area with its parent, least covered first,
+// and the week by its dates.
+func TestBreakdownLeastCoveredFirst(t *testing.T) {
+	db := storetest.Open(t)
+	if _, err := db.OpenRound(ctx, store.Round{Name: "Giữa năm", From: "2023-06-01", To: "2023-06-30", Opened: now}); err != nil {
+		t.Fatal(err)
+	}
+	hhs, _ := db.HouseholdsIn(ctx, "bac-kan/huyen-tung/khuoi-pai")
+	s := &store.Submission{Form: "household", AreaID: hhs[0].AreaID, HouseholdID: hhs[0].ID, SubmittedAt: now, Class: "near_poor", Answers: map[string]string{}}
+	if _, err := db.Apply(ctx, store.Change{At: now, Submission: s}); err != nil {
+		t.Fatal(err)
+	}
+	st, err := report.Compute(ctx, db, "bac-kan/huyen-tung", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := st.Breakdown()
+	if len(rows) != 3 || rows[2].Label != "Tổ Khuổi Pài (Huyền Tụng)" || rows[2].Reviewed != 1 || rows[0].Reviewed != 0 {
+		t.Fatalf("breakdown: %+v", rows)
+	}
+	forms, _ := flows.Default()
+	text := report.Digest(st, nil, forms, locales.MustLoad(), "vi")
+	for _, want := range []string{"Báo cáo tuần 24, 12/06–18/06/2023 — Phường Huyền Tụng",
+		"Đã rà soát: 1/1.500 hộ (0,07%); trong đó hộ nghèo 0, hộ cận nghèo 1",
+		"• Tổ Khuổi Pài (Huyền Tụng): rà soát 0,21% · nghèo 0% · cận nghèo 0,21%"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("digest lacks %q:\n%s", want, text)
+		}
+	}
+}

@@ -1,10 +1,10 @@
 package report
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -12,66 +12,110 @@ import (
 )
 
 // Stats are the figures of one area and its subtree, from the counters.
+// They have two bases, never mixed in one figure: the official list (the
+// register's statuses with the changes reviews made, as shares of the
+// area's households) and the open round's progress (households reviewed in
+// it, and what the reviews found, as shares of those reviewed).
 type Stats struct {
 	Area     store.Area
-	Total    int // households_total of the area
+	Label    string // the area's name, with its parent for a village
+	Total    int    // households_total of the area
 	Counters store.Counters
 	Round    *store.Round
-	Week     string
-	Children []Child // direct sub-areas, for the chart and the breakdown
+	Week     string    // "2023-W24"
+	WeekFrom time.Time // the week's Monday
+	Children []Child   // direct sub-areas, for the chart and the breakdown
 	// Villages with nothing: in the open round (or, without one, this week),
 	// and this week.
-	Missing, IdleWeek []store.Area
+	Missing, IdleWeek []Place
 	Target            *Target
+}
+
+// Place is an area as reports name it.
+type Place struct {
+	ID, Label string
 }
 
 // Child is one sub-area's figures.
 type Child struct {
 	Area     store.Area
+	Label    string
 	Counters store.Counters
 }
 
-// Target is the area's poverty-reduction goal for the year.
+// Target is the area's poverty-reduction goal for the report's year,
+// counted from the poor households of the official register.
 type Target struct {
-	Year, Reduction, Baseline, Poor int
+	Year, Reduction int
+	Baseline        int // poor households in the register the year started from
+	Goal            int // poor households left when the goal is met
 }
 
 // Count reads a counter.
 func (s Stats) Count(name string) int { return int(s.Counters[name]) }
 
 // Rate is count as a share of the area's households_total.
-func (s Stats) Rate(count int) float64 {
-	if s.Total == 0 {
+func (s Stats) Rate(count int) float64 { return share(count, s.Total) }
+
+func share(n, of int) float64 {
+	if of == 0 {
 		return 0
 	}
-	return float64(count) / float64(s.Total)
+	return float64(n) / float64(of)
 }
 
-// RoundCount reads a counter of the open round ("reviewed", "escaped").
-func (s Stats) RoundCount(name string) int {
+// Official list counts: households by their current status.
+func (s Stats) Poor() int     { return s.Count("status:poor") }
+func (s Stats) NearPoor() int { return s.Count("status:near_poor") }
+func (s Stats) Middle() int   { return s.Count("status:middle") }
+
+// RegisterImported tells whether an official register was imported for the
+// area: without it there is no baseline to count a target from.
+func (s Stats) RegisterImported() bool {
+	for name, n := range s.Counters {
+		if n > 0 && strings.HasPrefix(name, "register:") {
+			return true
+		}
+	}
+	return false
+}
+
+// Reviewed counts the households reviewed in the open round.
+func (s Stats) Reviewed() int { return s.Counters.Reviewed(s.Round) }
+
+// ReviewedAs counts the households the open round's reviews put in class.
+func (s Stats) ReviewedAs(class string) int {
 	if s.Round == nil {
 		return 0
 	}
-	return s.Count(name + ":" + strconv.FormatUint(s.Round.ID, 10))
+	return s.Count(store.ReviewedClassCounter(s.Round.ID, class))
 }
 
-// Compute gathers the stats of areaID's subtree. It reads the counters of
-// the subtree's villages, never the submissions.
+// Escaped counts the households that left poverty in the open round.
+func (s Stats) Escaped() int {
+	if s.Round == nil {
+		return 0
+	}
+	return s.Count(store.EscapedCounter(s.Round.ID))
+}
+
+// Compute gathers the stats of areaID's subtree as of now. It reads the
+// counters of the subtree's villages, never the submissions.
 func Compute(ctx context.Context, db *store.DB, areaID string, now time.Time) (Stats, error) {
 	areas, err := db.Areas(ctx)
 	if err != nil {
 		return Stats{}, err
 	}
-	var st Stats
-	byID := map[string]store.Area{}
+	byID := make(map[string]store.Area, len(areas))
 	for _, a := range areas {
 		byID[a.ID] = a
 	}
+	label := func(a store.Area) string { return store.Label(a, byID[a.Parent]) }
 	area, ok := byID[areaID]
 	if !ok {
 		return Stats{}, fmt.Errorf("report: unknown area %q", areaID)
 	}
-	st.Area, st.Total, st.Week = area, area.HouseholdsTotal, store.ISOWeek(now)
+	st := Stats{Area: area, Label: label(area), Total: area.HouseholdsTotal, Week: store.ISOWeek(now), WeekFrom: monday(now)}
 	if st.Round, err = db.CurrentRound(ctx); err != nil {
 		return Stats{}, err
 	}
@@ -83,7 +127,7 @@ func Compute(ctx context.Context, db *store.DB, areaID string, now time.Time) (S
 	children := map[string]*Child{}
 	for _, a := range areas {
 		if a.Parent == areaID {
-			children[a.ID] = &Child{Area: a, Counters: store.Counters{}}
+			children[a.ID] = &Child{Area: a, Label: label(a), Counters: store.Counters{}}
 		}
 	}
 	for id, c := range counters {
@@ -99,15 +143,22 @@ func Compute(ctx context.Context, db *store.DB, areaID string, now time.Time) (S
 		if a.Kind != store.KindVillage || (a.ID != areaID && !strings.HasPrefix(a.ID, areaID+"/")) {
 			continue
 		}
+		place := Place{ID: a.ID, Label: label(a)}
 		if idle(st, counters[a.ID]) {
-			st.Missing = append(st.Missing, a)
+			st.Missing = append(st.Missing, place)
 		}
 		if counters[a.ID]["week:"+st.Week] == 0 {
-			st.IdleWeek = append(st.IdleWeek, a)
+			st.IdleWeek = append(st.IdleWeek, place)
 		}
 	}
-	st.Target = target(area, st.Count("register:poor"), now)
+	st.Target = target(st, now.Year())
 	return st, nil
+}
+
+// monday is the first day of t's ISO week.
+func monday(t time.Time) time.Time {
+	d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, t.Location())
+	return d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7))
 }
 
 // childOf is the direct child of parent on the way to id.
@@ -124,21 +175,42 @@ func childOf(id, parent string) string {
 // round is open.
 func idle(st Stats, c store.Counters) bool {
 	if st.Round != nil {
-		return c["reviewed:"+strconv.FormatUint(st.Round.ID, 10)] == 0
+		return c.Reviewed(st.Round) == 0
 	}
 	return c["week:"+st.Week] == 0
 }
 
-// target finds this year's goal of the area and the poor count it means,
-// counted from the official register's poor households.
-func target(a store.Area, registerPoor int, now time.Time) *Target {
-	i := slices.IndexFunc(a.Targets, func(t store.Target) bool { return t.Year == now.Year() })
-	if i < 0 && len(a.Targets) > 0 {
-		i = len(a.Targets) - 1 // the latest goal, until a new one is set
-	}
-	if i < 0 {
+// target is the area's goal for year, counted from the official register's
+// poor households. Without a goal for that very year, or without a
+// register to count from, there is none.
+func target(st Stats, year int) *Target {
+	i := slices.IndexFunc(st.Area.Targets, func(t store.Target) bool { return t.Year == year })
+	if i < 0 || !st.RegisterImported() {
 		return nil
 	}
-	t := a.Targets[i]
-	return &Target{Year: t.Year, Reduction: t.PoorReduction, Baseline: registerPoor, Poor: max(registerPoor-t.PoorReduction, 0)}
+	t := st.Area.Targets[i]
+	base := st.Count("register:poor")
+	return &Target{Year: t.Year, Reduction: t.PoorReduction, Baseline: base, Goal: max(base-t.PoorReduction, 0)}
+}
+
+// Breakdown is one sub-area's line: its coverage in the open round and its
+// official list's poor and near-poor shares.
+type Breakdown struct {
+	Place
+	Households, Reviewed, Poor, NearPoor int
+	ReviewedRate, PoorRate, NearPoorRate float64
+}
+
+// Breakdown lists the sub-areas, least covered in the open round first.
+func (s Stats) Breakdown() []Breakdown {
+	out := make([]Breakdown, len(s.Children))
+	for i, c := range s.Children {
+		total := c.Area.HouseholdsTotal
+		b := Breakdown{Place: Place{ID: c.Area.ID, Label: c.Label}, Households: total,
+			Reviewed: c.Counters.Reviewed(s.Round), Poor: int(c.Counters["status:poor"]), NearPoor: int(c.Counters["status:near_poor"])}
+		b.ReviewedRate, b.PoorRate, b.NearPoorRate = share(b.Reviewed, total), share(b.Poor, total), share(b.NearPoor, total)
+		out[i] = b
+	}
+	slices.SortStableFunc(out, func(a, b Breakdown) int { return cmp.Compare(a.ReviewedRate, b.ReviewedRate) })
+	return out
 }

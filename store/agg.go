@@ -161,3 +161,11 @@ func (db *DB) LastSnapshot(ctx context.Context, areaID, week string) (*Snapshot,
 	})
 	return out, err
 }
+
+// Reviewed counts the households reviewed in round; 0 without one.
+func (c Counters) Reviewed(round *Round) int {
+	if round == nil {
+		return 0
+	}
+	return int(c[ReviewedCounter(round.ID)])
+}

@@ -234,13 +234,13 @@ func countSubmission(tx *bolt.Tx, s *Submission, hh *Household) error {
 	if err := bumpAll(tx, s.AreaID, []string{"week:" + week, "week:" + week + ":" + s.Form}, 1); err != nil {
 		return err
 	}
-	if class := s.Class; class != "" {
+	if s.Class != "" {
 		round, err := openRound(tx)
 		if err != nil {
 			return err
 		}
-		if round != nil {
-			if err := countReview(tx, s.AreaID, round.ID, hh, class); err != nil {
+		if round != nil && round.Covers(s.SubmittedAt) {
+			if err := countReview(tx, s.AreaID, round.ID, hh.ID, hh.Status, s.Class); err != nil {
 				return err
 			}
 		}
@@ -253,20 +253,33 @@ func countSubmission(tx *bolt.Tx, s *Submission, hh *Household) error {
 	return nil
 }
 
-// countReview counts a household reviewed in a round once, and as having
-// left poverty when it was poor or near-poor before the round and is not now.
-func countReview(tx *bolt.Tx, area string, round uint64, hh *Household, class string) error {
+// Names of a round's counters: households reviewed in it, by the class the
+// review gave them, and those that left poverty in it.
+func ReviewedCounter(round uint64) string { return "reviewed:" + strconv.FormatUint(round, 10) }
+
+// ReviewedClassCounter counts the households a round's reviews put in class.
+func ReviewedClassCounter(round uint64, class string) string {
+	return ReviewedCounter(round) + ":" + class
+}
+
+// EscapedCounter counts the households that left poverty in a round.
+func EscapedCounter(round uint64) string { return "escaped:" + strconv.FormatUint(round, 10) }
+
+// countReview counts a household reviewed in a round once, by its latest
+// class, and as having left poverty when it was poor or near-poor before
+// the round (before: its status then, unless the round counted it already)
+// and is not now.
+func countReview(tx *bolt.Tx, area string, round uint64, hhID, before, class string) error {
 	kind := fmt.Sprintf("round:%d", round)
-	baseline := hh.Status
-	if prev, ok := getFact(tx, kind, hh.ID); ok {
+	baseline := before
+	if prev, ok := getFact(tx, kind, hhID); ok {
 		baseline = prev.Baseline
 	}
-	r := strconv.FormatUint(round, 10)
-	names := []string{"reviewed:" + r}
+	names := []string{ReviewedCounter(round), ReviewedClassCounter(round, class)}
 	if (baseline == "poor" || baseline == "near_poor") && (class == "middle" || class == "none") {
-		names = append(names, "escaped:"+r)
+		names = append(names, EscapedCounter(round))
 	}
-	return setFact(tx, area, Fact{Kind: kind, Key: hh.ID, Names: names}, baseline)
+	return setFact(tx, area, Fact{Kind: kind, Key: hhID, Names: names}, baseline)
 }
 
 // householdFor loads the submission's household, or registers a new one.

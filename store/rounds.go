@@ -25,6 +25,13 @@ type Round struct {
 // IsOpen reports whether the round has not been closed.
 func (r Round) IsOpen() bool { return r.Closed.IsZero() }
 
+// Covers reports whether a moment falls on one of the round's days, taken
+// in the moment's own time zone.
+func (r Round) Covers(at time.Time) bool {
+	day := at.Format(time.DateOnly)
+	return day >= r.From && day <= r.To
+}
+
 // Round errors.
 var (
 	ErrRoundOpen   = errors.New("store: another round is open; close it first")
@@ -49,12 +56,48 @@ func (db *DB) OpenRound(ctx context.Context, r Round) (Round, error) {
 		if err := putJSON(b, seqKey(id), r); err != nil {
 			return err
 		}
+		if err := countRoundSoFar(tx, r); err != nil {
+			return err
+		}
 		return appendAudit(tx, []AuditEntry{{At: r.Opened, Actor: r.OpenedBy, Action: "round_open", Detail: r.Name}})
 	})
 	if err != nil {
 		return Round{}, fmt.Errorf("store: open round: %w", err)
 	}
 	return r, nil
+}
+
+// countRoundSoFar counts the reviews already stored on the days of a round
+// being opened, so that a round opened late counts the answers given since
+// its first day, just as if it had been open then.
+func countRoundSoFar(tx *bolt.Tx, r Round) error {
+	households := tx.Bucket(bucketHouseholds)
+	return tx.Bucket(bucketSubmissions).ForEach(func(_, v []byte) error {
+		var s Submission
+		if err := json.Unmarshal(v, &s); err != nil {
+			return err
+		}
+		if s.Class == "" || !r.Covers(s.SubmittedAt) {
+			return nil
+		}
+		var hh Household
+		if err := getJSON(households, []byte(s.HouseholdID), &hh); err != nil {
+			return fmt.Errorf("household %s of submission %d: %w", s.HouseholdID, s.ID, err)
+		}
+		return countReview(tx, s.AreaID, r.ID, hh.ID, statusBefore(hh, s.ID), s.Class)
+	})
+}
+
+// statusBefore is a household's status just before a submission changed it.
+func statusBefore(hh Household, submission uint64) string {
+	status := ""
+	for _, ch := range hh.History {
+		if ch.Submission == submission {
+			return status
+		}
+		status = ch.Status
+	}
+	return hh.Status
 }
 
 // CloseRound closes the open round.
