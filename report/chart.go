@@ -10,13 +10,14 @@ import (
 	"gonum.org/v1/plot/vg"
 
 	"sothon/locales"
+	"sothon/store"
 )
 
 // Chart draws the poor and near-poor rates of each sub-area (of its own
 // households_total) as grouped bars, as a PNG.
 func Chart(st Stats, cat *locales.Catalog, lang string) ([]byte, error) {
 	p := plot.New()
-	p.Title.Text = cat.T(lang, "chart.title", "area", st.Area.Name)
+	p.Title.Text = cat.T(lang, "chart.title", "area", st.Label)
 	p.Y.Label.Text = "%"
 	areas := st.Children
 	if len(areas) == 0 { // a village: one group, its own
@@ -28,7 +29,7 @@ func Chart(st Stats, cat *locales.Catalog, lang string) ([]byte, error) {
 		total := float64(max(c.Area.HouseholdsTotal, 1))
 		poor[i] = 100 * float64(c.Counters["status:poor"]) / total
 		near[i] = 100 * float64(c.Counters["status:near_poor"]) / total
-		names[i] = c.Area.Name
+		names[i] = store.ShortName(c.Area)
 	}
 	w := vg.Points(14)
 	bars := []struct {
@@ -50,6 +51,11 @@ func Chart(st Stats, cat *locales.Catalog, lang string) ([]byte, error) {
 		p.Legend.Add(cat.T(lang, b.key), bc)
 	}
 	p.Legend.Top = true
+	// Headroom above the tallest bar keeps the legend, drawn inside the top
+	// of the plot, clear of the bars.
+	p.Y.Min, p.Y.Max = 0, max(highest(poor, near)*1.4, 1)
+	p.Y.Tick.Marker = localTicks{lang: lang}
+	p.X.Min, p.X.Max = -0.6, float64(len(areas))-0.4 // the outer bars stay inside
 	p.NominalX(names...)
 	p.X.Tick.Label.Rotation = 0.6
 	p.X.Tick.Label.XAlign, p.X.Tick.Label.YAlign = -1, -0.5
@@ -62,4 +68,27 @@ func Chart(st Stats, cat *locales.Catalog, lang string) ([]byte, error) {
 		return nil, fmt.Errorf("report: chart: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+func highest(series ...plotter.Values) float64 {
+	top := 0.0
+	for _, s := range series {
+		for _, v := range s {
+			top = max(top, v)
+		}
+	}
+	return top
+}
+
+// localTicks labels the axis in the reader's number format ("0,25").
+type localTicks struct{ lang string }
+
+func (t localTicks) Ticks(lo, hi float64) []plot.Tick {
+	ticks := plot.DefaultTicks{}.Ticks(lo, hi)
+	for i := range ticks {
+		if ticks[i].Label != "" {
+			ticks[i].Label = locales.Number(t.lang, ticks[i].Value, 2)
+		}
+	}
+	return ticks
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"sothon/flows"
@@ -28,6 +29,9 @@ type ExportOptions struct {
 	Filter store.SubmissionFilter
 	Format string
 	TZ     *time.Location // for submitted_at
+	// NoBOM leaves out the byte-order mark a CSV starts with, which Excel
+	// needs to read it as UTF-8 and tools may not want.
+	NoBOM bool
 }
 
 // Columns lists the export's columns: the fixed ones, then every question
@@ -66,9 +70,14 @@ func Export(ctx context.Context, db *store.DB, forms *flows.Set, o ExportOptions
 	var rw rowWriter
 	switch o.Format {
 	case FormatCSV, "":
+		if !o.NoBOM {
+			if _, err := io.WriteString(w, "\ufeff"); err != nil {
+				return 0, err
+			}
+		}
 		rw = newCSVWriter(w, cols)
 	case FormatJSON:
-		rw = newJSONWriter(w, cols)
+		rw = newJSONWriter(w, cols, columnTypes(forms, o.Filter.Form))
 	default:
 		return 0, fmt.Errorf("report: unknown export format %q (csv or json)", o.Format)
 	}
@@ -110,19 +119,65 @@ func newCSVWriter(w io.Writer, cols []string) *csvWriter {
 func (c *csvWriter) row(r []string) error { return c.w.Write(r) }
 func (c *csvWriter) close() error         { c.w.Flush(); return c.w.Error() }
 
-// jsonWriter streams an array of objects keyed by column.
-type jsonWriter struct {
-	w    io.Writer
-	cols []string
-	n    int
+// columnTypes gives each question column its type, from the first form
+// that has it.
+func columnTypes(forms *flows.Set, formID string) map[string]flows.Type {
+	types := map[string]flows.Type{}
+	for _, f := range forms.Forms {
+		if formID != "" && f.ID != formID {
+			continue
+		}
+		for _, q := range f.Questions {
+			if _, ok := types[q.ID]; !ok {
+				types[q.ID] = q.Type
+			}
+		}
+	}
+	return types
 }
 
-func newJSONWriter(w io.Writer, cols []string) *jsonWriter { return &jsonWriter{w: w, cols: cols} }
+// jsonValue types a stored answer for JSON: numbers as numbers, yes/no as
+// booleans, multiple choices as lists, a skipped question as null.
+func jsonValue(t flows.Type, s string) any {
+	if s == "" {
+		return nil
+	}
+	switch t {
+	case flows.Integer, flows.Decimal, flows.Calculate:
+		if x, err := strconv.ParseFloat(s, 64); err == nil {
+			return x
+		}
+	case flows.YesNo:
+		return s == "yes"
+	case flows.SelectMultiple:
+		return strings.Split(s, ";")
+	}
+	return s
+}
+
+// jsonWriter streams an array of objects keyed by column.
+type jsonWriter struct {
+	w     io.Writer
+	cols  []string
+	types map[string]flows.Type
+	n     int
+}
+
+func newJSONWriter(w io.Writer, cols []string, types map[string]flows.Type) *jsonWriter {
+	return &jsonWriter{w: w, cols: cols, types: types}
+}
 
 func (j *jsonWriter) row(r []string) error {
-	obj := make(map[string]string, len(r))
+	obj := make(map[string]any, len(r))
 	for i, c := range j.cols {
-		obj[c] = r[i]
+		switch {
+		case c == "submission_id":
+			obj[c], _ = strconv.ParseUint(r[i], 10, 64)
+		case i < len(fixedColumns):
+			obj[c] = r[i]
+		default:
+			obj[c] = jsonValue(j.types[c], r[i])
+		}
 	}
 	data, err := json.Marshal(obj)
 	if err != nil {

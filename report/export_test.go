@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -49,7 +50,12 @@ func TestExportCSVAndJSON(t *testing.T) {
 	if err != nil || n != 1 {
 		t.Fatalf("csv: %d rows, %v", n, err)
 	}
-	rows, err := csv.NewReader(&buf).ReadAll()
+	// Excel reads a CSV as UTF-8 only after a byte-order mark.
+	data, ok := bytes.CutPrefix(buf.Bytes(), []byte("\ufeff"))
+	if !ok {
+		t.Fatalf("csv does not start with a BOM: %q", buf.String()[:20])
+	}
+	rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,16 +75,38 @@ func TestExportCSVAndJSON(t *testing.T) {
 	}
 
 	buf.Reset()
+	if _, err := report.Export(ctx, db, forms, report.ExportOptions{Filter: store.SubmissionFilter{Form: "household"}, Format: "csv", NoBOM: true}, &buf); err != nil ||
+		!strings.HasPrefix(buf.String(), "submission_id,") {
+		t.Fatalf("csv without a BOM: %v %q", err, buf.String()[:20])
+	}
+
+	buf.Reset()
 	n, err = report.Export(ctx, db, forms, report.ExportOptions{Filter: store.SubmissionFilter{AreaID: "bac-kan/nong-thuong"}, Format: "json", TZ: hcm}, &buf)
 	if err != nil || n != 1 {
 		t.Fatalf("json: %d rows, %v", n, err)
 	}
-	var objs []map[string]string
+	var objs []map[string]any
 	if err := json.Unmarshal(buf.Bytes(), &objs); err != nil {
 		t.Fatalf("json does not parse: %v\n%s", err, buf.String())
 	}
-	if len(objs) != 1 || objs[0]["model"] != "pig" || objs[0]["below_min"] != "yes" || objs[0]["household_name"] != "Bàn Thị Xuân" {
+	if len(objs) != 1 || objs[0]["model"] != "pig" || objs[0]["below_min"] != "yes" || objs[0]["household_name"] != "Bàn Thị Xuân" ||
+		objs[0]["scale"] != 5.0 || objs[0]["submission_id"] != 2.0 || objs[0]["members"] != nil {
 		t.Fatalf("json: %v", objs)
+	}
+
+	// Values keep their types: numbers, booleans, lists, null when skipped.
+	buf.Reset()
+	if _, err := report.Export(ctx, db, forms, report.ExportOptions{Filter: store.SubmissionFilter{Form: "household"}, Format: "json", TZ: hcm}, &buf); err != nil {
+		t.Fatal(err)
+	}
+	objs = nil
+	if err := json.Unmarshal(buf.Bytes(), &objs); err != nil || len(objs) != 1 {
+		t.Fatalf("household json: %v\n%s", err, buf.String())
+	}
+	h := objs[0]
+	if h["members"] != 4.0 || h["lacking"] != 3.0 || h["income_pc"] != 0.8 || h["class"] != "poor" || h["job"] != nil ||
+		fmt.Sprint(h["causes"]) != "[no_land no_labour]" || h["submitted_at"] != "2023-06-15T09:30:00+07:00" {
+		t.Fatalf("household json: %v", h)
 	}
 
 	buf.Reset()

@@ -146,7 +146,8 @@ func TestXLSXExportReadBack(t *testing.T) {
 	if len(sheets) != 3 || sheets[0] != "Rà soát tình trạng hộ" {
 		t.Fatalf("sheets: %v", sheets)
 	}
-	for cell, want := range map[string]string{"A1": "Số phiếu", "G1": "Chủ hộ", "I1": "Hộ", "A2": "1", "G2": "Hà Văn Sơn", "D2": "15/06/2023 09:30"} {
+	for cell, want := range map[string]string{"A1": "Số phiếu", "G1": "Chủ hộ", "I1": "Hộ", "J1": "Chủ hộ (2)", "A2": "1",
+		"B2": "Rà soát tình trạng hộ", "G2": "Hà Văn Sơn", "D2": "15/06/2023 09:30"} {
 		if got, _ := f.GetCellValue(sheets[0], cell); got != want {
 			t.Errorf("%s!%s = %q, want %q", sheets[0], cell, got, want)
 		}
@@ -154,6 +155,9 @@ func TestXLSXExportReadBack(t *testing.T) {
 	rows, _ := f.GetRows(sheets[0])
 	col := map[string]int{}
 	for i, h := range rows[0] {
+		if _, dup := col[h]; dup {
+			t.Errorf("header %q repeats", h)
+		}
 		col[h] = i
 	}
 	if got := rows[1][col["Phân loại"]]; got != "Hộ nghèo" {
@@ -245,5 +249,85 @@ func TestBreakdownLeastCoveredFirst(t *testing.T) {
 		if !strings.Contains(text, want) {
 			t.Errorf("digest lacks %q:\n%s", want, text)
 		}
+	}
+}
+
+// A past week's digest shows that week's figures, recounted from the
+// records, not today's.
+func TestPastWeekShowsItsOwnFigures(t *testing.T) {
+	db := storetest.Open(t)
+	if _, err := report.ImportRegister(ctx, db, "register.csv", bytes.NewReader(cityRegister(t)), report.ImportOptions{Now: now}); err != nil {
+		t.Fatal(err)
+	}
+	nextWeek := now.AddDate(0, 0, 7)
+	if _, err := db.OpenRound(ctx, store.Round{Name: "Giữa năm", From: "2023-06-01", To: "2023-06-30", Opened: now}); err != nil {
+		t.Fatal(err)
+	}
+	hhs, _ := db.HouseholdsIn(ctx, "bac-kan/duc-xuan/to-1")
+	var poor store.Household
+	for _, h := range hhs {
+		if h.Status == "poor" {
+			poor = h
+			break
+		}
+	}
+	s := &store.Submission{Form: "household", AreaID: poor.AreaID, HouseholdID: poor.ID, SubmittedAt: nextWeek, Class: "middle", Answers: map[string]string{}}
+	if _, err := db.Apply(ctx, store.Change{At: nextWeek, Submission: s}); err != nil {
+		t.Fatal(err)
+	}
+	today := now.AddDate(0, 0, 14)
+	forms, _ := flows.Default()
+	for day, want := range map[time.Time][]string{
+		now:      {"tuần 24, 12/06–18/06/2023", "Hộ nghèo: 285 (2,33%)", "Đã rà soát: 0/12.232", "Thoát nghèo trong đợt: 0 hộ"},
+		nextWeek: {"tuần 25, 19/06–25/06/2023", "Hộ nghèo: 284 (2,32%)", "Đã rà soát: 1/12.232", "Thoát nghèo trong đợt: 1 hộ", "Phiếu nhận trong tuần: 1"},
+		today:    {"tuần 26, 26/06–02/07/2023", "Hộ nghèo: 284 (2,32%)", "Phiếu nhận trong tuần: 0"},
+	} {
+		st, err := report.ComputeWeek(ctx, db, "bac-kan", day, today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := report.Digest(st, nil, forms, locales.MustLoad(), "vi")
+		for _, w := range want {
+			if !strings.Contains(text, w) {
+				t.Errorf("week of %s lacks %q:\n%s", day.Format(time.DateOnly), w, text)
+			}
+		}
+	}
+}
+
+// Registers as offices have them: ";" from Excel in Vietnamese settings,
+// tabs, a BOM, CRLF line ends, quoted fields, Vietnamese headings.
+func TestImportFilesOfficesHave(t *testing.T) {
+	files := map[string]string{
+		"semicolon, BOM, CRLF, Vietnamese headings": "\ufeffMã địa bàn;Mã hộ;Họ tên chủ hộ;Số nhân khẩu;Phân loại\r\n" +
+			"bac-kan/huyen-tung/khuoi-pai;K1;\"Hoàng Văn Thắng; con\";4;Hộ nghèo\r\n" +
+			"bac-kan/huyen-tung/khuoi-pai;K2;Lục Thị Mai;3;cận nghèo\r\n",
+		"tab": "area_id\thousehold_id\thead_name\tmembers\tstatus\n" +
+			"bac-kan/huyen-tung/khuoi-pai\tK1\tHoàng Văn Thắng, con\t4\tpoor\n" +
+			"bac-kan/huyen-tung/khuoi-pai\tK2\tLục Thị Mai\t3\tnear_poor\n",
+		"comma, quoted comma": "area_id,household_id,head_name,members,status\n" +
+			"bac-kan/huyen-tung/khuoi-pai,K1,\"Hoàng Văn Thắng, con\",4,ngheo\n" +
+			"bac-kan/huyen-tung/khuoi-pai,K2,Lục Thị Mai,3,can ngheo\n",
+	}
+	for name, file := range files {
+		t.Run(name, func(t *testing.T) {
+			db := storetest.Open(t)
+			res, err := report.ImportRegister(ctx, db, "r.csv", strings.NewReader(file), report.ImportOptions{Now: now})
+			if err != nil || res.Imported != 2 {
+				t.Fatalf("import: %+v, %v", res, err)
+			}
+			k1, err := db.Household(ctx, "K1")
+			if err != nil || k1.Status != "poor" || k1.Members != 4 || !strings.HasPrefix(k1.HeadName, "Hoàng Văn Thắng") {
+				t.Fatalf("K1: %+v, %v", k1, err)
+			}
+			if k2, _ := db.Household(ctx, "K2"); k2.Status != "near_poor" {
+				t.Fatalf("K2: %+v", k2)
+			}
+		})
+	}
+	db := storetest.Open(t)
+	_, err := report.ImportRegister(ctx, db, "r.csv", strings.NewReader("Mã địa bàn;Mã hộ;Họ tên chủ hộ;Phân loại\nx;y;z;poor\n"), report.ImportOptions{Now: now})
+	if err == nil || !strings.Contains(err.Error(), "lacks the column members (số nhân khẩu)") {
+		t.Fatalf("a missing column: %v", err)
 	}
 }

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -125,8 +126,13 @@ func readRows(name string, r io.Reader) ([][]string, error) {
 		defer f.Close()
 		return f.GetRows(f.GetSheetName(0))
 	case strings.HasSuffix(strings.ToLower(name), ".csv"):
-		cr := csv.NewReader(r)
-		cr.FieldsPerRecord = -1
+		data, err := io.ReadAll(r)
+		if err != nil {
+			return nil, fmt.Errorf("report: read %s: %w", name, err)
+		}
+		data = bytes.TrimPrefix(data, []byte("\ufeff"))
+		cr := csv.NewReader(bytes.NewReader(data))
+		cr.Comma, cr.FieldsPerRecord = separator(data), -1
 		rows, err := cr.ReadAll()
 		if err != nil {
 			return nil, fmt.Errorf("report: read %s: %w", name, err)
@@ -136,19 +142,71 @@ func readRows(name string, r io.Reader) ([][]string, error) {
 	return nil, fmt.Errorf("report: %s: a register is a .csv or .xlsx file", name)
 }
 
+// separator is the field separator of a CSV file, read off its header
+// line: Excel with Vietnamese settings writes ";", some tools a tab.
+func separator(data []byte) rune {
+	line, _, _ := bytes.Cut(data, []byte("\n"))
+	best, most := ',', -1
+	for _, sep := range []rune{',', ';', '\t'} {
+		if n := countOutsideQuotes(line, byte(sep)); n > most {
+			best, most = sep, n
+		}
+	}
+	return best
+}
+
+func countOutsideQuotes(line []byte, sep byte) int {
+	n, quoted := 0, false
+	for _, b := range line {
+		switch {
+		case b == '"':
+			quoted = !quoted
+		case b == sep && !quoted:
+			n++
+		}
+	}
+	return n
+}
+
+// headerNames are the names a register's columns go by, folded: the
+// English ids and the Vietnamese headings offices use.
+var headerNames = map[string][]string{
+	"area_id":      {"area id", "ma dia ban", "ma thon", "ma to", "ma thon, to"},
+	"household_id": {"household id", "ma ho", "ma so ho", "ma ho gia dinh"},
+	"head_name":    {"head name", "ho ten chu ho", "ho va ten chu ho", "chu ho", "ten chu ho"},
+	"members":      {"members", "so nhan khau", "nhan khau", "so khau", "so thanh vien"},
+	"status":       {"status", "phan loai", "phan loai ho", "xep loai", "tinh trang"},
+}
+
+// headerLabels are the Vietnamese headings named in a missing column's error.
+var headerLabels = map[string]string{"area_id": "mã địa bàn", "household_id": "mã hộ", "head_name": "họ tên chủ hộ",
+	"members": "số nhân khẩu", "status": "phân loại"}
+
 func headerIndex(header []string) (map[string]int, error) {
+	byName := map[string]string{}
+	for col, names := range headerNames {
+		for _, n := range names {
+			byName[n] = col
+		}
+	}
 	cols := map[string]int{}
 	for i, h := range header {
-		cols[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = i
+		name := flows.Fold(strings.ReplaceAll(strings.TrimPrefix(h, "\ufeff"), "_", " "))
+		if col, ok := byName[name]; ok {
+			if _, dup := cols[col]; !dup {
+				cols[col] = i
+			}
+		}
 	}
 	var missing []string
 	for _, c := range registerColumns {
 		if _, ok := cols[c]; !ok {
-			missing = append(missing, c)
+			missing = append(missing, c+" ("+headerLabels[c]+")")
 		}
 	}
 	if len(missing) > 0 {
-		return nil, fmt.Errorf("report: the header row lacks %s (columns: %s)", strings.Join(missing, ", "), strings.Join(registerColumns, ", "))
+		return nil, fmt.Errorf("report: the header row lacks the column %s (columns: %s, or their Vietnamese names)",
+			strings.Join(missing, ", "), strings.Join(registerColumns, ", "))
 	}
 	return cols, nil
 }

@@ -102,6 +102,43 @@ func (s Stats) Escaped() int {
 // Compute gathers the stats of areaID's subtree as of now. It reads the
 // counters of the subtree's villages, never the submissions.
 func Compute(ctx context.Context, db *store.DB, areaID string, now time.Time) (Stats, error) {
+	round, err := db.CurrentRound(ctx)
+	if err != nil {
+		return Stats{}, err
+	}
+	counters, err := db.CountersIn(ctx, areaID)
+	if err != nil {
+		return Stats{}, err
+	}
+	return compute(ctx, db, areaID, now, round, counters)
+}
+
+// ComputeWeek gathers the stats of a week: this week's as Compute does,
+// a past week's as they stood at its end, with the round whose days it
+// falls in. The past is recounted from the records, which takes a scan.
+func ComputeWeek(ctx context.Context, db *store.DB, areaID string, day, now time.Time) (Stats, error) {
+	end := monday(day).AddDate(0, 0, 7).Add(-time.Nanosecond)
+	if !end.Before(now) {
+		return Compute(ctx, db, areaID, now)
+	}
+	rounds, err := db.Rounds(ctx)
+	if err != nil {
+		return Stats{}, err
+	}
+	var round *store.Round
+	for _, r := range rounds {
+		if r.Covers(end) || r.Covers(monday(day)) {
+			round = &r
+		}
+	}
+	counters, err := db.CountersAsOf(ctx, areaID, end)
+	if err != nil {
+		return Stats{}, err
+	}
+	return compute(ctx, db, areaID, day, round, counters)
+}
+
+func compute(ctx context.Context, db *store.DB, areaID string, now time.Time, round *store.Round, counters map[string]store.Counters) (Stats, error) {
 	areas, err := db.Areas(ctx)
 	if err != nil {
 		return Stats{}, err
@@ -115,15 +152,8 @@ func Compute(ctx context.Context, db *store.DB, areaID string, now time.Time) (S
 	if !ok {
 		return Stats{}, fmt.Errorf("report: unknown area %q", areaID)
 	}
-	st := Stats{Area: area, Label: label(area), Total: area.HouseholdsTotal, Week: store.ISOWeek(now), WeekFrom: monday(now)}
-	if st.Round, err = db.CurrentRound(ctx); err != nil {
-		return Stats{}, err
-	}
-	counters, err := db.CountersIn(ctx, areaID)
-	if err != nil {
-		return Stats{}, err
-	}
-	st.Counters = store.Counters{}
+	st := Stats{Area: area, Label: label(area), Total: area.HouseholdsTotal, Week: store.ISOWeek(now), WeekFrom: monday(now),
+		Round: round, Counters: store.Counters{}}
 	children := map[string]*Child{}
 	for _, a := range areas {
 		if a.Parent == areaID {

@@ -70,15 +70,16 @@ func writeSheet(ctx context.Context, db *store.DB, f *excelize.File, sheet strin
 		return 0, err
 	}
 	var qs []*flows.Question
-	header := make([]any, 0, len(fixedHeaders)+len(form.Questions))
-	for _, h := range fixedHeaders {
-		header = append(header, h)
-	}
+	names := append([]string(nil), fixedHeaders...)
 	for _, q := range form.Questions {
 		if q.Type != flows.Note {
 			qs = append(qs, q)
-			header = append(header, headerOf(q))
+			names = append(names, headerOf(q))
 		}
+	}
+	header := make([]any, len(names))
+	for i, h := range uniqueHeaders(names) {
+		header[i] = h
 	}
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return 0, err
@@ -90,7 +91,7 @@ func writeSheet(ctx context.Context, db *store.DB, f *excelize.File, sheet strin
 	filter := o.Filter
 	filter.Form = form.ID
 	err = db.Submissions(ctx, filter, func(s store.Submission) error {
-		row := []any{s.ID, s.Form, s.FormVersion, s.SubmittedAt.In(o.TZ).Format("02/01/2006 15:04"), s.AreaID, s.HouseholdID, s.HouseholdName, s.SubmittedBy}
+		row := []any{s.ID, form.Title.In("vi"), s.FormVersion, s.SubmittedAt.In(o.TZ).Format("02/01/2006 15:04"), s.AreaID, s.HouseholdID, s.HouseholdName, s.SubmittedBy}
 		for _, q := range qs {
 			row = append(row, cellOf(form, q, s.Answers[q.ID]))
 		}
@@ -109,6 +110,21 @@ func writeSheet(ctx context.Context, db *store.DB, f *excelize.File, sheet strin
 		return 0, err
 	}
 	return rows - 1, nil
+}
+
+// uniqueHeaders numbers a header that repeats one before it ("Chủ hộ",
+// "Chủ hộ (2)"), so that every column can be told apart by its header.
+func uniqueHeaders(names []string) []string {
+	seen := map[string]int{}
+	out := make([]string, len(names))
+	for i, n := range names {
+		seen[n]++
+		out[i] = n
+		if seen[n] > 1 {
+			out[i] = fmt.Sprintf("%s (%d)", n, seen[n])
+		}
+	}
+	return out
 }
 
 func headerOf(q *flows.Question) string {

@@ -275,11 +275,16 @@ func countReview(tx *bolt.Tx, area string, round uint64, hhID, before, class str
 	if prev, ok := getFact(tx, kind, hhID); ok {
 		baseline = prev.Baseline
 	}
+	return setFact(tx, area, Fact{Kind: kind, Key: hhID, Names: reviewNames(round, baseline, class)}, baseline)
+}
+
+// reviewNames are the counters one household's review adds to a round.
+func reviewNames(round uint64, baseline, class string) []string {
 	names := []string{ReviewedCounter(round), ReviewedClassCounter(round, class)}
 	if (baseline == "poor" || baseline == "near_poor") && (class == "middle" || class == "none") {
 		names = append(names, EscapedCounter(round))
 	}
-	return setFact(tx, area, Fact{Kind: kind, Key: hhID, Names: names}, baseline)
+	return names
 }
 
 // householdFor loads the submission's household, or registers a new one.

@@ -7,6 +7,8 @@ import (
 	"strconv"
 
 	bolt "go.etcd.io/bbolt"
+
+	"sothon/flows"
 )
 
 // migrations bring a file from schema version i to i+1. Append only; never
@@ -25,12 +27,21 @@ var migrations = []func(tx *bolt.Tx) error{
 	func(tx *bolt.Tx) error { return createBuckets(tx, bucketInbox, bucketKeyboards) },
 	// 2 → 3: counters per village and the facts behind them, digest snapshots.
 	func(tx *bolt.Tx) error { return createBuckets(tx, bucketCounters, bucketFacts, bucketDigests) },
-	// 3 → 4: submissions carry their class and household size as fields,
-	// taken from the answers with the ids the household form had until now.
-	fillClassAndMembers,
+	// 3 → 4: submissions carry their class, household size and counted
+	// facts as fields; rounds count by date and by class. The counters are
+	// recounted from the records.
+	func(tx *bolt.Tx) error {
+		if err := fillSubmissionFields(tx); err != nil {
+			return err
+		}
+		return rebuildCounters(tx)
+	},
 }
 
-func fillClassAndMembers(tx *bolt.Tx) error {
+// fillSubmissionFields gives schema-3 submissions the fields schema 4 keeps:
+// class and members from the answers with the ids the household form had,
+// and the facts by the rule that counted them then.
+func fillSubmissionFields(tx *bolt.Tx) error {
 	subs := tx.Bucket(bucketSubmissions)
 	type change struct {
 		key []byte
@@ -42,11 +53,15 @@ func fillClassAndMembers(tx *bolt.Tx) error {
 		if err := json.Unmarshal(v, &s); err != nil {
 			return err
 		}
-		if s.Form != "household" || s.Class != "" {
+		switch s.Form {
+		case "household":
+			s.Class = s.Answers["class"]
+			s.Members, _ = strconv.Atoi(s.Answers["members"])
+		case "model", "training":
+			s.Facts = schema3Facts(s.Form, s.Answers)
+		default:
 			return nil
 		}
-		s.Class = s.Answers["class"]
-		s.Members, _ = strconv.Atoi(s.Answers["members"])
 		changes = append(changes, change{bytes.Clone(k), s})
 		return nil
 	})
@@ -108,4 +123,40 @@ func (db *DB) Version() (int, error) {
 		return err
 	})
 	return v, err
+}
+
+// schema3Facts is the counting rule of schema 3, frozen here as it was.
+func schema3Facts(form string, a map[string]string) []Fact {
+	switch form {
+	case "model":
+		m := a["model"]
+		if m == "" {
+			return nil
+		}
+		names := []string{"model:" + m, "model:" + m + ":" + a["status"]}
+		if a["below_min"] == "yes" {
+			names = append(names, "model_below_min", "model_below_min:"+m)
+		}
+		if a["cofund"] == "no" {
+			names = append(names, "model_cofund_no", "model_cofund_no:"+m)
+		}
+		return []Fact{{Kind: "model", Key: m, Names: names}}
+	case "training":
+		person := flows.Fold(a["person"])
+		if person == "" {
+			return nil
+		}
+		names := []string{"training:people"}
+		if a["wants_training"] == "yes" {
+			names = append(names, "training:trade:"+a["trade"])
+		}
+		if a["wants_job"] == "yes" {
+			names = append(names, "training:job")
+		}
+		if a["wants_abroad"] == "yes" {
+			names = append(names, "training:abroad")
+		}
+		return []Fact{{Kind: "training", Key: person, Names: names}}
+	}
+	return nil
 }

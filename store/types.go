@@ -60,8 +60,9 @@ type Submission struct {
 	Class   string `json:"class,omitempty"`
 	Members int    `json:"members,omitempty"`
 	// Facts are counted for the household's village (models, training);
-	// their keys are made unique per household by the store.
-	Facts []Fact `json:"-"`
+	// their keys are made unique per household by the store. They are kept
+	// with the submission so that a recount can prove the counters.
+	Facts []Fact `json:"facts,omitempty"`
 }
 
 // Message is a reply waiting in the outbox for its channel's sender.

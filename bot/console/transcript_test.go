@@ -101,7 +101,13 @@ func playScript(t *testing.T, path string) []byte {
 		t.Fatal(err)
 	}
 	p.open()
-	defer func() { p.db.Close() }()
+	defer func() {
+		diffs, err := p.db.CheckCounters(context.Background())
+		if err != nil || len(diffs) > 0 {
+			t.Errorf("counters after the transcript: %v %v", diffs, err)
+		}
+		p.db.Close()
+	}()
 	sc := bufio.NewScanner(strings.NewReader(body))
 	for sc.Scan() {
 		line := sc.Text()

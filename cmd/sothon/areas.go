@@ -1,9 +1,12 @@
 package main
 
 import (
+	"os"
+
 	"context"
 	"flag"
 	"fmt"
+	"sothon/store"
 	"strings"
 )
 
@@ -14,12 +17,7 @@ func runAreas(ctx context.Context, e *env, args []string) error {
 	if err := parseFlags(fs, e, args); err != nil {
 		return err
 	}
-	db, err := c.openDB(ctx)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	areas, err := db.Areas(ctx)
+	areas, err := c.areasToShow(ctx)
 	if err != nil {
 		return err
 	}
@@ -30,4 +28,18 @@ func runAreas(ctx context.Context, e *env, args []string) error {
 	}
 	_, err = fmt.Fprint(e.stdout, b.String())
 	return err
+}
+
+// areasToShow are the areas of the database when there is one, else the
+// configured tree: printing areas never creates a database.
+func (c *common) areasToShow(ctx context.Context) ([]store.Area, error) {
+	if _, err := os.Stat(c.db); err != nil {
+		return c.loadAreas()
+	}
+	db, err := store.Open(c.db)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	return db.Areas(ctx)
 }

@@ -91,7 +91,19 @@ type world struct {
 	db    *store.DB
 }
 
+// openWorld opens the world, creating the database when there is none
+// (the terminal chat and the server start from nothing).
 func (c *common) openWorld(ctx context.Context) (*world, error) {
+	return c.world(func() (*store.DB, error) { return c.openDB(ctx) })
+}
+
+// openExistingWorld opens the world of a database that must exist, for
+// commands that read it or act on what it holds.
+func (c *common) openExistingWorld() (*world, error) {
+	return c.world(c.openExisting)
+}
+
+func (c *common) world(open func() (*store.DB, error)) (*world, error) {
 	loc, err := c.location()
 	if err != nil {
 		return nil, err
@@ -100,7 +112,7 @@ func (c *common) openWorld(ctx context.Context) (*world, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := c.openDB(ctx)
+	db, err := open()
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 
 	"sothon/bot"
 	"sothon/locales"
+	"sothon/report"
 )
 
 var weekPattern = regexp.MustCompile(`^(\d{4})-W(\d{2})$`)
@@ -20,7 +21,7 @@ func runDigest(ctx context.Context, e *env, args []string) error {
 	var c common
 	c.register(fs, e)
 	area := fs.String("area", "", "area id (default: the top of the tree)")
-	week := fs.String("week", "", "the week whose activity is counted, YYYY-Www (default: this week); statuses are as of now")
+	week := fs.String("week", "", "the week to report, YYYY-Www (default: this week); a past week shows the figures as they stood at its end")
 	chart := fs.String("chart", "", "write the chart to this PNG file")
 	lang := fs.String("lang", locales.Default, "vi or en")
 	send := fs.Bool("send", false, "queue each official's digest for their area instead of printing")
@@ -30,27 +31,28 @@ func runDigest(ctx context.Context, e *env, args []string) error {
 	if !locales.Supported(*lang) {
 		return usageError{"--lang: use vi or en"}
 	}
-	w, err := c.openWorld(ctx)
+	if *send && *week != "" {
+		return usageError{"--send queues this week's digests; leave out --week"}
+	}
+	w, err := c.openExistingWorld()
 	if err != nil {
 		return err
 	}
 	defer w.db.Close()
 	forms, db := w.forms, w.db
 	now := time.Now().In(w.loc)
+	day := now
 	if *week != "" {
-		if now, err = weekDay(*week, w.loc); err != nil {
+		if day, err = weekDay(*week, w.loc); err != nil {
 			return err
 		}
 	}
-	if *area == "" {
-		areas, err := db.Areas(ctx)
-		if err != nil || len(areas) == 0 {
-			return fmt.Errorf("no areas: %v", err)
-		}
-		*area = areas[0].ID
+	if *area, err = areaOrTop(ctx, w, *area); err != nil {
+		return err
 	}
-	jobs := &bot.Jobs{Store: db, Forms: forms, Catalog: locales.MustLoad(), Now: func() time.Time { return now }}
+	cat := locales.MustLoad()
 	if *send {
+		jobs := &bot.Jobs{Store: db, Forms: forms, Catalog: cat, Now: func() time.Time { return now }}
 		n, err := jobs.SendDigests(ctx, *area)
 		if err != nil {
 			return err
@@ -58,15 +60,23 @@ func runDigest(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "queued %d digest(s); `sothon serve` delivers them\n", n)
 		return nil
 	}
-	text, png, _, err := jobs.DigestFor(ctx, *area, *lang)
+	st, err := report.ComputeWeek(ctx, db, *area, day, now)
 	if err != nil {
-		return usageError{err.Error()}
+		return err
 	}
-	fmt.Fprintln(e.stdout, text)
-	if *chart != "" {
-		return os.WriteFile(*chart, png, 0o644)
+	prev, err := db.LastSnapshot(ctx, *area, st.Week)
+	if err != nil {
+		return err
 	}
-	return nil
+	fmt.Fprintln(e.stdout, report.Digest(st, prev, forms, cat, *lang))
+	if *chart == "" {
+		return nil
+	}
+	png, err := report.Chart(st, cat, *lang)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(*chart, png, 0o644)
 }
 
 // weekDay is the Thursday of an ISO week, a day surely inside it.

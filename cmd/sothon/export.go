@@ -19,6 +19,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	area := fs.String("area", "", "only this area and the areas below it")
 	format := fs.String("format", report.FormatCSV, "csv, json or xlsx")
 	out := fs.String("out", "", "output file (default: standard output)")
+	noBOM := fs.Bool("no-bom", false, "CSV without the UTF-8 byte-order mark Excel needs (for other tools)")
 	if err := parseFlags(fs, e, args); err != nil {
 		return err
 	}
@@ -53,7 +54,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	opts := report.ExportOptions{Filter: store.SubmissionFilter{Form: *form, AreaID: *area}, Format: *format, TZ: loc}
+	opts := report.ExportOptions{Filter: store.SubmissionFilter{Form: *form, AreaID: *area}, Format: *format, TZ: loc, NoBOM: *noBOM}
 	export := report.Export
 	if *format == report.FormatXLSX {
 		export = report.ExportXLSX

@@ -19,7 +19,7 @@ func runRemind(ctx context.Context, e *env, args []string) error {
 	if err := parseFlags(fs, e, args); err != nil {
 		return err
 	}
-	w, err := c.openWorld(ctx)
+	w, err := c.openExistingWorld()
 	if err != nil {
 		return err
 	}

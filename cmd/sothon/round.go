@@ -21,7 +21,11 @@ func runRound(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() == 0 {
 		return usage
 	}
-	db, err := c.openDB(ctx)
+	open := c.openExisting // a mistyped --db must not create an empty file
+	if fs.Arg(0) == "open" {
+		open = func() (*store.DB, error) { return c.openDB(ctx) }
+	}
+	db, err := open()
 	if err != nil {
 		return err
 	}

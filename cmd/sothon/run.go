@@ -27,6 +27,8 @@ var commands = map[string]command{
 	"import": {"import the household register: import households FILE.csv|FILE.xlsx", runImport},
 	"round":  {"open, close or list review rounds", runRound},
 	"digest": {"print an area's weekly digest, or queue every official's", runDigest},
+	"check":  {"check the database's pages and recount every counter", runCheck},
+	"stats":  {"print an area's figures as /stats shows them, or as JSON", runStats},
 	"remind": {"list the village heads behind, or queue their reminders", runRemind},
 }
 
@@ -83,14 +85,30 @@ func printUsage(w io.Writer) {
 	io.WriteString(w, b.String())
 }
 
-// parseFlags parses a subcommand's flags, turning errors into usage errors.
+// parseFlags parses a subcommand's flags wherever they stand among its
+// words ("round list --db X" as well as "round --db X list"), turning
+// errors into usage errors. The words are left in fs.Args(); after "--"
+// everything is a word.
 func parseFlags(fs *flag.FlagSet, e *env, args []string) error {
 	fs.SetOutput(e.stderr)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
+	var words []string
+	for {
+		before := len(args)
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return err
+			}
+			return usageError{err.Error()}
 		}
-		return usageError{err.Error()}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if before-len(rest) > 0 && args[before-len(rest)-1] == "--" {
+			words = append(words, rest...) // a "--" ended the flags
+			break
+		}
+		words, args = append(words, rest[0]), rest[1:]
 	}
-	return nil
+	return fs.Parse(append([]string{"--"}, words...))
 }

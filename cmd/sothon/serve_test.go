@@ -209,7 +209,7 @@ func TestTelegramJoinAndFullHousehold(t *testing.T) {
 		t.Fatalf("wrong code: %q", m.Params["text"])
 	}
 	welcome := h.say(chat, "/start "+code)
-	if !strings.Contains(welcome.Params["text"], "Chào mừng Hoàng Văn Thắng") {
+	if !strings.Contains(welcome.Params["text"], "Chào mừng anh/chị Hoàng Văn Thắng! Anh/chị đã tham gia Sổ Thôn với vai trò tổ trưởng Tổ Khuổi Pài (Huyền Tụng).") {
 		t.Fatalf("welcome: %q", welcome.Params["text"])
 	}
 	if labels, _ := welcome.Keyboard(); len(labels) != 3 {
@@ -225,15 +225,16 @@ func TestTelegramJoinAndFullHousehold(t *testing.T) {
 	for _, a := range []string{"5", "2", "2", "4tr5"} {
 		h.say(chat, a)
 	}
-	h.press(chat, "Có")      // job
-	h.say(chat, "không")     // nutrition, typed
-	h.press(chat, "Có")      // insurance
-	for i := 0; i < 3; i++ { // adult education, schooling, house quality
-		h.press(chat, "Không")
+	// The indicators' buttons say what each answer means.
+	h.press(chat, "Có người không có việc làm ổn định") // job
+	h.say(chat, "không")                                // nutrition, typed
+	h.press(chat, "1. Có người chưa có thẻ BHYT")       // insurance
+	for i := 0; i < 3; i++ {                            // adult education, schooling, house quality
+		h.press(chat, "2. ")
 	}
 	h.say(chat, "45")
-	for i := 0; i < 4; i++ {
-		h.press(chat, "Có")
+	for _, label := range []string{"Có nước sạch", "Có nhà tiêu", "Có dùng dịch vụ", "Có phương tiện"} {
+		h.press(chat, label)
 	}
 	// causes: toggles redraw the keyboard, "Xong" answers.
 	causes := h.sentTo(chat)[len(h.sentTo(chat))-1]

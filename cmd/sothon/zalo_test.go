@@ -283,7 +283,11 @@ func TestLinkTelegramAndZalo(t *testing.T) {
 		t.Fatalf("link on Zalo: %q", got)
 	}
 	// The questionnaire started on Telegram goes on from Zalo.
-	if got := zaloSay(t, zb, "zl", "/menu"); !strings.Contains(got, "đang điền dở") || !strings.Contains(got, "nhân khẩu") {
+	// /menu asks before throwing it away; "2" goes on with it.
+	if got := zaloSay(t, zb, "zl", "/menu"); !strings.Contains(got, "đang điền dở") || !strings.Contains(got, "2. Tiếp tục điền") {
+		t.Fatalf("/menu on Zalo: %q", got)
+	}
+	if got := zaloSay(t, zb, "zl", "2"); !strings.Contains(got, "nhân khẩu") {
 		t.Fatalf("resume on Zalo: %q", got)
 	}
 	zaloSay(t, zb, "zl", "4")

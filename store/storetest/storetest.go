@@ -11,7 +11,8 @@ import (
 )
 
 // Open returns a new database with the default areas, closed and checked
-// at cleanup.
+// at cleanup: its pages, as bbolt checks them, and its counters against a
+// recount of what they count.
 func Open(t testing.TB) *store.DB {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "sothon.db")
@@ -25,6 +26,13 @@ func Open(t testing.TB) *store.DB {
 	t.Cleanup(func() {
 		if err := db.Check(); err != nil {
 			t.Errorf("database %s is inconsistent: %v", path, err)
+		}
+		diffs, err := db.CheckCounters(context.Background())
+		if err != nil {
+			t.Errorf("database %s: %v", path, err)
+		}
+		for _, d := range diffs {
+			t.Errorf("database %s: counter %s", path, d)
 		}
 		db.Close()
 	})

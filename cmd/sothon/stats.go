@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"time"
+
+	"sothon/locales"
+	"sothon/report"
+)
+
+func runStats(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("stats", flag.ContinueOnError)
+	var c common
+	c.register(fs, e)
+	area := fs.String("area", "", "area id (default: the top of the tree)")
+	format := fs.String("format", "text", "text (what /stats shows) or json")
+	lang := fs.String("lang", locales.Default, "vi or en, for text")
+	if err := parseFlags(fs, e, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("unexpected %q: usage: sothon stats [--area ID] [--format text|json]", fs.Arg(0))}
+	}
+	if *format != "text" && *format != "json" {
+		return usageError{fmt.Sprintf("--format %q: use text or json", *format)}
+	}
+	if !locales.Supported(*lang) {
+		return usageError{"--lang: use vi or en"}
+	}
+	w, err := c.openExistingWorld()
+	if err != nil {
+		return err
+	}
+	defer w.db.Close()
+	id, err := areaOrTop(ctx, w, *area)
+	if err != nil {
+		return err
+	}
+	now := time.Now().In(w.loc)
+	st, err := report.Compute(ctx, w.db, id, now)
+	if err != nil {
+		return err
+	}
+	if *format == "json" {
+		ids := make([]string, len(w.forms.Forms))
+		for i, f := range w.forms.Forms {
+			ids[i] = f.ID
+		}
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(st.JSON(ids))
+	}
+	prev, err := w.db.LastSnapshot(ctx, id, st.Week)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(e.stdout, report.Digest(st, prev, w.forms, locales.MustLoad(), *lang))
+	return err
+}
+
+// areaOrTop checks an --area flag against the database, or takes the top
+// of the area tree when it is empty.
+func areaOrTop(ctx context.Context, w *world, id string) (string, error) {
+	if id != "" {
+		if _, err := w.db.Area(ctx, id); err != nil {
+			return "", usageError{fmt.Sprintf("--area %q: no such area (see sothon areas)", id)}
+		}
+		return id, nil
+	}
+	areas, err := w.db.Areas(ctx)
+	if err != nil {
+		return "", err
+	}
+	if len(areas) == 0 {
+		return "", fmt.Errorf("the database has no areas")
+	}
+	return areas[0].ID, nil
+}

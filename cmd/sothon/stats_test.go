@@ -1,0 +1,153 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// sothonIn runs the binary in dir, as an office would from its folder.
+func sothonIn(t *testing.T, dir string, args ...string) (string, string, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binary, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "SOTHON_TZ=Asia/Ho_Chi_Minh", "SOTHON_DB=")
+	var out, errOut strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	return out.String(), errOut.String(), err
+}
+
+// importRegister makes a database with a small register in dir.
+func importRegister(t *testing.T, dir string) string {
+	t.Helper()
+	db := filepath.Join(dir, "office.db")
+	reg := filepath.Join(dir, "register.csv")
+	os.WriteFile(reg, []byte("Mã địa bàn;Mã hộ;Họ tên chủ hộ;Số nhân khẩu;Phân loại\r\n"+
+		"bac-kan/huyen-tung/khuoi-pai;K1;Hoàng Văn Thắng;4;nghèo\r\n"+
+		"bac-kan/huyen-tung/na-pai;K2;Lục Thị Mai;3;cận nghèo\r\n"), 0o644)
+	if out, stderr, err := sothonIn(t, dir, "import", "households", reg, "--db", db); err != nil || !strings.Contains(out, "imported 2 households") {
+		t.Fatalf("import: %v %s %s", err, out, stderr)
+	}
+	return db
+}
+
+// Flags after a subcommand's words apply; read-only commands never create
+// a database, neither the one named nor ./sothon.db.
+func TestFlagsAnywhereAndNoAccidentalDatabase(t *testing.T) {
+	dir := t.TempDir()
+	db := importRegister(t, dir)
+	if out, stderr, err := sothonIn(t, dir, "round", "open", "Giữa năm", "2023-06-01", "2023-06-30", "--db", db); err != nil || !strings.Contains(out, "opened round 1") {
+		t.Fatalf("round open with --db last: %v %s %s", err, out, stderr)
+	}
+	if out, _, err := sothonIn(t, dir, "round", "list", "--db", db); err != nil || !strings.Contains(out, "Giữa năm") {
+		t.Fatalf("round list --db: %v %s", err, out)
+	}
+	missing := filepath.Join(dir, "typo.db")
+	for _, args := range [][]string{
+		{"round", "list"}, {"round", "list", "--db", missing}, {"stats"}, {"stats", "--db", missing},
+		{"digest"}, {"remind"}, {"export"}, {"check"}, {"check", "--db", missing},
+	} {
+		_, stderr, err := sothonIn(t, dir, args...)
+		if err == nil || !strings.Contains(stderr, "no database at") {
+			t.Errorf("sothon %v: %v %q; want it refused for want of a database", args, err, stderr)
+		}
+	}
+	if out, _, err := sothonIn(t, dir, "areas"); err != nil || !strings.Contains(out, "khuoi-pai") {
+		t.Errorf("areas without a database: %v %s", err, out)
+	}
+	for _, path := range []string{filepath.Join(dir, "sothon.db"), missing} {
+		if _, err := os.Stat(path); err == nil {
+			t.Errorf("%s was created", path)
+		}
+	}
+	if _, stderr, err := sothonIn(t, dir, "round", "list", "--nope", "--db", db); err == nil || !strings.Contains(stderr, "flag provided but not defined: -nope") {
+		t.Errorf("an unknown flag after the words: %v %s", err, stderr)
+	}
+}
+
+// `sothon stats --format json` keeps numbers as numbers, with the
+// register, the open round and one entry per sub-area.
+func TestStatsJSON(t *testing.T) {
+	dir := t.TempDir()
+	db := importRegister(t, dir)
+	if _, stderr, err := sothonIn(t, dir, "round", "open", "Cả năm", time.Now().Format("2006")+"-01-01", time.Now().Format("2006")+"-12-31", "--db", db); err != nil {
+		t.Fatalf("round: %v %s", err, stderr)
+	}
+	out, stderr, err := sothonIn(t, dir, "stats", "--area", "bac-kan/huyen-tung", "--format", "json", "--db", db)
+	if err != nil {
+		t.Fatalf("stats: %v %s", err, stderr)
+	}
+	var got struct {
+		Register map[string]float64 `json:"register"`
+		Round    struct {
+			Name       string `json:"name"`
+			From, To   string
+			Reviewed   *int `json:"reviewed"`
+			Households int  `json:"households"`
+		} `json:"round"`
+		SubAreas []struct {
+			ID           string   `json:"id"`
+			Name         string   `json:"name"`
+			PoorRate     *float64 `json:"poor_rate"`
+			ReviewedRate *float64 `json:"reviewed_rate"`
+		} `json:"sub_areas"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("json: %v\n%s", err, out)
+	}
+	if got.Register["households"] != 1500 || got.Register["poor"] != 1 || got.Register["near_poor"] != 1 ||
+		got.Round.Name != "Cả năm" || got.Round.Reviewed == nil || *got.Round.Reviewed != 0 || got.Round.Households != 1500 {
+		t.Errorf("stats json: %+v\n%s", got, out)
+	}
+	if len(got.SubAreas) != 3 || got.SubAreas[0].PoorRate == nil || got.SubAreas[0].ReviewedRate == nil ||
+		!strings.Contains(out, `"name": "Tổ Khuổi Pài (Huyền Tụng)"`) {
+		t.Errorf("sub-areas: %+v", got.SubAreas)
+	}
+	text, _, err := sothonIn(t, dir, "stats", "--area", "bac-kan/huyen-tung", "--db", db)
+	if err != nil || !strings.Contains(text, "Hộ nghèo: 1 (0,07%)") || !strings.Contains(text, "Đã rà soát: 0/1.500 hộ") {
+		t.Errorf("stats text: %v\n%s", err, text)
+	}
+}
+
+// `sothon check` recounts the counters and names one broken on purpose.
+func TestCheckFindsABrokenCounter(t *testing.T) {
+	dir := t.TempDir()
+	db := importRegister(t, dir)
+	if out, stderr, err := sothonIn(t, dir, "check", "--db", db); err != nil || !strings.Contains(out, "check out") {
+		t.Fatalf("check of a sound file: %v %s %s", err, out, stderr)
+	}
+	raw, err := bolt.Open(db, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = raw.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket([]byte("counters"))
+		key := []byte("bac-kan/huyen-tung/khuoi-pai")
+		var c map[string]int64
+		if err := json.Unmarshal(b.Get(key), &c); err != nil {
+			return err
+		}
+		c["status:poor"] += 5
+		data, _ := json.Marshal(c)
+		return b.Put(key, data)
+	})
+	raw.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, err := sothonIn(t, dir, "check", "--db", db)
+	if err == nil || !strings.Contains(out, "bac-kan/huyen-tung/khuoi-pai: status:poor is 6, recount gives 1") ||
+		!strings.Contains(stderr, "1 counter(s) differ") {
+		t.Fatalf("check of a broken counter: %v\n%s%s", err, out, stderr)
+	}
+}

@@ -1,0 +1,106 @@
+package report
+
+import "time"
+
+// StatsJSON is the shape of an area's figures for machines (`sothon stats
+// --format json`): numbers as numbers, shares as fractions (0.0233), one
+// entry per sub-area.
+type StatsJSON struct {
+	Area     PlaceJSON      `json:"area"`
+	Week     WeekJSON       `json:"week"`
+	Register RegisterJSON   `json:"register"`
+	Round    *RoundJSON     `json:"round,omitempty"`
+	Target   *TargetJSON    `json:"target,omitempty"`
+	SubAreas []SubAreaJSON  `json:"sub_areas"`
+	Missing  []PlaceJSON    `json:"missing"`
+	Activity map[string]int `json:"activity"` // submissions this week, by questionnaire
+}
+
+// PlaceJSON names an area.
+type PlaceJSON struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// WeekJSON is the week the activity counts.
+type WeekJSON struct {
+	ID   string `json:"id"` // 2023-W24
+	From string `json:"from"`
+	To   string `json:"to"`
+}
+
+// RegisterJSON is the official list: households by current status.
+type RegisterJSON struct {
+	Households   int     `json:"households"`
+	Poor         int     `json:"poor"`
+	NearPoor     int     `json:"near_poor"`
+	Middle       int     `json:"middle"`
+	PoorRate     float64 `json:"poor_rate"`
+	NearPoorRate float64 `json:"near_poor_rate"`
+}
+
+// RoundJSON is the open round's progress.
+type RoundJSON struct {
+	Name         string  `json:"name"`
+	From         string  `json:"from"`
+	To           string  `json:"to"`
+	Households   int     `json:"households"`
+	Reviewed     int     `json:"reviewed"`
+	ReviewedRate float64 `json:"reviewed_rate"`
+	Poor         int     `json:"poor"`      // of those reviewed
+	NearPoor     int     `json:"near_poor"` // of those reviewed
+	Escaped      int     `json:"escaped"`
+}
+
+// TargetJSON is the year's goal.
+type TargetJSON struct {
+	Year      int `json:"year"`
+	Reduction int `json:"reduction"`
+	Baseline  int `json:"baseline"`
+	Goal      int `json:"goal"`
+}
+
+// SubAreaJSON is one line of the breakdown.
+type SubAreaJSON struct {
+	PlaceJSON
+	Households   int      `json:"households"`
+	Reviewed     *int     `json:"reviewed,omitempty"`
+	ReviewedRate *float64 `json:"reviewed_rate,omitempty"`
+	Poor         int      `json:"poor"`
+	NearPoor     int      `json:"near_poor"`
+	PoorRate     float64  `json:"poor_rate"`
+	NearPoorRate float64  `json:"near_poor_rate"`
+}
+
+// JSON gives the figures in their machine shape.
+func (s Stats) JSON(formIDs []string) StatsJSON {
+	out := StatsJSON{
+		Area: PlaceJSON{ID: s.Area.ID, Name: s.Label},
+		Week: WeekJSON{ID: s.Week, From: s.WeekFrom.Format(time.DateOnly), To: s.WeekFrom.AddDate(0, 0, 6).Format(time.DateOnly)},
+		Register: RegisterJSON{Households: s.Total, Poor: s.Poor(), NearPoor: s.NearPoor(), Middle: s.Middle(),
+			PoorRate: s.Rate(s.Poor()), NearPoorRate: s.Rate(s.NearPoor())},
+		SubAreas: []SubAreaJSON{}, Missing: []PlaceJSON{}, Activity: map[string]int{},
+	}
+	if r := s.Round; r != nil {
+		out.Round = &RoundJSON{Name: r.Name, From: r.From, To: r.To, Households: s.Total, Reviewed: s.Reviewed(),
+			ReviewedRate: s.Rate(s.Reviewed()), Poor: s.ReviewedAs("poor"), NearPoor: s.ReviewedAs("near_poor"), Escaped: s.Escaped()}
+	}
+	if t := s.Target; t != nil {
+		out.Target = &TargetJSON{Year: t.Year, Reduction: t.Reduction, Baseline: t.Baseline, Goal: t.Goal}
+	}
+	for _, b := range s.Breakdown() {
+		sub := SubAreaJSON{PlaceJSON: PlaceJSON{ID: b.ID, Name: b.Label}, Households: b.Households,
+			Poor: b.Poor, NearPoor: b.NearPoor, PoorRate: b.PoorRate, NearPoorRate: b.NearPoorRate}
+		if s.Round != nil {
+			sub.Reviewed, sub.ReviewedRate = &b.Reviewed, &b.ReviewedRate
+		}
+		out.SubAreas = append(out.SubAreas, sub)
+	}
+	for _, m := range s.Missing {
+		out.Missing = append(out.Missing, PlaceJSON{ID: m.ID, Name: m.Label})
+	}
+	for _, id := range formIDs {
+		out.Activity[id] = s.Count("week:" + s.Week + ":" + id)
+	}
+	return out
+}

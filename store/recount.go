@@ -1,0 +1,276 @@
+package store
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// The counters are kept up to date one record at a time. A recount derives
+// them afresh from what they count — the households with their history, the
+// submissions with the facts they brought, the rounds — so that `sothon
+// check` and the test helper can prove the two agree.
+
+// CounterDiff is one counter that differs from its recount.
+type CounterDiff struct {
+	Area, Name      string
+	Stored, Recount int64
+}
+
+func (d CounterDiff) String() string {
+	return fmt.Sprintf("%s: %s is %d, recount gives %d", d.Area, d.Name, d.Stored, d.Recount)
+}
+
+// CheckCounters recounts every village counter and lists those that
+// differ, by area and name.
+func (db *DB) CheckCounters(ctx context.Context) ([]CounterDiff, error) {
+	var diffs []CounterDiff
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		_, want, err := recount(tx, time.Time{}, "")
+		if err != nil {
+			return err
+		}
+		have := map[string]Counters{}
+		err = tx.Bucket(bucketCounters).ForEach(func(k, v []byte) error {
+			c := Counters{}
+			if err := json.Unmarshal(v, &c); err != nil {
+				return fmt.Errorf("counters of %s: %w", k, err)
+			}
+			have[string(k)] = c
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		diffs = compareCounters(have, want)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: check counters: %w", err)
+	}
+	return diffs, nil
+}
+
+func compareCounters(have, want map[string]Counters) []CounterDiff {
+	var diffs []CounterDiff
+	for _, area := range unionKeys(have, want) {
+		h, w := have[area], want[area]
+		for _, name := range unionKeys(h, w) {
+			if h[name] != w[name] {
+				diffs = append(diffs, CounterDiff{Area: area, Name: name, Stored: h[name], Recount: w[name]})
+			}
+		}
+	}
+	return diffs
+}
+
+func unionKeys[V any](a, b map[string]V) []string {
+	keys := make([]string, 0, len(a)+len(b))
+	for k := range a {
+		keys = append(keys, k)
+	}
+	for k := range b {
+		if _, ok := a[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// CountersAsOf recounts the counters of areaID's subtree as they stood at
+// a moment past: statuses from the households' history, reviews and facts
+// from the submissions received by then. Week counters are the same as the
+// kept ones; the rest are what a digest of that week would have shown.
+func (db *DB) CountersAsOf(ctx context.Context, areaID string, at time.Time) (map[string]Counters, error) {
+	var out map[string]Counters
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		var err error
+		_, out, err = recount(tx, at, areaID)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: counters of %s as of %s: %w", areaID, at.Format(time.DateOnly), err)
+	}
+	return out, nil
+}
+
+// recount derives every fact and the counters they add up to, as of a
+// moment (zero: now) and within an area's subtree (empty: everywhere).
+func recount(tx *bolt.Tx, asOf time.Time, scope string) (map[string]storedFact, map[string]Counters, error) {
+	now := asOf.IsZero()
+	within := func(area string) bool {
+		return scope == "" || area == scope || strings.HasPrefix(area, scope+"/")
+	}
+	facts := map[string]storedFact{}
+	households := map[string]*Household{}
+	err := tx.Bucket(bucketHouseholds).ForEach(func(k, v []byte) error {
+		hh := &Household{}
+		if err := json.Unmarshal(v, hh); err != nil {
+			return fmt.Errorf("household %s: %w", k, err)
+		}
+		if !within(hh.AreaID) {
+			return nil
+		}
+		households[hh.ID] = hh
+		status := hh.Status
+		if !now {
+			status = statusAt(*hh, asOf)
+		}
+		names := []string{"households"}
+		if status != "" {
+			names = append(names, "status:"+status)
+		}
+		facts[string(factKey("status", hh.ID))] = storedFact{Area: hh.AreaID, Names: names}
+		if reg, ok := registerStatus(*hh, asOf); ok {
+			facts[string(factKey("register", hh.ID))] = storedFact{Area: hh.AreaID, Names: []string{"register:" + reg}}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	rounds, err := allRounds(tx)
+	if err != nil {
+		return nil, nil, err
+	}
+	counters := map[string]Counters{}
+	err = tx.Bucket(bucketSubmissions).ForEach(func(k, v []byte) error {
+		var s Submission
+		if err := json.Unmarshal(v, &s); err != nil {
+			return fmt.Errorf("submission %d: %w", binary.BigEndian.Uint64(k), err)
+		}
+		if !within(s.AreaID) || (!now && s.SubmittedAt.After(asOf)) {
+			return nil
+		}
+		countRecords(counters, facts, s, households[s.HouseholdID], rounds)
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, f := range facts {
+		bump(counters, f.Area, 1, f.Names...)
+	}
+	return facts, counters, nil
+}
+
+// countRecords adds what one submission counts: its week, its facts, and
+// its review in each round that counts it.
+func countRecords(counters map[string]Counters, facts map[string]storedFact, s Submission, hh *Household, rounds []Round) {
+	week := ISOWeek(s.SubmittedAt)
+	bump(counters, s.AreaID, 1, "week:"+week, "week:"+week+":"+s.Form)
+	for _, f := range s.Facts {
+		facts[string(factKey(f.Kind, s.HouseholdID+"\x00"+f.Key))] = storedFact{Area: s.AreaID, Names: f.Names}
+	}
+	if hh == nil {
+		return
+	}
+	for _, r := range rounds {
+		if !r.Counted(s) {
+			continue
+		}
+		key := string(factKey(fmt.Sprintf("round:%d", r.ID), hh.ID))
+		baseline := statusBefore(*hh, s.ID)
+		if prev, ok := facts[key]; ok {
+			baseline = prev.Baseline
+		}
+		facts[key] = storedFact{Area: s.AreaID, Names: reviewNames(r.ID, baseline, s.Class), Baseline: baseline}
+	}
+}
+
+// statusAt is a household's status at a moment, from its history.
+func statusAt(hh Household, at time.Time) string {
+	status := ""
+	for _, ch := range hh.History {
+		if ch.At.After(at) {
+			break
+		}
+		status = ch.Status
+	}
+	return status
+}
+
+func bump(counters map[string]Counters, area string, delta int64, names ...string) {
+	if len(names) == 0 {
+		return
+	}
+	c := counters[area]
+	if c == nil {
+		c = Counters{}
+		counters[area] = c
+	}
+	for _, n := range names {
+		c[n] += delta
+	}
+}
+
+// registerStatus is the status a household had in the latest register
+// imported (by asOf, unless it is zero): the newest change of its history
+// that no submission made.
+func registerStatus(hh Household, asOf time.Time) (string, bool) {
+	for _, ch := range slices.Backward(hh.History) {
+		if ch.Submission == 0 && (asOf.IsZero() || !ch.At.After(asOf)) {
+			return ch.Status, true
+		}
+	}
+	return "", false
+}
+
+// Counted reports whether a round counts a submission: a review dated on
+// one of the round's days and received before the round was closed.
+func (r Round) Counted(s Submission) bool {
+	return s.Class != "" && r.Covers(s.SubmittedAt) && (r.IsOpen() || !s.SubmittedAt.After(r.Closed))
+}
+
+func allRounds(tx *bolt.Tx) ([]Round, error) {
+	var out []Round
+	err := tx.Bucket(bucketRounds).ForEach(func(_, v []byte) error {
+		var r Round
+		if err := json.Unmarshal(v, &r); err != nil {
+			return err
+		}
+		out = append(out, r)
+		return nil
+	})
+	return out, err
+}
+
+// rebuildCounters replaces the facts and counters with a recount.
+func rebuildCounters(tx *bolt.Tx) error {
+	facts, counters, err := recount(tx, time.Time{}, "")
+	if err != nil {
+		return err
+	}
+	for _, name := range [][]byte{bucketFacts, bucketCounters} {
+		if err := tx.DeleteBucket(name); err != nil {
+			return err
+		}
+		if _, err := tx.CreateBucket(name); err != nil {
+			return err
+		}
+	}
+	for key, f := range facts {
+		if err := putJSON(tx.Bucket(bucketFacts), []byte(key), f); err != nil {
+			return err
+		}
+	}
+	for area, c := range counters {
+		for name, n := range c {
+			if n == 0 {
+				delete(c, name)
+			}
+		}
+		if err := putJSON(tx.Bucket(bucketCounters), []byte(area), c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
