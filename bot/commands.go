@@ -154,14 +154,13 @@ func (t *turn) cancel(ctx context.Context) {
 // toMenu shows the list of questionnaires; with one in progress it first
 // asks whether to throw that one away.
 func (t *turn) toMenu(ctx context.Context) {
-	if t.run == nil || t.expired() {
-		if t.run != nil {
-			t.expire()
-		}
+	if t.run == nil {
 		t.menu()
 		return
 	}
-	t.replyKey("menu.in_progress", "form", t.form.Title.In(t.lang))
+	if !t.expired() {
+		t.replyKey("menu.in_progress", "form", t.form.Title.In(t.lang))
+	}
 	t.cancel(ctx)
 }
 

@@ -8,9 +8,6 @@ import (
 	"sothon/store"
 )
 
-// menuQuestion marks the menu's buttons.
-const menuQuestion = "menu"
-
 // canFillForms: village heads fill questionnaires for their own village.
 func (t *turn) canFillForms() bool { return t.user.Role == store.RoleHead }
 
@@ -20,7 +17,7 @@ func (t *turn) menu() {
 		t.replyKey("menu.not_head")
 		return
 	}
-	t.replies = append(t.replies, flows.Prompt{Text: t.e.cat.T(t.lang, "menu.title"), Question: menuQuestion, Options: t.menuOptions()})
+	t.replies = append(t.replies, flows.Prompt{Text: t.e.cat.T(t.lang, "menu.title"), Question: flows.AwaitMenu, Options: t.menuOptions()})
 }
 
 func (t *turn) menuOptions() []flows.Option {

@@ -13,7 +13,7 @@ import (
 // their question: what the run awaits, or the menu.
 func (t *turn) waitingFor() string {
 	if t.run == nil {
-		return menuQuestion
+		return flows.AwaitMenu
 	}
 	return t.run.Awaits()
 }
@@ -96,7 +96,7 @@ func (t *turn) toggle(ctx context.Context, key string) {
 
 // reminderQuestion marks a reminder's button: it starts a household review,
 // or goes back to the questionnaire in progress, whenever it is pressed.
-const reminderQuestion = "remind"
+const reminderQuestion = flows.AwaitRemind
 
 func (t *turn) pressReminder(ctx context.Context) {
 	t.closeKeyboard("")

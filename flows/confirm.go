@@ -82,18 +82,18 @@ func (r *Run) discardPrompt(f *Form, c Context) Prompt {
 // replyDiscard throws the run away on "1" (or "có", "hủy") and goes back
 // to where it was on "2" (or "không", "tiếp tục").
 func (r *Run) replyDiscard(f *Form, c Context, text string) Outcome {
-	i, err := ParseChoice(text, []string{c.t("discard.yes"), c.t("discard.no")})
+	discard, err := ParseYesNo(text)
 	if err != nil {
-		if yes, yerr := ParseYesNo(text); yerr == nil {
-			i, err = map[bool]int{true: 0, false: 1}[yes], nil
-		}
+		var i int
+		i, err = ParseChoice(text, []string{c.t("discard.yes"), c.t("discard.no")})
+		discard = i == 0
 	}
 	if err != nil {
 		p := r.discardPrompt(f, c)
 		p.Text = c.t("answer.error", "reason", c.t("answer.discard")) + "\n\n" + p.Text
 		return Outcome{Prompts: []Prompt{p}}
 	}
-	if i == 0 {
+	if discard {
 		return Outcome{Prompts: []Prompt{{Text: c.t("run.cancelled", "form", f.Title.In(c.Lang))}}, Ended: true, Discarded: true}
 	}
 	r.Stage = r.stageBefore()

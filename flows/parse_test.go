@@ -191,7 +191,7 @@ func TestFold(t *testing.T) {
 // The parsers must never panic, and whatever they accept must read back the
 // same when written in canonical form.
 func FuzzParseDecimal(f *testing.F) {
-	for _, s := range []string{"1,5", "3tr5", "3.500.000", "500k", "1.500,5", "-2", "3 triệu", "1,2,3", "tr5"} {
+	for _, s := range []string{"1,5", "3tr5", "3.500.000", "500k", "1.500,5", "-2", "3 triệu", "1,2,3", "tr5", "1 triệu rưỡi", "2500", "35,5 m2", "ruoi", "1,5trruoi"} {
 		f.Add(s, true)
 		f.Add(s, false)
 	}
@@ -216,7 +216,7 @@ func FuzzParseDecimal(f *testing.F) {
 }
 
 func FuzzParseInteger(f *testing.F) {
-	for _, s := range []string{"4", "4 người", "1.500", "-3", "1,5", "99999999999", "+", "-"} {
+	for _, s := range []string{"4", "4 người", "1.500", "-3", "1,5", "99999999999", "+", "-", "năm", "bốn người", "35m2", "40 m²", "1 triệu rưỡi", "mười hai", "khong"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -231,7 +231,7 @@ func FuzzParseInteger(f *testing.F) {
 }
 
 func FuzzParseChoices(f *testing.F) {
-	for _, s := range []string{"1,3", "rut, dang ky", "1 3", "", "đ", "Đã", "1;;2"} {
+	for _, s := range []string{"1,3", "rut, dang ky", "1 3", "", "đ", "Đã", "1;;2", "mo hinh", "ham", "da, dang", "a,,,b"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

@@ -46,12 +46,14 @@ const (
 	AwaitEdit    = "edit"
 	AwaitRepeat  = "repeat"
 	AwaitDiscard = "discard"
+	AwaitMenu    = "menu"   // the list of questionnaires, outside a run
+	AwaitRemind  = "remind" // a reminder's button, outside a run
 	// awaitConfirm prefixes the id of the question whose answer is confirmed.
 	awaitConfirm = "ok:"
 )
 
 // reservedIDs may not be question ids: they name the run's other prompts.
-var reservedIDs = map[string]bool{AwaitSummary: true, AwaitEdit: true, AwaitRepeat: true, AwaitDiscard: true, "menu": true, "remind": true}
+var reservedIDs = map[string]bool{AwaitSummary: true, AwaitEdit: true, AwaitRepeat: true, AwaitDiscard: true, AwaitMenu: true, AwaitRemind: true}
 
 // Run is one questionnaire in progress. It is plain data, stored between
 // messages, so a run survives restarts.

@@ -197,18 +197,7 @@ func TestTargetsByYear(t *testing.T) {
 		t.Errorf("the 2023 target shown in 2024:\n%s", text)
 	}
 	// One more poor household than the register started the year with.
-	hhs, _ := db.HouseholdsIn(ctx, "bac-kan/duc-xuan/to-1")
-	var none store.Household
-	for _, h := range hhs {
-		if h.Status == "none" {
-			none = h
-			break
-		}
-	}
-	s := &store.Submission{Form: "household", AreaID: none.AreaID, HouseholdID: none.ID, SubmittedAt: now, Class: "poor", Answers: map[string]string{}}
-	if _, err := db.Apply(ctx, store.Change{At: now, Submission: s}); err != nil {
-		t.Fatal(err)
-	}
+	review(t, db, householdWith(t, db, "none"), "poor", now)
 	text := digest(now)
 	for _, want := range []string{"Mục tiêu 2023: giảm 23 hộ nghèo so với sổ hộ đầu năm (285 hộ), còn 262 hộ (2,14%).",
 		"Số hộ nghèo tăng 1 hộ so với đầu năm; còn phải giảm 24 hộ.", "Hộ nghèo: 286"} {
@@ -229,10 +218,7 @@ func TestBreakdownLeastCoveredFirst(t *testing.T) {
 		t.Fatal(err)
 	}
 	hhs, _ := db.HouseholdsIn(ctx, "bac-kan/huyen-tung/khuoi-pai")
-	s := &store.Submission{Form: "household", AreaID: hhs[0].AreaID, HouseholdID: hhs[0].ID, SubmittedAt: now, Class: "near_poor", Answers: map[string]string{}}
-	if _, err := db.Apply(ctx, store.Change{At: now, Submission: s}); err != nil {
-		t.Fatal(err)
-	}
+	review(t, db, hhs[0], "near_poor", now)
 	st, err := report.Compute(ctx, db, "bac-kan/huyen-tung", now)
 	if err != nil {
 		t.Fatal(err)
@@ -263,18 +249,7 @@ func TestPastWeekShowsItsOwnFigures(t *testing.T) {
 	if _, err := db.OpenRound(ctx, store.Round{Name: "Giữa năm", From: "2023-06-01", To: "2023-06-30", Opened: now}); err != nil {
 		t.Fatal(err)
 	}
-	hhs, _ := db.HouseholdsIn(ctx, "bac-kan/duc-xuan/to-1")
-	var poor store.Household
-	for _, h := range hhs {
-		if h.Status == "poor" {
-			poor = h
-			break
-		}
-	}
-	s := &store.Submission{Form: "household", AreaID: poor.AreaID, HouseholdID: poor.ID, SubmittedAt: nextWeek, Class: "middle", Answers: map[string]string{}}
-	if _, err := db.Apply(ctx, store.Change{At: nextWeek, Submission: s}); err != nil {
-		t.Fatal(err)
-	}
+	review(t, db, householdWith(t, db, "poor"), "middle", nextWeek)
 	today := now.AddDate(0, 0, 14)
 	forms, _ := flows.Default()
 	for day, want := range map[time.Time][]string{
@@ -329,5 +304,30 @@ func TestImportFilesOfficesHave(t *testing.T) {
 	_, err := report.ImportRegister(ctx, db, "r.csv", strings.NewReader("Mã địa bàn;Mã hộ;Họ tên chủ hộ;Phân loại\nx;y;z;poor\n"), report.ImportOptions{Now: now})
 	if err == nil || !strings.Contains(err.Error(), "lacks the column members (số nhân khẩu)") {
 		t.Fatalf("a missing column: %v", err)
+	}
+}
+
+// householdWith finds a household of Tổ 1 (Đức Xuân) with a status.
+func householdWith(t *testing.T, db *store.DB, status string) store.Household {
+	t.Helper()
+	hhs, err := db.HouseholdsIn(ctx, "bac-kan/duc-xuan/to-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range hhs {
+		if h.Status == status {
+			return h
+		}
+	}
+	t.Fatalf("no %s household", status)
+	return store.Household{}
+}
+
+// review stores a household questionnaire that classed hh at a moment.
+func review(t *testing.T, db *store.DB, hh store.Household, class string, at time.Time) {
+	t.Helper()
+	s := &store.Submission{Form: "household", AreaID: hh.AreaID, HouseholdID: hh.ID, SubmittedAt: at, Class: class, Answers: map[string]string{}}
+	if _, err := db.Apply(ctx, store.Change{At: at, Submission: s}); err != nil {
+		t.Fatal(err)
 	}
 }

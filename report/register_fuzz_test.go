@@ -16,6 +16,9 @@ func FuzzImportRegister(f *testing.F) {
 	f.Add([]byte("household_id,area_id,status,members,head_name\nH1,bac-kan/nong-thuong/na-rao,cận nghèo,2,Bàn Thị Xuân\n"))
 	f.Add([]byte("\ufeffarea_id,household_id,head_name,members,status\n\"bac-kan/duc-xuan/to-1\",\"H,1\",\"A \"\"B\"\"\",30,none\n"))
 	f.Add([]byte("area_id\n\n\n"))
+	f.Add([]byte("Mã địa bàn;Mã hộ;Họ tên chủ hộ;Số nhân khẩu;Phân loại\r\nbac-kan/huyen-tung/khuoi-pai;K1;\"A; B\";4;Hộ nghèo\r\n"))
+	f.Add([]byte("area_id\thousehold_id\thead_name\tmembers\tstatus\nbac-kan/huyen-tung/khuoi-pai\tK1\tA, B\t4\tpoor\n"))
+	f.Add([]byte("\"mã hộ;x\",area_id;household_id\n"))
 	db := storetest.Open(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		before, _ := db.CountersIn(ctx, "bac-kan")

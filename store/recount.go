@@ -143,7 +143,7 @@ func recount(tx *bolt.Tx, asOf time.Time, scope string) (map[string]storedFact, 
 	}
 	counters := map[string]Counters{}
 	err = tx.Bucket(bucketSubmissions).ForEach(func(k, v []byte) error {
-		var s Submission
+		var s counted
 		if err := json.Unmarshal(v, &s); err != nil {
 			return fmt.Errorf("submission %d: %w", binary.BigEndian.Uint64(k), err)
 		}
@@ -162,9 +162,21 @@ func recount(tx *bolt.Tx, asOf time.Time, scope string) (map[string]storedFact, 
 	return facts, counters, nil
 }
 
+// counted is what the counters take from a submission: decoding only this
+// leaves its answers unread, which makes a recount several times faster.
+type counted struct {
+	ID          uint64    `json:"id"`
+	Form        string    `json:"form"`
+	AreaID      string    `json:"area_id"`
+	HouseholdID string    `json:"household_id"`
+	SubmittedAt time.Time `json:"submitted_at"`
+	Class       string    `json:"class"`
+	Facts       []Fact    `json:"facts"`
+}
+
 // countRecords adds what one submission counts: its week, its facts, and
 // its review in each round that counts it.
-func countRecords(counters map[string]Counters, facts map[string]storedFact, s Submission, hh *Household, rounds []Round) {
+func countRecords(counters map[string]Counters, facts map[string]storedFact, s counted, hh *Household, rounds []Round) {
 	week := ISOWeek(s.SubmittedAt)
 	bump(counters, s.AreaID, 1, "week:"+week, "week:"+week+":"+s.Form)
 	for _, f := range s.Facts {
@@ -174,7 +186,7 @@ func countRecords(counters map[string]Counters, facts map[string]storedFact, s S
 		return
 	}
 	for _, r := range rounds {
-		if !r.Counted(s) {
+		if !r.Counts(s.Class, s.SubmittedAt) {
 			continue
 		}
 		key := string(factKey(fmt.Sprintf("round:%d", r.ID), hh.ID))
@@ -224,10 +236,10 @@ func registerStatus(hh Household, asOf time.Time) (string, bool) {
 	return "", false
 }
 
-// Counted reports whether a round counts a submission: a review dated on
-// one of the round's days and received before the round was closed.
-func (r Round) Counted(s Submission) bool {
-	return s.Class != "" && r.Covers(s.SubmittedAt) && (r.IsOpen() || !s.SubmittedAt.After(r.Closed))
+// Counts reports whether a round counts a submission: a review (it gave a
+// class) dated on one of the round's days and received by its close.
+func (r Round) Counts(class string, at time.Time) bool {
+	return class != "" && r.Covers(at) && (r.IsOpen() || !at.After(r.Closed))
 }
 
 func allRounds(tx *bolt.Tx) ([]Round, error) {

@@ -73,11 +73,11 @@ func (db *DB) OpenRound(ctx context.Context, r Round) (Round, error) {
 func countRoundSoFar(tx *bolt.Tx, r Round) error {
 	households := tx.Bucket(bucketHouseholds)
 	return tx.Bucket(bucketSubmissions).ForEach(func(_, v []byte) error {
-		var s Submission
+		var s counted
 		if err := json.Unmarshal(v, &s); err != nil {
 			return err
 		}
-		if s.Class == "" || !r.Covers(s.SubmittedAt) {
+		if !r.Counts(s.Class, s.SubmittedAt) {
 			return nil
 		}
 		var hh Household
@@ -128,14 +128,9 @@ func (db *DB) CloseRound(ctx context.Context, at time.Time, by string) (Round, e
 func (db *DB) Rounds(ctx context.Context) ([]Round, error) {
 	var out []Round
 	err := db.view(ctx, func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketRounds).ForEach(func(_, v []byte) error {
-			var r Round
-			if err := json.Unmarshal(v, &r); err != nil {
-				return err
-			}
-			out = append(out, r)
-			return nil
-		})
+		var err error
+		out, err = allRounds(tx)
+		return err
 	})
 	return out, err
 }
