@@ -13,7 +13,7 @@ var (
 	ErrUnreachable = errors.New("bot: user unreachable")
 )
 
-// RetryAfterError: the platform asked to wait (HTTP 429 retry_after).
+// RetryAfterError means the platform asked to wait (HTTP 429 retry_after).
 type RetryAfterError struct {
 	After time.Duration
 	Err   error
@@ -25,14 +25,14 @@ func (e *RetryAfterError) Error() string {
 
 func (e *RetryAfterError) Unwrap() error { return e.Err }
 
-// TemporaryError: a server error, a timeout or a network failure; the
+// TemporaryError is a server error, a timeout or a network failure; the
 // message is tried again with backoff.
 type TemporaryError struct{ Err error }
 
 func (e *TemporaryError) Error() string { return "temporary: " + e.Err.Error() }
 func (e *TemporaryError) Unwrap() error { return e.Err }
 
-// PermanentError: the platform refused the message itself (a bad request);
+// PermanentError means the platform refused the message itself (a bad request);
 // trying again cannot help, so it is dropped and logged.
 type PermanentError struct{ Err error }
 

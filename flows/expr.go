@@ -158,8 +158,7 @@ func (f *Form) values(answers map[string]string, facts Facts) (map[string]any, m
 	}
 	env["poverty_lacking"] = func() int { return len(f.povertyHousehold(env).Lacking()) }
 	env["poverty_class"] = func() string {
-		h := f.povertyHousehold(env)
-		return string(poverty.Classify(h.IncomePerPerson(), len(h.Lacking()), facts.Kind, facts.Standards.At(facts.Now)))
+		return string(poverty.Assess(f.povertyHousehold(env), facts.Kind, facts.Standards.At(facts.Now)).Class)
 	}
 	relevant := make(map[string]bool, len(f.Questions))
 	for _, q := range f.Questions {

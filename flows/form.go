@@ -6,7 +6,7 @@ package flows
 // Type is the kind of a question, which decides how its answer is parsed.
 type Type string
 
-// The question types, as in DESIGN.md.
+// The question types, in the spirit of XLSForm.
 const (
 	Integer        Type = "integer"
 	Decimal        Type = "decimal"

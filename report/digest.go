@@ -236,8 +236,8 @@ func (d *digestWriter) villages(key, noneKey string, m []Place) {
 }
 
 // Snapshot is what the digest reports, kept to show the change next time.
-func (st Stats) Snapshot() store.Snapshot {
-	return store.Snapshot{Week: st.Week, Poor: st.Poor(), NearPoor: st.NearPoor(), Middle: st.Middle()}
+func (s Stats) Snapshot() store.Snapshot {
+	return store.Snapshot{Week: s.Week, Poor: s.Poor(), NearPoor: s.NearPoor(), Middle: s.Middle()}
 }
 
 // dayMonthYear shows a YYYY-MM-DD date the way Vietnamese offices write it.

@@ -55,7 +55,7 @@ type ImportOptions struct {
 // to make 100,000 rows a few commits, small enough to keep each short.
 const importBatch = 10000
 
-// ErrBadRows: the file has bad rows and nothing was imported.
+// ErrBadRows means the file has bad rows and nothing was imported.
 var ErrBadRows = errors.New("report: the file has bad rows; nothing was imported (fix them, or use --skip-bad)")
 
 // ImportRegister reads a household register (CSV or XLSX, by name) with a

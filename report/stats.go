@@ -64,10 +64,14 @@ func share(n, of int) float64 {
 	return float64(n) / float64(of)
 }
 
-// Official list counts: households by their current status.
-func (s Stats) Poor() int     { return s.Count("status:poor") }
+// Poor counts the official list's poor households (current status).
+func (s Stats) Poor() int { return s.Count("status:poor") }
+
+// NearPoor counts the official list's near-poor households.
 func (s Stats) NearPoor() int { return s.Count("status:near_poor") }
-func (s Stats) Middle() int   { return s.Count("status:middle") }
+
+// Middle counts the official list's middle-income households.
+func (s Stats) Middle() int { return s.Count("status:middle") }
 
 // RegisterImported tells whether an official register was imported for the
 // area: without it there is no baseline to count a target from.

@@ -253,8 +253,8 @@ func countSubmission(tx *bolt.Tx, s *Submission, hh *Household) error {
 	return nil
 }
 
-// Names of a round's counters: households reviewed in it, by the class the
-// review gave them, and those that left poverty in it.
+// ReviewedCounter counts the households reviewed in a round; with
+// ReviewedClassCounter and EscapedCounter it names a round's counters.
 func ReviewedCounter(round uint64) string { return "reviewed:" + strconv.FormatUint(round, 10) }
 
 // ReviewedClassCounter counts the households a round's reviews put in class.

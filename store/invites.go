@@ -23,7 +23,7 @@ type Invite struct {
 	UsedAt    time.Time `json:"used_at,omitzero"`
 }
 
-// ErrCodeTaken: an invite with that code exists; draw another.
+// ErrCodeTaken means an invite with that code exists; draw another.
 var ErrCodeTaken = errors.New("store: invite code taken")
 
 // CreateInvite stores a new invite with its audit entry.

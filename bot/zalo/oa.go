@@ -61,7 +61,7 @@ type TokenStore interface {
 	SaveTokens(ctx context.Context, t Tokens) error
 }
 
-// ErrReauthorise: Zalo refused the refresh token; an admin must authorise
+// ErrReauthorise means Zalo refused the refresh token; an admin must authorise
 // the app again and configure the new refresh token.
 var ErrReauthorise = errors.New("zalo oa: the refresh token was refused: authorise the app again in the Zalo developer console and set SOTHON_ZALO_OA_REFRESH_TOKEN; messages stay queued until then")
 
