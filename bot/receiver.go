@@ -6,6 +6,7 @@ import (
 	"hash/fnv"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"sothon/store"
@@ -24,9 +25,14 @@ type Receiver struct {
 	// Drain bounds how long Run keeps handling updates in hand at shutdown.
 	Drain time.Duration
 
-	once sync.Once
-	kick chan struct{}
+	once     sync.Once
+	kick     chan struct{}
+	accepted atomic.Uint64
 }
+
+// Accepted counts the updates stored since the receiver started, for the
+// health check: a platform's test compares it with what it handed out.
+func (r *Receiver) Accepted() uint64 { return r.accepted.Load() }
 
 func (r *Receiver) init() {
 	r.once.Do(func() {
@@ -56,6 +62,7 @@ func (r *Receiver) Accept(ctx context.Context, ins ...Inbound) error {
 	if err := r.Store.Receive(ctx, items); err != nil {
 		return err
 	}
+	r.accepted.Add(uint64(len(items)))
 	select {
 	case r.kick <- struct{}{}:
 	default:
@@ -122,13 +129,15 @@ func (r *Receiver) dispatch(ctx context.Context, queues []chan store.Incoming, l
 			return last
 		}
 		for _, item := range items {
-			queues[chatQueue(item.Channel+":"+item.ChatID, len(queues))] <- item
+			queues[shardOf(item.Channel+":"+item.ChatID, len(queues))] <- item
 			last = item.ID
 		}
 	}
 }
 
-func chatQueue(chat string, n int) int {
+// shardOf picks one of n workers for a chat, always the same one, so that
+// a chat's messages are handled (and sent) in order.
+func shardOf(chat string, n int) int {
 	h := fnv.New32a()
 	h.Write([]byte(chat))
 	return int(h.Sum32() % uint32(n))

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"log/slog"
 	"math"
 	"slices"
@@ -233,7 +232,7 @@ func (s *Sender) dispatch(jobs []chan store.Message, busy map[string]bool) time.
 			next = earliest(next, m.NotBefore)
 			continue
 		}
-		w := jobs[chatWorker(chat, len(jobs))]
+		w := jobs[shardOf(chat, len(jobs))]
 		if len(w) == cap(w) { // busy with another chat; it signals when done
 			continue
 		}
@@ -268,12 +267,6 @@ func (s *Sender) chatDelay(chat string, now time.Time) time.Duration {
 		return d
 	}
 	return 0
-}
-
-func chatWorker(chat string, n int) int {
-	h := fnv.New32a()
-	h.Write([]byte(chat))
-	return int(h.Sum32() % uint32(n))
 }
 
 // deliver sends one message and settles it in the outbox and the queue.

@@ -3,6 +3,7 @@ package report_test
 import (
 	"bytes"
 	"errors"
+	"reflect"
 	"testing"
 
 	"sothon/report"
@@ -21,14 +22,20 @@ func FuzzImportRegister(f *testing.F) {
 	f.Add([]byte("\"mã hộ;x\",area_id;household_id\n"))
 	db := storetest.Open(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		before, _ := db.CountersIn(ctx, "bac-kan")
+		before, err := db.CountersIn(ctx, "bac-kan")
+		if err != nil {
+			t.Fatal(err)
+		}
 		res, err := report.ImportRegister(ctx, db, "fuzz.csv", bytes.NewReader(data), report.ImportOptions{})
 		if errors.Is(err, report.ErrBadRows) && res.Imported != 0 {
 			t.Fatalf("a file with bad rows imported %d households", res.Imported)
 		}
 		if err != nil {
-			after, _ := db.CountersIn(ctx, "bac-kan")
-			if len(after) != len(before) {
+			after, cerr := db.CountersIn(ctx, "bac-kan")
+			if cerr != nil {
+				t.Fatal(cerr)
+			}
+			if !reflect.DeepEqual(after, before) {
 				t.Fatalf("a refused file changed the counters")
 			}
 		}

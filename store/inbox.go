@@ -68,3 +68,16 @@ func (db *DB) DropIncoming(ctx context.Context, id uint64) error {
 	}
 	return nil
 }
+
+// Queues counts the updates in the inbox not yet handled and the messages
+// in the outbox not yet delivered: both 0 means all is answered.
+func (db *DB) Queues(ctx context.Context) (inbox, outbox int, err error) {
+	err = db.view(ctx, func(tx *bolt.Tx) error {
+		inbox, outbox = tx.Bucket(bucketInbox).Stats().KeyN, tx.Bucket(bucketOutbox).Stats().KeyN
+		return nil
+	})
+	if err != nil {
+		return 0, 0, fmt.Errorf("store: queues: %w", err)
+	}
+	return inbox, outbox, nil
+}

@@ -268,8 +268,8 @@ func TestInboxKeepsUpdatesUntilHandled(t *testing.T) {
 	if err != nil || len(left) != 1 || string(left[0].Payload) != `{"b":2}` {
 		t.Fatalf("inbox: %+v, %v", left, err)
 	}
-	if more, _ := db.Inbox(ctx, left[0].ID, 10); len(more) != 0 {
-		t.Fatalf("inbox after the last id: %+v", more)
+	if more, err := db.Inbox(ctx, left[0].ID, 10); err != nil || len(more) != 0 {
+		t.Fatalf("inbox after the last id: %+v, %v", more, err)
 	}
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -180,7 +181,7 @@ func (s *server) run(ctx context.Context, cfg serveConfig) error {
 		return err
 	}
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok\n")) })
+	mux.HandleFunc("GET /healthz", s.health)
 	for _, ch := range channels {
 		if ch.webhook != nil {
 			mux.Handle("/webhook/"+ch.name, ch.webhook)
@@ -306,4 +307,17 @@ func botCommands() map[string][]tgbotapi.BotCommand {
 		}
 	}
 	return out
+}
+
+// health answers GET /healthz: the server is up, with how many updates it
+// has taken in and what waits in the inbox and the outbox.
+func (s *server) health(w http.ResponseWriter, r *http.Request) {
+	inbox, outbox, err := s.db.Queues(r.Context())
+	if err != nil {
+		s.log.Error("health", "err", err)
+		http.Error(w, `{"status":"store unavailable"}`, http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(map[string]any{"status": "ok", "received": s.receiver.Accepted(), "inbox": inbox, "outbox": outbox})
 }

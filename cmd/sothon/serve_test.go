@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -17,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"sothon/bot/platformtest"
 	"sothon/bot/telegram/telegramtest"
 	"sothon/store"
 )
@@ -50,12 +52,16 @@ type harness struct {
 	logs   *syncBuffer
 	cancel context.CancelFunc
 	done   chan error
-	starts int // how many times the server has started
+	starts int    // how many times the server has started
+	addr   string // where the running server listens
+	// sources are the fake platforms' queues of updates not yet taken.
+	sources []interface{ Unconfirmed() int }
 }
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
 	h := &harness{t: t, fake: telegramtest.New(testToken), dbPath: filepath.Join(t.TempDir(), "sothon.db"), logs: &syncBuffer{}}
+	h.sources = append(h.sources, h.fake)
 	h.env = map[string]string{"SOTHON_TELEGRAM_TOKEN": testToken, "SOTHON_TELEGRAM_API": h.fake.URL,
 		"SOTHON_ADDR": "127.0.0.1:0", "SOTHON_DB": h.dbPath, "SOTHON_TELEGRAM_CHAT_RATE": "1000"}
 	t.Cleanup(func() {
@@ -84,14 +90,38 @@ func (h *harness) start() {
 	go func() { h.done <- run(ctx, []string{"serve"}, h.getenv, strings.NewReader(""), io.Discard, h.logs) }()
 	// The server logs "sothon serving" once its channels are set up and
 	// its HTTP listener is open.
-	deadline := time.Now().Add(10 * time.Second)
-	for strings.Count(h.logs.String(), "sothon serving") <= h.starts {
-		if time.Now().After(deadline) {
-			h.t.Fatalf("serve did not start:\n%s", h.logs.String())
-		}
-		time.Sleep(5 * time.Millisecond)
+	if !platformtest.WaitFor(10*time.Second, func() bool { return strings.Count(h.logs.String(), "sothon serving") > h.starts }) {
+		h.t.Fatalf("serve did not start:\n%s", h.logs.String())
 	}
 	h.starts++
+	addrs := servingAddr.FindAllStringSubmatch(h.logs.String(), -1)
+	h.addr = addrs[len(addrs)-1][1]
+}
+
+var servingAddr = regexp.MustCompile(`msg="sothon serving" addr=(\S+)`)
+
+// settle waits until the server has taken every update the platforms hold,
+// handled them all and delivered every reply: the state a test can count on.
+func (h *harness) settle() {
+	h.t.Helper()
+	if !platformtest.WaitFor(10*time.Second, h.idle) {
+		h.t.Fatalf("the server did not settle; log:\n%s", h.logs.String())
+	}
+}
+
+func (h *harness) idle() bool {
+	for _, s := range h.sources {
+		if s.Unconfirmed() > 0 {
+			return false
+		}
+	}
+	resp, err := http.Get("http://" + h.addr + "/healthz")
+	if err != nil {
+		return false
+	}
+	defer resp.Body.Close()
+	var health struct{ Inbox, Outbox int }
+	return json.NewDecoder(resp.Body).Decode(&health) == nil && health.Inbox == 0 && health.Outbox == 0
 }
 
 func (h *harness) stop() {
@@ -148,8 +178,8 @@ func (h *harness) waitMessage(chat int64, before int, what string) telegramtest.
 	if !h.fake.WaitFor(10*time.Second, func([]telegramtest.Call) bool { return len(h.sentTo(chat)) > before }) {
 		h.t.Fatalf("no reply to %q; log:\n%s", what, h.logs.String())
 	}
-	// Replies of one turn may be several messages: wait until they settle.
-	time.Sleep(30 * time.Millisecond)
+	// Replies of one turn may be several messages: wait until all are out.
+	h.settle()
 	sent := h.sentTo(chat)
 	return sent[len(sent)-1]
 }
@@ -183,6 +213,7 @@ func (h *harness) pressData(chat int64, msgID int, data string, wantMessage bool
 		h.t.Fatalf("button press %q not acknowledged", data)
 	}
 	if !wantMessage {
+		h.settle() // the press's edits are out too
 		return h.fake.Calls("answerCallbackQuery")[acks]
 	}
 	return h.waitMessage(chat, before, data)
@@ -365,7 +396,7 @@ func TestBlockedUserIsMarkedUnreachable(t *testing.T) {
 	}) {
 		t.Fatal("no 403")
 	}
-	time.Sleep(100 * time.Millisecond)
+	h.settle()
 	h.stop()
 	db, _ := store.Open(h.dbPath)
 	defer db.Close()
@@ -373,8 +404,8 @@ func TestBlockedUserIsMarkedUnreachable(t *testing.T) {
 	if err != nil || !u.Unreachable {
 		t.Fatalf("user after 403: %+v, %v", u, err)
 	}
-	if left, _ := db.Outbox(context.Background(), "telegram", 10); len(left) != 0 {
-		t.Fatalf("%d messages kept for a blocked user", len(left))
+	if left, err := db.Outbox(context.Background(), "telegram", 10); err != nil || len(left) != 0 {
+		t.Fatalf("%d messages kept for a blocked user (%v)", len(left), err)
 	}
 }
 
@@ -425,7 +456,7 @@ func TestReplyQueuedAtStopGoesOutAfterRestartOnce(t *testing.T) {
 	}) {
 		t.Fatalf("the queued reply never went out after the restart; log:\n%s", h.logs.String())
 	}
-	time.Sleep(300 * time.Millisecond)
+	h.settle()
 	n := 0
 	for _, c := range h.sentTo(chat) {
 		if strings.Contains(c.Params["text"], "/back") {
@@ -440,7 +471,6 @@ func TestReplyQueuedAtStopGoesOutAfterRestartOnce(t *testing.T) {
 	h.fake.Replay(helpID)
 	h.fake.Say(chat, "/menu")
 	h.waitMessage(chat, before, "/menu")
-	time.Sleep(200 * time.Millisecond)
 	if got := h.sentTo(chat); len(got) != before+1 || strings.Contains(got[len(got)-1].Params["text"], "/back") {
 		t.Fatalf("the replayed update was handled again: %d messages", len(got)-before)
 	}
@@ -449,12 +479,10 @@ func TestReplyQueuedAtStopGoesOutAfterRestartOnce(t *testing.T) {
 func TestUnreachableAPIDoesNotLeakToken(t *testing.T) {
 	h, chat := joined(t)
 	h.fake.Close() // every request now fails with a connection error naming the URL
-	time.Sleep(1500 * time.Millisecond)
-	h.stop()
-	if !strings.Contains(h.logs.String(), "<token>") {
-		t.Logf("log:\n%s", h.logs.String())
-		t.Error("expected redacted request errors in the log")
+	if !platformtest.WaitFor(10*time.Second, func() bool { return strings.Contains(h.logs.String(), "<token>") }) {
+		t.Errorf("expected redacted request errors in the log:\n%s", h.logs.String())
 	}
+	h.stop()
 	_ = chat
 }
 
@@ -474,6 +502,7 @@ func TestWebhook(t *testing.T) {
 	h.env["SOTHON_ADDR"] = addr
 	h.env["SOTHON_TELEGRAM_WEBHOOK_URL"] = "https://sothon.example/webhook/telegram"
 	h.env["SOTHON_TELEGRAM_WEBHOOK_SECRET"] = "s3cret-token_value"
+	h.sources = nil // updates come by POST, each stored before it is answered
 	h.start()
 	set := h.fake.Calls("setWebhook")
 	if len(set) != 1 || set[0].Params["secret_token"] != "s3cret-token_value" || set[0].Params["url"] != "https://sothon.example/webhook/telegram" {
@@ -512,7 +541,6 @@ func TestWebhook(t *testing.T) {
 		}
 	}
 	h.waitMessage(701, 0, "/start over webhook")
-	time.Sleep(200 * time.Millisecond)
 	if got := h.sentTo(701); len(got) != 1 || !strings.Contains(got[0].Params["text"], "Chào mừng") {
 		t.Fatalf("webhook replies: %d", len(got))
 	}

@@ -22,23 +22,24 @@ func withZaloBot(h *harness) *zalotest.Bot {
 	h.env["SOTHON_ZALO_BOT_TOKEN"] = zaloToken
 	h.env["SOTHON_ZALO_BOT_API"] = zb.URL
 	h.env["SOTHON_ZALO_BOT_CHAT_RATE"] = "1000"
+	h.sources = append(h.sources, zb)
 	return zb
 }
 
 // zaloSay sends a text on the Zalo Bot and waits for the bot's next message.
-func zaloSay(t *testing.T, zb *zalotest.Bot, chat, text string) string {
-	t.Helper()
+func (h *harness) zaloSay(zb *zalotest.Bot, chat, text string) string {
+	h.t.Helper()
 	before := len(zb.Sent(chat))
 	zb.Say(chat, text)
-	return zaloWait(t, zb, chat, before, text)
+	return h.zaloWait(zb, chat, before, text)
 }
 
-func zaloWait(t *testing.T, zb *zalotest.Bot, chat string, before int, what string) string {
-	t.Helper()
+func (h *harness) zaloWait(zb *zalotest.Bot, chat string, before int, what string) string {
+	h.t.Helper()
 	if !zb.WaitFor(10*time.Second, func() bool { return len(zb.Sent(chat)) > before }) {
-		t.Fatalf("no Zalo reply to %q", what)
+		h.t.Fatalf("no Zalo reply to %q", what)
 	}
-	time.Sleep(20 * time.Millisecond)
+	h.settle()
 	sent := zb.Sent(chat)
 	return sent[len(sent)-1]
 }
@@ -49,29 +50,29 @@ func TestZaloBotFullHousehold(t *testing.T) {
 	code := h.invite("head", "bac-kan/huyen-tung/khuoi-pai")
 	h.start()
 	const chat = "zchat1"
-	if m := zaloSay(t, zb, chat, "xin chào"); !strings.Contains(m, "MÃ-MỜI") {
+	if m := h.zaloSay(zb, chat, "xin chào"); !strings.Contains(m, "MÃ-MỜI") {
 		t.Fatalf("refusal: %q", m)
 	}
 	// The invite code alone, as the first message, joins.
-	welcome := zaloSay(t, zb, chat, strings.ToLower(code))
+	welcome := h.zaloSay(zb, chat, strings.ToLower(code))
 	if !strings.Contains(welcome, "Chào mừng") || !strings.Contains(welcome, "\n1. Rà soát tình trạng hộ") {
 		t.Fatalf("welcome with numbered menu: %q", welcome)
 	}
 	var last string
 	for _, a := range householdAnswers {
-		last = zaloSay(t, zb, chat, a)
+		last = h.zaloSay(zb, chat, a)
 	}
 	if !strings.Contains(last, "Hộ nghèo") || !strings.Contains(last, "\n1. Gửi") {
 		t.Fatalf("summary: %q", last)
 	}
-	if m := zaloSay(t, zb, chat, "1"); !strings.Contains(m, "Đã lưu phiếu") {
+	if m := h.zaloSay(zb, chat, "1"); !strings.Contains(m, "Đã lưu phiếu") {
 		t.Fatalf("submit: %q", m)
 	}
 	// Images and stickers get a polite word and change nothing.
 	_, img := zb.Event(chat, "message.image.received", "")
 	before := len(zb.Sent(chat))
 	zb.Push(img)
-	if m := zaloWait(t, zb, chat, before, "image"); !strings.Contains(m, "chỉ đọc được tin nhắn chữ") {
+	if m := h.zaloWait(zb, chat, before, "image"); !strings.Contains(m, "chỉ đọc được tin nhắn chữ") {
 		t.Fatalf("image: %q", m)
 	}
 	// The same event twice is handled once.
@@ -79,8 +80,7 @@ func TestZaloBotFullHousehold(t *testing.T) {
 	before = len(zb.Sent(chat))
 	zb.Push(ev)
 	zb.Push(ev)
-	zaloWait(t, zb, chat, before, "/help "+id)
-	time.Sleep(300 * time.Millisecond)
+	h.zaloWait(zb, chat, before, "/help "+id)
 	if n := len(zb.Sent(chat)) - before; n != 1 {
 		t.Fatalf("a repeated event got %d replies", n)
 	}
@@ -148,16 +148,16 @@ func quote(s string) string {
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
 }
 
-func oaSay(t *testing.T, oa *zalotest.OA, ev *oaEvents, user, text string) string {
-	t.Helper()
+func (h *harness) oaSay(oa *zalotest.OA, ev *oaEvents, user, text string) string {
+	h.t.Helper()
 	before := len(oa.Sent(user))
 	if code, _ := ev.send(user, text, ""); code != 200 {
-		t.Fatalf("event %q: status %d", text, code)
+		h.t.Fatalf("event %q: status %d", text, code)
 	}
 	if !oa.WaitFor(10*time.Second, func() bool { return len(oa.Sent(user)) > before }) {
-		t.Fatalf("no OA reply to %q", text)
+		h.t.Fatalf("no OA reply to %q", text)
 	}
-	time.Sleep(20 * time.Millisecond)
+	h.settle()
 	sent := oa.Sent(user)
 	return sent[len(sent)-1]
 }
@@ -173,16 +173,16 @@ func TestZaloOAConversationWithTokenRefresh(t *testing.T) {
 			t.Fatalf("%s signature: %d", tc.name, code)
 		}
 	}
-	if m := oaSay(t, oa, ev, user, "/start "+code); !strings.Contains(m, "Chào mừng") {
+	if m := h.oaSay(oa, ev, user, "/start "+code); !strings.Contains(m, "Chào mừng") {
 		t.Fatalf("welcome: %q", m)
 	}
 	for i, a := range householdAnswers {
 		if i == 8 {
 			oa.ExpireAccessTokens() // 25 hours pass mid-conversation
 		}
-		oaSay(t, oa, ev, user, a)
+		h.oaSay(oa, ev, user, a)
 	}
-	if m := oaSay(t, oa, ev, user, "1"); !strings.Contains(m, "Đã lưu phiếu") {
+	if m := h.oaSay(oa, ev, user, "1"); !strings.Contains(m, "Đã lưu phiếu") {
 		t.Fatalf("submit: %q", m)
 	}
 	refreshes := oa.Calls("/v4/oa/access_token")
@@ -199,8 +199,10 @@ func TestZaloOAConversationWithTokenRefresh(t *testing.T) {
 		t.Fatalf("repeat: %v %v", resp, err)
 	}
 	resp.Body.Close()
-	oa.WaitFor(5*time.Second, func() bool { return len(oa.Sent(user)) > before })
-	time.Sleep(300 * time.Millisecond)
+	if !oa.WaitFor(5*time.Second, func() bool { return len(oa.Sent(user)) > before }) {
+		t.Fatal("no reply to the first of the repeated events")
+	}
+	h.settle()
 	if n := len(oa.Sent(user)) - before; n != 1 {
 		t.Fatalf("a repeated event got %d replies", n)
 	}
@@ -219,7 +221,7 @@ func TestZaloOARefusedRefreshKeepsMessagesUntilReauthorised(t *testing.T) {
 	h.start()
 	ev := &oaEvents{t: t, url: url}
 	const user = "555"
-	oaSay(t, oa, ev, user, "/start "+code)
+	h.oaSay(oa, ev, user, "/start "+code)
 	oa.ExpireAccessTokens()
 	oa.RefuseRefresh(true)
 	before := len(oa.Sent(user))
@@ -249,11 +251,13 @@ func TestZaloOAUnreachableUser(t *testing.T) {
 	h.start()
 	ev := &oaEvents{t: t, url: url}
 	const user = "777"
-	oaSay(t, oa, ev, user, "/start "+code)
+	h.oaSay(oa, ev, user, "/start "+code)
 	oa.ScriptSend(`{"error":-230,"message":"User has not interacted with the OA in the last 7 days"}`)
 	ev.send(user, "/help", "")
-	oa.WaitFor(5*time.Second, func() bool { return strings.Contains(h.logs.String(), "user unreachable") })
-	time.Sleep(100 * time.Millisecond)
+	if !oa.WaitFor(5*time.Second, func() bool { return strings.Contains(h.logs.String(), "user unreachable") }) {
+		t.Fatalf("-230 was not taken as unreachable; log:\n%s", h.logs.String())
+	}
+	h.settle()
 	h.stop()
 	db, _ := store.Open(h.dbPath)
 	defer db.Close()
@@ -279,18 +283,18 @@ func TestLinkTelegramAndZalo(t *testing.T) {
 	m := h.say(tg, "/link")
 	link := strings.Fields(strings.TrimPrefix(m.Params["text"], "Mã liên kết: "))[0]
 	link = strings.TrimSuffix(link, ".")
-	if got := zaloSay(t, zb, "zl", link); !strings.Contains(got, "Đã liên kết") {
+	if got := h.zaloSay(zb, "zl", link); !strings.Contains(got, "Đã liên kết") {
 		t.Fatalf("link on Zalo: %q", got)
 	}
 	// The questionnaire started on Telegram goes on from Zalo.
 	// /menu asks before throwing it away; "2" goes on with it.
-	if got := zaloSay(t, zb, "zl", "/menu"); !strings.Contains(got, "đang điền dở") || !strings.Contains(got, "2. Tiếp tục điền") {
+	if got := h.zaloSay(zb, "zl", "/menu"); !strings.Contains(got, "đang điền dở") || !strings.Contains(got, "2. Tiếp tục điền") {
 		t.Fatalf("/menu on Zalo: %q", got)
 	}
-	if got := zaloSay(t, zb, "zl", "2"); !strings.Contains(got, "nhân khẩu") {
+	if got := h.zaloSay(zb, "zl", "2"); !strings.Contains(got, "nhân khẩu") {
 		t.Fatalf("resume on Zalo: %q", got)
 	}
-	zaloSay(t, zb, "zl", "4")
+	h.zaloSay(zb, "zl", "4")
 	h.stop()
 	db, _ := store.Open(h.dbPath)
 	defer db.Close()

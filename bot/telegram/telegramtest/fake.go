@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"sothon/bot/platformtest"
 	"strconv"
 	"sync"
 	"time"
@@ -67,7 +68,7 @@ type Server struct {
 	history  []json.RawMessage // every update ever queued, for Replay
 	nextUpd  int
 	nextMsg  int
-	calls    []Call
+	calls    platformtest.Recorder[Call]
 	scripted map[string][]Reply
 	closed   bool
 }
@@ -179,15 +180,15 @@ func (f *Server) push(body map[string]any) int {
 
 // Calls returns the calls of a method so far ("" for all).
 func (f *Server) Calls(method string) []Call {
+	return f.calls.Select(func(c Call) bool { return method == "" || c.Method == method })
+}
+
+// Unconfirmed counts the updates the bot has not confirmed by a later
+// getUpdates offset: once it is 0, every update is in the bot's hands.
+func (f *Server) Unconfirmed() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	var out []Call
-	for _, c := range f.calls {
-		if method == "" || c.Method == method {
-			out = append(out, c)
-		}
-	}
-	return out
+	return len(f.updates)
 }
 
 // Delivered returns the sendMessage calls that succeeded.
@@ -204,12 +205,5 @@ func (f *Server) Delivered() []Call {
 // WaitFor waits until cond holds for the calls made so far. cond may call
 // the server's other methods.
 func (f *Server) WaitFor(timeout time.Duration, cond func(calls []Call) bool) bool {
-	deadline := time.Now().Add(timeout)
-	for !cond(f.Calls("")) {
-		if time.Now().After(deadline) {
-			return false
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	return true
+	return platformtest.WaitFor(timeout, func() bool { return cond(f.Calls("")) })
 }

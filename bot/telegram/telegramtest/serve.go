@@ -132,10 +132,10 @@ func (f *Server) message(call Call) map[string]any {
 
 func (f *Server) answer(w http.ResponseWriter, call Call, status int, body string) {
 	call.Status = status
-	f.mu.Lock()
 	if !f.Quiet {
-		f.calls = append(f.calls, call)
+		f.calls.Record(call)
 	}
+	f.mu.Lock()
 	f.cond.Broadcast()
 	f.mu.Unlock()
 	w.Header().Set("Content-Type", "application/json")

@@ -81,7 +81,7 @@ func (o *OA) serve(w http.ResponseWriter, r *http.Request) {
 		reply = `{"error":-124,"message":"unknown path"}`
 	}
 	call.Reply = reply
-	o.record(call)
+	o.Record(call)
 	writeJSON(w, reply)
 }
 

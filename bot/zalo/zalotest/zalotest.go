@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"sothon/bot/platformtest"
 	"strings"
 	"sync"
 	"time"
@@ -22,40 +23,17 @@ type Call struct {
 	Reply  string // the body answered
 }
 
-type recorder struct {
-	mu    sync.Mutex
-	calls []Call
-}
-
-func (r *recorder) record(c Call) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.calls = append(r.calls, c)
-}
+// recorder keeps a fake's calls.
+type recorder struct{ platformtest.Recorder[Call] }
 
 // Calls returns the calls to a method or path so far ("" for all).
 func (r *recorder) Calls(method string) []Call {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var out []Call
-	for _, c := range r.calls {
-		if method == "" || c.Method == method {
-			out = append(out, c)
-		}
-	}
-	return out
+	return r.Select(func(c Call) bool { return method == "" || c.Method == method })
 }
 
 // WaitFor waits until cond holds.
 func (r *recorder) WaitFor(timeout time.Duration, cond func() bool) bool {
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			return false
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	return true
+	return platformtest.WaitFor(timeout, cond)
 }
 
 func flatten(body []byte) map[string]string {
@@ -90,6 +68,7 @@ type Bot struct {
 
 	mu       sync.Mutex
 	events   []string
+	inHand   bool // an event was returned and no getUpdates has come since
 	nextID   int
 	scripted map[string][]string // raw bodies for the next calls of a method
 }
@@ -153,7 +132,7 @@ func (b *Bot) serve(w http.ResponseWriter, r *http.Request) {
 	call := Call{Method: method, Params: flatten(body), Header: r.Header.Clone(), At: time.Now()}
 	reply := b.answer(r, method, call)
 	call.Reply = reply
-	b.record(call)
+	b.Record(call)
 	writeJSON(w, reply)
 }
 
@@ -180,12 +159,16 @@ func (b *Bot) answer(r *http.Request, method string, call Call) string {
 
 // nextEvent waits briefly for an event: one per call, 408 when none.
 func (b *Bot) nextEvent(r *http.Request) string {
+	b.mu.Lock()
+	b.inHand = false
+	b.mu.Unlock()
 	deadline := time.Now().Add(time.Second)
 	for time.Now().Before(deadline) && r.Context().Err() == nil {
 		b.mu.Lock()
 		if len(b.events) > 0 {
 			ev := b.events[0]
 			b.events = b.events[1:]
+			b.inHand = true
 			b.mu.Unlock()
 			return `{"ok":true,"result":` + ev + `}`
 		}
@@ -204,4 +187,17 @@ func (b *Bot) Sent(chat string) []string {
 		}
 	}
 	return out
+}
+
+// Unconfirmed counts the events not yet in the bot's hands: those queued,
+// and the one last returned until the bot asks for the next (it polls one
+// event at a time, and stores each before asking again).
+func (b *Bot) Unconfirmed() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	n := len(b.events)
+	if b.inHand {
+		n++
+	}
+	return n
 }
