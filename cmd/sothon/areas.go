@@ -1,33 +1,35 @@
 package main
 
 import (
-	"os"
-
 	"context"
-	"flag"
 	"fmt"
-	"sothon/store"
+	"os"
 	"strings"
+
+	"github.com/spf13/cobra"
+
+	"sothon/store"
 )
 
-func runAreas(ctx context.Context, e *env, args []string) error {
-	fs := flag.NewFlagSet("areas", flag.ContinueOnError)
-	var c common
-	c.register(fs, e)
-	if err := parseFlags(fs, e, args); err != nil {
-		return err
+func newAreasCmd(e *env, c *common) *cobra.Command {
+	return &cobra.Command{
+		Use:   "areas",
+		Short: "print the area tree with ids",
+		Args:  noWords,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			areas, err := c.areasToShow(cmd.Context())
+			if err != nil {
+				return err
+			}
+			var b strings.Builder
+			for _, a := range areas {
+				depth := strings.Count(a.ID, "/")
+				fmt.Fprintf(&b, "%s%s  %s (%s, %s, %d households)\n", strings.Repeat("  ", depth), a.ID, a.Name, a.Kind, a.Setting, a.HouseholdsTotal)
+			}
+			_, err = fmt.Fprint(e.stdout, b.String())
+			return err
+		},
 	}
-	areas, err := c.areasToShow(ctx)
-	if err != nil {
-		return err
-	}
-	var b strings.Builder
-	for _, a := range areas {
-		depth := strings.Count(a.ID, "/")
-		fmt.Fprintf(&b, "%s%s  %s (%s, %s, %d households)\n", strings.Repeat("  ", depth), a.ID, a.Name, a.Kind, a.Setting, a.HouseholdsTotal)
-	}
-	_, err = fmt.Fprint(e.stdout, b.String())
-	return err
 }
 
 // areasToShow are the areas of the database when there is one, else the

@@ -2,10 +2,11 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"sothon/bot"
 	"sothon/bot/console"
@@ -16,29 +17,48 @@ import (
 // demoIdentity is who `sothon chat` is without --as: the head of a demo village.
 const demoIdentity = "head:bac-kan/huyen-tung/khuoi-pai"
 
-func runChat(ctx context.Context, e *env, args []string) error {
-	fs := flag.NewFlagSet("chat", flag.ContinueOnError)
-	var c common
-	c.register(fs, e)
-	as := fs.String("as", demoIdentity, "who you are: ROLE:AREA_ID (role head, official or admin)")
-	lang := fs.String("lang", "", "language: vi or en (default: as last time, or vi)")
-	defTTL, err := envDuration(e, "SOTHON_RUN_TTL", bot.DefaultRunTTL)
+func newChatCmd(e *env, c *common) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "chat",
+		Short: "talk to the bot in this terminal",
+		Args:  noWords,
+	}
+	f := cmd.Flags()
+	as := f.String("as", demoIdentity, "who you are: ROLE:AREA_ID (role head, official or admin)")
+	lang := f.String("lang", "", "language: vi or en (default: as last time, or vi)")
+	ttl := f.Duration("run-ttl", 0, "how long an unanswered questionnaire is kept (SOTHON_RUN_TTL, default 72h)")
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		runTTL, err := runTTL(e, cmd, *ttl)
+		if err != nil {
+			return err
+		}
+		return chat(cmd.Context(), e, c, *as, *lang, runTTL)
+	}
+	return cmd
+}
+
+// runTTL is --run-ttl when given, else SOTHON_RUN_TTL, else the default.
+func runTTL(e *env, cmd *cobra.Command, flag time.Duration) (time.Duration, error) {
+	ttl := flag
+	if !cmd.Flags().Changed("run-ttl") {
+		var err error
+		if ttl, err = envDuration(e, "SOTHON_RUN_TTL", bot.DefaultRunTTL); err != nil {
+			return 0, err
+		}
+	}
+	if ttl <= 0 {
+		return 0, usageError{"--run-ttl must be positive"}
+	}
+	return ttl, nil
+}
+
+func chat(ctx context.Context, e *env, c *common, as, lang string, ttl time.Duration) error {
+	role, area, err := parseAs(as)
 	if err != nil {
 		return err
 	}
-	ttl := fs.Duration("run-ttl", defTTL, "how long an unanswered questionnaire is kept (SOTHON_RUN_TTL)")
-	if err := parseFlags(fs, e, args); err != nil {
-		return err
-	}
-	role, area, err := parseAs(*as)
-	if err != nil {
-		return err
-	}
-	if *lang != "" && !locales.Supported(*lang) {
-		return usageError{fmt.Sprintf("--lang %q: use vi or en", *lang)}
-	}
-	if *ttl <= 0 {
-		return usageError{"--run-ttl must be positive"}
+	if lang != "" && !locales.Supported(lang) {
+		return usageError{fmt.Sprintf("--lang %q: use vi or en", lang)}
 	}
 	w, err := c.openWorld(ctx)
 	if err != nil {
@@ -46,10 +66,10 @@ func runChat(ctx context.Context, e *env, args []string) error {
 	}
 	defer w.db.Close()
 	loc, forms, db := w.loc, w.forms, w.db
-	eng := bot.New(bot.Config{Store: db, Forms: forms, Catalog: locales.MustLoad(), RunTTL: *ttl,
+	eng := bot.New(bot.Config{Store: db, Forms: forms, Catalog: locales.MustLoad(), RunTTL: ttl,
 		Now: func() time.Time { return time.Now().In(loc) }})
 	chatID := role + ":" + area
-	if err := eng.RegisterTerminalUser(ctx, chatID, role, area, *lang); err != nil {
+	if err := eng.RegisterTerminalUser(ctx, chatID, role, area, lang); err != nil {
 		return err
 	}
 	if _, err := eng.ExpireIdle(ctx); err != nil {

@@ -2,10 +2,11 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"os"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"sothon/flows"
 	"sothon/store"
@@ -17,7 +18,9 @@ type common struct {
 	db, forms, areas, tz string
 }
 
-func (c *common) register(fs *flag.FlagSet, e *env) {
+// register declares the shared settings as the root's persistent flags.
+func (c *common) register(root *cobra.Command, e *env) {
+	fs := root.PersistentFlags()
 	fs.StringVar(&c.db, "db", envOr(e, "SOTHON_DB", "sothon.db"), "database file (SOTHON_DB)")
 	fs.StringVar(&c.forms, "forms", e.getenv("SOTHON_FORMS"), "folder of questionnaire YAML files instead of the built-in ones (SOTHON_FORMS)")
 	fs.StringVar(&c.areas, "areas", e.getenv("SOTHON_AREAS"), "area tree YAML file instead of the built-in Bắc Kạn city (SOTHON_AREAS)")

@@ -2,12 +2,13 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"os"
 	"regexp"
 	"strconv"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"sothon/bot"
 	"sothon/locales"
@@ -16,22 +17,33 @@ import (
 
 var weekPattern = regexp.MustCompile(`^(\d{4})-W(\d{2})$`)
 
-func runDigest(ctx context.Context, e *env, args []string) error {
-	fs := flag.NewFlagSet("digest", flag.ContinueOnError)
-	var c common
-	c.register(fs, e)
-	area := fs.String("area", "", "area id (default: the top of the tree)")
-	week := fs.String("week", "", "the week to report, YYYY-Www (default: this week); a past week shows the figures as they stood at its end")
-	chart := fs.String("chart", "", "write the chart to this PNG file")
-	lang := fs.String("lang", locales.Default, "vi or en")
-	send := fs.Bool("send", false, "queue each official's digest for their area instead of printing")
-	if err := parseFlags(fs, e, args); err != nil {
-		return err
+type digestFlags struct {
+	area, week, chart, lang string
+	send                    bool
+}
+
+func newDigestCmd(e *env, c *common) *cobra.Command {
+	var o digestFlags
+	cmd := &cobra.Command{
+		Use:   "digest",
+		Short: "print an area's weekly digest, or queue every official's",
+		Args:  noWords,
+		RunE:  func(cmd *cobra.Command, _ []string) error { return digest(cmd.Context(), e, c, o) },
 	}
-	if !locales.Supported(*lang) {
+	f := cmd.Flags()
+	f.StringVar(&o.area, "area", "", "area id (default: the top of the tree)")
+	f.StringVar(&o.week, "week", "", "the week to report, YYYY-Www (default: this week); a past week shows the figures as they stood at its end")
+	f.StringVar(&o.chart, "chart", "", "write the chart to this PNG file")
+	f.StringVar(&o.lang, "lang", locales.Default, "vi or en")
+	f.BoolVar(&o.send, "send", false, "queue each official's digest for their area instead of printing")
+	return cmd
+}
+
+func digest(ctx context.Context, e *env, c *common, o digestFlags) error {
+	if !locales.Supported(o.lang) {
 		return usageError{"--lang: use vi or en"}
 	}
-	if *send && *week != "" {
+	if o.send && o.week != "" {
 		return usageError{"--send queues this week's digests; leave out --week"}
 	}
 	w, err := c.openExistingWorld()
@@ -42,41 +54,41 @@ func runDigest(ctx context.Context, e *env, args []string) error {
 	forms, db := w.forms, w.db
 	now := time.Now().In(w.loc)
 	day := now
-	if *week != "" {
-		if day, err = weekDay(*week, w.loc); err != nil {
+	if o.week != "" {
+		if day, err = weekDay(o.week, w.loc); err != nil {
 			return err
 		}
 	}
-	if *area, err = areaOrTop(ctx, w, *area); err != nil {
+	if o.area, err = areaOrTop(ctx, w, o.area); err != nil {
 		return err
 	}
 	cat := locales.MustLoad()
-	if *send {
+	if o.send {
 		jobs := &bot.Jobs{Store: db, Forms: forms, Catalog: cat, Now: func() time.Time { return now }}
-		n, err := jobs.SendDigests(ctx, *area)
+		n, err := jobs.SendDigests(ctx, o.area)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "queued %d digest(s); `sothon serve` delivers them\n", n)
 		return nil
 	}
-	st, err := report.ComputeWeek(ctx, db, *area, day, now)
+	st, err := report.ComputeWeek(ctx, db, o.area, day, now)
 	if err != nil {
 		return err
 	}
-	prev, err := db.LastSnapshot(ctx, *area, st.Week)
+	prev, err := db.LastSnapshot(ctx, o.area, st.Week)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(e.stdout, report.Digest(st, prev, forms, cat, *lang))
-	if *chart == "" {
+	fmt.Fprintln(e.stdout, report.Digest(st, prev, forms, cat, o.lang))
+	if o.chart == "" {
 		return nil
 	}
-	png, err := report.Chart(st, cat, *lang)
+	png, err := report.Chart(st, cat, o.lang)
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(*chart, png, 0o644)
+	return os.WriteFile(o.chart, png, 0o644)
 }
 
 // weekDay is the Thursday of an ISO week, a day surely inside it.

@@ -2,31 +2,43 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/spf13/cobra"
 
 	"sothon/report"
 	"sothon/store"
 )
 
-func runExport(ctx context.Context, e *env, args []string) error {
-	fs := flag.NewFlagSet("export", flag.ContinueOnError)
-	var c common
-	c.register(fs, e)
-	form := fs.String("form", "", "only this questionnaire (household, model, training)")
-	area := fs.String("area", "", "only this area and the areas below it")
-	format := fs.String("format", report.FormatCSV, "csv, json or xlsx")
-	out := fs.String("out", "", "output file (default: standard output)")
-	noBOM := fs.Bool("no-bom", false, "CSV without the UTF-8 byte-order mark Excel needs (for other tools)")
-	if err := parseFlags(fs, e, args); err != nil {
-		return err
+type exportFlags struct {
+	form, area, format, out string
+	noBOM                   bool
+}
+
+func newExportCmd(e *env, c *common) *cobra.Command {
+	var o exportFlags
+	cmd := &cobra.Command{
+		Use:   "export",
+		Short: "export submissions as CSV, JSON or XLSX",
+		Args:  noWords,
+		RunE:  func(cmd *cobra.Command, _ []string) error { return export(cmd.Context(), e, c, o) },
 	}
-	if *format != report.FormatCSV && *format != report.FormatJSON && *format != report.FormatXLSX {
-		return usageError{fmt.Sprintf("--format %q: use csv, json or xlsx", *format)}
+	f := cmd.Flags()
+	f.StringVar(&o.form, "form", "", "only this questionnaire (household, model, training)")
+	f.StringVar(&o.area, "area", "", "only this area and the areas below it")
+	f.StringVar(&o.format, "format", report.FormatCSV, "csv, json or xlsx")
+	f.StringVar(&o.out, "out", "", "output file (default: standard output)")
+	f.BoolVar(&o.noBOM, "no-bom", false, "CSV without the UTF-8 byte-order mark Excel needs (for other tools)")
+	return cmd
+}
+
+func export(ctx context.Context, e *env, c *common, o exportFlags) error {
+	if o.format != report.FormatCSV && o.format != report.FormatJSON && o.format != report.FormatXLSX {
+		return usageError{fmt.Sprintf("--format %q: use csv, json or xlsx", o.format)}
 	}
-	if *format == report.FormatXLSX && *out == "" {
+	if o.format == report.FormatXLSX && o.out == "" {
 		return usageError{"--format xlsx needs --out FILE.xlsx"}
 	}
 	loc, err := c.location()
@@ -37,34 +49,34 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *form != "" && forms.Form(*form) == nil {
-		return usageError{fmt.Sprintf("--form %q: no such questionnaire", *form)}
+	if o.form != "" && forms.Form(o.form) == nil {
+		return usageError{fmt.Sprintf("--form %q: no such questionnaire", o.form)}
 	}
 	db, err := c.openExisting()
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if *area != "" {
-		if _, err := db.Area(ctx, *area); err != nil {
-			return usageError{fmt.Sprintf("--area %q: no such area (see sothon areas)", *area)}
+	if o.area != "" {
+		if _, err := db.Area(ctx, o.area); err != nil {
+			return usageError{fmt.Sprintf("--area %q: no such area (see sothon areas)", o.area)}
 		}
 	}
-	w, done, err := output(e, *out)
+	w, done, err := output(e, o.out)
 	if err != nil {
 		return err
 	}
-	opts := report.ExportOptions{Filter: store.SubmissionFilter{Form: *form, AreaID: *area}, Format: *format, TZ: loc, NoBOM: *noBOM}
-	export := report.Export
-	if *format == report.FormatXLSX {
-		export = report.ExportXLSX
+	opts := report.ExportOptions{Filter: store.SubmissionFilter{Form: o.form, AreaID: o.area}, Format: o.format, TZ: loc, NoBOM: o.noBOM}
+	write := report.Export
+	if o.format == report.FormatXLSX {
+		write = report.ExportXLSX
 	}
-	n, err := export(ctx, db, forms, opts, w)
+	n, err := write(ctx, db, forms, opts, w)
 	if err := done(err); err != nil {
 		return err
 	}
-	if *out != "" {
-		fmt.Fprintf(e.stderr, "exported %d submission(s) to %s\n", n, *out)
+	if o.out != "" {
+		fmt.Fprintf(e.stderr, "exported %d submission(s) to %s\n", n, o.out)
 	}
 	return nil
 }

@@ -1,24 +1,40 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
+
+	"github.com/spf13/cobra"
 
 	"sothon/flows"
 )
 
-// runForms checks questionnaires: the built-in ones, or a folder's.
-func runForms(_ context.Context, e *env, args []string) error {
-	if len(args) == 0 || args[0] != "check" || len(args) > 2 {
-		return usageError{"usage: sothon forms check [DIR]"}
-	}
+func newFormsCmd(e *env, c *common) *cobra.Command {
+	forms := &cobra.Command{Use: "forms", Short: "work with questionnaire files"}
+	forms.AddCommand(&cobra.Command{
+		Use:   "check [DIR]",
+		Short: "check questionnaires, the built-in ones or a folder's, listing every problem",
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 1 {
+				return usageError{"usage: sothon forms check [DIR]"}
+			}
+			return nil
+		},
+		RunE: func(_ *cobra.Command, args []string) error { return checkForms(e, args) },
+	})
+	forms.RunE = func(*cobra.Command, []string) error { return usageError{"usage: sothon forms check [DIR]"} }
+	forms.Args = cobra.ArbitraryArgs
+	return forms
+}
+
+// checkForms checks questionnaires: the built-in ones, or a folder's.
+func checkForms(e *env, args []string) error {
 	var set *flows.Set
 	var err error
 	where := "built-in questionnaires"
-	if len(args) == 2 {
-		where = args[1]
-		set, err = flows.LoadDir(args[1])
+	if len(args) == 1 {
+		where = args[0]
+		set, err = flows.LoadDir(args[0])
 	} else {
 		set, err = flows.Default()
 	}

@@ -3,26 +3,33 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"sothon/report"
 )
 
-func runImport(ctx context.Context, e *env, args []string) error {
-	fs := flag.NewFlagSet("import", flag.ContinueOnError)
-	var c common
-	c.register(fs, e)
-	skipBad := fs.Bool("skip-bad", false, "import the good rows of a file that has bad ones")
-	if err := parseFlags(fs, e, args); err != nil {
-		return err
+func newImportCmd(e *env, c *common) *cobra.Command {
+	imp := &cobra.Command{Use: "import", Short: "import data from office files"}
+	cmd := &cobra.Command{
+		Use:   "households FILE.csv|FILE.xlsx",
+		Short: "import the household register (CSV with , ; or tab, or XLSX)",
+		Args:  exactly(1),
 	}
-	if fs.NArg() != 2 || fs.Arg(0) != "households" {
-		return usageError{"usage: sothon import [--db F] [--skip-bad] households FILE.csv|FILE.xlsx"}
+	skipBad := imp.PersistentFlags().Bool("skip-bad", false, "import the good rows of a file that has bad ones")
+	cmd.RunE = func(cmd *cobra.Command, args []string) error { return importHouseholds(cmd.Context(), e, c, args[0], *skipBad) }
+	imp.AddCommand(cmd)
+	imp.Args = cobra.ArbitraryArgs
+	imp.RunE = func(*cobra.Command, []string) error {
+		return usageError{"usage: sothon import households FILE.csv|FILE.xlsx [--skip-bad]"}
 	}
-	path := fs.Arg(1)
+	return imp
+}
+
+func importHouseholds(ctx context.Context, e *env, c *common, path string, skipBad bool) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -34,7 +41,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	}
 	defer db.Close()
 	progress := progressBar(e)
-	res, err := report.ImportRegister(ctx, db, path, f, report.ImportOptions{SkipBad: *skipBad, Progress: progress, Now: time.Now()})
+	res, err := report.ImportRegister(ctx, db, path, f, report.ImportOptions{SkipBad: skipBad, Progress: progress, Now: time.Now()})
 	for _, bad := range res.Bad {
 		fmt.Fprintf(e.stderr, "%s: %v\n", path, bad)
 	}

@@ -3,29 +3,37 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"sothon/bot"
 	"sothon/store"
 )
 
-func runInvite(ctx context.Context, e *env, args []string) error {
-	fs := flag.NewFlagSet("invite", flag.ContinueOnError)
-	var c common
-	c.register(fs, e)
-	role := fs.String("role", "", "head, official or admin")
-	area := fs.String("area", "", "the area id (see sothon areas)")
-	name := fs.String("name", "", "the person's name, shown when they join")
-	ttl := fs.Duration("ttl", bot.DefaultInviteTTL, "how long the code can be used")
-	if err := parseFlags(fs, e, args); err != nil {
-		return err
+func newInviteCmd(e *env, c *common) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "invite --role head|official|admin --area AREA_ID [--name NAME]",
+		Short: "create a one-time invite code for a person to join",
+		Args:  noWords,
 	}
-	if *role == "" || *area == "" {
+	f := cmd.Flags()
+	role := f.String("role", "", "head, official or admin")
+	area := f.String("area", "", "the area id (see sothon areas)")
+	name := f.String("name", "", "the person's name, shown when they join")
+	ttl := f.Duration("ttl", bot.DefaultInviteTTL, "how long the code can be used")
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		return invite(cmd.Context(), e, c, *role, *area, *name, *ttl)
+	}
+	return cmd
+}
+
+func invite(ctx context.Context, e *env, c *common, role, area, name string, ttl time.Duration) error {
+	if role == "" || area == "" {
 		return usageError{"usage: sothon invite --role head|official|admin --area AREA_ID [--name NAME]"}
 	}
-	if *ttl <= 0 {
+	if ttl <= 0 {
 		return usageError{"--ttl must be positive"}
 	}
 	db, err := c.openDB(ctx)
@@ -36,7 +44,7 @@ func runInvite(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	inv, err := bot.CreateInvite(ctx, db, bot.InviteRequest{Role: *role, AreaID: *area, Name: *name, By: "terminal", TTL: *ttl, Now: time.Now()})
+	inv, err := bot.CreateInvite(ctx, db, bot.InviteRequest{Role: role, AreaID: area, Name: name, By: "terminal", TTL: ttl, Now: time.Now()})
 	if errors.Is(err, bot.ErrBadRole) || errors.Is(err, bot.ErrAreaUnknown) || errors.Is(err, bot.ErrHeadVillage) {
 		return usageError{err.Error()}
 	}

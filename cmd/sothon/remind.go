@@ -2,23 +2,28 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"sothon/bot"
 	"sothon/locales"
 	"sothon/report"
 )
 
-func runRemind(ctx context.Context, e *env, args []string) error {
-	fs := flag.NewFlagSet("remind", flag.ContinueOnError)
-	var c common
-	c.register(fs, e)
-	send := fs.Bool("send", false, "queue the reminders instead of listing who would get one")
-	if err := parseFlags(fs, e, args); err != nil {
-		return err
+func newRemindCmd(e *env, c *common) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "remind",
+		Short: "list the village heads behind, or queue their reminders",
+		Args:  noWords,
 	}
+	send := cmd.Flags().Bool("send", false, "queue the reminders instead of listing who would get one")
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error { return remind(cmd.Context(), e, c, *send) }
+	return cmd
+}
+
+func remind(ctx context.Context, e *env, c *common, send bool) error {
 	w, err := c.openExistingWorld()
 	if err != nil {
 		return err
@@ -26,7 +31,7 @@ func runRemind(ctx context.Context, e *env, args []string) error {
 	defer w.db.Close()
 	loc, forms, db := w.loc, w.forms, w.db
 	now := func() time.Time { return time.Now().In(loc) }
-	if *send {
+	if send {
 		jobs := &bot.Jobs{Store: db, Forms: forms, Catalog: locales.MustLoad(), Now: now}
 		n, err := jobs.SendReminders(ctx)
 		if err != nil {

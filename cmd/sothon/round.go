@@ -2,68 +2,88 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"sothon/store"
 )
 
-func runRound(ctx context.Context, e *env, args []string) error {
-	fs := flag.NewFlagSet("round", flag.ContinueOnError)
-	var c common
-	c.register(fs, e)
-	if err := parseFlags(fs, e, args); err != nil {
-		return err
-	}
-	usage := usageError{"usage: sothon round [--db F] open NAME FROM TO | close | list   (dates as YYYY-MM-DD)"}
-	if fs.NArg() == 0 {
-		return usage
-	}
-	open := c.openExisting // a mistyped --db must not create an empty file
-	if fs.Arg(0) == "open" {
-		open = func() (*store.DB, error) { return c.openDB(ctx) }
-	}
-	db, err := open()
+func newRoundCmd(e *env, c *common) *cobra.Command {
+	round := &cobra.Command{Use: "round", Short: "open, close or list review rounds",
+		Args: cobra.ArbitraryArgs,
+		RunE: func(*cobra.Command, []string) error {
+			return usageError{"usage: sothon round open NAME FROM TO | close | list   (dates as YYYY-MM-DD)"}
+		}}
+	round.AddCommand(&cobra.Command{
+		Use:   "open NAME FROM TO",
+		Short: "open a review round for the days FROM to TO (YYYY-MM-DD)",
+		Args:  exactly(3),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			r, err := roundFromArgs(args[0], args[1], args[2])
+			if err != nil {
+				return err
+			}
+			db, err := c.openDB(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			r.Opened, r.OpenedBy = time.Now(), "terminal"
+			if r, err = db.OpenRound(cmd.Context(), r); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "opened round %d: %s (%s to %s)\n", r.ID, r.Name, r.From, r.To)
+			return nil
+		},
+	}, &cobra.Command{
+		Use:   "close",
+		Short: "close the open round",
+		Args:  noWords,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return withExisting(c, func(db *store.DB) error {
+				r, err := db.CloseRound(cmd.Context(), time.Now(), "terminal")
+				if err == nil {
+					fmt.Fprintf(e.stdout, "closed round %d: %s\n", r.ID, r.Name)
+				}
+				return err
+			})
+		},
+	}, &cobra.Command{
+		Use:   "list",
+		Short: "list every round",
+		Args:  noWords,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return withExisting(c, func(db *store.DB) error { return listRounds(cmd.Context(), e, db) })
+		},
+	})
+	return round
+}
+
+// withExisting runs fn on a database that must exist already: a mistyped
+// --db must not create an empty file.
+func withExisting(c *common, fn func(*store.DB) error) error {
+	db, err := c.openExisting()
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	switch fs.Arg(0) {
-	case "open":
-		if fs.NArg() != 4 {
-			return usage
+	return fn(db)
+}
+
+func listRounds(ctx context.Context, e *env, db *store.DB) error {
+	rounds, err := db.Rounds(ctx)
+	if err != nil {
+		return err
+	}
+	for _, r := range rounds {
+		state := "open"
+		if !r.IsOpen() {
+			state = "closed " + r.Closed.Format(time.DateOnly)
 		}
-		r, err := roundFromArgs(fs.Arg(1), fs.Arg(2), fs.Arg(3))
-		if err != nil {
-			return err
-		}
-		r.Opened, r.OpenedBy = time.Now(), "terminal"
-		if r, err = db.OpenRound(ctx, r); err != nil {
-			return err
-		}
-		fmt.Fprintf(e.stdout, "opened round %d: %s (%s to %s)\n", r.ID, r.Name, r.From, r.To)
-	case "close":
-		r, err := db.CloseRound(ctx, time.Now(), "terminal")
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(e.stdout, "closed round %d: %s\n", r.ID, r.Name)
-	case "list":
-		rounds, err := db.Rounds(ctx)
-		if err != nil {
-			return err
-		}
-		for _, r := range rounds {
-			state := "open"
-			if !r.IsOpen() {
-				state = "closed " + r.Closed.Format(time.DateOnly)
-			}
-			fmt.Fprintf(e.stdout, "%d  %s  %s to %s  %s\n", r.ID, r.Name, r.From, r.To, state)
-		}
-	default:
-		return usage
+		fmt.Fprintf(e.stdout, "%d  %s  %s to %s  %s\n", r.ID, r.Name, r.From, r.To, state)
 	}
 	return nil
 }

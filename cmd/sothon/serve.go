@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"log/slog"
 	"net"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+	"github.com/spf13/cobra"
 
 	"sothon/bot"
 	"sothon/bot/telegram"
@@ -24,7 +24,7 @@ import (
 
 // serveConfig is what `sothon serve` reads from flags and the environment.
 type serveConfig struct {
-	common
+	*common
 	addr                   string
 	runTTL                 time.Duration
 	digestCron, remindCron string
@@ -39,11 +39,31 @@ type telegramConfig struct {
 	limits                                bot.Limits
 }
 
-func runServe(ctx context.Context, e *env, args []string) error {
-	cfg, err := parseServe(e, args)
-	if err != nil {
-		return err
+func newServeCmd(e *env, c *common) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "run the bot on the configured chat platforms",
+		Long:  "Run the bot on every configured chat platform (Telegram, Zalo Bot, Zalo OA; see the README for their SOTHON_* settings), with /healthz and the webhooks on --addr.",
+		Args:  noWords,
 	}
+	f := cmd.Flags()
+	addr := f.String("addr", envOr(e, "SOTHON_ADDR", "127.0.0.1:8080"), "HTTP address for /healthz and webhooks (SOTHON_ADDR)")
+	ttl := f.Duration("run-ttl", 0, "how long an unanswered questionnaire is kept (SOTHON_RUN_TTL, default 72h)")
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		runTTL, err := runTTL(e, cmd, *ttl)
+		if err != nil {
+			return err
+		}
+		cfg, err := readServe(e, c, *addr, runTTL)
+		if err != nil {
+			return err
+		}
+		return serve(cmd.Context(), e, cfg)
+	}
+	return cmd
+}
+
+func serve(ctx context.Context, e *env, cfg serveConfig) error {
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
 	w, err := cfg.openWorld(ctx)
 	if err != nil {
@@ -81,28 +101,16 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	return s.run(ctx, cfg)
 }
 
-func parseServe(e *env, args []string) (serveConfig, error) {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	var c serveConfig
-	c.register(fs, e)
-	fs.StringVar(&c.addr, "addr", envOr(e, "SOTHON_ADDR", "127.0.0.1:8080"), "HTTP address for /healthz and webhooks (SOTHON_ADDR)")
-	ttl, err := envDuration(e, "SOTHON_RUN_TTL", bot.DefaultRunTTL)
-	if err != nil {
-		return c, err
-	}
-	fs.DurationVar(&c.runTTL, "run-ttl", ttl, "how long an unanswered questionnaire is kept (SOTHON_RUN_TTL)")
-	if err := parseFlags(fs, e, args); err != nil {
-		return c, err
-	}
+// readServe gathers the server's settings: flags, then the environment.
+func readServe(e *env, shared *common, addr string, runTTL time.Duration) (serveConfig, error) {
+	c := serveConfig{common: shared, addr: addr, runTTL: runTTL}
+	var err error
 	c.digestCron = envOr(e, "SOTHON_DIGEST_CRON", bot.DefaultDigestCron)
 	c.remindCron = envOr(e, "SOTHON_REMIND_CRON", bot.DefaultRemindCron)
 	c.backupDir = e.getenv("SOTHON_BACKUP_DIR")
 	c.backupCron = envOr(e, "SOTHON_BACKUP_CRON", "0 2 * * *")
 	if _, _, err := net.SplitHostPort(c.addr); err != nil {
 		return c, usageError{fmt.Sprintf("--addr %q: use HOST:PORT", c.addr)}
-	}
-	if c.runTTL <= 0 {
-		return c, usageError{"--run-ttl must be positive"}
 	}
 	tg := &c.telegram
 	if tg.token, err = secret(e, "SOTHON_TELEGRAM_TOKEN"); err != nil {

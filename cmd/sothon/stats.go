@@ -3,31 +3,34 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"sothon/locales"
 	"sothon/report"
 )
 
-func runStats(ctx context.Context, e *env, args []string) error {
-	fs := flag.NewFlagSet("stats", flag.ContinueOnError)
-	var c common
-	c.register(fs, e)
-	area := fs.String("area", "", "area id (default: the top of the tree)")
-	format := fs.String("format", "text", "text (what /stats shows) or json")
-	lang := fs.String("lang", locales.Default, "vi or en, for text")
-	if err := parseFlags(fs, e, args); err != nil {
-		return err
+func newStatsCmd(e *env, c *common) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "stats",
+		Short: "print an area's figures as /stats shows them, or as JSON",
+		Args:  noWords,
 	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("unexpected %q: usage: sothon stats [--area ID] [--format text|json]", fs.Arg(0))}
+	f := cmd.Flags()
+	area := f.String("area", "", "area id (default: the top of the tree)")
+	format := f.String("format", "text", "text (what /stats shows) or json")
+	lang := f.String("lang", locales.Default, "vi or en, for text")
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error { return stats(cmd.Context(), e, c, *area, *format, *lang) }
+	return cmd
+}
+
+func stats(ctx context.Context, e *env, c *common, area, format, lang string) error {
+	if format != "text" && format != "json" {
+		return usageError{fmt.Sprintf("--format %q: use text or json", format)}
 	}
-	if *format != "text" && *format != "json" {
-		return usageError{fmt.Sprintf("--format %q: use text or json", *format)}
-	}
-	if !locales.Supported(*lang) {
+	if !locales.Supported(lang) {
 		return usageError{"--lang: use vi or en"}
 	}
 	w, err := c.openExistingWorld()
@@ -35,7 +38,7 @@ func runStats(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer w.db.Close()
-	id, err := areaOrTop(ctx, w, *area)
+	id, err := areaOrTop(ctx, w, area)
 	if err != nil {
 		return err
 	}
@@ -44,7 +47,7 @@ func runStats(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *format == "json" {
+	if format == "json" {
 		ids := make([]string, len(w.forms.Forms))
 		for i, f := range w.forms.Forms {
 			ids[i] = f.ID
@@ -57,7 +60,7 @@ func runStats(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintln(e.stdout, report.Digest(st, prev, w.forms, locales.MustLoad(), *lang))
+	_, err = fmt.Fprintln(e.stdout, report.Digest(st, prev, w.forms, locales.MustLoad(), lang))
 	return err
 }
 

@@ -70,7 +70,7 @@ func TestFlagsAnywhereAndNoAccidentalDatabase(t *testing.T) {
 			t.Errorf("%s was created", path)
 		}
 	}
-	if _, stderr, err := sothonIn(t, dir, "round", "list", "--nope", "--db", db); err == nil || !strings.Contains(stderr, "flag provided but not defined: -nope") {
+	if _, stderr, err := sothonIn(t, dir, "round", "list", "--nope", "--db", db); err == nil || !strings.Contains(stderr, "unknown flag: --nope") {
 		t.Errorf("an unknown flag after the words: %v %s", err, stderr)
 	}
 }
@@ -149,5 +149,25 @@ func TestCheckFindsABrokenCounter(t *testing.T) {
 	if err == nil || !strings.Contains(out, "bac-kan/huyen-tung/khuoi-pai: status:poor is 6, recount gives 1") ||
 		!strings.Contains(stderr, "1 counter(s) differ") {
 		t.Fatalf("check of a broken counter: %v\n%s%s", err, out, stderr)
+	}
+}
+
+// Help is generated from the commands themselves and exits 0; shells get
+// completion scripts.
+func TestHelpAndCompletion(t *testing.T) {
+	out, _, err := sothon(t, "", "-h")
+	if err != nil {
+		t.Fatalf("-h: %v", err)
+	}
+	for _, name := range []string{"areas", "backup", "chat", "check", "digest", "export", "forms", "import", "invite", "remind", "round", "serve", "stats", "--db", "--tz"} {
+		if !strings.Contains(out, "  "+name) {
+			t.Errorf("help lacks %s:\n%s", name, out)
+		}
+	}
+	if out, _, err := sothon(t, "", "round", "open", "--help"); err != nil || !strings.Contains(out, "sothon round open NAME FROM TO") {
+		t.Errorf("round open --help: %v\n%s", err, out)
+	}
+	if out, _, err := sothon(t, "", "completion", "bash"); err != nil || !strings.Contains(out, "__start_sothon") {
+		t.Errorf("bash completion: %v", err)
 	}
 }
