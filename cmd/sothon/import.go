@@ -20,7 +20,9 @@ func newImportCmd(e *env, c *common) *cobra.Command {
 		Args:  exactly(1),
 	}
 	skipBad := imp.PersistentFlags().Bool("skip-bad", false, "import the good rows of a file that has bad ones")
-	cmd.RunE = func(cmd *cobra.Command, args []string) error { return importHouseholds(cmd.Context(), e, c, args[0], *skipBad) }
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		return importHouseholds(cmd.Context(), e, c, args[0], *skipBad)
+	}
 	imp.AddCommand(cmd)
 	imp.Args = cobra.ArbitraryArgs
 	imp.RunE = func(*cobra.Command, []string) error {
