@@ -60,16 +60,16 @@ func (t *turn) flowContext(ctx context.Context) flows.Context {
 		areaID = t.run.AreaID
 	}
 	c := flows.Context{Lang: t.lang, T: t.e.cat,
-		Facts: flows.Facts{Now: t.in.At, Standards: t.e.standards}}
+		Circumstances: flows.Circumstances{Now: t.in.At, Standards: t.e.standards}}
 	c.Kind = t.e.setting(ctx, areaID)
-	c.Register = func() ([]flows.Household, error) {
+	c.Register = func() ([]flows.PickerEntry, error) {
 		entries, err := t.e.store.Register(ctx, areaID)
 		if err != nil {
 			return nil, err
 		}
-		out := make([]flows.Household, len(entries))
+		out := make([]flows.PickerEntry, len(entries))
 		for i, h := range entries {
-			out[i] = flows.Household{ID: h.ID, Name: h.HeadName}
+			out[i] = flows.PickerEntry{ID: h.ID, Name: h.HeadName}
 		}
 		return out, nil
 	}

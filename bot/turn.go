@@ -179,7 +179,7 @@ func (t *turn) submit(s *flows.Submission) {
 		Form: s.Form, FormVersion: s.Version, AreaID: t.run.AreaID,
 		HouseholdID: s.HouseholdID, HouseholdName: s.HouseholdName,
 		SubmittedBy: t.user.ID, SubmittedAt: t.in.At, Answers: s.Answers, Class: s.Class, Members: s.Members,
-		Facts: report.Facts(s.Form, s.Answers),
+		Contributions: report.Contributions(s.Form, s.Answers),
 	}
 	t.audit("submit", s.Form)
 }

@@ -222,7 +222,7 @@ func (r *Run) checkConstraint(f *Form, q *Question, c Context, val string) *Answ
 	if q.progs.constraint == nil {
 		return nil
 	}
-	env, _ := f.values(r.Answers, c.Facts)
+	env, _ := f.values(r.Answers, c.Circumstances)
 	env[valueName] = typed(q.Type, val)
 	if runBool(q.progs.constraint, env) {
 		return nil

@@ -139,7 +139,7 @@ func firstLine(s string) string {
 }
 
 // Facts are what expressions know beyond the answers: when and where.
-type Facts struct {
+type Circumstances struct {
 	Now       time.Time
 	Kind      poverty.Kind
 	Standards poverty.Standards
@@ -148,7 +148,7 @@ type Facts struct {
 // values builds the runtime environment from answers, in form order,
 // computing relevance and calculations as it goes. It returns the
 // environment and which questions are relevant.
-func (f *Form) values(answers map[string]string, facts Facts) (map[string]any, map[string]bool) {
+func (f *Form) values(answers map[string]string, facts Circumstances) (map[string]any, map[string]bool) {
 	env := make(map[string]any, len(f.Questions)+len(builtinNames))
 	env["this_year"] = facts.Now.Year()
 	env["today"] = facts.Now.Format(time.DateOnly)

@@ -161,7 +161,7 @@ func TestPovertyRoles(t *testing.T) {
 			renamedAnswers[k] = v
 		}
 	}
-	facts := Facts{Now: time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC), Kind: poverty.Rural, Standards: poverty.Default()}
+	facts := Circumstances{Now: time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC), Kind: poverty.Rural, Standards: poverty.Default()}
 	a, _ := orig.values(answers, facts)
 	b, _ := moved.values(renamedAnswers, facts)
 	if a["lacking"] != 2 || a["lacking"] != b["lacking"] || a["class"] != b["class"] {

@@ -14,12 +14,12 @@ const pickerPageSize = 10
 
 // pickerItems is the list the picker shows: the whole register or the
 // households whose name contains the search, diacritics ignored.
-func (r *Run) pickerItems(c Context) ([]Household, error) {
+func (r *Run) pickerItems(c Context) ([]PickerEntry, error) {
 	all, err := c.Register()
 	if err != nil || r.Picker.Query == "" {
 		return all, err
 	}
-	var found []Household
+	var found []PickerEntry
 	for _, h := range all {
 		if strings.Contains(Fold(h.Name), r.Picker.Query) {
 			found = append(found, h)

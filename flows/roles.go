@@ -95,12 +95,12 @@ func (c *checker) checkRoles() {
 }
 
 // povertyHousehold reads the household's answers by their roles.
-func (f *Form) povertyHousehold(env map[string]any) poverty.Household {
+func (f *Form) povertyHousehold(env map[string]any) poverty.Profile {
 	val := func(role string) any { return env[f.roles[role]] }
 	i := func(role string) int { v, _ := val(role).(int); return v }
 	d := func(role string) float64 { v, _ := val(role).(float64); return v }
 	b := func(name string) bool { v, _ := val("indicator." + name).(bool); return v }
-	return poverty.Household{
+	return poverty.Profile{
 		Members: i(RoleMembers), WorkingAge: i(RoleWorkingAge), Income: d(RoleIncome),
 		NoStableJob: b("job"), Malnourished: b("nutrition"), Uninsured: b("insurance"),
 		AdultUndereducated: b("adult_education"), ChildOutOfSchool: b("schooling"),

@@ -10,18 +10,18 @@ type Translator interface {
 	T(lang, key string, args ...any) string
 }
 
-// Household is an entry of a village register, as the picker shows it.
-type Household struct {
+// PickerEntry is an entry of a village register, as the picker shows it.
+type PickerEntry struct {
 	ID, Name string
 }
 
 // Context is what a run needs from outside for one step.
 type Context struct {
 	Lang string
-	Facts
+	Circumstances
 	T Translator
 	// Register lists the households of the run's village, in register order.
-	Register func() ([]Household, error)
+	Register func() ([]PickerEntry, error)
 }
 
 func (c Context) t(key string, args ...any) string { return c.T.T(c.Lang, key, args...) }
@@ -215,7 +215,7 @@ func (r *Run) Back(f *Form, c Context) Outcome {
 		r.Stage, r.Pending = r.stageBefore(), ""
 		return r.Show(f, c)
 	}
-	_, relevant := f.values(r.Answers, c.Facts)
+	_, relevant := f.values(r.Answers, c.Circumstances)
 	for len(r.Trail) > 0 {
 		id := r.Trail[len(r.Trail)-1]
 		r.Trail = r.Trail[:len(r.Trail)-1]
@@ -237,7 +237,7 @@ func (r *Run) Back(f *Form, c Context) Outcome {
 // "next after the current one" makes edits and skip-logic changes ask
 // exactly the questions that became relevant.
 func (r *Run) advance(f *Form, c Context) Outcome {
-	_, relevant := f.values(r.Answers, c.Facts)
+	_, relevant := f.values(r.Answers, c.Circumstances)
 	var notes []Prompt
 	for _, q := range f.Questions {
 		if !relevant[q.ID] || q.Type == Calculate {

@@ -10,7 +10,7 @@ import (
 var summaryActions = []string{"summary.submit", "summary.edit", "summary.cancel"}
 
 func (r *Run) summary(f *Form, c Context) Prompt {
-	env, relevant := f.values(r.Answers, c.Facts)
+	env, relevant := f.values(r.Answers, c.Circumstances)
 	lines := []string{c.t("summary.title", "form", f.Title.In(c.Lang))}
 	for i, q := range r.editable(f, relevant) {
 		value := r.display(f, q, r.Answers[q.ID], c.Lang, c)
@@ -76,7 +76,7 @@ func (r *Run) replySummary(f *Form, c Context, text string) Outcome {
 }
 
 func (r *Run) pickEdit(f *Form, c Context) Prompt {
-	_, relevant := f.values(r.Answers, c.Facts)
+	_, relevant := f.values(r.Answers, c.Circumstances)
 	p := Prompt{Text: c.t("summary.pick_edit"), Question: AwaitEdit}
 	for i, q := range r.editable(f, relevant) {
 		p.Options = append(p.Options, Option{Key: strconv.Itoa(i + 1), Label: shortLabel(q, c.Lang)})
@@ -85,7 +85,7 @@ func (r *Run) pickEdit(f *Form, c Context) Prompt {
 }
 
 func (r *Run) replyPickEdit(f *Form, c Context, text string) Outcome {
-	_, relevant := f.values(r.Answers, c.Facts)
+	_, relevant := f.values(r.Answers, c.Circumstances)
 	qs := r.editable(f, relevant)
 	labels := make([]string, len(qs))
 	for i, q := range qs {
@@ -106,7 +106,7 @@ func (r *Run) replyPickEdit(f *Form, c Context, text string) Outcome {
 
 // submit freezes the relevant answers and the calculated values.
 func (r *Run) submit(f *Form, c Context) Outcome {
-	env, relevant := f.values(r.Answers, c.Facts)
+	env, relevant := f.values(r.Answers, c.Circumstances)
 	s := &Submission{Form: f.ID, Version: f.Version, Answers: map[string]string{}}
 	for _, q := range f.Questions {
 		switch {

@@ -126,7 +126,7 @@ func buildProvince(path string) error {
 				case "training":
 					s.Answers = map[string]string{"person": fmt.Sprint("Người ", i), "wants_training": "yes", "trade": "sewing", "wants_job": "yes"}
 				}
-				s.Facts = report.Facts(s.Form, s.Answers)
+				s.Contributions = report.Contributions(s.Form, s.Answers)
 				if _, err := db.Apply(ctx, store.Change{At: s.SubmittedAt, Submission: s}); err != nil {
 					errs <- err
 					return

@@ -27,8 +27,8 @@ func Chart(st Stats, cat *locales.Catalog, lang string) ([]byte, error) {
 	names := make([]string, len(areas))
 	for i, c := range areas {
 		total := float64(max(c.Area.HouseholdsTotal, 1))
-		poor[i] = 100 * float64(c.Counters["status:poor"]) / total
-		near[i] = 100 * float64(c.Counters["status:near_poor"]) / total
+		poor[i] = 100 * float64(c.Counters[store.StatusCounter("poor")]) / total
+		near[i] = 100 * float64(c.Counters[store.StatusCounter("near_poor")]) / total
 		names[i] = store.ShortName(c.Area)
 	}
 	w := vg.Points(14)

@@ -24,7 +24,7 @@ func Digest(st Stats, prev *store.Snapshot, forms *flows.Set, cat *locales.Catal
 	d.round()
 	d.breakdown()
 	d.lines = append(d.lines, "")
-	d.line("digest.week_activity", "count", d.num(st.Count("week:"+st.Week)))
+	d.line("digest.week_activity", "count", d.num(st.Count(store.WeekCounter(st.Week))))
 	d.models()
 	d.training()
 	d.missing()
@@ -159,13 +159,13 @@ func (d *digestWriter) models() {
 	}
 	var parts []string
 	for _, m := range f.Choices["models"] {
-		n := d.st.Count("model:" + m.Name)
+		n := d.st.Count(ModelCounter(m.Name))
 		if n == 0 {
 			continue
 		}
 		var by []string
 		for _, s := range f.Choices["statuses"] {
-			if k := d.st.Count("model:" + m.Name + ":" + s.Name); k > 0 {
+			if k := d.st.Count(ModelStatusCounter(m.Name, s.Name)); k > 0 {
 				by = append(by, fmt.Sprintf("%s %s", strings.ToLower(s.Label.In(d.lang)), d.num(k)))
 			}
 		}
@@ -176,12 +176,12 @@ func (d *digestWriter) models() {
 		return
 	}
 	d.line("digest.models", "list", strings.Join(parts, "; "))
-	d.line("digest.models_flags", "below", d.num(d.st.Count("model_below_min")), "nocofund", d.num(d.st.Count("model_cofund_no")))
+	d.line("digest.models_flags", "below", d.num(d.st.Count(ModelBelowMinCounter)), "nocofund", d.num(d.st.Count(ModelNoCofundCounter)))
 }
 
 // training lists people wanting training per trade, most wanted first.
 func (d *digestWriter) training() {
-	people := d.st.Count("training:people")
+	people := d.st.Count(TrainingPeopleCounter)
 	if people == 0 {
 		d.line("digest.training_none")
 		return
@@ -194,7 +194,7 @@ func (d *digestWriter) training() {
 	total := 0
 	if f := d.forms.Form("training"); f != nil {
 		for _, c := range f.Choices["trades"] {
-			if n := d.st.Count("training:trade:" + c.Name); n > 0 {
+			if n := d.st.Count(TrainingTradeCounter(c.Name)); n > 0 {
 				trades = append(trades, trade{c.Label.In(d.lang), n})
 				total += n
 			}
@@ -206,7 +206,7 @@ func (d *digestWriter) training() {
 		list[i] = t.label + " " + d.num(t.n)
 	}
 	d.line("digest.training", "people", d.num(people), "wanting", d.num(total), "list", strings.Join(list, ", "),
-		"job", d.num(d.st.Count("training:job")), "abroad", d.num(d.st.Count("training:abroad")))
+		"job", d.num(d.st.Count(TrainingJobCounter)), "abroad", d.num(d.st.Count(TrainingAbroadCounter)))
 }
 
 // missing names the villages with nothing in the round (when one is open)

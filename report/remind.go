@@ -2,7 +2,6 @@ package report
 
 import (
 	"context"
-	"strconv"
 	"time"
 
 	"sothon/store"
@@ -37,7 +36,7 @@ func VillagesBehind(ctx context.Context, db *store.DB, now time.Time) ([]Behind,
 	for _, a := range areas {
 		totals[a.ID] = int64(a.HouseholdsTotal)
 	}
-	week := "week:" + store.ISOWeek(now)
+	week := store.WeekCounter(store.ISOWeek(now))
 	var out []Behind
 	for _, u := range users {
 		if u.Role != store.RoleHead || u.Unreachable {
@@ -52,8 +51,8 @@ func VillagesBehind(ctx context.Context, db *store.DB, now time.Time) ([]Behind,
 		if round != nil {
 			// Coverage is of the village's households_total, as in the
 			// digest; the register may not hold every household yet.
-			total := max(totals[u.AreaID], c["households"])
-			b.Unreviewed = int(max(total-c["reviewed:"+strconv.FormatUint(round.ID, 10)], 0))
+			total := max(totals[u.AreaID], c[store.HouseholdsCounter])
+			b.Unreviewed = int(max(total-c[store.ReviewedCounter(round.ID)], 0))
 		}
 		if b.Unreviewed > 0 || b.Idle {
 			out = append(out, b)

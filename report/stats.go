@@ -65,19 +65,19 @@ func share(n, of int) float64 {
 }
 
 // Poor counts the official list's poor households (current status).
-func (s Stats) Poor() int { return s.Count("status:poor") }
+func (s Stats) Poor() int { return s.Count(store.StatusCounter("poor")) }
 
 // NearPoor counts the official list's near-poor households.
-func (s Stats) NearPoor() int { return s.Count("status:near_poor") }
+func (s Stats) NearPoor() int { return s.Count(store.StatusCounter("near_poor")) }
 
 // Middle counts the official list's middle-income households.
-func (s Stats) Middle() int { return s.Count("status:middle") }
+func (s Stats) Middle() int { return s.Count(store.StatusCounter("middle")) }
 
 // RegisterImported tells whether an official register was imported for the
 // area: without it there is no baseline to count a target from.
 func (s Stats) RegisterImported() bool {
 	for name, n := range s.Counters {
-		if n > 0 && strings.HasPrefix(name, "register:") {
+		if n > 0 && store.IsRegisterCounter(name) {
 			return true
 		}
 	}
@@ -181,7 +181,7 @@ func compute(ctx context.Context, db *store.DB, areaID string, now time.Time, ro
 		if idle(st, counters[a.ID]) {
 			st.Missing = append(st.Missing, place)
 		}
-		if counters[a.ID]["week:"+st.Week] == 0 {
+		if counters[a.ID][store.WeekCounter(st.Week)] == 0 {
 			st.IdleWeek = append(st.IdleWeek, place)
 		}
 	}
@@ -211,7 +211,7 @@ func idle(st Stats, c store.Counters) bool {
 	if st.Round != nil {
 		return c.Reviewed(st.Round) == 0
 	}
-	return c["week:"+st.Week] == 0
+	return c[store.WeekCounter(st.Week)] == 0
 }
 
 // target is the area's goal for year, counted from the official register's
@@ -223,7 +223,7 @@ func target(st Stats, year int) *Target {
 		return nil
 	}
 	t := st.Area.Targets[i]
-	base := st.Count("register:poor")
+	base := st.Count(store.RegisterCounter("poor"))
 	return &Target{Year: t.Year, Reduction: t.PoorReduction, Baseline: base, Goal: max(base-t.PoorReduction, 0)}
 }
 
@@ -241,7 +241,7 @@ func (s Stats) Breakdown() []Breakdown {
 	for i, c := range s.Children {
 		total := c.Area.HouseholdsTotal
 		b := Breakdown{Place: Place{ID: c.Area.ID, Label: c.Label}, Households: total,
-			Reviewed: c.Counters.Reviewed(s.Round), Poor: int(c.Counters["status:poor"]), NearPoor: int(c.Counters["status:near_poor"])}
+			Reviewed: c.Counters.Reviewed(s.Round), Poor: int(c.Counters[store.StatusCounter("poor")]), NearPoor: int(c.Counters[store.StatusCounter("near_poor")])}
 		b.ReviewedRate, b.PoorRate, b.NearPoorRate = share(b.Reviewed, total), share(b.Poor, total), share(b.NearPoor, total)
 		out[i] = b
 	}

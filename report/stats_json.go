@@ -1,6 +1,10 @@
 package report
 
-import "time"
+import (
+	"time"
+
+	"sothon/store"
+)
 
 // StatsJSON is the shape of an area's figures for machines (`sothon stats
 // --format json`): numbers as numbers, shares as fractions (0.0233), one
@@ -100,7 +104,7 @@ func (s Stats) JSON(formIDs []string) StatsJSON {
 		out.Missing = append(out.Missing, PlaceJSON{ID: m.ID, Name: m.Label})
 	}
 	for _, id := range formIDs {
-		out.Activity[id] = s.Count("week:" + s.Week + ":" + id)
+		out.Activity[id] = s.Count(store.WeekFormCounter(s.Week, id))
 	}
 	return out
 }

@@ -23,30 +23,30 @@ func (c Counters) Add(other Counters) {
 	}
 }
 
-// Fact is what one record contributes to its village's counters: a
+// Contribution is what one record contributes to its village's counters: a
 // household's status, a household's part in a model, a person's training
-// wishes. A new fact with the same kind and key replaces the old one.
-type Fact struct {
+// wishes. A new contribution with the same kind and key replaces the old one.
+type Contribution struct {
 	Kind  string   `json:"kind"`
 	Key   string   `json:"key"`
 	Names []string `json:"names"`
 }
 
-// storedFact is a fact as kept, with where it was counted.
-type storedFact struct {
+// storedContribution is a contribution as kept, with where it was counted.
+type storedContribution struct {
 	Area     string   `json:"area"`
 	Names    []string `json:"names"`
 	Baseline string   `json:"baseline,omitempty"` // a household's status before a round, for "left poverty"
 }
 
-func factKey(kind, key string) []byte { return []byte(kind + "\x00" + key) }
+func contributionKey(kind, key string) []byte { return []byte(kind + "\x00" + key) }
 
-// setFact replaces a fact's contribution: its old names are taken off the
+// setContribution replaces a contribution: its old names are taken off the
 // village they were counted in, the new ones added to area.
-func setFact(tx *bolt.Tx, area string, f Fact, baseline string) error {
+func setContribution(tx *bolt.Tx, area string, f Contribution, baseline string) error {
 	b := tx.Bucket(bucketFacts)
-	var old storedFact
-	if err := getJSON(b, factKey(f.Kind, f.Key), &old); err == nil {
+	var old storedContribution
+	if err := getJSON(b, contributionKey(f.Kind, f.Key), &old); err == nil {
 		if err := bumpAll(tx, old.Area, old.Names, -1); err != nil {
 			return err
 		}
@@ -54,12 +54,12 @@ func setFact(tx *bolt.Tx, area string, f Fact, baseline string) error {
 	if err := bumpAll(tx, area, f.Names, 1); err != nil {
 		return err
 	}
-	return putJSON(b, factKey(f.Kind, f.Key), storedFact{Area: area, Names: f.Names, Baseline: baseline})
+	return putJSON(b, contributionKey(f.Kind, f.Key), storedContribution{Area: area, Names: f.Names, Baseline: baseline})
 }
 
-func getFact(tx *bolt.Tx, kind, key string) (storedFact, bool) {
-	var f storedFact
-	err := getJSON(tx.Bucket(bucketFacts), factKey(kind, key), &f)
+func getContribution(tx *bolt.Tx, kind, key string) (storedContribution, bool) {
+	var f storedContribution
+	err := getJSON(tx.Bucket(bucketFacts), contributionKey(kind, key), &f)
 	return f, err == nil
 }
 

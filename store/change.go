@@ -227,11 +227,11 @@ func putSubmission(tx *bolt.Tx, s *Submission) (Applied, error) {
 }
 
 // countSubmission keeps the village's counters: activity this week, review
-// in the open round (and leaving poverty in it), and the caller's facts.
+// in the open round (and leaving poverty in it), and the caller's contributions.
 // hh is the household as it was before this submission.
 func countSubmission(tx *bolt.Tx, s *Submission, hh *Household) error {
 	week := ISOWeek(s.SubmittedAt)
-	if err := bumpAll(tx, s.AreaID, []string{"week:" + week, "week:" + week + ":" + s.Form}, 1); err != nil {
+	if err := bumpAll(tx, s.AreaID, []string{WeekCounter(week), WeekFormCounter(week, s.Form)}, 1); err != nil {
 		return err
 	}
 	if s.Class != "" {
@@ -245,25 +245,13 @@ func countSubmission(tx *bolt.Tx, s *Submission, hh *Household) error {
 			}
 		}
 	}
-	for _, f := range s.Facts {
-		if err := setFact(tx, s.AreaID, Fact{Kind: f.Kind, Key: hh.ID + "\x00" + f.Key, Names: f.Names}, ""); err != nil {
+	for _, f := range s.Contributions {
+		if err := setContribution(tx, s.AreaID, Contribution{Kind: f.Kind, Key: hh.ID + "\x00" + f.Key, Names: f.Names}, ""); err != nil {
 			return err
 		}
 	}
 	return nil
 }
-
-// ReviewedCounter counts the households reviewed in a round; with
-// ReviewedClassCounter and EscapedCounter it names a round's counters.
-func ReviewedCounter(round uint64) string { return "reviewed:" + strconv.FormatUint(round, 10) }
-
-// ReviewedClassCounter counts the households a round's reviews put in class.
-func ReviewedClassCounter(round uint64, class string) string {
-	return ReviewedCounter(round) + ":" + class
-}
-
-// EscapedCounter counts the households that left poverty in a round.
-func EscapedCounter(round uint64) string { return "escaped:" + strconv.FormatUint(round, 10) }
 
 // countReview counts a household reviewed in a round once, by its latest
 // class, and as having left poverty when it was poor or near-poor before
@@ -272,10 +260,10 @@ func EscapedCounter(round uint64) string { return "escaped:" + strconv.FormatUin
 func countReview(tx *bolt.Tx, area string, round uint64, hhID, before, class string) error {
 	kind := fmt.Sprintf("round:%d", round)
 	baseline := before
-	if prev, ok := getFact(tx, kind, hhID); ok {
+	if prev, ok := getContribution(tx, kind, hhID); ok {
 		baseline = prev.Baseline
 	}
-	return setFact(tx, area, Fact{Kind: kind, Key: hhID, Names: reviewNames(round, baseline, class)}, baseline)
+	return setContribution(tx, area, Contribution{Kind: kind, Key: hhID, Names: reviewNames(round, baseline, class)}, baseline)
 }
 
 // reviewNames are the counters one household's review adds to a round.
@@ -313,11 +301,11 @@ func putHousehold(tx *bolt.Tx, hh *Household) error {
 	if err := putJSON(tx.Bucket(bucketHouseholds), []byte(hh.ID), hh); err != nil {
 		return err
 	}
-	names := []string{"households"}
+	names := []string{HouseholdsCounter}
 	if hh.Status != "" {
-		names = append(names, "status:"+hh.Status)
+		names = append(names, StatusCounter(hh.Status))
 	}
-	if err := setFact(tx, hh.AreaID, Fact{Kind: "status", Key: hh.ID, Names: names}, ""); err != nil {
+	if err := setContribution(tx, hh.AreaID, Contribution{Kind: "status", Key: hh.ID, Names: names}, ""); err != nil {
 		return err
 	}
 	// The index carries the name so the picker lists a village without

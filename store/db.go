@@ -37,10 +37,6 @@ var (
 	bucketCounters    = []byte("counters")
 	bucketFacts       = []byte("facts")
 	bucketDigests     = []byte("digests")
-
-	allBuckets = [][]byte{bucketMeta, bucketAreas, bucketUsers, bucketIdentities, bucketInvites,
-		bucketHouseholds, bucketHHByArea, bucketSubmissions, bucketSubByArea, bucketRuns,
-		bucketOutbox, bucketSeen, bucketRounds, bucketAudit}
 )
 
 // lockWait is how long Open waits for another process to let go of the file.

@@ -14,21 +14,19 @@ import (
 // migrations bring a file from schema version i to i+1. Append only; never
 // edit one that has shipped.
 var migrations = []func(tx *bolt.Tx) error{
-	// 0 → 1: the first schema, all buckets.
+	// 0 → 1: the first schema's buckets, named here as they were then.
 	func(tx *bolt.Tx) error {
-		for _, name := range allBuckets {
-			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
-				return err
-			}
-		}
-		return nil
+		return createBuckets(tx, []byte("meta"), []byte("areas"), []byte("users"), []byte("identities"),
+			[]byte("invites"), []byte("households"), []byte("households_by_area"), []byte("submissions"),
+			[]byte("submissions_by_area"), []byte("runs"), []byte("outbox"), []byte("seen"), []byte("rounds"),
+			[]byte("audit"))
 	},
 	// 1 → 2: the inbox of received updates and the open keyboards per chat.
 	func(tx *bolt.Tx) error { return createBuckets(tx, bucketInbox, bucketKeyboards) },
 	// 2 → 3: counters per village and the facts behind them, digest snapshots.
 	func(tx *bolt.Tx) error { return createBuckets(tx, bucketCounters, bucketFacts, bucketDigests) },
 	// 3 → 4: submissions carry their class, household size and counted
-	// facts as fields; rounds count by date and by class. The counters are
+	// contributions as fields; rounds count by date and by class. The counters are
 	// recounted from the records.
 	func(tx *bolt.Tx) error {
 		if err := fillSubmissionFields(tx); err != nil {
@@ -40,7 +38,7 @@ var migrations = []func(tx *bolt.Tx) error{
 
 // fillSubmissionFields gives schema-3 submissions the fields schema 4 keeps:
 // class and members from the answers with the ids the household form had,
-// and the facts by the rule that counted them then.
+// and the contributions by the rule that counted them then.
 func fillSubmissionFields(tx *bolt.Tx) error {
 	subs := tx.Bucket(bucketSubmissions)
 	type change struct {
@@ -58,7 +56,7 @@ func fillSubmissionFields(tx *bolt.Tx) error {
 			s.Class = s.Answers["class"]
 			s.Members, _ = strconv.Atoi(s.Answers["members"])
 		case "model", "training":
-			s.Facts = schema3Facts(s.Form, s.Answers)
+			s.Contributions = schema3Contributions(s.Form, s.Answers)
 		default:
 			return nil
 		}
@@ -125,8 +123,8 @@ func (db *DB) Version() (int, error) {
 	return v, err
 }
 
-// schema3Facts is the counting rule of schema 3, frozen here as it was.
-func schema3Facts(form string, a map[string]string) []Fact {
+// schema3Contributions is the counting rule of schema 3, frozen here as it was.
+func schema3Contributions(form string, a map[string]string) []Contribution {
 	switch form {
 	case "model":
 		m := a["model"]
@@ -140,7 +138,7 @@ func schema3Facts(form string, a map[string]string) []Fact {
 		if a["cofund"] == "no" {
 			names = append(names, "model_cofund_no", "model_cofund_no:"+m)
 		}
-		return []Fact{{Kind: "model", Key: m, Names: names}}
+		return []Contribution{{Kind: "model", Key: m, Names: names}}
 	case "training":
 		person := flows.Fold(a["person"])
 		if person == "" {
@@ -156,7 +154,7 @@ func schema3Facts(form string, a map[string]string) []Fact {
 		if a["wants_abroad"] == "yes" {
 			names = append(names, "training:abroad")
 		}
-		return []Fact{{Kind: "training", Key: person, Names: names}}
+		return []Contribution{{Kind: "training", Key: person, Names: names}}
 	}
 	return nil
 }

@@ -237,7 +237,7 @@ func (db *DB) ImportHouseholds(ctx context.Context, hhs []Household) error {
 			if err := putHousehold(tx, &hh); err != nil {
 				return err
 			}
-			if err := setFact(tx, hh.AreaID, Fact{Kind: "register", Key: hh.ID, Names: []string{"register:" + hh.Status}}, ""); err != nil {
+			if err := setContribution(tx, hh.AreaID, Contribution{Kind: "register", Key: hh.ID, Names: []string{RegisterCounter(hh.Status)}}, ""); err != nil {
 				return err
 			}
 		}

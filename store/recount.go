@@ -15,7 +15,7 @@ import (
 
 // The counters are kept up to date one record at a time. A recount derives
 // them afresh from what they count — the households with their history, the
-// submissions with the facts they brought, the rounds — so that `sothon
+// submissions with the contributions they brought, the rounds — so that `sothon
 // check` and the test helper can prove the two agree.
 
 // CounterDiff is one counter that differs from its recount.
@@ -86,7 +86,7 @@ func unionKeys[V any](a, b map[string]V) []string {
 }
 
 // CountersAsOf recounts the counters of areaID's subtree as they stood at
-// a moment past: statuses from the households' history, reviews and facts
+// a moment past: statuses from the households' history, reviews and contributions
 // from the submissions received by then. Week counters are the same as the
 // kept ones; the rest are what a digest of that week would have shown.
 func (db *DB) CountersAsOf(ctx context.Context, areaID string, at time.Time) (map[string]Counters, error) {
@@ -102,14 +102,14 @@ func (db *DB) CountersAsOf(ctx context.Context, areaID string, at time.Time) (ma
 	return out, nil
 }
 
-// recount derives every fact and the counters they add up to, as of a
+// recount derives every contribution and the counters they add up to, as of a
 // moment (zero: now) and within an area's subtree (empty: everywhere).
-func recount(tx *bolt.Tx, asOf time.Time, scope string) (map[string]storedFact, map[string]Counters, error) {
+func recount(tx *bolt.Tx, asOf time.Time, scope string) (map[string]storedContribution, map[string]Counters, error) {
 	now := asOf.IsZero()
 	within := func(area string) bool {
 		return scope == "" || area == scope || strings.HasPrefix(area, scope+"/")
 	}
-	facts := map[string]storedFact{}
+	facts := map[string]storedContribution{}
 	households := map[string]*Household{}
 	err := tx.Bucket(bucketHouseholds).ForEach(func(k, v []byte) error {
 		hh := &Household{}
@@ -124,13 +124,13 @@ func recount(tx *bolt.Tx, asOf time.Time, scope string) (map[string]storedFact, 
 		if !now {
 			status = statusAt(*hh, asOf)
 		}
-		names := []string{"households"}
+		names := []string{HouseholdsCounter}
 		if status != "" {
-			names = append(names, "status:"+status)
+			names = append(names, StatusCounter(status))
 		}
-		facts[string(factKey("status", hh.ID))] = storedFact{Area: hh.AreaID, Names: names}
+		facts[string(contributionKey("status", hh.ID))] = storedContribution{Area: hh.AreaID, Names: names}
 		if reg, ok := registerStatus(*hh, asOf); ok {
-			facts[string(factKey("register", hh.ID))] = storedFact{Area: hh.AreaID, Names: []string{"register:" + reg}}
+			facts[string(contributionKey("register", hh.ID))] = storedContribution{Area: hh.AreaID, Names: []string{RegisterCounter(reg)}}
 		}
 		return nil
 	})
@@ -165,22 +165,22 @@ func recount(tx *bolt.Tx, asOf time.Time, scope string) (map[string]storedFact, 
 // counted is what the counters take from a submission: decoding only this
 // leaves its answers unread, which makes a recount several times faster.
 type counted struct {
-	ID          uint64    `json:"id"`
-	Form        string    `json:"form"`
-	AreaID      string    `json:"area_id"`
-	HouseholdID string    `json:"household_id"`
-	SubmittedAt time.Time `json:"submitted_at"`
-	Class       string    `json:"class"`
-	Facts       []Fact    `json:"facts"`
+	ID            uint64         `json:"id"`
+	Form          string         `json:"form"`
+	AreaID        string         `json:"area_id"`
+	HouseholdID   string         `json:"household_id"`
+	SubmittedAt   time.Time      `json:"submitted_at"`
+	Class         string         `json:"class"`
+	Contributions []Contribution `json:"contributions"`
 }
 
-// countRecords adds what one submission counts: its week, its facts, and
+// countRecords adds what one submission counts: its week, its contributions, and
 // its review in each round that counts it.
-func countRecords(counters map[string]Counters, facts map[string]storedFact, s counted, hh *Household, rounds []Round) {
+func countRecords(counters map[string]Counters, facts map[string]storedContribution, s counted, hh *Household, rounds []Round) {
 	week := ISOWeek(s.SubmittedAt)
-	bump(counters, s.AreaID, 1, "week:"+week, "week:"+week+":"+s.Form)
-	for _, f := range s.Facts {
-		facts[string(factKey(f.Kind, s.HouseholdID+"\x00"+f.Key))] = storedFact{Area: s.AreaID, Names: f.Names}
+	bump(counters, s.AreaID, 1, WeekCounter(week), WeekFormCounter(week, s.Form))
+	for _, f := range s.Contributions {
+		facts[string(contributionKey(f.Kind, s.HouseholdID+"\x00"+f.Key))] = storedContribution{Area: s.AreaID, Names: f.Names}
 	}
 	if hh == nil {
 		return
@@ -189,12 +189,12 @@ func countRecords(counters map[string]Counters, facts map[string]storedFact, s c
 		if !r.Counts(s.Class, s.SubmittedAt) {
 			continue
 		}
-		key := string(factKey(fmt.Sprintf("round:%d", r.ID), hh.ID))
+		key := string(contributionKey(fmt.Sprintf("round:%d", r.ID), hh.ID))
 		baseline := statusBefore(*hh, s.ID)
 		if prev, ok := facts[key]; ok {
 			baseline = prev.Baseline
 		}
-		facts[key] = storedFact{Area: s.AreaID, Names: reviewNames(r.ID, baseline, s.Class), Baseline: baseline}
+		facts[key] = storedContribution{Area: s.AreaID, Names: reviewNames(r.ID, baseline, s.Class), Baseline: baseline}
 	}
 }
 

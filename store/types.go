@@ -62,7 +62,7 @@ type Submission struct {
 	// Facts are counted for the household's village (models, training);
 	// their keys are made unique per household by the store. They are kept
 	// with the submission so that a recount can prove the counters.
-	Facts []Fact `json:"facts,omitempty"`
+	Contributions []Contribution `json:"contributions,omitempty"`
 }
 
 // Message is a reply waiting in the outbox for its channel's sender.

@@ -43,9 +43,9 @@ const (
 	InfoMeans      Indicator = "information_means"
 )
 
-// Household holds the answers the classification needs. Yes/no fields are
+// Profile holds the answers the classification needs. Yes/no fields are
 // the answers as asked: true means the household answered "yes".
-type Household struct {
+type Profile struct {
 	Members, WorkingAge int
 	Income              float64 // whole household, million VND a month
 	NoStableJob         bool
@@ -67,7 +67,7 @@ const minAreaPerPerson = 8.0
 // IncomePerPerson is the monthly income per household member, rounded to
 // the whole đồng so that an income exactly at a line compares as equal
 // (6.6 / 3 is 2.1999999999999997 in floating point).
-func (h Household) IncomePerPerson() float64 {
+func (h Profile) IncomePerPerson() float64 {
 	if h.Members <= 0 {
 		return 0
 	}
@@ -75,7 +75,7 @@ func (h Household) IncomePerPerson() float64 {
 }
 
 // Lacking lists the indicators the household is deprived in.
-func (h Household) Lacking() []Indicator {
+func (h Profile) Lacking() []Indicator {
 	var out []Indicator
 	add := func(cond bool, ind Indicator) {
 		if cond {
@@ -121,7 +121,7 @@ type Result struct {
 }
 
 // Assess computes income per person, the lacking indicators and the class.
-func Assess(h Household, k Kind, s Standard) Result {
+func Assess(h Profile, k Kind, s Standard) Result {
 	r := Result{IncomePC: h.IncomePerPerson(), Lacking: h.Lacking()}
 	r.Class = Classify(r.IncomePC, len(r.Lacking), k, s)
 	return r

@@ -6,8 +6,8 @@ import (
 )
 
 // decent is a household lacking nothing, to be changed one field at a time.
-func decent() Household {
-	return Household{
+func decent() Profile {
+	return Profile{
 		Members: 4, WorkingAge: 2, Income: 20, HouseArea: 60,
 		CleanWater: true, HygienicLatrine: true, UsesTelecom: true, HasInfoMeans: true,
 	}
@@ -16,27 +16,27 @@ func decent() Household {
 func TestLackingBoundaries(t *testing.T) {
 	tests := []struct {
 		name   string
-		change func(*Household)
+		change func(*Profile)
 		want   []Indicator
 	}{
-		{"nothing lacking", func(h *Household) {}, nil},
-		{"dependants exactly half", func(h *Household) { h.Members, h.WorkingAge = 4, 2 }, nil},
-		{"dependants over half", func(h *Household) { h.Members, h.WorkingAge = 5, 2 }, []Indicator{Dependants}},
-		{"nobody of working age", func(h *Household) { h.Members, h.WorkingAge = 1, 0 }, []Indicator{Dependants}},
-		{"exactly 8 m² per person", func(h *Household) { h.HouseArea = 32 }, nil},
-		{"just under 8 m² per person", func(h *Household) { h.HouseArea = 31.9 }, []Indicator{FloorArea}},
-		{"no stable job", func(h *Household) { h.NoStableJob = true }, []Indicator{Employment}},
-		{"malnourished child", func(h *Household) { h.Malnourished = true }, []Indicator{Nutrition}},
-		{"uninsured", func(h *Household) { h.Uninsured = true }, []Indicator{Insurance}},
-		{"adult education", func(h *Household) { h.AdultUndereducated = true }, []Indicator{AdultEducation}},
-		{"child schooling", func(h *Household) { h.ChildOutOfSchool = true }, []Indicator{ChildSchooling}},
-		{"house quality", func(h *Household) { h.PoorHouse = true }, []Indicator{HousingQuality}},
-		{"no clean water", func(h *Household) { h.CleanWater = false }, []Indicator{Water}},
-		{"no latrine", func(h *Household) { h.HygienicLatrine = false }, []Indicator{Latrine}},
-		{"no telecom", func(h *Household) { h.UsesTelecom = false }, []Indicator{Telecom}},
-		{"no information means", func(h *Household) { h.HasInfoMeans = false }, []Indicator{InfoMeans}},
-		{"all twelve", func(h *Household) {
-			*h = Household{Members: 3, WorkingAge: 1, HouseArea: 10, NoStableJob: true, Malnourished: true,
+		{"nothing lacking", func(h *Profile) {}, nil},
+		{"dependants exactly half", func(h *Profile) { h.Members, h.WorkingAge = 4, 2 }, nil},
+		{"dependants over half", func(h *Profile) { h.Members, h.WorkingAge = 5, 2 }, []Indicator{Dependants}},
+		{"nobody of working age", func(h *Profile) { h.Members, h.WorkingAge = 1, 0 }, []Indicator{Dependants}},
+		{"exactly 8 m² per person", func(h *Profile) { h.HouseArea = 32 }, nil},
+		{"just under 8 m² per person", func(h *Profile) { h.HouseArea = 31.9 }, []Indicator{FloorArea}},
+		{"no stable job", func(h *Profile) { h.NoStableJob = true }, []Indicator{Employment}},
+		{"malnourished child", func(h *Profile) { h.Malnourished = true }, []Indicator{Nutrition}},
+		{"uninsured", func(h *Profile) { h.Uninsured = true }, []Indicator{Insurance}},
+		{"adult education", func(h *Profile) { h.AdultUndereducated = true }, []Indicator{AdultEducation}},
+		{"child schooling", func(h *Profile) { h.ChildOutOfSchool = true }, []Indicator{ChildSchooling}},
+		{"house quality", func(h *Profile) { h.PoorHouse = true }, []Indicator{HousingQuality}},
+		{"no clean water", func(h *Profile) { h.CleanWater = false }, []Indicator{Water}},
+		{"no latrine", func(h *Profile) { h.HygienicLatrine = false }, []Indicator{Latrine}},
+		{"no telecom", func(h *Profile) { h.UsesTelecom = false }, []Indicator{Telecom}},
+		{"no information means", func(h *Profile) { h.HasInfoMeans = false }, []Indicator{InfoMeans}},
+		{"all twelve", func(h *Profile) {
+			*h = Profile{Members: 3, WorkingAge: 1, HouseArea: 10, NoStableJob: true, Malnourished: true,
 				Uninsured: true, AdultUndereducated: true, ChildOutOfSchool: true, PoorHouse: true}
 		}, []Indicator{Employment, Dependants, Nutrition, Insurance, AdultEducation, ChildSchooling,
 			HousingQuality, FloorArea, Water, Latrine, Telecom, InfoMeans}},
