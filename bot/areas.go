@@ -81,7 +81,7 @@ func areasNamed(query string, areas []store.Area, byID map[string]store.Area, sc
 
 // areasList answers /areas: the areas the user may ask about, as a tree
 // with their ids.
-func (t *turn) areasList(ctx context.Context) {
+func (t *turn) areasList(ctx context.Context, _ string) {
 	areas, err := t.e.store.Areas(ctx)
 	if err != nil {
 		t.e.log.Error("areas", "err", err)

@@ -310,8 +310,8 @@ func botCommands() map[string][]tgbotapi.BotCommand {
 	cat := locales.MustLoad()
 	out := map[string][]tgbotapi.BotCommand{}
 	for _, lang := range locales.Languages {
-		for _, c := range []struct{ name, key string }{{"menu", "cmd.menu"}, {"back", "cmd.back"}, {"cancel", "cmd.cancel"}, {"help", "cmd.help"}, {"lang", "cmd.lang"}} {
-			out[lang] = append(out[lang], tgbotapi.BotCommand{Command: c.name, Description: cat.T(lang, c.key)})
+		for _, c := range bot.CommandMenu(cat, lang) {
+			out[lang] = append(out[lang], tgbotapi.BotCommand{Command: c.Name, Description: c.Description})
 		}
 	}
 	return out
