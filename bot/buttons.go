@@ -13,17 +13,18 @@ const (
 	buttonDone   = "d"
 )
 
-// ButtonData is the data of the button for option key of a keyboard.
-func ButtonData(out Outbound, key string) string {
+// ButtonData is the data of the button for option key of a keyboard that
+// answers question; multi toggles the option instead of answering.
+func ButtonData(question, key string, multi bool) string {
 	kind := buttonAnswer
-	if out.Multi {
+	if multi {
 		kind = buttonToggle
 	}
-	return kind + "|" + out.Question + "|" + key
+	return kind + "|" + question + "|" + key
 }
 
 // DoneButtonData is the data of a multi-choice keyboard's "done" button.
-func DoneButtonData(out Outbound) string { return buttonDone + "|" + out.Question + "|" }
+func DoneButtonData(question string) string { return buttonDone + "|" + question + "|" }
 
 type press struct {
 	kind, question, key string

@@ -5,54 +5,85 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"time"
 
 	"sothon/locales"
 	"sothon/store"
 )
 
-// command is one slash command: who may use it, where it is listed, and
-// what it does. The table below drives routing, /help and the platforms'
-// command menus, so the three never disagree.
-type command struct {
-	name  string
-	roles []string // who may use it; nil is everyone
-	// help lists it in /help for these roles, with the line under the
-	// locale key "help.cmd.<name>".
-	help []string
-	// menu is its place in the platforms' command menus (0: not there),
+// Command is one slash command: who may use it, where it is listed, and
+// what it does. The engine's table of them drives routing, /help and the
+// platforms' command menus, so the three never disagree.
+type Command struct {
+	Name  string
+	Roles []string // who may use it; nil is everyone
+	// Help lists it in /help for these roles, with the line under the
+	// locale key "help.cmd.<name>"; Order places it in the list.
+	Help  []string
+	Order int
+	// Menu is its place in the platforms' command menus (0: not there),
 	// described by the locale key "cmd.<name>".
-	menu int
-	run  func(t *turn, ctx context.Context, args string)
+	Menu int
+	Run  func(ctx context.Context, t Turn, args string)
+}
+
+// Turn is what a command sees of the message it answers, and how it
+// replies; the replies are committed with the rest of the turn.
+type Turn interface {
+	User() store.User
+	Lang() string
+	At() time.Time
+	// T translates a locale key into the user's language.
+	T(key string, args ...any) string
+	Reply(key string, args ...any)
+	ReplyText(text string)
+	// Attach replies with text and a file (a chart, a spreadsheet).
+	Attach(text string, a *store.Attachment)
+}
+
+func (t *turn) User() store.User                 { return t.user }
+func (t *turn) Lang() string                     { return t.lang }
+func (t *turn) At() time.Time                    { return t.in.At }
+func (t *turn) T(key string, args ...any) string { return t.e.cat.T(t.lang, key, args...) }
+func (t *turn) Reply(key string, args ...any)    { t.replyKey(key, args...) }
+func (t *turn) ReplyText(text string)            { t.replies = append(t.replies, textPrompt(text)) }
+
+func (t *turn) Attach(text string, a *store.Attachment) {
+	t.ReplyText(text)
+	t.attachment = a
 }
 
 var (
-	heads     = []string{store.RoleHead}
-	officials = []string{store.RoleOfficial, store.RoleAdmin}
-	admins    = []string{store.RoleAdmin}
-	everyone  = []string{store.RoleHead, store.RoleOfficial, store.RoleAdmin}
+	heads    = []string{store.RoleHead}
+	admins   = []string{store.RoleAdmin}
+	everyone = []string{store.RoleHead, store.RoleOfficial, store.RoleAdmin}
 )
 
-// commands, in the order /help lists them. They are set in init because
-// /help and the unknown-command reply read the table themselves.
-var commands []command
+// own wraps one of the engine's own handlers as a command's Run.
+func own(run func(*turn, context.Context, string)) func(context.Context, Turn, string) {
+	return func(ctx context.Context, t Turn, args string) { run(t.(*turn), ctx, args) }
+}
 
-func init() {
-	commands = []command{
-		{name: "back", help: heads, menu: 2, run: (*turn).back},
-		{name: "cancel", help: heads, menu: 3, run: (*turn).cancel},
-		{name: "menu", help: heads, menu: 1, run: (*turn).toMenu},
-		{name: "stats", help: officials, run: (*turn).stats},
-		{name: "missing", help: officials, run: (*turn).missing},
-		{name: "digest", help: officials, run: (*turn).digest},
-		{name: "export", roles: officials, help: officials, run: (*turn).export},
-		{name: "areas", help: officials, run: (*turn).areasList},
-		{name: "invite", roles: admins, help: admins, run: (*turn).invite},
-		{name: "round", roles: admins, help: admins, run: (*turn).round},
-		{name: "lang", help: everyone, menu: 5, run: (*turn).setLang},
-		{name: "link", help: heads, run: (*turn).linkCode},
-		{name: "help", help: everyone, menu: 4, run: (*turn).help},
-		{name: "start", run: (*turn).start},
+// builtin are the engine's own commands: answering questionnaires,
+// joining, languages, invites and help.
+func builtin() []Command {
+	return []Command{
+		{Name: "back", Help: heads, Order: 10, Menu: 2, Run: own((*turn).back)},
+		{Name: "cancel", Help: heads, Order: 20, Menu: 3, Run: own((*turn).cancel)},
+		{Name: "menu", Help: heads, Order: 30, Menu: 1, Run: own((*turn).toMenu)},
+		{Name: "invite", Roles: admins, Help: admins, Order: 90, Run: own((*turn).invite)},
+		{Name: "lang", Help: everyone, Order: 110, Menu: 5, Run: own((*turn).setLang)},
+		{Name: "link", Help: heads, Order: 120, Run: own((*turn).linkCode)},
+		{Name: "help", Help: everyone, Order: 130, Menu: 4, Run: own((*turn).help)},
+		{Name: "start", Run: own((*turn).start)},
 	}
+}
+
+// commandTable merges the engine's commands with others' in /help order.
+func commandTable(extra []Command) []Command {
+	all := append(builtin(), extra...)
+	slices.SortStableFunc(all, func(a, b Command) int { return a.Order - b.Order })
+	return all
 }
 
 // MenuCommand is one entry of a platform's command menu.
@@ -61,17 +92,17 @@ type MenuCommand struct {
 }
 
 // CommandMenu lists the commands a platform shows in its menu, in lang.
-func CommandMenu(cat *locales.Catalog, lang string) []MenuCommand {
-	var menu []command
-	for _, c := range commands {
-		if c.menu > 0 {
+func (e *Engine) CommandMenu(lang string) []MenuCommand {
+	var menu []Command
+	for _, c := range e.commands {
+		if c.Menu > 0 {
 			menu = append(menu, c)
 		}
 	}
-	slices.SortFunc(menu, func(a, b command) int { return a.menu - b.menu })
+	slices.SortFunc(menu, func(a, b Command) int { return a.Menu - b.Menu })
 	out := make([]MenuCommand, len(menu))
 	for i, c := range menu {
-		out[i] = MenuCommand{Name: c.name, Description: cat.T(lang, "cmd."+c.name)}
+		out[i] = MenuCommand{Name: c.Name, Description: e.cat.T(lang, "cmd."+c.Name)}
 	}
 	return out
 }
@@ -80,15 +111,15 @@ func CommandMenu(cat *locales.Catalog, lang string) []MenuCommand {
 func (t *turn) command(ctx context.Context, text string) {
 	name, args, _ := strings.Cut(strings.TrimPrefix(text, "/"), " ")
 	name, _, _ = strings.Cut(strings.ToLower(name), "@")
-	i := slices.IndexFunc(commands, func(c command) bool { return c.name == name })
+	i := slices.IndexFunc(t.e.commands, func(c Command) bool { return c.Name == name })
 	switch {
 	case i < 0:
 		t.replyKey("command.unknown", "command", "/"+name)
 		t.help(ctx, "")
-	case commands[i].roles != nil && !slices.Contains(commands[i].roles, t.user.Role):
+	case t.e.commands[i].Roles != nil && !slices.Contains(t.e.commands[i].Roles, t.user.Role):
 		t.replyKey("command.not_allowed")
 	default:
-		commands[i].run(t, ctx, strings.TrimSpace(args))
+		t.e.commands[i].Run(ctx, t, strings.TrimSpace(args))
 	}
 }
 
@@ -109,9 +140,9 @@ func (t *turn) help(context.Context, string) {
 		lines = append(lines, t.e.cat.T(t.lang, "help.intro"))
 	}
 	lines = append(lines, t.e.cat.T(t.lang, "help.commands"))
-	for _, c := range commands {
-		if slices.Contains(c.help, t.user.Role) {
-			lines = append(lines, t.e.cat.T(t.lang, "help.cmd."+c.name))
+	for _, c := range t.e.commands {
+		if slices.Contains(c.Help, t.user.Role) {
+			lines = append(lines, t.e.cat.T(t.lang, "help.cmd."+c.Name))
 		}
 	}
 	t.replies = append(t.replies, textPrompt(strings.Join(lines, "\n")))
@@ -136,10 +167,10 @@ func (t *turn) invite(ctx context.Context, args string) {
 		t.replyKey("join.try_later")
 		return
 	}
-	username, _ := t.e.store.Setting(ctx, SettingTelegramUsername)
+
 	t.replyKey("invite.created", "code", inv.Code, "role", t.e.cat.T(t.lang, roleKeys[inv.Role]),
 		"area", inv.AreaID, "expires", inv.Expires.Format("02/01/2006"))
-	if link := InviteLink(username, inv.Code); link != "" {
+	if link := t.e.inviteLink(ctx, inv.Code); link != "" {
 		t.replyKey("invite.link", "link", link)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"sync"
 	"time"
 
@@ -29,6 +28,11 @@ type Engine struct {
 	runTTL    time.Duration
 	log       *slog.Logger
 	notify    func([]store.Message)
+	commands  []Command
+	// contributions says what a submission adds to its village's counters
+	// besides the household's status (models, training).
+	contributions func(form string, answers map[string]string) []store.Contribution
+	inviteLink    func(ctx context.Context, code string) string
 
 	throttle throttle // wrong invite codes per chat
 	chats    sync.Map // chat key → *sync.Mutex
@@ -47,12 +51,21 @@ type Config struct {
 	// Notify is told of replies queued in the outbox, once committed, so
 	// the senders need not search the outbox for them.
 	Notify func([]store.Message)
+	// Commands are added to the engine's own (the officials' commands).
+	Commands []Command
+	// Contributions says what a submission adds to its village's counters
+	// besides the household's status; nil adds nothing.
+	Contributions func(form string, answers map[string]string) []store.Contribution
+	// InviteLink gives a link that opens a chat with an invite code, where
+	// a channel has one; nil or "" means none.
+	InviteLink func(ctx context.Context, code string) string
 }
 
 // New builds an engine.
 func New(c Config) *Engine {
 	e := &Engine{store: c.Store, forms: c.Forms, cat: c.Catalog, standards: c.Standards,
-		now: c.Now, runTTL: c.RunTTL, log: c.Log, notify: c.Notify}
+		now: c.Now, runTTL: c.RunTTL, log: c.Log, notify: c.Notify, commands: commandTable(c.Commands),
+		contributions: c.Contributions, inviteLink: c.InviteLink}
 	if e.standards == nil {
 		e.standards = poverty.Default()
 	}
@@ -67,6 +80,12 @@ func New(c Config) *Engine {
 	}
 	if e.notify == nil {
 		e.notify = func([]store.Message) {}
+	}
+	if e.contributions == nil {
+		e.contributions = func(string, map[string]string) []store.Contribution { return nil }
+	}
+	if e.inviteLink == nil {
+		e.inviteLink = func(context.Context, string) string { return "" }
 	}
 	return e
 }
@@ -95,7 +114,7 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (Result, error) {
 	}
 	t := &turn{e: e, in: in}
 	t.change.Chat = store.ChatRef{Channel: in.Channel, ChatID: in.ChatID}
-	t.change.IncomingID = in.incomingID
+	t.change.IncomingID = in.IncomingID
 	if in.MessageID != "" {
 		t.change.SeenKey = in.Channel + ":" + in.MessageID
 	}
@@ -142,8 +161,8 @@ func (e *Engine) commit(ctx context.Context, t *turn) error {
 	applied, err := e.store.Apply(ctx, t.change)
 	if errors.Is(err, store.ErrDuplicate) {
 		e.log.Info("duplicate message dropped", "channel", t.in.Channel, "message", t.in.MessageID)
-		if t.in.incomingID != 0 {
-			return e.store.DropIncoming(ctx, t.in.incomingID)
+		if t.in.IncomingID != 0 {
+			return e.store.DropIncoming(ctx, t.in.IncomingID)
 		}
 		return nil
 	}
@@ -156,31 +175,6 @@ func (e *Engine) commit(ctx context.Context, t *turn) error {
 	}
 	e.notify(applied.Queued)
 	return nil
-}
-
-// RegisterTerminalUser makes sure a terminal identity exists with the given
-// role and area, as the terminal is run by someone with the database in hand.
-func (e *Engine) RegisterTerminalUser(ctx context.Context, chatID, role, areaID, lang string) error {
-	if _, err := e.store.Area(ctx, areaID); err != nil {
-		return fmt.Errorf("bot: unknown area %q (see `sothon areas`)", areaID)
-	}
-	u, err := e.store.UserByIdentity(ctx, "console", chatID)
-	if err == nil && (lang == "" || u.Lang == lang) {
-		return nil
-	}
-	if errors.Is(err, store.ErrNotFound) {
-		u = store.User{ID: "console-" + strings.NewReplacer("/", "-", ":", "-").Replace(chatID),
-			Role: role, AreaID: areaID, Lang: locales.Default, Created: e.now()}
-	} else if err != nil {
-		return err
-	}
-	if lang != "" {
-		u.Lang = lang
-	}
-	_, err = e.store.Apply(ctx, store.Change{At: e.now(), User: &u,
-		Identity: &store.Identity{Channel: "console", ChatID: chatID, UserID: u.ID},
-		Audit:    []store.AuditEntry{{At: e.now(), Actor: u.ID, Action: "terminal_user", Detail: role + " " + areaID}}})
-	return err
 }
 
 // setting tells whether an area is urban or rural, for the poverty lines.

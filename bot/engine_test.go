@@ -11,8 +11,11 @@ import (
 	"time"
 
 	"sothon/bot"
+	"sothon/bot/delivery"
+	"sothon/bot/office"
 	"sothon/flows"
 	"sothon/locales"
+	"sothon/report"
 	"sothon/store"
 	"sothon/store/storetest"
 )
@@ -23,13 +26,13 @@ var ctx = context.Background()
 // told to fail.
 type recorder struct {
 	mu   sync.Mutex
-	sent []bot.Outbound
+	sent []delivery.Outbound
 	fail error
 }
 
 func (r *recorder) Name() string { return "test" }
 
-func (r *recorder) Send(_ context.Context, out bot.Outbound) (string, error) {
+func (r *recorder) Send(_ context.Context, out delivery.Outbound) (string, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.fail != nil {
@@ -43,7 +46,7 @@ type fixture struct {
 	db     *store.DB
 	eng    *bot.Engine
 	ch     *recorder
-	sender *bot.Sender
+	sender *delivery.Sender
 	now    time.Time
 }
 
@@ -54,8 +57,11 @@ func newFixture(t testing.TB) *fixture {
 		t.Fatal(err)
 	}
 	f := &fixture{db: storetest.Open(t), ch: &recorder{}, now: time.Date(2023, 6, 15, 9, 0, 0, 0, time.UTC)}
-	f.eng = bot.New(bot.Config{Store: f.db, Forms: forms, Catalog: locales.MustLoad(), Now: func() time.Time { return f.now }})
-	f.sender = &bot.Sender{Store: f.db, Channel: f.ch, Now: func() time.Time { return f.now }}
+	cat := locales.MustLoad()
+	offices := &office.Commands{Store: f.db, Forms: forms, Catalog: cat}
+	f.eng = bot.New(bot.Config{Store: f.db, Forms: forms, Catalog: cat, Now: func() time.Time { return f.now },
+		Commands: offices.List(), Contributions: report.Contributions})
+	f.sender = &delivery.Sender{Store: f.db, Channel: f.ch, Now: func() time.Time { return f.now }}
 	return f
 }
 
@@ -68,7 +74,7 @@ func (f *fixture) register(t testing.TB, chat string) {
 	}
 }
 
-func (f *fixture) say(t *testing.T, chat, msgID, text string) []bot.Outbound {
+func (f *fixture) say(t *testing.T, chat, msgID, text string) []delivery.Outbound {
 	t.Helper()
 	if _, err := f.eng.Handle(ctx, bot.Inbound{Channel: "test", ChatID: chat, MessageID: msgID, Text: text}); err != nil {
 		t.Fatal(err)

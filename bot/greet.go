@@ -16,12 +16,12 @@ func (t *turn) greet(ctx context.Context, key string) {
 	if err != nil {
 		place = t.user.AreaID
 	}
-	t.replyKey(key, "who", addressee(t.e.cat, t.lang, t.user.Name), "role", t.e.cat.T(t.lang, roleKey(t.user.Role, area)), "area", place)
+	t.replyKey(key, "who", Addressee(t.e.cat, t.lang, t.user.Name), "role", t.e.cat.T(t.lang, roleKey(t.user.Role, area)), "area", place)
 }
 
-// addressee is how the bot addresses a person: "anh/chị Hoàng Văn Thắng",
+// Addressee is how the bot addresses a person: "anh/chị Hoàng Văn Thắng",
 // or "anh/chị" alone when the name is not known.
-func addressee(cat *locales.Catalog, lang, name string) string {
+func Addressee(cat *locales.Catalog, lang, name string) string {
 	if name == "" {
 		return cat.T(lang, "address.unnamed")
 	}

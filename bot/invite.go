@@ -111,15 +111,3 @@ func normalizeCode(s string) (string, bool) {
 	}
 	return s, true
 }
-
-// InviteLink is the deep link that opens the bot with the code, when the
-// bot's username is known.
-func InviteLink(username, code string) string {
-	if username == "" {
-		return ""
-	}
-	return "https://t.me/" + username + "?start=" + code
-}
-
-// SettingTelegramUsername is where the Telegram adapter stores the bot's username.
-const SettingTelegramUsername = "telegram_username"

@@ -12,6 +12,8 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"sothon/bot"
+	"sothon/bot/delivery"
+	"sothon/bot/jobs"
 	"sothon/flows"
 	"sothon/locales"
 	"sothon/store"
@@ -121,9 +123,9 @@ func TestRoundsCountCoverageAndLeavingPoverty(t *testing.T) {
 	}
 }
 
-func jobs(f *fixture) *bot.Jobs {
+func weekly(f *fixture) *jobs.Weekly {
 	forms, _ := flows.Default()
-	return &bot.Jobs{Store: f.db, Forms: forms, Catalog: locales.MustLoad(), Now: func() time.Time { return f.now }}
+	return &jobs.Weekly{Store: f.db, Forms: forms, Catalog: locales.MustLoad(), Now: func() time.Time { return f.now }}
 }
 
 func TestRemindersWhoOncePerWeekAndQuietHours(t *testing.T) {
@@ -136,7 +138,7 @@ func TestRemindersWhoOncePerWeekAndQuietHours(t *testing.T) {
 	if _, err := f.db.OpenRound(ctx, store.Round{Name: "Đợt 1", From: "2023-06-01", To: "2023-06-30", Opened: f.now}); err != nil {
 		t.Fatal(err)
 	}
-	j := jobs(f)
+	j := weekly(f)
 	n, err := j.SendReminders(ctx)
 	if err != nil || n != 2 {
 		t.Fatalf("reminders: %d, %v (both villages have unreviewed households)", n, err)
@@ -169,7 +171,7 @@ func TestDigestsGoToOfficialsWithChangeSinceLast(t *testing.T) {
 	f.registerAs(t, "o1", store.RoleOfficial, "bac-kan/huyen-tung")
 	f.registerAs(t, "h1", store.RoleHead, "bac-kan/huyen-tung/khuoi-pai")
 	f.submit(t, "bac-kan/huyen-tung/khuoi-pai", "poor")
-	j := jobs(f)
+	j := weekly(f)
 	if n, err := j.SendDigests(ctx, "bac-kan"); err != nil || n != 1 {
 		t.Fatalf("digests: %d, %v", n, err)
 	}
@@ -191,9 +193,9 @@ func TestScheduleRunsEachSlotOnceAndCatchesUp(t *testing.T) {
 	clock := time.Date(2023, 6, 12, 9, 30, 0, 0, loc) // Monday 09:30: the 07:00 slot was missed
 	var mu sync.Mutex
 	runs := map[string]int{}
-	s := &bot.Schedule{Store: f.db, Loc: loc, Now: func() time.Time { return clock }, Log: discard()}
-	s.Add("digest", bot.DefaultDigestCron, func(context.Context) error { mu.Lock(); runs["digest"]++; mu.Unlock(); return nil })
-	s.Add("remind", bot.DefaultRemindCron, func(context.Context) error { mu.Lock(); runs["remind"]++; mu.Unlock(); return nil })
+	s := &jobs.Schedule{Store: f.db, Loc: loc, Now: func() time.Time { return clock }, Log: discard()}
+	s.Add("digest", jobs.DefaultDigestCron, func(context.Context) error { mu.Lock(); runs["digest"]++; mu.Unlock(); return nil })
+	s.Add("remind", jobs.DefaultRemindCron, func(context.Context) error { mu.Lock(); runs["remind"]++; mu.Unlock(); return nil })
 	s.Add("boom", "30 9 * * *", func(context.Context) error { panic("broken job") })
 	s.CatchUp(ctx)
 	s.CatchUp(ctx) // a second restart the same day: no second run
@@ -233,7 +235,7 @@ func TestNotTextIsRefusedPolitely(t *testing.T) {
 func TestReminderButtonStartsOrResumes(t *testing.T) {
 	f := newFixture(t)
 	f.registerAs(t, "h1", store.RoleHead, "bac-kan/huyen-tung/khuoi-pai")
-	press := func(id string) []bot.Outbound {
+	press := func(id string) []delivery.Outbound {
 		t.Helper()
 		if _, err := f.eng.Handle(ctx, bot.Inbound{Channel: "test", ChatID: "h1", MessageID: id, Button: "a|remind|1", CallbackID: "cb"}); err != nil {
 			t.Fatal(err)

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"sothon/flows"
-	"sothon/report"
 	"sothon/store"
 )
 
@@ -179,7 +178,7 @@ func (t *turn) submit(s *flows.Submission) {
 		Form: s.Form, FormVersion: s.Version, AreaID: t.run.AreaID,
 		HouseholdID: s.HouseholdID, HouseholdName: s.HouseholdName,
 		SubmittedBy: t.user.ID, SubmittedAt: t.in.At, Answers: s.Answers, Class: s.Class, Members: s.Members,
-		Contributions: report.Contributions(s.Form, s.Answers),
+		Contributions: t.e.contributions(s.Form, s.Answers),
 	}
 	t.audit("submit", s.Form)
 }

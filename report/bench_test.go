@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"sothon/bot"
+	"sothon/bot/jobs"
 	"sothon/flows"
 	"sothon/locales"
 	"sothon/report"
@@ -178,7 +178,7 @@ func BenchmarkPastWeekProvince(b *testing.B) {
 func BenchmarkDigestProvince(b *testing.B) {
 	db := province(b)
 	forms, _ := flows.Default()
-	jobs := &bot.Jobs{Store: db, Forms: forms, Catalog: locales.MustLoad(), Now: time.Now}
+	jobs := &jobs.Weekly{Store: db, Forms: forms, Catalog: locales.MustLoad(), Now: time.Now}
 	var peak runtime.MemStats
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"sothon/bot"
+	"sothon/bot/delivery"
 	"sothon/store"
 )
 
@@ -22,12 +23,12 @@ type Channel struct {
 	W io.Writer
 }
 
-// Name implements bot.Channel.
+// Name implements delivery.Channel.
 func (c *Channel) Name() string { return Name }
 
-// Send implements bot.Channel: the text, then one line per option. The
+// Send implements delivery.Channel: the text, then one line per option. The
 // terminal has no buttons, so there is never a message to edit.
-func (c *Channel) Send(_ context.Context, out bot.Outbound) (string, error) {
+func (c *Channel) Send(_ context.Context, out delivery.Outbound) (string, error) {
 	if out.Edit != "" {
 		return "", nil
 	}
@@ -98,6 +99,6 @@ func (s *Session) Run(ctx context.Context, in io.Reader) error {
 }
 
 func (s *Session) flush(ctx context.Context) error {
-	sender := bot.Sender{Store: s.Store, Channel: &Channel{W: s.Out}}
+	sender := delivery.Sender{Store: s.Store, Channel: &Channel{W: s.Out}}
 	return sender.Flush(ctx)
 }

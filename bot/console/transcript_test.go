@@ -15,8 +15,10 @@ import (
 
 	"sothon/bot"
 	"sothon/bot/console"
+	"sothon/bot/office"
 	"sothon/flows"
 	"sothon/locales"
+	"sothon/report"
 	"sothon/store"
 )
 
@@ -135,9 +137,12 @@ func (p *player) open() {
 		p.t.Fatal(err)
 	}
 	p.db = db
-	eng := bot.New(bot.Config{Store: db, Forms: p.forms, Catalog: locales.MustLoad(), Now: p.clock.now})
+	cat := locales.MustLoad()
+	offices := &office.Commands{Store: db, Forms: p.forms, Catalog: cat}
+	eng := bot.New(bot.Config{Store: db, Forms: p.forms, Catalog: cat, Now: p.clock.now,
+		Commands: offices.List(), Contributions: report.Contributions})
 	role, area, _ := strings.Cut(p.as, ":")
-	if err := eng.RegisterTerminalUser(ctx, p.as, role, area, p.lang); err != nil {
+	if err := console.Register(ctx, db, p.as, role, area, p.lang, p.clock.now()); err != nil {
 		p.t.Fatal(err)
 	}
 	p.sess = &console.Session{Engine: eng, Store: db, ChatID: p.as, Out: &p.out, Echo: true}

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"net/http"
 
-	"sothon/bot"
+	"sothon/bot/delivery"
 )
 
 // client is the HTTP client the library uses. It ties requests to a
@@ -23,7 +23,7 @@ func (c *client) Do(req *http.Request) (*http.Response, error) {
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, &redactedError{msg: bot.Redact(err.Error(), c.token), timeout: isTimeout(err)}
+		return nil, &redactedError{msg: delivery.Redact(err.Error(), c.token), timeout: isTimeout(err)}
 	}
 	return resp, nil
 }

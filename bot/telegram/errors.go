@@ -7,9 +7,9 @@ import (
 	"strings"
 	"time"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+	"sothon/bot/delivery"
 
-	"sothon/bot"
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
 
 // classify maps a Bot API failure to the engine's send errors.
@@ -22,28 +22,28 @@ func classify(err error, token string) error {
 		var syntax *json.SyntaxError
 		var typeErr *json.UnmarshalTypeError
 		if errors.As(err, &syntax) || errors.As(err, &typeErr) {
-			return &bot.TemporaryError{Err: fmt.Errorf("telegram: malformed reply: %s", bot.Redact(err.Error(), token))}
+			return &delivery.TemporaryError{Err: fmt.Errorf("telegram: malformed reply: %s", delivery.Redact(err.Error(), token))}
 		}
-		return &bot.TemporaryError{Err: fmt.Errorf("telegram: %s", bot.Redact(err.Error(), token))}
+		return &delivery.TemporaryError{Err: fmt.Errorf("telegram: %s", delivery.Redact(err.Error(), token))}
 	}
-	msg := fmt.Errorf("telegram: %d %s", api.Code, bot.Redact(api.Message, token))
+	msg := fmt.Errorf("telegram: %d %s", api.Code, delivery.Redact(api.Message, token))
 	switch {
 	case api.Code == 429:
 		after := time.Duration(api.RetryAfter) * time.Second
 		if after <= 0 {
 			after = time.Second
 		}
-		return &bot.RetryAfterError{After: after, Err: msg}
+		return &delivery.RetryAfterError{After: after, Err: msg}
 	case api.Code == 403, api.Code == 400 && strings.Contains(api.Message, "chat not found"):
-		return fmt.Errorf("%w: %v", bot.ErrUnreachable, msg)
+		return fmt.Errorf("%w: %v", delivery.ErrUnreachable, msg)
 	case api.Code >= 500:
-		return &bot.TemporaryError{Err: msg}
+		return &delivery.TemporaryError{Err: msg}
 	case api.Code == 400:
-		return &bot.PermanentError{Err: msg}
+		return &delivery.PermanentError{Err: msg}
 	}
 	// 401 (a revoked token), 404 and the like: keep the message and retry,
 	// so nothing is lost while the office fixes the configuration.
-	return &bot.TemporaryError{Err: msg}
+	return &delivery.TemporaryError{Err: msg}
 }
 
 // notModified is Telegram's answer to an edit that changes nothing, which

@@ -13,16 +13,17 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"sothon/bot"
+	"sothon/bot/delivery"
 )
 
-// Accept stores received updates durably; see bot.Receiver.Accept.
+// Accept stores received updates durably; see delivery.Receiver.Accept.
 type Accept func(ctx context.Context, ins ...bot.Inbound) error
 
 // Poll receives updates by long polling until ctx ends. The offset moves
 // past a batch only once the batch is stored, so a crash loses nothing:
 // Telegram sends the batch again and the engine drops the repeats.
 func (a *Adapter) Poll(ctx context.Context, accept Accept) error {
-	poller := a.newAPI(bot.HTTPClient(a.cfg.PollTimeout+15*time.Second), ctx)
+	poller := a.newAPI(delivery.HTTPClient(a.cfg.PollTimeout+15*time.Second), ctx)
 	offset, failures := 0, 0
 	for ctx.Err() == nil {
 		updates, err := poller.GetUpdates(tgbotapi.UpdateConfig{Offset: offset, Timeout: int(a.cfg.PollTimeout / time.Second),
@@ -32,7 +33,7 @@ func (a *Adapter) Poll(ctx context.Context, accept Accept) error {
 				break
 			}
 			failures++
-			if !bot.Sleep(ctx, a.pollWait(err, failures)) {
+			if !delivery.Sleep(ctx, a.pollWait(err, failures)) {
 				break
 			}
 			continue
@@ -47,7 +48,7 @@ func (a *Adapter) Poll(ctx context.Context, accept Accept) error {
 		if len(ins) > 0 {
 			if err := accept(ctx, ins...); err != nil {
 				a.log.Error("telegram: store updates; will fetch them again", "err", err)
-				bot.Sleep(ctx, time.Second)
+				delivery.Sleep(ctx, time.Second)
 				continue
 			}
 		}
@@ -62,7 +63,7 @@ func (a *Adapter) Poll(ctx context.Context, accept Accept) error {
 // else a backoff up to 30 seconds.
 func (a *Adapter) pollWait(err error, failures int) time.Duration {
 	err = classify(err, a.cfg.Token)
-	var retry *bot.RetryAfterError
+	var retry *delivery.RetryAfterError
 	if errors.As(err, &retry) {
 		a.log.Warn("telegram: getUpdates rate limited", "after", retry.After)
 		return retry.After
@@ -85,7 +86,7 @@ func (a *Adapter) Webhook(accept Accept) http.Handler {
 			http.Error(w, "unauthorized", http.StatusUnauthorized)
 			return
 		}
-		body, ok := bot.ReadWebhookBody(w, r)
+		body, ok := delivery.ReadWebhookBody(w, r)
 		if !ok {
 			return
 		}
@@ -95,7 +96,7 @@ func (a *Adapter) Webhook(accept Accept) http.Handler {
 			return
 		}
 		in, handled := inbound(u)
-		bot.AcceptWebhook(w, r, accept, in, handled, a.log)
+		delivery.AcceptWebhook(w, r, accept, in, handled, a.log)
 	})
 }
 

@@ -8,11 +8,12 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"sothon/bot"
+	"sothon/bot/delivery"
 )
 
-// Send implements bot.Channel: a new message (split at 4,096 characters,
+// Send implements delivery.Channel: a new message (split at 4,096 characters,
 // the keyboard on the last part) or an edit of an earlier one.
-func (a *Adapter) Send(_ context.Context, out bot.Outbound) (string, error) {
+func (a *Adapter) Send(_ context.Context, out delivery.Outbound) (string, error) {
 	chat, err := chatID(out.ChatID)
 	if err != nil {
 		return "", err
@@ -23,7 +24,7 @@ func (a *Adapter) Send(_ context.Context, out bot.Outbound) (string, error) {
 	if out.Attachment != nil {
 		return a.sendFile(chat, out)
 	}
-	parts := bot.SplitText(out.Text, MaxText)
+	parts := delivery.SplitText(out.Text, MaxText)
 	var last tgbotapi.Message
 	for i, part := range parts {
 		msg := tgbotapi.NewMessage(chat, part)
@@ -40,10 +41,10 @@ func (a *Adapter) Send(_ context.Context, out bot.Outbound) (string, error) {
 // edit replaces an earlier message: to close its buttons once answered, or
 // to redraw the marks of a multi-choice keyboard. editMessageText may
 // answer "true", which the library's Send cannot decode, so it is a Request.
-func (a *Adapter) edit(chat int64, out bot.Outbound) error {
+func (a *Adapter) edit(chat int64, out delivery.Outbound) error {
 	id, err := strconv.Atoi(out.Edit)
 	if err != nil {
-		return &bot.PermanentError{Err: err}
+		return &delivery.PermanentError{Err: err}
 	}
 	text := []rune(out.Text)
 	if len(text) > MaxText {
@@ -69,7 +70,7 @@ func (a *Adapter) AnswerCallback(_ context.Context, id, text string) error {
 
 // keyboard lays out the options as buttons: short ones three to a row,
 // long ones one to a row, and "done" under a multi-choice.
-func keyboard(out bot.Outbound) tgbotapi.InlineKeyboardMarkup {
+func keyboard(out delivery.Outbound) tgbotapi.InlineKeyboardMarkup {
 	selected := map[string]bool{}
 	for _, k := range out.Selected {
 		selected[k] = true
@@ -87,7 +88,7 @@ func keyboard(out bot.Outbound) tgbotapi.InlineKeyboardMarkup {
 		if selected[o.Key] {
 			label = "✅ " + label
 		}
-		row = append(row, tgbotapi.NewInlineKeyboardButtonData(label, bot.ButtonData(out, o.Key)))
+		row = append(row, tgbotapi.NewInlineKeyboardButtonData(label, bot.ButtonData(out.Question, o.Key, out.Multi)))
 		if len(row) == perRow {
 			rows, row = append(rows, row), nil
 		}
@@ -96,7 +97,7 @@ func keyboard(out bot.Outbound) tgbotapi.InlineKeyboardMarkup {
 		rows = append(rows, row)
 	}
 	if out.Multi {
-		rows = append(rows, tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData("✔ "+out.DoneLabel, bot.DoneButtonData(out))))
+		rows = append(rows, tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData("✔ "+out.DoneLabel, bot.DoneButtonData(out.Question))))
 	}
 	return tgbotapi.NewInlineKeyboardMarkup(rows...)
 }
@@ -106,10 +107,10 @@ const captionMax = 1024
 
 // sendFile sends an attachment: a chart as a photo, anything else as a
 // document. A text too long for a caption goes first as its own message.
-func (a *Adapter) sendFile(chat int64, out bot.Outbound) (string, error) {
+func (a *Adapter) sendFile(chat int64, out delivery.Outbound) (string, error) {
 	caption := out.Text
 	if utf8.RuneCountInString(caption) > captionMax {
-		if _, err := a.Send(context.Background(), bot.Outbound{ChatID: out.ChatID, Text: out.Text}); err != nil {
+		if _, err := a.Send(context.Background(), delivery.Outbound{ChatID: out.ChatID, Text: out.Text}); err != nil {
 			return "", err
 		}
 		caption = ""

@@ -14,9 +14,9 @@ import (
 	"strings"
 	"time"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+	"sothon/bot/delivery"
 
-	"sothon/bot"
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
 
 // Name is the channel name Telegram chats are stored under.
@@ -80,7 +80,7 @@ func New(cfg Config) (*Adapter, error) {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
 	a := &Adapter{cfg: cfg, log: cfg.Log}
-	a.api = a.newAPI(bot.HTTPClient(cfg.HTTPTimeout), nil)
+	a.api = a.newAPI(delivery.HTTPClient(cfg.HTTPTimeout), nil)
 	return a, nil
 }
 
@@ -92,7 +92,7 @@ func (a *Adapter) newAPI(hc *http.Client, ctx context.Context) *tgbotapi.BotAPI 
 	return api
 }
 
-// Name implements bot.Channel.
+// Name implements delivery.Channel.
 func (a *Adapter) Name() string { return Name }
 
 // Username is the bot's username, known after Start.
@@ -109,12 +109,12 @@ func (a *Adapter) Start(ctx context.Context) error {
 			break
 		}
 		err = classify(err, a.cfg.Token)
-		var tmp *bot.TemporaryError
+		var tmp *delivery.TemporaryError
 		if !errors.As(err, &tmp) {
 			return fmt.Errorf("telegram: getMe: %w", err)
 		}
 		a.log.Warn("telegram: cannot reach the Bot API; retrying", "err", err)
-		if !bot.Sleep(ctx, min(time.Second<<attempt, 30*time.Second)) {
+		if !delivery.Sleep(ctx, min(time.Second<<attempt, 30*time.Second)) {
 			return ctx.Err()
 		}
 	}
@@ -165,7 +165,7 @@ func NewSecret() string {
 func chatID(s string) (int64, error) {
 	id, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
-		return 0, &bot.PermanentError{Err: fmt.Errorf("telegram: bad chat id %q", s)}
+		return 0, &delivery.PermanentError{Err: fmt.Errorf("telegram: bad chat id %q", s)}
 	}
 	return id, nil
 }

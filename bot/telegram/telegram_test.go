@@ -8,7 +8,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
-	"sothon/bot"
+	"sothon/bot/delivery"
 	"sothon/bot/telegram/telegramtest"
 	"sothon/flows"
 )
@@ -22,14 +22,14 @@ func TestClassify(t *testing.T) {
 		check func(error) bool
 	}{
 		{"429", &tgbotapi.Error{Code: 429, Message: "Too Many Requests", ResponseParameters: tgbotapi.ResponseParameters{RetryAfter: 7}},
-			func(e error) bool { var r *bot.RetryAfterError; return errors.As(e, &r) && r.After.Seconds() == 7 }},
-		{"403", &tgbotapi.Error{Code: 403, Message: "Forbidden: bot was blocked by the user"}, func(e error) bool { return errors.Is(e, bot.ErrUnreachable) }},
-		{"chat not found", &tgbotapi.Error{Code: 400, Message: "Bad Request: chat not found"}, func(e error) bool { return errors.Is(e, bot.ErrUnreachable) }},
-		{"400", &tgbotapi.Error{Code: 400, Message: "Bad Request: message text is empty"}, func(e error) bool { var p *bot.PermanentError; return errors.As(e, &p) }},
-		{"502", &tgbotapi.Error{Code: 502, Message: "Bad Gateway"}, func(e error) bool { var p *bot.TemporaryError; return errors.As(e, &p) }},
+			func(e error) bool { var r *delivery.RetryAfterError; return errors.As(e, &r) && r.After.Seconds() == 7 }},
+		{"403", &tgbotapi.Error{Code: 403, Message: "Forbidden: bot was blocked by the user"}, func(e error) bool { return errors.Is(e, delivery.ErrUnreachable) }},
+		{"chat not found", &tgbotapi.Error{Code: 400, Message: "Bad Request: chat not found"}, func(e error) bool { return errors.Is(e, delivery.ErrUnreachable) }},
+		{"400", &tgbotapi.Error{Code: 400, Message: "Bad Request: message text is empty"}, func(e error) bool { var p *delivery.PermanentError; return errors.As(e, &p) }},
+		{"502", &tgbotapi.Error{Code: 502, Message: "Bad Gateway"}, func(e error) bool { var p *delivery.TemporaryError; return errors.As(e, &p) }},
 		{"network", errors.New(`Post "https://api.telegram.org/bot` + token + `/sendMessage": connection refused`),
 			func(e error) bool {
-				var p *bot.TemporaryError
+				var p *delivery.TemporaryError
 				return errors.As(e, &p) && !strings.Contains(e.Error(), token)
 			}},
 	}
@@ -41,11 +41,11 @@ func TestClassify(t *testing.T) {
 }
 
 func TestKeyboardLayout(t *testing.T) {
-	yesNo := keyboard(bot.Outbound{Question: "job", Options: []flows.Option{{Key: "1", Label: "Có"}, {Key: "2", Label: "Không"}}})
+	yesNo := keyboard(delivery.Outbound{Question: "job", Options: []flows.Option{{Key: "1", Label: "Có"}, {Key: "2", Label: "Không"}}})
 	if len(yesNo.InlineKeyboard) != 1 || len(yesNo.InlineKeyboard[0]) != 2 || *yesNo.InlineKeyboard[0][1].CallbackData != "a|job|2" {
 		t.Fatalf("yes/no: %+v", yesNo.InlineKeyboard)
 	}
-	multi := keyboard(bot.Outbound{Question: "needs", Multi: true, DoneLabel: "Xong", Selected: []string{"2"},
+	multi := keyboard(delivery.Outbound{Question: "needs", Multi: true, DoneLabel: "Xong", Selected: []string{"2"},
 		Options: []flows.Option{{Key: "1", Label: "Vay vốn ưu đãi"}, {Key: "2", Label: "Hỗ trợ giống, vật tư sản xuất"}}})
 	rows := multi.InlineKeyboard
 	if len(rows) != 3 || !strings.HasPrefix(rows[1][0].Text, "✅ 2.") || *rows[0][0].CallbackData != "t|needs|1" || *rows[2][0].CallbackData != "d|needs|" || !strings.Contains(rows[2][0].Text, "Xong") {
@@ -61,7 +61,7 @@ func TestLongTextIsSplitWithKeyboardLast(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := strings.Repeat("Dòng tóm tắt khá dài của phiếu.\n", 200) // about 6,400 characters
-	id, err := a.Send(context.Background(), bot.Outbound{ChatID: "9", Text: text, Question: "summary",
+	id, err := a.Send(context.Background(), delivery.Outbound{ChatID: "9", Text: text, Question: "summary",
 		Options: []flows.Option{{Key: "1", Label: "Gửi"}}})
 	if err != nil {
 		t.Fatal(err)

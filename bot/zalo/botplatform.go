@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"sothon/bot"
+	"sothon/bot/delivery"
 )
 
 // BotName is the channel name of a Zalo Bot's chats.
@@ -56,10 +57,10 @@ func NewBot(cfg BotConfig) (*Bot, error) {
 	if cfg.PollTimeout <= 0 {
 		cfg.PollTimeout = 30 * time.Second
 	}
-	return &Bot{cfg: cfg, http: bot.HTTPClient(15 * time.Second), poll: bot.HTTPClient(cfg.PollTimeout + 15*time.Second), log: quietLog(cfg.Log)}, nil
+	return &Bot{cfg: cfg, http: delivery.HTTPClient(15 * time.Second), poll: delivery.HTTPClient(cfg.PollTimeout + 15*time.Second), log: quietLog(cfg.Log)}, nil
 }
 
-// Name implements bot.Channel.
+// Name implements delivery.Channel.
 func (b *Bot) Name() string { return BotName }
 
 // botReply is the Bot Platform's answer envelope.
@@ -86,7 +87,7 @@ func (b *Bot) call(ctx context.Context, client *http.Client, method string, para
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, b.cfg.APIBase+"/bot"+b.cfg.Token+"/"+method, bytes.NewReader(body))
 	if err != nil {
-		return errors.New(bot.Redact(err.Error(), b.cfg.Token))
+		return errors.New(delivery.Redact(err.Error(), b.cfg.Token))
 	}
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := client.Do(req)
@@ -96,10 +97,10 @@ func (b *Bot) call(ctx context.Context, client *http.Client, method string, para
 	defer resp.Body.Close()
 	var r botReply
 	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&r); err != nil {
-		return &bot.TemporaryError{Err: fmt.Errorf("zalo bot: %s: HTTP %d with a malformed body", method, resp.StatusCode)}
+		return &delivery.TemporaryError{Err: fmt.Errorf("zalo bot: %s: HTTP %d with a malformed body", method, resp.StatusCode)}
 	}
 	if !r.OK {
-		return &apiError{Code: r.ErrorCode, Description: bot.Redact(r.Description, b.cfg.Token)}
+		return &apiError{Code: r.ErrorCode, Description: delivery.Redact(r.Description, b.cfg.Token)}
 	}
 	if result != nil {
 		return json.Unmarshal(r.Result, result)
@@ -115,15 +116,15 @@ func classifyBot(err error) error {
 	}
 	switch {
 	case api.Code == 429:
-		return &bot.RetryAfterError{After: 5 * time.Second, Err: err}
+		return &delivery.RetryAfterError{After: 5 * time.Second, Err: err}
 	case api.Code == 403:
-		return fmt.Errorf("%w: %v", bot.ErrUnreachable, err)
+		return fmt.Errorf("%w: %v", delivery.ErrUnreachable, err)
 	case api.Code >= 500:
-		return &bot.TemporaryError{Err: err}
+		return &delivery.TemporaryError{Err: err}
 	case api.Code == 400:
-		return &bot.PermanentError{Err: err}
+		return &delivery.PermanentError{Err: err}
 	}
-	return &bot.TemporaryError{Err: err}
+	return &delivery.TemporaryError{Err: err}
 }
 
 // Start checks the token and sets or removes the webhook.
@@ -133,12 +134,12 @@ func (b *Bot) Start(ctx context.Context) error {
 		if err == nil {
 			break
 		}
-		var tmp *bot.TemporaryError
+		var tmp *delivery.TemporaryError
 		if !errors.As(classifyBot(err), &tmp) {
 			return fmt.Errorf("zalo bot: getMe: %w", err)
 		}
 		b.log.Warn("zalo bot: cannot reach the API; retrying", "err", err)
-		if !bot.Sleep(ctx, min(time.Second<<attempt, 30*time.Second)) {
+		if !delivery.Sleep(ctx, min(time.Second<<attempt, 30*time.Second)) {
 			return ctx.Err()
 		}
 	}
@@ -154,13 +155,13 @@ func (b *Bot) Start(ctx context.Context) error {
 	return nil
 }
 
-// Send implements bot.Channel: the text with numbered options, split at
+// Send implements delivery.Channel: the text with numbered options, split at
 // 2,000 characters on line boundaries. Edits do not exist on Zalo.
-func (b *Bot) Send(ctx context.Context, out bot.Outbound) (string, error) {
+func (b *Bot) Send(ctx context.Context, out delivery.Outbound) (string, error) {
 	if out.Edit != "" {
 		return "", nil
 	}
-	for _, part := range bot.SplitText(render(out), MaxText) {
+	for _, part := range delivery.SplitText(render(out), MaxText) {
 		if err := b.call(ctx, b.http, "sendMessage", map[string]string{"chat_id": out.ChatID, "text": part}, nil); err != nil {
 			return "", classifyBot(err)
 		}
@@ -223,7 +224,7 @@ func (b *Bot) Poll(ctx context.Context, accept func(context.Context, ...bot.Inbo
 		case err != nil:
 			failures++
 			b.log.Warn("zalo bot: getUpdates failed", "err", err)
-			bot.Sleep(ctx, min(time.Second<<min(failures-1, 5), 30*time.Second))
+			delivery.Sleep(ctx, min(time.Second<<min(failures-1, 5), 30*time.Second))
 			continue
 		}
 		failures = 0
@@ -232,7 +233,7 @@ func (b *Bot) Poll(ctx context.Context, accept func(context.Context, ...bot.Inbo
 			// fails the event is lost, so keep trying while running.
 			for err := accept(ctx, in); err != nil && ctx.Err() == nil; err = accept(ctx, in) {
 				b.log.Error("zalo bot: store event; retrying", "err", err)
-				bot.Sleep(ctx, time.Second)
+				delivery.Sleep(ctx, time.Second)
 			}
 		}
 	}
@@ -251,7 +252,7 @@ func (b *Bot) Webhook(accept func(context.Context, ...bot.Inbound) error) http.H
 			http.Error(w, "unauthorized", http.StatusUnauthorized)
 			return
 		}
-		body, ok := bot.ReadWebhookBody(w, r)
+		body, ok := delivery.ReadWebhookBody(w, r)
 		if !ok {
 			return
 		}
@@ -269,6 +270,6 @@ func (b *Bot) Webhook(accept func(context.Context, ...bot.Inbound) error) http.H
 			u = *env.Result
 		}
 		in, handled := u.inbound()
-		bot.AcceptWebhook(w, r, accept, in, handled, b.log)
+		delivery.AcceptWebhook(w, r, accept, in, handled, b.log)
 	})
 }

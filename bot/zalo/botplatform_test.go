@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"sothon/bot"
+	"sothon/bot/delivery"
 	"sothon/bot/zalo/zalotest"
 )
 
@@ -33,7 +34,7 @@ func TestBotLongTextIsSplit(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := strings.Repeat("Một dòng của bản tóm tắt phiếu rà soát.\n", 120) // about 4,800 characters
-	if _, err := b.Send(context.Background(), bot.Outbound{ChatID: "c1", Text: text}); err != nil {
+	if _, err := b.Send(context.Background(), delivery.Outbound{ChatID: "c1", Text: text}); err != nil {
 		t.Fatal(err)
 	}
 	sent := fake.Sent("c1")
@@ -52,11 +53,11 @@ func TestBotErrorsAndPolling(t *testing.T) {
 	defer fake.Close()
 	b, _ := NewBot(BotConfig{Token: token, APIBase: fake.URL, PollTimeout: time.Second})
 	fake.Script("sendMessage", `{"ok":false,"error_code":403,"description":"Forbidden"}`, `<html>502</html>`)
-	if _, err := b.Send(context.Background(), bot.Outbound{ChatID: "c", Text: "x"}); !errors.Is(err, bot.ErrUnreachable) {
+	if _, err := b.Send(context.Background(), delivery.Outbound{ChatID: "c", Text: "x"}); !errors.Is(err, delivery.ErrUnreachable) {
 		t.Fatalf("403: %v", err)
 	}
-	var tmp *bot.TemporaryError
-	if _, err := b.Send(context.Background(), bot.Outbound{ChatID: "c", Text: "x"}); !errors.As(err, &tmp) || strings.Contains(err.Error(), token) {
+	var tmp *delivery.TemporaryError
+	if _, err := b.Send(context.Background(), delivery.Outbound{ChatID: "c", Text: "x"}); !errors.As(err, &tmp) || strings.Contains(err.Error(), token) {
 		t.Fatalf("malformed: %v", err)
 	}
 	// Polling: one event per call; 408 means nothing new.

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"sothon/bot"
+	"sothon/bot/delivery"
 )
 
 // OAName is the channel name of a Zalo Official Account's chats.
@@ -90,10 +91,10 @@ func NewOA(cfg OAConfig) (*OA, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &OA{cfg: cfg, http: bot.HTTPClient(15 * time.Second), log: quietLog(cfg.Log)}, nil
+	return &OA{cfg: cfg, http: delivery.HTTPClient(15 * time.Second), log: quietLog(cfg.Log)}, nil
 }
 
-// Name implements bot.Channel.
+// Name implements delivery.Channel.
 func (o *OA) Name() string { return OAName }
 
 // Signature is the value Zalo sends in X-ZEvent-Signature for a webhook
@@ -131,7 +132,7 @@ func (o *OA) Webhook(accept func(context.Context, ...bot.Inbound) error) http.Ha
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 			return
 		}
-		body, ok := bot.ReadWebhookBody(w, r)
+		body, ok := delivery.ReadWebhookBody(w, r)
 		if !ok {
 			return
 		}
@@ -148,7 +149,7 @@ func (o *OA) Webhook(accept func(context.Context, ...bot.Inbound) error) http.Ha
 			return
 		}
 		in, handled := ev.inbound()
-		bot.AcceptWebhook(w, r, accept, in, handled, o.log)
+		delivery.AcceptWebhook(w, r, accept, in, handled, o.log)
 	})
 }
 
@@ -188,13 +189,13 @@ type oaError struct {
 
 func (e *oaError) Error() string { return fmt.Sprintf("zalo oa: %d %s", e.Code, e.Message) }
 
-// Send implements bot.Channel: a customer-service text message with the
+// Send implements delivery.Channel: a customer-service text message with the
 // options numbered, split at 2,000 characters.
-func (o *OA) Send(ctx context.Context, out bot.Outbound) (string, error) {
+func (o *OA) Send(ctx context.Context, out delivery.Outbound) (string, error) {
 	if out.Edit != "" {
 		return "", nil
 	}
-	for _, part := range bot.SplitText(render(out), MaxText) {
+	for _, part := range delivery.SplitText(render(out), MaxText) {
 		if err := o.sendPart(ctx, out.ChatID, part); err != nil {
 			return "", err
 		}
@@ -245,14 +246,14 @@ func (o *OA) post(ctx context.Context, user, text, token string) error {
 func (o *OA) do(req *http.Request, v any, secrets ...string) error {
 	resp, err := o.http.Do(req)
 	if err != nil {
-		return &bot.TemporaryError{Err: errors.New(bot.Redact(err.Error(), secrets...))}
+		return &delivery.TemporaryError{Err: errors.New(delivery.Redact(err.Error(), secrets...))}
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode >= 500 {
-		return &bot.TemporaryError{Err: fmt.Errorf("zalo oa: HTTP %d", resp.StatusCode)}
+		return &delivery.TemporaryError{Err: fmt.Errorf("zalo oa: HTTP %d", resp.StatusCode)}
 	}
 	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(v); err != nil {
-		return &bot.TemporaryError{Err: fmt.Errorf("zalo oa: HTTP %d with a malformed body", resp.StatusCode)}
+		return &delivery.TemporaryError{Err: fmt.Errorf("zalo oa: HTTP %d with a malformed body", resp.StatusCode)}
 	}
 	return nil
 }
@@ -264,11 +265,11 @@ func classifyOA(err error) error {
 	}
 	switch oe.Code {
 	case errNotInteracted, errUserBlocked, errUserNotFollow:
-		return fmt.Errorf("%w: %v", bot.ErrUnreachable, err)
+		return fmt.Errorf("%w: %v", delivery.ErrUnreachable, err)
 	case errQuota, errTokenInvalid, errTokenExpired:
-		return &bot.TemporaryError{Err: err}
+		return &delivery.TemporaryError{Err: err}
 	}
-	return &bot.PermanentError{Err: err}
+	return &delivery.PermanentError{Err: err}
 }
 
 // refreshAhead is how long before expiry an access token is renewed.
@@ -283,7 +284,7 @@ func (o *OA) accessToken(ctx context.Context, force bool) (string, error) {
 	if o.tokens.Access == "" {
 		t, err := o.cfg.Tokens.LoadTokens(ctx)
 		if err != nil {
-			return "", &bot.TemporaryError{Err: err}
+			return "", &delivery.TemporaryError{Err: err}
 		}
 		o.tokens = t
 	}
@@ -297,7 +298,7 @@ func (o *OA) accessToken(ctx context.Context, force bool) (string, error) {
 		return o.tokens.Access, nil
 	}
 	if o.tokens.Refresh == "" {
-		return "", &bot.TemporaryError{Err: ErrReauthorise}
+		return "", &delivery.TemporaryError{Err: ErrReauthorise}
 	}
 	fresh, err := o.refresh(ctx, o.tokens.Refresh)
 	if err != nil {
@@ -308,7 +309,7 @@ func (o *OA) accessToken(ctx context.Context, force bool) (string, error) {
 		// The old refresh token is spent and the new one not kept: nothing
 		// more can be done without an admin.
 		o.log.Error("zalo oa: could not save the new tokens", "err", err)
-		return "", &bot.TemporaryError{Err: fmt.Errorf("%w (saving the new tokens failed: %v)", ErrReauthorise, err)}
+		return "", &delivery.TemporaryError{Err: fmt.Errorf("%w (saving the new tokens failed: %v)", ErrReauthorise, err)}
 	}
 	o.tokens = fresh
 	o.log.Info("zalo oa: access token refreshed", "expires", fresh.Expires)
@@ -337,9 +338,9 @@ func (o *OA) refresh(ctx context.Context, refreshToken string) (Tokens, error) {
 	switch {
 	case r.Error == errRefreshBad || r.Error == errRefreshUsed:
 		o.log.Error("zalo oa: refresh refused", "code", r.Error, "err", ErrReauthorise)
-		return Tokens{}, &bot.TemporaryError{Err: ErrReauthorise}
+		return Tokens{}, &delivery.TemporaryError{Err: ErrReauthorise}
 	case r.Error != 0 || r.AccessToken == "" || r.RefreshToken == "":
-		return Tokens{}, &bot.TemporaryError{Err: fmt.Errorf("zalo oa: refresh failed: %d %s", r.Error, r.Description)}
+		return Tokens{}, &delivery.TemporaryError{Err: fmt.Errorf("zalo oa: refresh failed: %d %s", r.Error, r.Description)}
 	}
 	secs, err := strconv.Atoi(strings.Trim(string(r.ExpiresIn), `"`))
 	if err != nil || secs <= 0 {

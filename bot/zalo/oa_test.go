@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"sothon/bot"
+	"sothon/bot/delivery"
 	"sothon/bot/zalo/zalotest"
 	"sothon/flows"
 )
@@ -61,7 +62,7 @@ func TestOATokenRefreshIsSavedBeforeUseAndSurvivesACrash(t *testing.T) {
 	}
 	oa := newOA(t, fake, tokens)
 	ctx := context.Background()
-	if _, err := oa.Send(ctx, bot.Outbound{ChatID: "u1", Text: "xin chào"}); err != nil {
+	if _, err := oa.Send(ctx, delivery.Outbound{ChatID: "u1", Text: "xin chào"}); err != nil {
 		t.Fatal(err)
 	}
 	if len(tokens.saves) != 1 || tokens.saves[0].Refresh != "refresh-1" {
@@ -69,7 +70,7 @@ func TestOATokenRefreshIsSavedBeforeUseAndSurvivesACrash(t *testing.T) {
 	}
 	// Mid-conversation the access token expires: refresh, save, retry once.
 	fake.ExpireAccessTokens()
-	if _, err := oa.Send(ctx, bot.Outbound{ChatID: "u1", Text: "câu hỏi"}); err != nil {
+	if _, err := oa.Send(ctx, delivery.Outbound{ChatID: "u1", Text: "câu hỏi"}); err != nil {
 		t.Fatal(err)
 	}
 	if len(tokens.saves) != 2 || tokens.saves[1].Refresh != "refresh-2" {
@@ -82,7 +83,7 @@ func TestOATokenRefreshIsSavedBeforeUseAndSurvivesACrash(t *testing.T) {
 	// A crash after the refresh: a new process loads the saved pair and
 	// sends without refreshing again (the old refresh token is spent).
 	again := newOA(t, fake, tokens)
-	if _, err := again.Send(ctx, bot.Outbound{ChatID: "u1", Text: "sau khi khởi động lại"}); err != nil {
+	if _, err := again.Send(ctx, delivery.Outbound{ChatID: "u1", Text: "sau khi khởi động lại"}); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(fake.Calls("/v4/oa/access_token")); n != 2 {
@@ -100,16 +101,16 @@ func TestOAErrors(t *testing.T) {
 	ctx := context.Background()
 	fake.ScriptSend(`{"error":-230,"message":"User has not interacted with the OA in the last 7 days"}`)
 	fake.ScriptSend(`{"error":-32,"message":"Quota exceeded"}`)
-	if _, err := oa.Send(ctx, bot.Outbound{ChatID: "u1", Text: "a"}); !errors.Is(err, bot.ErrUnreachable) {
+	if _, err := oa.Send(ctx, delivery.Outbound{ChatID: "u1", Text: "a"}); !errors.Is(err, delivery.ErrUnreachable) {
 		t.Fatalf("-230: %v", err)
 	}
-	var tmp *bot.TemporaryError
-	if _, err := oa.Send(ctx, bot.Outbound{ChatID: "u1", Text: "b"}); !errors.As(err, &tmp) {
+	var tmp *delivery.TemporaryError
+	if _, err := oa.Send(ctx, delivery.Outbound{ChatID: "u1", Text: "b"}); !errors.As(err, &tmp) {
 		t.Fatalf("-32: %v", err)
 	}
 	fake.ExpireAccessTokens()
 	fake.RefuseRefresh(true)
-	_, err := oa.Send(ctx, bot.Outbound{ChatID: "u1", Text: "c"})
+	_, err := oa.Send(ctx, delivery.Outbound{ChatID: "u1", Text: "c"})
 	if !errors.As(err, &tmp) || !errors.Is(err, ErrReauthorise) {
 		t.Fatalf("refused refresh: %v", err)
 	}
@@ -146,7 +147,7 @@ func TestOASignatureAndEvents(t *testing.T) {
 }
 
 func TestRenderNumbersOptions(t *testing.T) {
-	got := render(bot.Outbound{Text: "Giới tính", Options: []flows.Option{{Key: "1", Label: "Nam"}, {Key: "2", Label: "Nữ"}}})
+	got := render(delivery.Outbound{Text: "Giới tính", Options: []flows.Option{{Key: "1", Label: "Nam"}, {Key: "2", Label: "Nữ"}}})
 	if got != "Giới tính\n\n1. Nam\n2. Nữ" {
 		t.Fatalf("%q", got)
 	}

@@ -10,14 +10,14 @@ import (
 	"log/slog"
 	"strings"
 
-	"sothon/bot"
+	"sothon/bot/delivery"
 )
 
 // MaxText is the longest text Zalo accepts in one message.
 const MaxText = 2000
 
 // render writes the options under the text, numbered, as the terminal does.
-func render(out bot.Outbound) string {
+func render(out delivery.Outbound) string {
 	if len(out.Options) == 0 {
 		return out.Text
 	}
@@ -33,7 +33,7 @@ func render(out bot.Outbound) string {
 // netError turns a transport failure into a temporary send error without
 // the request URL, which holds the bot token.
 func netError(err error, secret string) error {
-	return &bot.TemporaryError{Err: errors.New(bot.Redact(err.Error(), secret))}
+	return &delivery.TemporaryError{Err: errors.New(delivery.Redact(err.Error(), secret))}
 }
 
 func quietLog(l *slog.Logger) *slog.Logger {

@@ -65,11 +65,10 @@ func chat(ctx context.Context, e *env, c *common, as, lang string, ttl time.Dura
 		return err
 	}
 	defer w.db.Close()
-	loc, forms, db := w.loc, w.forms, w.db
-	eng := bot.New(bot.Config{Store: db, Forms: forms, Catalog: locales.MustLoad(), RunTTL: ttl,
-		Now: func() time.Time { return time.Now().In(loc) }})
+	db := w.db
+	eng := bot.New(w.engineConfig(locales.MustLoad(), ttl, nil))
 	chatID := role + ":" + area
-	if err := eng.RegisterTerminalUser(ctx, chatID, role, area, lang); err != nil {
+	if err := console.Register(ctx, db, chatID, role, area, lang, time.Now()); err != nil {
 		return err
 	}
 	if _, err := eng.ExpireIdle(ctx); err != nil {

@@ -3,12 +3,18 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"sothon/bot"
+	"sothon/bot/office"
+	"sothon/bot/telegram"
 	"sothon/flows"
+	"sothon/locales"
+	"sothon/report"
 	"sothon/store"
 )
 
@@ -120,4 +126,14 @@ func (c *common) world(open func() (*store.DB, error)) (*world, error) {
 		return nil, err
 	}
 	return &world{loc: loc, forms: forms, db: db}, nil
+}
+
+// engineConfig is how every command that answers chats builds its engine:
+// the officials' commands, the counting rule for models and training, and
+// Telegram's invite links.
+func (w *world) engineConfig(cat *locales.Catalog, runTTL time.Duration, log *slog.Logger) bot.Config {
+	offices := &office.Commands{Store: w.db, Forms: w.forms, Catalog: cat, Log: log}
+	return bot.Config{Store: w.db, Forms: w.forms, Catalog: cat, RunTTL: runTTL, Log: log,
+		Now:      func() time.Time { return time.Now().In(w.loc) },
+		Commands: offices.List(), Contributions: report.Contributions, InviteLink: telegram.InviteLinks(w.db)}
 }

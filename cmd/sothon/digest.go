@@ -10,7 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"sothon/bot"
+	"sothon/bot/jobs"
 	"sothon/locales"
 	"sothon/report"
 )
@@ -64,7 +64,7 @@ func digest(ctx context.Context, e *env, c *common, o digestFlags) error {
 	}
 	cat := locales.MustLoad()
 	if o.send {
-		jobs := &bot.Jobs{Store: db, Forms: forms, Catalog: cat, Now: func() time.Time { return now }}
+		jobs := &jobs.Weekly{Store: db, Forms: forms, Catalog: cat, Now: func() time.Time { return now }}
 		n, err := jobs.SendDigests(ctx, o.area)
 		if err != nil {
 			return err

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"sothon/bot"
+	"sothon/bot/telegram"
 	"sothon/store"
 )
 
@@ -52,11 +53,7 @@ func invite(ctx context.Context, e *env, c *common, role, area, name string, ttl
 		return err
 	}
 	fmt.Fprintf(e.stdout, "invite code: %s (%s, %s), single use, expires %s\n", inv.Code, inv.Role, inv.AreaID, inv.Expires.Format(time.DateTime))
-	username, err := db.Setting(ctx, bot.SettingTelegramUsername)
-	if err != nil {
-		return err
-	}
-	if link := bot.InviteLink(username, inv.Code); link != "" {
+	if link := telegram.InviteLinks(db)(ctx, inv.Code); link != "" {
 		fmt.Fprintf(e.stdout, "Telegram link: %s\n", link)
 	} else {
 		fmt.Fprintf(e.stdout, "In the bot, send: /start %s\n", inv.Code)

@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"sothon/bot"
+	"sothon/bot/jobs"
 	"sothon/locales"
 	"sothon/report"
 )
@@ -32,7 +32,7 @@ func remind(ctx context.Context, e *env, c *common, send bool) error {
 	loc, forms, db := w.loc, w.forms, w.db
 	now := func() time.Time { return time.Now().In(loc) }
 	if send {
-		jobs := &bot.Jobs{Store: db, Forms: forms, Catalog: locales.MustLoad(), Now: now}
+		jobs := &jobs.Weekly{Store: db, Forms: forms, Catalog: locales.MustLoad(), Now: now}
 		n, err := jobs.SendReminders(ctx)
 		if err != nil {
 			return err

@@ -17,6 +17,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"sothon/bot"
+	"sothon/bot/delivery"
+	"sothon/bot/jobs"
 	"sothon/bot/telegram"
 	"sothon/locales"
 	"sothon/store"
@@ -36,7 +38,7 @@ type serveConfig struct {
 
 type telegramConfig struct {
 	token, api, webhookURL, webhookSecret string
-	limits                                bot.Limits
+	limits                                delivery.Limits
 }
 
 func newServeCmd(e *env, c *common) *cobra.Command {
@@ -71,24 +73,26 @@ func serve(ctx context.Context, e *env, cfg serveConfig) error {
 	}
 	defer w.db.Close()
 	loc, forms, db := w.loc, w.forms, w.db
-	s := &server{db: db, log: log, senders: map[string]*bot.Sender{}}
+	s := &server{db: db, log: log, senders: map[string]*delivery.Sender{}}
 	now := func() time.Time { return time.Now().In(loc) }
 	cat := locales.MustLoad()
-	s.engine = bot.New(bot.Config{Store: db, Forms: forms, Catalog: cat, RunTTL: cfg.runTTL, Log: log, Now: now, Notify: s.queued})
-	jobs := &bot.Jobs{Store: db, Forms: forms, Catalog: cat, Now: now, Notify: s.queued, Log: log}
-	s.schedule = &bot.Schedule{Store: db, Loc: loc, Now: now, Log: log}
+	ec := w.engineConfig(cat, cfg.runTTL, log)
+	ec.Notify = s.queued
+	s.engine = bot.New(ec)
+	weekly := &jobs.Weekly{Store: db, Forms: forms, Catalog: cat, Now: now, Notify: s.queued, Log: log}
+	s.schedule = &jobs.Schedule{Store: db, Loc: loc, Now: now, Log: log}
 	if err := s.schedule.Add("digest", cfg.digestCron, func(ctx context.Context) error {
 		areas, err := db.Areas(ctx)
 		if err != nil || len(areas) == 0 {
 			return err
 		}
-		_, err = jobs.SendDigests(ctx, areas[0].ID)
+		_, err = weekly.SendDigests(ctx, areas[0].ID)
 		return err
 	}); err != nil {
 		return usageError{"SOTHON_DIGEST_CRON: " + err.Error()}
 	}
 	if err := s.schedule.Add("remind", cfg.remindCron, func(ctx context.Context) error {
-		_, err := jobs.SendReminders(ctx)
+		_, err := weekly.SendReminders(ctx)
 		return err
 	}); err != nil {
 		return usageError{"SOTHON_REMIND_CRON: " + err.Error()}
@@ -105,8 +109,8 @@ func serve(ctx context.Context, e *env, cfg serveConfig) error {
 func readServe(e *env, shared *common, addr string, runTTL time.Duration) (serveConfig, error) {
 	c := serveConfig{common: shared, addr: addr, runTTL: runTTL}
 	var err error
-	c.digestCron = envOr(e, "SOTHON_DIGEST_CRON", bot.DefaultDigestCron)
-	c.remindCron = envOr(e, "SOTHON_REMIND_CRON", bot.DefaultRemindCron)
+	c.digestCron = envOr(e, "SOTHON_DIGEST_CRON", jobs.DefaultDigestCron)
+	c.remindCron = envOr(e, "SOTHON_REMIND_CRON", jobs.DefaultRemindCron)
 	c.backupDir = e.getenv("SOTHON_BACKUP_DIR")
 	c.backupCron = envOr(e, "SOTHON_BACKUP_CRON", "0 2 * * *")
 	if _, _, err := net.SplitHostPort(c.addr); err != nil {
@@ -138,8 +142,8 @@ func readServe(e *env, shared *common, addr string, runTTL time.Duration) (serve
 
 // limitsFromEnv reads PREFIX_RATE (messages a second for the bot) and
 // PREFIX_CHAT_RATE (for one chat).
-func limitsFromEnv(e *env, prefix string) (bot.Limits, error) {
-	l := bot.DefaultLimits
+func limitsFromEnv(e *env, prefix string) (delivery.Limits, error) {
+	l := delivery.DefaultLimits
 	for name, dst := range map[string]*float64{prefix + "_RATE": &l.PerSecond, prefix + "_CHAT_RATE": &l.PerChat} {
 		v := e.getenv(name)
 		if v == "" {
@@ -159,9 +163,9 @@ type server struct {
 	db       *store.DB
 	engine   *bot.Engine
 	log      *slog.Logger
-	receiver *bot.Receiver
-	senders  map[string]*bot.Sender
-	schedule *bot.Schedule
+	receiver *delivery.Receiver
+	senders  map[string]*delivery.Sender
+	schedule *jobs.Schedule
 }
 
 // queued hands committed replies to the senders of their channels.
@@ -174,7 +178,7 @@ func (s *server) queued(msgs []store.Message) {
 // channel is one started chat platform: its sender, and how it receives.
 type channel struct {
 	name    string
-	sender  *bot.Sender
+	sender  *delivery.Sender
 	webhook http.Handler // mounted at /webhook/<name> when set
 	poll    func(ctx context.Context, accept func(context.Context, ...bot.Inbound) error) error
 }
@@ -182,8 +186,8 @@ type channel struct {
 // run starts everything and, when ctx ends, stops in order: receiving,
 // the updates in hand, sending (the outbox keeps the rest), the database.
 func (s *server) run(ctx context.Context, cfg serveConfig) error {
-	s.receiver = &bot.Receiver{Engine: s.engine, Store: s.db, Workers: 64, Log: s.log,
-		Answerers: map[string]bot.CallbackAnswerer{}}
+	s.receiver = &delivery.Receiver{Engine: s.engine, Store: s.db, Workers: 64, Log: s.log,
+		Answerers: map[string]delivery.CallbackAnswerer{}}
 	channels, err := s.startChannels(ctx, cfg)
 	if err != nil {
 		return err
@@ -272,18 +276,18 @@ func (s *server) startTelegram(ctx context.Context, all serveConfig) (*channel, 
 		}
 	}
 	tg, err := telegram.New(telegram.Config{Token: cfg.token, APIBase: cfg.api, WebhookURL: cfg.webhookURL,
-		WebhookSecret: cfg.webhookSecret, Commands: botCommands(), Log: s.log})
+		WebhookSecret: cfg.webhookSecret, Commands: s.botCommands(), Log: s.log})
 	if err != nil {
 		return nil, err
 	}
 	if err := tg.Start(ctx); err != nil {
 		return nil, err
 	}
-	if err := s.db.SetSetting(ctx, bot.SettingTelegramUsername, tg.Username()); err != nil {
+	if err := s.db.SetSetting(ctx, telegram.SettingUsername, tg.Username()); err != nil {
 		return nil, err
 	}
 	s.receiver.Answerers[telegram.Name] = tg
-	ch := &channel{name: telegram.Name, sender: &bot.Sender{Store: s.db, Channel: tg, Limits: cfg.limits, Log: s.log}}
+	ch := &channel{name: telegram.Name, sender: &delivery.Sender{Store: s.db, Channel: tg, Limits: cfg.limits, Log: s.log}}
 	if cfg.webhookURL != "" {
 		ch.webhook = tg.Webhook(s.receiver.Accept)
 	} else {
@@ -306,11 +310,10 @@ func (s *server) storedSecret(ctx context.Context, key string) (string, error) {
 }
 
 // botCommands is the command menu shown by Telegram, in each language.
-func botCommands() map[string][]tgbotapi.BotCommand {
-	cat := locales.MustLoad()
+func (s *server) botCommands() map[string][]tgbotapi.BotCommand {
 	out := map[string][]tgbotapi.BotCommand{}
 	for _, lang := range locales.Languages {
-		for _, c := range bot.CommandMenu(cat, lang) {
+		for _, c := range s.engine.CommandMenu(lang) {
 			out[lang] = append(out[lang], tgbotapi.BotCommand{Command: c.Name, Description: c.Description})
 		}
 	}

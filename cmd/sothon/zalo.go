@@ -5,14 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"sothon/bot"
+	"sothon/bot/delivery"
 	"sothon/bot/zalo"
 	"sothon/store"
 )
 
 type zaloBotConfig struct {
 	token, api, webhookURL, webhookSecret string
-	limits                                bot.Limits
+	limits                                delivery.Limits
 }
 
 func (c *zaloBotConfig) read(e *env) error {
@@ -34,7 +34,7 @@ func (c *zaloBotConfig) read(e *env) error {
 
 type zaloOAConfig struct {
 	appID, oaSecret, appSecret, refreshToken, api, oauth string
-	limits                                               bot.Limits
+	limits                                               delivery.Limits
 }
 
 func (c *zaloOAConfig) read(e *env) error {
@@ -74,7 +74,7 @@ func (s *server) startZaloBot(ctx context.Context, all serveConfig) (*channel, e
 	if err := zb.Start(ctx); err != nil {
 		return nil, err
 	}
-	ch := &channel{name: zalo.BotName, sender: &bot.Sender{Store: s.db, Channel: zb, Limits: cfg.limits, Log: s.log}}
+	ch := &channel{name: zalo.BotName, sender: &delivery.Sender{Store: s.db, Channel: zb, Limits: cfg.limits, Log: s.log}}
 	if cfg.webhookURL != "" {
 		ch.webhook = zb.Webhook(s.receiver.Accept)
 	} else {
@@ -93,7 +93,7 @@ func (s *server) startZaloOA(_ context.Context, all serveConfig) (*channel, erro
 	if err != nil {
 		return nil, err
 	}
-	return &channel{name: zalo.OAName, sender: &bot.Sender{Store: s.db, Channel: oa, Limits: cfg.limits, Log: s.log},
+	return &channel{name: zalo.OAName, sender: &delivery.Sender{Store: s.db, Channel: oa, Limits: cfg.limits, Log: s.log},
 		webhook: oa.Webhook(s.receiver.Accept)}, nil
 }
 

@@ -8,10 +8,11 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"sothon/bot/platformtest"
 	"strconv"
 	"sync"
 	"time"
+
+	"sothon/bot/platformtest"
 )
 
 // Username is the fake bot's username.

@@ -8,10 +8,11 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"sothon/bot/platformtest"
 	"strings"
 	"sync"
 	"time"
+
+	"sothon/bot/platformtest"
 )
 
 // Call is one request made to a fake.

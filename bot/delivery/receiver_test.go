@@ -1,4 +1,4 @@
-package bot_test
+package delivery_test
 
 import (
 	"context"
@@ -8,21 +8,36 @@ import (
 	"time"
 
 	"sothon/bot"
+	"sothon/bot/delivery"
 	"sothon/bot/platformtest"
+	"sothon/flows"
+	"sothon/locales"
+	"sothon/store"
+	"sothon/store/storetest"
 )
 
 // The receiver handles each chat's updates in the order they came, chats
 // side by side, including updates accepted before it ran.
 func TestReceiverKeepsEachChatsOrder(t *testing.T) {
-	f := newFixture(t)
-	for _, chat := range []string{"a", "b"} {
-		f.register(t, chat)
+	ctx := context.Background()
+	db := storetest.Open(t)
+	forms, err := flows.Default()
+	if err != nil {
+		t.Fatal(err)
 	}
-	r := &bot.Receiver{Engine: f.eng, Store: f.db, Workers: 4}
+	now := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+	eng := bot.New(bot.Config{Store: db, Forms: forms, Catalog: locales.MustLoad(), Now: func() time.Time { return now }})
+	for _, chat := range []string{"a", "b"} {
+		u := store.User{ID: "u-" + chat, Name: "Head " + chat, Role: store.RoleHead, AreaID: "bac-kan/huyen-tung/khuoi-pai", Lang: "vi"}
+		if _, err := db.Apply(ctx, store.Change{At: now, User: &u, Identity: &store.Identity{Channel: "test", ChatID: chat, UserID: u.ID}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := &delivery.Receiver{Engine: eng, Store: db, Workers: 4}
 	// Accepted while nothing runs: kept in the inbox.
 	for i, text := range []string{"/help", "1", "/cancel"} {
 		for _, chat := range []string{"a", "b"} {
-			in := bot.Inbound{Channel: "test", ChatID: chat, MessageID: fmt.Sprint(chat, i), Text: text, At: f.now}
+			in := bot.Inbound{Channel: "test", ChatID: chat, MessageID: fmt.Sprint(chat, i), Text: text, At: now}
 			if err := r.Accept(ctx, in); err != nil {
 				t.Fatal(err)
 			}
@@ -34,14 +49,14 @@ func TestReceiverKeepsEachChatsOrder(t *testing.T) {
 	run, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- r.Run(run) }()
-	if !platformtest.WaitFor(10*time.Second, func() bool { inbox, _, err := f.db.Queues(ctx); return err == nil && inbox == 0 }) {
+	if !platformtest.WaitFor(10*time.Second, func() bool { inbox, _, err := db.Queues(ctx); return err == nil && inbox == 0 }) {
 		t.Fatal("the inbox was not emptied")
 	}
 	stop()
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	msgs, err := f.db.Outbox(ctx, "test", 100)
+	msgs, err := db.Outbox(ctx, "test", 100)
 	if err != nil {
 		t.Fatal(err)
 	}

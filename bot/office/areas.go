@@ -1,9 +1,10 @@
-package bot
+package office
 
 import (
 	"context"
 	"strings"
 
+	"sothon/bot"
 	"sothon/flows"
 	"sothon/store"
 )
@@ -15,15 +16,15 @@ const areasShown = 10
 // is empty, else one of theirs by id or by name, diacritics optional
 // ("huyen tung"). It answers the user itself when there is no such area,
 // several fit, or the area is outside theirs.
-func (t *turn) askedArea(ctx context.Context, args string) (string, bool) {
+func (o *Commands) askedArea(ctx context.Context, t bot.Turn, args string) (string, bool) {
 	arg := strings.TrimSpace(args)
 	if arg == "" {
-		return t.user.AreaID, true
+		return t.User().AreaID, true
 	}
-	areas, err := t.e.store.Areas(ctx)
+	areas, err := o.Store.Areas(ctx)
 	if err != nil {
-		t.e.log.Error("areas", "err", err)
-		t.replyKey("join.try_later")
+		o.Log.Error("areas", "err", err)
+		t.Reply("join.try_later")
 		return "", false
 	}
 	byID := make(map[string]store.Area, len(areas))
@@ -31,18 +32,18 @@ func (t *turn) askedArea(ctx context.Context, args string) (string, bool) {
 		byID[a.ID] = a
 	}
 	if _, ok := byID[arg]; ok {
-		if !InArea(arg, t.user.AreaID) {
-			t.replyKey("stats.outside", "area", arg)
+		if !bot.InArea(arg, t.User().AreaID) {
+			t.Reply("stats.outside", "area", arg)
 			return "", false
 		}
 		return arg, true
 	}
-	found := areasNamed(flows.Fold(arg), areas, byID, t.user.AreaID)
+	found := areasNamed(flows.Fold(arg), areas, byID, t.User().AreaID)
 	switch {
 	case len(found) == 1:
 		return found[0].ID, true
 	case len(found) == 0:
-		t.replyKey("area.unknown", "area", arg)
+		t.Reply("area.unknown", "area", arg)
 		return "", false
 	}
 	lines := make([]string, 0, areasShown+1)
@@ -53,7 +54,7 @@ func (t *turn) askedArea(ctx context.Context, args string) (string, bool) {
 		}
 		lines = append(lines, "• "+store.Label(a, byID[a.Parent])+" — "+a.ID)
 	}
-	t.replyKey("area.ambiguous", "area", arg, "list", strings.Join(lines, "\n"))
+	t.Reply("area.ambiguous", "area", arg, "list", strings.Join(lines, "\n"))
 	return "", false
 }
 
@@ -62,7 +63,7 @@ func (t *turn) askedArea(ctx context.Context, args string) (string, bool) {
 func areasNamed(query string, areas []store.Area, byID map[string]store.Area, scope string) []store.Area {
 	var exact, partial []store.Area
 	for _, a := range areas {
-		if !InArea(a.ID, scope) {
+		if !bot.InArea(a.ID, scope) {
 			continue
 		}
 		label := flows.Fold(store.Label(a, byID[a.Parent]))
@@ -81,19 +82,19 @@ func areasNamed(query string, areas []store.Area, byID map[string]store.Area, sc
 
 // areasList answers /areas: the areas the user may ask about, as a tree
 // with their ids.
-func (t *turn) areasList(ctx context.Context, _ string) {
-	areas, err := t.e.store.Areas(ctx)
+func (o *Commands) areas(ctx context.Context, t bot.Turn, _ string) {
+	areas, err := o.Store.Areas(ctx)
 	if err != nil {
-		t.e.log.Error("areas", "err", err)
-		t.replyKey("join.try_later")
+		o.Log.Error("areas", "err", err)
+		t.Reply("join.try_later")
 		return
 	}
-	depth := strings.Count(t.user.AreaID, "/")
+	depth := strings.Count(t.User().AreaID, "/")
 	var lines []string
 	for _, a := range areas {
-		if InArea(a.ID, t.user.AreaID) {
+		if bot.InArea(a.ID, t.User().AreaID) {
 			lines = append(lines, strings.Repeat("  ", strings.Count(a.ID, "/")-depth)+a.Name+" — "+a.ID)
 		}
 	}
-	t.replies = append(t.replies, textPrompt(t.e.cat.T(t.lang, "area.list")+"\n"+strings.Join(lines, "\n")))
+	t.ReplyText(t.T("area.list") + "\n" + strings.Join(lines, "\n"))
 }

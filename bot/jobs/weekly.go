@@ -1,4 +1,4 @@
-package bot
+package jobs
 
 import (
 	"context"
@@ -6,15 +6,18 @@ import (
 	"log/slog"
 	"time"
 
+	"sothon/bot"
+	"sothon/bot/console"
 	"sothon/flows"
 	"sothon/locales"
 	"sothon/report"
 	"sothon/store"
 )
 
-// Jobs are the scheduled work: weekly digests for officials and reminders
-// for village heads. They put messages in the outbox like any reply.
-type Jobs struct {
+// Weekly is the office's scheduled work: weekly digests for officials and
+// reminders for village heads. It puts messages in the outbox like any
+// reply.
+type Weekly struct {
 	Store   *store.DB
 	Forms   *flows.Set
 	Catalog *locales.Catalog
@@ -44,7 +47,7 @@ func notBefore(now time.Time) time.Time {
 }
 
 // DigestFor renders the digest of an area in lang, with its chart.
-func (j *Jobs) DigestFor(ctx context.Context, areaID, lang string) (string, []byte, report.Stats, error) {
+func (j *Weekly) DigestFor(ctx context.Context, areaID, lang string) (string, []byte, report.Stats, error) {
 	st, err := report.Compute(ctx, j.Store, areaID, j.Now())
 	if err != nil {
 		return "", nil, st, err
@@ -62,7 +65,7 @@ func (j *Jobs) DigestFor(ctx context.Context, areaID, lang string) (string, []by
 
 // SendDigests queues each official's digest (with its chart) for their
 // area, within scope, and keeps each area's figures for next week's change.
-func (j *Jobs) SendDigests(ctx context.Context, scope string) (int, error) {
+func (j *Weekly) SendDigests(ctx context.Context, scope string) (int, error) {
 	users, err := j.Store.Users(ctx)
 	if err != nil {
 		return 0, err
@@ -70,7 +73,7 @@ func (j *Jobs) SendDigests(ctx context.Context, scope string) (int, error) {
 	sent := 0
 	snapshots := map[string]store.Snapshot{}
 	for _, u := range users {
-		if (u.Role != store.RoleOfficial && u.Role != store.RoleAdmin) || u.Unreachable || !InArea(u.AreaID, scope) {
+		if (u.Role != store.RoleOfficial && u.Role != store.RoleAdmin) || u.Unreachable || !bot.InArea(u.AreaID, scope) {
 			continue
 		}
 		text, chart, st, err := j.DigestFor(ctx, u.AreaID, u.Lang)
@@ -98,7 +101,7 @@ func remindedKey(userID string) string { return "reminded:" + userID }
 
 // SendReminders queues a reminder for each head whose village is behind,
 // at most one a week per head, never in the quiet hours.
-func (j *Jobs) SendReminders(ctx context.Context) (int, error) {
+func (j *Weekly) SendReminders(ctx context.Context) (int, error) {
 	now := j.Now()
 	behind, err := report.VillagesBehind(ctx, j.Store, now)
 	if err != nil {
@@ -118,7 +121,7 @@ func (j *Jobs) SendReminders(ctx context.Context) (int, error) {
 		if last == week {
 			continue
 		}
-		msg := store.Message{Text: j.reminderText(b, round), NotBefore: notBefore(now), Question: reminderQuestion,
+		msg := store.Message{Text: j.reminderText(b, round), NotBefore: notBefore(now), Question: flows.AwaitRemind,
 			Options: []flows.Option{{Key: "1", Label: j.Forms.Forms[0].Title.In(b.User.Lang)}}}
 		n, err := j.queueTo(ctx, b.User, msg, "remind")
 		if err != nil {
@@ -134,23 +137,23 @@ func (j *Jobs) SendReminders(ctx context.Context) (int, error) {
 	return sent, nil
 }
 
-func (j *Jobs) reminderText(b report.Behind, round *store.Round) string {
+func (j *Weekly) reminderText(b report.Behind, round *store.Round) string {
 	lang := b.User.Lang
 	if b.Unreviewed > 0 && round != nil {
-		return j.Catalog.T(lang, "remind.round", "who", addressee(j.Catalog, lang, b.User.Name), "count", locales.Number(lang, float64(b.Unreviewed), 0), "round", round.Name)
+		return j.Catalog.T(lang, "remind.round", "who", bot.Addressee(j.Catalog, lang, b.User.Name), "count", locales.Number(lang, float64(b.Unreviewed), 0), "round", round.Name)
 	}
-	return j.Catalog.T(lang, "remind.week", "who", addressee(j.Catalog, lang, b.User.Name))
+	return j.Catalog.T(lang, "remind.week", "who", bot.Addressee(j.Catalog, lang, b.User.Name))
 }
 
 // queueTo sends a message to one chat of the user: the first that is not
 // the terminal. It returns how many it queued (0 or 1).
-func (j *Jobs) queueTo(ctx context.Context, u store.User, m store.Message, action string) (int, error) {
+func (j *Weekly) queueTo(ctx context.Context, u store.User, m store.Message, action string) (int, error) {
 	ids, err := j.Store.IdentitiesOf(ctx, u.ID)
 	if err != nil {
 		return 0, err
 	}
 	for _, id := range ids {
-		if id.Channel == "console" {
+		if id.Channel == console.Name { // nobody reads the terminal between sessions
 			continue
 		}
 		m.Channel, m.ChatID = id.Channel, id.ChatID

@@ -1,4 +1,4 @@
-package bot
+package delivery
 
 import (
 	"context"
@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"sothon/bot"
 )
 
 // What the channel adapters share: waiting, HTTP clients, keeping secrets
@@ -68,7 +70,7 @@ func ReadWebhookBody(w http.ResponseWriter, r *http.Request) (body []byte, ok bo
 // AcceptWebhook stores a checked webhook event (when it is one the engine
 // handles) and answers: 200 once it is stored, 503 so the platform sends
 // it again when it could not be.
-func AcceptWebhook(w http.ResponseWriter, r *http.Request, accept func(context.Context, ...Inbound) error, in Inbound, handled bool, log *slog.Logger) {
+func AcceptWebhook(w http.ResponseWriter, r *http.Request, accept func(context.Context, ...bot.Inbound) error, in bot.Inbound, handled bool, log *slog.Logger) {
 	if handled {
 		if err := accept(r.Context(), in); err != nil {
 			log.Error("store webhook event", "channel", in.Channel, "err", err)

@@ -1,4 +1,4 @@
-package bot
+package delivery
 
 import (
 	"context"
@@ -9,14 +9,20 @@ import (
 	"sync/atomic"
 	"time"
 
+	"sothon/bot"
 	"sothon/store"
 )
+
+// Handler answers one inbound update: the engine.
+type Handler interface {
+	Handle(ctx context.Context, in bot.Inbound) (bot.Result, error)
+}
 
 // Receiver takes updates from the channel adapters, keeps them in the
 // inbox so that nothing acknowledged to a platform is lost, and hands them
 // to the engine: one chat's updates in order, different chats in parallel.
 type Receiver struct {
-	Engine  *Engine
+	Engine  Handler
 	Store   *store.DB
 	Workers int
 	// Answerers acknowledge button presses, by channel name.
@@ -49,7 +55,7 @@ func (r *Receiver) init() {
 
 // Accept stores updates durably and wakes the workers. When it returns
 // nil, the updates will be handled even if the process dies now.
-func (r *Receiver) Accept(ctx context.Context, ins ...Inbound) error {
+func (r *Receiver) Accept(ctx context.Context, ins ...bot.Inbound) error {
 	r.init()
 	items := make([]store.Incoming, len(ins))
 	for i, in := range ins {
@@ -144,13 +150,13 @@ func shardOf(chat string, n int) int {
 }
 
 func (r *Receiver) handle(ctx context.Context, item store.Incoming) {
-	var in Inbound
+	var in bot.Inbound
 	if err := json.Unmarshal(item.Payload, &in); err != nil {
 		r.Log.Error("unreadable inbox entry dropped", "id", item.ID, "err", err)
 		r.Store.DropIncoming(ctx, item.ID)
 		return
 	}
-	in.incomingID = item.ID
+	in.IncomingID = item.ID
 	res, err := r.Engine.Handle(ctx, in)
 	if err != nil {
 		r.Log.Error("handle update", "channel", in.Channel, "err", err)

@@ -1,4 +1,4 @@
-package bot
+package delivery
 
 import (
 	"strings"
@@ -31,23 +31,5 @@ func TestSplitText(t *testing.T) {
 	}
 	if parts := SplitText("ngắn", 100); len(parts) != 1 || parts[0] != "ngắn" {
 		t.Fatalf("short text: %q", parts)
-	}
-}
-
-func TestButtonData(t *testing.T) {
-	out := Outbound{Question: strings.Repeat("q", 40), Multi: true}
-	for _, data := range []string{ButtonData(out, "10"), DoneButtonData(out)} {
-		if len(data) > 64 {
-			t.Errorf("%q is %d bytes, over Telegram's 64", data, len(data))
-		}
-		p, ok := parseButton(data)
-		if !ok || p.question != out.Question {
-			t.Errorf("%q does not parse back: %+v", data, p)
-		}
-	}
-	for _, bad := range []string{"", "x|q|1", "a|q", "hello"} {
-		if _, ok := parseButton(bad); ok {
-			t.Errorf("parseButton(%q) accepted", bad)
-		}
 	}
 }

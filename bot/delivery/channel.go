@@ -1,0 +1,41 @@
+package delivery
+
+import (
+	"context"
+
+	"sothon/flows"
+	"sothon/store"
+)
+
+// Outbound is one reply for a channel to deliver.
+type Outbound struct {
+	ChatID  string
+	Text    string
+	Options []flows.Option // numbered choices; a channel may show them as buttons
+	Multi   bool
+	// DoneLabel is the text of the button that ends a multi-choice.
+	DoneLabel string
+	// Selected lists the toggled keys of a multi-choice keyboard.
+	Selected []string
+	// Question is what the options answer, to recognise stale presses.
+	Question string
+	// Edit names an earlier message (the platform's id) to replace instead
+	// of sending a new one; platforms without edits ignore it.
+	Edit string
+	// Attachment is a file to send with the text, where the platform can.
+	Attachment *store.Attachment
+}
+
+// Channel delivers replies on one platform.
+type Channel interface {
+	Name() string
+	// Send delivers out, splitting long texts at the platform's limit, and
+	// returns the platform's id of the last message sent. Errors are
+	// classified with the types in errors.go.
+	Send(ctx context.Context, out Outbound) (string, error)
+}
+
+// CallbackAnswerer is a channel whose button presses must be acknowledged.
+type CallbackAnswerer interface {
+	AnswerCallback(ctx context.Context, callbackID, text string) error
+}

@@ -1,0 +1,167 @@
+package office
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"strings"
+	"time"
+
+	"sothon/bot"
+	"sothon/bot/jobs"
+	"sothon/flows"
+	"sothon/locales"
+	"sothon/report"
+	"sothon/store"
+)
+
+// Commands are the officials' chat commands: figures, villages behind, the
+// digest, spreadsheets, areas and review rounds. Each is scoped to the
+// user's own area: nobody sees figures of an area outside theirs.
+type Commands struct {
+	Store   *store.DB
+	Forms   *flows.Set
+	Catalog *locales.Catalog
+	Log     *slog.Logger
+}
+
+var (
+	officials = []string{store.RoleOfficial, store.RoleAdmin}
+	admins    = []string{store.RoleAdmin}
+)
+
+// List gives the commands for the engine's table; Order places them in
+// /help between the questionnaire's commands and the general ones.
+func (o *Commands) List() []bot.Command {
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	return []bot.Command{
+		{Name: "stats", Help: officials, Order: 40, Run: o.stats},
+		{Name: "missing", Help: officials, Order: 50, Run: o.missing},
+		{Name: "digest", Help: officials, Order: 60, Run: o.digest},
+		{Name: "export", Roles: officials, Help: officials, Order: 70, Run: o.export},
+		{Name: "areas", Help: officials, Order: 80, Run: o.areas},
+		{Name: "round", Roles: admins, Help: admins, Order: 100, Run: o.round},
+	}
+}
+
+func (o *Commands) weekly(t bot.Turn) *jobs.Weekly {
+	return &jobs.Weekly{Store: o.Store, Forms: o.Forms, Catalog: o.Catalog, Now: t.At, Log: o.Log}
+}
+
+// stats answers /stats [area] with the figures of the digest.
+func (o *Commands) stats(ctx context.Context, t bot.Turn, args string) {
+	area, ok := o.askedArea(ctx, t, args)
+	if !ok {
+		return
+	}
+	st, err := report.Compute(ctx, o.Store, area, t.At())
+	if err != nil {
+		o.Log.Error("stats", "err", err)
+		t.Reply("join.try_later")
+		return
+	}
+	prev, _ := o.Store.LastSnapshot(ctx, area, st.Week)
+	t.ReplyText(report.Digest(st, prev, o.Forms, o.Catalog, t.Lang()))
+}
+
+// missing lists every village of an area with nothing sent.
+func (o *Commands) missing(ctx context.Context, t bot.Turn, args string) {
+	area, ok := o.askedArea(ctx, t, args)
+	if !ok {
+		return
+	}
+	st, err := report.Compute(ctx, o.Store, area, t.At())
+	if err != nil {
+		t.Reply("join.try_later")
+		return
+	}
+	if len(st.Missing) == 0 {
+		t.Reply("digest.missing_none")
+		return
+	}
+	lines := make([]string, len(st.Missing))
+	for i, a := range st.Missing {
+		lines[i] = "• " + a.Label + " — " + a.ID
+	}
+	key := "missing.week"
+	if st.Round != nil {
+		key = "missing.round"
+	}
+	t.Reply(key, "count", len(lines))
+	t.ReplyText(strings.Join(lines, "\n"))
+}
+
+// digest sends the user's digest now, with its chart.
+func (o *Commands) digest(ctx context.Context, t bot.Turn, args string) {
+	area, ok := o.askedArea(ctx, t, args)
+	if !ok {
+		return
+	}
+	text, chart, st, err := o.weekly(t).DigestFor(ctx, area, t.Lang())
+	if err != nil {
+		o.Log.Error("digest", "err", err)
+		t.Reply("join.try_later")
+		return
+	}
+	t.Attach(text, &store.Attachment{Name: "bieu-do-" + st.Week + ".png", Image: true, Data: chart})
+}
+
+// export sends the user's area's submissions as a spreadsheet.
+func (o *Commands) export(ctx context.Context, t bot.Turn, args string) {
+	area, ok := o.askedArea(ctx, t, args)
+	if !ok {
+		return
+	}
+	var buf bytes.Buffer
+	n, err := report.ExportXLSX(ctx, o.Store, o.Forms, report.ExportOptions{Filter: store.SubmissionFilter{AreaID: area}, TZ: t.At().Location()}, &buf)
+	if err != nil {
+		o.Log.Error("export", "err", err)
+		t.Reply("join.try_later")
+		return
+	}
+	name := "so-thon-" + strings.ReplaceAll(area, "/", "-") + "-" + t.At().Format("2006-01-02") + ".xlsx"
+	t.Attach(t.T("export.done", "count", locales.Number(t.Lang(), float64(n), 0)), &store.Attachment{Name: name, Data: buf.Bytes()})
+}
+
+// round lets an admin open, close or see review rounds:
+// /round open NAME FROM TO | /round close | /round.
+func (o *Commands) round(ctx context.Context, t bot.Turn, args string) {
+	fields := strings.Fields(args)
+	switch {
+	case len(fields) >= 4 && fields[0] == "open":
+		n := len(fields)
+		r := store.Round{Name: strings.Join(fields[1:n-2], " "), From: fields[n-2], To: fields[n-1], Opened: t.At(), OpenedBy: t.User().ID}
+		if _, err1 := time.Parse(time.DateOnly, r.From); err1 != nil {
+			t.Reply("round.usage")
+			return
+		}
+		if _, err2 := time.Parse(time.DateOnly, r.To); err2 != nil || r.To < r.From {
+			t.Reply("round.usage")
+			return
+		}
+		if _, err := o.Store.OpenRound(ctx, r); err != nil {
+			t.Reply("round.already_open")
+			return
+		}
+		t.Reply("round.opened", "name", r.Name)
+	case len(fields) == 1 && fields[0] == "close":
+		r, err := o.Store.CloseRound(ctx, t.At(), t.User().ID)
+		if err != nil {
+			t.Reply("round.none_open")
+			return
+		}
+		t.Reply("round.closed", "name", r.Name)
+	case len(fields) == 0:
+		r, err := o.Store.CurrentRound(ctx)
+		if err != nil || r == nil {
+			t.Reply("round.none_open")
+			t.Reply("round.usage")
+			return
+		}
+		t.Reply("round.current", "name", r.Name, "from", r.From, "to", r.To)
+	default:
+		t.Reply("round.usage")
+	}
+}
