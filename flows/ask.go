@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/expr-lang/expr"
@@ -176,6 +177,9 @@ func parseMulti(choices []Choice, text, lang string) (string, *AnswerError) {
 }
 
 func parseText(q *Question, text string) (string, *AnswerError) {
+	if strings.IndexFunc(text, invisible) >= 0 {
+		return "", answerErr("answer.text_invisible")
+	}
 	text = strings.Join(strings.Fields(text), " ")
 	minLen, maxLen := max(q.MinLength, 1), q.MaxLength
 	if maxLen == 0 {
@@ -185,6 +189,14 @@ func parseText(q *Question, text string) (string, *AnswerError) {
 		return "", answerErr("answer.text_length", "min", minLen, "max", maxLen)
 	}
 	return text, nil
+}
+
+// invisible tells control and formatting characters (NUL, ESC, zero-width
+// spaces, direction overrides): a name or a note never needs them, and they
+// can hide what a text says or reach a terminal as commands. Line breaks
+// and tabs are spaces.
+func invisible(r rune) bool {
+	return r != '\n' && r != '\r' && r != '\t' && (unicode.Is(unicode.Cc, r) || unicode.Is(unicode.Cf, r))
 }
 
 func choiceLabels(choices []Choice, lang string) []string {

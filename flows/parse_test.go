@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -260,4 +261,17 @@ func FuzzFold(f *testing.F) {
 			t.Fatalf("Fold is not idempotent on %q: %q then %q", s, out, Fold(out))
 		}
 	})
+}
+
+// Hidden and control characters are refused in text answers, not stored.
+func TestTextRefusesHiddenCharacters(t *testing.T) {
+	q := &Question{ID: "name", Type: Text, MinLength: 2}
+	for _, in := range []string{"\u200b\u200b\u200b", "Hà\x00Sơn", "Hà\x1b[31mSơn", strings.Repeat("\u202e", 500) + "ab"} {
+		if _, err := parseText(q, in); err == nil || err.Key != "answer.text_invisible" {
+			t.Errorf("parseText(%q) = %v, want answer.text_invisible", in, err)
+		}
+	}
+	if got, err := parseText(q, "Nông  Văn\tTý\n"); err != nil || got != "Nông Văn Tý" {
+		t.Errorf("a plain name: %q, %v", got, err)
+	}
 }

@@ -116,7 +116,25 @@ func newCSVWriter(w io.Writer, cols []string) *csvWriter {
 	return cw
 }
 
-func (c *csvWriter) row(r []string) error { return c.w.Write(r) }
+func (c *csvWriter) row(r []string) error {
+	for i, cell := range r {
+		r[i] = Defuse(cell)
+	}
+	return c.w.Write(r)
+}
+
+// Defuse keeps a spreadsheet from running a cell as a formula, the way
+// OWASP advises for CSV: a text starting with = + - @, a tab or a carriage
+// return gets a leading apostrophe. Numbers ("-3", "+84") are left alone.
+func Defuse(cell string) string {
+	if cell == "" || !strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+		return cell
+	}
+	if _, err := strconv.ParseFloat(cell, 64); err == nil {
+		return cell
+	}
+	return "'" + cell
+}
 func (c *csvWriter) close() error         { c.w.Flush(); return c.w.Error() }
 
 // columnTypes gives each question column its type, from the first form

@@ -117,3 +117,38 @@ func TestExportCSVAndJSON(t *testing.T) {
 		t.Fatal("unknown format accepted")
 	}
 }
+
+// Formulas are defused in CSV; numbers are left alone.
+func TestCSVDefusesFormulas(t *testing.T) {
+	for in, want := range map[string]string{
+		`=HYPERLINK("http://x?"&A1,"Bấm")`: `'=HYPERLINK("http://x?"&A1,"Bấm")`,
+		"+1+1": "'+1+1", "@SUM(A1)": "'@SUM(A1)", "-2+3": "'-2+3", "\tx": "'\tx",
+		"-3": "-3", "+84": "+84", "Hà Văn Sơn": "Hà Văn Sơn", "": "",
+	} {
+		if got := report.Defuse(in); got != want {
+			t.Errorf("Defuse(%q) = %q, want %q", in, got, want)
+		}
+	}
+	db := storetest.Open(t)
+	s := &store.Submission{Form: "household", AreaID: "bac-kan/huyen-tung/khuoi-pai", HouseholdName: "=1+1",
+		SubmittedAt: time.Now(), Answers: map[string]string{"note": "@SUM(A1)", "members": "-1"}}
+	if _, err := db.Apply(ctx, store.Change{At: time.Now(), Submission: s}); err != nil {
+		t.Fatal(err)
+	}
+	forms, _ := flows.Default()
+	var buf bytes.Buffer
+	if _, err := report.Export(ctx, db, forms, report.ExportOptions{Format: "csv", NoBOM: true}, &buf); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := map[string]string{}
+	for i, c := range rows[0] {
+		row[c] = rows[1][i]
+	}
+	if row["household_name"] != "'=1+1" || row["note"] != "'@SUM(A1)" || row["members"] != "-1" {
+		t.Errorf("csv row: %v", row)
+	}
+}

@@ -331,3 +331,15 @@ func review(t *testing.T, db *store.DB, hh store.Household, class string, at tim
 		t.Fatal(err)
 	}
 }
+
+// A register cannot smuggle a formula or control characters in a name.
+func TestImportRefusesFormulasInNames(t *testing.T) {
+	db := storetest.Open(t)
+	file := "area_id,household_id,head_name,members,status\n" +
+		"bac-kan/huyen-tung/khuoi-pai,K1,\"=HYPERLINK(\"\"http://x\"\",\"\"Bấm\"\")\",4,poor\n" +
+		"bac-kan/huyen-tung/khuoi-pai,K2,\"Lục\x1bThị\",3,poor\n"
+	res, err := report.ImportRegister(ctx, db, "r.csv", strings.NewReader(file), report.ImportOptions{Now: now})
+	if !errors.Is(err, report.ErrBadRows) || len(res.Bad) != 2 {
+		t.Fatalf("import: %+v, %v", res, err)
+	}
+}

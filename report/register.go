@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
@@ -239,6 +240,8 @@ func parseRow(row []string, cols map[string]int, villages map[string]bool, now t
 		return hh, fmt.Sprintf("household_id %q: 1 to 64 characters, no / ", hh.ID)
 	case utf8.RuneCountInString(hh.HeadName) < 2 || utf8.RuneCountInString(hh.HeadName) > 80:
 		return hh, "head_name: 2 to 80 characters"
+	case Defuse(hh.HeadName) != hh.HeadName || strings.IndexFunc(hh.HeadName, unicode.IsControl) >= 0:
+		return hh, fmt.Sprintf("head_name %q: a name cannot start with = + - @ or hold control characters", hh.HeadName)
 	}
 	members, err := strconv.Atoi(get("members"))
 	if err != nil || members < 1 || members > 30 {
