@@ -135,7 +135,7 @@ func Defuse(cell string) string {
 	}
 	return "'" + cell
 }
-func (c *csvWriter) close() error         { c.w.Flush(); return c.w.Error() }
+func (c *csvWriter) close() error { c.w.Flush(); return c.w.Error() }
 
 // columnTypes gives each question column its type, from the first form
 // that has it.

@@ -122,7 +122,7 @@ func TestExportCSVAndJSON(t *testing.T) {
 func TestCSVDefusesFormulas(t *testing.T) {
 	for in, want := range map[string]string{
 		`=HYPERLINK("http://x?"&A1,"Bấm")`: `'=HYPERLINK("http://x?"&A1,"Bấm")`,
-		"+1+1": "'+1+1", "@SUM(A1)": "'@SUM(A1)", "-2+3": "'-2+3", "\tx": "'\tx",
+		"+1+1":                             "'+1+1", "@SUM(A1)": "'@SUM(A1)", "-2+3": "'-2+3", "\tx": "'\tx",
 		"-3": "-3", "+84": "+84", "Hà Văn Sơn": "Hà Văn Sơn", "": "",
 	} {
 		if got := report.Defuse(in); got != want {
