@@ -47,6 +47,14 @@ func Redact(s string, secrets ...string) string {
 	return s
 }
 
+// Refuse answers a webhook request that failed its check at once, without
+// reading its body, and closes the connection so that a client trickling a
+// body cannot hold it.
+func Refuse(w http.ResponseWriter, status int, text string) {
+	w.Header().Set("Connection", "close")
+	http.Error(w, text, status)
+}
+
 // MaxWebhookBody is the largest webhook body accepted; real events are far
 // smaller.
 const MaxWebhookBody = 1 << 20

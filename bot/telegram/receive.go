@@ -83,7 +83,7 @@ func (a *Adapter) Webhook(accept Accept) http.Handler {
 		}
 		got := r.Header.Get("X-Telegram-Bot-Api-Secret-Token")
 		if a.cfg.WebhookSecret == "" || subtle.ConstantTimeCompare([]byte(got), []byte(a.cfg.WebhookSecret)) != 1 {
-			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			delivery.Refuse(w, http.StatusUnauthorized, "unauthorized")
 			return
 		}
 		body, ok := delivery.ReadWebhookBody(w, r)

@@ -249,7 +249,7 @@ func (b *Bot) Webhook(accept func(context.Context, ...bot.Inbound) error) http.H
 		}
 		got := r.Header.Get("X-Bot-Api-Secret-Token")
 		if subtle.ConstantTimeCompare([]byte(got), []byte(b.cfg.WebhookSecret)) != 1 || b.cfg.WebhookSecret == "" {
-			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			delivery.Refuse(w, http.StatusUnauthorized, "unauthorized")
 			return
 		}
 		body, ok := delivery.ReadWebhookBody(w, r)

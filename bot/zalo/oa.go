@@ -132,6 +132,10 @@ func (o *OA) Webhook(accept func(context.Context, ...bot.Inbound) error) http.Ha
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 			return
 		}
+		if r.Header.Get("X-ZEvent-Signature") == "" { // the body is signed: refuse what is not, unread
+			delivery.Refuse(w, http.StatusUnauthorized, "unauthorized")
+			return
+		}
 		body, ok := delivery.ReadWebhookBody(w, r)
 		if !ok {
 			return

@@ -15,6 +15,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 	"github.com/spf13/cobra"
+	"golang.org/x/net/netutil"
 
 	"sothon/bot"
 	"sothon/bot/delivery"
@@ -31,6 +32,7 @@ type serveConfig struct {
 	runTTL                 time.Duration
 	digestCron, remindCron string
 	backupDir, backupCron  string
+	httpTimeout            time.Duration // for reading a request; writing and idling get multiples
 	telegram               telegramConfig
 	zaloBot                zaloBotConfig
 	zaloOA                 zaloOAConfig
@@ -113,6 +115,9 @@ func readServe(e *env, shared *common, addr string, runTTL time.Duration) (serve
 	c.remindCron = envOr(e, "SOTHON_REMIND_CRON", jobs.DefaultRemindCron)
 	c.backupDir = e.getenv("SOTHON_BACKUP_DIR")
 	c.backupCron = envOr(e, "SOTHON_BACKUP_CRON", "0 2 * * *")
+	if c.httpTimeout, err = envDuration(e, "SOTHON_HTTP_TIMEOUT", 10*time.Second); err != nil || c.httpTimeout <= 0 {
+		return c, usageError{"SOTHON_HTTP_TIMEOUT: use a positive duration such as 10s"}
+	}
 	if _, _, err := net.SplitHostPort(c.addr); err != nil {
 		return c, usageError{fmt.Sprintf("--addr %q: use HOST:PORT", c.addr)}
 	}
@@ -157,6 +162,10 @@ func limitsFromEnv(e *env, prefix string) (delivery.Limits, error) {
 	}
 	return l, nil
 }
+
+// maxConns bounds the HTTP connections served at once, far above what the
+// platforms open, far below the file descriptors a process gets.
+const maxConns = 512
 
 // server runs the channels, the engine's workers and the HTTP endpoints.
 type server struct {
@@ -203,7 +212,12 @@ func (s *server) run(ctx context.Context, cfg serveConfig) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	// A platform's POST is a few kilobytes sent at once: a client that
+	// trickles its request, or keeps idle connections, is cut off, and no
+	// more than maxConns connections are served at a time.
+	ln = netutil.LimitListener(ln, maxConns)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: cfg.httpTimeout, ReadTimeout: cfg.httpTimeout,
+		WriteTimeout: 3 * cfg.httpTimeout, IdleTimeout: 6 * cfg.httpTimeout, MaxHeaderBytes: 16 << 10}
 	sendCtx, stopSending := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopSending()
 

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"bufio"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// A webhook client that trickles its request, or presents a wrong secret,
+// cannot hold a connection: real slow connections on loopback.
+func TestSlowAndRefusedClientsAreCutOff(t *testing.T) {
+	h := newHarness(t)
+	addr := freePort(t)
+	h.env["SOTHON_ADDR"] = addr
+	h.env["SOTHON_TELEGRAM_WEBHOOK_URL"] = "https://sothon.example/webhook/telegram"
+	h.env["SOTHON_TELEGRAM_WEBHOOK_SECRET"] = "s3cret-token_value"
+	h.env["SOTHON_HTTP_TIMEOUT"] = "300ms"
+	h.sources = nil
+	h.start()
+	post := func(secret string) net.Conn {
+		conn, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { conn.Close() })
+		// Headers promise 100 bytes; one comes.
+		io.WriteString(conn, "POST /webhook/telegram HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"+
+			"X-Telegram-Bot-Api-Secret-Token: "+secret+"\r\nContent-Length: 100\r\n\r\n{")
+		return conn
+	}
+	// A wrong secret is answered at once, unread, and the connection closed.
+	wrong := post("nope")
+	wrong.SetReadDeadline(time.Now().Add(5 * time.Second)) // a failsafe, not a wait
+	resp, err := http.ReadResponse(bufio.NewReader(wrong), nil)
+	if err != nil || resp.StatusCode != 401 || !resp.Close {
+		t.Fatalf("wrong secret: %v %+v", err, resp)
+	}
+	// The right secret with a trickled body: cut off after the read timeout.
+	slow := post("s3cret-token_value")
+	slow.SetReadDeadline(time.Now().Add(5 * time.Second))
+	start := time.Now()
+	rest, err := io.ReadAll(slow)
+	if err != nil {
+		t.Fatalf("the slow connection was not closed by the server: %v", err)
+	}
+	if took := time.Since(start); took > 3*time.Second {
+		t.Errorf("the slow connection was held %v", took)
+	}
+	if len(rest) > 0 && !strings.HasPrefix(string(rest), "HTTP/1.1 4") {
+		t.Errorf("the slow request got %q", rest)
+	}
+	// Still serving others.
+	r, err := http.Get("http://" + addr + "/healthz")
+	if err != nil || r.StatusCode != 200 {
+		t.Fatalf("healthz after slow clients: %v", err)
+	}
+	r.Body.Close()
+}
