@@ -9,6 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"runtime/debug"
 	"sync/atomic"
 	"time"
 
@@ -55,16 +57,20 @@ const batchDelay = 2 * time.Millisecond
 
 // Open opens or creates the database file and brings its schema up to date.
 // It fails fast with ErrLocked when another process holds the file.
-func Open(path string) (*DB, error) {
+func Open(path string) (db *DB, err error) {
+	defer damaged(&err)
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: lockWait, FreelistType: bolt.FreelistMapType})
-	if errors.Is(err, berrors.ErrTimeout) {
+	switch {
+	case errors.Is(err, berrors.ErrTimeout):
 		return nil, fmt.Errorf("store: open %s: %w", path, ErrLocked)
-	}
-	if err != nil {
+	case errors.As(err, new(*fs.PathError)): // no such folder, no permission
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	case err != nil: // bbolt read the file and found no sound database in it
+		return nil, fmt.Errorf("store: open %s: %w (%v)", path, ErrDamaged, err)
 	}
 	b.MaxBatchDelay = batchDelay
-	db := &DB{bolt: b, path: path}
+	db = &DB{bolt: b, path: path}
 	if err := db.migrate(); err != nil {
 		b.Close()
 		return nil, err
@@ -93,21 +99,36 @@ func (db *DB) Backup(ctx context.Context, w io.Writer) (int64, error) {
 }
 
 // view and update run fn in a transaction unless ctx is already done.
-func (db *DB) view(ctx context.Context, fn func(*bolt.Tx) error) error {
+func (db *DB) view(ctx context.Context, fn func(*bolt.Tx) error) (err error) {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	defer damaged(&err)
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	return db.bolt.View(fn)
+}
+
+// damaged turns bbolt's panic on a page it cannot read (a file cut short
+// or overwritten) into ErrDamaged, so that a broken file is an error that
+// points to the backups rather than a crash. Reading past the end of the
+// mapped file is a fault, not a panic, unless SetPanicOnFault is on for
+// the goroutine, which every guarded call turns on for its duration.
+func damaged(err *error) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("%w (%v)", ErrDamaged, r)
+	}
 }
 
 // update runs fn in a write transaction. When other writes are under way
 // (many chats at once), it joins them in one commit with bbolt's Batch:
 // one fsync for many answers instead of one each. fn may then run more than
 // once, so it must only depend on what it reads in the transaction.
-func (db *DB) update(ctx context.Context, fn func(*bolt.Tx) error) error {
+func (db *DB) update(ctx context.Context, fn func(*bolt.Tx) error) (err error) {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	defer damaged(&err)
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	if db.writers.Add(1) > 1 {
 		defer db.writers.Add(-1)
 		return db.bolt.Batch(fn)
@@ -143,7 +164,9 @@ func timeKey(t time.Time) string {
 }
 
 // Check verifies the file's internal consistency (pages, freelist).
-func (db *DB) Check() error {
+func (db *DB) Check() (err error) {
+	defer damaged(&err)
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	return db.bolt.View(func(tx *bolt.Tx) error {
 		var first error
 		for err := range tx.Check() { // drain: the checker sends every error
@@ -153,4 +176,21 @@ func (db *DB) Check() error {
 		}
 		return first
 	})
+}
+
+// VerifyCopy opens a copy of a database read-only and checks its pages, so
+// that a backup counts only once it is known to open.
+func VerifyCopy(path string) (err error) {
+	defer damaged(&err)
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	b, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: lockWait})
+	if err != nil {
+		return fmt.Errorf("store: verify %s: %w (%v)", path, ErrDamaged, err)
+	}
+	defer b.Close()
+	copyDB := &DB{bolt: b, path: path}
+	if err := copyDB.Check(); err != nil {
+		return fmt.Errorf("store: verify %s: %w", path, err)
+	}
+	return nil
 }

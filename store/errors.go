@@ -8,8 +8,10 @@ var (
 	ErrNotFound = errors.New("store: not found")
 	// ErrDuplicate: the inbound message was handled before.
 	ErrDuplicate = errors.New("store: message already handled")
-	// ErrLocked: another process holds the database file.
 	// ErrInviteUsed: the invite code was used, possibly a moment ago.
 	ErrInviteUsed = errors.New("store: invite already used")
-	ErrLocked     = errors.New("store: the database file is in use by another sothon process (is `sothon serve` running?); stop it or point --db at another file")
+	// ErrLocked: another process holds the database file.
+	ErrLocked = errors.New("store: the database file is in use by another sothon process (is `sothon serve` running?); stop it or point --db at another file")
+	// ErrDamaged: the file is not a sound database (cut short, overwritten).
+	ErrDamaged = errors.New("store: the database file is damaged; restore the newest backup (from SOTHON_BACKUP_DIR, or a copy made with `sothon backup`)")
 )

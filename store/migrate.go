@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"runtime/debug"
 	"strconv"
 
 	bolt "go.etcd.io/bbolt"
@@ -88,7 +89,9 @@ var SchemaVersion = len(migrations)
 
 var keySchema = []byte("schema_version")
 
-func (db *DB) migrate() error {
+func (db *DB) migrate() (err error) {
+	defer damaged(&err)
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	return db.bolt.Update(func(tx *bolt.Tx) error {
 		version := 0
 		if meta := tx.Bucket(bucketMeta); meta != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -336,5 +337,48 @@ func TestPruneSeenKeepsRecentIDs(t *testing.T) {
 	}
 	if _, err := db.Apply(ctx, store.Change{At: t0, SeenKey: "telegram:0"}); err != nil {
 		t.Fatalf("an old id still blocks: %v", err)
+	}
+}
+
+// A file cut short is reported as damaged, pointing to the backups, by
+// whatever touches it first: never a crash.
+func TestDamagedFileIsAnError(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cut.db")
+	db, err := store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SaveAreas(ctx, store.DefaultAreas()); err != nil {
+		t.Fatal(err)
+	}
+	hhs := make([]store.Household, 5000)
+	for i := range hhs {
+		hhs[i] = store.Household{ID: fmt.Sprintf("H%05d", i), AreaID: "bac-kan/huyen-tung/khuoi-pai", HeadName: strings.Repeat("Nông Văn Tý ", 4), Status: "poor"}
+	}
+	if err := db.ImportHouseholds(ctx, hhs); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, keep := range []int64{info.Size() / 2, 4096, 100} {
+		cut := filepath.Join(t.TempDir(), "cut.db")
+		data, _ := os.ReadFile(path)
+		if err := os.WriteFile(cut, data[:keep], 0o600); err != nil {
+			t.Fatal(err)
+		}
+		db, err := store.Open(cut)
+		if err == nil {
+			_, err = db.HouseholdsIn(ctx, "bac-kan/huyen-tung/khuoi-pai")
+			if err == nil {
+				err = db.Check()
+			}
+			db.Close()
+		}
+		if !errors.Is(err, store.ErrDamaged) {
+			t.Errorf("a file cut to %d bytes: %v; want ErrDamaged", keep, err)
+		}
 	}
 }

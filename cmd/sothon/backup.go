@@ -10,7 +10,8 @@ import (
 )
 
 func newBackupCmd(e *env, c *common) *cobra.Command {
-	return &cobra.Command{
+	var force bool
+	cmd := &cobra.Command{
 		Use:   "backup OUT",
 		Short: "write a consistent copy of the database to OUT",
 		Args:  exactly(1),
@@ -23,7 +24,7 @@ func newBackupCmd(e *env, c *common) *cobra.Command {
 				return err
 			}
 			defer db.Close()
-			w, done, err := output(e, args[0])
+			w, done, err := output(e, args[0], force)
 			if err != nil {
 				return err
 			}
@@ -35,4 +36,6 @@ func newBackupCmd(e *env, c *common) *cobra.Command {
 			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&force, "force", false, "replace OUT if it exists")
+	return cmd
 }

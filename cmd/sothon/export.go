@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -14,7 +15,7 @@ import (
 
 type exportFlags struct {
 	form, area, format, out string
-	noBOM                   bool
+	noBOM, force            bool
 }
 
 func newExportCmd(e *env, c *common) *cobra.Command {
@@ -31,6 +32,7 @@ func newExportCmd(e *env, c *common) *cobra.Command {
 	f.StringVar(&o.format, "format", report.FormatCSV, "csv, json or xlsx")
 	f.StringVar(&o.out, "out", "", "output file (default: standard output)")
 	f.BoolVar(&o.noBOM, "no-bom", false, "CSV without the UTF-8 byte-order mark Excel needs (for other tools)")
+	f.BoolVar(&o.force, "force", false, "replace --out if it exists")
 	return cmd
 }
 
@@ -62,7 +64,7 @@ func export(ctx context.Context, e *env, c *common, o exportFlags) error {
 			return usageError{fmt.Sprintf("--area %q: no such area (see sothon areas)", o.area)}
 		}
 	}
-	w, done, err := output(e, o.out)
+	w, done, err := output(e, o.out, o.force)
 	if err != nil {
 		return err
 	}
@@ -81,22 +83,35 @@ func export(ctx context.Context, e *env, c *common, o exportFlags) error {
 	return nil
 }
 
-// output opens the destination; done closes it and, on failure, removes a
-// half-written file so nobody mistakes it for a full export.
-func output(e *env, path string) (io.Writer, func(error) error, error) {
+// output opens the destination: standard output, or a file written under
+// a temporary name and renamed once complete, so that an interrupted run
+// never leaves a broken file under the name asked for. Files are readable
+// by their owner only (they hold personal data, a backup the webhook
+// secret too); an existing one is replaced only with force. done closes
+// the file and, on failure, removes it.
+func output(e *env, path string, force bool) (io.Writer, func(error) error, error) {
 	if path == "" {
 		return e.stdout, func(err error) error { return err }, nil
 	}
-	f, err := os.Create(path)
+	if _, err := os.Stat(path); err == nil && !force {
+		return nil, nil, usageError{fmt.Sprintf("%s exists; use --force to replace it", path)}
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.partial")
 	if err != nil {
 		return nil, nil, err
 	}
 	return f, func(err error) error {
+		if serr := f.Sync(); err == nil {
+			err = serr
+		}
 		if cerr := f.Close(); err == nil {
 			err = cerr
 		}
+		if err == nil {
+			err = os.Rename(f.Name(), path)
+		}
 		if err != nil {
-			os.Remove(path)
+			os.Remove(f.Name())
 		}
 		return err
 	}, nil

@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"sothon/store"
 )
 
 // seenFor is how long handled message ids are kept to drop repeats.
@@ -62,6 +64,9 @@ func (s *server) backup(ctx context.Context, dir string) error {
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
+	}
+	if err == nil {
+		err = store.VerifyCopy(tmp) // counts among the kept ones only if it opens
 	}
 	if err != nil {
 		os.Remove(tmp)

@@ -171,3 +171,47 @@ func TestHelpAndCompletion(t *testing.T) {
 		t.Errorf("bash completion: %v", err)
 	}
 }
+
+// Backups and exports are owner-only files that appear whole or not at
+// all, replace nothing without --force, and a damaged database is named as
+// such, pointing to the backups.
+func TestFilesWrittenSafelyAndDamageReported(t *testing.T) {
+	dir := t.TempDir()
+	db := importRegister(t, dir)
+	out := filepath.Join(dir, "copy.db")
+	for _, args := range [][]string{{"backup", out, "--db", db}, {"export", "--out", filepath.Join(dir, "x.csv"), "--db", db}} {
+		if _, stderr, err := sothonIn(t, dir, args...); err != nil {
+			t.Fatalf("%v: %v %s", args, err, stderr)
+		}
+	}
+	for _, name := range []string{"copy.db", "x.csv"} {
+		st, err := os.Stat(filepath.Join(dir, name))
+		if err != nil || st.Mode().Perm() != 0o600 {
+			t.Errorf("%s: %v, mode %v; want 0600", name, err, st.Mode().Perm())
+		}
+	}
+	if _, stderr, err := sothonIn(t, dir, "backup", out, "--db", db); err == nil || !strings.Contains(stderr, "--force") {
+		t.Errorf("a backup over an existing file: %v %s", err, stderr)
+	}
+	if _, _, err := sothonIn(t, dir, "backup", out, "--force", "--db", db); err != nil {
+		t.Errorf("backup --force: %v", err)
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".partial") {
+			t.Errorf("a temporary file was left: %s", e.Name())
+		}
+	}
+	data, err := os.ReadFile(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := filepath.Join(dir, "cut.db")
+	os.WriteFile(cut, data[:3*4096], 0o600) // the meta pages and little else
+	for _, args := range [][]string{{"export"}, {"stats"}, {"check"}} {
+		_, stderr, err := sothonIn(t, dir, append(args, "--db", cut)...)
+		if err == nil || !strings.Contains(stderr, "damaged") || !strings.Contains(stderr, "backup") || strings.Contains(stderr, "goroutine") {
+			t.Errorf("%v on a damaged file: %v\n%s", args, err, stderr)
+		}
+	}
+}
