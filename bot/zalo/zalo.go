@@ -42,3 +42,8 @@ func quietLog(l *slog.Logger) *slog.Logger {
 	}
 	return l
 }
+
+// DefaultLimits are Zalo's own, gentler than Telegram's: a few messages a
+// second for the whole bot or OA, one a second per chat. An office whose
+// account allows more raises them with SOTHON_ZALO_*_RATE.
+var DefaultLimits = delivery.Limits{PerSecond: 8, PerChat: 1, ChatBurst: 3, Workers: 8}

@@ -33,6 +33,8 @@ type serveConfig struct {
 	digestCron, remindCron string
 	backupDir, backupCron  string
 	httpTimeout            time.Duration // for reading a request; writing and idling get multiples
+	logLevel               slog.Level
+	logJSON                bool
 	telegram               telegramConfig
 	zaloBot                zaloBotConfig
 	zaloOA                 zaloOAConfig
@@ -68,7 +70,7 @@ func newServeCmd(e *env, c *common) *cobra.Command {
 }
 
 func serve(ctx context.Context, e *env, cfg serveConfig) error {
-	log := slog.New(slog.NewTextHandler(e.stderr, nil))
+	log := newLogger(e.stderr, cfg.logLevel, cfg.logJSON)
 	w, err := cfg.openWorld(ctx)
 	if err != nil {
 		return err
@@ -115,6 +117,9 @@ func readServe(e *env, shared *common, addr string, runTTL time.Duration) (serve
 	c.remindCron = envOr(e, "SOTHON_REMIND_CRON", jobs.DefaultRemindCron)
 	c.backupDir = e.getenv("SOTHON_BACKUP_DIR")
 	c.backupCron = envOr(e, "SOTHON_BACKUP_CRON", "0 2 * * *")
+	if c.logLevel, c.logJSON, err = logSettings(e); err != nil {
+		return c, err
+	}
 	if c.httpTimeout, err = envDuration(e, "SOTHON_HTTP_TIMEOUT", 10*time.Second); err != nil || c.httpTimeout <= 0 {
 		return c, usageError{"SOTHON_HTTP_TIMEOUT: use a positive duration such as 10s"}
 	}
@@ -130,7 +135,7 @@ func readServe(e *env, shared *common, addr string, runTTL time.Duration) (serve
 	if tg.webhookSecret, err = secret(e, "SOTHON_TELEGRAM_WEBHOOK_SECRET"); err != nil {
 		return c, err
 	}
-	if tg.limits, err = limitsFromEnv(e, "SOTHON_TELEGRAM"); err != nil {
+	if tg.limits, err = limitsFromEnv(e, "SOTHON_TELEGRAM", delivery.DefaultLimits); err != nil {
 		return c, err
 	}
 	if err := c.zaloBot.read(e); err != nil {
@@ -147,8 +152,8 @@ func readServe(e *env, shared *common, addr string, runTTL time.Duration) (serve
 
 // limitsFromEnv reads PREFIX_RATE (messages a second for the bot) and
 // PREFIX_CHAT_RATE (for one chat).
-func limitsFromEnv(e *env, prefix string) (delivery.Limits, error) {
-	l := delivery.DefaultLimits
+func limitsFromEnv(e *env, prefix string, defaults delivery.Limits) (delivery.Limits, error) {
+	l := defaults
 	for name, dst := range map[string]*float64{prefix + "_RATE": &l.PerSecond, prefix + "_CHAT_RATE": &l.PerChat} {
 		v := e.getenv(name)
 		if v == "" {
@@ -195,7 +200,7 @@ type channel struct {
 // run starts everything and, when ctx ends, stops in order: receiving,
 // the updates in hand, sending (the outbox keeps the rest), the database.
 func (s *server) run(ctx context.Context, cfg serveConfig) error {
-	s.receiver = &delivery.Receiver{Engine: s.engine, Store: s.db, Workers: 64, Log: s.log,
+	s.receiver = &delivery.Receiver{Engine: s.engine, Store: s.db, Workers: 64, Log: component(s.log, "receiver"),
 		Answerers: map[string]delivery.CallbackAnswerer{}}
 	channels, err := s.startChannels(ctx, cfg)
 	if err != nil {
@@ -290,7 +295,7 @@ func (s *server) startTelegram(ctx context.Context, all serveConfig) (*channel, 
 		}
 	}
 	tg, err := telegram.New(telegram.Config{Token: cfg.token, APIBase: cfg.api, WebhookURL: cfg.webhookURL,
-		WebhookSecret: cfg.webhookSecret, Commands: s.botCommands(), Log: s.log})
+		WebhookSecret: cfg.webhookSecret, Commands: s.botCommands(), Log: component(s.log, telegram.Name)})
 	if err != nil {
 		return nil, err
 	}
@@ -301,7 +306,7 @@ func (s *server) startTelegram(ctx context.Context, all serveConfig) (*channel, 
 		return nil, err
 	}
 	s.receiver.Answerers[telegram.Name] = tg
-	ch := &channel{name: telegram.Name, sender: &delivery.Sender{Store: s.db, Channel: tg, Limits: cfg.limits, Log: s.log}}
+	ch := &channel{name: telegram.Name, sender: &delivery.Sender{Store: s.db, Channel: tg, Limits: cfg.limits, Log: component(s.log, "sender."+telegram.Name)}}
 	if cfg.webhookURL != "" {
 		ch.webhook = tg.Webhook(s.receiver.Accept)
 	} else {

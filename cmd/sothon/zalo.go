@@ -28,7 +28,7 @@ func (c *zaloBotConfig) read(e *env) error {
 	if s := c.webhookSecret; s != "" && (len(s) < 8 || len(s) > 256) {
 		return usageError{"SOTHON_ZALO_BOT_WEBHOOK_SECRET must have 8 to 256 characters"}
 	}
-	c.limits, err = limitsFromEnv(e, "SOTHON_ZALO_BOT")
+	c.limits, err = limitsFromEnv(e, "SOTHON_ZALO_BOT", zalo.DefaultLimits)
 	return err
 }
 
@@ -51,7 +51,7 @@ func (c *zaloOAConfig) read(e *env) error {
 	}
 	c.api = envOr(e, "SOTHON_ZALO_OA_API", zalo.DefaultOAAPI)
 	c.oauth = envOr(e, "SOTHON_ZALO_OAUTH_API", zalo.DefaultOAuthAPI)
-	c.limits, err = limitsFromEnv(e, "SOTHON_ZALO_OA")
+	c.limits, err = limitsFromEnv(e, "SOTHON_ZALO_OA", zalo.DefaultLimits)
 	return err
 }
 
@@ -67,14 +67,14 @@ func (s *server) startZaloBot(ctx context.Context, all serveConfig) (*channel, e
 		}
 	}
 	zb, err := zalo.NewBot(zalo.BotConfig{Token: cfg.token, APIBase: cfg.api, WebhookURL: cfg.webhookURL,
-		WebhookSecret: cfg.webhookSecret, Log: s.log})
+		WebhookSecret: cfg.webhookSecret, Log: component(s.log, zalo.BotName)})
 	if err != nil {
 		return nil, err
 	}
 	if err := zb.Start(ctx); err != nil {
 		return nil, err
 	}
-	ch := &channel{name: zalo.BotName, sender: &delivery.Sender{Store: s.db, Channel: zb, Limits: cfg.limits, Log: s.log}}
+	ch := &channel{name: zalo.BotName, sender: &delivery.Sender{Store: s.db, Channel: zb, Limits: cfg.limits, Log: component(s.log, "sender."+zalo.BotName)}}
 	if cfg.webhookURL != "" {
 		ch.webhook = zb.Webhook(s.receiver.Accept)
 	} else {
@@ -89,11 +89,11 @@ func (s *server) startZaloOA(_ context.Context, all serveConfig) (*channel, erro
 		return nil, nil
 	}
 	oa, err := zalo.NewOA(zalo.OAConfig{AppID: cfg.appID, OASecret: cfg.oaSecret, AppSecret: cfg.appSecret,
-		RefreshToken: cfg.refreshToken, APIBase: cfg.api, OAuthBase: cfg.oauth, Tokens: tokenStore{s.db}, Log: s.log})
+		RefreshToken: cfg.refreshToken, APIBase: cfg.api, OAuthBase: cfg.oauth, Tokens: tokenStore{s.db}, Log: component(s.log, zalo.OAName)})
 	if err != nil {
 		return nil, err
 	}
-	return &channel{name: zalo.OAName, sender: &delivery.Sender{Store: s.db, Channel: oa, Limits: cfg.limits, Log: s.log},
+	return &channel{name: zalo.OAName, sender: &delivery.Sender{Store: s.db, Channel: oa, Limits: cfg.limits, Log: component(s.log, "sender."+zalo.OAName)},
 		webhook: oa.Webhook(s.receiver.Accept)}, nil
 }
 
