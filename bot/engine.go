@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"log/slog"
 	"sync"
 	"time"
@@ -35,7 +36,7 @@ type Engine struct {
 	inviteLink    func(ctx context.Context, code string) string
 
 	throttle throttle // wrong invite codes per chat
-	chats    sync.Map // chat key → *sync.Mutex
+	locks    [lockStripes]sync.Mutex
 	settings sync.Map // area id → poverty.Kind; areas do not change while running
 }
 
@@ -90,10 +91,26 @@ func New(c Config) *Engine {
 	return e
 }
 
-// lockChat serialises the handling of one chat's messages.
-func (e *Engine) lockChat(channel, chatID string) func() {
-	m, _ := e.chats.LoadOrStore(channel+":"+chatID, new(sync.Mutex))
-	mu := m.(*sync.Mutex)
+// lockStripes is how many locks the engine keeps: every person's messages
+// take the same one of them, so memory stays the same however many chats
+// write; two people sharing a lock only wait for each other a moment.
+const lockStripes = 1024
+
+// lockChat serialises the handling of one person's messages, whichever of
+// their linked chats (Telegram, Zalo) they come from: their run is one.
+// A chat nobody registered is its own person.
+func (e *Engine) lockChat(ctx context.Context, channel, chatID string) func() {
+	key := "chat:" + channel + ":" + chatID
+	if u, err := e.store.UserByIdentity(ctx, channel, chatID); err == nil {
+		key = "user:" + u.ID
+	}
+	return e.lockKey(key)
+}
+
+func (e *Engine) lockKey(key string) func() {
+	h := fnv.New32a()
+	h.Write([]byte(key))
+	mu := &e.locks[h.Sum32()%lockStripes]
 	mu.Lock()
 	return mu.Unlock
 }
@@ -108,7 +125,7 @@ type Result struct {
 // Handle processes one inbound message. A message seen before is dropped
 // without error.
 func (e *Engine) Handle(ctx context.Context, in Inbound) (Result, error) {
-	defer e.lockChat(in.Channel, in.ChatID)()
+	defer e.lockChat(ctx, in.Channel, in.ChatID)()
 	if in.At.IsZero() {
 		in.At = e.now()
 	}
@@ -135,7 +152,7 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (Result, error) {
 // Greet queues a welcome for a registered chat: the run in progress, or
 // the menu. The terminal calls it when it starts.
 func (e *Engine) Greet(ctx context.Context, channel, chatID string) error {
-	defer e.lockChat(channel, chatID)()
+	defer e.lockChat(ctx, channel, chatID)()
 	conv, err := e.store.Conversation(ctx, channel, chatID)
 	if err != nil {
 		return fmt.Errorf("bot: greet: %w", err)

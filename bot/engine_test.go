@@ -270,3 +270,38 @@ func TestForgedOrStaleButtonsChangeNothing(t *testing.T) {
 		t.Fatalf("menu press did not start the model questionnaire: %+v, %v", run, err)
 	}
 }
+
+// One person writing from two linked chats at once loses no answer: the
+// engine serialises by person, not by chat.
+func TestLinkedChatsWritingAtOnceLoseNothing(t *testing.T) {
+	f := newFixture(t)
+	f.register(t, "a")
+	if _, err := f.db.Apply(ctx, store.Change{At: f.now, Identity: &store.Identity{Channel: "zalo", ChatID: "b", UserID: "u-a"}}); err != nil {
+		t.Fatal(err)
+	}
+	f.say(t, "a", "m1", "1") // the household form
+	f.say(t, "a", "m2", "1") // the first household: now at members
+	var wg sync.WaitGroup
+	for i := range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			channel, chat := "test", "a"
+			if i%2 == 1 {
+				channel, chat = "zalo", "b"
+			}
+			// members, working age, children, then yes/no answers: "2" fits each.
+			if _, err := f.eng.Handle(ctx, bot.Inbound{Channel: channel, ChatID: chat, MessageID: fmt.Sprint("c", i), Text: "2"}); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	run, err := f.db.Run(ctx, "u-a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(run.Trail) != 7 { // the household and six answers
+		t.Fatalf("the run kept %d answers of 7: %v", len(run.Trail), run.Trail)
+	}
+}

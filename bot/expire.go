@@ -31,10 +31,7 @@ func (e *Engine) expireOne(ctx context.Context, rec store.RunRecord) error {
 	if err != nil || len(ids) == 0 {
 		return err
 	}
-	for _, id := range ids {
-		unlock := e.lockChat(id.Channel, id.ChatID)
-		defer unlock()
-	}
+	defer e.lockKey("user:" + rec.UserID)()
 	user, err := e.store.UserByIdentity(ctx, ids[0].Channel, ids[0].ChatID)
 	if err != nil {
 		return err

@@ -48,7 +48,22 @@ func (th *throttle) wrong(chat string, now time.Time) {
 	if th.chats == nil {
 		th.chats = map[string][]time.Time{}
 	}
+	if len(th.chats) >= maxThrottled {
+		th.sweep(now)
+	}
 	th.chats[chat] = append(th.chats[chat], now)
+}
+
+// maxThrottled bounds the chats whose wrong codes are remembered: past it,
+// the chats whose tries are all older than the window are forgotten.
+const maxThrottled = 10000
+
+func (th *throttle) sweep(now time.Time) {
+	for chat, tries := range th.chats {
+		if now.Sub(tries[len(tries)-1]) >= throttleWindow {
+			delete(th.chats, chat)
+		}
+	}
 }
 
 // stranger answers a chat nobody registered: it joins with a valid invite

@@ -246,6 +246,15 @@ func (s *Sender) dispatch(jobs []chan store.Message, busy map[string]bool) time.
 	return max(next.Sub(now), time.Millisecond)
 }
 
+// pruneLimiters drops the limiters that hold nothing back; s.mu is held.
+func (s *Sender) pruneLimiters(now time.Time) {
+	for chat, lim := range s.chats {
+		if _, queued := s.queues[chat]; !queued && lim.TokensAt(now) >= float64(lim.Burst()) {
+			delete(s.chats, chat)
+		}
+	}
+}
+
 func earliest(a, b time.Time) time.Time {
 	if b.Before(a) {
 		return b
@@ -253,11 +262,19 @@ func earliest(a, b time.Time) time.Time {
 	return a
 }
 
+// maxIdleLimiters bounds the per-chat limiters kept: past it, those of
+// chats with nothing queued and a full bucket are dropped, which forgets
+// nothing (a new limiter starts full too).
+const maxIdleLimiters = 10000
+
 // chatDelay takes a token from the chat's limiter, or says how long until
 // one is free.
 func (s *Sender) chatDelay(chat string, now time.Time) time.Duration {
 	lim, ok := s.chats[chat]
 	if !ok {
+		if len(s.chats) >= maxIdleLimiters {
+			s.pruneLimiters(now)
+		}
 		lim = rate.NewLimiter(rate.Limit(s.Limits.PerChat), s.Limits.ChatBurst)
 		s.chats[chat] = lim
 	}
