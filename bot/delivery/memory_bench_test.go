@@ -17,7 +17,7 @@ import (
 // nullChannel takes every message at once.
 type nullChannel struct{}
 
-func (nullChannel) Name() string                                  { return "test" }
+func (nullChannel) Name() string                                   { return "test" }
 func (nullChannel) Send(context.Context, Outbound) (string, error) { return "", nil }
 
 // BenchmarkSenderManyChats sends one message to each of 100,000 distinct
