@@ -149,6 +149,29 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (Result, error) {
 	return Result{Toast: t.toast}, e.commit(ctx, t)
 }
 
+// SetAside gives up on an update that kept failing: it leaves the inbox,
+// marked handled, with a word to the chat asking to send it again later.
+func (e *Engine) SetAside(ctx context.Context, in Inbound) error {
+	lang := locales.Default
+	if u, err := e.store.UserByIdentity(ctx, in.Channel, in.ChatID); err == nil {
+		lang = u.Lang
+	}
+	reply := store.Message{Channel: in.Channel, ChatID: in.ChatID, Text: e.cat.T(lang, "error.set_aside")}
+	ch := store.Change{At: e.now(), IncomingID: in.IncomingID, Replies: func(store.Applied) []store.Message { return []store.Message{reply} }}
+	if in.MessageID != "" {
+		ch.SeenKey = in.Channel + ":" + in.MessageID
+	}
+	applied, err := e.store.Apply(ctx, ch)
+	if errors.Is(err, store.ErrDuplicate) {
+		return e.store.DropIncoming(ctx, in.IncomingID)
+	}
+	if err != nil {
+		return fmt.Errorf("bot: set aside: %w", err)
+	}
+	e.notify(applied.Queued)
+	return nil
+}
+
 // Greet queues a welcome for a registered chat: the run in progress, or
 // the menu. The terminal calls it when it starts.
 func (e *Engine) Greet(ctx context.Context, channel, chatID string) error {

@@ -305,3 +305,26 @@ func TestLinkedChatsWritingAtOnceLoseNothing(t *testing.T) {
 		t.Fatalf("the run kept %d answers of 7: %v", len(run.Trail), run.Trail)
 	}
 }
+
+// An update given up on leaves the inbox with a polite word, once.
+func TestSetAsideAnswersPolitely(t *testing.T) {
+	f := newFixture(t)
+	f.register(t, "a")
+	items := []store.Incoming{{Channel: "test", ChatID: "a", Payload: []byte(`{}`)}}
+	if err := f.db.Receive(ctx, items); err != nil {
+		t.Fatal(err)
+	}
+	in := bot.Inbound{Channel: "test", ChatID: "a", MessageID: "m9", IncomingID: items[0].ID}
+	for range 2 { // a second time changes nothing
+		if err := f.eng.SetAside(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	inbox, outbox, err := f.db.Queues(ctx)
+	if err != nil || inbox != 0 || outbox != 1 {
+		t.Fatalf("inbox %d, outbox %d, %v", inbox, outbox, err)
+	}
+	if msgs, _ := f.db.Outbox(ctx, "test", 10); !strings.Contains(msgs[0].Text, "gửi lại") {
+		t.Fatalf("reply: %q", msgs[0].Text)
+	}
+}

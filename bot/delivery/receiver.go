@@ -13,9 +13,11 @@ import (
 	"sothon/store"
 )
 
-// Handler answers one inbound update: the engine.
+// Handler answers one inbound update: the engine. SetAside gives up on
+// one that kept failing: it leaves the inbox with a polite word to its chat.
 type Handler interface {
 	Handle(ctx context.Context, in bot.Inbound) (bot.Result, error)
+	SetAside(ctx context.Context, in bot.Inbound) error
 }
 
 // Receiver takes updates from the channel adapters, keeps them in the
@@ -30,6 +32,11 @@ type Receiver struct {
 	Log       *slog.Logger
 	// Drain bounds how long Run keeps handling updates in hand at shutdown.
 	Drain time.Duration
+	// Attempts is how often an update is tried before it is set aside, and
+	// Backoff how long to wait before each new try; the chat's later
+	// updates wait their turn meanwhile.
+	Attempts int
+	Backoff  func(attempt int) time.Duration
 
 	once     sync.Once
 	kick     chan struct{}
@@ -49,6 +56,12 @@ func (r *Receiver) init() {
 		}
 		if r.Drain <= 0 {
 			r.Drain = 5 * time.Second
+		}
+		if r.Attempts <= 0 {
+			r.Attempts = 8
+		}
+		if r.Backoff == nil {
+			r.Backoff = func(attempt int) time.Duration { return min(time.Second<<attempt, 30*time.Second) }
 		}
 	})
 }
@@ -158,9 +171,21 @@ func (r *Receiver) handle(ctx context.Context, item store.Incoming) {
 	}
 	in.IncomingID = item.ID
 	res, err := r.Engine.Handle(ctx, in)
-	if err != nil {
-		r.Log.Error("handle update", "channel", in.Channel, "err", err)
-		return
+	for attempt := 1; err != nil; attempt++ {
+		// A store error or a full disk: try again before the chat's later
+		// updates, and give up on this one only after a while.
+		if attempt >= r.Attempts {
+			r.Log.Error("update set aside after failing", "channel", in.Channel, "id", item.ID, "tries", attempt, "err", err)
+			if err := r.Engine.SetAside(ctx, in); err != nil {
+				r.Log.Error("set update aside", "channel", in.Channel, "id", item.ID, "err", err)
+			}
+			return
+		}
+		r.Log.Warn("handle update; will retry", "channel", in.Channel, "id", item.ID, "try", attempt, "err", err)
+		if !Sleep(ctx, r.Backoff(attempt)) {
+			return // shutting down: the update stays in the inbox for next time
+		}
+		res, err = r.Engine.Handle(ctx, in)
 	}
 	if in.CallbackID != "" {
 		if a := r.Answerers[in.Channel]; a != nil {

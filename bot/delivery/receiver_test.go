@@ -2,8 +2,10 @@ package delivery_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -72,5 +74,65 @@ func TestReceiverKeepsEachChatsOrder(t *testing.T) {
 		if len(texts) != 3 || !strings.Contains(texts[0], "/back") || !strings.Contains(texts[1], "Chọn hộ") || !strings.Contains(texts[2], "Hủy phiếu") {
 			t.Fatalf("chat %s got, in order: %q", chat, texts)
 		}
+	}
+}
+
+// flaky fails a chat's first updates, as a full disk would, and records
+// the order in which updates finally went through.
+type flaky struct {
+	mu       sync.Mutex
+	failures map[string]int // update id → failures left
+	handled  []string
+	setAside []string
+}
+
+func (f *flaky) Handle(_ context.Context, in bot.Inbound) (bot.Result, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.failures[in.MessageID] > 0 {
+		f.failures[in.MessageID]--
+		return bot.Result{}, errors.New("disk full")
+	}
+	f.handled = append(f.handled, in.MessageID)
+	return bot.Result{}, nil
+}
+
+func (f *flaky) SetAside(_ context.Context, in bot.Inbound) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.setAside = append(f.setAside, in.MessageID)
+	return nil
+}
+
+// A failing update is retried before the chat's later ones; one that keeps
+// failing is set aside, and the chat goes on.
+func TestReceiverRetriesInOrderThenSetsAside(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.Open(t)
+	h := &flaky{failures: map[string]int{"a1": 2, "b1": 100}}
+	r := &delivery.Receiver{Engine: h, Store: db, Workers: 2, Attempts: 4, Backoff: func(int) time.Duration { return time.Millisecond }}
+	for _, id := range []string{"a1", "a2", "b1", "b2"} {
+		if err := r.Accept(ctx, bot.Inbound{Channel: "test", ChatID: id[:1], MessageID: id}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- r.Run(run) }()
+	if !platformtest.WaitFor(10*time.Second, func() bool {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		return len(h.handled)+len(h.setAside) == 4
+	}) {
+		t.Fatalf("handled %v, set aside %v", h.handled, h.setAside)
+	}
+	stop()
+	<-done
+	order := map[string][]string{}
+	for _, id := range h.handled {
+		order[id[:1]] = append(order[id[:1]], id)
+	}
+	if fmt.Sprint(order["a"]) != "[a1 a2]" || fmt.Sprint(order["b"]) != "[b2]" || fmt.Sprint(h.setAside) != "[b1]" {
+		t.Fatalf("handled %v, set aside %v", order, h.setAside)
 	}
 }
