@@ -50,7 +50,10 @@ type Config struct {
 	Commands    map[string][]tgbotapi.BotCommand
 	PollTimeout time.Duration // how long one getUpdates waits; 30 s by default
 	HTTPTimeout time.Duration // for every other request; 15 s by default
-	Log         *slog.Logger
+	// Context ends the requests that deliver messages when it is done, so
+	// that a platform that hangs cannot hold a shutdown; nil never does.
+	Context context.Context
+	Log     *slog.Logger
 }
 
 // Adapter is the Telegram channel.
@@ -80,7 +83,7 @@ func New(cfg Config) (*Adapter, error) {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
 	a := &Adapter{cfg: cfg, log: cfg.Log}
-	a.api = a.newAPI(delivery.HTTPClient(cfg.HTTPTimeout), nil)
+	a.api = a.newAPI(delivery.HTTPClient(cfg.HTTPTimeout), cfg.Context)
 	return a, nil
 }
 
@@ -102,8 +105,12 @@ func (a *Adapter) Username() string { return a.username }
 // network is down), registers the command menus and sets or clears the
 // webhook.
 func (a *Adapter) Start(ctx context.Context) error {
+	api := a.newAPI(delivery.HTTPClient(a.cfg.HTTPTimeout), ctx) // a stop ends a hanging request too
 	for attempt := 0; ; attempt++ {
-		me, err := a.api.GetMe()
+		me, err := api.GetMe()
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
 		if err == nil {
 			a.username = me.UserName
 			break
@@ -118,21 +125,21 @@ func (a *Adapter) Start(ctx context.Context) error {
 			return ctx.Err()
 		}
 	}
-	a.registerCommands()
+	a.registerCommands(api)
 	if a.cfg.WebhookURL != "" {
-		return a.setWebhook()
+		return a.setWebhook(api)
 	}
 	// getUpdates fails while a webhook is set.
-	if _, err := a.api.Request(tgbotapi.DeleteWebhookConfig{}); err != nil {
+	if _, err := api.Request(tgbotapi.DeleteWebhookConfig{}); err != nil {
 		a.log.Warn("telegram: deleteWebhook", "err", classify(err, a.cfg.Token))
 	}
 	return nil
 }
 
-func (a *Adapter) registerCommands() {
+func (a *Adapter) registerCommands(api *tgbotapi.BotAPI) {
 	for lang, cmds := range a.cfg.Commands {
 		c := tgbotapi.NewSetMyCommandsWithScopeAndLanguage(tgbotapi.NewBotCommandScopeDefault(), lang, cmds...)
-		if _, err := a.api.Request(c); err != nil {
+		if _, err := api.Request(c); err != nil {
 			if unsupported(err) {
 				a.log.Info("telegram: setMyCommands not supported by this server; carrying on", "lang", lang)
 				continue
@@ -144,10 +151,10 @@ func (a *Adapter) registerCommands() {
 
 // setWebhook registers the webhook with its secret token. The library's
 // WebhookConfig has no secret_token, so the request is made directly.
-func (a *Adapter) setWebhook() error {
+func (a *Adapter) setWebhook(api *tgbotapi.BotAPI) error {
 	params := tgbotapi.Params{"url": a.cfg.WebhookURL, "secret_token": a.cfg.WebhookSecret}
 	params.AddInterface("allowed_updates", allowedUpdates)
-	if _, err := a.api.MakeRequest("setWebhook", params); err != nil {
+	if _, err := api.MakeRequest("setWebhook", params); err != nil {
 		return fmt.Errorf("telegram: setWebhook: %w", classify(err, a.cfg.Token))
 	}
 	return nil

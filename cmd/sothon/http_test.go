@@ -2,12 +2,16 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"io"
 	"net"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"sothon/bot/platformtest"
+	"sothon/bot/telegram/telegramtest"
 )
 
 // A webhook client that trickles its request, or presents a wrong secret,
@@ -59,4 +63,41 @@ func TestSlowAndRefusedClientsAreCutOff(t *testing.T) {
 		t.Fatalf("healthz after slow clients: %v", err)
 	}
 	r.Body.Close()
+}
+
+// A stop while the Bot API cannot be reached at start-up is a clean stop:
+// prompt, and exit 0.
+func TestStopWhileStartingIsClean(t *testing.T) {
+	h := newHarness(t)
+	h.fake.Close() // getMe fails until the stop
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"serve"}, h.getenv, strings.NewReader(""), io.Discard, h.logs) }()
+	if !platformtest.WaitFor(10*time.Second, func() bool { return strings.Contains(h.logs.String(), "cannot reach the Bot API") }) {
+		t.Fatalf("no retry logged:\n%s", h.logs.String())
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("stop while starting: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("serve did not stop within 5 s")
+	}
+}
+
+// A platform that hangs cannot hold a stop: sends end with it.
+func TestStopWithAHangingPlatform(t *testing.T) {
+	h, chat := joined(t)
+	h.fake.Script("sendMessage", telegramtest.Reply{Status: 200, Delay: time.Minute})
+	h.fake.Say(chat, "/help")
+	if !h.fake.WaitFor(10*time.Second, func([]telegramtest.Call) bool { return h.fake.Unconfirmed() == 0 }) {
+		t.Fatal("the update was not taken")
+	}
+	start := time.Now()
+	h.stop() // fails the test past 5 s
+	if took := time.Since(start); took > 5*time.Second {
+		t.Fatalf("stop took %v", took)
+	}
 }

@@ -106,7 +106,11 @@ func serve(ctx context.Context, e *env, cfg serveConfig) error {
 			return usageError{"SOTHON_BACKUP_CRON: " + err.Error()}
 		}
 	}
-	return s.run(ctx, cfg)
+	err = s.run(ctx, cfg)
+	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		return nil // stopped while starting: a clean stop like any other
+	}
+	return err
 }
 
 // readServe gathers the server's settings: flags, then the environment.
@@ -180,6 +184,7 @@ type server struct {
 	receiver *delivery.Receiver
 	senders  map[string]*delivery.Sender
 	schedule *jobs.Schedule
+	sendCtx  context.Context // ends the platforms' requests a moment after a stop
 }
 
 // queued hands committed replies to the senders of their channels.
@@ -202,6 +207,10 @@ type channel struct {
 func (s *server) run(ctx context.Context, cfg serveConfig) error {
 	s.receiver = &delivery.Receiver{Engine: s.engine, Store: s.db, Workers: 64, Log: component(s.log, "receiver"),
 		Answerers: map[string]delivery.CallbackAnswerer{}}
+	// Sending outlives ctx a moment, for the replies to the last updates.
+	sendCtx, stopSending := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopSending()
+	s.sendCtx = sendCtx
 	channels, err := s.startChannels(ctx, cfg)
 	if err != nil {
 		return err
@@ -223,9 +232,6 @@ func (s *server) run(ctx context.Context, cfg serveConfig) error {
 	ln = netutil.LimitListener(ln, maxConns)
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: cfg.httpTimeout, ReadTimeout: cfg.httpTimeout,
 		WriteTimeout: 3 * cfg.httpTimeout, IdleTimeout: 6 * cfg.httpTimeout, MaxHeaderBytes: 16 << 10}
-	sendCtx, stopSending := context.WithCancel(context.WithoutCancel(ctx))
-	defer stopSending()
-
 	var receiving, sending sync.WaitGroup
 	for _, ch := range channels {
 		sending.Add(1)
@@ -295,7 +301,7 @@ func (s *server) startTelegram(ctx context.Context, all serveConfig) (*channel, 
 		}
 	}
 	tg, err := telegram.New(telegram.Config{Token: cfg.token, APIBase: cfg.api, WebhookURL: cfg.webhookURL,
-		WebhookSecret: cfg.webhookSecret, Commands: s.botCommands(), Log: component(s.log, telegram.Name)})
+		WebhookSecret: cfg.webhookSecret, Commands: s.botCommands(), Context: s.sendCtx, Log: component(s.log, telegram.Name)})
 	if err != nil {
 		return nil, err
 	}

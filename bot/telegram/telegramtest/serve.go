@@ -36,7 +36,11 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 		call.Params[k] = r.PostForm.Get(k)
 	}
 	if reply, ok := f.nextScripted(method); ok {
-		time.Sleep(reply.Delay)
+		select { // a slow platform, until the client gives up
+		case <-time.After(reply.Delay):
+		case <-r.Context().Done():
+			return
+		}
 		body := reply.Body
 		if body == "" {
 			body = apiError(reply.Status, http.StatusText(reply.Status), 0)
