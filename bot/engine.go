@@ -35,7 +35,8 @@ type Engine struct {
 	contributions func(form string, answers map[string]string) []store.Contribution
 	inviteLink    func(ctx context.Context, code string) string
 
-	throttle throttle // wrong invite codes per chat
+	throttle throttle  // wrong invite codes per chat
+	refused  onceEvery // strangers answered lately
 	locks    [lockStripes]sync.Mutex
 	settings sync.Map // area id → poverty.Kind; areas do not change while running
 }
@@ -115,6 +116,10 @@ func (e *Engine) lockKey(key string) func() {
 	return mu.Unlock
 }
 
+// seenKey names an update for dropping repeats: by chat too, as some
+// platforms number messages per chat.
+func seenKey(in Inbound) string { return in.Channel + ":" + in.ChatID + ":" + in.MessageID }
+
 // Result is what a channel needs to know after a message was handled.
 type Result struct {
 	// Toast is a short notice for a button press ("that question has
@@ -133,7 +138,7 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (Result, error) {
 	t.change.Chat = store.ChatRef{Channel: in.Channel, ChatID: in.ChatID}
 	t.change.IncomingID = in.IncomingID
 	if in.MessageID != "" {
-		t.change.SeenKey = in.Channel + ":" + in.MessageID
+		t.change.SeenKey, t.change.SeenAt = seenKey(in), e.now()
 	}
 	conv, err := e.store.Conversation(ctx, in.Channel, in.ChatID)
 	switch {
@@ -159,7 +164,7 @@ func (e *Engine) SetAside(ctx context.Context, in Inbound) error {
 	reply := store.Message{Channel: in.Channel, ChatID: in.ChatID, Text: e.cat.T(lang, "error.set_aside")}
 	ch := store.Change{At: e.now(), IncomingID: in.IncomingID, Replies: func(store.Applied) []store.Message { return []store.Message{reply} }}
 	if in.MessageID != "" {
-		ch.SeenKey = in.Channel + ":" + in.MessageID
+		ch.SeenKey, ch.SeenAt = seenKey(in), e.now()
 	}
 	applied, err := e.store.Apply(ctx, ch)
 	if errors.Is(err, store.ErrDuplicate) {

@@ -328,3 +328,30 @@ func TestSetAsideAnswersPolitely(t *testing.T) {
 		t.Fatalf("reply: %q", msgs[0].Text)
 	}
 }
+
+// A stranger hears the refusal once a day however much they send, and
+// none of their messages' ids is kept.
+func TestStrangersCostNothing(t *testing.T) {
+	f := newFixture(t)
+	for i := range 300 {
+		chat := fmt.Sprint("s", i%3)
+		if _, err := f.eng.Handle(ctx, bot.Inbound{Channel: "test", ChatID: chat, MessageID: fmt.Sprint(i), Text: "xin chào", At: f.now}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, outbox, err := f.db.Queues(ctx); err != nil || outbox != 3 {
+		t.Fatalf("%d refusals queued for 3 strangers' 300 messages (%v)", outbox, err)
+	}
+	if n, err := f.db.Counter(ctx, "refusals"); err != nil || n != 300 {
+		t.Fatalf("refusals counted: %d, %v", n, err)
+	}
+	// Their ids were not kept: the same id again is not a "duplicate", and
+	// the next day brings one more refusal.
+	f.now = f.now.Add(25 * time.Hour)
+	if _, err := f.eng.Handle(ctx, bot.Inbound{Channel: "test", ChatID: "s0", MessageID: "0", Text: "xin chào", At: f.now}); err != nil {
+		t.Fatal(err)
+	}
+	if _, outbox, _ := f.db.Queues(ctx); outbox != 4 {
+		t.Fatalf("after a day: %d refusals queued, want 4", outbox)
+	}
+}

@@ -80,16 +80,60 @@ func (t *turn) stranger(ctx context.Context) {
 	}
 	chat := t.in.Channel + ":" + t.in.ChatID
 	code, ok := normalizeCode(text)
-	switch {
-	case t.e.throttle.blocked(chat, t.in.At):
-		t.replyKey("join.throttled")
-		t.change.Count = "refusals"
-	case !ok:
-		t.replyKey("stranger.refusal")
-		t.change.Count = "refusals"
-	default:
-		t.join(ctx, chat, code)
+	if blocked := t.e.throttle.blocked(chat, t.in.At); !ok || blocked {
+		t.refuse(chat, blocked)
+		return
 	}
+	t.join(ctx, chat, code)
+}
+
+// refuse answers a stranger at most once a refusalPeriod, however much
+// they send, and keeps nothing of their messages, not even their ids: a
+// flood of strangers costs a count.
+func (t *turn) refuse(chat string, throttled bool) {
+	t.change.SeenKey, t.change.Count = "", "refusals"
+	key := "stranger.refusal"
+	if throttled {
+		key = "join.throttled"
+	}
+	if t.e.refused.first(chat+" "+key, t.in.At) {
+		t.replyKey(key)
+	}
+}
+
+// refusalPeriod is how often a stranger hears the refusal.
+const refusalPeriod = 24 * time.Hour
+
+// onceEvery remembers, for a bounded number of chats, when each was last
+// answered, so that it is answered at most once a period.
+type onceEvery struct {
+	mu   sync.Mutex
+	last map[string]time.Time
+}
+
+// first reports whether chat was not answered within the period, and
+// notes that it is now.
+func (o *onceEvery) first(chat string, now time.Time) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if at, ok := o.last[chat]; ok && now.Sub(at) < refusalPeriod {
+		return false
+	}
+	if o.last == nil {
+		o.last = map[string]time.Time{}
+	}
+	if len(o.last) >= maxThrottled {
+		for c, at := range o.last {
+			if now.Sub(at) >= refusalPeriod {
+				delete(o.last, c)
+			}
+		}
+	}
+	if len(o.last) >= maxThrottled {
+		return false // a flood of strangers: nobody new hears the refusal
+	}
+	o.last[chat] = now
+	return true
 }
 
 func (t *turn) join(ctx context.Context, chat, code string) {

@@ -18,8 +18,12 @@ type Change struct {
 	// SeenKey marks the inbound message handled ("telegram:12345"); when it
 	// was marked before, Apply changes nothing and returns ErrDuplicate.
 	SeenKey string
-	At      time.Time
-	UserID  string
+	// SeenAt is when the update was handled, kept with SeenKey so that
+	// repeats are forgotten by when they were seen, not by the date the
+	// platform gave the message; At stands in when it is zero.
+	SeenAt time.Time
+	At     time.Time
+	UserID string
 	// Run is saved for UserID; with DeleteRun the user's run is removed.
 	Run       *flows.Run
 	DeleteRun bool
@@ -120,7 +124,11 @@ func apply(tx *bolt.Tx, ch *Change) (Applied, error) {
 		if seen.Get([]byte(ch.SeenKey)) != nil {
 			return out, ErrDuplicate
 		}
-		if err := seen.Put([]byte(ch.SeenKey), []byte(timeKey(ch.At))); err != nil {
+		seenAt := ch.SeenAt
+		if seenAt.IsZero() {
+			seenAt = ch.At
+		}
+		if err := seen.Put([]byte(ch.SeenKey), []byte(timeKey(seenAt))); err != nil {
 			return out, err
 		}
 	}
