@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -252,5 +253,16 @@ func TestReminderButtonStartsOrResumes(t *testing.T) {
 	f.say(t, "h1", "2", "1") // a household: now at "members"
 	if out := press("3"); !strings.Contains(out[len(out)-1].Text, "đang điền dở") || out[len(out)-1].Question != "members" {
 		t.Fatalf("the reminder's button did not resume: %+v", out[len(out)-1])
+	}
+}
+
+// The officials' commands are for officials, as /help says.
+func TestHeadsCannotRunOfficialsCommands(t *testing.T) {
+	f := newFixture(t)
+	f.registerAs(t, "h1", store.RoleHead, "bac-kan/huyen-tung/khuoi-pai")
+	for i, cmd := range []string{"/stats", "/missing", "/digest", "/export", "/areas", "/round"} {
+		if out := f.say(t, "h1", fmt.Sprint(i), cmd); !strings.Contains(out[0].Text, "không dành cho tài khoản") {
+			t.Errorf("a head ran %s: %q", cmd, out[0].Text)
+		}
 	}
 }

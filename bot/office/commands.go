@@ -16,8 +16,10 @@ import (
 )
 
 // Commands are the officials' chat commands: figures, villages behind, the
-// digest, spreadsheets, areas and review rounds. Each is scoped to the
-// user's own area: nobody sees figures of an area outside theirs.
+// digest, spreadsheets, areas and review rounds. They are for officials and
+// admins only, as /help says; village heads get their village's progress
+// in the weekly reminder. Each is scoped to the user's own area: nobody
+// sees figures of an area outside theirs.
 type Commands struct {
 	Store   *store.DB
 	Forms   *flows.Set
@@ -37,11 +39,11 @@ func (o *Commands) List() []bot.Command {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
 	return []bot.Command{
-		{Name: "stats", Help: officials, Order: 40, Run: o.stats},
-		{Name: "missing", Help: officials, Order: 50, Run: o.missing},
-		{Name: "digest", Help: officials, Order: 60, Run: o.digest},
+		{Name: "stats", Roles: officials, Help: officials, Order: 40, Run: o.stats},
+		{Name: "missing", Roles: officials, Help: officials, Order: 50, Run: o.missing},
+		{Name: "digest", Roles: officials, Help: officials, Order: 60, Run: o.digest},
 		{Name: "export", Roles: officials, Help: officials, Order: 70, Run: o.export},
-		{Name: "areas", Help: officials, Order: 80, Run: o.areas},
+		{Name: "areas", Roles: officials, Help: officials, Order: 80, Run: o.areas},
 		{Name: "round", Roles: admins, Help: admins, Order: 100, Run: o.round},
 	}
 }

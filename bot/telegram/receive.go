@@ -111,7 +111,8 @@ func inbound(u tgbotapi.Update) (bot.Inbound, bool) {
 		in.At = time.Unix(int64(m.Date), 0)
 		in.NotText = m.Text == ""
 		fillUser(&in, m.From)
-	case u.CallbackQuery != nil && u.CallbackQuery.Message != nil && u.CallbackQuery.Message.Chat != nil:
+	case u.CallbackQuery != nil && u.CallbackQuery.Message != nil && u.CallbackQuery.Message.Chat != nil &&
+		u.CallbackQuery.Message.Chat.Type == "private":
 		q := u.CallbackQuery
 		in.ChatID, in.Button, in.CallbackID = strconv.FormatInt(q.Message.Chat.ID, 10), q.Data, q.ID
 		in.At = time.Now()

@@ -102,4 +102,8 @@ func TestInboundMapping(t *testing.T) {
 	if !ok || in.Button != "a|job|1" || in.CallbackID != "cb1" {
 		t.Fatalf("button: %+v", in)
 	}
+	if _, ok := inbound(tgbotapi.Update{UpdateID: 13, CallbackQuery: &tgbotapi.CallbackQuery{ID: "cb2", Data: "a|job|1",
+		Message: &tgbotapi.Message{MessageID: 78, Chat: &tgbotapi.Chat{ID: -100, Type: "group"}}}}); ok {
+		t.Fatal("a button press in a group accepted")
+	}
 }
