@@ -64,7 +64,7 @@ func parseCount(s string) (float64, error) {
 	first, rest, _ := strings.Cut(f, " ")
 	if n, ok := numberWords[first]; ok {
 		if rest != "" && !unitWords[rest] {
-			return 0, answerErr("answer.extra_words", "text", strings.TrimSpace(s))
+			return 0, answerErr("answer.extra_words", "text", echo(s))
 		}
 		return float64(n), nil
 	}
@@ -73,7 +73,7 @@ func parseCount(s string) (float64, error) {
 		return 0, answerErr("answer.not_number")
 	}
 	if rest != "" && !unitWords[rest] {
-		return 0, answerErr("answer.extra_words", "text", strings.TrimSpace(s))
+		return 0, answerErr("answer.extra_words", "text", echo(s))
 	}
 	x, ok := parseNumber(num)
 	if !ok {

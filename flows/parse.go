@@ -36,6 +36,19 @@ func ParseYesNo(s string) (bool, error) {
 	return false, answerErr("answer.yesno")
 }
 
+// echoLen bounds how much of a person's text a reply quotes back.
+const echoLen = 40
+
+// echo is a person's text as a reply quotes it: trimmed, and cut short
+// with "…" so that a pasted essay is not sent back in several messages.
+func echo(s string) string {
+	s = strings.TrimSpace(s)
+	if r := []rune(s); len(r) > echoLen {
+		return string(r[:echoLen]) + "…"
+	}
+	return s
+}
+
 // ParseChoice picks one option by its number or by its words, diacritics
 // optional: the whole label, or words of it from the start of a word
 // ("lon" and "nuoi lon" both pick "Chăn nuôi lợn thịt"). labels are the
@@ -54,13 +67,13 @@ func ParseChoice(s string, labels []string) (int, error) {
 	case 1:
 		return found[0], nil
 	case 0:
-		return 0, answerErr("answer.choice", "text", strings.TrimSpace(s), "max", len(labels))
+		return 0, answerErr("answer.choice", "text", echo(s), "max", len(labels))
 	}
 	list := make([]string, len(found))
 	for i, k := range found {
 		list[i] = strconv.Itoa(k+1) + ". " + labels[k]
 	}
-	return 0, answerErr("answer.choice_ambiguous", "text", strings.TrimSpace(s), "list", strings.Join(list, "; "))
+	return 0, answerErr("answer.choice_ambiguous", "text", echo(s), "list", strings.Join(list, "; "))
 }
 
 // matchLabels finds the options whose folded text equals f or, failing

@@ -9,6 +9,10 @@ import (
 // NewHousehold is the household answer that adds a household to the register.
 const NewHousehold = "new"
 
+// maxQuery is the longest search for a household: a name has at most 80
+// characters.
+const maxQuery = 80
+
 // pickerPageSize keeps a page of households short enough for a phone screen.
 const pickerPageSize = 10
 
@@ -83,13 +87,13 @@ func (r *Run) replyPicker(f *Form, q *Question, c Context, text string) Outcome 
 	if n, err := strconv.Atoi(t); err == nil {
 		return r.pickNumber(f, q, c, n)
 	}
-	if len([]rune(t)) < 2 {
+	if n := len([]rune(t)); n < 2 || n > maxQuery {
 		return Outcome{Prompts: []Prompt{r.reask(f, q, c, answerErr("answer.household_query"))}}
 	}
 	r.Picker = Picker{Query: t}
 	if items, err := r.pickerItems(c); err == nil && len(items) == 0 {
 		r.Picker = Picker{}
-		return Outcome{Prompts: []Prompt{r.pickerPrompt(f, q, c, c.t("picker.none_found", "query", text))}}
+		return Outcome{Prompts: []Prompt{r.pickerPrompt(f, q, c, c.t("picker.none_found", "query", echo(text)))}}
 	}
 	return Outcome{Prompts: []Prompt{r.pickerPrompt(f, q, c, "")}}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -341,5 +342,46 @@ func TestImportRefusesFormulasInNames(t *testing.T) {
 	res, err := report.ImportRegister(ctx, db, "r.csv", strings.NewReader(file), report.ImportOptions{Now: now})
 	if !errors.Is(err, report.ErrBadRows) || len(res.Bad) != 2 {
 		t.Fatalf("import: %+v, %v", res, err)
+	}
+}
+
+// Imports are bounded: bad rows listed up to a cap and counted past it, a
+// village over its households_total warned about, an oversized file and a
+// sheet of too many rows refused early.
+func TestImportLimits(t *testing.T) {
+	db := storetest.Open(t)
+	var b strings.Builder
+	b.WriteString("area_id,household_id,head_name,members,status\n")
+	for i := range 500 {
+		fmt.Fprintf(&b, "nowhere,X%d,Tên %d,3,poor\n", i, i)
+	}
+	res, err := report.ImportRegister(ctx, db, "r.csv", strings.NewReader(b.String()), report.ImportOptions{Now: now})
+	if !errors.Is(err, report.ErrBadRows) || len(res.Bad) != 100 || res.BadCount != 500 {
+		t.Fatalf("bad rows: %d listed, %d counted, %v", len(res.Bad), res.BadCount, err)
+	}
+	b.Reset()
+	b.WriteString("area_id,household_id,head_name,members,status\n")
+	for i := range 481 { // Tổ Khuổi Pài has 480
+		fmt.Fprintf(&b, "bac-kan/huyen-tung/khuoi-pai,K%d,Hộ số %d,3,none\n", i, i)
+	}
+	res, err = report.ImportRegister(ctx, db, "r.csv", strings.NewReader(b.String()), report.ImportOptions{Now: now})
+	if err != nil || len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], "481 households") {
+		t.Fatalf("an overfull village: %+v, %v", res.Warnings, err)
+	}
+	huge := io.MultiReader(strings.NewReader("area_id,household_id,head_name,members,status\n"), strings.NewReader(strings.Repeat("x", 65<<20)))
+	if _, err := report.ImportRegister(ctx, db, "r.csv", huge, report.ImportOptions{Now: now}); err == nil || !strings.Contains(err.Error(), "MB") {
+		t.Fatalf("an oversized file: %v", err)
+	}
+	f := excelize.NewFile()
+	sw, _ := f.NewStreamWriter("Sheet1")
+	for i := range 500_002 {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		sw.SetRow(cell, []any{"x"})
+	}
+	sw.Flush()
+	var xlsx bytes.Buffer
+	f.Write(&xlsx)
+	if _, err := report.ImportRegister(ctx, db, "r.xlsx", &xlsx, report.ImportOptions{Now: now}); err == nil || !strings.Contains(err.Error(), "rows") {
+		t.Fatalf("a sheet of too many rows: %v", err)
 	}
 }

@@ -42,7 +42,11 @@ func (e RowError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.R
 // ImportResult says what an import did.
 type ImportResult struct {
 	Imported int
-	Bad      []RowError
+	Bad      []RowError // the first maxRowErrors bad rows
+	BadCount int        // every bad row
+	// Warnings are about good rows that look wrong together: a village
+	// with more households than its households_total.
+	Warnings []string
 }
 
 // ImportOptions shape an import.
@@ -51,6 +55,16 @@ type ImportOptions struct {
 	Progress func(done, total int) // called as rows are stored
 	Now      time.Time
 }
+
+// Limits on a register file, far above a province's (100,000 households):
+// a file past them is refused before it can fill the memory.
+const (
+	maxRegisterBytes = 64 << 20
+	maxRegisterRows  = 500000
+	maxUnzipped      = 512 << 20 // an XLSX's content, unpacked
+	// maxRowErrors bounds the bad rows listed; the rest are counted.
+	maxRowErrors = 100
+)
 
 // importBatch is how many households one transaction stores: large enough
 // to make 100,000 rows a few commits, small enough to keep each short.
@@ -63,9 +77,12 @@ var ErrBadRows = errors.New("report: the file has bad rows; nothing was imported
 // header row and stores it. Re-importing a household_id updates it. Every
 // bad row is reported; with any, nothing is stored unless SkipBad is set.
 func ImportRegister(ctx context.Context, db *store.DB, name string, r io.Reader, o ImportOptions) (ImportResult, error) {
-	rows, err := readRows(name, r)
+	rows, err := readRows(name, io.LimitReader(r, maxRegisterBytes+1))
 	if err != nil {
 		return ImportResult{}, err
+	}
+	if len(rows) > maxRegisterRows+1 {
+		return ImportResult{}, fmt.Errorf("report: %s has %d rows; a register has at most %d", name, len(rows)-1, maxRegisterRows)
 	}
 	if len(rows) == 0 {
 		return ImportResult{}, errors.New("report: the file is empty")
@@ -95,15 +112,18 @@ func ImportRegister(ctx context.Context, db *store.DB, name string, r io.Reader,
 			reason = fmt.Sprintf("household_id %q repeats line %d", hh.ID, prev)
 		}
 		if reason != "" {
-			res.Bad = append(res.Bad, RowError{Line: line, Reason: reason})
+			if res.BadCount++; len(res.Bad) < maxRowErrors {
+				res.Bad = append(res.Bad, RowError{Line: line, Reason: reason})
+			}
 			continue
 		}
 		seen[hh.ID] = line
 		hhs = append(hhs, hh)
 	}
-	if len(res.Bad) > 0 && !o.SkipBad {
+	if res.BadCount > 0 && !o.SkipBad {
 		return res, ErrBadRows
 	}
+	res.Warnings = overfull(areas, hhs)
 	for start := 0; start < len(hhs); start += importBatch {
 		batch := hhs[start:min(start+importBatch, len(hhs))]
 		if err := db.ImportHouseholds(ctx, batch); err != nil {
@@ -117,20 +137,61 @@ func ImportRegister(ctx context.Context, db *store.DB, name string, r io.Reader,
 	return res, nil
 }
 
+// sheetRows reads the first sheet row by row, stopping past the most rows
+// a register may have, so a sheet of millions of rows is refused early.
+func sheetRows(f *excelize.File, name string) ([][]string, error) {
+	rows, err := f.Rows(f.GetSheetName(0))
+	if err != nil {
+		return nil, fmt.Errorf("report: read %s: %w", name, err)
+	}
+	defer rows.Close()
+	var out [][]string
+	for rows.Next() {
+		if len(out) > maxRegisterRows {
+			return nil, fmt.Errorf("report: %s has more than %d rows; a register has at most that many", name, maxRegisterRows)
+		}
+		row, err := rows.Columns()
+		if err != nil {
+			return nil, fmt.Errorf("report: read %s: %w", name, err)
+		}
+		out = append(out, row)
+	}
+	return out, rows.Error()
+}
+
+// overfull warns of villages given more households than households_total.
+func overfull(areas []store.Area, hhs []store.Household) []string {
+	count := map[string]int{}
+	for _, hh := range hhs {
+		count[hh.AreaID]++
+	}
+	var out []string
+	for _, a := range areas {
+		if n := count[a.ID]; a.Kind == store.KindVillage && a.HouseholdsTotal > 0 && n > a.HouseholdsTotal {
+			out = append(out, fmt.Sprintf("%s: %d households in the file, more than its households_total %d", a.ID, n, a.HouseholdsTotal))
+		}
+	}
+	return out
+}
+
 func readRows(name string, r io.Reader) ([][]string, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("report: read %s: %w", name, err)
+	}
+	if len(data) > maxRegisterBytes {
+		return nil, fmt.Errorf("report: %s is over %d MB; a register is far smaller", name, maxRegisterBytes>>20)
+	}
+	r = bytes.NewReader(data)
 	switch {
 	case strings.HasSuffix(strings.ToLower(name), ".xlsx"):
-		f, err := excelize.OpenReader(r)
+		f, err := excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: maxUnzipped, UnzipXMLSizeLimit: maxUnzipped / 4})
 		if err != nil {
 			return nil, fmt.Errorf("report: read %s: %w", name, err)
 		}
 		defer f.Close()
-		return f.GetRows(f.GetSheetName(0))
+		return sheetRows(f, name)
 	case strings.HasSuffix(strings.ToLower(name), ".csv"):
-		data, err := io.ReadAll(r)
-		if err != nil {
-			return nil, fmt.Errorf("report: read %s: %w", name, err)
-		}
 		data = bytes.TrimPrefix(data, []byte("\ufeff"))
 		cr := csv.NewReader(bytes.NewReader(data))
 		cr.Comma, cr.FieldsPerRecord = separator(data), -1

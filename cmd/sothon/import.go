@@ -47,15 +47,21 @@ func importHouseholds(ctx context.Context, e *env, c *common, path string, skipB
 	for _, bad := range res.Bad {
 		fmt.Fprintf(e.stderr, "%s: %v\n", path, bad)
 	}
+	if more := res.BadCount - len(res.Bad); more > 0 {
+		fmt.Fprintf(e.stderr, "%s: … and %d more bad rows\n", path, more)
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(e.stderr, "%s: warning: %s\n", path, w)
+	}
 	if errors.Is(err, report.ErrBadRows) {
-		return fmt.Errorf("%d bad row(s) in %s; nothing was imported (fix them, or use --skip-bad)", len(res.Bad), path)
+		return fmt.Errorf("%d bad row(s) in %s; nothing was imported (fix them, or use --skip-bad)", res.BadCount, path)
 	}
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "imported %d households from %s", res.Imported, path)
-	if len(res.Bad) > 0 {
-		fmt.Fprintf(e.stdout, " (%d bad rows skipped)", len(res.Bad))
+	if res.BadCount > 0 {
+		fmt.Fprintf(e.stdout, " (%d bad rows skipped)", res.BadCount)
 	}
 	fmt.Fprintln(e.stdout)
 	return nil
