@@ -46,9 +46,10 @@ const lockWait = 500 * time.Millisecond
 
 // DB is an open Sổ Thôn database.
 type DB struct {
-	bolt    *bolt.DB
-	path    string
-	writers atomic.Int32 // write transactions wanted or running
+	bolt     *bolt.DB
+	path     string
+	writers  *atomic.Int32 // write transactions wanted or running, shared by borrowers
+	borrowed bool          // Close leaves the file to its owner
 }
 
 // batchDelay is how long a write waits for others to share its commit
@@ -70,7 +71,7 @@ func Open(path string) (db *DB, err error) {
 		return nil, fmt.Errorf("store: open %s: %w (%v)", path, ErrDamaged, err)
 	}
 	b.MaxBatchDelay = batchDelay
-	db = &DB{bolt: b, path: path}
+	db = &DB{bolt: b, path: path, writers: new(atomic.Int32)}
 	if err := db.migrate(); err != nil {
 		b.Close()
 		return nil, err
@@ -79,7 +80,19 @@ func Open(path string) (db *DB, err error) {
 }
 
 // Close closes the file.
-func (db *DB) Close() error { return db.bolt.Close() }
+func (db *DB) Close() error {
+	if db.borrowed {
+		return nil
+	}
+	return db.bolt.Close()
+}
+
+// Borrow gives the open database to code that will Close it when done,
+// without closing it for its owner: the server lends its file this way to
+// the office's commands that come through its admin socket.
+func (db *DB) Borrow() *DB {
+	return &DB{bolt: db.bolt, path: db.path, writers: db.writers, borrowed: true}
+}
 
 // Path is the database file's path.
 func (db *DB) Path() string { return db.path }
@@ -188,7 +201,7 @@ func VerifyCopy(path string) (err error) {
 		return fmt.Errorf("store: verify %s: %w (%v)", path, ErrDamaged, err)
 	}
 	defer b.Close()
-	copyDB := &DB{bolt: b, path: path}
+	copyDB := &DB{bolt: b, path: path, writers: new(atomic.Int32)}
 	if err := copyDB.Check(); err != nil {
 		return fmt.Errorf("store: verify %s: %w", path, err)
 	}

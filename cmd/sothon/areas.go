@@ -38,7 +38,7 @@ func (c *common) areasToShow(ctx context.Context) ([]store.Area, error) {
 	if _, err := os.Stat(c.db); err != nil {
 		return c.loadAreas()
 	}
-	db, err := store.Open(c.db)
+	db, err := c.open()
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -22,6 +23,33 @@ import (
 // SOTHON_* environment variables, which win over the defaults.
 type common struct {
 	db, forms, areas, tz string
+	served               *store.DB // the server's database, for a command through its socket
+}
+
+// heldError is a database held by another process, with its path, so that
+// the command can be sent to the server that holds it.
+type heldError struct {
+	path string
+	err  error
+}
+
+func (h heldError) Error() string { return h.err.Error() }
+func (h heldError) Unwrap() error { return h.err }
+
+// open opens the database file, or lends the server's when the command came
+// through its socket.
+func (c *common) open() (*store.DB, error) {
+	if c.served != nil {
+		if absolute(c.db) != absolute(c.served.Path()) {
+			return nil, fmt.Errorf("the server holds %s, not %s", c.served.Path(), c.db)
+		}
+		return c.served.Borrow(), nil
+	}
+	db, err := store.Open(c.db)
+	if errors.Is(err, store.ErrLocked) {
+		return nil, heldError{path: c.db, err: err}
+	}
+	return db, err
 }
 
 // register declares the shared settings as the root's persistent flags.
@@ -72,9 +100,9 @@ func (c *common) openDB(ctx context.Context) (*store.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := store.Open(c.db)
-	if err != nil {
-		return nil, err
+	db, err := c.open()
+	if err != nil || c.served != nil { // the server saved its areas itself
+		return db, err
 	}
 	if err := db.SaveAreas(ctx, areas); err != nil {
 		db.Close()
@@ -89,7 +117,7 @@ func (c *common) openExisting() (*store.DB, error) {
 	if _, err := os.Stat(c.db); err != nil {
 		return nil, fmt.Errorf("no database at %s (set --db or SOTHON_DB)", c.db)
 	}
-	return store.Open(c.db)
+	return c.open()
 }
 
 // world is what most subcommands work with: the time zone, the

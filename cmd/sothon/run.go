@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"sothon/store"
 )
 
 // env is what a subcommand gets from the outside world.
@@ -16,6 +18,9 @@ type env struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
+	// served is the server's open database, for a command that came
+	// through its admin socket; nil otherwise.
+	served *store.DB
 }
 
 // usageError is a mistake on the command line; it exits with status 2.
@@ -31,14 +36,27 @@ func exitCode(err error) int {
 	return 1
 }
 
-// run builds the command tree and runs the command args name.
+// run runs the command args name. One that finds the database held by a
+// running server goes through the server's admin socket.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	e := &env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	err := runWith(ctx, e, args)
+	var held heldError
+	if errors.As(err, &held) {
+		if ok, rerr := tryRemote(ctx, e, held.path, args); ok {
+			return rerr
+		}
+	}
+	return err
+}
+
+// runWith builds the command tree and runs the command args name.
+func runWith(ctx context.Context, e *env, args []string) error {
 	root := newRoot(e)
 	root.SetArgs(args)
-	root.SetIn(stdin)
-	root.SetOut(stdout)
-	root.SetErr(stderr)
+	root.SetIn(e.stdin)
+	root.SetOut(e.stdout)
+	root.SetErr(e.stderr)
 	if len(args) == 0 {
 		root.Help()
 		return usageError{"no command given"}
@@ -53,7 +71,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 // newRoot is the sothon command with its subcommands. The settings most
 // of them share are persistent flags, defaulting to SOTHON_* variables.
 func newRoot(e *env) *cobra.Command {
-	c := &common{}
+	c := &common{served: e.served}
 	root := &cobra.Command{
 		Use:           "sothon",
 		Short:         "Sổ Thôn — chat-based household surveys for poverty reduction",

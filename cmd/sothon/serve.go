@@ -106,6 +106,11 @@ func serve(ctx context.Context, e *env, cfg serveConfig) error {
 			return usageError{"SOTHON_BACKUP_CRON: " + err.Error()}
 		}
 	}
+	stopAdmin, err := s.serveAdmin(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer stopAdmin()
 	err = s.run(ctx, cfg)
 	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
 		return nil // stopped while starting: a clean stop like any other
