@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -74,6 +75,7 @@ func builtin() []Command {
 		{Name: "invite", Roles: admins, Help: admins, Order: 90, Run: own((*turn).invite)},
 		{Name: "lang", Help: everyone, Order: 110, Menu: 5, Run: own((*turn).setLang)},
 		{Name: "link", Help: heads, Order: 120, Run: own((*turn).linkCode)},
+		{Name: "unlink", Help: heads, Order: 125, Run: own((*turn).unlink)},
 		{Name: "help", Help: everyone, Order: 130, Menu: 4, Run: own((*turn).help)},
 		{Name: "start", Run: own((*turn).start)},
 	}
@@ -178,13 +180,32 @@ func (t *turn) invite(ctx context.Context, args string) {
 // linkCode gives the user a code to send from another channel, so that
 // one person uses Telegram and Zalo as the same user.
 func (t *turn) linkCode(ctx context.Context, _ string) {
-	inv, err := CreateLink(ctx, t.e.store, t.user, t.in.At)
+	inv, err := CreateLink(ctx, t.e.store, t.user, t.in.Channel, t.in.At)
 	if err != nil {
 		t.e.log.Error("create link code", "err", err)
 		t.replyKey("join.try_later")
 		return
 	}
 	t.replyKey("link.code", "code", inv.Code, "minutes", int(LinkTTL.Minutes()))
+}
+
+// unlink removes the person's other chats, for someone whose phone was
+// lost or whose code was used by another: only this chat stays theirs.
+func (t *turn) unlink(ctx context.Context, _ string) {
+	ids, err := t.e.store.IdentitiesOf(ctx, t.user.ID)
+	if err != nil {
+		t.e.log.Error("unlink", "err", err)
+		t.replyKey("join.try_later")
+		return
+	}
+	ids = slices.DeleteFunc(ids, func(id store.Identity) bool { return id.Channel == t.in.Channel && id.ChatID == t.in.ChatID })
+	if len(ids) == 0 {
+		t.replyKey("unlink.none")
+		return
+	}
+	t.change.Unlink = ids
+	t.audit("unlink", fmt.Sprint(len(ids)))
+	t.replyKey("unlink.done", "count", len(ids))
 }
 
 var inviteErrorKeys = map[error]string{ErrBadRole: "invite.bad_role", ErrAreaUnknown: "invite.unknown_area",

@@ -355,3 +355,36 @@ func TestStrangersCostNothing(t *testing.T) {
 		t.Fatalf("after a day: %d refusals queued, want 4", outbox)
 	}
 }
+
+// A link code joins a chat of the other channel only; the chats the person
+// had are told, and /unlink there undoes it.
+func TestLinkIsSeenAndUndone(t *testing.T) {
+	f := newFixture(t)
+	f.register(t, "a")
+	out := f.say(t, "a", "1", "/link")
+	code := strings.TrimSuffix(strings.Fields(strings.TrimPrefix(out[0].Text, "Mã liên kết: "))[0], ".")
+	// Another chat of the same channel cannot use it.
+	if _, err := f.eng.Handle(ctx, bot.Inbound{Channel: "test", ChatID: "x", MessageID: "2", Text: code}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.db.UserByIdentity(ctx, "test", "x"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("a chat of the same channel was linked: %v", err)
+	}
+	// A chat on another channel can, and the first chat hears of it.
+	if _, err := f.eng.Handle(ctx, bot.Inbound{Channel: "zalo", ChatID: "z", MessageID: "3", Text: code}); err != nil {
+		t.Fatal(err)
+	}
+	if u, err := f.db.UserByIdentity(ctx, "zalo", "z"); err != nil || u.ID != "u-a" {
+		t.Fatalf("the zalo chat: %+v, %v", u, err)
+	}
+	msgs, _ := f.db.Outbox(ctx, "test", 10)
+	if len(msgs) == 0 || !strings.Contains(msgs[len(msgs)-1].Text, "/unlink") {
+		t.Fatalf("the first chat was not told: %+v", msgs)
+	}
+	if out := f.say(t, "a", "4", "/unlink"); !strings.Contains(out[len(out)-1].Text, "Đã gỡ 1") {
+		t.Fatalf("/unlink: %q", out[len(out)-1].Text)
+	}
+	if _, err := f.db.UserByIdentity(ctx, "zalo", "z"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("the zalo chat is still linked: %v", err)
+	}
+}

@@ -72,9 +72,9 @@ const LinkTTL = 30 * time.Minute
 
 // CreateLink makes a code that joins another chat (on another channel) to
 // an existing user.
-func CreateLink(ctx context.Context, db *store.DB, u store.User, now time.Time) (store.Invite, error) {
+func CreateLink(ctx context.Context, db *store.DB, u store.User, channel string, now time.Time) (store.Invite, error) {
 	for {
-		inv := store.Invite{Code: newCode(), Role: u.Role, AreaID: u.AreaID, Name: u.Name, UserID: u.ID,
+		inv := store.Invite{Code: newCode(), Role: u.Role, AreaID: u.AreaID, Name: u.Name, UserID: u.ID, Channel: channel,
 			CreatedBy: u.ID, Created: now, Expires: now.Add(LinkTTL)}
 		err := db.CreateInvite(ctx, inv)
 		if !errors.Is(err, store.ErrCodeTaken) {

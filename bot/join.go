@@ -174,10 +174,24 @@ func (t *turn) join(ctx context.Context, chat, code string) {
 
 // link joins this chat to the user who asked for the link code elsewhere.
 func (t *turn) link(ctx context.Context, inv store.Invite) {
+	if inv.Channel == t.in.Channel { // a code for another channel's chat, not another chat here
+		t.replyKey("link.same_channel")
+		return
+	}
 	u, err := t.e.store.UserByID(ctx, inv.UserID)
 	if err != nil {
 		t.replyKey("join.try_later")
 		return
+	}
+	// The chats the person had hear of the new one, and how to undo it.
+	ids, err := t.e.store.IdentitiesOf(ctx, u.ID)
+	if err != nil {
+		t.replyKey("join.try_later")
+		return
+	}
+	for _, id := range ids {
+		t.notices = append(t.notices, store.Message{Channel: id.Channel, ChatID: id.ChatID,
+			Text: t.e.cat.T(u.Lang, "link.notice", "channel", t.in.Channel)})
 	}
 	t.user, t.lang = u, u.Lang
 	t.change.Identity = &store.Identity{Channel: t.in.Channel, ChatID: t.in.ChatID, UserID: u.ID}

@@ -25,6 +25,8 @@ type turn struct {
 	toast    string
 	// attachment goes with the last reply (a chart, a spreadsheet).
 	attachment *store.Attachment
+	// notices go to the person's other chats (a new chat was linked).
+	notices []store.Message
 }
 
 func textPrompt(text string) flows.Prompt { return flows.Prompt{Text: text} }
@@ -58,7 +60,7 @@ func (t *turn) messages(a store.Applied) []store.Message {
 	if t.attachment != nil && len(out) > 0 {
 		out[len(out)-1].Attachment = t.attachment
 	}
-	return out
+	return append(out, t.notices...)
 }
 
 func (t *turn) message(p flows.Prompt) store.Message {

@@ -42,6 +42,8 @@ type Change struct {
 	Count string
 	// IncomingID removes the handled update from the inbox.
 	IncomingID uint64
+	// Unlink removes these chats from their user.
+	Unlink []Identity
 	// DropKeyboard forgets the open keyboard of the chat in Identity or Chat.
 	DropKeyboard bool
 	Chat         ChatRef
@@ -372,6 +374,15 @@ func increment(tx *bolt.Tx, name string) error {
 func applyChat(tx *bolt.Tx, ch Change) error {
 	if ch.IncomingID != 0 {
 		if err := tx.Bucket(bucketInbox).Delete(seqKey(ch.IncomingID)); err != nil {
+			return err
+		}
+	}
+	for _, id := range ch.Unlink {
+		key := []byte(identityKey(id.Channel, id.ChatID))
+		if err := tx.Bucket(bucketIdentities).Delete(key); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketKeyboards).Delete(key); err != nil {
 			return err
 		}
 	}

@@ -1,7 +1,9 @@
 package store
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -16,6 +18,7 @@ type Invite struct {
 	AreaID    string    `json:"area_id"`
 	Name      string    `json:"name,omitempty"`
 	UserID    string    `json:"user_id,omitempty"` // set for a link code: joins a chat to this existing user
+	Channel   string    `json:"channel,omitempty"` // a link code's channel: it joins a chat of another
 	CreatedBy string    `json:"created_by"`
 	Created   time.Time `json:"created"`
 	Expires   time.Time `json:"expires"`
@@ -53,4 +56,39 @@ func (db *DB) InviteByCode(ctx context.Context, code string) (Invite, error) {
 		return Invite{}, fmt.Errorf("store: invite: %w", err)
 	}
 	return inv, nil
+}
+
+// PruneInvites forgets the invites that expired before a time, used or not;
+// who joined with which code stays in the audit log.
+func (db *DB) PruneInvites(ctx context.Context, before time.Time) (int, error) {
+	n := 0
+	err := db.update(ctx, func(tx *bolt.Tx) error {
+		n = 0
+		b := tx.Bucket(bucketInvites)
+		var stale [][]byte
+		err := b.ForEach(func(k, v []byte) error {
+			var inv Invite
+			if err := json.Unmarshal(v, &inv); err != nil {
+				return err
+			}
+			if inv.Expires.Before(before) {
+				stale = append(stale, bytes.Clone(k))
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, k := range stale {
+			if err := b.Delete(k); err != nil {
+				return err
+			}
+		}
+		n = len(stale)
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: prune invites: %w", err)
+	}
+	return n, nil
 }

@@ -34,6 +34,11 @@ func (s *server) housekeeping(ctx context.Context) {
 			} else if n > 0 {
 				s.log.Info("pruned seen message ids", "count", n)
 			}
+			if n, err := s.db.PruneInvites(ctx, time.Now().Add(-seenFor)); err != nil && ctx.Err() == nil {
+				s.log.Error("prune invites", "err", err)
+			} else if n > 0 {
+				s.log.Info("pruned expired invites", "count", n)
+			}
 		}
 		select {
 		case <-ctx.Done():
