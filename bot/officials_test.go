@@ -17,6 +17,7 @@ import (
 	"sothon/bot/jobs"
 	"sothon/flows"
 	"sothon/locales"
+	"sothon/report"
 	"sothon/store"
 )
 
@@ -264,5 +265,41 @@ func TestHeadsCannotRunOfficialsCommands(t *testing.T) {
 		if out := f.say(t, "h1", fmt.Sprint(i), cmd); !strings.Contains(out[0].Text, "không dành cho tài khoản") {
 			t.Errorf("a head ran %s: %q", cmd, out[0].Text)
 		}
+	}
+}
+
+// Rounds have an area: two wards may each run one, a ward's admin neither
+// sees nor closes the city's, and a review counts only in its own area's.
+func TestRoundsAreScopedToTheirArea(t *testing.T) {
+	f := newFixture(t)
+	f.registerAs(t, "city", store.RoleAdmin, "bac-kan")
+	f.registerAs(t, "ht", store.RoleAdmin, "bac-kan/huyen-tung")
+	f.registerAs(t, "dx", store.RoleAdmin, "bac-kan/duc-xuan")
+	if out := f.say(t, "ht", "1", "/round open Huyền Tụng 2023-06-01 2023-06-30"); !strings.Contains(out[0].Text, "Đã mở") {
+		t.Fatalf("ward round: %q", out[0].Text)
+	}
+	if out := f.say(t, "dx", "2", "/round open Đức Xuân 2023-06-01 2023-06-30"); !strings.Contains(out[0].Text, "Đã mở") {
+		t.Fatalf("a second ward's round: %q", out[0].Text)
+	}
+	if out := f.say(t, "city", "3", "/round open Thành phố 2023-06-01 2023-06-30"); !strings.Contains(out[0].Text, "đóng đợt đó trước") {
+		t.Fatalf("a city round over open ward rounds: %q", out[0].Text)
+	}
+	if out := f.say(t, "city", "4", "/round close"); !strings.Contains(out[0].Text, "Chưa có đợt") {
+		t.Fatalf("the city admin closed a ward's round: %q", out[0].Text)
+	}
+	f.submit(t, "bac-kan/huyen-tung/khuoi-pai", "poor")
+	f.submit(t, "bac-kan/duc-xuan/to-1", "poor")
+	for area, want := range map[string]string{"bac-kan/huyen-tung": "Đợt rà soát «Huyền Tụng»", "bac-kan/duc-xuan": "Đợt rà soát «Đức Xuân»"} {
+		st, err := report.Compute(ctx, f.db, area, f.now)
+		if err != nil || st.Reviewed() != 1 {
+			t.Fatalf("%s: %d reviewed, %v", area, st.Reviewed(), err)
+		}
+		forms, _ := flows.Default()
+		if text := report.Digest(st, nil, forms, locales.MustLoad(), "vi"); !strings.Contains(text, want) {
+			t.Errorf("%s lacks %q:\n%s", area, want, text)
+		}
+	}
+	if out := f.say(t, "ht", "5", "/round close"); !strings.Contains(out[0].Text, "Đã đóng") {
+		t.Fatalf("the ward admin closing their round: %q", out[0].Text)
 	}
 }

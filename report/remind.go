@@ -9,7 +9,8 @@ import (
 
 // Behind is a village head whose village needs a reminder.
 type Behind struct {
-	User store.User
+	Round *store.Round // the open round of the head's village, if any
+	User  store.User
 	// Households of the village not reviewed in the open round; 0 when no
 	// round is open.
 	Unreviewed int
@@ -21,10 +22,6 @@ type Behind struct {
 // reviewed in the open round, or nothing this week.
 func VillagesBehind(ctx context.Context, db *store.DB, now time.Time) ([]Behind, error) {
 	users, err := db.Users(ctx)
-	if err != nil {
-		return nil, err
-	}
-	round, err := db.CurrentRound(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -46,8 +43,12 @@ func VillagesBehind(ctx context.Context, db *store.DB, now time.Time) ([]Behind,
 		if err != nil {
 			return nil, err
 		}
+		round, err := db.RoundFor(ctx, u.AreaID)
+		if err != nil {
+			return nil, err
+		}
 		c := counters[u.AreaID]
-		b := Behind{User: u, Idle: c[week] == 0}
+		b := Behind{User: u, Idle: c[week] == 0, Round: round}
 		if round != nil {
 			// Coverage is of the village's households_total, as in the
 			// digest; the register may not hold every household yet.

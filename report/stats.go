@@ -106,7 +106,7 @@ func (s Stats) Escaped() int {
 // Compute gathers the stats of areaID's subtree as of now. It reads the
 // counters of the subtree's villages, never the submissions.
 func Compute(ctx context.Context, db *store.DB, areaID string, now time.Time) (Stats, error) {
-	round, err := db.CurrentRound(ctx)
+	round, err := db.RoundFor(ctx, areaID)
 	if err != nil {
 		return Stats{}, err
 	}
@@ -131,7 +131,7 @@ func ComputeWeek(ctx context.Context, db *store.DB, areaID string, day, now time
 	}
 	var round *store.Round
 	for _, r := range rounds {
-		if r.Covers(end) || r.Covers(monday(day)) {
+		if r.Holds(areaID) && (r.Covers(end) || r.Covers(monday(day))) {
 			round = &r
 		}
 	}

@@ -245,7 +245,7 @@ func countSubmission(tx *bolt.Tx, s *Submission, hh *Household) error {
 		return err
 	}
 	if s.Class != "" {
-		round, err := openRound(tx)
+		round, err := openRoundFor(tx, s.AreaID)
 		if err != nil {
 			return err
 		}

@@ -186,7 +186,7 @@ func countRecords(counters map[string]Counters, facts map[string]storedContribut
 		return
 	}
 	for _, r := range rounds {
-		if !r.Counts(s.Class, s.SubmittedAt) {
+		if !r.Counts(s.AreaID, s.Class, s.SubmittedAt) {
 			continue
 		}
 		key := string(contributionKey(fmt.Sprintf("round:%d", r.ID), hh.ID))
@@ -237,9 +237,10 @@ func registerStatus(hh Household, asOf time.Time) (string, bool) {
 }
 
 // Counts reports whether a round counts a submission: a review (it gave a
-// class) dated on one of the round's days and received by its close.
-func (r Round) Counts(class string, at time.Time) bool {
-	return class != "" && r.Covers(at) && (r.IsOpen() || !at.After(r.Closed))
+// class) of a village of its area, dated on one of its days and received
+// by its close.
+func (r Round) Counts(area, class string, at time.Time) bool {
+	return class != "" && r.Holds(area) && r.Covers(at) && (r.IsOpen() || !at.After(r.Closed))
 }
 
 func allRounds(tx *bolt.Tx) ([]Round, error) {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -15,12 +16,21 @@ import (
 type Round struct {
 	ID       uint64    `json:"id"`
 	Name     string    `json:"name"`
-	From     string    `json:"from"` // YYYY-MM-DD
+	AreaID   string    `json:"area_id,omitempty"` // the area it covers, with its sub-areas; "" is everywhere
+	From     string    `json:"from"`              // YYYY-MM-DD
 	To       string    `json:"to"`
 	Opened   time.Time `json:"opened"`
 	OpenedBy string    `json:"opened_by"`
 	Closed   time.Time `json:"closed,omitzero"`
 }
+
+// Holds reports whether the round covers an area.
+func (r Round) Holds(area string) bool {
+	return r.AreaID == "" || area == r.AreaID || strings.HasPrefix(area, r.AreaID+"/")
+}
+
+// overlaps reports whether two rounds' areas share a village.
+func (r Round) overlaps(other Round) bool { return r.Holds(other.AreaID) || other.Holds(r.AreaID) }
 
 // IsOpen reports whether the round has not been closed.
 func (r Round) IsOpen() bool { return r.Closed.IsZero() }
@@ -38,14 +48,17 @@ var (
 	ErrNoOpenRound = errors.New("store: no round is open")
 )
 
-// OpenRound starts a round; only one can be open at a time.
+// OpenRound starts a round for an area; no two open rounds share a village.
 func (db *DB) OpenRound(ctx context.Context, r Round) (Round, error) {
 	err := db.update(ctx, func(tx *bolt.Tx) error {
-		if open, err := openRound(tx); err != nil || open != nil {
-			if err == nil {
-				err = fmt.Errorf("%w (%q)", ErrRoundOpen, open.Name)
-			}
+		rounds, err := allRounds(tx)
+		if err != nil {
 			return err
+		}
+		for _, open := range rounds {
+			if open.IsOpen() && open.overlaps(r) {
+				return fmt.Errorf("%w (%q)", ErrRoundOpen, open.Name)
+			}
 		}
 		b := tx.Bucket(bucketRounds)
 		id, err := b.NextSequence()
@@ -77,7 +90,7 @@ func countRoundSoFar(tx *bolt.Tx, r Round) error {
 		if err := json.Unmarshal(v, &s); err != nil {
 			return err
 		}
-		if !r.Counts(s.Class, s.SubmittedAt) {
+		if !r.Counts(s.AreaID, s.Class, s.SubmittedAt) {
 			return nil
 		}
 		var hh Household
@@ -100,15 +113,15 @@ func statusBefore(hh Household, submission uint64) string {
 	return hh.Status
 }
 
-// CloseRound closes the open round.
-func (db *DB) CloseRound(ctx context.Context, at time.Time, by string) (Round, error) {
+// CloseRound closes the open round of an area (opened for that very area).
+func (db *DB) CloseRound(ctx context.Context, areaID string, at time.Time, by string) (Round, error) {
 	var r Round
 	err := db.update(ctx, func(tx *bolt.Tx) error {
-		open, err := openRound(tx)
+		open, err := openRoundFor(tx, areaID)
 		if err != nil {
 			return err
 		}
-		if open == nil {
+		if open == nil || (open.AreaID != areaID && open.AreaID != "") {
 			return ErrNoOpenRound
 		}
 		r = *open
@@ -135,26 +148,27 @@ func (db *DB) Rounds(ctx context.Context) ([]Round, error) {
 	return out, err
 }
 
-// CurrentRound returns the open round, or nil.
-func (db *DB) CurrentRound(ctx context.Context) (*Round, error) {
+// RoundFor returns the open round that covers an area, or nil.
+func (db *DB) RoundFor(ctx context.Context, areaID string) (*Round, error) {
 	var r *Round
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		var err error
-		r, err = openRound(tx)
+		r, err = openRoundFor(tx, areaID)
 		return err
 	})
 	return r, err
 }
 
-// openRound finds the open round; rounds are few, so a scan is fine.
-func openRound(tx *bolt.Tx) (*Round, error) {
+// openRoundFor finds the open round that covers an area; rounds are few,
+// so a scan is fine.
+func openRoundFor(tx *bolt.Tx, areaID string) (*Round, error) {
 	var open *Round
 	err := tx.Bucket(bucketRounds).ForEach(func(_, v []byte) error {
 		var r Round
 		if err := json.Unmarshal(v, &r); err != nil {
 			return err
 		}
-		if r.IsOpen() {
+		if r.IsOpen() && r.Holds(areaID) {
 			open = &r
 		}
 		return nil

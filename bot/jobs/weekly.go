@@ -108,10 +108,6 @@ func (j *Weekly) SendReminders(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	week := store.ISOWeek(now)
-	round, err := j.Store.CurrentRound(ctx)
-	if err != nil {
-		return 0, err
-	}
 	sent := 0
 	for _, b := range behind {
 		last, err := j.Store.Setting(ctx, remindedKey(b.User.ID))
@@ -121,7 +117,7 @@ func (j *Weekly) SendReminders(ctx context.Context) (int, error) {
 		if last == week {
 			continue
 		}
-		msg := store.Message{Text: j.reminderText(b, round), NotBefore: notBefore(now), Question: flows.AwaitRemind,
+		msg := store.Message{Text: j.reminderText(b), NotBefore: notBefore(now), Question: flows.AwaitRemind,
 			Options: []flows.Option{{Key: "1", Label: j.Forms.Forms[0].Title.In(b.User.Lang)}}}
 		n, err := j.queueTo(ctx, b.User, msg, "remind")
 		if err != nil {
@@ -137,7 +133,8 @@ func (j *Weekly) SendReminders(ctx context.Context) (int, error) {
 	return sent, nil
 }
 
-func (j *Weekly) reminderText(b report.Behind, round *store.Round) string {
+func (j *Weekly) reminderText(b report.Behind) string {
+	round := b.Round
 	lang := b.User.Lang
 	if b.Unreviewed > 0 && round != nil {
 		return j.Catalog.T(lang, "remind.round", "who", bot.Addressee(j.Catalog, lang, b.User.Name), "count", locales.Number(lang, float64(b.Unreviewed), 0), "round", round.Name)

@@ -127,14 +127,15 @@ func (o *Commands) export(ctx context.Context, t bot.Turn, args string) {
 	t.Attach(t.T("export.done", "count", locales.Number(t.Lang(), float64(n), 0)), &store.Attachment{Name: name, Data: buf.Bytes()})
 }
 
-// round lets an admin open, close or see review rounds:
+// round lets an admin open, close or see the review rounds of their own
+// area (a round covers its area's villages):
 // /round open NAME FROM TO | /round close | /round.
 func (o *Commands) round(ctx context.Context, t bot.Turn, args string) {
 	fields := strings.Fields(args)
 	switch {
 	case len(fields) >= 4 && fields[0] == "open":
 		n := len(fields)
-		r := store.Round{Name: strings.Join(fields[1:n-2], " "), From: fields[n-2], To: fields[n-1], Opened: t.At(), OpenedBy: t.User().ID}
+		r := store.Round{Name: strings.Join(fields[1:n-2], " "), From: fields[n-2], To: fields[n-1], Opened: t.At(), OpenedBy: t.User().ID, AreaID: t.User().AreaID}
 		if _, err1 := time.Parse(time.DateOnly, r.From); err1 != nil {
 			t.Reply("round.usage")
 			return
@@ -149,14 +150,14 @@ func (o *Commands) round(ctx context.Context, t bot.Turn, args string) {
 		}
 		t.Reply("round.opened", "name", r.Name)
 	case len(fields) == 1 && fields[0] == "close":
-		r, err := o.Store.CloseRound(ctx, t.At(), t.User().ID)
+		r, err := o.Store.CloseRound(ctx, t.User().AreaID, t.At(), t.User().ID)
 		if err != nil {
 			t.Reply("round.none_open")
 			return
 		}
 		t.Reply("round.closed", "name", r.Name)
 	case len(fields) == 0:
-		r, err := o.Store.CurrentRound(ctx)
+		r, err := o.Store.RoundFor(ctx, t.User().AreaID)
 		if err != nil || r == nil {
 			t.Reply("round.none_open")
 			t.Reply("round.usage")

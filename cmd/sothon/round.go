@@ -12,6 +12,7 @@ import (
 )
 
 func newRoundCmd(e *env, c *common) *cobra.Command {
+	var area string
 	round := &cobra.Command{Use: "round", Short: "open, close or list review rounds",
 		Args: cobra.ArbitraryArgs,
 		RunE: func(*cobra.Command, []string) error {
@@ -31,11 +32,14 @@ func newRoundCmd(e *env, c *common) *cobra.Command {
 				return err
 			}
 			defer db.Close()
+			if r.AreaID, err = areaIn(cmd.Context(), db, area); err != nil {
+				return err
+			}
 			r.Opened, r.OpenedBy = time.Now(), "terminal"
 			if r, err = db.OpenRound(cmd.Context(), r); err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "opened round %d: %s (%s to %s)\n", r.ID, r.Name, r.From, r.To)
+			fmt.Fprintf(e.stdout, "opened round %d: %s (%s to %s) for %s\n", r.ID, r.Name, r.From, r.To, r.AreaID)
 			return nil
 		},
 	}, &cobra.Command{
@@ -44,7 +48,11 @@ func newRoundCmd(e *env, c *common) *cobra.Command {
 		Args:  noWords,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return withExisting(c, func(db *store.DB) error {
-				r, err := db.CloseRound(cmd.Context(), time.Now(), "terminal")
+				id, err := areaIn(cmd.Context(), db, area)
+				if err != nil {
+					return err
+				}
+				r, err := db.CloseRound(cmd.Context(), id, time.Now(), "terminal")
 				if err == nil {
 					fmt.Fprintf(e.stdout, "closed round %d: %s\n", r.ID, r.Name)
 				}
@@ -59,7 +67,14 @@ func newRoundCmd(e *env, c *common) *cobra.Command {
 			return withExisting(c, func(db *store.DB) error { return listRounds(cmd.Context(), e, db) })
 		},
 	})
+	round.PersistentFlags().StringVar(&area, "area", "", "the area the round covers, with its sub-areas (default: the top of the tree)")
 	return round
+}
+
+// areaIn checks an area id against the database, or takes the top of the
+// tree when it is empty.
+func areaIn(ctx context.Context, db *store.DB, id string) (string, error) {
+	return areaOrTop(ctx, &world{db: db}, id)
 }
 
 // withExisting runs fn on a database that must exist already: a mistyped
@@ -83,7 +98,11 @@ func listRounds(ctx context.Context, e *env, db *store.DB) error {
 		if !r.IsOpen() {
 			state = "closed " + r.Closed.Format(time.DateOnly)
 		}
-		fmt.Fprintf(e.stdout, "%d  %s  %s to %s  %s\n", r.ID, r.Name, r.From, r.To, state)
+		area := r.AreaID
+		if area == "" {
+			area = "everywhere"
+		}
+		fmt.Fprintf(e.stdout, "%d  %s  %s  %s to %s  %s\n", r.ID, r.Name, area, r.From, r.To, state)
 	}
 	return nil
 }
