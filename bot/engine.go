@@ -35,7 +35,6 @@ type Engine struct {
 	contributions func(form string, answers map[string]string) []store.Contribution
 	inviteLink    func(ctx context.Context, code string) string
 
-	throttle throttle  // wrong invite codes per chat
 	refused  onceEvery // strangers answered lately
 	locks    [lockStripes]sync.Mutex
 	settings sync.Map // area id → poverty.Kind; areas do not change while running

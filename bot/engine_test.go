@@ -388,3 +388,29 @@ func TestLinkIsSeenAndUndone(t *testing.T) {
 		t.Fatalf("the zalo chat is still linked: %v", err)
 	}
 }
+
+// Wrong codes are counted in the store: a restart lifts no block, and many
+// chats trying a few codes each are stopped together.
+func TestThrottleSurvivesRestartAndIsGlobal(t *testing.T) {
+	f := newFixture(t)
+	for i := range 5 {
+		f.say(t, "7", fmt.Sprint("a", i), "/start AAAAAAAA")
+	}
+	forms, _ := flows.Default()
+	f.eng = bot.New(bot.Config{Store: f.db, Forms: forms, Catalog: locales.MustLoad(), Now: func() time.Time { return f.now }}) // a restart
+	inv, _ := bot.CreateInvite(ctx, f.db, bot.InviteRequest{Role: store.RoleHead, AreaID: "bac-kan/huyen-tung/khuoi-pai", Now: f.now})
+	if out := f.say(t, "7", "a6", "/start "+inv.Code); !strings.Contains(out[0].Text, "thử lại sau") {
+		t.Fatalf("after a restart: %q", out[0].Text)
+	}
+	for c := range 24 { // 24 chats × 4 tries, with the 5 above: past 100 in the hour
+		for i := range 4 {
+			f.say(t, fmt.Sprint("g", c), fmt.Sprint("g", c, i), "/start BBBBBBBB")
+		}
+	}
+	if out := f.say(t, "fresh", "f1", "/start "+inv.Code); len(out) == 0 || !strings.Contains(out[0].Text, "thử lại sau") {
+		t.Fatalf("a new chat during a flood of wrong codes: %v", out)
+	}
+	if _, err := f.db.UserByIdentity(ctx, "test", "fresh"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("joined during the block: %v", err)
+	}
+}

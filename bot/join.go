@@ -14,56 +14,21 @@ import (
 // Wrong invite codes a chat may send in throttleWindow before it is
 // ignored for the rest of the window: codes cannot be guessed by trying.
 const (
-	maxWrongCodes  = 5
-	throttleWindow = time.Hour
+	maxWrongCodes    = 5   // from one chat
+	maxWrongCodesAll = 100 // from all chats together
+	throttleWindow   = time.Hour
 )
 
-// throttle counts wrong codes per chat, in memory only: nothing is kept
-// about people who have not joined.
-type throttle struct {
-	mu    sync.Mutex
-	chats map[string][]time.Time
-}
-
-func (th *throttle) blocked(chat string, now time.Time) bool {
-	th.mu.Lock()
-	defer th.mu.Unlock()
-	recent := th.chats[chat][:0]
-	for _, at := range th.chats[chat] {
-		if now.Sub(at) < throttleWindow {
-			recent = append(recent, at)
-		}
+// blocked tells whether a chat may not try a code now: it sent too many
+// wrong ones lately, or all chats together did. The counts are in the
+// store, so a restart lifts no block.
+func (t *turn) blocked(ctx context.Context, chat string) bool {
+	fromChat, fromAll, err := t.e.store.WrongCodes(ctx, chat, t.in.At.Add(-throttleWindow))
+	if err != nil {
+		t.e.log.Error("wrong codes", "err", err)
+		return true // when in doubt, no guessing
 	}
-	if len(recent) == 0 {
-		delete(th.chats, chat)
-	} else {
-		th.chats[chat] = recent
-	}
-	return len(recent) >= maxWrongCodes
-}
-
-func (th *throttle) wrong(chat string, now time.Time) {
-	th.mu.Lock()
-	defer th.mu.Unlock()
-	if th.chats == nil {
-		th.chats = map[string][]time.Time{}
-	}
-	if len(th.chats) >= maxThrottled {
-		th.sweep(now)
-	}
-	th.chats[chat] = append(th.chats[chat], now)
-}
-
-// maxThrottled bounds the chats whose wrong codes are remembered: past it,
-// the chats whose tries are all older than the window are forgotten.
-const maxThrottled = 10000
-
-func (th *throttle) sweep(now time.Time) {
-	for chat, tries := range th.chats {
-		if now.Sub(tries[len(tries)-1]) >= throttleWindow {
-			delete(th.chats, chat)
-		}
-	}
+	return fromChat >= maxWrongCodes || fromAll >= maxWrongCodesAll
 }
 
 // stranger answers a chat nobody registered: it joins with a valid invite
@@ -80,7 +45,7 @@ func (t *turn) stranger(ctx context.Context) {
 	}
 	chat := t.in.Channel + ":" + t.in.ChatID
 	code, ok := normalizeCode(text)
-	if blocked := t.e.throttle.blocked(chat, t.in.At); !ok || blocked {
+	if blocked := t.blocked(ctx, chat); !ok || blocked {
 		t.refuse(chat, blocked)
 		return
 	}
@@ -104,6 +69,9 @@ func (t *turn) refuse(chat string, throttled bool) {
 // refusalPeriod is how often a stranger hears the refusal.
 const refusalPeriod = 24 * time.Hour
 
+// maxRemembered bounds the strangers whose last refusal is remembered.
+const maxRemembered = 10000
+
 // onceEvery remembers, for a bounded number of chats, when each was last
 // answered, so that it is answered at most once a period.
 type onceEvery struct {
@@ -122,14 +90,14 @@ func (o *onceEvery) first(chat string, now time.Time) bool {
 	if o.last == nil {
 		o.last = map[string]time.Time{}
 	}
-	if len(o.last) >= maxThrottled {
+	if len(o.last) >= maxRemembered {
 		for c, at := range o.last {
 			if now.Sub(at) >= refusalPeriod {
 				delete(o.last, c)
 			}
 		}
 	}
-	if len(o.last) >= maxThrottled {
+	if len(o.last) >= maxRemembered {
 		return false // a flood of strangers: nobody new hears the refusal
 	}
 	o.last[chat] = now
@@ -140,7 +108,7 @@ func (t *turn) join(ctx context.Context, chat, code string) {
 	inv, err := t.e.store.InviteByCode(ctx, code)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		t.e.throttle.wrong(chat, t.in.At)
+		t.change.WrongCode, t.change.WrongCodeWindow = chat, throttleWindow
 		t.replyKey("join.wrong_code")
 		t.change.Count = "refusals"
 		return

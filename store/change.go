@@ -47,6 +47,10 @@ type Change struct {
 	// DropKeyboard forgets the open keyboard of the chat in Identity or Chat.
 	DropKeyboard bool
 	Chat         ChatRef
+	// WrongCode notes a wrong invite code from this chat, kept for
+	// WrongCodeWindow.
+	WrongCode       string
+	WrongCodeWindow time.Duration
 	// UseInvite marks an invite used by User; ErrInviteUsed if it was.
 	UseInvite string
 }
@@ -163,6 +167,11 @@ func apply(tx *bolt.Tx, ch *Change) (Applied, error) {
 	}
 	if ch.Count != "" {
 		if err := increment(tx, ch.Count); err != nil {
+			return out, err
+		}
+	}
+	if ch.WrongCode != "" {
+		if err := noteWrongCode(tx, ch.WrongCode, ch.At, ch.WrongCodeWindow); err != nil {
 			return out, err
 		}
 	}

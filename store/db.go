@@ -39,6 +39,7 @@ var (
 	bucketCounters    = []byte("counters")
 	bucketFacts       = []byte("facts")
 	bucketDigests     = []byte("digests")
+	bucketThrottle    = []byte("throttle")
 )
 
 // lockWait is how long Open waits for another process to let go of the file.

@@ -35,6 +35,8 @@ var migrations = []func(tx *bolt.Tx) error{
 		}
 		return rebuildCounters(tx)
 	},
+	// 4 → 5: wrong invite codes, kept across restarts.
+	func(tx *bolt.Tx) error { return createBuckets(tx, bucketThrottle) },
 }
 
 // fillSubmissionFields gives schema-3 submissions the fields schema 4 keeps:

@@ -34,6 +34,9 @@ func (s *server) housekeeping(ctx context.Context) {
 			} else if n > 0 {
 				s.log.Info("pruned seen message ids", "count", n)
 			}
+			if err := s.db.PruneThrottle(ctx, time.Now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
+				s.log.Error("prune wrong-code counts", "err", err)
+			}
 			if n, err := s.db.PruneInvites(ctx, time.Now().Add(-seenFor)); err != nil && ctx.Err() == nil {
 				s.log.Error("prune invites", "err", err)
 			} else if n > 0 {

@@ -1,0 +1,89 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Wrong invite codes are counted in the store, so that a restart does not
+// lift a block: for each chat, and for the whole bot under allChats, so
+// that many chats trying a few codes each are stopped too.
+const allChats = "*"
+
+// maxGlobalTries bounds the tries kept for the whole bot.
+const maxGlobalTries = 1000
+
+// WrongCodes counts the wrong invite codes since a time: from one chat, and
+// from every chat together.
+func (db *DB) WrongCodes(ctx context.Context, chat string, since time.Time) (fromChat, fromAll int, err error) {
+	err = db.view(ctx, func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketThrottle)
+		fromChat, fromAll = len(triesSince(b, chat, since)), len(triesSince(b, allChats, since))
+		return nil
+	})
+	if err != nil {
+		return 0, 0, fmt.Errorf("store: wrong codes: %w", err)
+	}
+	return fromChat, fromAll, nil
+}
+
+func triesSince(b *bolt.Bucket, key string, since time.Time) []time.Time {
+	var tries []time.Time
+	json.Unmarshal(b.Get([]byte(key)), &tries)
+	kept := tries[:0]
+	for _, at := range tries {
+		if !at.Before(since) {
+			kept = append(kept, at)
+		}
+	}
+	return kept
+}
+
+// noteWrongCode adds a try for the chat and for the whole bot, forgetting
+// those older than window.
+func noteWrongCode(tx *bolt.Tx, chat string, at time.Time, window time.Duration) error {
+	b := tx.Bucket(bucketThrottle)
+	for _, key := range []string{chat, allChats} {
+		tries := append(triesSince(b, key, at.Add(-window)), at)
+		if len(tries) > maxGlobalTries {
+			tries = tries[len(tries)-maxGlobalTries:]
+		}
+		if err := putJSON(b, []byte(key), tries); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// PruneThrottle forgets the chats whose last wrong code is older than a time.
+func (db *DB) PruneThrottle(ctx context.Context, before time.Time) error {
+	err := db.update(ctx, func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketThrottle)
+		var stale [][]byte
+		err := b.ForEach(func(k, v []byte) error {
+			var tries []time.Time
+			if json.Unmarshal(v, &tries) != nil || len(tries) == 0 || tries[len(tries)-1].Before(before) {
+				stale = append(stale, bytes.Clone(k))
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, k := range stale {
+			if err := b.Delete(k); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: prune throttle: %w", err)
+	}
+	return nil
+}
