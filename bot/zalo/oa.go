@@ -164,6 +164,9 @@ func (ev oaEvent) inbound() (bot.Inbound, bool) {
 	in := bot.Inbound{Channel: OAName, ChatID: ev.Sender.ID, MessageID: ev.Message.MsgID, At: time.Now()}
 	switch ev.EventName {
 	case "user_send_text":
+		if strings.TrimSpace(ev.Message.Text) == "" { // a text event without text: nothing to answer
+			return bot.Inbound{}, false
+		}
 		in.Text = ev.Message.Text
 	case "user_send_image", "user_send_sticker", "user_send_gif", "user_send_file", "user_send_audio", "user_send_video", "user_send_location", "user_send_link":
 		in.NotText = true
