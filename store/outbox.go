@@ -58,15 +58,16 @@ func (db *DB) Delivered(ctx context.Context, m Message, kb *Keyboard) error {
 	return nil
 }
 
-// Defer keeps a message for a later attempt.
-func (db *DB) Defer(ctx context.Context, id uint64, notBefore time.Time, attempts int) error {
+// Defer keeps a message for a later attempt, noting how many parts of a
+// long text the platform took already.
+func (db *DB) Defer(ctx context.Context, id uint64, notBefore time.Time, attempts, partsSent int) error {
 	err := db.update(ctx, func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketOutbox)
 		var m Message
 		if err := getJSON(b, seqKey(id), &m); err != nil {
 			return err
 		}
-		m.NotBefore, m.Attempts = notBefore, attempts
+		m.NotBefore, m.Attempts, m.PartsSent = notBefore, attempts, partsSent
 		return putJSON(b, seqKey(id), m)
 	})
 	if err != nil {

@@ -154,7 +154,7 @@ func TestOutboxOrderAndDelivery(t *testing.T) {
 	if err := db.Delivered(ctx, msgs[0], &store.Keyboard{MessageID: "55", Text: "a", Question: "q"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Defer(ctx, msgs[1].ID, t0.Add(time.Minute), 2); err != nil {
+	if err := db.Defer(ctx, msgs[1].ID, t0.Add(time.Minute), 2, 0); err != nil {
 		t.Fatal(err)
 	}
 	if again, _ := db.Outbox(ctx, "console", 10); len(again) != 1 || again[0].Attempts != 2 || !again[0].NotBefore.Equal(t0.Add(time.Minute)) {

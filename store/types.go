@@ -81,6 +81,7 @@ type Message struct {
 	Attachment *Attachment `json:"attachment,omitempty"`
 	Created    time.Time   `json:"created"`
 	Attempts   int         `json:"attempts,omitempty"`
+	PartsSent  int         `json:"parts_sent,omitempty"` // of a long text, taken by the platform before a failure
 	NotBefore  time.Time   `json:"not_before,omitzero"`
 }
 

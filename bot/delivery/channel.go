@@ -24,6 +24,9 @@ type Outbound struct {
 	Edit string
 	// Attachment is a file to send with the text, where the platform can.
 	Attachment *store.Attachment
+	// PartsSent is how many parts of a long text went out before an
+	// earlier attempt failed: those are not sent again.
+	PartsSent int
 }
 
 // Channel delivers replies on one platform.

@@ -38,3 +38,13 @@ type PermanentError struct{ Err error }
 
 func (e *PermanentError) Error() string { return "permanent: " + e.Err.Error() }
 func (e *PermanentError) Unwrap() error { return e.Err }
+
+// PartialError means the first Sent parts of a long text went out before
+// Err; errors.As still finds what Err is (a 429, a server error …).
+type PartialError struct {
+	Sent int
+	Err  error
+}
+
+func (e *PartialError) Error() string { return fmt.Sprintf("after %d part(s): %v", e.Sent, e.Err) }
+func (e *PartialError) Unwrap() error { return e.Err }

@@ -295,6 +295,7 @@ func (s *Sender) deliver(ctx context.Context, m store.Message) {
 	if ctx.Err() != nil && err != nil {
 		return
 	}
+	sendErr := err
 	until, err := s.settle(context.WithoutCancel(ctx), m, id, err)
 	if err != nil {
 		// The store failed: try again in a moment rather than at once.
@@ -314,7 +315,7 @@ func (s *Sender) deliver(ctx context.Context, m store.Message) {
 			s.queues[m.ChatID] = q[1:]
 		}
 	default:
-		q[0].NotBefore, q[0].Attempts = until, m.Attempts+1
+		q[0].NotBefore, q[0].Attempts, q[0].PartsSent = until, m.Attempts+1, partsAfter(m, sendErr)
 	}
 }
 
@@ -324,13 +325,14 @@ func (s *Sender) settle(ctx context.Context, m store.Message, sentID string, err
 	var retry *RetryAfterError
 	var perm *PermanentError
 	now := s.Now()
+	parts := partsAfter(m, err)
 	switch {
 	case err == nil:
 		return time.Time{}, s.Store.Delivered(ctx, m, keyboardOf(m, sentID))
 	case errors.As(err, &retry):
 		s.Log.Warn("platform asked to wait", "channel", m.Channel, "after", retry.After)
 		s.pauseUntil(now.Add(retry.After))
-		return now.Add(retry.After), s.Store.Defer(ctx, m.ID, now.Add(retry.After), m.Attempts+1)
+		return now.Add(retry.After), s.Store.Defer(ctx, m.ID, now.Add(retry.After), m.Attempts+1, parts)
 	case errors.Is(err, ErrUnreachable):
 		s.Log.Info("user unreachable", "channel", m.Channel, "chat", m.ChatID)
 		return time.Time{}, s.Store.Undeliverable(ctx, m, true, err.Error(), now)
@@ -340,13 +342,24 @@ func (s *Sender) settle(ctx context.Context, m store.Message, sentID string, err
 	default:
 		wait := s.backoff(m.Attempts)
 		s.Log.Warn("send failed; will retry", "channel", m.Channel, "chat", m.ChatID, "in", wait, "err", err)
-		return now.Add(wait), s.Store.Defer(ctx, m.ID, now.Add(wait), m.Attempts+1)
+		return now.Add(wait), s.Store.Defer(ctx, m.ID, now.Add(wait), m.Attempts+1, parts)
 	}
+}
+
+// partsAfter is how many parts of m's text the platform has taken, after
+// an attempt that ended with err.
+func partsAfter(m store.Message, err error) int {
+	var partial *PartialError
+	if errors.As(err, &partial) {
+		return partial.Sent
+	}
+	return m.PartsSent
 }
 
 func outbound(m store.Message) Outbound {
 	return Outbound{ChatID: m.ChatID, Text: m.Text, Options: m.Options, Multi: m.Multi,
-		DoneLabel: m.DoneLabel, Selected: m.Selected, Question: m.Question, Edit: m.Edit, Attachment: m.Attachment}
+		DoneLabel: m.DoneLabel, Selected: m.Selected, Question: m.Question, Edit: m.Edit, Attachment: m.Attachment,
+		PartsSent: m.PartsSent}
 }
 
 // keyboardOf remembers a sent message with buttons, so that the next

@@ -3,6 +3,7 @@ package delivery
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -155,5 +156,41 @@ func TestSenderDropsARefusedMessage(t *testing.T) {
 	r.step()
 	if handed, _ := r.step(); !handed || len(r.ch.sent) != 1 || r.ch.sent[0] != "good" || len(r.outbox()) != 0 {
 		t.Fatalf("sent %v, outbox %d", r.ch.sent, len(r.outbox()))
+	}
+}
+
+// splitting sends a text in parts of one line, failing once at a part.
+type splitting struct {
+	failAt int // the part (from 0) whose first try fails
+	parts  []string
+}
+
+func (s *splitting) Name() string { return "test" }
+
+func (s *splitting) Send(_ context.Context, out Outbound) (string, error) {
+	return "", SendParts(out, out.Text, 5, func(part string, _ bool) error {
+		if len(s.parts) == s.failAt {
+			s.failAt = -1
+			return &TemporaryError{Err: errors.New("502")}
+		}
+		s.parts = append(s.parts, strings.TrimSpace(part))
+		return nil
+	})
+}
+
+// A long text that fails half-way sends only its remaining parts again.
+func TestSenderResendsOnlyTheUndeliveredParts(t *testing.T) {
+	r := newSenderRig(t, fast)
+	ch := &splitting{failAt: 2}
+	r.s.Channel = ch
+	r.queue("one\ntwo\nthree\nfour")
+	r.step()
+	if box := r.outbox(); len(box) != 1 || box[0].PartsSent != 2 {
+		t.Fatalf("after the failure: %+v", box)
+	}
+	r.clock.advance(time.Second)
+	r.step()
+	if got := strings.Join(ch.parts, "|"); got != "one|two|three|four" || len(r.outbox()) != 0 {
+		t.Fatalf("parts sent: %q, outbox %d", got, len(r.outbox()))
 	}
 }

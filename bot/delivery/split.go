@@ -49,3 +49,21 @@ func byteIndexOfRune(s string, n int) int {
 	}
 	return len(s)
 }
+
+// SendParts sends a text cut at limit, part by part, skipping the parts an
+// earlier attempt delivered (out.PartsSent). A failure after some parts
+// went out is a PartialError saying how many, so that the next attempt
+// sends only the rest. send is told whether its part is the last (where
+// buttons go).
+func SendParts(out Outbound, text string, limit int, send func(part string, last bool) error) error {
+	parts := SplitText(text, limit)
+	for i := out.PartsSent; i < len(parts); i++ {
+		if err := send(parts[i], i == len(parts)-1); err != nil {
+			if i > 0 {
+				return &PartialError{Sent: i, Err: err}
+			}
+			return err
+		}
+	}
+	return nil
+}

@@ -24,16 +24,20 @@ func (a *Adapter) Send(_ context.Context, out delivery.Outbound) (string, error)
 	if out.Attachment != nil {
 		return a.sendFile(chat, out)
 	}
-	parts := delivery.SplitText(out.Text, MaxText)
 	var last tgbotapi.Message
-	for i, part := range parts {
+	err = delivery.SendParts(out, out.Text, MaxText, func(part string, isLast bool) error {
 		msg := tgbotapi.NewMessage(chat, part)
-		if i == len(parts)-1 && len(out.Options) > 0 {
+		if isLast && len(out.Options) > 0 {
 			msg.ReplyMarkup = keyboard(out)
 		}
+		var err error
 		if last, err = a.api.Send(msg); err != nil {
-			return "", classify(err, a.cfg.Token)
+			return classify(err, a.cfg.Token)
 		}
+		return nil
+	})
+	if err != nil {
+		return "", err
 	}
 	return strconv.Itoa(last.MessageID), nil
 }

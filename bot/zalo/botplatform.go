@@ -161,13 +161,13 @@ func (b *Bot) Send(ctx context.Context, out delivery.Outbound) (string, error) {
 	if out.Edit != "" {
 		return "", nil
 	}
-	for _, part := range delivery.SplitText(render(out), MaxText) {
-		if err := b.call(ctx, b.http, "sendMessage", map[string]string{"chat_id": out.ChatID, "text": part}, nil); err != nil {
-			return "", classifyBot(err)
-		}
-	}
 	// No id: nothing to edit later, so no keyboard is remembered.
-	return "", nil
+	return "", delivery.SendParts(out, render(out), MaxText, func(part string, _ bool) error {
+		if err := b.call(ctx, b.http, "sendMessage", map[string]string{"chat_id": out.ChatID, "text": part}, nil); err != nil {
+			return classifyBot(err)
+		}
+		return nil
+	})
 }
 
 // botUpdate is one event of the Bot Platform.

@@ -202,12 +202,9 @@ func (o *OA) Send(ctx context.Context, out delivery.Outbound) (string, error) {
 	if out.Edit != "" {
 		return "", nil
 	}
-	for _, part := range delivery.SplitText(render(out), MaxText) {
-		if err := o.sendPart(ctx, out.ChatID, part); err != nil {
-			return "", err
-		}
-	}
-	return "", nil
+	return "", delivery.SendParts(out, render(out), MaxText, func(part string, _ bool) error {
+		return o.sendPart(ctx, out.ChatID, part)
+	})
 }
 
 // sendPart sends one text; an access token Zalo calls invalid or expired
