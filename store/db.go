@@ -80,6 +80,29 @@ func Open(path string) (db *DB, err error) {
 	return db, nil
 }
 
+// OpenReadOnly opens a database for reading only, as on read-only media (a
+// backup on a disc); other readers may share it. The file must already
+// have this program's schema, as nothing can be migrated.
+func OpenReadOnly(path string) (db *DB, err error) {
+	defer damaged(&err)
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	b, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: lockWait})
+	switch {
+	case errors.Is(err, berrors.ErrTimeout):
+		return nil, fmt.Errorf("store: open %s: %w", path, ErrLocked)
+	case errors.As(err, new(*fs.PathError)):
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	case err != nil:
+		return nil, fmt.Errorf("store: open %s: %w (%v)", path, ErrDamaged, err)
+	}
+	db = &DB{bolt: b, path: path, writers: new(atomic.Int32)}
+	if v, err := db.Version(); err != nil || v != SchemaVersion {
+		b.Close()
+		return nil, fmt.Errorf("store: %s has schema %d, this program reads %d: open it once with a command that writes (sothon serve, import, round open) to bring it up to date", path, v, SchemaVersion)
+	}
+	return db, nil
+}
+
 // Close closes the file.
 func (db *DB) Close() error {
 	if db.borrowed {

@@ -38,7 +38,7 @@ func (c *common) areasToShow(ctx context.Context) ([]store.Area, error) {
 	if _, err := os.Stat(c.db); err != nil {
 		return c.loadAreas()
 	}
-	db, err := c.open()
+	db, err := c.openReading()
 	if err != nil {
 		return nil, err
 	}

@@ -16,7 +16,7 @@ func newBackupCmd(e *env, c *common) *cobra.Command {
 		Short: "write a consistent copy of the database to OUT",
 		Args:  exactly(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			db, err := c.openExisting()
+			db, err := c.openReading()
 			if errors.Is(err, store.ErrLocked) {
 				return fmt.Errorf("%w\nWhile the server runs, it writes a backup every night into SOTHON_BACKUP_DIR (set it and restart the server once)", err)
 			}

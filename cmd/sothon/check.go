@@ -14,7 +14,7 @@ func newCheckCmd(e *env, c *common) *cobra.Command {
 		Short: "check the database's pages and recount every counter",
 		Args:  noWords,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			db, err := c.openExisting()
+			db, err := c.openReading()
 			if err != nil {
 				return err
 			}

@@ -38,14 +38,25 @@ func (h heldError) Unwrap() error { return h.err }
 
 // open opens the database file, or lends the server's when the command came
 // through its socket.
-func (c *common) open() (*store.DB, error) {
+func (c *common) open() (*store.DB, error) { return c.openWith(store.Open) }
+
+// openReading opens the database file for reading only (a backup on
+// read-only media), or lends the server's.
+func (c *common) openReading() (*store.DB, error) {
+	if _, err := os.Stat(c.db); err != nil {
+		return nil, fmt.Errorf("no database at %s (set --db or SOTHON_DB)", c.db)
+	}
+	return c.openWith(store.OpenReadOnly)
+}
+
+func (c *common) openWith(openFile func(string) (*store.DB, error)) (*store.DB, error) {
 	if c.served != nil {
 		if absolute(c.db) != absolute(c.served.Path()) {
 			return nil, fmt.Errorf("the server holds %s, not %s", c.served.Path(), c.db)
 		}
 		return c.served.Borrow(), nil
 	}
-	db, err := store.Open(c.db)
+	db, err := openFile(c.db)
 	if errors.Is(err, store.ErrLocked) {
 		return nil, heldError{path: c.db, err: err}
 	}
@@ -138,6 +149,11 @@ func (c *common) openWorld(ctx context.Context) (*world, error) {
 // commands that read it or act on what it holds.
 func (c *common) openExistingWorld() (*world, error) {
 	return c.world(c.openExisting)
+}
+
+// openReadingWorld opens the world of a database only to read it.
+func (c *common) openReadingWorld() (*world, error) {
+	return c.world(c.openReading)
 }
 
 func (c *common) world(open func() (*store.DB, error)) (*world, error) {

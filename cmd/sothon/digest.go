@@ -46,7 +46,11 @@ func digest(ctx context.Context, e *env, c *common, o digestFlags) error {
 	if o.send && o.week != "" {
 		return usageError{"--send queues this week's digests; leave out --week"}
 	}
-	w, err := c.openExistingWorld()
+	open := c.openReadingWorld
+	if o.send { // queues messages
+		open = c.openExistingWorld
+	}
+	w, err := open()
 	if err != nil {
 		return err
 	}

@@ -54,7 +54,7 @@ func export(ctx context.Context, e *env, c *common, o exportFlags) error {
 	if o.form != "" && forms.Form(o.form) == nil {
 		return usageError{fmt.Sprintf("--form %q: no such questionnaire", o.form)}
 	}
-	db, err := c.openExisting()
+	db, err := c.openReading()
 	if err != nil {
 		return err
 	}

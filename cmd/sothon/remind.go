@@ -24,7 +24,11 @@ func newRemindCmd(e *env, c *common) *cobra.Command {
 }
 
 func remind(ctx context.Context, e *env, c *common, send bool) error {
-	w, err := c.openExistingWorld()
+	open := c.openReadingWorld
+	if send { // queues messages
+		open = c.openExistingWorld
+	}
+	w, err := open()
 	if err != nil {
 		return err
 	}

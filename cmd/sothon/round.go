@@ -64,7 +64,12 @@ func newRoundCmd(e *env, c *common) *cobra.Command {
 		Short: "list every round",
 		Args:  noWords,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withExisting(c, func(db *store.DB) error { return listRounds(cmd.Context(), e, db) })
+			db, err := c.openReading()
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			return listRounds(cmd.Context(), e, db)
 		},
 	})
 	round.PersistentFlags().StringVar(&area, "area", "", "the area the round covers, with its sub-areas (default: the top of the tree)")

@@ -33,7 +33,7 @@ func stats(ctx context.Context, e *env, c *common, area, format, lang string) er
 	if !locales.Supported(lang) {
 		return usageError{"--lang: use vi or en"}
 	}
-	w, err := c.openExistingWorld()
+	w, err := c.openReadingWorld()
 	if err != nil {
 		return err
 	}

@@ -215,3 +215,31 @@ func TestFilesWrittenSafelyAndDamageReported(t *testing.T) {
 		}
 	}
 }
+
+// Commands that only read open the file read-only: a backup on read-only
+// media can be read.
+func TestReadingCommandsOpenReadOnly(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Log("running as root: file modes do not stop root, so this shows the file is opened read-only, not that writing would fail")
+	}
+	dir := t.TempDir()
+	db := importRegister(t, dir)
+	copyPath := filepath.Join(dir, "disc", "copy.db")
+	os.MkdirAll(filepath.Dir(copyPath), 0o700)
+	if _, stderr, err := sothonIn(t, dir, "backup", copyPath, "--db", db); err != nil {
+		t.Fatalf("backup: %v %s", err, stderr)
+	}
+	os.Chmod(copyPath, 0o400)
+	os.Chmod(filepath.Dir(copyPath), 0o500)
+	t.Cleanup(func() { os.Chmod(filepath.Dir(copyPath), 0o700) })
+	before, _ := os.Stat(copyPath)
+	for _, args := range [][]string{{"stats"}, {"export"}, {"check"}, {"round", "list"}, {"areas"}, {"digest"}, {"remind"}} {
+		if _, stderr, err := sothonIn(t, dir, append(args, "--db", copyPath)...); err != nil {
+			t.Errorf("%v on a read-only copy: %v %s", args, err, stderr)
+		}
+	}
+	after, _ := os.Stat(copyPath)
+	if !after.ModTime().Equal(before.ModTime()) || after.Size() != before.Size() {
+		t.Errorf("reading changed the file")
+	}
+}
