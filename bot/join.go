@@ -56,7 +56,7 @@ func (t *turn) stranger(ctx context.Context) {
 // they send, and keeps nothing of their messages, not even their ids: a
 // flood of strangers costs a count.
 func (t *turn) refuse(chat string, throttled bool) {
-	t.change.SeenKey, t.change.Count = "", "refusals"
+	t.change.SeenKey, t.change.Count, t.low = "", "refusals", true
 	key := "stranger.refusal"
 	if throttled {
 		key = "join.throttled"

@@ -27,6 +27,8 @@ type turn struct {
 	attachment *store.Attachment
 	// notices go to the person's other chats (a new chat was linked).
 	notices []store.Message
+	// low marks the replies as waiting behind everyone else's (strangers).
+	low bool
 }
 
 func textPrompt(text string) flows.Prompt { return flows.Prompt{Text: text} }
@@ -65,7 +67,7 @@ func (t *turn) messages(a store.Applied) []store.Message {
 
 func (t *turn) message(p flows.Prompt) store.Message {
 	m := store.Message{Channel: t.in.Channel, ChatID: t.in.ChatID, Text: p.Text,
-		Options: p.Options, Multi: p.Multi, Question: p.Question}
+		Options: p.Options, Multi: p.Multi, Question: p.Question, Low: t.low}
 	if p.Multi {
 		m.DoneLabel = t.e.cat.T(t.lang, "button.done")
 		if t.run != nil && t.run.Current == p.Question {

@@ -82,6 +82,7 @@ type Message struct {
 	Created    time.Time   `json:"created"`
 	Attempts   int         `json:"attempts,omitempty"`
 	PartsSent  int         `json:"parts_sent,omitempty"` // of a long text, taken by the platform before a failure
+	Low        bool        `json:"low,omitempty"`        // sent only when nothing else is due (refusals to strangers)
 	NotBefore  time.Time   `json:"not_before,omitzero"`
 }
 

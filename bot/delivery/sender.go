@@ -223,25 +223,34 @@ func (s *Sender) dispatch(jobs []chan store.Message, busy map[string]bool) time.
 	if s.paused.After(now) {
 		return s.paused.Sub(now)
 	}
-	for chat, q := range s.queues {
-		if busy[chat] {
-			continue
+	// Messages of low priority (refusals to strangers) go out only when no
+	// other is due: a flood of strangers never delays a village head.
+	waiting := false
+	for _, low := range []bool{false, true} {
+		if low && waiting {
+			break
 		}
-		m := q[0]
-		if m.NotBefore.After(now) {
-			next = earliest(next, m.NotBefore)
-			continue
+		for chat, q := range s.queues {
+			if busy[chat] || q[0].Low != low {
+				continue
+			}
+			m := q[0]
+			if m.NotBefore.After(now) {
+				next = earliest(next, m.NotBefore)
+				continue
+			}
+			waiting = true
+			w := jobs[shardOf(chat, len(jobs))]
+			if len(w) == cap(w) { // busy with another chat; it signals when done
+				continue
+			}
+			if d := s.chatDelay(chat, now); d > 0 {
+				next = earliest(next, now.Add(d))
+				continue
+			}
+			w <- m // cannot block: only this goroutine sends, and there is room
+			busy[chat] = true
 		}
-		w := jobs[shardOf(chat, len(jobs))]
-		if len(w) == cap(w) { // busy with another chat; it signals when done
-			continue
-		}
-		if d := s.chatDelay(chat, now); d > 0 {
-			next = earliest(next, now.Add(d))
-			continue
-		}
-		w <- m // cannot block: only this goroutine sends, and there is room
-		busy[chat] = true
 	}
 	return max(next.Sub(now), time.Millisecond)
 }

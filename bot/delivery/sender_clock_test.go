@@ -3,6 +3,7 @@ package delivery
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -192,5 +193,22 @@ func TestSenderResendsOnlyTheUndeliveredParts(t *testing.T) {
 	r.step()
 	if got := strings.Join(ch.parts, "|"); got != "one|two|three|four" || len(r.outbox()) != 0 {
 		t.Fatalf("parts sent: %q, outbox %d", got, len(r.outbox()))
+	}
+}
+
+// Refusals to strangers wait while any other message is due.
+func TestSenderPutsStrangersLast(t *testing.T) {
+	r := newSenderRig(t, fast)
+	queued, err := r.s.Store.Queue(context.Background(), r.clock.now(), []store.Message{
+		{Channel: "test", ChatID: "stranger", Text: "refusal", Low: true},
+		{Channel: "test", ChatID: "head", Text: "answer"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.s.Enqueue(queued)
+	r.step()
+	r.step()
+	if fmt.Sprint(r.ch.sent) != "[answer refusal]" {
+		t.Fatalf("sent in the order %v", r.ch.sent)
 	}
 }
