@@ -63,32 +63,36 @@ func (db *DB) InviteByCode(ctx context.Context, code string) (Invite, error) {
 func (db *DB) PruneInvites(ctx context.Context, before time.Time) (int, error) {
 	n := 0
 	err := db.update(ctx, func(tx *bolt.Tx) error {
-		n = 0
-		b := tx.Bucket(bucketInvites)
-		var stale [][]byte
-		err := b.ForEach(func(k, v []byte) error {
+		var err error
+		n, err = deleteWhere(tx.Bucket(bucketInvites), func(v []byte) bool {
 			var inv Invite
-			if err := json.Unmarshal(v, &inv); err != nil {
-				return err
-			}
-			if inv.Expires.Before(before) {
-				stale = append(stale, bytes.Clone(k))
-			}
-			return nil
+			return json.Unmarshal(v, &inv) == nil && inv.Expires.Before(before)
 		})
-		if err != nil {
-			return err
-		}
-		for _, k := range stale {
-			if err := b.Delete(k); err != nil {
-				return err
-			}
-		}
-		n = len(stale)
-		return nil
+		return err
 	})
 	if err != nil {
 		return 0, fmt.Errorf("store: prune invites: %w", err)
 	}
 	return n, nil
+}
+
+// deleteWhere deletes a bucket's records whose value matches; ForEach
+// cannot delete as it goes.
+func deleteWhere(b *bolt.Bucket, match func(v []byte) bool) (int, error) {
+	var doomed [][]byte
+	err := b.ForEach(func(k, v []byte) error {
+		if match(v) {
+			doomed = append(doomed, bytes.Clone(k))
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	for _, k := range doomed {
+		if err := b.Delete(k); err != nil {
+			return 0, err
+		}
+	}
+	return len(doomed), nil
 }

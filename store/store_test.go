@@ -382,3 +382,32 @@ func TestDamagedFileIsAnError(t *testing.T) {
 		}
 	}
 }
+
+// Expired invites and old wrong-code counts are forgotten; recent ones stay.
+func TestPruneInvitesAndThrottle(t *testing.T) {
+	db := storetest.Open(t)
+	for code, expires := range map[string]time.Time{"OLDCODE1": t0.Add(-40 * 24 * time.Hour), "NEWCODE1": t0.Add(time.Hour)} {
+		if err := db.CreateInvite(ctx, store.Invite{Code: code, Role: store.RoleHead, AreaID: "bac-kan", Created: t0, Expires: expires}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, err := db.PruneInvites(ctx, t0.Add(-30*24*time.Hour)); err != nil || n != 1 {
+		t.Fatalf("pruned %d invites, %v", n, err)
+	}
+	if _, err := db.InviteByCode(ctx, "NEWCODE1"); err != nil {
+		t.Fatalf("a live invite was pruned: %v", err)
+	}
+	for chat, at := range map[string]time.Time{"old": t0.Add(-48 * time.Hour), "new": t0} {
+		if _, err := db.Apply(ctx, store.Change{At: at, WrongCode: chat, WrongCodeWindow: time.Hour}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.PruneThrottle(ctx, t0.Add(-24*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	old, all, err := db.WrongCodes(ctx, "old", t0.Add(-72*time.Hour))
+	recent, _, _ := db.WrongCodes(ctx, "new", t0.Add(-time.Hour))
+	if err != nil || old != 0 || recent != 1 || all != 1 {
+		t.Fatalf("after pruning: old %d, new %d, all %d, %v", old, recent, all, err)
+	}
+}

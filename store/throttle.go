@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -63,24 +62,11 @@ func noteWrongCode(tx *bolt.Tx, chat string, at time.Time, window time.Duration)
 // PruneThrottle forgets the chats whose last wrong code is older than a time.
 func (db *DB) PruneThrottle(ctx context.Context, before time.Time) error {
 	err := db.update(ctx, func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketThrottle)
-		var stale [][]byte
-		err := b.ForEach(func(k, v []byte) error {
+		_, err := deleteWhere(tx.Bucket(bucketThrottle), func(v []byte) bool {
 			var tries []time.Time
-			if json.Unmarshal(v, &tries) != nil || len(tries) == 0 || tries[len(tries)-1].Before(before) {
-				stale = append(stale, bytes.Clone(k))
-			}
-			return nil
+			return json.Unmarshal(v, &tries) != nil || len(tries) == 0 || tries[len(tries)-1].Before(before)
 		})
-		if err != nil {
-			return err
-		}
-		for _, k := range stale {
-			if err := b.Delete(k); err != nil {
-				return err
-			}
-		}
-		return nil
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("store: prune throttle: %w", err)
