@@ -54,6 +54,9 @@ type ImportOptions struct {
 	SkipBad  bool                  // import the good rows of a file with bad ones
 	Progress func(done, total int) // called as rows are stored
 	Now      time.Time
+	// MaxBytes and MaxRows bound the file; 0 takes the defaults (64 MB,
+	// 500,000 rows).
+	MaxBytes, MaxRows int
 }
 
 // Limits on a register file, far above a province's (100,000 households):
@@ -77,12 +80,18 @@ var ErrBadRows = errors.New("report: the file has bad rows; nothing was imported
 // header row and stores it. Re-importing a household_id updates it. Every
 // bad row is reported; with any, nothing is stored unless SkipBad is set.
 func ImportRegister(ctx context.Context, db *store.DB, name string, r io.Reader, o ImportOptions) (ImportResult, error) {
-	rows, err := readRows(name, io.LimitReader(r, maxRegisterBytes+1))
+	if o.MaxBytes <= 0 {
+		o.MaxBytes = maxRegisterBytes
+	}
+	if o.MaxRows <= 0 {
+		o.MaxRows = maxRegisterRows
+	}
+	rows, err := readRows(name, io.LimitReader(r, int64(o.MaxBytes)+1), o)
 	if err != nil {
 		return ImportResult{}, err
 	}
-	if len(rows) > maxRegisterRows+1 {
-		return ImportResult{}, fmt.Errorf("report: %s has %d rows; a register has at most %d", name, len(rows)-1, maxRegisterRows)
+	if len(rows) > o.MaxRows+1 {
+		return ImportResult{}, fmt.Errorf("report: %s has %d rows; a register has at most %d", name, len(rows)-1, o.MaxRows)
 	}
 	if len(rows) == 0 {
 		return ImportResult{}, errors.New("report: the file is empty")
@@ -139,7 +148,7 @@ func ImportRegister(ctx context.Context, db *store.DB, name string, r io.Reader,
 
 // sheetRows reads the first sheet row by row, stopping past the most rows
 // a register may have, so a sheet of millions of rows is refused early.
-func sheetRows(f *excelize.File, name string) ([][]string, error) {
+func sheetRows(f *excelize.File, name string, maxRows int) ([][]string, error) {
 	rows, err := f.Rows(f.GetSheetName(0))
 	if err != nil {
 		return nil, fmt.Errorf("report: read %s: %w", name, err)
@@ -147,8 +156,8 @@ func sheetRows(f *excelize.File, name string) ([][]string, error) {
 	defer rows.Close()
 	var out [][]string
 	for rows.Next() {
-		if len(out) > maxRegisterRows {
-			return nil, fmt.Errorf("report: %s has more than %d rows; a register has at most that many", name, maxRegisterRows)
+		if len(out) > maxRows {
+			return nil, fmt.Errorf("report: %s has more than %d rows; a register has at most that many", name, maxRows)
 		}
 		row, err := rows.Columns()
 		if err != nil {
@@ -174,13 +183,13 @@ func overfull(areas []store.Area, hhs []store.Household) []string {
 	return out
 }
 
-func readRows(name string, r io.Reader) ([][]string, error) {
+func readRows(name string, r io.Reader, o ImportOptions) ([][]string, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("report: read %s: %w", name, err)
 	}
-	if len(data) > maxRegisterBytes {
-		return nil, fmt.Errorf("report: %s is over %d MB; a register is far smaller", name, maxRegisterBytes>>20)
+	if len(data) > o.MaxBytes {
+		return nil, fmt.Errorf("report: %s is over %d bytes (%d MB); a register is far smaller", name, o.MaxBytes, o.MaxBytes>>20)
 	}
 	r = bytes.NewReader(data)
 	switch {
@@ -190,7 +199,7 @@ func readRows(name string, r io.Reader) ([][]string, error) {
 			return nil, fmt.Errorf("report: read %s: %w", name, err)
 		}
 		defer f.Close()
-		return sheetRows(f, name)
+		return sheetRows(f, name, o.MaxRows)
 	case strings.HasSuffix(strings.ToLower(name), ".csv"):
 		data = bytes.TrimPrefix(data, []byte("\ufeff"))
 		cr := csv.NewReader(bytes.NewReader(data))
