@@ -40,6 +40,7 @@ var (
 	bucketFacts       = []byte("facts")
 	bucketDigests     = []byte("digests")
 	bucketThrottle    = []byte("throttle")
+	bucketFiles       = []byte("files")
 )
 
 // lockWait is how long Open waits for another process to let go of the file.

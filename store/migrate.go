@@ -37,6 +37,8 @@ var migrations = []func(tx *bolt.Tx) error{
 	},
 	// 4 → 5: wrong invite codes, kept across restarts.
 	func(tx *bolt.Tx) error { return createBuckets(tx, bucketThrottle) },
+	// 5 → 6: files kept behind links for a day (charts and spreadsheets for Zalo).
+	func(tx *bolt.Tx) error { return createBuckets(tx, bucketFiles) },
 }
 
 // fillSubmissionFields gives schema-3 submissions the fields schema 4 keeps:

@@ -411,3 +411,25 @@ func TestPruneInvitesAndThrottle(t *testing.T) {
 		t.Fatalf("after pruning: old %d, new %d, all %d, %v", old, recent, all, err)
 	}
 }
+
+// Files behind links are kept until they expire.
+func TestFilesExpire(t *testing.T) {
+	db := storetest.Open(t)
+	old, err := db.PutFile(ctx, store.File{Name: "a.png", Image: true, Data: []byte("x"), Expires: t0.Add(-time.Minute)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	live, _ := db.PutFile(ctx, store.File{Name: "b.xlsx", Data: []byte("PK"), Expires: t0.Add(time.Hour)})
+	if old == live || len(live) != 32 {
+		t.Fatalf("ids %q and %q", old, live)
+	}
+	if n, err := db.PruneFiles(ctx, t0); err != nil || n != 1 {
+		t.Fatalf("pruned %d, %v", n, err)
+	}
+	if _, err := db.GetFile(ctx, old); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("an expired file: %v", err)
+	}
+	if f, err := db.GetFile(ctx, live); err != nil || string(f.Data) != "PK" {
+		t.Fatalf("a live file: %+v, %v", f, err)
+	}
+}

@@ -29,6 +29,10 @@ type Outbound struct {
 	PartsSent int
 }
 
+// Linker keeps an attachment behind a link that expires, for a channel that
+// takes files only by their address.
+type Linker func(ctx context.Context, a *store.Attachment) (url string, err error)
+
 // Channel delivers replies on one platform.
 type Channel interface {
 	Name() string

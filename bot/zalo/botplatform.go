@@ -31,7 +31,11 @@ type BotConfig struct {
 	// (8 to 256 characters) is checked on every request.
 	WebhookURL, WebhookSecret string
 	PollTimeout               time.Duration // 30 s by default
-	Log                       *slog.Logger
+	// Link puts an attachment behind a public link; a chart then goes out
+	// as a photo and a spreadsheet as its link. Nil: there is no public
+	// address, and the text says so.
+	Link delivery.Linker
+	Log  *slog.Logger
 }
 
 // Bot is the Zalo Bot Platform channel.
@@ -161,13 +165,25 @@ func (b *Bot) Send(ctx context.Context, out delivery.Outbound) (string, error) {
 	if out.Edit != "" {
 		return "", nil
 	}
+	text, photo, err := withAttachment(ctx, out, b.cfg.Link)
+	if err != nil {
+		return "", err
+	}
 	// No id: nothing to edit later, so no keyboard is remembered.
-	return "", delivery.SendParts(out, render(out), MaxText, func(part string, _ bool) error {
+	err = delivery.SendParts(out, text, MaxText, func(part string, _ bool) error {
 		if err := b.call(ctx, b.http, "sendMessage", map[string]string{"chat_id": out.ChatID, "text": part}, nil); err != nil {
 			return classifyBot(err)
 		}
 		return nil
 	})
+	if err != nil || photo == "" {
+		return "", err
+	}
+	if err := b.call(ctx, b.http, "sendPhoto", map[string]string{"chat_id": out.ChatID, "photo": photo}, nil); err != nil {
+		// The text went out: a retry would repeat it, so the photo is given up.
+		b.log.Warn("zalo bot: sendPhoto", "err", err)
+	}
+	return "", nil
 }
 
 // botUpdate is one event of the Bot Platform.

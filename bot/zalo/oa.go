@@ -42,8 +42,10 @@ type OAConfig struct {
 	APIBase      string // DefaultOAAPI when empty
 	OAuthBase    string // DefaultOAuthAPI when empty
 	Tokens       TokenStore
-	Log          *slog.Logger
-	Now          func() time.Time
+	// Link puts an attachment behind a public link, sent with the text.
+	Link delivery.Linker
+	Log  *slog.Logger
+	Now  func() time.Time
 }
 
 // Tokens are an OA's access and refresh tokens.
@@ -202,7 +204,14 @@ func (o *OA) Send(ctx context.Context, out delivery.Outbound) (string, error) {
 	if out.Edit != "" {
 		return "", nil
 	}
-	return "", delivery.SendParts(out, render(out), MaxText, func(part string, _ bool) error {
+	text, photo, err := withAttachment(ctx, out, o.cfg.Link)
+	if err != nil {
+		return "", err
+	}
+	if photo != "" { // an OA shows a link; an image needs an upload first
+		text += "\n📎 " + photo
+	}
+	return "", delivery.SendParts(out, text, MaxText, func(part string, _ bool) error {
 		return o.sendPart(ctx, out.ChatID, part)
 	})
 }

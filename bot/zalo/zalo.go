@@ -5,6 +5,7 @@
 package zalo
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -47,3 +48,25 @@ func quietLog(l *slog.Logger) *slog.Logger {
 // second for the whole bot or OA, one a second per chat. An office whose
 // account allows more raises them with SOTHON_ZALO_*_RATE.
 var DefaultLimits = delivery.Limits{PerSecond: 8, PerChat: 1, ChatBurst: 3, Workers: 8}
+
+// withAttachment is the text to send with an attachment: a spreadsheet as
+// a line with its link, a chart as a photo to send after the text. Without
+// a public address the text says where the file is not.
+func withAttachment(ctx context.Context, out delivery.Outbound, link delivery.Linker) (text, photo string, err error) {
+	text = render(out)
+	a := out.Attachment
+	if a == nil || out.PartsSent > 0 {
+		return text, "", nil
+	}
+	if link == nil {
+		return text + "\n\n📎 «" + a.Name + "»: Zalo nhận tệp qua đường dẫn, mà máy chủ chưa có địa chỉ công khai (SOTHON_PUBLIC_URL). Hãy xem tệp trên Telegram hoặc nhờ quản trị cấu hình.", "", nil
+	}
+	url, err := link(ctx, a)
+	if err != nil {
+		return "", "", &delivery.TemporaryError{Err: fmt.Errorf("zalo: link %s: %w", a.Name, err)}
+	}
+	if a.Image {
+		return text, url, nil
+	}
+	return text + "\n\n📎 " + a.Name + " (tải trong 24 giờ): " + url, "", nil
+}

@@ -34,6 +34,9 @@ func (s *server) housekeeping(ctx context.Context) {
 			} else if n > 0 {
 				s.log.Info("pruned seen message ids", "count", n)
 			}
+			if _, err := s.db.PruneFiles(ctx, time.Now()); err != nil && ctx.Err() == nil {
+				s.log.Error("prune files", "err", err)
+			}
 			if err := s.db.PruneThrottle(ctx, time.Now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
 				s.log.Error("prune wrong-code counts", "err", err)
 			}

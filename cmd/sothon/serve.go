@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -33,6 +34,7 @@ type serveConfig struct {
 	digestCron, remindCron string
 	backupDir, backupCron  string
 	httpTimeout            time.Duration // for reading a request; writing and idling get multiples
+	publicURL              string        // where the server is reached from outside, for file links
 	logLevel               slog.Level
 	logJSON                bool
 	telegram               telegramConfig
@@ -126,6 +128,11 @@ func readServe(e *env, shared *common, addr string, runTTL time.Duration) (serve
 	c.remindCron = envOr(e, "SOTHON_REMIND_CRON", jobs.DefaultRemindCron)
 	c.backupDir = e.getenv("SOTHON_BACKUP_DIR")
 	c.backupCron = envOr(e, "SOTHON_BACKUP_CRON", "0 2 * * *")
+	if c.publicURL = strings.TrimRight(e.getenv("SOTHON_PUBLIC_URL"), "/"); c.publicURL != "" {
+		if u, err := url.Parse(c.publicURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return c, usageError{fmt.Sprintf("SOTHON_PUBLIC_URL=%q: use the server's public address, e.g. https://sothon.example.vn", c.publicURL)}
+		}
+	}
 	if c.logLevel, c.logJSON, err = logSettings(e); err != nil {
 		return c, err
 	}
@@ -183,13 +190,15 @@ const maxConns = 512
 
 // server runs the channels, the engine's workers and the HTTP endpoints.
 type server struct {
-	db       *store.DB
-	engine   *bot.Engine
-	log      *slog.Logger
-	receiver *delivery.Receiver
-	senders  map[string]*delivery.Sender
-	schedule *jobs.Schedule
-	sendCtx  context.Context // ends the platforms' requests a moment after a stop
+	db         *store.DB
+	engine     *bot.Engine
+	log        *slog.Logger
+	receiver   *delivery.Receiver
+	senders    map[string]*delivery.Sender
+	schedule   *jobs.Schedule
+	sendCtx    context.Context // ends the platforms' requests a moment after a stop
+	link       delivery.Linker // files behind links, for Zalo; nil without a public address
+	fileSecret []byte          // signs those links
 }
 
 // queued hands committed replies to the senders of their channels.
@@ -216,12 +225,17 @@ func (s *server) run(ctx context.Context, cfg serveConfig) error {
 	sendCtx, stopSending := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopSending()
 	s.sendCtx = sendCtx
+	var err error
+	if s.link, err = s.linker(ctx, cfg.publicURL); err != nil {
+		return err
+	}
 	channels, err := s.startChannels(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.health)
+	mux.HandleFunc("GET /files/{id}", s.serveFile)
 	for _, ch := range channels {
 		if ch.webhook != nil {
 			mux.Handle("/webhook/"+ch.name, ch.webhook)

@@ -67,7 +67,7 @@ func (s *server) startZaloBot(ctx context.Context, all serveConfig) (*channel, e
 		}
 	}
 	zb, err := zalo.NewBot(zalo.BotConfig{Token: cfg.token, APIBase: cfg.api, WebhookURL: cfg.webhookURL,
-		WebhookSecret: cfg.webhookSecret, Log: component(s.log, zalo.BotName)})
+		WebhookSecret: cfg.webhookSecret, Link: s.link, Log: component(s.log, zalo.BotName)})
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +89,7 @@ func (s *server) startZaloOA(_ context.Context, all serveConfig) (*channel, erro
 		return nil, nil
 	}
 	oa, err := zalo.NewOA(zalo.OAConfig{AppID: cfg.appID, OASecret: cfg.oaSecret, AppSecret: cfg.appSecret,
-		RefreshToken: cfg.refreshToken, APIBase: cfg.api, OAuthBase: cfg.oauth, Tokens: tokenStore{s.db}, Log: component(s.log, zalo.OAName)})
+		RefreshToken: cfg.refreshToken, APIBase: cfg.api, OAuthBase: cfg.oauth, Tokens: tokenStore{s.db}, Link: s.link, Log: component(s.log, zalo.OAName)})
 	if err != nil {
 		return nil, err
 	}

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -303,5 +306,52 @@ func TestLinkTelegramAndZalo(t *testing.T) {
 	run, err := db.Run(context.Background(), a.ID)
 	if a.ID == "" || a.ID != b.ID || err != nil || run.Answers["members"] != "4" {
 		t.Fatalf("telegram user %q, zalo user %q, run %+v, %v", a.ID, b.ID, run, err)
+	}
+}
+
+// Officials on Zalo get the files too: the digest's chart as a photo and
+// the spreadsheet as a link, both behind signed links of the public
+// address; without one, they are told why not.
+func TestZaloOfficialsGetFiles(t *testing.T) {
+	h := newHarness(t)
+	zb := withZaloBot(h)
+	addr := freePort(t)
+	h.env["SOTHON_ADDR"] = addr
+	h.env["SOTHON_PUBLIC_URL"] = "http://" + addr
+	code := h.invite("official", "bac-kan/huyen-tung")
+	h.start()
+	h.zaloSay(zb, "o1", code)
+	h.zaloSay(zb, "o1", "/digest")
+	photos := zb.Photos("o1")
+	if len(photos) != 1 || !strings.HasPrefix(photos[0], "http://"+addr+"/files/") {
+		t.Fatalf("photos: %v", photos)
+	}
+	get := func(url string) (int, []byte) {
+		resp, err := http.Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, body
+	}
+	if status, body := get(photos[0]); status != 200 || !bytes.HasPrefix(body, []byte("\x89PNG")) {
+		t.Fatalf("the chart's link: %d, %d bytes", status, len(body))
+	}
+	if status, _ := get(photos[0] + "0"); status != 404 {
+		t.Fatalf("a link with a wrong signature: %d", status)
+	}
+	text := h.zaloSay(zb, "o1", "/export")
+	link := regexp.MustCompile(`http://\S+/files/\S+`).FindString(text)
+	if status, body := get(link); status != 200 || !bytes.HasPrefix(body, []byte("PK")) {
+		t.Fatalf("the spreadsheet's link %q: %d, %d bytes", link, status, len(body))
+	}
+	h.stop()
+
+	// Without a public address, the official is told why there is no file.
+	h.env["SOTHON_PUBLIC_URL"] = ""
+	h.start()
+	if text := h.zaloSay(zb, "o1", "/export"); !strings.Contains(text, "SOTHON_PUBLIC_URL") || strings.Contains(text, "/files/") {
+		t.Fatalf("export without a public address: %q", text)
 	}
 }

@@ -150,7 +150,7 @@ func (b *Bot) answer(r *http.Request, method string, call Call) string {
 		return `{"ok":true,"result":{"id":"42","account_name":"bot.sothon","account_type":"BASIC"}}`
 	case "getUpdates":
 		return b.nextEvent(r)
-	case "sendMessage":
+	case "sendMessage", "sendPhoto":
 		return fmt.Sprintf(`{"ok":true,"result":{"message_id":"s%d","date":%d}}`, time.Now().UnixNano(), time.Now().UnixMilli())
 	case "setWebhook", "deleteWebhook":
 		return `{"ok":true,"result":{}}`
@@ -201,4 +201,15 @@ func (b *Bot) Unconfirmed() int {
 		n++
 	}
 	return n
+}
+
+// Photos lists the addresses of the photos sent to a chat.
+func (b *Bot) Photos(chat string) []string {
+	var out []string
+	for _, c := range b.Calls("sendPhoto") {
+		if c.Params["chat_id"] == chat && strings.Contains(c.Reply, `"ok":true`) {
+			out = append(out, c.Params["photo"])
+		}
+	}
+	return out
 }
