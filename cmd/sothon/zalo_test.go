@@ -355,3 +355,22 @@ func TestZaloOfficialsGetFiles(t *testing.T) {
 		t.Fatalf("export without a public address: %q", text)
 	}
 }
+
+// An official on a Zalo OA gets the chart and the spreadsheet as links.
+func TestZaloOAOfficialsGetLinks(t *testing.T) {
+	h, oa, url := oaHarness(t)
+	h.env["SOTHON_PUBLIC_URL"] = strings.TrimSuffix(url, "/webhook/zalo-oa")
+	code := h.invite("official", "bac-kan/huyen-tung")
+	h.start()
+	ev := &oaEvents{t: t, url: url}
+	h.oaSay(oa, ev, "555", "/start "+code)
+	for _, cmd := range []string{"/digest", "/export"} {
+		text := h.oaSay(oa, ev, "555", cmd)
+		link := regexp.MustCompile(`http://\S+/files/\S+`).FindString(text)
+		resp, err := http.Get(link)
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("%s: link %q: %v %v", cmd, link, resp, err)
+		}
+		resp.Body.Close()
+	}
+}
