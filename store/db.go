@@ -41,6 +41,8 @@ var (
 	bucketDigests     = []byte("digests")
 	bucketThrottle    = []byte("throttle")
 	bucketFiles       = []byte("files")
+	bucketLogins      = []byte("logins")
+	bucketSessions    = []byte("sessions")
 )
 
 // lockWait is how long Open waits for another process to let go of the file.

@@ -25,6 +25,9 @@ type Commands struct {
 	Forms   *flows.Set
 	Catalog *locales.Catalog
 	Log     *slog.Logger
+	// LoginLink makes a one-time link to the office console for a user;
+	// nil when the console cannot be reached (no public address).
+	LoginLink func(ctx context.Context, userID string) (string, error)
 }
 
 var (
@@ -45,6 +48,7 @@ func (o *Commands) List() []bot.Command {
 		{Name: "export", Roles: officials, Help: officials, Order: 70, Run: o.export},
 		{Name: "areas", Roles: officials, Help: officials, Order: 80, Run: o.areas},
 		{Name: "round", Roles: admins, Help: admins, Order: 100, Run: o.round},
+		{Name: "web", Roles: officials, Help: officials, Order: 105, Run: o.web},
 	}
 }
 
@@ -167,4 +171,19 @@ func (o *Commands) round(ctx context.Context, t bot.Turn, args string) {
 	default:
 		t.Reply("round.usage")
 	}
+}
+
+// web answers /web with a one-time link to the office console.
+func (o *Commands) web(ctx context.Context, t bot.Turn, _ string) {
+	if o.LoginLink == nil {
+		t.Reply("web.no_public_url")
+		return
+	}
+	link, err := o.LoginLink(ctx, t.User().ID)
+	if err != nil {
+		o.Log.Error("login link", "err", err)
+		t.Reply("join.try_later")
+		return
+	}
+	t.Reply("web.link", "url", link, "minutes", 10)
 }

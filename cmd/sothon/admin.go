@@ -25,7 +25,7 @@ import (
 func socketPath(db string) string { return db + ".sock" }
 
 // remoteCommands may run through the socket; chat and serve may not.
-var remoteCommands = []string{"invite", "import", "round", "stats", "backup", "check", "export", "digest", "remind", "areas"}
+var remoteCommands = []string{"invite", "import", "round", "stats", "backup", "check", "export", "digest", "remind", "areas", "login-link"}
 
 // remoteRequest is a command line sent to the server.
 type remoteRequest struct {
@@ -170,7 +170,7 @@ func positional(args []string) []word {
 
 // takesValue tells the flags followed by a value, besides pathFlags.
 func takesValue(flag string) bool {
-	return slices.Contains([]string{"--tz", "--area", "--format", "--form", "--lang", "--role", "--name", "--ttl", "--week"}, flag)
+	return slices.Contains([]string{"--tz", "--area", "--format", "--form", "--lang", "--role", "--name", "--ttl", "--week", "--user"}, flag)
 }
 
 func absolute(path string) string {

@@ -66,7 +66,7 @@ func chat(ctx context.Context, e *env, c *common, as, lang string, ttl time.Dura
 	}
 	defer w.db.Close()
 	db := w.db
-	eng := bot.New(w.engineConfig(locales.MustLoad(), ttl, nil))
+	eng := bot.New(w.engineConfig(locales.MustLoad(), ttl, nil, ""))
 	chatID := role + ":" + area
 	if err := console.Register(ctx, db, chatID, role, area, lang, time.Now()); err != nil {
 		return err

@@ -16,6 +16,7 @@ import (
 	"sothon/flows"
 	"sothon/locales"
 	"sothon/report"
+	"sothon/report/web"
 	"sothon/store"
 )
 
@@ -173,10 +174,16 @@ func (c *common) world(open func() (*store.DB, error)) (*world, error) {
 }
 
 // engineConfig is how every command that answers chats builds its engine:
-// the officials' commands, the counting rule for models and training, and
+// the officials' commands (with console links where the server has a
+// public address), the counting rule for models and training, and
 // Telegram's invite links.
-func (w *world) engineConfig(cat *locales.Catalog, runTTL time.Duration, log *slog.Logger) bot.Config {
+func (w *world) engineConfig(cat *locales.Catalog, runTTL time.Duration, log *slog.Logger, publicURL string) bot.Config {
 	offices := &office.Commands{Store: w.db, Forms: w.forms, Catalog: cat, Log: log}
+	if publicURL != "" {
+		offices.LoginLink = func(ctx context.Context, userID string) (string, error) {
+			return web.LoginLink(ctx, w.db, publicURL, userID, time.Now())
+		}
+	}
 	return bot.Config{Store: w.db, Forms: w.forms, Catalog: cat, RunTTL: runTTL, Log: log,
 		Now:      func() time.Time { return time.Now().In(w.loc) },
 		Commands: offices.List(), Contributions: report.Contributions, InviteLink: telegram.InviteLinks(w.db)}

@@ -8,8 +8,10 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -146,5 +148,28 @@ func TestOfficeCommandsWhileServing(t *testing.T) {
 	h.stop()
 	if _, err := os.Stat(sock); !os.IsNotExist(err) {
 		t.Errorf("the socket outlived the server: %v", err)
+	}
+}
+
+// /web in the chat gives a one-time link to the console the server serves.
+func TestConsoleLoginFromChat(t *testing.T) {
+	h := newHarness(t)
+	addr := freePort(t)
+	h.env["SOTHON_ADDR"] = addr
+	h.env["SOTHON_PUBLIC_URL"] = "http://" + addr
+	code := h.invite("official", "bac-kan/huyen-tung")
+	h.start()
+	h.say(801, "/start "+code)
+	link := regexp.MustCompile(`http://\S+/login/[0-9a-f]+`).FindString(h.say(801, "/web").Params["text"])
+	jar, _ := cookiejar.New(nil)
+	browser := &http.Client{Jar: jar}
+	resp, err := browser.Get(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), "Phường Huyền Tụng") {
+		t.Fatalf("the console after the link %q: %d\n%s", link, resp.StatusCode, body)
 	}
 }

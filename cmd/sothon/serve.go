@@ -23,6 +23,7 @@ import (
 	"sothon/bot/jobs"
 	"sothon/bot/telegram"
 	"sothon/locales"
+	"sothon/report/web"
 	"sothon/store"
 )
 
@@ -79,10 +80,11 @@ func serve(ctx context.Context, e *env, cfg serveConfig) error {
 	}
 	defer w.db.Close()
 	loc, forms, db := w.loc, w.forms, w.db
-	s := &server{db: db, log: log, senders: map[string]*delivery.Sender{}}
+	s := &server{db: db, log: log, senders: map[string]*delivery.Sender{},
+		console: &web.Console{Store: db, Forms: forms, Catalog: locales.MustLoad(), Secure: strings.HasPrefix(cfg.publicURL, "https://"), Log: component(log, "console")}}
 	now := func() time.Time { return time.Now().In(loc) }
 	cat := locales.MustLoad()
-	ec := w.engineConfig(cat, cfg.runTTL, log)
+	ec := w.engineConfig(cat, cfg.runTTL, log, cfg.publicURL)
 	ec.Notify = s.queued
 	s.engine = bot.New(ec)
 	weekly := &jobs.Weekly{Store: db, Forms: forms, Catalog: cat, Now: now, Notify: s.queued, Log: log}
@@ -197,6 +199,7 @@ type server struct {
 	senders    map[string]*delivery.Sender
 	schedule   *jobs.Schedule
 	sendCtx    context.Context // ends the platforms' requests a moment after a stop
+	console    *web.Console
 	link       delivery.Linker // files behind links, for Zalo; nil without a public address
 	fileSecret []byte          // signs those links
 }
@@ -236,6 +239,7 @@ func (s *server) run(ctx context.Context, cfg serveConfig) error {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.health)
 	mux.HandleFunc("GET /files/{id}", s.serveFile)
+	mux.Handle("/", s.console.Handler())
 	for _, ch := range channels {
 		if ch.webhook != nil {
 			mux.Handle("/webhook/"+ch.name, ch.webhook)

@@ -1,0 +1,240 @@
+// Package web is the office console in the browser: an official logs in
+// with a one-time link from the chat (/web) and sees the figures of their
+// area and the areas below it, server-rendered, usable on a cheap phone.
+package web
+
+import (
+	"cmp"
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"sothon/bot"
+	"sothon/flows"
+	"sothon/locales"
+	"sothon/report"
+	"sothon/store"
+)
+
+//go:embed templates/*.html static/*
+var files embed.FS
+
+// Lifetimes of a login link and of a session.
+const (
+	LoginTTL   = 10 * time.Minute
+	SessionTTL = 12 * time.Hour
+	cookieName = "sothon_session"
+)
+
+// Console serves the office console.
+type Console struct {
+	Store   *store.DB
+	Forms   *flows.Set
+	Catalog *locales.Catalog
+	Now     func() time.Time
+	// Secure marks the session cookie for HTTPS only: set it when the
+	// public address is https.
+	Secure bool
+	Log    *slog.Logger
+
+	csrfKey []byte
+	pages   *template.Template
+}
+
+// Handler returns the console's routes.
+func (c *Console) Handler() http.Handler {
+	c.csrfKey = make([]byte, 32)
+	rand.Read(c.csrfKey)
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Log == nil {
+		c.Log = slog.New(slog.DiscardHandler)
+	}
+	c.pages = template.Must(template.New("").Funcs(template.FuncMap{
+		"pct": func(lang string, share float64) string { return locales.Percent(lang, share) },
+		"num": func(lang string, n int) string { return locales.Number(lang, float64(n), 0) },
+	}).ParseFS(files, "templates/*.html"))
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /login/{token}", c.login)
+	mux.HandleFunc("POST /logout", c.logout)
+	mux.HandleFunc("GET /{$}", c.dashboard)
+	mux.Handle("GET /static/", http.FileServerFS(files))
+	return secured(mux)
+}
+
+// secured adds the headers every page carries: no scripts or frames from
+// anywhere, no referrer (a login link must not leak), no sniffing.
+func secured(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+		w.Header().Set("Referrer-Policy", "no-referrer")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		h.ServeHTTP(w, r)
+	})
+}
+
+// login spends a one-time link and starts a session.
+func (c *Console) login(w http.ResponseWriter, r *http.Request) {
+	userID, err := c.Store.UseLogin(r.Context(), r.PathValue("token"), c.Now())
+	if err != nil {
+		c.message(w, http.StatusForbidden, locales.Default, "web.login_failed")
+		return
+	}
+	id, err := c.Store.CreateSession(r.Context(), userID, c.Now(), SessionTTL)
+	if err != nil {
+		c.Log.Error("console session", "err", err)
+		http.Error(w, "try again", http.StatusServiceUnavailable)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: id, Path: "/", HttpOnly: true, Secure: c.Secure,
+		SameSite: http.SameSiteLaxMode, MaxAge: int(SessionTTL / time.Second)})
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// user is the session's user, or an error page when there is none.
+func (c *Console) user(w http.ResponseWriter, r *http.Request) (store.User, string, bool) {
+	cookie, err := r.Cookie(cookieName)
+	if err == nil {
+		u, err := c.Store.SessionUser(r.Context(), cookie.Value, c.Now())
+		if err == nil && u.Role != store.RoleHead {
+			return u, cookie.Value, true
+		}
+	}
+	c.message(w, http.StatusUnauthorized, locales.Default, "web.login_needed")
+	return store.User{}, "", false
+}
+
+func (c *Console) csrf(session string) string {
+	mac := hmac.New(sha256.New, c.csrfKey)
+	mac.Write([]byte(session))
+	return hex.EncodeToString(mac.Sum(nil))
+}
+
+// logout ends the session; the form carries a token only the page had.
+func (c *Console) logout(w http.ResponseWriter, r *http.Request) {
+	u, session, ok := c.user(w, r)
+	if !ok {
+		return
+	}
+	if !hmac.Equal([]byte(r.PostFormValue("csrf")), []byte(c.csrf(session))) {
+		c.message(w, http.StatusForbidden, u.Lang, "web.bad_form")
+		return
+	}
+	if err := c.Store.EndSession(r.Context(), session); err != nil {
+		c.Log.Error("end session", "err", err)
+	}
+	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: c.Secure})
+	c.message(w, http.StatusOK, u.Lang, "web.logged_out")
+}
+
+// dashboardPage is what the dashboard shows.
+type dashboardPage struct {
+	Lang, CSRF string
+	T          func(key string, args ...any) string
+	Stats      report.Stats
+	Rows       []report.Breakdown
+	Sort       string
+	Parents    []report.Place
+}
+
+// dashboard shows the figures of an area the user may see: their own, or
+// one below it (?area=); any other is 404, as if it did not exist.
+func (c *Console) dashboard(w http.ResponseWriter, r *http.Request) {
+	u, session, ok := c.user(w, r)
+	if !ok {
+		return
+	}
+	area := cmp.Or(r.URL.Query().Get("area"), u.AreaID)
+	if !bot.InArea(area, u.AreaID) {
+		http.NotFound(w, r)
+		return
+	}
+	st, err := report.Compute(r.Context(), c.Store, area, c.Now())
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	page := dashboardPage{Lang: u.Lang, CSRF: c.csrf(session), Stats: st, Rows: st.Breakdown(),
+		Sort: r.URL.Query().Get("sort"), T: func(key string, args ...any) string { return c.Catalog.T(u.Lang, key, args...) }}
+	sortRows(page.Rows, page.Sort)
+	page.Parents = c.parents(r.Context(), area, u.AreaID)
+	c.render(w, http.StatusOK, "dashboard.html", page)
+}
+
+// sortRows orders the breakdown by a column; least covered first by default.
+func sortRows(rows []report.Breakdown, by string) {
+	key := map[string]func(report.Breakdown) float64{
+		"poor":      func(b report.Breakdown) float64 { return -b.PoorRate },
+		"near_poor": func(b report.Breakdown) float64 { return -b.NearPoorRate },
+		"households": func(b report.Breakdown) float64 {
+			return -float64(b.Households)
+		},
+	}[by]
+	switch {
+	case by == "name":
+		slices.SortStableFunc(rows, func(a, b report.Breakdown) int { return strings.Compare(flows.Fold(a.Label), flows.Fold(b.Label)) })
+	case key != nil:
+		slices.SortStableFunc(rows, func(a, b report.Breakdown) int { return cmp.Compare(key(a), key(b)) })
+	}
+}
+
+// parents are the areas from the user's own down to area's parent, for
+// the way back up.
+func (c *Console) parents(ctx context.Context, area, scope string) []report.Place {
+	var out []report.Place
+	for id := area; id != scope && strings.Contains(id, "/"); {
+		id = id[:strings.LastIndex(id, "/")]
+		a, label, err := c.Store.AreaLabel(ctx, id)
+		if err != nil || !bot.InArea(a.ID, scope) {
+			break
+		}
+		out = append([]report.Place{{ID: a.ID, Label: label}}, out...)
+	}
+	return out
+}
+
+type messagePage struct {
+	Lang, Text string
+}
+
+func (c *Console) message(w http.ResponseWriter, status int, lang, key string) {
+	c.render(w, status, "message.html", messagePage{Lang: lang, Text: c.Catalog.T(lang, key)})
+}
+
+func (c *Console) render(w http.ResponseWriter, status int, name string, data any) {
+	var buf strings.Builder
+	if err := c.pages.ExecuteTemplate(&buf, name, data); err != nil {
+		c.Log.Error("render", "page", name, "err", err)
+		http.Error(w, "try again", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write([]byte(buf.String()))
+}
+
+// ErrNoPublicURL means there is no address for a login link.
+var ErrNoPublicURL = errors.New("web: no public address (SOTHON_PUBLIC_URL) to make a login link with")
+
+// LoginLink makes a one-time link to the console for a user.
+func LoginLink(ctx context.Context, db *store.DB, publicURL, userID string, now time.Time) (string, error) {
+	if publicURL == "" {
+		return "", ErrNoPublicURL
+	}
+	token, err := db.CreateLogin(ctx, userID, now, LoginTTL)
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimRight(publicURL, "/") + "/login/" + token, nil
+}

@@ -1,0 +1,163 @@
+package web_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"sothon/flows"
+	"sothon/locales"
+	"sothon/report/web"
+	"sothon/store"
+	"sothon/store/storetest"
+)
+
+var ctx = context.Background()
+
+type rig struct {
+	t    *testing.T
+	db   *store.DB
+	now  time.Time
+	srv  *httptest.Server
+	jars map[string]*http.Client
+}
+
+func newRig(t *testing.T) *rig {
+	db := storetest.Open(t)
+	areas := store.DefaultAreas()
+	for i := range areas {
+		if areas[i].ID == "bac-kan/huyen-tung/na-pai" {
+			areas[i].Name = "<script>alert(1)</script>"
+		}
+	}
+	if err := db.SaveAreas(ctx, areas); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []store.User{{ID: "o-ht", Name: "Cán bộ HT", Role: store.RoleOfficial, AreaID: "bac-kan/huyen-tung", Lang: "vi"},
+		{ID: "h1", Name: "Trưởng thôn", Role: store.RoleHead, AreaID: "bac-kan/huyen-tung/khuoi-pai", Lang: "vi"}} {
+		if _, err := db.Apply(ctx, store.Change{At: time.Now(), User: &u}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	forms, _ := flows.Default()
+	r := &rig{t: t, db: db, now: time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC), jars: map[string]*http.Client{}}
+	c := &web.Console{Store: db, Forms: forms, Catalog: locales.MustLoad(), Now: func() time.Time { return r.now }}
+	r.srv = httptest.NewServer(c.Handler())
+	t.Cleanup(r.srv.Close)
+	return r
+}
+
+// client is a browser of its own, with its cookies, not following redirects.
+func (r *rig) client(name string) *http.Client {
+	if c, ok := r.jars[name]; ok {
+		return c
+	}
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	r.jars[name] = c
+	return c
+}
+
+func (r *rig) get(who, path string) (int, string, http.Header) {
+	r.t.Helper()
+	resp, err := r.client(who).Get(r.srv.URL + path)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body), resp.Header
+}
+
+func (r *rig) link(user string) string {
+	r.t.Helper()
+	link, err := web.LoginLink(ctx, r.db, r.srv.URL, user, r.now)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return strings.TrimPrefix(link, r.srv.URL)
+}
+
+// Login by a one-time link: it works once, within ten minutes, and gives
+// a cookie scripts cannot read.
+func TestLoginByLink(t *testing.T) {
+	r := newRig(t)
+	link := r.link("o-ht")
+	status, _, header := r.get("a", link)
+	cookie := header.Get("Set-Cookie")
+	if status != http.StatusSeeOther || !strings.Contains(cookie, "HttpOnly") || !strings.Contains(cookie, "SameSite=Lax") {
+		t.Fatalf("login: %d, cookie %q", status, cookie)
+	}
+	if status, _, _ := r.get("b", link); status != http.StatusForbidden {
+		t.Fatalf("the link used again: %d", status)
+	}
+	late := r.link("o-ht")
+	r.now = r.now.Add(11 * time.Minute)
+	if status, _, _ := r.get("c", late); status != http.StatusForbidden {
+		t.Fatalf("a link after 11 minutes: %d", status)
+	}
+	if status, _, _ := r.get("d", r.link("h1")); status != http.StatusSeeOther {
+		t.Fatalf("a head's link: %d", status)
+	}
+	if status, _, _ := r.get("d", "/"); status != http.StatusUnauthorized {
+		t.Fatalf("a head in the console: %d", status)
+	}
+	if status, _, _ := r.get("nobody", "/"); status != http.StatusUnauthorized {
+		t.Fatalf("no session: %d", status)
+	}
+}
+
+// The dashboard shows the user's area and those below it, names as text;
+// any other area is 404, as if it did not exist.
+func TestDashboardIsScoped(t *testing.T) {
+	r := newRig(t)
+	r.get("a", r.link("o-ht"))
+	status, body, header := r.get("a", "/")
+	if status != 200 || !strings.Contains(body, "Phường Huyền Tụng") || !strings.Contains(body, "Tổ Khuổi Pài (Huyền Tụng)") {
+		t.Fatalf("dashboard: %d\n%s", status, body)
+	}
+	if strings.Contains(body, "<script>") || !strings.Contains(body, "&lt;script&gt;") {
+		t.Fatalf("a name was not escaped:\n%s", body)
+	}
+	if csp := header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") {
+		t.Fatalf("CSP %q", csp)
+	}
+	for path, want := range map[string]int{"/?area=bac-kan/huyen-tung/khuoi-pai": 200, "/?area=bac-kan/duc-xuan": 404,
+		"/?area=bac-kan": 404, "/?area=bac-kan/duc-xuan/to-1": 404, "/?area=nowhere": 404, "/?area=bac-kan/huyen-tung&sort=poor": 200} {
+		if status, _, _ := r.get("a", path); status != want {
+			t.Errorf("%s: %d, want %d", path, status, want)
+		}
+	}
+}
+
+// Logging out takes the page's form token; without it nothing happens.
+func TestLogoutNeedsTheFormToken(t *testing.T) {
+	r := newRig(t)
+	r.get("a", r.link("o-ht"))
+	post := func(form url.Values) int {
+		resp, err := r.client("a").PostForm(r.srv.URL+"/logout", form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if status := post(url.Values{"csrf": {"forged"}}); status != http.StatusForbidden {
+		t.Fatalf("logout with a forged token: %d", status)
+	}
+	_, body, _ := r.get("a", "/")
+	token := regexp.MustCompile(`name="csrf" value="([0-9a-f]+)"`).FindStringSubmatch(body)
+	if token == nil || post(url.Values{"csrf": {token[1]}}) != 200 {
+		t.Fatalf("logout with the page's token failed")
+	}
+	if status, _, _ := r.get("a", "/"); status != http.StatusUnauthorized {
+		t.Fatalf("after logout: %d", status)
+	}
+}

@@ -1,0 +1,95 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// A login link carries a one-time token; opening it starts a session in
+// the office console. Both are kept in the store, so a restart logs nobody
+// out and a token works once.
+
+type grant struct {
+	UserID  string    `json:"user_id"`
+	Expires time.Time `json:"expires"`
+}
+
+func newToken() string {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// CreateLogin makes a one-time login token for a user, valid for ttl.
+func (db *DB) CreateLogin(ctx context.Context, userID string, now time.Time, ttl time.Duration) (string, error) {
+	return db.putGrant(ctx, bucketLogins, userID, now.Add(ttl))
+}
+
+// UseLogin spends a login token and returns its user; ErrNotFound when it
+// is unknown, used or expired.
+func (db *DB) UseLogin(ctx context.Context, token string, now time.Time) (string, error) {
+	var g grant
+	err := db.update(ctx, func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketLogins)
+		if err := getJSON(b, []byte(token), &g); err != nil {
+			return err
+		}
+		return b.Delete([]byte(token))
+	})
+	if err == nil && now.After(g.Expires) {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return "", fmt.Errorf("store: login: %w", err)
+	}
+	return g.UserID, nil
+}
+
+// CreateSession starts a console session for a user, valid for ttl.
+func (db *DB) CreateSession(ctx context.Context, userID string, now time.Time, ttl time.Duration) (string, error) {
+	return db.putGrant(ctx, bucketSessions, userID, now.Add(ttl))
+}
+
+// SessionUser returns the user of a live session; ErrNotFound otherwise.
+func (db *DB) SessionUser(ctx context.Context, id string, now time.Time) (User, error) {
+	var u User
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		var g grant
+		if err := getJSON(tx.Bucket(bucketSessions), []byte(id), &g); err != nil {
+			return err
+		}
+		if now.After(g.Expires) {
+			return ErrNotFound
+		}
+		return getJSON(tx.Bucket(bucketUsers), []byte(g.UserID), &u)
+	})
+	if err != nil {
+		return User{}, fmt.Errorf("store: session: %w", err)
+	}
+	return u, nil
+}
+
+// EndSession logs a session out.
+func (db *DB) EndSession(ctx context.Context, id string) error {
+	return db.update(ctx, func(tx *bolt.Tx) error { return tx.Bucket(bucketSessions).Delete([]byte(id)) })
+}
+
+func (db *DB) putGrant(ctx context.Context, bucket []byte, userID string, expires time.Time) (string, error) {
+	token := newToken()
+	err := db.update(ctx, func(tx *bolt.Tx) error {
+		if tx.Bucket(bucketUsers).Get([]byte(userID)) == nil {
+			return errors.Join(ErrNotFound, fmt.Errorf("user %s", userID))
+		}
+		return putJSON(tx.Bucket(bucket), []byte(token), grant{UserID: userID, Expires: expires})
+	})
+	if err != nil {
+		return "", fmt.Errorf("store: grant: %w", err)
+	}
+	return token, nil
+}
