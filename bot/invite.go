@@ -84,9 +84,7 @@ func CreateLink(ctx context.Context, db *store.DB, u store.User, channel string,
 }
 
 // InArea reports whether area is scope or below it.
-func InArea(area, scope string) bool {
-	return area == scope || strings.HasPrefix(area, scope+"/")
-}
+func InArea(area, scope string) bool { return store.Within(area, scope) }
 
 func newCode() string {
 	b := make([]byte, inviteLen)

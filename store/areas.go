@@ -245,3 +245,8 @@ func (db *DB) AreaLabel(ctx context.Context, id string) (Area, string, error) {
 	}
 	return a, Label(a, parent), nil
 }
+
+// Within reports whether area is scope or one of the areas below it.
+func Within(area, scope string) bool {
+	return area == scope || strings.HasPrefix(area, scope+"/")
+}

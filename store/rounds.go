@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -26,7 +25,7 @@ type Round struct {
 
 // Holds reports whether the round covers an area.
 func (r Round) Holds(area string) bool {
-	return r.AreaID == "" || area == r.AreaID || strings.HasPrefix(area, r.AreaID+"/")
+	return r.AreaID == "" || Within(area, r.AreaID)
 }
 
 // overlaps reports whether two rounds' areas share a village.

@@ -19,7 +19,6 @@ import (
 	"strings"
 	"time"
 
-	"sothon/bot"
 	"sothon/flows"
 	"sothon/locales"
 	"sothon/report"
@@ -156,7 +155,7 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	area := cmp.Or(r.URL.Query().Get("area"), u.AreaID)
-	if !bot.InArea(area, u.AreaID) {
+	if !store.Within(area, u.AreaID) {
 		http.NotFound(w, r)
 		return
 	}
@@ -196,7 +195,7 @@ func (c *Console) parents(ctx context.Context, area, scope string) []report.Plac
 	for id := area; id != scope && strings.Contains(id, "/"); {
 		id = id[:strings.LastIndex(id, "/")]
 		a, label, err := c.Store.AreaLabel(ctx, id)
-		if err != nil || !bot.InArea(a.ID, scope) {
+		if err != nil || !store.Within(a.ID, scope) {
 			break
 		}
 		out = append([]report.Place{{ID: a.ID, Label: label}}, out...)
