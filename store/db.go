@@ -43,6 +43,7 @@ var (
 	bucketFiles       = []byte("files")
 	bucketLogins      = []byte("logins")
 	bucketSessions    = []byte("sessions")
+	bucketAPITokens   = []byte("api_tokens")
 )
 
 // lockWait is how long Open waits for another process to let go of the file.

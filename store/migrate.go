@@ -40,7 +40,7 @@ var migrations = []func(tx *bolt.Tx) error{
 	// 5 → 6: files kept behind links for a day (charts and spreadsheets for Zalo).
 	func(tx *bolt.Tx) error { return createBuckets(tx, bucketFiles) },
 	// 6 → 7: the office console's login tokens and sessions.
-	func(tx *bolt.Tx) error { return createBuckets(tx, bucketLogins, bucketSessions) },
+	func(tx *bolt.Tx) error { return createBuckets(tx, bucketLogins, bucketSessions, bucketAPITokens) },
 }
 
 // fillSubmissionFields gives schema-3 submissions the fields schema 4 keeps:

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -92,4 +93,55 @@ func (db *DB) putGrant(ctx context.Context, bucket []byte, userID string, expire
 		return "", fmt.Errorf("store: grant: %w", err)
 	}
 	return token, nil
+}
+
+// CreateAPIToken makes a personal read-only token for a user's figures
+// (Excel's "From Web", a BI tool); only its hash is kept, so it is shown
+// once. A user's earlier token stops working.
+func (db *DB) CreateAPIToken(ctx context.Context, userID string, now time.Time) (string, error) {
+	token := newToken()
+	err := db.update(ctx, func(tx *bolt.Tx) error {
+		if tx.Bucket(bucketUsers).Get([]byte(userID)) == nil {
+			return ErrNotFound
+		}
+		b := tx.Bucket(bucketAPITokens)
+		if old := b.Get([]byte("user:" + userID)); old != nil {
+			if err := b.Delete(old); err != nil {
+				return err
+			}
+		}
+		hash := []byte(tokenHash(token))
+		if err := b.Put([]byte("user:"+userID), hash); err != nil {
+			return err
+		}
+		if err := putJSON(b, hash, grant{UserID: userID, Expires: now.AddDate(10, 0, 0)}); err != nil {
+			return err
+		}
+		return appendAudit(tx, []AuditEntry{{At: now, Actor: userID, Action: "api_token"}})
+	})
+	if err != nil {
+		return "", fmt.Errorf("store: api token: %w", err)
+	}
+	return token, nil
+}
+
+// APITokenUser is the user of a personal token; ErrNotFound otherwise.
+func (db *DB) APITokenUser(ctx context.Context, token string) (User, error) {
+	var u User
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		var g grant
+		if err := getJSON(tx.Bucket(bucketAPITokens), []byte(tokenHash(token)), &g); err != nil {
+			return err
+		}
+		return getJSON(tx.Bucket(bucketUsers), []byte(g.UserID), &u)
+	})
+	if err != nil {
+		return User{}, fmt.Errorf("store: api token: %w", err)
+	}
+	return u, nil
+}
+
+func tokenHash(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return "h:" + hex.EncodeToString(sum[:])
 }

@@ -11,6 +11,7 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"html/template"
 	"log/slog"
@@ -18,6 +19,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"golang.org/x/time/rate"
 
 	"sothon/flows"
 	"sothon/locales"
@@ -46,8 +49,9 @@ type Console struct {
 	Secure bool
 	Log    *slog.Logger
 
-	csrfKey []byte
-	pages   *template.Template
+	csrfKey  []byte
+	pages    *template.Template
+	failures *rate.Limiter // wrong login links and API tokens, for everyone
 }
 
 // Handler returns the console's routes.
@@ -60,6 +64,7 @@ func (c *Console) Handler() http.Handler {
 	if c.Log == nil {
 		c.Log = slog.New(slog.DiscardHandler)
 	}
+	c.failures = rate.NewLimiter(rate.Every(time.Second), 30)
 	c.pages = template.Must(template.New("").Funcs(template.FuncMap{
 		"pct": func(lang string, share float64) string { return locales.Percent(lang, share) },
 		"num": func(lang string, n int) string { return locales.Number(lang, float64(n), 0) },
@@ -67,6 +72,8 @@ func (c *Console) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /login/{token}", c.login)
 	mux.HandleFunc("POST /logout", c.logout)
+	mux.HandleFunc("POST /tokens", c.newToken)
+	mux.HandleFunc("GET /api/stats", c.apiStats)
 	mux.HandleFunc("GET /{$}", c.dashboard)
 	mux.Handle("GET /static/", http.FileServerFS(files))
 	return secured(mux)
@@ -87,7 +94,7 @@ func secured(h http.Handler) http.Handler {
 func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 	userID, err := c.Store.UseLogin(r.Context(), r.PathValue("token"), c.Now())
 	if err != nil {
-		c.message(w, http.StatusForbidden, locales.Default, "web.login_failed")
+		c.failed(w, locales.Default, "web.login_failed")
 		return
 	}
 	id, err := c.Store.CreateSession(r.Context(), userID, c.Now(), SessionTTL)
@@ -99,6 +106,70 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: id, Path: "/", HttpOnly: true, Secure: c.Secure,
 		SameSite: http.SameSiteLaxMode, MaxAge: int(SessionTTL / time.Second)})
 	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// failed answers a wrong link or token; past a burst of them, from anyone,
+// it answers "too many tries" so that guessing gets nowhere.
+func (c *Console) failed(w http.ResponseWriter, lang, key string) {
+	if !c.failures.Allow() {
+		c.message(w, http.StatusTooManyRequests, lang, "web.too_many")
+		return
+	}
+	c.message(w, http.StatusForbidden, lang, key)
+}
+
+// newToken makes the user's personal API token and shows it once.
+func (c *Console) newToken(w http.ResponseWriter, r *http.Request) {
+	u, session, ok := c.user(w, r)
+	if !ok {
+		return
+	}
+	if !hmac.Equal([]byte(r.PostFormValue("csrf")), []byte(c.csrf(session))) {
+		c.message(w, http.StatusForbidden, u.Lang, "web.bad_form")
+		return
+	}
+	token, err := c.Store.CreateAPIToken(r.Context(), u.ID, c.Now())
+	if err != nil {
+		c.Log.Error("api token", "err", err)
+		http.Error(w, "try again", http.StatusServiceUnavailable)
+		return
+	}
+	c.render(w, http.StatusOK, "message.html", messagePage{Lang: u.Lang, Text: c.Catalog.T(u.Lang, "web.token", "token", token)})
+}
+
+// apiStats answers GET /api/stats?area=… with the figures as JSON (the
+// shape of `sothon stats --format json`), to a personal token (Bearer) or
+// a session.
+func (c *Console) apiStats(w http.ResponseWriter, r *http.Request) {
+	var u store.User
+	var err error
+	if token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+		u, err = c.Store.APITokenUser(r.Context(), token)
+	} else if cookie, cerr := r.Cookie(cookieName); cerr == nil {
+		u, err = c.Store.SessionUser(r.Context(), cookie.Value, c.Now())
+	} else {
+		err = cerr
+	}
+	if err != nil || u.Role == store.RoleHead {
+		if !c.failures.Allow() {
+			http.Error(w, `{"error":"too many tries"}`, http.StatusTooManyRequests)
+			return
+		}
+		http.Error(w, `{"error":"a token or a session is needed"}`, http.StatusUnauthorized)
+		return
+	}
+	area := cmp.Or(r.URL.Query().Get("area"), u.AreaID)
+	st, err := report.Compute(r.Context(), c.Store, area, c.Now())
+	if !store.Within(area, u.AreaID) || err != nil {
+		http.Error(w, `{"error":"no such area"}`, http.StatusNotFound)
+		return
+	}
+	ids := make([]string, len(c.Forms.Forms))
+	for i, f := range c.Forms.Forms {
+		ids[i] = f.ID
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(st.JSON(ids))
 }
 
 // user is the session's user, or an error page when there is none.

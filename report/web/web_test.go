@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -159,5 +160,50 @@ func TestLogoutNeedsTheFormToken(t *testing.T) {
 	}
 	if status, _, _ := r.get("a", "/"); status != http.StatusUnauthorized {
 		t.Fatalf("after logout: %d", status)
+	}
+}
+
+// A personal token reads the figures as JSON, within the user's area;
+// guessing tokens runs into "too many tries".
+func TestAPIStatsWithAToken(t *testing.T) {
+	r := newRig(t)
+	r.get("a", r.link("o-ht"))
+	_, body, _ := r.get("a", "/")
+	csrf := regexp.MustCompile(`name="csrf" value="([0-9a-f]+)"`).FindStringSubmatch(body)[1]
+	resp, err := r.client("a").PostForm(r.srv.URL+"/tokens", url.Values{"csrf": {csrf}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	token := regexp.MustCompile(`[0-9a-f]{64}`).FindString(string(page))
+	if token == "" {
+		t.Fatalf("no token shown:\n%s", page)
+	}
+	api := func(tok, area string) (int, map[string]any) {
+		req, _ := http.NewRequest(http.MethodGet, r.srv.URL+"/api/stats?area="+area, nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out map[string]any
+		json.NewDecoder(resp.Body).Decode(&out)
+		return resp.StatusCode, out
+	}
+	status, out := api(token, "bac-kan/huyen-tung")
+	if register, ok := out["register"].(map[string]any); status != 200 || !ok || register["households"] != 1500.0 {
+		t.Fatalf("api: %d %v", status, out)
+	}
+	if status, _ := api(token, "bac-kan/duc-xuan"); status != 404 {
+		t.Fatalf("another ward: %d", status)
+	}
+	last := 0
+	for range 40 {
+		last, _ = api("0000", "bac-kan/huyen-tung")
+	}
+	if last != http.StatusTooManyRequests {
+		t.Fatalf("40 wrong tokens: the last got %d", last)
 	}
 }
