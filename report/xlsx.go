@@ -158,3 +158,29 @@ func cellOf(form *flows.Form, q *flows.Question, v string) any {
 	}
 	return v
 }
+
+// AnswerText is a stored answer as a person reads it, in lang: choice
+// labels, the yes/no labels of the question (or Có/Không), other answers
+// as stored.
+func AnswerText(form *flows.Form, q *flows.Question, v, lang string) string {
+	switch {
+	case v == "":
+		return "—"
+	case q.List != "":
+		names := strings.Split(v, ";")
+		for i, n := range names {
+			if c, ok := form.Choice(q.List, n); ok {
+				names[i] = c.Label.In(lang)
+			}
+		}
+		return strings.Join(names, "; ")
+	case q.Type == flows.YesNo && len(q.YesLabel) > 0:
+		if v == "yes" {
+			return q.YesLabel.In(lang)
+		}
+		return q.NoLabel.In(lang)
+	case q.Type == flows.YesNo:
+		return map[string]map[string]string{"vi": {"yes": "Có", "no": "Không"}, "en": {"yes": "Yes", "no": "No"}}[lang][v]
+	}
+	return v
+}

@@ -251,8 +251,9 @@ func (db *DB) ImportHouseholds(ctx context.Context, hhs []Household) error {
 
 // SubmissionFilter selects submissions; empty fields match everything.
 type SubmissionFilter struct {
-	Form   string
-	AreaID string // this area and its sub-areas
+	Form     string
+	AreaID   string // this area and its sub-areas
+	From, To string // days submitted, YYYY-MM-DD, inclusive; "" leaves that end open
 }
 
 // Submissions calls fn for each matching submission: by id without an
@@ -268,7 +269,8 @@ func (db *DB) Submissions(ctx context.Context, f SubmissionFilter, fn func(Submi
 			if err := getJSON(subs, id, &s); err != nil {
 				return err
 			}
-			if f.Form != "" && s.Form != f.Form {
+			if day := s.SubmittedAt.Format(time.DateOnly); (f.Form != "" && s.Form != f.Form) ||
+				(f.From != "" && day < f.From) || (f.To != "" && day > f.To) {
 				return nil
 			}
 			return fn(s)

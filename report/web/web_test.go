@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -206,4 +207,43 @@ func TestAPIStatsWithAToken(t *testing.T) {
 	if last != http.StatusTooManyRequests {
 		t.Fatalf("40 wrong tokens: the last got %d", last)
 	}
+}
+
+// Submissions: listed and opened within the user's area only, answers with
+// their labels, the filtered list downloaded as CSV or XLSX.
+func TestSubmissionsPages(t *testing.T) {
+	r := newRig(t)
+	add := func(area, name string, at time.Time) uint64 {
+		s := &store.Submission{Form: "household", AreaID: area, HouseholdName: name, SubmittedAt: at,
+			Answers: map[string]string{"water": "no", "class": "poor", "needs": "loan;housing"}, Class: "poor"}
+		applied, err := r.db.Apply(ctx, store.Change{At: at, Submission: s})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return applied.SubmissionID
+	}
+	mine := add("bac-kan/huyen-tung/khuoi-pai", "Nông Văn Tý", r.now)
+	add("bac-kan/huyen-tung/khuoi-pai", "Hà Văn Cũ", r.now.AddDate(0, -2, 0))
+	theirs := add("bac-kan/duc-xuan/to-1", "Người Đức Xuân", r.now)
+	r.get("a", r.link("o-ht"))
+	status, body, _ := r.get("a", "/submissions?from="+r.now.AddDate(0, -1, 0).Format(time.DateOnly))
+	if status != 200 || !strings.Contains(body, "Nông Văn Tý") || strings.Contains(body, "Hà Văn Cũ") || strings.Contains(body, "Người Đức Xuân") {
+		t.Fatalf("the list: %d\n%s", status, body)
+	}
+	status, body, _ = r.get("a", fmt.Sprint("/submissions/", mine))
+	if status != 200 || !strings.Contains(body, "Không có nước sạch") || !strings.Contains(body, "Vay vốn ưu đãi; Hỗ trợ nhà ở") {
+		t.Fatalf("a submission: %d\n%s", status, body)
+	}
+	for _, path := range []string{fmt.Sprint("/submissions/", theirs), "/submissions?area=bac-kan/duc-xuan", "/download/csv?area=bac-kan", "/download/pdf"} {
+		if status, _, _ := r.get("a", path); status != 404 {
+			t.Errorf("%s: %d, want 404", path, status)
+		}
+	}
+	if status, body, _ := r.get("a", "/download/csv"); status != 200 || !strings.HasPrefix(body, "\ufeff") || !strings.Contains(body, "Hà Văn Cũ") || strings.Contains(body, "Người Đức Xuân") {
+		t.Fatalf("the CSV: %d\n%s", status, body)
+	}
+	if status, body, _ := r.get("a", "/download/xlsx"); status != 200 || !strings.HasPrefix(body, "PK") {
+		t.Fatalf("the XLSX: %d", status)
+	}
+
 }
