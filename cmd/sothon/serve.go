@@ -198,7 +198,7 @@ type server struct {
 	receiver   *delivery.Receiver
 	senders    map[string]*delivery.Sender
 	schedule   *jobs.Schedule
-	sendCtx    context.Context // ends the platforms' requests a moment after a stop
+	requestCtx context.Context // ends the platforms' requests, a few seconds into a stop
 	console    *web.Console
 	link       delivery.Linker // files behind links, for Zalo; nil without a public address
 	fileSecret []byte          // signs those links
@@ -227,7 +227,11 @@ func (s *server) run(ctx context.Context, cfg serveConfig) error {
 	// Sending outlives ctx a moment, for the replies to the last updates.
 	sendCtx, stopSending := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopSending()
-	s.sendCtx = sendCtx
+	// A request in flight is let finish for a while after sending stops: one
+	// cut off after the platform took it would be sent again next time.
+	requestCtx, stopRequests := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopRequests()
+	s.requestCtx = requestCtx
 	var err error
 	if s.link, err = s.linker(ctx, cfg.publicURL); err != nil {
 		return err
@@ -285,6 +289,7 @@ func (s *server) run(ctx context.Context, cfg serveConfig) error {
 
 	<-ctx.Done()
 	s.log.Info("shutting down")
+	time.AfterFunc(3*time.Second, stopRequests) // whatever the platforms do, within the 5 s of a stop
 	shutdown, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
 	srv.Shutdown(shutdown)
@@ -324,7 +329,7 @@ func (s *server) startTelegram(ctx context.Context, all serveConfig) (*channel, 
 		}
 	}
 	tg, err := telegram.New(telegram.Config{Token: cfg.token, APIBase: cfg.api, WebhookURL: cfg.webhookURL,
-		WebhookSecret: cfg.webhookSecret, Commands: s.botCommands(), Context: s.sendCtx, Log: component(s.log, telegram.Name)})
+		WebhookSecret: cfg.webhookSecret, Commands: s.botCommands(), Context: s.requestCtx, Log: component(s.log, telegram.Name)})
 	if err != nil {
 		return nil, err
 	}
