@@ -173,3 +173,22 @@ func TestConsoleLoginFromChat(t *testing.T) {
 		t.Fatalf("the console after the link %q: %d\n%s", link, resp.StatusCode, body)
 	}
 }
+
+// With no chat platform but a public address, serve runs the console alone
+// and says so.
+func TestConsoleAlone(t *testing.T) {
+	h := newHarness(t)
+	delete(h.env, "SOTHON_TELEGRAM_TOKEN")
+	addr := freePort(t)
+	h.env["SOTHON_ADDR"] = addr
+	h.env["SOTHON_PUBLIC_URL"] = "http://" + addr
+	h.start()
+	if !strings.Contains(h.logs.String(), "serving the office console only") {
+		t.Errorf("serve did not say it serves the console alone:\n%s", h.logs.String())
+	}
+	resp, err := http.Get("http://" + addr + "/")
+	if err != nil || resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("the console without a session: %v %v", resp, err)
+	}
+	resp.Body.Close()
+}

@@ -162,8 +162,8 @@ func readServe(e *env, shared *common, addr string, runTTL time.Duration) (serve
 	if err := c.zaloOA.read(e); err != nil {
 		return c, err
 	}
-	if tg.token == "" && c.zaloBot.token == "" && c.zaloOA.appID == "" {
-		return c, usageError{"no chat channel configured: set SOTHON_TELEGRAM_TOKEN (the token BotFather gave you), SOTHON_ZALO_BOT_TOKEN, or the SOTHON_ZALO_OA_* settings (any secret may come from a *_FILE variable instead); see the README"}
+	if tg.token == "" && c.zaloBot.token == "" && c.zaloOA.appID == "" && c.publicURL == "" {
+		return c, usageError{"no chat channel configured: set SOTHON_TELEGRAM_TOKEN (the token BotFather gave you), SOTHON_ZALO_BOT_TOKEN, or the SOTHON_ZALO_OA_* settings (any secret may come from a *_FILE variable instead); or SOTHON_PUBLIC_URL alone to serve the office console only; see the README"}
 	}
 	return c, nil
 }
@@ -284,6 +284,9 @@ func (s *server) run(ctx context.Context, cfg serveConfig) error {
 		if ch.poll == nil {
 			names[i] += " (webhook)"
 		}
+	}
+	if len(names) == 0 {
+		s.log.Warn("no chat platform configured: serving the office console only")
 	}
 	s.log.Info("sothon serving", "addr", ln.Addr().String(), "channels", strings.Join(names, ", "))
 
