@@ -74,6 +74,7 @@ func (c *Console) Handler() http.Handler {
 	mux.HandleFunc("POST /logout", c.logout)
 	mux.HandleFunc("POST /tokens", c.newToken)
 	mux.HandleFunc("GET /api/stats", c.apiStats)
+	mux.HandleFunc("GET /chart.png", c.chart)
 	mux.HandleFunc("GET /submissions", c.submissions)
 	mux.HandleFunc("GET /submissions/{id}", c.submission)
 	mux.HandleFunc("GET /download/{format}", c.download)
@@ -243,6 +244,33 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request) {
 	sortRows(page.Rows, page.Sort)
 	page.Parents = c.parents(r.Context(), area, u.AreaID)
 	c.render(w, http.StatusOK, "dashboard.html", page)
+}
+
+// chart draws the poor and near-poor rates of an area's sub-areas.
+func (c *Console) chart(w http.ResponseWriter, r *http.Request) {
+	u, _, ok := c.user(w, r)
+	if !ok {
+		return
+	}
+	area := cmp.Or(r.URL.Query().Get("area"), u.AreaID)
+	if !store.Within(area, u.AreaID) {
+		http.NotFound(w, r)
+		return
+	}
+	st, err := report.Compute(r.Context(), c.Store, area, c.Now())
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	png, err := report.Chart(st, c.Catalog, u.Lang)
+	if err != nil {
+		c.Log.Error("chart", "err", err)
+		http.Error(w, "try again", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "image/png")
+	w.Header().Set("Cache-Control", "private, max-age=300")
+	w.Write(png)
 }
 
 // sortRows orders the breakdown by a column; least covered first by default.

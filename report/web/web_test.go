@@ -247,3 +247,15 @@ func TestSubmissionsPages(t *testing.T) {
 	}
 
 }
+
+// The dashboard's chart is an image of the user's area, and of no other.
+func TestChartIsScoped(t *testing.T) {
+	r := newRig(t)
+	r.get("a", r.link("o-ht"))
+	if status, body, _ := r.get("a", "/chart.png"); status != 200 || !strings.HasPrefix(body, "\x89PNG") {
+		t.Fatalf("chart: %d", status)
+	}
+	if status, _, _ := r.get("a", "/chart.png?area=bac-kan/duc-xuan"); status != 404 {
+		t.Fatalf("another ward's chart: %d", status)
+	}
+}
