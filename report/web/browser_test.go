@@ -1,0 +1,102 @@
+//go:build browser
+
+package web_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"sothon/store"
+)
+
+// The console in a real browser (Debian's Chromium): log in by link, sort
+// the table, drill into a village. Run by .ci/run; to refresh the pictures
+// in docs/:
+//
+//	SOTHON_SCREENSHOTS=$PWD/docs go test -tags browser ./report/web -run Browser
+func TestBrowserConsole(t *testing.T) {
+	r := newRig(t)
+	hhs, err := r.db.HouseholdsIn(ctx, "bac-kan/huyen-tung/khuoi-pai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, h := range hhs[:4] {
+		s := &store.Submission{Form: "household", AreaID: h.AreaID, HouseholdID: h.ID, HouseholdName: h.HeadName,
+			SubmittedAt: r.now, Answers: map[string]string{"class": "poor"}, Class: []string{"poor", "near_poor", "middle", "none"}[i]}
+		if _, err := r.db.Apply(ctx, store.Change{At: r.now, Submission: s}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium()), chromedp.NoSandbox,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.WindowSize(1000, 900))
+	alloc, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancel()
+	browser, cancel := chromedp.NewContext(alloc)
+	defer cancel()
+	browser, cancel = context.WithTimeout(browser, time.Minute)
+	defer cancel()
+
+	visit := func(steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(browser, chromedp.Steps(steps...)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	read := func(a chromedp.Action[string]) string {
+		t.Helper()
+		v, err := chromedp.Run(browser, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	shot := func() []byte {
+		t.Helper()
+		png, err := chromedp.Run(browser, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return png
+	}
+
+	visit(chromedp.Navigate(r.srv.URL+r.link("o-ht")), chromedp.WaitVisible(chromedp.CSS("table")))
+	if title := read(chromedp.Text(chromedp.CSS("h1"))); title != "Phường Huyền Tụng" {
+		t.Fatalf("logged in by link, the dashboard's title is %q", title)
+	}
+	dashboard := shot()
+	// Sorting reloads the page; wait for the row that must now come first.
+	visit(chromedp.Click(chromedp.CSS("th:nth-child(2) a")), // by households, most first
+		chromedp.WaitVisible(chromedp.Search(`//tbody/tr[1]/td[1][contains(., "Bản Cạu")]`)))
+	visit(chromedp.Click(chromedp.CSS("th:nth-child(3) a")), // by the poor share, highest first
+		chromedp.WaitVisible(chromedp.Search(`//tbody/tr[1]/td[1][contains(., "Khuổi Pài")]`)))
+	visit(chromedp.Click(chromedp.Search(`//tbody//a[contains(., "Khuổi Pài")]`)),
+		chromedp.WaitVisible(chromedp.Search(`//h1[contains(., "Khuổi Pài")]`)))
+	if crumb := read(chromedp.Text(chromedp.CSS("nav a"))); crumb != "Phường Huyền Tụng" {
+		t.Fatalf("the way back up reads %q", crumb)
+	}
+	village := shot()
+	dir := os.Getenv("SOTHON_SCREENSHOTS") // e.g. docs, to refresh the README's pictures
+	if dir == "" {
+		return
+	}
+	for name, png := range map[string][]byte{"console-dashboard.png": dashboard, "console-village.png": village} {
+		if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func chromium() string {
+	for _, path := range []string{"/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"} {
+		if _, err := os.Stat(path); err == nil {
+			return path
+		}
+	}
+	return "chromium"
+}
