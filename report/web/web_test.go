@@ -245,7 +245,31 @@ func TestSubmissionsPages(t *testing.T) {
 	if status, body, _ := r.get("a", "/download/xlsx"); status != 200 || !strings.HasPrefix(body, "PK") {
 		t.Fatalf("the XLSX: %d", status)
 	}
+}
 
+// Without a session (or a token) every route but the login link and the
+// style sheet answers 401 and shows nothing of the data.
+func TestEveryRouteNeedsASession(t *testing.T) {
+	r := newRig(t)
+	for _, route := range []struct{ method, path string }{
+		{"GET", "/"}, {"GET", "/?area=bac-kan"}, {"GET", "/chart.png"}, {"GET", "/api/stats"},
+		{"GET", "/submissions"}, {"GET", "/submissions/1"}, {"GET", "/download/csv"}, {"GET", "/download/xlsx"},
+		{"POST", "/tokens"}, {"POST", "/logout"},
+	} {
+		req, err := http.NewRequest(route.method, r.srv.URL+route.path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := r.srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnauthorized || strings.Contains(string(body), "Khuổi Pài") {
+			t.Errorf("%s %s without a session: %d\n%s", route.method, route.path, resp.StatusCode, body)
+		}
+	}
 }
 
 // The dashboard's chart is an image of the user's area, and of no other.
