@@ -81,11 +81,20 @@ func TestBrowserConsole(t *testing.T) {
 		t.Fatalf("the way back up reads %q", crumb)
 	}
 	village := shot()
+
+	// An admin of the ward reaches the users from the dashboard.
+	admin := store.User{ID: "a-ht", Name: "Quản trị Huyền Tụng", Role: store.RoleAdmin, AreaID: "bac-kan/huyen-tung", Lang: "vi"}
+	if _, err := r.db.Apply(ctx, store.Change{At: r.now, User: &admin}); err != nil {
+		t.Fatal(err)
+	}
+	visit(chromedp.Navigate(r.srv.URL+r.link("a-ht")), chromedp.Click(chromedp.CSS(`a[href="/users"]`)),
+		chromedp.WaitVisible(chromedp.Search(`//td[contains(., "Quản trị Huyền Tụng")]`)))
+	users := shot()
 	dir := os.Getenv("SOTHON_SCREENSHOTS") // e.g. docs, to refresh the README's pictures
 	if dir == "" {
 		return
 	}
-	for name, png := range map[string][]byte{"console-dashboard.png": dashboard, "console-village.png": village} {
+	for name, png := range map[string][]byte{"console-dashboard.png": dashboard, "console-village.png": village, "console-users.png": users} {
 		if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
 			t.Fatal(err)
 		}

@@ -78,6 +78,8 @@ func (c *Console) Handler() http.Handler {
 	mux.HandleFunc("GET /submissions", c.submissions)
 	mux.HandleFunc("GET /submissions/{id}", c.submission)
 	mux.HandleFunc("GET /download/{format}", c.download)
+	mux.HandleFunc("GET /users", c.users)
+	mux.HandleFunc("GET /audit", c.audit)
 	mux.HandleFunc("GET /{$}", c.dashboard)
 	mux.Handle("GET /static/", http.FileServerFS(files))
 	return secured(mux)
@@ -215,6 +217,7 @@ func (c *Console) logout(w http.ResponseWriter, r *http.Request) {
 // dashboardPage is what the dashboard shows.
 type dashboardPage struct {
 	Lang, CSRF string
+	Admin      bool // links to the admins' pages
 	T          func(key string, args ...any) string
 	Stats      report.Stats
 	Rows       []report.Breakdown
@@ -239,7 +242,7 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	page := dashboardPage{Lang: u.Lang, CSRF: c.csrf(session), Stats: st, Rows: st.Breakdown(),
+	page := dashboardPage{Lang: u.Lang, CSRF: c.csrf(session), Admin: u.Role == store.RoleAdmin, Stats: st, Rows: st.Breakdown(),
 		Sort: r.URL.Query().Get("sort"), T: func(key string, args ...any) string { return c.Catalog.T(u.Lang, key, args...) }}
 	sortRows(page.Rows, page.Sort)
 	page.Parents = c.parents(r.Context(), area, u.AreaID)

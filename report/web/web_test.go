@@ -253,7 +253,7 @@ func TestEveryRouteNeedsASession(t *testing.T) {
 	r := newRig(t)
 	for _, route := range []struct{ method, path string }{
 		{"GET", "/"}, {"GET", "/?area=bac-kan"}, {"GET", "/chart.png"}, {"GET", "/api/stats"},
-		{"GET", "/submissions"}, {"GET", "/submissions/1"}, {"GET", "/download/csv"}, {"GET", "/download/xlsx"},
+		{"GET", "/submissions"}, {"GET", "/submissions/1"}, {"GET", "/download/csv"}, {"GET", "/download/xlsx"}, {"GET", "/users"}, {"GET", "/audit"},
 		{"POST", "/tokens"}, {"POST", "/logout"},
 	} {
 		req, err := http.NewRequest(route.method, r.srv.URL+route.path, nil)
@@ -281,5 +281,76 @@ func TestChartIsScoped(t *testing.T) {
 	}
 	if status, _, _ := r.get("a", "/chart.png?area=bac-kan/duc-xuan"); status != 404 {
 		t.Fatalf("another ward's chart: %d", status)
+	}
+}
+
+// An admin sees the people of their own area and below, with their
+// channels and who can no longer be reached; an official gets 404.
+func TestUsersPage(t *testing.T) {
+	r := newRig(t)
+	for _, c := range []store.Change{
+		{User: &store.User{ID: "a-ht", Name: "Quản trị HT", Role: store.RoleAdmin, AreaID: "bac-kan/huyen-tung", Lang: "vi"}},
+		{User: &store.User{ID: "h2", Name: "Tổ trưởng Bản Cạu", Role: store.RoleHead, AreaID: "bac-kan/huyen-tung/ban-cau", Lang: "vi", Unreachable: true},
+			Identity: &store.Identity{Channel: "zalo", ChatID: "z-42", UserID: "h2"}},
+		{User: &store.User{ID: "o-dx", Name: "Cán bộ Đức Xuân", Role: store.RoleOfficial, AreaID: "bac-kan/duc-xuan", Lang: "vi"}},
+	} {
+		c.At = r.now
+		if _, err := r.db.Apply(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r.get("o", r.link("o-ht"))
+	if status, _, _ := r.get("o", "/users"); status != http.StatusNotFound {
+		t.Fatalf("an official opened the users page: %d", status)
+	}
+	r.get("a", r.link("a-ht"))
+	if _, body, _ := r.get("a", "/"); !strings.Contains(body, `href="/users"`) {
+		t.Fatal("the admin's dashboard has no link to the users")
+	}
+	status, body, _ := r.get("a", "/users")
+	if status != 200 {
+		t.Fatalf("users page: %d", status)
+	}
+	row := body[strings.Index(body, "Tổ trưởng Bản Cạu"):]
+	row = row[:strings.Index(row, "</tr>")]
+	for _, want := range []string{"trưởng thôn / tổ trưởng", "Bản Cạu", "zalo", "không nhận được tin"} {
+		if !strings.Contains(row, want) {
+			t.Errorf("the head's row lacks %q: %s", want, row)
+		}
+	}
+	if !strings.Contains(body, "Trưởng thôn") || !strings.Contains(body, "Cán bộ HT") || strings.Contains(body, "Đức Xuân") {
+		t.Errorf("the users of Huyền Tụng, and only they:\n%s", body)
+	}
+}
+
+// The audit log shows a ward's admin what the ward's people did, and not
+// the system's entries or another ward's; an official gets 404.
+func TestAuditLogPage(t *testing.T) {
+	r := newRig(t)
+	for _, c := range []store.Change{
+		{User: &store.User{ID: "a-ht", Name: "Quản trị HT", Role: store.RoleAdmin, AreaID: "bac-kan/huyen-tung", Lang: "vi"}},
+		{User: &store.User{ID: "o-dx", Name: "Cán bộ Đức Xuân", Role: store.RoleOfficial, AreaID: "bac-kan/duc-xuan", Lang: "vi"},
+			Audit: []store.AuditEntry{{Actor: "o-dx", Action: "export", Detail: "bac-kan/duc-xuan"}}},
+		{Audit: []store.AuditEntry{{Actor: "h1", Action: "submit", Detail: "household"}, {Actor: "system", Action: "reminder", Detail: "h1"}}},
+	} {
+		c.At = r.now
+		for i := range c.Audit {
+			c.Audit[i].At = r.now
+		}
+		if _, err := r.db.Apply(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r.get("o", r.link("o-ht"))
+	if status, _, _ := r.get("o", "/audit"); status != http.StatusNotFound {
+		t.Fatalf("an official opened the audit log: %d", status)
+	}
+	r.get("a", r.link("a-ht"))
+	status, body, _ := r.get("a", "/audit")
+	if status != 200 || !strings.Contains(body, "Trưởng thôn") || !strings.Contains(body, "submit") {
+		t.Fatalf("the ward's entries: %d\n%s", status, body)
+	}
+	if strings.Contains(body, "reminder") || strings.Contains(body, "export") {
+		t.Errorf("the system's or another ward's entries shown to a ward's admin:\n%s", body)
 	}
 }
