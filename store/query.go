@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -166,13 +167,18 @@ func (db *DB) IdleRuns(ctx context.Context, before time.Time) ([]RunRecord, erro
 
 // IdentitiesOf lists the chats of a user, to reach them outside a reply.
 func (db *DB) IdentitiesOf(ctx context.Context, userID string) ([]Identity, error) {
+	all, err := db.Identities(ctx)
+	return slices.DeleteFunc(all, func(id Identity) bool { return id.UserID != userID }), err
+}
+
+// Identities lists every chat with its user, for pages that show many users
+// at once without a scan per user.
+func (db *DB) Identities(ctx context.Context) ([]Identity, error) {
 	var out []Identity
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketIdentities).ForEach(func(k, v []byte) error {
-			if string(v) == userID {
-				ch, chat, _ := bytes.Cut(k, []byte(":"))
-				out = append(out, Identity{Channel: string(ch), ChatID: string(chat), UserID: userID})
-			}
+			ch, chat, _ := bytes.Cut(k, []byte(":"))
+			out = append(out, Identity{Channel: string(ch), ChatID: string(chat), UserID: string(v)})
 			return nil
 		})
 	})

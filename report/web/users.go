@@ -21,44 +21,34 @@ type usersPage struct {
 }
 
 // users lists the people of an admin's area and below: who has joined, on
-// which channels, and whose chat no longer takes messages. It is an admin's
-// page; anyone else gets 404, as for a page that does not exist.
+// which channels, and whose chat no longer takes messages.
 func (c *Console) users(w http.ResponseWriter, r *http.Request) {
-	u, _, ok := c.user(w, r)
+	u, all, ok := c.admin(w, r)
 	if !ok {
 		return
 	}
-	if u.Role != store.RoleAdmin {
-		http.NotFound(w, r)
+	ids, err := c.Store.Identities(r.Context())
+	if err != nil {
+		c.unavailable(w, "users", err)
 		return
 	}
-	all, err := c.Store.Users(r.Context())
-	if err != nil {
-		c.Log.Error("users", "err", err)
-		http.Error(w, "try again", http.StatusServiceUnavailable)
-		return
+	channels := map[string][]string{}
+	for _, id := range ids {
+		if !slices.Contains(channels[id.UserID], id.Channel) {
+			channels[id.UserID] = append(channels[id.UserID], id.Channel)
+		}
 	}
 	page := usersPage{Lang: u.Lang, T: func(key string, args ...any) string { return c.Catalog.T(u.Lang, key, args...) }}
 	for _, member := range all {
 		if !store.Within(member.AreaID, u.AreaID) {
 			continue
 		}
-		page.Rows = append(page.Rows, c.userRow(r, member, page.T))
+		_, area, _ := c.Store.AreaLabel(r.Context(), member.AreaID)
+		page.Rows = append(page.Rows, userRow{Name: member.Name, Role: page.T("role." + member.Role), Area: area,
+			Channels: strings.Join(channels[member.ID], ", "), Unreachable: member.Unreachable})
 	}
 	slices.SortFunc(page.Rows, func(a, b userRow) int { return cmp.Or(cmp.Compare(a.Area, b.Area), cmp.Compare(a.Name, b.Name)) })
 	c.render(w, http.StatusOK, "users.html", page)
-}
-
-func (c *Console) userRow(r *http.Request, u store.User, t func(string, ...any) string) userRow {
-	_, area, _ := c.Store.AreaLabel(r.Context(), u.AreaID)
-	ids, _ := c.Store.IdentitiesOf(r.Context(), u.ID)
-	var channels []string
-	for _, id := range ids {
-		if !slices.Contains(channels, id.Channel) {
-			channels = append(channels, id.Channel)
-		}
-	}
-	return userRow{Name: u.Name, Role: t("role." + u.Role), Area: area, Channels: strings.Join(channels, ", "), Unreachable: u.Unreachable}
 }
 
 type auditRow struct{ When, Actor, Action, Detail string }
@@ -76,22 +66,13 @@ type auditPage struct {
 // to no area, so only an admin of a whole province (an area id without a
 // parent) sees them.
 func (c *Console) audit(w http.ResponseWriter, r *http.Request) {
-	u, _, ok := c.user(w, r)
+	u, users, ok := c.admin(w, r)
 	if !ok {
 		return
 	}
-	if u.Role != store.RoleAdmin {
-		http.NotFound(w, r)
-		return
-	}
-	users, err := c.Store.Users(r.Context())
-	var entries []store.AuditEntry
-	if err == nil {
-		entries, err = c.Store.Audit(r.Context())
-	}
+	entries, err := c.Store.Audit(r.Context())
 	if err != nil {
-		c.Log.Error("audit", "err", err)
-		http.Error(w, "try again", http.StatusServiceUnavailable)
+		c.unavailable(w, "audit", err)
 		return
 	}
 	names, known := map[string]string{}, map[string]bool{}
@@ -114,4 +95,30 @@ func (c *Console) audit(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	c.render(w, http.StatusOK, "audit.html", page)
+}
+
+// admin lets an admin through with the list of all users; anyone else
+// gets 404, as for a page that does not exist.
+func (c *Console) admin(w http.ResponseWriter, r *http.Request) (store.User, []store.User, bool) {
+	u, _, ok := c.user(w, r)
+	if !ok {
+		return u, nil, false
+	}
+	if u.Role != store.RoleAdmin {
+		http.NotFound(w, r)
+		return u, nil, false
+	}
+	users, err := c.Store.Users(r.Context())
+	if err != nil {
+		c.unavailable(w, "users", err)
+		return u, nil, false
+	}
+	return u, users, true
+}
+
+// unavailable answers a failed read of the store: the page may work on a
+// second try (a backup holding the file, a full disk being cleared).
+func (c *Console) unavailable(w http.ResponseWriter, what string, err error) {
+	c.Log.Error(what, "err", err)
+	http.Error(w, "try again", http.StatusServiceUnavailable)
 }
