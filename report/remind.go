@@ -36,7 +36,7 @@ func VillagesBehind(ctx context.Context, db *store.DB, now time.Time) ([]Behind,
 	week := store.WeekCounter(store.ISOWeek(now))
 	var out []Behind
 	for _, u := range users {
-		if u.Role != store.RoleHead || u.Unreachable {
+		if u.Role != store.RoleHead || u.Unreachable || u.Revoked {
 			continue
 		}
 		counters, err := db.CountersIn(ctx, u.AreaID)

@@ -84,7 +84,8 @@ func (db *DB) EndSession(ctx context.Context, id string) error {
 func (db *DB) putGrant(ctx context.Context, bucket []byte, userID string, expires time.Time) (string, error) {
 	token := newToken()
 	err := db.update(ctx, func(tx *bolt.Tx) error {
-		if tx.Bucket(bucketUsers).Get([]byte(userID)) == nil {
+		var u User
+		if err := getJSON(tx.Bucket(bucketUsers), []byte(userID), &u); err != nil || u.Revoked {
 			return errors.Join(ErrNotFound, fmt.Errorf("user %s", userID))
 		}
 		return putJSON(tx.Bucket(bucket), []byte(token), grant{UserID: userID, Expires: expires})

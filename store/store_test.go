@@ -433,3 +433,63 @@ func TestFilesExpire(t *testing.T) {
 		t.Fatalf("a live file: %+v, %v", f, err)
 	}
 }
+
+// A revoked user keeps their record, marked, but none of their ways in: the
+// chats become strangers', sessions and tokens stop, no new login is made;
+// another user's access stays.
+func TestRevokeTakesEveryWayIn(t *testing.T) {
+	db := storetest.Open(t)
+	lost := store.User{Name: "Mất máy", Role: store.RoleOfficial, AreaID: "bac-kan"}
+	kept := store.User{Name: "Còn máy", Role: store.RoleOfficial, AreaID: "bac-kan"}
+	for _, c := range []store.Change{
+		{At: t0, User: &lost, Identity: &store.Identity{Channel: "telegram", ChatID: "5"}},
+		{At: t0, User: &kept, Identity: &store.Identity{Channel: "zalo", ChatID: "z6"}},
+	} {
+		if _, err := db.Apply(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.Apply(ctx, store.Change{At: t0, Identity: &store.Identity{Channel: "zalo", ChatID: "z5", UserID: lost.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	if u, err := db.UserByIdentity(ctx, "zalo", "z5"); err != nil || u.ID != lost.ID {
+		t.Fatalf("second chat not linked: %+v, %v", u, err)
+	}
+	session, _ := db.CreateSession(ctx, lost.ID, t0, time.Hour)
+	token, _ := db.CreateAPIToken(ctx, lost.ID, t0)
+	keptSession, _ := db.CreateSession(ctx, kept.ID, t0, time.Hour)
+
+	if err := db.Revoke(ctx, lost.ID, "admin-1", t0); err != nil {
+		t.Fatal(err)
+	}
+	for _, chat := range []store.Identity{{Channel: "telegram", ChatID: "5"}, {Channel: "zalo", ChatID: "z5"}} {
+		if _, err := db.UserByIdentity(ctx, chat.Channel, chat.ChatID); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("%s chat still linked: %v", chat.Channel, err)
+		}
+	}
+	if _, err := db.SessionUser(ctx, session, t0); err == nil {
+		t.Error("the session still works")
+	}
+	if _, err := db.APITokenUser(ctx, token); err == nil {
+		t.Error("the API token still works")
+	}
+	if _, err := db.CreateLogin(ctx, lost.ID, t0, time.Minute); err == nil {
+		t.Error("a login link was made for a revoked user")
+	}
+	if u, err := db.UserByID(ctx, lost.ID); err != nil || !u.Revoked {
+		t.Errorf("the record: %+v, %v", u, err)
+	}
+	if u, err := db.SessionUser(ctx, keptSession, t0); err != nil || u.ID != kept.ID {
+		t.Errorf("another user's session: %+v, %v", u, err)
+	}
+	if _, err := db.UserByIdentity(ctx, "zalo", "z6"); err != nil {
+		t.Errorf("another user's chat: %v", err)
+	}
+	audit, _ := db.Audit(ctx)
+	if last := audit[len(audit)-1]; last.Action != "revoke" || last.Actor != "admin-1" || last.Detail != lost.ID {
+		t.Errorf("audit: %+v", last)
+	}
+	if err := db.Revoke(ctx, "nobody", "admin-1", t0); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("revoking no one: %v", err)
+	}
+}

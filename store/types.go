@@ -22,6 +22,7 @@ type User struct {
 	Lang        string    `json:"lang"`
 	Created     time.Time `json:"created"`
 	Unreachable bool      `json:"unreachable,omitempty"`
+	Revoked     bool      `json:"revoked,omitempty"` // by an admin; no chat, session or token left
 }
 
 // Household is an entry of the village register with its current status.

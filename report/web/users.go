@@ -2,6 +2,7 @@ package web
 
 import (
 	"cmp"
+	"crypto/hmac"
 	"net/http"
 	"slices"
 	"strings"
@@ -10,20 +11,20 @@ import (
 )
 
 type userRow struct {
-	Name, Role, Area, Channels string
-	Unreachable                bool
+	ID, Name, Role, Area, Channels string
+	Unreachable, Revoked, Self     bool
 }
 
 type usersPage struct {
-	Lang string
-	T    func(key string, args ...any) string
-	Rows []userRow
+	Lang, CSRF string
+	T          func(key string, args ...any) string
+	Rows       []userRow
 }
 
 // users lists the people of an admin's area and below: who has joined, on
 // which channels, and whose chat no longer takes messages.
 func (c *Console) users(w http.ResponseWriter, r *http.Request) {
-	u, all, ok := c.admin(w, r)
+	u, session, all, ok := c.admin(w, r)
 	if !ok {
 		return
 	}
@@ -38,17 +39,43 @@ func (c *Console) users(w http.ResponseWriter, r *http.Request) {
 			channels[id.UserID] = append(channels[id.UserID], id.Channel)
 		}
 	}
-	page := usersPage{Lang: u.Lang, T: func(key string, args ...any) string { return c.Catalog.T(u.Lang, key, args...) }}
+	page := usersPage{Lang: u.Lang, CSRF: c.csrf(session), T: func(key string, args ...any) string { return c.Catalog.T(u.Lang, key, args...) }}
 	for _, member := range all {
 		if !store.Within(member.AreaID, u.AreaID) {
 			continue
 		}
 		_, area, _ := c.Store.AreaLabel(r.Context(), member.AreaID)
-		page.Rows = append(page.Rows, userRow{Name: member.Name, Role: page.T("role." + member.Role), Area: area,
-			Channels: strings.Join(channels[member.ID], ", "), Unreachable: member.Unreachable})
+		page.Rows = append(page.Rows, userRow{ID: member.ID, Name: member.Name, Role: page.T("role." + member.Role), Area: area,
+			Channels: strings.Join(channels[member.ID], ", "), Unreachable: member.Unreachable, Revoked: member.Revoked, Self: member.ID == u.ID})
 	}
 	slices.SortFunc(page.Rows, func(a, b userRow) int { return cmp.Or(cmp.Compare(a.Area, b.Area), cmp.Compare(a.Name, b.Name)) })
 	c.render(w, http.StatusOK, "users.html", page)
+}
+
+// revoke takes away the access of a user of the admin's area (a lost
+// phone, someone who has left), after the page's form token is checked.
+// Users outside the area are 404; an admin cannot revoke themself, so an
+// area never loses its last admin by a slip.
+func (c *Console) revoke(w http.ResponseWriter, r *http.Request) {
+	u, session, users, ok := c.admin(w, r)
+	if !ok {
+		return
+	}
+	if !hmac.Equal([]byte(r.PostFormValue("csrf")), []byte(c.csrf(session))) {
+		c.message(w, http.StatusForbidden, u.Lang, "web.bad_form")
+		return
+	}
+	id := r.PathValue("id")
+	i := slices.IndexFunc(users, func(m store.User) bool { return m.ID == id })
+	if i < 0 || !store.Within(users[i].AreaID, u.AreaID) || id == u.ID {
+		http.NotFound(w, r)
+		return
+	}
+	if err := c.Store.Revoke(r.Context(), id, u.ID, c.Now()); err != nil {
+		c.unavailable(w, "revoke", err)
+		return
+	}
+	http.Redirect(w, r, "/users", http.StatusSeeOther)
 }
 
 type auditRow struct{ When, Actor, Action, Detail string }
@@ -66,7 +93,7 @@ type auditPage struct {
 // to no area, so only an admin of a whole province (an area id without a
 // parent) sees them.
 func (c *Console) audit(w http.ResponseWriter, r *http.Request) {
-	u, users, ok := c.admin(w, r)
+	u, _, users, ok := c.admin(w, r)
 	if !ok {
 		return
 	}
@@ -99,21 +126,21 @@ func (c *Console) audit(w http.ResponseWriter, r *http.Request) {
 
 // admin lets an admin through with the list of all users; anyone else
 // gets 404, as for a page that does not exist.
-func (c *Console) admin(w http.ResponseWriter, r *http.Request) (store.User, []store.User, bool) {
-	u, _, ok := c.user(w, r)
+func (c *Console) admin(w http.ResponseWriter, r *http.Request) (u store.User, session string, users []store.User, ok bool) {
+	u, session, ok = c.user(w, r)
 	if !ok {
-		return u, nil, false
+		return u, "", nil, false
 	}
 	if u.Role != store.RoleAdmin {
 		http.NotFound(w, r)
-		return u, nil, false
+		return u, "", nil, false
 	}
 	users, err := c.Store.Users(r.Context())
 	if err != nil {
 		c.unavailable(w, "users", err)
-		return u, nil, false
+		return u, "", nil, false
 	}
-	return u, users, true
+	return u, session, users, true
 }
 
 // unavailable answers a failed read of the store: the page may work on a

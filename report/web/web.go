@@ -79,6 +79,7 @@ func (c *Console) Handler() http.Handler {
 	mux.HandleFunc("GET /submissions/{id}", c.submission)
 	mux.HandleFunc("GET /download/{format}", c.download)
 	mux.HandleFunc("GET /users", c.users)
+	mux.HandleFunc("POST /users/{id}/revoke", c.revoke)
 	mux.HandleFunc("GET /audit", c.audit)
 	mux.HandleFunc("GET /{$}", c.dashboard)
 	mux.Handle("GET /static/", http.FileServerFS(files))

@@ -253,7 +253,7 @@ func TestEveryRouteNeedsASession(t *testing.T) {
 	r := newRig(t)
 	for _, route := range []struct{ method, path string }{
 		{"GET", "/"}, {"GET", "/?area=bac-kan"}, {"GET", "/chart.png"}, {"GET", "/api/stats"},
-		{"GET", "/submissions"}, {"GET", "/submissions/1"}, {"GET", "/download/csv"}, {"GET", "/download/xlsx"}, {"GET", "/users"}, {"GET", "/audit"},
+		{"GET", "/submissions"}, {"GET", "/submissions/1"}, {"GET", "/download/csv"}, {"GET", "/download/xlsx"}, {"GET", "/users"}, {"GET", "/audit"}, {"POST", "/users/h1/revoke"},
 		{"POST", "/tokens"}, {"POST", "/logout"},
 	} {
 		req, err := http.NewRequest(route.method, r.srv.URL+route.path, nil)
@@ -352,5 +352,61 @@ func TestAuditLogPage(t *testing.T) {
 	}
 	if strings.Contains(body, "reminder") || strings.Contains(body, "export") {
 		t.Errorf("the system's or another ward's entries shown to a ward's admin:\n%s", body)
+	}
+}
+
+// An admin revokes a user of their area with the page's form token: the
+// user's session ends at once and the users page says so. Forged forms,
+// users of another ward, the admin themself and officials are refused.
+func TestAdminRevokesAUser(t *testing.T) {
+	r := newRig(t)
+	for _, u := range []store.User{{ID: "a-ht", Name: "Quản trị HT", Role: store.RoleAdmin, AreaID: "bac-kan/huyen-tung", Lang: "vi"},
+		{ID: "o-dx", Name: "Cán bộ Đức Xuân", Role: store.RoleOfficial, AreaID: "bac-kan/duc-xuan", Lang: "vi"}} {
+		if _, err := r.db.Apply(ctx, store.Change{At: r.now, User: &u}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r.get("o", r.link("o-ht"))
+	r.get("a", r.link("a-ht"))
+	_, body, _ := r.get("a", "/users")
+	csrf := regexp.MustCompile(`name="csrf" value="([0-9a-f]+)"`).FindStringSubmatch(body)
+	if csrf == nil {
+		t.Fatalf("no revoke form on the users page:\n%s", body)
+	}
+	post := func(client, who, token string) int {
+		resp, err := r.client(client).PostForm(r.srv.URL+"/users/"+who+"/revoke", url.Values{"csrf": {token}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for _, refused := range []struct {
+		client, who, token string
+		want               int
+	}{
+		{"a", "o-ht", "forged", http.StatusForbidden},
+		{"a", "o-dx", csrf[1], http.StatusNotFound},
+		{"a", "a-ht", csrf[1], http.StatusNotFound},
+		{"a", "nobody", csrf[1], http.StatusNotFound},
+		{"o", "h1", csrf[1], http.StatusNotFound},
+	} {
+		if status := post(refused.client, refused.who, refused.token); status != refused.want {
+			t.Errorf("%s revoking %s: %d, want %d", refused.client, refused.who, status, refused.want)
+		}
+	}
+	if status, _, _ := r.get("o", "/"); status != 200 {
+		t.Fatalf("the official was logged out by a refused revoke: %d", status)
+	}
+	if status := post("a", "o-ht", csrf[1]); status != http.StatusSeeOther {
+		t.Fatalf("revoke: %d, want a redirect to the users", status)
+	}
+	if status, _, _ := r.get("o", "/"); status != http.StatusUnauthorized {
+		t.Fatalf("the revoked official's session: %d", status)
+	}
+	_, body, _ = r.get("a", "/users")
+	row := body[strings.Index(body, "Cán bộ HT"):]
+	if row = row[:strings.Index(row, "</tr>")]; !strings.Contains(row, "đã thu hồi quyền") || strings.Contains(row, "<form") {
+		t.Errorf("the revoked official's row: %s", row)
 	}
 }
