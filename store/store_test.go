@@ -493,3 +493,20 @@ func TestRevokeTakesEveryWayIn(t *testing.T) {
 		t.Errorf("revoking no one: %v", err)
 	}
 }
+
+func TestMoveUserNeedsAKnownArea(t *testing.T) {
+	db := storetest.Open(t)
+	u := store.User{Name: "A", Role: store.RoleOfficial, AreaID: "bac-kan"}
+	if _, err := db.Apply(ctx, store.Change{At: t0, User: &u}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.MoveUser(ctx, u.ID, "nowhere", "admin-1", t0); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("moving to no area: %v", err)
+	}
+	if err := db.MoveUser(ctx, u.ID, "bac-kan/duc-xuan", "admin-1", t0); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.UserByID(ctx, u.ID); got.AreaID != "bac-kan/duc-xuan" {
+		t.Fatalf("moved to %s", got.AreaID)
+	}
+}

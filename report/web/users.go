@@ -19,7 +19,10 @@ type usersPage struct {
 	Lang, CSRF string
 	T          func(key string, args ...any) string
 	Rows       []userRow
+	Areas      []areaChoice // where a user may be moved
 }
+
+type areaChoice struct{ ID, Label string }
 
 // users lists the people of an admin's area and below: who has joined, on
 // which channels, and whose chat no longer takes messages.
@@ -49,33 +52,69 @@ func (c *Console) users(w http.ResponseWriter, r *http.Request) {
 			Channels: strings.Join(channels[member.ID], ", "), Unreachable: member.Unreachable, Revoked: member.Revoked, Self: member.ID == u.ID})
 	}
 	slices.SortFunc(page.Rows, func(a, b userRow) int { return cmp.Or(cmp.Compare(a.Area, b.Area), cmp.Compare(a.Name, b.Name)) })
+	areas, _ := c.Store.Areas(r.Context())
+	for _, a := range areas {
+		if store.Within(a.ID, u.AreaID) {
+			_, label, _ := c.Store.AreaLabel(r.Context(), a.ID)
+			page.Areas = append(page.Areas, areaChoice{ID: a.ID, Label: label})
+		}
+	}
 	c.render(w, http.StatusOK, "users.html", page)
 }
 
 // revoke takes away the access of a user of the admin's area (a lost
-// phone, someone who has left), after the page's form token is checked.
-// Users outside the area are 404; an admin cannot revoke themself, so an
-// area never loses its last admin by a slip.
+// phone, someone who has left).
 func (c *Console) revoke(w http.ResponseWriter, r *http.Request) {
-	u, session, users, ok := c.admin(w, r)
+	u, target, ok := c.userForm(w, r)
 	if !ok {
 		return
 	}
-	if !hmac.Equal([]byte(r.PostFormValue("csrf")), []byte(c.csrf(session))) {
-		c.message(w, http.StatusForbidden, u.Lang, "web.bad_form")
-		return
-	}
-	id := r.PathValue("id")
-	i := slices.IndexFunc(users, func(m store.User) bool { return m.ID == id })
-	if i < 0 || !store.Within(users[i].AreaID, u.AreaID) || id == u.ID {
-		http.NotFound(w, r)
-		return
-	}
-	if err := c.Store.Revoke(r.Context(), id, u.ID, c.Now()); err != nil {
+	if err := c.Store.Revoke(r.Context(), target.ID, u.ID, c.Now()); err != nil {
 		c.unavailable(w, "revoke", err)
 		return
 	}
 	http.Redirect(w, r, "/users", http.StatusSeeOther)
+}
+
+// move gives a user of the admin's area another area within it; a head's
+// must be a village, as for an invite.
+func (c *Console) move(w http.ResponseWriter, r *http.Request) {
+	u, target, ok := c.userForm(w, r)
+	if !ok {
+		return
+	}
+	area, err := c.Store.Area(r.Context(), strings.TrimSpace(r.PostFormValue("area")))
+	if err != nil || !store.Within(area.ID, u.AreaID) || target.Role == store.RoleHead && area.Kind != store.KindVillage {
+		c.message(w, http.StatusBadRequest, u.Lang, "web.move_bad_area")
+		return
+	}
+	if err := c.Store.MoveUser(r.Context(), target.ID, area.ID, u.ID, c.Now()); err != nil {
+		c.unavailable(w, "move", err)
+		return
+	}
+	http.Redirect(w, r, "/users", http.StatusSeeOther)
+}
+
+// userForm checks a form that changes a user: an admin, the page's form
+// token, a user of the admin's area who is not revoked and not the admin
+// (so an area never loses its last admin by a slip); 404 otherwise, as
+// for a user that does not exist.
+func (c *Console) userForm(w http.ResponseWriter, r *http.Request) (admin, target store.User, ok bool) {
+	u, session, users, ok := c.admin(w, r)
+	if !ok {
+		return u, target, false
+	}
+	if !hmac.Equal([]byte(r.PostFormValue("csrf")), []byte(c.csrf(session))) {
+		c.message(w, http.StatusForbidden, u.Lang, "web.bad_form")
+		return u, target, false
+	}
+	id := r.PathValue("id")
+	i := slices.IndexFunc(users, func(m store.User) bool { return m.ID == id })
+	if i < 0 || !store.Within(users[i].AreaID, u.AreaID) || id == u.ID || users[i].Revoked {
+		http.NotFound(w, r)
+		return u, target, false
+	}
+	return u, users[i], true
 }
 
 type auditRow struct{ When, Actor, Action, Detail string }

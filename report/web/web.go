@@ -80,6 +80,7 @@ func (c *Console) Handler() http.Handler {
 	mux.HandleFunc("GET /download/{format}", c.download)
 	mux.HandleFunc("GET /users", c.users)
 	mux.HandleFunc("POST /users/{id}/revoke", c.revoke)
+	mux.HandleFunc("POST /users/{id}/move", c.move)
 	mux.HandleFunc("GET /audit", c.audit)
 	mux.HandleFunc("GET /{$}", c.dashboard)
 	mux.Handle("GET /static/", http.FileServerFS(files))

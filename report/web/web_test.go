@@ -253,7 +253,7 @@ func TestEveryRouteNeedsASession(t *testing.T) {
 	r := newRig(t)
 	for _, route := range []struct{ method, path string }{
 		{"GET", "/"}, {"GET", "/?area=bac-kan"}, {"GET", "/chart.png"}, {"GET", "/api/stats"},
-		{"GET", "/submissions"}, {"GET", "/submissions/1"}, {"GET", "/download/csv"}, {"GET", "/download/xlsx"}, {"GET", "/users"}, {"GET", "/audit"}, {"POST", "/users/h1/revoke"},
+		{"GET", "/submissions"}, {"GET", "/submissions/1"}, {"GET", "/download/csv"}, {"GET", "/download/xlsx"}, {"GET", "/users"}, {"GET", "/audit"}, {"POST", "/users/h1/revoke"}, {"POST", "/users/h1/move"},
 		{"POST", "/tokens"}, {"POST", "/logout"},
 	} {
 		req, err := http.NewRequest(route.method, r.srv.URL+route.path, nil)
@@ -408,5 +408,56 @@ func TestAdminRevokesAUser(t *testing.T) {
 	row := body[strings.Index(body, "Cán bộ HT"):]
 	if row = row[:strings.Index(row, "</tr>")]; !strings.Contains(row, "đã thu hồi quyền") || strings.Contains(row, "<form") {
 		t.Errorf("the revoked official's row: %s", row)
+	}
+}
+
+// An admin moves a head to another village of the ward; a head cannot go
+// to a ward, nor anyone outside the admin's area, and a forged form moves
+// no one. The audit log tells.
+func TestAdminMovesAUser(t *testing.T) {
+	r := newRig(t)
+	admin := store.User{ID: "a-ht", Name: "Quản trị HT", Role: store.RoleAdmin, AreaID: "bac-kan/huyen-tung", Lang: "vi"}
+	if _, err := r.db.Apply(ctx, store.Change{At: r.now, User: &admin}); err != nil {
+		t.Fatal(err)
+	}
+	r.get("a", r.link("a-ht"))
+	_, body, _ := r.get("a", "/users")
+	csrf := regexp.MustCompile(`name="csrf" value="([0-9a-f]+)"`).FindStringSubmatch(body)
+	if csrf == nil || !strings.Contains(body, `<option value="bac-kan/huyen-tung/ban-cau">`) || strings.Contains(body, `<option value="bac-kan/duc-xuan`) {
+		t.Fatalf("the users page offers no move, or areas outside the ward:\n%s", body)
+	}
+	move := func(who, area, token string) int {
+		resp, err := r.client("a").PostForm(r.srv.URL+"/users/"+who+"/move", url.Values{"csrf": {token}, "area": {area}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for _, refused := range []struct {
+		who, area, token string
+		want             int
+	}{
+		{"h1", "bac-kan/huyen-tung/ban-cau", "forged", http.StatusForbidden},
+		{"h1", "bac-kan/huyen-tung", csrf[1], http.StatusBadRequest},
+		{"h1", "bac-kan/duc-xuan/to-1", csrf[1], http.StatusBadRequest},
+		{"h1", "nowhere", csrf[1], http.StatusBadRequest},
+		{"a-ht", "bac-kan/huyen-tung/ban-cau", csrf[1], http.StatusNotFound},
+	} {
+		if status := move(refused.who, refused.area, refused.token); status != refused.want {
+			t.Errorf("moving %s to %s: %d, want %d", refused.who, refused.area, status, refused.want)
+		}
+	}
+	if u, _ := r.db.UserByID(ctx, "h1"); u.AreaID != "bac-kan/huyen-tung/khuoi-pai" {
+		t.Fatalf("a refused move moved the head to %s", u.AreaID)
+	}
+	if status := move("h1", "bac-kan/huyen-tung/ban-cau", csrf[1]); status != http.StatusSeeOther {
+		t.Fatalf("move: %d", status)
+	}
+	if u, _ := r.db.UserByID(ctx, "h1"); u.AreaID != "bac-kan/huyen-tung/ban-cau" {
+		t.Fatalf("the head is in %s", u.AreaID)
+	}
+	if _, body, _ := r.get("a", "/audit"); !strings.Contains(body, "h1: bac-kan/huyen-tung/khuoi-pai → bac-kan/huyen-tung/ban-cau") {
+		t.Errorf("the move is not in the audit log:\n%s", body)
 	}
 }

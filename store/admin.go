@@ -11,6 +11,8 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
+// The admins' changes to users, made from the office console.
+
 // Revoke takes a user's access away, for a lost phone or someone who has
 // left: their chats are unlinked (a new message from them is a stranger's),
 // their console sessions, login links and API token end, and the user is
@@ -68,4 +70,29 @@ func unlinkAll(tx *bolt.Tx, userID string) error {
 		}
 	}
 	return err
+}
+
+// MoveUser gives a user another area (a head who took over another
+// village, an official moved to another ward) and writes the audit log.
+// A questionnaire in progress keeps the village it was started for.
+func (db *DB) MoveUser(ctx context.Context, userID, areaID, by string, now time.Time) error {
+	err := db.update(ctx, func(tx *bolt.Tx) error {
+		var u User
+		if err := getJSON(tx.Bucket(bucketUsers), []byte(userID), &u); err != nil {
+			return err
+		}
+		if tx.Bucket(bucketAreas).Get([]byte(areaID)) == nil {
+			return errors.Join(ErrNotFound, fmt.Errorf("area %s", areaID))
+		}
+		from := u.AreaID
+		u.AreaID = areaID
+		if err := putJSON(tx.Bucket(bucketUsers), []byte(userID), u); err != nil {
+			return err
+		}
+		return appendAudit(tx, []AuditEntry{{At: now, Actor: by, Action: "move", Detail: userID + ": " + from + " → " + areaID}})
+	})
+	if err != nil {
+		return fmt.Errorf("store: move %s: %w", userID, err)
+	}
+	return nil
 }
