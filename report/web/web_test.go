@@ -374,12 +374,7 @@ func TestAdminRevokesAUser(t *testing.T) {
 		t.Fatalf("no revoke form on the users page:\n%s", body)
 	}
 	post := func(client, who, token string) int {
-		resp, err := r.client(client).PostForm(r.srv.URL+"/users/"+who+"/revoke", url.Values{"csrf": {token}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp.StatusCode
+		return r.post(client, "/users/"+who+"/revoke", url.Values{"csrf": {token}})
 	}
 	for _, refused := range []struct {
 		client, who, token string
@@ -427,12 +422,7 @@ func TestAdminMovesAUser(t *testing.T) {
 		t.Fatalf("the users page offers no move, or areas outside the ward:\n%s", body)
 	}
 	move := func(who, area, token string) int {
-		resp, err := r.client("a").PostForm(r.srv.URL+"/users/"+who+"/move", url.Values{"csrf": {token}, "area": {area}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp.StatusCode
+		return r.post("a", "/users/"+who+"/move", url.Values{"csrf": {token}, "area": {area}})
 	}
 	for _, refused := range []struct {
 		who, area, token string
@@ -460,4 +450,16 @@ func TestAdminMovesAUser(t *testing.T) {
 	if _, body, _ := r.get("a", "/audit"); !strings.Contains(body, "h1: bac-kan/huyen-tung/khuoi-pai → bac-kan/huyen-tung/ban-cau") {
 		t.Errorf("the move is not in the audit log:\n%s", body)
 	}
+}
+
+// post sends a form as one browser and returns the status, not following
+// redirects.
+func (r *rig) post(client, path string, form url.Values) int {
+	r.t.Helper()
+	resp, err := r.client(client).PostForm(r.srv.URL+path, form)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
 }
