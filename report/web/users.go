@@ -96,9 +96,7 @@ func (c *Console) move(w http.ResponseWriter, r *http.Request) {
 }
 
 // userForm checks a form that changes a user: an admin, the page's form
-// token, a user of the admin's area who is not revoked and not the admin
-// (so an area never loses its last admin by a slip); 404 otherwise, as
-// for a user that does not exist.
+// token, a user the admin may change.
 func (c *Console) userForm(w http.ResponseWriter, r *http.Request) (admin, target store.User, ok bool) {
 	u, session, users, ok := c.admin(w, r)
 	if !ok {
@@ -108,13 +106,44 @@ func (c *Console) userForm(w http.ResponseWriter, r *http.Request) (admin, targe
 		c.message(w, http.StatusForbidden, u.Lang, "web.bad_form")
 		return u, target, false
 	}
-	id := r.PathValue("id")
-	i := slices.IndexFunc(users, func(m store.User) bool { return m.ID == id })
-	if i < 0 || !store.Within(users[i].AreaID, u.AreaID) || id == u.ID || users[i].Revoked {
+	target, ok = changeable(users, u, r.PathValue("id"))
+	if !ok {
 		http.NotFound(w, r)
-		return u, target, false
 	}
-	return u, users[i], true
+	return u, target, ok
+}
+
+// changeable finds a user an admin may change: one of the admin's area,
+// not revoked, and not the admin (so an area never loses its last admin by
+// a slip). Any other is as if it did not exist.
+func changeable(users []store.User, admin store.User, id string) (store.User, bool) {
+	i := slices.IndexFunc(users, func(m store.User) bool { return m.ID == id })
+	if i < 0 || !store.Within(users[i].AreaID, admin.AreaID) || id == admin.ID || users[i].Revoked {
+		return store.User{}, false
+	}
+	return users[i], true
+}
+
+type confirmPage struct {
+	Lang, CSRF, Question, Action, Button string
+	T                                    func(key string, args ...any) string
+}
+
+// confirmRevoke asks once more before revoking: a slip would cut a village
+// head off in the middle of a round.
+func (c *Console) confirmRevoke(w http.ResponseWriter, r *http.Request) {
+	u, session, users, ok := c.admin(w, r)
+	if !ok {
+		return
+	}
+	target, ok := changeable(users, u, r.PathValue("id"))
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	t := func(key string, args ...any) string { return c.Catalog.T(u.Lang, key, args...) }
+	c.render(w, http.StatusOK, "confirmation.html", confirmPage{Lang: u.Lang, CSRF: c.csrf(session), T: t,
+		Question: t("web.revoke_confirm", "name", target.Name), Action: "/users/" + target.ID + "/revoke", Button: t("web.revoke")})
 }
 
 type auditRow struct{ When, Actor, Action, Detail string }

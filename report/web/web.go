@@ -79,6 +79,7 @@ func (c *Console) Handler() http.Handler {
 	mux.HandleFunc("GET /submissions/{id}", c.submission)
 	mux.HandleFunc("GET /download/{format}", c.download)
 	mux.HandleFunc("GET /users", c.users)
+	mux.HandleFunc("GET /users/{id}/revoke", c.confirmRevoke)
 	mux.HandleFunc("POST /users/{id}/revoke", c.revoke)
 	mux.HandleFunc("POST /users/{id}/move", c.move)
 	mux.HandleFunc("GET /audit", c.audit)

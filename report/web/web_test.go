@@ -253,7 +253,7 @@ func TestEveryRouteNeedsASession(t *testing.T) {
 	r := newRig(t)
 	for _, route := range []struct{ method, path string }{
 		{"GET", "/"}, {"GET", "/?area=bac-kan"}, {"GET", "/chart.png"}, {"GET", "/api/stats"},
-		{"GET", "/submissions"}, {"GET", "/submissions/1"}, {"GET", "/download/csv"}, {"GET", "/download/xlsx"}, {"GET", "/users"}, {"GET", "/audit"}, {"POST", "/users/h1/revoke"}, {"POST", "/users/h1/move"},
+		{"GET", "/submissions"}, {"GET", "/submissions/1"}, {"GET", "/download/csv"}, {"GET", "/download/xlsx"}, {"GET", "/users"}, {"GET", "/audit"}, {"GET", "/users/h1/revoke"}, {"POST", "/users/h1/revoke"}, {"POST", "/users/h1/move"},
 		{"POST", "/tokens"}, {"POST", "/logout"},
 	} {
 		req, err := http.NewRequest(route.method, r.srv.URL+route.path, nil)
@@ -371,7 +371,7 @@ func TestAdminRevokesAUser(t *testing.T) {
 	_, body, _ := r.get("a", "/users")
 	csrf := regexp.MustCompile(`name="csrf" value="([0-9a-f]+)"`).FindStringSubmatch(body)
 	if csrf == nil {
-		t.Fatalf("no revoke form on the users page:\n%s", body)
+		t.Fatalf("no form on the users page:\n%s", body)
 	}
 	post := func(client, who, token string) int {
 		return r.post(client, "/users/"+who+"/revoke", url.Values{"csrf": {token}})
@@ -392,6 +392,17 @@ func TestAdminRevokesAUser(t *testing.T) {
 	}
 	if status, _, _ := r.get("o", "/"); status != 200 {
 		t.Fatalf("the official was logged out by a refused revoke: %d", status)
+	}
+	// The users page links to a page that asks once more.
+	if !strings.Contains(body, `href="/users/o-ht/revoke"`) {
+		t.Fatalf("no revoke link on the users page:\n%s", body)
+	}
+	if status, page, _ := r.get("a", "/users/o-ht/revoke"); status != 200 || !strings.Contains(page, "Thu hồi quyền của Cán bộ HT?") ||
+		!strings.Contains(page, `action="/users/o-ht/revoke"`) {
+		t.Fatalf("the confirmation: %d\n%s", status, page)
+	}
+	if status, _, _ := r.get("a", "/users/o-dx/revoke"); status != http.StatusNotFound {
+		t.Fatalf("the confirmation for another ward's user: %d", status)
 	}
 	if status := post("a", "o-ht", csrf[1]); status != http.StatusSeeOther {
 		t.Fatalf("revoke: %d, want a redirect to the users", status)
