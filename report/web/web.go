@@ -231,41 +231,40 @@ type dashboardPage struct {
 // dashboard shows the figures of an area the user may see: their own, or
 // one below it (?area=); any other is 404, as if it did not exist.
 func (c *Console) dashboard(w http.ResponseWriter, r *http.Request) {
-	u, session, ok := c.user(w, r)
+	u, session, st, ok := c.statsOf(w, r)
 	if !ok {
-		return
-	}
-	area := cmp.Or(r.URL.Query().Get("area"), u.AreaID)
-	if !store.Within(area, u.AreaID) {
-		http.NotFound(w, r)
-		return
-	}
-	st, err := report.Compute(r.Context(), c.Store, area, c.Now())
-	if err != nil {
-		http.NotFound(w, r)
 		return
 	}
 	page := dashboardPage{Lang: u.Lang, CSRF: c.csrf(session), Admin: u.Role == store.RoleAdmin, Stats: st, Rows: st.Breakdown(),
 		Sort: r.URL.Query().Get("sort"), T: func(key string, args ...any) string { return c.Catalog.T(u.Lang, key, args...) }}
 	sortRows(page.Rows, page.Sort)
-	page.Parents = c.parents(r.Context(), area, u.AreaID)
+	page.Parents = c.parents(r.Context(), st.Area.ID, u.AreaID)
 	c.render(w, http.StatusOK, "dashboard.html", page)
+}
+
+// statsOf computes the figures of the page's area (?area=, the user's own
+// by default) for a logged-in user; an area outside theirs is 404, as if
+// it did not exist.
+func (c *Console) statsOf(w http.ResponseWriter, r *http.Request) (u store.User, session string, st report.Stats, ok bool) {
+	u, session, ok = c.user(w, r)
+	if !ok {
+		return u, "", st, false
+	}
+	area := cmp.Or(r.URL.Query().Get("area"), u.AreaID)
+	if store.Within(area, u.AreaID) {
+		st, err := report.Compute(r.Context(), c.Store, area, c.Now())
+		if err == nil {
+			return u, session, st, true
+		}
+	}
+	http.NotFound(w, r)
+	return u, "", st, false
 }
 
 // chart draws the poor and near-poor rates of an area's sub-areas.
 func (c *Console) chart(w http.ResponseWriter, r *http.Request) {
-	u, _, ok := c.user(w, r)
+	u, _, st, ok := c.statsOf(w, r)
 	if !ok {
-		return
-	}
-	area := cmp.Or(r.URL.Query().Get("area"), u.AreaID)
-	if !store.Within(area, u.AreaID) {
-		http.NotFound(w, r)
-		return
-	}
-	st, err := report.Compute(r.Context(), c.Store, area, c.Now())
-	if err != nil {
-		http.NotFound(w, r)
 		return
 	}
 	png, err := report.Chart(st, c.Catalog, u.Lang)
