@@ -47,6 +47,8 @@ func (db *DB) Revoke(ctx context.Context, userID, by string, now time.Time) erro
 }
 
 // grantOf matches the stored grants (sessions, logins, tokens) of a user.
+// The tokens' bucket also holds "user:ID" → hash entries, which are not
+// JSON; Revoke deletes the user's own by its key.
 func grantOf(userID string) func(v []byte) bool {
 	return func(v []byte) bool {
 		var g grant

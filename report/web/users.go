@@ -2,7 +2,6 @@ package web
 
 import (
 	"cmp"
-	"crypto/hmac"
 	"net/http"
 	"slices"
 	"strings"
@@ -32,6 +31,10 @@ func (c *Console) users(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ids, err := c.Store.Identities(r.Context())
+	var areas []store.Area
+	if err == nil {
+		areas, err = c.Store.Areas(r.Context())
+	}
 	if err != nil {
 		c.unavailable(w, "users", err)
 		return
@@ -42,21 +45,24 @@ func (c *Console) users(w http.ResponseWriter, r *http.Request) {
 			channels[id.UserID] = append(channels[id.UserID], id.Channel)
 		}
 	}
+	// Labels from the one list of areas: a page of 1,800 villages would
+	// otherwise read the store once per area and once per user.
+	byID := make(map[string]store.Area, len(areas))
+	for _, a := range areas {
+		byID[a.ID] = a
+	}
+	label := func(id string) string { a := byID[id]; return store.Label(a, byID[a.Parent]) }
 	page := usersPage{Lang: u.Lang, CSRF: c.csrf(session), T: func(key string, args ...any) string { return c.Catalog.T(u.Lang, key, args...) }}
 	for _, member := range all {
-		if !store.Within(member.AreaID, u.AreaID) {
-			continue
+		if store.Within(member.AreaID, u.AreaID) {
+			page.Rows = append(page.Rows, userRow{ID: member.ID, Name: member.Name, Role: page.T("role." + member.Role), Area: label(member.AreaID),
+				Channels: strings.Join(channels[member.ID], ", "), Unreachable: member.Unreachable, Revoked: member.Revoked, Self: member.ID == u.ID})
 		}
-		_, area, _ := c.Store.AreaLabel(r.Context(), member.AreaID)
-		page.Rows = append(page.Rows, userRow{ID: member.ID, Name: member.Name, Role: page.T("role." + member.Role), Area: area,
-			Channels: strings.Join(channels[member.ID], ", "), Unreachable: member.Unreachable, Revoked: member.Revoked, Self: member.ID == u.ID})
 	}
 	slices.SortFunc(page.Rows, func(a, b userRow) int { return cmp.Or(cmp.Compare(a.Area, b.Area), cmp.Compare(a.Name, b.Name)) })
-	areas, _ := c.Store.Areas(r.Context())
 	for _, a := range areas {
 		if store.Within(a.ID, u.AreaID) {
-			_, label, _ := c.Store.AreaLabel(r.Context(), a.ID)
-			page.Areas = append(page.Areas, areaChoice{ID: a.ID, Label: label})
+			page.Areas = append(page.Areas, areaChoice{ID: a.ID, Label: label(a.ID)})
 		}
 	}
 	c.render(w, http.StatusOK, "users.html", page)
@@ -102,8 +108,7 @@ func (c *Console) userForm(w http.ResponseWriter, r *http.Request) (admin, targe
 	if !ok {
 		return u, target, false
 	}
-	if !hmac.Equal([]byte(r.PostFormValue("csrf")), []byte(c.csrf(session))) {
-		c.message(w, http.StatusForbidden, u.Lang, "web.bad_form")
+	if !c.formFromPage(w, r, u, session) {
 		return u, target, false
 	}
 	target, ok = changeable(users, u, r.PathValue("id"))

@@ -133,8 +133,7 @@ func (c *Console) newToken(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if !hmac.Equal([]byte(r.PostFormValue("csrf")), []byte(c.csrf(session))) {
-		c.message(w, http.StatusForbidden, u.Lang, "web.bad_form")
+	if !c.formFromPage(w, r, u, session) {
 		return
 	}
 	token, err := c.Store.CreateAPIToken(r.Context(), u.ID, c.Now())
@@ -200,14 +199,24 @@ func (c *Console) csrf(session string) string {
 	return hex.EncodeToString(mac.Sum(nil))
 }
 
+// formFromPage checks that a posted form carries the token only the
+// session's own pages had (no other site can make the browser post it);
+// otherwise it answers 403.
+func (c *Console) formFromPage(w http.ResponseWriter, r *http.Request, u store.User, session string) bool {
+	if hmac.Equal([]byte(r.PostFormValue("csrf")), []byte(c.csrf(session))) {
+		return true
+	}
+	c.message(w, http.StatusForbidden, u.Lang, "web.bad_form")
+	return false
+}
+
 // logout ends the session; the form carries a token only the page had.
 func (c *Console) logout(w http.ResponseWriter, r *http.Request) {
 	u, session, ok := c.user(w, r)
 	if !ok {
 		return
 	}
-	if !hmac.Equal([]byte(r.PostFormValue("csrf")), []byte(c.csrf(session))) {
-		c.message(w, http.StatusForbidden, u.Lang, "web.bad_form")
+	if !c.formFromPage(w, r, u, session) {
 		return
 	}
 	if err := c.Store.EndSession(r.Context(), session); err != nil {
