@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -32,8 +33,16 @@ func (db *DB) WrongCodes(ctx context.Context, chat string, since time.Time) (fro
 }
 
 func triesSince(b *bolt.Bucket, key string, since time.Time) []time.Time {
+	return keepSince(triesOf(b, key), since)
+}
+
+func triesOf(b *bolt.Bucket, key string) []time.Time {
 	var tries []time.Time
 	json.Unmarshal(b.Get([]byte(key)), &tries)
+	return tries
+}
+
+func keepSince(tries []time.Time, since time.Time) []time.Time {
 	kept := tries[:0]
 	for _, at := range tries {
 		if !at.Before(since) {
@@ -44,11 +53,14 @@ func triesSince(b *bolt.Bucket, key string, since time.Time) []time.Time {
 }
 
 // noteWrongCode adds a try for the chat and for the whole bot, forgetting
-// those older than window.
+// those older than window before the newest. Tries are kept in time order,
+// whatever order they are noted in.
 func noteWrongCode(tx *bolt.Tx, chat string, at time.Time, window time.Duration) error {
 	b := tx.Bucket(bucketThrottle)
 	for _, key := range []string{chat, allChats} {
-		tries := append(triesSince(b, key, at.Add(-window)), at)
+		tries := append(triesOf(b, key), at)
+		slices.SortFunc(tries, time.Time.Compare)
+		tries = keepSince(tries, tries[len(tries)-1].Add(-window))
 		if len(tries) > maxGlobalTries {
 			tries = tries[len(tries)-maxGlobalTries:]
 		}
