@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -157,9 +156,9 @@ func (t *turn) invite(ctx context.Context, args string) {
 		t.replyKey("invite.usage")
 		return
 	}
-	inv, err := CreateInvite(ctx, t.e.store, InviteRequest{Role: fields[0], AreaID: fields[1],
+	inv, err := t.e.store.IssueInvite(ctx, store.InviteRequest{Role: fields[0], AreaID: fields[1],
 		Name: strings.Join(fields[2:], " "), By: t.user.ID, ScopeID: t.user.AreaID, Now: t.in.At})
-	if key, ok := inviteErrorKey(err); ok {
+	if key, ok := store.InviteRefusal(err); ok {
 		t.replyKey("invite.refused", "reason", t.e.cat.T(t.lang, key))
 		t.replyKey("invite.usage")
 		return
@@ -180,13 +179,13 @@ func (t *turn) invite(ctx context.Context, args string) {
 // linkCode gives the user a code to send from another channel, so that
 // one person uses Telegram and Zalo as the same user.
 func (t *turn) linkCode(ctx context.Context, _ string) {
-	inv, err := CreateLink(ctx, t.e.store, t.user, t.in.Channel, t.in.At)
+	inv, err := t.e.store.IssueLink(ctx, t.user, t.in.Channel, t.in.At)
 	if err != nil {
 		t.e.log.Error("create link code", "err", err)
 		t.replyKey("join.try_later")
 		return
 	}
-	t.replyKey("link.code", "code", inv.Code, "minutes", int(LinkTTL.Minutes()))
+	t.replyKey("link.code", "code", inv.Code, "minutes", int(store.LinkTTL.Minutes()))
 }
 
 // unlink removes the person's other chats, for someone whose phone was
@@ -206,19 +205,6 @@ func (t *turn) unlink(ctx context.Context, _ string) {
 	t.change.Unlink = ids
 	t.audit("unlink", fmt.Sprint(len(ids)))
 	t.replyKey("unlink.done", "count", len(ids))
-}
-
-var inviteErrorKeys = map[error]string{ErrBadRole: "invite.bad_role", ErrAreaUnknown: "invite.unknown_area",
-	ErrOutsideScope: "invite.outside_scope", ErrHeadVillage: "invite.head_village"}
-
-// inviteErrorKey finds the message for a refused invite request.
-func inviteErrorKey(err error) (string, bool) {
-	for e, key := range inviteErrorKeys {
-		if errors.Is(err, e) {
-			return key, true
-		}
-	}
-	return "", false
 }
 
 func (t *turn) setLang(ctx context.Context, lang string) {

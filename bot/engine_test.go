@@ -202,19 +202,19 @@ func countSubmissions(tb testing.TB, f *fixture) int {
 
 func TestInviteCodes(t *testing.T) {
 	f := newFixture(t)
-	inv, err := bot.CreateInvite(ctx, f.db, bot.InviteRequest{Role: store.RoleHead, AreaID: "bac-kan/huyen-tung/khuoi-pai",
+	inv, err := f.db.IssueInvite(ctx, store.InviteRequest{Role: store.RoleHead, AreaID: "bac-kan/huyen-tung/khuoi-pai",
 		Name: "Lục Thị Mai", By: "test", TTL: time.Hour, Now: f.now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, bad := range []bot.InviteRequest{
+	for _, bad := range []store.InviteRequest{
 		{Role: "mayor", AreaID: "bac-kan"},
 		{Role: store.RoleHead, AreaID: "bac-kan/huyen-tung"}, // not a village
 		{Role: store.RoleOfficial, AreaID: "nowhere"},
 		{Role: store.RoleOfficial, AreaID: "bac-kan/duc-xuan", ScopeID: "bac-kan/huyen-tung"},
 	} {
 		bad.Now = f.now
-		if _, err := bot.CreateInvite(ctx, f.db, bad); err == nil {
+		if _, err := f.db.IssueInvite(ctx, bad); err == nil {
 			t.Errorf("invite %+v accepted", bad)
 		}
 	}
@@ -238,7 +238,7 @@ func TestWrongCodesAreThrottled(t *testing.T) {
 			t.Fatalf("wrong code %d: %q", i, out[0].Text)
 		}
 	}
-	inv, _ := bot.CreateInvite(ctx, f.db, bot.InviteRequest{Role: store.RoleHead, AreaID: "bac-kan/huyen-tung/khuoi-pai", Now: f.now})
+	inv, _ := f.db.IssueInvite(ctx, store.InviteRequest{Role: store.RoleHead, AreaID: "bac-kan/huyen-tung/khuoi-pai", Now: f.now})
 	if out := f.say(t, "7", "6", "/start "+inv.Code); !strings.Contains(out[0].Text, "thử lại sau") {
 		t.Fatalf("sixth try: %q", out[0].Text)
 	}
@@ -398,7 +398,7 @@ func TestThrottleSurvivesRestartAndIsGlobal(t *testing.T) {
 	}
 	forms, _ := flows.Default()
 	f.eng = bot.New(bot.Config{Store: f.db, Forms: forms, Catalog: locales.MustLoad(), Now: func() time.Time { return f.now }}) // a restart
-	inv, _ := bot.CreateInvite(ctx, f.db, bot.InviteRequest{Role: store.RoleHead, AreaID: "bac-kan/huyen-tung/khuoi-pai", Now: f.now})
+	inv, _ := f.db.IssueInvite(ctx, store.InviteRequest{Role: store.RoleHead, AreaID: "bac-kan/huyen-tung/khuoi-pai", Now: f.now})
 	if out := f.say(t, "7", "a6", "/start "+inv.Code); !strings.Contains(out[0].Text, "thử lại sau") {
 		t.Fatalf("after a restart: %q", out[0].Text)
 	}

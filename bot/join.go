@@ -44,7 +44,7 @@ func (t *turn) stranger(ctx context.Context) {
 		text = strings.TrimSpace(rest)
 	}
 	chat := t.in.Channel + ":" + t.in.ChatID
-	code, ok := normalizeCode(text)
+	code, ok := store.NormalizeCode(text)
 	if blocked := t.blocked(ctx, chat); !ok || blocked {
 		t.refuse(chat, blocked)
 		return

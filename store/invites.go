@@ -3,9 +3,11 @@ package store
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -28,6 +30,114 @@ type Invite struct {
 
 // ErrCodeTaken means an invite with that code exists; draw another.
 var ErrCodeTaken = errors.New("store: invite code taken")
+
+// DefaultInviteTTL is how long an invite code can be used.
+const DefaultInviteTTL = 7 * 24 * time.Hour
+
+// LinkTTL is how long a /link code can be used.
+const LinkTTL = 30 * time.Minute
+
+// inviteAlphabet leaves out 0/O and 1/I/L, which people misread on phones.
+const inviteAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+const inviteLen = 8
+
+// InviteRequest asks for a one-time invite code.
+type InviteRequest struct {
+	Role, AreaID, Name string
+	By                 string // who asks (a user id, or "terminal")
+	ScopeID            string // the asker's area: the invite's area must be inside it; "" for the terminal
+	TTL                time.Duration
+	Now                time.Time
+}
+
+// Invite errors, shown to admins.
+var (
+	ErrBadRole      = errors.New("role must be head, official or admin")
+	ErrAreaUnknown  = errors.New("no such area (see `sothon areas`)")
+	ErrOutsideScope = errors.New("that area is outside your own")
+	ErrHeadVillage  = errors.New("a village head's area must be a village")
+)
+
+// InviteRefusal is the message key (in locales) for a refused invite
+// request, and false for any other error.
+func InviteRefusal(err error) (key string, refused bool) {
+	for e, key := range map[error]string{ErrBadRole: "invite.bad_role", ErrAreaUnknown: "invite.unknown_area",
+		ErrOutsideScope: "invite.outside_scope", ErrHeadVillage: "invite.head_village"} {
+		if errors.Is(err, e) {
+			return key, true
+		}
+	}
+	return "", false
+}
+
+// IssueInvite checks a request and stores a new invite code.
+func (db *DB) IssueInvite(ctx context.Context, req InviteRequest) (Invite, error) {
+	if req.Role != RoleHead && req.Role != RoleOfficial && req.Role != RoleAdmin {
+		return Invite{}, ErrBadRole
+	}
+	area, err := db.Area(ctx, req.AreaID)
+	if errors.Is(err, ErrNotFound) {
+		return Invite{}, fmt.Errorf("%w: %q", ErrAreaUnknown, req.AreaID)
+	}
+	if err != nil {
+		return Invite{}, err
+	}
+	if req.ScopeID != "" && !Within(req.AreaID, req.ScopeID) {
+		return Invite{}, ErrOutsideScope
+	}
+	if req.Role == RoleHead && area.Kind != KindVillage {
+		return Invite{}, ErrHeadVillage
+	}
+	if req.TTL <= 0 {
+		req.TTL = DefaultInviteTTL
+	}
+	return db.createWithNewCode(ctx, Invite{Role: req.Role, AreaID: req.AreaID, Name: strings.TrimSpace(req.Name),
+		CreatedBy: req.By, Created: req.Now, Expires: req.Now.Add(req.TTL)})
+}
+
+// IssueLink makes a code that joins another chat (on another channel) to
+// an existing user.
+func (db *DB) IssueLink(ctx context.Context, u User, channel string, now time.Time) (Invite, error) {
+	return db.createWithNewCode(ctx, Invite{Role: u.Role, AreaID: u.AreaID, Name: u.Name, UserID: u.ID, Channel: channel,
+		CreatedBy: u.ID, Created: now, Expires: now.Add(LinkTTL)})
+}
+
+// createWithNewCode stores an invite under a fresh code, drawing again in
+// the rare case the code is taken.
+func (db *DB) createWithNewCode(ctx context.Context, inv Invite) (Invite, error) {
+	for {
+		inv.Code = newCode()
+		err := db.CreateInvite(ctx, inv)
+		if !errors.Is(err, ErrCodeTaken) {
+			return inv, err
+		}
+	}
+}
+
+func newCode() string {
+	b := make([]byte, inviteLen)
+	rand.Read(b)
+	for i := range b {
+		b[i] = inviteAlphabet[int(b[i])%len(inviteAlphabet)]
+	}
+	return string(b)
+}
+
+// NormalizeCode reads a code as people type it: any case, with spaces or
+// dashes. ok is false when it cannot be a code.
+func NormalizeCode(s string) (string, bool) {
+	s = strings.ToUpper(strings.NewReplacer(" ", "", "-", "").Replace(strings.TrimSpace(s)))
+	if len(s) != inviteLen {
+		return "", false
+	}
+	for _, r := range s {
+		if !strings.ContainsRune(inviteAlphabet, r) {
+			return "", false
+		}
+	}
+	return s, true
+}
 
 // CreateInvite stores a new invite with its audit entry.
 func (db *DB) CreateInvite(ctx context.Context, inv Invite) error {
@@ -95,4 +205,29 @@ func deleteWhere(b *bolt.Bucket, match func(v []byte) bool) (int, error) {
 		}
 	}
 	return len(doomed), nil
+}
+
+// Invites lists the invites kept (those expired over a month ago are
+// pruned), in code order.
+func (db *DB) Invites(ctx context.Context) ([]Invite, error) {
+	var out []Invite
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketInvites).ForEach(func(_, v []byte) error {
+			var inv Invite
+			if err := json.Unmarshal(v, &inv); err != nil {
+				return err
+			}
+			out = append(out, inv)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: invites: %w", err)
+	}
+	return out, nil
+}
+
+// Open reports whether an invite (not a link code) can still be used.
+func (inv Invite) Open(now time.Time) bool {
+	return inv.UserID == "" && inv.UsedBy == "" && now.Before(inv.Expires)
 }

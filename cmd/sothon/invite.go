@@ -8,7 +8,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"sothon/bot"
 	"sothon/bot/telegram"
 	"sothon/store"
 )
@@ -23,7 +22,7 @@ func newInviteCmd(e *env, c *common) *cobra.Command {
 	role := f.String("role", "", "head, official or admin")
 	area := f.String("area", "", "the area id (see sothon areas)")
 	name := f.String("name", "", "the person's name, shown when they join")
-	ttl := f.Duration("ttl", bot.DefaultInviteTTL, "how long the code can be used")
+	ttl := f.Duration("ttl", store.DefaultInviteTTL, "how long the code can be used")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		return invite(cmd.Context(), e, c, *role, *area, *name, *ttl)
 	}
@@ -45,8 +44,8 @@ func invite(ctx context.Context, e *env, c *common, role, area, name string, ttl
 		return err
 	}
 	defer db.Close()
-	inv, err := bot.CreateInvite(ctx, db, bot.InviteRequest{Role: role, AreaID: area, Name: name, By: "terminal", TTL: ttl, Now: time.Now()})
-	if errors.Is(err, bot.ErrBadRole) || errors.Is(err, bot.ErrAreaUnknown) || errors.Is(err, bot.ErrHeadVillage) {
+	inv, err := db.IssueInvite(ctx, store.InviteRequest{Role: role, AreaID: area, Name: name, By: "terminal", TTL: ttl, Now: time.Now()})
+	if errors.Is(err, store.ErrBadRole) || errors.Is(err, store.ErrAreaUnknown) || errors.Is(err, store.ErrHeadVillage) {
 		return usageError{err.Error()}
 	}
 	if err != nil {

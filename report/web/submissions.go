@@ -67,7 +67,7 @@ func (c *Console) submissions(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	page := submissionsPage{Lang: u.Lang, Query: r.URL.RawQuery, Filter: f, Forms: c.Forms.Forms,
-		T: func(key string, args ...any) string { return c.Catalog.T(u.Lang, key, args...) }}
+		T: c.t(u.Lang)}
 	err := c.Store.Submissions(r.Context(), f.store(), func(s store.Submission) error {
 		page.Total++
 		title := s.Form
@@ -121,7 +121,7 @@ func (c *Console) submission(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	page := submissionPage{Lang: u.Lang, Submission: s, Title: form.Title.In(u.Lang),
-		T: func(key string, args ...any) string { return c.Catalog.T(u.Lang, key, args...) }}
+		T: c.t(u.Lang)}
 	for _, q := range form.Questions {
 		if v, ok := s.Answers[q.ID]; ok && q.Type != flows.Note {
 			page.Answers = append(page.Answers, answerRow{Question: q.Label.In(u.Lang), Answer: report.AnswerText(form, q, v, u.Lang)})

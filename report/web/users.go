@@ -47,12 +47,8 @@ func (c *Console) users(w http.ResponseWriter, r *http.Request) {
 	}
 	// Labels from the one list of areas: a page of 1,800 villages would
 	// otherwise read the store once per area and once per user.
-	byID := make(map[string]store.Area, len(areas))
-	for _, a := range areas {
-		byID[a.ID] = a
-	}
-	label := func(id string) string { a := byID[id]; return store.Label(a, byID[a.Parent]) }
-	page := usersPage{Lang: u.Lang, CSRF: c.csrf(session), T: func(key string, args ...any) string { return c.Catalog.T(u.Lang, key, args...) }}
+	label := indexAreas(areas).label
+	page := usersPage{Lang: u.Lang, CSRF: c.csrf(session), T: c.t(u.Lang)}
 	for _, member := range all {
 		if store.Within(member.AreaID, u.AreaID) {
 			page.Rows = append(page.Rows, userRow{ID: member.ID, Name: member.Name, Role: page.T("role." + member.Role), Area: label(member.AreaID),
@@ -146,7 +142,7 @@ func (c *Console) confirmRevoke(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	t := func(key string, args ...any) string { return c.Catalog.T(u.Lang, key, args...) }
+	t := c.t(u.Lang)
 	c.render(w, http.StatusOK, "confirmation.html", confirmPage{Lang: u.Lang, CSRF: c.csrf(session), T: t,
 		Question: t("web.revoke_confirm", "name", target.Name), Action: "/users/" + target.ID + "/revoke", Button: t("web.revoke")})
 }
@@ -182,7 +178,7 @@ func (c *Console) audit(w http.ResponseWriter, r *http.Request) {
 			names[member.ID] = member.Name
 		}
 	}
-	page := auditPage{Lang: u.Lang, T: func(key string, args ...any) string { return c.Catalog.T(u.Lang, key, args...) },
+	page := auditPage{Lang: u.Lang, T: c.t(u.Lang),
 		SystemShown: !strings.Contains(u.AreaID, "/")}
 	for _, e := range slices.Backward(entries) {
 		name, ours := names[e.Actor]

@@ -48,6 +48,9 @@ type Console struct {
 	// public address is https.
 	Secure bool
 	Log    *slog.Logger
+	// InviteLink makes the Telegram link that opens the bot with an invite
+	// code, or "" (nil when there is no Telegram bot).
+	InviteLink func(ctx context.Context, code string) string
 
 	csrfKey  []byte
 	pages    *template.Template
@@ -83,6 +86,10 @@ func (c *Console) Handler() http.Handler {
 	mux.HandleFunc("POST /users/{id}/revoke", c.revoke)
 	mux.HandleFunc("POST /users/{id}/move", c.move)
 	mux.HandleFunc("GET /audit", c.audit)
+	mux.HandleFunc("GET /invites", c.invites)
+	mux.HandleFunc("POST /invites", c.invite)
+	mux.HandleFunc("POST /invites/heads", c.inviteHeads)
+	mux.HandleFunc("GET /invites/cards", c.inviteCards)
 	mux.HandleFunc("GET /{$}", c.dashboard)
 	mux.Handle("GET /static/", http.FileServerFS(files))
 	return secured(mux)
@@ -92,7 +99,7 @@ func (c *Console) Handler() http.Handler {
 // anywhere, no referrer (a login link must not leak), no sniffing.
 func secured(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+		w.Header().Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 		w.Header().Set("Referrer-Policy", "no-referrer")
 		w.Header().Set("X-Content-Type-Options", "nosniff")
 		h.ServeHTTP(w, r)
@@ -245,7 +252,7 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	page := dashboardPage{Lang: u.Lang, CSRF: c.csrf(session), Admin: u.Role == store.RoleAdmin, Stats: st, Rows: st.Breakdown(),
-		Sort: r.URL.Query().Get("sort"), T: func(key string, args ...any) string { return c.Catalog.T(u.Lang, key, args...) }}
+		Sort: r.URL.Query().Get("sort"), T: c.t(u.Lang)}
 	sortRows(page.Rows, page.Sort)
 	page.Parents = c.parents(r.Context(), st.Area.ID, u.AreaID)
 	c.render(w, http.StatusOK, "dashboard.html", page)
@@ -317,6 +324,11 @@ func (c *Console) parents(ctx context.Context, area, scope string) []report.Plac
 		out = append([]report.Place{{ID: a.ID, Label: label}}, out...)
 	}
 	return out
+}
+
+// t translates into one language, for a page's template.
+func (c *Console) t(lang string) func(key string, args ...any) string {
+	return func(key string, args ...any) string { return c.Catalog.T(lang, key, args...) }
 }
 
 type messagePage struct {

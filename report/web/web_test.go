@@ -50,7 +50,8 @@ func newRig(t *testing.T) *rig {
 	}
 	forms, _ := flows.Default()
 	r := &rig{t: t, db: db, now: time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC), jars: map[string]*http.Client{}}
-	c := &web.Console{Store: db, Forms: forms, Catalog: locales.MustLoad(), Now: func() time.Time { return r.now }}
+	c := &web.Console{Store: db, Forms: forms, Catalog: locales.MustLoad(), Now: func() time.Time { return r.now },
+		InviteLink: func(_ context.Context, code string) string { return "https://t.me/sothon_bot?start=" + code }}
 	r.srv = httptest.NewServer(c.Handler())
 	t.Cleanup(r.srv.Close)
 	return r
@@ -254,6 +255,7 @@ func TestEveryRouteNeedsASession(t *testing.T) {
 	for _, route := range []struct{ method, path string }{
 		{"GET", "/"}, {"GET", "/?area=bac-kan"}, {"GET", "/chart.png"}, {"GET", "/api/stats"},
 		{"GET", "/submissions"}, {"GET", "/submissions/1"}, {"GET", "/download/csv"}, {"GET", "/download/xlsx"}, {"GET", "/users"}, {"GET", "/audit"}, {"GET", "/users/h1/revoke"}, {"POST", "/users/h1/revoke"}, {"POST", "/users/h1/move"},
+		{"GET", "/invites"}, {"POST", "/invites"}, {"POST", "/invites/heads"}, {"GET", "/invites/cards?area=bac-kan"},
 		{"POST", "/tokens"}, {"POST", "/logout"},
 	} {
 		req, err := http.NewRequest(route.method, r.srv.URL+route.path, nil)
@@ -422,14 +424,9 @@ func TestAdminRevokesAUser(t *testing.T) {
 // no one. The audit log tells.
 func TestAdminMovesAUser(t *testing.T) {
 	r := newRig(t)
-	admin := store.User{ID: "a-ht", Name: "Quản trị HT", Role: store.RoleAdmin, AreaID: "bac-kan/huyen-tung", Lang: "vi"}
-	if _, err := r.db.Apply(ctx, store.Change{At: r.now, User: &admin}); err != nil {
-		t.Fatal(err)
-	}
-	r.get("a", r.link("a-ht"))
+	token := r.adminHT()
 	_, body, _ := r.get("a", "/users")
-	csrf := regexp.MustCompile(`name="csrf" value="([0-9a-f]+)"`).FindStringSubmatch(body)
-	if csrf == nil || !strings.Contains(body, `<option value="bac-kan/huyen-tung/ban-cau">`) || strings.Contains(body, `<option value="bac-kan/duc-xuan`) {
+	if !strings.Contains(body, `<option value="bac-kan/huyen-tung/ban-cau">`) || strings.Contains(body, `<option value="bac-kan/duc-xuan`) {
 		t.Fatalf("the users page offers no move, or areas outside the ward:\n%s", body)
 	}
 	move := func(who, area, token string) int {
@@ -440,10 +437,10 @@ func TestAdminMovesAUser(t *testing.T) {
 		want             int
 	}{
 		{"h1", "bac-kan/huyen-tung/ban-cau", "forged", http.StatusForbidden},
-		{"h1", "bac-kan/huyen-tung", csrf[1], http.StatusBadRequest},
-		{"h1", "bac-kan/duc-xuan/to-1", csrf[1], http.StatusBadRequest},
-		{"h1", "nowhere", csrf[1], http.StatusBadRequest},
-		{"a-ht", "bac-kan/huyen-tung/ban-cau", csrf[1], http.StatusNotFound},
+		{"h1", "bac-kan/huyen-tung", token, http.StatusBadRequest},
+		{"h1", "bac-kan/duc-xuan/to-1", token, http.StatusBadRequest},
+		{"h1", "nowhere", token, http.StatusBadRequest},
+		{"a-ht", "bac-kan/huyen-tung/ban-cau", token, http.StatusNotFound},
 	} {
 		if status := move(refused.who, refused.area, refused.token); status != refused.want {
 			t.Errorf("moving %s to %s: %d, want %d", refused.who, refused.area, status, refused.want)
@@ -452,7 +449,7 @@ func TestAdminMovesAUser(t *testing.T) {
 	if u, _ := r.db.UserByID(ctx, "h1"); u.AreaID != "bac-kan/huyen-tung/khuoi-pai" {
 		t.Fatalf("a refused move moved the head to %s", u.AreaID)
 	}
-	if status := move("h1", "bac-kan/huyen-tung/ban-cau", csrf[1]); status != http.StatusSeeOther {
+	if status := move("h1", "bac-kan/huyen-tung/ban-cau", token); status != http.StatusSeeOther {
 		t.Fatalf("move: %d", status)
 	}
 	if u, _ := r.db.UserByID(ctx, "h1"); u.AreaID != "bac-kan/huyen-tung/ban-cau" {
@@ -463,14 +460,37 @@ func TestAdminMovesAUser(t *testing.T) {
 	}
 }
 
+// adminHT adds the admin of the ward Huyền Tụng, logs them in as the
+// browser "a" and returns the form token of their pages.
+func (r *rig) adminHT() string {
+	r.t.Helper()
+	admin := store.User{ID: "a-ht", Name: "Quản trị HT", Role: store.RoleAdmin, AreaID: "bac-kan/huyen-tung", Lang: "vi"}
+	if _, err := r.db.Apply(ctx, store.Change{At: r.now, User: &admin}); err != nil {
+		r.t.Fatal(err)
+	}
+	r.get("a", r.link("a-ht"))
+	_, body, _ := r.get("a", "/users")
+	csrf := regexp.MustCompile(`name="csrf" value="([0-9a-f]+)"`).FindStringSubmatch(body)
+	if csrf == nil {
+		r.t.Fatalf("no form on the users page:\n%s", body)
+	}
+	return csrf[1]
+}
+
 // post sends a form as one browser and returns the status, not following
 // redirects.
 func (r *rig) post(client, path string, form url.Values) int {
+	status, _ := r.postFor(client, path, form)
+	return status
+}
+
+// postFor is post that also returns where a redirect goes.
+func (r *rig) postFor(client, path string, form url.Values) (int, string) {
 	r.t.Helper()
 	resp, err := r.client(client).PostForm(r.srv.URL+path, form)
 	if err != nil {
 		r.t.Fatal(err)
 	}
 	resp.Body.Close()
-	return resp.StatusCode
+	return resp.StatusCode, resp.Header.Get("Location")
 }
