@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -16,6 +18,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"sothon/flows"
+	"sothon/locales"
 	"sothon/store"
 )
 
@@ -31,17 +34,29 @@ var statusNames = map[string]string{
 	"thoat ngheo": "escaped",
 }
 
-// RowError is one bad row of a register file.
+// RowError is one bad row of a register file: why, as a message key (in
+// locales) with its arguments, so that the console says it in the
+// reader's language.
 type RowError struct {
-	Line   int
-	Reason string
+	Line int
+	Key  string
+	Args []any
 }
 
-func (e RowError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Reason) }
+// Text says what is wrong with the row in a language.
+func (e RowError) Text(cat *locales.Catalog, lang string) string {
+	return cat.T(lang, e.Key, e.Args...)
+}
+
+func (e RowError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Text(english(), "en")) }
+
+// english is the catalog for errors read in the terminal.
+var english = sync.OnceValue(locales.MustLoad)
 
 // ImportResult says what an import did.
 type ImportResult struct {
 	Imported int
+	Good     int        // rows that can be stored
 	Bad      []RowError // the first maxRowErrors bad rows
 	BadCount int        // every bad row
 	// Warnings are about good rows that look wrong together: a village
@@ -52,6 +67,9 @@ type ImportResult struct {
 // ImportOptions shape an import.
 type ImportOptions struct {
 	SkipBad  bool                  // import the good rows of a file with bad ones
+	DryRun   bool                  // check every row, store nothing
+	Scope    string                // an area the rows' villages must be in ("" for any)
+	By       string                // who imports, for the audit log ("terminal" by default)
 	Progress func(done, total int) // called as rows are stored
 	Now      time.Time
 	// MaxBytes and MaxRows bound the file; 0 takes the defaults (64 MB,
@@ -116,23 +134,30 @@ func ImportRegister(ctx context.Context, db *store.DB, name string, r io.Reader,
 		if blank(row) {
 			continue
 		}
-		hh, reason := parseRow(row, cols, villages, o.Now)
-		if prev, dup := seen[hh.ID]; dup && reason == "" {
-			reason = fmt.Sprintf("household_id %q repeats line %d", hh.ID, prev)
+		hh, bad := parseRow(line, row, cols, villages, o.Now)
+		if prev, dup := seen[hh.ID]; dup && bad == nil {
+			bad = &RowError{Line: line, Key: "register.repeat", Args: []any{"id", hh.ID, "line", prev}}
 		}
-		if reason != "" {
+		if bad == nil && o.Scope != "" && !store.Within(hh.AreaID, o.Scope) {
+			bad = &RowError{Line: line, Key: "register.outside", Args: []any{"area", hh.AreaID}}
+		}
+		if bad != nil {
 			if res.BadCount++; len(res.Bad) < maxRowErrors {
-				res.Bad = append(res.Bad, RowError{Line: line, Reason: reason})
+				res.Bad = append(res.Bad, *bad)
 			}
 			continue
 		}
 		seen[hh.ID] = line
 		hhs = append(hhs, hh)
 	}
+	res.Good = len(hhs)
+	res.Warnings = overfull(areas, hhs)
 	if res.BadCount > 0 && !o.SkipBad {
 		return res, ErrBadRows
 	}
-	res.Warnings = overfull(areas, hhs)
+	if o.DryRun {
+		return res, nil
+	}
 	for start := 0; start < len(hhs); start += importBatch {
 		batch := hhs[start:min(start+importBatch, len(hhs))]
 		if err := db.ImportHouseholds(ctx, batch); err != nil {
@@ -143,7 +168,9 @@ func ImportRegister(ctx context.Context, db *store.DB, name string, r io.Reader,
 			o.Progress(res.Imported, len(hhs))
 		}
 	}
-	return res, nil
+	entry := store.AuditEntry{At: o.Now, Actor: cmp.Or(o.By, "terminal"), Action: "register_import", Detail: fmt.Sprintf("%d households from %s", res.Imported, name)}
+	_, err = db.Apply(ctx, store.Change{At: o.Now, Audit: []store.AuditEntry{entry}})
+	return res, err
 }
 
 // sheetRows reads the first sheet row by row, stopping past the most rows
@@ -291,31 +318,34 @@ func blank(row []string) bool {
 	return true
 }
 
-// parseRow checks one row; reason is "" when it is good.
-func parseRow(row []string, cols map[string]int, villages map[string]bool, now time.Time) (store.Household, string) {
+// parseRow checks one row; bad is nil when it is good.
+func parseRow(line int, row []string, cols map[string]int, villages map[string]bool, now time.Time) (hh store.Household, bad *RowError) {
 	get := func(c string) string {
 		if i := cols[c]; i < len(row) {
 			return strings.TrimSpace(row[i])
 		}
 		return ""
 	}
-	hh := store.Household{AreaID: get("area_id"), ID: get("household_id"), HeadName: strings.Join(strings.Fields(get("head_name")), " "), StatusAt: now}
+	wrong := func(key string, args ...any) (store.Household, *RowError) {
+		return hh, &RowError{Line: line, Key: key, Args: args}
+	}
+	hh = store.Household{AreaID: get("area_id"), ID: get("household_id"), HeadName: strings.Join(strings.Fields(get("head_name")), " "), StatusAt: now}
 	isVillage, known := villages[hh.AreaID]
 	switch {
 	case !known:
-		return hh, fmt.Sprintf("unknown area_id %q", hh.AreaID)
+		return wrong("register.unknown_area", "area", hh.AreaID)
 	case !isVillage:
-		return hh, fmt.Sprintf("area_id %q is not a village", hh.AreaID)
+		return wrong("register.not_village", "area", hh.AreaID)
 	case hh.ID == "" || len(hh.ID) > 64 || strings.ContainsAny(hh.ID, "\x00/") || hh.ID == "new":
-		return hh, fmt.Sprintf("household_id %q: 1 to 64 characters, no / ", hh.ID)
+		return wrong("register.bad_household", "id", hh.ID)
 	case utf8.RuneCountInString(hh.HeadName) < 2 || utf8.RuneCountInString(hh.HeadName) > 80:
-		return hh, "head_name: 2 to 80 characters"
+		return wrong("register.name_length")
 	case Defuse(hh.HeadName) != hh.HeadName || strings.IndexFunc(hh.HeadName, unicode.IsControl) >= 0:
-		return hh, fmt.Sprintf("head_name %q: a name cannot start with = + - @ or hold control characters", hh.HeadName)
+		return wrong("register.name_formula", "name", hh.HeadName)
 	}
 	members, err := strconv.Atoi(get("members"))
 	if err != nil || members < 1 || members > 30 {
-		return hh, fmt.Sprintf("members %q: a whole number from 1 to 30", get("members"))
+		return wrong("register.bad_members", "members", get("members"))
 	}
 	hh.Members = members
 	status, ok := statusNames[flows.Fold(strings.ReplaceAll(get("status"), "_", " "))]
@@ -323,8 +353,8 @@ func parseRow(row []string, cols map[string]int, villages map[string]bool, now t
 		status, ok = statusNames[get("status")]
 	}
 	if !ok {
-		return hh, fmt.Sprintf("status %q: poor, near_poor, middle, none, escaped (or nghèo, cận nghèo, mức sống trung bình, không, thoát nghèo)", get("status"))
+		return wrong("register.bad_status", "status", get("status"))
 	}
 	hh.Status = status
-	return hh, ""
+	return hh, nil
 }

@@ -12,10 +12,12 @@ import (
 )
 
 // File is an attachment kept for a while behind a link, for channels that
-// take a file only by its address (Zalo).
+// take a file only by its address (Zalo), or an upload kept between its
+// check and its saving (Owner set: never behind a link).
 type File struct {
 	Name    string    `json:"name"`
 	Image   bool      `json:"image,omitempty"`
+	Owner   string    `json:"owner,omitempty"` // the user who uploaded it
 	Data    []byte    `json:"data"`
 	Expires time.Time `json:"expires"`
 }
@@ -40,6 +42,15 @@ func (db *DB) GetFile(ctx context.Context, id string) (File, error) {
 		return File{}, fmt.Errorf("store: file %s: %w", id, err)
 	}
 	return f, nil
+}
+
+// DeleteFile forgets a kept file.
+func (db *DB) DeleteFile(ctx context.Context, id string) error {
+	err := db.update(ctx, func(tx *bolt.Tx) error { return tx.Bucket(bucketFiles).Delete([]byte(id)) })
+	if err != nil {
+		return fmt.Errorf("store: delete file: %w", err)
+	}
+	return nil
 }
 
 // PruneFiles forgets the files that expired before a time.

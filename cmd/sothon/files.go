@@ -57,6 +57,9 @@ func (s *server) serveFile(w http.ResponseWriter, r *http.Request) {
 	}
 	f, err := s.db.GetFile(r.Context(), id)
 	switch {
+	case err == nil && f.Owner != "": // an upload waiting in the console
+		http.NotFound(w, r)
+		return
 	case errors.Is(err, store.ErrNotFound):
 		http.Error(w, "this link has expired", http.StatusGone)
 		return

@@ -256,6 +256,7 @@ func TestEveryRouteNeedsASession(t *testing.T) {
 		{"GET", "/"}, {"GET", "/?area=bac-kan"}, {"GET", "/chart.png"}, {"GET", "/api/stats"},
 		{"GET", "/submissions"}, {"GET", "/submissions/1"}, {"GET", "/download/csv"}, {"GET", "/download/xlsx"}, {"GET", "/users"}, {"GET", "/audit"}, {"GET", "/users/h1/revoke"}, {"POST", "/users/h1/revoke"}, {"POST", "/users/h1/move"},
 		{"GET", "/invites"}, {"POST", "/invites"}, {"POST", "/invites/heads"}, {"GET", "/invites/cards?area=bac-kan"},
+		{"GET", "/register"}, {"POST", "/register"}, {"POST", "/register/0123"},
 		{"POST", "/tokens"}, {"POST", "/logout"},
 	} {
 		req, err := http.NewRequest(route.method, r.srv.URL+route.path, nil)
@@ -464,12 +465,24 @@ func TestAdminMovesAUser(t *testing.T) {
 // browser "a" and returns the form token of their pages.
 func (r *rig) adminHT() string {
 	r.t.Helper()
-	admin := store.User{ID: "a-ht", Name: "Quản trị HT", Role: store.RoleAdmin, AreaID: "bac-kan/huyen-tung", Lang: "vi"}
+	r.adminNamed("a", "a-ht")
+	return r.csrfOf("a")
+}
+
+// adminNamed adds an admin of the ward Huyền Tụng and logs them in.
+func (r *rig) adminNamed(client, id string) {
+	r.t.Helper()
+	admin := store.User{ID: id, Name: "Quản trị " + id, Role: store.RoleAdmin, AreaID: "bac-kan/huyen-tung", Lang: "vi"}
 	if _, err := r.db.Apply(ctx, store.Change{At: r.now, User: &admin}); err != nil {
 		r.t.Fatal(err)
 	}
-	r.get("a", r.link("a-ht"))
-	_, body, _ := r.get("a", "/users")
+	r.get(client, r.link(id))
+}
+
+// csrfOf is the form token of a browser's pages.
+func (r *rig) csrfOf(client string) string {
+	r.t.Helper()
+	_, body, _ := r.get(client, "/users")
 	csrf := regexp.MustCompile(`name="csrf" value="([0-9a-f]+)"`).FindStringSubmatch(body)
 	if csrf == nil {
 		r.t.Fatalf("no form on the users page:\n%s", body)
