@@ -132,7 +132,8 @@ func flatten(n *areaNode, parent string, setting poverty.Kind, out *[]Area) (int
 }
 
 // SaveAreas replaces the area tree and gives demo villages their demo
-// register when it is still empty.
+// register when it is still empty. Targets set in the console win over the
+// file's for their year.
 func (db *DB) SaveAreas(ctx context.Context, areas []Area) error {
 	err := db.update(ctx, func(tx *bolt.Tx) error {
 		if err := tx.DeleteBucket(bucketAreas); err != nil {
@@ -143,6 +144,7 @@ func (db *DB) SaveAreas(ctx context.Context, areas []Area) error {
 			return err
 		}
 		for _, a := range areas {
+			a.Targets = withTargets(a.Targets, setTargets(tx, a.ID)...)
 			if err := putJSON(b, []byte(a.ID), a); err != nil {
 				return err
 			}

@@ -44,6 +44,7 @@ var (
 	bucketLogins      = []byte("logins")
 	bucketSessions    = []byte("sessions")
 	bucketAPITokens   = []byte("api_tokens")
+	bucketTargets     = []byte("targets")
 )
 
 // lockWait is how long Open waits for another process to let go of the file.

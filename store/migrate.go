@@ -41,6 +41,8 @@ var migrations = []func(tx *bolt.Tx) error{
 	func(tx *bolt.Tx) error { return createBuckets(tx, bucketFiles) },
 	// 6 → 7: the office console's login tokens and sessions.
 	func(tx *bolt.Tx) error { return createBuckets(tx, bucketLogins, bucketSessions, bucketAPITokens) },
+	// 7 → 8: targets set in the console, kept over the areas file's.
+	func(tx *bolt.Tx) error { return createBuckets(tx, bucketTargets) },
 }
 
 // fillSubmissionFields gives schema-3 submissions the fields schema 4 keeps:

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -45,10 +47,25 @@ func (r Round) Covers(at time.Time) bool {
 var (
 	ErrRoundOpen   = errors.New("store: another round is open; close it first")
 	ErrNoOpenRound = errors.New("store: no round is open")
+	ErrRoundBad    = errors.New("store: a round needs a name (up to 80 characters) and dates YYYY-MM-DD, the first not after the last")
 )
+
+// check tells whether a round to open is well formed.
+func (r Round) check() error {
+	_, errFrom := time.Parse(time.DateOnly, r.From)
+	_, errTo := time.Parse(time.DateOnly, r.To)
+	if n := utf8.RuneCountInString(strings.TrimSpace(r.Name)); n == 0 || n > 80 || errFrom != nil || errTo != nil || r.To < r.From {
+		return ErrRoundBad
+	}
+	return nil
+}
 
 // OpenRound starts a round for an area; no two open rounds share a village.
 func (db *DB) OpenRound(ctx context.Context, r Round) (Round, error) {
+	if err := r.check(); err != nil {
+		return Round{}, err
+	}
+	r.Name = strings.TrimSpace(r.Name)
 	err := db.update(ctx, func(tx *bolt.Tx) error {
 		rounds, err := allRounds(tx)
 		if err != nil {

@@ -3,9 +3,9 @@ package office
 import (
 	"bytes"
 	"context"
+	"errors"
 	"log/slog"
 	"strings"
-	"time"
 
 	"sothon/bot"
 	"sothon/bot/jobs"
@@ -140,19 +140,18 @@ func (o *Commands) round(ctx context.Context, t bot.Turn, args string) {
 	case len(fields) >= 4 && fields[0] == "open":
 		n := len(fields)
 		r := store.Round{Name: strings.Join(fields[1:n-2], " "), From: fields[n-2], To: fields[n-1], Opened: t.At(), OpenedBy: t.User().ID, AreaID: t.User().AreaID}
-		if _, err1 := time.Parse(time.DateOnly, r.From); err1 != nil {
+		_, err := o.Store.OpenRound(ctx, r)
+		switch {
+		case errors.Is(err, store.ErrRoundBad):
 			t.Reply("round.usage")
-			return
-		}
-		if _, err2 := time.Parse(time.DateOnly, r.To); err2 != nil || r.To < r.From {
-			t.Reply("round.usage")
-			return
-		}
-		if _, err := o.Store.OpenRound(ctx, r); err != nil {
+		case errors.Is(err, store.ErrRoundOpen):
 			t.Reply("round.already_open")
-			return
+		case err != nil:
+			o.Log.Error("open round", "err", err)
+			t.Reply("join.try_later")
+		default:
+			t.Reply("round.opened", "name", r.Name)
 		}
-		t.Reply("round.opened", "name", r.Name)
 	case len(fields) == 1 && fields[0] == "close":
 		r, err := o.Store.CloseRound(ctx, t.User().AreaID, t.At(), t.User().ID)
 		if err != nil {

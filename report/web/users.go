@@ -127,6 +127,7 @@ func changeable(users []store.User, admin store.User, id string) (store.User, bo
 
 type confirmPage struct {
 	Lang, CSRF, Question, Action, Button string
+	Back                                 string // where "no" goes
 	T                                    func(key string, args ...any) string
 }
 
@@ -143,7 +144,7 @@ func (c *Console) confirmRevoke(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	t := c.t(u.Lang)
-	c.render(w, http.StatusOK, "confirmation.html", confirmPage{Lang: u.Lang, CSRF: c.csrf(session), T: t,
+	c.render(w, http.StatusOK, "confirmation.html", confirmPage{Lang: u.Lang, CSRF: c.csrf(session), T: t, Back: "/users",
 		Question: t("web.revoke_confirm", "name", target.Name), Action: "/users/" + target.ID + "/revoke", Button: t("web.revoke")})
 }
 

@@ -69,8 +69,10 @@ func (c *Console) Handler() http.Handler {
 	}
 	c.failures = rate.NewLimiter(rate.Every(time.Second), 30)
 	c.pages = template.Must(template.New("").Funcs(template.FuncMap{
-		"pct": func(lang string, share float64) string { return locales.Percent(lang, share) },
-		"num": func(lang string, n int) string { return locales.Number(lang, float64(n), 0) },
+		"pct":  func(lang string, share float64) string { return locales.Percent(lang, share) },
+		"num":  func(lang string, n int) string { return locales.Number(lang, float64(n), 0) },
+		"prev": func(n int) int { return n - 1 },
+		"next": func(n int) int { return n + 1 },
 	}).ParseFS(files, "templates/*.html"))
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /login/{token}", c.login)
@@ -93,6 +95,12 @@ func (c *Console) Handler() http.Handler {
 	mux.HandleFunc("GET /register", c.registerForm)
 	mux.HandleFunc("POST /register", c.checkRegister)
 	mux.HandleFunc("POST /register/{id}", c.saveRegister)
+	mux.HandleFunc("GET /rounds", c.rounds)
+	mux.HandleFunc("POST /rounds", c.openRound)
+	mux.HandleFunc("GET /rounds/{id}/close", c.confirmClose)
+	mux.HandleFunc("POST /rounds/{id}/close", c.closeRound)
+	mux.HandleFunc("GET /targets", c.targets)
+	mux.HandleFunc("POST /targets", c.setTarget)
 	mux.HandleFunc("GET /{$}", c.dashboard)
 	mux.Handle("GET /static/", http.FileServerFS(files))
 	return secured(mux)

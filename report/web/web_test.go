@@ -257,6 +257,7 @@ func TestEveryRouteNeedsASession(t *testing.T) {
 		{"GET", "/submissions"}, {"GET", "/submissions/1"}, {"GET", "/download/csv"}, {"GET", "/download/xlsx"}, {"GET", "/users"}, {"GET", "/audit"}, {"GET", "/users/h1/revoke"}, {"POST", "/users/h1/revoke"}, {"POST", "/users/h1/move"},
 		{"GET", "/invites"}, {"POST", "/invites"}, {"POST", "/invites/heads"}, {"GET", "/invites/cards?area=bac-kan"},
 		{"GET", "/register"}, {"POST", "/register"}, {"POST", "/register/0123"},
+		{"GET", "/rounds"}, {"POST", "/rounds"}, {"GET", "/rounds/1/close"}, {"POST", "/rounds/1/close"}, {"GET", "/targets"}, {"POST", "/targets"},
 		{"POST", "/tokens"}, {"POST", "/logout"},
 	} {
 		req, err := http.NewRequest(route.method, r.srv.URL+route.path, nil)
@@ -271,6 +272,24 @@ func TestEveryRouteNeedsASession(t *testing.T) {
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusUnauthorized || strings.Contains(string(body), "Khuổi Pài") {
 			t.Errorf("%s %s without a session: %d\n%s", route.method, route.path, resp.StatusCode, body)
+		}
+	}
+}
+
+// Every admin page is 404 to an official, as if it did not exist.
+func TestAdminPagesAreNotFoundForOfficials(t *testing.T) {
+	r := newRig(t)
+	r.get("o", r.link("o-ht"))
+	_, body, _ := r.get("o", "/")
+	csrf := regexp.MustCompile(`name="csrf" value="([0-9a-f]+)"`).FindStringSubmatch(body)[1]
+	for _, path := range []string{"/users", "/audit", "/users/h1/revoke", "/invites", "/invites/cards?area=bac-kan/huyen-tung", "/register", "/rounds", "/targets"} {
+		if status, _, _ := r.get("o", path); status != http.StatusNotFound {
+			t.Errorf("GET %s: %d", path, status)
+		}
+	}
+	for _, path := range []string{"/users/h1/revoke", "/users/h1/move", "/invites", "/invites/heads", "/register", "/rounds", "/rounds/1/close", "/targets"} {
+		if status := r.post("o", path, url.Values{"csrf": {csrf}, "area": {"bac-kan/huyen-tung"}}); status != http.StatusNotFound {
+			t.Errorf("POST %s: %d", path, status)
 		}
 	}
 }
@@ -507,3 +526,5 @@ func (r *rig) postFor(client, path string, form url.Values) (int, string) {
 	resp.Body.Close()
 	return resp.StatusCode, resp.Header.Get("Location")
 }
+
+func itoa(n uint64) string { return fmt.Sprint(n) }

@@ -1,0 +1,138 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"sothon/store"
+)
+
+type roundRow struct {
+	ID                           uint64
+	Name, Area, From, To, Opened string
+	Closed                       string // "" while open
+	Closable                     bool   // open, and for an area of the admin's
+}
+
+type roundsPage struct {
+	Lang, CSRF string
+	T          func(key string, args ...any) string
+	Rows       []roundRow
+	Areas      []areaChoice // where a round may be opened
+	Today      string
+}
+
+// rounds lists the review rounds of the admin's area and of the areas
+// above it that cover it, newest first, with a form to open one.
+func (c *Console) rounds(w http.ResponseWriter, r *http.Request) {
+	u, session, _, ok := c.admin(w, r)
+	if !ok {
+		return
+	}
+	all, err := c.Store.Rounds(r.Context())
+	var list []store.Area
+	if err == nil {
+		list, err = c.Store.Areas(r.Context())
+	}
+	if err != nil {
+		c.unavailable(w, "rounds", err)
+		return
+	}
+	areas := indexAreas(list)
+	page := roundsPage{Lang: u.Lang, CSRF: c.csrf(session), T: c.t(u.Lang), Today: c.Now().Format("2006-01-02")}
+	for _, rd := range slices.Backward(all) {
+		ours := rd.AreaID != "" && store.Within(rd.AreaID, u.AreaID)
+		if !ours && !rd.Holds(u.AreaID) {
+			continue
+		}
+		row := roundRow{ID: rd.ID, Name: rd.Name, Area: areas.label(rd.AreaID), From: rd.From, To: rd.To,
+			Opened: rd.Opened.Format("02/01/2006"), Closable: ours && rd.IsOpen()}
+		if rd.AreaID == "" {
+			row.Area = page.T("web.everywhere")
+		}
+		if !rd.IsOpen() {
+			row.Closed = rd.Closed.Format("02/01/2006")
+		}
+		page.Rows = append(page.Rows, row)
+	}
+	for _, a := range list {
+		if a.Kind != store.KindVillage && store.Within(a.ID, u.AreaID) {
+			page.Areas = append(page.Areas, areaChoice{ID: a.ID, Label: areas.label(a.ID)})
+		}
+	}
+	c.render(w, http.StatusOK, "rounds.html", page)
+}
+
+// openRound opens a round for an area of the admin's.
+func (c *Console) openRound(w http.ResponseWriter, r *http.Request) {
+	u, session, _, ok := c.admin(w, r)
+	if !ok || !c.formFromPage(w, r, u, session) {
+		return
+	}
+	area, err := c.Store.Area(r.Context(), strings.TrimSpace(r.PostFormValue("area")))
+	if err != nil || !store.Within(area.ID, u.AreaID) || area.Kind == store.KindVillage {
+		c.message(w, http.StatusBadRequest, u.Lang, "web.round_bad_area")
+		return
+	}
+	_, err = c.Store.OpenRound(r.Context(), store.Round{Name: r.PostFormValue("name"), AreaID: area.ID,
+		From: r.PostFormValue("from"), To: r.PostFormValue("to"), Opened: c.Now(), OpenedBy: u.ID})
+	switch {
+	case errors.Is(err, store.ErrRoundBad):
+		c.message(w, http.StatusBadRequest, u.Lang, "web.round_bad")
+	case errors.Is(err, store.ErrRoundOpen):
+		c.message(w, http.StatusConflict, u.Lang, "web.round_open")
+	case err != nil:
+		c.unavailable(w, "open round", err)
+	default:
+		http.Redirect(w, r, "/rounds", http.StatusSeeOther)
+	}
+}
+
+// confirmClose asks once more before closing a round: answers given after
+// it count in no round until the next is opened.
+func (c *Console) confirmClose(w http.ResponseWriter, r *http.Request) {
+	u, session, rd, ok := c.closable(w, r)
+	if !ok {
+		return
+	}
+	t := c.t(u.Lang)
+	c.render(w, http.StatusOK, "confirmation.html", confirmPage{Lang: u.Lang, CSRF: c.csrf(session), T: t, Back: "/rounds",
+		Question: t("web.round_close_confirm", "name", rd.Name), Action: r.URL.Path, Button: t("web.round_close")})
+}
+
+// closeRound closes an open round of the admin's area.
+func (c *Console) closeRound(w http.ResponseWriter, r *http.Request) {
+	u, session, rd, ok := c.closable(w, r)
+	if !ok || !c.formFromPage(w, r, u, session) {
+		return
+	}
+	if _, err := c.Store.CloseRound(r.Context(), rd.AreaID, c.Now(), u.ID); err != nil {
+		c.unavailable(w, "close round", err)
+		return
+	}
+	http.Redirect(w, r, "/rounds", http.StatusSeeOther)
+}
+
+// closable finds the open round of the path for an admin whose area holds
+// the round's; any other is 404.
+func (c *Console) closable(w http.ResponseWriter, r *http.Request) (store.User, string, store.Round, bool) {
+	u, session, _, ok := c.admin(w, r)
+	if !ok {
+		return u, "", store.Round{}, false
+	}
+	all, err := c.Store.Rounds(r.Context())
+	if err != nil {
+		c.unavailable(w, "rounds", err)
+		return u, "", store.Round{}, false
+	}
+	id, _ := strconv.ParseUint(r.PathValue("id"), 10, 64)
+	i := slices.IndexFunc(all, func(rd store.Round) bool { return rd.ID == id })
+	if i < 0 || !all[i].IsOpen() || all[i].AreaID == "" || !store.Within(all[i].AreaID, u.AreaID) {
+		http.NotFound(w, r)
+		return u, "", store.Round{}, false
+	}
+	return u, session, all[i], true
+}

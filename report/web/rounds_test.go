@@ -1,0 +1,115 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"sothon/store"
+)
+
+// An admin opens a round for the ward from the console, sees it open, and
+// closes it after a page that asks once more. Bad days, villages, another
+// ward and a second round at once are refused; another ward's round is
+// neither shown nor closable.
+func TestAdminOpensAndClosesARound(t *testing.T) {
+	r := newRig(t)
+	token := r.adminHT()
+	theirs, err := r.db.OpenRound(ctx, store.Round{Name: "Đợt Đức Xuân", AreaID: "bac-kan/duc-xuan", From: "2026-11-01", To: "2026-12-15", Opened: r.now, OpenedBy: "terminal"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	open := func(name, area, from, to, csrf string) int {
+		return r.post("a", "/rounds", url.Values{"csrf": {csrf}, "name": {name}, "area": {area}, "from": {from}, "to": {to}})
+	}
+	for _, refused := range []struct {
+		name, area, from, to, csrf string
+		want                       int
+	}{
+		{"Cuối năm", "bac-kan/huyen-tung", "2026-11-01", "2026-12-15", "forged", http.StatusForbidden},
+		{"Cuối năm", "bac-kan/huyen-tung", "2026-12-15", "2026-11-01", token, http.StatusBadRequest},
+		{"Cuối năm", "bac-kan/huyen-tung", "15/11/2026", "2026-12-15", token, http.StatusBadRequest},
+		{"  ", "bac-kan/huyen-tung", "2026-11-01", "2026-12-15", token, http.StatusBadRequest},
+		{"Cuối năm", "bac-kan/huyen-tung/khuoi-pai", "2026-11-01", "2026-12-15", token, http.StatusBadRequest},
+		{"Cuối năm", "bac-kan/duc-xuan", "2026-11-01", "2026-12-15", token, http.StatusBadRequest},
+	} {
+		if status := open(refused.name, refused.area, refused.from, refused.to, refused.csrf); status != refused.want {
+			t.Errorf("opening %+v: %d, want %d", refused, status, refused.want)
+		}
+	}
+	if status := open("Rà soát cuối năm 2026", "bac-kan/huyen-tung", "2026-11-01", "2026-12-15", token); status != http.StatusSeeOther {
+		t.Fatalf("open: %d", status)
+	}
+	if status := open("Lần hai", "bac-kan/huyen-tung", "2026-11-01", "2026-12-15", token); status != http.StatusConflict {
+		t.Fatalf("a second round at once: %d", status)
+	}
+	ours, err := r.db.RoundFor(ctx, "bac-kan/huyen-tung")
+	if err != nil || ours == nil || ours.OpenedBy != "a-ht" {
+		t.Fatalf("the round: %+v, %v", ours, err)
+	}
+	close := "/rounds/" + itoa(ours.ID) + "/close"
+	_, page, _ := r.get("a", "/rounds")
+	if !strings.Contains(page, "Rà soát cuối năm 2026") || !strings.Contains(page, `href="`+close+`"`) || strings.Contains(page, theirs.Name) {
+		t.Fatalf("the rounds page:\n%s", page)
+	}
+	if status, _, _ := r.get("a", "/rounds/"+itoa(theirs.ID)+"/close"); status != http.StatusNotFound {
+		t.Fatalf("closing another ward's round: %d", status)
+	}
+	if status, ask, _ := r.get("a", close); status != 200 || !strings.Contains(ask, "Đóng đợt rà soát «Rà soát cuối năm 2026»?") || !strings.Contains(ask, `href="/rounds"`) {
+		t.Fatalf("the confirmation: %d\n%s", status, ask)
+	}
+	if status := r.post("a", close, url.Values{"csrf": {"forged"}}); status != http.StatusForbidden {
+		t.Fatalf("a forged close: %d", status)
+	}
+	if status := r.post("a", close, url.Values{"csrf": {token}}); status != http.StatusSeeOther {
+		t.Fatalf("close: %d", status)
+	}
+	if open, _ := r.db.RoundFor(ctx, "bac-kan/huyen-tung"); open != nil {
+		t.Fatalf("still open: %+v", open)
+	}
+	if status := r.post("a", close, url.Values{"csrf": {token}}); status != http.StatusNotFound {
+		t.Fatalf("closed twice: %d", status)
+	}
+	if _, body, _ := r.get("a", "/audit"); !strings.Contains(body, "round_open") || !strings.Contains(body, "round_close") {
+		t.Errorf("the audit log lacks the round:\n%s", body)
+	}
+}
+
+// An admin sets the ward's target for a year; it shows on the page and in
+// the store, and nonsense or another ward's area changes nothing.
+func TestAdminSetsATarget(t *testing.T) {
+	r := newRig(t)
+	token := r.adminHT()
+	set := func(area, year, n, csrf string) int {
+		return r.post("a", "/targets", url.Values{"csrf": {csrf}, "area": {area}, "year": {year}, "poor_reduction": {n}})
+	}
+	for _, refused := range []struct {
+		area, year, n, csrf string
+		want                int
+	}{
+		{"bac-kan/huyen-tung", "2026", "15", "forged", http.StatusForbidden},
+		{"bac-kan/huyen-tung", "2026", "-3", token, http.StatusBadRequest},
+		{"bac-kan/huyen-tung", "2026", "mười", token, http.StatusBadRequest},
+		{"bac-kan/huyen-tung", "1900", "5", token, http.StatusBadRequest},
+		{"bac-kan/duc-xuan", "2026", "5", token, http.StatusNotFound},
+		{"bac-kan", "2026", "5", token, http.StatusNotFound},
+	} {
+		if status := set(refused.area, refused.year, refused.n, refused.csrf); status != refused.want {
+			t.Errorf("target %+v: %d, want %d", refused, status, refused.want)
+		}
+	}
+	if a, _ := r.db.Area(ctx, "bac-kan/huyen-tung"); len(a.Targets) != 0 {
+		t.Fatalf("refused targets stored: %+v", a.Targets)
+	}
+	if status := set("bac-kan/huyen-tung", "2026", " 15 ", token); status != http.StatusSeeOther {
+		t.Fatalf("set: %d", status)
+	}
+	if a, _ := r.db.Area(ctx, "bac-kan/huyen-tung"); len(a.Targets) != 1 || a.Targets[0] != (store.Target{Year: 2026, PoorReduction: 15}) {
+		t.Fatalf("stored: %+v", a.Targets)
+	}
+	status, page, _ := r.get("a", "/targets?year=2026")
+	if status != 200 || !strings.Contains(page, `name="poor_reduction" min="0" max="1000000" value="15"`) || strings.Contains(page, "Đức Xuân") {
+		t.Fatalf("the targets page: %d\n%s", status, page)
+	}
+}
