@@ -16,11 +16,10 @@ import (
 )
 
 type invitesPage struct {
-	Lang, CSRF string
-	T          func(key string, args ...any) string
-	Open       []inviteCard // invites not used yet, newest first
-	Areas      []areaChoice // where an invite may be for
-	Groups     []areaChoice // areas with villages, for the heads' invites
+	frame
+	Open   []inviteCard // invites not used yet, newest first
+	Areas  []areaChoice // where an invite may be for
+	Groups []areaChoice // areas with villages, for the heads' invites
 }
 
 // inviteCard is one invite as the console shows and prints it.
@@ -41,7 +40,7 @@ func (c *Console) invites(w http.ResponseWriter, r *http.Request) {
 		c.unavailable(w, "invites", err)
 		return
 	}
-	page := invitesPage{Lang: u.Lang, CSRF: c.csrf(session), T: c.t(u.Lang)}
+	page := invitesPage{frame: c.frame(r, u, session)}
 	page.Open = c.cards(r.Context(), areas, open, u.Lang, false)
 	slices.Reverse(page.Open)
 	for _, a := range areas.list {
@@ -113,15 +112,15 @@ func (c *Console) inviteHeads(w http.ResponseWriter, r *http.Request) {
 }
 
 type cardsPage struct {
-	Lang, Title string
-	T           func(key string, args ...any) string
-	Cards       []inviteCard
+	frame
+	Title string
+	Cards []inviteCard
 }
 
 // inviteCards is the printable page: one invite (?code=) or the heads'
 // invites of every village of an area (?area=), each with its QR code.
 func (c *Console) inviteCards(w http.ResponseWriter, r *http.Request) {
-	u, _, _, ok := c.admin(w, r)
+	u, session, _, ok := c.admin(w, r)
 	if !ok {
 		return
 	}
@@ -141,7 +140,7 @@ func (c *Console) inviteCards(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	page := cardsPage{Lang: u.Lang, T: c.t(u.Lang), Cards: c.cards(r.Context(), areas, open, u.Lang, true)}
+	page := cardsPage{frame: c.frame(r, u, session), Cards: c.cards(r.Context(), areas, open, u.Lang, true)}
 	page.Title = page.Cards[0].Area
 	if code == "" {
 		page.Title = page.T("web.invite_heads_of", "area", areas.label(area))

@@ -20,17 +20,16 @@ const uploadTTL = time.Hour
 const maxUpload = 64 << 20
 
 type registerPage struct {
-	Lang, CSRF string
-	T          func(key string, args ...any) string
-	File       string // the uploaded file's name; "" for the upload form alone
-	Upload     string // its id, to save it
-	Problem    string // why the file cannot be read at all
-	Good       int
-	Bad        []badRow
-	MoreBad    int
-	Warnings   []string
-	Saved      bool // the households are stored
-	Imported   int
+	frame
+	File     string // the uploaded file's name; "" for the upload form alone
+	Upload   string // its id, to save it
+	Problem  string // why the file cannot be read at all
+	Good     int
+	Bad      []badRow
+	MoreBad  int
+	Warnings []string
+	Saved    bool // the households are stored
+	Imported int
 }
 
 // BadCount is every bad row, listed or not.
@@ -47,7 +46,7 @@ func (c *Console) registerForm(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	c.render(w, http.StatusOK, "upload.html", registerPage{Lang: u.Lang, CSRF: c.csrf(session), T: c.t(u.Lang)})
+	c.render(w, http.StatusOK, "upload.html", registerPage{frame: c.frame(r, u, session)})
 }
 
 // checkRegister reads an uploaded register and reports on every row before
@@ -58,7 +57,7 @@ func (c *Console) checkRegister(w http.ResponseWriter, r *http.Request) {
 	if !ok || !c.formFromPage(w, r, u, session) {
 		return
 	}
-	page := registerPage{Lang: u.Lang, CSRF: c.csrf(session), T: c.t(u.Lang)}
+	page := registerPage{frame: c.frame(r, u, session)}
 	file, header, err := r.FormFile("file")
 	if err != nil {
 		page.Problem = page.T("web.register_no_file")
@@ -98,7 +97,7 @@ func (c *Console) saveRegister(w http.ResponseWriter, r *http.Request) {
 		c.message(w, http.StatusNotFound, u.Lang, "web.register_gone")
 		return
 	}
-	page := registerPage{Lang: u.Lang, CSRF: c.csrf(session), T: c.t(u.Lang), File: f.Name}
+	page := registerPage{frame: c.frame(r, u, session), File: f.Name}
 	res, err := report.ImportRegister(r.Context(), c.Store, f.Name, bytes.NewReader(f.Data), report.ImportOptions{
 		SkipBad: r.PostFormValue("skip_bad") == "yes", Scope: u.AreaID, By: u.ID, Now: c.Now()})
 	if !c.describe(&page, res, err) || err != nil {

@@ -18,11 +18,10 @@ type roundRow struct {
 }
 
 type roundsPage struct {
-	Lang, CSRF string
-	T          func(key string, args ...any) string
-	Rows       []roundRow
-	Areas      []areaChoice // where a round may be opened
-	Today      string
+	frame
+	Rows  []roundRow
+	Areas []areaChoice // where a round may be opened
+	Today string
 }
 
 // rounds lists the review rounds of the admin's area and of the areas
@@ -42,7 +41,7 @@ func (c *Console) rounds(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	areas := indexAreas(list)
-	page := roundsPage{Lang: u.Lang, CSRF: c.csrf(session), T: c.t(u.Lang), Today: c.Now().Format("2006-01-02")}
+	page := roundsPage{frame: c.frame(r, u, session), Today: c.Now().Format("2006-01-02")}
 	for _, rd := range slices.Backward(all) {
 		ours := rd.AreaID != "" && store.Within(rd.AreaID, u.AreaID)
 		if !ours && !rd.Holds(u.AreaID) {
@@ -99,7 +98,7 @@ func (c *Console) confirmClose(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	t := c.t(u.Lang)
-	c.render(w, http.StatusOK, "confirmation.html", confirmPage{Lang: u.Lang, CSRF: c.csrf(session), T: t, Back: "/rounds",
+	c.render(w, http.StatusOK, "confirmation.html", confirmPage{frame: c.frame(r, u, session), Back: "/rounds",
 		Question: t("web.round_close_confirm", "name", rd.Name), Action: r.URL.Path, Button: t("web.round_close")})
 }
 

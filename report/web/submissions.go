@@ -41,12 +41,12 @@ func (f filter) store() store.SubmissionFilter {
 }
 
 type submissionsPage struct {
-	Lang, Query string
-	T           func(key string, args ...any) string
-	Filter      filter
-	Forms       []*flows.Form
-	Rows        []submissionRow
-	Total       int
+	frame
+	Query  string
+	Filter filter
+	Forms  []*flows.Form
+	Rows   []submissionRow
+	Total  int
 }
 
 type submissionRow struct {
@@ -57,7 +57,7 @@ type submissionRow struct {
 // submissions lists the area's submissions, newest first, with filters
 // and downloads of the whole selection.
 func (c *Console) submissions(w http.ResponseWriter, r *http.Request) {
-	u, _, ok := c.user(w, r)
+	u, session, ok := c.user(w, r)
 	if !ok {
 		return
 	}
@@ -66,8 +66,7 @@ func (c *Console) submissions(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	page := submissionsPage{Lang: u.Lang, Query: r.URL.RawQuery, Filter: f, Forms: c.Forms.Forms,
-		T: c.t(u.Lang)}
+	page := submissionsPage{frame: c.frame(r, u, session), Query: r.URL.RawQuery, Filter: f, Forms: c.Forms.Forms}
 	err := c.Store.Submissions(r.Context(), f.store(), func(s store.Submission) error {
 		page.Total++
 		title := s.Form
@@ -96,8 +95,7 @@ func (c *Console) submissions(w http.ResponseWriter, r *http.Request) {
 type answerRow struct{ Question, Answer string }
 
 type submissionPage struct {
-	Lang       string
-	T          func(key string, args ...any) string
+	frame
 	Submission store.Submission
 	Title      string
 	Answers    []answerRow
@@ -105,7 +103,7 @@ type submissionPage struct {
 
 // submission shows one submission's answers with their labels.
 func (c *Console) submission(w http.ResponseWriter, r *http.Request) {
-	u, _, ok := c.user(w, r)
+	u, session, ok := c.user(w, r)
 	if !ok {
 		return
 	}
@@ -120,8 +118,7 @@ func (c *Console) submission(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	page := submissionPage{Lang: u.Lang, Submission: s, Title: form.Title.In(u.Lang),
-		T: c.t(u.Lang)}
+	page := submissionPage{frame: c.frame(r, u, session), Submission: s, Title: form.Title.In(u.Lang)}
 	for _, q := range form.Questions {
 		if v, ok := s.Answers[q.ID]; ok && q.Type != flows.Note {
 			page.Answers = append(page.Answers, answerRow{Question: q.Label.In(u.Lang), Answer: report.AnswerText(form, q, v, u.Lang)})

@@ -16,10 +16,9 @@ type targetRow struct {
 }
 
 type targetsPage struct {
-	Lang, CSRF string
-	T          func(key string, args ...any) string
-	Year       int
-	Rows       []targetRow
+	frame
+	Year int
+	Rows []targetRow
 }
 
 // targets shows the year's poverty-reduction goals of the admin's area and
@@ -50,7 +49,7 @@ func (c *Console) targets(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	areas := indexAreas(list)
-	page := targetsPage{Lang: u.Lang, CSRF: c.csrf(session), T: c.t(u.Lang), Year: year}
+	page := targetsPage{frame: c.frame(r, u, session), Year: year}
 	for _, a := range list {
 		if a.Kind == store.KindVillage || !store.Within(a.ID, u.AreaID) {
 			continue

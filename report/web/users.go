@@ -15,10 +15,9 @@ type userRow struct {
 }
 
 type usersPage struct {
-	Lang, CSRF string
-	T          func(key string, args ...any) string
-	Rows       []userRow
-	Areas      []areaChoice // where a user may be moved
+	frame
+	Rows  []userRow
+	Areas []areaChoice // where a user may be moved
 }
 
 type areaChoice struct{ ID, Label string }
@@ -48,7 +47,7 @@ func (c *Console) users(w http.ResponseWriter, r *http.Request) {
 	// Labels from the one list of areas: a page of 1,800 villages would
 	// otherwise read the store once per area and once per user.
 	label := indexAreas(areas).label
-	page := usersPage{Lang: u.Lang, CSRF: c.csrf(session), T: c.t(u.Lang)}
+	page := usersPage{frame: c.frame(r, u, session)}
 	for _, member := range all {
 		if store.Within(member.AreaID, u.AreaID) {
 			page.Rows = append(page.Rows, userRow{ID: member.ID, Name: member.Name, Role: page.T("role." + member.Role), Area: label(member.AreaID),
@@ -126,9 +125,9 @@ func changeable(users []store.User, admin store.User, id string) (store.User, bo
 }
 
 type confirmPage struct {
-	Lang, CSRF, Question, Action, Button string
-	Back                                 string // where "no" goes
-	T                                    func(key string, args ...any) string
+	frame
+	Question, Action, Button string
+	Back                     string // where "no" goes
 }
 
 // confirmRevoke asks once more before revoking: a slip would cut a village
@@ -144,15 +143,14 @@ func (c *Console) confirmRevoke(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	t := c.t(u.Lang)
-	c.render(w, http.StatusOK, "confirmation.html", confirmPage{Lang: u.Lang, CSRF: c.csrf(session), T: t, Back: "/users",
+	c.render(w, http.StatusOK, "confirmation.html", confirmPage{frame: c.frame(r, u, session), Back: "/users",
 		Question: t("web.revoke_confirm", "name", target.Name), Action: "/users/" + target.ID + "/revoke", Button: t("web.revoke")})
 }
 
 type auditRow struct{ When, Actor, Action, Detail string }
 
 type auditPage struct {
-	Lang        string
-	T           func(key string, args ...any) string
+	frame
 	Rows        []auditRow
 	Total       int
 	SystemShown bool
@@ -163,7 +161,7 @@ type auditPage struct {
 // to no area, so only an admin of a whole province (an area id without a
 // parent) sees them.
 func (c *Console) audit(w http.ResponseWriter, r *http.Request) {
-	u, _, users, ok := c.admin(w, r)
+	u, session, users, ok := c.admin(w, r)
 	if !ok {
 		return
 	}
@@ -179,7 +177,7 @@ func (c *Console) audit(w http.ResponseWriter, r *http.Request) {
 			names[member.ID] = member.Name
 		}
 	}
-	page := auditPage{Lang: u.Lang, T: c.t(u.Lang),
+	page := auditPage{frame: c.frame(r, u, session),
 		SystemShown: !strings.Contains(u.AreaID, "/")}
 	for _, e := range slices.Backward(entries) {
 		name, ours := names[e.Actor]

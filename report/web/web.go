@@ -36,6 +36,7 @@ const (
 	LoginTTL   = 10 * time.Minute
 	SessionTTL = 12 * time.Hour
 	cookieName = "sothon_session"
+	langCookie = "sothon_lang"
 )
 
 // Console serves the office console.
@@ -101,6 +102,7 @@ func (c *Console) Handler() http.Handler {
 	mux.HandleFunc("POST /rounds/{id}/close", c.closeRound)
 	mux.HandleFunc("GET /targets", c.targets)
 	mux.HandleFunc("POST /targets", c.setTarget)
+	mux.HandleFunc("GET /lang/{lang}", c.setLang)
 	mux.HandleFunc("GET /{$}", c.dashboard)
 	mux.Handle("GET /static/", http.FileServerFS(files))
 	return secured(mux)
@@ -198,17 +200,49 @@ func (c *Console) apiStats(w http.ResponseWriter, r *http.Request) {
 	json.NewEncoder(w).Encode(st.JSON(ids))
 }
 
-// user is the session's user, or an error page when there is none.
+// user is the session's user, or an error page when there is none. The
+// user's language is the console's choice (the switch on every page) over
+// the chat's.
 func (c *Console) user(w http.ResponseWriter, r *http.Request) (store.User, string, bool) {
+	lang, chosen := chosenLang(r)
 	cookie, err := r.Cookie(cookieName)
 	if err == nil {
 		u, err := c.Store.SessionUser(r.Context(), cookie.Value, c.Now())
 		if err == nil && u.Role != store.RoleHead {
+			if chosen {
+				u.Lang = lang
+			}
 			return u, cookie.Value, true
 		}
 	}
-	c.message(w, http.StatusUnauthorized, locales.Default, "web.login_needed")
+	c.message(w, http.StatusUnauthorized, lang, "web.login_needed")
 	return store.User{}, "", false
+}
+
+// chosenLang is the language picked with the switch, or the default.
+func chosenLang(r *http.Request) (string, bool) {
+	if cookie, err := r.Cookie(langCookie); err == nil && locales.Supported(cookie.Value) {
+		return cookie.Value, true
+	}
+	return locales.Default, false
+}
+
+// setLang answers the language switch: it keeps the choice in a cookie and
+// goes back to the page. A GET, since a language is no secret and a link
+// needs no script; the way back must be a path of this site.
+func (c *Console) setLang(w http.ResponseWriter, r *http.Request) {
+	lang := r.PathValue("lang")
+	if !locales.Supported(lang) {
+		http.NotFound(w, r)
+		return
+	}
+	back := r.URL.Query().Get("back")
+	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") || strings.HasPrefix(back, "/\\") {
+		back = "/"
+	}
+	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: lang, Path: "/", HttpOnly: true, Secure: c.Secure,
+		SameSite: http.SameSiteLaxMode, MaxAge: 365 * 24 * 3600})
+	http.Redirect(w, r, back, http.StatusSeeOther)
 }
 
 func (c *Console) csrf(session string) string {
@@ -246,13 +280,12 @@ func (c *Console) logout(w http.ResponseWriter, r *http.Request) {
 
 // dashboardPage is what the dashboard shows.
 type dashboardPage struct {
-	Lang, CSRF string
-	Admin      bool // links to the admins' pages
-	T          func(key string, args ...any) string
-	Stats      report.Stats
-	Rows       []report.Breakdown
-	Sort       string
-	Parents    []report.Place
+	frame
+	Admin   bool // links to the admins' pages
+	Stats   report.Stats
+	Rows    []report.Breakdown
+	Sort    string
+	Parents []report.Place
 }
 
 // dashboard shows the figures of an area the user may see: their own, or
@@ -262,8 +295,8 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	page := dashboardPage{Lang: u.Lang, CSRF: c.csrf(session), Admin: u.Role == store.RoleAdmin, Stats: st, Rows: st.Breakdown(),
-		Sort: r.URL.Query().Get("sort"), T: c.t(u.Lang)}
+	page := dashboardPage{frame: c.frame(r, u, session), Admin: u.Role == store.RoleAdmin, Stats: st, Rows: st.Breakdown(),
+		Sort: r.URL.Query().Get("sort")}
 	sortRows(page.Rows, page.Sort)
 	page.Parents = c.parents(r.Context(), st.Area.ID, u.AreaID)
 	c.render(w, http.StatusOK, "dashboard.html", page)
@@ -335,6 +368,18 @@ func (c *Console) parents(ctx context.Context, area, scope string) []report.Plac
 		out = append([]report.Place{{ID: a.ID, Label: label}}, out...)
 	}
 	return out
+}
+
+// frame is what every page of a logged-in user carries: the language, the
+// form token, the page's own address (for the language switch) and the
+// translations.
+type frame struct {
+	Lang, CSRF, Here string
+	T                func(key string, args ...any) string
+}
+
+func (c *Console) frame(r *http.Request, u store.User, session string) frame {
+	return frame{Lang: u.Lang, CSRF: c.csrf(session), Here: r.URL.RequestURI(), T: c.t(u.Lang)}
 }
 
 // t translates into one language, for a page's template.

@@ -528,3 +528,32 @@ func (r *rig) postFor(client, path string, form url.Values) (int, string) {
 }
 
 func itoa(n uint64) string { return fmt.Sprint(n) }
+
+// The switch on every page shows the console in English and back, going
+// back to the page it was pressed on; it never leads off the site.
+func TestLanguageSwitch(t *testing.T) {
+	r := newRig(t)
+	r.get("o", r.link("o-ht"))
+	_, body, _ := r.get("o", "/submissions?area=bac-kan/huyen-tung")
+	if !strings.Contains(body, `href="/lang/en?back=%2fsubmissions%3farea%3dbac-kan%2fhuyen-tung"`) {
+		t.Fatalf("no switch to English on the page:\n%s", body)
+	}
+	status, _, header := r.get("o", "/lang/en?back=%2fsubmissions%3farea%3dbac-kan%2fhuyen-tung")
+	if status != http.StatusSeeOther || header.Get("Location") != "/submissions?area=bac-kan/huyen-tung" {
+		t.Fatalf("switch: %d to %q", status, header.Get("Location"))
+	}
+	if _, body, _ := r.get("o", "/"); !strings.Contains(body, `<html lang="en">`) || !strings.Contains(body, "Log out") || !strings.Contains(body, ">Tiếng Việt</a>") {
+		t.Fatalf("the dashboard after the switch:\n%s", body)
+	}
+	for _, back := range []string{"//evil.example/x", "https://evil.example/", "/\\evil.example"} {
+		if _, _, header := r.get("o", "/lang/vi?back="+url.QueryEscape(back)); header.Get("Location") != "/" {
+			t.Errorf("back to %q went to %q", back, header.Get("Location"))
+		}
+	}
+	if _, body, _ := r.get("o", "/"); !strings.Contains(body, "Đăng xuất") {
+		t.Fatal("the switch back to Vietnamese did not hold")
+	}
+	if status, _, _ := r.get("o", "/lang/fr"); status != http.StatusNotFound {
+		t.Fatalf("an unknown language: %d", status)
+	}
+}
