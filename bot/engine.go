@@ -147,6 +147,7 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (Result, error) {
 		return Result{}, fmt.Errorf("bot: handle: %w", err)
 	default:
 		t.user, t.lang, t.keyboard = conv.User, conv.User.Lang, conv.Keyboard
+		t.change.From = conv.User.ID
 		t.setRun(conv.Run)
 		t.route(ctx)
 	}

@@ -414,3 +414,18 @@ func TestThrottleSurvivesRestartAndIsGlobal(t *testing.T) {
 		t.Fatalf("joined during the block: %v", err)
 	}
 }
+
+// Every message of a registered user, a command or an answer, keeps when
+// they last wrote, for the console's list of users.
+func TestLastMessageIsKept(t *testing.T) {
+	f := newFixture(t)
+	f.register(t, "1")
+	f.say(t, "1", "m1", "/help")
+	first := f.now
+	f.now = f.now.Add(time.Hour)
+	f.say(t, "1", "m2", "1")
+	u, err := f.db.UserByID(ctx, "u-1")
+	if err != nil || !u.LastMessage.Equal(f.now) || u.LastMessage.Equal(first) {
+		t.Fatalf("last message %v, want %v (%v)", u.LastMessage, f.now, err)
+	}
+}

@@ -233,6 +233,7 @@ type Breakdown struct {
 	Place
 	Households, Reviewed, Poor, NearPoor int
 	ReviewedRate, PoorRate, NearPoorRate float64
+	LastWeek                             string // the last week with a questionnaire ("2023-W25"), "" for none
 }
 
 // Breakdown lists the sub-areas, least covered in the open round first.
@@ -243,6 +244,7 @@ func (s Stats) Breakdown() []Breakdown {
 		b := Breakdown{Place: Place{ID: c.Area.ID, Label: c.Label}, Households: total,
 			Reviewed: c.Counters.Reviewed(s.Round), Poor: int(c.Counters[store.StatusCounter("poor")]), NearPoor: int(c.Counters[store.StatusCounter("near_poor")])}
 		b.ReviewedRate, b.PoorRate, b.NearPoorRate = share(b.Reviewed, total), share(b.Poor, total), share(b.NearPoor, total)
+		b.LastWeek = c.Counters.LastWeek()
 		out[i] = b
 	}
 	slices.SortStableFunc(out, func(a, b Breakdown) int { return cmp.Compare(a.ReviewedRate, b.ReviewedRate) })

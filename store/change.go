@@ -53,6 +53,9 @@ type Change struct {
 	WrongCodeWindow time.Duration
 	// UseInvite marks an invite used by User; ErrInviteUsed if it was.
 	UseInvite string
+	// From is the registered user who sent the message: their last
+	// message is now, for the console's list of users.
+	From string
 }
 
 // ChatRef names a chat on a channel.
@@ -147,6 +150,9 @@ func apply(tx *bolt.Tx, ch *Change) (Applied, error) {
 	if err := applyChat(tx, *ch); err != nil {
 		return out, err
 	}
+	if err := noteMessage(tx, ch.From, ch.At); err != nil {
+		return out, err
+	}
 	if ch.Submission != nil {
 		var err error
 		if out, err = putSubmission(tx, ch.Submission); err != nil {
@@ -176,6 +182,22 @@ func apply(tx *bolt.Tx, ch *Change) (Applied, error) {
 		}
 	}
 	return out, appendAudit(tx, ch.Audit)
+}
+
+// noteMessage keeps when a user last wrote, on the user's record.
+func noteMessage(tx *bolt.Tx, userID string, at time.Time) error {
+	if userID == "" {
+		return nil
+	}
+	var u User
+	if err := getJSON(tx.Bucket(bucketUsers), []byte(userID), &u); err != nil {
+		return err
+	}
+	if !at.After(u.LastMessage) {
+		return nil
+	}
+	u.LastMessage = at
+	return putJSON(tx.Bucket(bucketUsers), []byte(userID), u)
 }
 
 func applyUser(tx *bolt.Tx, ch Change) error {

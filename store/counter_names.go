@@ -29,6 +29,18 @@ func IsRegisterCounter(name string) bool {
 // WeekCounter counts the submissions of an ISO week ("2023-W25").
 func WeekCounter(week string) string { return "week:" + week }
 
+// LastWeek is the latest week with any submission counted, or "".
+func (c Counters) LastWeek() string {
+	last := ""
+	for name, n := range c {
+		week, ok := strings.CutPrefix(name, WeekCounter(""))
+		if ok && n > 0 && !strings.Contains(week, ":") && week > last {
+			last = week
+		}
+	}
+	return last
+}
+
 // WeekFormCounter counts one questionnaire's submissions of a week.
 func WeekFormCounter(week, form string) string { return WeekCounter(week) + ":" + form }
 

@@ -22,7 +22,8 @@ type User struct {
 	Lang        string    `json:"lang"`
 	Created     time.Time `json:"created"`
 	Unreachable bool      `json:"unreachable,omitempty"`
-	Revoked     bool      `json:"revoked,omitempty"` // by an admin; no chat, session or token left
+	Revoked     bool      `json:"revoked,omitempty"`     // by an admin; no chat, session or token left
+	LastMessage time.Time `json:"last_message,omitzero"` // when the user last wrote to the bot, on any chat
 }
 
 // Household is an entry of the village register with its current status.

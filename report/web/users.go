@@ -5,12 +5,14 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"sothon/store"
 )
 
 type userRow struct {
 	ID, Name, Role, Area, Channels string
+	LastMessage                    string // "" when they never wrote
 	Unreachable, Revoked, Self     bool
 }
 
@@ -51,7 +53,8 @@ func (c *Console) users(w http.ResponseWriter, r *http.Request) {
 	for _, member := range all {
 		if store.Within(member.AreaID, u.AreaID) {
 			page.Rows = append(page.Rows, userRow{ID: member.ID, Name: member.Name, Role: page.T("role." + member.Role), Area: label(member.AreaID),
-				Channels: strings.Join(channels[member.ID], ", "), Unreachable: member.Unreachable, Revoked: member.Revoked, Self: member.ID == u.ID})
+				Channels: strings.Join(channels[member.ID], ", "), Unreachable: member.Unreachable, Revoked: member.Revoked, Self: member.ID == u.ID,
+				LastMessage: when(member.LastMessage)})
 		}
 	}
 	slices.SortFunc(page.Rows, func(a, b userRow) int { return cmp.Or(cmp.Compare(a.Area, b.Area), cmp.Compare(a.Name, b.Name)) })
@@ -61,6 +64,14 @@ func (c *Console) users(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	c.render(w, http.StatusOK, "users.html", page)
+}
+
+// when shows a moment as offices write it, or "" for none.
+func when(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format("02/01/2006 15:04")
 }
 
 // revoke takes away the access of a user of the admin's area (a lost
@@ -186,7 +197,7 @@ func (c *Console) audit(w http.ResponseWriter, r *http.Request) {
 		}
 		page.Total++
 		if len(page.Rows) < listed {
-			page.Rows = append(page.Rows, auditRow{When: e.At.Format("02/01/2006 15:04"), Actor: cmp.Or(name, e.Actor), Action: e.Action, Detail: e.Detail})
+			page.Rows = append(page.Rows, auditRow{When: when(e.At), Actor: cmp.Or(name, e.Actor), Action: e.Action, Detail: e.Detail})
 		}
 	}
 	c.render(w, http.StatusOK, "audit.html", page)

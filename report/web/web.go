@@ -13,6 +13,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"html/template"
 	"log/slog"
 	"net/http"
@@ -72,6 +73,7 @@ func (c *Console) Handler() http.Handler {
 	c.pages = template.Must(template.New("").Funcs(template.FuncMap{
 		"pct":  func(lang string, share float64) string { return locales.Percent(lang, share) },
 		"num":  func(lang string, n int) string { return locales.Number(lang, float64(n), 0) },
+		"week": c.week,
 		"prev": func(n int) int { return n - 1 },
 		"next": func(n int) int { return n + 1 },
 	}).ParseFS(files, "templates/*.html"))
@@ -348,6 +350,9 @@ func sortRows(rows []report.Breakdown, by string) {
 		},
 	}[by]
 	switch {
+	case by == "last":
+		// Oldest activity first: the areas gone quiet are the ones to call.
+		slices.SortStableFunc(rows, func(a, b report.Breakdown) int { return strings.Compare(a.LastWeek, b.LastWeek) })
 	case by == "name":
 		slices.SortStableFunc(rows, func(a, b report.Breakdown) int { return strings.Compare(flows.Fold(a.Label), flows.Fold(b.Label)) })
 	case key != nil:
@@ -380,6 +385,16 @@ type frame struct {
 
 func (c *Console) frame(r *http.Request, u store.User, session string) frame {
 	return frame{Lang: u.Lang, CSRF: c.csrf(session), Here: r.URL.RequestURI(), T: c.t(u.Lang)}
+}
+
+// week names an ISO week ("2023-W25") for people: "tuần 25/2023"; "—"
+// for none.
+func (c *Console) week(lang, iso string) string {
+	var year, week int
+	if _, err := fmt.Sscanf(iso, "%d-W%d", &year, &week); err != nil {
+		return "—"
+	}
+	return c.Catalog.T(lang, "web.week", "week", week, "year", year)
 }
 
 // t translates into one language, for a page's template.

@@ -248,6 +248,26 @@ func TestSubmissionsPages(t *testing.T) {
 	}
 }
 
+// Each sub-area's row says the week of its last questionnaire; sorted by
+// it, the areas gone quiet come first.
+func TestDashboardLastActivity(t *testing.T) {
+	r := newRig(t)
+	s := &store.Submission{Form: "household", AreaID: "bac-kan/huyen-tung/khuoi-pai", HouseholdName: "Nông Văn Tý", SubmittedAt: r.now,
+		Answers: map[string]string{"class": "poor"}, Class: "poor"}
+	if _, err := r.db.Apply(ctx, store.Change{At: r.now, Submission: s}); err != nil {
+		t.Fatal(err)
+	}
+	r.get("a", r.link("o-ht"))
+	_, body, _ := r.get("a", "/?area=bac-kan/huyen-tung&sort=last")
+	row := body[strings.Index(body, "Khuổi Pài"):]
+	if row = row[:strings.Index(row, "</tr>")]; !strings.Contains(row, "tuần 48/2026") {
+		t.Fatalf("Khuổi Pài's row: %s", row)
+	}
+	if quiet, active := strings.Index(body, "Bản Cạu"), strings.Index(body, "Khuổi Pài"); quiet < 0 || quiet > active {
+		t.Errorf("sorted by last activity, a quiet village comes after an active one:\n%s", body)
+	}
+}
+
 // Without a session (or a token) every route but the login link and the
 // style sheet answers 401 and shows nothing of the data.
 func TestEveryRouteNeedsASession(t *testing.T) {
@@ -312,7 +332,8 @@ func TestUsersPage(t *testing.T) {
 	r := newRig(t)
 	for _, c := range []store.Change{
 		{User: &store.User{ID: "a-ht", Name: "Quản trị HT", Role: store.RoleAdmin, AreaID: "bac-kan/huyen-tung", Lang: "vi"}},
-		{User: &store.User{ID: "h2", Name: "Tổ trưởng Bản Cạu", Role: store.RoleHead, AreaID: "bac-kan/huyen-tung/ban-cau", Lang: "vi", Unreachable: true},
+		{User: &store.User{ID: "h2", Name: "Tổ trưởng Bản Cạu", Role: store.RoleHead, AreaID: "bac-kan/huyen-tung/ban-cau", Lang: "vi", Unreachable: true,
+			LastMessage: time.Date(2026, 11, 26, 17, 5, 0, 0, time.UTC)},
 			Identity: &store.Identity{Channel: "zalo", ChatID: "z-42", UserID: "h2"}},
 		{User: &store.User{ID: "o-dx", Name: "Cán bộ Đức Xuân", Role: store.RoleOfficial, AreaID: "bac-kan/duc-xuan", Lang: "vi"}},
 	} {
@@ -335,7 +356,7 @@ func TestUsersPage(t *testing.T) {
 	}
 	row := body[strings.Index(body, "Tổ trưởng Bản Cạu"):]
 	row = row[:strings.Index(row, "</tr>")]
-	for _, want := range []string{"trưởng thôn / tổ trưởng", "Bản Cạu", "zalo", "không nhận được tin"} {
+	for _, want := range []string{"trưởng thôn / tổ trưởng", "Bản Cạu", "zalo", "không nhận được tin", "26/11/2026 17:05"} {
 		if !strings.Contains(row, want) {
 			t.Errorf("the head's row lacks %q: %s", want, row)
 		}
