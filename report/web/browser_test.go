@@ -3,19 +3,23 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"sothon/store"
 )
 
 // The console in a real browser (Debian's Chromium): log in by link, sort
-// the table, drill into a village. Run by .ci/run; to refresh the pictures
+// the table, drill into a village; as an admin, upload a register and
+// print the heads' invites. Run by .ci/run; to refresh the pictures
 // in docs/:
 //
 //	SOTHON_SCREENSHOTS=$PWD/docs go test -tags browser ./report/web -run Browser
@@ -90,11 +94,60 @@ func TestBrowserConsole(t *testing.T) {
 	visit(chromedp.Navigate(r.srv.URL+r.link("a-ht")), chromedp.Click(chromedp.CSS(`a[href="/users"]`)),
 		chromedp.WaitVisible(chromedp.Search(`//td[contains(., "Quản trị Huyền Tụng")]`)))
 	users := shot()
+
+	// The admin uploads a register with a bad row: the report comes first,
+	// and the good rows are saved only when asked.
+	file := filepath.Join(t.TempDir(), "so-ho.csv")
+	register := "area_id,household_id,head_name,members,status\n" +
+		"bac-kan/huyen-tung/ban-cau,BC-01,Hoàng Văn Thắng,4,nghèo\n" +
+		"bac-kan/huyen-tung/ban-cau,BC-02,Nông Văn Hùng,0,cận nghèo\n" +
+		"bac-kan/huyen-tung/ban-cau,BC-03,Lý Thị Hoa,5,cận nghèo\n"
+	if err := os.WriteFile(file, []byte(register), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	visit(chromedp.Navigate(r.srv.URL+"/"), chromedp.Click(chromedp.CSS(`a[href="/register"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`input[type=file]`)), chromedp.SetUploadFiles(chromedp.CSS(`input[type=file]`), []string{file}),
+		chromedp.Click(chromedp.CSS(`form[enctype] button`)), chromedp.WaitVisible(chromedp.Search(`//td[contains(., "số nhân khẩu «0»")]`)))
+	if _, err := r.db.Household(ctx, "BC-01"); err == nil {
+		t.Fatal("the register was saved before the admin said so")
+	}
+	checked := shot()
+	visit(chromedp.Click(chromedp.CSS(`form[action^="/register/"] button`)), chromedp.WaitVisible(chromedp.CSS(".done")))
+	if _, err := r.db.Household(ctx, "BC-03"); err != nil {
+		t.Fatalf("the good rows were not saved: %v", err)
+	}
+
+	// The admin makes the heads' invites of the ward and prints them.
+	visit(chromedp.Navigate(r.srv.URL+"/invites"), chromedp.SendKeys(chromedp.CSS(`form[action="/invites/heads"] input[name=area]`), "bac-kan/huyen-tung"),
+		chromedp.Click(chromedp.CSS(`form[action="/invites/heads"] button`)), chromedp.WaitVisible(chromedp.CSS(`svg.qr`)))
+	cards := shot()
+	// The print button works under the page's policy (a script of the site
+	// only); the browser's dialog is replaced so that the test sees the call.
+	printed, err := chromedp.Run(browser, chromedp.Evaluate[bool](`window.print = () => { window.printed = true }; document.getElementById("print").click(); window.printed === true`))
+	if err != nil || !printed {
+		t.Fatalf("the print button: %v, %v", printed, err)
+	}
+	pdf, err := chromedp.Run(browser, chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4)))
+	if err != nil || !bytes.HasPrefix(pdf, []byte("%PDF")) {
+		t.Fatalf("printing the cards: %v", err)
+	}
+	// On paper: the cards, two to a row, without the links and the button.
+	printLayout, err := chromedp.Run(browser, func(ctx context.Context, tg *chromedp.Target) (string, error) {
+		if _, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+			return "", err
+		}
+		return chromedp.Evaluate[string](`getComputedStyle(document.querySelector("nav")).display + " " +
+			getComputedStyle(document.querySelector(".sheet")).gridTemplateColumns.split(" ").length`)(ctx, tg)
+	})
+	if err != nil || printLayout != "none 2" {
+		t.Fatalf("printed, the page's nav and columns are %q, %v", printLayout, err)
+	}
 	dir := os.Getenv("SOTHON_SCREENSHOTS") // e.g. docs, to refresh the README's pictures
 	if dir == "" {
 		return
 	}
-	for name, png := range map[string][]byte{"console-dashboard.png": dashboard, "console-village.png": village, "console-users.png": users} {
+	for name, png := range map[string][]byte{"console-dashboard.png": dashboard, "console-village.png": village, "console-users.png": users,
+		"console-register.png": checked, "console-invites.png": cards} {
 		if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
 			t.Fatal(err)
 		}
