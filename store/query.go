@@ -326,6 +326,30 @@ func (db *DB) Audit(ctx context.Context) ([]AuditEntry, error) {
 	return out, err
 }
 
+// RecentAudit lists the newest audit entries that keep accepts, newest
+// first, up to limit: it reads back from the end and stops there, so a
+// page of a long log costs what it shows.
+func (db *DB) RecentAudit(ctx context.Context, limit int, keep func(AuditEntry) bool) ([]AuditEntry, error) {
+	var out []AuditEntry
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketAudit).Cursor()
+		for k, v := c.Last(); k != nil && len(out) < limit; k, v = c.Prev() {
+			var e AuditEntry
+			if err := json.Unmarshal(v, &e); err != nil {
+				return err
+			}
+			if keep(e) {
+				out = append(out, e)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: audit: %w", err)
+	}
+	return out, nil
+}
+
 // Counter reads a named counter.
 func (db *DB) Counter(ctx context.Context, name string) (uint64, error) {
 	var n uint64

@@ -515,3 +515,18 @@ func TestMoveUserNeedsAKnownArea(t *testing.T) {
 		t.Fatalf("moved to %s", got.AreaID)
 	}
 }
+
+// The newest audit entries come first, filtered, and no more than asked.
+func TestRecentAudit(t *testing.T) {
+	db := storetest.Open(t)
+	for i, actor := range []string{"a", "b", "a", "b", "a"} {
+		e := store.AuditEntry{At: t0.Add(time.Duration(i) * time.Minute), Actor: actor, Action: "x", Detail: fmt.Sprint(i)}
+		if _, err := db.Apply(ctx, store.Change{At: e.At, Audit: []store.AuditEntry{e}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := db.RecentAudit(ctx, 2, func(e store.AuditEntry) bool { return e.Actor == "a" })
+	if err != nil || len(got) != 2 || got[0].Detail != "4" || got[1].Detail != "2" {
+		t.Fatalf("%+v, %v", got, err)
+	}
+}

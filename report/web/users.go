@@ -163,7 +163,6 @@ type auditRow struct{ When, Actor, Action, Detail string }
 type auditPage struct {
 	frame
 	Rows        []auditRow
-	Total       int
 	SystemShown bool
 }
 
@@ -176,11 +175,6 @@ func (c *Console) audit(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	entries, err := c.Store.Audit(r.Context())
-	if err != nil {
-		c.unavailable(w, "audit", err)
-		return
-	}
 	names, known := map[string]string{}, map[string]bool{}
 	for _, member := range users {
 		known[member.ID] = true
@@ -188,17 +182,17 @@ func (c *Console) audit(w http.ResponseWriter, r *http.Request) {
 			names[member.ID] = member.Name
 		}
 	}
-	page := auditPage{frame: c.frame(r, u, session),
-		SystemShown: !strings.Contains(u.AreaID, "/")}
-	for _, e := range slices.Backward(entries) {
-		name, ours := names[e.Actor]
-		if !ours && !(page.SystemShown && !known[e.Actor]) {
-			continue
-		}
-		page.Total++
-		if len(page.Rows) < listed {
-			page.Rows = append(page.Rows, auditRow{When: when(e.At), Actor: cmp.Or(name, e.Actor), Action: e.Action, Detail: e.Detail})
-		}
+	page := auditPage{frame: c.frame(r, u, session), SystemShown: !strings.Contains(u.AreaID, "/")}
+	entries, err := c.Store.RecentAudit(r.Context(), listed, func(e store.AuditEntry) bool {
+		_, ours := names[e.Actor]
+		return ours || page.SystemShown && !known[e.Actor]
+	})
+	if err != nil {
+		c.unavailable(w, "audit", err)
+		return
+	}
+	for _, e := range entries {
+		page.Rows = append(page.Rows, auditRow{When: when(e.At), Actor: cmp.Or(names[e.Actor], e.Actor), Action: e.Action, Detail: e.Detail})
 	}
 	c.render(w, http.StatusOK, "audit.html", page)
 }
