@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"runtime/debug"
 	"sync/atomic"
 	"time"
@@ -78,6 +79,10 @@ func Open(path string) (db *DB, err error) {
 	}
 	b.MaxBatchDelay = batchDelay
 	db = &DB{bolt: b, path: path, writers: new(atomic.Int32)}
+	if err := db.whole(); err != nil {
+		b.Close()
+		return nil, err
+	}
 	if err := db.migrate(); err != nil {
 		b.Close()
 		return nil, err
@@ -101,11 +106,31 @@ func OpenReadOnly(path string) (db *DB, err error) {
 		return nil, fmt.Errorf("store: open %s: %w (%v)", path, ErrDamaged, err)
 	}
 	db = &DB{bolt: b, path: path, writers: new(atomic.Int32)}
+	if err := db.whole(); err != nil {
+		b.Close()
+		return nil, err
+	}
 	if v, err := db.Version(); err != nil || v != SchemaVersion {
 		b.Close()
 		return nil, fmt.Errorf("store: %s has schema %d, this program reads %d: open it once with a command that writes (sothon serve, import, round open) to bring it up to date", path, v, SchemaVersion)
 	}
 	return db, nil
+}
+
+// whole checks that the file is as long as its last commit says: a file cut
+// short (a copy stopped halfway, a full disk) would fault on the first read
+// of a missing page, in a goroutine of bbolt's where no recovery can help.
+func (db *DB) whole() error {
+	st, err := os.Stat(db.path)
+	if err != nil {
+		return fmt.Errorf("store: open %s: %w", db.path, err)
+	}
+	return db.bolt.View(func(tx *bolt.Tx) error {
+		if st.Size() < tx.Size() {
+			return fmt.Errorf("store: open %s: %w (%d bytes, its last commit needs %d)", db.path, ErrDamaged, st.Size(), tx.Size())
+		}
+		return nil
+	})
 }
 
 // Close closes the file.
@@ -231,6 +256,9 @@ func VerifyCopy(path string) (err error) {
 	}
 	defer b.Close()
 	copyDB := &DB{bolt: b, path: path, writers: new(atomic.Int32)}
+	if err := copyDB.whole(); err != nil {
+		return err
+	}
 	if err := copyDB.Check(); err != nil {
 		return fmt.Errorf("store: verify %s: %w", path, err)
 	}
