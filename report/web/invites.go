@@ -43,14 +43,7 @@ func (c *Console) invites(w http.ResponseWriter, r *http.Request) {
 	page := invitesPage{frame: c.frame(r, u, session)}
 	page.Open = c.cards(r.Context(), areas, open, u.Lang, false)
 	slices.Reverse(page.Open)
-	for _, a := range areas.list {
-		if store.Within(a.ID, u.AreaID) {
-			page.Areas = append(page.Areas, areaChoice{ID: a.ID, Label: areas.label(a.ID)})
-			if a.Kind != store.KindVillage {
-				page.Groups = append(page.Groups, areaChoice{ID: a.ID, Label: areas.label(a.ID)})
-			}
-		}
-	}
+	page.Areas, page.Groups = areas.choices(u.AreaID, anyArea), areas.choices(u.AreaID, aboveVillages)
 	c.render(w, http.StatusOK, "invites.html", page)
 }
 
@@ -238,6 +231,20 @@ func indexAreas(list []store.Area) areaIndex {
 	}
 	return areaIndex{list: list, byID: byID}
 }
+
+// choices are the areas of a scope that keep accepts, for a form's list.
+func (ix areaIndex) choices(scope string, keep func(store.Area) bool) []areaChoice {
+	var out []areaChoice
+	for _, a := range ix.list {
+		if store.Within(a.ID, scope) && keep(a) {
+			out = append(out, areaChoice{ID: a.ID, Label: ix.label(a.ID)})
+		}
+	}
+	return out
+}
+
+func anyArea(store.Area) bool         { return true }
+func aboveVillages(a store.Area) bool { return a.Kind != store.KindVillage }
 
 // label names an area as reports do: a village with its ward or commune.
 func (ix areaIndex) label(id string) string {

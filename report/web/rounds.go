@@ -57,11 +57,7 @@ func (c *Console) rounds(w http.ResponseWriter, r *http.Request) {
 		}
 		page.Rows = append(page.Rows, row)
 	}
-	for _, a := range list {
-		if a.Kind != store.KindVillage && store.Within(a.ID, u.AreaID) {
-			page.Areas = append(page.Areas, areaChoice{ID: a.ID, Label: areas.label(a.ID)})
-		}
-	}
+	page.Areas = areas.choices(u.AreaID, aboveVillages)
 	c.render(w, http.StatusOK, "rounds.html", page)
 }
 

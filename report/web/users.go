@@ -48,7 +48,8 @@ func (c *Console) users(w http.ResponseWriter, r *http.Request) {
 	}
 	// Labels from the one list of areas: a page of 1,800 villages would
 	// otherwise read the store once per area and once per user.
-	label := indexAreas(areas).label
+	index := indexAreas(areas)
+	label := index.label
 	page := usersPage{frame: c.frame(r, u, session)}
 	for _, member := range all {
 		if store.Within(member.AreaID, u.AreaID) {
@@ -58,11 +59,7 @@ func (c *Console) users(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	slices.SortFunc(page.Rows, func(a, b userRow) int { return cmp.Or(cmp.Compare(a.Area, b.Area), cmp.Compare(a.Name, b.Name)) })
-	for _, a := range areas {
-		if store.Within(a.ID, u.AreaID) {
-			page.Areas = append(page.Areas, areaChoice{ID: a.ID, Label: label(a.ID)})
-		}
-	}
+	page.Areas = index.choices(u.AreaID, anyArea)
 	c.render(w, http.StatusOK, "users.html", page)
 }
 
