@@ -256,6 +256,9 @@ func putSubmission(tx *bolt.Tx, s *Submission) (Applied, error) {
 	if err := countSubmission(tx, s, hh); err != nil {
 		return Applied{}, err
 	}
+	if err := receive(tx, s); err != nil {
+		return Applied{}, err
+	}
 	if s.Class != "" {
 		hh.Status, hh.StatusAt = s.Class, s.SubmittedAt
 		hh.History = append(hh.History, StatusChange{At: s.SubmittedAt, Status: s.Class, Submission: id})

@@ -46,6 +46,8 @@ var (
 	bucketSessions    = []byte("sessions")
 	bucketAPITokens   = []byte("api_tokens")
 	bucketTargets     = []byte("targets")
+	bucketReviews     = []byte("reviews")
+	bucketPending     = []byte("pending")
 )
 
 // lockWait is how long Open waits for another process to let go of the file.

@@ -43,6 +43,24 @@ var migrations = []func(tx *bolt.Tx) error{
 	func(tx *bolt.Tx) error { return createBuckets(tx, bucketLogins, bucketSessions, bucketAPITokens) },
 	// 7 → 8: targets set in the console, kept over the areas file's.
 	func(tx *bolt.Tx) error { return createBuckets(tx, bucketTargets) },
+	// 8 → 9: review states of submissions, the queue of those waiting, and
+	// their counters; every submission stored so far waits for review.
+	func(tx *bolt.Tx) error {
+		if err := createBuckets(tx, bucketReviews, bucketPending); err != nil {
+			return err
+		}
+		err := tx.Bucket(bucketSubmissions).ForEach(func(k, v []byte) error {
+			var s counted
+			if err := json.Unmarshal(v, &s); err != nil {
+				return err
+			}
+			return tx.Bucket(bucketPending).Put(subAreaKey(s.AreaID, s.SubmittedAt, s.ID), nil)
+		})
+		if err != nil {
+			return err
+		}
+		return rebuildCounters(tx)
+	},
 }
 
 // fillSubmissionFields gives schema-3 submissions the fields schema 4 keeps:

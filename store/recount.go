@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -151,6 +152,17 @@ func recount(tx *bolt.Tx, asOf time.Time, scope string) (map[string]storedContri
 			return nil
 		}
 		countRecords(counters, facts, s, households[s.HouseholdID], rounds)
+		rv, err := reviewOf(tx, s.ID)
+		if err != nil {
+			return err
+		}
+		names := []string{ReviewCounter(rv.StateAt(asOf))}
+		for _, r := range rounds {
+			if r.Counts(s.AreaID, s.Class, s.SubmittedAt) {
+				names = append(names, RoundReviewCounter(r.ID, rv.StateAt(asOf)))
+			}
+		}
+		facts[string(contributionKey("review", strconv.FormatUint(s.ID, 10)))] = storedContribution{Area: s.AreaID, Names: names}
 		return nil
 	})
 	if err != nil {

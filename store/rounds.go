@@ -109,6 +109,9 @@ func countRoundSoFar(tx *bolt.Tx, r Round) error {
 		if !r.Counts(s.AreaID, s.Class, s.SubmittedAt) {
 			return nil
 		}
+		if err := countReviewState(tx, s); err != nil {
+			return err
+		}
 		var hh Household
 		if err := getJSON(households, []byte(s.HouseholdID), &hh); err != nil {
 			return fmt.Errorf("household %s of submission %d: %w", s.HouseholdID, s.ID, err)

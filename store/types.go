@@ -65,6 +65,9 @@ type Submission struct {
 	// their keys are made unique per household by the store. They are kept
 	// with the submission so that a recount can prove the counters.
 	Contributions []Contribution `json:"contributions,omitempty"`
+	// Replaces is the returned submission this one corrects (0 for none):
+	// that one becomes "resubmitted", and this one waits for review.
+	Replaces uint64 `json:"replaces,omitempty"`
 }
 
 // Message is a reply waiting in the outbox for its channel's sender.

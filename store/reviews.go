@@ -1,0 +1,267 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Review states of a submission. Every submission is received; an official
+// approves it or returns it with a reason; a returned one is resubmitted
+// when its correction arrives. Submissions themselves never change: the
+// states are kept beside them, step by step.
+const (
+	ReviewReceived    = "received"
+	ReviewApproved    = "approved"
+	ReviewReturned    = "returned"
+	ReviewResubmitted = "resubmitted"
+)
+
+// RoleReviewer checks submissions of an area, without the officials' other
+// commands.
+const RoleReviewer = "reviewer"
+
+// ReviewStep is one change of a submission's state.
+type ReviewStep struct {
+	State  string    `json:"state"`
+	Reason string    `json:"reason,omitempty"` // why it was returned
+	By     string    `json:"by"`
+	At     time.Time `json:"at"`
+	// ReplacedBy is the correction of a resubmitted one.
+	ReplacedBy uint64 `json:"replaced_by,omitempty"`
+}
+
+// Review is a submission's way through review; no steps means received.
+type Review struct {
+	Steps []ReviewStep `json:"steps"`
+}
+
+// State is the review state now.
+func (r Review) State() string { return r.StateAt(time.Time{}) }
+
+// StateAt is the state at a moment (zero: now).
+func (r Review) StateAt(at time.Time) string {
+	state := ReviewReceived
+	for _, s := range r.Steps {
+		if !at.IsZero() && s.At.After(at) {
+			break
+		}
+		state = s.State
+	}
+	return state
+}
+
+// Last is the latest step, or a zero step for a submission only received.
+func (r Review) Last() ReviewStep {
+	if len(r.Steps) == 0 {
+		return ReviewStep{State: ReviewReceived}
+	}
+	return r.Steps[len(r.Steps)-1]
+}
+
+// ReviewCounter counts an area's submissions in a review state.
+func ReviewCounter(state string) string { return "review:" + state }
+
+// RoundReviewCounter counts a round's reviews (households classified on its
+// days) in a review state.
+func RoundReviewCounter(round uint64, state string) string {
+	return "review:" + strconv.FormatUint(round, 10) + ":" + state
+}
+
+// Review errors.
+var (
+	ErrNotPending  = errors.New("store: that submission is not waiting for review")
+	ErrNoReason    = errors.New("store: a returned submission needs a reason")
+	ErrNotReturned = errors.New("store: only a returned submission can be corrected")
+)
+
+// Decision is an official's word on a waiting submission.
+type Decision struct {
+	Submission uint64
+	Approve    bool
+	Reason     string // for a return
+	By         string
+	At         time.Time
+}
+
+// Decide approves or returns a waiting submission, with its audit entry.
+// Replies, when set, are queued in the same commit (the word to the head).
+func (db *DB) Decide(ctx context.Context, d Decision, replies func(Submission) []Message) (Submission, []Message, error) {
+	var s Submission
+	var queued []Message
+	err := db.update(ctx, func(tx *bolt.Tx) error {
+		if err := getJSON(tx.Bucket(bucketSubmissions), seqKey(d.Submission), &s); err != nil {
+			return err
+		}
+		rv, err := reviewOf(tx, s.ID)
+		if err != nil {
+			return err
+		}
+		if rv.State() != ReviewReceived {
+			return ErrNotPending
+		}
+		step := ReviewStep{State: ReviewApproved, By: d.By, At: d.At}
+		if !d.Approve {
+			if d.Reason == "" {
+				return ErrNoReason
+			}
+			step.State, step.Reason = ReviewReturned, d.Reason
+		}
+		if err := setReview(tx, s, rv, step); err != nil {
+			return err
+		}
+		if replies != nil {
+			if queued, err = enqueue(tx, replies(s), d.At); err != nil {
+				return err
+			}
+		}
+		return appendAudit(tx, []AuditEntry{{At: d.At, Actor: d.By, Action: "review_" + step.State,
+			Detail: fmt.Sprintf("%d %s", s.ID, step.Reason)}})
+	})
+	if err != nil {
+		return Submission{}, nil, fmt.Errorf("store: review %d: %w", d.Submission, err)
+	}
+	return s, queued, nil
+}
+
+// ReviewOf is a submission's review.
+func (db *DB) ReviewOf(ctx context.Context, id uint64) (Review, error) {
+	var rv Review
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		var err error
+		rv, err = reviewOf(tx, id)
+		return err
+	})
+	return rv, err
+}
+
+// NextPending is the oldest submission of an area (and below) waiting for
+// review, after the one given (0: from the start); ErrNotFound when none
+// is left. It reads the queue's index, not the submissions.
+func (db *DB) NextPending(ctx context.Context, areaID string, after uint64) (Submission, int, error) {
+	var s Submission
+	waiting := 0
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		var found []byte
+		passed := after == 0
+		c := tx.Bucket(bucketPending).Cursor()
+		for _, prefix := range [][]byte{[]byte(areaID + "\x00"), []byte(areaID + "/")} {
+			for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+				waiting++
+				id := k[len(k)-8:]
+				if found == nil && passed {
+					found = bytes.Clone(id)
+				}
+				passed = passed || binary.BigEndian.Uint64(id) == after
+			}
+		}
+		if found == nil {
+			return ErrNotFound
+		}
+		return getJSON(tx.Bucket(bucketSubmissions), found, &s)
+	})
+	return s, waiting, err
+}
+
+// PendingIn lists the waiting submissions of an area (and below), oldest
+// first, up to limit.
+func (db *DB) PendingIn(ctx context.Context, areaID string, limit int) ([]Submission, error) {
+	var out []Submission
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketPending).Cursor()
+		for _, prefix := range [][]byte{[]byte(areaID + "\x00"), []byte(areaID + "/")} {
+			for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && len(out) < limit; k, _ = c.Next() {
+				var s Submission
+				if err := getJSON(tx.Bucket(bucketSubmissions), k[len(k)-8:], &s); err != nil {
+					return err
+				}
+				out = append(out, s)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+func reviewOf(tx *bolt.Tx, id uint64) (Review, error) {
+	var rv Review
+	if err := getJSON(tx.Bucket(bucketReviews), seqKey(id), &rv); err != nil && !errors.Is(err, ErrNotFound) {
+		return Review{}, err
+	}
+	return rv, nil
+}
+
+// setReview adds a step to a submission's review and moves its counts: out
+// of the queue once decided, into it while received.
+func setReview(tx *bolt.Tx, s Submission, rv Review, step ReviewStep) error {
+	rv.Steps = append(rv.Steps, step)
+	if err := putJSON(tx.Bucket(bucketReviews), seqKey(s.ID), rv); err != nil {
+		return err
+	}
+	if err := tx.Bucket(bucketPending).Delete(subAreaKey(s.AreaID, s.SubmittedAt, s.ID)); err != nil {
+		return err
+	}
+	return setContribution(tx, s.AreaID, Contribution{Kind: "review", Key: strconv.FormatUint(s.ID, 10),
+		Names: reviewStateNames(tx, s, step.State)}, "")
+}
+
+// receive puts a new submission in the queue; a correction marks the
+// returned one it replaces as resubmitted.
+func receive(tx *bolt.Tx, s *Submission) error {
+	if err := tx.Bucket(bucketPending).Put(subAreaKey(s.AreaID, s.SubmittedAt, s.ID), nil); err != nil {
+		return err
+	}
+	if err := setContribution(tx, s.AreaID, Contribution{Kind: "review", Key: strconv.FormatUint(s.ID, 10),
+		Names: reviewStateNames(tx, *s, ReviewReceived)}, ""); err != nil {
+		return err
+	}
+	if s.Replaces == 0 {
+		return nil
+	}
+	var old Submission
+	if err := getJSON(tx.Bucket(bucketSubmissions), seqKey(s.Replaces), &old); err != nil {
+		return fmt.Errorf("%w: %d", ErrNotReturned, s.Replaces)
+	}
+	rv, err := reviewOf(tx, old.ID)
+	if err != nil {
+		return err
+	}
+	if rv.State() != ReviewReturned {
+		return fmt.Errorf("%w: %d", ErrNotReturned, old.ID)
+	}
+	return setReview(tx, old, rv, ReviewStep{State: ReviewResubmitted, By: s.SubmittedBy, At: s.SubmittedAt, ReplacedBy: s.ID})
+}
+
+// countReviewState counts a submission's review state again, in the rounds
+// that count it now (a round opened late counts what came before it).
+func countReviewState(tx *bolt.Tx, s counted) error {
+	rv, err := reviewOf(tx, s.ID)
+	if err != nil {
+		return err
+	}
+	sub := Submission{ID: s.ID, AreaID: s.AreaID, Class: s.Class, SubmittedAt: s.SubmittedAt}
+	return setContribution(tx, s.AreaID, Contribution{Kind: "review", Key: strconv.FormatUint(s.ID, 10),
+		Names: reviewStateNames(tx, sub, rv.State())}, "")
+}
+
+// reviewStateNames are the counters a submission in a state adds to: the
+// area's, and the round's that counts it.
+func reviewStateNames(tx *bolt.Tx, s Submission, state string) []string {
+	names := []string{ReviewCounter(state)}
+	rounds, err := allRounds(tx)
+	if err != nil {
+		return names
+	}
+	for _, r := range rounds {
+		if r.Counts(s.AreaID, s.Class, s.SubmittedAt) {
+			names = append(names, RoundReviewCounter(r.ID, state))
+		}
+	}
+	return names
+}

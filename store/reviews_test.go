@@ -1,0 +1,72 @@
+package store_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"sothon/store"
+	"sothon/store/storetest"
+)
+
+// A submission waits, is returned with a reason, is corrected, and the
+// correction is approved: each state counted in its village, the queue in
+// time order, every step in the audit log, and nothing decided twice.
+func TestReviewStates(t *testing.T) {
+	db := storetest.Open(t)
+	const village = "bac-kan/huyen-tung/khuoi-pai"
+	if _, err := db.OpenRound(ctx, store.Round{Name: "R", AreaID: "bac-kan", From: "2023-06-01", To: "2023-06-30", Opened: t0}); err != nil {
+		t.Fatal(err)
+	}
+	submit := func(name string, at time.Time, replaces uint64) (uint64, error) {
+		s := &store.Submission{Form: "household", AreaID: village, HouseholdName: name, SubmittedBy: "h1", SubmittedAt: at,
+			Answers: map[string]string{"class": "poor"}, Class: "poor", Replaces: replaces}
+		applied, err := db.Apply(ctx, store.Change{At: at, Submission: s})
+		return applied.SubmissionID, err
+	}
+	first, _ := submit("Nông Văn Tý", t0, 0)
+	second, _ := submit("Hà Văn Sơn", t0.Add(time.Minute), 0)
+	if next, waiting, err := db.NextPending(ctx, "bac-kan/huyen-tung", 0); err != nil || next.ID != first || waiting != 2 {
+		t.Fatalf("first in the queue: %d of %d, %v", next.ID, waiting, err)
+	}
+	if next, _, _ := db.NextPending(ctx, "bac-kan/huyen-tung", first); next.ID != second {
+		t.Fatalf("after skipping the first: %d", next.ID)
+	}
+	if _, _, err := db.NextPending(ctx, "bac-kan/duc-xuan", 0); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("another ward's queue: %v", err)
+	}
+	if _, _, err := db.Decide(ctx, store.Decision{Submission: first, By: "o1", At: t0}, nil); !errors.Is(err, store.ErrNoReason) {
+		t.Fatalf("a return without a reason: %v", err)
+	}
+	if _, err := submit("Nông Văn Tý", t0.Add(2*time.Minute), second); !errors.Is(err, store.ErrNotReturned) {
+		t.Fatalf("a correction of a form not returned: %v", err)
+	}
+	if _, _, err := db.Decide(ctx, store.Decision{Submission: first, Reason: "Thu nhập chưa đúng", By: "o1", At: t0.Add(time.Hour)}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := db.Decide(ctx, store.Decision{Submission: first, Approve: true, By: "o1", At: t0.Add(time.Hour)}, nil); !errors.Is(err, store.ErrNotPending) {
+		t.Fatalf("deciding a returned form again: %v", err)
+	}
+	fixed, err := submit("Nông Văn Tý", t0.Add(2*time.Hour), first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rv, _ := db.ReviewOf(ctx, first); rv.State() != store.ReviewResubmitted || rv.Last().ReplacedBy != fixed || rv.StateAt(t0.Add(90*time.Minute)) != store.ReviewReturned {
+		t.Fatalf("the returned form: %+v", rv)
+	}
+	if _, _, err := db.Decide(ctx, store.Decision{Submission: fixed, Approve: true, By: "o1", At: t0.Add(3 * time.Hour)}, nil); err != nil {
+		t.Fatal(err)
+	}
+	counters, _ := db.CountersIn(ctx, village)
+	c := counters[village]
+	for name, want := range map[string]int64{store.ReviewCounter(store.ReviewReceived): 1, store.ReviewCounter(store.ReviewApproved): 1,
+		store.ReviewCounter(store.ReviewResubmitted): 1, store.ReviewCounter(store.ReviewReturned): 0, store.RoundReviewCounter(1, store.ReviewApproved): 1} {
+		if c[name] != want {
+			t.Errorf("%s = %d, want %d", name, c[name], want)
+		}
+	}
+	entries, _ := db.RecentAudit(ctx, 10, func(e store.AuditEntry) bool { return e.Actor == "o1" })
+	if len(entries) != 2 || entries[0].Action != "review_approved" || entries[1].Action != "review_returned" {
+		t.Errorf("audit: %+v", entries)
+	}
+}
