@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"sothon/flows"
 	"sothon/locales"
 	"sothon/store"
 )
@@ -25,6 +26,10 @@ type Command struct {
 	// described by the locale key "cmd.<name>".
 	Menu int
 	Run  func(ctx context.Context, t Turn, args string)
+	// Press answers the questions the command asks with Ask (their id
+	// starts with the command's name and ":"): a button pressed, or, on a
+	// channel without buttons, the option's number or words typed.
+	Press func(ctx context.Context, t Turn, question, answer string)
 }
 
 // Turn is what a command sees of the message it answers, and how it
@@ -39,6 +44,12 @@ type Turn interface {
 	ReplyText(text string)
 	// Attach replies with text and a file (a chart, a spreadsheet).
 	Attach(text string, a *store.Attachment)
+	// Ask replies with options (buttons, or numbers on Zalo); the answer
+	// goes to the Press of the command the question belongs to.
+	Ask(text, question string, options []flows.Option)
+	// Wake tells the senders of messages the command queued itself, in a
+	// commit of its own (a review's word to a village head).
+	Wake(queued []store.Message)
 }
 
 func (t *turn) User() store.User                 { return t.user }
@@ -48,6 +59,34 @@ func (t *turn) T(key string, args ...any) string { return t.e.cat.T(t.lang, key,
 func (t *turn) Reply(key string, args ...any)    { t.replyKey(key, args...) }
 func (t *turn) ReplyText(text string)            { t.replies = append(t.replies, textPrompt(text)) }
 
+func (t *turn) Ask(text, question string, options []flows.Option) {
+	t.replies = append(t.replies, flows.Prompt{Text: text, Question: question, Options: options})
+	t.await(question)
+}
+
+// await notes what the user's next typed answer is for.
+func (t *turn) await(question string) {
+	if t.user.Awaiting != question {
+		t.user.Awaiting = question
+		t.change.User = &t.user
+	}
+}
+
+// answerCommand hands an answer to the command whose question it is.
+// Whatever the command does, the question is answered.
+func (t *turn) answerCommand(ctx context.Context, question, answer string) {
+	name, _, _ := strings.Cut(question, ":")
+	t.await("")
+	i := slices.IndexFunc(t.e.commands, func(c Command) bool { return c.Name == name && c.Press != nil })
+	if i < 0 || t.e.commands[i].Roles != nil && !slices.Contains(t.e.commands[i].Roles, t.user.Role) {
+		t.toast = t.e.cat.T(t.lang, "button.stale")
+		return
+	}
+	t.e.commands[i].Press(ctx, t, question, answer)
+}
+
+func (t *turn) Wake(queued []store.Message) { t.e.notify(queued) }
+
 func (t *turn) Attach(text string, a *store.Attachment) {
 	t.ReplyText(text)
 	t.attachment = a
@@ -56,12 +95,17 @@ func (t *turn) Attach(text string, a *store.Attachment) {
 var (
 	heads    = []string{store.RoleHead}
 	admins   = []string{store.RoleAdmin}
-	everyone = []string{store.RoleHead, store.RoleOfficial, store.RoleAdmin}
+	everyone = []string{store.RoleHead, store.RoleOfficial, store.RoleAdmin, store.RoleReviewer}
 )
 
 // own wraps one of the engine's own handlers as a command's Run.
 func own(run func(*turn, context.Context, string)) func(context.Context, Turn, string) {
 	return func(ctx context.Context, t Turn, args string) { run(t.(*turn), ctx, args) }
+}
+
+// pressOwn wraps one of the engine's own handlers as a command's Press.
+func pressOwn(press func(*turn, context.Context, string, string)) func(context.Context, Turn, string, string) {
+	return func(ctx context.Context, t Turn, question, answer string) { press(t.(*turn), ctx, question, answer) }
 }
 
 // builtin are the engine's own commands: answering questionnaires,
@@ -73,6 +117,7 @@ func builtin() []Command {
 		{Name: "menu", Help: heads, Order: 30, Menu: 1, Run: own((*turn).toMenu)},
 		{Name: "invite", Roles: admins, Help: admins, Order: 90, Run: own((*turn).invite)},
 		{Name: "lang", Help: everyone, Order: 110, Menu: 5, Run: own((*turn).setLang)},
+		{Name: "fix", Roles: heads, Help: heads, Order: 35, Run: own((*turn).fix), Press: pressOwn((*turn).pressFix)},
 		{Name: "link", Help: heads, Order: 120, Run: own((*turn).linkCode)},
 		{Name: "unlink", Help: heads, Order: 125, Run: own((*turn).unlink)},
 		{Name: "help", Help: everyone, Order: 130, Menu: 4, Run: own((*turn).help)},

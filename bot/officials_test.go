@@ -303,3 +303,68 @@ func TestRoundsAreScopedToTheirArea(t *testing.T) {
 		t.Fatalf("the ward admin closing their round: %q", out[0].Text)
 	}
 }
+
+// press sends a button press from a chat and returns what was sent out.
+func (f *fixture) press(t *testing.T, chat, msgID, data string) (bot.Result, []delivery.Outbound) {
+	t.Helper()
+	res, err := f.eng.Handle(ctx, bot.Inbound{Channel: "test", ChatID: chat, MessageID: msgID, Button: data, CallbackID: "cb"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := len(f.ch.sent)
+	if err := f.sender.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return res, f.ch.sent[before:]
+}
+
+// Review by buttons, as on Telegram: the card's buttons return a form with
+// a reason, the head's button reopens it. A button forged for a form of
+// another ward, or pressed again, changes nothing; a quiet-hours return
+// waits for the morning. The reopened form asks first what it lacks.
+func TestReviewByButtons(t *testing.T) {
+	f := newFixture(t)
+	f.register(t, "h1")
+	f.registerAs(t, "o1", store.RoleOfficial, "bac-kan/huyen-tung")
+	f.registerAs(t, "o2", store.RoleReviewer, "bac-kan/duc-xuan")
+	f.submit(t, "bac-kan/huyen-tung/khuoi-pai", "poor")
+	card := f.say(t, "o1", "1", "/review")
+	if len(card) != 1 || card[0].Question != "review:1" || len(card[0].Options) != 3 {
+		t.Fatalf("the card: %+v", card)
+	}
+	if _, out := f.press(t, "o2", "2", bot.ButtonData("review:1", "1", false)); !strings.Contains(out[0].Text, "không còn chờ duyệt") {
+		t.Fatalf("another ward's reviewer pressed approve: %q", out[0].Text)
+	}
+	if rv, _ := f.db.ReviewOf(ctx, 1); rv.State() != store.ReviewReceived {
+		t.Fatalf("a forged press decided: %+v", rv)
+	}
+	_, why := f.press(t, "o1", "3", bot.ButtonData("review:1", "2", false))
+	if len(why) == 0 || why[len(why)-1].Question != "review:why:1" {
+		t.Fatalf("asking why: %+v", why)
+	}
+	f.now = time.Date(2023, 6, 15, 22, 30, 0, 0, time.UTC) // quiet hours
+	_, out := f.press(t, "o1", "4", bot.ButtonData("review:why:1", "3", false))
+	if !strings.Contains(out[len(out)-1].Text, "Đã trả lại phiếu số 1") {
+		t.Fatalf("the return: %+v", out)
+	}
+	for _, m := range out {
+		if m.ChatID == "h1" {
+			t.Fatalf("the head was told in the quiet hours: %q", m.Text)
+		}
+	}
+	f.now = time.Date(2023, 6, 16, 6, 0, 0, 0, time.UTC)
+	if err := f.sender.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	notice := f.ch.sent[len(f.ch.sent)-1]
+	if notice.ChatID != "h1" || !strings.Contains(notice.Text, "Số nhân khẩu chưa đúng") || notice.Question != "fix:1" {
+		t.Fatalf("the head's notice in the morning: %+v", notice)
+	}
+	if _, out := f.press(t, "o1", "5", bot.ButtonData("review:why:1", "1", false)); !strings.Contains(out[0].Text, "đã được xử lý") {
+		t.Fatalf("returned twice: %q", out[0].Text)
+	}
+	_, reopened := f.press(t, "h1", "6", bot.ButtonData("fix:1", "1", false))
+	if last := reopened[len(reopened)-1]; !strings.Contains(last.Text, "Mở lại phiếu số 1") || last.Question != "working_age" {
+		t.Fatalf("the head's button: %+v", reopened)
+	}
+}

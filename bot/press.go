@@ -27,6 +27,13 @@ func (t *turn) pressButton(ctx context.Context) {
 		t.pressReminder(ctx)
 		return
 	}
+	if ok && strings.Contains(p.question, ":") {
+		// A command's keyboard: the command checks that what it asked
+		// about still stands.
+		t.closeKeyboard("")
+		t.answerCommand(ctx, p.question, p.key)
+		return
+	}
 	multi := p.kind == buttonToggle || p.kind == buttonDone
 	if !ok || p.question != t.waitingFor() || (t.run != nil && t.expired()) ||
 		(multi && (t.run == nil || t.run.Stage != flows.StageAsk)) {

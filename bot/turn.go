@@ -97,7 +97,10 @@ func (t *turn) route(ctx context.Context) {
 	t.closeKeyboard(text)
 	switch {
 	case strings.HasPrefix(text, "/"):
+		t.await("") // another command: the question asked is left
 		t.command(ctx, text)
+	case t.run == nil && t.user.Awaiting != "":
+		t.answerCommand(ctx, t.user.Awaiting, text)
 	case t.run != nil && t.expired():
 		t.expire()
 		t.menu()
@@ -182,7 +185,7 @@ func (t *turn) submit(s *flows.Submission) {
 		Form: s.Form, FormVersion: s.Version, AreaID: t.run.AreaID,
 		HouseholdID: s.HouseholdID, HouseholdName: s.HouseholdName,
 		SubmittedBy: t.user.ID, SubmittedAt: t.in.At, Answers: s.Answers, Class: s.Class, Members: s.Members,
-		Contributions: t.e.contributions(s.Form, s.Answers),
+		Contributions: t.e.contributions(s.Form, s.Answers), Replaces: s.Replaces,
 	}
 	t.audit("submit", s.Form)
 }

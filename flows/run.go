@@ -70,8 +70,9 @@ type Run struct {
 	Picker        Picker            `json:"picker,omitzero"`
 	Selected      []string          `json:"selected,omitempty"` // toggled option keys of a multi-choice keyboard
 	HouseholdName string            `json:"household_name,omitempty"`
-	Pending       string            `json:"pending,omitempty"` // an implausible answer to Current, until confirmed
-	Resume        Stage             `json:"resume,omitempty"`  // where a declined discard goes back to
+	Pending       string            `json:"pending,omitempty"`  // an implausible answer to Current, until confirmed
+	Resume        Stage             `json:"resume,omitempty"`   // where a declined discard goes back to
+	Replaces      uint64            `json:"replaces,omitempty"` // the returned submission this run corrects
 	Started       time.Time         `json:"started"`
 	Updated       time.Time         `json:"updated"`
 }
@@ -106,6 +107,8 @@ type Submission struct {
 	// register; empty and 0 when the form has no such question.
 	Class   string
 	Members int
+	// Replaces is the returned submission this one corrects (0 for none).
+	Replaces uint64
 }
 
 // Outcome is the result of one step.
@@ -120,6 +123,26 @@ type Outcome struct {
 func Start(f *Form, areaID string, c Context) (*Run, Outcome) {
 	r := &Run{Form: f.ID, Version: f.Version, AreaID: areaID, Answers: map[string]string{},
 		Started: c.Now, Updated: c.Now}
+	return r, r.advance(f, c)
+}
+
+// Reopen begins a run that corrects a returned submission: its answers
+// filled in and its household picked, at the summary, where any answer can
+// be changed before it is sent again. A question the form gained since is
+// asked first.
+func Reopen(f *Form, areaID string, old *Submission, householdID string, replaces uint64, c Context) (*Run, Outcome) {
+	r := &Run{Form: f.ID, Version: f.Version, AreaID: areaID, Answers: map[string]string{}, HouseholdName: old.HouseholdName,
+		Replaces: replaces, Started: c.Now, Updated: c.Now}
+	for _, q := range f.Questions {
+		switch v, ok := old.Answers[q.ID]; {
+		case q.Type == Note:
+			r.Answers[q.ID] = "" // read when the form was first filled
+		case q.Type == HouseholdPick:
+			r.Answers[q.ID], r.Trail = householdID, append(r.Trail, q.ID)
+		case ok && q.Type != Calculate:
+			r.Answers[q.ID], r.Trail = v, append(r.Trail, q.ID)
+		}
+	}
 	return r, r.advance(f, c)
 }
 
@@ -313,5 +336,5 @@ func (r *Run) restartForRepeat(f *Form, c Context) {
 		}
 	}
 	r.Answers, r.Trail, r.Stage, r.Current = kept, nil, StageRepeat, ""
-	r.Started = c.Now
+	r.Started, r.Replaces = c.Now, 0 // the next person is new, not a correction
 }

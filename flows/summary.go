@@ -118,6 +118,7 @@ func (r *Run) submit(f *Form, c Context) Outcome {
 		}
 	}
 	s.HouseholdID, s.HouseholdName = r.householdOf(f)
+	s.Replaces = r.Replaces
 	if q := f.ByRole(RoleClass); q != nil {
 		s.Class = s.Answers[q.ID]
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"sothon/flows"
+	"sothon/locales"
 	"sothon/store"
 )
 
@@ -160,8 +161,8 @@ func cellOf(form *flows.Form, q *flows.Question, v string) any {
 }
 
 // AnswerText is a stored answer as a person reads it, in lang: choice
-// labels, the yes/no labels of the question (or Có/Không), other answers
-// as stored.
+// labels, the yes/no labels of the question (or Có/Không), decimals with
+// the language's comma or point, other answers as stored.
 func AnswerText(form *flows.Form, q *flows.Question, v, lang string) string {
 	switch {
 	case v == "":
@@ -181,6 +182,10 @@ func AnswerText(form *flows.Form, q *flows.Question, v, lang string) string {
 		return q.NoLabel.In(lang)
 	case q.Type == flows.YesNo:
 		return map[string]map[string]string{"vi": {"yes": "Có", "no": "Không"}, "en": {"yes": "Yes", "no": "No"}}[lang][v]
+	case strings.Contains(v, "."):
+		if x, err := strconv.ParseFloat(v, 64); err == nil {
+			return locales.Number(lang, x, 3)
+		}
 	}
 	return v
 }

@@ -53,7 +53,7 @@ type InviteRequest struct {
 
 // Invite errors, shown to admins.
 var (
-	ErrBadRole      = errors.New("role must be head, official or admin")
+	ErrBadRole      = errors.New("role must be head, official, reviewer or admin")
 	ErrAreaUnknown  = errors.New("no such area (see `sothon areas`)")
 	ErrOutsideScope = errors.New("that area is outside your own")
 	ErrHeadVillage  = errors.New("a village head's area must be a village")
@@ -73,7 +73,7 @@ func InviteRefusal(err error) (key string, refused bool) {
 
 // IssueInvite checks a request and stores a new invite code.
 func (db *DB) IssueInvite(ctx context.Context, req InviteRequest) (Invite, error) {
-	if req.Role != RoleHead && req.Role != RoleOfficial && req.Role != RoleAdmin {
+	if req.Role != RoleHead && req.Role != RoleOfficial && req.Role != RoleReviewer && req.Role != RoleAdmin {
 		return Invite{}, ErrBadRole
 	}
 	area, err := db.Area(ctx, req.AreaID)

@@ -88,6 +88,9 @@ type Decision struct {
 	Reason     string // for a return
 	By         string
 	At         time.Time
+	// AwaitUser's next typed answer goes to AwaitQuestion (the head's
+	// "fix this form" on a channel without buttons); "" for none.
+	AwaitUser, AwaitQuestion string
 }
 
 // Decide approves or returns a waiting submission, with its audit entry.
@@ -121,6 +124,9 @@ func (db *DB) Decide(ctx context.Context, d Decision, replies func(Submission) [
 				return err
 			}
 		}
+		if err := setAwaiting(tx, d.AwaitUser, d.AwaitQuestion); err != nil {
+			return err
+		}
 		return appendAudit(tx, []AuditEntry{{At: d.At, Actor: d.By, Action: "review_" + step.State,
 			Detail: fmt.Sprintf("%d %s", s.ID, step.Reason)}})
 	})
@@ -128,6 +134,45 @@ func (db *DB) Decide(ctx context.Context, d Decision, replies func(Submission) [
 		return Submission{}, nil, fmt.Errorf("store: review %d: %w", d.Submission, err)
 	}
 	return s, queued, nil
+}
+
+func setAwaiting(tx *bolt.Tx, userID, question string) error {
+	if userID == "" {
+		return nil
+	}
+	var u User
+	if err := getJSON(tx.Bucket(bucketUsers), []byte(userID), &u); err != nil {
+		return err
+	}
+	u.Awaiting = question
+	return putJSON(tx.Bucket(bucketUsers), []byte(userID), u)
+}
+
+// ReturnedIn lists the returned submissions of a village not corrected yet,
+// oldest first: what its head has to fix.
+func (db *DB) ReturnedIn(ctx context.Context, areaID string) ([]Submission, error) {
+	var out []Submission
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketSubByArea).Cursor()
+		prefix := []byte(areaID + "\x00")
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			id := k[len(k)-8:]
+			rv, err := reviewOf(tx, binary.BigEndian.Uint64(id))
+			if err != nil {
+				return err
+			}
+			if rv.State() != ReviewReturned {
+				continue
+			}
+			var s Submission
+			if err := getJSON(tx.Bucket(bucketSubmissions), id, &s); err != nil {
+				return err
+			}
+			out = append(out, s)
+		}
+		return nil
+	})
+	return out, err
 }
 
 // ReviewOf is a submission's review.

@@ -24,6 +24,9 @@ type User struct {
 	Unreachable bool      `json:"unreachable,omitempty"`
 	Revoked     bool      `json:"revoked,omitempty"`     // by an admin; no chat, session or token left
 	LastMessage time.Time `json:"last_message,omitzero"` // when the user last wrote to the bot, on any chat
+	// Awaiting is the question of a command's keyboard the user's next
+	// answer is for ("review:12"), "" for none.
+	Awaiting string `json:"awaiting,omitempty"`
 }
 
 // Household is an entry of the village register with its current status.

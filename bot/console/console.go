@@ -21,6 +21,9 @@ const Name = "console"
 // Channel prints replies to a writer.
 type Channel struct {
 	W io.Writer
+	// Own is the chat typing here; a message to another terminal chat (a
+	// village head's, when an official returns a form) is marked with it.
+	Own string
 }
 
 // Name implements delivery.Channel.
@@ -33,6 +36,9 @@ func (c *Channel) Send(_ context.Context, out delivery.Outbound) (string, error)
 		return "", nil
 	}
 	var b strings.Builder
+	if c.Own != "" && out.ChatID != c.Own {
+		fmt.Fprintf(&b, "[→ %s]\n", out.ChatID)
+	}
 	b.WriteString(out.Text)
 	b.WriteByte('\n')
 	for _, o := range out.Options {
@@ -99,6 +105,6 @@ func (s *Session) Run(ctx context.Context, in io.Reader) error {
 }
 
 func (s *Session) flush(ctx context.Context) error {
-	sender := delivery.Sender{Store: s.Store, Channel: &Channel{W: s.Out}}
+	sender := delivery.Sender{Store: s.Store, Channel: &Channel{W: s.Out, Own: s.ChatID}}
 	return sender.Flush(ctx)
 }

@@ -38,6 +38,7 @@ func (c *clock) now() time.Time { return c.t }
 //	!submissions N    fail unless N submissions are stored
 //	!households N     fail unless the user's village has N households
 //	!expire           run the idle-run sweep
+//	!as ROLE:AREA     go on as another terminal user (on the same engine)
 //
 // The output, with the user's lines after "> ", must equal NAME.golden.
 func TestTranscripts(t *testing.T) {
@@ -69,6 +70,7 @@ func TestTranscripts(t *testing.T) {
 
 type player struct {
 	t      *testing.T
+	eng    *bot.Engine
 	dbPath string
 	db     *store.DB
 	clock  *clock
@@ -139,13 +141,19 @@ func (p *player) open() {
 	p.db = db
 	cat := locales.MustLoad()
 	offices := &office.Commands{Store: db, Forms: p.forms, Catalog: cat}
-	eng := bot.New(bot.Config{Store: db, Forms: p.forms, Catalog: cat, Now: p.clock.now,
+	p.eng = bot.New(bot.Config{Store: db, Forms: p.forms, Catalog: cat, Now: p.clock.now,
 		Commands: offices.List(), Contributions: report.Contributions})
+	p.session()
+}
+
+// session starts the terminal session of p.as, registering them if new.
+func (p *player) session() {
+	ctx := context.Background()
 	role, area, _ := strings.Cut(p.as, ":")
-	if err := console.Register(ctx, db, p.as, role, area, p.lang, p.clock.now()); err != nil {
+	if err := console.Register(ctx, p.db, p.as, role, area, p.lang, p.clock.now()); err != nil {
 		p.t.Fatal(err)
 	}
-	p.sess = &console.Session{Engine: eng, Store: db, ChatID: p.as, Out: &p.out, Echo: true}
+	p.sess = &console.Session{Engine: p.eng, Store: p.db, ChatID: p.as, Out: &p.out, Echo: true}
 	if err := p.sess.Start(ctx); err != nil {
 		p.t.Fatal(err)
 	}
@@ -166,6 +174,9 @@ func (p *player) directive(line string) {
 			p.t.Fatal(err)
 		}
 		p.clock.t = p.clock.t.Add(d)
+	case "as":
+		p.as = arg
+		p.session()
 	case "expire":
 		if _, err := p.sess.Engine.ExpireIdle(context.Background()); err != nil {
 			p.t.Fatal(err)

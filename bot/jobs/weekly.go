@@ -33,8 +33,8 @@ const (
 	quietTo   = 6
 )
 
-// notBefore is now, or the end of the quiet hours when now is inside them.
-func notBefore(now time.Time) time.Time {
+// NotBefore is now, or the end of the quiet hours when now is inside them.
+func NotBefore(now time.Time) time.Time {
 	h := now.Hour()
 	if h >= quietTo && h < quietFrom {
 		return time.Time{}
@@ -117,7 +117,7 @@ func (j *Weekly) SendReminders(ctx context.Context) (int, error) {
 		if last == week {
 			continue
 		}
-		msg := store.Message{Text: j.reminderText(b), NotBefore: notBefore(now), Question: flows.AwaitRemind,
+		msg := store.Message{Text: j.reminderText(b), NotBefore: NotBefore(now), Question: flows.AwaitRemind,
 			Options: []flows.Option{{Key: "1", Label: j.Forms.Forms[0].Title.In(b.User.Lang)}}}
 		n, err := j.queueTo(ctx, b.User, msg, "remind")
 		if err != nil {

@@ -1,0 +1,95 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+
+	"sothon/flows"
+	"sothon/store"
+)
+
+// FixQuestion is the question of the "fix this form" button that reaches a
+// village head with a returned form: "fix:ID".
+func FixQuestion(submission uint64) string { return "fix:" + strconv.FormatUint(submission, 10) }
+
+// fix lets a head correct a returned form: /fix ID, or /fix alone for the
+// only one (several are listed). The form reopens with its answers, at the
+// summary, and what is sent replaces the returned one.
+func (t *turn) fix(ctx context.Context, args string) {
+	id, err := strconv.ParseUint(strings.TrimSpace(args), 10, 64)
+	if args == "" {
+		returned, rerr := t.e.store.ReturnedIn(ctx, t.user.AreaID)
+		switch {
+		case rerr != nil:
+			t.e.log.Error("returned forms", "err", rerr)
+			t.replyKey("join.try_later")
+			return
+		case len(returned) == 0:
+			t.replyKey("fix.none")
+			return
+		case len(returned) > 1:
+			lines := []string{t.e.cat.T(t.lang, "fix.which")}
+			for _, s := range returned {
+				lines = append(lines, t.e.cat.T(t.lang, "fix.line", "id", s.ID, "household", s.HouseholdName))
+			}
+			t.replies = append(t.replies, textPrompt(strings.Join(lines, "\n")))
+			return
+		}
+		id, err = returned[0].ID, nil
+	}
+	if err != nil {
+		t.replyKey("fix.usage")
+		return
+	}
+	t.reopen(ctx, id)
+}
+
+// pressFix answers the button (or, on Zalo, the number typed) under a
+// returned form's notice.
+func (t *turn) pressFix(ctx context.Context, question, _ string) {
+	id, err := strconv.ParseUint(strings.TrimPrefix(question, "fix:"), 10, 64)
+	if err != nil {
+		t.toast = t.e.cat.T(t.lang, "button.stale")
+		return
+	}
+	t.reopen(ctx, id)
+}
+
+// reopen starts the correction of a returned form of the head's village.
+func (t *turn) reopen(ctx context.Context, id uint64) {
+	s, err := t.e.store.Submission(ctx, id)
+	if errors.Is(err, store.ErrNotFound) || err == nil && s.AreaID != t.user.AreaID {
+		t.replyKey("fix.unknown", "id", id)
+		return
+	}
+	var rv store.Review
+	if err == nil {
+		rv, err = t.e.store.ReviewOf(ctx, id)
+	}
+	if err != nil {
+		t.e.log.Error("reopen", "err", err)
+		t.replyKey("join.try_later")
+		return
+	}
+	form := t.e.forms.Form(s.Form)
+	switch {
+	case rv.State() != store.ReviewReturned:
+		t.replyKey("fix.not_returned", "id", id)
+		return
+	case form == nil:
+		t.replyKey("run.form_gone")
+		return
+	case t.run != nil && !t.expired():
+		t.replyKey("fix.busy", "form", t.form.Title.In(t.lang))
+		t.resume(ctx)
+		return
+	}
+	t.replyKey("fix.reopened", "id", id, "reason", rv.Last().Reason)
+	t.form = form
+	run, o := flows.Reopen(form, s.AreaID, &flows.Submission{Answers: s.Answers, HouseholdName: s.HouseholdName}, s.HouseholdID, id, t.flowContext(ctx))
+	t.run = run
+	t.audit("run_reopen", strconv.FormatUint(id, 10))
+	t.step(o)
+}

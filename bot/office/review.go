@@ -1,0 +1,228 @@
+package office
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"sothon/bot"
+	"sothon/bot/jobs"
+	"sothon/flows"
+	"sothon/report"
+	"sothon/store"
+)
+
+// reviewers may check the forms of their area.
+var reviewers = []string{store.RoleReviewer, store.RoleOfficial, store.RoleAdmin}
+
+// The answers to a review card, by their key (also their number on Zalo).
+const (
+	keyApprove = "1"
+	keyReturn  = "2"
+	keySkip    = "3"
+)
+
+// reasonKeys are the common reasons for returning a form, offered as
+// options; any other is typed.
+var reasonKeys = []string{"review.reason.income", "review.reason.indicators", "review.reason.members", "review.reason.household"}
+
+// maxButtonData is Telegram's limit on a button's data.
+const maxButtonData = 64
+
+// review answers /review [AREA]: the oldest form of the area waiting for a
+// decision, with approve, return and skip.
+func (o *Commands) review(ctx context.Context, t bot.Turn, args string) {
+	area, ok := o.askedArea(ctx, t, args)
+	if !ok {
+		return
+	}
+	o.showNext(ctx, t, area, 0)
+}
+
+// showNext shows the next waiting form of an area after one (0: the first).
+func (o *Commands) showNext(ctx context.Context, t bot.Turn, area string, after uint64) {
+	s, waiting, err := o.Store.NextPending(ctx, area, after)
+	if errors.Is(err, store.ErrNotFound) {
+		t.Reply("review.none", "area", o.label(ctx, area))
+		return
+	}
+	if err != nil {
+		o.Log.Error("next pending", "err", err)
+		t.Reply("join.try_later")
+		return
+	}
+	options := []flows.Option{{Key: keyApprove, Label: t.T("review.approve")}, {Key: keyReturn, Label: t.T("review.return")},
+		{Key: keySkip, Label: t.T("review.skip")}}
+	t.Ask(o.card(ctx, t, s, waiting), reviewQuestion(t, "", s.ID, area), options)
+}
+
+// reviewQuestion names a card's question: "review:[STEP:]ID[:AREA]". The
+// area narrows what comes next; it is left out when it is the user's own
+// or would not fit in a button.
+func reviewQuestion(t bot.Turn, step string, id uint64, area string) string {
+	q := "review:"
+	if step != "" {
+		q += step + ":"
+	}
+	q += strconv.FormatUint(id, 10)
+	if area != t.User().AreaID && len("a|"+q+":"+area+"|1") <= maxButtonData {
+		q += ":" + area
+	}
+	return q
+}
+
+// pressReview takes an answer to a card: a decision, or a return's reason.
+func (o *Commands) pressReview(ctx context.Context, t bot.Turn, question, answer string) {
+	parts := strings.Split(strings.TrimPrefix(question, "review:"), ":")
+	step := ""
+	if parts[0] == "why" {
+		step, parts = "why", parts[1:]
+	}
+	id, err := strconv.ParseUint(parts[0], 10, 64)
+	area := t.User().AreaID
+	if len(parts) > 1 && store.Within(parts[1], area) {
+		area = parts[1]
+	}
+	s, serr := o.Store.Submission(ctx, id)
+	if err != nil || serr != nil || !store.Within(s.AreaID, t.User().AreaID) {
+		t.Reply("review.gone")
+		return
+	}
+	if step == "why" {
+		o.returnForm(ctx, t, s, area, answer)
+		return
+	}
+	labels := []string{t.T("review.approve"), t.T("review.return"), t.T("review.skip")}
+	i, err := flows.ParseChoice(answer, labels)
+	switch {
+	case err != nil:
+		t.Reply("review.choose")
+		t.Ask(t.T("review.again", "id", s.ID), question, []flows.Option{{Key: keyApprove, Label: labels[0]}, {Key: keyReturn, Label: labels[1]}, {Key: keySkip, Label: labels[2]}})
+	case i == 0:
+		o.decide(ctx, t, store.Decision{Submission: s.ID, Approve: true, By: t.User().ID, At: t.At()}, nil, area)
+	case i == 1:
+		options := make([]flows.Option, len(reasonKeys))
+		for i, key := range reasonKeys {
+			options[i] = flows.Option{Key: strconv.Itoa(i + 1), Label: t.T(key)}
+		}
+		t.Ask(t.T("review.why", "id", s.ID), reviewQuestion(t, "why", s.ID, area), options)
+	default:
+		o.showNext(ctx, t, area, s.ID)
+	}
+}
+
+// returnForm returns a form with the reason picked (by its number) or
+// typed, and tells the village's head at once, outside the quiet hours.
+func (o *Commands) returnForm(ctx context.Context, t bot.Turn, s store.Submission, area, answer string) {
+	reason := strings.Join(strings.Fields(answer), " ")
+	if n, err := strconv.Atoi(reason); err == nil && n >= 1 && n <= len(reasonKeys) {
+		reason = t.T(reasonKeys[n-1])
+	}
+	if len([]rune(reason)) < 3 || len([]rune(reason)) > 300 {
+		t.Ask(t.T("review.why_again"), reviewQuestion(t, "why", s.ID, area), nil)
+		return
+	}
+	heads, err := o.headsOf(ctx, s.AreaID)
+	if err != nil {
+		o.Log.Error("heads of a village", "err", err)
+		t.Reply("join.try_later")
+		return
+	}
+	d := store.Decision{Submission: s.ID, Reason: reason, By: t.User().ID, At: t.At()}
+	notice := func(store.Submission) []store.Message {
+		var out []store.Message
+		for _, h := range heads {
+			for _, id := range h.chats {
+				out = append(out, store.Message{Channel: id.Channel, ChatID: id.ChatID, NotBefore: jobs.NotBefore(t.At()),
+					Text:     o.Catalog.T(h.Lang, "review.returned_to_head", "id", s.ID, "household", s.HouseholdName, "reason", reason),
+					Question: bot.FixQuestion(s.ID), Options: []flows.Option{{Key: "1", Label: o.Catalog.T(h.Lang, "review.fix")}}})
+			}
+		}
+		return out
+	}
+	if len(heads) > 0 {
+		d.AwaitUser, d.AwaitQuestion = heads[0].ID, bot.FixQuestion(s.ID)
+	}
+	o.decide(ctx, t, d, notice, area)
+}
+
+// decide stores a decision, says so and shows the next form.
+func (o *Commands) decide(ctx context.Context, t bot.Turn, d store.Decision, notice func(store.Submission) []store.Message, area string) {
+	s, queued, err := o.Store.Decide(ctx, d, notice)
+	switch {
+	case errors.Is(err, store.ErrNotPending):
+		t.Reply("review.decided_already", "id", d.Submission)
+	case err != nil:
+		o.Log.Error("review", "err", err)
+		t.Reply("join.try_later")
+		return
+	case d.Approve:
+		t.Reply("review.approved", "id", s.ID, "household", s.HouseholdName)
+	case len(queued) == 0:
+		t.Reply("review.returned_no_head", "id", s.ID, "household", s.HouseholdName)
+	default:
+		t.Reply("review.returned", "id", s.ID, "household", s.HouseholdName)
+	}
+	t.Wake(queued)
+	o.showNext(ctx, t, area, 0)
+}
+
+// head is a village head with their chats.
+type head struct {
+	store.User
+	chats []store.Identity
+}
+
+// headsOf are the village's heads who can be reached.
+func (o *Commands) headsOf(ctx context.Context, village string) ([]head, error) {
+	users, err := o.Store.Users(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []head
+	for _, u := range users {
+		if u.Role != store.RoleHead || u.AreaID != village || u.Revoked {
+			continue
+		}
+		ids, err := o.Store.IdentitiesOf(ctx, u.ID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, head{User: u, chats: ids})
+	}
+	return out, nil
+}
+
+// card shows a waiting form: what, where, who, when, and every answer
+// with its label.
+func (o *Commands) card(ctx context.Context, t bot.Turn, s store.Submission, waiting int) string {
+	form := o.Forms.Form(s.Form)
+	title := s.Form
+	if form != nil {
+		title = form.Title.In(t.Lang())
+	}
+	by := s.SubmittedBy
+	if u, err := o.Store.UserByID(ctx, s.SubmittedBy); err == nil && u.Name != "" {
+		by = u.Name
+	}
+	lines := []string{t.T("review.card", "id", s.ID, "form", title, "waiting", waiting, "village", o.label(ctx, s.AreaID),
+		"household", s.HouseholdName, "when", s.SubmittedAt.Format("02/01/2006 15:04"), "by", by)}
+	if form != nil {
+		for _, q := range form.Questions {
+			if v, ok := s.Answers[q.ID]; ok && q.Type != flows.Note && q.Type != flows.HouseholdPick {
+				lines = append(lines, fmt.Sprintf("• %s: %s", q.Label.In(t.Lang()), report.AnswerText(form, q, v, t.Lang())))
+			}
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// label names an area for a message, or gives its id when it cannot be read.
+func (o *Commands) label(ctx context.Context, id string) string {
+	if _, label, err := o.Store.AreaLabel(ctx, id); err == nil {
+		return label
+	}
+	return id
+}
