@@ -157,3 +157,23 @@ func snapshot(b *testing.B, f *fixture) map[string]string {
 	}
 	return out
 }
+
+// BenchmarkReviewNext answers /review for a ward with 5,000 forms waiting:
+// the queue is an index by area and time, so the card costs the same
+// whatever waits behind it.
+//
+//	go test ./bot -run '^$' -bench ReviewNext -benchmem
+func BenchmarkReviewNext(b *testing.B) {
+	f := newFixture(b)
+	f.registerAs(b, "o1", "official", "bac-kan/huyen-tung")
+	villages := []string{"bac-kan/huyen-tung/khuoi-pai", "bac-kan/huyen-tung/ban-cau", "bac-kan/huyen-tung/na-pai"}
+	for i := range 5000 {
+		f.submit(b, villages[i%len(villages)], "poor")
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		if _, err := f.eng.Handle(ctx, bot.Inbound{Channel: "test", ChatID: "o1", MessageID: fmt.Sprint("r", i), Text: "/review"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -368,3 +368,30 @@ func TestReviewByButtons(t *testing.T) {
 		t.Fatalf("the head's button: %+v", reopened)
 	}
 }
+
+// /approve approves a village's waiting forms at once, after a question;
+// "no" approves nothing, and another ward's village cannot be named.
+func TestApproveAVillageAtOnce(t *testing.T) {
+	f := newFixture(t)
+	f.registerAs(t, "o1", store.RoleOfficial, "bac-kan/huyen-tung")
+	for range 3 {
+		f.submit(t, "bac-kan/huyen-tung/khuoi-pai", "poor")
+	}
+	f.submit(t, "bac-kan/huyen-tung/ban-cau", "poor")
+	if out := f.say(t, "o1", "1", "/approve to-1"); strings.Contains(out[0].Text, "Duyệt tất cả") {
+		t.Fatalf("another ward's village: %q", out[0].Text)
+	}
+	if out := f.say(t, "o1", "2", "/approve khuoi pai"); !strings.Contains(out[0].Text, "Duyệt tất cả 3 phiếu") {
+		t.Fatalf("the question: %q", out[0].Text)
+	}
+	if out := f.say(t, "o1", "3", "khong"); !strings.Contains(out[len(out)-1].Text, "Chưa duyệt") {
+		t.Fatalf("no: %q", out[0].Text)
+	}
+	f.say(t, "o1", "4", "/approve khuoi pai")
+	if out := f.say(t, "o1", "5", "1"); !strings.Contains(out[len(out)-1].Text, "Đã duyệt 3 phiếu") {
+		t.Fatalf("yes: %q", out[0].Text)
+	}
+	if next, waiting, err := f.db.NextPending(ctx, "bac-kan/huyen-tung", 0); err != nil || waiting != 1 || next.AreaID != "bac-kan/huyen-tung/ban-cau" {
+		t.Fatalf("left waiting: %d, %+v, %v", waiting, next, err)
+	}
+}

@@ -44,6 +44,7 @@ func (o *Commands) List() []bot.Command {
 	return []bot.Command{
 		{Name: "stats", Roles: officials, Help: officials, Order: 40, Run: o.stats},
 		{Name: "review", Roles: reviewers, Help: reviewers, Order: 45, Run: o.review, Press: o.pressReview},
+		{Name: "approve", Roles: reviewers, Help: reviewers, Order: 46, Run: o.approveAll, Press: o.pressApproveAll},
 		{Name: "missing", Roles: officials, Help: officials, Order: 50, Run: o.missing},
 		{Name: "digest", Roles: officials, Help: officials, Order: 60, Run: o.digest},
 		{Name: "export", Roles: officials, Help: officials, Order: 70, Run: o.export},

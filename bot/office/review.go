@@ -226,3 +226,64 @@ func (o *Commands) label(ctx context.Context, id string) string {
 	}
 	return id
 }
+
+// maxApproveAll bounds the forms one /approve decides: a village's list.
+const maxApproveAll = 1000
+
+// approveAll answers /approve AREA: how many forms of the area wait, and a
+// question before approving them all at once (a village's list checked on
+// paper, say).
+func (o *Commands) approveAll(ctx context.Context, t bot.Turn, args string) {
+	if strings.TrimSpace(args) == "" {
+		t.Reply("approve.usage")
+		return
+	}
+	area, ok := o.askedArea(ctx, t, args)
+	if !ok {
+		return
+	}
+	pending, err := o.Store.PendingIn(ctx, area, maxApproveAll)
+	switch {
+	case err != nil:
+		o.Log.Error("pending", "err", err)
+		t.Reply("join.try_later")
+		return
+	case len(pending) == 0:
+		t.Reply("review.none", "area", o.label(ctx, area))
+		return
+	}
+	question := "approve:" + area
+	options := []flows.Option{{Key: "1", Label: t.T("approve.yes")}, {Key: "2", Label: t.T("approve.no")}}
+	if len("a|"+question+"|1") > maxButtonData {
+		options = nil // typed only: the area does not fit in a button
+	}
+	t.Ask(t.T("approve.confirm", "count", len(pending), "area", o.label(ctx, area)), question, options)
+}
+
+// pressApproveAll approves every waiting form of the area once confirmed.
+func (o *Commands) pressApproveAll(ctx context.Context, t bot.Turn, question, answer string) {
+	area := strings.TrimPrefix(question, "approve:")
+	i, err := flows.ParseChoice(answer, []string{t.T("approve.yes"), t.T("approve.no")})
+	if err != nil || i != 0 || !store.Within(area, t.User().AreaID) {
+		t.Reply("approve.cancelled")
+		return
+	}
+	pending, err := o.Store.PendingIn(ctx, area, maxApproveAll)
+	approved := 0
+	for _, s := range pending {
+		if err != nil {
+			break
+		}
+		_, _, err = o.Store.Decide(ctx, store.Decision{Submission: s.ID, Approve: true, By: t.User().ID, At: t.At()}, nil)
+		if err == nil {
+			approved++
+		}
+		if errors.Is(err, store.ErrNotPending) { // decided meanwhile by someone else
+			err = nil
+		}
+	}
+	if err != nil {
+		o.Log.Error("approve all", "err", err)
+	}
+	t.Reply("approve.done", "count", approved, "area", o.label(ctx, area))
+}
