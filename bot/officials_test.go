@@ -395,3 +395,28 @@ func TestApproveAVillageAtOnce(t *testing.T) {
 		t.Fatalf("left waiting: %d, %+v, %v", waiting, next, err)
 	}
 }
+
+// A village with a returned form is reminded even when it sent something
+// this week and no round is open, and the correction comes first.
+func TestReminderAsksForReturnedFormsFirst(t *testing.T) {
+	f := newFixture(t)
+	f.now = time.Date(2023, 6, 15, 8, 0, 0, 0, time.FixedZone("ICT", 7*3600))
+	f.registerAs(t, "h1", store.RoleHead, "bac-kan/huyen-tung/khuoi-pai")
+	f.submit(t, "bac-kan/huyen-tung/khuoi-pai", "poor")
+	j := weekly(f)
+	if n, err := j.SendReminders(ctx); err != nil || n != 0 {
+		t.Fatalf("a village that sent this week, nothing returned: %d reminders, %v", n, err)
+	}
+	if _, _, err := f.db.Decide(ctx, store.Decision{Submission: 1, Reason: "Sai hộ", By: "o1", At: f.now}, nil); err != nil {
+		t.Fatal(err)
+	}
+	f.now = f.now.AddDate(0, 0, 7)
+	f.submit(t, "bac-kan/huyen-tung/khuoi-pai", "poor") // active this week too
+	if n, err := j.SendReminders(ctx); err != nil || n != 1 {
+		t.Fatalf("a village with a returned form: %d reminders, %v", n, err)
+	}
+	msgs, _ := f.db.Outbox(ctx, "test", 10)
+	if len(msgs) != 1 || !strings.HasPrefix(msgs[0].Text, "↩️ Thôn mình có 1 phiếu bị trả lại") {
+		t.Fatalf("the reminder: %+v", msgs)
+	}
+}

@@ -99,6 +99,10 @@ func (d *digestWriter) target() {
 func (d *digestWriter) round() {
 	st := d.st
 	if st.Round == nil {
+		if r := st.Reviews(); r != (ReviewStates{}) {
+			d.lines = append(d.lines, "")
+			d.line("digest.review_states", "pending", d.num(r.Pending), "approved", d.num(r.Approved), "returned", d.num(r.Returned))
+		}
 		return
 	}
 	d.lines = append(d.lines, "")
@@ -111,6 +115,8 @@ func (d *digestWriter) round() {
 		d.line("digest.reviewed_rates", "poor", d.pct(share(poor, reviewed)), "near_poor", d.pct(share(near, reviewed)))
 	}
 	d.line("digest.escaped", "count", d.num(st.Escaped()))
+	r := st.Reviews()
+	d.line("digest.review_states", "pending", d.num(r.Pending), "approved", d.num(r.Approved), "returned", d.num(r.Returned))
 }
 
 // breakdownShown keeps a breakdown readable in a chat.

@@ -388,3 +388,44 @@ func TestImportLimits(t *testing.T) {
 		t.Fatalf("a sheet of too many rows: %v", err)
 	}
 }
+
+// /stats, the digest and the JSON say how many forms wait, are approved
+// and are returned: in the open round, or in all when none is open.
+func TestStatsByReviewState(t *testing.T) {
+	db := storetest.Open(t)
+	if _, err := db.OpenRound(ctx, store.Round{Name: "Cuối năm", From: "2023-06-01", To: "2023-06-30", Opened: now}); err != nil {
+		t.Fatal(err)
+	}
+	hhs, _ := db.HouseholdsIn(ctx, "bac-kan/huyen-tung/khuoi-pai")
+	for _, hh := range hhs[:3] {
+		review(t, db, hh, "poor", now)
+	}
+	// Before the round: counted among all forms, not the round's.
+	review(t, db, hhs[3], "poor", now.AddDate(0, -2, 0))
+	if _, _, err := db.Decide(ctx, store.Decision{Submission: 1, Approve: true, By: "o1", At: now}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := db.Decide(ctx, store.Decision{Submission: 2, Reason: "Thu nhập chưa hợp lý", By: "o1", At: now}, nil); err != nil {
+		t.Fatal(err)
+	}
+	st, err := report.Compute(ctx, db, "bac-kan/huyen-tung", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := st.Reviews(); got != (report.ReviewStates{Pending: 1, Approved: 1, Returned: 1}) {
+		t.Fatalf("the round's states: %+v", got)
+	}
+	forms, _ := flows.Default()
+	if text := report.Digest(st, nil, forms, locales.MustLoad(), "vi"); !strings.Contains(text, "Duyệt phiếu: 1 chờ duyệt, 1 đã duyệt, 1 trả lại chờ sửa") {
+		t.Errorf("the digest:\n%s", text)
+	}
+	if js := st.JSON(nil); js.Reviews != (report.ReviewStates{Pending: 1, Approved: 1, Returned: 1}) {
+		t.Errorf("JSON: %+v", js.Reviews)
+	}
+	if _, err := db.CloseRound(ctx, "", now, "o1"); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := report.Compute(ctx, db, "bac-kan/huyen-tung", now); st.Reviews() != (report.ReviewStates{Pending: 2, Approved: 1, Returned: 1}) {
+		t.Errorf("without a round, all forms: %+v", st.Reviews())
+	}
+}

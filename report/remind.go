@@ -16,10 +16,14 @@ type Behind struct {
 	Unreviewed int
 	// Idle: nothing was sent from the village this week.
 	Idle bool
+	// Returned counts the village's forms returned and not yet corrected:
+	// the first thing the reminder asks for.
+	Returned int
 }
 
-// VillagesBehind lists the heads whose village has households not yet
-// reviewed in the open round, or nothing this week.
+// VillagesBehind lists the heads whose village has returned forms to
+// correct, households not yet reviewed in the open round, or nothing this
+// week.
 func VillagesBehind(ctx context.Context, db *store.DB, now time.Time) ([]Behind, error) {
 	users, err := db.Users(ctx)
 	if err != nil {
@@ -48,14 +52,14 @@ func VillagesBehind(ctx context.Context, db *store.DB, now time.Time) ([]Behind,
 			return nil, err
 		}
 		c := counters[u.AreaID]
-		b := Behind{User: u, Idle: c[week] == 0, Round: round}
+		b := Behind{User: u, Idle: c[week] == 0, Round: round, Returned: int(c[store.ReviewCounter(store.ReviewReturned)])}
 		if round != nil {
 			// Coverage is of the village's households_total, as in the
 			// digest; the register may not hold every household yet.
 			total := max(totals[u.AreaID], c[store.HouseholdsCounter])
 			b.Unreviewed = int(max(total-c[store.ReviewedCounter(round.ID)], 0))
 		}
-		if b.Unreviewed > 0 || b.Idle {
+		if b.Returned > 0 || b.Unreviewed > 0 || b.Idle {
 			out = append(out, b)
 		}
 	}

@@ -87,6 +87,24 @@ func (s Stats) RegisterImported() bool {
 // Reviewed counts the households reviewed in the open round.
 func (s Stats) Reviewed() int { return s.Counters.Reviewed(s.Round) }
 
+// ReviewStates counts the forms by review state: those the open round
+// counts, or all of the area's when no round is open.
+type ReviewStates struct {
+	Pending  int `json:"pending"`
+	Approved int `json:"approved"`
+	Returned int `json:"returned"`
+}
+
+// Reviews counts the area's forms by review state.
+func (s Stats) Reviews() ReviewStates {
+	name := store.ReviewCounter
+	if s.Round != nil {
+		name = func(state string) string { return store.RoundReviewCounter(s.Round.ID, state) }
+	}
+	return ReviewStates{Pending: s.Count(name(store.ReviewReceived)), Approved: s.Count(name(store.ReviewApproved)),
+		Returned: s.Count(name(store.ReviewReturned))}
+}
+
 // ReviewedAs counts the households the open round's reviews put in class.
 func (s Stats) ReviewedAs(class string) int {
 	if s.Round == nil {

@@ -18,6 +18,8 @@ type StatsJSON struct {
 	SubAreas []SubAreaJSON  `json:"sub_areas"`
 	Missing  []PlaceJSON    `json:"missing"`
 	Activity map[string]int `json:"activity"` // submissions this week, by questionnaire
+	// Reviews counts forms by review state: the open round's, or all.
+	Reviews ReviewStates `json:"reviews"`
 }
 
 // PlaceJSON names an area.
@@ -89,6 +91,7 @@ func (s Stats) JSON(formIDs []string) StatsJSON {
 		out.Round = &RoundJSON{Name: r.Name, From: r.From, To: r.To, Households: s.Total, Reviewed: s.Reviewed(),
 			ReviewedRate: s.Rate(s.Reviewed()), Poor: s.ReviewedAs("poor"), NearPoor: s.ReviewedAs("near_poor"), Escaped: s.Escaped()}
 	}
+	out.Reviews = s.Reviews()
 	if t := s.Target; t != nil {
 		out.Target = &TargetJSON{Year: t.Year, Reduction: t.Reduction, Baseline: t.Baseline, Goal: t.Goal}
 	}

@@ -136,10 +136,14 @@ func (j *Weekly) SendReminders(ctx context.Context) (int, error) {
 func (j *Weekly) reminderText(b report.Behind) string {
 	round := b.Round
 	lang := b.User.Lang
+	text := j.Catalog.T(lang, "remind.week", "who", bot.Addressee(j.Catalog, lang, b.User.Name))
 	if b.Unreviewed > 0 && round != nil {
-		return j.Catalog.T(lang, "remind.round", "who", bot.Addressee(j.Catalog, lang, b.User.Name), "count", locales.Number(lang, float64(b.Unreviewed), 0), "round", round.Name)
+		text = j.Catalog.T(lang, "remind.round", "who", bot.Addressee(j.Catalog, lang, b.User.Name), "count", locales.Number(lang, float64(b.Unreviewed), 0), "round", round.Name)
 	}
-	return j.Catalog.T(lang, "remind.week", "who", bot.Addressee(j.Catalog, lang, b.User.Name))
+	if b.Returned > 0 { // corrections first: they hold up the village's list
+		text = j.Catalog.T(lang, "remind.returned", "count", b.Returned) + "\n\n" + text
+	}
+	return text
 }
 
 // queueTo sends a message to one chat of the user: the first that is not
