@@ -420,3 +420,25 @@ func TestReminderAsksForReturnedFormsFirst(t *testing.T) {
 		t.Fatalf("the reminder: %+v", msgs)
 	}
 }
+
+// /lists sends the round's lists as a PDF; no round, no lists; another
+// ward's are out of reach.
+func TestListsInChat(t *testing.T) {
+	f := newFixture(t)
+	f.registerAs(t, "o1", store.RoleOfficial, "bac-kan/huyen-tung")
+	if out := f.say(t, "o1", "1", "/lists"); !strings.Contains(out[0].Text, "Chưa có đợt rà soát") {
+		t.Fatalf("without a round: %q", out[0].Text)
+	}
+	if _, err := f.db.OpenRound(ctx, store.Round{Name: "Đợt 1", From: "2023-06-01", To: "2023-06-30", Opened: f.now}); err != nil {
+		t.Fatal(err)
+	}
+	f.submit(t, "bac-kan/huyen-tung/khuoi-pai", "poor")
+	out := f.say(t, "o1", "2", "/lists khuoi pai")
+	a := out[len(out)-1].Attachment
+	if a == nil || !strings.HasSuffix(a.Name, ".pdf") || !bytes.HasPrefix(a.Data, []byte("%PDF")) || !strings.Contains(out[len(out)-1].Text, "Đợt 1") {
+		t.Fatalf("the lists: %+v", out)
+	}
+	if out := f.say(t, "o1", "3", "/lists bac-kan/duc-xuan"); out[0].Attachment != nil || !strings.Contains(out[0].Text, "ngoài phạm vi") {
+		t.Fatalf("another ward's lists: %+v", out[0])
+	}
+}

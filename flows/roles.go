@@ -94,6 +94,18 @@ func (c *checker) checkRoles() {
 	}
 }
 
+// Lacking lists the deprivation indicators a household lacks by its stored
+// answers (for the lists posted in the village).
+func (f *Form) Lacking(answers map[string]string) []poverty.Indicator {
+	env := map[string]any{}
+	for _, q := range f.Questions {
+		if a, ok := answers[q.ID]; ok && q.Type != Calculate {
+			env[q.ID] = typed(q.Type, a)
+		}
+	}
+	return f.povertyHousehold(env).Lacking()
+}
+
 // povertyHousehold reads the household's answers by their roles.
 func (f *Form) povertyHousehold(env map[string]any) poverty.Profile {
 	val := func(role string) any { return env[f.roles[role]] }

@@ -202,7 +202,7 @@ func countRecords(counters map[string]Counters, facts map[string]storedContribut
 			continue
 		}
 		key := string(contributionKey(fmt.Sprintf("round:%d", r.ID), hh.ID))
-		baseline := statusBefore(*hh, s.ID)
+		baseline := StatusBefore(*hh, s.ID)
 		if prev, ok := facts[key]; ok {
 			baseline = prev.Baseline
 		}

@@ -116,12 +116,12 @@ func countRoundSoFar(tx *bolt.Tx, r Round) error {
 		if err := getJSON(households, []byte(s.HouseholdID), &hh); err != nil {
 			return fmt.Errorf("household %s of submission %d: %w", s.HouseholdID, s.ID, err)
 		}
-		return countReview(tx, s.AreaID, r.ID, hh.ID, statusBefore(hh, s.ID), s.Class)
+		return countReview(tx, s.AreaID, r.ID, hh.ID, StatusBefore(hh, s.ID), s.Class)
 	})
 }
 
-// statusBefore is a household's status just before a submission changed it.
-func statusBefore(hh Household, submission uint64) string {
+// StatusBefore is a household's status just before a submission changed it.
+func StatusBefore(hh Household, submission uint64) string {
 	status := ""
 	for _, ch := range hh.History {
 		if ch.Submission == submission {

@@ -48,6 +48,7 @@ func (o *Commands) List() []bot.Command {
 		{Name: "missing", Roles: officials, Help: officials, Order: 50, Run: o.missing},
 		{Name: "digest", Roles: officials, Help: officials, Order: 60, Run: o.digest},
 		{Name: "export", Roles: officials, Help: officials, Order: 70, Run: o.export},
+		{Name: "lists", Roles: reviewers, Help: reviewers, Order: 75, Run: o.lists},
 		{Name: "areas", Roles: officials, Help: officials, Order: 80, Run: o.areas},
 		{Name: "round", Roles: admins, Help: admins, Order: 100, Run: o.round},
 		{Name: "web", Roles: officials, Help: officials, Order: 105, Run: o.web},

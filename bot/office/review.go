@@ -1,6 +1,7 @@
 package office
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -286,4 +287,28 @@ func (o *Commands) pressApproveAll(ctx context.Context, t bot.Turn, question, an
 		o.Log.Error("approve all", "err", err)
 	}
 	t.Reply("approve.done", "count", approved, "area", o.label(ctx, area))
+}
+
+// lists answers /lists [AREA] with the round's lists to post, as a PDF.
+func (o *Commands) lists(ctx context.Context, t bot.Turn, args string) {
+	area, ok := o.askedArea(ctx, t, args)
+	if !ok {
+		return
+	}
+	l, err := report.BuildLists(ctx, o.Store, o.Forms, o.Catalog, area, 0, t.Lang(), t.At())
+	if errors.Is(err, report.ErrNoRound) {
+		t.Reply("lists.no_round", "area", o.label(ctx, area))
+		return
+	}
+	var buf bytes.Buffer
+	if err == nil {
+		err = report.WriteListsPDF(l, o.Catalog, &buf)
+	}
+	if err != nil {
+		o.Log.Error("lists", "err", err)
+		t.Reply("join.try_later")
+		return
+	}
+	name := "danh-sach-" + strings.ReplaceAll(area, "/", "-") + "-" + t.At().Format("2006-01-02") + ".pdf"
+	t.Attach(t.T("lists.sent", "area", l.Area.Label, "round", l.Round.Name), &store.Attachment{Name: name, Data: buf.Bytes()})
 }

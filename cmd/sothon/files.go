@@ -72,8 +72,11 @@ func (s *server) serveFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	kind, disposition := "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "attachment"
-	if f.Image {
+	switch {
+	case f.Image:
 		kind, disposition = "image/png", "inline"
+	case strings.HasSuffix(f.Name, ".pdf"):
+		kind = "application/pdf"
 	}
 	w.Header().Set("Content-Type", kind)
 	w.Header().Set("Content-Disposition", disposition+`; filename="`+strings.ReplaceAll(f.Name, `"`, "")+`"`)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"os"
@@ -241,5 +242,30 @@ func TestReadingCommandsOpenReadOnly(t *testing.T) {
 	after, _ := os.Stat(copyPath)
 	if !after.ModTime().Equal(before.ModTime()) || after.Size() != before.Size() {
 		t.Errorf("reading changed the file")
+	}
+}
+
+// `sothon lists` writes a round's lists as PDF or XLSX, and says what is
+// wrong when there is no round or the flags are wrong.
+func TestListsCommand(t *testing.T) {
+	dir := t.TempDir()
+	db := importRegister(t, dir)
+	out := filepath.Join(dir, "lists.pdf")
+	if _, stderr, err := sothonIn(t, dir, "lists", "--area", "bac-kan/huyen-tung", "--out", out, "--db", db); err == nil || !strings.Contains(stderr, "has no review round") {
+		t.Fatalf("lists without a round: %v %s", err, stderr)
+	}
+	if _, stderr, err := sothonIn(t, dir, "lists", "--area", "bac-kan/huyen-tung", "--out", out, "--format", "doc", "--db", db); err == nil || !strings.Contains(stderr, "use pdf or xlsx") {
+		t.Fatalf("--format doc: %v %s", err, stderr)
+	}
+	if _, stderr, err := sothonIn(t, dir, "round", "open", "Cuối năm", "2026-11-01", "2026-12-31", "--db", db); err != nil {
+		t.Fatalf("round open: %v %s", err, stderr)
+	}
+	for format, magic := range map[string]string{"pdf": "%PDF", "xlsx": "PK"} {
+		path := filepath.Join(dir, "lists."+format)
+		stdout, stderr, err := sothonIn(t, dir, "lists", "--area", "bac-kan/huyen-tung", "--out", path, "--format", format, "--db", db)
+		data, _ := os.ReadFile(path)
+		if err != nil || !strings.Contains(stdout, `round "Cuối năm"`) || !bytes.HasPrefix(data, []byte(magic)) {
+			t.Errorf("lists as %s: %v %s %s", format, err, stdout, stderr)
+		}
 	}
 }

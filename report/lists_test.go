@@ -1,0 +1,219 @@
+package report_test
+
+import (
+	"bytes"
+	"compress/zlib"
+	"io"
+	"strings"
+	"testing"
+	"unicode/utf16"
+
+	"github.com/xuri/excelize/v2"
+
+	"sothon/flows"
+	"sothon/locales"
+	"sothon/report"
+	"sothon/store"
+	"sothon/store/storetest"
+)
+
+// listsFixture: a ward's round with five households of Khuổi Pài reviewed:
+// one stays poor, one leaves poverty for near-poverty, one leaves
+// near-poverty, one was returned, one still waits. Two are approved and
+// one more, so only approved forms make the lists.
+func listsFixture(t *testing.T) (*store.DB, report.Lists) {
+	t.Helper()
+	db := storetest.Open(t)
+	register := "area_id,household_id,head_name,members,status\n" +
+		"bac-kan/huyen-tung/khuoi-pai,K1,Nông Văn Tý,5,poor\n" +
+		"bac-kan/huyen-tung/khuoi-pai,K2,Hà Thị Lan,4,poor\n" +
+		"bac-kan/huyen-tung/khuoi-pai,K3,Lục Văn Sơn,3,near_poor\n" +
+		"bac-kan/huyen-tung/khuoi-pai,K4,Đinh Văn Tài,6,poor\n" +
+		"bac-kan/huyen-tung/khuoi-pai,K5,Lý Thị Hoa,2,poor\n"
+	if _, err := report.ImportRegister(ctx, db, "r.csv", strings.NewReader(register), report.ImportOptions{Now: now.AddDate(0, -1, 0)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.OpenRound(ctx, store.Round{Name: "Cuối năm", AreaID: "bac-kan/huyen-tung", From: "2023-06-01", To: "2023-06-30", Opened: now}); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []struct {
+		hh, class string
+		answers   map[string]string
+	}{
+		{"K1", "poor", map[string]string{"members": "5", "working_age": "3", "children": "2", "income": "3", "job": "no", "nutrition": "no",
+			"insurance": "yes", "adult_education": "no", "schooling": "no", "house_quality": "no", "house_area": "60", "water": "no",
+			"latrine": "no", "internet": "yes", "info_means": "yes"}},
+		{"K2", "near_poor", map[string]string{"members": "4", "water": "no"}},
+		{"K3", "middle", map[string]string{"members": "3", "water": "yes"}},
+		{"K4", "poor", nil},
+		{"K5", "poor", nil},
+	} {
+		s := &store.Submission{Form: "household", AreaID: "bac-kan/huyen-tung/khuoi-pai", HouseholdID: r.hh, SubmittedAt: now, Class: r.class, Answers: r.answers}
+		if _, err := db.Apply(ctx, store.Change{At: now, Submission: s}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for id := uint64(1); id <= 4; id++ {
+		d := store.Decision{Submission: id, Approve: id != 4, Reason: "Sai hộ", By: "o1", At: now}
+		if _, _, err := db.Decide(ctx, d, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	forms, _ := flows.Default()
+	lists, err := report.BuildLists(ctx, db, forms, locales.MustLoad(), "bac-kan/huyen-tung", 0, "vi", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, lists
+}
+
+func names(entries []report.ListEntry) string {
+	var out []string
+	for _, e := range entries {
+		out = append(out, e.HeadName)
+	}
+	return strings.Join(out, ", ")
+}
+
+func TestListsOfARound(t *testing.T) {
+	_, l := listsFixture(t)
+	if !l.Approved || len(l.Villages) != 1 || l.Villages[0].Label != "Tổ Khuổi Pài (Huyền Tụng)" {
+		t.Fatalf("lists: %+v", l)
+	}
+	v := l.Villages[0].Lists
+	for kind, want := range map[string]string{"poor": "Nông Văn Tý", "near_poor": "Hà Thị Lan", "left_poor": "Hà Thị Lan", "left_near_poor": "Lục Văn Sơn"} {
+		if got := names(v[kind]); got != want {
+			t.Errorf("%s: %q, want %q", kind, got, want)
+		}
+	}
+	if got := strings.Join(v["poor"][0].Lacking, "; "); got != "Bảo hiểm y tế; Nguồn nước sinh hoạt; Nhà tiêu hợp vệ sinh" || v["poor"][0].Members != 5 {
+		t.Errorf("Nông Văn Tý: %+v", v["poor"][0])
+	}
+}
+
+// The XLSX reads back cell by cell: the body, the title, each list with its
+// count, the household's row, the date and the signatures.
+func TestListsXLSX(t *testing.T) {
+	_, l := listsFixture(t)
+	var buf bytes.Buffer
+	if err := report.WriteListsXLSX(l, locales.MustLoad(), &buf); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sheet := f.GetSheetList()[0]
+	rows, _ := f.GetRows(sheet)
+	text := func(r, c int) string {
+		if r < len(rows) && c < len(rows[r]) {
+			return rows[r][c]
+		}
+		return ""
+	}
+	if sheet != "Tổ Khuổi Pài (Huyền Tụng)" || text(0, 0) != "UBND PHƯỜNG HUYỀN TỤNG" || !strings.HasPrefix(text(1, 0), "DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO — đợt rà soát «Cuối năm»") ||
+		text(3, 0) != "(Gồm các phiếu rà soát đã được duyệt)" {
+		t.Fatalf("the header of %q: %q", sheet, rows[:4])
+	}
+	want := [][]string{
+		{"1. Hộ nghèo (1 hộ)"},
+		{"STT", "Họ tên chủ hộ", "Thôn, tổ", "Số nhân khẩu", "Phân loại", "Chỉ số thiếu hụt"},
+		{"1", "Nông Văn Tý", "Tổ Khuổi Pài (Huyền Tụng)", "5", "Hộ nghèo", "Bảo hiểm y tế; Nguồn nước sinh hoạt; Nhà tiêu hợp vệ sinh"},
+	}
+	for i, row := range want {
+		for c, cell := range row {
+			if got := text(5+i, c); got != cell {
+				t.Errorf("row %d, column %d: %q, want %q", 6+i, c+1, got, cell)
+			}
+		}
+	}
+	last := rows[len(rows)-1]
+	if len(last) < 6 || last[1] != "TỔ TRƯỞNG" || last[5] != "TM. UBND PHƯỜNG" || !strings.Contains(rows[len(rows)-2][5], "Huyền Tụng, ngày 15 tháng 6 năm 2023") {
+		t.Errorf("the signatures: %q / %q", rows[len(rows)-2], last)
+	}
+}
+
+// The PDF is A4 with the font embedded, and its text reads back in
+// Vietnamese: titles, names, indicators and signatures.
+func TestListsPDF(t *testing.T) {
+	_, l := listsFixture(t)
+	var buf bytes.Buffer
+	if err := report.WriteListsPDF(l, locales.MustLoad(), &buf); err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()
+	if !bytes.Contains(data, []byte("/MediaBox [0 0 595.28 841.89]")) || !bytes.Contains(data, []byte("/FontFile2")) {
+		t.Fatal("not an A4 page with an embedded TrueType font")
+	}
+	got := pdfText(t, data)
+	for _, want := range []string{"UBND PHƯỜNG HUYỀN TỤNG", "1. Hộ nghèo (1 hộ)", "Nông Văn Tý", "Nhà tiêu hợp vệ sinh", "3. Hộ thoát nghèo (1 hộ)",
+		"Hà Thị Lan", "Lục Văn Sơn", "Huyền Tụng, ngày 15 tháng 6 năm 2023", "TỔ TRƯỞNG", "TM. UBND PHƯỜNG"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the PDF lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "Đinh Văn Tài") || strings.Contains(got, "Lý Thị Hoa") {
+		t.Errorf("a returned or waiting form is on the lists:\n%s", got)
+	}
+}
+
+// pdfText reads the text shown on the pages of a PDF fpdf wrote with a
+// UTF-8 font: there each character's code is its Unicode value (its
+// ToUnicode map is the identity), so the strings of the compressed page
+// streams read as UTF-16. Strings are joined by a space per text object.
+func pdfText(t *testing.T, data []byte) string {
+	t.Helper()
+	var text strings.Builder
+	for rest := data; ; {
+		start := bytes.Index(rest, []byte("stream\n"))
+		if start < 0 {
+			return text.String()
+		}
+		rest = rest[start+len("stream\n"):]
+		end := bytes.Index(rest, []byte("endstream"))
+		if end < 0 {
+			t.Fatal("a stream without its end")
+		}
+		z, err := zlib.NewReader(bytes.NewReader(rest[:end]))
+		rest = rest[end+len("endstream"):]
+		if err != nil {
+			continue // not a compressed stream (the font's own tables are)
+		}
+		content, err := io.ReadAll(z)
+		if err != nil || !bytes.Contains(content, []byte("Tj")) {
+			continue
+		}
+		for _, s := range pdfStrings(content) {
+			u := make([]uint16, len(s)/2)
+			for i := range u {
+				u[i] = uint16(s[2*i])<<8 | uint16(s[2*i+1])
+			}
+			text.WriteString(string(utf16.Decode(u)))
+		}
+		text.WriteString(" ")
+	}
+}
+
+// pdfStrings are the literal strings of a content stream, unescaped.
+func pdfStrings(content []byte) [][]byte {
+	var out [][]byte
+	for i := 0; i < len(content); i++ {
+		if content[i] != '(' {
+			continue
+		}
+		var s []byte
+		for i++; i < len(content) && content[i] != ')'; i++ {
+			c := content[i]
+			if c == '\\' && i+1 < len(content) {
+				i++
+				c = map[byte]byte{'n': '\n', 'r': '\r', 't': '\t', 'b': '\b', 'f': '\f'}[content[i]]
+				if c == 0 {
+					c = content[i]
+				}
+			}
+			s = append(s, c)
+		}
+		out = append(out, s)
+	}
+	return out
+}
