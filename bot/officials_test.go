@@ -120,8 +120,16 @@ func TestRoundsCountCoverageAndLeavingPoverty(t *testing.T) {
 			t.Errorf("stats lack %q:\n%s", want, stats)
 		}
 	}
-	if out := f.say(t, "a1", "4", "/round close"); !strings.Contains(out[0].Text, "Đã đóng") {
-		t.Fatalf("close: %q", out[0].Text)
+	// Forms wait for review: closing asks first, lists them, and "no" keeps it open.
+	if out := f.say(t, "a1", "4", "/round close"); !strings.Contains(out[0].Text, "còn 3 phiếu chờ duyệt") || strings.Count(out[0].Text, "• Phiếu số") != 3 {
+		t.Fatalf("close with forms waiting: %q", out[0].Text)
+	}
+	if out := f.say(t, "a1", "5", "2"); !strings.Contains(out[len(out)-1].Text, "vẫn mở") {
+		t.Fatalf("kept open: %q", out[len(out)-1].Text)
+	}
+	f.say(t, "a1", "6", "/round close")
+	if out := f.say(t, "a1", "7", "vẫn đóng"); !strings.Contains(out[len(out)-1].Text, "Đã đóng") {
+		t.Fatalf("close anyway: %q", out[len(out)-1].Text)
 	}
 }
 
@@ -299,8 +307,9 @@ func TestRoundsAreScopedToTheirArea(t *testing.T) {
 			t.Errorf("%s lacks %q:\n%s", area, want, text)
 		}
 	}
-	if out := f.say(t, "ht", "5", "/round close"); !strings.Contains(out[0].Text, "Đã đóng") {
-		t.Fatalf("the ward admin closing their round: %q", out[0].Text)
+	f.say(t, "ht", "5", "/round close")
+	if out := f.say(t, "ht", "6", "1"); !strings.Contains(out[len(out)-1].Text, "Đã đóng") {
+		t.Fatalf("the ward admin closing their round: %q", out[len(out)-1].Text)
 	}
 }
 

@@ -50,7 +50,7 @@ func (o *Commands) List() []bot.Command {
 		{Name: "export", Roles: officials, Help: officials, Order: 70, Run: o.export},
 		{Name: "lists", Roles: reviewers, Help: reviewers, Order: 75, Run: o.lists},
 		{Name: "areas", Roles: officials, Help: officials, Order: 80, Run: o.areas},
-		{Name: "round", Roles: admins, Help: admins, Order: 100, Run: o.round},
+		{Name: "round", Roles: admins, Help: admins, Order: 100, Run: o.round, Press: o.pressRound},
 		{Name: "web", Roles: officials, Help: officials, Order: 105, Run: o.web},
 	}
 }
@@ -156,12 +156,10 @@ func (o *Commands) round(ctx context.Context, t bot.Turn, args string) {
 			t.Reply("round.opened", "name", r.Name)
 		}
 	case len(fields) == 1 && fields[0] == "close":
-		r, err := o.Store.CloseRound(ctx, t.User().AreaID, t.At(), t.User().ID)
-		if err != nil {
-			t.Reply("round.none_open")
+		if o.askBeforeClosing(ctx, t) {
 			return
 		}
-		t.Reply("round.closed", "name", r.Name)
+		o.closeRound(ctx, t)
 	case len(fields) == 0:
 		r, err := o.Store.RoundFor(ctx, t.User().AreaID)
 		if err != nil || r == nil {
@@ -173,6 +171,53 @@ func (o *Commands) round(ctx context.Context, t bot.Turn, args string) {
 	default:
 		t.Reply("round.usage")
 	}
+}
+
+// closeRound closes the open round of the admin's own area.
+func (o *Commands) closeRound(ctx context.Context, t bot.Turn) {
+	r, err := o.Store.CloseRound(ctx, t.User().AreaID, t.At(), t.User().ID)
+	if err != nil {
+		t.Reply("round.none_open")
+		return
+	}
+	t.Reply("round.closed", "name", r.Name)
+}
+
+// askBeforeClosing lists the round's forms still waiting or returned and
+// asks before closing it over them; false when there are none.
+func (o *Commands) askBeforeClosing(ctx context.Context, t bot.Turn) bool {
+	st, err := report.Compute(ctx, o.Store, t.User().AreaID, t.At())
+	if err != nil || st.Round == nil {
+		return false
+	}
+	r := st.Reviews()
+	if r.Pending+r.Returned == 0 {
+		return false
+	}
+	lines := []string{t.T("round.close_unfinished", "name", st.Round.Name, "pending", r.Pending, "returned", r.Returned)}
+	waiting, _ := o.Store.PendingIn(ctx, t.User().AreaID, 20*closeListed)
+	listed := 0
+	for _, s := range waiting {
+		if st.Round.Counts(s.AreaID, s.Class, s.SubmittedAt) && listed < closeListed {
+			lines = append(lines, t.T("round.close_line", "id", s.ID, "household", s.HouseholdName, "village", o.label(ctx, s.AreaID)))
+			listed++
+		}
+	}
+	t.Ask(strings.Join(lines, "\n"), "round:close", []flows.Option{{Key: "1", Label: t.T("round.close_anyway")}, {Key: "2", Label: t.T("approve.no")}})
+	return true
+}
+
+// closeListed bounds the waiting forms listed before a round is closed.
+const closeListed = 10
+
+// pressRound answers the question before closing a round.
+func (o *Commands) pressRound(ctx context.Context, t bot.Turn, question, answer string) {
+	i, err := flows.ParseChoice(answer, []string{t.T("round.close_anyway"), t.T("approve.no")})
+	if question != "round:close" || err != nil || i != 0 {
+		t.Reply("round.close_kept")
+		return
+	}
+	o.closeRound(ctx, t)
 }
 
 // web answers /web with a one-time link to the office console.

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"sothon/report"
 	"sothon/store"
 )
 
@@ -94,8 +95,15 @@ func (c *Console) confirmClose(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	t := c.t(u.Lang)
+	question := t("web.round_close_confirm", "name", rd.Name)
+	// Forms still waiting or returned are said first: closing leaves them so.
+	if st, err := report.Compute(r.Context(), c.Store, rd.AreaID, c.Now()); err == nil && st.Round != nil && st.Round.ID == rd.ID {
+		if rv := st.Reviews(); rv.Pending+rv.Returned > 0 {
+			question = t("round.close_unfinished", "name", rd.Name, "pending", rv.Pending, "returned", rv.Returned) + " " + question
+		}
+	}
 	c.render(w, http.StatusOK, "confirmation.html", confirmPage{frame: c.frame(r, u, session), Back: "/rounds",
-		Question: t("web.round_close_confirm", "name", rd.Name), Action: r.URL.Path, Button: t("web.round_close")})
+		Question: question, Action: r.URL.Path, Button: t("web.round_close")})
 }
 
 // closeRound closes an open round of the admin's area.

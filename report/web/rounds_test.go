@@ -56,7 +56,12 @@ func TestAdminOpensAndClosesARound(t *testing.T) {
 	if status, _, _ := r.get("a", "/rounds/"+itoa(theirs.ID)+"/close"); status != http.StatusNotFound {
 		t.Fatalf("closing another ward's round: %d", status)
 	}
-	if status, ask, _ := r.get("a", close); status != 200 || !strings.Contains(ask, "Đóng đợt rà soát «Rà soát cuối năm 2026»?") || !strings.Contains(ask, `href="/rounds"`) {
+	s := &store.Submission{Form: "household", AreaID: "bac-kan/huyen-tung/khuoi-pai", HouseholdName: "Nông Văn Tý", SubmittedAt: r.now, Class: "poor", Answers: map[string]string{}}
+	if _, err := r.db.Apply(ctx, store.Change{At: r.now, Submission: s}); err != nil {
+		t.Fatal(err)
+	}
+	if status, ask, _ := r.get("a", close); status != 200 || !strings.Contains(ask, "còn 1 phiếu chờ duyệt") ||
+		!strings.Contains(ask, "Đóng đợt rà soát «Rà soát cuối năm 2026»?") || !strings.Contains(ask, `href="/rounds"`) {
 		t.Fatalf("the confirmation: %d\n%s", status, ask)
 	}
 	if status := r.post("a", close, url.Values{"csrf": {"forged"}}); status != http.StatusForbidden {
