@@ -60,6 +60,9 @@ func (d *digestWriter) officialList(prev *store.Snapshot) {
 	st := d.st
 	d.lines = append(d.lines, "")
 	d.line("digest.list_title", "total", d.num(st.Total))
+	if st.Approved {
+		d.line("digest.list_approved")
+	}
 	for _, p := range []struct {
 		key  string
 		n    int

@@ -429,3 +429,51 @@ func TestStatsByReviewState(t *testing.T) {
 		t.Errorf("without a round, all forms: %+v", st.Reviews())
 	}
 }
+
+// The official list counts every form received until the round's first
+// decision, then approved forms only (over the register), unless
+// SOTHON_COUNT says all or approved.
+func TestOfficialListCountsApprovedReviews(t *testing.T) {
+	db := storetest.Open(t)
+	register := "area_id,household_id,head_name,members,status\n" +
+		"bac-kan/huyen-tung/ban-cau,B1,Nông Văn Tý,5,poor\n" +
+		"bac-kan/huyen-tung/ban-cau,B2,Hà Thị Lan,4,poor\n"
+	if _, err := report.ImportRegister(ctx, db, "r.csv", strings.NewReader(register), report.ImportOptions{Now: now.AddDate(0, -1, 0)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.OpenRound(ctx, store.Round{Name: "R", From: "2023-06-01", To: "2023-06-30", Opened: now}); err != nil {
+		t.Fatal(err)
+	}
+	figures := func() (poor, nearPoor int, approved bool) {
+		t.Helper()
+		st, err := report.Compute(ctx, db, "bac-kan/huyen-tung/ban-cau", now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st.Poor(), st.NearPoor(), st.Approved
+	}
+	for _, r := range []struct{ hh, class string }{{"B1", "middle"}, {"B2", "near_poor"}} {
+		s := &store.Submission{Form: "household", AreaID: "bac-kan/huyen-tung/ban-cau", HouseholdID: r.hh, SubmittedAt: now, Class: r.class, Answers: map[string]string{}}
+		if _, err := db.Apply(ctx, store.Change{At: now, Submission: s}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if poor, near, approved := figures(); poor != 0 || near != 1 || approved {
+		t.Fatalf("before any decision, every form counts: poor %d, near-poor %d, approved basis %v", poor, near, approved)
+	}
+	if _, _, err := db.Decide(ctx, store.Decision{Submission: 2, Approve: true, By: "o1", At: now}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if poor, near, approved := figures(); poor != 1 || near != 1 || !approved {
+		t.Fatalf("after B2's approval, B1 (waiting) stays poor: poor %d, near-poor %d, approved basis %v", poor, near, approved)
+	}
+	st, _ := report.Compute(ctx, db, "bac-kan", now)
+	forms, _ := flows.Default()
+	if text := report.Digest(st, nil, forms, locales.MustLoad(), "vi"); !strings.Contains(text, "(chỉ tính các phiếu rà soát đã được duyệt)") || st.JSON(nil).Register.Basis != "approved" {
+		t.Errorf("the digest does not say what it counts:\n%s", text)
+	}
+	db.SetSetting(ctx, store.SettingCountBasis, store.CountAll)
+	if poor, _, approved := figures(); poor != 0 || approved {
+		t.Fatalf("SOTHON_COUNT=all: poor %d, approved basis %v", poor, approved)
+	}
+}

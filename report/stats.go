@@ -29,6 +29,9 @@ type Stats struct {
 	// and this week.
 	Missing, IdleWeek []Place
 	Target            *Target
+	// Approved: the official list counts approved reviews only (over the
+	// register's statuses), not every form received.
+	Approved bool
 }
 
 // Place is an area as reports name it.
@@ -121,6 +124,38 @@ func (s Stats) Escaped() int {
 	return s.Count(store.EscapedCounter(s.Round.ID))
 }
 
+// approvedBasis tells whether the official list counts approved reviews
+// only: as configured (SOTHON_COUNT), or by default once any form of the
+// open round in the area was approved or returned.
+func approvedBasis(ctx context.Context, db *store.DB, st Stats) (bool, error) {
+	basis, err := db.Setting(ctx, store.SettingCountBasis)
+	switch {
+	case err != nil:
+		return false, err
+	case basis == store.CountApproved:
+		return true, nil
+	case basis == store.CountAll || st.Round == nil:
+		return false, nil
+	}
+	decided := 0
+	for _, state := range []string{store.ReviewApproved, store.ReviewReturned, store.ReviewResubmitted} {
+		decided += st.Count(store.RoundReviewCounter(st.Round.ID, state))
+	}
+	return decided > 0, nil
+}
+
+// useApprovedStatuses makes the official list's counters those counted
+// from approved reviews.
+func useApprovedStatuses(c store.Counters) {
+	for _, status := range store.Statuses {
+		if n := c[store.ApprovedStatusCounter(status)]; n != 0 {
+			c[store.StatusCounter(status)] = n
+		} else {
+			delete(c, store.StatusCounter(status))
+		}
+	}
+}
+
 // Compute gathers the stats of areaID's subtree as of now. It reads the
 // counters of the subtree's villages, never the submissions.
 func Compute(ctx context.Context, db *store.DB, areaID string, now time.Time) (Stats, error) {
@@ -201,6 +236,15 @@ func compute(ctx context.Context, db *store.DB, areaID string, now time.Time, ro
 		}
 		if counters[a.ID][store.WeekCounter(st.Week)] == 0 {
 			st.IdleWeek = append(st.IdleWeek, place)
+		}
+	}
+	if st.Approved, err = approvedBasis(ctx, db, st); err != nil {
+		return Stats{}, err
+	}
+	if st.Approved {
+		useApprovedStatuses(st.Counters)
+		for i := range st.Children {
+			useApprovedStatuses(st.Children[i].Counters)
 		}
 	}
 	st.Target = target(st, now.Year())

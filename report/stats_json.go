@@ -43,6 +43,9 @@ type RegisterJSON struct {
 	Middle       int     `json:"middle"`
 	PoorRate     float64 `json:"poor_rate"`
 	NearPoorRate float64 `json:"near_poor_rate"`
+	// Basis is what the statuses count: "approved" reviews over the
+	// register, or "all" the forms received.
+	Basis string `json:"basis"`
 }
 
 // RoundJSON is the open round's progress.
@@ -84,7 +87,7 @@ func (s Stats) JSON(formIDs []string) StatsJSON {
 		Area: PlaceJSON{ID: s.Area.ID, Name: s.Label},
 		Week: WeekJSON{ID: s.Week, From: s.WeekFrom.Format(time.DateOnly), To: s.WeekFrom.AddDate(0, 0, 6).Format(time.DateOnly)},
 		Register: RegisterJSON{Households: s.Total, Poor: s.Poor(), NearPoor: s.NearPoor(), Middle: s.Middle(),
-			PoorRate: s.Rate(s.Poor()), NearPoorRate: s.Rate(s.NearPoor())},
+			PoorRate: s.Rate(s.Poor()), NearPoorRate: s.Rate(s.NearPoor()), Basis: store.CountAll},
 		SubAreas: []SubAreaJSON{}, Missing: []PlaceJSON{}, Activity: map[string]int{},
 	}
 	if r := s.Round; r != nil {
@@ -92,6 +95,9 @@ func (s Stats) JSON(formIDs []string) StatsJSON {
 			ReviewedRate: s.Rate(s.Reviewed()), Poor: s.ReviewedAs("poor"), NearPoor: s.ReviewedAs("near_poor"), Escaped: s.Escaped()}
 	}
 	out.Reviews = s.Reviews()
+	if s.Approved {
+		out.Register.Basis = store.CountApproved
+	}
 	if t := s.Target; t != nil {
 		out.Target = &TargetJSON{Year: t.Year, Reduction: t.Reduction, Baseline: t.Baseline, Goal: t.Goal}
 	}

@@ -26,6 +26,14 @@ func IsRegisterCounter(name string) bool {
 	return strings.HasPrefix(name, registerPrefix)
 }
 
+// ApprovedStatusCounter counts the households with a status on the official
+// list counted from approved reviews: the class of their latest approved
+// form, or else their register status.
+func ApprovedStatusCounter(status string) string { return "approved_status:" + status }
+
+// Statuses are the statuses a household can have on the official list.
+var Statuses = []string{"poor", "near_poor", "middle", "none", "escaped"}
+
 // WeekCounter counts the submissions of an ISO week ("2023-W25").
 func WeekCounter(week string) string { return "week:" + week }
 

@@ -7,6 +7,17 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
+// SettingCountBasis says what the official list counts: CountApproved,
+// CountAll, or (unset) approved forms once any form of the round was
+// reviewed, all until then.
+const SettingCountBasis = "count_basis"
+
+// Values of SettingCountBasis.
+const (
+	CountApproved = "approved"
+	CountAll      = "all"
+)
+
 // SetSetting stores a value the program learns or makes at run time (the
 // bot's username, a generated webhook secret).
 func (db *DB) SetSetting(ctx context.Context, key, value string) error {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -233,7 +234,7 @@ func (db *DB) ImportHouseholds(ctx context.Context, hhs []Household) error {
 						return err
 					}
 				}
-				hh.History, hh.LastSubmission = old.History, old.LastSubmission
+				hh.History, hh.LastSubmission, hh.Approved, hh.ApprovedBy = old.History, old.LastSubmission, old.Approved, old.ApprovedBy
 			case !errors.Is(err, ErrNotFound):
 				return err
 			}
@@ -244,6 +245,9 @@ func (db *DB) ImportHouseholds(ctx context.Context, hhs []Household) error {
 				return err
 			}
 			if err := setContribution(tx, hh.AreaID, Contribution{Kind: "register", Key: hh.ID, Names: []string{RegisterCounter(hh.Status)}}, ""); err != nil {
+				return err
+			}
+			if err := setApprovedStatus(tx, hh.AreaID, hh.ID, cmp.Or(hh.Approved, hh.Status)); err != nil {
 				return err
 			}
 		}

@@ -132,6 +132,7 @@ func recount(tx *bolt.Tx, asOf time.Time, scope string) (map[string]storedContri
 		facts[string(contributionKey("status", hh.ID))] = storedContribution{Area: hh.AreaID, Names: names}
 		if reg, ok := registerStatus(*hh, asOf); ok {
 			facts[string(contributionKey("register", hh.ID))] = storedContribution{Area: hh.AreaID, Names: []string{RegisterCounter(reg)}}
+			facts[string(contributionKey("approved", hh.ID))] = storedContribution{Area: hh.AreaID, Names: []string{ApprovedStatusCounter(reg)}}
 		}
 		return nil
 	})
@@ -143,6 +144,7 @@ func recount(tx *bolt.Tx, asOf time.Time, scope string) (map[string]storedContri
 		return nil, nil, err
 	}
 	counters := map[string]Counters{}
+	approvedBy := map[string]uint64{} // the latest approved form of each household
 	err = tx.Bucket(bucketSubmissions).ForEach(func(k, v []byte) error {
 		var s counted
 		if err := json.Unmarshal(v, &s); err != nil {
@@ -155,6 +157,10 @@ func recount(tx *bolt.Tx, asOf time.Time, scope string) (map[string]storedContri
 		rv, err := reviewOf(tx, s.ID)
 		if err != nil {
 			return err
+		}
+		if hh := households[s.HouseholdID]; hh != nil && s.Class != "" && rv.approvedBy(asOf) && s.ID >= approvedBy[hh.ID] {
+			approvedBy[hh.ID] = s.ID
+			facts[string(contributionKey("approved", hh.ID))] = storedContribution{Area: hh.AreaID, Names: []string{ApprovedStatusCounter(s.Class)}}
 		}
 		names := []string{ReviewCounter(rv.StateAt(asOf))}
 		for _, r := range rounds {

@@ -57,6 +57,17 @@ func (r Review) StateAt(at time.Time) string {
 	return state
 }
 
+// approvedBy tells whether the submission was approved by a moment (zero:
+// now), whatever came of it after (a resubmission replaces only returns).
+func (r Review) approvedBy(at time.Time) bool {
+	for _, s := range r.Steps {
+		if s.State == ReviewApproved && (at.IsZero() || !s.At.After(at)) {
+			return true
+		}
+	}
+	return false
+}
+
 // Last is the latest step, or a zero step for a submission only received.
 func (r Review) Last() ReviewStep {
 	if len(r.Steps) == 0 {
@@ -119,6 +130,11 @@ func (db *DB) Decide(ctx context.Context, d Decision, replies func(Submission) [
 		if err := setReview(tx, s, rv, step); err != nil {
 			return err
 		}
+		if d.Approve {
+			if err := approveClass(tx, s); err != nil {
+				return err
+			}
+		}
 		if replies != nil {
 			if queued, err = enqueue(tx, replies(s), d.At); err != nil {
 				return err
@@ -134,6 +150,35 @@ func (db *DB) Decide(ctx context.Context, d Decision, replies func(Submission) [
 		return Submission{}, nil, fmt.Errorf("store: review %d: %w", d.Submission, err)
 	}
 	return s, queued, nil
+}
+
+// approveClass puts an approved form's class on its household's official
+// list entry, unless a later form of the household was approved already.
+func approveClass(tx *bolt.Tx, s Submission) error {
+	if s.Class == "" || s.HouseholdID == "" {
+		return nil
+	}
+	var hh Household
+	if err := getJSON(tx.Bucket(bucketHouseholds), []byte(s.HouseholdID), &hh); err != nil {
+		return err
+	}
+	if hh.ApprovedBy > s.ID {
+		return nil
+	}
+	hh.Approved, hh.ApprovedBy = s.Class, s.ID
+	if err := putJSON(tx.Bucket(bucketHouseholds), []byte(hh.ID), hh); err != nil {
+		return err
+	}
+	return setApprovedStatus(tx, hh.AreaID, hh.ID, s.Class)
+}
+
+// setApprovedStatus counts a household on the approved official list.
+func setApprovedStatus(tx *bolt.Tx, area, household, status string) error {
+	var names []string
+	if status != "" {
+		names = []string{ApprovedStatusCounter(status)}
+	}
+	return setContribution(tx, area, Contribution{Kind: "approved", Key: household, Names: names}, "")
 }
 
 func setAwaiting(tx *bolt.Tx, userID, question string) error {

@@ -39,6 +39,11 @@ type Household struct {
 	StatusAt       time.Time      `json:"status_at,omitzero"`
 	LastSubmission uint64         `json:"last_submission,omitempty"`
 	History        []StatusChange `json:"history,omitempty"`
+	// Approved is the class of the latest approved form of the household
+	// (ApprovedBy), "" while none is: the official list counted from
+	// approved reviews takes it over the register's status.
+	Approved   string `json:"approved,omitempty"`
+	ApprovedBy uint64 `json:"approved_by,omitempty"`
 }
 
 // StatusChange is one classification of a household, kept for history.

@@ -36,6 +36,7 @@ type serveConfig struct {
 	backupDir, backupCron  string
 	httpTimeout            time.Duration // for reading a request; writing and idling get multiples
 	publicURL              string        // where the server is reached from outside, for file links
+	countBasis             string        // what the official list counts: store.CountApproved, CountAll or "" (auto)
 	logLevel               slog.Level
 	logJSON                bool
 	telegram               telegramConfig
@@ -79,6 +80,11 @@ func serve(ctx context.Context, e *env, cfg serveConfig) error {
 		return err
 	}
 	defer w.db.Close()
+	// Kept in the file, so that the commands run beside the server count
+	// the official list the same way.
+	if err := w.db.SetSetting(ctx, store.SettingCountBasis, cfg.countBasis); err != nil {
+		return err
+	}
 	loc, forms, db := w.loc, w.forms, w.db
 	s := &server{db: db, log: log, senders: map[string]*delivery.Sender{},
 		console: &web.Console{Store: db, Forms: forms, Catalog: locales.MustLoad(), Secure: strings.HasPrefix(cfg.publicURL, "https://"), Log: component(log, "console"),
@@ -130,6 +136,13 @@ func readServe(e *env, shared *common, addr string, runTTL time.Duration) (serve
 	c.digestCron = envOr(e, "SOTHON_DIGEST_CRON", jobs.DefaultDigestCron)
 	c.remindCron = envOr(e, "SOTHON_REMIND_CRON", jobs.DefaultRemindCron)
 	c.backupDir = e.getenv("SOTHON_BACKUP_DIR")
+	switch c.countBasis = e.getenv("SOTHON_COUNT"); c.countBasis {
+	case "", "auto":
+		c.countBasis = ""
+	case store.CountApproved, store.CountAll:
+	default:
+		return c, usageError{fmt.Sprintf("SOTHON_COUNT=%q: use approved, all or auto", c.countBasis)}
+	}
 	c.backupCron = envOr(e, "SOTHON_BACKUP_CRON", "0 2 * * *")
 	if c.publicURL = strings.TrimRight(e.getenv("SOTHON_PUBLIC_URL"), "/"); c.publicURL != "" {
 		if u, err := url.Parse(c.publicURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {

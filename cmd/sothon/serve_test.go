@@ -628,3 +628,12 @@ func TestScheduledBackupKeepsTheNewest(t *testing.T) {
 	}
 	copyDB.Close()
 }
+
+// SOTHON_COUNT takes approved, all or auto, and nothing else.
+func TestServeRefusesABadCountBasis(t *testing.T) {
+	env := map[string]string{"SOTHON_COUNT": "some", "SOTHON_TELEGRAM_TOKEN": testToken}
+	err := run(context.Background(), []string{"serve", "--db", filepath.Join(t.TempDir(), "x.db")}, func(k string) string { return env[k] }, nil, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "SOTHON_COUNT") || exitCode(err) != 2 {
+		t.Fatalf("SOTHON_COUNT=some: %v", err)
+	}
+}
