@@ -88,7 +88,7 @@ func (t *turn) reopen(ctx context.Context, id uint64) {
 	}
 	t.replyKey("fix.reopened", "id", id, "reason", rv.Last().Reason)
 	t.form = form
-	run, o := flows.Reopen(form, s.AreaID, &flows.Submission{Answers: s.Answers, HouseholdName: s.HouseholdName}, s.HouseholdID, id, t.flowContext(ctx))
+	run, o := flows.Reopen(form, s.AreaID, &flows.Submission{Answers: s.Answers, HouseholdName: s.HouseholdName}, s.HouseholdID, id, rv.Last().Focus, t.flowContext(ctx))
 	t.run = run
 	t.audit("run_reopen", strconv.FormatUint(id, 10))
 	t.step(o)

@@ -127,10 +127,11 @@ func Start(f *Form, areaID string, c Context) (*Run, Outcome) {
 }
 
 // Reopen begins a run that corrects a returned submission: its answers
-// filled in and its household picked, at the summary, where any answer can
-// be changed before it is sent again. A question the form gained since is
-// asked first.
-func Reopen(f *Form, areaID string, old *Submission, householdID string, replaces uint64, c Context) (*Run, Outcome) {
+// filled in and its household picked, at the question concerned (focus,
+// when the reviewer named one and it still applies) or else at the
+// summary, where any answer can be changed before it is sent again. A
+// question the form gained since is asked first.
+func Reopen(f *Form, areaID string, old *Submission, householdID string, replaces uint64, focus string, c Context) (*Run, Outcome) {
 	r := &Run{Form: f.ID, Version: f.Version, AreaID: areaID, Answers: map[string]string{}, HouseholdName: old.HouseholdName,
 		Replaces: replaces, Started: c.Now, Updated: c.Now}
 	for _, q := range f.Questions {
@@ -143,7 +144,15 @@ func Reopen(f *Form, areaID string, old *Submission, householdID string, replace
 			r.Answers[q.ID], r.Trail = v, append(r.Trail, q.ID)
 		}
 	}
-	return r, r.advance(f, c)
+	o := r.advance(f, c)
+	if _, relevant := f.values(r.Answers, c.Circumstances); r.Stage == StageSummary && relevant[focus] {
+		// As if the head had chosen to change that answer on the summary.
+		q := f.Question(focus)
+		r.Stage, r.Current, r.Editing, r.Picker = StageAsk, q.ID, true, Picker{}
+		r.Previous = r.display(f, q, r.Answers[q.ID], c.Lang, c)
+		return r, Outcome{Prompts: []Prompt{r.ask(f, q, c)}}
+	}
+	return r, o
 }
 
 // Show repeats what the run is waiting for, e.g. when a user comes back.

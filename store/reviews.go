@@ -35,6 +35,8 @@ type ReviewStep struct {
 	At     time.Time `json:"at"`
 	// ReplacedBy is the correction of a resubmitted one.
 	ReplacedBy uint64 `json:"replaced_by,omitempty"`
+	// Focus is the question a return is about, when the reason names one.
+	Focus string `json:"focus,omitempty"`
 }
 
 // Review is a submission's way through review; no steps means received.
@@ -97,6 +99,7 @@ type Decision struct {
 	Submission uint64
 	Approve    bool
 	Reason     string // for a return
+	Focus      string // the question the return is about, if one
 	By         string
 	At         time.Time
 	// AwaitUser's next typed answer goes to AwaitQuestion (the head's
@@ -125,7 +128,7 @@ func (db *DB) Decide(ctx context.Context, d Decision, replies func(Submission) [
 			if d.Reason == "" {
 				return ErrNoReason
 			}
-			step.State, step.Reason = ReviewReturned, d.Reason
+			step.State, step.Reason, step.Focus = ReviewReturned, d.Reason, d.Focus
 		}
 		if err := setReview(tx, s, rv, step); err != nil {
 			return err

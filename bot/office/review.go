@@ -29,6 +29,10 @@ const (
 // options; any other is typed.
 var reasonKeys = []string{"review.reason.income", "review.reason.indicators", "review.reason.members", "review.reason.household"}
 
+// reasonFocus is the question a common reason is about, by the role it
+// plays in the form: the correction reopens there.
+var reasonFocus = map[string]string{"review.reason.income": flows.RoleIncome, "review.reason.members": flows.RoleMembers}
+
 // maxButtonData is Telegram's limit on a button's data.
 const maxButtonData = 64
 
@@ -117,9 +121,12 @@ func (o *Commands) pressReview(ctx context.Context, t bot.Turn, question, answer
 // returnForm returns a form with the reason picked (by its number) or
 // typed, and tells the village's head at once, outside the quiet hours.
 func (o *Commands) returnForm(ctx context.Context, t bot.Turn, s store.Submission, area, answer string) {
-	reason := strings.Join(strings.Fields(answer), " ")
+	reason, focus := strings.Join(strings.Fields(answer), " "), ""
 	if n, err := strconv.Atoi(reason); err == nil && n >= 1 && n <= len(reasonKeys) {
 		reason = t.T(reasonKeys[n-1])
+		if q := o.focusOf(s.Form, reasonKeys[n-1]); q != "" {
+			focus = q
+		}
 	}
 	if len([]rune(reason)) < 3 || len([]rune(reason)) > 300 {
 		t.Ask(t.T("review.why_again"), reviewQuestion(t, "why", s.ID, area), nil)
@@ -131,7 +138,7 @@ func (o *Commands) returnForm(ctx context.Context, t bot.Turn, s store.Submissio
 		t.Reply("join.try_later")
 		return
 	}
-	d := store.Decision{Submission: s.ID, Reason: reason, By: t.User().ID, At: t.At()}
+	d := store.Decision{Submission: s.ID, Reason: reason, Focus: focus, By: t.User().ID, At: t.At()}
 	notice := func(store.Submission) []store.Message {
 		var out []store.Message
 		for _, h := range heads {
@@ -147,6 +154,18 @@ func (o *Commands) returnForm(ctx context.Context, t bot.Turn, s store.Submissio
 		d.AwaitUser, d.AwaitQuestion = heads[0].ID, bot.FixQuestion(s.ID)
 	}
 	o.decide(ctx, t, d, notice, area)
+}
+
+// focusOf is the question of a form a common reason is about, or "".
+func (o *Commands) focusOf(formID, reasonKey string) string {
+	form := o.Forms.Form(formID)
+	if form == nil || reasonFocus[reasonKey] == "" {
+		return ""
+	}
+	if q := form.ByRole(reasonFocus[reasonKey]); q != nil {
+		return q.ID
+	}
+	return ""
 }
 
 // decide stores a decision, says so and shows the next form.
