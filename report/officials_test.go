@@ -469,7 +469,7 @@ func TestOfficialListCountsApprovedReviews(t *testing.T) {
 	}
 	st, _ := report.Compute(ctx, db, "bac-kan", now)
 	forms, _ := flows.Default()
-	if text := report.Digest(st, nil, forms, locales.MustLoad(), "vi"); !strings.Contains(text, "(chỉ tính các phiếu rà soát đã được duyệt)") || st.JSON(nil).Register.Basis != "approved" {
+	if text := report.Digest(st, nil, forms, locales.MustLoad(), "vi"); !strings.Contains(text, "(chỉ tính các phiếu rà soát đã được duyệt)") || st.JSON(nil).ListBasis != "approved" {
 		t.Errorf("the digest does not say what it counts:\n%s", text)
 	}
 	db.SetSetting(ctx, store.SettingCountBasis, store.CountAll)

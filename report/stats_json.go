@@ -20,6 +20,9 @@ type StatsJSON struct {
 	Activity map[string]int `json:"activity"` // submissions this week, by questionnaire
 	// Reviews counts forms by review state: the open round's, or all.
 	Reviews ReviewStates `json:"reviews"`
+	// ListBasis is what the register's statuses count: "approved" reviews
+	// over the imported register, or "all" the forms received.
+	ListBasis string `json:"list_basis"`
 }
 
 // PlaceJSON names an area.
@@ -43,9 +46,6 @@ type RegisterJSON struct {
 	Middle       int     `json:"middle"`
 	PoorRate     float64 `json:"poor_rate"`
 	NearPoorRate float64 `json:"near_poor_rate"`
-	// Basis is what the statuses count: "approved" reviews over the
-	// register, or "all" the forms received.
-	Basis string `json:"basis"`
 }
 
 // RoundJSON is the open round's progress.
@@ -87,8 +87,9 @@ func (s Stats) JSON(formIDs []string) StatsJSON {
 		Area: PlaceJSON{ID: s.Area.ID, Name: s.Label},
 		Week: WeekJSON{ID: s.Week, From: s.WeekFrom.Format(time.DateOnly), To: s.WeekFrom.AddDate(0, 0, 6).Format(time.DateOnly)},
 		Register: RegisterJSON{Households: s.Total, Poor: s.Poor(), NearPoor: s.NearPoor(), Middle: s.Middle(),
-			PoorRate: s.Rate(s.Poor()), NearPoorRate: s.Rate(s.NearPoor()), Basis: store.CountAll},
-		SubAreas: []SubAreaJSON{}, Missing: []PlaceJSON{}, Activity: map[string]int{},
+			PoorRate: s.Rate(s.Poor()), NearPoorRate: s.Rate(s.NearPoor())},
+		ListBasis: store.CountAll,
+		SubAreas:  []SubAreaJSON{}, Missing: []PlaceJSON{}, Activity: map[string]int{},
 	}
 	if r := s.Round; r != nil {
 		out.Round = &RoundJSON{Name: r.Name, From: r.From, To: r.To, Households: s.Total, Reviewed: s.Reviewed(),
@@ -96,7 +97,7 @@ func (s Stats) JSON(formIDs []string) StatsJSON {
 	}
 	out.Reviews = s.Reviews()
 	if s.Approved {
-		out.Register.Basis = store.CountApproved
+		out.ListBasis = store.CountApproved
 	}
 	if t := s.Target; t != nil {
 		out.Target = &TargetJSON{Year: t.Year, Reduction: t.Reduction, Baseline: t.Baseline, Goal: t.Goal}
