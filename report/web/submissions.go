@@ -50,8 +50,8 @@ type submissionsPage struct {
 }
 
 type submissionRow struct {
-	ID                             uint64
-	When, Form, Village, Household string
+	ID                                    uint64
+	When, Form, Village, Household, State string
 }
 
 // submissions lists the area's submissions, newest first, with filters
@@ -89,14 +89,26 @@ func (c *Console) submissions(w http.ResponseWriter, r *http.Request) {
 	for i, j := 0, len(page.Rows)-1; i < j; i, j = i+1, j-1 {
 		page.Rows[i], page.Rows[j] = page.Rows[j], page.Rows[i]
 	}
+	for i, row := range page.Rows { // only the rows shown: a page of 200
+		rv, err := c.Store.ReviewOf(r.Context(), row.ID)
+		if err != nil {
+			c.unavailable(w, "reviews", err)
+			return
+		}
+		page.Rows[i].State = page.T("web.state." + rv.State())
+	}
 	c.render(w, http.StatusOK, "submissions.html", page)
 }
 
 type answerRow struct{ Question, Answer string }
 
+// reviewStep is one step of a submission's review as the page says it.
+type reviewStep struct{ State, When, Reason string }
+
 type submissionPage struct {
 	frame
 	Submission store.Submission
+	Steps      []reviewStep
 	Title      string
 	Answers    []answerRow
 }
@@ -119,6 +131,15 @@ func (c *Console) submission(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	page := submissionPage{frame: c.frame(r, u, session), Submission: s, Title: form.Title.In(u.Lang)}
+	rv, err := c.Store.ReviewOf(r.Context(), s.ID)
+	if err != nil {
+		c.unavailable(w, "review", err)
+		return
+	}
+	page.Steps = []reviewStep{{State: page.T("web.state." + store.ReviewReceived), When: when(s.SubmittedAt)}}
+	for _, step := range rv.Steps {
+		page.Steps = append(page.Steps, reviewStep{State: page.T("web.state." + step.State), When: when(step.At), Reason: step.Reason})
+	}
 	for _, q := range form.Questions {
 		if v, ok := s.Answers[q.ID]; ok && q.Type != flows.Note {
 			page.Answers = append(page.Answers, answerRow{Question: q.Label.In(u.Lang), Answer: report.AnswerText(form, q, v, u.Lang)})

@@ -231,8 +231,15 @@ func TestSubmissionsPages(t *testing.T) {
 	if status != 200 || !strings.Contains(body, "Nông Văn Tý") || strings.Contains(body, "Hà Văn Cũ") || strings.Contains(body, "Người Đức Xuân") {
 		t.Fatalf("the list: %d\n%s", status, body)
 	}
+	if !strings.Contains(body, "<th>Trạng thái</th>") || !strings.Contains(body, "<td>Chờ duyệt</td>") {
+		t.Fatalf("the list has no review states:\n%s", body)
+	}
+	if _, _, err := r.db.Decide(ctx, store.Decision{Submission: mine, Reason: "Thu nhập chưa hợp lý", By: "o-ht", At: r.now}, nil); err != nil {
+		t.Fatal(err)
+	}
 	status, body, _ = r.get("a", fmt.Sprint("/submissions/", mine))
-	if status != 200 || !strings.Contains(body, "Không có nước sạch") || !strings.Contains(body, "Vay vốn ưu đãi; Hỗ trợ nhà ở") {
+	if status != 200 || !strings.Contains(body, "Không có nước sạch") || !strings.Contains(body, "Vay vốn ưu đãi; Hỗ trợ nhà ở") ||
+		!strings.Contains(body, "Trả lại — 27/11/2026 09:00: Thu nhập chưa hợp lý") {
 		t.Fatalf("a submission: %d\n%s", status, body)
 	}
 	for _, path := range []string{fmt.Sprint("/submissions/", theirs), "/submissions?area=bac-kan/duc-xuan", "/download/csv?area=bac-kan", "/download/pdf"} {
