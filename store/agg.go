@@ -44,17 +44,63 @@ func contributionKey(kind, key string) []byte { return []byte(kind + "\x00" + ke
 // setContribution replaces a contribution: its old names are taken off the
 // village they were counted in, the new ones added to area.
 func setContribution(tx *bolt.Tx, area string, f Contribution, baseline string) error {
+	return putContribution(tx, area, f, baseline, func(area string, names []string, delta int64) error {
+		return bumpAll(tx, area, names, delta)
+	})
+}
+
+// bumper adds delta to named counters of an area.
+type bumper func(area string, names []string, delta int64) error
+
+// putContribution is setContribution counting with bump.
+func putContribution(tx *bolt.Tx, area string, f Contribution, baseline string, bump bumper) error {
 	b := tx.Bucket(bucketFacts)
 	var old storedContribution
 	if err := getJSON(b, contributionKey(f.Kind, f.Key), &old); err == nil {
-		if err := bumpAll(tx, old.Area, old.Names, -1); err != nil {
+		if err := bump(old.Area, old.Names, -1); err != nil {
 			return err
 		}
 	}
-	if err := bumpAll(tx, area, f.Names, 1); err != nil {
+	if err := bump(area, f.Names, 1); err != nil {
 		return err
 	}
 	return putJSON(b, contributionKey(f.Kind, f.Key), storedContribution{Area: area, Names: f.Names, Baseline: baseline})
+}
+
+// counterDeltas gathers the counter changes of many records so that each
+// village's counters are rewritten once (an import of thousands of
+// households of one village would otherwise rewrite them thousands of times).
+type counterDeltas map[string]Counters
+
+func (d counterDeltas) bump(area string, names []string, delta int64) error {
+	if d[area] == nil {
+		d[area] = Counters{}
+	}
+	for _, n := range names {
+		d[area][n] += delta
+	}
+	return nil
+}
+
+// flush writes the gathered changes, dropping counters that come to zero.
+func (d counterDeltas) flush(tx *bolt.Tx) error {
+	b := tx.Bucket(bucketCounters)
+	for area, delta := range d {
+		c := Counters{}
+		if err := getJSON(b, []byte(area), &c); err != nil && err != ErrNotFound {
+			return err
+		}
+		c.Add(delta)
+		for n, v := range c {
+			if v == 0 {
+				delete(c, n)
+			}
+		}
+		if err := putJSON(b, []byte(area), c); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func getContribution(tx *bolt.Tx, kind, key string) (storedContribution, bool) {

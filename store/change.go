@@ -342,6 +342,11 @@ func householdFor(tx *bolt.Tx, s *Submission) (*Household, error) {
 }
 
 func putHousehold(tx *bolt.Tx, hh *Household) error {
+	return putHouseholdCounting(tx, hh, func(area string, names []string, delta int64) error { return bumpAll(tx, area, names, delta) })
+}
+
+// putHouseholdCounting is putHousehold counting with bump.
+func putHouseholdCounting(tx *bolt.Tx, hh *Household, bump bumper) error {
 	if err := putJSON(tx.Bucket(bucketHouseholds), []byte(hh.ID), hh); err != nil {
 		return err
 	}
@@ -349,7 +354,7 @@ func putHousehold(tx *bolt.Tx, hh *Household) error {
 	if hh.Status != "" {
 		names = append(names, StatusCounter(hh.Status))
 	}
-	if err := setContribution(tx, hh.AreaID, Contribution{Kind: "status", Key: hh.ID, Names: names}, ""); err != nil {
+	if err := putContribution(tx, hh.AreaID, Contribution{Kind: "status", Key: hh.ID, Names: names}, "", bump); err != nil {
 		return err
 	}
 	// The index carries the name so the picker lists a village without

@@ -223,6 +223,7 @@ func (db *DB) Household(ctx context.Context, id string) (Household, error) {
 // baseline that poverty-reduction targets count from.
 func (db *DB) ImportHouseholds(ctx context.Context, hhs []Household) error {
 	err := db.update(ctx, func(tx *bolt.Tx) error {
+		deltas := counterDeltas{}
 		for i := range hhs {
 			hh := hhs[i] // a batched commit may run this again
 			var old Household
@@ -241,17 +242,17 @@ func (db *DB) ImportHouseholds(ctx context.Context, hhs []Household) error {
 			if hh.Status != "" {
 				hh.History = append(hh.History, StatusChange{At: hh.StatusAt, Status: hh.Status})
 			}
-			if err := putHousehold(tx, &hh); err != nil {
+			if err := putHouseholdCounting(tx, &hh, deltas.bump); err != nil {
 				return err
 			}
-			if err := setContribution(tx, hh.AreaID, Contribution{Kind: "register", Key: hh.ID, Names: []string{RegisterCounter(hh.Status)}}, ""); err != nil {
+			if err := putContribution(tx, hh.AreaID, Contribution{Kind: "register", Key: hh.ID, Names: []string{RegisterCounter(hh.Status)}}, "", deltas.bump); err != nil {
 				return err
 			}
-			if err := setApprovedStatus(tx, hh.AreaID, hh.ID, cmp.Or(hh.Approved, hh.Status)); err != nil {
+			if err := putContribution(tx, hh.AreaID, approvedContribution(hh.ID, cmp.Or(hh.Approved, hh.Status)), "", deltas.bump); err != nil {
 				return err
 			}
 		}
-		return nil
+		return deltas.flush(tx)
 	})
 	if err != nil {
 		return fmt.Errorf("store: import households: %w", err)

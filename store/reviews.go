@@ -177,11 +177,15 @@ func approveClass(tx *bolt.Tx, s Submission) error {
 
 // setApprovedStatus counts a household on the approved official list.
 func setApprovedStatus(tx *bolt.Tx, area, household, status string) error {
+	return setContribution(tx, area, approvedContribution(household, status), "")
+}
+
+func approvedContribution(household, status string) Contribution {
 	var names []string
 	if status != "" {
 		names = []string{ApprovedStatusCounter(status)}
 	}
-	return setContribution(tx, area, Contribution{Kind: "approved", Key: household, Names: names}, "")
+	return Contribution{Kind: "approved", Key: household, Names: names}
 }
 
 func setAwaiting(tx *bolt.Tx, userID, question string) error {
