@@ -332,7 +332,11 @@ func receive(tx *bolt.Tx, s *Submission) error {
 	if rv.State() != ReviewReturned {
 		return fmt.Errorf("%w: %d", ErrNotReturned, old.ID)
 	}
-	return setReview(tx, old, rv, ReviewStep{State: ReviewResubmitted, By: s.SubmittedBy, At: s.SubmittedAt, ReplacedBy: s.ID})
+	if err := setReview(tx, old, rv, ReviewStep{State: ReviewResubmitted, By: s.SubmittedBy, At: s.SubmittedAt, ReplacedBy: s.ID}); err != nil {
+		return err
+	}
+	return appendAudit(tx, []AuditEntry{{At: s.SubmittedAt, Actor: s.SubmittedBy, Action: "review_resubmitted",
+		Detail: fmt.Sprintf("%d → %d", old.ID, s.ID)}})
 }
 
 // countReviewState counts a submission's review state again, in the rounds

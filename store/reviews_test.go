@@ -65,8 +65,9 @@ func TestReviewStates(t *testing.T) {
 			t.Errorf("%s = %d, want %d", name, c[name], want)
 		}
 	}
-	entries, _ := db.RecentAudit(ctx, 10, func(e store.AuditEntry) bool { return e.Actor == "o1" })
-	if len(entries) != 2 || entries[0].Action != "review_approved" || entries[1].Action != "review_returned" {
+	entries, _ := db.RecentAudit(ctx, 10, func(e store.AuditEntry) bool { return e.Actor == "o1" || e.Action == "review_resubmitted" })
+	if len(entries) != 3 || entries[0].Action != "review_approved" || entries[1].Action != "review_resubmitted" || entries[1].Actor != "h1" ||
+		entries[1].Detail != "1 → 3" || entries[2].Action != "review_returned" {
 		t.Errorf("audit: %+v", entries)
 	}
 }
