@@ -451,3 +451,23 @@ func TestListsInChat(t *testing.T) {
 		t.Fatalf("another ward's lists: %+v", out[0])
 	}
 }
+
+// A revoked head is not among the villages behind, so gets no reminder
+// (nor could: their chats are gone); they stay only as the author of what
+// they sent.
+func TestRevokedHeadsAreNotReminded(t *testing.T) {
+	f := newFixture(t)
+	f.now = time.Date(2023, 6, 15, 8, 0, 0, 0, time.FixedZone("ICT", 7*3600))
+	h1 := f.registerAs(t, "h1", store.RoleHead, "bac-kan/huyen-tung/khuoi-pai")
+	h2 := f.registerAs(t, "h2", store.RoleHead, "bac-kan/huyen-tung/ban-cau")
+	if err := f.db.Revoke(ctx, h2.ID, "admin", f.now); err != nil {
+		t.Fatal(err)
+	}
+	behind, err := report.VillagesBehind(ctx, f.db, f.now)
+	if err != nil || len(behind) != 1 || behind[0].User.ID != h1.ID {
+		t.Fatalf("villages behind: %+v, %v (only h1's)", behind, err)
+	}
+	if n, err := weekly(f).SendReminders(ctx); err != nil || n != 1 {
+		t.Fatalf("reminders: %d, %v", n, err)
+	}
+}
