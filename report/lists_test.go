@@ -111,9 +111,10 @@ func TestListsXLSX(t *testing.T) {
 		}
 		return ""
 	}
-	if sheet != "Tổ Khuổi Pài (Huyền Tụng)" || text(0, 0) != "UBND PHƯỜNG HUYỀN TỤNG" || !strings.HasPrefix(text(1, 0), "DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO — đợt rà soát «Cuối năm»") ||
-		text(3, 0) != "(Gồm các phiếu rà soát đã được duyệt)" {
-		t.Fatalf("the header of %q: %q", sheet, rows[:4])
+	if sheet != "Tổ Khuổi Pài (Huyền Tụng)" || text(0, 0) != "UBND PHƯỜNG HUYỀN TỤNG" || text(0, 3) != "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" ||
+		text(1, 0) != "TỔ KHUỔI PÀI (HUYỀN TỤNG)" || text(1, 3) != "Độc lập - Tự do - Hạnh phúc" ||
+		!strings.HasPrefix(text(3, 0), "DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO — đợt rà soát «Cuối năm»") || text(4, 0) != "(Gồm các phiếu rà soát đã được duyệt)" {
+		t.Fatalf("the header of %q: %q", sheet, rows[:5])
 	}
 	want := [][]string{
 		{"1. Hộ nghèo (1 hộ)"},
@@ -122,8 +123,8 @@ func TestListsXLSX(t *testing.T) {
 	}
 	for i, row := range want {
 		for c, cell := range row {
-			if got := text(5+i, c); got != cell {
-				t.Errorf("row %d, column %d: %q, want %q", 6+i, c+1, got, cell)
+			if got := text(6+i, c); got != cell {
+				t.Errorf("row %d, column %d: %q, want %q", 7+i, c+1, got, cell)
 			}
 		}
 	}
@@ -146,7 +147,7 @@ func TestListsPDF(t *testing.T) {
 		t.Fatal("not an A4 page with an embedded TrueType font")
 	}
 	got := pdfText(t, data)
-	for _, want := range []string{"UBND PHƯỜNG HUYỀN TỤNG", "1. Hộ nghèo (1 hộ)", "Nông Văn Tý", "Nhà tiêu hợp vệ sinh", "3. Hộ thoát nghèo (1 hộ)",
+	for _, want := range []string{"UBND PHƯỜNG HUYỀN TỤNG", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "1. Hộ nghèo (1 hộ)", "Nông Văn Tý", "Nhà tiêu hợp vệ sinh", "3. Hộ thoát nghèo (1 hộ)",
 		"Hà Thị Lan", "Lục Văn Sơn", "Huyền Tụng, ngày 15 tháng 6 năm 2023", "TỔ TRƯỞNG", "TM. UBND PHƯỜNG"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the PDF lacks %q:\n%s", want, got)

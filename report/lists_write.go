@@ -22,19 +22,18 @@ type listText struct {
 
 func (t listText) t(key string, args ...any) string { return t.cat.T(t.l.Lang, key, args...) }
 
-// header is the lines above a village's lists: the issuing body, the title,
-// the place and what counts.
-func (t listText) header(v VillageLists) []string {
+// header is what stands above a village's lists, as on an office's
+// papers: the issuing body and the village on the left, the nation's name
+// and motto on the right; then the title and what the lists count.
+func (t listText) header(v VillageLists) (left, right [2]string, title [2]string) {
 	basis := "lists.basis_all"
 	if t.l.Approved {
 		basis = "lists.basis_approved"
 	}
-	return []string{
-		strings.ToUpper(t.t("lists.body", "area", t.l.Area.Label)),
-		t.t("lists.title", "round", t.l.Round.Name, "from", dayMonthYear(t.l.Round.From), "to", dayMonthYear(t.l.Round.To)),
-		t.t("lists.place", "village", v.Label),
-		t.t(basis),
-	}
+	left = [2]string{strings.ToUpper(t.t("lists.body", "area", t.l.Area.Label)), strings.ToUpper(t.t("lists.place", "village", v.Label))}
+	right = [2]string{t.t("lists.nation"), t.t("lists.motto")}
+	title = [2]string{t.t("lists.title", "round", t.l.Round.Name, "from", dayMonthYear(t.l.Round.From), "to", dayMonthYear(t.l.Round.To)), t.t(basis)}
+	return left, right, title
 }
 
 func (t listText) columns() []string {
@@ -88,7 +87,12 @@ func WriteListsXLSX(l Lists, cat *locales.Catalog, w io.Writer) error {
 			}
 			r++
 		}
-		for _, line := range t.header(v) {
+		left, right, title := t.header(v)
+		for i := range left {
+			put(bold, left[i], "", "", right[i])
+		}
+		r++
+		for _, line := range title {
 			put(bold, line)
 		}
 		for n, kind := range listKinds {
@@ -144,7 +148,7 @@ const (
 )
 
 // listColumns are the widths of the PDF's columns, 186 mm in all.
-var listColumns = []float64{10, 44, 34, 16, 24, 58}
+var listColumns = []float64{10, 44, 32, 18, 24, 58}
 
 // WriteListsPDF writes the lists as a PDF to print on A4, one village a
 // page (or more), with a Vietnamese font embedded.
@@ -163,14 +167,18 @@ func WriteListsPDF(l Lists, cat *locales.Catalog, w io.Writer) error {
 	}
 	for _, v := range l.Villages {
 		pdf.AddPage()
-		for i, line := range t.header(v) {
-			style, size, align := "", 10.0, "C"
-			if i < 2 {
-				style, size = "B", 12
-			}
-			pdf.SetFont("Liberation", style, size)
-			pdf.MultiCell(0, lineHeight+1, line, "", align, false)
+		left, right, title := t.header(v)
+		half := (210 - 2*pageMargin) / 2
+		pdf.SetFont("Liberation", "B", 10)
+		for i := range left {
+			pdf.CellFormat(half, lineHeight, left[i], "", 0, "C", false, 0, "")
+			pdf.CellFormat(half, lineHeight, right[i], "", 1, "C", false, 0, "")
 		}
+		pdf.Ln(4)
+		pdf.SetFont("Liberation", "B", 12)
+		pdf.MultiCell(0, lineHeight+1, title[0], "", "C", false)
+		pdf.SetFont("Liberation", "", 10)
+		pdf.MultiCell(0, lineHeight+1, title[1], "", "C", false)
 		for n, kind := range listKinds {
 			pdf.Ln(3)
 			pdf.SetFont("Liberation", "B", 11)
@@ -222,7 +230,7 @@ func signatures(pdf *fpdf.Fpdf, t listText) {
 	if pdf.GetY()+40 > pageHeight-pageMargin {
 		pdf.AddPage()
 	}
-	half := (210 - 2*pageMargin) / 2
+	half := (210 - 2*pageMargin) / 2 // A4 is 210 mm wide
 	pdf.Ln(6)
 	pdf.SetFont("Liberation", "", 10)
 	pdf.SetX(pageMargin + half)
