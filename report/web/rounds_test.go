@@ -118,3 +118,30 @@ func TestAdminSetsATarget(t *testing.T) {
 		t.Fatalf("the targets page: %d\n%s", status, page)
 	}
 }
+
+// The round's lists download from the dashboard as PDF or XLSX, for the
+// official's area only.
+func TestListsFromTheConsole(t *testing.T) {
+	r := newRig(t)
+	r.get("o", r.link("o-ht"))
+	if status, _, _ := r.get("o", "/lists/pdf"); status != http.StatusNotFound {
+		t.Fatalf("lists without a round: %d", status)
+	}
+	if _, err := r.db.OpenRound(ctx, store.Round{Name: "Cuối năm", AreaID: "bac-kan/huyen-tung", From: "2026-11-01", To: "2026-12-31", Opened: r.now}); err != nil {
+		t.Fatal(err)
+	}
+	if _, body, _ := r.get("o", "/"); !strings.Contains(body, `href="/lists/pdf?area=bac-kan%2fhuyen-tung"`) {
+		t.Fatalf("no lists on the dashboard:\n%s", body)
+	}
+	for format, magic := range map[string]string{"pdf": "%PDF", "xlsx": "PK"} {
+		status, body, header := r.get("o", "/lists/"+format+"?area=bac-kan/huyen-tung/khuoi-pai")
+		if status != 200 || !strings.HasPrefix(body, magic) || !strings.Contains(header.Get("Content-Disposition"), "danh-sach-bac-kan-huyen-tung-khuoi-pai."+format) {
+			t.Errorf("lists as %s: %d %q", format, status, header)
+		}
+	}
+	for _, path := range []string{"/lists/pdf?area=bac-kan/duc-xuan", "/lists/pdf?area=bac-kan", "/lists/doc"} {
+		if status, _, _ := r.get("o", path); status != http.StatusNotFound {
+			t.Errorf("%s: %d", path, status)
+		}
+	}
+}

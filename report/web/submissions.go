@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"net/http"
 	"strconv"
@@ -175,5 +176,40 @@ func (c *Console) download(w http.ResponseWriter, r *http.Request) {
 	name := "so-thon-" + strings.ReplaceAll(f.Area, "/", "-") + "." + format
 	w.Header().Set("Content-Type", kind)
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Write(buf.Bytes())
+}
+
+// lists sends the round's lists to post for an area of the user's, as a
+// PDF to print or an XLSX to edit.
+func (c *Console) lists(w http.ResponseWriter, r *http.Request) {
+	u, _, ok := c.user(w, r)
+	if !ok {
+		return
+	}
+	area := cmp.Or(r.URL.Query().Get("area"), u.AreaID)
+	format := r.PathValue("format")
+	if !store.Within(area, u.AreaID) || (format != "pdf" && format != "xlsx") {
+		http.NotFound(w, r)
+		return
+	}
+	l, err := report.BuildLists(r.Context(), c.Store, c.Forms, c.Catalog, area, 0, u.Lang, c.Now())
+	if errors.Is(err, report.ErrNoRound) || errors.Is(err, store.ErrNotFound) {
+		c.message(w, http.StatusNotFound, u.Lang, "web.lists_no_round")
+		return
+	}
+	var buf bytes.Buffer
+	write, kind := report.WriteListsPDF, "application/pdf"
+	if format == "xlsx" {
+		write, kind = report.WriteListsXLSX, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	}
+	if err == nil {
+		err = write(l, c.Catalog, &buf)
+	}
+	if err != nil {
+		c.unavailable(w, "lists", err)
+		return
+	}
+	w.Header().Set("Content-Type", kind)
+	w.Header().Set("Content-Disposition", `attachment; filename="danh-sach-`+strings.ReplaceAll(area, "/", "-")+"."+format+`"`)
 	w.Write(buf.Bytes())
 }

@@ -86,6 +86,7 @@ func (c *Console) Handler() http.Handler {
 	mux.HandleFunc("GET /submissions", c.submissions)
 	mux.HandleFunc("GET /submissions/{id}", c.submission)
 	mux.HandleFunc("GET /download/{format}", c.download)
+	mux.HandleFunc("GET /lists/{format}", c.lists)
 	mux.HandleFunc("GET /users", c.users)
 	mux.HandleFunc("GET /users/{id}/revoke", c.confirmRevoke)
 	mux.HandleFunc("POST /users/{id}/revoke", c.revoke)

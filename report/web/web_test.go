@@ -284,6 +284,7 @@ func TestEveryRouteNeedsASession(t *testing.T) {
 		{"GET", "/submissions"}, {"GET", "/submissions/1"}, {"GET", "/download/csv"}, {"GET", "/download/xlsx"}, {"GET", "/users"}, {"GET", "/audit"}, {"GET", "/users/h1/revoke"}, {"POST", "/users/h1/revoke"}, {"POST", "/users/h1/move"},
 		{"GET", "/invites"}, {"POST", "/invites"}, {"POST", "/invites/heads"}, {"GET", "/invites/cards?area=bac-kan"},
 		{"GET", "/register"}, {"POST", "/register"}, {"POST", "/register/0123"},
+		{"GET", "/lists/pdf"}, {"GET", "/lists/xlsx?area=bac-kan"},
 		{"GET", "/rounds"}, {"POST", "/rounds"}, {"GET", "/rounds/1/close"}, {"POST", "/rounds/1/close"}, {"GET", "/targets"}, {"POST", "/targets"},
 		{"POST", "/tokens"}, {"POST", "/logout"},
 	} {
