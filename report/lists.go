@@ -64,11 +64,16 @@ func BuildLists(ctx context.Context, db *store.DB, forms *flows.Set, cat *locale
 		return Lists{}, err
 	}
 	out := Lists{Area: Place{ID: area.ID, Label: label}, Kind: area.Kind, Round: round, Lang: lang, Date: now}
-	latest, first, err := roundForms(ctx, db, areaID, round)
+	latest, first, decided, err := roundForms(ctx, db, areaID, round)
 	if err != nil {
 		return Lists{}, err
 	}
-	out.Approved = slices.ContainsFunc(valuesOf(latest), func(f reviewed) bool { return f.state != store.ReviewReceived })
+	basis, err := db.Setting(ctx, store.SettingCountBasis)
+	if err != nil {
+		return Lists{}, err
+	}
+	// The same rule as the official list's (SOTHON_COUNT).
+	out.Approved = basis == store.CountApproved || basis != store.CountAll && decided
 	byVillage := map[string]*VillageLists{}
 	for hhID, f := range latest {
 		if out.Approved && f.state != store.ReviewApproved {
@@ -130,10 +135,11 @@ type reviewed struct {
 
 // roundForms finds, per household of the area, the latest household form
 // the round counts (a returned or replaced one does not stand) and the id
-// of the first, before which the household's status was its baseline.
-func roundForms(ctx context.Context, db *store.DB, areaID string, round store.Round) (map[string]reviewed, map[string]uint64, error) {
-	latest, first := map[string]reviewed{}, map[string]uint64{}
-	err := db.Submissions(ctx, store.SubmissionFilter{AreaID: areaID}, func(s store.Submission) error {
+// of the first, before which the household's status was its baseline;
+// decided tells whether any form of the round was approved or returned.
+func roundForms(ctx context.Context, db *store.DB, areaID string, round store.Round) (latest map[string]reviewed, first map[string]uint64, decided bool, err error) {
+	latest, first = map[string]reviewed{}, map[string]uint64{}
+	err = db.Submissions(ctx, store.SubmissionFilter{AreaID: areaID}, func(s store.Submission) error {
 		if !round.Counts(s.AreaID, s.Class, s.SubmittedAt) || s.HouseholdID == "" {
 			return nil
 		}
@@ -145,6 +151,7 @@ func roundForms(ctx context.Context, db *store.DB, areaID string, round store.Ro
 			return err
 		}
 		state := rv.State()
+		decided = decided || state != store.ReviewReceived
 		if state == store.ReviewReturned || state == store.ReviewResubmitted {
 			return nil
 		}
@@ -153,7 +160,7 @@ func roundForms(ctx context.Context, db *store.DB, areaID string, round store.Ro
 		}
 		return nil
 	})
-	return latest, first, err
+	return latest, first, decided, err
 }
 
 // listRound is the round asked for, or else the open round holding the
@@ -179,12 +186,4 @@ func listRound(ctx context.Context, db *store.DB, areaID string, id uint64) (sto
 		return store.Round{}, fmt.Errorf("%w: %s", ErrNoRound, areaID)
 	}
 	return *found, nil
-}
-
-func valuesOf[K comparable, V any](m map[K]V) []V {
-	out := make([]V, 0, len(m))
-	for _, v := range m {
-		out = append(out, v)
-	}
-	return out
 }

@@ -218,3 +218,20 @@ func pdfStrings(content []byte) [][]byte {
 	}
 	return out
 }
+
+// The lists count as the official list does: with SOTHON_COUNT=all, the
+// form still waiting is on them too; a returned one never is.
+func TestListsFollowTheCountBasis(t *testing.T) {
+	db, _ := listsFixture(t)
+	if err := db.SetSetting(ctx, store.SettingCountBasis, store.CountAll); err != nil {
+		t.Fatal(err)
+	}
+	forms, _ := flows.Default()
+	l, err := report.BuildLists(ctx, db, forms, locales.MustLoad(), "bac-kan/huyen-tung", 0, "vi", now)
+	if err != nil || l.Approved {
+		t.Fatalf("lists: approved basis %v, %v", l.Approved, err)
+	}
+	if got := names(l.Villages[0].Lists["poor"]); got != "Lý Thị Hoa, Nông Văn Tý" {
+		t.Errorf("poor, every form received: %q", got)
+	}
+}
