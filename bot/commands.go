@@ -72,17 +72,18 @@ func (t *turn) await(question string) {
 	}
 }
 
-// answerCommand hands an answer to the command whose question it is.
-// Whatever the command does, the question is answered.
-func (t *turn) answerCommand(ctx context.Context, question, answer string) {
+// answerCommand hands an answer to the command whose question it is, and
+// reports false when no command of the user's may take it (a role changed
+// since it was asked). Whatever happens, the question is answered.
+func (t *turn) answerCommand(ctx context.Context, question, answer string) bool {
 	name, _, _ := strings.Cut(question, ":")
 	t.await("")
 	i := slices.IndexFunc(t.e.commands, func(c Command) bool { return c.Name == name && c.Press != nil })
 	if i < 0 || t.e.commands[i].Roles != nil && !slices.Contains(t.e.commands[i].Roles, t.user.Role) {
-		t.toast = t.e.cat.T(t.lang, "button.stale")
-		return
+		return false
 	}
 	t.e.commands[i].Press(ctx, t, question, answer)
+	return true
 }
 
 func (t *turn) Wake(queued []store.Message) { t.e.notify(queued) }

@@ -31,7 +31,9 @@ func (t *turn) pressButton(ctx context.Context) {
 		// A command's keyboard: the command checks that what it asked
 		// about still stands.
 		t.closeKeyboard("")
-		t.answerCommand(ctx, p.question, p.key)
+		if !t.answerCommand(ctx, p.question, p.key) {
+			t.toast = t.e.cat.T(t.lang, "button.stale")
+		}
 		return
 	}
 	multi := p.kind == buttonToggle || p.kind == buttonDone

@@ -99,8 +99,7 @@ func (t *turn) route(ctx context.Context) {
 	case strings.HasPrefix(text, "/"):
 		t.await("") // another command: the question asked is left
 		t.command(ctx, text)
-	case t.run == nil && t.user.Awaiting != "":
-		t.answerCommand(ctx, t.user.Awaiting, text)
+	case t.run == nil && t.user.Awaiting != "" && t.answerCommand(ctx, t.user.Awaiting, text):
 	case t.run != nil && t.expired():
 		t.expire()
 		t.menu()
