@@ -165,7 +165,7 @@ func recount(tx *bolt.Tx, asOf time.Time, scope string) (map[string]storedContri
 		names := []string{ReviewCounter(rv.StateAt(asOf))}
 		for _, r := range rounds {
 			if r.Counts(s.AreaID, s.Class, s.SubmittedAt) {
-				names = append(names, RoundReviewCounter(r.ID, rv.StateAt(asOf)))
+				names = append(names, RoundReviewCounter(r.ID, stateInRound(rv, r, asOf)))
 			}
 		}
 		facts[string(contributionKey("review", strconv.FormatUint(s.ID, 10)))] = storedContribution{Area: s.AreaID, Names: names}

@@ -305,7 +305,7 @@ func setReview(tx *bolt.Tx, s Submission, rv Review, step ReviewStep) error {
 		return err
 	}
 	return setContribution(tx, s.AreaID, Contribution{Kind: "review", Key: strconv.FormatUint(s.ID, 10),
-		Names: reviewStateNames(tx, s, step.State)}, "")
+		Names: reviewStateNames(tx, s, rv)}, "")
 }
 
 // receive puts a new submission in the queue; a correction marks the
@@ -315,7 +315,7 @@ func receive(tx *bolt.Tx, s *Submission) error {
 		return err
 	}
 	if err := setContribution(tx, s.AreaID, Contribution{Kind: "review", Key: strconv.FormatUint(s.ID, 10),
-		Names: reviewStateNames(tx, *s, ReviewReceived)}, ""); err != nil {
+		Names: reviewStateNames(tx, *s, Review{})}, ""); err != nil {
 		return err
 	}
 	if s.Replaces == 0 {
@@ -348,21 +348,32 @@ func countReviewState(tx *bolt.Tx, s counted) error {
 	}
 	sub := Submission{ID: s.ID, AreaID: s.AreaID, Class: s.Class, SubmittedAt: s.SubmittedAt}
 	return setContribution(tx, s.AreaID, Contribution{Kind: "review", Key: strconv.FormatUint(s.ID, 10),
-		Names: reviewStateNames(tx, sub, rv.State())}, "")
+		Names: reviewStateNames(tx, sub, rv)}, "")
 }
 
-// reviewStateNames are the counters a submission in a state adds to: the
-// area's, and the round's that counts it.
-func reviewStateNames(tx *bolt.Tx, s Submission, state string) []string {
-	names := []string{ReviewCounter(state)}
+// reviewStateNames are the counters a submission adds to by its review:
+// the area's, with its state now, and those of the rounds that count it,
+// with its state as each round stands (a closed round's are frozen).
+func reviewStateNames(tx *bolt.Tx, s Submission, rv Review) []string {
+	names := []string{ReviewCounter(rv.State())}
 	rounds, err := allRounds(tx)
 	if err != nil {
 		return names
 	}
 	for _, r := range rounds {
 		if r.Counts(s.AreaID, s.Class, s.SubmittedAt) {
-			names = append(names, RoundReviewCounter(r.ID, state))
+			names = append(names, RoundReviewCounter(r.ID, stateInRound(rv, r, time.Time{})))
 		}
 	}
 	return names
+}
+
+// stateInRound is a form's review state as a round counts it at a moment
+// (zero: now): once the round is closed, as it was at the close, so that
+// a closed round's figures stay as they were.
+func stateInRound(rv Review, r Round, at time.Time) string {
+	if !r.IsOpen() && (at.IsZero() || r.Closed.Before(at)) {
+		at = r.Closed
+	}
+	return rv.StateAt(at)
 }

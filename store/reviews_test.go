@@ -71,3 +71,32 @@ func TestReviewStates(t *testing.T) {
 		t.Errorf("audit: %+v", entries)
 	}
 }
+
+// A decision after the round closed moves the area's counts but not the
+// closed round's: its figures stay as they were at the close.
+func TestClosedRoundFiguresStay(t *testing.T) {
+	db := storetest.Open(t)
+	const village = "bac-kan/huyen-tung/khuoi-pai"
+	r, err := db.OpenRound(ctx, store.Round{Name: "R", AreaID: "bac-kan", From: "2023-06-01", To: "2023-06-30", Opened: t0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &store.Submission{Form: "household", AreaID: village, SubmittedAt: t0, Class: "poor", Answers: map[string]string{}}
+	applied, err := db.Apply(ctx, store.Change{At: t0, Submission: s})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CloseRound(ctx, "bac-kan", t0.Add(time.Hour), "a1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := db.Decide(ctx, store.Decision{Submission: applied.SubmissionID, Approve: true, By: "o1", At: t0.Add(2 * time.Hour)}, nil); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := db.CountersIn(ctx, village)
+	for name, want := range map[string]int64{store.RoundReviewCounter(r.ID, store.ReviewReceived): 1, store.RoundReviewCounter(r.ID, store.ReviewApproved): 0,
+		store.ReviewCounter(store.ReviewApproved): 1, store.ReviewCounter(store.ReviewReceived): 0} {
+		if got := c[village][name]; got != want {
+			t.Errorf("%s = %d, want %d", name, got, want)
+		}
+	}
+}
