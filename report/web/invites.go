@@ -35,9 +35,8 @@ func (c *Console) invites(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	areas, open, err := c.openInvites(r.Context(), u.AreaID)
-	if err != nil {
-		c.unavailable(w, "invites", err)
+	areas, open, ok := c.openInvites(w, r, u.AreaID)
+	if !ok {
 		return
 	}
 	page := invitesPage{frame: c.frame(r, u, session)}
@@ -75,9 +74,8 @@ func (c *Console) inviteHeads(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	area := strings.TrimSpace(r.PostFormValue("area"))
-	areas, open, err := c.openInvites(r.Context(), u.AreaID)
-	if err != nil {
-		c.unavailable(w, "invites", err)
+	areas, open, ok := c.openInvites(w, r, u.AreaID)
+	if !ok {
 		return
 	}
 	if _, known := areas.byID[area]; !known || !store.Within(area, u.AreaID) {
@@ -117,9 +115,8 @@ func (c *Console) inviteCards(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	areas, open, err := c.openInvites(r.Context(), u.AreaID)
-	if err != nil {
-		c.unavailable(w, "invites", err)
+	areas, open, ok := c.openInvites(w, r, u.AreaID)
+	if !ok {
 		return
 	}
 	code, area := r.URL.Query().Get("code"), r.URL.Query().Get("area")
@@ -142,22 +139,24 @@ func (c *Console) inviteCards(w http.ResponseWriter, r *http.Request) {
 }
 
 // openInvites reads the areas and the invites of an admin's area that can
-// still be used, in the areas' order.
-func (c *Console) openInvites(ctx context.Context, scope string) (areaIndex, []store.Invite, error) {
-	list, err := c.Store.Areas(ctx)
-	if err != nil {
-		return areaIndex{}, nil, err
+// still be used, in the areas' order; on a failed read it answers the
+// request itself.
+func (c *Console) openInvites(w http.ResponseWriter, r *http.Request, scope string) (areaIndex, []store.Invite, bool) {
+	list, err := c.Store.Areas(r.Context())
+	var all []store.Invite
+	if err == nil {
+		all, err = c.Store.Invites(r.Context())
 	}
-	all, err := c.Store.Invites(ctx)
 	if err != nil {
-		return areaIndex{}, nil, err
+		c.unavailable(w, "invites", err)
+		return areaIndex{}, nil, false
 	}
 	areas := indexAreas(list)
 	open := slices.DeleteFunc(all, func(inv store.Invite) bool { return !inv.Open(c.Now()) || !store.Within(inv.AreaID, scope) })
 	slices.SortStableFunc(open, func(a, b store.Invite) int {
 		return cmp.Or(cmp.Compare(areas.byID[a.AreaID].Order, areas.byID[b.AreaID].Order), a.Created.Compare(b.Created))
 	})
-	return areas, open, nil
+	return areas, open, true
 }
 
 // cards dresses invites for the page; QR codes only where they are printed.
