@@ -60,7 +60,7 @@ func (d *digestWriter) officialList(prev *store.Snapshot) {
 	st := d.st
 	d.lines = append(d.lines, "")
 	d.line("digest.list_title", "total", d.num(st.Total))
-	if st.Approved {
+	if st.Approved() {
 		d.line("digest.list_approved")
 	}
 	for _, p := range []struct {
@@ -119,7 +119,11 @@ func (d *digestWriter) round() {
 	}
 	d.line("digest.escaped", "count", d.num(st.Escaped()))
 	r := st.Reviews()
-	d.line("digest.review_states", "pending", d.num(r.Pending), "approved", d.num(r.Approved), "returned", d.num(r.Returned))
+	pending := d.cat.T(d.lang, "digest.round_pending", "count", d.num(r.Pending))
+	if r.PendingChange > 0 {
+		pending = d.cat.T(d.lang, "digest.round_pending_change", "count", d.num(r.Pending), "changes", d.num(r.PendingChange))
+	}
+	d.line("digest.round_states", "approved", d.num(r.Approved), "pending", pending, "returned", d.num(r.Returned))
 }
 
 // breakdownShown keeps a breakdown readable in a chat.

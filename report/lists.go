@@ -18,15 +18,16 @@ import (
 // households classified poor and near-poor, and those leaving poverty and
 // near-poverty in the round.
 
-// List kinds, in the order they are posted.
-var listKinds = []string{"poor", "near_poor", "left_poor", "left_near_poor"}
-
 // ListEntry is one household of a list.
 type ListEntry struct {
+	HouseholdID       string
 	HeadName, Village string
 	Members           int
-	Class             string   // the class the round's review gave
+	Class             string   // the class the round's decision gave
+	Form              uint64   // the form the decision rests on
 	Lacking           []string // the deprivation indicators lacking, named in the lists' language
+	Status            string   // the household's class on the official list now, on the lists' basis
+	Newer             bool     // the official list has it by something newer than the decision
 }
 
 // VillageLists are one village's lists, by kind.
@@ -42,18 +43,29 @@ type Lists struct {
 	Round    store.Round
 	Lang     string
 	Date     time.Time
-	Approved bool // only approved forms count (once any form of the round was reviewed)
+	Basis    store.Basis // what the decisions count (store.BasisFor)
 	Villages []VillageLists
+}
+
+// Approved tells whether the lists count approved forms only.
+func (l Lists) Approved() bool { return l.Basis == store.BasisApproved }
+
+// Count is how many households of the area are on a list.
+func (l Lists) Count(kind string) int {
+	n := 0
+	for _, v := range l.Villages {
+		n += len(v.Lists[kind])
+	}
+	return n
 }
 
 // ErrNoRound means there is no round to make lists of.
 var ErrNoRound = errors.New("report: no review round holds that area")
 
 // BuildLists gathers a round's lists for an area (a commune, a ward or a
-// village): for each household, the latest household form of the round
-// that counts, compared with its status before the round. Once any form of
-// the round in the area was approved or returned, only approved forms
-// count; until then, every form received.
+// village) from the households' standings: each household, on the basis in
+// force (store.BasisFor), at its decision in the round, compared with its
+// status before the round. A household without a decision is on none.
 func BuildLists(ctx context.Context, db *store.DB, forms *flows.Set, cat *locales.Catalog, areaID string, roundID uint64, lang string, now time.Time) (Lists, error) {
 	round, err := listRound(ctx, db, areaID, roundID)
 	if err != nil {
@@ -64,39 +76,33 @@ func BuildLists(ctx context.Context, db *store.DB, forms *flows.Set, cat *locale
 		return Lists{}, err
 	}
 	out := Lists{Area: Place{ID: area.ID, Label: label}, Kind: area.Kind, Round: round, Lang: lang, Date: now}
-	latest, first, decided, err := roundForms(ctx, db, areaID, round)
+	if out.Basis, err = db.EffectiveBasis(ctx, areaID, &round); err != nil {
+		return Lists{}, err
+	}
+	standings, err := db.RoundStandings(ctx, areaID, round.ID)
 	if err != nil {
 		return Lists{}, err
 	}
-	basis, err := db.Setting(ctx, store.SettingCountBasis)
-	if err != nil {
-		return Lists{}, err
-	}
-	// The same rule as the official list's (SOTHON_COUNT).
-	out.Approved = basis == store.CountApproved || basis != store.CountAll && decided
 	byVillage := map[string]*VillageLists{}
-	for hhID, f := range latest {
-		if out.Approved && f.state != store.ReviewApproved {
+	for _, st := range standings {
+		rs, _ := st.In(round.ID)
+		stand := rs.By(out.Basis)
+		kinds := store.ListKinds(stand.Baseline, stand.Decision.Class)
+		if stand.Decision.Form == 0 || len(kinds) == 0 {
 			continue
 		}
-		hh, err := db.Household(ctx, hhID)
+		entry, err := listEntry(ctx, db, forms, cat, lang, st, out.Basis, stand.Decision)
 		if err != nil {
 			return Lists{}, err
 		}
-		entry := ListEntry{HeadName: cmp.Or(hh.HeadName, f.sub.HouseholdName), Members: cmp.Or(f.sub.Members, hh.Members), Class: f.sub.Class}
-		if form := forms.Form(f.sub.Form); form != nil {
-			for _, ind := range form.Lacking(f.sub.Answers) {
-				entry.Lacking = append(entry.Lacking, cat.T(lang, "lists.indicator."+string(ind)))
-			}
-		}
-		v := byVillage[hh.AreaID]
+		v := byVillage[rs.Area]
 		if v == nil {
-			_, vlabel, _ := db.AreaLabel(ctx, hh.AreaID)
-			v = &VillageLists{Place: Place{ID: hh.AreaID, Label: vlabel}, Lists: map[string][]ListEntry{}}
-			byVillage[hh.AreaID] = v
+			_, vlabel, _ := db.AreaLabel(ctx, rs.Area)
+			v = &VillageLists{Place: Place{ID: rs.Area, Label: vlabel}, Lists: map[string][]ListEntry{}}
+			byVillage[rs.Area] = v
 		}
 		entry.Village = v.Label
-		for _, kind := range kindsOf(store.StatusBefore(hh, first[hhID]), f.sub.Class) {
+		for _, kind := range kinds {
 			v.Lists[kind] = append(v.Lists[kind], entry)
 		}
 	}
@@ -110,57 +116,25 @@ func BuildLists(ctx context.Context, db *store.DB, forms *flows.Set, cat *locale
 	return out, nil
 }
 
-// kindsOf are the lists a household goes on: its class now, and leaving
-// poverty or near-poverty when it was there before the round.
-func kindsOf(before, class string) []string {
-	var kinds []string
-	switch class {
-	case "poor", "near_poor":
-		kinds = append(kinds, class)
+// listEntry is a household's line on a list, from the form its decision
+// rests on.
+func listEntry(ctx context.Context, db *store.DB, forms *flows.Set, cat *locales.Catalog, lang string, st store.Standing, basis store.Basis, d store.Outcome) (ListEntry, error) {
+	s, err := db.Submission(ctx, d.Form)
+	if err != nil {
+		return ListEntry{}, err
 	}
-	switch {
-	case before == "poor" && class != "poor":
-		kinds = append(kinds, "left_poor")
-	case before == "near_poor" && class != "poor" && class != "near_poor":
-		kinds = append(kinds, "left_near_poor")
+	hh := st.Household
+	entry := ListEntry{HouseholdID: hh.ID, HeadName: cmp.Or(hh.HeadName, s.HouseholdName), Members: cmp.Or(s.Members, hh.Members),
+		Class: d.Class, Form: d.Form, Status: hh.Status, Newer: st.Status(basis).Form != d.Form}
+	if basis == store.BasisApproved {
+		entry.Status = hh.Approved
 	}
-	return kinds
-}
-
-// reviewed is a form with its review state.
-type reviewed struct {
-	sub   store.Submission
-	state string
-}
-
-// roundForms finds, per household of the area, the latest household form
-// the round counts (a returned or replaced one does not stand) and the id
-// of the first, before which the household's status was its baseline;
-// decided tells whether any form of the round was approved or returned.
-func roundForms(ctx context.Context, db *store.DB, areaID string, round store.Round) (latest map[string]reviewed, first map[string]uint64, decided bool, err error) {
-	latest, first = map[string]reviewed{}, map[string]uint64{}
-	err = db.Submissions(ctx, store.SubmissionFilter{AreaID: areaID}, func(s store.Submission) error {
-		if !round.Counts(s.AreaID, s.Class, s.SubmittedAt) || s.HouseholdID == "" {
-			return nil
+	if form := forms.Form(s.Form); form != nil {
+		for _, ind := range form.Lacking(s.Answers) {
+			entry.Lacking = append(entry.Lacking, cat.T(lang, "lists.indicator."+string(ind)))
 		}
-		if id, ok := first[s.HouseholdID]; !ok || s.ID < id {
-			first[s.HouseholdID] = s.ID
-		}
-		rv, err := db.ReviewOf(ctx, s.ID)
-		if err != nil {
-			return err
-		}
-		state := rv.State()
-		decided = decided || state != store.ReviewReceived
-		if state == store.ReviewReturned || state == store.ReviewResubmitted {
-			return nil
-		}
-		if prev, ok := latest[s.HouseholdID]; !ok || prev.sub.ID < s.ID {
-			latest[s.HouseholdID] = reviewed{sub: s, state: state}
-		}
-		return nil
-	})
-	return latest, first, decided, err
+	}
+	return entry, nil
 }
 
 // listRound is the round asked for, or else the open round holding the

@@ -77,7 +77,7 @@ func names(entries []report.ListEntry) string {
 
 func TestListsOfARound(t *testing.T) {
 	_, l := listsFixture(t)
-	if !l.Approved || len(l.Villages) != 1 || l.Villages[0].Label != "Tổ Khuổi Pài (Huyền Tụng)" {
+	if !l.Approved() || len(l.Villages) != 1 || l.Villages[0].Label != "Tổ Khuổi Pài (Huyền Tụng)" {
 		t.Fatalf("lists: %+v", l)
 	}
 	v := l.Villages[0].Lists
@@ -228,8 +228,8 @@ func TestListsFollowTheCountBasis(t *testing.T) {
 	}
 	forms, _ := flows.Default()
 	l, err := report.BuildLists(ctx, db, forms, locales.MustLoad(), "bac-kan/huyen-tung", 0, "vi", now)
-	if err != nil || l.Approved {
-		t.Fatalf("lists: approved basis %v, %v", l.Approved, err)
+	if err != nil || l.Approved() {
+		t.Fatalf("lists: approved basis %v, %v", l.Approved(), err)
 	}
 	if got := names(l.Villages[0].Lists["poor"]); got != "Lý Thị Hoa, Nông Văn Tý" {
 		t.Errorf("poor, every form received: %q", got)

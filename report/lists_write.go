@@ -27,7 +27,7 @@ func (t listText) t(key string, args ...any) string { return t.cat.T(t.l.Lang, k
 // and motto on the right; then the title and what the lists count.
 func (t listText) header(v VillageLists) (left, right [2]string, title [2]string) {
 	basis := "lists.basis_all"
-	if t.l.Approved {
+	if t.l.Approved() {
 		basis = "lists.basis_approved"
 	}
 	left = [2]string{strings.ToUpper(t.t("lists.body", "area", t.l.Area.Label)), strings.ToUpper(t.t("lists.place", "village", v.Label))}
@@ -95,7 +95,7 @@ func WriteListsXLSX(l Lists, cat *locales.Catalog, w io.Writer) error {
 		for _, line := range title {
 			put(bold, line)
 		}
-		for n, kind := range listKinds {
+		for n, kind := range store.ListKindsAll {
 			r++
 			put(bold, t.t("lists.kind."+kind, "n", n+1, "count", len(v.Lists[kind])))
 			if len(v.Lists[kind]) == 0 {
@@ -179,7 +179,7 @@ func WriteListsPDF(l Lists, cat *locales.Catalog, w io.Writer) error {
 		pdf.MultiCell(0, lineHeight+1, title[0], "", "C", false)
 		pdf.SetFont("Liberation", "", 10)
 		pdf.MultiCell(0, lineHeight+1, title[1], "", "C", false)
-		for n, kind := range listKinds {
+		for n, kind := range store.ListKindsAll {
 			pdf.Ln(3)
 			pdf.SetFont("Liberation", "B", 11)
 			pdf.MultiCell(0, lineHeight+1, t.t("lists.kind."+kind, "n", n+1, "count", len(v.Lists[kind])), "", "L", false)

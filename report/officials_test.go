@@ -416,7 +416,7 @@ func TestStatsByReviewState(t *testing.T) {
 		t.Fatalf("the round's states: %+v", got)
 	}
 	forms, _ := flows.Default()
-	if text := report.Digest(st, nil, forms, locales.MustLoad(), "vi"); !strings.Contains(text, "Duyệt phiếu: 1 chờ duyệt, 1 đã duyệt, 1 trả lại chờ sửa") {
+	if text := report.Digest(st, nil, forms, locales.MustLoad(), "vi"); !strings.Contains(text, "Theo hộ: 1 đã duyệt · 1 chờ duyệt · 1 có phiếu trả lại chờ sửa") {
 		t.Errorf("the digest:\n%s", text)
 	}
 	if js := st.JSON(nil); js.Reviews != (report.ReviewStates{Pending: 1, Approved: 1, Returned: 1}) {
@@ -450,7 +450,7 @@ func TestOfficialListCountsApprovedReviews(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return st.Poor(), st.NearPoor(), st.Approved
+		return st.Poor(), st.NearPoor(), st.Approved()
 	}
 	for _, r := range []struct{ hh, class string }{{"B1", "middle"}, {"B2", "near_poor"}} {
 		s := &store.Submission{Form: "household", AreaID: "bac-kan/huyen-tung/ban-cau", HouseholdID: r.hh, SubmittedAt: now, Class: r.class, Answers: map[string]string{}}

@@ -29,10 +29,14 @@ type Stats struct {
 	// and this week.
 	Missing, IdleWeek []Place
 	Target            *Target
-	// Approved: the official list counts approved reviews only (over the
-	// register's statuses), not every form received.
-	Approved bool
+	// Basis is what the official list and the round's decisions count:
+	// approved forms only (over the register's statuses), or every form
+	// received and not returned.
+	Basis store.Basis
 }
+
+// Approved tells whether the figures count approved forms only.
+func (s Stats) Approved() bool { return s.Basis == store.BasisApproved }
 
 // Place is an area as reports name it.
 type Place struct {
@@ -87,33 +91,48 @@ func (s Stats) RegisterImported() bool {
 	return false
 }
 
-// Reviewed counts the households reviewed in the open round.
+// Reviewed counts the households reviewed in the open round: those with
+// any form it counts.
 func (s Stats) Reviewed() int { return s.Counters.Reviewed(s.Round) }
 
-// ReviewStates counts the forms by review state: those the open round
-// counts, or all of the area's when no round is open.
+// ReviewStates counts by review state: in the open round, households by
+// the state of their newest form there (PendingChange of those pending
+// would change the class they were approved with); without a round, all
+// of the area's forms.
 type ReviewStates struct {
-	Pending  int `json:"pending"`
-	Approved int `json:"approved"`
-	Returned int `json:"returned"`
+	Pending       int `json:"pending"`
+	PendingChange int `json:"pending_change"`
+	Approved      int `json:"approved"`
+	Returned      int `json:"returned"`
 }
 
-// Reviews counts the area's forms by review state.
+// Reviews counts the area's households (in the open round) or forms by
+// review state.
 func (s Stats) Reviews() ReviewStates {
-	name := store.ReviewCounter
-	if s.Round != nil {
-		name = func(state string) string { return store.RoundReviewCounter(s.Round.ID, state) }
+	if r := s.Round; r != nil {
+		return ReviewStates{Pending: s.Count(store.RoundStateCounter(r.ID, store.RoundPending)),
+			PendingChange: s.Count(store.RoundStateCounter(r.ID, store.RoundPendingChange)),
+			Approved:      s.Count(store.RoundStateCounter(r.ID, store.RoundApproved)),
+			Returned:      s.Count(store.RoundStateCounter(r.ID, store.RoundReturned))}
 	}
-	return ReviewStates{Pending: s.Count(name(store.ReviewReceived)), Approved: s.Count(name(store.ReviewApproved)),
-		Returned: s.Count(name(store.ReviewReturned))}
+	return ReviewStates{Pending: s.Count(store.ReviewCounter(store.ReviewReceived)), Approved: s.Count(store.ReviewCounter(store.ReviewApproved)),
+		Returned: s.Count(store.ReviewCounter(store.ReviewReturned))}
 }
 
-// ReviewedAs counts the households the open round's reviews put in class.
+// ReviewedAs counts the households the open round's decisions put in class.
 func (s Stats) ReviewedAs(class string) int {
 	if s.Round == nil {
 		return 0
 	}
-	return s.Count(store.ReviewedClassCounter(s.Round.ID, class))
+	return s.Count(store.RoundClassCounter(s.Round.ID, s.Basis, class))
+}
+
+// Listed counts the households on one of the open round's lists.
+func (s Stats) Listed(kind string) int {
+	if s.Round == nil {
+		return 0
+	}
+	return s.Count(store.RoundListCounter(s.Round.ID, s.Basis, kind))
 }
 
 // Escaped counts the households that left poverty in the open round.
@@ -121,27 +140,7 @@ func (s Stats) Escaped() int {
 	if s.Round == nil {
 		return 0
 	}
-	return s.Count(store.EscapedCounter(s.Round.ID))
-}
-
-// approvedBasis tells whether the official list counts approved reviews
-// only: as configured (SOTHON_COUNT), or by default once any form of the
-// open round in the area was approved or returned.
-func approvedBasis(ctx context.Context, db *store.DB, st Stats) (bool, error) {
-	basis, err := db.Setting(ctx, store.SettingCountBasis)
-	switch {
-	case err != nil:
-		return false, err
-	case basis == store.CountApproved:
-		return true, nil
-	case basis == store.CountAll || st.Round == nil:
-		return false, nil
-	}
-	decided := 0
-	for _, state := range []string{store.ReviewApproved, store.ReviewReturned, store.ReviewResubmitted} {
-		decided += st.Count(store.RoundReviewCounter(st.Round.ID, state))
-	}
-	return decided > 0, nil
+	return s.Count(store.RoundEscapedCounter(s.Round.ID, s.Basis))
 }
 
 // useApprovedStatuses makes the official list's counters those counted
@@ -163,6 +162,16 @@ func Compute(ctx context.Context, db *store.DB, areaID string, now time.Time) (S
 	if err != nil {
 		return Stats{}, err
 	}
+	counters, err := db.CountersIn(ctx, areaID)
+	if err != nil {
+		return Stats{}, err
+	}
+	return compute(ctx, db, areaID, now, round, counters)
+}
+
+// ComputeRound gathers the stats of areaID's subtree as of now, with a
+// given round's progress (open or closed) in place of the open round's.
+func ComputeRound(ctx context.Context, db *store.DB, areaID string, round *store.Round, now time.Time) (Stats, error) {
 	counters, err := db.CountersIn(ctx, areaID)
 	if err != nil {
 		return Stats{}, err
@@ -238,10 +247,12 @@ func compute(ctx context.Context, db *store.DB, areaID string, now time.Time, ro
 			st.IdleWeek = append(st.IdleWeek, place)
 		}
 	}
-	if st.Approved, err = approvedBasis(ctx, db, st); err != nil {
+	setting, err := db.Setting(ctx, store.SettingCountBasis)
+	if err != nil {
 		return Stats{}, err
 	}
-	if st.Approved {
+	st.Basis = store.BasisFor(setting, round, st.Counters)
+	if st.Approved() {
 		useApprovedStatuses(st.Counters)
 		for i := range st.Children {
 			useApprovedStatuses(st.Children[i].Counters)

@@ -18,7 +18,8 @@ type StatsJSON struct {
 	SubAreas []SubAreaJSON  `json:"sub_areas"`
 	Missing  []PlaceJSON    `json:"missing"`
 	Activity map[string]int `json:"activity"` // submissions this week, by questionnaire
-	// Reviews counts forms by review state: the open round's, or all.
+	// Reviews counts by review state: the open round's households, or all
+	// the area's forms without a round.
 	Reviews ReviewStates `json:"reviews"`
 	// ListBasis is what the register's statuses count: "approved" reviews
 	// over the imported register, or "all" the forms received.
@@ -59,6 +60,9 @@ type RoundJSON struct {
 	Poor         int     `json:"poor"`      // of those reviewed
 	NearPoor     int     `json:"near_poor"` // of those reviewed
 	Escaped      int     `json:"escaped"`
+	// Lists counts the households on each of the round's lists (poor,
+	// near_poor, left_poor, left_near_poor), as the posted lists have them.
+	Lists map[string]int `json:"lists"`
 }
 
 // TargetJSON is the year's goal.
@@ -93,10 +97,13 @@ func (s Stats) JSON(formIDs []string) StatsJSON {
 	}
 	if r := s.Round; r != nil {
 		out.Round = &RoundJSON{Name: r.Name, From: r.From, To: r.To, Households: s.Total, Reviewed: s.Reviewed(),
-			ReviewedRate: s.Rate(s.Reviewed()), Poor: s.ReviewedAs("poor"), NearPoor: s.ReviewedAs("near_poor"), Escaped: s.Escaped()}
+			ReviewedRate: s.Rate(s.Reviewed()), Poor: s.ReviewedAs("poor"), NearPoor: s.ReviewedAs("near_poor"), Escaped: s.Escaped(), Lists: map[string]int{}}
+		for _, kind := range store.ListKindsAll {
+			out.Round.Lists[kind] = s.Listed(kind)
+		}
 	}
 	out.Reviews = s.Reviews()
-	if s.Approved {
+	if s.Approved() {
 		out.ListBasis = store.CountApproved
 	}
 	if t := s.Target; t != nil {

@@ -34,17 +34,16 @@ type Contribution struct {
 
 // storedContribution is a contribution as kept, with where it was counted.
 type storedContribution struct {
-	Area     string   `json:"area"`
-	Names    []string `json:"names"`
-	Baseline string   `json:"baseline,omitempty"` // a household's status before a round, for "left poverty"
+	Area  string   `json:"area"`
+	Names []string `json:"names"`
 }
 
 func contributionKey(kind, key string) []byte { return []byte(kind + "\x00" + key) }
 
 // setContribution replaces a contribution: its old names are taken off the
 // village they were counted in, the new ones added to area.
-func setContribution(tx *bolt.Tx, area string, f Contribution, baseline string) error {
-	return putContribution(tx, area, f, baseline, func(area string, names []string, delta int64) error {
+func setContribution(tx *bolt.Tx, area string, f Contribution) error {
+	return putContribution(tx, area, f, func(area string, names []string, delta int64) error {
 		return bumpAll(tx, area, names, delta)
 	})
 }
@@ -53,7 +52,7 @@ func setContribution(tx *bolt.Tx, area string, f Contribution, baseline string) 
 type bumper func(area string, names []string, delta int64) error
 
 // putContribution is setContribution counting with bump.
-func putContribution(tx *bolt.Tx, area string, f Contribution, baseline string, bump bumper) error {
+func putContribution(tx *bolt.Tx, area string, f Contribution, bump bumper) error {
 	b := tx.Bucket(bucketFacts)
 	var old storedContribution
 	if err := getJSON(b, contributionKey(f.Kind, f.Key), &old); err == nil {
@@ -64,7 +63,7 @@ func putContribution(tx *bolt.Tx, area string, f Contribution, baseline string, 
 	if err := bump(area, f.Names, 1); err != nil {
 		return err
 	}
-	return putJSON(b, contributionKey(f.Kind, f.Key), storedContribution{Area: area, Names: f.Names, Baseline: baseline})
+	return putJSON(b, contributionKey(f.Kind, f.Key), storedContribution{Area: area, Names: f.Names})
 }
 
 // counterDeltas gathers the counter changes of many records so that each

@@ -72,6 +72,7 @@ type Identity struct {
 type Applied struct {
 	SubmissionID uint64
 	HouseholdID  string
+	Replaces     uint64    // the returned form the submission corrects, 0 for none
 	Queued       []Message // the outbox messages, with their ids
 }
 
@@ -233,7 +234,9 @@ func applyRun(tx *bolt.Tx, ch Change) error {
 	return nil
 }
 
-// putSubmission stores a submission and brings its household up to date.
+// putSubmission stores a submission and brings its household up to date:
+// earlier forms of the same questionnaire it supersedes, its review queue,
+// and the household's standing.
 func putSubmission(tx *bolt.Tx, s *Submission) (Applied, error) {
 	subs := tx.Bucket(bucketSubmissions)
 	id, err := subs.NextSequence()
@@ -246,11 +249,17 @@ func putSubmission(tx *bolt.Tx, s *Submission) (Applied, error) {
 		return Applied{}, err
 	}
 	s.HouseholdID = hh.ID
+	superseded, err := supersede(tx, s)
+	if err != nil {
+		return Applied{}, err
+	}
 	if err := putJSON(subs, seqKey(id), s); err != nil {
 		return Applied{}, err
 	}
-	idx := subAreaKey(s.AreaID, s.SubmittedAt, id)
-	if err := tx.Bucket(bucketSubByArea).Put(idx, nil); err != nil {
+	if err := tx.Bucket(bucketSubByArea).Put(subAreaKey(s.AreaID, s.SubmittedAt, id), nil); err != nil {
+		return Applied{}, err
+	}
+	if err := tx.Bucket(bucketSubByHH).Put(householdFormKey(hh.ID, id), []byte(s.Form)); err != nil {
 		return Applied{}, err
 	}
 	if err := countSubmission(tx, s, hh); err != nil {
@@ -259,64 +268,69 @@ func putSubmission(tx *bolt.Tx, s *Submission) (Applied, error) {
 	if err := receive(tx, s); err != nil {
 		return Applied{}, err
 	}
+	for _, old := range superseded {
+		if err := setState(tx, old, ReviewStep{State: ReviewSuperseded, By: s.SubmittedBy, At: s.SubmittedAt, ReplacedBy: id}); err != nil {
+			return Applied{}, err
+		}
+	}
 	if s.Class != "" {
-		hh.Status, hh.StatusAt = s.Class, s.SubmittedAt
 		hh.History = append(hh.History, StatusChange{At: s.SubmittedAt, Status: s.Class, Submission: id})
 	}
 	if s.Members > 0 {
 		hh.Members = s.Members
 	}
 	hh.LastSubmission = id
-	return Applied{SubmissionID: id, HouseholdID: hh.ID}, putHousehold(tx, hh)
+	rounds, err := allRounds(tx)
+	if err != nil {
+		return Applied{}, err
+	}
+	return Applied{SubmissionID: id, HouseholdID: hh.ID, Replaces: s.Replaces}, restand(tx, hh, rounds, func(area string, names []string, delta int64) error {
+		return bumpAll(tx, area, names, delta)
+	})
 }
 
-// countSubmission keeps the village's counters: activity this week, review
-// in the open round (and leaving poverty in it), and the caller's contributions.
-// hh is the household as it was before this submission.
+// supersede finds the household's earlier forms of the same questionnaire
+// that a new one makes void: one still waiting for review is superseded;
+// a returned one not yet corrected is corrected by it (the newest such,
+// unless the form names the one it replaces; any other is superseded).
+func supersede(tx *bolt.Tx, s *Submission) ([]uint64, error) {
+	ids, forms := formIDsOf(tx, s.HouseholdID)
+	var out []uint64
+	for i := len(ids) - 1; i >= 0; i-- {
+		if forms[i] != s.Form || ids[i] == s.Replaces {
+			continue
+		}
+		rv, err := reviewOf(tx, ids[i])
+		if err != nil {
+			return nil, err
+		}
+		switch rv.State() {
+		case ReviewReturned:
+			if s.Replaces == 0 {
+				s.Replaces = ids[i]
+				continue
+			}
+			out = append(out, ids[i])
+		case ReviewReceived:
+			out = append(out, ids[i])
+		}
+	}
+	return out, nil
+}
+
+// countSubmission keeps the village's counters of a submission itself:
+// activity this week and the caller's contributions.
 func countSubmission(tx *bolt.Tx, s *Submission, hh *Household) error {
 	week := ISOWeek(s.SubmittedAt)
 	if err := bumpAll(tx, s.AreaID, []string{WeekCounter(week), WeekFormCounter(week, s.Form)}, 1); err != nil {
 		return err
 	}
-	if s.Class != "" {
-		round, err := openRoundFor(tx, s.AreaID)
-		if err != nil {
-			return err
-		}
-		if round != nil && round.Covers(s.SubmittedAt) {
-			if err := countReview(tx, s.AreaID, round.ID, hh.ID, hh.Status, s.Class); err != nil {
-				return err
-			}
-		}
-	}
 	for _, f := range s.Contributions {
-		if err := setContribution(tx, s.AreaID, Contribution{Kind: f.Kind, Key: hh.ID + "\x00" + f.Key, Names: f.Names}, ""); err != nil {
+		if err := setContribution(tx, s.AreaID, Contribution{Kind: f.Kind, Key: hh.ID + "\x00" + f.Key, Names: f.Names}); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// countReview counts a household reviewed in a round once, by its latest
-// class, and as having left poverty when it was poor or near-poor before
-// the round (before: its status then, unless the round counted it already)
-// and is not now.
-func countReview(tx *bolt.Tx, area string, round uint64, hhID, before, class string) error {
-	kind := fmt.Sprintf("round:%d", round)
-	baseline := before
-	if prev, ok := getContribution(tx, kind, hhID); ok {
-		baseline = prev.Baseline
-	}
-	return setContribution(tx, area, Contribution{Kind: kind, Key: hhID, Names: reviewNames(round, baseline, class)}, baseline)
-}
-
-// reviewNames are the counters one household's review adds to a round.
-func reviewNames(round uint64, baseline, class string) []string {
-	names := []string{ReviewedCounter(round), ReviewedClassCounter(round, class)}
-	if (baseline == "poor" || baseline == "near_poor") && (class == "middle" || class == "none") {
-		names = append(names, EscapedCounter(round))
-	}
-	return names
 }
 
 // householdFor loads the submission's household, or registers a new one.
@@ -354,7 +368,7 @@ func putHouseholdCounting(tx *bolt.Tx, hh *Household, bump bumper) error {
 	if hh.Status != "" {
 		names = append(names, StatusCounter(hh.Status))
 	}
-	if err := putContribution(tx, hh.AreaID, Contribution{Kind: "status", Key: hh.ID, Names: names}, "", bump); err != nil {
+	if err := putContribution(tx, hh.AreaID, Contribution{Kind: "status", Key: hh.ID, Names: names}, bump); err != nil {
 		return err
 	}
 	// The index carries the name so the picker lists a village without

@@ -52,13 +52,40 @@ func (c Counters) LastWeek() string {
 // WeekFormCounter counts one questionnaire's submissions of a week.
 func WeekFormCounter(week, form string) string { return WeekCounter(week) + ":" + form }
 
-// ReviewedCounter counts the households reviewed in a round.
+// ReviewedCounter counts the households reviewed in a round: those with
+// any form it counts, whatever became of it.
 func ReviewedCounter(round uint64) string { return "reviewed:" + strconv.FormatUint(round, 10) }
 
-// ReviewedClassCounter counts the households a round's reviews put in class.
-func ReviewedClassCounter(round uint64, class string) string {
-	return ReviewedCounter(round) + ":" + class
+// RoundClassCounter counts the households a round's decisions put in a
+// class, on a basis.
+func RoundClassCounter(round uint64, b Basis, class string) string {
+	return roundName("class", round, string(b), class)
 }
 
-// EscapedCounter counts the households that left poverty in a round.
-func EscapedCounter(round uint64) string { return "escaped:" + strconv.FormatUint(round, 10) }
+// RoundListCounter counts the households on one of a round's lists
+// (ListPoor …), on a basis.
+func RoundListCounter(round uint64, b Basis, kind string) string {
+	return roundName("list", round, string(b), kind)
+}
+
+// RoundEscapedCounter counts the households that left poverty altogether
+// in a round, on a basis.
+func RoundEscapedCounter(round uint64, b Basis) string { return roundName("escaped", round, string(b)) }
+
+// RoundStateCounter counts the households of a round in a review state
+// (RoundPending, RoundReturned, RoundApproved), those whose waiting form
+// would change their class (RoundPendingChange), and those with any form
+// decided (RoundDecided).
+func RoundStateCounter(round uint64, state string) string {
+	return roundName("round_review", round, state)
+}
+
+// Counted beside the household review states of a round.
+const (
+	RoundPendingChange = "pending_change"
+	RoundDecided       = "decided"
+)
+
+func roundName(prefix string, round uint64, parts ...string) string {
+	return prefix + ":" + strconv.FormatUint(round, 10) + ":" + strings.Join(parts, ":")
+}

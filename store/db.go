@@ -48,6 +48,7 @@ var (
 	bucketTargets     = []byte("targets")
 	bucketReviews     = []byte("reviews")
 	bucketPending     = []byte("pending")
+	bucketSubByHH     = []byte("submissions_by_household") // household id, NUL, form id → questionnaire
 )
 
 // lockWait is how long Open waits for another process to let go of the file.

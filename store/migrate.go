@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime/debug"
 	"strconv"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -61,6 +62,59 @@ var migrations = []func(tx *bolt.Tx) error{
 		}
 		return rebuildCounters(tx)
 	},
+	// 9 → 10: each household's forms indexed, and households counted by
+	// their standing (one decision per household and round) instead of
+	// form by form; the household records' statuses derived the same way.
+	func(tx *bolt.Tx) error {
+		if err := createBuckets(tx, bucketSubByHH); err != nil {
+			return err
+		}
+		err := tx.Bucket(bucketSubmissions).ForEach(func(k, v []byte) error {
+			var s counted
+			if err := json.Unmarshal(v, &s); err != nil {
+				return err
+			}
+			return tx.Bucket(bucketSubByHH).Put(householdFormKey(s.HouseholdID, s.ID), []byte(s.Form))
+		})
+		if err != nil {
+			return err
+		}
+		if err := restandAll(tx); err != nil {
+			return err
+		}
+		return rebuildCounters(tx)
+	},
+}
+
+// restandAll brings every household record's statuses to its standing.
+func restandAll(tx *bolt.Tx) error {
+	var ids []string
+	if err := tx.Bucket(bucketHouseholds).ForEach(func(k, _ []byte) error {
+		ids = append(ids, string(k))
+		return nil
+	}); err != nil {
+		return err
+	}
+	rounds, err := allRounds(tx)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		var hh Household
+		if err := getJSON(tx.Bucket(bucketHouseholds), []byte(id), &hh); err != nil {
+			return err
+		}
+		forms, err := formsOf(tx, id)
+		if err != nil {
+			return err
+		}
+		st := standingOf(hh, forms, rounds, time.Time{})
+		hh.Status, hh.StatusAt, hh.Approved = st.All.Class, st.All.At, st.Approved.Class
+		if err := putJSON(tx.Bucket(bucketHouseholds), []byte(id), hh); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // fillSubmissionFields gives schema-3 submissions the fields schema 4 keeps:

@@ -2,7 +2,6 @@ package store
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -224,6 +223,10 @@ func (db *DB) Household(ctx context.Context, id string) (Household, error) {
 func (db *DB) ImportHouseholds(ctx context.Context, hhs []Household) error {
 	err := db.update(ctx, func(tx *bolt.Tx) error {
 		deltas := counterDeltas{}
+		rounds, err := allRounds(tx)
+		if err != nil {
+			return err
+		}
 		for i := range hhs {
 			hh := hhs[i] // a batched commit may run this again
 			var old Household
@@ -235,20 +238,17 @@ func (db *DB) ImportHouseholds(ctx context.Context, hhs []Household) error {
 						return err
 					}
 				}
-				hh.History, hh.LastSubmission, hh.Approved, hh.ApprovedBy = old.History, old.LastSubmission, old.Approved, old.ApprovedBy
+				hh.History, hh.LastSubmission = old.History, old.LastSubmission
 			case !errors.Is(err, ErrNotFound):
 				return err
 			}
 			if hh.Status != "" {
 				hh.History = append(hh.History, StatusChange{At: hh.StatusAt, Status: hh.Status})
 			}
-			if err := putHouseholdCounting(tx, &hh, deltas.bump); err != nil {
+			if err := putContribution(tx, hh.AreaID, Contribution{Kind: "register", Key: hh.ID, Names: []string{RegisterCounter(hh.Status)}}, deltas.bump); err != nil {
 				return err
 			}
-			if err := putContribution(tx, hh.AreaID, Contribution{Kind: "register", Key: hh.ID, Names: []string{RegisterCounter(hh.Status)}}, "", deltas.bump); err != nil {
-				return err
-			}
-			if err := putContribution(tx, hh.AreaID, approvedContribution(hh.ID, cmp.Or(hh.Approved, hh.Status)), "", deltas.bump); err != nil {
+			if err := restand(tx, &hh, rounds, deltas.bump); err != nil {
 				return err
 			}
 		}

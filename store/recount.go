@@ -106,7 +106,6 @@ func (db *DB) CountersAsOf(ctx context.Context, areaID string, at time.Time) (ma
 // recount derives every contribution and the counters they add up to, as of a
 // moment (zero: now) and within an area's subtree (empty: everywhere).
 func recount(tx *bolt.Tx, asOf time.Time, scope string) (map[string]storedContribution, map[string]Counters, error) {
-	now := asOf.IsZero()
 	within := func(area string) bool {
 		return scope == "" || area == scope || strings.HasPrefix(area, scope+"/")
 	}
@@ -117,22 +116,8 @@ func recount(tx *bolt.Tx, asOf time.Time, scope string) (map[string]storedContri
 		if err := json.Unmarshal(v, hh); err != nil {
 			return fmt.Errorf("household %s: %w", k, err)
 		}
-		if !within(hh.AreaID) {
-			return nil
-		}
-		households[hh.ID] = hh
-		status := hh.Status
-		if !now {
-			status = statusAt(*hh, asOf)
-		}
-		names := []string{HouseholdsCounter}
-		if status != "" {
-			names = append(names, StatusCounter(status))
-		}
-		facts[string(contributionKey("status", hh.ID))] = storedContribution{Area: hh.AreaID, Names: names}
-		if reg, ok := registerStatus(*hh, asOf); ok {
-			facts[string(contributionKey("register", hh.ID))] = storedContribution{Area: hh.AreaID, Names: []string{RegisterCounter(reg)}}
-			facts[string(contributionKey("approved", hh.ID))] = storedContribution{Area: hh.AreaID, Names: []string{ApprovedStatusCounter(reg)}}
+		if within(hh.AreaID) {
+			households[hh.ID] = hh
 		}
 		return nil
 	})
@@ -144,40 +129,57 @@ func recount(tx *bolt.Tx, asOf time.Time, scope string) (map[string]storedContri
 		return nil, nil, err
 	}
 	counters := map[string]Counters{}
-	approvedBy := map[string]uint64{} // the latest approved form of each household
+	forms := map[string][]classified{} // each household's classified forms, oldest first
 	err = tx.Bucket(bucketSubmissions).ForEach(func(k, v []byte) error {
 		var s counted
 		if err := json.Unmarshal(v, &s); err != nil {
 			return fmt.Errorf("submission %d: %w", binary.BigEndian.Uint64(k), err)
 		}
-		if !within(s.AreaID) || (!now && s.SubmittedAt.After(asOf)) {
+		if !within(s.AreaID) || (!asOf.IsZero() && s.SubmittedAt.After(asOf)) {
 			return nil
 		}
-		countRecords(counters, facts, s, households[s.HouseholdID], rounds)
+		countRecords(counters, facts, s)
 		rv, err := reviewOf(tx, s.ID)
 		if err != nil {
 			return err
 		}
-		if hh := households[s.HouseholdID]; hh != nil && s.Class != "" && rv.approvedBy(asOf) && s.ID >= approvedBy[hh.ID] {
-			approvedBy[hh.ID] = s.ID
-			facts[string(contributionKey("approved", hh.ID))] = storedContribution{Area: hh.AreaID, Names: []string{ApprovedStatusCounter(s.Class)}}
+		if s.Class != "" && households[s.HouseholdID] != nil {
+			forms[s.HouseholdID] = append(forms[s.HouseholdID], classified{counted: s, Review: rv})
 		}
-		names := []string{ReviewCounter(rv.StateAt(asOf))}
-		for _, r := range rounds {
-			if r.Counts(s.AreaID, s.Class, s.SubmittedAt) {
-				names = append(names, RoundReviewCounter(r.ID, stateInRound(rv, r, asOf)))
-			}
-		}
-		facts[string(contributionKey("review", strconv.FormatUint(s.ID, 10)))] = storedContribution{Area: s.AreaID, Names: names}
+		facts[string(contributionKey("review", strconv.FormatUint(s.ID, 10)))] = storedContribution{Area: s.AreaID,
+			Names: []string{ReviewCounter(rv.StateAt(asOf))}}
 		return nil
 	})
 	if err != nil {
 		return nil, nil, err
 	}
+	for _, hh := range households {
+		standingFacts(facts, standingOf(*hh, forms[hh.ID], rounds, asOf), asOf)
+	}
 	for _, f := range facts {
 		bump(counters, f.Area, 1, f.Names...)
 	}
 	return facts, counters, nil
+}
+
+// standingFacts are what a household's standing counts: the same facts
+// restand keeps, and the register's status.
+func standingFacts(facts map[string]storedContribution, st Standing, asOf time.Time) {
+	hh := st.Household
+	names := []string{HouseholdsCounter}
+	if st.All.Class != "" {
+		names = append(names, StatusCounter(st.All.Class))
+	}
+	facts[string(contributionKey("status", hh.ID))] = storedContribution{Area: hh.AreaID, Names: names}
+	if reg, ok := registerStatus(hh, asOf); ok {
+		facts[string(contributionKey("register", hh.ID))] = storedContribution{Area: hh.AreaID, Names: []string{RegisterCounter(reg)}}
+	}
+	if c := approvedContribution(hh.ID, st.Approved.Class); len(c.Names) > 0 {
+		facts[string(contributionKey(c.Kind, c.Key))] = storedContribution{Area: hh.AreaID, Names: c.Names}
+	}
+	for _, r := range st.Rounds {
+		facts[string(contributionKey(roundKind(r.Round), hh.ID))] = storedContribution{Area: r.Area, Names: r.names()}
+	}
 }
 
 // counted is what the counters take from a submission: decoding only this
@@ -192,40 +194,14 @@ type counted struct {
 	Contributions []Contribution `json:"contributions"`
 }
 
-// countRecords adds what one submission counts: its week, its contributions, and
-// its review in each round that counts it.
-func countRecords(counters map[string]Counters, facts map[string]storedContribution, s counted, hh *Household, rounds []Round) {
+// countRecords adds what one submission counts itself: its week and its
+// contributions.
+func countRecords(counters map[string]Counters, facts map[string]storedContribution, s counted) {
 	week := ISOWeek(s.SubmittedAt)
 	bump(counters, s.AreaID, 1, WeekCounter(week), WeekFormCounter(week, s.Form))
 	for _, f := range s.Contributions {
 		facts[string(contributionKey(f.Kind, s.HouseholdID+"\x00"+f.Key))] = storedContribution{Area: s.AreaID, Names: f.Names}
 	}
-	if hh == nil {
-		return
-	}
-	for _, r := range rounds {
-		if !r.Counts(s.AreaID, s.Class, s.SubmittedAt) {
-			continue
-		}
-		key := string(contributionKey(fmt.Sprintf("round:%d", r.ID), hh.ID))
-		baseline := StatusBefore(*hh, s.ID)
-		if prev, ok := facts[key]; ok {
-			baseline = prev.Baseline
-		}
-		facts[key] = storedContribution{Area: s.AreaID, Names: reviewNames(r.ID, baseline, s.Class), Baseline: baseline}
-	}
-}
-
-// statusAt is a household's status at a moment, from its history.
-func statusAt(hh Household, at time.Time) string {
-	status := ""
-	for _, ch := range hh.History {
-		if ch.At.After(at) {
-			break
-		}
-		status = ch.Status
-	}
-	return status
 }
 
 func bump(counters map[string]Counters, area string, delta int64, names ...string) {

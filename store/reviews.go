@@ -21,6 +21,10 @@ const (
 	ReviewApproved    = "approved"
 	ReviewReturned    = "returned"
 	ReviewResubmitted = "resubmitted"
+	// ReviewSuperseded: a newer form of the same questionnaire for the
+	// household came while this one waited (or was returned, and another
+	// form corrected it); it stands nowhere and leaves the queue.
+	ReviewSuperseded = "superseded"
 )
 
 // RoleReviewer checks submissions of an area, without the officials' other
@@ -59,17 +63,6 @@ func (r Review) StateAt(at time.Time) string {
 	return state
 }
 
-// approvedBy tells whether the submission was approved by a moment (zero:
-// now), whatever came of it after (a resubmission replaces only returns).
-func (r Review) approvedBy(at time.Time) bool {
-	for _, s := range r.Steps {
-		if s.State == ReviewApproved && (at.IsZero() || !s.At.After(at)) {
-			return true
-		}
-	}
-	return false
-}
-
 // Last is the latest step, or a zero step for a submission only received.
 func (r Review) Last() ReviewStep {
 	if len(r.Steps) == 0 {
@@ -80,12 +73,6 @@ func (r Review) Last() ReviewStep {
 
 // ReviewCounter counts an area's submissions in a review state.
 func ReviewCounter(state string) string { return "review:" + state }
-
-// RoundReviewCounter counts a round's reviews (households classified on its
-// days) in a review state.
-func RoundReviewCounter(round uint64, state string) string {
-	return "review:" + strconv.FormatUint(round, 10) + ":" + state
-}
 
 // Review errors.
 var (
@@ -133,10 +120,8 @@ func (db *DB) Decide(ctx context.Context, d Decision, replies func(Submission) [
 		if err := setReview(tx, s, rv, step); err != nil {
 			return err
 		}
-		if d.Approve {
-			if err := approveClass(tx, s); err != nil {
-				return err
-			}
+		if err := restandID(tx, s.HouseholdID); err != nil {
+			return err
 		}
 		if replies != nil {
 			if queued, err = enqueue(tx, replies(s), d.At); err != nil {
@@ -153,31 +138,6 @@ func (db *DB) Decide(ctx context.Context, d Decision, replies func(Submission) [
 		return Submission{}, nil, fmt.Errorf("store: review %d: %w", d.Submission, err)
 	}
 	return s, queued, nil
-}
-
-// approveClass puts an approved form's class on its household's official
-// list entry, unless a later form of the household was approved already.
-func approveClass(tx *bolt.Tx, s Submission) error {
-	if s.Class == "" || s.HouseholdID == "" {
-		return nil
-	}
-	var hh Household
-	if err := getJSON(tx.Bucket(bucketHouseholds), []byte(s.HouseholdID), &hh); err != nil {
-		return err
-	}
-	if hh.ApprovedBy > s.ID {
-		return nil
-	}
-	hh.Approved, hh.ApprovedBy = s.Class, s.ID
-	if err := putJSON(tx.Bucket(bucketHouseholds), []byte(hh.ID), hh); err != nil {
-		return err
-	}
-	return setApprovedStatus(tx, hh.AreaID, hh.ID, s.Class)
-}
-
-// setApprovedStatus counts a household on the approved official list.
-func setApprovedStatus(tx *bolt.Tx, area, household, status string) error {
-	return setContribution(tx, area, approvedContribution(household, status), "")
 }
 
 func approvedContribution(household, status string) Contribution {
@@ -294,8 +254,8 @@ func reviewOf(tx *bolt.Tx, id uint64) (Review, error) {
 	return rv, nil
 }
 
-// setReview adds a step to a submission's review and moves its counts: out
-// of the queue once decided, into it while received.
+// setReview adds a step to a submission's review and moves its count: out
+// of the queue once decided.
 func setReview(tx *bolt.Tx, s Submission, rv Review, step ReviewStep) error {
 	rv.Steps = append(rv.Steps, step)
 	if err := putJSON(tx.Bucket(bucketReviews), seqKey(s.ID), rv); err != nil {
@@ -304,8 +264,29 @@ func setReview(tx *bolt.Tx, s Submission, rv Review, step ReviewStep) error {
 	if err := tx.Bucket(bucketPending).Delete(subAreaKey(s.AreaID, s.SubmittedAt, s.ID)); err != nil {
 		return err
 	}
-	return setContribution(tx, s.AreaID, Contribution{Kind: "review", Key: strconv.FormatUint(s.ID, 10),
-		Names: reviewStateNames(tx, s, rv)}, "")
+	return setContribution(tx, s.AreaID, reviewContribution(s.ID, rv))
+}
+
+// setState is setReview for a form by id, with its audit entry.
+func setState(tx *bolt.Tx, id uint64, step ReviewStep) error {
+	var s Submission
+	if err := getJSON(tx.Bucket(bucketSubmissions), seqKey(id), &s); err != nil {
+		return err
+	}
+	rv, err := reviewOf(tx, id)
+	if err != nil {
+		return err
+	}
+	if err := setReview(tx, s, rv, step); err != nil {
+		return err
+	}
+	return appendAudit(tx, []AuditEntry{{At: step.At, Actor: step.By, Action: "review_" + step.State,
+		Detail: fmt.Sprintf("%d → %d", id, step.ReplacedBy)}})
+}
+
+// reviewContribution counts a form in its review state, in its village.
+func reviewContribution(id uint64, rv Review) Contribution {
+	return Contribution{Kind: "review", Key: strconv.FormatUint(id, 10), Names: []string{ReviewCounter(rv.State())}}
 }
 
 // receive puts a new submission in the queue; a correction marks the
@@ -314,8 +295,7 @@ func receive(tx *bolt.Tx, s *Submission) error {
 	if err := tx.Bucket(bucketPending).Put(subAreaKey(s.AreaID, s.SubmittedAt, s.ID), nil); err != nil {
 		return err
 	}
-	if err := setContribution(tx, s.AreaID, Contribution{Kind: "review", Key: strconv.FormatUint(s.ID, 10),
-		Names: reviewStateNames(tx, *s, Review{})}, ""); err != nil {
+	if err := setContribution(tx, s.AreaID, reviewContribution(s.ID, Review{})); err != nil {
 		return err
 	}
 	if s.Replaces == 0 {
@@ -332,48 +312,5 @@ func receive(tx *bolt.Tx, s *Submission) error {
 	if rv.State() != ReviewReturned {
 		return fmt.Errorf("%w: %d", ErrNotReturned, old.ID)
 	}
-	if err := setReview(tx, old, rv, ReviewStep{State: ReviewResubmitted, By: s.SubmittedBy, At: s.SubmittedAt, ReplacedBy: s.ID}); err != nil {
-		return err
-	}
-	return appendAudit(tx, []AuditEntry{{At: s.SubmittedAt, Actor: s.SubmittedBy, Action: "review_resubmitted",
-		Detail: fmt.Sprintf("%d → %d", old.ID, s.ID)}})
-}
-
-// countReviewState counts a submission's review state again, in the rounds
-// that count it now (a round opened late counts what came before it).
-func countReviewState(tx *bolt.Tx, s counted) error {
-	rv, err := reviewOf(tx, s.ID)
-	if err != nil {
-		return err
-	}
-	sub := Submission{ID: s.ID, AreaID: s.AreaID, Class: s.Class, SubmittedAt: s.SubmittedAt}
-	return setContribution(tx, s.AreaID, Contribution{Kind: "review", Key: strconv.FormatUint(s.ID, 10),
-		Names: reviewStateNames(tx, sub, rv)}, "")
-}
-
-// reviewStateNames are the counters a submission adds to by its review:
-// the area's, with its state now, and those of the rounds that count it,
-// with its state as each round stands (a closed round's are frozen).
-func reviewStateNames(tx *bolt.Tx, s Submission, rv Review) []string {
-	names := []string{ReviewCounter(rv.State())}
-	rounds, err := allRounds(tx)
-	if err != nil {
-		return names
-	}
-	for _, r := range rounds {
-		if r.Counts(s.AreaID, s.Class, s.SubmittedAt) {
-			names = append(names, RoundReviewCounter(r.ID, stateInRound(rv, r, time.Time{})))
-		}
-	}
-	return names
-}
-
-// stateInRound is a form's review state as a round counts it at a moment
-// (zero: now): once the round is closed, as it was at the close, so that
-// a closed round's figures stay as they were.
-func stateInRound(rv Review, r Round, at time.Time) string {
-	if !r.IsOpen() && (at.IsZero() || r.Closed.Before(at)) {
-		at = r.Closed
-	}
-	return rv.StateAt(at)
+	return setState(tx, old.ID, ReviewStep{State: ReviewResubmitted, By: s.SubmittedBy, At: s.SubmittedAt, ReplacedBy: s.ID})
 }

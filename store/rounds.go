@@ -100,36 +100,28 @@ func (db *DB) OpenRound(ctx context.Context, r Round) (Round, error) {
 // being opened, so that a round opened late counts the answers given since
 // its first day, just as if it had been open then.
 func countRoundSoFar(tx *bolt.Tx, r Round) error {
-	households := tx.Bucket(bucketHouseholds)
-	return tx.Bucket(bucketSubmissions).ForEach(func(_, v []byte) error {
+	var households []string
+	seen := map[string]bool{}
+	err := tx.Bucket(bucketSubmissions).ForEach(func(_, v []byte) error {
 		var s counted
 		if err := json.Unmarshal(v, &s); err != nil {
 			return err
 		}
-		if !r.Counts(s.AreaID, s.Class, s.SubmittedAt) {
-			return nil
+		if r.Counts(s.AreaID, s.Class, s.SubmittedAt) && !seen[s.HouseholdID] {
+			seen[s.HouseholdID] = true
+			households = append(households, s.HouseholdID)
 		}
-		if err := countReviewState(tx, s); err != nil {
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, id := range households {
+		if err := restandID(tx, id); err != nil {
 			return err
 		}
-		var hh Household
-		if err := getJSON(households, []byte(s.HouseholdID), &hh); err != nil {
-			return fmt.Errorf("household %s of submission %d: %w", s.HouseholdID, s.ID, err)
-		}
-		return countReview(tx, s.AreaID, r.ID, hh.ID, StatusBefore(hh, s.ID), s.Class)
-	})
-}
-
-// StatusBefore is a household's status just before a submission changed it.
-func StatusBefore(hh Household, submission uint64) string {
-	status := ""
-	for _, ch := range hh.History {
-		if ch.Submission == submission {
-			return status
-		}
-		status = ch.Status
 	}
-	return hh.Status
+	return nil
 }
 
 // CloseRound closes the open round of an area (opened for that very area).

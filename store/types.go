@@ -39,11 +39,10 @@ type Household struct {
 	StatusAt       time.Time      `json:"status_at,omitzero"`
 	LastSubmission uint64         `json:"last_submission,omitempty"`
 	History        []StatusChange `json:"history,omitempty"`
-	// Approved is the class of the latest approved form of the household
-	// (ApprovedBy), "" while none is: the official list counted from
-	// approved reviews takes it over the register's status.
-	Approved   string `json:"approved,omitempty"`
-	ApprovedBy uint64 `json:"approved_by,omitempty"`
+	// Status is the household's class on the official list counting every
+	// form received, Approved on the one counting approved forms only: both
+	// derived from its register entries and forms (see Standing).
+	Approved string `json:"approved,omitempty"`
 }
 
 // StatusChange is one classification of a household, kept for history.

@@ -2,37 +2,64 @@ package main
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"sothon/locales"
+	"sothon/report"
 )
 
-// newCheckCmd proves the database: its pages, as bbolt checks them, and
-// every village counter against a recount of the records it counts.
+// newCheckCmd proves the database: its pages, as bbolt checks them, every
+// village counter against a recount of the records it counts, every
+// household record against its standing derived afresh, and every round's
+// posted lists against its figures.
 func newCheckCmd(e *env, c *common) *cobra.Command {
 	return &cobra.Command{
 		Use:   "check",
-		Short: "check the database's pages and recount every counter",
+		Short: "check the database's pages, recount every counter, and hold each round's lists against its figures",
 		Args:  noWords,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			db, err := c.openReading()
+			ctx := cmd.Context()
+			w, err := c.openReadingWorld()
 			if err != nil {
 				return err
 			}
+			db := w.db
 			defer db.Close()
 			if err := db.Check(); err != nil {
 				return fmt.Errorf("%s is damaged: %w (restore the newest backup)", c.db, err)
 			}
-			diffs, err := db.CheckCounters(cmd.Context())
+			var problems []fmt.Stringer
+			counters, err := db.CheckCounters(ctx)
 			if err != nil {
 				return err
 			}
-			for _, d := range diffs {
-				fmt.Fprintln(e.stdout, d)
+			for _, d := range counters {
+				problems = append(problems, d)
 			}
-			if len(diffs) > 0 {
-				return fmt.Errorf("%d counter(s) differ from a recount of the records", len(diffs))
+			standings, err := db.CheckStandings(ctx)
+			if err != nil {
+				return err
 			}
-			fmt.Fprintf(e.stdout, "%s: pages and counters check out\n", c.db)
+			for _, d := range standings {
+				problems = append(problems, d)
+			}
+			lists, err := report.Agreement(ctx, db, w.forms, locales.MustLoad(), time.Now().In(w.loc))
+			if err != nil {
+				return err
+			}
+			for _, d := range lists {
+				problems = append(problems, d)
+			}
+			for _, p := range problems {
+				fmt.Fprintln(e.stdout, p)
+			}
+			if len(problems) > 0 {
+				return fmt.Errorf("%d counter(s), %d household record(s) and %d list figure(s) disagree with the records",
+					len(counters), len(standings), len(lists))
+			}
+			fmt.Fprintf(e.stdout, "%s: pages, counters, households and lists check out\n", c.db)
 			return nil
 		},
 	}

@@ -11,8 +11,9 @@ import (
 )
 
 // Open returns a new database with the default areas, closed and checked
-// at cleanup: its pages, as bbolt checks them, and its counters against a
-// recount of what they count.
+// at cleanup: its pages, as bbolt checks them, its counters against a
+// recount of what they count, and its household records against their
+// standings derived afresh.
 func Open(t testing.TB) *store.DB {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "sothon.db")
@@ -33,6 +34,13 @@ func Open(t testing.TB) *store.DB {
 		}
 		for _, d := range diffs {
 			t.Errorf("database %s: counter %s", path, d)
+		}
+		standings, err := db.CheckStandings(context.Background())
+		if err != nil {
+			t.Errorf("database %s: %v", path, err)
+		}
+		for _, d := range standings {
+			t.Errorf("database %s: %s", path, d)
 		}
 		db.Close()
 	})
