@@ -176,7 +176,7 @@ func (t *turn) start(ctx context.Context, _ string) {
 		t.resume(ctx)
 		return
 	}
-	t.menu()
+	t.menu(ctx)
 }
 
 // help lists the commands of the user's role, after a word on answering
@@ -273,22 +273,22 @@ func (t *turn) setLang(ctx context.Context, lang string) {
 func (t *turn) cancel(ctx context.Context, _ string) {
 	if t.run == nil {
 		t.replyKey("cancel.none")
-		t.menu()
+		t.menu(ctx)
 		return
 	}
 	if t.expired() {
 		t.expire()
-		t.menu()
+		t.menu(ctx)
 		return
 	}
-	t.step(t.run.Discard(t.form, t.flowContext(ctx)))
+	t.step(ctx, t.run.Discard(t.form, t.flowContext(ctx)))
 }
 
 // toMenu shows the list of questionnaires; with one in progress it first
 // asks whether to throw that one away.
 func (t *turn) toMenu(ctx context.Context, _ string) {
 	if t.run == nil {
-		t.menu()
+		t.menu(ctx)
 		return
 	}
 	if !t.expired() {
@@ -300,13 +300,13 @@ func (t *turn) toMenu(ctx context.Context, _ string) {
 func (t *turn) back(ctx context.Context, _ string) {
 	if t.run == nil {
 		t.replyKey("cancel.none")
-		t.menu()
+		t.menu(ctx)
 		return
 	}
 	if t.expired() {
 		t.expire()
-		t.menu()
+		t.menu(ctx)
 		return
 	}
-	t.step(t.run.Back(t.form, t.flowContext(ctx)))
+	t.step(ctx, t.run.Back(t.form, t.flowContext(ctx)))
 }

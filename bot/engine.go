@@ -190,12 +190,12 @@ func (e *Engine) Greet(ctx context.Context, channel, chatID string) error {
 	switch {
 	case t.run != nil && t.expired():
 		t.expire()
-		t.menu()
+		t.menu(ctx)
 	case t.run != nil:
 		t.resume(ctx)
 	default:
 		t.greet(ctx, "menu.welcome")
-		t.menu()
+		t.menu(ctx)
 	}
 	return e.commit(ctx, t)
 }

@@ -46,13 +46,48 @@ func (t *turn) fix(ctx context.Context, args string) {
 	t.reopen(ctx, id)
 }
 
-// pressFix answers the button (or, on Zalo, the number typed) under a
-// returned form's notice.
-func (t *turn) pressFix(ctx context.Context, question, _ string) {
-	id, err := strconv.ParseUint(strings.TrimPrefix(question, "fix:"), 10, 64)
-	if err != nil {
-		t.toast = t.e.cat.T(t.lang, "button.stale")
+// fixListQuestion names the choices of the returned forms shown before
+// the menu: "fix:ID,ID…", so that a button reopens the form it was shown
+// for, whatever was corrected since.
+func fixListQuestion(shown []store.Submission) string {
+	ids := make([]string, len(shown))
+	for i, s := range shown {
+		ids[i] = strconv.FormatUint(s.ID, 10)
+	}
+	return "fix:" + strings.Join(ids, ",")
+}
+
+// pressFix answers a returned form's notice (its button, or on Zalo the
+// answer typed next) and the buttons of the block before the menu.
+func (t *turn) pressFix(ctx context.Context, question, answer string) {
+	var ids []uint64
+	for _, f := range strings.Split(strings.TrimPrefix(question, "fix:"), ",") {
+		id, err := strconv.ParseUint(f, 10, 64)
+		if err != nil {
+			t.toast = t.e.cat.T(t.lang, "button.stale")
+			return
+		}
+		ids = append(ids, id)
+	}
+	if t.in.Button == "" {
+		// Typed after the notice: its one choice reopens the form; any
+		// other answer is what it would be without the notice.
+		if _, err := flows.ParseChoice(answer, []string{t.e.cat.T(t.lang, "review.fix")}); err != nil {
+			t.chooseForm(ctx, answer)
+			return
+		}
+		t.reopen(ctx, ids[0])
 		return
+	}
+	id := ids[0]
+	if len(ids) > 1 { // the block's buttons are numbered after the menu's
+		n, _ := strconv.Atoi(answer)
+		i := n - len(t.e.forms.Forms) - 1
+		if i < 0 || i >= len(ids) {
+			t.toast = t.e.cat.T(t.lang, "button.stale")
+			return
+		}
+		id = ids[i]
 	}
 	t.reopen(ctx, id)
 }
@@ -91,5 +126,5 @@ func (t *turn) reopen(ctx context.Context, id uint64) {
 	run, o := flows.Reopen(form, s.AreaID, &flows.Submission{Answers: s.Answers, HouseholdName: s.HouseholdName}, s.HouseholdID, id, rv.Last().Focus, t.flowContext(ctx))
 	t.run = run
 	t.audit("run_reopen", strconv.FormatUint(id, 10))
-	t.step(o)
+	t.step(ctx, o)
 }

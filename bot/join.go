@@ -137,7 +137,7 @@ func (t *turn) join(ctx context.Context, chat, code string) {
 	t.change.Audit = append(t.change.Audit, store.AuditEntry{At: t.in.At, Actor: "invite:" + inv.Code, Action: "join",
 		Detail: inv.Role + " " + inv.AreaID + " " + t.in.Channel})
 	t.greet(ctx, "join.welcome")
-	t.menu()
+	t.menu(ctx)
 }
 
 // link joins this chat to the user who asked for the link code elsewhere.
@@ -166,7 +166,7 @@ func (t *turn) link(ctx context.Context, inv store.Invite) {
 	t.change.UseInvite = inv.Code
 	t.change.Audit = append(t.change.Audit, store.AuditEntry{At: t.in.At, Actor: u.ID, Action: "link", Detail: t.in.Channel})
 	t.replyKey("link.done", "name", u.Name, "channel", t.in.Channel)
-	t.menu()
+	t.menu(ctx)
 }
 
 // inviteRace is the turn again after the code was used by someone else a

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"strconv"
+	"strings"
 
 	"sothon/flows"
 	"sothon/store"
@@ -11,11 +12,21 @@ import (
 // canFillForms: village heads fill questionnaires for their own village.
 func (t *turn) canFillForms() bool { return t.user.Role == store.RoleHead }
 
-// menu offers the questionnaires, or says what the user can do instead.
-func (t *turn) menu() {
+// maxFixChoices bounds the returned forms offered before the menu; /fix
+// lists them all.
+const maxFixChoices = 5
+
+// menu offers the questionnaires, after the village's returned forms with
+// choices of their own. From then on a number typed means what the menu
+// says: a question asked earlier (a returned form's "type 1") is dropped.
+func (t *turn) menu(ctx context.Context) {
 	if !t.canFillForms() {
 		t.replyKey("menu.not_head")
 		return
+	}
+	t.await("")
+	if returned := t.returned(ctx); len(returned) > 0 {
+		t.replies = append(t.replies, t.returnedBlock(ctx, returned))
 	}
 	t.replies = append(t.replies, flows.Prompt{Text: t.e.cat.T(t.lang, "menu.title"), Question: flows.AwaitMenu, Options: t.menuOptions()})
 }
@@ -28,28 +39,94 @@ func (t *turn) menuOptions() []flows.Option {
 	return opts
 }
 
-// chooseForm starts the questionnaire the user picked from the menu.
+// returned are the village's returned forms to offer before the menu,
+// oldest first: not the one this turn sends the correction of.
+func (t *turn) returned(ctx context.Context) []store.Submission {
+	all, err := t.e.store.ReturnedIn(ctx, t.user.AreaID)
+	if err != nil {
+		t.e.log.Error("returned forms", "err", err)
+		return nil
+	}
+	var out []store.Submission
+	for _, s := range all {
+		if t.change.Submission != nil && t.change.Submission.Replaces == s.ID {
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// fixOptions are the choices of the returned forms shown, numbered after
+// the questionnaires so that the menu's numbers never reopen one.
+func (t *turn) fixOptions(shown []store.Submission) []flows.Option {
+	opts := make([]flows.Option, len(shown))
+	for i, s := range shown {
+		opts[i] = flows.Option{Key: strconv.Itoa(len(t.e.forms.Forms) + 1 + i), Label: t.e.cat.T(t.lang, "fix.choice", "id", s.ID)}
+	}
+	return opts
+}
+
+// fixShown are the returned forms the block before the menu offers: as
+// many as fit in its buttons' data, which names them.
+func fixShown(returned []store.Submission, lastKey int) []store.Submission {
+	shown := returned[:min(len(returned), maxFixChoices)]
+	for len(shown) > 1 && len(ButtonData(fixListQuestion(shown), strconv.Itoa(lastKey), false)) > maxButtonData {
+		shown = shown[:len(shown)-1]
+	}
+	return shown
+}
+
+// maxButtonData is Telegram's limit on a button's data.
+const maxButtonData = 64
+
+// returnedBlock lists the returned forms with their reasons, each with a
+// choice that reopens it.
+func (t *turn) returnedBlock(ctx context.Context, returned []store.Submission) flows.Prompt {
+	shown := fixShown(returned, len(t.e.forms.Forms)+maxFixChoices)
+	lines := []string{t.e.cat.T(t.lang, "fix.block")}
+	for _, s := range shown {
+		reason := ""
+		if rv, err := t.e.store.ReviewOf(ctx, s.ID); err == nil {
+			reason = rv.Last().Reason
+		}
+		lines = append(lines, t.e.cat.T(t.lang, "fix.block_line", "id", s.ID, "household", s.HouseholdName, "reason", reason))
+	}
+	if more := len(returned) - len(shown); more > 0 {
+		lines = append(lines, t.e.cat.T(t.lang, "fix.block_more", "count", more))
+	}
+	return flows.Prompt{Text: strings.Join(lines, "\n"), Question: fixListQuestion(shown), Options: t.fixOptions(shown)}
+}
+
+// chooseForm starts the questionnaire the user picked from the menu, or
+// reopens the returned form picked from the block before it.
 func (t *turn) chooseForm(ctx context.Context, text string) {
 	if !t.canFillForms() {
 		t.replyKey("menu.not_head")
 		return
 	}
-	titles := make([]string, len(t.e.forms.Forms))
-	for i, f := range t.e.forms.Forms {
-		titles[i] = f.Title.In(t.lang)
+	forms := t.e.forms.Forms
+	shown := fixShown(t.returned(ctx), len(forms)+maxFixChoices)
+	var labels []string
+	for _, o := range append(t.menuOptions(), t.fixOptions(shown)...) {
+		labels = append(labels, o.Label)
 	}
-	i, err := flows.ParseChoice(text, titles)
+	i, err := flows.ParseChoice(text, labels)
 	if err != nil {
 		ae := err.(*flows.AnswerError)
 		t.replyKey("answer.error", "reason", t.e.cat.T(t.lang, ae.Key, ae.Args...))
-		t.menu()
+		t.menu(ctx)
 		return
 	}
-	t.form = t.e.forms.Forms[i]
+	if i >= len(forms) {
+		t.reopen(ctx, shown[i-len(forms)].ID)
+		return
+	}
+	t.form = forms[i]
 	run, o := flows.Start(t.form, t.user.AreaID, t.flowContext(ctx))
 	t.run = run
 	t.audit("run_start", t.form.ID)
-	t.step(o)
+	t.step(ctx, o)
 }
 
 // flowContext gives a run what it needs from outside: language, date, the

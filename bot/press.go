@@ -61,7 +61,7 @@ func (t *turn) pressButton(ctx context.Context) {
 		t.chooseForm(ctx, answer)
 		return
 	}
-	t.step(t.run.Reply(t.form, t.flowContext(ctx), answer))
+	t.step(ctx, t.run.Reply(t.form, t.flowContext(ctx), answer))
 }
 
 // pressedLabel is the text of the pressed option(s), shown under the

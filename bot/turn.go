@@ -82,29 +82,32 @@ func (t *turn) route(ctx context.Context) {
 		t.user.Unreachable = false
 		t.change.User = &t.user
 	}
-	if t.in.Button != "" {
-		t.pressButton(ctx)
-		return
-	}
-	if t.in.NotText {
+	if t.in.NotText && t.in.Button == "" { // changes nothing, not even a question asked
 		t.replyKey("answer.not_text")
 		if t.run != nil && !t.expired() {
 			t.replies = append(t.replies, t.run.Show(t.form, t.flowContext(ctx)).Prompts...)
 		}
 		return
 	}
+	// A question asked earlier (a returned form's "type 1") holds for the
+	// next message only: whatever the user does next, it is answered.
+	awaiting := t.user.Awaiting
+	t.await("")
+	if t.in.Button != "" {
+		t.pressButton(ctx)
+		return
+	}
 	text := strings.TrimSpace(t.in.Text)
 	t.closeKeyboard(text)
 	switch {
 	case strings.HasPrefix(text, "/"):
-		t.await("") // another command: the question asked is left
 		t.command(ctx, text)
-	case t.run == nil && t.user.Awaiting != "" && t.answerCommand(ctx, t.user.Awaiting, text):
+	case t.run == nil && awaiting != "" && t.answerCommand(ctx, awaiting, text):
 	case t.run != nil && t.expired():
 		t.expire()
-		t.menu()
+		t.menu(ctx)
 	case t.run != nil:
-		t.step(t.run.Reply(t.form, t.flowContext(ctx), text))
+		t.step(ctx, t.run.Reply(t.form, t.flowContext(ctx), text))
 	default:
 		t.chooseForm(ctx, text)
 	}
@@ -155,7 +158,7 @@ func (t *turn) resume(ctx context.Context) {
 }
 
 // step applies the outcome of a run step to the change.
-func (t *turn) step(o flows.Outcome) {
+func (t *turn) step(ctx context.Context, o flows.Outcome) {
 	t.replies = append(t.replies, o.Prompts...)
 	t.change.UserID = t.user.ID
 	if o.Submitted != nil {
@@ -166,7 +169,7 @@ func (t *turn) step(o flows.Outcome) {
 	}
 	if o.Ended {
 		t.change.DeleteRun = true
-		t.menu()
+		t.menu(ctx)
 		return
 	}
 	t.change.Run = t.run

@@ -121,13 +121,12 @@ func (o *Commands) pressReview(ctx context.Context, t bot.Turn, question, answer
 // returnForm returns a form with the reason picked (by its number) or
 // typed, and tells the village's head at once, outside the quiet hours.
 func (o *Commands) returnForm(ctx context.Context, t bot.Turn, s store.Submission, area, answer string) {
-	reason, focus := strings.Join(strings.Fields(answer), " "), ""
+	reason := strings.Join(strings.Fields(answer), " ")
+	key := reasonNamed(reason) // a typed reason may name the question too
 	if n, err := strconv.Atoi(reason); err == nil && n >= 1 && n <= len(reasonKeys) {
-		reason = t.T(reasonKeys[n-1])
-		if q := o.focusOf(s.Form, reasonKeys[n-1]); q != "" {
-			focus = q
-		}
+		reason, key = t.T(reasonKeys[n-1]), reasonKeys[n-1]
 	}
+	focus := o.focusOf(s.Form, key)
 	if len([]rune(reason)) < 3 || len([]rune(reason)) > 300 {
 		t.Ask(t.T("review.why_again"), reviewQuestion(t, "why", s.ID, area), nil)
 		return
