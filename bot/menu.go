@@ -150,5 +150,38 @@ func (t *turn) flowContext(ctx context.Context) flows.Context {
 		}
 		return out, nil
 	}
+	c.HouseholdNotice = func(id string) string { return t.householdNotice(ctx, id) }
 	return c
+}
+
+// householdNotice tells a head picking a household for a form that
+// classifies it what the open round has of it already: the new form
+// will replace an approved one when approved, void one still waiting, or
+// correct a returned one.
+func (t *turn) householdNotice(ctx context.Context, id string) string {
+	if t.form == nil || t.form.ByRole(flows.RoleClass) == nil {
+		return ""
+	}
+	st, err := t.e.store.HouseholdStanding(ctx, id)
+	if err != nil {
+		return ""
+	}
+	rounds, err := t.e.store.Rounds(ctx)
+	if err != nil {
+		return ""
+	}
+	rs, ok := st.Open(rounds)
+	if !ok {
+		return ""
+	}
+	switch d := rs.Approved.Decision; {
+	case rs.State == store.RoundPending:
+		return t.e.cat.T(t.lang, "picker.has_waiting", "id", rs.Pending.Form, "class", t.e.cat.T(t.lang, "lists.class."+rs.Pending.Class))
+	case rs.State == store.RoundReturned:
+		return t.e.cat.T(t.lang, "picker.has_returned", "id", rs.Forms[len(rs.Forms)-1])
+	case d.Form != 0:
+		return t.e.cat.T(t.lang, "picker.has_approved", "id", d.Form, "class", t.e.cat.T(t.lang, "lists.class."+d.Class),
+			"date", d.At.In(t.in.At.Location()).Format("02/01/2006"))
+	}
+	return ""
 }

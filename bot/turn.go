@@ -46,6 +46,9 @@ func (t *turn) messages(a store.Applied) []store.Message {
 	if t.saved != nil {
 		saved := flows.Prompt{Text: t.e.cat.T(t.lang, "submit.saved",
 			"form", t.form.Title.In(t.lang), "id", a.SubmissionID, "household", t.saved.HouseholdName)}
+		if note := t.replacing(a); note != "" {
+			saved.Text += "\n" + note
+		}
 		prompts = append([]flows.Prompt{saved}, prompts...)
 	}
 	out := append([]store.Message(nil), t.edits...)
@@ -63,6 +66,20 @@ func (t *turn) messages(a store.Applied) []store.Message {
 		out[len(out)-1].Attachment = t.attachment
 	}
 	return append(out, t.notices...)
+}
+
+// replacing says which form a submission takes the place of: the returned
+// one it corrects, or the approved one it will replace once approved.
+func (t *turn) replacing(a store.Applied) string {
+	if a.Replaces != 0 {
+		return t.e.cat.T(t.lang, "submit.corrects", "id", a.Replaces)
+	}
+	rs, ok := a.Standing.Holding(a.SubmissionID)
+	if d := rs.Approved.Decision; ok && d.Form != 0 && d.Form != a.SubmissionID {
+		return t.e.cat.T(t.lang, "submit.will_replace", "id", d.Form, "class", t.e.cat.T(t.lang, "lists.class."+d.Class),
+			"date", d.At.In(t.in.At.Location()).Format("02/01/2006"))
+	}
+	return ""
 }
 
 func (t *turn) message(p flows.Prompt) store.Message {

@@ -107,7 +107,13 @@ func (r *Run) pickNumber(f *Form, q *Question, c Context, n int) Outcome {
 	r.HouseholdName = h.Name
 	r.accept(q.ID, h.ID)
 	o := r.advance(f, c)
-	o.Prompts = append([]Prompt{{Text: c.t("picker.picked", "name", h.Name)}}, o.Prompts...)
+	picked := c.t("picker.picked", "name", h.Name)
+	if c.HouseholdNotice != nil {
+		if notice := c.HouseholdNotice(h.ID); notice != "" {
+			picked += "\n" + notice
+		}
+	}
+	o.Prompts = append([]Prompt{{Text: picked}}, o.Prompts...)
 	return o
 }
 

@@ -22,6 +22,10 @@ type Context struct {
 	T Translator
 	// Register lists the households of the run's village, in register order.
 	Register func() ([]PickerEntry, error)
+	// HouseholdNotice is what to tell the person about a household just
+	// picked (a form it already has in the round), "" for nothing; nil
+	// says nothing.
+	HouseholdNotice func(householdID string) string
 }
 
 func (c Context) t(key string, args ...any) string { return c.T.T(c.Lang, key, args...) }

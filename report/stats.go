@@ -95,10 +95,10 @@ func (s Stats) RegisterImported() bool {
 // any form it counts.
 func (s Stats) Reviewed() int { return s.Counters.Reviewed(s.Round) }
 
-// ReviewStates counts by review state: in the open round, households by
-// the state of their newest form there (PendingChange of those pending
-// would change the class they were approved with); without a round, all
-// of the area's forms.
+// ReviewStates counts by review state: in the open round, households
+// approved (with a decision in the round), pending (a form waits; of them,
+// PendingChange would change the class they were approved with) and
+// returned; without a round, all of the area's forms.
 type ReviewStates struct {
 	Pending       int `json:"pending"`
 	PendingChange int `json:"pending_change"`

@@ -74,6 +74,8 @@ type Applied struct {
 	HouseholdID  string
 	Replaces     uint64    // the returned form the submission corrects, 0 for none
 	Queued       []Message // the outbox messages, with their ids
+	// Standing is the submission's household's standing once it is stored.
+	Standing Standing
 }
 
 // Apply commits a change. The user, identity and submission get their ids
@@ -284,9 +286,8 @@ func putSubmission(tx *bolt.Tx, s *Submission) (Applied, error) {
 	if err != nil {
 		return Applied{}, err
 	}
-	return Applied{SubmissionID: id, HouseholdID: hh.ID, Replaces: s.Replaces}, restand(tx, hh, rounds, func(area string, names []string, delta int64) error {
-		return bumpAll(tx, area, names, delta)
-	})
+	st, err := restand(tx, hh, rounds, func(area string, names []string, delta int64) error { return bumpAll(tx, area, names, delta) })
+	return Applied{SubmissionID: id, HouseholdID: hh.ID, Replaces: s.Replaces, Standing: st}, err
 }
 
 // supersede finds the household's earlier forms of the same questionnaire

@@ -248,7 +248,7 @@ func (db *DB) ImportHouseholds(ctx context.Context, hhs []Household) error {
 			if err := putContribution(tx, hh.AreaID, Contribution{Kind: "register", Key: hh.ID, Names: []string{RegisterCounter(hh.Status)}}, deltas.bump); err != nil {
 				return err
 			}
-			if err := restand(tx, &hh, rounds, deltas.bump); err != nil {
+			if _, err := restand(tx, &hh, rounds, deltas.bump); err != nil {
 				return err
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -61,6 +62,16 @@ func (r Review) StateAt(at time.Time) string {
 		state = s.State
 	}
 	return state
+}
+
+// Returned is the step that returned the submission, if one did.
+func (r Review) Returned() ReviewStep {
+	for _, s := range slices.Backward(r.Steps) {
+		if s.State == ReviewReturned {
+			return s
+		}
+	}
+	return ReviewStep{}
 }
 
 // Last is the latest step, or a zero step for a submission only received.

@@ -59,6 +59,8 @@ type Stand struct {
 }
 
 // A household's review state in a round: that of its newest form there.
+// Its figures count households approved (with a decision, whatever waits
+// beside it), pending and returned.
 const (
 	RoundPending  = "pending"  // waits for review
 	RoundReturned = "returned" // sent back and not corrected in the round
@@ -106,6 +108,29 @@ func (s Standing) Status(b Basis) Outcome {
 		return s.All
 	}
 	return s.Approved
+}
+
+// Open is the household's standing in the open round of its village, if
+// that round counts any of its forms.
+func (s Standing) Open(rounds []Round) (RoundStanding, bool) {
+	for _, r := range rounds {
+		if r.IsOpen() {
+			if rs, ok := s.In(r.ID); ok {
+				return rs, true
+			}
+		}
+	}
+	return RoundStanding{}, false
+}
+
+// Holding is the household's standing in the round that counts a form.
+func (s Standing) Holding(form uint64) (RoundStanding, bool) {
+	for _, r := range s.Rounds {
+		if slices.Contains(r.Forms, form) {
+			return r, true
+		}
+	}
+	return RoundStanding{}, false
 }
 
 // In is the household's standing in a round, if the round counts any of
@@ -234,8 +259,11 @@ func (r RoundStanding) names() []string {
 			names = append(names, RoundEscapedCounter(r.Round, b))
 		}
 	}
-	if r.State != "" {
+	if r.State == RoundPending || r.State == RoundReturned {
 		names = append(names, RoundStateCounter(r.Round, r.State))
+	}
+	if r.Approved.Decision.Form != 0 {
+		names = append(names, RoundStateCounter(r.Round, RoundApproved))
 	}
 	if r.PendingChange() {
 		names = append(names, RoundStateCounter(r.Round, RoundPendingChange))
@@ -296,25 +324,26 @@ func roundKind(round uint64) string { return fmt.Sprintf("round:%d", round) }
 // restand derives a household's standing afresh and puts it on the
 // household record and the counters: after anything that changes one of
 // its forms, its review, its register entry or the rounds counting it.
-func restand(tx *bolt.Tx, hh *Household, rounds []Round, bump bumper) error {
+func restand(tx *bolt.Tx, hh *Household, rounds []Round, bump bumper) (Standing, error) {
 	forms, err := formsOf(tx, hh.ID)
 	if err != nil {
-		return err
+		return Standing{}, err
 	}
 	st := standingOf(*hh, forms, rounds, time.Time{})
 	hh.Status, hh.StatusAt, hh.Approved = st.All.Class, st.All.At, st.Approved.Class
+	st.Household = *hh
 	if err := putHouseholdCounting(tx, hh, bump); err != nil {
-		return err
+		return Standing{}, err
 	}
 	if err := putContribution(tx, hh.AreaID, approvedContribution(hh.ID, st.Approved.Class), bump); err != nil {
-		return err
+		return Standing{}, err
 	}
 	for _, r := range st.Rounds {
 		if err := putContribution(tx, r.Area, Contribution{Kind: roundKind(r.Round), Key: hh.ID, Names: r.names()}, bump); err != nil {
-			return err
+			return Standing{}, err
 		}
 	}
-	return nil
+	return st, nil
 }
 
 // restandID is restand for a household by id, counting directly.
@@ -327,7 +356,8 @@ func restandID(tx *bolt.Tx, id string) error {
 	if err != nil {
 		return err
 	}
-	return restand(tx, &hh, rounds, func(area string, names []string, delta int64) error { return bumpAll(tx, area, names, delta) })
+	_, err = restand(tx, &hh, rounds, func(area string, names []string, delta int64) error { return bumpAll(tx, area, names, delta) })
+	return err
 }
 
 // householdFormKey indexes a household's forms: household id, NUL, form id.

@@ -235,7 +235,72 @@ func (o *Commands) card(ctx context.Context, t bot.Turn, s store.Submission, wai
 			}
 		}
 	}
+	lines = append(lines, o.previous(ctx, t, s, form)...)
 	return strings.Join(lines, "\n")
+}
+
+// previous tells a reviewer what a form replaces: the returned form it
+// corrects, or the decision the household stands at in the round, and
+// what changed from that form (answers, and the class before → after).
+func (o *Commands) previous(ctx context.Context, t bot.Turn, s store.Submission, form *flows.Form) []string {
+	if form == nil || s.HouseholdID == "" {
+		return nil
+	}
+	var lines []string
+	compare := s.Replaces
+	if compare != 0 {
+		rv, _ := o.Store.ReviewOf(ctx, compare)
+		lines = append(lines, "", t.T("review.card_corrects", "id", compare, "reason", rv.Returned().Reason))
+	}
+	if st, err := o.Store.HouseholdStanding(ctx, s.HouseholdID); err == nil {
+		d := st.Approved
+		if rs, ok := st.Holding(s.ID); ok {
+			d = rs.Approved.Decision
+		}
+		if d.Form != 0 && d.Form != s.ID {
+			lines = append(lines, "", t.T("review.card_decided", "id", d.Form, "class", t.T("lists.class."+d.Class),
+				"date", d.At.In(t.At().Location()).Format("02/01/2006")))
+			if compare == 0 {
+				compare = d.Form
+			}
+		}
+	}
+	if compare == 0 {
+		return lines
+	}
+	old, err := o.Store.Submission(ctx, compare)
+	if err != nil {
+		return lines
+	}
+	changes := answerChanges(form, old, s, t.Lang())
+	if len(changes) == 0 {
+		return append(lines, t.T("review.card_same", "id", old.ID))
+	}
+	lines = append(lines, t.T("review.card_changes", "id", old.ID))
+	return append(lines, changes...)
+}
+
+// answerChanges lists the answers two forms of a questionnaire give
+// differently, "• question: before → after", the class last.
+func answerChanges(form *flows.Form, old, s store.Submission, lang string) []string {
+	var out []string
+	for _, q := range form.Questions {
+		if q.Type == flows.Note || q.Type == flows.HouseholdPick {
+			continue
+		}
+		before, after := old.Answers[q.ID], s.Answers[q.ID]
+		if before == after {
+			continue
+		}
+		text := func(v string) string {
+			if v == "" {
+				return "—"
+			}
+			return report.AnswerText(form, q, v, lang)
+		}
+		out = append(out, fmt.Sprintf("• %s: %s → %s", q.Label.In(lang), text(before), text(after)))
+	}
+	return out
 }
 
 // label names an area for a message, or gives its id when it cannot be read.
