@@ -53,7 +53,7 @@ func (c *Console) invite(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	inv, err := c.Store.IssueInvite(r.Context(), store.InviteRequest{Role: r.PostFormValue("role"), AreaID: strings.TrimSpace(r.PostFormValue("area")),
-		Name: cleanName(r.PostFormValue("name")), By: u.ID, ScopeID: u.AreaID, Now: c.Now()})
+		Name: cleanName(r.PostFormValue("name")), By: u.ID, ScopeID: u.AreaID, Now: c.now()})
 	if key, refused := store.InviteRefusal(err); refused {
 		c.render(w, http.StatusBadRequest, "message.html", messagePage{Lang: u.Lang, Text: c.Catalog.T(u.Lang, "invite.refused", "reason", c.Catalog.T(u.Lang, key))})
 		return
@@ -93,7 +93,7 @@ func (c *Console) inviteHeads(w http.ResponseWriter, r *http.Request) {
 		if a.Kind != store.KindVillage || !store.Within(a.ID, area) || covered[a.ID] {
 			continue
 		}
-		_, err := c.Store.IssueInvite(r.Context(), store.InviteRequest{Role: store.RoleHead, AreaID: a.ID, By: u.ID, ScopeID: u.AreaID, Now: c.Now()})
+		_, err := c.Store.IssueInvite(r.Context(), store.InviteRequest{Role: store.RoleHead, AreaID: a.ID, By: u.ID, ScopeID: u.AreaID, Now: c.now()})
 		if err != nil {
 			c.unavailable(w, "invite heads", err)
 			return
@@ -152,7 +152,7 @@ func (c *Console) openInvites(w http.ResponseWriter, r *http.Request, scope stri
 		return areaIndex{}, nil, false
 	}
 	areas := indexAreas(list)
-	open := slices.DeleteFunc(all, func(inv store.Invite) bool { return !inv.Open(c.Now()) || !store.Within(inv.AreaID, scope) })
+	open := slices.DeleteFunc(all, func(inv store.Invite) bool { return !inv.Open(c.now()) || !store.Within(inv.AreaID, scope) })
 	slices.SortStableFunc(open, func(a, b store.Invite) int {
 		return cmp.Or(cmp.Compare(areas.byID[a.AreaID].Order, areas.byID[b.AreaID].Order), a.Created.Compare(b.Created))
 	})
@@ -164,7 +164,7 @@ func (c *Console) cards(ctx context.Context, areas areaIndex, invs []store.Invit
 	out := make([]inviteCard, len(invs))
 	for i, inv := range invs {
 		card := inviteCard{Code: inv.Code, Role: c.Catalog.T(lang, "role."+inv.Role), Area: areas.label(inv.AreaID), Name: inv.Name,
-			Expires: inv.Expires.Format("02/01/2006")}
+			Expires: c.day(inv.Expires)}
 		if c.InviteLink != nil {
 			card.Link = c.InviteLink(ctx, inv.Code)
 		}
