@@ -52,10 +52,14 @@ func (c *Console) invite(w http.ResponseWriter, r *http.Request) {
 	if !ok || !c.formFromPage(w, r, u, session) {
 		return
 	}
-	inv, err := c.Store.IssueInvite(r.Context(), store.InviteRequest{Role: r.PostFormValue("role"), AreaID: strings.TrimSpace(r.PostFormValue("area")),
+	area, ok := c.formArea(w, r, u, "/invites")
+	if !ok {
+		return
+	}
+	inv, err := c.Store.IssueInvite(r.Context(), store.InviteRequest{Role: r.PostFormValue("role"), AreaID: area.ID,
 		Name: cleanName(r.PostFormValue("name")), By: u.ID, ScopeID: u.AreaID, Now: c.now()})
 	if key, refused := store.InviteRefusal(err); refused {
-		c.render(w, http.StatusBadRequest, "message.html", messagePage{Lang: u.Lang, Text: c.Catalog.T(u.Lang, "invite.refused", "reason", c.Catalog.T(u.Lang, key))})
+		c.refuse(w, u.Lang, c.Catalog.T(u.Lang, "invite.refused", "reason", c.Catalog.T(u.Lang, key)), "/invites")
 		return
 	}
 	if err != nil {
@@ -73,13 +77,13 @@ func (c *Console) inviteHeads(w http.ResponseWriter, r *http.Request) {
 	if !ok || !c.formFromPage(w, r, u, session) {
 		return
 	}
-	area := strings.TrimSpace(r.PostFormValue("area"))
-	areas, open, ok := c.openInvites(w, r, u.AreaID)
+	named, ok := c.formArea(w, r, u, "/invites")
 	if !ok {
 		return
 	}
-	if _, known := areas.byID[area]; !known || !store.Within(area, u.AreaID) {
-		c.message(w, http.StatusBadRequest, u.Lang, "web.invite_bad_area")
+	area := named.ID
+	areas, open, ok := c.openInvites(w, r, u.AreaID)
+	if !ok {
 		return
 	}
 	covered := map[string]bool{}

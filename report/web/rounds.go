@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"strings"
 
 	"sothon/report"
 	"sothon/store"
@@ -68,12 +67,15 @@ func (c *Console) openRound(w http.ResponseWriter, r *http.Request) {
 	if !ok || !c.formFromPage(w, r, u, session) {
 		return
 	}
-	area, err := c.Store.Area(r.Context(), strings.TrimSpace(r.PostFormValue("area")))
-	if err != nil || !store.Within(area.ID, u.AreaID) || area.Kind == store.KindVillage {
-		c.message(w, http.StatusBadRequest, u.Lang, "web.round_bad_area")
+	area, ok := c.formArea(w, r, u, "/rounds")
+	if !ok {
 		return
 	}
-	_, err = c.Store.OpenRound(r.Context(), store.Round{Name: r.PostFormValue("name"), AreaID: area.ID,
+	if area.Kind == store.KindVillage {
+		c.refuse(w, u.Lang, c.Catalog.T(u.Lang, "web.round_bad_area"), "/rounds")
+		return
+	}
+	_, err := c.Store.OpenRound(r.Context(), store.Round{Name: r.PostFormValue("name"), AreaID: area.ID,
 		From: r.PostFormValue("from"), To: r.PostFormValue("to"), Opened: c.now(), OpenedBy: u.ID})
 	switch {
 	case errors.Is(err, store.ErrRoundBad):

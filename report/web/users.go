@@ -83,9 +83,12 @@ func (c *Console) move(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	area, err := c.Store.Area(r.Context(), strings.TrimSpace(r.PostFormValue("area")))
-	if err != nil || !store.Within(area.ID, u.AreaID) || target.Role == store.RoleHead && area.Kind != store.KindVillage {
-		c.message(w, http.StatusBadRequest, u.Lang, "web.move_bad_area")
+	area, ok := c.formArea(w, r, u, "/users")
+	if !ok {
+		return
+	}
+	if target.Role == store.RoleHead && area.Kind != store.KindVillage {
+		c.refuse(w, u.Lang, c.Catalog.T(u.Lang, "web.move_bad_area"), "/users")
 		return
 	}
 	if err := c.Store.MoveUser(r.Context(), target.ID, area.ID, u.ID, c.now()); err != nil {
