@@ -178,4 +178,7 @@ func (t *turn) inviteRace() *turn {
 	return again
 }
 
-var roleKeys = map[string]string{store.RoleHead: "role.head", store.RoleOfficial: "role.official", store.RoleAdmin: "role.admin"}
+// roleKeys name each role for people: every role has its words, or a
+// welcome would read "vai trò []".
+var roleKeys = map[string]string{store.RoleHead: "role.head", store.RoleOfficial: "role.official", store.RoleAdmin: "role.admin",
+	store.RoleReviewer: "role.reviewer"}

@@ -492,3 +492,25 @@ func TestAQuestionOfAnotherRoleIsDropped(t *testing.T) {
 		t.Fatalf("the question stays: %q", u.Awaiting)
 	}
 }
+
+// A reviewer is a role like the others: an admin's /invite names it, and
+// the welcome says it ("cán bộ duyệt phiếu", never "vai trò []").
+func TestReviewerIsInvitedAndWelcomedByRole(t *testing.T) {
+	f := newFixture(t)
+	f.registerAs(t, "a1", store.RoleAdmin, "bac-kan/huyen-tung")
+	created := f.say(t, "a1", "1", "/invite reviewer bac-kan/huyen-tung Lý Thị Duyệt")[0].Text
+	if !strings.Contains(created, "(cán bộ duyệt phiếu, bac-kan/huyen-tung)") {
+		t.Fatalf("the invite: %q", created)
+	}
+	code := strings.TrimSpace(strings.TrimPrefix(created, "Mã mời:"))[:8]
+	welcome := f.say(t, "r1", "2", "/start "+code)[0].Text
+	if !strings.Contains(welcome, "Lý Thị Duyệt") || !strings.Contains(welcome, "vai trò cán bộ duyệt phiếu Phường Huyền Tụng") {
+		t.Fatalf("the reviewer's welcome: %q", welcome)
+	}
+	if help := f.say(t, "r1", "3", "/help")[0].Text; !strings.Contains(help, "/web") || !strings.Contains(help, "/review") {
+		t.Fatalf("the reviewer's help: %q", help)
+	}
+	if out := f.say(t, "a1", "4", "/help")[0].Text; !strings.Contains(out, "head, official, reviewer, admin") {
+		t.Fatalf("the admin's help names no reviewer: %q", out)
+	}
+}

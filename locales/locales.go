@@ -81,6 +81,10 @@ func (c *Catalog) T(lang, key string, args ...any) string {
 	return c.localize(lang, key, args)
 }
 
+// Has reports whether the catalog holds key, for words looked up by a
+// name the data gives (an audit entry's action).
+func (c *Catalog) Has(key string) bool { return c.T(Default, key) != "["+key+"]" }
+
 func (c *Catalog) localize(lang, key string, args []any) string {
 	loc, ok := c.localizers[lang]
 	if !ok {

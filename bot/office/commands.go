@@ -51,7 +51,7 @@ func (o *Commands) List() []bot.Command {
 		{Name: "lists", Roles: reviewers, Help: reviewers, Order: 75, Run: o.lists},
 		{Name: "areas", Roles: officials, Help: officials, Order: 80, Run: o.areas},
 		{Name: "round", Roles: admins, Help: admins, Order: 100, Run: o.round, Press: o.pressRound},
-		{Name: "web", Roles: officials, Help: officials, Order: 105, Run: o.web},
+		{Name: "web", Roles: reviewers, Help: reviewers, Order: 105, Run: o.web}, // the console is theirs too
 	}
 }
 

@@ -25,7 +25,7 @@ import (
 func socketPath(db string) string { return db + ".sock" }
 
 // remoteCommands may run through the socket; chat and serve may not.
-var remoteCommands = []string{"invite", "import", "round", "stats", "backup", "check", "export", "digest", "remind", "areas", "login-link", "lists"}
+var remoteCommands = []string{"invite", "import", "round", "stats", "backup", "check", "export", "digest", "remind", "areas", "login-link", "lists", "users"}
 
 // remoteRequest is a command line sent to the server.
 type remoteRequest struct {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -44,4 +45,24 @@ func (c *common) areasToShow(ctx context.Context) ([]store.Area, error) {
 	}
 	defer db.Close()
 	return db.Areas(ctx)
+}
+
+// areaNamed finds the area an --area flag names, by id or by name with or
+// without diacritics ("huyen tung"), as the chat does; a name several
+// areas fit is refused with the list of them.
+func areaNamed(ctx context.Context, db *store.DB, flag, value string) (store.Area, error) {
+	a, err := db.FindArea(ctx, value, "")
+	var amb *store.AmbiguousAreaError
+	switch {
+	case errors.Is(err, store.ErrAreaUnknown):
+		return a, usageError{fmt.Sprintf("%s %q: no such area (see sothon areas)", flag, value)}
+	case errors.As(err, &amb):
+		var b strings.Builder
+		fmt.Fprintf(&b, "%s %q: several areas have that name; give one's id or more of its name:", flag, value)
+		for _, c := range amb.Candidates {
+			fmt.Fprintf(&b, "\n  %s  %s", c.ID, c.Label)
+		}
+		return a, usageError{b.String()}
+	}
+	return a, err
 }

@@ -24,7 +24,7 @@ func newChatCmd(e *env, c *common) *cobra.Command {
 		Args:  noWords,
 	}
 	f := cmd.Flags()
-	as := f.String("as", demoIdentity, "who you are: ROLE:AREA_ID (role head, official or admin)")
+	as := f.String("as", demoIdentity, "who you are: ROLE:AREA, the area by id or name (role head, official, reviewer or admin)")
 	lang := f.String("lang", "", "language: vi or en (default: as last time, or vi)")
 	ttl := f.Duration("run-ttl", 0, "how long an unanswered questionnaire is kept (SOTHON_RUN_TTL, default 72h)")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
@@ -66,7 +66,14 @@ func chat(ctx context.Context, e *env, c *common, as, lang string, ttl time.Dura
 	}
 	defer w.db.Close()
 	db := w.db
-	eng := bot.New(w.engineConfig(locales.MustLoad(), ttl, nil, ""))
+	a, err := areaNamed(ctx, db, "--as", area) // an id, or a name: "head:khuoi pai"
+	if err != nil {
+		return err
+	}
+	area = a.ID
+	// /web gives a link to the console of the server at the public
+	// address, as in the chats that server answers.
+	eng := bot.New(w.engineConfig(locales.MustLoad(), ttl, nil, e.getenv("SOTHON_PUBLIC_URL")))
 	chatID := role + ":" + area
 	if err := console.Register(ctx, db, chatID, role, area, lang, time.Now()); err != nil {
 		return err
@@ -83,8 +90,8 @@ func parseAs(as string) (role, area string, err error) {
 	switch {
 	case !ok || area == "":
 		return "", "", usageError{fmt.Sprintf("--as %q: use ROLE:AREA_ID, e.g. %s", as, demoIdentity)}
-	case role != store.RoleHead && role != store.RoleOfficial && role != store.RoleAdmin:
-		return "", "", usageError{fmt.Sprintf("--as %q: role must be head, official or admin", as)}
+	case role != store.RoleHead && role != store.RoleOfficial && role != store.RoleReviewer && role != store.RoleAdmin:
+		return "", "", usageError{fmt.Sprintf("--as %q: role must be head, official, reviewer or admin", as)}
 	}
 	return role, area, nil
 }

@@ -31,7 +31,7 @@ func newDigestCmd(e *env, c *common) *cobra.Command {
 		RunE:  func(cmd *cobra.Command, _ []string) error { return digest(cmd.Context(), e, c, o) },
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.area, "area", "", "area id (default: the top of the tree)")
+	f.StringVar(&o.area, "area", "", "area id or name (default: the top of the tree)")
 	f.StringVar(&o.week, "week", "", "the week to report, YYYY-Www (default: this week); a past week shows the figures as they stood at its end")
 	f.StringVar(&o.chart, "chart", "", "write the chart to this PNG file")
 	f.StringVar(&o.lang, "lang", locales.Default, "vi or en")

@@ -28,7 +28,7 @@ func newExportCmd(e *env, c *common) *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.form, "form", "", "only this questionnaire (household, model, training)")
-	f.StringVar(&o.area, "area", "", "only this area and the areas below it")
+	f.StringVar(&o.area, "area", "", "only this area (id or name) and the areas below it")
 	f.StringVar(&o.format, "format", report.FormatCSV, "csv, json or xlsx")
 	f.StringVar(&o.out, "out", "", "output file (default: standard output)")
 	f.BoolVar(&o.noBOM, "no-bom", false, "CSV without the UTF-8 byte-order mark Excel needs (for other tools)")
@@ -60,9 +60,11 @@ func export(ctx context.Context, e *env, c *common, o exportFlags) error {
 	}
 	defer db.Close()
 	if o.area != "" {
-		if _, err := db.Area(ctx, o.area); err != nil {
-			return usageError{fmt.Sprintf("--area %q: no such area (see sothon areas)", o.area)}
+		a, err := areaNamed(ctx, db, "--area", o.area)
+		if err != nil {
+			return err
 		}
+		o.area = a.ID
 	}
 	w, done, err := output(e, o.out, o.force)
 	if err != nil {

@@ -14,13 +14,13 @@ import (
 
 func newInviteCmd(e *env, c *common) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "invite --role head|official|admin --area AREA_ID [--name NAME]",
+		Use:   "invite --role head|official|reviewer|admin --area AREA [--name NAME]",
 		Short: "create a one-time invite code for a person to join",
 		Args:  noWords,
 	}
 	f := cmd.Flags()
-	role := f.String("role", "", "head, official or admin")
-	area := f.String("area", "", "the area id (see sothon areas)")
+	role := f.String("role", "", "head, official, reviewer or admin")
+	area := f.String("area", "", "the area, by id or name (see sothon areas)")
 	name := f.String("name", "", "the person's name, shown when they join")
 	ttl := f.Duration("ttl", store.DefaultInviteTTL, "how long the code can be used")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
@@ -31,10 +31,14 @@ func newInviteCmd(e *env, c *common) *cobra.Command {
 
 func invite(ctx context.Context, e *env, c *common, role, area, name string, ttl time.Duration) error {
 	if role == "" || area == "" {
-		return usageError{"usage: sothon invite --role head|official|admin --area AREA_ID [--name NAME]"}
+		return usageError{"usage: sothon invite --role head|official|reviewer|admin --area AREA [--name NAME]"}
 	}
 	if ttl <= 0 {
 		return usageError{"--ttl must be positive"}
+	}
+	loc, err := c.location()
+	if err != nil {
+		return err
 	}
 	db, err := c.openDB(ctx)
 	if errors.Is(err, store.ErrLocked) {
@@ -44,14 +48,18 @@ func invite(ctx context.Context, e *env, c *common, role, area, name string, ttl
 		return err
 	}
 	defer db.Close()
-	inv, err := db.IssueInvite(ctx, store.InviteRequest{Role: role, AreaID: area, Name: name, By: "terminal", TTL: ttl, Now: time.Now()})
+	a, err := areaNamed(ctx, db, "--area", area)
+	if err != nil {
+		return err
+	}
+	inv, err := db.IssueInvite(ctx, store.InviteRequest{Role: role, AreaID: a.ID, Name: name, By: "terminal", TTL: ttl, Now: time.Now().In(loc)})
 	if errors.Is(err, store.ErrBadRole) || errors.Is(err, store.ErrAreaUnknown) || errors.Is(err, store.ErrHeadVillage) {
 		return usageError{err.Error()}
 	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "invite code: %s (%s, %s), single use, expires %s\n", inv.Code, inv.Role, inv.AreaID, inv.Expires.Format(time.DateTime))
+	fmt.Fprintf(e.stdout, "invite code: %s (%s, %s), single use, expires %s\n", inv.Code, inv.Role, inv.AreaID, inv.Expires.In(loc).Format(time.DateTime))
 	if link := telegram.InviteLinks(db)(ctx, inv.Code); link != "" {
 		fmt.Fprintf(e.stdout, "Telegram link: %s\n", link)
 	} else {

@@ -27,7 +27,7 @@ func newListsCmd(e *env, c *common) *cobra.Command {
 		RunE:  func(cmd *cobra.Command, _ []string) error { return lists(cmd.Context(), e, c, o) },
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.area, "area", "", "a commune, ward or village (see sothon areas)")
+	f.StringVar(&o.area, "area", "", "a commune, ward or village, by id or name (see sothon areas)")
 	f.Uint64Var(&o.round, "round", 0, "the round's id (see sothon round list); default: the open round, or the latest")
 	f.StringVar(&o.format, "format", "pdf", "pdf (to print on A4) or xlsx")
 	f.StringVar(&o.out, "out", "", "the file to write")
@@ -50,7 +50,7 @@ func lists(ctx context.Context, e *env, c *common, o listsFlags) error {
 		return err
 	}
 	defer w.db.Close()
-	if _, err := areaOrTop(ctx, w, o.area); err != nil {
+	if o.area, err = areaOrTop(ctx, w, o.area); err != nil {
 		return err
 	}
 	cat := locales.MustLoad()

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"time"
 
@@ -18,7 +19,7 @@ func newLoginLinkCmd(e *env, c *common) *cobra.Command {
 		Short: "print a one-time link to the office console (valid 10 minutes)",
 		Args:  noWords,
 	}
-	user := cmd.Flags().String("user", "", "the user's id (see the audit log, or ask the person to type /web in the chat)")
+	user := cmd.Flags().String("user", "", "the user's id (see sothon users)")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		public := e.getenv("SOTHON_PUBLIC_URL")
 		if *user == "" {
@@ -33,14 +34,19 @@ func newLoginLinkCmd(e *env, c *common) *cobra.Command {
 		}
 		defer db.Close()
 		u, err := db.UserByID(cmd.Context(), *user)
-		if err != nil || u.Role == store.RoleHead {
-			return usageError{fmt.Sprintf("--user %q: no official or admin with that id", *user)}
+		if err != nil || u.Role == store.RoleHead || u.Revoked {
+			return usageError{fmt.Sprintf("--user %q: no official, reviewer or admin with that id (see sothon users)", *user)}
+		}
+		_, place, err := db.AreaLabel(cmd.Context(), u.AreaID)
+		if err != nil {
+			place = u.AreaID
 		}
 		link, err := web.LoginLink(cmd.Context(), db, public, u.ID, time.Now())
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "%s\n(one use, within %v, for %s)\n", link, web.LoginTTL, u.Name)
+		// Whose link it is, so that it goes to the right person.
+		fmt.Fprintf(e.stdout, "%s\nfor %s (%s, %s); one use, within %v\n", link, cmp.Or(u.Name, u.ID), u.Role, place, web.LoginTTL)
 		return nil
 	}
 	return cmd

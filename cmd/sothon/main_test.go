@@ -132,9 +132,9 @@ func TestCommandLineErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"nope"}, `unknown command "nope"`},
-		{[]string{"chat", "--db", db, "--as", "mayor:bac-kan"}, "role must be head, official or admin"},
+		{[]string{"chat", "--db", db, "--as", "mayor:bac-kan"}, "role must be head, official, reviewer or admin"},
 		{[]string{"chat", "--db", db, "--as", "head"}, "use ROLE:AREA_ID"},
-		{[]string{"chat", "--db", db, "--as", "head:nowhere"}, `unknown area "nowhere"`},
+		{[]string{"chat", "--db", db, "--as", "head:nowhere"}, `--as "nowhere": no such area`},
 		{[]string{"chat", "--db", db, "--lang", "fr"}, "use vi or en"},
 		{[]string{"export", "--db", db, "--format", "pdf"}, "use csv, json or xlsx"},
 		{[]string{"export", "--db", db, "--form", "census"}, "no such questionnaire"},

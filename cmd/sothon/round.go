@@ -64,19 +64,19 @@ func newRoundCmd(e *env, c *common) *cobra.Command {
 		Short: "list every round",
 		Args:  noWords,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			db, err := c.openReading()
+			w, err := c.openReadingWorld()
 			if err != nil {
 				return err
 			}
-			defer db.Close()
-			return listRounds(cmd.Context(), e, db)
+			defer w.db.Close()
+			return listRounds(cmd.Context(), e, w.db, w.loc)
 		},
 	})
-	round.PersistentFlags().StringVar(&area, "area", "", "the area the round covers, with its sub-areas (default: the top of the tree)")
+	round.PersistentFlags().StringVar(&area, "area", "", "the area the round covers, with its sub-areas, by id or name (default: the top of the tree)")
 	return round
 }
 
-// areaIn checks an area id against the database, or takes the top of the
+// areaIn finds the area an --area flag names, or takes the top of the
 // tree when it is empty.
 func areaIn(ctx context.Context, db *store.DB, id string) (string, error) {
 	return areaOrTop(ctx, &world{db: db}, id)
@@ -93,7 +93,7 @@ func withExisting(c *common, fn func(*store.DB) error) error {
 	return fn(db)
 }
 
-func listRounds(ctx context.Context, e *env, db *store.DB) error {
+func listRounds(ctx context.Context, e *env, db *store.DB, loc *time.Location) error {
 	rounds, err := db.Rounds(ctx)
 	if err != nil {
 		return err
@@ -101,7 +101,7 @@ func listRounds(ctx context.Context, e *env, db *store.DB) error {
 	for _, r := range rounds {
 		state := "open"
 		if !r.IsOpen() {
-			state = "closed " + r.Closed.Format(time.DateOnly)
+			state = "closed " + r.Closed.In(loc).Format(time.DateOnly)
 		}
 		area := r.AreaID
 		if area == "" {

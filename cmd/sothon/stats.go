@@ -19,7 +19,7 @@ func newStatsCmd(e *env, c *common) *cobra.Command {
 		Args:  noWords,
 	}
 	f := cmd.Flags()
-	area := f.String("area", "", "area id (default: the top of the tree)")
+	area := f.String("area", "", "area id or name (default: the top of the tree)")
 	format := f.String("format", "text", "text (what /stats shows) or json")
 	lang := f.String("lang", locales.Default, "vi or en, for text")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error { return stats(cmd.Context(), e, c, *area, *format, *lang) }
@@ -64,14 +64,12 @@ func stats(ctx context.Context, e *env, c *common, area, format, lang string) er
 	return err
 }
 
-// areaOrTop checks an --area flag against the database, or takes the top
-// of the area tree when it is empty.
-func areaOrTop(ctx context.Context, w *world, id string) (string, error) {
-	if id != "" {
-		if _, err := w.db.Area(ctx, id); err != nil {
-			return "", usageError{fmt.Sprintf("--area %q: no such area (see sothon areas)", id)}
-		}
-		return id, nil
+// areaOrTop finds the area an --area flag names (an id or a name), or
+// takes the top of the area tree when it is empty.
+func areaOrTop(ctx context.Context, w *world, name string) (string, error) {
+	if name != "" {
+		a, err := areaNamed(ctx, w.db, "--area", name)
+		return a.ID, err
 	}
 	areas, err := w.db.Areas(ctx)
 	if err != nil {

@@ -160,7 +160,7 @@ func TestHelpAndCompletion(t *testing.T) {
 	if err != nil {
 		t.Fatalf("-h: %v", err)
 	}
-	for _, name := range []string{"areas", "backup", "chat", "check", "digest", "export", "forms", "import", "invite", "remind", "round", "serve", "stats", "--db", "--tz"} {
+	for _, name := range []string{"areas", "backup", "chat", "check", "digest", "export", "forms", "import", "invite", "remind", "round", "serve", "stats", "users", "--db", "--tz"} {
 		if !strings.Contains(out, "  "+name) {
 			t.Errorf("help lacks %s:\n%s", name, out)
 		}

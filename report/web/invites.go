@@ -52,10 +52,14 @@ func (c *Console) invite(w http.ResponseWriter, r *http.Request) {
 	if !ok || !c.formFromPage(w, r, u, session) {
 		return
 	}
-	inv, err := c.Store.IssueInvite(r.Context(), store.InviteRequest{Role: r.PostFormValue("role"), AreaID: strings.TrimSpace(r.PostFormValue("area")),
-		Name: cleanName(r.PostFormValue("name")), By: u.ID, ScopeID: u.AreaID, Now: c.Now()})
+	area, ok := c.formArea(w, r, u, "/invites")
+	if !ok {
+		return
+	}
+	inv, err := c.Store.IssueInvite(r.Context(), store.InviteRequest{Role: r.PostFormValue("role"), AreaID: area.ID,
+		Name: cleanName(r.PostFormValue("name")), By: u.ID, ScopeID: u.AreaID, Now: c.now()})
 	if key, refused := store.InviteRefusal(err); refused {
-		c.render(w, http.StatusBadRequest, "message.html", messagePage{Lang: u.Lang, Text: c.Catalog.T(u.Lang, "invite.refused", "reason", c.Catalog.T(u.Lang, key))})
+		c.refuse(w, u.Lang, c.Catalog.T(u.Lang, "invite.refused", "reason", c.Catalog.T(u.Lang, key)), "/invites")
 		return
 	}
 	if err != nil {
@@ -73,13 +77,13 @@ func (c *Console) inviteHeads(w http.ResponseWriter, r *http.Request) {
 	if !ok || !c.formFromPage(w, r, u, session) {
 		return
 	}
-	area := strings.TrimSpace(r.PostFormValue("area"))
-	areas, open, ok := c.openInvites(w, r, u.AreaID)
+	named, ok := c.formArea(w, r, u, "/invites")
 	if !ok {
 		return
 	}
-	if _, known := areas.byID[area]; !known || !store.Within(area, u.AreaID) {
-		c.message(w, http.StatusBadRequest, u.Lang, "web.invite_bad_area")
+	area := named.ID
+	areas, open, ok := c.openInvites(w, r, u.AreaID)
+	if !ok {
 		return
 	}
 	covered := map[string]bool{}
@@ -93,7 +97,7 @@ func (c *Console) inviteHeads(w http.ResponseWriter, r *http.Request) {
 		if a.Kind != store.KindVillage || !store.Within(a.ID, area) || covered[a.ID] {
 			continue
 		}
-		_, err := c.Store.IssueInvite(r.Context(), store.InviteRequest{Role: store.RoleHead, AreaID: a.ID, By: u.ID, ScopeID: u.AreaID, Now: c.Now()})
+		_, err := c.Store.IssueInvite(r.Context(), store.InviteRequest{Role: store.RoleHead, AreaID: a.ID, By: u.ID, ScopeID: u.AreaID, Now: c.now()})
 		if err != nil {
 			c.unavailable(w, "invite heads", err)
 			return
@@ -152,7 +156,7 @@ func (c *Console) openInvites(w http.ResponseWriter, r *http.Request, scope stri
 		return areaIndex{}, nil, false
 	}
 	areas := indexAreas(list)
-	open := slices.DeleteFunc(all, func(inv store.Invite) bool { return !inv.Open(c.Now()) || !store.Within(inv.AreaID, scope) })
+	open := slices.DeleteFunc(all, func(inv store.Invite) bool { return !inv.Open(c.now()) || !store.Within(inv.AreaID, scope) })
 	slices.SortStableFunc(open, func(a, b store.Invite) int {
 		return cmp.Or(cmp.Compare(areas.byID[a.AreaID].Order, areas.byID[b.AreaID].Order), a.Created.Compare(b.Created))
 	})
@@ -164,7 +168,7 @@ func (c *Console) cards(ctx context.Context, areas areaIndex, invs []store.Invit
 	out := make([]inviteCard, len(invs))
 	for i, inv := range invs {
 		card := inviteCard{Code: inv.Code, Role: c.Catalog.T(lang, "role."+inv.Role), Area: areas.label(inv.AreaID), Name: inv.Name,
-			Expires: inv.Expires.Format("02/01/2006")}
+			Expires: c.day(inv.Expires)}
 		if c.InviteLink != nil {
 			card.Link = c.InviteLink(ctx, inv.Code)
 		}

@@ -27,7 +27,7 @@ func TestAdminInvitesOnePerson(t *testing.T) {
 	}{
 		{url.Values{"csrf": {"forged"}, "role": {"head"}, "area": {"bac-kan/huyen-tung/ban-cau"}}, http.StatusForbidden, ""},
 		{url.Values{"csrf": {token}, "role": {"head"}, "area": {"bac-kan/huyen-tung"}}, http.StatusBadRequest, "trưởng thôn phải gắn với một thôn"},
-		{url.Values{"csrf": {token}, "role": {"official"}, "area": {"bac-kan/duc-xuan"}}, http.StatusBadRequest, "nằm ngoài phạm vi"},
+		{url.Values{"csrf": {token}, "role": {"official"}, "area": {"bac-kan/duc-xuan"}}, http.StatusBadRequest, "Không có địa bàn «bac-kan/duc-xuan» trong địa bàn của anh/chị"},
 		{url.Values{"csrf": {token}, "role": {"mayor"}, "area": {"bac-kan/huyen-tung"}}, http.StatusBadRequest, "vai trò phải là"},
 	} {
 		resp, err := r.client("a").PostForm(r.srv.URL+"/invites", refused.form)

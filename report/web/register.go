@@ -71,12 +71,12 @@ func (c *Console) checkRegister(w http.ResponseWriter, r *http.Request) {
 		c.unavailable(w, "upload", err)
 		return
 	}
-	res, err := report.ImportRegister(r.Context(), c.Store, page.File, bytes.NewReader(data), report.ImportOptions{DryRun: true, Scope: u.AreaID, Now: c.Now()})
+	res, err := report.ImportRegister(r.Context(), c.Store, page.File, bytes.NewReader(data), report.ImportOptions{DryRun: true, Scope: u.AreaID, Now: c.now()})
 	if !c.describe(&page, res, err) || page.Good == 0 {
 		c.render(w, http.StatusBadRequest, "upload.html", page)
 		return
 	}
-	page.Upload, err = c.Store.PutFile(r.Context(), store.File{Name: page.File, Owner: u.ID, Data: data, Expires: c.Now().Add(uploadTTL)})
+	page.Upload, err = c.Store.PutFile(r.Context(), store.File{Name: page.File, Owner: u.ID, Data: data, Expires: c.now().Add(uploadTTL)})
 	if err != nil {
 		c.unavailable(w, "upload", err)
 		return
@@ -93,13 +93,13 @@ func (c *Console) saveRegister(w http.ResponseWriter, r *http.Request) {
 	}
 	id := r.PathValue("id")
 	f, err := c.Store.GetFile(r.Context(), id)
-	if err != nil || f.Owner != u.ID || c.Now().After(f.Expires) {
+	if err != nil || f.Owner != u.ID || c.now().After(f.Expires) {
 		c.message(w, http.StatusNotFound, u.Lang, "web.register_gone")
 		return
 	}
 	page := registerPage{frame: c.frame(r, u, session), File: f.Name}
 	res, err := report.ImportRegister(r.Context(), c.Store, f.Name, bytes.NewReader(f.Data), report.ImportOptions{
-		SkipBad: r.PostFormValue("skip_bad") == "yes", Scope: u.AreaID, By: u.ID, Now: c.Now()})
+		SkipBad: r.PostFormValue("skip_bad") == "yes", Scope: u.AreaID, By: u.ID, Now: c.now()})
 	if !c.describe(&page, res, err) || err != nil {
 		page.Upload = id // bad rows, and skip_bad not asked for: the file still waits
 		c.render(w, http.StatusBadRequest, "upload.html", page)

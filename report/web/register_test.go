@@ -88,7 +88,7 @@ func TestAdminUploadsARegister(t *testing.T) {
 	if status := r.post("a", save, url.Values{"csrf": {token}, "skip_bad": {"yes"}}); status != http.StatusNotFound {
 		t.Fatalf("saved twice: %d", status)
 	}
-	if _, body, _ := r.get("a", "/audit"); !strings.Contains(body, "register_import") || !strings.Contains(body, "2 households from so-ho.csv") {
+	if _, body, _ := r.get("a", "/audit"); !strings.Contains(body, "<td>nhập danh sách hộ</td>") || !strings.Contains(body, "2 households from so-ho.csv") {
 		t.Errorf("the import is not in the audit log:\n%s", body)
 	}
 }

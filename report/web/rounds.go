@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"strings"
 
 	"sothon/report"
 	"sothon/store"
@@ -42,19 +41,19 @@ func (c *Console) rounds(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	areas := indexAreas(list)
-	page := roundsPage{frame: c.frame(r, u, session), Today: c.Now().Format("2006-01-02")}
+	page := roundsPage{frame: c.frame(r, u, session), Today: c.now().Format("2006-01-02")}
 	for _, rd := range slices.Backward(all) {
 		ours := rd.AreaID != "" && store.Within(rd.AreaID, u.AreaID)
 		if !ours && !rd.Holds(u.AreaID) {
 			continue
 		}
 		row := roundRow{ID: rd.ID, Name: rd.Name, Area: areas.label(rd.AreaID), From: rd.From, To: rd.To,
-			Opened: rd.Opened.Format("02/01/2006"), Closable: ours && rd.IsOpen()}
+			Opened: c.day(rd.Opened), Closable: ours && rd.IsOpen()}
 		if rd.AreaID == "" {
 			row.Area = page.T("web.everywhere")
 		}
 		if !rd.IsOpen() {
-			row.Closed = rd.Closed.Format("02/01/2006")
+			row.Closed = c.day(rd.Closed)
 		}
 		page.Rows = append(page.Rows, row)
 	}
@@ -68,13 +67,16 @@ func (c *Console) openRound(w http.ResponseWriter, r *http.Request) {
 	if !ok || !c.formFromPage(w, r, u, session) {
 		return
 	}
-	area, err := c.Store.Area(r.Context(), strings.TrimSpace(r.PostFormValue("area")))
-	if err != nil || !store.Within(area.ID, u.AreaID) || area.Kind == store.KindVillage {
-		c.message(w, http.StatusBadRequest, u.Lang, "web.round_bad_area")
+	area, ok := c.formArea(w, r, u, "/rounds")
+	if !ok {
 		return
 	}
-	_, err = c.Store.OpenRound(r.Context(), store.Round{Name: r.PostFormValue("name"), AreaID: area.ID,
-		From: r.PostFormValue("from"), To: r.PostFormValue("to"), Opened: c.Now(), OpenedBy: u.ID})
+	if area.Kind == store.KindVillage {
+		c.refuse(w, u.Lang, c.Catalog.T(u.Lang, "web.round_bad_area"), "/rounds")
+		return
+	}
+	_, err := c.Store.OpenRound(r.Context(), store.Round{Name: r.PostFormValue("name"), AreaID: area.ID,
+		From: r.PostFormValue("from"), To: r.PostFormValue("to"), Opened: c.now(), OpenedBy: u.ID})
 	switch {
 	case errors.Is(err, store.ErrRoundBad):
 		c.message(w, http.StatusBadRequest, u.Lang, "web.round_bad")
@@ -97,7 +99,7 @@ func (c *Console) confirmClose(w http.ResponseWriter, r *http.Request) {
 	t := c.t(u.Lang)
 	question := t("web.round_close_confirm", "name", rd.Name)
 	// Forms still waiting or returned are said first: closing leaves them so.
-	if st, err := report.Compute(r.Context(), c.Store, rd.AreaID, c.Now()); err == nil && st.Round != nil && st.Round.ID == rd.ID {
+	if st, err := report.Compute(r.Context(), c.Store, rd.AreaID, c.now()); err == nil && st.Round != nil && st.Round.ID == rd.ID {
 		if rv := st.Reviews(); rv.Pending+rv.Returned > 0 {
 			question = t("round.close_unfinished", "name", rd.Name, "pending", rv.Pending, "returned", rv.Returned) + " " + question
 		}
@@ -112,7 +114,7 @@ func (c *Console) closeRound(w http.ResponseWriter, r *http.Request) {
 	if !ok || !c.formFromPage(w, r, u, session) {
 		return
 	}
-	if _, err := c.Store.CloseRound(r.Context(), rd.AreaID, c.Now(), u.ID); err != nil {
+	if _, err := c.Store.CloseRound(r.Context(), rd.AreaID, c.now(), u.ID); err != nil {
 		c.unavailable(w, "close round", err)
 		return
 	}

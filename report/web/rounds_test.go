@@ -76,7 +76,7 @@ func TestAdminOpensAndClosesARound(t *testing.T) {
 	if status := r.post("a", close, url.Values{"csrf": {token}}); status != http.StatusNotFound {
 		t.Fatalf("closed twice: %d", status)
 	}
-	if _, body, _ := r.get("a", "/audit"); !strings.Contains(body, "round_open") || !strings.Contains(body, "round_close") {
+	if _, body, _ := r.get("a", "/audit"); !strings.Contains(body, "<td>mở đợt rà soát</td>") || !strings.Contains(body, "<td>đóng đợt rà soát</td>") {
 		t.Errorf("the audit log lacks the round:\n%s", body)
 	}
 }

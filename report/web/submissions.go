@@ -75,7 +75,7 @@ func (c *Console) submissions(w http.ResponseWriter, r *http.Request) {
 			title = form.Title.In(u.Lang)
 		}
 		_, village, _ := c.Store.AreaLabel(r.Context(), s.AreaID)
-		page.Rows = append(page.Rows, submissionRow{ID: s.ID, When: s.SubmittedAt.Format("02/01/2006 15:04"), Form: title,
+		page.Rows = append(page.Rows, submissionRow{ID: s.ID, When: c.when(s.SubmittedAt), Form: title,
 			Village: village, Household: s.HouseholdName})
 		if len(page.Rows) > listed {
 			page.Rows = page.Rows[1:]
@@ -137,9 +137,9 @@ func (c *Console) submission(w http.ResponseWriter, r *http.Request) {
 		c.unavailable(w, "review", err)
 		return
 	}
-	page.Steps = []reviewStep{{State: page.T("web.state." + store.ReviewReceived), When: when(s.SubmittedAt)}}
+	page.Steps = []reviewStep{{State: page.T("web.state." + store.ReviewReceived), When: c.when(s.SubmittedAt)}}
 	for _, step := range rv.Steps {
-		page.Steps = append(page.Steps, reviewStep{State: page.T("web.state." + step.State), When: when(step.At), Reason: step.Reason})
+		page.Steps = append(page.Steps, reviewStep{State: page.T("web.state." + step.State), When: c.when(step.At), Reason: step.Reason})
 	}
 	for _, q := range form.Questions {
 		if v, ok := s.Answers[q.ID]; ok && q.Type != flows.Note {
@@ -162,7 +162,7 @@ func (c *Console) download(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var buf bytes.Buffer
-	opts := report.ExportOptions{Filter: f.store(), Format: format, TZ: c.Now().Location()}
+	opts := report.ExportOptions{Filter: f.store(), Format: format, TZ: c.Location}
 	write := report.Export
 	kind := "text/csv; charset=utf-8"
 	if format == report.FormatXLSX {
@@ -192,7 +192,7 @@ func (c *Console) lists(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	l, err := report.BuildLists(r.Context(), c.Store, c.Forms, c.Catalog, area, 0, u.Lang, c.Now())
+	l, err := report.BuildLists(r.Context(), c.Store, c.Forms, c.Catalog, area, 0, u.Lang, c.now())
 	if errors.Is(err, report.ErrNoRound) || errors.Is(err, store.ErrNotFound) {
 		c.message(w, http.StatusNotFound, u.Lang, "web.lists_no_round")
 		return

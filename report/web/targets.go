@@ -30,7 +30,7 @@ func (c *Console) targets(w http.ResponseWriter, r *http.Request) {
 	}
 	year, err := strconv.Atoi(r.URL.Query().Get("year"))
 	if err != nil || year < 2000 || year > 2100 {
-		year = c.Now().Year()
+		year = c.now().Year()
 	}
 	list, err := c.Store.Areas(r.Context())
 	var counters map[string]store.Counters
@@ -80,7 +80,7 @@ func (c *Console) setTarget(w http.ResponseWriter, r *http.Request) {
 	}
 	err := errors.Join(errYear, errNumber)
 	if err == nil {
-		err = c.Store.SetTarget(r.Context(), area, store.Target{Year: year, PoorReduction: reduction}, u.ID, c.Now())
+		err = c.Store.SetTarget(r.Context(), area, store.Target{Year: year, PoorReduction: reduction}, u.ID, c.now())
 	}
 	switch {
 	case errNumber != nil || errYear != nil || errors.Is(err, store.ErrTargetBad):

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"time"
 
 	"sothon/store"
 )
@@ -55,20 +54,12 @@ func (c *Console) users(w http.ResponseWriter, r *http.Request) {
 		if store.Within(member.AreaID, u.AreaID) {
 			page.Rows = append(page.Rows, userRow{ID: member.ID, Name: member.Name, Role: page.T("role." + member.Role), Area: label(member.AreaID),
 				Channels: strings.Join(channels[member.ID], ", "), Unreachable: member.Unreachable, Revoked: member.Revoked, Self: member.ID == u.ID,
-				LastMessage: when(member.LastMessage)})
+				LastMessage: c.when(member.LastMessage)})
 		}
 	}
 	slices.SortFunc(page.Rows, func(a, b userRow) int { return cmp.Or(cmp.Compare(a.Area, b.Area), cmp.Compare(a.Name, b.Name)) })
 	page.Areas = index.choices(u.AreaID, anyArea)
 	c.render(w, http.StatusOK, "users.html", page)
-}
-
-// when shows a moment as offices write it, or "" for none.
-func when(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.Format("02/01/2006 15:04")
 }
 
 // revoke takes away the access of a user of the admin's area (a lost
@@ -78,7 +69,7 @@ func (c *Console) revoke(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := c.Store.Revoke(r.Context(), target.ID, u.ID, c.Now()); err != nil {
+	if err := c.Store.Revoke(r.Context(), target.ID, u.ID, c.now()); err != nil {
 		c.unavailable(w, "revoke", err)
 		return
 	}
@@ -92,12 +83,15 @@ func (c *Console) move(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	area, err := c.Store.Area(r.Context(), strings.TrimSpace(r.PostFormValue("area")))
-	if err != nil || !store.Within(area.ID, u.AreaID) || target.Role == store.RoleHead && area.Kind != store.KindVillage {
-		c.message(w, http.StatusBadRequest, u.Lang, "web.move_bad_area")
+	area, ok := c.formArea(w, r, u, "/users")
+	if !ok {
 		return
 	}
-	if err := c.Store.MoveUser(r.Context(), target.ID, area.ID, u.ID, c.Now()); err != nil {
+	if target.Role == store.RoleHead && area.Kind != store.KindVillage {
+		c.refuse(w, u.Lang, c.Catalog.T(u.Lang, "web.move_bad_area"), "/users")
+		return
+	}
+	if err := c.Store.MoveUser(r.Context(), target.ID, area.ID, u.ID, c.now()); err != nil {
 		c.unavailable(w, "move", err)
 		return
 	}
@@ -189,9 +183,30 @@ func (c *Console) audit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, e := range entries {
-		page.Rows = append(page.Rows, auditRow{When: when(e.At), Actor: cmp.Or(names[e.Actor], e.Actor), Action: e.Action, Detail: e.Detail})
+		page.Rows = append(page.Rows, auditRow{When: c.when(e.At), Actor: c.actor(u.Lang, names, e.Actor), Action: c.action(u.Lang, e.Action), Detail: e.Detail})
 	}
 	c.render(w, http.StatusOK, "audit.html", page)
+}
+
+// action says an audit entry's action in words ("action.review_approved":
+// "duyệt phiếu"); one without words (an older build's) shows as written.
+func (c *Console) action(lang, action string) string {
+	if key := "action." + action; c.Catalog.Has(key) {
+		return c.Catalog.T(lang, key)
+	}
+	return action
+}
+
+// actor names who made an entry: a person of the admin's area by name, the
+// scheduler and the command line in words, anyone else by id.
+func (c *Console) actor(lang string, names map[string]string, id string) string {
+	switch id {
+	case "system":
+		return c.Catalog.T(lang, "web.actor_system")
+	case "terminal":
+		return c.Catalog.T(lang, "web.actor_terminal")
+	}
+	return cmp.Or(names[id], id)
 }
 
 // admin lets an admin through with the list of all users; anyone else

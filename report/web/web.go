@@ -46,6 +46,10 @@ type Console struct {
 	Forms   *flows.Set
 	Catalog *locales.Catalog
 	Now     func() time.Time
+	// Location is the office's time zone (SOTHON_TZ): every time a page or
+	// a download shows, the day a round's form starts on and where a week
+	// begins are its; the process's own zone when nil.
+	Location *time.Location
 	// Secure marks the session cookie for HTTPS only: set it when the
 	// public address is https.
 	Secure bool
@@ -66,6 +70,9 @@ func (c *Console) Handler() http.Handler {
 	if c.Now == nil {
 		c.Now = time.Now
 	}
+	if c.Location == nil {
+		c.Location = time.Local
+	}
 	if c.Log == nil {
 		c.Log = slog.New(slog.DiscardHandler)
 	}
@@ -74,6 +81,7 @@ func (c *Console) Handler() http.Handler {
 		"pct":  func(lang string, share float64) string { return locales.Percent(lang, share) },
 		"num":  func(lang string, n int) string { return locales.Number(lang, float64(n), 0) },
 		"week": c.week,
+		"when": c.when,
 		"prev": func(n int) int { return n - 1 },
 		"next": func(n int) int { return n + 1 },
 	}).ParseFS(files, "templates/*.html"))
@@ -124,12 +132,12 @@ func secured(h http.Handler) http.Handler {
 
 // login spends a one-time link and starts a session.
 func (c *Console) login(w http.ResponseWriter, r *http.Request) {
-	userID, err := c.Store.UseLogin(r.Context(), r.PathValue("token"), c.Now())
+	userID, err := c.Store.UseLogin(r.Context(), r.PathValue("token"), c.now())
 	if err != nil {
 		c.failed(w, locales.Default, "web.login_failed")
 		return
 	}
-	id, err := c.Store.CreateSession(r.Context(), userID, c.Now(), SessionTTL)
+	id, err := c.Store.CreateSession(r.Context(), userID, c.now(), SessionTTL)
 	if err != nil {
 		c.Log.Error("console session", "err", err)
 		http.Error(w, "try again", http.StatusServiceUnavailable)
@@ -159,7 +167,7 @@ func (c *Console) newToken(w http.ResponseWriter, r *http.Request) {
 	if !c.formFromPage(w, r, u, session) {
 		return
 	}
-	token, err := c.Store.CreateAPIToken(r.Context(), u.ID, c.Now())
+	token, err := c.Store.CreateAPIToken(r.Context(), u.ID, c.now())
 	if err != nil {
 		c.Log.Error("api token", "err", err)
 		http.Error(w, "try again", http.StatusServiceUnavailable)
@@ -177,7 +185,7 @@ func (c *Console) apiStats(w http.ResponseWriter, r *http.Request) {
 	if token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
 		u, err = c.Store.APITokenUser(r.Context(), token)
 	} else if cookie, cerr := r.Cookie(cookieName); cerr == nil {
-		u, err = c.Store.SessionUser(r.Context(), cookie.Value, c.Now())
+		u, err = c.Store.SessionUser(r.Context(), cookie.Value, c.now())
 	} else {
 		err = cerr
 	}
@@ -190,7 +198,7 @@ func (c *Console) apiStats(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	area := cmp.Or(r.URL.Query().Get("area"), u.AreaID)
-	st, err := report.Compute(r.Context(), c.Store, area, c.Now())
+	st, err := report.Compute(r.Context(), c.Store, area, c.now())
 	if !store.Within(area, u.AreaID) || err != nil {
 		http.Error(w, `{"error":"no such area"}`, http.StatusNotFound)
 		return
@@ -210,7 +218,7 @@ func (c *Console) user(w http.ResponseWriter, r *http.Request) (store.User, stri
 	lang, chosen := chosenLang(r)
 	cookie, err := r.Cookie(cookieName)
 	if err == nil {
-		u, err := c.Store.SessionUser(r.Context(), cookie.Value, c.Now())
+		u, err := c.Store.SessionUser(r.Context(), cookie.Value, c.now())
 		if err == nil && u.Role != store.RoleHead {
 			if chosen {
 				u.Lang = lang
@@ -315,7 +323,7 @@ func (c *Console) statsOf(w http.ResponseWriter, r *http.Request) (u store.User,
 	}
 	area := cmp.Or(r.URL.Query().Get("area"), u.AreaID)
 	if store.Within(area, u.AreaID) {
-		st, err := report.Compute(r.Context(), c.Store, area, c.Now())
+		st, err := report.Compute(r.Context(), c.Store, area, c.now())
 		if err == nil {
 			return u, session, st, true
 		}
@@ -388,6 +396,21 @@ func (c *Console) frame(r *http.Request, u store.User, session string) frame {
 	return frame{Lang: u.Lang, CSRF: c.csrf(session), Here: r.URL.RequestURI(), T: c.t(u.Lang)}
 }
 
+// now is the console's clock in the office's time zone.
+func (c *Console) now() time.Time { return c.Now().In(c.Location) }
+
+// when shows a moment as offices write it, in the office's time zone, or
+// "" for none.
+func (c *Console) when(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(c.Location).Format("02/01/2006 15:04")
+}
+
+// day shows a moment's date in the office's time zone.
+func (c *Console) day(t time.Time) string { return t.In(c.Location).Format("02/01/2006") }
+
 // week names an ISO week ("2023-W25") for people: "tuần 25/2023"; "—"
 // for none.
 func (c *Console) week(lang, iso string) string {
@@ -405,6 +428,9 @@ func (c *Console) t(lang string) func(key string, args ...any) string {
 
 type messagePage struct {
 	Lang, Text string
+	List       []string // lines under the text: the areas a name fits
+	Back       string   // the page to go back to, "" for none
+	BackText   string
 }
 
 func (c *Console) message(w http.ResponseWriter, status int, lang, key string) {

@@ -31,7 +31,10 @@ type rig struct {
 	jars map[string]*http.Client
 }
 
-func newRig(t *testing.T) *rig {
+// newRig runs the console in UTC; newRigIn in another time zone.
+func newRig(t *testing.T) *rig { return newRigIn(t, time.UTC) }
+
+func newRigIn(t *testing.T, loc *time.Location) *rig {
 	db := storetest.Open(t)
 	areas := store.DefaultAreas()
 	for i := range areas {
@@ -50,7 +53,7 @@ func newRig(t *testing.T) *rig {
 	}
 	forms, _ := flows.Default()
 	r := &rig{t: t, db: db, now: time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC), jars: map[string]*http.Client{}}
-	c := &web.Console{Store: db, Forms: forms, Catalog: locales.MustLoad(), Now: func() time.Time { return r.now },
+	c := &web.Console{Store: db, Forms: forms, Catalog: locales.MustLoad(), Now: func() time.Time { return r.now }, Location: loc,
 		InviteLink: func(_ context.Context, code string) string { return "https://t.me/sothon_bot?start=" + code }}
 	r.srv = httptest.NewServer(c.Handler())
 	t.Cleanup(r.srv.Close)
@@ -398,7 +401,7 @@ func TestAuditLogPage(t *testing.T) {
 	}
 	r.get("a", r.link("a-ht"))
 	status, body, _ := r.get("a", "/audit")
-	if status != 200 || !strings.Contains(body, "Trưởng thôn") || !strings.Contains(body, "submit") {
+	if status != 200 || !strings.Contains(body, "<td>Trưởng thôn</td><td>gửi phiếu</td>") {
 		t.Fatalf("the ward's entries: %d\n%s", status, body)
 	}
 	if strings.Contains(body, "reminder") || strings.Contains(body, "export") {
