@@ -1,6 +1,9 @@
 package report_test
 
 import (
+	"bytes"
+	"cmp"
+	"encoding/csv"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -305,21 +308,45 @@ func stands(basis, state string) bool {
 	return state == store.ReviewApproved || basis == store.CountAll && state == store.ReviewReceived
 }
 
-// expected are the lists of the round r: household ids by kind.
-func (m *model) expected(r int) map[string][]string {
-	decided := false
+// basisIn is the basis in force in round r (-1: none open).
+func (m *model) basisIn(r int) string {
+	if m.basis != "" || r < 0 {
+		return cmp.Or(m.basis, store.CountAll)
+	}
 	for _, f := range m.forms {
 		if f.round == r {
 			switch m.stateIn(f, r) {
 			case store.ReviewApproved, store.ReviewReturned, store.ReviewResubmitted:
-				decided = true
+				return store.CountApproved
 			}
 		}
 	}
-	basis := m.basis
-	if basis == "" {
-		basis = map[bool]string{true: store.CountApproved, false: store.CountAll}[decided]
+	return store.CountAll
+}
+
+// currentForms are the forms the households stand at now, on the basis in
+// force: what the current-form export must give.
+func (m *model) currentForms() []string {
+	basis := m.basisIn(m.open())
+	var out []string
+	for _, hh := range households {
+		last := uint64(0)
+		for _, f := range m.forms {
+			if f.hh == hh && stands(basis, f.state) {
+				last = f.id
+			}
+		}
+		if last != 0 {
+			out = append(out, fmt.Sprint(last))
+		}
 	}
+	slices.Sort(out)
+	return out
+}
+
+// expected are the lists of the round r: household ids by kind.
+func (m *model) expected(r int) map[string][]string {
+	basis := m.basisIn(r)
 	lists := map[string][]string{}
 	for _, hh := range households {
 		before, class, seen := m.register[hh], "", false
@@ -371,6 +398,20 @@ func (m *model) verify(step string, forms *flows.Set, cat *locales.Catalog) {
 	}
 	if d, err := report.Agreement(ctx, m.db, forms, cat, m.at); err != nil || len(d) > 0 {
 		m.t.Errorf("%s: %v %v", step, d, err)
+	}
+	var csvOut bytes.Buffer
+	opts := report.ExportOptions{Filter: store.SubmissionFilter{AreaID: "bac-kan/huyen-tung"}, Current: true, NoBOM: true}
+	if _, err := report.Export(ctx, m.db, forms, opts, &csvOut); err != nil {
+		m.t.Fatal(err)
+	}
+	table, _ := csv.NewReader(&csvOut).ReadAll()
+	var current []string
+	for _, row := range table[1:] {
+		current = append(current, row[0])
+	}
+	slices.Sort(current)
+	if want := m.currentForms(); !slices.Equal(current, want) {
+		m.t.Errorf("%s: the current-form export has %v, the rule gives %v", step, current, want)
 	}
 	if diffs, err := m.db.CheckCounters(ctx); err != nil || len(diffs) > 0 {
 		m.t.Errorf("%s: counters %v %v", step, diffs, err)

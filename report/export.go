@@ -20,9 +20,11 @@ const (
 	FormatJSON = "json"
 )
 
-// fixedColumns start every export row.
+// fixedColumns start every export row: the form, then its review (state,
+// the form it replaces, the one that replaced it, and whether the household
+// stands at it).
 var fixedColumns = []string{"submission_id", "form", "form_version", "submitted_at",
-	"area_id", "household_id", "household_name", "submitted_by"}
+	"area_id", "household_id", "household_name", "submitted_by", "review_state", "replaces", "replaced_by", "current"}
 
 // ExportOptions selects and shapes an export.
 type ExportOptions struct {
@@ -32,6 +34,35 @@ type ExportOptions struct {
 	// NoBOM leaves out the byte-order mark a CSV starts with, which Excel
 	// needs to read it as UTF-8 and tools may not want.
 	NoBOM bool
+	// Current keeps only the forms the households stand at: one row per
+	// household and questionnaire.
+	Current bool
+	// Basis is what "current" counts on; "" takes the one in force for the
+	// filter's area (store.BasisFor), as the lists and figures do.
+	Basis store.Basis
+}
+
+// withBasis fills in the basis in force for the export's area.
+func (o ExportOptions) withBasis(ctx context.Context, db *store.DB) (ExportOptions, error) {
+	if o.Basis != "" {
+		return o, nil
+	}
+	round, err := db.RoundFor(ctx, o.Filter.AreaID)
+	if err != nil {
+		return o, err
+	}
+	o.Basis, err = db.EffectiveBasis(ctx, o.Filter.AreaID, round)
+	return o, err
+}
+
+// reviewed calls fn for each selected form with its review.
+func (o ExportOptions) reviewed(ctx context.Context, db *store.DB, filter store.SubmissionFilter, fn func(store.Submission, store.FormReview) error) error {
+	return db.SubmissionsReviewed(ctx, filter, o.Basis, func(s store.Submission, rv store.FormReview) error {
+		if o.Current && !rv.Current {
+			return nil
+		}
+		return fn(s, rv)
+	})
 }
 
 // Columns lists the export's columns: the fixed ones, then every question
@@ -66,6 +97,10 @@ func Export(ctx context.Context, db *store.DB, forms *flows.Set, o ExportOptions
 	if o.TZ == nil {
 		o.TZ = time.Local
 	}
+	o, err := o.withBasis(ctx, db)
+	if err != nil {
+		return 0, err
+	}
 	cols := Columns(forms, o.Filter.Form)
 	var rw rowWriter
 	switch o.Format {
@@ -82,9 +117,9 @@ func Export(ctx context.Context, db *store.DB, forms *flows.Set, o ExportOptions
 		return 0, fmt.Errorf("report: unknown export format %q (csv or json)", o.Format)
 	}
 	n := 0
-	err := db.Submissions(ctx, o.Filter, func(s store.Submission) error {
+	err = o.reviewed(ctx, db, o.Filter, func(s store.Submission, rv store.FormReview) error {
 		n++
-		return rw.row(rowOf(s, cols, o.TZ))
+		return rw.row(rowOf(s, rv, cols, o.TZ))
 	})
 	if err != nil {
 		return n, err
@@ -92,15 +127,24 @@ func Export(ctx context.Context, db *store.DB, forms *flows.Set, o ExportOptions
 	return n, rw.close()
 }
 
-func rowOf(s store.Submission, cols []string, tz *time.Location) []string {
+func rowOf(s store.Submission, rv store.FormReview, cols []string, tz *time.Location) []string {
 	row := make([]string, len(cols))
 	fixed := []string{strconv.FormatUint(s.ID, 10), s.Form, s.FormVersion,
-		s.SubmittedAt.In(tz).Format(time.RFC3339), s.AreaID, s.HouseholdID, s.HouseholdName, s.SubmittedBy}
+		s.SubmittedAt.In(tz).Format(time.RFC3339), s.AreaID, s.HouseholdID, s.HouseholdName, s.SubmittedBy,
+		rv.State, formNumber(s.Replaces), formNumber(rv.ReplacedBy), map[bool]string{true: "yes", false: "no"}[rv.Current]}
 	copy(row, fixed)
 	for i := len(fixed); i < len(cols); i++ {
 		row[i] = s.Answers[cols[i]]
 	}
 	return row
+}
+
+// formNumber is a form id as a cell: empty for none.
+func formNumber(id uint64) string {
+	if id == 0 {
+		return ""
+	}
+	return strconv.FormatUint(id, 10)
 }
 
 type rowWriter interface {
@@ -191,6 +235,13 @@ func (j *jsonWriter) row(r []string) error {
 		switch {
 		case c == "submission_id":
 			obj[c], _ = strconv.ParseUint(r[i], 10, 64)
+		case c == "replaces" || c == "replaced_by":
+			obj[c] = nil
+			if n, err := strconv.ParseUint(r[i], 10, 64); err == nil {
+				obj[c] = n
+			}
+		case c == "current":
+			obj[c] = r[i] == "yes"
 		case i < len(fixedColumns):
 			obj[c] = r[i]
 		default:

@@ -59,8 +59,8 @@ func TestExportCSVAndJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	header := strings.Join(rows[0][:9], ",")
-	if header != "submission_id,form,form_version,submitted_at,area_id,household_id,household_name,submitted_by,household" {
+	header := strings.Join(rows[0][:13], ",")
+	if header != "submission_id,form,form_version,submitted_at,area_id,household_id,household_name,submitted_by,review_state,replaces,replaced_by,current,household" {
 		t.Fatalf("header: %s", header)
 	}
 	row := map[string]string{}

@@ -147,7 +147,7 @@ func TestXLSXExportReadBack(t *testing.T) {
 	if len(sheets) != 3 || sheets[0] != "Rà soát tình trạng hộ" {
 		t.Fatalf("sheets: %v", sheets)
 	}
-	for cell, want := range map[string]string{"A1": "Số phiếu", "G1": "Chủ hộ", "I1": "Hộ", "J1": "Chủ hộ (2)", "A2": "1",
+	for cell, want := range map[string]string{"A1": "Số phiếu", "G1": "Chủ hộ", "I1": "Trạng thái duyệt", "L1": "Phiếu hiện hành", "I2": "Chờ duyệt", "M1": "Hộ", "N1": "Chủ hộ (2)", "A2": "1",
 		"B2": "Rà soát tình trạng hộ", "G2": "Hà Văn Sơn", "D2": "15/06/2023 09:30"} {
 		if got, _ := f.GetCellValue(sheets[0], cell); got != want {
 			t.Errorf("%s!%s = %q, want %q", sheets[0], cell, got, want)

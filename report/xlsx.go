@@ -19,7 +19,8 @@ import (
 const FormatXLSX = "xlsx"
 
 // fixedHeaders name the fixed columns in the spreadsheet, in Vietnamese.
-var fixedHeaders = []string{"Số phiếu", "Phiếu", "Phiên bản", "Thời gian gửi", "Mã địa bàn", "Mã hộ", "Chủ hộ", "Người gửi"}
+var fixedHeaders = []string{"Số phiếu", "Phiếu", "Phiên bản", "Thời gian gửi", "Mã địa bàn", "Mã hộ", "Chủ hộ", "Người gửi",
+	"Trạng thái duyệt", "Thay phiếu số", "Được thay bằng phiếu số", "Phiếu hiện hành"}
 
 // ExportXLSX writes one sheet per questionnaire: a frozen header row of the
 // questions' Vietnamese labels, filters, and one row per submission with
@@ -28,27 +29,35 @@ func ExportXLSX(ctx context.Context, db *store.DB, forms *flows.Set, o ExportOpt
 	if o.TZ == nil {
 		o.TZ = time.Local
 	}
+	if o.Filter.Form != "" && forms.Form(o.Filter.Form) == nil {
+		return 0, fmt.Errorf("report: unknown form %q", o.Filter.Form)
+	}
+	o, err := o.withBasis(ctx, db)
+	if err != nil {
+		return 0, err
+	}
+	cat, err := locales.Load()
+	if err != nil {
+		return 0, err
+	}
 	f := excelize.NewFile()
 	defer f.Close()
-	total := 0
-	for i, form := range forms.Forms {
+	total, sheets := 0, 0
+	for _, form := range forms.Forms {
 		if o.Filter.Form != "" && form.ID != o.Filter.Form {
 			continue
 		}
 		name := sheetName(form)
-		if i == 0 {
+		if sheets++; sheets == 1 {
 			f.SetSheetName("Sheet1", name)
 		} else if _, err := f.NewSheet(name); err != nil {
 			return total, err
 		}
-		n, err := writeSheet(ctx, db, f, name, form, o)
+		n, err := writeSheet(ctx, db, cat, f, name, form, o)
 		if err != nil {
 			return total, err
 		}
 		total += n
-	}
-	if o.Filter.Form != "" && forms.Form(o.Filter.Form) == nil {
-		return 0, fmt.Errorf("report: unknown form %q", o.Filter.Form)
 	}
 	if err := f.Write(w); err != nil {
 		return total, fmt.Errorf("report: write xlsx: %w", err)
@@ -65,7 +74,7 @@ func sheetName(f *flows.Form) string {
 	return string(r)
 }
 
-func writeSheet(ctx context.Context, db *store.DB, f *excelize.File, sheet string, form *flows.Form, o ExportOptions) (int, error) {
+func writeSheet(ctx context.Context, db *store.DB, cat *locales.Catalog, f *excelize.File, sheet string, form *flows.Form, o ExportOptions) (int, error) {
 	sw, err := f.NewStreamWriter(sheet)
 	if err != nil {
 		return 0, err
@@ -91,8 +100,9 @@ func writeSheet(ctx context.Context, db *store.DB, f *excelize.File, sheet strin
 	rows := 1
 	filter := o.Filter
 	filter.Form = form.ID
-	err = db.Submissions(ctx, filter, func(s store.Submission) error {
-		row := []any{s.ID, form.Title.In("vi"), s.FormVersion, s.SubmittedAt.In(o.TZ).Format("02/01/2006 15:04"), s.AreaID, s.HouseholdID, s.HouseholdName, s.SubmittedBy}
+	err = o.reviewed(ctx, db, filter, func(s store.Submission, rv store.FormReview) error {
+		row := []any{s.ID, form.Title.In("vi"), s.FormVersion, s.SubmittedAt.In(o.TZ).Format("02/01/2006 15:04"), s.AreaID, s.HouseholdID, s.HouseholdName, s.SubmittedBy,
+			cat.T("vi", "web.state."+rv.State), cellNumber(s.Replaces), cellNumber(rv.ReplacedBy), map[bool]string{true: "Có", false: "Không"}[rv.Current]}
 		for _, q := range qs {
 			row = append(row, cellOf(form, q, s.Answers[q.ID]))
 		}
@@ -111,6 +121,14 @@ func writeSheet(ctx context.Context, db *store.DB, f *excelize.File, sheet strin
 		return 0, err
 	}
 	return rows - 1, nil
+}
+
+// cellNumber is a form id as a cell: empty for none.
+func cellNumber(id uint64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
 }
 
 // uniqueHeaders numbers a header that repeats one before it ("Chủ hộ",

@@ -270,37 +270,39 @@ type SubmissionFilter struct {
 // Submissions calls fn for each matching submission: by id without an
 // area, otherwise by area and then time.
 func (db *DB) Submissions(ctx context.Context, f SubmissionFilter, fn func(Submission) error) error {
-	err := db.view(ctx, func(tx *bolt.Tx) error {
-		subs := tx.Bucket(bucketSubmissions)
-		visit := func(id []byte) error {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			var s Submission
-			if err := getJSON(subs, id, &s); err != nil {
-				return err
-			}
-			if day := s.SubmittedAt.Format(time.DateOnly); (f.Form != "" && s.Form != f.Form) ||
-				(f.From != "" && day < f.From) || (f.To != "" && day > f.To) {
-				return nil
-			}
-			return fn(s)
-		}
-		if f.AreaID == "" {
-			return subs.ForEach(func(k, _ []byte) error { return visit(k) })
-		}
-		c := tx.Bucket(bucketSubByArea).Cursor()
-		for _, prefix := range [][]byte{[]byte(f.AreaID + "\x00"), []byte(f.AreaID + "/")} {
-			for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-				if err := visit(k[len(k)-8:]); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
+	err := db.view(ctx, func(tx *bolt.Tx) error { return eachSubmission(ctx, tx, f, fn) })
 	if err != nil {
 		return fmt.Errorf("store: submissions: %w", err)
+	}
+	return nil
+}
+
+func eachSubmission(ctx context.Context, tx *bolt.Tx, f SubmissionFilter, fn func(Submission) error) error {
+	subs := tx.Bucket(bucketSubmissions)
+	visit := func(id []byte) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		var s Submission
+		if err := getJSON(subs, id, &s); err != nil {
+			return err
+		}
+		if day := s.SubmittedAt.Format(time.DateOnly); (f.Form != "" && s.Form != f.Form) ||
+			(f.From != "" && day < f.From) || (f.To != "" && day > f.To) {
+			return nil
+		}
+		return fn(s)
+	}
+	if f.AreaID == "" {
+		return subs.ForEach(func(k, _ []byte) error { return visit(k) })
+	}
+	c := tx.Bucket(bucketSubByArea).Cursor()
+	for _, prefix := range [][]byte{[]byte(f.AreaID + "\x00"), []byte(f.AreaID + "/")} {
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			if err := visit(k[len(k)-8:]); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }

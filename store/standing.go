@@ -539,3 +539,79 @@ func (db *DB) CheckStandings(ctx context.Context) ([]StandingDiff, error) {
 	}
 	return diffs, nil
 }
+
+// FormReview is a form's review as exports give it.
+type FormReview struct {
+	State      string
+	ReplacedBy uint64 // the form that corrected or superseded it
+	// Current: the household stands at this form, for its questionnaire,
+	// on the basis asked for. For the forms that classify, it is the form
+	// of the household's class on the official list (none when the
+	// register's word is newer); for the others, the latest that stands.
+	Current bool
+}
+
+// SubmissionsReviewed is Submissions with each form's review, and whether
+// the household stands at it, on a basis.
+func (db *DB) SubmissionsReviewed(ctx context.Context, f SubmissionFilter, basis Basis, fn func(Submission, FormReview) error) error {
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		rounds, err := allRounds(tx)
+		if err != nil {
+			return err
+		}
+		current := map[string]map[uint64]bool{} // by household, read once
+		return eachSubmission(ctx, tx, f, func(s Submission) error {
+			rv, err := reviewOf(tx, s.ID)
+			if err != nil {
+				return err
+			}
+			cur, ok := current[s.HouseholdID]
+			if !ok {
+				if cur, err = currentForms(tx, s.HouseholdID, basis, rounds); err != nil {
+					return err
+				}
+				current[s.HouseholdID] = cur
+			}
+			return fn(s, FormReview{State: rv.State(), ReplacedBy: rv.Last().ReplacedBy, Current: cur[s.ID]})
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("store: submissions with reviews: %w", err)
+	}
+	return nil
+}
+
+// currentForms are the forms a household stands at, one per questionnaire
+// at most, on a basis.
+func currentForms(tx *bolt.Tx, household string, basis Basis, rounds []Round) (map[uint64]bool, error) {
+	var hh Household
+	if err := getJSON(tx.Bucket(bucketHouseholds), []byte(household), &hh); err != nil {
+		return nil, fmt.Errorf("household %s: %w", household, err)
+	}
+	ids, questionnaires := formIDsOf(tx, household)
+	latest := map[string]uint64{}
+	for i, id := range ids {
+		rv, err := reviewOf(tx, id)
+		if err != nil {
+			return nil, err
+		}
+		if basis.stands(rv.State()) {
+			latest[questionnaires[i]] = id
+		}
+	}
+	classified, err := formsOf(tx, household)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range classified {
+		delete(latest, f.Form)
+	}
+	out := map[uint64]bool{}
+	for _, id := range latest {
+		out[id] = true
+	}
+	if d := standingOf(hh, classified, rounds, time.Time{}).Status(basis); d.Form != 0 {
+		out[d.Form] = true
+	}
+	return out, nil
+}

@@ -15,7 +15,7 @@ import (
 
 type exportFlags struct {
 	form, area, format, out string
-	noBOM, force            bool
+	noBOM, force, current   bool
 }
 
 func newExportCmd(e *env, c *common) *cobra.Command {
@@ -33,6 +33,7 @@ func newExportCmd(e *env, c *common) *cobra.Command {
 	f.StringVar(&o.out, "out", "", "output file (default: standard output)")
 	f.BoolVar(&o.noBOM, "no-bom", false, "CSV without the UTF-8 byte-order mark Excel needs (for other tools)")
 	f.BoolVar(&o.force, "force", false, "replace --out if it exists")
+	f.BoolVar(&o.current, "current", false, "only the form each household stands at (one row per household and questionnaire)")
 	return cmd
 }
 
@@ -70,7 +71,7 @@ func export(ctx context.Context, e *env, c *common, o exportFlags) error {
 	if err != nil {
 		return err
 	}
-	opts := report.ExportOptions{Filter: store.SubmissionFilter{Form: o.form, AreaID: o.area}, Format: o.format, TZ: loc, NoBOM: o.noBOM}
+	opts := report.ExportOptions{Filter: store.SubmissionFilter{Form: o.form, AreaID: o.area}, Format: o.format, TZ: loc, NoBOM: o.noBOM, Current: o.current}
 	write := report.Export
 	if o.format == report.FormatXLSX {
 		write = report.ExportXLSX

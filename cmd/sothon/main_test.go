@@ -114,11 +114,15 @@ func TestChatThenExportAcrossProcesses(t *testing.T) {
 	// Lacking: employment, dependants (3 of 5 outside working age), insurance.
 	want := map[string]string{"form": "household", "class": "poor", "lacking": "3", "income_pc": "0.9",
 		"household_name": "Lương Thị Lan", "area_id": "bac-kan/huyen-tung/khuoi-pai", "causes": "no_capital;no_labour",
-		"nutrition": "no", "members": "5", "submission_id": "1", "form_version": "2026.1", "note": ""}
+		"nutrition": "no", "members": "5", "submission_id": "1", "form_version": "2026.1", "note": "",
+		"review_state": "received", "replaces": "", "replaced_by": "", "current": "yes"}
 	for col, v := range want {
 		if row[col] != v {
 			t.Errorf("column %s = %q, want %q", col, row[col], v)
 		}
+	}
+	if out, stderr, err := sothon(t, "", "export", "--db", db, "--current", "--no-bom"); err != nil || strings.Count(out, "\n") != 2 || !strings.Contains(out, ",received,,,yes,") {
+		t.Errorf("export --current: %v\n%s%s", err, out, stderr)
 	}
 	if at, err := time.Parse(time.RFC3339, row["submitted_at"]); err != nil || !strings.HasSuffix(row["submitted_at"], "+07:00") {
 		t.Errorf("submitted_at %q (%v): want RFC 3339 in the local zone", row["submitted_at"], at)

@@ -148,7 +148,7 @@ func TestCheckFindsABrokenCounter(t *testing.T) {
 	}
 	out, stderr, err := sothonIn(t, dir, "check", "--db", db)
 	if err == nil || !strings.Contains(out, "bac-kan/huyen-tung/khuoi-pai: status:poor is 6, recount gives 1") ||
-		!strings.Contains(stderr, "1 counter(s) differ") {
+		!strings.Contains(stderr, "1 counter(s), 0 household record(s) and 0 list figure(s) disagree") {
 		t.Fatalf("check of a broken counter: %v\n%s%s", err, out, stderr)
 	}
 }

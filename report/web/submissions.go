@@ -43,7 +43,6 @@ func (f filter) store() store.SubmissionFilter {
 
 type submissionsPage struct {
 	frame
-	Query  string
 	Filter filter
 	Forms  []*flows.Form
 	Rows   []submissionRow
@@ -67,7 +66,7 @@ func (c *Console) submissions(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	page := submissionsPage{frame: c.frame(r, u, session), Query: r.URL.RawQuery, Filter: f, Forms: c.Forms.Forms}
+	page := submissionsPage{frame: c.frame(r, u, session), Filter: f, Forms: c.Forms.Forms}
 	err := c.Store.Submissions(r.Context(), f.store(), func(s store.Submission) error {
 		page.Total++
 		title := s.Form
@@ -162,7 +161,7 @@ func (c *Console) download(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var buf bytes.Buffer
-	opts := report.ExportOptions{Filter: f.store(), Format: format, TZ: c.Location}
+	opts := report.ExportOptions{Filter: f.store(), Format: format, TZ: c.Location, Current: r.URL.Query().Get("current") == "1"}
 	write := report.Export
 	kind := "text/csv; charset=utf-8"
 	if format == report.FormatXLSX {
@@ -173,7 +172,11 @@ func (c *Console) download(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "try again", http.StatusServiceUnavailable)
 		return
 	}
-	name := "so-thon-" + strings.ReplaceAll(f.Area, "/", "-") + "." + format
+	name := "so-thon-" + strings.ReplaceAll(f.Area, "/", "-")
+	if opts.Current {
+		name += "-hien-hanh"
+	}
+	name += "." + format
 	w.Header().Set("Content-Type", kind)
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	w.Write(buf.Bytes())
