@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"cmp"
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -241,49 +240,6 @@ func readRows(name string, r io.Reader, o ImportOptions) ([][]string, error) {
 		return textRows(name, r, o.MaxRows)
 	}
 	return nil, fmt.Errorf("report: %s: a register is a .csv, .txt or .xlsx file", name)
-}
-
-// textRows reads the rows of a register saved as text.
-func textRows(name string, r io.Reader, maxRows int) ([][]string, error) {
-	text, err := textReader(name, r)
-	if err != nil {
-		return nil, readError(name, err)
-	}
-	br := bufio.NewReaderSize(text, 64<<10)
-	head, err := br.Peek(64 << 10)
-	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
-		return nil, readError(name, err)
-	}
-	cr := csv.NewReader(br)
-	cr.Comma, cr.FieldsPerRecord = separator(head), -1
-	var rows [][]string
-	for {
-		row, err := cr.Read()
-		if err == io.EOF {
-			return rows, nil
-		}
-		if err != nil {
-			return nil, readError(name, err)
-		}
-		if len(rows) > maxRows {
-			return nil, fmt.Errorf("report: %s has more than %d rows; a register has at most that many", name, maxRows)
-		}
-		rows = append(rows, row)
-	}
-}
-
-// readError names the file in an error, unless the error speaks for the
-// reader already.
-func readError(name string, err error) error {
-	var fe FileError
-	var big tooBig
-	switch {
-	case errors.As(err, &fe):
-		return fe
-	case errors.As(err, &big):
-		return big
-	}
-	return fmt.Errorf("report: read %s: %w", name, err)
 }
 
 // capped reads a file up to max bytes, and fails past them.

@@ -3,6 +3,8 @@ package report
 import (
 	"bufio"
 	"bytes"
+	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"unicode/utf8"
@@ -29,6 +31,84 @@ func (e FileError) Text(cat *locales.Catalog, lang string) string {
 
 func (e FileError) Error() string { return "report: " + e.Text(english(), "en") }
 
+// textRows reads the rows of a register saved as text.
+func textRows(name string, r io.Reader, maxRows int) ([][]string, error) {
+	text, err := textReader(name, r)
+	if err != nil {
+		return nil, readError(name, err)
+	}
+	br := bufio.NewReaderSize(text, 64<<10)
+	head, err := br.Peek(64 << 10) // the header line, to tell the separator
+	if err != nil && err != io.EOF {
+		return nil, readError(name, err)
+	}
+	cr := csv.NewReader(br)
+	cr.Comma, cr.FieldsPerRecord = separator(head), -1
+	var rows [][]string
+	for {
+		row, err := cr.Read()
+		if err == io.EOF {
+			return rows, nil
+		}
+		if err != nil {
+			return nil, readError(name, err)
+		}
+		if len(rows) > maxRows {
+			return nil, fmt.Errorf("report: %s has more than %d rows; a register has at most that many", name, maxRows)
+		}
+		rows = append(rows, row)
+	}
+}
+
+// readError names the file in an error, unless the error speaks for the
+// reader already.
+func readError(name string, err error) error {
+	var fe FileError
+	var big tooBig
+	switch {
+	case errors.As(err, &fe):
+		return fe
+	case errors.As(err, &big):
+		return big
+	}
+	return fmt.Errorf("report: read %s: %w", name, err)
+}
+
+// textReader reads a register saved as text, as Excel saves one, and gives
+// it as UTF-8 in NFC (names then compare equal to those typed on a phone):
+//   - UTF-8, with or without a byte-order mark ("CSV UTF-8");
+//   - UTF-16 with a byte-order mark ("Unicode Text", tab-separated), or
+//     without one when its bytes say so;
+//   - otherwise, when the bytes are not UTF-8, Windows-1258 (plain "CSV"
+//     on Vietnamese Windows, whose tone marks are combining characters).
+//
+// It refuses a file that is not text: the error is a FileError. The text
+// is decoded as it is read, never held whole.
+func textReader(name string, r io.Reader) (io.Reader, error) {
+	br := bufio.NewReaderSize(r, sniffLen)
+	head, err := br.Peek(sniffLen)
+	if err != nil && err != io.EOF {
+		return nil, err
+	}
+	var decode transform.Transformer
+	order, utf16 := utf16Order(head)
+	switch {
+	case bytes.HasPrefix(head, []byte("\xff\xfe")), bytes.HasPrefix(head, []byte("\xfe\xff")):
+		decode, utf16 = unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder(), true
+	case utf16:
+		decode = unicode.UTF16(order, unicode.IgnoreBOM).NewDecoder()
+	case bytes.HasPrefix(head, []byte("\xef\xbb\xbf")):
+		br.Discard(3)
+		decode = &utf8OrLegacy{mode: modeUTF8}
+	default:
+		decode = &utf8OrLegacy{}
+	}
+	if key := binaryKind(head, utf16); key != "" {
+		return nil, FileError{Key: key, Args: []any{"file", name}}
+	}
+	return &textErrors{name: name, r: transform.NewReader(br, transform.Chain(decode, &textCheck{}, norm.NFC))}, nil
+}
+
 // sniffLen is how much of a file its kind is told from: a few lines of a
 // register, far more than any file signature.
 const sniffLen = 4096
@@ -36,9 +116,8 @@ const sniffLen = 4096
 // binaryKind tells a file that is no text from its first bytes, as the key
 // of the message refusing it: for an old Excel workbook (or an encrypted
 // one), for another file (a picture, an archive, an XLSX renamed), or ""
-// for what may be text. Text
-// holds no control characters but tabs and line ends, nor NULs outside
-// UTF-16 (where every other byte of Latin text is one).
+// for what may be text. Text holds no control characters but tabs and line
+// ends, nor NULs outside UTF-16 (where every other byte of Latin text is).
 func binaryKind(head []byte, utf16 bool) string {
 	switch {
 	case bytes.HasPrefix(head, []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")):
@@ -81,41 +160,6 @@ func utf16Order(head []byte) (unicode.Endianness, bool) {
 		return unicode.BigEndian, true
 	}
 	return unicode.LittleEndian, false
-}
-
-// textReader reads a register saved as text, as Excel saves one, and gives
-// it as UTF-8 in NFC (names then compare equal to those typed on a phone):
-//   - UTF-8, with or without a byte-order mark ("CSV UTF-8");
-//   - UTF-16 with a byte-order mark ("Unicode Text", tab-separated), or
-//     without one when its bytes say so;
-//   - otherwise, when the bytes are not UTF-8, Windows-1258 (plain "CSV"
-//     on Vietnamese Windows, whose tone marks are combining characters).
-//
-// It refuses a file that is not text: the error is a FileError. The text
-// is decoded as it is read, never held whole.
-func textReader(name string, r io.Reader) (io.Reader, error) {
-	br := bufio.NewReaderSize(r, sniffLen)
-	head, err := br.Peek(sniffLen)
-	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
-		return nil, err
-	}
-	var decode transform.Transformer
-	order, utf16 := utf16Order(head)
-	switch {
-	case bytes.HasPrefix(head, []byte("\xff\xfe")), bytes.HasPrefix(head, []byte("\xfe\xff")):
-		decode, utf16 = unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder(), true
-	case utf16:
-		decode = unicode.UTF16(order, unicode.IgnoreBOM).NewDecoder()
-	case bytes.HasPrefix(head, []byte("\xef\xbb\xbf")):
-		br.Discard(3)
-		decode = &utf8OrLegacy{mode: modeUTF8}
-	default:
-		decode = &utf8OrLegacy{}
-	}
-	if key := binaryKind(head, utf16); key != "" {
-		return nil, FileError{Key: key, Args: []any{"file", name}}
-	}
-	return &textErrors{name: name, r: transform.NewReader(br, transform.Chain(decode, &textCheck{}, norm.NFC))}, nil
 }
 
 // notText is the line where a file stops being text.
@@ -170,15 +214,15 @@ func (d *utf8OrLegacy) Transform(dst, src []byte, atEOF bool) (nDst, nSrc int, e
 			if !atEOF && !utf8.FullRune(src[nSrc:]) {
 				return nDst, nSrc, transform.ErrShortSrc
 			}
-			if r, n := utf8.DecodeRune(src[nSrc:]); r == utf8.RuneError && n == 1 {
+			r, n := utf8.DecodeRune(src[nSrc:])
+			if r == utf8.RuneError && n == 1 {
 				if d.mode == modeUTF8 {
 					return nDst, nSrc, notText{d.line + 1}
 				}
 				d.mode = modeLegacy
 				continue
-			} else {
-				d.mode, size = modeUTF8, n
 			}
+			d.mode, size = modeUTF8, n
 		} else if c == '\n' {
 			d.line++
 		}
