@@ -1,13 +1,14 @@
 package report
 
 import (
+	"bufio"
 	"bytes"
 	"cmp"
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/unicode/norm"
 
 	"sothon/flows"
 	"sothon/locales"
@@ -104,7 +106,10 @@ func ImportRegister(ctx context.Context, db *store.DB, name string, r io.Reader,
 	if o.MaxRows <= 0 {
 		o.MaxRows = maxRegisterRows
 	}
-	rows, err := readRows(name, io.LimitReader(r, int64(o.MaxBytes)+1), o)
+	if !utf8.ValidString(name) {
+		return ImportResult{}, FileError{Key: "register.file_name"}
+	}
+	rows, err := readRows(name, r, o)
 	if err != nil {
 		return ImportResult{}, err
 	}
@@ -113,6 +118,9 @@ func ImportRegister(ctx context.Context, db *store.DB, name string, r io.Reader,
 	}
 	if len(rows) == 0 {
 		return ImportResult{}, errors.New("report: the file is empty")
+	}
+	if line := spoiled(rows); line > 0 {
+		return ImportResult{}, FileError{Key: "register.not_text", Args: []any{"file", name, "line", line}}
 	}
 	cols, err := headerIndex(rows[0])
 	if err != nil {
@@ -210,40 +218,63 @@ func overfull(areas []store.Area, hhs []store.Household) []string {
 	return out
 }
 
+// readRows reads a register's rows as the file comes, up to the limits:
+// never the whole file at once, but for an XLSX (a zip, read whole).
 func readRows(name string, r io.Reader, o ImportOptions) ([][]string, error) {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return nil, fmt.Errorf("report: read %s: %w", name, err)
-	}
-	if len(data) > o.MaxBytes {
-		return nil, fmt.Errorf("report: %s is over %d bytes (%d MB); a register is far smaller", name, o.MaxBytes, o.MaxBytes>>20)
-	}
-	r = bytes.NewReader(data)
-	switch {
-	case strings.HasSuffix(strings.ToLower(name), ".xlsx"):
-		f, err := excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: maxUnzipped, UnzipXMLSizeLimit: maxUnzipped / 4})
+	r = &capped{r: r, max: int64(o.MaxBytes), name: name}
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".xlsx":
+		br := bufio.NewReader(r)
+		if head, _ := br.Peek(8); binaryKind(head, false) == "register.xls" {
+			return nil, FileError{Key: "register.xls", Args: []any{"file", name}}
+		}
+		f, err := excelize.OpenReader(br, excelize.Options{UnzipSizeLimit: maxUnzipped, UnzipXMLSizeLimit: maxUnzipped / 4})
 		if err != nil {
-			return nil, fmt.Errorf("report: read %s: %w", name, err)
+			return nil, readError(name, err)
 		}
 		defer f.Close()
 		return sheetRows(f, name, o.MaxRows)
-	case strings.HasSuffix(strings.ToLower(name), ".csv"):
-		data = bytes.TrimPrefix(data, []byte("\ufeff"))
-		cr := csv.NewReader(bytes.NewReader(data))
-		cr.Comma, cr.FieldsPerRecord = separator(data), -1
-		rows, err := cr.ReadAll()
-		if err != nil {
-			return nil, fmt.Errorf("report: read %s: %w", name, err)
-		}
-		return rows, nil
+	case ".xls":
+		return nil, FileError{Key: "register.xls", Args: []any{"file", name}}
+	case ".csv", ".txt", ".tsv":
+		return textRows(name, r, o.MaxRows)
 	}
-	return nil, fmt.Errorf("report: %s: a register is a .csv or .xlsx file", name)
+	return nil, fmt.Errorf("report: %s: a register is a .csv, .txt or .xlsx file", name)
+}
+
+// capped reads a file up to max bytes, and fails past them.
+type capped struct {
+	r      io.Reader
+	n, max int64
+	name   string
+}
+
+func (c *capped) Read(p []byte) (int, error) {
+	if c.n > c.max {
+		return 0, tooBig{c.name, c.max}
+	}
+	p = p[:min(int64(len(p)), c.max+1-c.n)]
+	n, err := c.r.Read(p)
+	if c.n += int64(n); c.n > c.max {
+		return n, tooBig{c.name, c.max}
+	}
+	return n, err
+}
+
+type tooBig struct {
+	name string
+	max  int64
+}
+
+func (e tooBig) Error() string {
+	return fmt.Sprintf("report: %s is over %d bytes (%d MB); a register is far smaller", e.name, e.max, e.max>>20)
 }
 
 // separator is the field separator of a CSV file, read off its header
-// line: Excel with Vietnamese settings writes ";", some tools a tab.
-func separator(data []byte) rune {
-	line, _, _ := bytes.Cut(data, []byte("\n"))
+// line: Excel with Vietnamese settings writes ";", its "Unicode Text" and
+// some tools a tab.
+func separator(text []byte) rune {
+	line, _, _ := bytes.Cut(text, []byte("\n"))
 	best, most := ',', -1
 	for _, sep := range []rune{',', ';', '\t'} {
 		if n := countOutsideQuotes(line, byte(sep)); n > most {
@@ -309,6 +340,21 @@ func headerIndex(header []string) (map[string]int, error) {
 	return cols, nil
 }
 
+// spoiled is the first line with a cell that is not UTF-8, or holds
+// U+FFFD (text an earlier conversion lost), 0 for none: nothing of such a
+// file is stored. Text files are checked as they are decoded; this is for
+// the cells of an XLSX.
+func spoiled(rows [][]string) int {
+	for i, row := range rows {
+		for _, cell := range row {
+			if !utf8.ValidString(cell) || strings.ContainsRune(cell, utf8.RuneError) {
+				return i + 1
+			}
+		}
+	}
+	return 0
+}
+
 func blank(row []string) bool {
 	for _, c := range row {
 		if strings.TrimSpace(c) != "" {
@@ -322,7 +368,8 @@ func blank(row []string) bool {
 func parseRow(line int, row []string, cols map[string]int, villages map[string]bool, now time.Time) (hh store.Household, bad *RowError) {
 	get := func(c string) string {
 		if i := cols[c]; i < len(row) {
-			return strings.TrimSpace(row[i])
+			// In NFC, as phones type: an XLSX or a Mac may hold combining marks.
+			return norm.NFC.String(strings.TrimSpace(row[i]))
 		}
 		return ""
 	}

@@ -15,8 +15,8 @@ import (
 func newImportCmd(e *env, c *common) *cobra.Command {
 	imp := &cobra.Command{Use: "import", Short: "import data from office files"}
 	cmd := &cobra.Command{
-		Use:   "households FILE.csv|FILE.xlsx",
-		Short: "import the household register (CSV with , ; or tab, or XLSX)",
+		Use:   "households FILE.csv|FILE.txt|FILE.xlsx",
+		Short: "import the household register (CSV with , ; or tab, in UTF-8, Windows-1258 or UTF-16; or XLSX)",
 		Args:  exactly(1),
 	}
 	skipBad := imp.PersistentFlags().Bool("skip-bad", false, "import the good rows of a file that has bad ones")
@@ -26,7 +26,7 @@ func newImportCmd(e *env, c *common) *cobra.Command {
 	imp.AddCommand(cmd)
 	imp.Args = cobra.ArbitraryArgs
 	imp.RunE = func(*cobra.Command, []string) error {
-		return usageError{"usage: sothon import households FILE.csv|FILE.xlsx [--skip-bad]"}
+		return usageError{"usage: sothon import households FILE.csv|FILE.txt|FILE.xlsx [--skip-bad]"}
 	}
 	return imp
 }

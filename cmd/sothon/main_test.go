@@ -240,6 +240,11 @@ func TestOfficeCommands(t *testing.T) {
 	if out, stderr, err := sothon(t, "", "import", "--db", db, "--skip-bad", "households", reg); err != nil || !strings.Contains(out, "imported 2 households") {
 		t.Fatalf("import --skip-bad: %v %s %s", err, out, stderr)
 	}
+	picture := filepath.Join(dir, "so-ho.csv")
+	os.WriteFile(picture, []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), 0o644)
+	if _, stderr, err := sothon(t, "", "import", "--db", db, "households", picture); err == nil || !strings.Contains(stderr, "so-ho.csv is not a spreadsheet saved as text") {
+		t.Fatalf("a picture imported: %v %s", err, stderr)
+	}
 	for _, args := range [][]string{{"round", "--db", db, "open", "Rà soát cuối năm 2023", "2023-09-01", "2023-12-14"}, {"round", "--db", db, "list"}} {
 		if out, stderr, err := sothon(t, "", args...); err != nil || !strings.Contains(out, "Rà soát cuối năm 2023") {
 			t.Fatalf("%v: %v %s %s", args, err, out, stderr)

@@ -119,7 +119,12 @@ func (c *Console) describe(page *registerPage, res report.ImportResult, err erro
 	for _, bad := range res.Bad {
 		page.Bad = append(page.Bad, badRow{Line: bad.Line, Reason: bad.Text(c.Catalog, page.Lang)})
 	}
-	if err != nil && !errors.Is(err, report.ErrBadRows) {
+	var refused report.FileError
+	switch {
+	case errors.As(err, &refused):
+		page.Problem = page.T("web.register_unreadable", "reason", refused.Text(c.Catalog, page.Lang))
+		return false
+	case err != nil && !errors.Is(err, report.ErrBadRows):
 		// The import's own words, which name the missing column.
 		page.Problem = page.T("web.register_unreadable", "reason", strings.TrimPrefix(err.Error(), "report: "))
 		return false

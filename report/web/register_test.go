@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/unicode"
 )
 
 // upload posts a file as the register form does.
@@ -123,4 +124,45 @@ func hasHousehold(t *testing.T, r *rig, id string) bool {
 	t.Helper()
 	_, err := r.db.Household(ctx, id)
 	return err == nil
+}
+
+// Excel's "Unicode Text" (UTF-16, tabs) is read as it was typed, and a
+// file that is no text is refused in the admin's language, nothing kept.
+func TestRegisterUploadEncodings(t *testing.T) {
+	r := newRig(t)
+	token := r.adminHT()
+	const village = "bac-kan/huyen-tung/ban-cau"
+	text := "Mã địa bàn\tMã hộ\tHọ tên chủ hộ\tSố nhân khẩu\tPhân loại\r\n" +
+		village + "\tBC-21\tNguyễn Thị Hồng Nhung\t4\tcận nghèo\r\n"
+	data, err := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().Bytes([]byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	status, page := r.upload("a", token, "so-ho.txt", data)
+	m := regexp.MustCompile(`action="(/register/[0-9a-f]+)"`).FindStringSubmatch(page)
+	if status != 200 || m == nil || !strings.Contains(page, "1 dòng hợp lệ, 0 dòng lỗi") {
+		t.Fatalf("a Unicode Text register: %d\n%s", status, page)
+	}
+	if status := r.post("a", m[1], url.Values{"csrf": {token}}); status != 200 {
+		t.Fatalf("saving it: %d", status)
+	}
+	if hh, err := r.db.Household(ctx, "BC-21"); err != nil || hh.HeadName != "Nguyễn Thị Hồng Nhung" {
+		t.Fatalf("stored %q, %v", hh.HeadName, err)
+	}
+
+	before := r.households(village)
+	var zipped bytes.Buffer
+	excelize.NewFile().Write(&zipped)
+	for _, f := range []struct{ name, want string }{
+		{"so-ho.csv", "Không đọc được tệp: tệp «so-ho.csv» không phải bảng tính lưu dạng chữ (CSV)"},
+		{"so-ho.xls", "Không đọc được tệp: tệp «so-ho.xls» là tệp Excel đời cũ (.xls)"},
+	} {
+		status, page := r.upload("a", token, f.name, zipped.Bytes())
+		if status != http.StatusBadRequest || !strings.Contains(page, f.want) || strings.Contains(page, `action="/register/`) {
+			t.Errorf("%s refused: %d\n%s", f.name, status, page)
+		}
+	}
+	if n := r.households(village); n != before {
+		t.Fatalf("a refused file stored %d households", n-before)
+	}
 }
