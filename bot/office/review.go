@@ -231,8 +231,8 @@ func (o *Commands) card(ctx context.Context, t bot.Turn, s store.Submission, wai
 		"household", s.HouseholdName, "when", s.SubmittedAt.Format("02/01/2006 15:04"), "by", by)}
 	if form != nil {
 		for _, q := range form.Questions {
-			if v, ok := s.Answers[q.ID]; ok && q.Type != flows.Note && q.Type != flows.HouseholdPick {
-				lines = append(lines, fmt.Sprintf("• %s: %s", q.Label.In(t.Lang()), report.AnswerText(form, q, v, t.Lang())))
+			if _, ok := s.Answers[q.ID]; ok && q.Type != flows.Note && q.Type != flows.HouseholdPick {
+				lines = append(lines, fmt.Sprintf("• %s: %s", q.Label.In(t.Lang()), form.AnswerText(q, s.Answers, t.Lang(), o.Catalog)))
 			}
 		}
 	}
