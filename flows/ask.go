@@ -61,35 +61,20 @@ func yesNoLabels(q *Question, c Context) (yes, no string) {
 	return c.t("common.yes"), c.t("common.no")
 }
 
-// reask explains what was wrong, with an example, and asks again.
+// reask explains what was wrong, with an example that fits the question,
+// and asks again.
 func (r *Run) reask(f *Form, q *Question, c Context, e *AnswerError) Prompt {
 	p := r.ask(f, q, c)
 	reason := e.Text
 	if e.Key != "" {
 		reason = c.t(e.Key, e.Args...)
 	}
-	p.Text = c.t("answer.error", "reason", reason) + "\n" + c.t(exampleKey(q)) + "\n\n" + p.Text
+	head := c.t("answer.error", "reason", reason)
+	if ex := r.example(f, q, c); ex != "" {
+		head += "\n" + ex
+	}
+	p.Text = head + "\n\n" + p.Text
 	return p
-}
-
-// exampleKeys name the example shown with a re-asked question, by type.
-var exampleKeys = map[Type]string{
-	Integer: "example.integer", Decimal: "example.decimal", YesNo: "example.yesno",
-	SelectOne: "example.select_one", SelectMultiple: "example.select_multiple",
-	Date: "example.date", HouseholdPick: "example.household", Text: "example.text",
-}
-
-func exampleKey(q *Question) string {
-	switch {
-	case q.Money:
-		return "example.money"
-	case q.Year:
-		return "example.year"
-	}
-	if k, ok := exampleKeys[q.Type]; ok {
-		return k
-	}
-	return "example.text"
 }
 
 // parse reads and checks an answer, returning its canonical stored form.
@@ -101,23 +86,31 @@ func (r *Run) parse(f *Form, q *Question, c Context, text string) (string, *Answ
 		}
 		return "", nil
 	}
-	val, err := parseTyped(f, q, c, text)
+	val, err := parseTyped(f, q, c, text, r.unitWords(f, q))
 	if err != nil {
 		return "", err
 	}
 	return val, r.checkConstraint(f, q, c, val)
 }
 
-func parseTyped(f *Form, q *Question, c Context, text string) (string, *AnswerError) {
+// parseTyped reads an answer by its question's type; units are the words
+// of the question's own unit, which may follow a count.
+func parseTyped(f *Form, q *Question, c Context, text string, units []string) (string, *AnswerError) {
 	switch q.Type {
 	case Integer:
-		n, err := ParseInteger(text)
+		n, err := parseInteger(text, units)
 		if err != nil {
 			return "", err.(*AnswerError)
 		}
 		return strconv.Itoa(n), checkRange(q, float64(n), c.Lang)
 	case Decimal:
-		x, err := ParseDecimal(text, q.Money)
+		var x float64
+		var err error
+		if q.Money {
+			x, err = ParseDecimal(text, true)
+		} else {
+			x, err = parseCount(text, units)
+		}
 		if err != nil {
 			return "", err.(*AnswerError)
 		}
@@ -231,15 +224,22 @@ func (q *Question) number(lang string, x float64) string {
 
 // checkConstraint runs the question's constraint with the new value.
 func (r *Run) checkConstraint(f *Form, q *Question, c Context, val string) *AnswerError {
-	if q.progs.constraint == nil {
-		return nil
-	}
-	env, _ := f.values(r.Answers, c.Circumstances)
-	env[valueName] = typed(q.Type, val)
-	if runBool(q.progs.constraint, env) {
+	ok, env := r.meets(f, q, c, val)
+	if ok {
 		return nil
 	}
 	return &AnswerError{Text: fillPlaceholders(q.ConstraintMessage.In(c.Lang), env)}
+}
+
+// meets reports whether val meets the question's constraint, with the
+// environment it was checked in.
+func (r *Run) meets(f *Form, q *Question, c Context, val string) (bool, map[string]any) {
+	if q.progs.constraint == nil {
+		return true, nil
+	}
+	env, _ := f.values(r.Answers, c.Circumstances)
+	env[valueName] = typed(q.Type, val)
+	return runBool(q.progs.constraint, env), env
 }
 
 var placeholder = regexp.MustCompile(`\{([^{}]+)\}`)
@@ -259,10 +259,39 @@ func fillPlaceholders(msg string, env map[string]any) string {
 // unitOf is the unit a numeric answer is counted in, from the question or
 // from the choice of an earlier question (a model's trees or head).
 func (r *Run) unitOf(f *Form, q *Question, lang string) string {
-	if ch, ok := r.unitChoice(f, q); ok {
-		return ch.Unit.In(lang)
+	unit, _ := r.units(f, q)
+	return unit.In(lang)
+}
+
+// unitFor is the unit of x: its unit_one for exactly one ("1 tree", "8
+// trees"), where the form gives one.
+func (r *Run) unitFor(f *Form, q *Question, lang string, x float64) string {
+	unit, one := r.units(f, q)
+	if x == 1 && one.In(lang) != "" {
+		return one.In(lang)
 	}
-	return q.Unit.In(lang)
+	return unit.In(lang)
+}
+
+// units are the question's unit and its unit for exactly one.
+func (r *Run) units(f *Form, q *Question) (unit, one Label) {
+	if ch, ok := r.unitChoice(f, q); ok {
+		return ch.Unit, ch.UnitOne
+	}
+	return q.Unit, q.UnitOne
+}
+
+// unitWords are the question's units in every language, folded, as they
+// may be typed after a count ("8 head", "200 cây").
+func (r *Run) unitWords(f *Form, q *Question) []string {
+	unit, one := r.units(f, q)
+	var out []string
+	for _, l := range []Label{unit, one} {
+		for _, u := range l {
+			out = append(out, squareMetres.Replace(Fold(u)))
+		}
+	}
+	return out
 }
 
 // unitChoice is the earlier answer a question takes its unit from.
@@ -282,8 +311,9 @@ func (r *Run) display(f *Form, q *Question, val, lang string, c Context) string 
 	if val == "" && q.Type != Calculate {
 		return "—"
 	}
-	unit := func(s string) string {
-		if u := r.unitOf(f, q, lang); u != "" {
+	withUnit := func(x float64, digits int) string {
+		s := locales.Number(lang, x, digits)
+		if u := r.unitFor(f, q, lang, x); u != "" {
 			return s + " " + u
 		}
 		return s
@@ -294,13 +324,13 @@ func (r *Run) display(f *Form, q *Question, val, lang string, c Context) string 
 			return val
 		}
 		n, _ := strconv.Atoi(val)
-		return unit(locales.Number(lang, float64(n), 0))
+		return withUnit(float64(n), 0)
 	case Decimal:
 		x, _ := strconv.ParseFloat(val, 64)
 		if q.Money {
 			return moneyText(x, lang, c)
 		}
-		return unit(locales.Number(lang, x, 3))
+		return withUnit(x, 3)
 	case YesNo:
 		yes, no := yesNoLabels(q, c)
 		if val == "yes" {
@@ -352,11 +382,16 @@ func choiceNames(f *Form, list, val, lang string) string {
 	if val == "" {
 		return "—"
 	}
+	return strings.Join(choiceLabelsOf(f, list, val, lang), ", ")
+}
+
+// choiceLabelsOf are the labels of the choices a stored answer names.
+func choiceLabelsOf(f *Form, list, val, lang string) []string {
 	names := strings.Split(val, ";")
 	for i, n := range names {
 		if ch, ok := f.Choice(list, n); ok {
 			names[i] = ch.Label.In(lang)
 		}
 	}
-	return strings.Join(names, ", ")
+	return names
 }

@@ -41,6 +41,7 @@ type Choice struct {
 	Name      string  `yaml:"name"`
 	Label     Label   `yaml:"label"`
 	Unit      Label   `yaml:"unit,omitempty"`      // what a scale is counted in, for models
+	UnitOne   Label   `yaml:"unit_one,omitempty"`  // the unit for exactly one, where it differs ("tree")
 	Min       float64 `yaml:"min,omitempty"`       // minimum scale, 0 when none
 	Exclusive bool    `yaml:"exclusive,omitempty"` // cannot be chosen with others ("none")
 	Project   string  `yaml:"project,omitempty"`   // programme project (DA2, DA3 …)
@@ -71,11 +72,14 @@ type Form struct {
 
 // Question is one step of a form.
 type Question struct {
-	ID       string   `yaml:"id"`
-	Type     Type     `yaml:"type"`
-	Label    Label    `yaml:"label"`
-	Short    Label    `yaml:"short,omitempty"` // for the summary
-	Hint     Label    `yaml:"hint,omitempty"`
+	ID    string `yaml:"id"`
+	Type  Type   `yaml:"type"`
+	Label Label  `yaml:"label"`
+	Short Label  `yaml:"short,omitempty"` // for the summary
+	Hint  Label  `yaml:"hint,omitempty"`
+	// Example is a fitting answer to a text question ("Nuôi ong"), shown
+	// when an answer is refused.
+	Example  Label    `yaml:"example,omitempty"`
 	Required *bool    `yaml:"required,omitempty"`
 	Min      *float64 `yaml:"min,omitempty"`
 	Max      *float64 `yaml:"max,omitempty"`
@@ -98,6 +102,7 @@ type Question struct {
 	MaxLength         int    `yaml:"max_length,omitempty"`
 	Money             bool   `yaml:"money,omitempty"` // amount in million VND
 	Unit              Label  `yaml:"unit,omitempty"`
+	UnitOne           Label  `yaml:"unit_one,omitempty"`  // the unit for exactly one, where it differs
 	UnitFrom          string `yaml:"unit_from,omitempty"` // question whose choice carries the unit
 	List              string `yaml:"list,omitempty"`
 	Relevant          string `yaml:"relevant,omitempty"`

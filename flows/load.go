@@ -223,6 +223,12 @@ func (c *checker) checkQuestion(i int, q *Question) {
 	if len(q.Hint) > 0 {
 		c.label(q.ID, "hint", q.Hint)
 	}
+	if len(q.Example) > 0 {
+		c.label(q.ID, "example", q.Example)
+		if q.Type != Text {
+			c.add(q.ID, "example goes with text questions only (numbers get one that fits their range)")
+		}
+	}
 	if q.Type == SelectOne || q.Type == SelectMultiple {
 		if q.List == "" {
 			c.add(q.ID, "%s needs a list", q.Type)

@@ -61,6 +61,10 @@ func TestLoaderReportsEveryProblem(t *testing.T) {
 		{"not yaml", "id: [", []string{"demo.yaml: not valid YAML"}},
 		{"unknown field", strings.Replace(goodForm, "relevant:", "relevent:", 1), []string{"not valid YAML", "relevent"}},
 		{"no version", strings.Replace(goodForm, `version: "1"`, "", 1), []string{"version is missing"}},
+		{"example on a number", strings.Replace(goodForm, "type: integer\n", "type: integer\n    example: {vi: \"4\", en: \"4\"}\n", 1),
+			[]string{"question a: example goes with text questions only"}},
+		{"example missing in en", strings.Replace(goodForm, "type: integer\n", "type: text\n    example: {vi: \"Nông Văn Tý\"}\n", 1),
+			[]string{"question a: example: missing in en"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

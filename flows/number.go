@@ -2,35 +2,34 @@ package flows
 
 import (
 	"math"
-	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
 
-// numberWords are the small numbers people write out on a phone ("hai",
-// "năm"), folded. "không" is zero here: in a count it cannot mean "no".
-var numberWords = map[string]int{
-	"khong": 0, "mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5,
-	"sau": 6, "bay": 7, "tam": 8, "chin": 9, "muoi": 10,
-}
-
 // unitWords may follow a number: the units that questions count in
-// ("5 người", "35m2", "200 con"), folded. Anything else after a number
-// ("1 triệu rưỡi" for a count of people) is refused rather than dropped.
+// ("5 người", "35m2", "200 con", "5 people"), folded. Anything else after a
+// number ("1 triệu rưỡi" for a count of people) is refused rather than
+// dropped. A question's own unit is accepted too (see parseInteger).
 var unitWords = map[string]bool{
 	"nguoi": true, "khau": true, "nhan khau": true, "lao dong": true, "tre": true, "tre em": true,
 	"chau": true, "ho": true, "con": true, "cay": true, "goc": true, "m2": true, "m": true,
 	"met": true, "met vuong": true, "tuoi": true, "nam": true,
+	"people": true, "person": true, "persons": true, "child": true, "children": true,
 }
 
 // squareMetres turns "m²" into "m2" so that both spellings are one unit.
 var squareMetres = strings.NewReplacer("²", "2")
 
 // ParseInteger reads a whole number: digits with thousands dots ("1.500"),
-// a number word from "không" to "mười", and an optional unit after it
-// ("5 người", "35m2").
-func ParseInteger(s string) (int, error) {
-	x, err := parseCount(s)
+// number words ("hai mươi lăm", "một trăm lẻ năm", "hai nghìn"), and an
+// optional unit after it ("5 người", "35m2").
+func ParseInteger(s string) (int, error) { return parseInteger(s, nil) }
+
+// parseInteger is ParseInteger that also takes the question's own units
+// ("trees", "cây") after the number.
+func parseInteger(s string, units []string) (int, error) {
+	x, err := parseCount(s, units)
 	if err != nil {
 		return 0, err
 	}
@@ -42,91 +41,58 @@ func ParseInteger(s string) (int, error) {
 
 // ParseDecimal reads a number with a decimal comma or dot and thousands
 // separators, with an optional unit after it ("35,5 m2"). With money set the
-// result is in million VND and the amount may carry a money unit: "3tr5",
-// "3 triệu", "1 triệu rưỡi", "500k", "3.500.000 đ". A bare number is read by
-// one rule: below 1.000 it is millions ("3,5" is 3.5 million), from 1.000 on
-// it is đồng ("3.500.000" is 3.5 million); the questionnaire's plausible
-// range (warn_min, warn_max) then asks the person to confirm a reading that
-// is out of the ordinary.
+// result is in million VND and the amount may be said as people say it:
+// "3tr5", "3 triệu", "5 triệu đồng", "1 triệu rưỡi", "500k", "3.500.000 đ",
+// "năm triệu", "ba triệu rưỡi", "hai triệu năm trăm nghìn". A bare number
+// is read by one rule: below 1.000 it is millions ("3,5" and "ba rưỡi" are
+// 3.5 million), from 1.000 on it is đồng ("3.500.000" is 3.5 million); the
+// questionnaire's plausible range (warn_min, warn_max) then asks the
+// person to confirm a reading that is out of the ordinary.
 func ParseDecimal(s string, money bool) (float64, error) {
 	if !money {
-		return parseCount(s)
+		return parseCount(s, nil)
 	}
-	if x, ok := parseMoney(strings.ReplaceAll(Fold(s), " ", "")); ok {
+	if x, ok := parseMoney(Fold(s)); ok {
 		return x, nil
 	}
 	return 0, answerErr("answer.not_money")
 }
 
-// parseCount reads a number, or a number word, and an optional unit.
-func parseCount(s string) (float64, error) {
+// parseCount reads a number, in digits or words, and an optional unit.
+func parseCount(s string, units []string) (float64, error) {
 	f := squareMetres.Replace(Fold(s))
-	first, rest, _ := strings.Cut(f, " ")
-	if n, ok := numberWords[first]; ok {
-		if rest != "" && !unitWords[rest] {
-			return 0, answerErr("answer.extra_words", "text", echo(s))
-		}
-		return float64(n), nil
-	}
-	num, rest := splitNumber(f)
-	if num == "" {
+	p := &spoken{toks: tokenize(f), scales: countScales, signed: true}
+	terms, ok := p.readAmount(false)
+	x := sum(terms, 1)
+	if !ok || math.IsInf(x, 0) {
 		return 0, answerErr("answer.not_number")
 	}
-	if rest != "" && !unitWords[rest] {
+	if rest := p.rest(f); rest != "" && !unitWords[rest] && !slices.Contains(units, rest) {
 		return 0, answerErr("answer.extra_words", "text", echo(s))
-	}
-	x, ok := parseNumber(num)
-	if !ok {
-		return 0, answerErr("answer.not_number")
 	}
 	return x, nil
 }
 
-var moneyPattern = regexp.MustCompile(`^([0-9.,]+)(trieu|tr|t|nghin|ngan|k|dong|vnd|d)?([0-9]*|ruoi)$`)
+// currencyWords may end an amount: "5 triệu đồng", "500k đ", "3.500.000 VND".
+var currencyWords = map[string]bool{"": true, "dong": true, "d": true, "vnd": true}
 
+// parseMoney reads a folded amount into million VND.
 func parseMoney(f string) (float64, bool) {
-	m := moneyPattern.FindStringSubmatch(f)
-	if m == nil {
+	p := &spoken{toks: tokenize(f), scales: moneyScales}
+	terms, ok := p.readAmount(true)
+	rest := p.rest(f)
+	if !ok || !currencyWords[rest] {
 		return 0, false
 	}
-	x, ok := parseNumber(m[1])
-	if !ok {
-		return 0, false
-	}
-	unit, tail := m[2], m[3]
-	millions := unit == "trieu" || unit == "tr" || unit == "t"
-	if tail != "" && !millions {
-		return 0, false
-	}
-	switch {
-	case millions && tail == "ruoi":
-		// "1 triệu rưỡi" is one and a half million.
-		if strings.ContainsAny(m[1], ".,") {
-			return 0, false
+	x := sum(terms, 1e6)
+	if len(terms) == 1 && terms[0].scale == 1 { // no scale word: the one rule
+		x = terms[0].value
+		if rest != "" || x >= 1000 {
+			x /= 1e6
 		}
-		x += 0.5
-	case millions && tail != "":
-		// "3tr5" is 3.5 million, "3tr500" is 3.5 million too.
-		frac, err := strconv.ParseFloat("0."+tail, 64)
-		if err != nil || len(tail) > 3 || strings.ContainsAny(m[1], ".,") {
-			return 0, false
-		}
-		if len(tail) == 3 {
-			frac = float64(atoi(tail)) / 1000
-		}
-		x += frac
-	case millions:
-	case unit == "nghin" || unit == "ngan" || unit == "k":
-		x /= 1000
-	case unit != "": // đồng
-		x /= 1e6
-	case x >= 1000:
-		x /= 1e6
 	}
-	return x, true
+	return x, !math.IsInf(x, 0) && !math.IsNaN(x)
 }
-
-func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
 
 // parseNumber reads digits with Vietnamese or English separators. When both
 // '.' and ',' appear, the last one is the decimal mark. A lone ',' is a
@@ -195,13 +161,4 @@ func groupedOK(s string) bool {
 		}
 	}
 	return strings.Count(s, ".")+strings.Count(s, ",") == len(groups)-1
-}
-
-// splitNumber cuts a leading number from the words after it.
-func splitNumber(s string) (num, rest string) {
-	i := strings.IndexFunc(s, func(r rune) bool { return !(r >= '0' && r <= '9' || r == '.' || r == ',' || r == '-' || r == '+') })
-	if i < 0 {
-		return s, ""
-	}
-	return strings.TrimSpace(s[:i]), strings.TrimSpace(s[i:])
 }

@@ -49,11 +49,13 @@ func echo(s string) string {
 	return s
 }
 
-// ParseChoice picks one option by its number or by its words, diacritics
-// optional: the whole label, or words of it from the start of a word
-// ("lon" and "nuoi lon" both pick "Chăn nuôi lợn thịt"). labels are the
-// options as shown; the result is an index. Several candidates are listed
-// back so the person can pick one by number.
+// ParseChoice picks one option by its number, by its whole label, or by
+// whole words of it, diacritics optional ("lon" and "nuoi lon" both pick
+// "Chăn nuôi lợn thịt"). labels are the options as shown; the result is an
+// index. Words that fit several options, a fragment of a word ("hoa" for
+// "hoàn thành") and a two-letter answer ("co" could be "Có" or "Công
+// nhân") never pick silently: the candidates are listed back so the person
+// can pick one by number.
 func ParseChoice(s string, labels []string) (int, error) {
 	f := Fold(s)
 	if n, err := strconv.Atoi(f); err == nil {
@@ -62,54 +64,69 @@ func ParseChoice(s string, labels []string) (int, error) {
 		}
 		return 0, answerErr("answer.choice_number", "max", len(labels))
 	}
-	found := matchLabels(f, labels)
-	switch len(found) {
-	case 1:
-		return found[0], nil
-	case 0:
+	if i, ok := exactLabel(f, labels); ok {
+		return i, nil
+	}
+	whole, found := matchLabels(f, labels)
+	switch {
+	case len(found) == 0:
 		return 0, answerErr("answer.choice", "text", echo(s), "max", len(labels))
+	case len(found) == 1 && len(whole) == 1 && len(f) > shortAnswer:
+		return found[0], nil
 	}
 	list := make([]string, len(found))
 	for i, k := range found {
 		list[i] = strconv.Itoa(k+1) + ". " + labels[k]
 	}
-	return 0, answerErr("answer.choice_ambiguous", "text", echo(s), "list", strings.Join(list, "; "))
+	key := "answer.choice_ambiguous"
+	if len(found) == 1 {
+		key = "answer.choice_unsure"
+	}
+	return 0, answerErr(key, "text", echo(s), "list", strings.Join(list, "; "))
 }
 
-// matchLabels finds the options whose folded text equals f or, failing
-// that, every option with f at the start of one of its words.
-func matchLabels(f string, labels []string) []int {
-	if f == "" {
-		return nil
+// shortAnswer is the longest folded answer that only picks an option by its
+// whole label: two letters are as likely a fragment as a word.
+const shortAnswer = 2
+
+// matchLabels finds the options in which f starts a word (found) and those
+// in which it is whole words (whole), both in option order. One letter
+// would start a word of nearly every option, so it finds none.
+func matchLabels(f string, labels []string) (whole, found []int) {
+	if len(f) < 2 {
+		return nil, nil
 	}
-	var found []int
 	for i, l := range labels {
 		fl := Fold(l)
-		if fl == f {
-			return []int{i}
-		}
-		// One letter would pick every option with a word starting with it.
-		if len(f) > 1 && containsAtWord(fl, f) {
+		starts, words := wordMatch(fl, f)
+		if starts {
 			found = append(found, i)
 		}
+		if words {
+			whole = append(whole, i)
+		}
 	}
-	return found
+	return whole, found
 }
 
-// containsAtWord reports whether f occurs in s starting at a word.
-func containsAtWord(s, f string) bool {
+// wordMatch reports whether f occurs in s starting at a word (starts), and
+// whether it does so ending at one too (words).
+func wordMatch(s, f string) (starts, words bool) {
 	for from := 0; from < len(s); {
 		i := strings.Index(s[from:], f)
 		if i < 0 {
-			return false
+			break
 		}
 		at := from + i
 		if at == 0 || !isWordByte(s[at-1]) {
-			return true
+			starts = true
+			if end := at + len(f); end == len(s) || !isWordByte(s[end]) {
+				return true, true
+			}
 		}
 		from = at + 1
 	}
-	return false
+	return starts, false
 }
 
 func isWordByte(b byte) bool {
@@ -170,7 +187,7 @@ func choiceAt(parts, labels []string) (choice, used int, err error) {
 		}
 	}
 	i, err := ParseChoice(parts[0], labels)
-	if ae, ok := err.(*AnswerError); ok && ae.Key != "answer.choice_ambiguous" {
+	if ae, ok := err.(*AnswerError); ok && ae.Key != "answer.choice_ambiguous" && ae.Key != "answer.choice_unsure" {
 		err = answerErr("answer.choices", "max", len(labels))
 	}
 	return i, 1, err

@@ -13,13 +13,14 @@ import (
 
 func TestParseInteger(t *testing.T) {
 	good := map[string]int{"4": 4, " 12 ": 12, "4 người": 4, "1.500": 1500, "1,500,000": 1500000, "0": 0, "-3": -3, "05": 5,
-		"năm": 5, "Một": 1, "mười": 10, "khong": 0, "tư": 4, "ba người": 3, "35m2": 35, "40 m2": 40, "40 m²": 40, "5 nhân khẩu": 5, "200 con": 200}
+		"năm": 5, "Một": 1, "mười": 10, "khong": 0, "tư": 4, "ba người": 3, "35m2": 35, "40 m2": 40, "40 m²": 40, "5 nhân khẩu": 5, "200 con": 200,
+		"5 people": 5, "1 person": 1, "hai năm": 2}
 	for in, want := range good {
 		if got, err := ParseInteger(in); err != nil || got != want {
 			t.Errorf("ParseInteger(%q) = %d, %v; want %d", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"", "1,5", "4.5", "1.50", "4 5", "1e3", "12abc3", "99999999999", "1 triệu rưỡi", "5 người và 2 trẻ", "hai mươi", "muoi lam"} {
+	for _, in := range []string{"", "1,5", "4.5", "1.50", "4 5", "1e3", "12abc3", "99999999999", "1 triệu rưỡi", "5 người và 2 trẻ", "8 head"} {
 		if got, err := ParseInteger(in); err == nil {
 			t.Errorf("ParseInteger(%q) = %d, want an error", in, got)
 		}
@@ -72,7 +73,7 @@ func TestParseDecimal(t *testing.T) {
 			t.Errorf("ParseDecimal(%q, money=%v) = %v, %v; want %v", tt.in, tt.money, got, err, tt.want)
 		}
 	}
-	for _, in := range []string{"", "ba triệu", "1,2,3", "1..5", "3tr5tr", "3,5tr5", "tr", "1.5.5", "5k5", ".", ",", "1,5 triệu rưỡi", "500k rưỡi"} {
+	for _, in := range []string{"", "1,2,3", "1..5", "3tr5tr", "3,5tr5", "tr", "1.5.5", "5k5", ".", ",", "1,5 triệu rưỡi", "500k rưỡi"} {
 		if got, err := ParseDecimal(in, true); err == nil {
 			t.Errorf("ParseDecimal(%q, money) = %v, want an error", in, got)
 		}
@@ -118,7 +119,7 @@ func TestParseChoice(t *testing.T) {
 // Words anywhere in a label pick it; several candidates are listed back.
 func TestParseChoiceByWords(t *testing.T) {
 	models := []string{"Trồng quế", "Chăn nuôi lợn thịt", "Chăn nuôi gà thịt", "Mô hình khác"}
-	for in, want := range map[string]int{"nuoi lon": 1, "lon": 1, "lợn thịt": 1, "ga": 2, "que": 0, "khac": 3} {
+	for in, want := range map[string]int{"nuoi lon": 1, "lon": 1, "lợn thịt": 1, "ga thit": 2, "que": 0, "khac": 3} {
 		if got, err := ParseChoice(in, models); err != nil || got != want {
 			t.Errorf("ParseChoice(%q) = %d, %v; want %d", in, got, err, want)
 		}
@@ -127,6 +128,63 @@ func TestParseChoiceByWords(t *testing.T) {
 	ae, ok := err.(*AnswerError)
 	if !ok || ae.Key != "answer.choice_ambiguous" || len(ae.Args) != 4 || ae.Args[3] != "2. Chăn nuôi lợn thịt; 3. Chăn nuôi gà thịt" {
 		t.Errorf("ParseChoice(nuoi) error = %#v, want both kinds of raising listed", err)
+	}
+}
+
+// An option is picked only by its number, its whole label, or whole words
+// that fit it alone; a fragment or a two-letter answer lists the options it
+// could mean, even when there is only one.
+func TestParseChoiceWholeWordsOnly(t *testing.T) {
+	work := []string{"Không có việc làm", "Làm nông nghiệp", "Làm thuê thời vụ", "Công nhân, làm công ăn lương", "Tự kinh doanh"}
+	difficulties := []string{"Thiếu vốn đối ứng", "Dịch bệnh", "Khác", "Không có"}
+	cofund := []string{"Có", "Một phần", "Không"}
+	picked := []struct {
+		in     string
+		labels []string
+		want   int
+	}{
+		{"co", cofund, 0}, {"Có", cofund, 0}, {"khong", cofund, 2}, {"mot phan", cofund, 1}, {"phan", cofund, 1}, {"3", cofund, 2},
+		{"khong co", difficulties, 3}, {"dich", difficulties, 1}, {"dịch bệnh", difficulties, 1},
+		{"nong", work, 1}, {"thoi vu", work, 2}, {"kinh doanh", work, 4}, {"cong nhan", work, 3},
+		{"lam nong nghiep", work, 1}, {"tu kinh", work, 4},
+	}
+	for _, tt := range picked {
+		if got, err := ParseChoice(tt.in, tt.labels); err != nil || got != tt.want {
+			t.Errorf("ParseChoice(%q) = %d, %v; want %d", tt.in, got, err, tt.want)
+		}
+	}
+	listed := []struct {
+		in     string
+		labels []string
+		key    string
+		list   string
+	}{
+		{"co", work, "answer.choice_ambiguous", "1. Không có việc làm; 4. Công nhân, làm công ăn lương"},
+		{"co", difficulties, "answer.choice_unsure", "4. Không có"},
+		{"tu", work, "answer.choice_unsure", "5. Tự kinh doanh"},
+		{"lam", work, "answer.choice_ambiguous", "1. Không có việc làm; 2. Làm nông nghiệp; 3. Làm thuê thời vụ; 4. Công nhân, làm công ăn lương"},
+		{"hoa", testLabels, "answer.choice_unsure", "3. Đã hoàn thành"},
+		{"da", testLabels, "answer.choice_ambiguous", "1. Đăng ký; 2. Đang tham gia; 3. Đã hoàn thành"},
+		{"ga", []string{"Trồng quế", "Chăn nuôi gà thịt"}, "answer.choice_unsure", "2. Chăn nuôi gà thịt"},
+		{"thi", difficulties, "answer.choice_unsure", "1. Thiếu vốn đối ứng"},
+		{"cong nh", work, "answer.choice_unsure", "4. Công nhân, làm công ăn lương"},
+	}
+	for _, tt := range listed {
+		_, err := ParseChoice(tt.in, tt.labels)
+		ae, ok := err.(*AnswerError)
+		if !ok || ae.Key != tt.key || len(ae.Args) != 4 || ae.Args[3] != tt.list {
+			t.Errorf("ParseChoice(%q) error = %#v, want %s listing %q", tt.in, err, tt.key, tt.list)
+		}
+	}
+	// One letter, or words of no option, match none.
+	for _, in := range []string{"c", "k", "xyz", "nong dan"} {
+		if _, err := ParseChoice(in, work); err == nil || err.(*AnswerError).Key != "answer.choice" {
+			t.Errorf("ParseChoice(%q) error = %v, want answer.choice", in, err)
+		}
+	}
+	// In a list of several, a fragment is asked about, not dropped.
+	if _, err := ParseChoices("1, co", difficulties); err == nil || err.(*AnswerError).Key != "answer.choice_unsure" {
+		t.Errorf("ParseChoices(1, co) error = %v, want answer.choice_unsure", err)
 	}
 }
 

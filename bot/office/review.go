@@ -230,8 +230,8 @@ func (o *Commands) card(ctx context.Context, t bot.Turn, s store.Submission, wai
 		"household", s.HouseholdName, "when", s.SubmittedAt.Format("02/01/2006 15:04"), "by", by)}
 	if form != nil {
 		for _, q := range form.Questions {
-			if v, ok := s.Answers[q.ID]; ok && q.Type != flows.Note && q.Type != flows.HouseholdPick {
-				lines = append(lines, fmt.Sprintf("• %s: %s", q.Label.In(t.Lang()), report.AnswerText(form, q, v, t.Lang())))
+			if _, ok := s.Answers[q.ID]; ok && q.Type != flows.Note && q.Type != flows.HouseholdPick {
+				lines = append(lines, fmt.Sprintf("• %s: %s", q.Label.In(t.Lang()), form.AnswerText(q, s.Answers, t.Lang(), o.Catalog)))
 			}
 		}
 	}
@@ -272,7 +272,7 @@ func (o *Commands) previous(ctx context.Context, t bot.Turn, s store.Submission,
 	if err != nil {
 		return lines
 	}
-	changes := answerChanges(form, old, s, t.Lang())
+	changes := answerChanges(form, old, s, t.Lang(), o.Catalog)
 	if len(changes) == 0 {
 		return append(lines, t.T("review.card_same", "id", old.ID))
 	}
@@ -281,8 +281,8 @@ func (o *Commands) previous(ctx context.Context, t bot.Turn, s store.Submission,
 }
 
 // answerChanges lists the answers two forms of a questionnaire give
-// differently, "• question: before → after", the class last.
-func answerChanges(form *flows.Form, old, s store.Submission, lang string) []string {
+// differently, in the form's order: "• question: before → after".
+func answerChanges(form *flows.Form, old, s store.Submission, lang string, tr flows.Translator) []string {
 	var out []string
 	for _, q := range form.Questions {
 		if q.Type == flows.Note || q.Type == flows.HouseholdPick {
@@ -292,13 +292,13 @@ func answerChanges(form *flows.Form, old, s store.Submission, lang string) []str
 		if before == after {
 			continue
 		}
-		text := func(v string) string {
-			if v == "" {
+		text := func(answers map[string]string) string {
+			if answers[q.ID] == "" {
 				return "—"
 			}
-			return report.AnswerText(form, q, v, lang)
+			return form.AnswerText(q, answers, lang, tr)
 		}
-		out = append(out, fmt.Sprintf("• %s: %s → %s", q.Label.In(lang), text(before), text(after)))
+		out = append(out, fmt.Sprintf("• %s: %s → %s", q.Label.In(lang), text(old.Answers), text(s.Answers)))
 	}
 	return out
 }
