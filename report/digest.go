@@ -110,20 +110,35 @@ func (d *digestWriter) round() {
 	}
 	d.lines = append(d.lines, "")
 	d.line("digest.round", "name", st.Round.Name, "from", dayMonthYear(st.Round.From), "to", dayMonthYear(st.Round.To))
+	d.lines = append(d.lines, RoundLines(st, d.cat, d.lang)...)
+}
+
+// RoundLines say the open round's progress, household by household as
+// they stand: reviewed, found poor and near-poor, on each list to post,
+// leaving poverty, and by review state with the class changes pending. The
+// digest, /stats and the console's dashboard say it in these words.
+func RoundLines(st Stats, cat *locales.Catalog, lang string) []string {
+	if st.Round == nil {
+		return nil
+	}
+	num := func(n int) string { return locales.Number(lang, float64(n), 0) }
 	reviewed := st.Reviewed()
 	poor, near := st.ReviewedAs("poor"), st.ReviewedAs("near_poor")
-	d.line("digest.reviewed", "count", d.num(reviewed), "total", d.num(st.Total), "rate", d.pct(st.Rate(reviewed)),
-		"poor", d.num(poor), "near_poor", d.num(near))
+	lines := []string{cat.T(lang, "digest.reviewed", "count", num(reviewed), "total", num(st.Total), "rate", locales.Percent(lang, st.Rate(reviewed)),
+		"poor", num(poor), "near_poor", num(near))}
 	if reviewed > 0 {
-		d.line("digest.reviewed_rates", "poor", d.pct(share(poor, reviewed)), "near_poor", d.pct(share(near, reviewed)))
+		lines = append(lines, cat.T(lang, "digest.reviewed_rates", "poor", locales.Percent(lang, share(poor, reviewed)),
+			"near_poor", locales.Percent(lang, share(near, reviewed))))
 	}
-	d.line("digest.escaped", "count", d.num(st.Escaped()))
+	lines = append(lines, cat.T(lang, "digest.escaped", "count", num(st.Escaped())),
+		cat.T(lang, "digest.round_lists", "poor", num(st.Listed(store.ListPoor)), "near_poor", num(st.Listed(store.ListNearPoor)),
+			"left_poor", num(st.Listed(store.ListLeftPoor)), "left_near_poor", num(st.Listed(store.ListLeftNearPoor))))
 	r := st.Reviews()
-	pending := d.cat.T(d.lang, "digest.round_pending", "count", d.num(r.Pending))
+	pending := cat.T(lang, "digest.round_pending", "count", num(r.Pending))
 	if r.PendingChange > 0 {
-		pending = d.cat.T(d.lang, "digest.round_pending_change", "count", d.num(r.Pending), "changes", d.num(r.PendingChange))
+		pending = cat.T(lang, "digest.round_pending_change", "count", num(r.Pending), "changes", num(r.PendingChange))
 	}
-	d.line("digest.round_states", "approved", d.num(r.Approved), "pending", pending, "returned", d.num(r.Returned))
+	return append(lines, cat.T(lang, "digest.round_states", "approved", num(r.Approved), "pending", pending, "returned", num(r.Returned)))
 }
 
 // breakdownShown keeps a breakdown readable in a chat.

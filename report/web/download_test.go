@@ -45,6 +45,11 @@ func TestDownloadLinksKeepTheFilter(t *testing.T) {
 	add("household", "bac-kan/huyen-tung/ban-cau", "", "Tổ khác", r.now)            // another village
 	add("household", village, hhs[3].ID, hhs[3].HeadName, r.now.AddDate(0, 0, -10)) // before the days
 	r.get("a", r.link("o-ht"))
+	// The dashboard tells the round's story as the lists do.
+	if _, body, _ := r.get("a", "/?area=bac-kan/huyen-tung"); !strings.Contains(body, "Danh sách niêm yết: 1 hộ nghèo, 0 hộ cận nghèo") ||
+		!strings.Contains(body, "Theo hộ: 1 đã duyệt · 4 chờ duyệt ·") {
+		t.Errorf("the dashboard's round:\n%s", body)
+	}
 	page := "/submissions?form=household&area=" + village + "&from=" + r.now.AddDate(0, 0, -1).Format(time.DateOnly)
 	status, body, _ := r.get("a", page)
 	if status != 200 {

@@ -297,6 +297,7 @@ type dashboardPage struct {
 	Rows    []report.Breakdown
 	Sort    string
 	Parents []report.Place
+	Round   []string // the round's progress, as the digest says it
 }
 
 // dashboard shows the figures of an area the user may see: their own, or
@@ -310,6 +311,7 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request) {
 		Sort: r.URL.Query().Get("sort")}
 	sortRows(page.Rows, page.Sort)
 	page.Parents = c.parents(r.Context(), st.Area.ID, u.AreaID)
+	page.Round = report.RoundLines(st, c.Catalog, u.Lang)
 	c.render(w, http.StatusOK, "dashboard.html", page)
 }
 
