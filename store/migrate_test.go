@@ -1,0 +1,100 @@
+package store_test
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"sothon/store"
+)
+
+// A schema-9 file (forms not indexed by household, counters counted form
+// by form, a household's status taken from its latest form even when that
+// form was returned) opens as schema 10 with its households indexed and
+// standing at their decisions, and every check passes.
+func TestMigrateToStandings(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sothon.db")
+	db, err := store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SaveAreas(ctx, store.DefaultAreas()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.OpenRound(ctx, store.Round{Name: "R", AreaID: "bac-kan", From: "2023-06-01", To: "2023-06-30", Opened: t0}); err != nil {
+		t.Fatal(err)
+	}
+	const village = "bac-kan/huyen-tung/khuoi-pai"
+	submit := func(class string, at time.Time) uint64 {
+		s := &store.Submission{Form: "household", AreaID: village, HouseholdID: "demo-bac-kan-huyen-tung-khuoi-pai-01", SubmittedAt: at, Class: class, Answers: map[string]string{}}
+		a, err := db.Apply(ctx, store.Change{At: at, Submission: s})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a.SubmissionID
+	}
+	first := submit("poor", t0)
+	if _, _, err := db.Decide(ctx, store.Decision{Submission: first, Approve: true, By: "o1", At: t0}, nil); err != nil {
+		t.Fatal(err)
+	}
+	second := submit("middle", t0.Add(time.Hour))
+	if _, _, err := db.Decide(ctx, store.Decision{Submission: second, Reason: "Thu nhập chưa hợp lý", By: "o1", At: t0.Add(time.Hour)}, nil); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	// Back to schema 9 as it was written: no index by household, the
+	// household's status its latest form's, counters by the old names.
+	raw, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = raw.Update(func(tx *bolt.Tx) error {
+		if err := tx.DeleteBucket([]byte("submissions_by_household")); err != nil {
+			return err
+		}
+		hh := tx.Bucket([]byte("households"))
+		key := []byte("demo-bac-kan-huyen-tung-khuoi-pai-01")
+		var rec map[string]any
+		if err := json.Unmarshal(hh.Get(key), &rec); err != nil {
+			return err
+		}
+		rec["status"], rec["approved"], rec["approved_by"] = "middle", "poor", first
+		old, _ := json.Marshal(rec)
+		if err := hh.Put(key, old); err != nil {
+			return err
+		}
+		if err := tx.Bucket([]byte("counters")).Put([]byte(village), []byte(`{"reviewed:1":1,"reviewed:1:middle":1,"review:1:returned":1}`)); err != nil {
+			return err
+		}
+		return tx.Bucket([]byte("meta")).Put([]byte("schema_version"), []byte("9"))
+	})
+	raw.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err = store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if v, _ := db.Version(); v != store.SchemaVersion || v != 10 {
+		t.Fatalf("schema %d", v)
+	}
+	hh, _ := db.Household(ctx, "demo-bac-kan-huyen-tung-khuoi-pai-01")
+	if hh.Status != "poor" || hh.Approved != "poor" {
+		t.Errorf("the household after migration: status %q, approved %q (its returned form stands nowhere)", hh.Status, hh.Approved)
+	}
+	st, _ := db.HouseholdStanding(ctx, hh.ID)
+	if rs, ok := st.In(1); !ok || rs.Approved.Decision.Form != first || rs.State != store.RoundReturned {
+		t.Errorf("its standing in the round: %+v", rs)
+	}
+	if diffs, err := db.CheckCounters(ctx); err != nil || len(diffs) > 0 {
+		t.Errorf("counters: %v %v", diffs, err)
+	}
+	if diffs, err := db.CheckStandings(ctx); err != nil || len(diffs) > 0 {
+		t.Errorf("households: %v %v", diffs, err)
+	}
+}
