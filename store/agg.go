@@ -147,6 +147,9 @@ func (db *DB) CountersIn(ctx context.Context, areaID string) (map[string]Counter
 		}
 		cur := b.Cursor()
 		prefix := []byte(areaID + "/")
+		if areaID == "" { // every area
+			prefix = nil
+		}
 		for k, v := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
 			c := Counters{}
 			if err := json.Unmarshal(v, &c); err != nil {

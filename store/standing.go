@@ -462,11 +462,24 @@ func (db *DB) RoundStandings(ctx context.Context, areaID string, round uint64) (
 }
 
 // EffectiveBasis is the basis an area's figures, lists and exports count
-// on in a round (nil: none open), by BasisFor.
+// on in a round (nil: none open), by BasisFor. The whole database (area
+// "") counts on approved forms as soon as any open round has a decision.
 func (db *DB) EffectiveBasis(ctx context.Context, areaID string, round *Round) (Basis, error) {
 	setting, err := db.Setting(ctx, SettingCountBasis)
 	if err != nil {
 		return "", err
+	}
+	rounds := []*Round{round}
+	if areaID == "" && round == nil {
+		all, err := db.Rounds(ctx)
+		if err != nil {
+			return "", err
+		}
+		for i := range all {
+			if all[i].IsOpen() {
+				rounds = append(rounds, &all[i])
+			}
+		}
 	}
 	counters, err := db.CountersIn(ctx, areaID)
 	if err != nil {
@@ -476,7 +489,13 @@ func (db *DB) EffectiveBasis(ctx context.Context, areaID string, round *Round) (
 	for _, c := range counters {
 		sum.Add(c)
 	}
-	return BasisFor(setting, round, sum), nil
+	basis := BasisFor(setting, nil, sum)
+	for _, r := range rounds {
+		if b := BasisFor(setting, r, sum); r != nil && b == BasisApproved {
+			basis = b
+		}
+	}
+	return basis, nil
 }
 
 // BasisFor is the one rule for the basis: as configured (SOTHON_COUNT), or
