@@ -49,6 +49,7 @@ var (
 	bucketReviews     = []byte("reviews")
 	bucketPending     = []byte("pending")
 	bucketSubByHH     = []byte("submissions_by_household") // household id, NUL, form id → questionnaire
+	bucketReturned    = []byte("returned")                 // forms returned and not corrected, as in submissions_by_area
 )
 
 // lockWait is how long Open waits for another process to let go of the file.

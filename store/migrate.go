@@ -62,11 +62,12 @@ var migrations = []func(tx *bolt.Tx) error{
 		}
 		return rebuildCounters(tx)
 	},
-	// 9 → 10: each household's forms indexed, and households counted by
-	// their standing (one decision per household and round) instead of
-	// form by form; the household records' statuses derived the same way.
+	// 9 → 10: each household's forms indexed, and the forms returned;
+	// households counted by their standing (one decision per household
+	// and round) instead of form by form; the household records' statuses
+	// derived the same way.
 	func(tx *bolt.Tx) error {
-		if err := createBuckets(tx, bucketSubByHH); err != nil {
+		if err := createBuckets(tx, bucketSubByHH, bucketReturned); err != nil {
 			return err
 		}
 		err := tx.Bucket(bucketSubmissions).ForEach(func(k, v []byte) error {
@@ -74,7 +75,13 @@ var migrations = []func(tx *bolt.Tx) error{
 			if err := json.Unmarshal(v, &s); err != nil {
 				return err
 			}
-			return tx.Bucket(bucketSubByHH).Put(householdFormKey(s.HouseholdID, s.ID), []byte(s.Form))
+			if err := tx.Bucket(bucketSubByHH).Put(householdFormKey(s.HouseholdID, s.ID), []byte(s.Form)); err != nil {
+				return err
+			}
+			if rv, err := reviewOf(tx, s.ID); err != nil || rv.State() != ReviewReturned {
+				return err
+			}
+			return tx.Bucket(bucketReturned).Put(subAreaKey(s.AreaID, s.SubmittedAt, s.ID), nil)
 		})
 		if err != nil {
 			return err

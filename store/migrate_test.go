@@ -11,7 +11,7 @@ import (
 	"sothon/store"
 )
 
-// A schema-9 file (forms not indexed by household, counters counted form
+// A schema-9 file (forms not indexed by household nor returned ones, counters counted form
 // by form, a household's status taken from its latest form even when that
 // form was returned) opens as schema 10 with its households indexed and
 // standing at their decisions, and every check passes.
@@ -52,8 +52,10 @@ func TestMigrateToStandings(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = raw.Update(func(tx *bolt.Tx) error {
-		if err := tx.DeleteBucket([]byte("submissions_by_household")); err != nil {
-			return err
+		for _, b := range []string{"submissions_by_household", "returned"} {
+			if err := tx.DeleteBucket([]byte(b)); err != nil {
+				return err
+			}
 		}
 		hh := tx.Bucket([]byte("households"))
 		key := []byte("demo-bac-kan-huyen-tung-khuoi-pai-01")
@@ -90,6 +92,9 @@ func TestMigrateToStandings(t *testing.T) {
 	st, _ := db.HouseholdStanding(ctx, hh.ID)
 	if rs, ok := st.In(1); !ok || rs.Approved.Decision.Form != first || rs.State != store.RoundReturned {
 		t.Errorf("its standing in the round: %+v", rs)
+	}
+	if returned, err := db.ReturnedIn(ctx, village); err != nil || len(returned) != 1 || returned[0].ID != second {
+		t.Errorf("the village's returned forms: %v %v", returned, err)
 	}
 	if diffs, err := db.CheckCounters(ctx); err != nil || len(diffs) > 0 {
 		t.Errorf("counters: %v %v", diffs, err)

@@ -172,23 +172,16 @@ func setAwaiting(tx *bolt.Tx, userID, question string) error {
 }
 
 // ReturnedIn lists the returned submissions of a village not corrected yet,
-// oldest first: what its head has to fix.
+// oldest first: what its head has to fix. It reads their index, not the
+// village's submissions.
 func (db *DB) ReturnedIn(ctx context.Context, areaID string) ([]Submission, error) {
 	var out []Submission
 	err := db.view(ctx, func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucketSubByArea).Cursor()
+		c := tx.Bucket(bucketReturned).Cursor()
 		prefix := []byte(areaID + "\x00")
 		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-			id := k[len(k)-8:]
-			rv, err := reviewOf(tx, binary.BigEndian.Uint64(id))
-			if err != nil {
-				return err
-			}
-			if rv.State() != ReviewReturned {
-				continue
-			}
 			var s Submission
-			if err := getJSON(tx.Bucket(bucketSubmissions), id, &s); err != nil {
+			if err := getJSON(tx.Bucket(bucketSubmissions), k[len(k)-8:], &s); err != nil {
 				return err
 			}
 			out = append(out, s)
@@ -272,7 +265,15 @@ func setReview(tx *bolt.Tx, s Submission, rv Review, step ReviewStep) error {
 	if err := putJSON(tx.Bucket(bucketReviews), seqKey(s.ID), rv); err != nil {
 		return err
 	}
-	if err := tx.Bucket(bucketPending).Delete(subAreaKey(s.AreaID, s.SubmittedAt, s.ID)); err != nil {
+	key := subAreaKey(s.AreaID, s.SubmittedAt, s.ID)
+	if err := tx.Bucket(bucketPending).Delete(key); err != nil {
+		return err
+	}
+	returned := tx.Bucket(bucketReturned).Delete
+	if step.State == ReviewReturned {
+		returned = func(k []byte) error { return tx.Bucket(bucketReturned).Put(k, nil) }
+	}
+	if err := returned(key); err != nil {
 		return err
 	}
 	return setContribution(tx, s.AreaID, reviewContribution(s.ID, rv))
