@@ -191,3 +191,37 @@ func BenchmarkDigestProvince(b *testing.B) {
 	runtime.ReadMemStats(&peak)
 	b.ReportMetric(float64(peak.HeapSys)/(1<<20), "heap_sys_MB")
 }
+
+// BenchmarkListsProvince builds the open round's lists to post for the
+// whole province: every household's standing, 25,000 decided poor or
+// near-poor households on the lists.
+//
+//	go test ./report -run '^$' -bench 'ListsProvince|AgreementProvince' -benchtime 1x
+func BenchmarkListsProvince(b *testing.B) {
+	db := province(b)
+	forms, _ := flows.Default()
+	cat := locales.MustLoad()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		l, err := report.BuildLists(context.Background(), db, forms, cat, "tinh", 0, "vi", time.Now())
+		if err != nil || l.Count(store.ListPoor) == 0 {
+			b.Fatalf("lists: %d poor, %v", l.Count(store.ListPoor), err)
+		}
+		b.ReportMetric(float64(l.Count(store.ListPoor)+l.Count(store.ListNearPoor)), "listed")
+	}
+}
+
+// BenchmarkAgreementProvince is the lists' part of `sothon check` for the
+// province: every area's lists of the round held against its figures.
+func BenchmarkAgreementProvince(b *testing.B) {
+	db := province(b)
+	forms, _ := flows.Default()
+	cat := locales.MustLoad()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		d, err := report.Agreement(context.Background(), db, forms, cat, time.Now())
+		if err != nil || len(d) > 0 {
+			b.Fatalf("%v %v", d, err)
+		}
+	}
+}

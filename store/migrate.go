@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"runtime/debug"
 	"strconv"
-	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -111,11 +110,10 @@ func restandAll(tx *bolt.Tx) error {
 		if err := getJSON(tx.Bucket(bucketHouseholds), []byte(id), &hh); err != nil {
 			return err
 		}
-		forms, err := formsOf(tx, id)
+		st, err := standingNow(tx, hh, rounds)
 		if err != nil {
 			return err
 		}
-		st := standingOf(hh, forms, rounds, time.Time{})
 		hh.Status, hh.StatusAt, hh.Approved = st.All.Class, st.All.At, st.Approved.Class
 		if err := putJSON(tx.Bucket(bucketHouseholds), []byte(id), hh); err != nil {
 			return err

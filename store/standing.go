@@ -325,11 +325,10 @@ func roundKind(round uint64) string { return fmt.Sprintf("round:%d", round) }
 // household record and the counters: after anything that changes one of
 // its forms, its review, its register entry or the rounds counting it.
 func restand(tx *bolt.Tx, hh *Household, rounds []Round, bump bumper) (Standing, error) {
-	forms, err := formsOf(tx, hh.ID)
+	st, err := standingNow(tx, *hh, rounds)
 	if err != nil {
 		return Standing{}, err
 	}
-	st := standingOf(*hh, forms, rounds, time.Time{})
 	hh.Status, hh.StatusAt, hh.Approved = st.All.Class, st.All.At, st.Approved.Class
 	st.Household = *hh
 	if err := putHouseholdCounting(tx, hh, bump); err != nil {
@@ -344,6 +343,15 @@ func restand(tx *bolt.Tx, hh *Household, rounds []Round, bump bumper) (Standing,
 		}
 	}
 	return st, nil
+}
+
+// standingNow derives a household's standing now from its stored forms.
+func standingNow(tx *bolt.Tx, hh Household, rounds []Round) (Standing, error) {
+	forms, err := formsOf(tx, hh.ID)
+	if err != nil {
+		return Standing{}, err
+	}
+	return standingOf(hh, forms, rounds, time.Time{}), nil
 }
 
 // restandID is restand for a household by id, counting directly.
@@ -407,16 +415,12 @@ func (db *DB) HouseholdStanding(ctx context.Context, id string) (Standing, error
 		if err := getJSON(tx.Bucket(bucketHouseholds), []byte(id), &hh); err != nil {
 			return err
 		}
-		forms, err := formsOf(tx, id)
-		if err != nil {
-			return err
-		}
 		rounds, err := allRounds(tx)
 		if err != nil {
 			return err
 		}
-		st = standingOf(hh, forms, rounds, time.Time{})
-		return nil
+		st, err = standingNow(tx, hh, rounds)
+		return err
 	})
 	if err != nil {
 		return Standing{}, fmt.Errorf("store: standing of household %s: %w", id, err)
@@ -441,14 +445,11 @@ func (db *DB) RoundStandings(ctx context.Context, areaID string, round uint64) (
 				if err := getJSON(tx.Bucket(bucketHouseholds), id, &hh); err != nil {
 					return err
 				}
-				forms, err := formsOf(tx, hh.ID)
-				if err != nil || len(forms) == 0 {
-					if err != nil {
-						return err
-					}
-					continue
+				st, err := standingNow(tx, hh, rounds)
+				if err != nil {
+					return err
 				}
-				if st := standingOf(hh, forms, rounds, time.Time{}); slices.ContainsFunc(st.Rounds, func(r RoundStanding) bool { return r.Round == round }) {
+				if _, ok := st.In(round); ok {
 					out = append(out, st)
 				}
 			}
@@ -541,11 +542,10 @@ func (db *DB) CheckStandings(ctx context.Context) ([]StandingDiff, error) {
 			if err := json.Unmarshal(v, &hh); err != nil {
 				return fmt.Errorf("household %s: %w", k, err)
 			}
-			forms, err := formsOf(tx, hh.ID)
+			st, err := standingNow(tx, hh, rounds)
 			if err != nil {
 				return err
 			}
-			st := standingOf(hh, forms, rounds, time.Time{})
 			if st.All.Class != hh.Status || st.Approved.Class != hh.Approved {
 				diffs = append(diffs, StandingDiff{Household: hh.ID, Status: hh.Status, Approved: hh.Approved,
 					WantStatus: st.All.Class, WantApproved: st.Approved.Class})
