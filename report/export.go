@@ -34,8 +34,8 @@ type ExportOptions struct {
 	// NoBOM leaves out the byte-order mark a CSV starts with, which Excel
 	// needs to read it as UTF-8 and tools may not want.
 	NoBOM bool
-	// Current keeps only the forms the households stand at: one row per
-	// household and questionnaire.
+	// Current keeps only the forms the households stand at: one that
+	// classifies per household, and the other forms that stand.
 	Current bool
 	// Basis is what "current" counts on; "" takes the one in force for the
 	// filter's area (store.BasisFor), as the lists and figures do.

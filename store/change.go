@@ -294,7 +294,13 @@ func putSubmission(tx *bolt.Tx, s *Submission) (Applied, error) {
 // that a new one makes void: one still waiting for review is superseded;
 // a returned one not yet corrected is corrected by it (the newest such,
 // unless the form names the one it replaces; any other is superseded).
+// Only a form that classifies the household stands for the whole
+// household; the others (a person's training wishes, one livelihood
+// model) are records of their own, side by side.
 func supersede(tx *bolt.Tx, s *Submission) ([]uint64, error) {
+	if s.Class == "" {
+		return nil, nil
+	}
 	ids, forms := formIDsOf(tx, s.HouseholdID)
 	var out []uint64
 	for i := len(ids) - 1; i >= 0; i-- {

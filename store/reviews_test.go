@@ -100,3 +100,40 @@ func TestClosedRoundFiguresStay(t *testing.T) {
 		}
 	}
 }
+
+// A household's second form that classifies it supersedes the first one
+// waiting; two people's training wishes of one household stand side by
+// side, both current.
+func TestOnlyClassifyingFormsSupersede(t *testing.T) {
+	db := storetest.Open(t)
+	const village, hh = "bac-kan/huyen-tung/khuoi-pai", "demo-bac-kan-huyen-tung-khuoi-pai-01"
+	submit := func(form, class string) uint64 {
+		t.Helper()
+		s := &store.Submission{Form: form, AreaID: village, HouseholdID: hh, SubmittedAt: t0, Class: class, Answers: map[string]string{}}
+		a, err := db.Apply(ctx, store.Change{At: t0, Submission: s})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a.SubmissionID
+	}
+	first, second := submit("training", ""), submit("training", "")
+	older, newer := submit("household", "poor"), submit("household", "near_poor")
+	states := map[uint64]string{}
+	current := map[uint64]bool{}
+	err := db.SubmissionsReviewed(ctx, store.SubmissionFilter{AreaID: village}, store.BasisAll, func(s store.Submission, rv store.FormReview) error {
+		states[s.ID], current[s.ID] = rv.State, rv.Current
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[uint64]string{first: store.ReviewReceived, second: store.ReviewReceived, older: store.ReviewSuperseded, newer: store.ReviewReceived}
+	for id, state := range want {
+		if states[id] != state {
+			t.Errorf("form %d: %s, want %s", id, states[id], state)
+		}
+	}
+	if !current[first] || !current[second] || current[older] || !current[newer] {
+		t.Errorf("current: %v", current)
+	}
+}

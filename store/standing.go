@@ -563,10 +563,11 @@ func (db *DB) CheckStandings(ctx context.Context) ([]StandingDiff, error) {
 type FormReview struct {
 	State      string
 	ReplacedBy uint64 // the form that corrected or superseded it
-	// Current: the household stands at this form, for its questionnaire,
-	// on the basis asked for. For the forms that classify, it is the form
-	// of the household's class on the official list (none when the
-	// register's word is newer); for the others, the latest that stands.
+	// Current: the household stands at this form, on the basis asked for.
+	// Of the forms that classify the household, it is the one its class on
+	// the official list comes from (none when the register's word is
+	// newer); the others (a person's training wishes, a livelihood model)
+	// are records side by side, each current while it stands.
 	Current bool
 }
 
@@ -600,37 +601,36 @@ func (db *DB) SubmissionsReviewed(ctx context.Context, f SubmissionFilter, basis
 	return nil
 }
 
-// currentForms are the forms a household stands at, one per questionnaire
-// at most, on a basis.
+// currentForms are the forms a household stands at, on a basis: of those
+// that classify it, the one its official class comes from; of the others,
+// every one that stands.
 func currentForms(tx *bolt.Tx, household string, basis Basis, rounds []Round) (map[uint64]bool, error) {
 	var hh Household
 	if err := getJSON(tx.Bucket(bucketHouseholds), []byte(household), &hh); err != nil {
 		return nil, fmt.Errorf("household %s: %w", household, err)
 	}
-	ids, questionnaires := formIDsOf(tx, household)
-	latest := map[string]uint64{}
-	for i, id := range ids {
+	st, err := standingNow(tx, hh, rounds)
+	if err != nil {
+		return nil, err
+	}
+	out := map[uint64]bool{}
+	if d := st.Status(basis); d.Form != 0 {
+		out[d.Form] = true
+	}
+	ids, _ := formIDsOf(tx, household)
+	for _, id := range ids {
+		var s counted
+		if err := getJSON(tx.Bucket(bucketSubmissions), seqKey(id), &s); err != nil {
+			return nil, err
+		}
+		if s.Class != "" {
+			continue
+		}
 		rv, err := reviewOf(tx, id)
 		if err != nil {
 			return nil, err
 		}
-		if basis.stands(rv.State()) {
-			latest[questionnaires[i]] = id
-		}
-	}
-	classified, err := formsOf(tx, household)
-	if err != nil {
-		return nil, err
-	}
-	for _, f := range classified {
-		delete(latest, f.Form)
-	}
-	out := map[uint64]bool{}
-	for _, id := range latest {
-		out[id] = true
-	}
-	if d := standingOf(hh, classified, rounds, time.Time{}).Status(basis); d.Form != 0 {
-		out[d.Form] = true
+		out[id] = basis.stands(rv.State())
 	}
 	return out, nil
 }

@@ -33,7 +33,7 @@ func newExportCmd(e *env, c *common) *cobra.Command {
 	f.StringVar(&o.out, "out", "", "output file (default: standard output)")
 	f.BoolVar(&o.noBOM, "no-bom", false, "CSV without the UTF-8 byte-order mark Excel needs (for other tools)")
 	f.BoolVar(&o.force, "force", false, "replace --out if it exists")
-	f.BoolVar(&o.current, "current", false, "only the form each household stands at (one row per household and questionnaire)")
+	f.BoolVar(&o.current, "current", false, "only the forms the households stand at (one household-status form per household)")
 	return cmd
 }
 
