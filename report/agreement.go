@@ -4,19 +4,17 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"time"
 
-	"sothon/flows"
-	"sothon/locales"
 	"sothon/store"
 )
 
 // The posted lists are the legal output of a review; the figures beside
 // them must tell the same story. Agreement checks it for every round and
-// every area the round's households are in: the lists (built from the
-// households' standings) against the round's figures (summed from the
-// counters kept as forms come and are decided) and, for an open round,
-// against the official list.
+// every area its households are in: the lists (the households' standings,
+// each on the lists listsOf gives on the area's basis, as BuildLists
+// makes them) against the round's figures (the counters kept as forms
+// come and are decided, read by the Stats methods /stats uses) and, for an
+// open round, against the official list on the household records.
 
 // Disagreement is one figure that tells another story than the lists.
 type Disagreement struct {
@@ -31,19 +29,32 @@ func (d Disagreement) String() string {
 }
 
 // Agreement lists every disagreement between the lists and the figures.
-func Agreement(ctx context.Context, db *store.DB, forms *flows.Set, cat *locales.Catalog, now time.Time) ([]Disagreement, error) {
+// The standings are derived once per round and the counters read once, so
+// that a province's check takes seconds.
+func Agreement(ctx context.Context, db *store.DB) ([]Disagreement, error) {
 	rounds, err := db.Rounds(ctx)
 	if err != nil {
 		return nil, err
 	}
+	areas, err := db.Areas(ctx)
+	if err != nil {
+		return nil, err
+	}
+	setting, err := db.Setting(ctx, store.SettingCountBasis)
+	if err != nil {
+		return nil, err
+	}
+	parent := map[string]string{}
+	for _, a := range areas {
+		parent[a.ID] = a.Parent
+	}
 	var out []Disagreement
 	for _, r := range rounds {
-		areas, err := roundAreas(ctx, db, r)
-		if err != nil {
-			return nil, err
-		}
-		for _, area := range areas {
-			d, err := agreeIn(ctx, db, forms, cat, r, area, now)
+		for _, top := range areas {
+			if top.Parent != "" || !r.Holds(top.ID) {
+				continue
+			}
+			d, err := agreeUnder(ctx, db, r, top.ID, parent, setting)
 			if err != nil {
 				return nil, err
 			}
@@ -53,91 +64,84 @@ func Agreement(ctx context.Context, db *store.DB, forms *flows.Set, cat *locales
 	return out, nil
 }
 
-// roundAreas are the areas whose lists a round can post: those of its
-// households' villages and every area above them, up to the round's own.
-func roundAreas(ctx context.Context, db *store.DB, r store.Round) ([]string, error) {
-	all, err := db.Areas(ctx)
+// agreeUnder checks a round in every area of a top area's tree that holds
+// any of the round's households.
+func agreeUnder(ctx context.Context, db *store.DB, r store.Round, top string, parent map[string]string, setting string) ([]Disagreement, error) {
+	standings, err := db.RoundStandings(ctx, top, r.ID)
 	if err != nil {
 		return nil, err
 	}
-	parent := map[string]string{}
-	for _, a := range all {
-		parent[a.ID] = a.Parent
+	counters, err := db.CountersIn(ctx, top)
+	if err != nil {
+		return nil, err
 	}
-	var top []string
-	for _, a := range all {
-		if a.Parent == "" && r.Holds(a.ID) {
-			top = append(top, a.ID)
+	under := map[string][]store.Standing{} // each area's households, with every area above them
+	for _, st := range standings {
+		rs, _ := st.In(r.ID)
+		for a := rs.Area; a != "" && r.Holds(a); a = parent[a] {
+			under[a] = append(under[a], st)
 		}
 	}
-	var out []string
-	for _, t := range top {
-		standings, err := db.RoundStandings(ctx, t, r.ID)
-		if err != nil {
-			return nil, err
-		}
-		for _, st := range standings {
-			rs, _ := st.In(r.ID)
-			for a := rs.Area; a != "" && r.Holds(a); a = parent[a] {
-				if !slices.Contains(out, a) {
-					out = append(out, a)
-				}
+	names := make([]string, 0, len(under))
+	for a := range under {
+		names = append(names, a)
+	}
+	slices.Sort(names)
+	var out []Disagreement
+	for _, area := range names {
+		sum := store.Counters{}
+		for id, c := range counters {
+			if store.Within(id, area) {
+				sum.Add(c)
 			}
 		}
+		figures := Stats{Round: &r, Counters: sum, Basis: store.BasisFor(setting, &r, sum)}
+		out = append(out, agreeIn(r, area, under[area], figures)...)
 	}
-	slices.Sort(out)
 	return out, nil
 }
 
 // agreeIn compares one area's lists of a round with its figures.
-func agreeIn(ctx context.Context, db *store.DB, forms *flows.Set, cat *locales.Catalog, r store.Round, area string, now time.Time) ([]Disagreement, error) {
-	lists, err := BuildLists(ctx, db, forms, cat, area, r.ID, "vi", now)
-	if err != nil {
-		return nil, err
-	}
-	st, err := ComputeRound(ctx, db, area, &r, now)
-	if err != nil {
-		return nil, err
-	}
+func agreeIn(r store.Round, area string, standings []store.Standing, figures Stats) []Disagreement {
 	var out []Disagreement
 	differ := func(what string, lists, figure int) {
 		if lists != figure {
 			out = append(out, Disagreement{Round: r.ID, Area: area, What: what, Lists: lists, Figure: figure})
 		}
 	}
-	if lists.Basis != st.Basis {
-		out = append(out, Disagreement{Round: r.ID, Area: area, What: fmt.Sprintf("basis (lists %s, figures %s)", lists.Basis, st.Basis)})
+	listed := map[string]int{}
+	classes := map[string]int{}
+	escaped, moved := 0, 0
+	for _, st := range standings {
+		rs, _ := st.In(r.ID)
+		kinds := listsOf(rs, figures.Basis)
+		for _, kind := range kinds {
+			listed[kind]++
+		}
+		if len(kinds) == 0 {
+			continue
+		}
+		d := rs.By(figures.Basis)
+		classes[d.Decision.Class]++
+		if store.Escaped(d.Baseline, d.Decision.Class) {
+			escaped++
+		}
+		// The official list has the household as the round decided,
+		// unless something newer than the decision moved it.
+		record := st.Household.Status
+		if figures.Basis == store.BasisApproved {
+			record = st.Household.Approved
+		}
+		if r.IsOpen() && st.Status(figures.Basis).Form == d.Decision.Form && record != d.Decision.Class {
+			moved++
+		}
 	}
 	for _, kind := range store.ListKindsAll {
-		differ("households on the list "+kind, lists.Count(kind), st.Listed(kind))
+		differ("households on the list "+kind, listed[kind], figures.Listed(kind))
 	}
-	differ("households the round found poor", lists.Count(store.ListPoor), st.ReviewedAs("poor"))
-	differ("households the round found near-poor", lists.Count(store.ListNearPoor), st.ReviewedAs("near_poor"))
-	escaped := 0
-	for _, v := range lists.Villages {
-		for _, kind := range []string{store.ListLeftPoor, store.ListLeftNearPoor} {
-			for _, e := range v.Lists[kind] {
-				if e.Class == "middle" || e.Class == "none" {
-					escaped++
-				}
-			}
-		}
-	}
-	differ("households leaving poverty", escaped, st.Escaped())
-	if r.IsOpen() {
-		// Every household listed stands on the official list as the round
-		// decided, unless something newer than its decision moved it.
-		for _, v := range lists.Villages {
-			for _, kind := range []string{store.ListPoor, store.ListNearPoor} {
-				moved := 0
-				for _, e := range v.Lists[kind] {
-					if e.Status != e.Class && !e.Newer {
-						moved++
-					}
-				}
-				differ("households of "+v.ID+" on the list "+kind+" not so on the official list", 0, moved)
-			}
-		}
-	}
-	return out, nil
+	differ("households the round found poor", classes["poor"], figures.ReviewedAs("poor"))
+	differ("households the round found near-poor", classes["near_poor"], figures.ReviewedAs("near_poor"))
+	differ("households leaving poverty", escaped, figures.Escaped())
+	differ("households listed that the official list has otherwise", moved, 0)
+	return out
 }

@@ -71,7 +71,7 @@ func TestSecondFormOfAHouseholdInARound(t *testing.T) {
 		if got != w {
 			t.Errorf("%s:\n got %+v\nwant %+v", step, got, w)
 		}
-		if d, err := report.Agreement(ctx, db, forms, cat, now); err != nil || len(d) > 0 {
+		if d, err := report.Agreement(ctx, db); err != nil || len(d) > 0 {
 			t.Errorf("%s: disagreements %v, %v", step, d, err)
 		}
 	}
@@ -396,7 +396,7 @@ func (m *model) verify(step string, forms *flows.Set, cat *locales.Catalog) {
 			m.t.Errorf("%s, round %d: lists %v, the rule gives %v", step, r+1, got, want)
 		}
 	}
-	if d, err := report.Agreement(ctx, m.db, forms, cat, m.at); err != nil || len(d) > 0 {
+	if d, err := report.Agreement(ctx, m.db); err != nil || len(d) > 0 {
 		m.t.Errorf("%s: %v %v", step, d, err)
 	}
 	for _, area := range []string{"bac-kan/huyen-tung", ""} { // an area, and the whole database

@@ -215,11 +215,9 @@ func BenchmarkListsProvince(b *testing.B) {
 // province: every area's lists of the round held against its figures.
 func BenchmarkAgreementProvince(b *testing.B) {
 	db := province(b)
-	forms, _ := flows.Default()
-	cat := locales.MustLoad()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		d, err := report.Agreement(context.Background(), db, forms, cat, time.Now())
+		d, err := report.Agreement(context.Background(), db)
 		if err != nil || len(d) > 0 {
 			b.Fatalf("%v %v", d, err)
 		}

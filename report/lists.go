@@ -86,12 +86,11 @@ func BuildLists(ctx context.Context, db *store.DB, forms *flows.Set, cat *locale
 	byVillage := map[string]*VillageLists{}
 	for _, st := range standings {
 		rs, _ := st.In(round.ID)
-		stand := rs.By(out.Basis)
-		kinds := store.ListKinds(stand.Baseline, stand.Decision.Class)
-		if stand.Decision.Form == 0 || len(kinds) == 0 {
+		kinds := listsOf(rs, out.Basis)
+		if len(kinds) == 0 {
 			continue
 		}
-		entry, err := listEntry(ctx, db, forms, cat, lang, st, out.Basis, stand.Decision)
+		entry, err := listEntry(ctx, db, forms, cat, lang, st, out.Basis, rs.By(out.Basis).Decision)
 		if err != nil {
 			return Lists{}, err
 		}
@@ -114,6 +113,16 @@ func BuildLists(ctx context.Context, db *store.DB, forms *flows.Set, cat *locale
 	}
 	slices.SortFunc(out.Villages, func(a, b VillageLists) int { return cmp.Compare(a.ID, b.ID) })
 	return out, nil
+}
+
+// listsOf are the lists a household goes on in a round, on a basis: none
+// without a decision there.
+func listsOf(rs store.RoundStanding, basis store.Basis) []string {
+	stand := rs.By(basis)
+	if stand.Decision.Form == 0 {
+		return nil
+	}
+	return store.ListKinds(stand.Baseline, stand.Decision.Class)
 }
 
 // listEntry is a household's line on a list, from the form its decision

@@ -2,11 +2,9 @@ package main
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/spf13/cobra"
 
-	"sothon/locales"
 	"sothon/report"
 )
 
@@ -45,7 +43,7 @@ func newCheckCmd(e *env, c *common) *cobra.Command {
 			for _, d := range standings {
 				problems = append(problems, d)
 			}
-			lists, err := report.Agreement(ctx, db, w.forms, locales.MustLoad(), time.Now().In(w.loc))
+			lists, err := report.Agreement(ctx, db)
 			if err != nil {
 				return err
 			}
