@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -56,6 +57,9 @@ func putContribution(tx *bolt.Tx, area string, f Contribution, bump bumper) erro
 	b := tx.Bucket(bucketFacts)
 	var old storedContribution
 	if err := getJSON(b, contributionKey(f.Kind, f.Key), &old); err == nil {
+		if old.Area == area && slices.Equal(old.Names, f.Names) {
+			return nil // counted so already: most re-derivations change nothing
+		}
 		if err := bump(old.Area, old.Names, -1); err != nil {
 			return err
 		}

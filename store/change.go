@@ -282,12 +282,16 @@ func putSubmission(tx *bolt.Tx, s *Submission) (Applied, error) {
 		hh.Members = s.Members
 	}
 	hh.LastSubmission = id
+	applied := Applied{SubmissionID: id, HouseholdID: hh.ID, Replaces: s.Replaces}
+	if s.Class == "" { // the household's standing rests on the forms that classify it
+		return applied, putHousehold(tx, hh)
+	}
 	rounds, err := allRounds(tx)
 	if err != nil {
 		return Applied{}, err
 	}
-	st, err := restand(tx, hh, rounds, func(area string, names []string, delta int64) error { return bumpAll(tx, area, names, delta) })
-	return Applied{SubmissionID: id, HouseholdID: hh.ID, Replaces: s.Replaces, Standing: st}, err
+	applied.Standing, err = restand(tx, hh, rounds, func(area string, names []string, delta int64) error { return bumpAll(tx, area, names, delta) })
+	return applied, err
 }
 
 // supersede finds the household's earlier forms of the same questionnaire
