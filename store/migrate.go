@@ -90,6 +90,20 @@ var migrations = []func(tx *bolt.Tx) error{
 		}
 		return rebuildCounters(tx)
 	},
+	// 10 → 11: console sessions and login tokens kept by their hash, as the
+	// API tokens were, so that a copy of the file opens no session. Those
+	// kept in clear until now are ended rather than rehashed: they are in
+	// every backup made so far, and their old pages stay in the file until
+	// reused. Officials ask /web for a new link once; a session lasts 12
+	// hours anyway.
+	func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{bucketSessions, bucketLogins} {
+			if err := tx.DeleteBucket(name); err != nil {
+				return err
+			}
+		}
+		return createBuckets(tx, bucketSessions, bucketLogins)
+	},
 }
 
 // restandAll brings every household record's statuses to its standing.

@@ -12,9 +12,10 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// A login link carries a one-time token; opening it starts a session in
-// the office console. Both are kept in the store, so a restart logs nobody
-// out and a token works once.
+// A login link carries a one-time token; pressing its page's button starts
+// a session in the office console. Both are kept in the store, so a restart
+// logs nobody out and a token works once; only their hashes are kept, like
+// the API tokens', so a copy of the file (a backup) opens no session.
 
 type grant struct {
 	UserID  string    `json:"user_id"`
@@ -38,10 +39,10 @@ func (db *DB) UseLogin(ctx context.Context, token string, now time.Time) (string
 	var g grant
 	err := db.update(ctx, func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketLogins)
-		if err := getJSON(b, []byte(token), &g); err != nil {
+		if err := getJSON(b, []byte(tokenHash(token)), &g); err != nil {
 			return err
 		}
-		return b.Delete([]byte(token))
+		return b.Delete([]byte(tokenHash(token)))
 	})
 	if err == nil && now.After(g.Expires) {
 		err = ErrNotFound
@@ -50,6 +51,26 @@ func (db *DB) UseLogin(ctx context.Context, token string, now time.Time) (string
 		return "", fmt.Errorf("store: login: %w", err)
 	}
 	return g.UserID, nil
+}
+
+// LoginUsable says whether a login token would work now, without spending
+// it: a link's page asks, and only its button spends. ErrNotFound when it
+// is unknown, used or expired.
+func (db *DB) LoginUsable(ctx context.Context, token string, now time.Time) error {
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		var g grant
+		if err := getJSON(tx.Bucket(bucketLogins), []byte(tokenHash(token)), &g); err != nil {
+			return err
+		}
+		if now.After(g.Expires) {
+			return ErrNotFound
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: login: %w", err)
+	}
+	return nil
 }
 
 // CreateSession starts a console session for a user, valid for ttl.
@@ -62,7 +83,7 @@ func (db *DB) SessionUser(ctx context.Context, id string, now time.Time) (User, 
 	var u User
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		var g grant
-		if err := getJSON(tx.Bucket(bucketSessions), []byte(id), &g); err != nil {
+		if err := getJSON(tx.Bucket(bucketSessions), []byte(tokenHash(id)), &g); err != nil {
 			return err
 		}
 		if now.After(g.Expires) {
@@ -78,9 +99,11 @@ func (db *DB) SessionUser(ctx context.Context, id string, now time.Time) (User, 
 
 // EndSession logs a session out.
 func (db *DB) EndSession(ctx context.Context, id string) error {
-	return db.update(ctx, func(tx *bolt.Tx) error { return tx.Bucket(bucketSessions).Delete([]byte(id)) })
+	return db.update(ctx, func(tx *bolt.Tx) error { return tx.Bucket(bucketSessions).Delete([]byte(tokenHash(id))) })
 }
 
+// putGrant makes a token for a user and keeps its hash: the token itself
+// goes to the user only.
 func (db *DB) putGrant(ctx context.Context, bucket []byte, userID string, expires time.Time) (string, error) {
 	token := newToken()
 	err := db.update(ctx, func(tx *bolt.Tx) error {
@@ -88,7 +111,7 @@ func (db *DB) putGrant(ctx context.Context, bucket []byte, userID string, expire
 		if err := getJSON(tx.Bucket(bucketUsers), []byte(userID), &u); err != nil || u.Revoked {
 			return errors.Join(ErrNotFound, fmt.Errorf("user %s", userID))
 		}
-		return putJSON(tx.Bucket(bucket), []byte(token), grant{UserID: userID, Expires: expires})
+		return putJSON(tx.Bucket(bucket), []byte(tokenHash(token)), grant{UserID: userID, Expires: expires})
 	})
 	if err != nil {
 		return "", fmt.Errorf("store: grant: %w", err)
@@ -142,6 +165,8 @@ func (db *DB) APITokenUser(ctx context.Context, token string) (User, error) {
 	return u, nil
 }
 
+// tokenHash is the key a secret is kept under. A secret is 32 random
+// bytes, so a plain SHA-256 is enough: there is nothing to guess.
 func tokenHash(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return "h:" + hex.EncodeToString(sum[:])
