@@ -50,7 +50,7 @@ func TestAuditPageInTheReadersLanguage(t *testing.T) {
 	if _, err := r.db.Apply(ctx, store.Change{At: r.now, User: &province, Audit: entries}); err != nil {
 		t.Fatal(err)
 	}
-	r.get("a", r.link("a-bk"))
+	r.login("a", "a-bk")
 	for lang, wants := range map[string][]string{
 		"vi": {"<td>hệ thống (tự động)</td><td>gửi lời nhắc</td>", "<td>máy chủ (dòng lệnh)</td><td>tạo mã mời</td>",
 			"<td>Trưởng thôn</td><td>gửi lại phiếu đã sửa</td>", "<td>teleport</td>"},

@@ -110,7 +110,7 @@ func TestAdminInvitesTheHeadsOfAWard(t *testing.T) {
 	if status := r.post("a", "/invites/heads", url.Values{"csrf": {token}, "area": {"bac-kan/duc-xuan"}}); status != http.StatusBadRequest {
 		t.Errorf("heads of another ward: %d", status)
 	}
-	r.get("o", r.link("o-ht"))
+	r.login("o", "o-ht")
 	if status, _, _ := r.get("o", "/invites"); status != http.StatusNotFound {
 		t.Errorf("an official's invites page: %d", status)
 	}

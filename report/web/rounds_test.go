@@ -123,7 +123,7 @@ func TestAdminSetsATarget(t *testing.T) {
 // official's area only.
 func TestListsFromTheConsole(t *testing.T) {
 	r := newRig(t)
-	r.get("o", r.link("o-ht"))
+	r.login("o", "o-ht")
 	if status, _, _ := r.get("o", "/lists/pdf"); status != http.StatusNotFound {
 		t.Fatalf("lists without a round: %d", status)
 	}

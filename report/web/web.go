@@ -17,9 +17,11 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"golang.org/x/time/rate"
 
@@ -86,7 +88,8 @@ func (c *Console) Handler() http.Handler {
 		"next": func(n int) int { return n + 1 },
 	}).ParseFS(files, "templates/*.html"))
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /login/{token}", c.login)
+	mux.HandleFunc("GET /login/{token}", c.loginPage)
+	mux.HandleFunc("POST /login/{token}", c.login)
 	mux.HandleFunc("POST /logout", c.logout)
 	mux.HandleFunc("POST /tokens", c.newToken)
 	mux.HandleFunc("GET /api/stats", c.apiStats)
@@ -116,36 +119,33 @@ func (c *Console) Handler() http.Handler {
 	mux.HandleFunc("GET /lang/{lang}", c.setLang)
 	mux.HandleFunc("GET /{$}", c.dashboard)
 	mux.Handle("GET /static/", http.FileServerFS(files))
-	return secured(mux)
+	return c.secured(mux)
 }
 
-// secured adds the headers every page carries: no scripts or frames from
-// anywhere, no referrer (a login link must not leak), no sniffing.
-func secured(h http.Handler) http.Handler {
+// secured adds the headers every response carries: no scripts or frames
+// from anywhere, no referrer (a login link must not leak), no sniffing;
+// nothing kept in a cache (the figures and lists are people's data, and an
+// office computer is shared); and, over HTTPS, HTTPS only from then on.
+func (c *Console) secured(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 		w.Header().Set("Referrer-Policy", "no-referrer")
 		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.Header().Set("Cache-Control", "no-store")
+		if c.overHTTPS(r) {
+			w.Header().Set("Strict-Transport-Security", "max-age=31536000")
+		}
 		h.ServeHTTP(w, r)
 	})
 }
 
-// login spends a one-time link and starts a session.
-func (c *Console) login(w http.ResponseWriter, r *http.Request) {
-	userID, err := c.Store.UseLogin(r.Context(), r.PathValue("token"), c.now())
-	if err != nil {
-		c.failed(w, locales.Default, "web.login_failed")
-		return
-	}
-	id, err := c.Store.CreateSession(r.Context(), userID, c.now(), SessionTTL)
-	if err != nil {
-		c.Log.Error("console session", "err", err)
-		http.Error(w, "try again", http.StatusServiceUnavailable)
-		return
-	}
-	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: id, Path: "/", HttpOnly: true, Secure: c.Secure,
-		SameSite: http.SameSiteLaxMode, MaxAge: int(SessionTTL / time.Second)})
-	http.Redirect(w, r, "/", http.StatusSeeOther)
+// overHTTPS tells whether a request came over HTTPS: to this server, or,
+// where the public address is https, to the proxy in front of it, unless
+// that proxy says otherwise (X-Forwarded-Proto). A browser ignores the
+// header over plain HTTP anyway (RFC 6797, 8.1), so a proxy that does not
+// say costs nothing.
+func (c *Console) overHTTPS(r *http.Request) bool {
+	return r.TLS != nil || c.Secure && !strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "http")
 }
 
 // failed answers a wrong link or token; past a burst of them, from anyone,
@@ -247,13 +247,30 @@ func (c *Console) setLang(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	back := r.URL.Query().Get("back")
-	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") || strings.HasPrefix(back, "/\\") {
-		back = "/"
-	}
 	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: lang, Path: "/", HttpOnly: true, Secure: c.Secure,
 		SameSite: http.SameSiteLaxMode, MaxAge: 365 * 24 * 3600})
-	http.Redirect(w, r, back, http.StatusSeeOther)
+	http.Redirect(w, r, localPath(r.URL.Query().Get("back")), http.StatusSeeOther)
+}
+
+// localPath is back when it is a path of this site, "/" otherwise.
+// Browsers drop tabs and newlines from an address and read "\" as "/", so
+// "/<tab>/evil.example" and "/\evil.example" lead to another host just as
+// "//evil.example" does. The address must be plain ASCII, and its path,
+// as sent and decoded once more, a plain path.
+func localPath(back string) string {
+	path, _, _ := strings.Cut(back, "?")
+	decoded, err := url.PathUnescape(path)
+	if err != nil || !plainPath(path) || !plainPath(decoded) || strings.ContainsFunc(back, func(r rune) bool { return r <= ' ' || r > '~' }) {
+		return "/"
+	}
+	return back
+}
+
+// plainPath starts with a single "/" and holds no "//", no backslash, no
+// space or control character.
+func plainPath(p string) bool {
+	return strings.HasPrefix(p, "/") && !strings.Contains(p, "//") &&
+		!strings.ContainsFunc(p, func(r rune) bool { return r == '\\' || unicode.IsSpace(r) || unicode.IsControl(r) })
 }
 
 func (c *Console) csrf(session string) string {
@@ -347,7 +364,6 @@ func (c *Console) chart(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "image/png")
-	w.Header().Set("Cache-Control", "private, max-age=300")
 	w.Write(png)
 }
 
