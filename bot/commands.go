@@ -50,6 +50,9 @@ type Turn interface {
 	// Wake tells the senders of messages the command queued itself, in a
 	// commit of its own (a review's word to a village head).
 	Wake(queued []store.Message)
+	// NoPreview sends the turn's replies without link previews: a one-time
+	// link must reach its owner unopened.
+	NoPreview()
 }
 
 func (t *turn) User() store.User                 { return t.user }
@@ -87,6 +90,8 @@ func (t *turn) answerCommand(ctx context.Context, question, answer string) bool 
 }
 
 func (t *turn) Wake(queued []store.Message) { t.e.notify(queued) }
+
+func (t *turn) NoPreview() { t.noPreview = true }
 
 func (t *turn) Attach(text string, a *store.Attachment) {
 	t.ReplyText(text)

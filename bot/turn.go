@@ -29,6 +29,8 @@ type turn struct {
 	notices []store.Message
 	// low marks the replies as waiting behind everyone else's (strangers).
 	low bool
+	// noPreview marks the replies as carrying a link not to be previewed.
+	noPreview bool
 }
 
 func textPrompt(text string) flows.Prompt { return flows.Prompt{Text: text} }
@@ -84,7 +86,7 @@ func (t *turn) replacing(a store.Applied) string {
 
 func (t *turn) message(p flows.Prompt) store.Message {
 	m := store.Message{Channel: t.in.Channel, ChatID: t.in.ChatID, Text: p.Text,
-		Options: p.Options, Multi: p.Multi, Question: p.Question, Low: t.low}
+		Options: p.Options, Multi: p.Multi, Question: p.Question, Low: t.low, NoPreview: t.noPreview}
 	if p.Multi {
 		m.DoneLabel = t.e.cat.T(t.lang, "button.done")
 		if t.run != nil && t.run.Current == p.Question {

@@ -95,7 +95,10 @@ type Message struct {
 	Attempts   int         `json:"attempts,omitempty"`
 	PartsSent  int         `json:"parts_sent,omitempty"` // of a long text, taken by the platform before a failure
 	Low        bool        `json:"low,omitempty"`        // sent only when nothing else is due (refusals to strangers)
-	NotBefore  time.Time   `json:"not_before,omitzero"`
+	// NoPreview asks the platform not to open the text's links for a
+	// preview: a one-time login link is for its owner's hands.
+	NoPreview bool      `json:"no_preview,omitempty"`
+	NotBefore time.Time `json:"not_before,omitzero"`
 }
 
 // AuditEntry records who did what, for the city office.

@@ -27,6 +27,9 @@ type Outbound struct {
 	// PartsSent is how many parts of a long text went out before an
 	// earlier attempt failed: those are not sent again.
 	PartsSent int
+	// NoPreview asks for the text's links not to be previewed, where the
+	// platform can.
+	NoPreview bool
 }
 
 // Linker keeps an attachment behind a link that expires, for a channel that

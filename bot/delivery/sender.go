@@ -368,7 +368,7 @@ func partsAfter(m store.Message, err error) int {
 func outbound(m store.Message) Outbound {
 	return Outbound{ChatID: m.ChatID, Text: m.Text, Options: m.Options, Multi: m.Multi,
 		DoneLabel: m.DoneLabel, Selected: m.Selected, Question: m.Question, Edit: m.Edit, Attachment: m.Attachment,
-		PartsSent: m.PartsSent}
+		PartsSent: m.PartsSent, NoPreview: m.NoPreview}
 }
 
 // keyboardOf remembers a sent message with buttons, so that the next

@@ -232,5 +232,8 @@ func (o *Commands) web(ctx context.Context, t bot.Turn, _ string) {
 		t.Reply("join.try_later")
 		return
 	}
+	// A preview would only show the link's page (the button spends it),
+	// but the link is for the official's hands alone.
+	t.NoPreview()
 	t.Reply("web.link", "url", link, "minutes", 10)
 }

@@ -27,6 +27,9 @@ func (a *Adapter) Send(_ context.Context, out delivery.Outbound) (string, error)
 	var last tgbotapi.Message
 	err = delivery.SendParts(out, out.Text, MaxText, func(part string, isLast bool) error {
 		msg := tgbotapi.NewMessage(chat, part)
+		// Bot API 7 names it link_preview_options; the library (v5) sends
+		// the older disable_web_page_preview, which the Bot API still takes.
+		msg.DisableWebPagePreview = out.NoPreview
 		if isLast && len(out.Options) > 0 {
 			msg.ReplyMarkup = keyboard(out)
 		}

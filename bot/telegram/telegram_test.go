@@ -83,6 +83,37 @@ func TestLongTextIsSplitWithKeyboardLast(t *testing.T) {
 	}
 }
 
+// A message marked NoPreview goes out, every part of it, with link
+// previews off; any other, with the Bot API's default.
+func TestNoPreviewTurnsLinkPreviewsOff(t *testing.T) {
+	fake := telegramtest.New(token)
+	defer fake.Close()
+	a, err := New(Config{Token: token, APIBase: fake.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	link := "https://sothon.example/login/0123"
+	for _, out := range []delivery.Outbound{
+		{ChatID: "9", Text: "Mở đường dẫn này: " + link, NoPreview: true},
+		{ChatID: "9", Text: strings.Repeat("x", MaxText) + link, NoPreview: true},
+		{ChatID: "9", Text: "Trang hướng dẫn: https://sothon.example/"},
+	} {
+		if _, err := a.Send(context.Background(), out); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := []string{"true", "true", "true", ""}
+	sent := fake.Calls("sendMessage")
+	if len(sent) != len(want) {
+		t.Fatalf("%d messages, want %d", len(sent), len(want))
+	}
+	for i, c := range sent {
+		if got := c.Params["disable_web_page_preview"]; got != want[i] {
+			t.Errorf("message %d: disable_web_page_preview %q, want %q", i, got, want[i])
+		}
+	}
+}
+
 func TestInboundMapping(t *testing.T) {
 	private := &tgbotapi.Chat{ID: 5, Type: "private"}
 	in, ok := inbound(tgbotapi.Update{UpdateID: 9, Message: &tgbotapi.Message{Chat: private, Text: "2",

@@ -169,7 +169,10 @@ func (b *Bot) Send(ctx context.Context, out delivery.Outbound) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	// No id: nothing to edit later, so no keyboard is remembered.
+	// No id: nothing to edit later, so no keyboard is remembered. The Bot
+	// Platform's sendMessage takes a chat and a text, and no switch for link
+	// previews: out.NoPreview cannot be honoured (a login link's page spends
+	// nothing; only its button does).
 	err = delivery.SendParts(out, text, MaxText, func(part string, _ bool) error {
 		if err := b.call(ctx, b.http, "sendMessage", map[string]string{"chat_id": out.ChatID, "text": part}, nil); err != nil {
 			return classifyBot(err)

@@ -211,6 +211,9 @@ func (o *OA) Send(ctx context.Context, out delivery.Outbound) (string, error) {
 	if photo != "" { // an OA shows a link; an image needs an upload first
 		text += "\n📎 " + photo
 	}
+	// An OA's text message has no switch for link previews: out.NoPreview
+	// cannot be honoured (a login link's page spends nothing; only its
+	// button does).
 	return "", delivery.SendParts(out, text, MaxText, func(part string, _ bool) error {
 		return o.sendPart(ctx, out.ChatID, part)
 	})

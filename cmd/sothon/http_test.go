@@ -151,7 +151,9 @@ func TestOfficeCommandsWhileServing(t *testing.T) {
 	}
 }
 
-// /web in the chat gives a one-time link to the console the server serves.
+// /web in the chat gives a one-time link to the console the server serves,
+// sent with link previews off. Opening the link (as a preview would) shows
+// a page and spends nothing; its button logs in.
 func TestConsoleLoginFromChat(t *testing.T) {
 	h := newHarness(t)
 	addr := freePort(t)
@@ -160,17 +162,30 @@ func TestConsoleLoginFromChat(t *testing.T) {
 	code := h.invite("official", "bac-kan/huyen-tung")
 	h.start()
 	h.say(801, "/start "+code)
-	link := regexp.MustCompile(`http://\S+/login/[0-9a-f]+`).FindString(h.say(801, "/web").Params["text"])
+	reply := h.say(801, "/web")
+	if reply.Params["disable_web_page_preview"] != "true" {
+		t.Errorf("the link was sent with previews on: %v", reply.Params)
+	}
+	link := regexp.MustCompile(`http://\S+/login/[0-9a-f]+`).FindString(reply.Params["text"])
 	jar, _ := cookiejar.New(nil)
 	browser := &http.Client{Jar: jar}
-	resp, err := browser.Get(link)
-	if err != nil {
-		t.Fatal(err)
+	page := func(resp *http.Response, err error) (int, string) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		return resp.StatusCode, string(body)
 	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != 200 || !strings.Contains(string(body), "Phường Huyền Tụng") {
-		t.Fatalf("the console after the link %q: %d\n%s", link, resp.StatusCode, body)
+	for range 2 { // a preview, then the official
+		if status, body := page(browser.Get(link)); status != 200 || !strings.Contains(body, "Đăng nhập") {
+			t.Fatalf("the page of the link %q: %d\n%s", link, status, body)
+		}
+	}
+	status, body := page(browser.Post(link, "application/x-www-form-urlencoded", nil))
+	if status != 200 || !strings.Contains(body, "Phường Huyền Tụng") {
+		t.Fatalf("the console after the button: %d\n%s", status, body)
 	}
 }
 
