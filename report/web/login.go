@@ -23,18 +23,20 @@ func (c *Console) loginPage(w http.ResponseWriter, r *http.Request) {
 		c.failed(w, lang, "web.login_failed")
 		return
 	}
-	// The button's POST names this site as its origin (which the check
-	// below reads) also in browsers too old to send Sec-Fetch-Site: with
-	// no referrer at all they would send "Origin: null".
+	// The button's POST names this site as its origin (which login checks)
+	// also in browsers too old to send Sec-Fetch-Site: with no referrer at
+	// all they would send "Origin: null".
 	w.Header().Set("Referrer-Policy", "same-origin")
 	c.render(w, http.StatusOK, "login.html", loginPage{Lang: lang, Text: c.Catalog.T(lang, "web.login_ask"),
 		Button: c.Catalog.T(lang, "web.login_button"), Action: "/login/" + token})
 }
 
-// loginOrigin refuses a login posted from another site. No session exists
-// yet, so there is no form token to check; without this, a page elsewhere
-// could log its visitor into its author's account, where the visitor
-// would then act as the author.
+// loginOrigin refuses a login posted from another site (Sec-Fetch-Site, or
+// else Origin against Host). No session exists yet, so there is no form
+// token to check; without this, a page elsewhere could log its visitor
+// into its author's account, where the visitor would then act as the
+// author. A request with neither header (a script, a browser from before
+// 2019) passes: that much login CSRF is accepted.
 var loginOrigin = http.NewCrossOriginProtection()
 
 // login spends a one-time link and starts a session.
