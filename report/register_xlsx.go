@@ -67,12 +67,12 @@ func openXLSX(name string, at io.ReaderAt, size int64) (*xlsxRows, error) {
 		return nil, bad
 	}
 	if sheet.UncompressedSize64 > maxSheetBytes {
-		return nil, FileError{Key: "register.xlsx_too_big", Args: []any{"file", name, "size", sheet.UncompressedSize64 >> 20, "max", maxSheetBytes >> 20}}
+		return nil, FileError{Key: "register.xlsx_too_big", Args: []any{"file", name, "size", megabytes(sheet.UncompressedSize64), "max", maxSheetBytes >> 20}}
 	}
 	x := &xlsxRows{name: name, strings: &sharedStrings{}}
 	if f := parts[stringsPath]; f != nil {
 		if f.UncompressedSize64 > maxStringsBytes {
-			return nil, FileError{Key: "register.xlsx_too_big", Args: []any{"file", name, "size", f.UncompressedSize64 >> 20, "max", maxStringsBytes >> 20}}
+			return nil, FileError{Key: "register.xlsx_too_big", Args: []any{"file", name, "size", megabytes(f.UncompressedSize64), "max", maxStringsBytes >> 20}}
 		}
 		if x.strings, err = readSharedStrings(f); err != nil {
 			return nil, x.fail(err)
@@ -375,6 +375,10 @@ func (x *xlsxRows) fail(err error) error {
 	}
 	return FileError{Key: "register.xlsx_bad", Args: []any{"file", x.name}}
 }
+
+// megabytes is a size in MB, rounded up: a part over a limit never reads
+// as at it.
+func megabytes(n uint64) uint64 { return (n + 1<<20 - 1) >> 20 }
 
 func attr(t xml.StartElement, name string) string {
 	for _, a := range t.Attr {
