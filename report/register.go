@@ -81,7 +81,8 @@ type ImportOptions struct {
 	// 500,000 rows).
 	MaxBytes, MaxRows int
 	// TempDir holds a copy of a register given as a stream, to read it a
-	// second time (to store it, or as a zip); the system's by default.
+	// second time (to store it, or as a zip), and an XLSX's shared strings
+	// while it is read; the system's by default.
 	TempDir string
 }
 
@@ -232,7 +233,7 @@ func (c *rowCheck) read(ctx context.Context, name string, src *source, xlsx bool
 	var rows rowReader
 	var err error
 	if xlsx {
-		rows, err = openXLSX(name, src.at, src.size)
+		rows, err = openXLSX(name, src.at, src.size, c.o.TempDir)
 	} else {
 		rows, err = openText(name, src.reader())
 	}

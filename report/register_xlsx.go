@@ -2,11 +2,15 @@ package report
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
 	"encoding/binary"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"path"
 	"strconv"
 	"strings"
@@ -44,7 +48,7 @@ type xlsxRows struct {
 
 // openXLSX checks an XLSX's directory against the limits and opens its
 // first sheet.
-func openXLSX(name string, at io.ReaderAt, size int64) (*xlsxRows, error) {
+func openXLSX(name string, at io.ReaderAt, size int64, tempDir string) (*xlsxRows, error) {
 	bad := FileError{Key: "register.xlsx_bad", Args: []any{"file", name}}
 	head := make([]byte, 8)
 	if _, err := at.ReadAt(head, 0); err == nil && binaryKind(head, false) == "register.xls" {
@@ -74,11 +78,12 @@ func openXLSX(name string, at io.ReaderAt, size int64) (*xlsxRows, error) {
 		if f.UncompressedSize64 > maxStringsBytes {
 			return nil, FileError{Key: "register.xlsx_too_big", Args: []any{"file", name, "size", megabytes(f.UncompressedSize64), "max", maxStringsBytes >> 20}}
 		}
-		if x.strings, err = readSharedStrings(f); err != nil {
+		if x.strings, err = readSharedStrings(f, tempDir); err != nil {
 			return nil, x.fail(err)
 		}
 	}
 	if x.part, err = sheet.Open(); err != nil {
+		x.strings.close()
 		return nil, bad
 	}
 	x.dec = xml.NewDecoder(&xmlGuard{r: x.part})
@@ -159,38 +164,74 @@ func readPart(f *zip.File, v any) error {
 }
 
 // sharedStrings is the workbook's table of text, which cells point into:
-// all the text in one block, and where each string ends.
+// its texts one after another in a temporary file, where each ends in
+// memory (4 bytes a text), and the short ones read once kept at hand, as a
+// register repeats its villages and statuses.
 type sharedStrings struct {
-	text []byte
-	ends []uint32
+	file  *os.File
+	ends  []uint32
+	short map[int]string
 }
+
+// Short texts, up to maxShortText bytes, are kept at hand up to maxShort.
+const (
+	maxShortText = 64
+	maxShort     = 1 << 16
+)
 
 func (s *sharedStrings) at(i int) (string, bool) {
 	if i < 0 || i >= len(s.ends) {
 		return "", false
 	}
+	if text, ok := s.short[i]; ok {
+		return text, true
+	}
 	from := uint32(0)
 	if i > 0 {
 		from = s.ends[i-1]
 	}
-	return string(s.text[from:s.ends[i]]), true
+	buf := make([]byte, s.ends[i]-from)
+	if _, err := s.file.ReadAt(buf, int64(from)); err != nil && len(buf) > 0 {
+		return "", false
+	}
+	text := string(buf)
+	if len(text) <= maxShortText && len(s.short) < maxShort {
+		s.short[i] = text
+	}
+	return text, true
+}
+
+func (s *sharedStrings) close() {
+	if s.file != nil {
+		s.file.Close()
+		os.Remove(s.file.Name())
+	}
 }
 
 // readSharedStrings reads the table: each <si>'s text runs, without the
-// phonetic guides (<rPh>).
-func readSharedStrings(f *zip.File) (*sharedStrings, error) {
+// phonetic guides (<rPh>), into a file in dir.
+func readSharedStrings(f *zip.File, dir string) (_ *sharedStrings, err error) {
 	rc, err := f.Open()
 	if err != nil {
 		return nil, err
 	}
 	defer rc.Close()
-	s := &sharedStrings{text: make([]byte, 0, min(f.UncompressedSize64/2, maxStringsBytes))}
+	s := &sharedStrings{short: map[int]string{}}
+	if s.file, err = os.CreateTemp(dir, "sothon-strings-"); err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			s.close()
+		}
+	}()
+	w := bufio.NewWriterSize(s.file, 64<<10)
 	dec := xml.NewDecoder(&xmlGuard{r: rc})
-	inText, phonetic, from := false, 0, 0
+	inText, phonetic, size, from := false, 0, 0, 0
 	for {
 		tok, err := dec.RawToken()
 		if err == io.EOF {
-			return s, nil
+			return s, w.Flush()
 		}
 		if err != nil {
 			return nil, err
@@ -213,13 +254,16 @@ func readSharedStrings(f *zip.File) (*sharedStrings, error) {
 				if len(s.ends) == maxStrings {
 					return nil, tooManyStrings{}
 				}
-				s.ends = append(s.ends, uint32(len(s.text)))
-				from = len(s.text)
+				s.ends = append(s.ends, uint32(size))
+				from = size
 			}
 		case xml.CharData:
 			if inText {
-				if s.text = append(s.text, t...); len(s.text)-from > maxXMLRun {
+				if size += len(t); size-from > maxXMLRun {
 					return nil, xmlTooLong{}
+				}
+				if _, err := w.Write(t); err != nil {
+					return nil, err
 				}
 			}
 		}
@@ -356,13 +400,19 @@ func (x *xlsxRows) keepColumns(cols map[string]int) {
 	}
 }
 
-func (x *xlsxRows) close() error { return x.part.Close() }
+func (x *xlsxRows) close() error {
+	x.strings.close()
+	return x.part.Close()
+}
 
 // fail turns an error reading the workbook into the file's FileError.
 func (x *xlsxRows) fail(err error) error {
 	var fe FileError
 	if errors.As(err, &fe) {
 		return fe
+	}
+	if errors.As(err, new(*fs.PathError)) { // the server's disk, not the file
+		return fmt.Errorf("report: read %s: %w", x.name, err)
 	}
 	if errors.As(err, new(tooManyStrings)) {
 		return FileError{Key: "register.xlsx_strings", Args: []any{"file", x.name, "max", maxStrings}}

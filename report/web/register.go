@@ -88,7 +88,7 @@ func (c *Console) checkRegister(w http.ResponseWriter, r *http.Request) {
 		}
 		defer f.Close()
 		res, err := report.ImportRegister(ctx, c.Store, up.name, f, report.ImportOptions{DryRun: true, Scope: scope, Now: now,
-			Reading: func(rows int) { up.done.Store(int64(rows)) }})
+			TempDir: filepath.Dir(up.path), Reading: func(rows int) { up.done.Store(int64(rows)) }})
 		if errors.Is(err, report.ErrBadRows) {
 			err = nil // the report says so; a saving may leave them out
 		}
@@ -282,7 +282,7 @@ func (c *Console) saveRegister(w http.ResponseWriter, r *http.Request) {
 		}
 		defer f.Close()
 		saved, err := report.ImportRegister(ctx, c.Store, up.name, f, report.ImportOptions{SkipBad: skipBad, Scope: scope, By: u.ID, Now: now,
-			Progress: func(done, total int) { up.done.Store(int64(done)); up.total.Store(int64(total)) }})
+			TempDir: filepath.Dir(up.path), Progress: func(done, total int) { up.done.Store(int64(done)); up.total.Store(int64(total)) }})
 		if err != nil {
 			c.Log.Error("save upload", "err", err)
 			return uploadChecked, saved, err

@@ -175,6 +175,16 @@ func xlsxOf(size int, row string) func(w io.Writer) error {
 // xlsxRows is xlsxOf with the rows' XML given in chunks, the i-th by rows,
 // as many as fit in size.
 func xlsxRows(size int, rows func(i int) string) func(w io.Writer) error {
+	return xlsxWith(size, rows, 0, "")
+}
+
+// xlsxStrings writes an XLSX whose sheet holds the header row alone and
+// whose shared strings are copies of an <si> up to size bytes.
+func xlsxStrings(size int, si string) func(w io.Writer) error {
+	return xlsxWith(0, func(int) string { return "" }, size, si)
+}
+
+func xlsxWith(size int, rows func(i int) string, sstSize int, si string) func(w io.Writer) error {
 	return func(w io.Writer) error {
 		zw := zip.NewWriter(w)
 		zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) { return flate.NewWriter(w, flate.BestSpeed) })
@@ -210,7 +220,7 @@ func xlsxRows(size int, rows func(i int) string) func(w io.Writer) error {
 		}
 		for i, left := 0, size-len(head)-len(tail); ; i++ {
 			chunk := rows(i)
-			if left -= len(chunk); left < 0 {
+			if left -= len(chunk); left < 0 || chunk == "" {
 				break
 			}
 			if _, err := io.WriteString(f, chunk); err != nil {
@@ -219,6 +229,19 @@ func xlsxRows(size int, rows func(i int) string) func(w io.Writer) error {
 		}
 		if _, err := io.WriteString(f, tail); err != nil {
 			return err
+		}
+		if sstSize > 0 {
+			if f, err = zw.Create("xl/sharedStrings.xml"); err != nil {
+				return err
+			}
+			chunk := strings.Repeat(si, (256<<10)/len(si))
+			io.WriteString(f, `<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">`)
+			for left := sstSize - 100; left > len(chunk); left -= len(chunk) {
+				if _, err := io.WriteString(f, chunk); err != nil {
+					return err
+				}
+			}
+			io.WriteString(f, `</sst>`)
 		}
 		return zw.Close()
 	}
@@ -232,12 +255,12 @@ func inlineCells(values ...string) string {
 	return b.String()
 }
 
-// peakMemory samples the Go heap while it runs: the most in use, and the
-// most the runtime held from the system, in bytes.
+// peakMemory samples the Go heap while it runs: the most in use (live
+// data and garbage not yet collected), in bytes.
 type peakMemory struct {
-	stop          chan struct{}
-	done          chan struct{}
-	inUse, system uint64
+	stop  chan struct{}
+	done  chan struct{}
+	inUse uint64
 }
 
 func measureMemory() *peakMemory {
@@ -250,7 +273,7 @@ func measureMemory() *peakMemory {
 		var m runtime.MemStats
 		for {
 			runtime.ReadMemStats(&m)
-			p.inUse, p.system = max(p.inUse, m.HeapInuse), max(p.system, m.HeapSys)
+			p.inUse = max(p.inUse, m.HeapInuse)
 			select {
 			case <-p.stop:
 				return
@@ -261,9 +284,9 @@ func measureMemory() *peakMemory {
 	return p
 }
 
-// end stops the sampling and gives the peaks in MB.
-func (p *peakMemory) end() (inUse, system float64) {
+// end stops the sampling and gives the peak in MB.
+func (p *peakMemory) end() float64 {
 	close(p.stop)
 	<-p.done
-	return float64(p.inUse) / (1 << 20), float64(p.system) / (1 << 20)
+	return float64(p.inUse) / (1 << 20)
 }

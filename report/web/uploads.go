@@ -80,11 +80,12 @@ func newUploads(dir string) *uploads {
 }
 
 // clear removes the files a previous run of the server left: nothing points
-// to them any more.
+// to them any more. The checks' own temporary files (an XLSX's shared
+// strings) are named sothon-….
 func (us *uploads) clear() {
 	entries, _ := os.ReadDir(us.dir)
 	for _, e := range entries {
-		if strings.HasSuffix(e.Name(), uploadSuffix) {
+		if strings.HasSuffix(e.Name(), uploadSuffix) || strings.HasPrefix(e.Name(), "sothon-") {
 			os.Remove(filepath.Join(us.dir, e.Name()))
 		}
 	}
