@@ -257,12 +257,8 @@ func (c *Console) saveRegister(w http.ResponseWriter, r *http.Request) {
 	if !ok || !c.formFromPage(w, r, u, session) {
 		return
 	}
-	up, ok := c.uploads.get(r.PathValue("id"), u.ID, c.now())
-	state, res, _ := uploadState(-1), report.ImportResult{}, error(nil)
-	if ok {
-		state, res, _ = c.uploads.status(up)
-	}
-	if state != uploadChecked {
+	up, res, ok := c.checked(r, u)
+	if !ok {
 		c.message(w, http.StatusNotFound, u.Lang, "web.register_gone")
 		return
 	}
@@ -294,6 +290,17 @@ func (c *Console) saveRegister(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.answer(w, r, u, session, up)
+}
+
+// checked finds the admin's upload of the page's address whose check is
+// done and whose file waits to be saved.
+func (c *Console) checked(r *http.Request, u store.User) (*upload, report.ImportResult, bool) {
+	up, ok := c.uploads.get(r.PathValue("id"), u.ID, c.now())
+	if !ok {
+		return nil, report.ImportResult{}, false
+	}
+	state, res, _ := c.uploads.status(up)
+	return up, res, state == uploadChecked
 }
 
 // cancelRegister drops an upload and its file, stopping its check.

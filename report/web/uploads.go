@@ -18,8 +18,8 @@ import (
 // Uploads wait this long between their check and their saving.
 const uploadTTL = time.Hour
 
-// uploadsPerAdmin bounds the files an admin has waiting: a further upload
-// replaces the oldest.
+// uploadsPerAdmin bounds the uploads an admin has, their files and their
+// reports: a further upload replaces the oldest.
 const uploadsPerAdmin = 2
 
 // uploadSuffix names the files of the uploads folder, so that clearing it
@@ -91,9 +91,9 @@ func (us *uploads) clear() {
 	}
 }
 
-// create makes the file of a new upload of owner's, after making room: an
-// owner's oldest uploads past uploadsPerAdmin are dropped, as are uploads
-// past their hour.
+// create makes the file of a new upload of owner's, after making room: the
+// owner's oldest uploads past uploadsPerAdmin are dropped (but one being
+// saved), as are uploads past their hour.
 func (us *uploads) create(owner, name string, now time.Time) (*upload, *os.File, error) {
 	us.mu.Lock()
 	defer us.mu.Unlock()
@@ -110,7 +110,7 @@ func (us *uploads) create(owner, name string, now time.Time) (*upload, *os.File,
 	us.pruneLocked(now)
 	var mine []*upload
 	for _, up := range us.all {
-		if up.owner == owner && up.hasFile() && !up.saving {
+		if up.owner == owner && !up.saving {
 			mine = append(mine, up)
 		}
 	}
