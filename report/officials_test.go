@@ -376,8 +376,9 @@ func TestImportLimits(t *testing.T) {
 	}
 	f := excelize.NewFile()
 	sw, _ := f.NewStreamWriter("Sheet1")
+	sw.SetRow("A1", []any{"area_id", "household_id", "head_name", "members", "status"})
 	for i := range 10_000 {
-		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		cell, _ := excelize.CoordinatesToCellName(1, i+2)
 		sw.SetRow(cell, []any{"x"})
 	}
 	sw.Flush()

@@ -1,13 +1,14 @@
 package report
 
 import (
-	"bufio"
 	"bytes"
 	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -16,7 +17,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/unicode/norm"
 
 	"sothon/flows"
@@ -73,20 +73,32 @@ type ImportOptions struct {
 	Scope    string                // an area the rows' villages must be in ("" for any)
 	By       string                // who imports, for the audit log ("terminal" by default)
 	Progress func(done, total int) // called as rows are stored
-	Now      time.Time
+	// Reading is called every few thousand rows checked, with the rows
+	// read so far: for a page that follows a long check.
+	Reading func(rows int)
+	Now     time.Time
 	// MaxBytes and MaxRows bound the file; 0 takes the defaults (64 MB,
 	// 500,000 rows).
 	MaxBytes, MaxRows int
+	// TempDir holds a copy of a register given as a stream, to read it a
+	// second time (to store it, or as a zip), and an XLSX's shared strings
+	// while it is read; the system's by default.
+	TempDir string
 }
 
 // Limits on a register file, far above a province's (100,000 households):
-// a file past them is refused before it can fill the memory.
+// a file past them is refused as soon as the limit is reached.
 const (
 	maxRegisterBytes = 64 << 20
 	maxRegisterRows  = 500000
-	maxUnzipped      = 512 << 20 // an XLSX's content, unpacked
+	// maxRowBytes bounds a row of a text file: a register's row is a
+	// hundred bytes or so.
+	maxRowBytes = 64 << 10
 	// maxRowErrors bounds the bad rows listed; the rest are counted.
 	maxRowErrors = 100
+	// readingEvery is how often, in rows, a check says how far it is and
+	// looks whether it was called off.
+	readingEvery = 4096
 )
 
 // importBatch is how many households one transaction stores: large enough
@@ -99,6 +111,13 @@ var ErrBadRows = errors.New("report: the file has bad rows; nothing was imported
 // ImportRegister reads a household register (CSV or XLSX, by name) with a
 // header row and stores it. Re-importing a household_id updates it. Every
 // bad row is reported; with any, nothing is stored unless SkipBad is set.
+//
+// The file is read as it comes, row by row, twice when it is stored (once
+// to check every row, once to store the good ones in batches), and never
+// held whole: what stays in memory is the result (the first bad rows,
+// counts) and a hash of each household id, to tell repeats. A file given
+// as a stream that must be read twice (to store it, or an XLSX) is copied
+// to TempDir first.
 func ImportRegister(ctx context.Context, db *store.DB, name string, r io.Reader, o ImportOptions) (ImportResult, error) {
 	if o.MaxBytes <= 0 {
 		o.MaxBytes = maxRegisterBytes
@@ -109,106 +128,191 @@ func ImportRegister(ctx context.Context, db *store.DB, name string, r io.Reader,
 	if !utf8.ValidString(name) {
 		return ImportResult{}, FileError{Key: "register.file_name"}
 	}
-	rows, err := readRows(name, r, o)
+	xlsx, err := registerKind(name)
 	if err != nil {
 		return ImportResult{}, err
 	}
-	if len(rows) > o.MaxRows+1 {
-		return ImportResult{}, fmt.Errorf("report: %s has %d rows; a register has at most %d", name, len(rows)-1, o.MaxRows)
-	}
-	if len(rows) == 0 {
-		return ImportResult{}, errors.New("report: the file is empty")
-	}
-	if line := spoiled(rows); line > 0 {
-		return ImportResult{}, FileError{Key: "register.not_text", Args: []any{"file", name, "line", line}}
-	}
-	cols, err := headerIndex(rows[0])
+	src, err := openSource(name, r, xlsx || !o.DryRun, o)
 	if err != nil {
 		return ImportResult{}, err
 	}
+	defer src.close()
 	areas, err := db.Areas(ctx)
 	if err != nil {
 		return ImportResult{}, err
 	}
-	villages := map[string]bool{}
-	for _, a := range areas {
-		villages[a.ID] = a.Kind == store.KindVillage
+	check := newRowCheck(areas, o)
+	if err := check.read(ctx, name, src, xlsx, nil); err != nil {
+		return check.res, err
 	}
-	var res ImportResult
-	var hhs []store.Household
-	seen := map[string]int{}
-	for i, row := range rows[1:] {
-		line := i + 2
-		if blank(row) {
-			continue
-		}
-		hh, bad := parseRow(line, row, cols, villages, o.Now)
-		if prev, dup := seen[hh.ID]; dup && bad == nil {
-			bad = &RowError{Line: line, Key: "register.repeat", Args: []any{"id", hh.ID, "line", prev}}
-		}
-		if bad == nil && o.Scope != "" && !store.Within(hh.AreaID, o.Scope) {
-			bad = &RowError{Line: line, Key: "register.outside", Args: []any{"area", hh.AreaID}}
-		}
-		if bad != nil {
-			if res.BadCount++; len(res.Bad) < maxRowErrors {
-				res.Bad = append(res.Bad, *bad)
-			}
-			continue
-		}
-		seen[hh.ID] = line
-		hhs = append(hhs, hh)
-	}
-	res.Good = len(hhs)
-	res.Warnings = overfull(areas, hhs)
+	res := check.res
+	res.Warnings = overfull(areas, check.perVillage)
 	if res.BadCount > 0 && !o.SkipBad {
 		return res, ErrBadRows
 	}
 	if o.DryRun {
 		return res, nil
 	}
-	for start := 0; start < len(hhs); start += importBatch {
-		batch := hhs[start:min(start+importBatch, len(hhs))]
+	batch := make([]store.Household, 0, min(importBatch, res.Good))
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
 		if err := db.ImportHouseholds(ctx, batch); err != nil {
-			return res, err
+			return err
 		}
 		res.Imported += len(batch)
+		batch = batch[:0]
 		if o.Progress != nil {
-			o.Progress(res.Imported, len(hhs))
+			o.Progress(res.Imported, res.Good)
 		}
+		return nil
+	}
+	o.Reading = nil
+	err = newRowCheck(areas, o).read(ctx, name, src, xlsx, func(hh store.Household) error {
+		if batch = append(batch, hh); len(batch) == importBatch {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	if err != nil {
+		return res, err
 	}
 	entry := store.AuditEntry{At: o.Now, Actor: cmp.Or(o.By, "terminal"), Action: "register_import", Detail: fmt.Sprintf("%d households from %s", res.Imported, name)}
 	_, err = db.Apply(ctx, store.Change{At: o.Now, Audit: []store.AuditEntry{entry}})
 	return res, err
 }
 
-// sheetRows reads the first sheet row by row, stopping past the most rows
-// a register may have, so a sheet of millions of rows is refused early.
-func sheetRows(f *excelize.File, name string, maxRows int) ([][]string, error) {
-	rows, err := f.Rows(f.GetSheetName(0))
+// registerKind tells an XLSX from a text file by the file's name.
+func registerKind(name string) (xlsx bool, err error) {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".xlsx":
+		return true, nil
+	case ".xls":
+		return false, FileError{Key: "register.xls", Args: []any{"file", name}}
+	case ".csv", ".txt", ".tsv":
+		return false, nil
+	}
+	return false, FileError{Key: "register.kind", Args: []any{"file", name}}
+}
+
+// rowCheck checks a register's rows as they are read, and keeps only what
+// the result needs.
+type rowCheck struct {
+	o          ImportOptions
+	villages   map[string]bool
+	res        ImportResult
+	seen       map[[2]uint64]int // household id's hash: its line
+	seeds      [2]maphash.Seed
+	perVillage map[string]int
+}
+
+func newRowCheck(areas []store.Area, o ImportOptions) *rowCheck {
+	c := &rowCheck{o: o, villages: map[string]bool{}, seen: map[[2]uint64]int{}, perVillage: map[string]int{},
+		seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}}
+	for _, a := range areas {
+		c.villages[a.ID] = a.Kind == store.KindVillage
+	}
+	return c
+}
+
+// rowReader gives a register's rows one at a time, each with its line (the
+// record's number in a text file, the row's in a sheet); io.EOF after the
+// last. A row is good until the next call.
+type rowReader interface {
+	next() (row []string, line int, err error)
+	close() error
+}
+
+// read checks every row of the file and hands each good one to keep (nil
+// to keep none), stopping at the first error: the file's, or keep's.
+func (c *rowCheck) read(ctx context.Context, name string, src *source, xlsx bool, keep func(store.Household) error) error {
+	var rows rowReader
+	var err error
+	if xlsx {
+		rows, err = openXLSX(name, src.at, src.size, c.o.TempDir)
+	} else {
+		rows, err = openText(name, src.reader())
+	}
 	if err != nil {
-		return nil, fmt.Errorf("report: read %s: %w", name, err)
+		return readError(name, err)
 	}
-	defer rows.Close()
-	var out [][]string
-	for rows.Next() {
-		if len(out) > maxRows {
-			return nil, fmt.Errorf("report: %s has more than %d rows; a register has at most that many", name, maxRows)
+	defer rows.close()
+	header, _, err := rows.next()
+	switch {
+	case err == io.EOF:
+		return FileError{Key: "register.empty", Args: []any{"file", name}}
+	case err != nil:
+		return readError(name, err)
+	}
+	cols, err := headerIndex(header)
+	if err != nil {
+		return err
+	}
+	if x, ok := rows.(*xlsxRows); ok {
+		x.keepColumns(cols)
+	}
+	for n := 1; ; n++ {
+		row, line, err := rows.next()
+		if err == io.EOF {
+			return nil
 		}
-		row, err := rows.Columns()
 		if err != nil {
-			return nil, fmt.Errorf("report: read %s: %w", name, err)
+			return readError(name, err)
 		}
-		out = append(out, row)
+		if n > c.o.MaxRows {
+			return FileError{Key: "register.too_many_rows", Args: []any{"file", name, "max", c.o.MaxRows}}
+		}
+		if n%readingEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if c.o.Reading != nil {
+				c.o.Reading(n)
+			}
+		}
+		if xlsx && spoiled(row) {
+			return FileError{Key: "register.not_text", Args: []any{"file", name, "line", line}}
+		}
+		if blank(row) {
+			continue
+		}
+		hh, ok := c.row(line, row, cols)
+		if ok && keep != nil {
+			if err := keep(hh); err != nil {
+				return err
+			}
+		}
 	}
-	return out, rows.Error()
+}
+
+// row checks one row, counting it good or bad.
+func (c *rowCheck) row(line int, row []string, cols map[string]int) (store.Household, bool) {
+	hh, bad := parseRow(line, row, cols, c.villages, c.o.Now)
+	id := [2]uint64{maphash.String(c.seeds[0], hh.ID), maphash.String(c.seeds[1], hh.ID)}
+	if prev, dup := c.seen[id]; dup && bad == nil {
+		bad = &RowError{Line: line, Key: "register.repeat", Args: []any{"id", hh.ID, "line", prev}}
+	}
+	if bad == nil && c.o.Scope != "" && !store.Within(hh.AreaID, c.o.Scope) {
+		bad = &RowError{Line: line, Key: "register.outside", Args: []any{"area", hh.AreaID}}
+	}
+	if bad != nil {
+		if c.res.BadCount++; len(c.res.Bad) < maxRowErrors {
+			c.res.Bad = append(c.res.Bad, *bad)
+		}
+		return hh, false
+	}
+	c.seen[id] = line
+	c.perVillage[hh.AreaID]++
+	c.res.Good++
+	return hh, true
 }
 
 // overfull warns of villages given more households than households_total.
-func overfull(areas []store.Area, hhs []store.Household) []string {
-	count := map[string]int{}
-	for _, hh := range hhs {
-		count[hh.AreaID]++
-	}
+func overfull(areas []store.Area, count map[string]int) []string {
 	var out []string
 	for _, a := range areas {
 		if n := count[a.ID]; a.Kind == store.KindVillage && a.HouseholdsTotal > 0 && n > a.HouseholdsTotal {
@@ -218,28 +322,70 @@ func overfull(areas []store.Area, hhs []store.Household) []string {
 	return out
 }
 
-// readRows reads a register's rows as the file comes, up to the limits:
-// never the whole file at once, but for an XLSX (a zip, read whole).
-func readRows(name string, r io.Reader, o ImportOptions) ([][]string, error) {
-	r = &capped{r: r, max: int64(o.MaxBytes), name: name}
-	switch strings.ToLower(filepath.Ext(name)) {
-	case ".xlsx":
-		br := bufio.NewReader(r)
-		if head, _ := br.Peek(8); binaryKind(head, false) == "register.xls" {
-			return nil, FileError{Key: "register.xls", Args: []any{"file", name}}
+// source is a register file to read once or more: its bytes at hand (a
+// file, or bytes in memory) or, for one read, a stream.
+type source struct {
+	at     io.ReaderAt
+	off    int64
+	size   int64
+	stream io.Reader
+	temp   *os.File // a copy of a stream, removed at close
+}
+
+// openSource makes a register readable as often as needed when again is
+// set: a stream is copied to a temporary file. Past MaxBytes the file is
+// refused, before it is read when its size is known.
+func openSource(name string, r io.Reader, again bool, o ImportOptions) (*source, error) {
+	max := int64(o.MaxBytes)
+	s := &source{}
+	switch f := r.(type) {
+	case *os.File:
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+			s.at, s.size = f, st.Size()
 		}
-		f, err := excelize.OpenReader(br, excelize.Options{UnzipSizeLimit: maxUnzipped, UnzipXMLSizeLimit: maxUnzipped / 4})
-		if err != nil {
-			return nil, readError(name, err)
-		}
-		defer f.Close()
-		return sheetRows(f, name, o.MaxRows)
-	case ".xls":
-		return nil, FileError{Key: "register.xls", Args: []any{"file", name}}
-	case ".csv", ".txt", ".tsv":
-		return textRows(name, r, o.MaxRows)
+	case interface {
+		io.ReaderAt
+		Size() int64
+		Len() int
+	}: // bytes.Reader, strings.Reader: what is left of them
+		s.at, s.off, s.size = f, f.Size()-int64(f.Len()), int64(f.Len())
 	}
-	return nil, fmt.Errorf("report: %s: a register is a .csv, .txt or .xlsx file", name)
+	switch {
+	case s.at != nil && s.size > max:
+		return nil, tooBig{name, max}.file()
+	case s.at != nil:
+		return s, nil
+	case !again:
+		s.stream = &capped{r: r, max: max, name: name}
+		return s, nil
+	}
+	tmp, err := os.CreateTemp(o.TempDir, "sothon-register-")
+	if err != nil {
+		return nil, fmt.Errorf("report: copy %s: %w", name, err)
+	}
+	s.temp = tmp
+	n, err := io.Copy(tmp, &capped{r: r, max: max, name: name})
+	if err != nil {
+		s.close()
+		return nil, readError(name, err)
+	}
+	s.at, s.size = tmp, n
+	return s, nil
+}
+
+// reader reads the file from its start.
+func (s *source) reader() io.Reader {
+	if s.at != nil {
+		return io.NewSectionReader(s.at, s.off, s.size)
+	}
+	return s.stream
+}
+
+func (s *source) close() {
+	if s.temp != nil {
+		s.temp.Close()
+		os.Remove(s.temp.Name())
+	}
 }
 
 // capped reads a file up to max bytes, and fails past them.
@@ -261,13 +407,16 @@ func (c *capped) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// tooBig is a file past the bytes a register may have.
 type tooBig struct {
 	name string
 	max  int64
 }
 
-func (e tooBig) Error() string {
-	return fmt.Sprintf("report: %s is over %d bytes (%d MB); a register is far smaller", e.name, e.max, e.max>>20)
+func (e tooBig) Error() string { return e.file().Error() }
+
+func (e tooBig) file() FileError {
+	return FileError{Key: "register.too_big", Args: []any{"file", e.name, "bytes", e.max, "mb", e.max >> 20}}
 }
 
 // separator is the field separator of a CSV file, read off its header
@@ -334,25 +483,21 @@ func headerIndex(header []string) (map[string]int, error) {
 		}
 	}
 	if len(missing) > 0 {
-		return nil, fmt.Errorf("report: the header row lacks the column %s (columns: %s, or their Vietnamese names)",
-			strings.Join(missing, ", "), strings.Join(registerColumns, ", "))
+		return nil, FileError{Key: "register.columns", Args: []any{"missing", strings.Join(missing, ", "), "columns", strings.Join(registerColumns, ", ")}}
 	}
 	return cols, nil
 }
 
-// spoiled is the first line with a cell that is not UTF-8, or holds
-// U+FFFD (text an earlier conversion lost), 0 for none: nothing of such a
-// file is stored. Text files are checked as they are decoded; this is for
-// the cells of an XLSX.
-func spoiled(rows [][]string) int {
-	for i, row := range rows {
-		for _, cell := range row {
-			if !utf8.ValidString(cell) || strings.ContainsRune(cell, utf8.RuneError) {
-				return i + 1
-			}
+// spoiled tells a row with a cell that is not UTF-8, or holds U+FFFD (text
+// an earlier conversion lost): nothing of such a file is stored. Text files
+// are checked as they are decoded; this is for the cells of an XLSX.
+func spoiled(row []string) bool {
+	for _, cell := range row {
+		if !utf8.ValidString(cell) || strings.ContainsRune(cell, utf8.RuneError) {
+			return true
 		}
 	}
-	return 0
+	return false
 }
 
 func blank(row []string) bool {

@@ -3,6 +3,7 @@ package report
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -31,33 +32,68 @@ func (e FileError) Text(cat *locales.Catalog, lang string) string {
 
 func (e FileError) Error() string { return "report: " + e.Text(english(), "en") }
 
-// textRows reads the rows of a register saved as text.
-func textRows(name string, r io.Reader, maxRows int) ([][]string, error) {
+// textRows reads the rows of a register saved as text, one record at a
+// time.
+type textRows struct {
+	cr   *csv.Reader
+	line int
+}
+
+func openText(name string, r io.Reader) (*textRows, error) {
 	text, err := textReader(name, r)
 	if err != nil {
-		return nil, readError(name, err)
+		return nil, err
 	}
-	br := bufio.NewReaderSize(text, 64<<10)
+	br := bufio.NewReaderSize(&rowGuard{r: text, name: name}, 64<<10)
 	head, err := br.Peek(64 << 10) // the header line, to tell the separator
-	if err != nil && err != io.EOF {
-		return nil, readError(name, err)
+	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
+		return nil, err
 	}
 	cr := csv.NewReader(br)
-	cr.Comma, cr.FieldsPerRecord = separator(head), -1
-	var rows [][]string
-	for {
-		row, err := cr.Read()
-		if err == io.EOF {
-			return rows, nil
-		}
-		if err != nil {
-			return nil, readError(name, err)
-		}
-		if len(rows) > maxRows {
-			return nil, fmt.Errorf("report: %s has more than %d rows; a register has at most that many", name, maxRows)
-		}
-		rows = append(rows, row)
+	cr.Comma, cr.FieldsPerRecord, cr.ReuseRecord = separator(head), -1, true
+	return &textRows{cr: cr}, nil
+}
+
+func (t *textRows) next() ([]string, int, error) {
+	row, err := t.cr.Read()
+	if err != nil {
+		return nil, 0, err
 	}
+	t.line++
+	return row, t.line, nil
+}
+
+func (t *textRows) close() error { return nil }
+
+// rowGuard passes decoded text on, and stops at a row longer than
+// maxRowBytes, so that no row fills the memory: a line end inside quotes
+// belongs to the row.
+type rowGuard struct {
+	r      io.Reader
+	name   string
+	run    int
+	quoted bool
+	line   int
+}
+
+func (g *rowGuard) Read(p []byte) (int, error) {
+	n, err := g.r.Read(p)
+	for _, b := range p[:n] {
+		switch {
+		case b == '"':
+			g.quoted = !g.quoted
+		case b == '\n':
+			g.line++
+			if !g.quoted {
+				g.run = 0
+				continue
+			}
+		}
+		if g.run++; g.run > maxRowBytes {
+			return 0, FileError{Key: "register.row_too_long", Args: []any{"file", g.name, "line", g.line + 1, "max", maxRowBytes >> 10}}
+		}
+	}
+	return n, err
 }
 
 // readError names the file in an error, unless the error speaks for the
@@ -65,11 +101,16 @@ func textRows(name string, r io.Reader, maxRows int) ([][]string, error) {
 func readError(name string, err error) error {
 	var fe FileError
 	var big tooBig
+	var parse *csv.ParseError
 	switch {
 	case errors.As(err, &fe):
 		return fe
 	case errors.As(err, &big):
-		return big
+		return big.file()
+	case errors.As(err, &parse):
+		return FileError{Key: "register.quotes", Args: []any{"file", name, "line", parse.StartLine}}
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return err
 	}
 	return fmt.Errorf("report: read %s: %w", name, err)
 }

@@ -12,12 +12,14 @@ import (
 )
 
 // File is an attachment kept for a while behind a link, for channels that
-// take a file only by its address (Zalo), or an upload kept between its
-// check and its saving (Owner set: never behind a link).
+// take a file only by its address (Zalo). Uploads to the console wait in
+// files of their own beside the database, never here.
 type File struct {
-	Name    string    `json:"name"`
-	Image   bool      `json:"image,omitempty"`
-	Owner   string    `json:"owner,omitempty"` // the user who uploaded it
+	Name  string `json:"name"`
+	Image bool   `json:"image,omitempty"`
+	// Owner marks an upload that an earlier version kept here; PruneFiles
+	// removes such entries.
+	Owner   string    `json:"owner,omitempty"`
 	Data    []byte    `json:"data"`
 	Expires time.Time `json:"expires"`
 }
@@ -53,16 +55,19 @@ func (db *DB) DeleteFile(ctx context.Context, id string) error {
 	return nil
 }
 
-// PruneFiles forgets the files that expired before a time.
+// PruneFiles forgets the files that expired before a time, and the
+// uploads an earlier version kept in the database: the backups then carry
+// none.
 func (db *DB) PruneFiles(ctx context.Context, before time.Time) (int, error) {
 	n := 0
 	err := db.update(ctx, func(tx *bolt.Tx) error {
 		var err error
 		n, err = deleteWhere(tx.Bucket(bucketFiles), func(v []byte) bool {
 			var f struct {
+				Owner   string    `json:"owner"`
 				Expires time.Time `json:"expires"`
 			}
-			return json.Unmarshal(v, &f) != nil || f.Expires.Before(before)
+			return json.Unmarshal(v, &f) != nil || f.Expires.Before(before) || f.Owner != ""
 		})
 		return err
 	})

@@ -426,7 +426,8 @@ func TestPruneInvitesAndThrottle(t *testing.T) {
 	}
 }
 
-// Files behind links are kept until they expire.
+// Files behind links are kept until they expire; an upload an earlier
+// version kept in the database goes at the first pruning.
 func TestFilesExpire(t *testing.T) {
 	db := storetest.Open(t)
 	old, err := db.PutFile(ctx, store.File{Name: "a.png", Image: true, Data: []byte("x"), Expires: t0.Add(-time.Minute)})
@@ -437,8 +438,12 @@ func TestFilesExpire(t *testing.T) {
 	if old == live || len(live) != 32 {
 		t.Fatalf("ids %q and %q", old, live)
 	}
-	if n, err := db.PruneFiles(ctx, t0); err != nil || n != 1 {
+	upload, _ := db.PutFile(ctx, store.File{Name: "so-ho.csv", Owner: "a-ht", Data: []byte("area_id"), Expires: t0.Add(time.Hour)})
+	if n, err := db.PruneFiles(ctx, t0); err != nil || n != 2 {
 		t.Fatalf("pruned %d, %v", n, err)
+	}
+	if _, err := db.GetFile(ctx, upload); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("an upload left in the database: %v", err)
 	}
 	if _, err := db.GetFile(ctx, old); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("an expired file: %v", err)

@@ -15,8 +15,10 @@ import (
 // seenFor is how long handled message ids are kept to drop repeats.
 const seenFor = 30 * 24 * time.Hour
 
-// housekeeping ends idle questionnaires every ten minutes and forgets old
-// message ids every hour.
+// housekeeping ends idle questionnaires and removes the console's uploads
+// past their hour every ten minutes, and forgets old message ids every
+// hour (and, at start, the uploads an earlier version kept in the
+// database).
 func (s *server) housekeeping(ctx context.Context) {
 	tick := time.NewTicker(10 * time.Minute)
 	defer tick.Stop()
@@ -26,6 +28,9 @@ func (s *server) housekeeping(ctx context.Context) {
 			s.log.Error("expire idle questionnaires", "err", err)
 		} else if n > 0 {
 			s.log.Info("expired idle questionnaires", "count", n)
+		}
+		if n := s.console.PruneUploads(); n > 0 {
+			s.log.Info("removed uploads past their hour", "count", n)
 		}
 		if time.Since(lastPrune) > time.Hour {
 			lastPrune = time.Now()

@@ -88,7 +88,7 @@ func serve(ctx context.Context, e *env, cfg serveConfig) error {
 	loc, forms, db := w.loc, w.forms, w.db
 	s := &server{db: db, log: log, senders: map[string]*delivery.Sender{},
 		console: &web.Console{Store: db, Forms: forms, Catalog: locales.MustLoad(), Location: loc, Secure: strings.HasPrefix(cfg.publicURL, "https://"),
-			Log: component(log, "console"), InviteLink: telegram.InviteLinks(db)}}
+			Log: component(log, "console"), InviteLink: telegram.InviteLinks(db), Uploads: db.Path() + ".uploads"}}
 	now := func() time.Time { return time.Now().In(loc) }
 	cat := locales.MustLoad()
 	ec := w.engineConfig(cat, cfg.runTTL, log, cfg.publicURL)

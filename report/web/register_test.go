@@ -26,7 +26,29 @@ func (r *rig) upload(client, csrf, name string, data []byte) (int, string) {
 	if err != nil {
 		r.t.Fatal(err)
 	}
-	return resp.StatusCode, readAll(resp)
+	return r.settle(client, resp)
+}
+
+// settle follows an upload's answer to its report: a check or a saving
+// that takes long is answered with a page that reloads itself until the
+// work is done.
+func (r *rig) settle(client string, resp *http.Response) (int, string) {
+	r.t.Helper()
+	status, page := resp.StatusCode, readAll(resp)
+	for next := resp.Header.Get("Location"); status == http.StatusSeeOther || strings.Contains(page, `http-equiv="refresh"`); {
+		status, page, _ = r.get(client, next)
+	}
+	return status, page
+}
+
+// save posts an upload's save form and follows it to its end.
+func (r *rig) save(client, path string, form url.Values) (int, string) {
+	r.t.Helper()
+	resp, err := r.client(client).PostForm(r.srv.URL+path, form)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return r.settle(client, resp)
 }
 
 func (r *rig) households(area string) int {
@@ -76,12 +98,8 @@ func TestAdminUploadsARegister(t *testing.T) {
 	if status := r.post("b", save, url.Values{"csrf": {r.csrfOf("b")}, "skip_bad": {"yes"}}); status != http.StatusNotFound {
 		t.Fatalf("another admin saved the upload: %d", status)
 	}
-	resp, err := r.client("a").PostForm(r.srv.URL+save, url.Values{"csrf": {token}, "skip_bad": {"yes"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if body := readAll(resp); resp.StatusCode != 200 || !strings.Contains(body, "Đã lưu 2 hộ từ tệp so-ho.csv") {
-		t.Fatalf("save: %d\n%s", resp.StatusCode, body)
+	if status, body := r.save("a", save, url.Values{"csrf": {token}, "skip_bad": {"yes"}}); status != 200 || !strings.Contains(body, "Đã lưu 2 hộ từ tệp so-ho.csv") {
+		t.Fatalf("save: %d\n%s", status, body)
 	}
 	if n := r.households(village); n != before+2 || hasHousehold(t, r, "DX-01") {
 		t.Fatalf("after saving: %d new households in Bản Cạu", n-before)
@@ -115,7 +133,7 @@ func TestRegisterUploadFormats(t *testing.T) {
 	if status != 200 || m == nil || !strings.Contains(page, "1 dòng hợp lệ, 0 dòng lỗi") || strings.Contains(page, "skip_bad") {
 		t.Fatalf("an XLSX register: %d\n%s", status, page)
 	}
-	if status := r.post("a", m[1], url.Values{"csrf": {token}}); status != 200 || !hasHousehold(t, r, "BC-10") {
+	if status, _ := r.save("a", m[1], url.Values{"csrf": {token}}); status != 200 || !hasHousehold(t, r, "BC-10") {
 		t.Fatalf("saving the XLSX: %d", status)
 	}
 }
@@ -143,7 +161,7 @@ func TestRegisterUploadEncodings(t *testing.T) {
 	if status != 200 || m == nil || !strings.Contains(page, "1 dòng hợp lệ, 0 dòng lỗi") {
 		t.Fatalf("a Unicode Text register: %d\n%s", status, page)
 	}
-	if status := r.post("a", m[1], url.Values{"csrf": {token}}); status != 200 {
+	if status, _ := r.save("a", m[1], url.Values{"csrf": {token}}); status != 200 {
 		t.Fatalf("saving it: %d", status)
 	}
 	if hh, err := r.db.Household(ctx, "BC-21"); err != nil || hh.HeadName != "Nguyễn Thị Hồng Nhung" {

@@ -59,8 +59,12 @@ type Console struct {
 	// InviteLink makes the Telegram link that opens the bot with an invite
 	// code, or "" (nil when there is no Telegram bot).
 	InviteLink func(ctx context.Context, code string) string
+	// Uploads is the folder uploaded registers wait in, never the database
+	// (a temporary folder when "").
+	Uploads string
 
 	csrfKey  []byte
+	uploads  *uploads
 	pages    *template.Template
 	failures *rate.Limiter // wrong login links and API tokens, for everyone
 }
@@ -79,6 +83,7 @@ func (c *Console) Handler() http.Handler {
 		c.Log = slog.New(slog.DiscardHandler)
 	}
 	c.failures = rate.NewLimiter(rate.Every(time.Second), 30)
+	c.uploads = newUploads(c.Uploads)
 	c.pages = template.Must(template.New("").Funcs(template.FuncMap{
 		"pct":  func(lang string, share float64) string { return locales.Percent(lang, share) },
 		"num":  func(lang string, n int) string { return locales.Number(lang, float64(n), 0) },
@@ -109,7 +114,9 @@ func (c *Console) Handler() http.Handler {
 	mux.HandleFunc("GET /invites/cards", c.inviteCards)
 	mux.HandleFunc("GET /register", c.registerForm)
 	mux.HandleFunc("POST /register", c.checkRegister)
+	mux.HandleFunc("GET /register/{id}", c.registerUpload)
 	mux.HandleFunc("POST /register/{id}", c.saveRegister)
+	mux.HandleFunc("POST /register/{id}/cancel", c.cancelRegister)
 	mux.HandleFunc("GET /rounds", c.rounds)
 	mux.HandleFunc("POST /rounds", c.openRound)
 	mux.HandleFunc("GET /rounds/{id}/close", c.confirmClose)

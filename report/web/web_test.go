@@ -53,7 +53,7 @@ func newRigIn(t *testing.T, loc *time.Location) *rig {
 	}
 	forms, _ := flows.Default()
 	r := &rig{t: t, db: db, now: time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC), jars: map[string]*http.Client{}}
-	c := &web.Console{Store: db, Forms: forms, Catalog: locales.MustLoad(), Now: func() time.Time { return r.now }, Location: loc,
+	c := &web.Console{Store: db, Forms: forms, Catalog: locales.MustLoad(), Now: func() time.Time { return r.now }, Location: loc, Uploads: t.TempDir(),
 		InviteLink: func(_ context.Context, code string) string { return "https://t.me/sothon_bot?start=" + code }}
 	r.srv = httptest.NewServer(c.Handler())
 	t.Cleanup(r.srv.Close)
