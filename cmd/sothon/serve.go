@@ -59,6 +59,7 @@ func newServeCmd(e *env, c *common) *cobra.Command {
 	f := cmd.Flags()
 	addr := f.String("addr", envOr(e, "SOTHON_ADDR", "127.0.0.1:8080"), "HTTP address for /healthz and webhooks (SOTHON_ADDR)")
 	ttl := f.Duration("run-ttl", 0, "how long an unanswered questionnaire is kept (SOTHON_RUN_TTL, default 72h)")
+	c.allowNew(cmd)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		runTTL, err := runTTL(e, cmd, *ttl)
 		if err != nil {
