@@ -285,6 +285,32 @@ func TestWrongCodesFromManyPauseOnlyWrongCodes(t *testing.T) {
 	}
 }
 
+// The update past a chat's bound is answered with a request to slow down
+// and not handled; a stranger hears it at most once a minute.
+func TestOverflowIsAskedToSlowDown(t *testing.T) {
+	f := newFixture(t)
+	f.register(t, "1")
+	for i, chat := range []string{"1", "stranger", "stranger"} {
+		if _, err := f.eng.Handle(ctx, bot.Inbound{Channel: "test", ChatID: chat, MessageID: fmt.Sprint(i), Text: "1", Overflow: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.sender.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.ch.sent) != 2 || f.ch.sent[0].ChatID != "1" || f.ch.sent[1].ChatID != "stranger" {
+		t.Fatalf("sent %+v", f.ch.sent)
+	}
+	for _, m := range f.ch.sent {
+		if !strings.Contains(m.Text, "gửi nhanh quá") {
+			t.Errorf("to %s: %q", m.ChatID, m.Text)
+		}
+	}
+	if _, err := f.db.Run(ctx, "u-1"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("the update past the bound was handled: %v", err)
+	}
+}
+
 func discard() *slog.Logger { return slog.New(slog.DiscardHandler) }
 
 func TestForgedOrStaleButtonsChangeNothing(t *testing.T) {
