@@ -79,11 +79,11 @@ func (r *Receiver) judge(c *chatQueue, now time.Time) verdict {
 		return admit
 	}
 	c.flooding = true
-	r.Log.Warn("a chat sends faster than it is answered; dropping the rest of its burst", "channel", c.channel, "chat", c.chatID,
-		"waiting", c.count, "replies", outbox)
 	if !c.noticed.IsZero() && now.Sub(c.noticed) < r.Limits.Notice {
 		return drop
 	}
+	r.Log.Warn("a chat sends faster than it is answered; dropping the rest of its burst", "channel", c.channel, "chat", c.chatID,
+		"waiting", c.count, "replies", outbox)
 	c.noticed = now
 	return overflow
 }
