@@ -24,6 +24,12 @@ type Inbound struct {
 	CallbackID string    `json:"callback_id,omitempty"`
 	At         time.Time `json:"at"`
 
+	// Overflow marks the update that went past what one chat may have
+	// waiting: it is answered with a request to slow down instead of being
+	// handled, and what the chat sends next is dropped until its backlog
+	// is cleared. The receiver sets it.
+	Overflow bool `json:"overflow,omitempty"`
+
 	// IncomingID is the inbox entry this came from, removed in the same
 	// transaction as the answer; the receiver sets it.
 	IncomingID uint64 `json:"-"`

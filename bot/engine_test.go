@@ -231,6 +231,8 @@ func TestInviteCodes(t *testing.T) {
 	}
 }
 
+// A chat that typed five wrong codes hears so once, with when to try
+// again, and its next wrong codes go unanswered; a valid code still joins.
 func TestWrongCodesAreThrottled(t *testing.T) {
 	f := newFixture(t)
 	for i := 0; i < 5; i++ {
@@ -238,13 +240,74 @@ func TestWrongCodesAreThrottled(t *testing.T) {
 			t.Fatalf("wrong code %d: %q", i, out[0].Text)
 		}
 	}
+	if out := f.say(t, "7", "5", "/start AAAAAAAB"); len(out) != 1 || !strings.Contains(out[0].Text, "nhập sai mã nhiều lần") ||
+		!strings.Contains(out[0].Text, "60 phút") {
+		t.Fatalf("sixth wrong code: %+v", out)
+	}
+	if out := f.say(t, "7", "6", "/start AAAAAAAC"); len(out) != 0 {
+		t.Fatalf("seventh wrong code answered: %q", out[0].Text)
+	}
 	inv, _ := f.db.IssueInvite(ctx, store.InviteRequest{Role: store.RoleHead, AreaID: "bac-kan/huyen-tung/khuoi-pai", Now: f.now})
-	if out := f.say(t, "7", "6", "/start "+inv.Code); !strings.Contains(out[0].Text, "thử lại sau") {
-		t.Fatalf("sixth try: %q", out[0].Text)
+	if out := f.say(t, "7", "7", "/start "+inv.Code); len(out) == 0 || !strings.Contains(out[0].Text, "Chào mừng") {
+		t.Fatalf("a valid code during the chat's own pause: %+v", out)
+	}
+}
+
+// 100 wrong codes from 20 chats pause wrong codes for everybody, not
+// joining: a valid code joins at once, a wrong one from someone else is
+// told that many people sent wrong codes (not that they did), once.
+func TestWrongCodesFromManyPauseOnlyWrongCodes(t *testing.T) {
+	f := newFixture(t)
+	for i := range 100 {
+		chat, letters := fmt.Sprint("guesser", i%20), "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+		if out := f.say(t, chat, fmt.Sprint("g", i), "/start ZZZZZZ"+string(letters[i/31])+string(letters[i%31])); len(out) != 1 {
+			t.Fatalf("wrong code %d from %s: %+v", i, chat, out)
+		}
+	}
+	inv, _ := f.db.IssueInvite(ctx, store.InviteRequest{Role: store.RoleHead, AreaID: "bac-kan/huyen-tung/khuoi-pai", Now: f.now})
+	if out := f.say(t, "invited", "1", "/start "+inv.Code); len(out) == 0 || !strings.Contains(out[0].Text, "Chào mừng") {
+		t.Fatalf("a valid code during the pause: %+v", out)
+	}
+	out := f.say(t, "typo", "1", "/start BBBBBBBB")
+	if len(out) != 1 || !strings.Contains(out[0].Text, "nhiều người") || !strings.Contains(out[0].Text, "60 phút") ||
+		strings.Contains(out[0].Text, "Anh/chị đã nhập sai") {
+		t.Fatalf("a first wrong code during the pause: %+v", out)
+	}
+	if out := f.say(t, "typo", "2", "/start BBBBBBBC"); len(out) != 0 {
+		t.Fatalf("a second wrong code during the pause answered: %q", out[0].Text)
+	}
+	if out := f.say(t, "guesser3", "again", "/start CCCCCCCC"); len(out) != 1 || !strings.Contains(out[0].Text, "Anh/chị đã nhập sai") {
+		t.Fatalf("a guesser's own limit: %+v", out)
 	}
 	f.now = f.now.Add(61 * time.Minute)
-	if out := f.say(t, "7", "7", "/start "+inv.Code); !strings.Contains(out[0].Text, "Chào mừng") {
-		t.Fatalf("after the hour: %q", out[0].Text)
+	if out := f.say(t, "typo", "3", "/start BBBBBBBD"); len(out) != 1 || !strings.Contains(out[0].Text, "Mã mời không đúng") {
+		t.Fatalf("after the hour: %+v", out)
+	}
+}
+
+// The update past a chat's bound is answered with a request to slow down
+// and not handled; a stranger hears it at most once a minute.
+func TestOverflowIsAskedToSlowDown(t *testing.T) {
+	f := newFixture(t)
+	f.register(t, "1")
+	for i, chat := range []string{"1", "stranger", "stranger"} {
+		if _, err := f.eng.Handle(ctx, bot.Inbound{Channel: "test", ChatID: chat, MessageID: fmt.Sprint(i), Text: "1", Overflow: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.sender.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.ch.sent) != 2 || f.ch.sent[0].ChatID != "1" || f.ch.sent[1].ChatID != "stranger" {
+		t.Fatalf("sent %+v", f.ch.sent)
+	}
+	for _, m := range f.ch.sent {
+		if !strings.Contains(m.Text, "gửi nhanh quá") {
+			t.Errorf("to %s: %q", m.ChatID, m.Text)
+		}
+	}
+	if _, err := f.db.Run(ctx, "u-1"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("the update past the bound was handled: %v", err)
 	}
 }
 
@@ -389,8 +452,9 @@ func TestLinkIsSeenAndUndone(t *testing.T) {
 	}
 }
 
-// Wrong codes are counted in the store: a restart lifts no block, and many
-// chats trying a few codes each are stopped together.
+// Wrong codes are counted in the store: a restart lifts no pause, and many
+// chats trying a few codes each pause wrong codes for everybody, while a
+// valid code still joins.
 func TestThrottleSurvivesRestartAndIsGlobal(t *testing.T) {
 	f := newFixture(t)
 	for i := range 5 {
@@ -398,20 +462,21 @@ func TestThrottleSurvivesRestartAndIsGlobal(t *testing.T) {
 	}
 	forms, _ := flows.Default()
 	f.eng = bot.New(bot.Config{Store: f.db, Forms: forms, Catalog: locales.MustLoad(), Now: func() time.Time { return f.now }}) // a restart
-	inv, _ := f.db.IssueInvite(ctx, store.InviteRequest{Role: store.RoleHead, AreaID: "bac-kan/huyen-tung/khuoi-pai", Now: f.now})
-	if out := f.say(t, "7", "a6", "/start "+inv.Code); !strings.Contains(out[0].Text, "thử lại sau") {
-		t.Fatalf("after a restart: %q", out[0].Text)
+	if out := f.say(t, "7", "a6", "/start AAAAAAAB"); len(out) != 1 || !strings.Contains(out[0].Text, "nhập sai mã nhiều lần") {
+		t.Fatalf("after a restart: %+v", out)
 	}
-	for c := range 24 { // 24 chats × 4 tries, with the 5 above: past 100 in the hour
+	for c := range 24 { // 24 chats × 4 tries, with the 6 above: past 100 in the hour
 		for i := range 4 {
 			f.say(t, fmt.Sprint("g", c), fmt.Sprint("g", c, i), "/start BBBBBBBB")
 		}
 	}
-	if out := f.say(t, "fresh", "f1", "/start "+inv.Code); len(out) == 0 || !strings.Contains(out[0].Text, "thử lại sau") {
-		t.Fatalf("a new chat during a flood of wrong codes: %v", out)
+	f.eng = bot.New(bot.Config{Store: f.db, Forms: forms, Catalog: locales.MustLoad(), Now: func() time.Time { return f.now }}) // a restart
+	if out := f.say(t, "fresh", "f1", "/start CCCCCCCC"); len(out) != 1 || !strings.Contains(out[0].Text, "nhiều người") {
+		t.Fatalf("a new chat's wrong code during a flood of wrong codes: %v", out)
 	}
-	if _, err := f.db.UserByIdentity(ctx, "test", "fresh"); !errors.Is(err, store.ErrNotFound) {
-		t.Fatalf("joined during the block: %v", err)
+	inv, _ := f.db.IssueInvite(ctx, store.InviteRequest{Role: store.RoleHead, AreaID: "bac-kan/huyen-tung/khuoi-pai", Now: f.now})
+	if out := f.say(t, "fresh", "f2", "/start "+inv.Code); len(out) == 0 || !strings.Contains(out[0].Text, "Chào mừng") {
+		t.Fatalf("a valid code during a flood of wrong codes: %v", out)
 	}
 }
 

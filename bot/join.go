@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"math"
 	"strings"
 	"sync"
 	"time"
@@ -11,25 +12,18 @@ import (
 	"sothon/store"
 )
 
-// Wrong invite codes a chat may send in throttleWindow before it is
-// ignored for the rest of the window: codes cannot be guessed by trying.
+// Wrong invite codes are counted over throttleWindow: a chat that sent
+// maxWrongCodes of them, and every chat while all together sent
+// maxWrongCodesAll, have their wrong codes answered once and then dropped
+// until the count falls. A valid unused code always joins, whatever the
+// counts: the pause slows guessing, and must not lock out the people who
+// were invited. (Eight characters of 31 are far too many to guess at the
+// few messages a second a chat can send.)
 const (
 	maxWrongCodes    = 5   // from one chat
 	maxWrongCodesAll = 100 // from all chats together
 	throttleWindow   = time.Hour
 )
-
-// blocked tells whether a chat may not try a code now: it sent too many
-// wrong ones lately, or all chats together did. The counts are in the
-// store, so a restart lifts no block.
-func (t *turn) blocked(ctx context.Context, chat string) bool {
-	fromChat, fromAll, err := t.e.store.WrongCodes(ctx, chat, t.in.At.Add(-throttleWindow))
-	if err != nil {
-		t.e.log.Error("wrong codes", "err", err)
-		return true // when in doubt, no guessing
-	}
-	return fromChat >= maxWrongCodes || fromAll >= maxWrongCodesAll
-}
 
 // stranger answers a chat nobody registered: it joins with a valid invite
 // code ("/start CODE" or the code alone), or gets a short refusal. Nothing
@@ -39,31 +33,60 @@ func (t *turn) stranger(ctx context.Context) {
 	if t.in.Lang == "en" {
 		t.lang = "en"
 	}
+	chat := t.in.Channel + ":" + t.in.ChatID
+	if t.in.Overflow {
+		t.refuse(chat, "flood.too_fast", time.Minute)
+		return
+	}
 	text := strings.TrimSpace(t.in.Text)
 	if rest, ok := strings.CutPrefix(text, "/start"); ok {
 		text = strings.TrimSpace(rest)
 	}
-	chat := t.in.Channel + ":" + t.in.ChatID
 	code, ok := store.NormalizeCode(text)
-	if blocked := t.blocked(ctx, chat); !ok || blocked {
-		t.refuse(chat, blocked)
+	if !ok {
+		t.refuse(chat, "stranger.refusal", refusalPeriod)
 		return
 	}
 	t.join(ctx, chat, code)
 }
 
-// refuse answers a stranger at most once a refusalPeriod, however much
+// refuse answers a stranger with key at most once a period, however much
 // they send, and keeps nothing of their messages, not even their ids: a
 // flood of strangers costs a count.
-func (t *turn) refuse(chat string, throttled bool) {
+func (t *turn) refuse(chat, key string, period time.Duration, args ...any) {
 	t.change.SeenKey, t.change.Count, t.low = "", "refusals", true
-	key := "stranger.refusal"
-	if throttled {
-		key = "join.throttled"
+	if t.e.refused.first(chat+" "+key, t.in.At, period) {
+		t.replyKey(key, args...)
 	}
-	if t.e.refused.first(chat+" "+key, t.in.At) {
-		t.replyKey(key)
+}
+
+// wrongCode answers a code that is no invite's. It is counted; past the
+// chat's own limit the chat hears that it typed wrong codes too often,
+// past the limit of all chats together that many people did, each once an
+// hour with when to try again, and their further wrong codes go unanswered.
+func (t *turn) wrongCode(ctx context.Context, chat string) {
+	t.change.WrongCode, t.change.WrongCodeWindow = chat, throttleWindow
+	tries, err := t.e.store.WrongCodes(ctx, chat, t.in.At.Add(-throttleWindow))
+	if err != nil {
+		t.e.log.Error("wrong codes", "err", err)
 	}
+	switch {
+	case len(tries.Chat) >= maxWrongCodes:
+		t.refuse(chat, "join.throttled", throttleWindow, "minutes", t.minutesLeft(tries.Chat, maxWrongCodes))
+	case len(tries.All) >= maxWrongCodesAll:
+		t.refuse(chat, "join.paused", throttleWindow, "minutes", t.minutesLeft(tries.All, maxWrongCodesAll))
+	default:
+		t.change.Count = "refusals"
+		t.replyKey("join.wrong_code")
+	}
+}
+
+// minutesLeft is how long until fewer than limit of the tries (oldest
+// first, this one not among them) fall within the window, if no more come.
+func (t *turn) minutesLeft(tries []time.Time, limit int) int {
+	tries = append(tries, t.in.At)
+	free := tries[len(tries)-limit].Add(throttleWindow)
+	return max(1, int(math.Ceil(free.Sub(t.in.At).Minutes())))
 }
 
 // refusalPeriod is how often a stranger hears the refusal.
@@ -73,7 +96,8 @@ const refusalPeriod = 24 * time.Hour
 const maxRemembered = 10000
 
 // onceEvery remembers, for a bounded number of chats, when each was last
-// answered, so that it is answered at most once a period.
+// answered, so that it is answered at most once a period. Entries older
+// than refusalPeriod, the longest period, are forgotten first.
 type onceEvery struct {
 	mu   sync.Mutex
 	last map[string]time.Time
@@ -81,10 +105,10 @@ type onceEvery struct {
 
 // first reports whether chat was not answered within the period, and
 // notes that it is now.
-func (o *onceEvery) first(chat string, now time.Time) bool {
+func (o *onceEvery) first(chat string, now time.Time, period time.Duration) bool {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if at, ok := o.last[chat]; ok && now.Sub(at) < refusalPeriod {
+	if at, ok := o.last[chat]; ok && now.Sub(at) < period {
 		return false
 	}
 	if o.last == nil {
@@ -108,9 +132,7 @@ func (t *turn) join(ctx context.Context, chat, code string) {
 	inv, err := t.e.store.InviteByCode(ctx, code)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		t.change.WrongCode, t.change.WrongCodeWindow = chat, throttleWindow
-		t.replyKey("join.wrong_code")
-		t.change.Count = "refusals"
+		t.wrongCode(ctx, chat)
 		return
 	case err != nil:
 		t.replyKey("join.try_later")

@@ -514,3 +514,23 @@ func TestReviewerIsInvitedAndWelcomedByRole(t *testing.T) {
 		t.Fatalf("the admin's help names no reviewer: %q", out)
 	}
 }
+
+// A press naming an area as no keyboard of ours writes it ("..", "//", a
+// slash at an end, capitals…) is refused before anything is looked up or
+// decided, with a word that the button is not valid.
+func TestButtonWithNonCanonicalAreaIsRefused(t *testing.T) {
+	f := newFixture(t)
+	f.registerAs(t, "o1", store.RoleOfficial, "bac-kan/huyen-tung")
+	f.submit(t, "bac-kan/duc-xuan/to-1", "poor")
+	for i, data := range []string{"a|approve:bac-kan/huyen-tung/../duc-xuan|1", "a|approve:bac-kan/huyen-tung/|1",
+		"a|approve:bac-kan/huyen-tung//x|1", "a|approve:bac-kan/Huyen-tung|1", "a|review:1:bac-kan/huyen-tung/..|1",
+		"a|review:1:bac-kan/huyen-tung/./x|1", "a|review:why:1:/bac-kan/huyen-tung|1", "a|review::1|1", "a|approve:bac-kan/huyen tung|1"} {
+		res, out := f.press(t, "o1", fmt.Sprint("p", i), data)
+		if !strings.Contains(res.Toast, "không hợp lệ") || len(out) != 0 {
+			t.Errorf("%q: toast %q, sent %+v", data, res.Toast, out)
+		}
+	}
+	if rv, err := f.db.ReviewOf(ctx, 1); err != nil || rv.State() != store.ReviewReceived {
+		t.Fatalf("the form of another ward is %q (%v)", rv.State(), err)
+	}
+}

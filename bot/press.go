@@ -29,7 +29,12 @@ func (t *turn) pressButton(ctx context.Context) {
 	}
 	if ok && strings.Contains(p.question, ":") {
 		// A command's keyboard: the command checks that what it asked
-		// about still stands.
+		// about still stands. Data no keyboard of ours could carry is
+		// refused before anything is looked up by it.
+		if !commandQuestion(p.question) {
+			t.toast = t.e.cat.T(t.lang, "button.invalid")
+			return
+		}
 		t.closeKeyboard("")
 		if !t.answerCommand(ctx, p.question, p.key) {
 			t.toast = t.e.cat.T(t.lang, "button.stale")
@@ -62,6 +67,21 @@ func (t *turn) pressButton(ctx context.Context) {
 		return
 	}
 	t.step(ctx, t.run.Reply(t.form, t.flowContext(ctx), answer))
+}
+
+// commandQuestion reports whether a command keyboard's question is one we
+// could have made: "NAME:PART[:PART…]", where the name and every part (a
+// number, a list of numbers, a step such as "why", an area id) are words
+// written as area ids are, separated by commas in a list.
+func commandQuestion(q string) bool {
+	for part := range strings.SplitSeq(q, ":") {
+		for word := range strings.SplitSeq(part, ",") {
+			if !store.CanonicalArea(word) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // pressedLabel is the text of the pressed option(s), shown under the

@@ -101,6 +101,10 @@ func (t *turn) route(ctx context.Context) {
 		t.user.Unreachable = false
 		t.change.User = &t.user
 	}
+	if t.in.Overflow { // sent too fast: this update and the rest of the burst are not handled
+		t.replyKey("flood.too_fast")
+		return
+	}
 	if t.in.NotText && t.in.Button == "" { // changes nothing, not even a question asked
 		t.replyKey("answer.not_text")
 		if t.run != nil && !t.expired() {

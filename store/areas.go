@@ -248,6 +248,26 @@ func (db *DB) AreaLabel(ctx context.Context, id string) (Area, string, error) {
 	return a, Label(a, parent), nil
 }
 
+// CanonicalArea reports whether id is written as the area tree writes
+// ids: lowercase slugs joined by single slashes. Anything else ("..",
+// "//", "./x", a slash at either end, capitals, other characters) is no
+// area of ours, and must not reach a lookup or a prefix test.
+func CanonicalArea(id string) bool {
+	if id == "" || len(id) > maxAreaID {
+		return false
+	}
+	for seg := range strings.SplitSeq(id, "/") {
+		if !slugPattern.MatchString(seg) {
+			return false
+		}
+	}
+	return true
+}
+
+// maxAreaID bounds an area id: far above a real one's length, far below
+// what would make checking it cost anything.
+const maxAreaID = 512
+
 // Within reports whether area is scope or one of the areas below it.
 func Within(area, scope string) bool {
 	return area == scope || strings.HasPrefix(area, scope+"/")

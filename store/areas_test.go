@@ -110,3 +110,18 @@ func TestTargetsSetInTheConsoleOutliveTheFile(t *testing.T) {
 		t.Errorf("audit: %+v", last)
 	}
 }
+
+func TestCanonicalArea(t *testing.T) {
+	for _, id := range []string{"bac-kan", "bac-kan/huyen-tung/khuoi-pai", "x1/2-b", "12"} {
+		if !store.CanonicalArea(id) {
+			t.Errorf("%q refused", id)
+		}
+	}
+	for _, id := range []string{"", "..", "bac-kan/..", "bac-kan/../duc-xuan", "bac-kan//huyen-tung", "/bac-kan", "bac-kan/",
+		"./bac-kan", "bac-kan/./huyen-tung", "Bac-kan", "bac_kan", "bac-kan/huyền-tụng", "bac kan", "-bac", "bac-", "bac--kan",
+		"bac-kan\x00", "bac-kan:1", strings.Repeat("a/", 300) + "a"} {
+		if store.CanonicalArea(id) {
+			t.Errorf("%q accepted", id)
+		}
+	}
+}

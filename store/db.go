@@ -68,8 +68,20 @@ type DB struct {
 const batchDelay = 2 * time.Millisecond
 
 // Open opens or creates the database file and brings its schema up to date.
-// It fails fast with ErrLocked when another process holds the file.
-func Open(path string) (db *DB, err error) {
+// It fails fast with ErrLocked when another process holds the file, and
+// with ErrEmpty when the file is there but empty.
+func Open(path string) (*DB, error) { return open(path, false) }
+
+// OpenNew is Open for a caller that asked for a new database (`--new`): an
+// empty file becomes one too. A file with data in it is never replaced.
+func OpenNew(path string) (*DB, error) { return open(path, true) }
+
+func open(path string, fresh bool) (db *DB, err error) {
+	if !fresh {
+		if err := notEmpty(path); err != nil {
+			return nil, err
+		}
+	}
 	defer damaged(&err)
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: lockWait, FreelistType: bolt.FreelistMapType})
@@ -98,6 +110,9 @@ func Open(path string) (db *DB, err error) {
 // backup on a disc); other readers may share it. The file must already
 // have this program's schema, as nothing can be migrated.
 func OpenReadOnly(path string) (db *DB, err error) {
+	if err := notEmpty(path); err != nil {
+		return nil, err
+	}
 	defer damaged(&err)
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	b, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: lockWait})
@@ -119,6 +134,17 @@ func OpenReadOnly(path string) (db *DB, err error) {
 		return nil, fmt.Errorf("store: %s has schema %d, this program reads %d: open it once with a command that writes (sothon serve, import, round open) to bring it up to date", path, v, SchemaVersion)
 	}
 	return db, nil
+}
+
+// notEmpty refuses a file that exists with no bytes in it: bbolt would
+// quietly make a new database there, and a database that lost everything
+// (a copy that never started, a disk full at the first write) would look
+// like a fresh start. A file that is not there is left for Open to create.
+func notEmpty(path string) error {
+	if st, err := os.Stat(path); err == nil && st.Mode().IsRegular() && st.Size() == 0 {
+		return fmt.Errorf("store: open %s: %w", path, ErrEmpty)
+	}
+	return nil
 }
 
 // whole checks that the file is as long as its last commit says: a file cut

@@ -14,4 +14,15 @@ var (
 	ErrLocked = errors.New("store: the database file is in use by another sothon process (is `sothon serve` running?); stop it or point --db at another file")
 	// ErrDamaged: the file is not a sound database (cut short, overwritten).
 	ErrDamaged = errors.New("store: the database file is damaged; restore the newest backup (from SOTHON_BACKUP_DIR, or a copy made with `sothon backup`)")
+	// ErrEmpty: the file is there with nothing in it. It is damaged too
+	// (errors.Is(ErrEmpty, ErrDamaged)), unless a new database was asked for.
+	ErrEmpty error = emptyFile{}
 )
+
+type emptyFile struct{}
+
+func (emptyFile) Error() string {
+	return "store: the database file is empty: restore the newest backup (from SOTHON_BACKUP_DIR, or a copy made with `sothon backup`), or start anew with --new"
+}
+
+func (emptyFile) Is(target error) bool { return target == ErrDamaged }

@@ -15,6 +15,9 @@ type Incoming struct {
 	Channel string          `json:"channel"`
 	ChatID  string          `json:"chat_id"`
 	Payload json.RawMessage `json:"payload"`
+	// Stranger marks an update from a chat nobody registered when it came:
+	// such updates wait behind those of registered users.
+	Stranger bool `json:"stranger,omitempty"`
 }
 
 // Receive stores updates in the inbox in one transaction.
@@ -37,6 +40,36 @@ func (db *DB) Receive(ctx context.Context, items []Incoming) error {
 		return fmt.Errorf("store: receive: %w", err)
 	}
 	return nil
+}
+
+// Registered tells, for each chat, whether it belongs to a registered user.
+func (db *DB) Registered(ctx context.Context, chats []ChatRef) ([]bool, error) {
+	out := make([]bool, len(chats))
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketIdentities)
+		for i, c := range chats {
+			out[i] = b.Get([]byte(identityKey(c.Channel, c.ChatID))) != nil
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: registered: %w", err)
+	}
+	return out, nil
+}
+
+// InboxMark is the id of the last update ever received: those up to it
+// were received before, those after it are new.
+func (db *DB) InboxMark(ctx context.Context) (uint64, error) {
+	var seq uint64
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		seq = tx.Bucket(bucketInbox).Sequence()
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: inbox mark: %w", err)
+	}
+	return seq, nil
 }
 
 // Inbox lists up to limit received updates in arrival order, starting after

@@ -18,18 +18,24 @@ const allChats = "*"
 // maxGlobalTries bounds the tries kept for the whole bot.
 const maxGlobalTries = 1000
 
-// WrongCodes counts the wrong invite codes since a time: from one chat, and
-// from every chat together.
-func (db *DB) WrongCodes(ctx context.Context, chat string, since time.Time) (fromChat, fromAll int, err error) {
-	err = db.view(ctx, func(tx *bolt.Tx) error {
+// Tries are the wrong invite codes sent since a time, oldest first: from
+// one chat, and from every chat together.
+type Tries struct {
+	Chat, All []time.Time
+}
+
+// WrongCodes lists the wrong invite codes sent since a time.
+func (db *DB) WrongCodes(ctx context.Context, chat string, since time.Time) (Tries, error) {
+	var out Tries
+	err := db.view(ctx, func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketThrottle)
-		fromChat, fromAll = len(triesSince(b, chat, since)), len(triesSince(b, allChats, since))
+		out = Tries{Chat: triesSince(b, chat, since), All: triesSince(b, allChats, since)}
 		return nil
 	})
 	if err != nil {
-		return 0, 0, fmt.Errorf("store: wrong codes: %w", err)
+		return Tries{}, fmt.Errorf("store: wrong codes: %w", err)
 	}
-	return fromChat, fromAll, nil
+	return out, nil
 }
 
 func triesSince(b *bolt.Bucket, key string, since time.Time) []time.Time {

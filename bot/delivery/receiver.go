@@ -3,7 +3,6 @@ package delivery
 import (
 	"context"
 	"encoding/json"
-	"hash/fnv"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -22,7 +21,9 @@ type Handler interface {
 
 // Receiver takes updates from the channel adapters, keeps them in the
 // inbox so that nothing acknowledged to a platform is lost, and hands them
-// to the engine: one chat's updates in order, different chats in parallel.
+// to the engine: one chat's updates in order, chats in turn, registered
+// users before strangers. What one chat may have waiting is bounded
+// (Backlog), so a flood delays nobody else.
 type Receiver struct {
 	Engine  Handler
 	Store   *store.DB
@@ -37,19 +38,43 @@ type Receiver struct {
 	// updates wait their turn meanwhile.
 	Attempts int
 	Backoff  func(attempt int) time.Duration
+	// Outbox counts the replies waiting in the outbox for a chat; nil
+	// counts none.
+	Outbox func(channel, chatID string) int
+	// Limits bound what waits; zero fields get DefaultBacklog's.
+	Limits Backlog
 
 	once     sync.Once
 	kick     chan struct{}
 	accepted atomic.Uint64
+	dropped  atomic.Uint64
+
+	mu      sync.Mutex
+	work    *sync.Cond // a chat became ready, or the receiver stops
+	marked  bool
+	mark    uint64 // the inbox's last id before this process: those up to it were accepted by another
+	chats   map[string]*chatQueue
+	ready   [2]fifo // chats with an update to hand out: registered users', strangers'
+	sweepAt int
+	// strangers counts the updates of strangers accepted and not yet handled.
+	strangers         int
+	stopping, stopped bool
 }
 
 // Accepted counts the updates stored since the receiver started, for the
 // health check: a platform's test compares it with what it handed out.
 func (r *Receiver) Accepted() uint64 { return r.accepted.Load() }
 
+// Dropped counts the updates acknowledged and dropped since the receiver
+// started: the rest of a chat's burst, strangers past their bound.
+func (r *Receiver) Dropped() uint64 { return r.dropped.Load() }
+
 func (r *Receiver) init() {
 	r.once.Do(func() {
 		r.kick = make(chan struct{}, 1)
+		r.work = sync.NewCond(&r.mu)
+		r.chats = map[string]*chatQueue{}
+		r.sweepAt = minSweep
 		r.Workers = max(r.Workers, 1)
 		if r.Log == nil {
 			r.Log = slog.New(slog.DiscardHandler)
@@ -63,25 +88,52 @@ func (r *Receiver) init() {
 		if r.Backoff == nil {
 			r.Backoff = func(attempt int) time.Duration { return min(time.Second<<attempt, 30*time.Second) }
 		}
+		r.Limits = r.Limits.orDefaults()
 	})
 }
 
-// Accept stores updates durably and wakes the workers. When it returns
-// nil, the updates will be handled even if the process dies now.
-func (r *Receiver) Accept(ctx context.Context, ins ...bot.Inbound) error {
-	r.init()
-	items := make([]store.Incoming, len(ins))
-	for i, in := range ins {
-		payload, err := json.Marshal(in)
-		if err != nil {
-			return err
-		}
-		items[i] = store.Incoming{Channel: in.Channel, ChatID: in.ChatID, Payload: payload}
+// markInbox notes, once, where this process's updates begin in the inbox;
+// r.mu is held.
+func (r *Receiver) markInbox(ctx context.Context) error {
+	if r.marked {
+		return nil
 	}
-	if err := r.Store.Receive(ctx, items); err != nil {
+	mark, err := r.Store.InboxMark(ctx)
+	if err != nil {
 		return err
 	}
+	r.mark, r.marked = mark, true
+	return nil
+}
+
+// Accept stores updates durably and wakes the workers. When it returns
+// nil, the updates will be handled even if the process dies now — all but
+// those it drops: what a chat sends past its bound (the first of which is
+// answered with a request to slow down) and strangers' updates past
+// theirs. Dropped updates are acknowledged all the same: sending them again
+// would not help.
+func (r *Receiver) Accept(ctx context.Context, ins ...bot.Inbound) error {
+	r.init()
+	refs := make([]store.ChatRef, len(ins))
+	for i, in := range ins {
+		refs[i] = store.ChatRef{Channel: in.Channel, ChatID: in.ChatID}
+	}
+	registered, err := r.Store.Registered(ctx, refs)
+	if err != nil {
+		return err
+	}
+	items, taken, err := r.admit(ctx, ins, registered)
+	if err != nil {
+		return err
+	}
+	if len(items) > 0 {
+		if err := r.Store.Receive(ctx, items); err != nil {
+			r.release(taken, items)
+			return err
+		}
+	}
 	r.accepted.Add(uint64(len(items)))
+	r.dropped.Add(uint64(len(ins) - len(items)))
 	select {
 	case r.kick <- struct{}{}:
 	default:
@@ -89,28 +141,82 @@ func (r *Receiver) Accept(ctx context.Context, ins ...bot.Inbound) error {
 	return nil
 }
 
-// Run handles updates until ctx ends, then finishes those in hand (within
-// Drain) and returns.
+// admit judges each update and counts those kept in their chats' backlog,
+// returning them ready to store and the chats they were counted in.
+func (r *Receiver) admit(ctx context.Context, ins []bot.Inbound, registered []bool) ([]store.Incoming, []*chatQueue, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err := r.markInbox(ctx); err != nil {
+		return nil, nil, err
+	}
+	now := time.Now()
+	var items []store.Incoming
+	var taken []*chatQueue
+	for i, in := range ins {
+		c := r.chat(in.Channel, in.ChatID)
+		c.stranger = !registered[i]
+		switch r.judge(c, now) {
+		case drop:
+			continue
+		case overflow:
+			in.Overflow = true
+		}
+		payload, err := json.Marshal(in)
+		if err != nil {
+			r.releaseLocked(taken, items)
+			return nil, nil, err
+		}
+		c.count++
+		if c.stranger {
+			r.strangers++
+		}
+		items = append(items, store.Incoming{Channel: in.Channel, ChatID: in.ChatID, Payload: payload, Stranger: c.stranger})
+		taken = append(taken, c)
+	}
+	return items, taken, nil
+}
+
+// release uncounts updates that could not be stored.
+func (r *Receiver) release(taken []*chatQueue, items []store.Incoming) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.releaseLocked(taken, items)
+}
+
+func (r *Receiver) releaseLocked(taken []*chatQueue, items []store.Incoming) {
+	for i, c := range taken {
+		c.count--
+		if items[i].Stranger {
+			r.strangers--
+		}
+	}
+}
+
+// Run handles updates until ctx ends, then finishes those received before
+// (within Drain) and returns.
 func (r *Receiver) Run(ctx context.Context) error {
 	r.init()
-	queues := make([]chan store.Incoming, r.Workers)
-	var wg sync.WaitGroup
 	// Handling outlives ctx a little, so updates in hand are finished.
 	work, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
-	for i := range queues {
-		queues[i] = make(chan store.Incoming, 64)
+	var wg sync.WaitGroup
+	for range r.Workers {
 		wg.Add(1)
-		go func(q chan store.Incoming) {
+		go func() {
 			defer wg.Done()
-			for item := range q {
+			for {
+				c, item, ok := r.next()
+				if !ok {
+					return
+				}
 				r.handle(work, item)
+				r.finish(c, item)
 			}
-		}(queues[i])
+		}()
 	}
 	var last uint64
 	for {
-		last = r.dispatch(work, queues, last)
+		last = r.dispatch(work, last)
 		select {
 		case <-r.kick:
 			continue
@@ -120,24 +226,38 @@ func (r *Receiver) Run(ctx context.Context) error {
 		}
 		break
 	}
-	r.dispatch(work, queues, last) // the updates received before the stop
-	for _, q := range queues {
-		close(q)
-	}
+	r.dispatch(work, last) // the updates received before the stop
+	r.mu.Lock()
+	r.stopping = true
+	r.work.Broadcast()
+	r.mu.Unlock()
 	finished := make(chan struct{})
 	go func() { wg.Wait(); close(finished) }()
 	select {
 	case <-finished:
 	case <-time.After(r.Drain):
 		r.Log.Warn("shutdown: updates still in hand are left in the inbox for next time")
+		r.mu.Lock()
+		r.stopped = true
+		r.work.Broadcast()
+		r.mu.Unlock()
 		cancel()
 		<-finished
 	}
 	return nil
 }
 
-// dispatch queues every inbox entry after last, returning the last id queued.
-func (r *Receiver) dispatch(ctx context.Context, queues []chan store.Incoming, last uint64) uint64 {
+// dispatch reads every inbox entry after last into its chat's queue, in
+// arrival order, returning the last id read. Nothing here waits on a
+// worker: a chat's backlog waits in its own queue.
+func (r *Receiver) dispatch(ctx context.Context, last uint64) uint64 {
+	r.mu.Lock()
+	err := r.markInbox(ctx)
+	r.mu.Unlock()
+	if err != nil {
+		r.Log.Error("read inbox", "err", err)
+		return last
+	}
 	for {
 		items, err := r.Store.Inbox(ctx, last, 256)
 		if err != nil {
@@ -147,19 +267,56 @@ func (r *Receiver) dispatch(ctx context.Context, queues []chan store.Incoming, l
 		if len(items) == 0 {
 			return last
 		}
+		r.mu.Lock()
 		for _, item := range items {
-			queues[shardOf(item.Channel+":"+item.ChatID, len(queues))] <- item
+			c := r.chat(item.Channel, item.ChatID)
+			if item.ID <= r.mark { // accepted before this process: counted now
+				c.count++
+				if item.Stranger {
+					r.strangers++
+				}
+			}
+			c.items = append(c.items, item)
+			r.push(c)
 			last = item.ID
 		}
+		r.mu.Unlock()
 	}
 }
 
-// shardOf picks one of n workers for a chat, always the same one, so that
-// a chat's messages are handled (and sent) in order.
-func shardOf(chat string, n int) int {
-	h := fnv.New32a()
-	h.Write([]byte(chat))
-	return int(h.Sum32() % uint32(n))
+// next waits for a chat with an update to hand out and takes its oldest;
+// ok is false when the receiver stops.
+func (r *Receiver) next() (c *chatQueue, item store.Incoming, ok bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for !r.stopped {
+		if c := r.pop(); c != nil {
+			item, c.items = c.items[0], c.items[1:]
+			c.busy = true
+			return c, item, true
+		}
+		if r.stopping {
+			break
+		}
+		r.work.Wait()
+	}
+	return nil, store.Incoming{}, false
+}
+
+// finish notes an update handled, and puts its chat back in turn, behind
+// the others, when it has more.
+func (r *Receiver) finish(c *chatQueue, item store.Incoming) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	c.busy = false
+	c.count--
+	if item.Stranger {
+		r.strangers--
+	}
+	r.push(c)
+	if r.forgettable(c, time.Now()) {
+		delete(r.chats, c.key)
+	}
 }
 
 func (r *Receiver) handle(ctx context.Context, item store.Incoming) {

@@ -159,24 +159,23 @@ func (s *Sender) Kick() {
 func (s *Sender) Run(ctx context.Context) error {
 	s.init()
 	s.load(ctx)
-	jobs := make([]chan store.Message, s.Limits.Workers)
+	// Any worker takes any chat's message: one chat's backlog holds one
+	// worker at most, never the chats that would share it.
+	jobs := make(chan store.Message, s.Limits.Workers)
 	done := make(chan string, 1024) // chats whose message is settled
 	var wg sync.WaitGroup
-	for i := range jobs {
-		jobs[i] = make(chan store.Message, 1)
+	for range s.Limits.Workers {
 		wg.Add(1)
-		go func(in chan store.Message) {
+		go func() {
 			defer wg.Done()
-			for m := range in {
+			for m := range jobs {
 				s.deliver(ctx, m)
 				done <- m.ChatID
 			}
-		}(jobs[i])
+		}()
 	}
 	defer func() {
-		for _, c := range jobs {
-			close(c)
-		}
+		close(jobs)
 		go func() {
 			for range done { // let workers finish their last message
 			}
@@ -213,9 +212,12 @@ func (s *Sender) Run(ctx context.Context) error {
 	}
 }
 
-// dispatch hands each idle chat's oldest due message to its worker and
-// says how long to sleep before looking again.
-func (s *Sender) dispatch(jobs []chan store.Message, busy map[string]bool) time.Duration {
+// dispatch hands each idle chat's oldest due message to a free worker,
+// within the bot's and the chat's rates, and says how long to sleep before
+// looking again. Messages of low priority (refusals to strangers) go out
+// only when no other is due, and take the bot's rate only after the others:
+// a flood of strangers never delays a village head.
+func (s *Sender) dispatch(jobs chan<- store.Message, busy map[string]bool) time.Duration {
 	now := s.Now()
 	next := now.Add(rescan)
 	s.mu.Lock()
@@ -223,8 +225,6 @@ func (s *Sender) dispatch(jobs []chan store.Message, busy map[string]bool) time.
 	if s.paused.After(now) {
 		return s.paused.Sub(now)
 	}
-	// Messages of low priority (refusals to strangers) go out only when no
-	// other is due: a flood of strangers never delays a village head.
 	waiting := false
 	for _, low := range []bool{false, true} {
 		if low && waiting {
@@ -240,19 +240,38 @@ func (s *Sender) dispatch(jobs []chan store.Message, busy map[string]bool) time.
 				continue
 			}
 			waiting = true
-			w := jobs[shardOf(chat, len(jobs))]
-			if len(w) == cap(w) { // busy with another chat; it signals when done
+			if len(busy) >= s.Limits.Workers { // a worker signals when done
 				continue
+			}
+			if s.global.TokensAt(now) < 1 { // the bot's rate is spent: nothing goes before a token is back
+				return max(delay(s.global, now), time.Millisecond)
 			}
 			if d := s.chatDelay(chat, now); d > 0 {
 				next = earliest(next, now.Add(d))
 				continue
 			}
-			w <- m // cannot block: only this goroutine sends, and there is room
+			s.global.ReserveN(now, 1)
+			jobs <- m // cannot block: there is room for a message per worker
 			busy[chat] = true
 		}
 	}
 	return max(next.Sub(now), time.Millisecond)
+}
+
+// delay is how long until lim has a token, taking none.
+func delay(lim *rate.Limiter, now time.Time) time.Duration {
+	r := lim.ReserveN(now, 1)
+	defer r.CancelAt(now)
+	return r.DelayFrom(now)
+}
+
+// Queued counts the messages waiting for a chat, the one in flight
+// included: the receiver bounds what one chat may have queued.
+func (s *Sender) Queued(chatID string) int {
+	s.init()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.queues[chatID])
 }
 
 // pruneLimiters drops the limiters that hold nothing back; s.mu is held.
@@ -295,11 +314,9 @@ func (s *Sender) chatDelay(chat string, now time.Time) time.Duration {
 	return 0
 }
 
-// deliver sends one message and settles it in the outbox and the queue.
+// deliver sends one message and settles it in the outbox and the queue;
+// dispatch took its place in the bot's and the chat's rates.
 func (s *Sender) deliver(ctx context.Context, m store.Message) {
-	if err := s.global.Wait(ctx); err != nil {
-		return // shutting down: the message stays queued
-	}
 	id, err := s.Channel.Send(ctx, outbound(m))
 	if ctx.Err() != nil && err != nil {
 		return

@@ -42,14 +42,14 @@ type senderRig struct {
 	s     *Sender
 	ch    *scripted
 	clock *fakeClock
-	jobs  []chan store.Message
+	jobs  chan store.Message
 	busy  map[string]bool
 }
 
 func newSenderRig(t *testing.T, limits Limits, errs ...error) *senderRig {
 	clock := &fakeClock{t: time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)}
 	ch := &scripted{errs: errs}
-	r := &senderRig{t: t, ch: ch, clock: clock, jobs: []chan store.Message{make(chan store.Message, 1)}, busy: map[string]bool{},
+	r := &senderRig{t: t, ch: ch, clock: clock, jobs: make(chan store.Message, 1), busy: map[string]bool{},
 		s: &Sender{Store: storetest.Open(t), Channel: ch, Limits: limits, Now: clock.now}}
 	r.s.init()
 	return r
@@ -73,7 +73,7 @@ func (r *senderRig) queue(texts ...string) {
 func (r *senderRig) step() (handed bool, sleep time.Duration) {
 	sleep = r.s.dispatch(r.jobs, r.busy)
 	select {
-	case m := <-r.jobs[0]:
+	case m := <-r.jobs:
 		r.s.deliver(context.Background(), m)
 		delete(r.busy, m.ChatID)
 		return true, sleep
@@ -210,5 +210,41 @@ func TestSenderPutsStrangersLast(t *testing.T) {
 	r.step()
 	if fmt.Sprint(r.ch.sent) != "[answer refusal]" {
 		t.Fatalf("sent in the order %v", r.ch.sent)
+	}
+}
+
+// When the bot's rate is spent, the next message to go is a registered
+// user's, however many refusals to strangers wait: they take the rate only
+// after the others.
+func TestSenderGivesTheBotsRateToUsersFirst(t *testing.T) {
+	r := newSenderRig(t, Limits{PerSecond: 1, PerChat: 1000, ChatBurst: 10, Workers: 4})
+	var refusals []store.Message
+	for i := range 5 {
+		refusals = append(refusals, store.Message{Channel: "test", ChatID: fmt.Sprint("stranger", i), Text: "refusal", Low: true})
+	}
+	queued, err := r.s.Store.Queue(context.Background(), r.clock.now(), refusals, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.s.Enqueue(queued)
+	if handed, _ := r.step(); !handed {
+		t.Fatal("with nothing else due, a refusal waited")
+	}
+	queued, err = r.s.Store.Queue(context.Background(), r.clock.now(), []store.Message{{Channel: "test", ChatID: "head", Text: "answer"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.s.Enqueue(queued)
+	if handed, sleep := r.step(); handed || sleep != time.Second {
+		t.Fatalf("with the rate spent: handed %v, sleeps %v; want nothing for 1 s", handed, sleep)
+	}
+	r.clock.advance(time.Second)
+	r.step()
+	waiting := 0
+	for i := range 5 {
+		waiting += r.s.Queued(fmt.Sprint("stranger", i))
+	}
+	if fmt.Sprint(r.ch.sent) != "[refusal answer]" || r.s.Queued("head") != 0 || waiting != 4 {
+		t.Fatalf("sent %v; queued for the head %d, for strangers %d", r.ch.sent, r.s.Queued("head"), waiting)
 	}
 }

@@ -87,6 +87,10 @@ func (o *Commands) pressReview(ctx context.Context, t bot.Turn, question, answer
 	}
 	id, err := strconv.ParseUint(parts[0], 10, 64)
 	area := t.User().AreaID
+	if len(parts) > 1 && !store.CanonicalArea(parts[1]) {
+		t.Reply("review.gone") // no card of ours names an area so
+		return
+	}
 	if len(parts) > 1 && store.Within(parts[1], area) {
 		area = parts[1]
 	}
@@ -348,7 +352,7 @@ func (o *Commands) approveAll(ctx context.Context, t bot.Turn, args string) {
 func (o *Commands) pressApproveAll(ctx context.Context, t bot.Turn, question, answer string) {
 	area := strings.TrimPrefix(question, "approve:")
 	i, err := flows.ParseChoice(answer, []string{t.T("approve.yes"), t.T("approve.no")})
-	if err != nil || i != 0 || !store.Within(area, t.User().AreaID) {
+	if err != nil || i != 0 || !store.CanonicalArea(area) || !store.Within(area, t.User().AreaID) {
 		t.Reply("approve.cancelled")
 		return
 	}

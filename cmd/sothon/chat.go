@@ -27,6 +27,7 @@ func newChatCmd(e *env, c *common) *cobra.Command {
 	as := f.String("as", demoIdentity, "who you are: ROLE:AREA, the area by id or name (role head, official, reviewer or admin)")
 	lang := f.String("lang", "", "language: vi or en (default: as last time, or vi)")
 	ttl := f.Duration("run-ttl", 0, "how long an unanswered questionnaire is kept (SOTHON_RUN_TTL, default 72h)")
+	c.allowNew(cmd)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		runTTL, err := runTTL(e, cmd, *ttl)
 		if err != nil {

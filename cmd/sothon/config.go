@@ -25,6 +25,9 @@ import (
 type common struct {
 	db, forms, areas, tz string
 	served               *store.DB // the server's database, for a command through its socket
+	// fresh lets a command that writes make a new database in an empty
+	// file (--new); without it an empty file is refused as damaged.
+	fresh bool
 }
 
 // heldError is a database held by another process, with its path, so that
@@ -39,7 +42,17 @@ func (h heldError) Unwrap() error { return h.err }
 
 // open opens the database file, or lends the server's when the command came
 // through its socket.
-func (c *common) open() (*store.DB, error) { return c.openWith(store.Open) }
+func (c *common) open() (*store.DB, error) {
+	if c.fresh {
+		return c.openWith(store.OpenNew)
+	}
+	return c.openWith(store.Open)
+}
+
+// allowNew gives a command that writes the --new flag.
+func (c *common) allowNew(cmd *cobra.Command) {
+	cmd.Flags().BoolVar(&c.fresh, "new", false, "start a new database in an empty database file (refused as damaged otherwise)")
+}
 
 // openReading opens the database file for reading only (a backup on
 // read-only media), or lends the server's.

@@ -20,6 +20,7 @@ func newImportCmd(e *env, c *common) *cobra.Command {
 		Args:  exactly(1),
 	}
 	skipBad := imp.PersistentFlags().Bool("skip-bad", false, "import the good rows of a file that has bad ones")
+	c.allowNew(cmd)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		return importHouseholds(cmd.Context(), e, c, args[0], *skipBad)
 	}

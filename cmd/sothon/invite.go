@@ -23,6 +23,7 @@ func newInviteCmd(e *env, c *common) *cobra.Command {
 	area := f.String("area", "", "the area, by id or name (see sothon areas)")
 	name := f.String("name", "", "the person's name, shown when they join")
 	ttl := f.Duration("ttl", store.DefaultInviteTTL, "how long the code can be used")
+	c.allowNew(cmd)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		return invite(cmd.Context(), e, c, *role, *area, *name, *ttl)
 	}

@@ -18,7 +18,7 @@ func newRoundCmd(e *env, c *common) *cobra.Command {
 		RunE: func(*cobra.Command, []string) error {
 			return usageError{"usage: sothon round open NAME FROM TO | close | list   (dates as YYYY-MM-DD)"}
 		}}
-	round.AddCommand(&cobra.Command{
+	open := &cobra.Command{
 		Use:   "open NAME FROM TO",
 		Short: "open a review round for the days FROM to TO (YYYY-MM-DD)",
 		Args:  exactly(3),
@@ -42,7 +42,9 @@ func newRoundCmd(e *env, c *common) *cobra.Command {
 			fmt.Fprintf(e.stdout, "opened round %d: %s (%s to %s) for %s\n", r.ID, r.Name, r.From, r.To, r.AreaID)
 			return nil
 		},
-	}, &cobra.Command{
+	}
+	c.allowNew(open)
+	round.AddCommand(open, &cobra.Command{
 		Use:   "close",
 		Short: "close the open round",
 		Args:  noWords,

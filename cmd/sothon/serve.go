@@ -59,6 +59,7 @@ func newServeCmd(e *env, c *common) *cobra.Command {
 	f := cmd.Flags()
 	addr := f.String("addr", envOr(e, "SOTHON_ADDR", "127.0.0.1:8080"), "HTTP address for /healthz and webhooks (SOTHON_ADDR)")
 	ttl := f.Duration("run-ttl", 0, "how long an unanswered questionnaire is kept (SOTHON_RUN_TTL, default 72h)")
+	c.allowNew(cmd)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		runTTL, err := runTTL(e, cmd, *ttl)
 		if err != nil {
@@ -225,6 +226,15 @@ func (s *server) queued(msgs []store.Message) {
 	}
 }
 
+// waiting counts the replies queued for a chat, for the receiver's bound.
+// The senders are all started before the first update comes in.
+func (s *server) waiting(channel, chatID string) int {
+	if snd := s.senders[channel]; snd != nil {
+		return snd.Queued(chatID)
+	}
+	return 0
+}
+
 // channel is one started chat platform: its sender, and how it receives.
 type channel struct {
 	name    string
@@ -237,7 +247,7 @@ type channel struct {
 // the updates in hand, sending (the outbox keeps the rest), the database.
 func (s *server) run(ctx context.Context, cfg serveConfig) error {
 	s.receiver = &delivery.Receiver{Engine: s.engine, Store: s.db, Workers: 64, Log: component(s.log, "receiver"),
-		Answerers: map[string]delivery.CallbackAnswerer{}}
+		Answerers: map[string]delivery.CallbackAnswerer{}, Outbox: s.waiting}
 	// Sending outlives ctx a moment, for the replies to the last updates.
 	sendCtx, stopSending := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopSending()
@@ -391,7 +401,8 @@ func (s *server) botCommands() map[string][]tgbotapi.BotCommand {
 }
 
 // health answers GET /healthz: the server is up, with how many updates it
-// has taken in and what waits in the inbox and the outbox.
+// has taken in, how many it dropped (bursts past a chat's bound, strangers
+// past theirs), and what waits in the inbox and the outbox.
 func (s *server) health(w http.ResponseWriter, r *http.Request) {
 	inbox, outbox, err := s.db.Queues(r.Context())
 	if err != nil {
@@ -400,5 +411,6 @@ func (s *server) health(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(map[string]any{"status": "ok", "received": s.receiver.Accepted(), "inbox": inbox, "outbox": outbox})
+	json.NewEncoder(w).Encode(map[string]any{"status": "ok", "received": s.receiver.Accepted(), "dropped": s.receiver.Dropped(),
+		"inbox": inbox, "outbox": outbox})
 }

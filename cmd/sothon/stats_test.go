@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +14,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"sothon/store"
 )
 
 // sothonIn runs the binary in dir, as an office would from its folder.
@@ -267,5 +271,37 @@ func TestListsCommand(t *testing.T) {
 		if err != nil || !strings.Contains(stdout, `round "Cuối năm"`) || !bytes.HasPrefix(data, []byte(magic)) {
 			t.Errorf("lists as %s: %v %s %s", format, err, stdout, stderr)
 		}
+	}
+}
+
+// An empty database file (a copy that never began, a disk full at the
+// first write) is refused as damaged by every command, naming the backups
+// and --new; a command that writes makes a new database there only when
+// told to with --new.
+func TestEmptyDatabaseFileNeedsNew(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "empty.db")
+	if err := os.WriteFile(db, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"SOTHON_DB": db, "SOTHON_PUBLIC_URL": "http://127.0.0.1:0", "SOTHON_ADDR": "127.0.0.1:0"}
+	getenv := func(k string) string { return env[k] }
+	invite := []string{"invite", "--role", "head", "--area", "bac-kan/huyen-tung/khuoi-pai"}
+	for _, args := range [][]string{{"serve"}, invite, {"round", "open", "2026", "2026-01-01", "2026-12-31"}, {"stats"}, {"check"}} {
+		var stderr strings.Builder
+		err := run(context.Background(), args, getenv, nil, io.Discard, &stderr)
+		if !errors.Is(err, store.ErrDamaged) || !strings.Contains(err.Error(), "empty") || !strings.Contains(err.Error(), "--new") {
+			t.Errorf("%v on an empty file: %v; want it refused as damaged, naming --new", args, err)
+		}
+	}
+	if st, err := os.Stat(db); err != nil || st.Size() != 0 {
+		t.Fatalf("the empty file was written to: %v %v", st, err)
+	}
+	var out strings.Builder
+	if err := run(context.Background(), append(invite, "--new"), getenv, nil, &out, io.Discard); err != nil || !strings.Contains(out.String(), "invite code") {
+		t.Fatalf("invite --new: %v %s", err, out.String())
+	}
+	if err := run(context.Background(), []string{"check"}, getenv, nil, io.Discard, io.Discard); err != nil {
+		t.Errorf("check after --new: %v", err)
 	}
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -44,6 +45,7 @@ const (
 type upload struct {
 	id, owner, name, path string
 	at                    time.Time
+	seq                   uint64 // the order of uploads made at the same moment
 	// Rows read by the check, or households stored by the saving.
 	done, total atomic.Int64
 
@@ -69,6 +71,7 @@ type uploads struct {
 	dir  string // made on the first upload when ""
 	all  map[string]*upload
 	turn chan struct{}
+	made uint64 // uploads made so far, for their seq
 }
 
 func newUploads(dir string) *uploads {
@@ -114,14 +117,15 @@ func (us *uploads) create(owner, name string, now time.Time) (*upload, *os.File,
 			mine = append(mine, up)
 		}
 	}
-	slices.SortFunc(mine, func(a, b *upload) int { return a.at.Compare(b.at) })
+	slices.SortFunc(mine, func(a, b *upload) int { return cmp.Or(a.at.Compare(b.at), cmp.Compare(a.seq, b.seq)) })
 	for len(mine) >= uploadsPerAdmin {
 		us.dropLocked(mine[0])
 		mine = mine[1:]
 	}
 	b := make([]byte, 16)
 	rand.Read(b)
-	up := &upload{id: hex.EncodeToString(b), owner: owner, name: name, at: now, state: uploadWaiting, finished: make(chan struct{})}
+	us.made++
+	up := &upload{id: hex.EncodeToString(b), owner: owner, name: name, at: now, seq: us.made, state: uploadWaiting, finished: make(chan struct{})}
 	up.path = filepath.Join(us.dir, up.id+uploadSuffix)
 	f, err := os.OpenFile(up.path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
 	if err != nil {
