@@ -268,7 +268,15 @@ func CanonicalArea(id string) bool {
 // what would make checking it cost anything.
 const maxAreaID = 512
 
-// Within reports whether area is scope or one of the areas below it.
+// Within reports whether area is scope or one of the areas below it. An
+// id no tree writes ("a/../b", "a//b", "a/") is below nothing: a prefix
+// test must not let a path climb out of its scope.
 func Within(area, scope string) bool {
-	return area == scope || strings.HasPrefix(area, scope+"/")
+	if area == scope {
+		return true
+	}
+	if strings.Contains(area, "//") || strings.ContainsAny(area, ".\\") || strings.HasSuffix(area, "/") {
+		return false
+	}
+	return strings.HasPrefix(area, scope+"/")
 }

@@ -125,3 +125,24 @@ func TestCanonicalArea(t *testing.T) {
 		}
 	}
 }
+
+// A path that climbs out of its scope is within nothing.
+func TestWithinRefusesClimbing(t *testing.T) {
+	for _, c := range []struct {
+		area, scope string
+		want        bool
+	}{
+		{"bac-kan/huyen-tung", "bac-kan", true},
+		{"bac-kan", "bac-kan", true},
+		{"bac-kan/huyen-tung/../duc-xuan", "bac-kan/huyen-tung", false},
+		{"bac-kan/huyen-tung/./x", "bac-kan/huyen-tung", false},
+		{"bac-kan/huyen-tung//x", "bac-kan/huyen-tung", false},
+		{"bac-kan/huyen-tung/", "bac-kan/huyen-tung", false},
+		{`bac-kan/huyen-tung\..\duc-xuan`, "bac-kan/huyen-tung", false},
+		{"bac-kan/duc-xuan", "bac-kan/huyen-tung", false},
+	} {
+		if got := store.Within(c.area, c.scope); got != c.want {
+			t.Errorf("Within(%q, %q) = %v", c.area, c.scope, got)
+		}
+	}
+}
