@@ -25,6 +25,7 @@ type programs struct {
 var builtinNames = map[string]bool{
 	"this_year": true, "today": true,
 	"poverty_lacking": true, "poverty_class": true, "choice_min": true,
+	"household_class": true, "household_income_pc": true, "low_income_line": true, "low_income": true,
 }
 
 // valueName is the answer being checked, in a constraint.
@@ -39,6 +40,12 @@ func (f *Form) compileEnv(upTo int, self *Question) map[string]any {
 		"poverty_lacking": func() int { return 0 },
 		"poverty_class":   func() string { return "" },
 		"choice_min":      func(list, name string) float64 { return 0 },
+		// The picked household's latest classification and the low-income
+		// rule (NĐ 30/2025/NĐ-CP); see Circumstances.
+		"household_class":     func() string { return "" },
+		"household_income_pc": func() any { return nil },
+		"low_income_line":     func() float64 { return 0 },
+		"low_income":          func(class string, incomePC any) bool { return false },
 	}
 	for _, q := range f.Questions[:upTo] {
 		env[q.ID] = zeroOf(q.Type)
@@ -138,11 +145,79 @@ func firstLine(s string) string {
 	return line
 }
 
-// Facts are what expressions know beyond the answers: when and where.
+// Circumstances are what expressions know beyond the answers: when and
+// where, and what is on record of the household picked.
 type Circumstances struct {
 	Now       time.Time
 	Kind      poverty.Kind
 	Standards poverty.Standards
+	// LowIncome are the dated low-income lines; while none is in force,
+	// low_income_line() is 0 and low_income() marks nobody.
+	LowIncome poverty.LowIncomeLines
+	// Classification gives the latest classification of a household of
+	// the register, for household_class() and household_income_pc(); nil,
+	// or a zero Classification, when none is known.
+	Classification func(householdID string) Classification
+}
+
+// Classification is what a household's latest classification says.
+type Classification struct {
+	Class poverty.Class // "" when the household has none
+	// IncomePC is its income per person per month in million VND, when
+	// IncomeKnown (a register entry gives a class without an income).
+	IncomePC    float64
+	IncomeKnown bool
+}
+
+// picked is the household answer's register id, "" for none or a new one.
+func (f *Form) picked(answers map[string]string) string {
+	for _, q := range f.Questions {
+		if q.Type == HouseholdPick {
+			if id := answers[q.ID]; id != NewHousehold {
+				return id
+			}
+		}
+	}
+	return ""
+}
+
+// householdFacts defines the expressions' names for the picked household's
+// classification and the low-income rule. The classification is looked up
+// once, and only when an expression asks for it.
+func (f *Form) householdFacts(env map[string]any, answers map[string]string, facts Circumstances) {
+	var known *Classification
+	lookup := func() Classification {
+		if known == nil {
+			known = &Classification{}
+			if id := f.picked(answers); id != "" && facts.Classification != nil {
+				*known = facts.Classification(id)
+			}
+		}
+		return *known
+	}
+	lowLine := func() (float64, bool) { return facts.LowIncome.At(facts.Now, facts.Kind) }
+	env["household_class"] = func() string { return string(lookup().Class) }
+	env["household_income_pc"] = func() any {
+		if c := lookup(); c.IncomeKnown {
+			return c.IncomePC
+		}
+		return nil
+	}
+	env["low_income_line"] = func() float64 {
+		line, _ := lowLine()
+		return line
+	}
+	env["low_income"] = func(class string, incomePC any) bool {
+		line, ok := lowLine()
+		pc, known := incomePC.(float64)
+		if n, isInt := incomePC.(int); isInt {
+			pc, known = float64(n), true
+		}
+		if !ok || !known || len(facts.Standards) == 0 {
+			return false
+		}
+		return poverty.LowIncomeWorker(poverty.Class(class), pc, facts.Standards.At(facts.Now).Lines(facts.Kind).Poverty, line)
+	}
 }
 
 // values builds the runtime environment from answers, in form order,
@@ -160,6 +235,7 @@ func (f *Form) values(answers map[string]string, facts Circumstances) (map[strin
 	env["poverty_class"] = func() string {
 		return string(poverty.Assess(f.povertyHousehold(env), facts.Kind, facts.Standards.At(facts.Now)).Class)
 	}
+	f.householdFacts(env, answers, facts)
 	relevant := make(map[string]bool, len(f.Questions))
 	for _, q := range f.Questions {
 		env[q.ID] = zeroOf(q.Type)
