@@ -25,6 +25,7 @@ type Engine struct {
 	forms     *flows.Set
 	cat       *locales.Catalog
 	standards poverty.Standards
+	lowIncome poverty.LowIncomeLines
 	now       func() time.Time
 	runTTL    time.Duration
 	log       *slog.Logger
@@ -46,6 +47,9 @@ type Config struct {
 	Forms     *flows.Set
 	Catalog   *locales.Catalog
 	Standards poverty.Standards
+	// LowIncome are the dated low-income lines (NĐ 30/2025/NĐ-CP); nil
+	// takes the embedded ones.
+	LowIncome poverty.LowIncomeLines
 	Now       func() time.Time
 	RunTTL    time.Duration
 	Log       *slog.Logger
@@ -64,11 +68,14 @@ type Config struct {
 
 // New builds an engine.
 func New(c Config) *Engine {
-	e := &Engine{store: c.Store, forms: c.Forms, cat: c.Catalog, standards: c.Standards,
+	e := &Engine{store: c.Store, forms: c.Forms, cat: c.Catalog, standards: c.Standards, lowIncome: c.LowIncome,
 		now: c.Now, runTTL: c.RunTTL, log: c.Log, notify: c.Notify, commands: commandTable(c.Commands),
 		contributions: c.Contributions, inviteLink: c.InviteLink}
 	if e.standards == nil {
 		e.standards = poverty.Default()
+	}
+	if e.lowIncome == nil {
+		e.lowIncome = poverty.DefaultLowIncome()
 	}
 	if e.now == nil {
 		e.now = time.Now

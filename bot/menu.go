@@ -130,15 +130,25 @@ func (t *turn) chooseForm(ctx context.Context, text string) {
 }
 
 // flowContext gives a run what it needs from outside: language, date, the
-// setting of the village (urban or rural) and its register.
+// setting of the village (urban or rural), its register and the latest
+// classification of a household picked.
 func (t *turn) flowContext(ctx context.Context) flows.Context {
 	areaID := t.user.AreaID
 	if t.run != nil {
 		areaID = t.run.AreaID
 	}
 	c := flows.Context{Lang: t.lang, T: t.e.cat,
-		Circumstances: flows.Circumstances{Now: t.in.At, Standards: t.e.standards}}
+		Circumstances: flows.Circumstances{Now: t.in.At, Standards: t.e.standards, LowIncome: t.e.lowIncome}}
 	c.Kind = t.e.setting(ctx, areaID)
+	known := map[string]flows.Classification{} // a step evaluates expressions many times
+	c.Classification = func(id string) flows.Classification {
+		k, ok := known[id]
+		if !ok {
+			k = t.classification(ctx, id)
+			known[id] = k
+		}
+		return k
+	}
 	c.Register = func() ([]flows.PickerEntry, error) {
 		entries, err := t.e.store.Register(ctx, areaID)
 		if err != nil {

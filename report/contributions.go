@@ -39,6 +39,12 @@ func Contributions(form string, a map[string]string) []store.Contribution {
 		if a["wants_abroad"] == "yes" {
 			names = append(names, TrainingAbroadCounter)
 		}
+		if a["low_income_worker"] == "yes" {
+			names = append(names, TrainingLowIncomeCounter)
+			if a["wants_training"] == "yes" {
+				names = append(names, TrainingLowIncomeWantingCounter)
+			}
+		}
 		return []store.Contribution{{Kind: "training", Key: person, Names: names}}
 	}
 	return nil
@@ -51,6 +57,10 @@ const (
 	TrainingPeopleCounter = "training:people" // people asked about training
 	TrainingJobCounter    = "training:job"    // people who want job placement
 	TrainingAbroadCounter = "training:abroad" // people interested in work abroad
+	// Low-income workers (NĐ 30/2025/NĐ-CP), and those of them who want
+	// training: whom vocational-training support is for.
+	TrainingLowIncomeCounter        = "training:low_income"
+	TrainingLowIncomeWantingCounter = "training:low_income_wanting"
 )
 
 // ModelCounter counts the households taking part in a model.

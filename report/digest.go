@@ -235,6 +235,9 @@ func (d *digestWriter) training() {
 	}
 	d.line("digest.training", "people", d.num(people), "wanting", d.num(total), "list", strings.Join(list, ", "),
 		"job", d.num(d.st.Count(TrainingJobCounter)), "abroad", d.num(d.st.Count(TrainingAbroadCounter)))
+	if low := d.st.Count(TrainingLowIncomeCounter); low > 0 {
+		d.line("digest.training_low_income", "count", d.num(low), "wanting", d.num(d.st.Count(TrainingLowIncomeWantingCounter)))
+	}
 }
 
 // missing names the villages with nothing in the round (when one is open)

@@ -99,6 +99,12 @@ func playScript(t *testing.T, path string) []byte {
 			p.as = strings.TrimSpace(v)
 		case "lang":
 			p.lang = strings.TrimSpace(v)
+		case "now": // a day, at 9:00 in Vietnam
+			day, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(v), p.clock.t.Location())
+			if err != nil {
+				t.Fatalf("%s: now: %v", path, err)
+			}
+			p.clock.t = day.Add(9 * time.Hour)
 		}
 	}
 	if p.forms, err = flows.Default(); err != nil {
