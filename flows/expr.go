@@ -143,6 +143,9 @@ type Circumstances struct {
 	Now       time.Time
 	Kind      poverty.Kind
 	Standards poverty.Standards
+	// ClassifyAt is the day whose standard classifies (an annual round's
+	// next 1 January); zero classifies by the standard in force Now.
+	ClassifyAt time.Time
 }
 
 // values builds the runtime environment from answers, in form order,
@@ -156,9 +159,10 @@ func (f *Form) values(answers map[string]string, facts Circumstances) (map[strin
 		c, _ := f.Choice(list, name)
 		return c.Min
 	}
-	env["poverty_lacking"] = func() int { return len(f.povertyHousehold(env).Lacking()) }
+	std := f.StandardFor(facts)
+	env["poverty_lacking"] = func() int { return len(std.Lacking(f.povertyHousehold(env))) }
 	env["poverty_class"] = func() string {
-		return string(poverty.Assess(f.povertyHousehold(env), facts.Kind, facts.Standards.At(facts.Now)).Class)
+		return string(poverty.Assess(f.povertyHousehold(env), facts.Kind, std).Class)
 	}
 	relevant := make(map[string]bool, len(f.Questions))
 	for _, q := range f.Questions {
