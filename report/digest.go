@@ -78,6 +78,9 @@ func (d *digestWriter) officialList(prev *store.Snapshot) {
 		}
 		d.lines = append(d.lines, text)
 	}
+	if line := ProjectionLine(st.Counters, d.cat, d.lang); line != "" {
+		d.lines = append(d.lines, line)
+	}
 	d.target()
 }
 
@@ -124,7 +127,7 @@ func RoundLines(st Stats, cat *locales.Catalog, lang string) []string {
 	num := func(n int) string { return locales.Number(lang, float64(n), 0) }
 	reviewed := st.Reviewed()
 	poor, near := st.ReviewedAs("poor"), st.ReviewedAs("near_poor")
-	lines := []string{cat.T(lang, "digest.reviewed", "count", num(reviewed), "total", num(st.Total), "rate", locales.Percent(lang, st.Rate(reviewed)),
+	lines := []string{StandardLine(st, cat, lang), cat.T(lang, "digest.reviewed", "count", num(reviewed), "total", num(st.Total), "rate", locales.Percent(lang, st.Rate(reviewed)),
 		"poor", num(poor), "near_poor", num(near))}
 	if reviewed > 0 {
 		lines = append(lines, cat.T(lang, "digest.reviewed_rates", "poor", locales.Percent(lang, share(poor, reviewed)),

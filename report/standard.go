@@ -48,3 +48,48 @@ func RoundKindName(cat *locales.Catalog, lang string, r store.Round) string {
 	}
 	return cat.T(lang, "round.kind.regular")
 }
+
+// Projection is how the households reviewed with a form that gives their
+// class under the newest standard, not yet in force, would count by it,
+// beside their class under the standard in force when reviewed.
+type Projection struct {
+	Standard             poverty.Standard
+	Households           int // reviewed with such a form
+	Poor, NearPoor       int // by the newest standard
+	WasPoor, WasNearPoor int // the same households by the standard in force
+}
+
+// ProjectionOf reads the projection from an area's counters; false when no
+// household has one.
+func ProjectionOf(c store.Counters) (Projection, bool) {
+	std := standards.Newest()
+	p := Projection{Standard: std}
+	for _, class := range store.Statuses {
+		p.Households += int(c[store.ProjectedCounter(std.ID, class)])
+	}
+	p.Poor, p.NearPoor = int(c[store.ProjectedCounter(std.ID, "poor")]), int(c[store.ProjectedCounter(std.ID, "near_poor")])
+	p.WasPoor, p.WasNearPoor = int(c[store.ProjectedBaseCounter(std.ID, "poor")]), int(c[store.ProjectedBaseCounter(std.ID, "near_poor")])
+	return p, p.Households > 0
+}
+
+// ProjectionLine says the projection: "Theo chuẩn mới (giai đoạn
+// 2027–2030), 12 hộ rà soát bằng phiếu mới: nghèo 5 (+2), cận nghèo 3 (−1)".
+func ProjectionLine(c store.Counters, cat *locales.Catalog, lang string) string {
+	p, ok := ProjectionOf(c)
+	if !ok {
+		return ""
+	}
+	num := func(n int) string { return locales.Number(lang, float64(n), 0) }
+	return cat.T(lang, "stats.projection", "period", p.Standard.Period, "households", num(p.Households),
+		"poor", num(p.Poor), "poor_change", signed(p.Poor-p.WasPoor),
+		"near_poor", num(p.NearPoor), "near_poor_change", signed(p.NearPoor-p.WasNearPoor))
+}
+
+// StandardLine names the standard the open round classifies by, and its kind.
+func StandardLine(st Stats, cat *locales.Catalog, lang string) string {
+	if st.Round == nil {
+		return ""
+	}
+	return cat.T(lang, "stats.round_standard", "kind", RoundKindName(cat, lang, *st.Round),
+		"standard", StandardName(cat, lang, RoundStandard(*st.Round, st.WeekFrom.AddDate(0, 0, 6))))
+}

@@ -37,6 +37,18 @@ const (
 	RoundRegular = "regular"
 )
 
+// RoundKind reads a kind as people type it: "annual" or "regular", or in
+// Vietnamese "dinh-ky"/"định-kỳ" and "thuong-xuyen"/"thường-xuyên".
+func RoundKind(word string) (string, bool) {
+	switch strings.ToLower(strings.ReplaceAll(word, "_", "-")) {
+	case RoundAnnual, "dinh-ky", "định-kỳ", "dinhky", "địnhkỳ":
+		return RoundAnnual, true
+	case RoundRegular, "thuong-xuyen", "thường-xuyên", "thuongxuyen", "thườngxuyên":
+		return RoundRegular, true
+	}
+	return "", false
+}
+
 // Annual reports whether the round is an annual review.
 func (r Round) Annual() bool { return r.Kind == RoundAnnual }
 
