@@ -99,6 +99,12 @@ func playScript(t *testing.T, path string) []byte {
 			p.as = strings.TrimSpace(v)
 		case "lang":
 			p.lang = strings.TrimSpace(v)
+		case "now":
+			at, err := time.ParseInLocation("2006-01-02 15:04", strings.TrimSpace(v), p.clock.t.Location())
+			if err != nil {
+				t.Fatalf("%s: now: %v", path, err)
+			}
+			p.clock.t = at
 		}
 	}
 	if p.forms, err = flows.Default(); err != nil {
