@@ -13,7 +13,7 @@ import (
 func TestProjectionBesideTheCurrentFigures(t *testing.T) {
 	c := store.Counters{
 		store.ProjectedCounter("nd351-2025", "poor"): 2, store.ProjectedCounter("nd351-2025", "near_poor"): 1,
-		store.ProjectedCounter("nd351-2025", "none"): 1,
+		store.ProjectedCounter("nd351-2025", "none"):       1,
 		store.ProjectedBaseCounter("nd351-2025", "middle"): 2, store.ProjectedBaseCounter("nd351-2025", "near_poor"): 2,
 		store.StatusCounter("poor"): 7,
 	}
