@@ -33,9 +33,6 @@ var indicatorNeeds = map[poverty.Indicator][]string{
 	poverty.Telecom: {"indicator.internet"}, poverty.InfoMeans: {"indicator.info_means"},
 }
 
-// standards are the poverty standards forms are checked against.
-var standards = poverty.Default()
-
 // roleTypes is every known role with the question type it must have.
 var roleTypes = func() map[string]Type {
 	m := map[string]Type{RoleMembers: Integer, RoleWorkingAge: Integer, RoleIncome: Decimal,
@@ -76,7 +73,7 @@ func (f *Form) Covers(s poverty.Standard) bool {
 func (f *Form) StandardFor(c Circumstances) poverty.Standard {
 	ss := c.Standards
 	if len(ss) == 0 {
-		ss = standards
+		ss = poverty.Default()
 	}
 	day := c.ClassifyAt
 	if day.IsZero() {
@@ -88,7 +85,7 @@ func (f *Form) StandardFor(c Circumstances) poverty.Standard {
 	if s, ok := ss.ByID(f.Standard); ok {
 		return s
 	}
-	if s, ok := standards.ByID(f.Standard); ok {
+	if s, ok := poverty.Default().ByID(f.Standard); ok {
 		return s
 	}
 	return ss[0]
@@ -100,7 +97,7 @@ func (f *Form) StandardFor(c Circumstances) poverty.Standard {
 func (f *Form) Classes(answers map[string]string, c Circumstances) map[string]string {
 	ss := c.Standards
 	if len(ss) == 0 {
-		ss = standards
+		ss = poverty.Default()
 	}
 	h := f.povertyHousehold(f.answerEnv(answers))
 	out := map[string]string{}
@@ -149,10 +146,11 @@ func (c *checker) checkRoles() {
 			f.roles[q.Role] = q.ID
 		}
 	}
+	standards := poverty.Default()
 	std, known := standards.ByID(f.Standard)
 	switch {
 	case f.Standard != "" && !known:
-		c.add("", "standard %q is not one of the poverty standards (%s)", f.Standard, standardIDs())
+		c.add("", "standard %q is not one of the poverty standards (%s)", f.Standard, standardIDs(standards))
 		return
 	case !usesPoverty && f.Standard == "":
 		return
@@ -171,7 +169,7 @@ func (c *checker) checkRoles() {
 	}
 }
 
-func standardIDs() string {
+func standardIDs(standards poverty.Standards) string {
 	ids := make([]string, len(standards))
 	for i, s := range standards {
 		ids[i] = s.ID

@@ -8,9 +8,6 @@ import (
 	"sothon/store"
 )
 
-// standards are the poverty standards figures and lists are named by.
-var standards = poverty.Default()
-
 // RoundStandard is the poverty standard a round classifies by, as of a
 // day: an annual round's is the one in force the year after it; a regular
 // round's is the one in force on its forms' day (the day given, within the
@@ -22,17 +19,17 @@ func RoundStandard(r store.Round, day time.Time) poverty.Standard {
 	if err != nil {
 		at = day
 	}
-	return standards.At(r.ClassifyAt(at))
+	return poverty.Default().At(r.ClassifyAt(at))
 }
 
 // StandardOf is the standard a stored classification is by: the one it
 // names, or for forms stored before standards were named, the one in
 // force on its day.
 func StandardOf(s store.Submission) poverty.Standard {
-	if std, ok := standards.ByID(s.Standard); ok {
+	if std, ok := poverty.Default().ByID(s.Standard); ok {
 		return std
 	}
-	return standards.At(s.SubmittedAt)
+	return poverty.Default().At(s.SubmittedAt)
 }
 
 // StandardName is how people name a standard: "chuẩn nghèo đa chiều giai
@@ -62,7 +59,7 @@ type Projection struct {
 // ProjectionOf reads the projection from an area's counters; false when no
 // household has one.
 func ProjectionOf(c store.Counters) (Projection, bool) {
-	std := standards.Newest()
+	std := poverty.Default().Newest()
 	p := Projection{Standard: std}
 	for _, class := range store.Statuses {
 		p.Households += int(c[store.ProjectedCounter(std.ID, class)])

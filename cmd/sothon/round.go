@@ -29,6 +29,9 @@ func newRoundCmd(e *env, c *common) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if err := c.loadStandards(); err != nil {
+				return err
+			}
 			var ok bool
 			if r.Kind, ok = store.RoundKind(kind); !ok {
 				return usageError{"--kind is annual (định kỳ: classifies by the next year's poverty standard) or regular (thường xuyên)"}

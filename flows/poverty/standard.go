@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"sync"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -62,8 +63,31 @@ type Standards []Standard
 //go:embed standards.yaml
 var defaultStandards []byte
 
-// Default returns the embedded standards.
+// inUse are the standards the program classifies by: the embedded ones,
+// unless a province's file replaced them (Use).
+var (
+	inUseMu sync.RWMutex
+	inUse   = Embedded()
+)
+
+// Default returns the standards in use.
 func Default() Standards {
+	inUseMu.RLock()
+	defer inUseMu.RUnlock()
+	return inUse
+}
+
+// Use replaces the standards in use by a province's own (a line not yet
+// confirmed, a higher local standard), read with ParseStandards: set once
+// at start, before forms are loaded and checked against them.
+func Use(ss Standards) {
+	inUseMu.Lock()
+	defer inUseMu.Unlock()
+	inUse = ss
+}
+
+// Embedded returns the built-in standards.
+func Embedded() Standards {
 	s, err := ParseStandards(defaultStandards)
 	if err != nil {
 		panic("poverty: embedded standards: " + err.Error())
