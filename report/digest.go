@@ -166,9 +166,12 @@ func (d *digestWriter) breakdown() {
 		}
 		if d.st.Round == nil {
 			d.line("digest.breakdown_list", "area", b.Label, "poor", d.pct(b.PoorRate), "near_poor", d.pct(b.NearPoorRate))
-			continue
+		} else {
+			d.line("digest.breakdown", "area", b.Label, "reviewed", d.pct(b.ReviewedRate), "poor", d.pct(b.PoorRate), "near_poor", d.pct(b.NearPoorRate))
 		}
-		d.line("digest.breakdown", "area", b.Label, "reviewed", d.pct(b.ReviewedRate), "poor", d.pct(b.PoorRate), "near_poor", d.pct(b.NearPoorRate))
+		if b.Projection != nil {
+			d.lines[len(d.lines)-1] += " · " + b.Projection.Short(d.cat, d.lang)
+		}
 	}
 }
 

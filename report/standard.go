@@ -90,3 +90,11 @@ func StandardLine(st Stats, cat *locales.Catalog, lang string) string {
 	return cat.T(lang, "stats.round_standard", "kind", RoundKindName(cat, lang, *st.Round),
 		"standard", StandardName(cat, lang, RoundStandard(*st.Round, st.WeekFrom.AddDate(0, 0, 6))))
 }
+
+// Short says the projection in a few words, for a sub-area's line: "chuẩn
+// mới: nghèo 2 (+1), cận nghèo 1 (±0)".
+func (p Projection) Short(cat *locales.Catalog, lang string) string {
+	num := func(n int) string { return locales.Number(lang, float64(n), 0) }
+	return cat.T(lang, "stats.projection_short", "poor", num(p.Poor), "poor_change", signed(p.Poor-p.WasPoor),
+		"near_poor", num(p.NearPoor), "near_poor_change", signed(p.NearPoor-p.WasNearPoor))
+}

@@ -179,7 +179,8 @@ func TestConsoleRoundKind(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, page, _ := r.get("a", "/"); !strings.Contains(page, "Theo chuẩn mới (giai đoạn 2027–2030), 1 hộ") || !strings.Contains(page, "nghèo 1 (&#43;1)") ||
-		!strings.Contains(page, "Đợt định kỳ, phân loại theo chuẩn nghèo đa chiều giai đoạn 2027–2030.") {
+		!strings.Contains(page, "Đợt định kỳ, phân loại theo chuẩn nghèo đa chiều giai đoạn 2027–2030.") ||
+		!strings.Contains(page, "<th>Theo chuẩn mới</th>") || !strings.Contains(page, "<td>chuẩn mới: nghèo 1 (&#43;1), cận nghèo 0 (±0)</td>") {
 		t.Fatalf("the dashboard:\n%s", page)
 	}
 }

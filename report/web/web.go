@@ -324,7 +324,8 @@ type dashboardPage struct {
 	Round   []string // the round's progress, as the digest says it
 	// Projection is the figures by the new standard, as the digest says
 	// them, "" for none.
-	Projection string
+	Projection    string
+	RowProjection map[string]string // a sub-area's, by its id
 }
 
 // dashboard shows the figures of an area the user may see: their own, or
@@ -340,6 +341,12 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request) {
 	page.Parents = c.parents(r.Context(), st.Area.ID, u.AreaID)
 	page.Round = report.RoundLines(st, c.Catalog, u.Lang)
 	page.Projection = report.ProjectionLine(st.Counters, c.Catalog, u.Lang)
+	page.RowProjection = map[string]string{}
+	for _, b := range page.Rows {
+		if b.Projection != nil {
+			page.RowProjection[b.ID] = b.Projection.Short(c.Catalog, u.Lang)
+		}
+	}
 	c.render(w, http.StatusOK, "dashboard.html", page)
 }
 
