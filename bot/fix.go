@@ -82,7 +82,7 @@ func (t *turn) pressFix(ctx context.Context, question, answer string) {
 	id := ids[0]
 	if len(ids) > 1 { // the block's buttons are numbered after the menu's
 		n, _ := strconv.Atoi(answer)
-		i := n - len(t.e.forms.Forms) - 1
+		i := n - len(t.offeredForms(ctx)) - 1
 		if i < 0 || i >= len(ids) {
 			t.toast = t.e.cat.T(t.lang, "button.stale")
 			return

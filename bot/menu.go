@@ -2,8 +2,10 @@ package bot
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"sothon/flows"
 	"sothon/store"
@@ -28,12 +30,13 @@ func (t *turn) menu(ctx context.Context) {
 	if returned := t.returned(ctx); len(returned) > 0 {
 		t.replies = append(t.replies, t.returnedBlock(ctx, returned))
 	}
-	t.replies = append(t.replies, flows.Prompt{Text: t.e.cat.T(t.lang, "menu.title"), Question: flows.AwaitMenu, Options: t.menuOptions()})
+	t.replies = append(t.replies, flows.Prompt{Text: t.e.cat.T(t.lang, "menu.title"), Question: flows.AwaitMenu, Options: t.menuOptions(ctx)})
 }
 
-func (t *turn) menuOptions() []flows.Option {
-	opts := make([]flows.Option, len(t.e.forms.Forms))
-	for i, f := range t.e.forms.Forms {
+func (t *turn) menuOptions(ctx context.Context) []flows.Option {
+	forms := t.offeredForms(ctx)
+	opts := make([]flows.Option, len(forms))
+	for i, f := range forms {
 		opts[i] = flows.Option{Key: strconv.Itoa(i + 1), Label: f.Title.In(t.lang)}
 	}
 	return opts
@@ -59,10 +62,10 @@ func (t *turn) returned(ctx context.Context) []store.Submission {
 
 // fixOptions are the choices of the returned forms shown, numbered after
 // the questionnaires so that the menu's numbers never reopen one.
-func (t *turn) fixOptions(shown []store.Submission) []flows.Option {
+func (t *turn) fixOptions(ctx context.Context, shown []store.Submission) []flows.Option {
 	opts := make([]flows.Option, len(shown))
 	for i, s := range shown {
-		opts[i] = flows.Option{Key: strconv.Itoa(len(t.e.forms.Forms) + 1 + i), Label: t.e.cat.T(t.lang, "fix.choice", "id", s.ID)}
+		opts[i] = flows.Option{Key: strconv.Itoa(len(t.offeredForms(ctx)) + 1 + i), Label: t.e.cat.T(t.lang, "fix.choice", "id", s.ID)}
 	}
 	return opts
 }
@@ -83,7 +86,7 @@ const maxButtonData = 64
 // returnedBlock lists the returned forms with their reasons, each with a
 // choice that reopens it.
 func (t *turn) returnedBlock(ctx context.Context, returned []store.Submission) flows.Prompt {
-	shown := fixShown(returned, len(t.e.forms.Forms)+maxFixChoices)
+	shown := fixShown(returned, len(t.offeredForms(ctx))+maxFixChoices)
 	lines := []string{t.e.cat.T(t.lang, "fix.block")}
 	for _, s := range shown {
 		reason := ""
@@ -95,7 +98,7 @@ func (t *turn) returnedBlock(ctx context.Context, returned []store.Submission) f
 	if more := len(returned) - len(shown); more > 0 {
 		lines = append(lines, t.e.cat.T(t.lang, "fix.block_more", "count", more))
 	}
-	return flows.Prompt{Text: strings.Join(lines, "\n"), Question: fixListQuestion(shown), Options: t.fixOptions(shown)}
+	return flows.Prompt{Text: strings.Join(lines, "\n"), Question: fixListQuestion(shown), Options: t.fixOptions(ctx, shown)}
 }
 
 // chooseForm starts the questionnaire the user picked from the menu, or
@@ -105,10 +108,10 @@ func (t *turn) chooseForm(ctx context.Context, text string) {
 		t.replyKey("menu.not_head")
 		return
 	}
-	forms := t.e.forms.Forms
+	forms := t.offeredForms(ctx)
 	shown := fixShown(t.returned(ctx), len(forms)+maxFixChoices)
 	var labels []string
-	for _, o := range append(t.menuOptions(), t.fixOptions(shown)...) {
+	for _, o := range append(t.menuOptions(ctx), t.fixOptions(ctx, shown)...) {
 		labels = append(labels, o.Label)
 	}
 	i, err := flows.ParseChoice(text, labels)
@@ -138,7 +141,7 @@ func (t *turn) flowContext(ctx context.Context) flows.Context {
 		areaID = t.run.AreaID
 	}
 	c := flows.Context{Lang: t.lang, T: t.e.cat,
-		Circumstances: flows.Circumstances{Now: t.in.At, Standards: t.e.standards, LowIncome: t.e.lowIncome}}
+		Circumstances: flows.Circumstances{Now: t.in.At, Standards: t.e.standards, LowIncome: t.e.lowIncome, ClassifyAt: t.classifyAt(ctx, areaID)}}
 	c.Kind = t.e.setting(ctx, areaID)
 	known := map[string]flows.Classification{} // a step evaluates expressions many times
 	c.Classification = func(id string) flows.Classification {
@@ -162,6 +165,34 @@ func (t *turn) flowContext(ctx context.Context) flows.Context {
 	}
 	c.HouseholdNotice = func(id string) string { return t.householdNotice(ctx, id) }
 	return c
+}
+
+// classifyAt is the day whose poverty standard classifies the village's
+// forms: by the kind of its open round (an annual round's is 1 January
+// after it), else today.
+func (t *turn) classifyAt(ctx context.Context, areaID string) time.Time {
+	if r, err := t.e.store.RoundFor(ctx, areaID); err == nil && r != nil {
+		return r.ClassifyAt(t.in.At)
+	}
+	return t.in.At
+}
+
+// offeredForms are the questionnaires the menu offers: a form made for a
+// poverty standard other than the one the village's forms classify by now
+// is left out, when the set has one made for that standard.
+func (t *turn) offeredForms(ctx context.Context) []*flows.Form {
+	if t.offered != nil {
+		return t.offered
+	}
+	std := t.e.standards.At(t.classifyAt(ctx, t.user.AreaID)).ID
+	all := t.e.forms.Forms
+	has := slices.ContainsFunc(all, func(f *flows.Form) bool { return f.Standard == std })
+	for _, f := range all {
+		if !has || f.Standard == "" || f.Standard == std {
+			t.offered = append(t.offered, f)
+		}
+	}
+	return t.offered
 }
 
 // householdNotice tells a head picking a household for a form that

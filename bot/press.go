@@ -89,7 +89,7 @@ func commandQuestion(q string) bool {
 func (t *turn) pressedLabel(ctx context.Context, keys ...string) string {
 	var opts []flows.Option
 	if t.run == nil {
-		opts = t.menuOptions()
+		opts = t.menuOptions(ctx)
 	} else {
 		opts = t.run.Options(t.form, t.flowContext(ctx))
 	}

@@ -17,6 +17,7 @@ type turn struct {
 	lang     string
 	run      *flows.Run
 	form     *flows.Form
+	offered  []*flows.Form   // the questionnaires the menu offers, once found
 	keyboard *store.Keyboard // the chat's message with open buttons
 	change   store.Change
 	replies  []flows.Prompt
@@ -210,7 +211,8 @@ func (t *turn) submit(s *flows.Submission) {
 		Form: s.Form, FormVersion: s.Version, AreaID: t.run.AreaID,
 		HouseholdID: s.HouseholdID, HouseholdName: s.HouseholdName,
 		SubmittedBy: t.user.ID, SubmittedAt: t.in.At, Answers: s.Answers, Class: s.Class, Members: s.Members,
-		Contributions: t.e.contributions(s.Form, s.Answers), Replaces: s.Replaces,
+		Standard: s.Standard, Classes: s.Classes,
+		Contributions: append(t.e.contributions(s.Form, s.Answers), projection(s, t.e.standards, t.in.At)...), Replaces: s.Replaces,
 	}
 	t.audit("submit", s.Form)
 }

@@ -151,6 +151,9 @@ type Circumstances struct {
 	Now       time.Time
 	Kind      poverty.Kind
 	Standards poverty.Standards
+	// ClassifyAt is the day whose standard classifies (an annual round's
+	// next 1 January); zero classifies by the standard in force Now.
+	ClassifyAt time.Time
 	// LowIncome are the dated low-income lines; while none is in force,
 	// low_income_line() is 0 and low_income() marks nobody.
 	LowIncome poverty.LowIncomeLines
@@ -231,9 +234,10 @@ func (f *Form) values(answers map[string]string, facts Circumstances) (map[strin
 		c, _ := f.Choice(list, name)
 		return c.Min
 	}
-	env["poverty_lacking"] = func() int { return len(f.povertyHousehold(env).Lacking()) }
+	std := f.StandardFor(facts)
+	env["poverty_lacking"] = func() int { return len(std.Lacking(f.povertyHousehold(env))) }
 	env["poverty_class"] = func() string {
-		return string(poverty.Assess(f.povertyHousehold(env), facts.Kind, facts.Standards.At(facts.Now)).Class)
+		return string(poverty.Assess(f.povertyHousehold(env), facts.Kind, std).Class)
 	}
 	f.householdFacts(env, answers, facts)
 	relevant := make(map[string]bool, len(f.Questions))

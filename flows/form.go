@@ -58,9 +58,14 @@ type Repeat struct {
 
 // Form is one questionnaire.
 type Form struct {
-	ID        string              `yaml:"id"`
-	Version   string              `yaml:"version"`
-	Title     Label               `yaml:"title"`
+	ID      string `yaml:"id"`
+	Version string `yaml:"version"`
+	Title   Label  `yaml:"title"`
+	// Standard is the id of the poverty standard the form classifies for
+	// ("nd351-2025"): its roles must cover that standard's indicators, and
+	// the menu offers it while the open round classifies by it. A form
+	// that classifies without naming one is for the first standard.
+	Standard  string              `yaml:"standard,omitempty"`
 	Repeat    *Repeat             `yaml:"repeat,omitempty"`
 	Choices   map[string][]Choice `yaml:"choices"`
 	Questions []*Question         `yaml:"questions"`

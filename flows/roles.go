@@ -9,7 +9,7 @@ import (
 
 // Roles bind questions to meanings the code relies on. The poverty
 // classification reads the household's members, working-age people,
-// income, floor area and the ten yes/no indicators by role, so renaming a
+// income, floor area and the yes/no indicators by role, so renaming a
 // question id can never silently change a classification.
 const (
 	RoleMembers    = "members"
@@ -21,7 +21,17 @@ const (
 
 // indicatorRoles are the yes/no indicators, as "indicator." + name.
 var indicatorRoles = []string{"job", "nutrition", "insurance", "adult_education", "schooling",
-	"house_quality", "water", "latrine", "internet", "info_means"}
+	"house_quality", "water", "latrine", "waste", "internet", "info_means"}
+
+// indicatorNeeds are the roles each indicator is read from.
+var indicatorNeeds = map[poverty.Indicator][]string{
+	poverty.Employment: {"indicator.job"}, poverty.Dependants: {RoleMembers, RoleWorkingAge},
+	poverty.Nutrition: {"indicator.nutrition"}, poverty.Insurance: {"indicator.insurance"},
+	poverty.AdultEducation: {"indicator.adult_education"}, poverty.ChildSchooling: {"indicator.schooling"},
+	poverty.HousingQuality: {"indicator.house_quality"}, poverty.FloorArea: {RoleMembers, RoleHouseArea},
+	poverty.Water: {"indicator.water"}, poverty.Latrine: {"indicator.latrine"}, poverty.Waste: {"indicator.waste"},
+	poverty.Telecom: {"indicator.internet"}, poverty.InfoMeans: {"indicator.info_means"},
+}
 
 // roleTypes is every known role with the question type it must have.
 var roleTypes = func() map[string]Type {
@@ -33,11 +43,68 @@ var roleTypes = func() map[string]Type {
 	return m
 }()
 
-// povertyRoles are the roles poverty_lacking() and poverty_class() need.
-func povertyRoles() []string {
-	out := []string{RoleMembers, RoleWorkingAge, RoleIncome, RoleHouseArea}
-	for _, name := range indicatorRoles {
-		out = append(out, "indicator."+name)
+// povertyRoles are the roles a classification by a standard reads.
+func povertyRoles(s poverty.Standard) []string {
+	out := []string{RoleMembers, RoleIncome}
+	for _, ind := range s.Indicators {
+		for _, role := range indicatorNeeds[ind] {
+			if !slices.Contains(out, role) {
+				out = append(out, role)
+			}
+		}
+	}
+	return out
+}
+
+// Covers reports whether the form asks everything a standard's
+// classification reads.
+func (f *Form) Covers(s poverty.Standard) bool {
+	for _, role := range povertyRoles(s) {
+		if f.roles[role] == "" {
+			return false
+		}
+	}
+	return true
+}
+
+// StandardFor is the standard a run of the form classifies by: the one in
+// force on the day the circumstances classify for (a round's), when the
+// form asks all it reads; else the form's own.
+func (f *Form) StandardFor(c Circumstances) poverty.Standard {
+	ss := c.Standards
+	if len(ss) == 0 {
+		ss = poverty.Default()
+	}
+	day := c.ClassifyAt
+	if day.IsZero() {
+		day = c.Now
+	}
+	if s := ss.At(day); f.Covers(s) {
+		return s
+	}
+	if s, ok := ss.ByID(f.Standard); ok {
+		return s
+	}
+	if s, ok := poverty.Default().ByID(f.Standard); ok {
+		return s
+	}
+	return ss[0]
+}
+
+// Classes classifies the answers by every standard the form covers,
+// standard id → class: during a change of standards the same answers give
+// the class under the old and the new.
+func (f *Form) Classes(answers map[string]string, c Circumstances) map[string]string {
+	ss := c.Standards
+	if len(ss) == 0 {
+		ss = poverty.Default()
+	}
+	h := f.povertyHousehold(f.answerEnv(answers))
+	out := map[string]string{}
+	for _, s := range ss {
+		if f.Covers(s) {
+			out[s.ID] = string(poverty.Assess(h, c.Kind, s).Class)
+		}
 	}
 	return out
 }
@@ -79,31 +146,52 @@ func (c *checker) checkRoles() {
 			f.roles[q.Role] = q.ID
 		}
 	}
-	if !usesPoverty {
+	standards := poverty.Default()
+	std, known := standards.ByID(f.Standard)
+	switch {
+	case f.Standard != "" && !known:
+		c.add("", "standard %q is not one of the poverty standards (%s)", f.Standard, standardIDs(standards))
 		return
+	case !usesPoverty && f.Standard == "":
+		return
+	case f.Standard == "":
+		std = standards[0]
 	}
 	var missing []string
-	for _, role := range povertyRoles() {
+	for _, role := range povertyRoles(std) {
 		if f.roles[role] == "" {
 			missing = append(missing, role)
 		}
 	}
 	if len(missing) > 0 {
 		slices.Sort(missing)
-		c.add("", "poverty_lacking() and poverty_class() need a question with each role; missing: %s", strings.Join(missing, ", "))
+		c.add("", "classifying by %s (%s) needs a question with each role; missing: %s", std.ID, std.Name, strings.Join(missing, ", "))
 	}
 }
 
-// Lacking lists the deprivation indicators a household lacks by its stored
-// answers (for the lists posted in the village).
-func (f *Form) Lacking(answers map[string]string) []poverty.Indicator {
+func standardIDs(standards poverty.Standards) string {
+	ids := make([]string, len(standards))
+	for i, s := range standards {
+		ids[i] = s.ID
+	}
+	return strings.Join(ids, ", ")
+}
+
+// Lacking lists the indicators of a standard a household lacks by its
+// stored answers (for the lists posted in the village).
+func (f *Form) Lacking(answers map[string]string, s poverty.Standard) []poverty.Indicator {
+	return s.Lacking(f.povertyHousehold(f.answerEnv(answers)))
+}
+
+// answerEnv is the typed answers, without calculations.
+func (f *Form) answerEnv(answers map[string]string) map[string]any {
 	env := map[string]any{}
 	for _, q := range f.Questions {
 		if a, ok := answers[q.ID]; ok && q.Type != Calculate {
 			env[q.ID] = typed(q.Type, a)
 		}
 	}
-	return f.povertyHousehold(env).Lacking()
+	return env
 }
 
 // povertyHousehold reads the household's answers by their roles.
@@ -117,7 +205,7 @@ func (f *Form) povertyHousehold(env map[string]any) poverty.Profile {
 		NoStableJob: b("job"), Malnourished: b("nutrition"), Uninsured: b("insurance"),
 		AdultUndereducated: b("adult_education"), ChildOutOfSchool: b("schooling"),
 		PoorHouse: b("house_quality"), HouseArea: d(RoleHouseArea),
-		CleanWater: b("water"), HygienicLatrine: b("latrine"),
+		CleanWater: b("water"), HygienicLatrine: b("latrine"), HandlesWaste: b("waste"),
 		UsesTelecom: b("internet"), HasInfoMeans: b("info_means"),
 	}
 }

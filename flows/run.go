@@ -111,6 +111,11 @@ type Submission struct {
 	// register; empty and 0 when the form has no such question.
 	Class   string
 	Members int
+	// Standard is the id of the poverty standard Class is by, and Classes
+	// the class by every standard the answers cover (standard id → class):
+	// both empty for a form that does not classify.
+	Standard string
+	Classes  map[string]string
 	// Replaces is the returned submission this one corrects (0 for none).
 	Replaces uint64
 }

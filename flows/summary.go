@@ -121,6 +121,8 @@ func (r *Run) submit(f *Form, c Context) Outcome {
 	s.Replaces = r.Replaces
 	if q := f.ByRole(RoleClass); q != nil {
 		s.Class = s.Answers[q.ID]
+		s.Standard = f.StandardFor(c.Circumstances).ID
+		s.Classes = f.Classes(s.Answers, c.Circumstances)
 	}
 	if q := f.ByRole(RoleMembers); q != nil {
 		s.Members, _ = strconv.Atoi(s.Answers[q.ID])

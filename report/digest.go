@@ -78,6 +78,9 @@ func (d *digestWriter) officialList(prev *store.Snapshot) {
 		}
 		d.lines = append(d.lines, text)
 	}
+	if line := ProjectionLine(st.Counters, d.cat, d.lang); line != "" {
+		d.lines = append(d.lines, line)
+	}
 	d.target()
 }
 
@@ -124,7 +127,7 @@ func RoundLines(st Stats, cat *locales.Catalog, lang string) []string {
 	num := func(n int) string { return locales.Number(lang, float64(n), 0) }
 	reviewed := st.Reviewed()
 	poor, near := st.ReviewedAs("poor"), st.ReviewedAs("near_poor")
-	lines := []string{cat.T(lang, "digest.reviewed", "count", num(reviewed), "total", num(st.Total), "rate", locales.Percent(lang, st.Rate(reviewed)),
+	lines := []string{StandardLine(st, cat, lang), cat.T(lang, "digest.reviewed", "count", num(reviewed), "total", num(st.Total), "rate", locales.Percent(lang, st.Rate(reviewed)),
 		"poor", num(poor), "near_poor", num(near))}
 	if reviewed > 0 {
 		lines = append(lines, cat.T(lang, "digest.reviewed_rates", "poor", locales.Percent(lang, share(poor, reviewed)),
@@ -163,9 +166,12 @@ func (d *digestWriter) breakdown() {
 		}
 		if d.st.Round == nil {
 			d.line("digest.breakdown_list", "area", b.Label, "poor", d.pct(b.PoorRate), "near_poor", d.pct(b.NearPoorRate))
-			continue
+		} else {
+			d.line("digest.breakdown", "area", b.Label, "reviewed", d.pct(b.ReviewedRate), "poor", d.pct(b.PoorRate), "near_poor", d.pct(b.NearPoorRate))
 		}
-		d.line("digest.breakdown", "area", b.Label, "reviewed", d.pct(b.ReviewedRate), "poor", d.pct(b.PoorRate), "near_poor", d.pct(b.NearPoorRate))
+		if b.Projection != nil {
+			d.lines[len(d.lines)-1] += " · " + b.Projection.Short(d.cat, d.lang)
+		}
 	}
 }
 

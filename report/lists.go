@@ -139,7 +139,7 @@ func listEntry(ctx context.Context, db *store.DB, forms *flows.Set, cat *locales
 		entry.Status = hh.Approved
 	}
 	if form := forms.Form(s.Form); form != nil {
-		for _, ind := range form.Lacking(s.Answers) {
+		for _, ind := range form.Lacking(s.Answers, StandardOf(s)) {
 			entry.Lacking = append(entry.Lacking, cat.T(lang, "lists.indicator."+string(ind)))
 		}
 	}

@@ -113,7 +113,7 @@ func TestListsXLSX(t *testing.T) {
 	}
 	if sheet != "Tổ Khuổi Pài (Huyền Tụng)" || text(0, 0) != "UBND PHƯỜNG HUYỀN TỤNG" || text(0, 3) != "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" ||
 		text(1, 0) != "TỔ KHUỔI PÀI (HUYỀN TỤNG)" || text(1, 3) != "Độc lập - Tự do - Hạnh phúc" ||
-		!strings.HasPrefix(text(3, 0), "DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO — đợt rà soát «Cuối năm»") || text(4, 0) != "(Gồm các phiếu rà soát đã được duyệt)" {
+		!strings.HasPrefix(text(3, 0), "DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO — đợt rà soát «Cuối năm»") || text(4, 0) != "Phân loại theo chuẩn nghèo đa chiều giai đoạn 2022–2025 (Nghị định 07/2021/NĐ-CP; đợt thường xuyên). (Gồm các phiếu rà soát đã được duyệt)" {
 		t.Fatalf("the header of %q: %q", sheet, rows[:5])
 	}
 	want := [][]string{

@@ -32,7 +32,9 @@ func (t listText) header(v VillageLists) (left, right [2]string, title [2]string
 	}
 	left = [2]string{strings.ToUpper(t.t("lists.body", "area", t.l.Area.Label)), strings.ToUpper(t.t("lists.place", "village", v.Label))}
 	right = [2]string{t.t("lists.nation"), t.t("lists.motto")}
-	title = [2]string{t.t("lists.title", "round", t.l.Round.Name, "from", dayMonthYear(t.l.Round.From), "to", dayMonthYear(t.l.Round.To)), t.t(basis)}
+	std := RoundStandard(t.l.Round, t.l.Date)
+	standard := t.t("lists.standard", "standard", StandardName(t.cat, t.l.Lang, std), "name", std.Name, "kind", RoundKindName(t.cat, t.l.Lang, t.l.Round))
+	title = [2]string{t.t("lists.title", "round", t.l.Round.Name, "from", dayMonthYear(t.l.Round.From), "to", dayMonthYear(t.l.Round.To)), standard + " " + t.t(basis)}
 	return left, right, title
 }
 

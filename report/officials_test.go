@@ -144,7 +144,7 @@ func TestXLSXExportReadBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	sheets := f.GetSheetList()
-	if len(sheets) != 3 || sheets[0] != "Rà soát tình trạng hộ" {
+	if len(sheets) != 4 || sheets[0] != "Rà soát tình trạng hộ" || sheets[1] != "Rà soát hộ theo chuẩn 2027–2030" {
 		t.Fatalf("sheets: %v", sheets)
 	}
 	for cell, want := range map[string]string{"A1": "Số phiếu", "G1": "Chủ hộ", "I1": "Trạng thái duyệt", "L1": "Phiếu hiện hành", "I2": "Chờ duyệt", "M1": "Hộ", "N1": "Chủ hộ (2)", "A2": "1",
@@ -171,7 +171,7 @@ func TestXLSXExportReadBack(t *testing.T) {
 	if !panes.Freeze || panes.YSplit != 1 {
 		t.Errorf("header row not frozen: %+v", panes)
 	}
-	if model, _ := f.GetCellValue(sheets[1], "G2"); model != "Bàn Thị Xuân" {
+	if model, _ := f.GetCellValue(sheets[2], "G2"); model != "Bàn Thị Xuân" {
 		t.Errorf("model sheet: %q", model)
 	}
 }

@@ -307,6 +307,8 @@ type Breakdown struct {
 	Households, Reviewed, Poor, NearPoor int
 	ReviewedRate, PoorRate, NearPoorRate float64
 	LastWeek                             string // the last week with a questionnaire ("2023-W25"), "" for none
+	// Projection is the sub-area's figures by the new standard, nil for none.
+	Projection *Projection
 }
 
 // Breakdown lists the sub-areas, least covered in the open round first.
@@ -318,6 +320,9 @@ func (s Stats) Breakdown() []Breakdown {
 			Reviewed: c.Counters.Reviewed(s.Round), Poor: int(c.Counters[store.StatusCounter("poor")]), NearPoor: int(c.Counters[store.StatusCounter("near_poor")])}
 		b.ReviewedRate, b.PoorRate, b.NearPoorRate = share(b.Reviewed, total), share(b.Poor, total), share(b.NearPoor, total)
 		b.LastWeek = c.Counters.LastWeek()
+		if p, ok := ProjectionOf(c.Counters); ok {
+			b.Projection = &p
+		}
 		out[i] = b
 	}
 	slices.SortStableFunc(out, func(a, b Breakdown) int { return cmp.Compare(a.ReviewedRate, b.ReviewedRate) })

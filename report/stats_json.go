@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"time"
 
 	"sothon/store"
@@ -21,6 +22,10 @@ type StatsJSON struct {
 	// Reviews counts by review state: the open round's households, or all
 	// the area's forms without a round.
 	Reviews ReviewStates `json:"reviews"`
+	// Projection counts the households reviewed with a form that gives
+	// their class by the newest standard, not yet in force: by it, and by
+	// the standard in force (was_*); absent when none was.
+	Projection *ProjectionJSON `json:"projection,omitempty"`
 	// ListBasis is what the register's statuses count: "approved" reviews
 	// over the imported register, or "all" the forms received.
 	ListBasis string `json:"list_basis"`
@@ -49,11 +54,34 @@ type RegisterJSON struct {
 	NearPoorRate float64 `json:"near_poor_rate"`
 }
 
+// ProjectionJSON is Projection for machines.
+type ProjectionJSON struct {
+	Standard    string `json:"standard"` // its id, "nd351-2025"
+	Period      string `json:"period"`
+	Households  int    `json:"households"`
+	Poor        int    `json:"poor"`
+	NearPoor    int    `json:"near_poor"`
+	WasPoor     int    `json:"was_poor"`
+	WasNearPoor int    `json:"was_near_poor"`
+}
+
+func projectionJSON(c store.Counters) *ProjectionJSON {
+	p, ok := ProjectionOf(c)
+	if !ok {
+		return nil
+	}
+	return &ProjectionJSON{Standard: p.Standard.ID, Period: p.Standard.Period, Households: p.Households,
+		Poor: p.Poor, NearPoor: p.NearPoor, WasPoor: p.WasPoor, WasNearPoor: p.WasNearPoor}
+}
+
 // RoundJSON is the open round's progress.
 type RoundJSON struct {
 	Name         string  `json:"name"`
 	From         string  `json:"from"`
 	To           string  `json:"to"`
+	Kind         string  `json:"kind"`     // annual or regular
+	Standard     string  `json:"standard"` // the id of the standard it classifies by
+	Period       string  `json:"period"`   // that standard's, "2027–2030"
 	Households   int     `json:"households"`
 	Reviewed     int     `json:"reviewed"`
 	ReviewedRate float64 `json:"reviewed_rate"`
@@ -83,6 +111,8 @@ type SubAreaJSON struct {
 	NearPoor     int      `json:"near_poor"`
 	PoorRate     float64  `json:"poor_rate"`
 	NearPoorRate float64  `json:"near_poor_rate"`
+	// Projection is the sub-area's, as StatsJSON's.
+	Projection *ProjectionJSON `json:"projection,omitempty"`
 }
 
 // JSON gives the figures in their machine shape.
@@ -96,13 +126,15 @@ func (s Stats) JSON(formIDs []string) StatsJSON {
 		SubAreas:  []SubAreaJSON{}, Missing: []PlaceJSON{}, Activity: map[string]int{},
 	}
 	if r := s.Round; r != nil {
-		out.Round = &RoundJSON{Name: r.Name, From: r.From, To: r.To, Households: s.Total, Reviewed: s.Reviewed(),
+		std := RoundStandard(*r, s.WeekFrom.AddDate(0, 0, 6))
+		out.Round = &RoundJSON{Name: r.Name, From: r.From, To: r.To, Kind: cmp.Or(r.Kind, store.RoundRegular), Standard: std.ID, Period: std.Period, Households: s.Total, Reviewed: s.Reviewed(),
 			ReviewedRate: s.Rate(s.Reviewed()), Poor: s.ReviewedAs("poor"), NearPoor: s.ReviewedAs("near_poor"), Escaped: s.Escaped(), Lists: map[string]int{}}
 		for _, kind := range store.ListKindsAll {
 			out.Round.Lists[kind] = s.Listed(kind)
 		}
 	}
 	out.Reviews = s.Reviews()
+	out.Projection = projectionJSON(s.Counters)
 	if s.Approved() {
 		out.ListBasis = store.CountApproved
 	}
@@ -114,6 +146,11 @@ func (s Stats) JSON(formIDs []string) StatsJSON {
 			Poor: b.Poor, NearPoor: b.NearPoor, PoorRate: b.PoorRate, NearPoorRate: b.NearPoorRate}
 		if s.Round != nil {
 			sub.Reviewed, sub.ReviewedRate = &b.Reviewed, &b.ReviewedRate
+		}
+		for _, c := range s.Children {
+			if c.Area.ID == b.ID {
+				sub.Projection = projectionJSON(c.Counters)
+			}
 		}
 		out.SubAreas = append(out.SubAreas, sub)
 	}

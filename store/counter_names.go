@@ -89,3 +89,16 @@ const (
 func roundName(prefix string, round uint64, parts ...string) string {
 	return prefix + ":" + strconv.FormatUint(round, 10) + ":" + strings.Join(parts, ":")
 }
+
+// ProjectedCounter counts the households by the class their latest form
+// that gives it puts them in under a standard not yet in force;
+// ProjectedBaseCounter counts the same households by their class under the
+// standard in force on that form's day, so that the two compare.
+func ProjectedCounter(standard, class string) string { return projectedPrefix + standard + ":" + class }
+
+// ProjectedBaseCounter: see ProjectedCounter.
+func ProjectedBaseCounter(standard, class string) string {
+	return projectedPrefix + standard + ":base:" + class
+}
+
+const projectedPrefix = "projected:"

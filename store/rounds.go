@@ -15,14 +15,55 @@ import (
 // Round is a review round (đợt rà soát): households reviewed while it is
 // open count toward its coverage.
 type Round struct {
-	ID       uint64    `json:"id"`
-	Name     string    `json:"name"`
-	AreaID   string    `json:"area_id,omitempty"` // the area it covers, with its sub-areas; "" is everywhere
-	From     string    `json:"from"`              // YYYY-MM-DD
-	To       string    `json:"to"`
+	ID     uint64 `json:"id"`
+	Name   string `json:"name"`
+	AreaID string `json:"area_id,omitempty"` // the area it covers, with its sub-areas; "" is everywhere
+	From   string `json:"from"`              // YYYY-MM-DD
+	To     string `json:"to"`
+	// Kind is RoundAnnual or RoundRegular ("" in rounds opened before
+	// kinds: regular).
+	Kind     string    `json:"kind,omitempty"`
 	Opened   time.Time `json:"opened"`
 	OpenedBy string    `json:"opened_by"`
 	Closed   time.Time `json:"closed,omitzero"`
+}
+
+// The kinds of round (QĐ 24/2021/QĐ-TTg): the annual review (định kỳ)
+// decides the lists of the year after it, so it classifies by the standard
+// in force then; a regular review (thường xuyên) classifies by the
+// standard in force on the form's day.
+const (
+	RoundAnnual  = "annual"
+	RoundRegular = "regular"
+)
+
+// RoundKind reads a kind as people type it: "annual" or "regular", or in
+// Vietnamese "dinh-ky"/"định-kỳ" and "thuong-xuyen"/"thường-xuyên".
+func RoundKind(word string) (string, bool) {
+	switch strings.ToLower(strings.ReplaceAll(word, "_", "-")) {
+	case RoundAnnual, "dinh-ky", "định-kỳ", "dinhky", "địnhkỳ":
+		return RoundAnnual, true
+	case RoundRegular, "thuong-xuyen", "thường-xuyên", "thuongxuyen", "thườngxuyên":
+		return RoundRegular, true
+	}
+	return "", false
+}
+
+// Annual reports whether the round is an annual review.
+func (r Round) Annual() bool { return r.Kind == RoundAnnual }
+
+// ClassifyAt is the day whose poverty standard classifies a form of the
+// round filled on formDay: 1 January after the round's last day for an
+// annual round, the form's own day for a regular one.
+func (r Round) ClassifyAt(formDay time.Time) time.Time {
+	if !r.Annual() {
+		return formDay
+	}
+	to, err := time.Parse(time.DateOnly, r.To)
+	if err != nil {
+		return formDay
+	}
+	return time.Date(to.Year()+1, 1, 1, 0, 0, 0, 0, time.UTC)
 }
 
 // Holds reports whether the round covers an area.
@@ -47,14 +88,15 @@ func (r Round) Covers(at time.Time) bool {
 var (
 	ErrRoundOpen   = errors.New("store: another round is open; close it first")
 	ErrNoOpenRound = errors.New("store: no round is open")
-	ErrRoundBad    = errors.New("store: a round needs a name (up to 80 characters) and dates YYYY-MM-DD, the first not after the last")
+	ErrRoundBad    = errors.New("store: a round needs a name (up to 80 characters), dates YYYY-MM-DD, the first not after the last, and a kind annual or regular")
 )
 
 // check tells whether a round to open is well formed.
 func (r Round) check() error {
 	_, errFrom := time.Parse(time.DateOnly, r.From)
 	_, errTo := time.Parse(time.DateOnly, r.To)
-	if n := utf8.RuneCountInString(strings.TrimSpace(r.Name)); n == 0 || n > 80 || errFrom != nil || errTo != nil || r.To < r.From {
+	if n := utf8.RuneCountInString(strings.TrimSpace(r.Name)); n == 0 || n > 80 || errFrom != nil || errTo != nil || r.To < r.From ||
+		(r.Kind != "" && r.Kind != RoundAnnual && r.Kind != RoundRegular) {
 		return ErrRoundBad
 	}
 	return nil
@@ -66,6 +108,9 @@ func (db *DB) OpenRound(ctx context.Context, r Round) (Round, error) {
 		return Round{}, err
 	}
 	r.Name = strings.TrimSpace(r.Name)
+	if r.Kind == "" {
+		r.Kind = RoundRegular
+	}
 	err := db.update(ctx, func(tx *bolt.Tx) error {
 		rounds, err := allRounds(tx)
 		if err != nil {

@@ -68,6 +68,11 @@ type Submission struct {
 	// register takes from the submission.
 	Class   string `json:"class,omitempty"`
 	Members int    `json:"members,omitempty"`
+	// Standard is the id of the poverty standard Class is by; Classes is
+	// the class by every standard the answers cover (standard id → class),
+	// so that a change of standards can be foreseen on the same answers.
+	Standard string            `json:"standard,omitempty"`
+	Classes  map[string]string `json:"classes,omitempty"`
 	// Facts are counted for the household's village (models, training);
 	// their keys are made unique per household by the store. They are kept
 	// with the submission so that a recount can prove the counters.

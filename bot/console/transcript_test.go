@@ -99,12 +99,16 @@ func playScript(t *testing.T, path string) []byte {
 			p.as = strings.TrimSpace(v)
 		case "lang":
 			p.lang = strings.TrimSpace(v)
-		case "now": // a day, at 9:00 in Vietnam
-			day, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(v), p.clock.t.Location())
+		case "now": // a moment ("2026-11-20 09:00"), or a day at 9:00 in Vietnam
+			at, err := time.ParseInLocation("2006-01-02 15:04", strings.TrimSpace(v), p.clock.t.Location())
 			if err != nil {
-				t.Fatalf("%s: now: %v", path, err)
+				day, derr := time.ParseInLocation(time.DateOnly, strings.TrimSpace(v), p.clock.t.Location())
+				if derr != nil {
+					t.Fatalf("%s: now: %v", path, err)
+				}
+				at = day.Add(9 * time.Hour)
 			}
-			p.clock.t = day.Add(9 * time.Hour)
+			p.clock.t = at
 		}
 	}
 	if p.forms, err = flows.Default(); err != nil {

@@ -136,14 +136,21 @@ func (o *Commands) export(ctx context.Context, t bot.Turn, args string) {
 
 // round lets an admin open, close or see the review rounds of their own
 // area (a round covers its area's villages):
-// /round open NAME FROM TO | /round close | /round.
+// /round open NAME FROM TO [dinh-ky|thuong-xuyen] | /round close | /round.
 func (o *Commands) round(ctx context.Context, t bot.Turn, args string) {
 	fields := strings.Fields(args)
+	kind := store.RoundRegular
+	if n := len(fields); n >= 5 && fields[0] == "open" {
+		if k, ok := store.RoundKind(fields[n-1]); ok {
+			kind, fields = k, fields[:n-1]
+		}
+	}
 	switch {
 	case len(fields) >= 4 && fields[0] == "open":
 		n := len(fields)
-		r := store.Round{Name: strings.Join(fields[1:n-2], " "), From: fields[n-2], To: fields[n-1], Opened: t.At(), OpenedBy: t.User().ID, AreaID: t.User().AreaID}
-		_, err := o.Store.OpenRound(ctx, r)
+		r := store.Round{Name: strings.Join(fields[1:n-2], " "), From: fields[n-2], To: fields[n-1], Kind: kind,
+			Opened: t.At(), OpenedBy: t.User().ID, AreaID: t.User().AreaID}
+		r, err := o.Store.OpenRound(ctx, r)
 		switch {
 		case errors.Is(err, store.ErrRoundBad):
 			t.Reply("round.usage")
@@ -153,7 +160,8 @@ func (o *Commands) round(ctx context.Context, t bot.Turn, args string) {
 			o.Log.Error("open round", "err", err)
 			t.Reply("join.try_later")
 		default:
-			t.Reply("round.opened", "name", r.Name)
+			t.Reply("round.opened", "name", r.Name, "kind", report.RoundKindName(o.Catalog, t.Lang(), r),
+				"standard", report.StandardName(o.Catalog, t.Lang(), report.RoundStandard(r, t.At())))
 		}
 	case len(fields) == 1 && fields[0] == "close":
 		if o.askBeforeClosing(ctx, t) {
@@ -167,7 +175,8 @@ func (o *Commands) round(ctx context.Context, t bot.Turn, args string) {
 			t.Reply("round.usage")
 			return
 		}
-		t.Reply("round.current", "name", r.Name, "from", r.From, "to", r.To)
+		t.Reply("round.current", "name", r.Name, "from", r.From, "to", r.To, "kind", report.RoundKindName(o.Catalog, t.Lang(), *r),
+			"standard", report.StandardName(o.Catalog, t.Lang(), report.RoundStandard(*r, t.At())))
 	default:
 		t.Reply("round.usage")
 	}

@@ -14,6 +14,7 @@ import (
 	"sothon/bot/office"
 	"sothon/bot/telegram"
 	"sothon/flows"
+	"sothon/flows/poverty"
 	"sothon/locales"
 	"sothon/report"
 	"sothon/report/web"
@@ -24,6 +25,7 @@ import (
 // SOTHON_* environment variables, which win over the defaults.
 type common struct {
 	db, forms, areas, tz string
+	standards            string    // a province's poverty standards file, "" for the built-in ones
 	served               *store.DB // the server's database, for a command through its socket
 	// fresh lets a command that writes make a new database in an empty
 	// file (--new); without it an empty file is refused as damaged.
@@ -82,6 +84,7 @@ func (c *common) register(root *cobra.Command, e *env) {
 	fs := root.PersistentFlags()
 	fs.StringVar(&c.db, "db", envOr(e, "SOTHON_DB", "sothon.db"), "database file (SOTHON_DB)")
 	fs.StringVar(&c.forms, "forms", e.getenv("SOTHON_FORMS"), "folder of questionnaire YAML files instead of the built-in ones (SOTHON_FORMS)")
+	fs.StringVar(&c.standards, "standards", e.getenv("SOTHON_STANDARDS"), "poverty standards YAML file instead of the built-in ones (SOTHON_STANDARDS)")
 	fs.StringVar(&c.areas, "areas", e.getenv("SOTHON_AREAS"), "area tree YAML file instead of the built-in Bắc Kạn city (SOTHON_AREAS)")
 	fs.StringVar(&c.tz, "tz", envOr(e, "SOTHON_TZ", "Asia/Ho_Chi_Minh"), "time zone for dates (SOTHON_TZ)")
 }
@@ -102,10 +105,31 @@ func (c *common) location() (*time.Location, error) {
 }
 
 func (c *common) loadForms() (*flows.Set, error) {
+	if err := c.loadStandards(); err != nil {
+		return nil, err
+	}
 	if c.forms == "" {
 		return flows.Default()
 	}
 	return flows.LoadDir(c.forms)
+}
+
+// loadStandards puts a province's poverty standards file in use, before
+// the forms are checked against it.
+func (c *common) loadStandards() error {
+	if c.standards == "" {
+		return nil
+	}
+	data, err := os.ReadFile(c.standards)
+	if err != nil {
+		return fmt.Errorf("standards: %w", err)
+	}
+	ss, err := poverty.ParseStandards(data)
+	if err != nil {
+		return fmt.Errorf("%s: %w", c.standards, err)
+	}
+	poverty.Use(ss)
+	return nil
 }
 
 func (c *common) loadAreas() ([]store.Area, error) {

@@ -20,7 +20,7 @@ func newFormsCmd(e *env, c *common) *cobra.Command {
 			}
 			return nil
 		},
-		RunE: func(_ *cobra.Command, args []string) error { return checkForms(e, args) },
+		RunE: func(_ *cobra.Command, args []string) error { return checkForms(e, c, args) },
 	})
 	forms.RunE = func(*cobra.Command, []string) error { return usageError{"usage: sothon forms check [DIR]"} }
 	forms.Args = cobra.ArbitraryArgs
@@ -28,10 +28,13 @@ func newFormsCmd(e *env, c *common) *cobra.Command {
 }
 
 // checkForms checks questionnaires: the built-in ones, or a folder's.
-func checkForms(e *env, args []string) error {
+func checkForms(e *env, c *common, args []string) error {
 	var set *flows.Set
 	var err error
 	where := "built-in questionnaires"
+	if err := c.loadStandards(); err != nil {
+		return err
+	}
 	if len(args) == 1 {
 		where = args[0]
 		set, err = flows.LoadDir(args[0])

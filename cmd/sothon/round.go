@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -8,11 +9,12 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"sothon/report"
 	"sothon/store"
 )
 
 func newRoundCmd(e *env, c *common) *cobra.Command {
-	var area string
+	var area, kind string
 	round := &cobra.Command{Use: "round", Short: "open, close or list review rounds",
 		Args: cobra.ArbitraryArgs,
 		RunE: func(*cobra.Command, []string) error {
@@ -27,6 +29,13 @@ func newRoundCmd(e *env, c *common) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if err := c.loadStandards(); err != nil {
+				return err
+			}
+			var ok bool
+			if r.Kind, ok = store.RoundKind(kind); !ok {
+				return usageError{"--kind is annual (định kỳ: classifies by the next year's poverty standard) or regular (thường xuyên)"}
+			}
 			db, err := c.openDB(cmd.Context())
 			if err != nil {
 				return err
@@ -39,10 +48,12 @@ func newRoundCmd(e *env, c *common) *cobra.Command {
 			if r, err = db.OpenRound(cmd.Context(), r); err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "opened round %d: %s (%s to %s) for %s\n", r.ID, r.Name, r.From, r.To, r.AreaID)
+			std := report.RoundStandard(r, time.Now())
+			fmt.Fprintf(e.stdout, "opened round %d: %s (%s to %s, %s, classifying by %s, %s) for %s\n", r.ID, r.Name, r.From, r.To, r.Kind, std.ID, std.Period, r.AreaID)
 			return nil
 		},
 	}
+	open.Flags().StringVar(&kind, "kind", store.RoundRegular, "annual (định kỳ: classifies by the standard in force the year after the round) or regular (thường xuyên: by the one in force on each form's day)")
 	c.allowNew(open)
 	round.AddCommand(open, &cobra.Command{
 		Use:   "close",
@@ -109,7 +120,9 @@ func listRounds(ctx context.Context, e *env, db *store.DB, loc *time.Location) e
 		if area == "" {
 			area = "everywhere"
 		}
-		fmt.Fprintf(e.stdout, "%d  %s  %s  %s to %s  %s\n", r.ID, r.Name, area, r.From, r.To, state)
+		std := report.RoundStandard(r, time.Now())
+		fmt.Fprintf(e.stdout, "%d  %s  %s  %s to %s  %s  %s, by %s (%s)\n", r.ID, r.Name, area, r.From, r.To, state,
+			cmp.Or(r.Kind, store.RoundRegular), std.ID, std.Period)
 	}
 	return nil
 }

@@ -1,5 +1,6 @@
 // Package poverty classifies households by the multidimensional poverty
-// standard of Nghị định 07/2021/NĐ-CP, with thresholds kept as dated data.
+// standards (Nghị định 07/2021/NĐ-CP, then 351/2025/NĐ-CP), kept as dated
+// data: income lines and the indicators each standard counts.
 package poverty
 
 import "math"
@@ -24,10 +25,12 @@ const (
 	None     Class = "none"
 )
 
-// Indicator names one of the 12 deprivation indicators.
+// Indicator names one of the deprivation indicators.
 type Indicator string
 
-// The 12 indicators in the order of the decree.
+// The indicators every standard picks its own 12 from, in the order of the
+// decrees: NĐ 07 counts all but Waste; NĐ 351 drops InfoMeans, adds Waste
+// and widens Telecom to the internet and digital services.
 const (
 	Employment     Indicator = "employment"
 	Dependants     Indicator = "dependants"
@@ -41,7 +44,12 @@ const (
 	Latrine        Indicator = "latrine"
 	Telecom        Indicator = "telecom"
 	InfoMeans      Indicator = "information_means"
+	Waste          Indicator = "waste"
 )
+
+// Indicators lists every known indicator, in the decrees' order.
+var Indicators = []Indicator{Employment, Dependants, Nutrition, Insurance, AdultEducation, ChildSchooling,
+	HousingQuality, FloorArea, Water, Latrine, Waste, Telecom, InfoMeans}
 
 // Profile holds the answers the classification needs. Yes/no fields are
 // the answers as asked: true means the household answered "yes".
@@ -59,6 +67,7 @@ type Profile struct {
 	HygienicLatrine     bool
 	UsesTelecom         bool
 	HasInfoMeans        bool
+	HandlesWaste        bool // household waste collected or treated hygienically
 }
 
 // Minimum floor area per person below which a household lacks housing space.
@@ -74,7 +83,8 @@ func (h Profile) IncomePerPerson() float64 {
 	return math.Round(h.Income/float64(h.Members)*1e6) / 1e6
 }
 
-// Lacking lists the indicators the household is deprived in.
+// Lacking lists every indicator the household is deprived in, whichever
+// standard counts it; Standard.Lacking keeps the standard's own.
 func (h Profile) Lacking() []Indicator {
 	var out []Indicator
 	add := func(cond bool, ind Indicator) {
@@ -93,12 +103,15 @@ func (h Profile) Lacking() []Indicator {
 	add(h.Members > 0 && h.HouseArea < minAreaPerPerson*float64(h.Members), FloorArea)
 	add(!h.CleanWater, Water)
 	add(!h.HygienicLatrine, Latrine)
+	add(!h.HandlesWaste, Waste)
 	add(!h.UsesTelecom, Telecom)
 	add(!h.HasInfoMeans, InfoMeans)
 	return out
 }
 
-// Classify applies the standard's income lines for the setting.
+// Classify applies the standard's income lines for the setting. Where the
+// standard gives no middle line (not confirmed for NĐ 351), a household
+// above the poverty line is in no group.
 func Classify(incomePC float64, lacking int, k Kind, s Standard) Class {
 	l := s.Lines(k)
 	switch {
@@ -106,7 +119,7 @@ func Classify(incomePC float64, lacking int, k Kind, s Standard) Class {
 		return Poor
 	case incomePC <= l.Poverty:
 		return NearPoor
-	case incomePC <= l.Middle:
+	case l.Middle > 0 && incomePC <= l.Middle:
 		return Middle
 	default:
 		return None
@@ -120,9 +133,10 @@ type Result struct {
 	Class    Class
 }
 
-// Assess computes income per person, the lacking indicators and the class.
+// Assess computes income per person, the indicators the standard counts
+// as lacking and the class.
 func Assess(h Profile, k Kind, s Standard) Result {
-	r := Result{IncomePC: h.IncomePerPerson(), Lacking: h.Lacking()}
+	r := Result{IncomePC: h.IncomePerPerson(), Lacking: s.Lacking(h)}
 	r.Class = Classify(r.IncomePC, len(r.Lacking), k, s)
 	return r
 }

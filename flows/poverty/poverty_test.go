@@ -9,7 +9,7 @@ import (
 func decent() Profile {
 	return Profile{
 		Members: 4, WorkingAge: 2, Income: 20, HouseArea: 60,
-		CleanWater: true, HygienicLatrine: true, UsesTelecom: true, HasInfoMeans: true,
+		CleanWater: true, HygienicLatrine: true, HandlesWaste: true, UsesTelecom: true, HasInfoMeans: true,
 	}
 }
 
@@ -35,11 +35,12 @@ func TestLackingBoundaries(t *testing.T) {
 		{"no latrine", func(h *Profile) { h.HygienicLatrine = false }, []Indicator{Latrine}},
 		{"no telecom", func(h *Profile) { h.UsesTelecom = false }, []Indicator{Telecom}},
 		{"no information means", func(h *Profile) { h.HasInfoMeans = false }, []Indicator{InfoMeans}},
-		{"all twelve", func(h *Profile) {
+		{"no waste handling", func(h *Profile) { h.HandlesWaste = false }, []Indicator{Waste}},
+		{"all thirteen", func(h *Profile) {
 			*h = Profile{Members: 3, WorkingAge: 1, HouseArea: 10, NoStableJob: true, Malnourished: true,
 				Uninsured: true, AdultUndereducated: true, ChildOutOfSchool: true, PoorHouse: true}
 		}, []Indicator{Employment, Dependants, Nutrition, Insurance, AdultEducation, ChildSchooling,
-			HousingQuality, FloorArea, Water, Latrine, Telecom, InfoMeans}},
+			HousingQuality, FloorArea, Water, Latrine, Waste, Telecom, InfoMeans}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -106,8 +107,8 @@ func TestIncomeExactlyAtLineAfterDivision(t *testing.T) {
 
 func TestStandardsByDate(t *testing.T) {
 	ss, err := ParseStandards([]byte(`
-- {name: new, from: 2027-01-01, min_lacking_poor: 3, rural: {poverty: 2.2, middle: 3.3}, urban: {poverty: 2.8, middle: 4.2}}
-- {name: old, from: 2022-01-01, min_lacking_poor: 3, rural: {poverty: 1.5, middle: 2.25}, urban: {poverty: 2.0, middle: 3.0}}
+- {id: new, name: new, period: "2027–2030", from: 2027-01-01, min_lacking_poor: 3, rural: {poverty: 2.2, middle: 3.3}, urban: {poverty: 2.8, middle: 4.2}, indicators: [waste]}
+- {id: old, name: old, period: "2022–2025", from: 2022-01-01, min_lacking_poor: 3, rural: {poverty: 1.5, middle: 2.25}, urban: {poverty: 2.0, middle: 3.0}, indicators: [latrine]}
 `))
 	if err != nil {
 		t.Fatal(err)
@@ -121,10 +122,75 @@ func TestStandardsByDate(t *testing.T) {
 	if got := Classify(2.1, 0, Rural, ss.At(day("2027-03-01"))); got != NearPoor {
 		t.Errorf("2027 rural 2.1 = %s, want near_poor under the new line", got)
 	}
-	for _, bad := range []string{``, `- {name: x, from: 2022-13-01, min_lacking_poor: 3, rural: {poverty: 1, middle: 2}, urban: {poverty: 1, middle: 2}}`,
-		`- {name: x, from: 2022-01-01, min_lacking_poor: 3, rural: {poverty: 2, middle: 1}, urban: {poverty: 1, middle: 2}}`} {
+	ok := `{id: x, name: x, period: p, from: 2022-01-01, min_lacking_poor: 3, rural: {poverty: 1, middle: 2}, urban: {poverty: 1}, indicators: [waste]}`
+	if _, err := ParseStandards([]byte("- " + ok)); err != nil {
+		t.Fatalf("a standard without a middle line: %v", err)
+	}
+	for _, bad := range []string{``, `- {id: x, name: x, period: p, from: 2022-13-01, min_lacking_poor: 3, rural: {poverty: 1, middle: 2}, urban: {poverty: 1, middle: 2}, indicators: [waste]}`,
+		`- {id: x, name: x, period: p, from: 2022-01-01, min_lacking_poor: 3, rural: {poverty: 2, middle: 1}, urban: {poverty: 1, middle: 2}, indicators: [waste]}`,
+		`- {id: x, name: x, period: p, from: 2022-01-01, min_lacking_poor: 3, rural: {poverty: 1}, urban: {poverty: 1}, indicators: [radio]}`,
+		`- {id: x, name: x, period: p, from: 2022-01-01, min_lacking_poor: 3, rural: {poverty: 1}, urban: {poverty: 1}}`,
+		`- {name: x, period: p, from: 2022-01-01, min_lacking_poor: 3, rural: {poverty: 1}, urban: {poverty: 1}, indicators: [waste]}`,
+		"- " + ok + "\n- " + ok} {
 		if _, err := ParseStandards([]byte(bad)); err == nil {
 			t.Errorf("ParseStandards(%q) accepted bad data", bad)
 		}
+	}
+}
+
+// TestBothStandardsOnTheSameAnswers classifies the same households by NĐ 07
+// and NĐ 351, as the transition form of 2026 does.
+func TestBothStandardsOnTheSameAnswers(t *testing.T) {
+	ss := Default()
+	nd07, ok07 := ss.ByID("nd07-2021")
+	nd351, ok351 := ss.ByID("nd351-2025")
+	if !ok07 || !ok351 || ss.Newest().ID != "nd351-2025" || ss.Newest().Period != "2027–2030" {
+		t.Fatalf("embedded standards: %+v", ss)
+	}
+	day := func(s string) time.Time { d, _ := time.Parse(time.DateOnly, s); return d }
+	if ss.At(day("2026-11-15")).ID != "nd07-2021" || ss.At(day("2027-01-01")).ID != "nd351-2025" {
+		t.Fatal("NĐ 07 holds through 2026 and NĐ 351 from 2027")
+	}
+	tests := []struct {
+		name       string
+		change     func(*Profile)
+		kind       Kind
+		want07     Class
+		want351    Class
+		lacking351 int
+		lacking07  int
+	}{
+		{"urban 2,5 tr a person, 3 lacking", func(h *Profile) {
+			h.Income = 10 // 4 people
+			h.NoStableJob, h.Uninsured, h.PoorHouse = true, true, true
+		}, Urban, Middle, Poor, 3, 3},
+		{"lacks only the waste indicator, poor income", func(h *Profile) {
+			h.Income = 4 // 1 tr a person
+			h.HandlesWaste = false
+		}, Rural, NearPoor, NearPoor, 1, 0},
+		{"waste is the third lacking", func(h *Profile) {
+			h.Income = 4
+			h.Uninsured, h.PoorHouse, h.HandlesWaste = true, true, false
+		}, Rural, NearPoor, Poor, 3, 2},
+		{"no means of information counts only under NĐ 07", func(h *Profile) {
+			h.Income = 4
+			h.Uninsured, h.PoorHouse, h.HasInfoMeans = true, true, false
+		}, Rural, Poor, NearPoor, 2, 3},
+		{"rural 2,2 tr at the new line", func(h *Profile) { h.Income = 8.8 }, Rural, Middle, NearPoor, 0, 0},
+		{"rural 2,3 tr: no middle line under NĐ 351", func(h *Profile) { h.Income = 9.2 }, Rural, None, None, 0, 0},
+		{"urban 2,9 tr: middle under NĐ 07, above the new line", func(h *Profile) { h.Income = 11.6 }, Urban, Middle, None, 0, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := decent()
+			tt.change(&h)
+			r07, r351 := Assess(h, tt.kind, nd07), Assess(h, tt.kind, nd351)
+			if r07.Class != tt.want07 || len(r07.Lacking) != tt.lacking07 {
+				t.Errorf("NĐ 07: %+v, want %s with %d lacking", r07, tt.want07, tt.lacking07)
+			}
+			if r351.Class != tt.want351 || len(r351.Lacking) != tt.lacking351 {
+				t.Errorf("NĐ 351: %+v, want %s with %d lacking", r351, tt.want351, tt.lacking351)
+			}
+		})
 	}
 }

@@ -13,6 +13,7 @@ import (
 type roundRow struct {
 	ID                           uint64
 	Name, Area, From, To, Opened string
+	Kind, Standard               string // "định kỳ", "chuẩn nghèo đa chiều giai đoạn 2027–2030"
 	Closed                       string // "" while open
 	Closable                     bool   // open, and for an area of the admin's
 }
@@ -48,7 +49,8 @@ func (c *Console) rounds(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		row := roundRow{ID: rd.ID, Name: rd.Name, Area: areas.label(rd.AreaID), From: rd.From, To: rd.To,
-			Opened: c.day(rd.Opened), Closable: ours && rd.IsOpen()}
+			Opened: c.day(rd.Opened), Closable: ours && rd.IsOpen(), Kind: report.RoundKindName(c.Catalog, u.Lang, rd),
+			Standard: report.StandardName(c.Catalog, u.Lang, report.RoundStandard(rd, c.now()))}
 		if rd.AreaID == "" {
 			row.Area = page.T("web.everywhere")
 		}
@@ -75,7 +77,14 @@ func (c *Console) openRound(w http.ResponseWriter, r *http.Request) {
 		c.refuse(w, u.Lang, c.Catalog.T(u.Lang, "web.round_bad_area"), "/rounds")
 		return
 	}
-	_, err := c.Store.OpenRound(r.Context(), store.Round{Name: r.PostFormValue("name"), AreaID: area.ID,
+	kind := store.RoundRegular
+	if v := r.PostFormValue("kind"); v != "" {
+		if kind, ok = store.RoundKind(v); !ok {
+			c.message(w, http.StatusBadRequest, u.Lang, "web.round_bad")
+			return
+		}
+	}
+	_, err := c.Store.OpenRound(r.Context(), store.Round{Name: r.PostFormValue("name"), AreaID: area.ID, Kind: kind,
 		From: r.PostFormValue("from"), To: r.PostFormValue("to"), Opened: c.now(), OpenedBy: u.ID})
 	switch {
 	case errors.Is(err, store.ErrRoundBad):

@@ -145,3 +145,42 @@ func TestListsFromTheConsole(t *testing.T) {
 		}
 	}
 }
+
+// The console opens a round annual or regular: the page says the kind and
+// the standard it classifies by; an unknown kind is refused.
+func TestConsoleRoundKind(t *testing.T) {
+	r := newRig(t)
+	token := r.adminHT()
+	open := func(kind string) int {
+		return r.post("a", "/rounds", url.Values{"csrf": {token}, "name": {"Định kỳ 2026"}, "area": {"bac-kan/huyen-tung"},
+			"from": {"2026-09-01"}, "to": {"2026-12-14"}, "kind": {kind}})
+	}
+	if status := open("yearly"); status != http.StatusBadRequest {
+		t.Fatalf("an unknown kind: %d", status)
+	}
+	_, page, _ := r.get("a", "/rounds")
+	if !strings.Contains(page, `<option value="annual">định kỳ</option>`) {
+		t.Fatalf("no choice of kind:\n%s", page)
+	}
+	if status := open("annual"); status != http.StatusSeeOther {
+		t.Fatalf("open: %d", status)
+	}
+	if rd, err := r.db.RoundFor(ctx, "bac-kan/huyen-tung"); err != nil || rd == nil || rd.Kind != store.RoundAnnual {
+		t.Fatalf("the round: %+v %v", rd, err)
+	}
+	if _, page, _ := r.get("a", "/rounds"); !strings.Contains(page, "<td>định kỳ, chuẩn nghèo đa chiều giai đoạn 2027–2030</td>") {
+		t.Fatalf("the rounds page:\n%s", page)
+	}
+	s := &store.Submission{Form: "household_nd351", AreaID: "bac-kan/huyen-tung/khuoi-pai", HouseholdName: "Hoàng Văn Mới", SubmittedAt: r.now,
+		Class: "poor", Standard: "nd351-2025", Classes: map[string]string{"nd351-2025": "poor", "nd07-2021": "middle"}, Answers: map[string]string{},
+		Contributions: []store.Contribution{{Kind: "projected", Key: "nd351-2025",
+			Names: []string{store.ProjectedCounter("nd351-2025", "poor"), store.ProjectedBaseCounter("nd351-2025", "middle")}}}}
+	if _, err := r.db.Apply(ctx, store.Change{At: r.now, Submission: s}); err != nil {
+		t.Fatal(err)
+	}
+	if _, page, _ := r.get("a", "/"); !strings.Contains(page, "Theo chuẩn mới (giai đoạn 2027–2030), 1 hộ") || !strings.Contains(page, "nghèo 1 (&#43;1)") ||
+		!strings.Contains(page, "Đợt định kỳ, phân loại theo chuẩn nghèo đa chiều giai đoạn 2027–2030.") ||
+		!strings.Contains(page, "<th>Theo chuẩn mới</th>") || !strings.Contains(page, "<td>chuẩn mới: nghèo 1 (&#43;1), cận nghèo 0 (±0)</td>") {
+		t.Fatalf("the dashboard:\n%s", page)
+	}
+}

@@ -322,6 +322,10 @@ type dashboardPage struct {
 	Sort    string
 	Parents []report.Place
 	Round   []string // the round's progress, as the digest says it
+	// Projection is the figures by the new standard, as the digest says
+	// them, "" for none.
+	Projection    string
+	RowProjection map[string]string // a sub-area's, by its id
 }
 
 // dashboard shows the figures of an area the user may see: their own, or
@@ -336,6 +340,13 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request) {
 	sortRows(page.Rows, page.Sort)
 	page.Parents = c.parents(r.Context(), st.Area.ID, u.AreaID)
 	page.Round = report.RoundLines(st, c.Catalog, u.Lang)
+	page.Projection = report.ProjectionLine(st.Counters, c.Catalog, u.Lang)
+	page.RowProjection = map[string]string{}
+	for _, b := range page.Rows {
+		if b.Projection != nil {
+			page.RowProjection[b.ID] = b.Projection.Short(c.Catalog, u.Lang)
+		}
+	}
 	c.render(w, http.StatusOK, "dashboard.html", page)
 }
 
