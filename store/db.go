@@ -50,6 +50,7 @@ var (
 	bucketPending     = []byte("pending")
 	bucketSubByHH     = []byte("submissions_by_household") // household id, NUL, form id → questionnaire
 	bucketReturned    = []byte("returned")                 // forms returned and not corrected, as in submissions_by_area
+	bucketAreaMoves   = []byte("area_moves")               // effective date, NUL, old area id → AreaMove
 )
 
 // lockWait is how long Open waits for another process to let go of the file.
