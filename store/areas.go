@@ -243,7 +243,7 @@ func (db *DB) Area(ctx context.Context, id string) (Area, error) {
 
 // kindWords are the words an area's name starts with that say its kind;
 // a label leaves them out of the parent's name to stay short.
-var kindWords = []string{"Phường ", "Xã ", "Thị trấn ", "Quận ", "Huyện ", "Thành phố ", "Thị xã "}
+var kindWords = []string{"Phường ", "Xã ", "Đặc khu ", "Thị trấn ", "Quận ", "Huyện ", "Thành phố ", "Thị xã ", "Tỉnh "}
 
 // ShortName is an area's name without the word for its kind ("Đức Xuân"
 // for "Phường Đức Xuân").
@@ -264,6 +264,62 @@ func Label(a Area, parent Area) string {
 		return a.Name
 	}
 	return a.Name + " (" + ShortName(parent) + ")"
+}
+
+// FullName names an area as an address does today, by its kind and its
+// parent, with no district: "Tổ Khuổi Pài, phường Đức Xuân", "Phường Đức
+// Xuân, tỉnh Thái Nguyên". A ward or commune under a city or district (a
+// tree from before 1/7/2025) is named alone, as is the top of the tree.
+func FullName(a Area, parent Area) string {
+	switch {
+	case parent.Name == "" || a.Kind == KindDistrict || a.Kind == KindCity || a.Kind == KindProvince:
+		return a.Name
+	case a.Kind == KindVillage:
+		return a.Name + ", " + lowerKind(parent.Name)
+	case parent.Kind == KindProvince:
+		return a.Name + ", " + lowerKind(parent.Name)
+	}
+	return a.Name
+}
+
+// lowerKind writes the word for a kind in lower case inside a phrase:
+// "phường Đức Xuân" for "Phường Đức Xuân".
+func lowerKind(name string) string {
+	for _, w := range kindWords {
+		if rest, ok := strings.CutPrefix(name, w); ok {
+			return strings.ToLower(w) + rest
+		}
+	}
+	return name
+}
+
+// AreaFullName loads an area and names it as FullName does.
+func (db *DB) AreaFullName(ctx context.Context, id string) (Area, string, error) {
+	a, err := db.Area(ctx, id)
+	if err != nil || a.Parent == "" {
+		return a, a.Name, err
+	}
+	parent, err := db.Area(ctx, a.Parent)
+	if err != nil {
+		return Area{}, "", err
+	}
+	return a, FullName(a, parent), nil
+}
+
+// UnitOf is the ward or commune an area is in (the area itself when it is
+// one), whose people's committee signs its papers; ErrNotFound above them.
+func (db *DB) UnitOf(ctx context.Context, id string) (Area, error) {
+	for id != "" {
+		a, err := db.Area(ctx, id)
+		if err != nil {
+			return Area{}, err
+		}
+		if a.Kind == KindWard || a.Kind == KindCommune {
+			return a, nil
+		}
+		id = a.Parent
+	}
+	return Area{}, ErrNotFound
 }
 
 // AreaLabel loads an area and names it as Label does.
