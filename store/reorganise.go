@@ -302,11 +302,14 @@ func (db *DB) Reorganise(ctx context.Context, p Plan, at time.Time, by string, d
 				sum.Moves = append(sum.Moves, AreaMove{Old: a.ID, New: to, Effective: p.Effective, Applied: at.UTC(), By: by})
 			}
 		}
-		if err := openRoundsApart(tx, mapping); err != nil {
+		if sum.Records["rounds"], err = rewriteRounds(tx, old, areas, mapping); err != nil {
+			return err
+		}
+		if err := openRoundsApart(tx, areas); err != nil {
 			return err
 		}
 		for name, b := range map[string][]byte{"households": bucketHouseholds, "users": bucketUsers, "invites": bucketInvites,
-			"runs": bucketRuns, "submissions": bucketSubmissions, "rounds": bucketRounds} {
+			"runs": bucketRuns, "submissions": bucketSubmissions} {
 			n, err := rewriteAreaField(tx.Bucket(b), mapping)
 			if err != nil {
 				return fmt.Errorf("%s: %w", name, err)
@@ -380,27 +383,91 @@ func areasOf(tx *bolt.Tx) ([]Area, error) {
 }
 
 // openRoundsApart refuses a plan that would bring two open rounds onto
-// one area: no two open rounds share a village.
-func openRoundsApart(tx *bolt.Tx, mapping map[string]string) error {
+// one village (rounds already moved to the new ids): no two open rounds
+// share a village.
+func openRoundsApart(tx *bolt.Tx, areas []Area) error {
 	rounds, err := allRounds(tx)
 	if err != nil {
 		return err
 	}
-	var open []Round
+	taken := map[string]string{} // village → the open round's name
 	for _, r := range rounds {
-		if r.IsOpen() {
-			if to, ok := mapping[r.AreaID]; ok {
-				r.AreaID = to
+		if !r.IsOpen() {
+			continue
+		}
+		for _, a := range areas {
+			if a.Kind != KindVillage || !r.Holds(a.ID) {
+				continue
 			}
-			for _, o := range open {
-				if r.overlaps(o) {
-					return fmt.Errorf("%w: rounds %q and %q would cover the same area %s", ErrRoundOpen, o.Name, r.Name, r.AreaID)
-				}
+			if other, ok := taken[a.ID]; ok {
+				return fmt.Errorf("%w: rounds %q and %q would both cover %s", ErrRoundOpen, other, r.Name, a.ID)
 			}
-			open = append(open, r)
+			taken[a.ID] = r.Name
 		}
 	}
 	return nil
+}
+
+// rewriteRounds moves each round to the new id of its area. A round whose
+// area was merged with others keeps to its own villages (Round.Villages),
+// so that its figures stay what they were.
+func rewriteRounds(tx *bolt.Tx, old, areas []Area, mapping map[string]string) (int, error) {
+	villagesUnder := func(tree []Area, id string) []string {
+		var out []string
+		for _, a := range tree {
+			if a.Kind == KindVillage && Within(a.ID, id) {
+				out = append(out, a.ID)
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	b := tx.Bucket(bucketRounds)
+	type change struct{ key, value []byte }
+	var changes []change
+	err := b.ForEach(func(k, v []byte) error {
+		var rec map[string]json.RawMessage
+		if err := json.Unmarshal(v, &rec); err != nil {
+			return fmt.Errorf("round %q: %w", k, err)
+		}
+		var area string
+		var villages []string
+		json.Unmarshal(rec["area_id"], &area)
+		json.Unmarshal(rec["villages"], &villages)
+		to, moved := mapping[area]
+		if area == "" || !moved || to == area {
+			return nil
+		}
+		if len(villages) == 0 {
+			villages = villagesUnder(old, area)
+		}
+		for i, v := range villages {
+			if nv, ok := mapping[v]; ok {
+				villages[i] = nv
+			}
+		}
+		slices.Sort(villages)
+		rec["area_id"], _ = json.Marshal(to)
+		delete(rec, "villages")
+		if !slices.Equal(villages, villagesUnder(areas, to)) {
+			rec["villages"], _ = json.Marshal(villages)
+		}
+		data, err := json.Marshal(rec)
+		if err != nil {
+			return err
+		}
+		changes = append(changes, change{bytes.Clone(k), data})
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	for _, c := range changes {
+		if err := b.Put(c.key, c.value); err != nil {
+			return 0, err
+		}
+	}
+	return len(changes), nil
 }
 
 // rewriteAreaField gives each record of b whose area_id the mapping moves

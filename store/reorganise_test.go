@@ -5,8 +5,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"sothon/store"
+	"sothon/store/storetest"
 )
 
 // The built-in tree after 2025 is what the city's plan makes of the 2023
@@ -121,5 +123,55 @@ func TestFullName(t *testing.T) {
 		if got := store.FullName(a, byID[a.Parent]); got != want {
 			t.Errorf("%s: %q, want %q", id, got, want)
 		}
+	}
+}
+
+// A round of a ward merged into a larger one keeps to its own villages:
+// its figures after the plan are those before, and a village of the other
+// old ward reviewed on its days does not join it.
+func TestRoundOfAMergedWardKeepsItsVillages(t *testing.T) {
+	db := storetest.Open(t)
+	at := time.Date(2025, 6, 10, 9, 0, 0, 0, time.UTC)
+	round, err := db.OpenRound(ctx, store.Round{Name: "Giữa năm", AreaID: "bac-kan/huyen-tung", From: "2025-06-01", To: "2025-06-30", Opened: at})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.OpenRound(ctx, store.Round{Name: "Đức Xuân", AreaID: "bac-kan/duc-xuan", From: "2025-06-01", To: "2025-06-30", Opened: at}); err != nil {
+		t.Fatal(err)
+	}
+	for _, area := range []string{"bac-kan/huyen-tung/khuoi-pai", "bac-kan/nguyen-thi-minh-khai/to-1"} {
+		s := &store.Submission{Form: "household", AreaID: area, SubmittedAt: at, Class: "poor", HouseholdName: "Hộ " + area, Answers: map[string]string{}}
+		if _, err := db.Apply(ctx, store.Change{At: at, Submission: s}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	plan, _, _ := store.BuiltinPlan("bac-kan-2025")
+	if _, err := db.Reorganise(ctx, plan, at, "admin", false); err != nil {
+		t.Fatal(err) // two open rounds of wards now merged share no village
+	}
+	rounds, _ := db.Rounds(ctx)
+	var r store.Round
+	for _, x := range rounds {
+		if x.ID == round.ID {
+			r = x
+		}
+	}
+	want := []string{"thai-nguyen/duc-xuan/ban-cau", "thai-nguyen/duc-xuan/khuoi-pai", "thai-nguyen/duc-xuan/na-pai"}
+	if r.AreaID != "thai-nguyen/duc-xuan" || !slices.Equal(r.Villages, want) {
+		t.Fatalf("the round after: %s %v", r.AreaID, r.Villages)
+	}
+	if !r.Counts("thai-nguyen/duc-xuan/khuoi-pai", "poor", at) || r.Counts("thai-nguyen/duc-xuan/nguyen-thi-minh-khai-to-1", "poor", at) {
+		t.Fatal("the round counts another ward's village, or not its own")
+	}
+	in, err := db.CountersIn(ctx, "thai-nguyen/duc-xuan")
+	sum := store.Counters{}
+	for _, c := range in {
+		sum.Add(c)
+	}
+	if err != nil || sum.Reviewed(&r) != 1 {
+		t.Fatalf("reviewed in the round: %d, %v", sum.Reviewed(&r), err)
+	}
+	if _, err := db.OpenRound(ctx, store.Round{Name: "Cả phường", AreaID: "thai-nguyen/duc-xuan", From: "2025-07-01", To: "2025-07-30", Opened: at}); !errors.Is(err, store.ErrRoundOpen) {
+		t.Fatalf("a round over the merged ward's open rounds: %v", err)
 	}
 }

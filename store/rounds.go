@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -23,10 +24,17 @@ type Round struct {
 	Opened   time.Time `json:"opened"`
 	OpenedBy string    `json:"opened_by"`
 	Closed   time.Time `json:"closed,omitzero"`
+	// Villages, when set, are the only villages the round covers: those
+	// of its area when a reorganisation merged it into a larger one.
+	Villages []string `json:"villages,omitempty"`
 }
 
-// Holds reports whether the round covers an area.
+// Holds reports whether the round covers an area. A round of a merged
+// area holds its own villages and the areas above them.
 func (r Round) Holds(area string) bool {
+	if len(r.Villages) > 0 {
+		return slices.ContainsFunc(r.Villages, func(v string) bool { return Within(area, v) || Within(v, area) })
+	}
 	return r.AreaID == "" || Within(area, r.AreaID)
 }
 
