@@ -62,7 +62,7 @@ func newReorganiseCmd(e *env, c *common) *cobra.Command {
 				return planError(err)
 			}
 			if !dryRun {
-				path, err := backupBeside(ctx, db)
+				path, err := db.BackupBeside(ctx, "before-reorganise", time.Now())
 				if err != nil {
 					return fmt.Errorf("no backup, nothing changed: %w", err)
 				}
@@ -105,34 +105,6 @@ func planError(err error) error {
 		return usageError{err.Error() + "\nnothing changed"}
 	}
 	return err
-}
-
-// backupBeside writes a checked copy of the database next to it, before a
-// change that cannot be undone otherwise.
-func backupBeside(ctx context.Context, db *store.DB) (string, error) {
-	path := db.Path() + ".before-reorganise-" + time.Now().Format("20060102-150405")
-	f, err := os.OpenFile(path+".partial", os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
-	if err != nil {
-		return "", err
-	}
-	_, err = db.Backup(ctx, f)
-	if serr := f.Sync(); err == nil {
-		err = serr
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = store.VerifyCopy(path + ".partial")
-	}
-	if err == nil {
-		err = os.Rename(path+".partial", path)
-	}
-	if err != nil {
-		os.Remove(path + ".partial")
-		return "", err
-	}
-	return path, nil
 }
 
 // describeReorganise prints the tree after a plan, each ward or commune
