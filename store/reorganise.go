@@ -53,11 +53,13 @@ type PlanUnit struct {
 }
 
 // PlanVillage moves one village (From, its old id) into the unit; ID and
-// Name, when set, replace its local id and its name.
+// Name, when set, replace its local id and its name; the villages of Merge
+// (old ids) join it, as the village mergers of 2026 will do.
 type PlanVillage struct {
-	From string `yaml:"from"`
-	ID   string `yaml:"id"`
-	Name string `yaml:"name"`
+	From  string   `yaml:"from"`
+	ID    string   `yaml:"id"`
+	Name  string   `yaml:"name"`
+	Merge []string `yaml:"merge"`
 }
 
 // AreaMove is one line of the recorded mapping: the area that was Old is
@@ -126,6 +128,20 @@ func (p Plan) Apply(old []Area) ([]Area, map[string]string, error) {
 	out := []Area{newTop}
 	mapping := map[string]string{top.ID: newTop.ID}
 	placed := map[string]string{} // old village → new village
+	// Villages a unit names on their own, outside the areas it takes in
+	// whole, and those merged into another village, are left out of the
+	// whole areas they were in.
+	claimed := map[string]bool{}
+	for _, u := range p.Units {
+		for _, pv := range u.Villages {
+			if !slices.ContainsFunc(u.From, func(f string) bool { return Within(pv.From, f) }) {
+				claimed[pv.From] = true
+			}
+			for _, m := range pv.Merge {
+				claimed[m] = true
+			}
+		}
+	}
 	units := map[string]bool{}
 	for _, u := range p.Units {
 		if !slugPattern.MatchString(u.ID) || strings.TrimSpace(u.Name) == "" || (u.Kind != KindWard && u.Kind != KindCommune) {
@@ -139,10 +155,11 @@ func (p Plan) Apply(old []Area) ([]Area, map[string]string, error) {
 		setting := kindSetting(u.Kind)
 		out = append(out, Area{ID: uid, Name: u.Name, Kind: u.Kind, Setting: setting, Parent: newTop.ID})
 		local := map[string]string{} // local id → old village, to catch two of one id
-		place := func(v Area, id, name string) error {
+		place := func(v Area, pv PlanVillage) error {
 			if _, done := placed[v.ID]; done {
 				return bad("village %s is placed twice", v.ID)
 			}
+			id := pv.ID
 			if id == "" {
 				id = v.ID[strings.LastIndex(v.ID, "/")+1:]
 			}
@@ -153,18 +170,27 @@ func (p Plan) Apply(old []Area) ([]Area, map[string]string, error) {
 				return bad("%s and %s would both be %s/%s: give one an id under villages", other, v.ID, uid, id)
 			}
 			local[id] = v.ID
-			if name == "" {
-				name = v.Name
-			}
 			nv := v
-			nv.ID, nv.Name, nv.Parent, nv.Setting = uid+"/"+id, name, uid, setting
+			nv.ID, nv.Parent, nv.Setting = uid+"/"+id, uid, setting
+			if pv.Name != "" {
+				nv.Name = pv.Name
+			}
 			placed[v.ID] = nv.ID
+			for _, m := range pv.Merge {
+				mv, ok := byID[m]
+				if _, done := placed[m]; done || !ok || mv.Kind != KindVillage {
+					return bad("village %s: merge %q is no village of the tree left to merge", v.ID, m)
+				}
+				placed[m] = nv.ID
+				nv.HouseholdsTotal += mv.HouseholdsTotal
+				nv.Demo = append(slices.Clone(nv.Demo), mv.Demo...)
+			}
 			out = append(out, nv)
 			return nil
 		}
-		renamed := map[string]PlanVillage{}
+		mine := map[string]PlanVillage{}
 		for _, pv := range u.Villages {
-			renamed[pv.From] = pv
+			mine[pv.From] = pv
 		}
 		for _, from := range u.From {
 			a, ok := byID[from]
@@ -173,23 +199,27 @@ func (p Plan) Apply(old []Area) ([]Area, map[string]string, error) {
 			}
 			mapping[from] = uid
 			for _, v := range old {
-				if v.Kind == KindVillage && Within(v.ID, from) {
-					pv := renamed[v.ID]
-					if err := place(v, pv.ID, pv.Name); err != nil {
-						return nil, nil, err
-					}
+				if v.Kind != KindVillage || !Within(v.ID, from) {
+					continue
+				}
+				pv, listed := mine[v.ID]
+				if !listed && claimed[v.ID] {
+					continue // moved on its own, or merged into another village
+				}
+				if err := place(v, pv); err != nil {
+					return nil, nil, err
 				}
 			}
 		}
 		for _, pv := range u.Villages {
-			if _, done := placed[pv.From]; done && strings.HasPrefix(placed[pv.From], uid+"/") {
-				continue // taken in with its unit, only renamed
+			if to, done := placed[pv.From]; done && strings.HasPrefix(to, uid+"/") {
+				continue // taken in with its unit
 			}
 			v, ok := byID[pv.From]
 			if !ok || v.Kind != KindVillage {
 				return nil, nil, bad("unit %s: village %q is not in the tree", u.ID, pv.From)
 			}
-			if err := place(v, pv.ID, pv.Name); err != nil {
+			if err := place(v, pv); err != nil {
 				return nil, nil, err
 			}
 		}

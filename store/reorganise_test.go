@@ -175,3 +175,66 @@ func TestRoundOfAMergedWardKeepsItsVillages(t *testing.T) {
 		t.Fatalf("a round over the merged ward's open rounds: %v", err)
 	}
 }
+
+// The village mergers of 2026 use the same plan: two villages become one
+// (their households and totals together), one village moves on its own to
+// another unit, and every other id stays.
+func TestVillageMergerPlan(t *testing.T) {
+	db := storetest.Open(t)
+	tree, err := store.BuiltinAreas("thai-nguyen-2025")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SaveAreas(ctx, tree); err != nil {
+		t.Fatal(err)
+	}
+	plan, err := store.ParsePlan([]byte(`effective: 2026-07-01
+top: {id: thai-nguyen, name: "Tỉnh Thái Nguyên", kind: province, from: thai-nguyen}
+units:
+  - id: duc-xuan
+    name: "Phường Đức Xuân"
+    kind: ward
+    from: [thai-nguyen/duc-xuan]
+    villages:
+      - {from: thai-nguyen/duc-xuan/khuoi-pai, id: khuoi-pai-ban-cau, name: "Tổ Khuổi Pài - Bản Cạu", merge: [thai-nguyen/duc-xuan/ban-cau]}
+  - id: bac-kan
+    name: "Phường Bắc Kạn"
+    kind: ward
+    from: [thai-nguyen/bac-kan]
+    villages:
+      - {from: thai-nguyen/phong-quang/na-chuong}
+  - {id: phong-quang, name: "Xã Phong Quang", kind: commune, from: [thai-nguyen/phong-quang]}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := db.Reorganise(ctx, plan, time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC), "admin", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sum.Moves) != 3 || sum.Records["households"] != 12 {
+		t.Fatalf("moves %+v, records %v", sum.Moves, sum.Records)
+	}
+	merged, err := db.Area(ctx, "thai-nguyen/duc-xuan/khuoi-pai-ban-cau")
+	if err != nil || merged.HouseholdsTotal != 480+520 || merged.Name != "Tổ Khuổi Pài - Bản Cạu" {
+		t.Fatalf("the merged village: %+v, %v", merged, err)
+	}
+	if hh, _ := db.HouseholdsIn(ctx, merged.ID); len(hh) != 12 {
+		t.Fatalf("its households: %d", len(hh))
+	}
+	moved, err := db.Area(ctx, "thai-nguyen/bac-kan/na-chuong")
+	if err != nil || moved.Setting != "urban" {
+		t.Fatalf("the village moved to a ward: %+v, %v", moved, err)
+	}
+	for _, gone := range []string{"thai-nguyen/duc-xuan/khuoi-pai", "thai-nguyen/duc-xuan/ban-cau", "thai-nguyen/phong-quang/na-chuong"} {
+		if _, err := db.Area(ctx, gone); err == nil {
+			t.Errorf("%s is still there", gone)
+		}
+	}
+	if a, err := db.FindArea(ctx, "thai-nguyen/duc-xuan/ban-cau", ""); err != nil || a.ID != merged.ID {
+		t.Fatalf("the old id of a merged village: %s, %v", a.ID, err)
+	}
+	if top, _ := db.Area(ctx, "thai-nguyen"); top.HouseholdsTotal != 12232 {
+		t.Fatalf("the total: %d", top.HouseholdsTotal)
+	}
+}
