@@ -180,4 +180,8 @@ func TestListsHeadedByTheWardOfToday(t *testing.T) {
 	if body, sign := heading("thai-nguyen"); body != "UBND PHƯỜNG ĐỨC XUÂN" || sign != "TM. UBND PHƯỜNG" {
 		t.Fatalf("the province's lists after: %q, %q", body, sign)
 	}
+	// The round of Huyền Tụng, now a part of Đức Xuân, agrees with its lists.
+	if dis, err := report.Agreement(ctx, db); err != nil || len(dis) > 0 {
+		t.Fatalf("agreement: %v, %v", dis, err)
+	}
 }
