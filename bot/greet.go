@@ -8,11 +8,12 @@ import (
 	"sothon/store"
 )
 
-// greet welcomes the user by name, role and place: "Xin chào anh/chị
-// Hoàng Văn Thắng, tổ trưởng Tổ Khuổi Pài (Huyền Tụng)!". key is the
+// greet welcomes the user by name, role and place, the place by its kind
+// and parent of today: "Xin chào anh/chị Hoàng Văn Thắng, tổ trưởng Tổ
+// Khuổi Pài, phường Đức Xuân!". key is the
 // welcome's locale key.
 func (t *turn) greet(ctx context.Context, key string) {
-	area, place, err := t.e.store.AreaLabel(ctx, t.user.AreaID)
+	area, place, err := t.e.store.AreaFullName(ctx, t.user.AreaID)
 	if err != nil {
 		place = t.user.AreaID
 	}

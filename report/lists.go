@@ -33,6 +33,7 @@ type ListEntry struct {
 // VillageLists are one village's lists, by kind.
 type VillageLists struct {
 	Place
+	Unit  store.Area // the commune or ward the village is in, whose committee posts its lists
 	Lists map[string][]ListEntry
 }
 
@@ -97,7 +98,8 @@ func BuildLists(ctx context.Context, db *store.DB, forms *flows.Set, cat *locale
 		v := byVillage[rs.Area]
 		if v == nil {
 			_, vlabel, _ := db.AreaLabel(ctx, rs.Area)
-			v = &VillageLists{Place: Place{ID: rs.Area, Label: vlabel}, Lists: map[string][]ListEntry{}}
+			unit, _ := db.UnitOf(ctx, rs.Area)
+			v = &VillageLists{Place: Place{ID: rs.Area, Label: vlabel}, Unit: unit, Lists: map[string][]ListEntry{}}
 			byVillage[rs.Area] = v
 		}
 		entry.Village = v.Label

@@ -30,7 +30,7 @@ func (t listText) header(v VillageLists) (left, right [2]string, title [2]string
 	if t.l.Approved() {
 		basis = "lists.basis_approved"
 	}
-	left = [2]string{strings.ToUpper(t.t("lists.body", "area", t.l.Area.Label)), strings.ToUpper(t.t("lists.place", "village", v.Label))}
+	left = [2]string{strings.ToUpper(t.t("lists.body", "area", t.unitName(v))), strings.ToUpper(t.t("lists.place", "village", v.Label))}
 	right = [2]string{t.t("lists.nation"), t.t("lists.motto")}
 	std := RoundStandard(t.l.Round, t.l.Date)
 	standard := t.t("lists.standard", "standard", StandardName(t.cat, t.l.Lang, std), "name", std.Name, "kind", RoundKindName(t.cat, t.l.Lang, t.l.Round))
@@ -47,13 +47,27 @@ func (t listText) row(i int, e ListEntry) []string {
 	return []string{fmt.Sprint(i + 1), e.HeadName, e.Village, fmt.Sprint(e.Members), t.t("lists.class." + e.Class), strings.Join(e.Lacking, "; ")}
 }
 
+// unitName names the commune or ward whose people's committee posts a
+// village's lists: the village's own of today, whatever area the lists
+// were made for (the area's name when no commune or ward is known).
+func (t listText) unitName(v VillageLists) string {
+	if v.Unit.Name != "" {
+		return v.Unit.Name
+	}
+	return t.l.Area.Label
+}
+
 // footer is the date line and the two signatures: the village head's and
 // the commune's (or ward's) people's committee's.
-func (t listText) footer() (date string, signatures [2]string) {
+func (t listText) footer(v VillageLists) (date string, signatures [2]string) {
 	d := t.l.Date
-	date = t.t("lists.date", "place", store.ShortName(store.Area{Name: t.l.Area.Label}), "day", d.Day(), "month", int(d.Month()), "year", d.Year())
+	date = t.t("lists.date", "place", store.ShortName(store.Area{Name: t.unitName(v)}), "day", d.Day(), "month", int(d.Month()), "year", d.Year())
+	kind := t.l.Kind
+	if v.Unit.Kind != "" {
+		kind = v.Unit.Kind
+	}
 	village, sign := "lists.sign_village", "lists.sign_commune"
-	if t.l.Kind == store.KindWard {
+	if kind == store.KindWard {
 		village, sign = "lists.sign_group", "lists.sign_ward"
 	}
 	return date, [2]string{t.t(village), t.t(sign)}
@@ -109,7 +123,7 @@ func WriteListsXLSX(l Lists, cat *locales.Catalog, w io.Writer) error {
 				put(wrap, t.row(i, e)...)
 			}
 		}
-		date, signs := t.footer()
+		date, signs := t.footer(v)
 		r++
 		put(0, "", "", "", "", "", date)
 		put(bold, "", signs[0], "", "", "", signs[1])
@@ -197,7 +211,7 @@ func WriteListsPDF(l Lists, cat *locales.Catalog, w io.Writer) error {
 				tableRow(pdf, t.row(i, e))
 			}
 		}
-		signatures(pdf, t)
+		signatures(pdf, t, v)
 	}
 	return pdf.Output(w)
 }
@@ -226,8 +240,8 @@ func tableRow(pdf *fpdf.Fpdf, cells []string) {
 }
 
 // signatures draws the date and the two signature blocks, kept together.
-func signatures(pdf *fpdf.Fpdf, t listText) {
-	date, signs := t.footer()
+func signatures(pdf *fpdf.Fpdf, t listText, v VillageLists) {
+	date, signs := t.footer(v)
 	_, pageHeight := pdf.GetPageSize()
 	if pdf.GetY()+40 > pageHeight-pageMargin {
 		pdf.AddPage()

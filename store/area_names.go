@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -33,7 +34,28 @@ func (db *DB) FindArea(ctx context.Context, query, scope string) (Area, error) {
 	if err != nil {
 		return Area{}, err
 	}
-	return ResolveArea(areas, query, scope)
+	a, err := ResolveArea(areas, query, scope)
+	if errors.Is(err, ErrAreaUnknown) {
+		if to, ok := db.movedTo(ctx, strings.TrimSpace(query)); ok {
+			return ResolveArea(areas, to, scope)
+		}
+	}
+	return a, err
+}
+
+// movedTo is the area of today an old id was moved to, by the recorded
+// mapping of reorganisations.
+func (db *DB) movedTo(ctx context.Context, old string) (string, bool) {
+	moves, err := db.AreaMoves(ctx)
+	if err != nil {
+		return "", false
+	}
+	for _, m := range moves {
+		if m.Old == old {
+			return m.New, true
+		}
+	}
+	return "", false
 }
 
 // ResolveArea finds the area a person names: by its id, or by its name,

@@ -3,10 +3,11 @@ package store
 import (
 	"bytes"
 	"context"
-	_ "embed"
+	"embed"
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -19,6 +20,7 @@ import (
 // Area kinds. Wards are urban and communes rural for the poverty lines;
 // villages take the setting of the ward or commune they belong to.
 const (
+	KindProvince = "province"
 	KindCity     = "city"
 	KindDistrict = "district"
 	KindWard     = "ward"
@@ -56,21 +58,44 @@ type areaNode struct {
 	Children        []*areaNode `yaml:"children"`
 }
 
-//go:embed areas/bac-kan.yaml
-var defaultAreas []byte
+//go:embed areas/*.yaml areas/plans/*.yaml
+var builtinFiles embed.FS
 
-// DefaultAreas is the embedded area tree of Bắc Kạn city.
+// DefaultAreas is the embedded area tree of Bắc Kạn city (2023).
 func DefaultAreas() []Area {
-	areas, err := ParseAreas(defaultAreas)
+	areas, err := BuiltinAreas("bac-kan")
 	if err != nil {
 		panic("store: embedded areas: " + err.Error())
 	}
 	return areas
 }
 
+// BuiltinTrees name the area trees built in: Bắc Kạn city as of 2023,
+// and the same villages in Thái Nguyên province after 1/7/2025.
+var BuiltinTrees = []string{"bac-kan", "thai-nguyen-2025"}
+
+// BuiltinAreas reads a built-in area tree by its name.
+func BuiltinAreas(name string) ([]Area, error) {
+	data, err := builtinFiles.ReadFile("areas/" + name + ".yaml")
+	if err != nil || !slices.Contains(BuiltinTrees, name) {
+		return nil, fmt.Errorf("store: no built-in area tree %q (there are %s)", name, strings.Join(BuiltinTrees, ", "))
+	}
+	return ParseAreas(data)
+}
+
+// BuiltinPlan reads a built-in reorganisation plan by its name.
+func BuiltinPlan(name string) (Plan, []byte, error) {
+	data, err := builtinFiles.ReadFile("areas/plans/" + name + ".yaml")
+	if err != nil {
+		return Plan{}, nil, fmt.Errorf("store: no built-in plan %q", name)
+	}
+	p, err := ParsePlan(data)
+	return p, data, err
+}
+
 var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
-var kinds = map[string]bool{KindCity: true, KindDistrict: true, KindWard: true, KindCommune: true, KindVillage: true}
+var kinds = map[string]bool{KindProvince: true, KindCity: true, KindDistrict: true, KindWard: true, KindCommune: true, KindVillage: true}
 
 // ParseAreas reads an area tree, checks it and flattens it, parents first.
 func ParseAreas(data []byte) ([]Area, error) {
@@ -97,7 +122,7 @@ func flatten(n *areaNode, parent string, setting poverty.Kind, out *[]Area) (int
 		id = parent + "/" + n.ID
 	}
 	if strings.TrimSpace(n.Name) == "" || !kinds[n.Kind] {
-		return 0, fmt.Errorf("area %s: needs a name and a kind (city, district, ward, commune or village)", id)
+		return 0, fmt.Errorf("area %s: needs a name and a kind (province, city, district, ward, commune or village)", id)
 	}
 	switch n.Kind {
 	case KindWard:
@@ -136,6 +161,15 @@ func flatten(n *areaNode, parent string, setting poverty.Kind, out *[]Area) (int
 // file's for their year.
 func (db *DB) SaveAreas(ctx context.Context, areas []Area) error {
 	err := db.update(ctx, func(tx *bolt.Tx) error {
+		away, err := movedAway(tx)
+		if err != nil {
+			return err
+		}
+		for _, a := range areas {
+			if m, ok := away[a.ID]; ok {
+				return fmt.Errorf("%w: %s is %s since %s (use the tree after the reorganisation, e.g. builtin:thai-nguyen-2025)", ErrAreasReorganised, m.Old, m.New, m.Effective)
+			}
+		}
 		if err := tx.DeleteBucket(bucketAreas); err != nil {
 			return err
 		}
@@ -209,7 +243,7 @@ func (db *DB) Area(ctx context.Context, id string) (Area, error) {
 
 // kindWords are the words an area's name starts with that say its kind;
 // a label leaves them out of the parent's name to stay short.
-var kindWords = []string{"Phường ", "Xã ", "Thị trấn ", "Quận ", "Huyện ", "Thành phố ", "Thị xã "}
+var kindWords = []string{"Phường ", "Xã ", "Đặc khu ", "Thị trấn ", "Quận ", "Huyện ", "Thành phố ", "Thị xã ", "Tỉnh "}
 
 // ShortName is an area's name without the word for its kind ("Đức Xuân"
 // for "Phường Đức Xuân").
@@ -230,6 +264,62 @@ func Label(a Area, parent Area) string {
 		return a.Name
 	}
 	return a.Name + " (" + ShortName(parent) + ")"
+}
+
+// FullName names an area as an address does today, by its kind and its
+// parent, with no district: "Tổ Khuổi Pài, phường Đức Xuân", "Phường Đức
+// Xuân, tỉnh Thái Nguyên". A ward or commune under a city or district (a
+// tree from before 1/7/2025) is named alone, as is the top of the tree.
+func FullName(a Area, parent Area) string {
+	switch {
+	case parent.Name == "" || a.Kind == KindDistrict || a.Kind == KindCity || a.Kind == KindProvince:
+		return a.Name
+	case a.Kind == KindVillage:
+		return a.Name + ", " + lowerKind(parent.Name)
+	case parent.Kind == KindProvince:
+		return a.Name + ", " + lowerKind(parent.Name)
+	}
+	return a.Name
+}
+
+// lowerKind writes the word for a kind in lower case inside a phrase:
+// "phường Đức Xuân" for "Phường Đức Xuân".
+func lowerKind(name string) string {
+	for _, w := range kindWords {
+		if rest, ok := strings.CutPrefix(name, w); ok {
+			return strings.ToLower(w) + rest
+		}
+	}
+	return name
+}
+
+// AreaFullName loads an area and names it as FullName does.
+func (db *DB) AreaFullName(ctx context.Context, id string) (Area, string, error) {
+	a, err := db.Area(ctx, id)
+	if err != nil || a.Parent == "" {
+		return a, a.Name, err
+	}
+	parent, err := db.Area(ctx, a.Parent)
+	if err != nil {
+		return Area{}, "", err
+	}
+	return a, FullName(a, parent), nil
+}
+
+// UnitOf is the ward or commune an area is in (the area itself when it is
+// one), whose people's committee signs its papers; ErrNotFound above them.
+func (db *DB) UnitOf(ctx context.Context, id string) (Area, error) {
+	for id != "" {
+		a, err := db.Area(ctx, id)
+		if err != nil {
+			return Area{}, err
+		}
+		if a.Kind == KindWard || a.Kind == KindCommune {
+			return a, nil
+		}
+		id = a.Parent
+	}
+	return Area{}, ErrNotFound
 }
 
 // AreaLabel loads an area and names it as Label does.

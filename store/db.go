@@ -50,6 +50,7 @@ var (
 	bucketPending     = []byte("pending")
 	bucketSubByHH     = []byte("submissions_by_household") // household id, NUL, form id → questionnaire
 	bucketReturned    = []byte("returned")                 // forms returned and not corrected, as in submissions_by_area
+	bucketAreaMoves   = []byte("area_moves")               // effective date, NUL, old area id → AreaMove
 )
 
 // lockWait is how long Open waits for another process to let go of the file.
@@ -193,6 +194,36 @@ func (db *DB) Backup(ctx context.Context, w io.Writer) (int64, error) {
 		return n, fmt.Errorf("store: backup: %w", err)
 	}
 	return n, nil
+}
+
+// BackupBeside writes a checked copy of the database next to its file
+// ("sothon.db.before-reorganise-20250701-080000"), before a change that
+// nothing else could undo, and returns its path.
+func (db *DB) BackupBeside(ctx context.Context, why string, now time.Time) (string, error) {
+	path := db.path + "." + why + "-" + now.Format("20060102-150405")
+	tmp := path + ".partial"
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return "", fmt.Errorf("store: backup: %w", err)
+	}
+	_, err = db.Backup(ctx, f)
+	if serr := f.Sync(); err == nil {
+		err = serr
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = VerifyCopy(tmp)
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return "", fmt.Errorf("store: backup: %w", err)
+	}
+	return path, nil
 }
 
 // view and update run fn in a transaction unless ctx is already done.

@@ -104,6 +104,8 @@ var migrations = []func(tx *bolt.Tx) error{
 		}
 		return createBuckets(tx, bucketSessions, bucketLogins)
 	},
+	// 11 → 12: the mapping of areas reorganised (old id → new id, from a date).
+	func(tx *bolt.Tx) error { return createBuckets(tx, bucketAreaMoves) },
 }
 
 // restandAll brings every household record's statuses to its standing.

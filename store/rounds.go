@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -26,6 +27,9 @@ type Round struct {
 	Opened   time.Time `json:"opened"`
 	OpenedBy string    `json:"opened_by"`
 	Closed   time.Time `json:"closed,omitzero"`
+	// Villages, when set, are the only villages the round covers: those
+	// of its area when a reorganisation merged it into a larger one.
+	Villages []string `json:"villages,omitempty"`
 }
 
 // The kinds of round (QĐ 24/2021/QĐ-TTg): the annual review (định kỳ)
@@ -66,8 +70,12 @@ func (r Round) ClassifyAt(formDay time.Time) time.Time {
 	return time.Date(to.Year()+1, 1, 1, 0, 0, 0, 0, time.UTC)
 }
 
-// Holds reports whether the round covers an area.
+// Holds reports whether the round covers an area. A round of a merged
+// area holds its own villages and the areas above them.
 func (r Round) Holds(area string) bool {
+	if len(r.Villages) > 0 {
+		return slices.ContainsFunc(r.Villages, func(v string) bool { return Within(area, v) || Within(v, area) })
+	}
 	return r.AreaID == "" || Within(area, r.AreaID)
 }
 

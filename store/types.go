@@ -52,7 +52,8 @@ type StatusChange struct {
 	Submission uint64    `json:"submission,omitempty"`
 }
 
-// Submission is a completed questionnaire. It is never changed once stored.
+// Submission is a completed questionnaire. It is never changed once
+// stored, but for its area id when the areas are reorganised.
 type Submission struct {
 	ID            uint64            `json:"id"`
 	Form          string            `json:"form"`

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sort"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -13,7 +15,7 @@ import (
 )
 
 func newAreasCmd(e *env, c *common) *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "areas",
 		Short: "print the area tree with ids",
 		Args:  noWords,
@@ -31,6 +33,115 @@ func newAreasCmd(e *env, c *common) *cobra.Command {
 			return err
 		},
 	}
+	cmd.AddCommand(newReorganiseCmd(e, c))
+	return cmd
+}
+
+func newReorganiseCmd(e *env, c *common) *cobra.Command {
+	var dryRun bool
+	cmd := &cobra.Command{
+		Use:   "reorganise PLAN.yaml",
+		Short: "merge, rename and move areas by a plan (e.g. builtin:bac-kan-2025); the data follows, after a backup",
+		Long: "Applies a reorganisation plan (see store/areas/plans/bac-kan-2025.yaml): the area tree becomes the plan's,\n" +
+			"and households, users, invites, runs in progress, forms and their queues, rounds, targets and counters\n" +
+			"follow, in one transaction recorded in the audit log. The database is backed up beside itself first.\n" +
+			"Old area ids still name their areas of today. --dry-run shows what would change and changes nothing.",
+		Args: exactly(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			plan, err := loadPlan(args[0])
+			if err != nil {
+				return err
+			}
+			db, err := c.openExisting()
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			if _, err := db.Reorganise(ctx, plan, time.Now(), "terminal", true); err != nil {
+				return planError(err)
+			}
+			if !dryRun {
+				path, err := db.BackupBeside(ctx, "before-reorganise", time.Now())
+				if err != nil {
+					return fmt.Errorf("no backup, nothing changed: %w", err)
+				}
+				fmt.Fprintf(e.stdout, "backed up %s to %s\n", c.db, path)
+			}
+			sum, err := db.Reorganise(ctx, plan, time.Now(), "terminal", dryRun)
+			if err != nil {
+				return planError(err)
+			}
+			fmt.Fprint(e.stdout, describeReorganise(sum))
+			if dryRun {
+				fmt.Fprintln(e.stdout, "dry run: nothing changed")
+			} else {
+				fmt.Fprintln(e.stdout, "reorganised; restart the server with the tree after the plan (e.g. --areas builtin:thai-nguyen-2025) or none")
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "show what the plan would change, change nothing")
+	return cmd
+}
+
+// loadPlan reads a plan file, or a built-in plan named builtin:NAME.
+func loadPlan(arg string) (store.Plan, error) {
+	if name, ok := strings.CutPrefix(arg, "builtin:"); ok {
+		p, _, err := store.BuiltinPlan(name)
+		return p, planError(err)
+	}
+	data, err := os.ReadFile(arg)
+	if err != nil {
+		return store.Plan{}, fmt.Errorf("plan: %w", err)
+	}
+	p, err := store.ParsePlan(data)
+	return p, planError(err)
+}
+
+// planError makes a plan that does not fit a usage error: nothing changed.
+func planError(err error) error {
+	if errors.Is(err, store.ErrPlan) || errors.Is(err, store.ErrRoundOpen) {
+		return usageError{err.Error() + "\nnothing changed"}
+	}
+	return err
+}
+
+// describeReorganise prints the tree after a plan, each ward or commune
+// with the old areas it takes in, and the records that move.
+func describeReorganise(sum store.ReorganiseSummary) string {
+	var b strings.Builder
+	from := map[string][]string{}
+	villages := 0
+	for _, m := range sum.Moves {
+		if strings.Count(m.New, "/") < 2 {
+			from[m.New] = append(from[m.New], m.Old)
+		} else {
+			villages++
+		}
+	}
+	fmt.Fprintf(&b, "from %s:\n", sum.Effective)
+	for _, a := range sum.Areas {
+		if a.Kind == store.KindVillage {
+			continue
+		}
+		fmt.Fprintf(&b, "  %s  %s (%s, %d households)", a.ID, a.Name, a.Kind, a.HouseholdsTotal)
+		if len(from[a.ID]) > 0 {
+			fmt.Fprintf(&b, " ← %s", strings.Join(from[a.ID], ", "))
+		}
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(&b, "%d villages move under their new ward or commune\n", villages)
+	names := make([]string, 0, len(sum.Records))
+	for k := range sum.Records {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	b.WriteString("records that follow:")
+	for _, k := range names {
+		fmt.Fprintf(&b, " %s %d,", k, sum.Records[k])
+	}
+	return strings.TrimSuffix(b.String(), ",") + "\n"
 }
 
 // areasToShow are the areas of the database when there is one, else the

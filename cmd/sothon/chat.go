@@ -15,7 +15,7 @@ import (
 )
 
 // demoIdentity is who `sothon chat` is without --as: the head of a demo village.
-const demoIdentity = "head:bac-kan/huyen-tung/khuoi-pai"
+const demoIdentity = "head:Tổ Khuổi Pài" // by name: the same village in either built-in tree
 
 func newChatCmd(e *env, c *common) *cobra.Command {
 	cmd := &cobra.Command{

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -85,7 +86,7 @@ func (c *common) register(root *cobra.Command, e *env) {
 	fs.StringVar(&c.db, "db", envOr(e, "SOTHON_DB", "sothon.db"), "database file (SOTHON_DB)")
 	fs.StringVar(&c.forms, "forms", e.getenv("SOTHON_FORMS"), "folder of questionnaire YAML files instead of the built-in ones (SOTHON_FORMS)")
 	fs.StringVar(&c.standards, "standards", e.getenv("SOTHON_STANDARDS"), "poverty standards YAML file instead of the built-in ones (SOTHON_STANDARDS)")
-	fs.StringVar(&c.areas, "areas", e.getenv("SOTHON_AREAS"), "area tree YAML file instead of the built-in Bắc Kạn city (SOTHON_AREAS)")
+	fs.StringVar(&c.areas, "areas", e.getenv("SOTHON_AREAS"), "area tree YAML file, or builtin:thai-nguyen-2025, instead of the built-in Bắc Kạn city of 2023 (SOTHON_AREAS)")
 	fs.StringVar(&c.tz, "tz", envOr(e, "SOTHON_TZ", "Asia/Ho_Chi_Minh"), "time zone for dates (SOTHON_TZ)")
 }
 
@@ -136,6 +137,9 @@ func (c *common) loadAreas() ([]store.Area, error) {
 	if c.areas == "" {
 		return store.DefaultAreas(), nil
 	}
+	if name, ok := strings.CutPrefix(c.areas, "builtin:"); ok {
+		return store.BuiltinAreas(name)
+	}
 	data, err := os.ReadFile(c.areas)
 	if err != nil {
 		return nil, fmt.Errorf("areas file: %w", err)
@@ -153,7 +157,11 @@ func (c *common) openDB(ctx context.Context) (*store.DB, error) {
 	if err != nil || c.served != nil { // the server saved its areas itself
 		return db, err
 	}
-	if err := db.SaveAreas(ctx, areas); err != nil {
+	err = db.SaveAreas(ctx, areas)
+	if errors.Is(err, store.ErrAreasReorganised) && c.areas == "" {
+		err = nil // reorganised since: the built-in default gives way to the tree of today
+	}
+	if err != nil {
 		db.Close()
 		return nil, err
 	}

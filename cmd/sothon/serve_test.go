@@ -245,7 +245,7 @@ func TestTelegramJoinAndFullHousehold(t *testing.T) {
 		t.Fatalf("wrong code: %q", m.Params["text"])
 	}
 	welcome := h.say(chat, "/start "+code)
-	if !strings.Contains(welcome.Params["text"], "Chào mừng anh/chị Hoàng Văn Thắng! Anh/chị đã tham gia Sổ Thôn với vai trò tổ trưởng Tổ Khuổi Pài (Huyền Tụng).") {
+	if !strings.Contains(welcome.Params["text"], "Chào mừng anh/chị Hoàng Văn Thắng! Anh/chị đã tham gia Sổ Thôn với vai trò tổ trưởng Tổ Khuổi Pài, phường Huyền Tụng.") {
 		t.Fatalf("welcome: %q", welcome.Params["text"])
 	}
 	if labels, _ := welcome.Keyboard(); len(labels) != 3 {

@@ -121,6 +121,8 @@ func (c *Console) Handler() http.Handler {
 	mux.HandleFunc("POST /rounds", c.openRound)
 	mux.HandleFunc("GET /rounds/{id}/close", c.confirmClose)
 	mux.HandleFunc("POST /rounds/{id}/close", c.closeRound)
+	mux.HandleFunc("GET /areas/reorganise", c.reorganiseForm)
+	mux.HandleFunc("POST /areas/reorganise", c.reorganise)
 	mux.HandleFunc("GET /targets", c.targets)
 	mux.HandleFunc("POST /targets", c.setTarget)
 	mux.HandleFunc("GET /lang/{lang}", c.setLang)
@@ -317,6 +319,7 @@ func (c *Console) logout(w http.ResponseWriter, r *http.Request) {
 type dashboardPage struct {
 	frame
 	Admin   bool // links to the admins' pages
+	Top     bool // an admin of the whole tree: the link to reorganise areas
 	Stats   report.Stats
 	Rows    []report.Breakdown
 	Sort    string
@@ -335,7 +338,7 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	page := dashboardPage{frame: c.frame(r, u, session), Admin: u.Role == store.RoleAdmin, Stats: st, Rows: st.Breakdown(),
+	page := dashboardPage{frame: c.frame(r, u, session), Admin: u.Role == store.RoleAdmin, Top: u.Role == store.RoleAdmin && !strings.Contains(u.AreaID, "/"), Stats: st, Rows: st.Breakdown(),
 		Sort: r.URL.Query().Get("sort")}
 	sortRows(page.Rows, page.Sort)
 	page.Parents = c.parents(r.Context(), st.Area.ID, u.AreaID)

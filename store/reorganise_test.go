@@ -1,0 +1,240 @@
+package store_test
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"sothon/store"
+	"sothon/store/storetest"
+)
+
+// The built-in tree after 2025 is what the city's plan makes of the 2023
+// tree, so the demo works on either and a database moves from one to the
+// other.
+func TestCityPlanGivesTheBuiltinTree(t *testing.T) {
+	plan, _, err := store.BuiltinPlan("bac-kan-2025")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, mapping, err := plan.Apply(store.DefaultAreas())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := store.BuiltinAreas("thai-nguyen-2025")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d areas, the built-in tree has %d", len(got), len(want))
+	}
+	for i := range want {
+		g, w := got[i], want[i]
+		if g.ID != w.ID || g.Name != w.Name || g.Kind != w.Kind || g.Setting != w.Setting || g.Parent != w.Parent ||
+			g.HouseholdsTotal != w.HouseholdsTotal || !slices.Equal(g.Targets, w.Targets) || !slices.Equal(g.Demo, w.Demo) {
+			t.Errorf("area %d: plan gives %+v, the tree has %+v", i, g, w)
+		}
+	}
+	for old, want := range map[string]string{
+		"bac-kan":                           "thai-nguyen",
+		"bac-kan/huyen-tung":                "thai-nguyen/duc-xuan",
+		"bac-kan/nong-thuong/na-rao":        "thai-nguyen/bac-kan/na-rao",
+		"bac-kan/song-cau/to-2":             "thai-nguyen/bac-kan/song-cau-to-2",
+		"bac-kan/duong-quang/khuoi-mat":     "thai-nguyen/phong-quang/khuoi-mat",
+		"bac-kan/nguyen-thi-minh-khai":      "thai-nguyen/duc-xuan",
+		"bac-kan/duc-xuan/to-1":             "thai-nguyen/duc-xuan/to-1",
+		"bac-kan/huyen-tung/ban-cau":        "thai-nguyen/duc-xuan/ban-cau",
+		"bac-kan/xuat-hoa/ban-cau":          "thai-nguyen/bac-kan/ban-cau",
+		"bac-kan/nguyen-thi-minh-khai/to-3": "thai-nguyen/duc-xuan/nguyen-thi-minh-khai-to-3",
+	} {
+		if mapping[old] != want {
+			t.Errorf("%s goes to %s, want %s", old, mapping[old], want)
+		}
+	}
+	if len(mapping) != len(store.DefaultAreas()) {
+		t.Errorf("%d areas mapped of %d", len(mapping), len(store.DefaultAreas()))
+	}
+}
+
+// A plan that leaves a village out, places one twice or makes two villages
+// of one id is refused, naming what is wrong.
+func TestPlanMistakesRefused(t *testing.T) {
+	for name, tc := range map[string]struct{ plan, says string }{
+		"left out": {`effective: 2025-07-01
+top: {id: thai-nguyen, name: "Tỉnh Thái Nguyên", kind: province, from: bac-kan}
+units:
+  - {id: phong-quang, name: "Xã Phong Quang", kind: commune, from: [bac-kan/duong-quang]}
+`, "no unit takes in bac-kan/duc-xuan/to-1"},
+		"clash": {`effective: 2025-07-01
+top: {id: thai-nguyen, name: "Tỉnh Thái Nguyên", kind: province, from: bac-kan}
+units:
+  - {id: a, name: "Phường A", kind: ward, from: [bac-kan/duc-xuan, bac-kan/nguyen-thi-minh-khai]}
+`, "would both be thai-nguyen/a/to-1"},
+		"twice": {`effective: 2025-07-01
+top: {id: thai-nguyen, name: "Tỉnh Thái Nguyên", kind: province, from: bac-kan}
+units:
+  - {id: a, name: "Phường A", kind: ward, from: [bac-kan/duc-xuan]}
+  - {id: b, name: "Phường B", kind: ward, from: [bac-kan/duc-xuan]}
+`, "placed twice"},
+		"wrong top": {`effective: 2025-07-01
+top: {id: thai-nguyen, name: "Tỉnh Thái Nguyên", kind: province, from: bac-kan/duc-xuan}
+units: []
+`, "not the top"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			p, err := store.ParsePlan([]byte(tc.plan))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _, err = p.Apply(store.DefaultAreas())
+			if !errors.Is(err, store.ErrPlan) || !strings.Contains(err.Error(), tc.says) {
+				t.Fatalf("got %v, want it to say %q", err, tc.says)
+			}
+		})
+	}
+	if _, err := store.ParsePlan([]byte("effective: 1/7/2025\n")); !errors.Is(err, store.ErrPlan) {
+		t.Fatalf("a date not YYYY-MM-DD: %v", err)
+	}
+}
+
+// Places are named by their kind and parent of today, with no district.
+func TestFullName(t *testing.T) {
+	byID := map[string]store.Area{}
+	for _, tree := range store.BuiltinTrees {
+		areas, err := store.BuiltinAreas(tree)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range areas {
+			byID[a.ID] = a
+		}
+	}
+	for id, want := range map[string]string{
+		"thai-nguyen/duc-xuan/khuoi-pai":    "Tổ Khuổi Pài, phường Đức Xuân",
+		"thai-nguyen/phong-quang/na-chuong": "Thôn Nà Chuông, xã Phong Quang",
+		"thai-nguyen/duc-xuan":              "Phường Đức Xuân, tỉnh Thái Nguyên",
+		"thai-nguyen":                       "Tỉnh Thái Nguyên",
+		"bac-kan/huyen-tung/khuoi-pai":      "Tổ Khuổi Pài, phường Huyền Tụng",
+		"bac-kan/huyen-tung":                "Phường Huyền Tụng", // under a city: no district named
+	} {
+		a := byID[id]
+		if got := store.FullName(a, byID[a.Parent]); got != want {
+			t.Errorf("%s: %q, want %q", id, got, want)
+		}
+	}
+}
+
+// A round of a ward merged into a larger one keeps to its own villages:
+// its figures after the plan are those before, and a village of the other
+// old ward reviewed on its days does not join it.
+func TestRoundOfAMergedWardKeepsItsVillages(t *testing.T) {
+	db := storetest.Open(t)
+	at := time.Date(2025, 6, 10, 9, 0, 0, 0, time.UTC)
+	round, err := db.OpenRound(ctx, store.Round{Name: "Giữa năm", AreaID: "bac-kan/huyen-tung", From: "2025-06-01", To: "2025-06-30", Opened: at})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.OpenRound(ctx, store.Round{Name: "Đức Xuân", AreaID: "bac-kan/duc-xuan", From: "2025-06-01", To: "2025-06-30", Opened: at}); err != nil {
+		t.Fatal(err)
+	}
+	for _, area := range []string{"bac-kan/huyen-tung/khuoi-pai", "bac-kan/nguyen-thi-minh-khai/to-1"} {
+		s := &store.Submission{Form: "household", AreaID: area, SubmittedAt: at, Class: "poor", HouseholdName: "Hộ " + area, Answers: map[string]string{}}
+		if _, err := db.Apply(ctx, store.Change{At: at, Submission: s}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	plan, _, _ := store.BuiltinPlan("bac-kan-2025")
+	if _, err := db.Reorganise(ctx, plan, at, "admin", false); err != nil {
+		t.Fatal(err) // two open rounds of wards now merged share no village
+	}
+	rounds, _ := db.Rounds(ctx)
+	var r store.Round
+	for _, x := range rounds {
+		if x.ID == round.ID {
+			r = x
+		}
+	}
+	want := []string{"thai-nguyen/duc-xuan/ban-cau", "thai-nguyen/duc-xuan/khuoi-pai", "thai-nguyen/duc-xuan/na-pai"}
+	if r.AreaID != "thai-nguyen/duc-xuan" || !slices.Equal(r.Villages, want) {
+		t.Fatalf("the round after: %s %v", r.AreaID, r.Villages)
+	}
+	if !r.Counts("thai-nguyen/duc-xuan/khuoi-pai", "poor", at) || r.Counts("thai-nguyen/duc-xuan/nguyen-thi-minh-khai-to-1", "poor", at) {
+		t.Fatal("the round counts another ward's village, or not its own")
+	}
+	in, err := db.CountersIn(ctx, "thai-nguyen/duc-xuan")
+	sum := store.Counters{}
+	for _, c := range in {
+		sum.Add(c)
+	}
+	if err != nil || sum.Reviewed(&r) != 1 {
+		t.Fatalf("reviewed in the round: %d, %v", sum.Reviewed(&r), err)
+	}
+	if _, err := db.OpenRound(ctx, store.Round{Name: "Cả phường", AreaID: "thai-nguyen/duc-xuan", From: "2025-07-01", To: "2025-07-30", Opened: at}); !errors.Is(err, store.ErrRoundOpen) {
+		t.Fatalf("a round over the merged ward's open rounds: %v", err)
+	}
+}
+
+// The village mergers of 2026 use the same plan: two villages become one
+// (their households and totals together), one village moves on its own to
+// another unit, and every other id stays.
+func TestVillageMergerPlan(t *testing.T) {
+	db := storetest.Open(t)
+	tree, err := store.BuiltinAreas("thai-nguyen-2025")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SaveAreas(ctx, tree); err != nil {
+		t.Fatal(err)
+	}
+	plan, err := store.ParsePlan([]byte(`effective: 2026-07-01
+top: {id: thai-nguyen, name: "Tỉnh Thái Nguyên", kind: province, from: thai-nguyen}
+units:
+  - id: duc-xuan
+    name: "Phường Đức Xuân"
+    kind: ward
+    from: [thai-nguyen/duc-xuan]
+    villages:
+      - {from: thai-nguyen/duc-xuan/khuoi-pai, id: khuoi-pai-ban-cau, name: "Tổ Khuổi Pài - Bản Cạu", merge: [thai-nguyen/duc-xuan/ban-cau]}
+  - id: bac-kan
+    name: "Phường Bắc Kạn"
+    kind: ward
+    from: [thai-nguyen/bac-kan]
+    villages:
+      - {from: thai-nguyen/phong-quang/na-chuong}
+  - {id: phong-quang, name: "Xã Phong Quang", kind: commune, from: [thai-nguyen/phong-quang]}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := db.Reorganise(ctx, plan, time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC), "admin", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sum.Moves) != 3 || sum.Records["households"] != 12 {
+		t.Fatalf("moves %+v, records %v", sum.Moves, sum.Records)
+	}
+	merged, err := db.Area(ctx, "thai-nguyen/duc-xuan/khuoi-pai-ban-cau")
+	if err != nil || merged.HouseholdsTotal != 480+520 || merged.Name != "Tổ Khuổi Pài - Bản Cạu" {
+		t.Fatalf("the merged village: %+v, %v", merged, err)
+	}
+	if hh, _ := db.HouseholdsIn(ctx, merged.ID); len(hh) != 12 {
+		t.Fatalf("its households: %d", len(hh))
+	}
+	moved, err := db.Area(ctx, "thai-nguyen/bac-kan/na-chuong")
+	if err != nil || moved.Setting != "urban" {
+		t.Fatalf("the village moved to a ward: %+v, %v", moved, err)
+	}
+	for _, gone := range []string{"thai-nguyen/duc-xuan/khuoi-pai", "thai-nguyen/duc-xuan/ban-cau", "thai-nguyen/phong-quang/na-chuong"} {
+		if _, err := db.Area(ctx, gone); err == nil {
+			t.Errorf("%s is still there", gone)
+		}
+	}
+	if a, err := db.FindArea(ctx, "thai-nguyen/duc-xuan/ban-cau", ""); err != nil || a.ID != merged.ID {
+		t.Fatalf("the old id of a merged village: %s, %v", a.ID, err)
+	}
+	if top, _ := db.Area(ctx, "thai-nguyen"); top.HouseholdsTotal != 12232 {
+		t.Fatalf("the total: %d", top.HouseholdsTotal)
+	}
+}
