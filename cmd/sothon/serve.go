@@ -53,7 +53,7 @@ func newServeCmd(e *env, c *common) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "run the bot on the configured chat platforms",
-		Long:  "Run the bot on every configured chat platform (Telegram, Zalo Bot, Zalo OA; see the README for their SOTHON_* settings), with /healthz and the webhooks on --addr.",
+		Long:  "Run the bot on every configured chat platform (Telegram, Zalo Bot, Zalo OA; see docs/DEPLOY.md for their SOTHON_* settings), with /healthz and the webhooks on --addr.",
 		Args:  noWords,
 	}
 	f := cmd.Flags()
@@ -178,7 +178,7 @@ func readServe(e *env, shared *common, addr string, runTTL time.Duration) (serve
 		return c, err
 	}
 	if tg.token == "" && c.zaloBot.token == "" && c.zaloOA.appID == "" && c.publicURL == "" {
-		return c, usageError{"no chat channel configured: set SOTHON_TELEGRAM_TOKEN (the token BotFather gave you), SOTHON_ZALO_BOT_TOKEN, or the SOTHON_ZALO_OA_* settings (any secret may come from a *_FILE variable instead); or SOTHON_PUBLIC_URL alone to serve the office console only; see the README"}
+		return c, usageError{"no chat channel configured: set SOTHON_TELEGRAM_TOKEN (the token BotFather gave you), SOTHON_ZALO_BOT_TOKEN, or the SOTHON_ZALO_OA_* settings (any secret may come from a *_FILE variable instead); or SOTHON_PUBLIC_URL alone to serve the office console only; see docs/DEPLOY.md"}
 	}
 	return c, nil
 }
