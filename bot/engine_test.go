@@ -12,7 +12,7 @@ import (
 
 	"sothon/bot"
 	"sothon/bot/delivery"
-	"sothon/bot/office"
+	"sothon/bot/officials"
 	"sothon/flows"
 	"sothon/locales"
 	"sothon/report"
@@ -58,7 +58,7 @@ func newFixture(t testing.TB) *fixture {
 	}
 	f := &fixture{db: storetest.Open(t), ch: &recorder{}, now: time.Date(2023, 6, 15, 9, 0, 0, 0, time.UTC)}
 	cat := locales.MustLoad()
-	offices := &office.Commands{Store: f.db, Forms: forms, Catalog: cat}
+	offices := &officials.Commands{Store: f.db, Forms: forms, Catalog: cat}
 	f.eng = bot.New(bot.Config{Store: f.db, Forms: forms, Catalog: cat, Now: func() time.Time { return f.now },
 		Commands: offices.List(), Contributions: report.Contributions})
 	f.sender = &delivery.Sender{Store: f.db, Channel: f.ch, Now: func() time.Time { return f.now }}
