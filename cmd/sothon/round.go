@@ -86,7 +86,8 @@ func newRoundCmd(e *env, c *common) *cobra.Command {
 
 // asTerminal runs an office action as the terminal, an admin over the
 // whole tree, for the area an --area flag names ("" for the top). A
-// refusal of bad input is a usage error; any other prints as it is.
+// refusal of bad input is a usage error (status 2); any other prints as
+// it is.
 func asTerminal(ctx context.Context, db *store.DB, area string, act func(*office.Office, store.User, string) error) error {
 	actor, err := office.Terminal(ctx, db)
 	if err != nil {
@@ -101,8 +102,9 @@ func asTerminal(ctx context.Context, db *store.DB, area string, act func(*office
 		id = a.ID
 	}
 	err = act(&office.Office{Store: db}, actor, id)
-	if errors.Is(err, store.ErrRoundBad) {
-		return usageError{err.Error()}
+	var refusal *office.Refusal
+	if errors.As(err, &refusal) && !errors.Is(err, store.ErrRoundOpen) && !errors.Is(err, store.ErrNoOpenRound) {
+		return usageError{err.Error()} // bad input: a role, an area, days
 	}
 	return err
 }
