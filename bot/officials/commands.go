@@ -151,15 +151,17 @@ func (o *Commands) round(ctx context.Context, t bot.Turn, args string) {
 		n := len(fields)
 		r, err := o.office().OpenRound(ctx, t.User(), office.RoundOpening{Name: strings.Join(fields[1:n-2], " "),
 			From: fields[n-2], To: fields[n-1], Kind: kind}, t.At())
-		if errors.Is(err, store.ErrRoundBad) {
+		switch {
+		case errors.Is(err, store.ErrRoundBad):
 			t.Reply("round.usage")
-			return
+		case errors.Is(err, store.ErrRoundOpen):
+			t.Reply("round.already_open") // names the chat's own command to close it
+		case err != nil:
+			o.refused(t, "open round", err)
+		default:
+			t.Reply("round.opened", "name", r.Name, "kind", report.RoundKindName(o.Catalog, t.Lang(), r),
+				"standard", report.StandardName(o.Catalog, t.Lang(), report.RoundStandard(r, t.At())))
 		}
-		if o.refused(t, "open round", err) {
-			return
-		}
-		t.Reply("round.opened", "name", r.Name, "kind", report.RoundKindName(o.Catalog, t.Lang(), r),
-			"standard", report.StandardName(o.Catalog, t.Lang(), report.RoundStandard(r, t.At())))
 	case len(fields) == 1 && fields[0] == "close":
 		if o.askBeforeClosing(ctx, t) {
 			return
