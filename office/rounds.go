@@ -86,7 +86,10 @@ func ownRound(r store.Round, actor store.User, top bool) bool {
 
 // atTop tells whether the actor's area is the top of the tree.
 func (o *Office) atTop(ctx context.Context, actor store.User) (bool, error) {
-	a, err := o.areaOf(ctx, actor, "")
+	a, err := o.Store.Area(ctx, actor.AreaID)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil // an area reorganised away is the top of nothing
+	}
 	return err == nil && a.Parent == "", err
 }
 
