@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"sothon/flows"
 	"sothon/locales"
+	"sothon/office"
 	"sothon/store"
 )
 
@@ -207,10 +209,11 @@ func (t *turn) invite(ctx context.Context, args string) {
 		t.replyKey("invite.usage")
 		return
 	}
-	inv, err := t.e.store.IssueInvite(ctx, store.InviteRequest{Role: fields[0], AreaID: fields[1],
-		Name: strings.Join(fields[2:], " "), By: t.user.ID, ScopeID: t.user.AreaID, Now: t.in.At})
-	if key, ok := store.InviteRefusal(err); ok {
-		t.replyKey("invite.refused", "reason", t.e.cat.T(t.lang, key))
+	inv, err := (&office.Office{Store: t.e.store}).Invite(ctx, t.user, office.Invitation{Role: fields[0], AreaID: fields[1],
+		Name: strings.Join(fields[2:], " ")}, t.in.At)
+	var refusal *office.Refusal
+	if errors.As(err, &refusal) {
+		t.replyKey(refusal.Key, refusal.Args...)
 		t.replyKey("invite.usage")
 		return
 	}

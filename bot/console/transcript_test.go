@@ -15,7 +15,7 @@ import (
 
 	"sothon/bot"
 	"sothon/bot/console"
-	"sothon/bot/office"
+	"sothon/bot/officials"
 	"sothon/flows"
 	"sothon/locales"
 	"sothon/report"
@@ -150,7 +150,7 @@ func (p *player) open() {
 	}
 	p.db = db
 	cat := locales.MustLoad()
-	offices := &office.Commands{Store: db, Forms: p.forms, Catalog: cat}
+	offices := &officials.Commands{Store: db, Forms: p.forms, Catalog: cat}
 	p.eng = bot.New(bot.Config{Store: db, Forms: p.forms, Catalog: cat, Now: p.clock.now,
 		Commands: offices.List(), Contributions: report.Contributions})
 	p.session()

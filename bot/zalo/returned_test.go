@@ -10,7 +10,7 @@ import (
 
 	"sothon/bot"
 	"sothon/bot/delivery"
-	"sothon/bot/office"
+	"sothon/bot/officials"
 	"sothon/bot/zalo"
 	"sothon/bot/zalo/zalotest"
 	"sothon/flows"
@@ -44,7 +44,7 @@ func newZaloChat(t *testing.T) (*zaloChat, *store.DB) {
 	now := time.Date(2023, 6, 15, 9, 0, 0, 0, time.FixedZone("ICT", 7*3600))
 	clock := func() time.Time { return now }
 	cat := locales.MustLoad()
-	offices := &office.Commands{Store: db, Forms: forms, Catalog: cat}
+	offices := &officials.Commands{Store: db, Forms: forms, Catalog: cat}
 	eng := bot.New(bot.Config{Store: db, Forms: forms, Catalog: cat, Now: clock, Commands: offices.List(), Contributions: report.Contributions})
 	fake := zalotest.NewBot(botToken)
 	t.Cleanup(fake.Close)

@@ -12,7 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"sothon/bot"
-	"sothon/bot/office"
+	"sothon/bot/officials"
 	"sothon/bot/telegram"
 	"sothon/flows"
 	"sothon/flows/poverty"
@@ -223,7 +223,7 @@ func (c *common) world(open func() (*store.DB, error)) (*world, error) {
 // public address), the counting rule for models and training, and
 // Telegram's invite links.
 func (w *world) engineConfig(cat *locales.Catalog, runTTL time.Duration, log *slog.Logger, publicURL string) bot.Config {
-	offices := &office.Commands{Store: w.db, Forms: w.forms, Catalog: cat, Log: log}
+	offices := &officials.Commands{Store: w.db, Forms: w.forms, Catalog: cat, Log: log}
 	if publicURL != "" {
 		offices.LoginLink = func(ctx context.Context, userID string) (string, error) {
 			return web.LoginLink(ctx, w.db, publicURL, userID, time.Now())

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"sothon/bot/telegram"
+	"sothon/office"
 	"sothon/store"
 )
 
@@ -49,14 +50,11 @@ func invite(ctx context.Context, e *env, c *common, role, area, name string, ttl
 		return err
 	}
 	defer db.Close()
-	a, err := areaNamed(ctx, db, "--area", area)
-	if err != nil {
+	var inv store.Invite
+	err = asTerminal(ctx, db, area, func(o *office.Office, actor store.User, areaID string) (err error) {
+		inv, err = o.Invite(ctx, actor, office.Invitation{Role: role, AreaID: areaID, Name: name, TTL: ttl}, time.Now().In(loc))
 		return err
-	}
-	inv, err := db.IssueInvite(ctx, store.InviteRequest{Role: role, AreaID: a.ID, Name: name, By: "terminal", TTL: ttl, Now: time.Now().In(loc)})
-	if errors.Is(err, store.ErrBadRole) || errors.Is(err, store.ErrAreaUnknown) || errors.Is(err, store.ErrHeadVillage) {
-		return usageError{err.Error()}
-	}
+	})
 	if err != nil {
 		return err
 	}

@@ -250,7 +250,7 @@ func TestOfficeCommands(t *testing.T) {
 			t.Fatalf("%v: %v %s %s", args, err, out, stderr)
 		}
 	}
-	if _, stderr, err := sothon(t, "", "round", "--db", db, "open", "Khác", "2023-12-14", "2023-09-01"); err == nil || !strings.Contains(stderr, "ends before it starts") {
+	if _, stderr, err := sothon(t, "", "round", "--db", db, "open", "Khác", "2023-12-14", "2023-09-01"); err == nil || !strings.Contains(stderr, "the first not after the last") {
 		t.Fatalf("a round backwards: %v %s", err, stderr)
 	}
 	chart := filepath.Join(dir, "chart.png")

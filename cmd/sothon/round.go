@@ -3,12 +3,14 @@ package main
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
-	"strings"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"sothon/office"
 	"sothon/report"
 	"sothon/store"
 )
@@ -25,15 +27,11 @@ func newRoundCmd(e *env, c *common) *cobra.Command {
 		Short: "open a review round for the days FROM to TO (YYYY-MM-DD)",
 		Args:  exactly(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			r, err := roundFromArgs(args[0], args[1], args[2])
-			if err != nil {
-				return err
-			}
 			if err := c.loadStandards(); err != nil {
 				return err
 			}
-			var ok bool
-			if r.Kind, ok = store.RoundKind(kind); !ok {
+			k, ok := store.RoundKind(kind)
+			if !ok {
 				return usageError{"--kind is annual (định kỳ: classifies by the next year's poverty standard) or regular (thường xuyên)"}
 			}
 			db, err := c.openDB(cmd.Context())
@@ -41,16 +39,15 @@ func newRoundCmd(e *env, c *common) *cobra.Command {
 				return err
 			}
 			defer db.Close()
-			if r.AreaID, err = areaIn(cmd.Context(), db, area); err != nil {
-				return err
-			}
-			r.Opened, r.OpenedBy = time.Now(), "terminal"
-			if r, err = db.OpenRound(cmd.Context(), r); err != nil {
-				return err
-			}
-			std := report.RoundStandard(r, time.Now())
-			fmt.Fprintf(e.stdout, "opened round %d: %s (%s to %s, %s, classifying by %s, %s) for %s\n", r.ID, r.Name, r.From, r.To, r.Kind, std.ID, std.Period, r.AreaID)
-			return nil
+			return asTerminal(cmd.Context(), db, area, func(o *office.Office, actor store.User, areaID string) error {
+				r, err := o.OpenRound(cmd.Context(), actor, office.RoundOpening{Name: args[0], From: args[1], To: args[2], Kind: k, AreaID: areaID}, time.Now())
+				if err != nil {
+					return err
+				}
+				std := report.RoundStandard(r, time.Now())
+				fmt.Fprintf(e.stdout, "opened round %d: %s (%s to %s, %s, classifying by %s, %s) for %s\n", r.ID, r.Name, r.From, r.To, r.Kind, std.ID, std.Period, r.AreaID)
+				return nil
+			})
 		},
 	}
 	open.Flags().StringVar(&kind, "kind", store.RoundRegular, "annual (định kỳ: classifies by the standard in force the year after the round) or regular (thường xuyên: by the one in force on each form's day)")
@@ -61,15 +58,13 @@ func newRoundCmd(e *env, c *common) *cobra.Command {
 		Args:  noWords,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return withExisting(c, func(db *store.DB) error {
-				id, err := areaIn(cmd.Context(), db, area)
-				if err != nil {
+				return asTerminal(cmd.Context(), db, area, func(o *office.Office, actor store.User, areaID string) error {
+					r, err := o.CloseRound(cmd.Context(), actor, areaID, time.Now())
+					if err == nil {
+						fmt.Fprintf(e.stdout, "closed round %d: %s\n", r.ID, r.Name)
+					}
 					return err
-				}
-				r, err := db.CloseRound(cmd.Context(), id, time.Now(), "terminal")
-				if err == nil {
-					fmt.Fprintf(e.stdout, "closed round %d: %s\n", r.ID, r.Name)
-				}
-				return err
+				})
 			})
 		},
 	}, &cobra.Command{
@@ -89,10 +84,29 @@ func newRoundCmd(e *env, c *common) *cobra.Command {
 	return round
 }
 
-// areaIn finds the area an --area flag names, or takes the top of the
-// tree when it is empty.
-func areaIn(ctx context.Context, db *store.DB, id string) (string, error) {
-	return areaOrTop(ctx, &world{db: db}, id)
+// asTerminal runs an office action as the terminal, an admin over the
+// whole tree, for the area an --area flag names ("" for the top). A
+// refusal of bad input is a usage error (status 2); any other prints as
+// it is.
+func asTerminal(ctx context.Context, db *store.DB, area string, act func(*office.Office, store.User, string) error) error {
+	actor, err := office.Terminal(ctx, db)
+	if err != nil {
+		return err
+	}
+	var id string
+	if area != "" {
+		a, err := areaNamed(ctx, db, "--area", area)
+		if err != nil {
+			return err
+		}
+		id = a.ID
+	}
+	err = act(&office.Office{Store: db}, actor, id)
+	var refusal *office.Refusal
+	if errors.As(err, &refusal) && !errors.Is(err, store.ErrRoundOpen) && !errors.Is(err, store.ErrNoOpenRound) {
+		return usageError{err.Error()} // bad input: a role, an area, days
+	}
+	return err
 }
 
 // withExisting runs fn on a database that must exist already: a mistyped
@@ -107,11 +121,15 @@ func withExisting(c *common, fn func(*store.DB) error) error {
 }
 
 func listRounds(ctx context.Context, e *env, db *store.DB, loc *time.Location) error {
-	rounds, err := db.Rounds(ctx)
+	actor, err := office.Terminal(ctx, db)
 	if err != nil {
 		return err
 	}
-	for _, r := range rounds {
+	rows, err := (&office.Office{Store: db}).Rounds(ctx, actor)
+	if err != nil {
+		return err
+	}
+	for _, r := range slices.Backward(rows) { // oldest first
 		state := "open"
 		if !r.IsOpen() {
 			state = "closed " + r.Closed.In(loc).Format(time.DateOnly)
@@ -120,25 +138,9 @@ func listRounds(ctx context.Context, e *env, db *store.DB, loc *time.Location) e
 		if area == "" {
 			area = "everywhere"
 		}
-		std := report.RoundStandard(r, time.Now())
+		std := report.RoundStandard(r.Round, time.Now())
 		fmt.Fprintf(e.stdout, "%d  %s  %s  %s to %s  %s  %s, by %s (%s)\n", r.ID, r.Name, area, r.From, r.To, state,
 			cmp.Or(r.Kind, store.RoundRegular), std.ID, std.Period)
 	}
 	return nil
-}
-
-// roundFromArgs checks a round's name and dates.
-func roundFromArgs(name, from, to string) (store.Round, error) {
-	name = strings.TrimSpace(name)
-	f, err1 := time.Parse(time.DateOnly, from)
-	t, err2 := time.Parse(time.DateOnly, to)
-	switch {
-	case name == "" || len([]rune(name)) > 100:
-		return store.Round{}, usageError{"a round's name has 1 to 100 characters"}
-	case err1 != nil || err2 != nil:
-		return store.Round{}, usageError{"dates are YYYY-MM-DD, e.g. 2023-09-01 2023-12-14"}
-	case t.Before(f):
-		return store.Round{}, usageError{"the round ends before it starts"}
-	}
-	return store.Round{Name: name, From: from, To: to}, nil
 }

@@ -18,6 +18,11 @@ func TestRoundKindNamesItsStandard(t *testing.T) {
 	if _, stderr, err := sothon(t, "", "round", "--db", db, "open", "Khác", "2026-09-01", "2026-12-14", "--kind", "yearly"); err == nil || !strings.Contains(stderr, "--kind is annual") {
 		t.Fatalf("a kind unheard of: %v %s", err, stderr)
 	}
+	// The office's refusals print in English, as the chat and the console say them.
+	if _, stderr, err := sothon(t, "", "round", "--db", db, "open", "Khuổi Pài", "2026-09-01", "2026-12-14", "--area", "bac-kan/huyen-tung/khuoi-pai"); err == nil ||
+		!strings.Contains(stderr, "not for a village") {
+		t.Fatalf("a village's round: %v %s", err, stderr)
+	}
 	if out, _, err := sothon(t, "", "round", "--db", db, "list"); err != nil || !strings.Contains(out, "annual, by nd351-2025 (2027–2030)") {
 		t.Fatalf("list: %v %s", err, out)
 	}

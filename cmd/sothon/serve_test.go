@@ -566,7 +566,7 @@ func TestAdminInvitesInChatAndStickersAreRefused(t *testing.T) {
 	h.start()
 	const admin, head = 801, 802
 	h.say(admin, "/start "+code)
-	if m := h.say(admin, "/invite head bac-kan/duc-xuan/to-1"); !strings.Contains(m.Params["text"], "ngoài phạm vi") {
+	if m := h.say(admin, "/invite head bac-kan/duc-xuan/to-1"); !strings.Contains(m.Params["text"], "trong phạm vi của anh/chị") {
 		t.Fatalf("invite outside the admin's area: %q", m.Params["text"])
 	}
 	m := h.say(admin, "/invite head bac-kan/huyen-tung/na-pai Lý Văn Tài")

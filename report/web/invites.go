@@ -12,6 +12,7 @@ import (
 
 	qrcode "github.com/skip2/go-qrcode"
 
+	"sothon/office"
 	"sothon/store"
 )
 
@@ -56,14 +57,10 @@ func (c *Console) invite(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	inv, err := c.Store.IssueInvite(r.Context(), store.InviteRequest{Role: r.PostFormValue("role"), AreaID: area.ID,
-		Name: cleanName(r.PostFormValue("name")), By: u.ID, ScopeID: u.AreaID, Now: c.now()})
-	if key, refused := store.InviteRefusal(err); refused {
-		c.refuse(w, u.Lang, c.Catalog.T(u.Lang, "invite.refused", "reason", c.Catalog.T(u.Lang, key)), "/invites")
-		return
-	}
+	inv, err := c.office().Invite(r.Context(), u, office.Invitation{Role: r.PostFormValue("role"), AreaID: area.ID,
+		Name: r.PostFormValue("name")}, c.now())
 	if err != nil {
-		c.unavailable(w, "invite", err)
+		c.refused(w, r, u, err, "invite", "/invites")
 		return
 	}
 	http.Redirect(w, r, "/invites/cards?code="+inv.Code, http.StatusSeeOther)
@@ -73,7 +70,7 @@ func (c *Console) invite(w http.ResponseWriter, r *http.Request) {
 // has neither a head nor an invite not used yet, then shows the printable
 // cards of them all. Posting twice makes no second set.
 func (c *Console) inviteHeads(w http.ResponseWriter, r *http.Request) {
-	u, session, users, ok := c.admin(w, r)
+	u, session, _, ok := c.admin(w, r)
 	if !ok || !c.formFromPage(w, r, u, session) {
 		return
 	}
@@ -82,26 +79,9 @@ func (c *Console) inviteHeads(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	area := named.ID
-	areas, open, ok := c.openInvites(w, r, u.AreaID)
-	if !ok {
+	if _, err := c.office().InviteHeads(r.Context(), u, area, c.now()); err != nil {
+		c.refused(w, r, u, err, "invite heads", "/invites")
 		return
-	}
-	covered := map[string]bool{}
-	for _, m := range users {
-		covered[m.AreaID] = covered[m.AreaID] || m.Role == store.RoleHead && !m.Revoked
-	}
-	for _, inv := range open {
-		covered[inv.AreaID] = covered[inv.AreaID] || inv.Role == store.RoleHead
-	}
-	for _, a := range areas.list {
-		if a.Kind != store.KindVillage || !store.Within(a.ID, area) || covered[a.ID] {
-			continue
-		}
-		_, err := c.Store.IssueInvite(r.Context(), store.InviteRequest{Role: store.RoleHead, AreaID: a.ID, By: u.ID, ScopeID: u.AreaID, Now: c.now()})
-		if err != nil {
-			c.unavailable(w, "invite heads", err)
-			return
-		}
 	}
 	http.Redirect(w, r, "/invites/cards?area="+url.QueryEscape(area), http.StatusSeeOther)
 }
@@ -210,15 +190,6 @@ func qrSVG(content string) template.HTML {
 	n := strconv.Itoa(len(bits))
 	return template.HTML(`<svg class="qr" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ` + n + ` ` + n +
 		`" shape-rendering="crispEdges" role="img"><rect width="` + n + `" height="` + n + `" fill="#fff"/><path d="` + path.String() + `"/></svg>`)
-}
-
-// cleanName keeps a typed name to one line of at most 80 characters.
-func cleanName(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > 80 {
-		s = string(r[:80])
-	}
-	return s
 }
 
 // areaIndex is the list of areas read once, for labels and lookups.

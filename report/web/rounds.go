@@ -1,11 +1,11 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"slices"
 	"strconv"
 
+	"sothon/office"
 	"sothon/report"
 	"sothon/store"
 )
@@ -25,32 +25,28 @@ type roundsPage struct {
 	Today string
 }
 
-// rounds lists the review rounds of the admin's area and of the areas
-// above it that cover it, newest first, with a form to open one.
+// rounds lists the review rounds the admin sees, newest first, with a form
+// to open one.
 func (c *Console) rounds(w http.ResponseWriter, r *http.Request) {
 	u, session, _, ok := c.admin(w, r)
 	if !ok {
 		return
 	}
-	all, err := c.Store.Rounds(r.Context())
+	rows, err := c.office().Rounds(r.Context(), u)
 	var list []store.Area
 	if err == nil {
 		list, err = c.Store.Areas(r.Context())
 	}
 	if err != nil {
-		c.unavailable(w, "rounds", err)
+		c.refused(w, r, u, err, "rounds", "/")
 		return
 	}
 	areas := indexAreas(list)
 	page := roundsPage{frame: c.frame(r, u, session), Today: c.now().Format("2006-01-02")}
-	for _, rd := range slices.Backward(all) {
-		ours := rd.AreaID != "" && store.Within(rd.AreaID, u.AreaID)
-		if !ours && !rd.Holds(u.AreaID) {
-			continue
-		}
+	for _, rd := range rows {
 		row := roundRow{ID: rd.ID, Name: rd.Name, Area: areas.label(rd.AreaID), From: rd.From, To: rd.To,
-			Opened: c.day(rd.Opened), Closable: ours && rd.IsOpen(), Kind: report.RoundKindName(c.Catalog, u.Lang, rd),
-			Standard: report.StandardName(c.Catalog, u.Lang, report.RoundStandard(rd, c.now()))}
+			Opened: c.day(rd.Opened), Closable: rd.Closable, Kind: report.RoundKindName(c.Catalog, u.Lang, rd.Round),
+			Standard: report.StandardName(c.Catalog, u.Lang, report.RoundStandard(rd.Round, c.now()))}
 		if rd.AreaID == "" {
 			row.Area = page.T("web.everywhere")
 		}
@@ -63,7 +59,7 @@ func (c *Console) rounds(w http.ResponseWriter, r *http.Request) {
 	c.render(w, http.StatusOK, "rounds.html", page)
 }
 
-// openRound opens a round for an area of the admin's.
+// openRound opens a round for the area the form names.
 func (c *Console) openRound(w http.ResponseWriter, r *http.Request) {
 	u, session, _, ok := c.admin(w, r)
 	if !ok || !c.formFromPage(w, r, u, session) {
@@ -73,29 +69,19 @@ func (c *Console) openRound(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if area.Kind == store.KindVillage {
-		c.refuse(w, u.Lang, c.Catalog.T(u.Lang, "web.round_bad_area"), "/rounds")
-		return
-	}
 	kind := store.RoundRegular
 	if v := r.PostFormValue("kind"); v != "" {
 		if kind, ok = store.RoundKind(v); !ok {
-			c.message(w, http.StatusBadRequest, u.Lang, "web.round_bad")
-			return
+			kind = v // the office refuses it
 		}
 	}
-	_, err := c.Store.OpenRound(r.Context(), store.Round{Name: r.PostFormValue("name"), AreaID: area.ID, Kind: kind,
-		From: r.PostFormValue("from"), To: r.PostFormValue("to"), Opened: c.now(), OpenedBy: u.ID})
-	switch {
-	case errors.Is(err, store.ErrRoundBad):
-		c.message(w, http.StatusBadRequest, u.Lang, "web.round_bad")
-	case errors.Is(err, store.ErrRoundOpen):
-		c.message(w, http.StatusConflict, u.Lang, "web.round_open")
-	case err != nil:
-		c.unavailable(w, "open round", err)
-	default:
-		http.Redirect(w, r, "/rounds", http.StatusSeeOther)
+	_, err := c.office().OpenRound(r.Context(), u, office.RoundOpening{Name: r.PostFormValue("name"), AreaID: area.ID, Kind: kind,
+		From: r.PostFormValue("from"), To: r.PostFormValue("to")}, c.now())
+	if err != nil {
+		c.refused(w, r, u, err, "open round", "/rounds")
+		return
 	}
+	http.Redirect(w, r, "/rounds", http.StatusSeeOther)
 }
 
 // confirmClose asks once more before closing a round: answers given after
@@ -108,45 +94,43 @@ func (c *Console) confirmClose(w http.ResponseWriter, r *http.Request) {
 	t := c.t(u.Lang)
 	question := t("web.round_close_confirm", "name", rd.Name)
 	// Forms still waiting or returned are said first: closing leaves them so.
-	if st, err := report.Compute(r.Context(), c.Store, rd.AreaID, c.now()); err == nil && st.Round != nil && st.Round.ID == rd.ID {
-		if rv := st.Reviews(); rv.Pending+rv.Returned > 0 {
-			question = t("round.close_unfinished", "name", rd.Name, "pending", rv.Pending, "returned", rv.Returned) + " " + question
-		}
+	if left, err := c.office().BeforeClosing(r.Context(), u, rd.AreaID, c.now(), 0); err == nil && left.Round.ID == rd.ID && left.Left() {
+		question = t("round.close_unfinished", "name", rd.Name, "pending", left.Pending, "returned", left.Returned) + " " + question
 	}
 	c.render(w, http.StatusOK, "confirmation.html", confirmPage{frame: c.frame(r, u, session), Back: "/rounds",
 		Question: question, Action: r.URL.Path, Button: t("web.round_close")})
 }
 
-// closeRound closes an open round of the admin's area.
+// closeRound closes an open round of the admin's.
 func (c *Console) closeRound(w http.ResponseWriter, r *http.Request) {
 	u, session, rd, ok := c.closable(w, r)
 	if !ok || !c.formFromPage(w, r, u, session) {
 		return
 	}
-	if _, err := c.Store.CloseRound(r.Context(), rd.AreaID, c.now(), u.ID); err != nil {
-		c.unavailable(w, "close round", err)
+	if _, err := c.office().CloseRound(r.Context(), u, rd.AreaID, c.now()); err != nil {
+		c.refused(w, r, u, err, "close round", "/rounds")
 		return
 	}
 	http.Redirect(w, r, "/rounds", http.StatusSeeOther)
 }
 
-// closable finds the open round of the path for an admin whose area holds
-// the round's; any other is 404.
+// closable finds the round of the path among those the admin may close;
+// any other is 404.
 func (c *Console) closable(w http.ResponseWriter, r *http.Request) (store.User, string, store.Round, bool) {
 	u, session, _, ok := c.admin(w, r)
 	if !ok {
 		return u, "", store.Round{}, false
 	}
-	all, err := c.Store.Rounds(r.Context())
+	rows, err := c.office().Rounds(r.Context(), u)
 	if err != nil {
-		c.unavailable(w, "rounds", err)
+		c.refused(w, r, u, err, "rounds", "/rounds")
 		return u, "", store.Round{}, false
 	}
 	id, _ := strconv.ParseUint(r.PathValue("id"), 10, 64)
-	i := slices.IndexFunc(all, func(rd store.Round) bool { return rd.ID == id })
-	if i < 0 || !all[i].IsOpen() || all[i].AreaID == "" || !store.Within(all[i].AreaID, u.AreaID) {
+	i := slices.IndexFunc(rows, func(rd office.RoundRow) bool { return rd.ID == id && rd.Closable })
+	if i < 0 {
 		http.NotFound(w, r)
 		return u, "", store.Round{}, false
 	}
-	return u, session, all[i], true
+	return u, session, rows[i].Round, true
 }

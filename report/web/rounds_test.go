@@ -10,9 +10,10 @@ import (
 )
 
 // An admin opens a round for the ward from the console, sees it open, and
-// closes it after a page that asks once more. Bad days, villages, another
-// ward and a second round at once are refused; another ward's round is
-// neither shown nor closable.
+// closes it after a page that asks once more. A forged form is refused;
+// the office's refusals (its rules are tested in package office) show as a
+// page in the user's language; another ward's round is neither shown nor
+// closable.
 func TestAdminOpensAndClosesARound(t *testing.T) {
 	r := newRig(t)
 	token := r.adminHT()
@@ -29,14 +30,15 @@ func TestAdminOpensAndClosesARound(t *testing.T) {
 	}{
 		{"Cuối năm", "bac-kan/huyen-tung", "2026-11-01", "2026-12-15", "forged", http.StatusForbidden},
 		{"Cuối năm", "bac-kan/huyen-tung", "2026-12-15", "2026-11-01", token, http.StatusBadRequest},
-		{"Cuối năm", "bac-kan/huyen-tung", "15/11/2026", "2026-12-15", token, http.StatusBadRequest},
-		{"  ", "bac-kan/huyen-tung", "2026-11-01", "2026-12-15", token, http.StatusBadRequest},
-		{"Cuối năm", "bac-kan/huyen-tung/khuoi-pai", "2026-11-01", "2026-12-15", token, http.StatusBadRequest},
 		{"Cuối năm", "bac-kan/duc-xuan", "2026-11-01", "2026-12-15", token, http.StatusBadRequest},
 	} {
 		if status := open(refused.name, refused.area, refused.from, refused.to, refused.csrf); status != refused.want {
 			t.Errorf("opening %+v: %d, want %d", refused, status, refused.want)
 		}
+	}
+	if status, page := r.postPage("a", "/rounds", url.Values{"csrf": {token}, "name": {"Thôn"}, "area": {"bac-kan/huyen-tung/khuoi-pai"},
+		"from": {"2026-11-01"}, "to": {"2026-12-15"}}); status != http.StatusBadRequest || !strings.Contains(page, "không mở cho một thôn") {
+		t.Fatalf("a village's round: %d\n%s", status, page)
 	}
 	if status := open("Rà soát cuối năm 2026", "bac-kan/huyen-tung", "2026-11-01", "2026-12-15", token); status != http.StatusSeeOther {
 		t.Fatalf("open: %d", status)
@@ -82,7 +84,8 @@ func TestAdminOpensAndClosesARound(t *testing.T) {
 }
 
 // An admin sets the ward's target for a year; it shows on the page and in
-// the store, and nonsense or another ward's area changes nothing.
+// the store. Words for numbers, and the office's refusals (its rules are
+// tested in package office), change nothing.
 func TestAdminSetsATarget(t *testing.T) {
 	r := newRig(t)
 	token := r.adminHT()
@@ -94,11 +97,9 @@ func TestAdminSetsATarget(t *testing.T) {
 		want                int
 	}{
 		{"bac-kan/huyen-tung", "2026", "15", "forged", http.StatusForbidden},
-		{"bac-kan/huyen-tung", "2026", "-3", token, http.StatusBadRequest},
 		{"bac-kan/huyen-tung", "2026", "mười", token, http.StatusBadRequest},
 		{"bac-kan/huyen-tung", "1900", "5", token, http.StatusBadRequest},
 		{"bac-kan/duc-xuan", "2026", "5", token, http.StatusNotFound},
-		{"bac-kan", "2026", "5", token, http.StatusNotFound},
 	} {
 		if status := set(refused.area, refused.year, refused.n, refused.csrf); status != refused.want {
 			t.Errorf("target %+v: %d, want %d", refused, status, refused.want)

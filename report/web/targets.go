@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -32,35 +31,19 @@ func (c *Console) targets(w http.ResponseWriter, r *http.Request) {
 	if err != nil || year < 2000 || year > 2100 {
 		year = c.now().Year()
 	}
-	list, err := c.Store.Areas(r.Context())
-	var counters map[string]store.Counters
+	rows, err := c.office().Targets(r.Context(), u, year)
+	var list []store.Area
 	if err == nil {
-		counters, err = c.Store.CountersIn(r.Context(), u.AreaID)
+		list, err = c.Store.Areas(r.Context())
 	}
 	if err != nil {
-		c.unavailable(w, "targets", err)
+		c.refused(w, r, u, err, "targets", "/")
 		return
-	}
-	// Each village's register counts up to every area above it, once.
-	poor := map[string]int{}
-	for id, cs := range counters {
-		for n := int(cs[store.RegisterCounter("poor")]); id != ""; id = parentOf(id) {
-			poor[id] += n
-		}
 	}
 	areas := indexAreas(list)
 	page := targetsPage{frame: c.frame(r, u, session), Year: year}
-	for _, a := range list {
-		if a.Kind == store.KindVillage || !store.Within(a.ID, u.AreaID) {
-			continue
-		}
-		row := targetRow{ID: a.ID, Label: areas.label(a.ID), Baseline: poor[a.ID]}
-		for _, t := range a.Targets {
-			if t.Year == year {
-				row.Reduction = t.PoorReduction
-			}
-		}
-		page.Rows = append(page.Rows, row)
+	for _, t := range rows {
+		page.Rows = append(page.Rows, targetRow{ID: t.Area.ID, Label: areas.label(t.Area.ID), Baseline: t.Baseline, Reduction: t.Reduction})
 	}
 	c.render(w, http.StatusOK, "targets.html", page)
 }
@@ -74,27 +57,13 @@ func (c *Console) setTarget(w http.ResponseWriter, r *http.Request) {
 	area := strings.TrimSpace(r.PostFormValue("area"))
 	year, errYear := strconv.Atoi(r.PostFormValue("year"))
 	reduction, errNumber := strconv.Atoi(strings.TrimSpace(r.PostFormValue("poor_reduction")))
-	if _, err := c.Store.Area(r.Context(), area); err != nil || !store.Within(area, u.AreaID) {
-		http.NotFound(w, r)
+	if errYear != nil || errNumber != nil {
+		c.message(w, http.StatusBadRequest, u.Lang, "office.target_bad")
 		return
 	}
-	err := errors.Join(errYear, errNumber)
-	if err == nil {
-		err = c.Store.SetTarget(r.Context(), area, store.Target{Year: year, PoorReduction: reduction}, u.ID, c.now())
+	if err := c.office().SetTarget(r.Context(), u, area, store.Target{Year: year, PoorReduction: reduction}, c.now()); err != nil {
+		c.refused(w, r, u, err, "set target", "/targets")
+		return
 	}
-	switch {
-	case errNumber != nil || errYear != nil || errors.Is(err, store.ErrTargetBad):
-		c.message(w, http.StatusBadRequest, u.Lang, "web.target_bad")
-	case err != nil:
-		c.unavailable(w, "set target", err)
-	default:
-		http.Redirect(w, r, "/targets?year="+strconv.Itoa(year), http.StatusSeeOther)
-	}
-}
-
-func parentOf(id string) string {
-	if i := strings.LastIndex(id, "/"); i >= 0 {
-		return id[:i]
-	}
-	return ""
+	http.Redirect(w, r, "/targets?year="+strconv.Itoa(year), http.StatusSeeOther)
 }

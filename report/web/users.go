@@ -65,65 +65,43 @@ func (c *Console) users(w http.ResponseWriter, r *http.Request) {
 // revoke takes away the access of a user of the admin's area (a lost
 // phone, someone who has left).
 func (c *Console) revoke(w http.ResponseWriter, r *http.Request) {
-	u, target, ok := c.userForm(w, r)
+	u, ok := c.userForm(w, r)
 	if !ok {
 		return
 	}
-	if err := c.Store.Revoke(r.Context(), target.ID, u.ID, c.now()); err != nil {
-		c.unavailable(w, "revoke", err)
+	if err := c.office().Revoke(r.Context(), u, r.PathValue("id"), c.now()); err != nil {
+		c.refused(w, r, u, err, "revoke", "/users")
 		return
 	}
 	http.Redirect(w, r, "/users", http.StatusSeeOther)
 }
 
-// move gives a user of the admin's area another area within it; a head's
-// must be a village, as for an invite.
+// move gives a user of the admin's area another area within it.
 func (c *Console) move(w http.ResponseWriter, r *http.Request) {
-	u, target, ok := c.userForm(w, r)
+	u, ok := c.userForm(w, r)
 	if !ok {
+		return
+	}
+	if _, err := c.office().Changeable(r.Context(), u, r.PathValue("id")); err != nil {
+		c.refused(w, r, u, err, "move", "/users")
 		return
 	}
 	area, ok := c.formArea(w, r, u, "/users")
 	if !ok {
 		return
 	}
-	if target.Role == store.RoleHead && area.Kind != store.KindVillage {
-		c.refuse(w, u.Lang, c.Catalog.T(u.Lang, "web.move_bad_area"), "/users")
-		return
-	}
-	if err := c.Store.MoveUser(r.Context(), target.ID, area.ID, u.ID, c.now()); err != nil {
-		c.unavailable(w, "move", err)
+	if err := c.office().MoveUser(r.Context(), u, r.PathValue("id"), area.ID, c.now()); err != nil {
+		c.refused(w, r, u, err, "move", "/users")
 		return
 	}
 	http.Redirect(w, r, "/users", http.StatusSeeOther)
 }
 
 // userForm checks a form that changes a user: an admin, the page's form
-// token, a user the admin may change.
-func (c *Console) userForm(w http.ResponseWriter, r *http.Request) (admin, target store.User, ok bool) {
-	u, session, users, ok := c.admin(w, r)
-	if !ok {
-		return u, target, false
-	}
-	if !c.formFromPage(w, r, u, session) {
-		return u, target, false
-	}
-	target, ok = changeable(users, u, r.PathValue("id"))
-	if !ok {
-		http.NotFound(w, r)
-	}
-	return u, target, ok
-}
-
-// changeable finds a user an admin may change: one of the admin's area,
-// not revoked, and not the admin (so an area never loses its last admin by
-// a slip). Any other is as if it did not exist.
-func changeable(users []store.User, admin store.User, id string) (store.User, bool) {
-	i := slices.IndexFunc(users, func(m store.User) bool { return m.ID == id })
-	if i < 0 || !store.Within(users[i].AreaID, admin.AreaID) || id == admin.ID || users[i].Revoked {
-		return store.User{}, false
-	}
-	return users[i], true
+// token.
+func (c *Console) userForm(w http.ResponseWriter, r *http.Request) (admin store.User, ok bool) {
+	u, session, _, ok := c.admin(w, r)
+	return u, ok && c.formFromPage(w, r, u, session)
 }
 
 type confirmPage struct {
@@ -135,13 +113,13 @@ type confirmPage struct {
 // confirmRevoke asks once more before revoking: a slip would cut a village
 // head off in the middle of a round.
 func (c *Console) confirmRevoke(w http.ResponseWriter, r *http.Request) {
-	u, session, users, ok := c.admin(w, r)
+	u, session, _, ok := c.admin(w, r)
 	if !ok {
 		return
 	}
-	target, ok := changeable(users, u, r.PathValue("id"))
-	if !ok {
-		http.NotFound(w, r)
+	target, err := c.office().Changeable(r.Context(), u, r.PathValue("id"))
+	if err != nil {
+		c.refused(w, r, u, err, "revoke", "/users")
 		return
 	}
 	t := c.t(u.Lang)

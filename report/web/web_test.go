@@ -394,8 +394,9 @@ func TestAuditLogPage(t *testing.T) {
 }
 
 // An admin revokes a user of their area with the page's form token: the
-// user's session ends at once and the users page says so. Forged forms,
-// users of another ward, the admin themself and officials are refused.
+// user's session ends at once and the users page says so. Forged forms and
+// officials are refused; whom an admin may revoke is the office's rule
+// (tested in package office), and a refusal shows as a page not found.
 func TestAdminRevokesAUser(t *testing.T) {
 	r := newRig(t)
 	for _, u := range []store.User{{ID: "a-ht", Name: "Quản trị HT", Role: store.RoleAdmin, AreaID: "bac-kan/huyen-tung", Lang: "vi"},
@@ -420,8 +421,6 @@ func TestAdminRevokesAUser(t *testing.T) {
 	}{
 		{"a", "o-ht", "forged", http.StatusForbidden},
 		{"a", "o-dx", csrf[1], http.StatusNotFound},
-		{"a", "a-ht", csrf[1], http.StatusNotFound},
-		{"a", "nobody", csrf[1], http.StatusNotFound},
 		{"o", "h1", csrf[1], http.StatusNotFound},
 	} {
 		if status := post(refused.client, refused.who, refused.token); status != refused.want {
@@ -455,9 +454,9 @@ func TestAdminRevokesAUser(t *testing.T) {
 	}
 }
 
-// An admin moves a head to another village of the ward; a head cannot go
-// to a ward, nor anyone outside the admin's area, and a forged form moves
-// no one. The audit log tells.
+// An admin moves a head to another village of the ward. A forged form, an
+// area the form cannot find and the office's refusals (its rules are
+// tested in package office) move no one. The audit log tells.
 func TestAdminMovesAUser(t *testing.T) {
 	r := newRig(t)
 	token := r.adminHT()
@@ -474,9 +473,7 @@ func TestAdminMovesAUser(t *testing.T) {
 	}{
 		{"h1", "bac-kan/huyen-tung/ban-cau", "forged", http.StatusForbidden},
 		{"h1", "bac-kan/huyen-tung", token, http.StatusBadRequest},
-		{"h1", "bac-kan/duc-xuan/to-1", token, http.StatusBadRequest},
 		{"h1", "nowhere", token, http.StatusBadRequest},
-		{"a-ht", "bac-kan/huyen-tung/ban-cau", token, http.StatusNotFound},
 	} {
 		if status := move(refused.who, refused.area, refused.token); status != refused.want {
 			t.Errorf("moving %s to %s: %d, want %d", refused.who, refused.area, status, refused.want)

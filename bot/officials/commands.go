@@ -1,4 +1,4 @@
-package office
+package officials
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 	"sothon/bot/jobs"
 	"sothon/flows"
 	"sothon/locales"
+	"sothon/office"
 	"sothon/report"
 	"sothon/store"
 )
@@ -134,7 +135,7 @@ func (o *Commands) export(ctx context.Context, t bot.Turn, args string) {
 	t.Attach(t.T("export.done", "count", locales.Number(t.Lang(), float64(n), 0)), &store.Attachment{Name: name, Data: buf.Bytes()})
 }
 
-// round lets an admin open, close or see the review rounds of their own
+// round lets an admin open, close or see the review round of their own
 // area (a round covers its area's villages):
 // /round open NAME FROM TO [dinh-ky|thuong-xuyen] | /round close | /round.
 func (o *Commands) round(ctx context.Context, t bot.Turn, args string) {
@@ -148,17 +149,15 @@ func (o *Commands) round(ctx context.Context, t bot.Turn, args string) {
 	switch {
 	case len(fields) >= 4 && fields[0] == "open":
 		n := len(fields)
-		r := store.Round{Name: strings.Join(fields[1:n-2], " "), From: fields[n-2], To: fields[n-1], Kind: kind,
-			Opened: t.At(), OpenedBy: t.User().ID, AreaID: t.User().AreaID}
-		r, err := o.Store.OpenRound(ctx, r)
+		r, err := o.office().OpenRound(ctx, t.User(), office.RoundOpening{Name: strings.Join(fields[1:n-2], " "),
+			From: fields[n-2], To: fields[n-1], Kind: kind}, t.At())
 		switch {
 		case errors.Is(err, store.ErrRoundBad):
 			t.Reply("round.usage")
 		case errors.Is(err, store.ErrRoundOpen):
-			t.Reply("round.already_open")
+			t.Reply("round.already_open") // names the chat's own command to close it
 		case err != nil:
-			o.Log.Error("open round", "err", err)
-			t.Reply("join.try_later")
+			o.refused(t, "open round", err)
 		default:
 			t.Reply("round.opened", "name", r.Name, "kind", report.RoundKindName(o.Catalog, t.Lang(), r),
 				"standard", report.StandardName(o.Catalog, t.Lang(), report.RoundStandard(r, t.At())))
@@ -169,8 +168,11 @@ func (o *Commands) round(ctx context.Context, t bot.Turn, args string) {
 		}
 		o.closeRound(ctx, t)
 	case len(fields) == 0:
-		r, err := o.Store.RoundFor(ctx, t.User().AreaID)
-		if err != nil || r == nil {
+		r, err := o.office().CurrentRound(ctx, t.User())
+		if o.refused(t, "round", err) {
+			return
+		}
+		if r == nil {
 			t.Reply("round.none_open")
 			t.Reply("round.usage")
 			return
@@ -184,9 +186,8 @@ func (o *Commands) round(ctx context.Context, t bot.Turn, args string) {
 
 // closeRound closes the open round of the admin's own area.
 func (o *Commands) closeRound(ctx context.Context, t bot.Turn) {
-	r, err := o.Store.CloseRound(ctx, t.User().AreaID, t.At(), t.User().ID)
-	if err != nil {
-		t.Reply("round.none_open")
+	r, err := o.office().CloseRound(ctx, t.User(), "", t.At())
+	if o.refused(t, "close round", err) {
 		return
 	}
 	t.Reply("round.closed", "name", r.Name)
@@ -195,22 +196,13 @@ func (o *Commands) closeRound(ctx context.Context, t bot.Turn) {
 // askBeforeClosing lists the round's forms still waiting or returned and
 // asks before closing it over them; false when there are none.
 func (o *Commands) askBeforeClosing(ctx context.Context, t bot.Turn) bool {
-	st, err := report.Compute(ctx, o.Store, t.User().AreaID, t.At())
-	if err != nil || st.Round == nil {
+	left, err := o.office().BeforeClosing(ctx, t.User(), "", t.At(), closeListed)
+	if err != nil || !left.Left() {
 		return false
 	}
-	r := st.Reviews()
-	if r.Pending+r.Returned == 0 {
-		return false
-	}
-	lines := []string{t.T("round.close_unfinished", "name", st.Round.Name, "pending", r.Pending, "returned", r.Returned)}
-	waiting, _ := o.Store.PendingIn(ctx, t.User().AreaID, 20*closeListed)
-	listed := 0
-	for _, s := range waiting {
-		if st.Round.Counts(s.AreaID, s.Class, s.SubmittedAt) && listed < closeListed {
-			lines = append(lines, t.T("round.close_line", "id", s.ID, "household", s.HouseholdName, "village", o.label(ctx, s.AreaID)))
-			listed++
-		}
+	lines := []string{t.T("round.close_unfinished", "name", left.Round.Name, "pending", left.Pending, "returned", left.Returned)}
+	for _, s := range left.Waiting {
+		lines = append(lines, t.T("round.close_line", "id", s.ID, "household", s.HouseholdName, "village", o.label(ctx, s.AreaID)))
 	}
 	t.Ask(strings.Join(lines, "\n"), "round:close", []flows.Option{{Key: "1", Label: t.T("round.close_anyway")}, {Key: "2", Label: t.T("approve.no")}})
 	return true
@@ -227,6 +219,26 @@ func (o *Commands) pressRound(ctx context.Context, t bot.Turn, question, answer 
 		return
 	}
 	o.closeRound(ctx, t)
+}
+
+// office is the layer the officials' actions go through: the rules of who
+// may do what are its; the chat parses, asks and replies.
+func (o *Commands) office() *office.Office { return &office.Office{Store: o.Store} }
+
+// refused replies to an action the office refused, in the user's language,
+// and reports whether err was any error.
+func (o *Commands) refused(t bot.Turn, what string, err error) bool {
+	var refusal *office.Refusal
+	switch {
+	case err == nil:
+		return false
+	case errors.As(err, &refusal):
+		t.Reply(refusal.Key, refusal.Args...)
+	default:
+		o.Log.Error(what, "err", err)
+		t.Reply("join.try_later")
+	}
+	return true
 }
 
 // web answers /web with a one-time link to the office console.

@@ -1,0 +1,86 @@
+// Package office owns what officials and admins do — open and close review
+// rounds, and the rule of who may do each — written once: the chat, the
+// console and the command line call it and only parse, ask and render.
+package office
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"sothon/locales"
+	"sothon/store"
+)
+
+// Office takes the officials' actions on a database.
+type Office struct {
+	Store *store.DB
+}
+
+// Causes of a refusal, matched with errors.Is.
+var (
+	// ErrNotAllowed: the actor's role may not take the action.
+	ErrNotAllowed = errors.New("office: not allowed for this role")
+	// ErrOutside: the area is unknown or outside the actor's own; the two
+	// are said the same way, so nobody learns of areas not theirs.
+	ErrOutside = errors.New("office: area outside the actor's own")
+	// ErrVillage: the action is for areas above villages.
+	ErrVillage = errors.New("office: not for a village")
+)
+
+// Refusal is an action refused for a cause the user can see and mend. Key
+// and Args name its message in locales: the chat and the console translate
+// it into the user's language; Error gives the English text, which the
+// command line prints.
+type Refusal struct {
+	Key  string
+	Args []any
+	Err  error // the cause: one of the errors above, or the store's
+}
+
+func (r *Refusal) Error() string { return english().T("en", r.Key, r.Args...) }
+
+func (r *Refusal) Unwrap() error { return r.Err }
+
+func refuse(cause error, key string, args ...any) error {
+	return &Refusal{Key: key, Args: args, Err: cause}
+}
+
+var english = sync.OnceValue(locales.MustLoad)
+
+// Terminal is the actor of the command line: whoever holds the database
+// file is an admin over the whole tree.
+func Terminal(ctx context.Context, db *store.DB) (store.User, error) {
+	areas, err := db.Areas(ctx)
+	if err != nil {
+		return store.User{}, err
+	}
+	if len(areas) == 0 {
+		return store.User{}, fmt.Errorf("the database has no areas")
+	}
+	return store.User{ID: "terminal", Name: "terminal", Role: store.RoleAdmin, AreaID: areas[0].ID, Lang: "en"}, nil
+}
+
+// admin refuses an actor who is not an admin.
+func admin(actor store.User) error {
+	if actor.Role != store.RoleAdmin || actor.Revoked {
+		return refuse(ErrNotAllowed, "office.admins_only")
+	}
+	return nil
+}
+
+// areaOf finds an area within the actor's own, the actor's own when id is "".
+func (o *Office) areaOf(ctx context.Context, actor store.User, id string) (store.Area, error) {
+	if id == "" {
+		id = actor.AreaID
+	}
+	a, err := o.Store.Area(ctx, id)
+	switch {
+	case errors.Is(err, store.ErrNotFound) || (err == nil && !store.Within(a.ID, actor.AreaID)):
+		return store.Area{}, refuse(ErrOutside, "office.outside", "area", id)
+	case err != nil:
+		return store.Area{}, fmt.Errorf("office: area %s: %w", id, err)
+	}
+	return a, nil
+}
