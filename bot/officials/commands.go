@@ -44,15 +44,15 @@ func (o *Commands) List() []bot.Command {
 	}
 	return []bot.Command{
 		{Name: "stats", Roles: officials, Help: officials, Order: 40, Run: o.stats},
-		{Name: "review", Roles: reviewers, Help: reviewers, Order: 45, Run: o.review, Press: o.pressReview},
-		{Name: "approve", Roles: reviewers, Help: reviewers, Order: 46, Run: o.approveAll, Press: o.pressApproveAll},
+		{Name: "review", Roles: office.Reviewers, Help: office.Reviewers, Order: 45, Run: o.review, Press: o.pressReview},
+		{Name: "approve", Roles: office.Reviewers, Help: office.Reviewers, Order: 46, Run: o.approveAll, Press: o.pressApproveAll},
 		{Name: "missing", Roles: officials, Help: officials, Order: 50, Run: o.missing},
 		{Name: "digest", Roles: officials, Help: officials, Order: 60, Run: o.digest},
 		{Name: "export", Roles: officials, Help: officials, Order: 70, Run: o.export},
-		{Name: "lists", Roles: reviewers, Help: reviewers, Order: 75, Run: o.lists},
+		{Name: "lists", Roles: office.Reviewers, Help: office.Reviewers, Order: 75, Run: o.lists},
 		{Name: "areas", Roles: officials, Help: officials, Order: 80, Run: o.areas},
 		{Name: "round", Roles: admins, Help: admins, Order: 100, Run: o.round, Press: o.pressRound},
-		{Name: "web", Roles: reviewers, Help: reviewers, Order: 105, Run: o.web}, // the console is theirs too
+		{Name: "web", Roles: office.Reviewers, Help: office.Reviewers, Order: 105, Run: o.web}, // the console is theirs too
 	}
 }
 

@@ -11,12 +11,10 @@ import (
 	"sothon/bot"
 	"sothon/bot/jobs"
 	"sothon/flows"
+	"sothon/office"
 	"sothon/report"
 	"sothon/store"
 )
-
-// reviewers may check the forms of their area.
-var reviewers = []string{store.RoleReviewer, store.RoleOfficial, store.RoleAdmin}
 
 // The answers to a review card, by their key (also their number on Zalo).
 const (
@@ -24,14 +22,6 @@ const (
 	keyReturn  = "2"
 	keySkip    = "3"
 )
-
-// reasonKeys are the common reasons for returning a form, offered as
-// options; any other is typed.
-var reasonKeys = []string{"review.reason.income", "review.reason.indicators", "review.reason.members", "review.reason.household"}
-
-// reasonFocus is the question a common reason is about, by the role it
-// plays in the form: the correction reopens there.
-var reasonFocus = map[string]string{"review.reason.income": flows.RoleIncome, "review.reason.members": flows.RoleMembers}
 
 // maxButtonData is Telegram's limit on a button's data.
 const maxButtonData = 64
@@ -48,14 +38,12 @@ func (o *Commands) review(ctx context.Context, t bot.Turn, args string) {
 
 // showNext shows the next waiting form of an area after one (0: the first).
 func (o *Commands) showNext(ctx context.Context, t bot.Turn, area string, after uint64) {
-	s, waiting, err := o.Store.NextPending(ctx, area, after)
+	s, waiting, err := o.office().Next(ctx, t.User(), area, after)
 	if errors.Is(err, store.ErrNotFound) {
 		t.Reply("review.none", "area", o.label(ctx, area))
 		return
 	}
-	if err != nil {
-		o.Log.Error("next pending", "err", err)
-		t.Reply("join.try_later")
+	if o.refused(t, "next form", err) {
 		return
 	}
 	options := []flows.Option{{Key: keyApprove, Label: t.T("review.approve")}, {Key: keyReturn, Label: t.T("review.return")},
@@ -94,9 +82,12 @@ func (o *Commands) pressReview(ctx context.Context, t bot.Turn, question, answer
 	if len(parts) > 1 && store.Within(parts[1], area) {
 		area = parts[1]
 	}
-	s, serr := o.Store.Submission(ctx, id)
-	if err != nil || serr != nil || !store.Within(s.AreaID, t.User().AreaID) {
+	if err != nil {
 		t.Reply("review.gone")
+		return
+	}
+	s, err := o.office().Form(ctx, t.User(), id)
+	if o.refused(t, "review", err) {
 		return
 	}
 	if step == "why" {
@@ -110,10 +101,10 @@ func (o *Commands) pressReview(ctx context.Context, t bot.Turn, question, answer
 		t.Reply("review.choose")
 		t.Ask(t.T("review.again", "id", s.ID), question, []flows.Option{{Key: keyApprove, Label: labels[0]}, {Key: keyReturn, Label: labels[1]}, {Key: keySkip, Label: labels[2]}})
 	case i == 0:
-		o.decide(ctx, t, store.Decision{Submission: s.ID, Approve: true, By: t.User().ID, At: t.At()}, nil, area)
+		o.decide(ctx, t, office.Verdict{Form: s.ID, Approve: true}, nil, area)
 	case i == 1:
-		options := make([]flows.Option, len(reasonKeys))
-		for i, key := range reasonKeys {
+		options := make([]flows.Option, len(office.ReasonKeys))
+		for i, key := range office.ReasonKeys {
 			options[i] = flows.Option{Key: strconv.Itoa(i + 1), Label: t.T(key)}
 		}
 		t.Ask(t.T("review.why", "id", s.ID), reviewQuestion(t, "why", s.ID, area), options)
@@ -125,15 +116,10 @@ func (o *Commands) pressReview(ctx context.Context, t bot.Turn, question, answer
 // returnForm returns a form with the reason picked (by its number) or
 // typed, and tells the village's head at once, outside the quiet hours.
 func (o *Commands) returnForm(ctx context.Context, t bot.Turn, s store.Submission, area, answer string) {
-	reason := strings.Join(strings.Fields(answer), " ")
-	key := reasonNamed(reason) // a typed reason may name the question too
-	if n, err := strconv.Atoi(reason); err == nil && n >= 1 && n <= len(reasonKeys) {
-		reason, key = t.T(reasonKeys[n-1]), reasonKeys[n-1]
-	}
-	focus := o.focusOf(s.Form, key)
-	if len([]rune(reason)) < 3 || len([]rune(reason)) > 300 {
-		t.Ask(t.T("review.why_again"), reviewQuestion(t, "why", s.ID, area), nil)
-		return
+	v := office.Verdict{Form: s.ID, Reason: strings.Join(strings.Fields(answer), " ")}
+	if n, err := strconv.Atoi(v.Reason); err == nil && n >= 1 && n <= len(office.ReasonKeys) {
+		v.Common = office.ReasonKeys[n-1]
+		v.Reason = t.T(v.Common)
 	}
 	heads, err := o.headsOf(ctx, s.AreaID)
 	if err != nil {
@@ -141,47 +127,36 @@ func (o *Commands) returnForm(ctx context.Context, t bot.Turn, s store.Submissio
 		t.Reply("join.try_later")
 		return
 	}
-	d := store.Decision{Submission: s.ID, Reason: reason, Focus: focus, By: t.User().ID, At: t.At()}
 	notice := func(store.Submission) []store.Message {
 		var out []store.Message
 		for _, h := range heads {
 			for _, id := range h.chats {
 				out = append(out, store.Message{Channel: id.Channel, ChatID: id.ChatID, NotBefore: jobs.NotBefore(t.At()),
-					Text:     o.Catalog.T(h.Lang, "review.returned_to_head", "id", s.ID, "household", s.HouseholdName, "reason", reason),
+					Text:     o.Catalog.T(h.Lang, "review.returned_to_head", "id", s.ID, "household", s.HouseholdName, "reason", v.Reason),
 					Question: bot.FixQuestion(s.ID), Options: []flows.Option{{Key: "1", Label: o.Catalog.T(h.Lang, "review.fix")}}})
 			}
 		}
 		return out
 	}
 	if len(heads) > 0 {
-		d.AwaitUser, d.AwaitQuestion = heads[0].ID, bot.FixQuestion(s.ID)
+		v.AwaitUser, v.AwaitQuestion = heads[0].ID, bot.FixQuestion(s.ID)
 	}
-	o.decide(ctx, t, d, notice, area)
+	o.decide(ctx, t, v, notice, area)
 }
 
-// focusOf is the question of a form a common reason is about, or "".
-func (o *Commands) focusOf(formID, reasonKey string) string {
-	form := o.Forms.Form(formID)
-	if form == nil || reasonFocus[reasonKey] == "" {
-		return ""
-	}
-	if q := form.ByRole(reasonFocus[reasonKey]); q != nil {
-		return q.ID
-	}
-	return ""
-}
-
-// decide stores a decision, says so and shows the next form.
-func (o *Commands) decide(ctx context.Context, t bot.Turn, d store.Decision, notice func(store.Submission) []store.Message, area string) {
-	s, queued, err := o.Store.Decide(ctx, d, notice)
+// decide takes a decision, says so and shows the next form; a return
+// without a fit reason asks for one again.
+func (o *Commands) decide(ctx context.Context, t bot.Turn, v office.Verdict, notice func(store.Submission) []store.Message, area string) {
+	s, queued, err := o.office().Decide(ctx, t.User(), v, o.Forms, t.At(), notice)
 	switch {
-	case errors.Is(err, store.ErrNotPending):
-		t.Reply("review.decided_already", "id", d.Submission)
-	case err != nil:
-		o.Log.Error("review", "err", err)
-		t.Reply("join.try_later")
+	case errors.Is(err, office.ErrNoReason):
+		t.Ask(t.T("review.why_again"), reviewQuestion(t, "why", v.Form, area), nil)
 		return
-	case d.Approve:
+	case errors.Is(err, store.ErrNotPending):
+		o.refused(t, "review", err)
+	case o.refused(t, "review", err):
+		return
+	case v.Approve:
 		t.Reply("review.approved", "id", s.ID, "household", s.HouseholdName)
 	case len(queued) == 0:
 		t.Reply("review.returned_no_head", "id", s.ID, "household", s.HouseholdName)
@@ -315,9 +290,6 @@ func (o *Commands) label(ctx context.Context, id string) string {
 	return id
 }
 
-// maxApproveAll bounds the forms one /approve decides: a village's list.
-const maxApproveAll = 1000
-
 // approveAll answers /approve AREA: how many forms of the area wait, and a
 // question before approving them all at once (a village's list checked on
 // paper, say).
@@ -330,11 +302,9 @@ func (o *Commands) approveAll(ctx context.Context, t bot.Turn, args string) {
 	if !ok {
 		return
 	}
-	pending, err := o.Store.PendingIn(ctx, area, maxApproveAll)
+	pending, err := o.office().Waiting(ctx, t.User(), area)
 	switch {
-	case err != nil:
-		o.Log.Error("pending", "err", err)
-		t.Reply("join.try_later")
+	case o.refused(t, "pending", err):
 		return
 	case len(pending) == 0:
 		t.Reply("review.none", "area", o.label(ctx, area))
@@ -352,23 +322,15 @@ func (o *Commands) approveAll(ctx context.Context, t bot.Turn, args string) {
 func (o *Commands) pressApproveAll(ctx context.Context, t bot.Turn, question, answer string) {
 	area := strings.TrimPrefix(question, "approve:")
 	i, err := flows.ParseChoice(answer, []string{t.T("approve.yes"), t.T("approve.no")})
-	if err != nil || i != 0 || !store.CanonicalArea(area) || !store.Within(area, t.User().AreaID) {
+	if err != nil || i != 0 || !store.CanonicalArea(area) {
 		t.Reply("approve.cancelled")
 		return
 	}
-	pending, err := o.Store.PendingIn(ctx, area, maxApproveAll)
-	approved := 0
-	for _, s := range pending {
-		if err != nil {
-			break
-		}
-		_, _, err = o.Store.Decide(ctx, store.Decision{Submission: s.ID, Approve: true, By: t.User().ID, At: t.At()}, nil)
-		if err == nil {
-			approved++
-		}
-		if errors.Is(err, store.ErrNotPending) { // decided meanwhile by someone else
-			err = nil
-		}
+	approved, err := o.office().ApproveAll(ctx, t.User(), area, t.At())
+	var refusal *office.Refusal
+	if errors.As(err, &refusal) {
+		t.Reply(refusal.Key, refusal.Args...)
+		return
 	}
 	if err != nil {
 		o.Log.Error("approve all", "err", err)

@@ -1,4 +1,4 @@
-package officials
+package office
 
 import (
 	"testing"
@@ -9,7 +9,7 @@ import (
 
 func TestReasonNamed(t *testing.T) {
 	cat := locales.MustLoad()
-	for _, key := range reasonKeys { // the common reasons, as written, name themselves
+	for _, key := range ReasonKeys { // the common reasons, as written, name themselves
 		for _, lang := range locales.Languages {
 			if got := reasonNamed(cat.T(lang, key)); got != key {
 				t.Errorf("%s %q names %q, want itself", lang, cat.T(lang, key), got)
@@ -53,12 +53,11 @@ func TestTypedReasonFocus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := &Commands{Forms: forms}
 	income := forms.Form("household").ByRole(flows.RoleIncome).ID
-	if got := o.focusOf("household", reasonNamed("thu nhap chua dung")); got != income {
+	if got := focusOf(forms, "household", reasonNamed("thu nhap chua dung")); got != income {
 		t.Errorf("focus of a typed income reason: %q, want %q", got, income)
 	}
-	if got := o.focusOf("household", reasonNamed("ghi chú chưa rõ")); got != "" {
+	if got := focusOf(forms, "household", reasonNamed("ghi chú chưa rõ")); got != "" {
 		t.Errorf("focus of a reason naming nothing: %q", got)
 	}
 }

@@ -1,4 +1,4 @@
-package officials
+package office
 
 import (
 	"strings"
