@@ -37,6 +37,8 @@ func TestMain(m *testing.M) {
 	// A clean stop of an in-process server waits for these; the tests that
 	// need the replies out settle before they stop.
 	stopTimes.send, stopTimes.requests = 50*time.Millisecond, 500*time.Millisecond
+	// A failed send is tried again after 50 ms, doubling, not after a second.
+	sendBackoff = func(attempt int) time.Duration { return min(50*time.Millisecond<<min(attempt, 9), 5*time.Second) }
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)

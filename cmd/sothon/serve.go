@@ -249,6 +249,10 @@ type channel struct {
 // package shorten them once, in TestMain; a server keeps these values.
 var stopTimes = struct{ send, requests time.Duration }{send: time.Second, requests: 3 * time.Second}
 
+// sendBackoff is the senders' wait after a failed send; nil keeps the
+// delivery package's own (one second, doubling). Tests shorten it.
+var sendBackoff func(attempt int) time.Duration
+
 // run starts everything and, when ctx ends, stops in order: receiving,
 // the updates in hand, sending (the outbox keeps the rest), the database.
 func (s *server) run(ctx context.Context, cfg serveConfig) error {
@@ -373,7 +377,7 @@ func (s *server) startTelegram(ctx context.Context, all serveConfig) (*channel, 
 		return nil, err
 	}
 	s.receiver.Answerers[telegram.Name] = tg
-	ch := &channel{name: telegram.Name, sender: &delivery.Sender{Store: s.db, Channel: tg, Limits: cfg.limits, Log: component(s.log, "sender."+telegram.Name)}}
+	ch := &channel{name: telegram.Name, sender: &delivery.Sender{Store: s.db, Channel: tg, Limits: cfg.limits, Backoff: sendBackoff, Log: component(s.log, "sender."+telegram.Name)}}
 	if cfg.webhookURL != "" {
 		ch.webhook = tg.Webhook(s.receiver.Accept)
 	} else {
