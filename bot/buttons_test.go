@@ -6,6 +6,7 @@ import (
 )
 
 func TestButtonData(t *testing.T) {
+	t.Parallel()
 	question := strings.Repeat("q", 40)
 	for _, data := range []string{ButtonData(question, "10", true), DoneButtonData(question)} {
 		if len(data) > 64 {

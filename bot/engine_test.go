@@ -87,6 +87,7 @@ func (f *fixture) say(t *testing.T, chat, msgID, text string) []delivery.Outboun
 }
 
 func TestStrangerIsRefusedAndNothingKept(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	out := f.say(t, "999", "1", "xin chào")
 	if len(out) != 1 || !strings.Contains(out[0].Text, "/start") {
@@ -104,6 +105,7 @@ func TestStrangerIsRefusedAndNothingKept(t *testing.T) {
 }
 
 func TestRepeatedMessageIsHandledOnce(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	f.register(t, "1")
 	f.say(t, "1", "100", "1") // household questionnaire
@@ -119,6 +121,7 @@ func TestRepeatedMessageIsHandledOnce(t *testing.T) {
 }
 
 func TestSendFailureKeepsMessagesInOrder(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	f.register(t, "1")
 	f.ch.fail = errors.New("network down")
@@ -141,6 +144,7 @@ func TestSendFailureKeepsMessagesInOrder(t *testing.T) {
 }
 
 func TestIdleRunsExpireWithAMessage(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	f.register(t, "1")
 	f.say(t, "1", "", "2")
@@ -165,6 +169,7 @@ func TestIdleRunsExpireWithAMessage(t *testing.T) {
 }
 
 func TestChatsAreHandledConcurrently(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	const chats = 20
 	for i := 0; i < chats; i++ {
@@ -201,6 +206,7 @@ func countSubmissions(tb testing.TB, f *fixture) int {
 }
 
 func TestInviteCodes(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	inv, err := f.db.IssueInvite(ctx, store.InviteRequest{Role: store.RoleHead, AreaID: "bac-kan/huyen-tung/khuoi-pai",
 		Name: "Lục Thị Mai", By: "test", TTL: time.Hour, Now: f.now})
@@ -223,6 +229,7 @@ func TestInviteCodes(t *testing.T) {
 // A chat that typed five wrong codes hears so once, with when to try
 // again, and its next wrong codes go unanswered; a valid code still joins.
 func TestWrongCodesAreThrottled(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	for i := 0; i < 5; i++ {
 		if out := f.say(t, "7", fmt.Sprint(i), "/start AAAAAAAA"); !strings.Contains(out[0].Text, "không đúng") {
@@ -246,6 +253,7 @@ func TestWrongCodesAreThrottled(t *testing.T) {
 // joining: a valid code joins at once, a wrong one from someone else is
 // told that many people sent wrong codes (not that they did), once.
 func TestWrongCodesFromManyPauseOnlyWrongCodes(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	for i := range 100 {
 		chat, letters := fmt.Sprint("guesser", i%20), "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -277,6 +285,7 @@ func TestWrongCodesFromManyPauseOnlyWrongCodes(t *testing.T) {
 // The update past a chat's bound is answered with a request to slow down
 // and not handled; a stranger hears it at most once a minute.
 func TestOverflowIsAskedToSlowDown(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	f.register(t, "1")
 	for i, chat := range []string{"1", "stranger", "stranger"} {
@@ -303,6 +312,7 @@ func TestOverflowIsAskedToSlowDown(t *testing.T) {
 func discard() *slog.Logger { return slog.New(slog.DiscardHandler) }
 
 func TestForgedOrStaleButtonsChangeNothing(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	f.register(t, "1")
 	for i, data := range []string{"t|menu|1", "d|menu|", "a|menu|9", "x|y", "a|members|1"} {
@@ -326,6 +336,7 @@ func TestForgedOrStaleButtonsChangeNothing(t *testing.T) {
 // One person writing from two linked chats at once loses no answer: the
 // engine serialises by person, not by chat.
 func TestLinkedChatsWritingAtOnceLoseNothing(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	f.register(t, "a")
 	if _, err := f.db.Apply(ctx, store.Change{At: f.now, Identity: &store.Identity{Channel: "zalo", ChatID: "b", UserID: "u-a"}}); err != nil {
@@ -360,6 +371,7 @@ func TestLinkedChatsWritingAtOnceLoseNothing(t *testing.T) {
 
 // An update given up on leaves the inbox with a polite word, once.
 func TestSetAsideAnswersPolitely(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	f.register(t, "a")
 	items := []store.Incoming{{Channel: "test", ChatID: "a", Payload: []byte(`{}`)}}
@@ -384,6 +396,7 @@ func TestSetAsideAnswersPolitely(t *testing.T) {
 // A stranger hears the refusal once a day however much they send, and
 // none of their messages' ids is kept.
 func TestStrangersCostNothing(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	for i := range 300 {
 		chat := fmt.Sprint("s", i%3)
@@ -411,6 +424,7 @@ func TestStrangersCostNothing(t *testing.T) {
 // A link code joins a chat of the other channel only; the chats the person
 // had are told, and /unlink there undoes it.
 func TestLinkIsSeenAndUndone(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	f.register(t, "a")
 	out := f.say(t, "a", "1", "/link")
@@ -445,6 +459,7 @@ func TestLinkIsSeenAndUndone(t *testing.T) {
 // chats trying a few codes each pause wrong codes for everybody, while a
 // valid code still joins.
 func TestThrottleSurvivesRestartAndIsGlobal(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	for i := range 5 {
 		f.say(t, "7", fmt.Sprint("a", i), "/start AAAAAAAA")
@@ -472,6 +487,7 @@ func TestThrottleSurvivesRestartAndIsGlobal(t *testing.T) {
 // Every message of a registered user, a command or an answer, keeps when
 // they last wrote, for the console's list of users.
 func TestLastMessageIsKept(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	f.register(t, "1")
 	f.say(t, "1", "m1", "/help")

@@ -42,6 +42,7 @@ func (f *fixture) submit(t testing.TB, area, class string) {
 }
 
 func TestOfficialsSeeOnlyTheirArea(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	f.registerAs(t, "o1", store.RoleOfficial, "bac-kan/huyen-tung")
 	f.submit(t, "bac-kan/huyen-tung/khuoi-pai", "poor")
@@ -90,6 +91,7 @@ func TestOfficialsSeeOnlyTheirArea(t *testing.T) {
 // A review counts in the round whose days it falls on, whether the round
 // was opened before or after it.
 func TestRoundsCountCoverageAndLeavingPoverty(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	f.registerAs(t, "a1", store.RoleAdmin, "bac-kan")
 	area := "bac-kan/huyen-tung/khuoi-pai"
@@ -141,6 +143,7 @@ func weekly(f *fixture) *jobs.Weekly {
 }
 
 func TestRemindersWhoOncePerWeekAndQuietHours(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	f.now = time.Date(2023, 6, 15, 8, 0, 0, 0, time.FixedZone("ICT", 7*3600)) // Thursday 08:00
 	f.registerAs(t, "h1", store.RoleHead, "bac-kan/huyen-tung/khuoi-pai")
@@ -179,6 +182,7 @@ func TestRemindersWhoOncePerWeekAndQuietHours(t *testing.T) {
 }
 
 func TestDigestsGoToOfficialsWithChangeSinceLast(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	f.registerAs(t, "o1", store.RoleOfficial, "bac-kan/huyen-tung")
 	f.registerAs(t, "h1", store.RoleHead, "bac-kan/huyen-tung/khuoi-pai")
@@ -200,6 +204,7 @@ func TestDigestsGoToOfficialsWithChangeSinceLast(t *testing.T) {
 }
 
 func TestScheduleRunsEachSlotOnceAndCatchesUp(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	loc := time.FixedZone("ICT", 7*3600)
 	clock := time.Date(2023, 6, 12, 9, 30, 0, 0, loc) // Monday 09:30: the 07:00 slot was missed
@@ -226,6 +231,7 @@ func TestScheduleRunsEachSlotOnceAndCatchesUp(t *testing.T) {
 }
 
 func TestNotTextIsRefusedPolitely(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	f.register(t, "1")
 	f.say(t, "1", "a", "1")
@@ -245,6 +251,7 @@ func TestNotTextIsRefusedPolitely(t *testing.T) {
 }
 
 func TestReminderButtonStartsOrResumes(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	f.registerAs(t, "h1", store.RoleHead, "bac-kan/huyen-tung/khuoi-pai")
 	press := func(id string) []delivery.Outbound {
@@ -269,6 +276,7 @@ func TestReminderButtonStartsOrResumes(t *testing.T) {
 
 // The officials' commands are for officials, as /help says.
 func TestHeadsCannotRunOfficialsCommands(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	f.registerAs(t, "h1", store.RoleHead, "bac-kan/huyen-tung/khuoi-pai")
 	for i, cmd := range []string{"/stats", "/missing", "/digest", "/export", "/areas", "/round"} {
@@ -281,6 +289,7 @@ func TestHeadsCannotRunOfficialsCommands(t *testing.T) {
 // Rounds have an area: two wards may each run one, a ward's admin neither
 // sees nor closes the city's, and a review counts only in its own area's.
 func TestRoundsAreScopedToTheirArea(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	f.registerAs(t, "city", store.RoleAdmin, "bac-kan")
 	f.registerAs(t, "ht", store.RoleAdmin, "bac-kan/huyen-tung")
@@ -335,6 +344,7 @@ func (f *fixture) press(t *testing.T, chat, msgID, data string) (bot.Result, []d
 // office); a quiet-hours return waits for the morning. The reopened form
 // asks first what it lacks.
 func TestReviewByButtons(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	f.register(t, "h1")
 	f.registerAs(t, "o1", store.RoleOfficial, "bac-kan/huyen-tung")
@@ -378,6 +388,7 @@ func TestReviewByButtons(t *testing.T) {
 // "no" approves nothing, another ward's village cannot be named, and a ward
 // is told the office's refusal.
 func TestApproveAVillageAtOnce(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	f.registerAs(t, "o1", store.RoleOfficial, "bac-kan/huyen-tung")
 	for range 3 {
@@ -408,6 +419,7 @@ func TestApproveAVillageAtOnce(t *testing.T) {
 // A village with a returned form is reminded even when it sent something
 // this week and no round is open, and the correction comes first.
 func TestReminderAsksForReturnedFormsFirst(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	f.now = time.Date(2023, 6, 15, 8, 0, 0, 0, time.FixedZone("ICT", 7*3600))
 	f.registerAs(t, "h1", store.RoleHead, "bac-kan/huyen-tung/khuoi-pai")
@@ -433,6 +445,7 @@ func TestReminderAsksForReturnedFormsFirst(t *testing.T) {
 // /lists sends the round's lists as a PDF; no round, no lists; another
 // ward's are out of reach.
 func TestListsInChat(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	f.registerAs(t, "o1", store.RoleOfficial, "bac-kan/huyen-tung")
 	if out := f.say(t, "o1", "1", "/lists"); !strings.Contains(out[0].Text, "Chưa có đợt rà soát") {
@@ -456,6 +469,7 @@ func TestListsInChat(t *testing.T) {
 // (nor could: their chats are gone); they stay only as the author of what
 // they sent.
 func TestRevokedHeadsAreNotReminded(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	f.now = time.Date(2023, 6, 15, 8, 0, 0, 0, time.FixedZone("ICT", 7*3600))
 	h1 := f.registerAs(t, "h1", store.RoleHead, "bac-kan/huyen-tung/khuoi-pai")
@@ -475,6 +489,7 @@ func TestRevokedHeadsAreNotReminded(t *testing.T) {
 // A question asked of someone whose role has changed since (an official
 // made a head) is dropped: their next words go where a head's go.
 func TestAQuestionOfAnotherRoleIsDropped(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	f.register(t, "1")
 	u, _ := f.db.UserByID(ctx, "u-1")
@@ -494,6 +509,7 @@ func TestAQuestionOfAnotherRoleIsDropped(t *testing.T) {
 // A reviewer is a role like the others: an admin's /invite names it, and
 // the welcome says it ("cán bộ duyệt phiếu", never "vai trò []").
 func TestReviewerIsInvitedAndWelcomedByRole(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	f.registerAs(t, "a1", store.RoleAdmin, "bac-kan/huyen-tung")
 	created := f.say(t, "a1", "1", "/invite reviewer bac-kan/huyen-tung Lý Thị Duyệt")[0].Text
@@ -517,6 +533,7 @@ func TestReviewerIsInvitedAndWelcomedByRole(t *testing.T) {
 // slash at an end, capitals…) is refused before anything is looked up or
 // decided, with a word that the button is not valid.
 func TestButtonWithNonCanonicalAreaIsRefused(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	f.registerAs(t, "o1", store.RoleOfficial, "bac-kan/huyen-tung")
 	f.submit(t, "bac-kan/duc-xuan/to-1", "poor")

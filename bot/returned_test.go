@@ -23,6 +23,7 @@ func (f *fixture) returnForm(t *testing.T, id uint64, head string) {
 // as a message of their own, with a button each that names its form; the
 // menu's buttons start what they say.
 func TestReturnedFormsComeBeforeTheMenu(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	f.register(t, "h1")
 	f.submit(t, "bac-kan/huyen-tung/khuoi-pai", "poor")
@@ -62,6 +63,7 @@ func TestReturnedFormsComeBeforeTheMenu(t *testing.T) {
 // The notice's "type 1" holds for the head's next message only: typed at
 // once, 1 reopens the form; after anything else, 1 is the menu's.
 func TestTheNoticesOneHoldsForOneMessage(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	f.register(t, "h1")
 	f.submit(t, "bac-kan/huyen-tung/khuoi-pai", "poor")

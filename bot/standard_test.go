@@ -18,6 +18,7 @@ import (
 // standard of 2027), a regular one in the same month by NĐ 07; each form
 // keeps its standard and its class by both, and the lists name the standard.
 func TestRoundKindPicksTheStandard(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		kind, standard, class, period string
 		classes                       map[string]string

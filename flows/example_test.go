@@ -41,6 +41,7 @@ questions:
 // An error's example fits its question: its type, its range, its
 // constraint with the answers given so far, and its unit.
 func TestExampleFitsTheQuestion(t *testing.T) {
+	t.Parallel()
 	set, err := LoadFS(fstest.MapFS{"limits.yaml": {Data: []byte(limitsForm)}})
 	if err != nil {
 		t.Fatal(err)
@@ -98,6 +99,7 @@ func TestExampleFitsTheQuestion(t *testing.T) {
 // ways it writes one amount or count are the same answer: "3,5", "3tr5"
 // and "3.500.000"; "4" and "4 trees". (A decimal's "45 or 45,5" are two.)
 func TestExamplesAreAccepted(t *testing.T) {
+	t.Parallel()
 	for _, lang := range locales.Languages {
 		set, c := answersContext(t, lang, 2026)
 		for _, f := range []*Form{set.Form("household"), set.Form("model"), set.Form("training")} {
@@ -133,6 +135,7 @@ func TestExamplesAreAccepted(t *testing.T) {
 
 // Counts read back with their unit, in the singular for one in English.
 func TestUnitReadBack(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		model, lang, answer, typed, want string
 	}{
@@ -164,6 +167,7 @@ func TestUnitReadBack(t *testing.T) {
 // A stored answer shows as the chat showed it, money and counts with
 // their unit: what the review card prints.
 func TestAnswerTextShowsUnits(t *testing.T) {
+	t.Parallel()
 	set, c := answersContext(t, "vi", 2026)
 	household, model := set.Form("household"), set.Form("model")
 	tests := []struct {

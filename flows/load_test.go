@@ -11,6 +11,7 @@ import (
 )
 
 func TestDefaultFormsLoad(t *testing.T) {
+	t.Parallel()
 	set, err := Default()
 	if err != nil {
 		t.Fatal(err)
@@ -42,6 +43,7 @@ questions:
 `
 
 func TestLoaderReportsEveryProblem(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, yaml string
 		want       []string // each must appear in the error, with the question id
@@ -89,6 +91,7 @@ func TestLoaderReportsEveryProblem(t *testing.T) {
 }
 
 func TestDuplicateFormIDAcrossFiles(t *testing.T) {
+	t.Parallel()
 	_, err := LoadFS(fstest.MapFS{"a.yaml": {Data: []byte(goodForm)}, "b.yaml": {Data: []byte(goodForm)}})
 	if err == nil || !strings.Contains(err.Error(), `form id "demo" is also used by a.yaml`) {
 		t.Fatalf("err = %v", err)
@@ -130,6 +133,7 @@ func FuzzParseForm(f *testing.F) {
 // The classification reads questions by role: a form that calls it without
 // every role is refused, and renaming a question's id changes nothing.
 func TestPovertyRoles(t *testing.T) {
+	t.Parallel()
 	data, err := embedded.ReadFile("forms/household.yaml")
 	if err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 // 30/2025/NĐ-CP) at its boundaries: a household known by its latest
 // classification, or one with none whose income the form asks.
 func TestLowIncomeWorker(t *testing.T) {
+	t.Parallel()
 	set, err := Default()
 	if err != nil {
 		t.Fatal(err)
@@ -79,6 +80,7 @@ func TestLowIncomeWorker(t *testing.T) {
 // TestLowIncomeNewHousehold: a household added during the run has no
 // classification to look up; its income is asked.
 func TestLowIncomeNewHousehold(t *testing.T) {
+	t.Parallel()
 	set, err := Default()
 	if err != nil {
 		t.Fatal(err)

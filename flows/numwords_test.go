@@ -11,6 +11,7 @@ import (
 // Amounts as village heads type them, in million VND, at the edges of
 // each rule.
 func TestParseMoneyAsPeopleTypeIt(t *testing.T) {
+	t.Parallel()
 	good := []struct {
 		in   string
 		want float64
@@ -57,6 +58,7 @@ func TestParseMoneyAsPeopleTypeIt(t *testing.T) {
 
 // Counts take number words too, with thousands but never millions.
 func TestParseIntegerWords(t *testing.T) {
+	t.Parallel()
 	good := map[string]int{"hai mươi": 20, "muoi lam": 15, "hai mươi lăm người": 25, "ba mươi mốt": 31, "một trăm": 100,
 		"một trăm lẻ năm": 105, "ba trăm linh năm": 305, "một trăm hai con": 120, "một trăm năm mươi": 150,
 		"hai nghìn": 2000, "hai nghìn rưỡi cây": 2500, "một nghìn hai": 1200, "mười nghìn": 10000, "5 trăm": 500}
@@ -129,6 +131,7 @@ func spell(n int) string {
 }
 
 func TestSpell(t *testing.T) {
+	t.Parallel()
 	for n, want := range map[int]string{15: "mười lăm", 21: "hai mươi mốt", 105: "một trăm linh năm", 1005: "một nghìn không trăm linh năm",
 		2050000: "hai triệu không trăm năm mươi nghìn", 1200000000: "một tỷ hai trăm triệu"} {
 		if got := spell(n); got != want {
@@ -141,6 +144,7 @@ func TestSpell(t *testing.T) {
 // back as themselves (every one below 10.000, then a spread); so do amounts
 // of whole thousands of đồng.
 func TestNumbersInWordsReadBack(t *testing.T) {
+	t.Parallel()
 	step := func(n int) int {
 		if n < 10_000 {
 			return 1

@@ -12,6 +12,7 @@ import (
 )
 
 func TestParseInteger(t *testing.T) {
+	t.Parallel()
 	good := map[string]int{"4": 4, " 12 ": 12, "4 người": 4, "1.500": 1500, "1,500,000": 1500000, "0": 0, "-3": -3, "05": 5,
 		"năm": 5, "Một": 1, "mười": 10, "khong": 0, "tư": 4, "ba người": 3, "35m2": 35, "40 m2": 40, "40 m²": 40, "5 nhân khẩu": 5, "200 con": 200,
 		"5 people": 5, "1 person": 1, "hai năm": 2}
@@ -33,6 +34,7 @@ func TestParseInteger(t *testing.T) {
 }
 
 func TestParseDecimal(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in    string
 		money bool
@@ -81,6 +83,7 @@ func TestParseDecimal(t *testing.T) {
 }
 
 func TestParseYesNo(t *testing.T) {
+	t.Parallel()
 	for _, in := range []string{"có", "co", "Có", "C", "yes", "Y", "1", "ừ", "vâng", "ok", "có."} {
 		if got, err := ParseYesNo(in); err != nil || !got {
 			t.Errorf("ParseYesNo(%q) = %v, %v; want yes", in, got, err)
@@ -101,6 +104,7 @@ func TestParseYesNo(t *testing.T) {
 var testLabels = []string{"Đăng ký", "Đang tham gia", "Đã hoàn thành", "Rút khỏi mô hình"}
 
 func TestParseChoice(t *testing.T) {
+	t.Parallel()
 	good := map[string]int{"1": 0, "4": 3, "đang tham gia": 1, "dang tham gia": 1, "DANG KY": 0, "rut": 3, "da hoan": 2,
 		"mo hinh": 3, "hoan thanh": 2, "tham gia": 1}
 	for in, want := range good {
@@ -118,6 +122,7 @@ func TestParseChoice(t *testing.T) {
 
 // Words anywhere in a label pick it; several candidates are listed back.
 func TestParseChoiceByWords(t *testing.T) {
+	t.Parallel()
 	models := []string{"Trồng quế", "Chăn nuôi lợn thịt", "Chăn nuôi gà thịt", "Mô hình khác"}
 	for in, want := range map[string]int{"nuoi lon": 1, "lon": 1, "lợn thịt": 1, "ga thit": 2, "que": 0, "khac": 3} {
 		if got, err := ParseChoice(in, models); err != nil || got != want {
@@ -135,6 +140,7 @@ func TestParseChoiceByWords(t *testing.T) {
 // that fit it alone; a fragment or a two-letter answer lists the options it
 // could mean, even when there is only one.
 func TestParseChoiceWholeWordsOnly(t *testing.T) {
+	t.Parallel()
 	work := []string{"Không có việc làm", "Làm nông nghiệp", "Làm thuê thời vụ", "Công nhân, làm công ăn lương", "Tự kinh doanh"}
 	difficulties := []string{"Thiếu vốn đối ứng", "Dịch bệnh", "Khác", "Không có"}
 	cofund := []string{"Có", "Một phần", "Không"}
@@ -190,6 +196,7 @@ func TestParseChoiceWholeWordsOnly(t *testing.T) {
 
 // A label holding a comma, typed in full, is one choice, alone or with others.
 func TestParseChoicesCommaLabel(t *testing.T) {
+	t.Parallel()
 	causes := []string{"Thiếu vốn", "Ốm đau, tai nạn", "Già yếu, không còn khả năng lao động", "Khác"}
 	for in, want := range map[string][]int{
 		"Ốm đau, tai nạn":                      {1},
@@ -205,6 +212,7 @@ func TestParseChoicesCommaLabel(t *testing.T) {
 }
 
 func TestParseChoices(t *testing.T) {
+	t.Parallel()
 	tests := map[string][]int{"1,3": {0, 2}, "3, 1": {0, 2}, "1 3": {0, 2}, "1;3;3": {0, 2}, "rut, dang ky": {0, 3}, "2": {1}}
 	for in, want := range tests {
 		got, err := ParseChoices(in, testLabels)
@@ -226,6 +234,7 @@ func TestParseChoices(t *testing.T) {
 }
 
 func TestParseDate(t *testing.T) {
+	t.Parallel()
 	for _, in := range []string{"15/08/2023", "15/8/2023", "15-08-2023", "15.8.2023", "2023-08-15"} {
 		d, err := ParseDate(in)
 		if err != nil || d.Year() != 2023 || d.Month() != 8 || d.Day() != 15 {
@@ -240,6 +249,7 @@ func TestParseDate(t *testing.T) {
 }
 
 func TestFold(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{"Không": "khong", "ĐỒNG": "dong", "  Nguyễn   Thị  ": "nguyen thi", "Hoà": "hoa", "Hòa": "hoa"} {
 		if got := Fold(in); got != want {
 			t.Errorf("Fold(%q) = %q, want %q", in, got, want)
@@ -323,6 +333,7 @@ func FuzzFold(f *testing.F) {
 
 // Hidden and control characters are refused in text answers, not stored.
 func TestTextRefusesHiddenCharacters(t *testing.T) {
+	t.Parallel()
 	q := &Question{ID: "name", Type: Text, MinLength: 2}
 	for _, in := range []string{"\u200b\u200b\u200b", "Hà\x00Sơn", "Hà\x1b[31mSơn", strings.Repeat("\u202e", 500) + "ab"} {
 		if _, err := parseText(q, in); err == nil || err.Key != "answer.text_invisible" {

@@ -19,6 +19,7 @@ func readForm(t *testing.T, name string) string {
 
 // A form is checked against the standard it classifies for.
 func TestFormRolesMatchItsStandard(t *testing.T) {
+	t.Parallel()
 	nd07, nd351 := readForm(t, "household.yaml"), readForm(t, "household_nd351.yaml")
 	tests := []struct {
 		name, src, want string // want "" for a form that passes
@@ -47,6 +48,7 @@ func TestFormRolesMatchItsStandard(t *testing.T) {
 // The NĐ 351 form classifies by the round's standard and keeps the class by
 // both: the same answers, submitted in November 2026.
 func TestSubmitClassesByBothStandards(t *testing.T) {
+	t.Parallel()
 	set, err := Default()
 	if err != nil {
 		t.Fatal(err)

@@ -25,6 +25,7 @@ const naRao = "bac-kan/huyen-tung/khuoi-pai"
 // correction approved. At each step the lists, the round's figures and the
 // official list agree; the pending change is shown apart.
 func TestSecondFormOfAHouseholdInARound(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t)
 	register := "area_id,household_id,head_name,members,status\n" + naRao + ",K1,Nông Thị Mới,4,near_poor\n"
 	if _, err := report.ImportRegister(ctx, db, "r.csv", strings.NewReader(register), report.ImportOptions{Now: now.AddDate(0, -1, 0)}); err != nil {
@@ -116,6 +117,7 @@ func TestSecondFormOfAHouseholdInARound(t *testing.T) {
 // reading of the rule gives, and the lists, the figures, the official list
 // and the counters agree (storetest checks counters and records on close).
 func TestListsAgreeInEverySequence(t *testing.T) {
+	t.Parallel()
 	forms, _ := flows.Default()
 	cat := locales.MustLoad()
 	for seed := range uint64(12) {

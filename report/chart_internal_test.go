@@ -7,6 +7,7 @@ import (
 
 // The chart's axis reads as the reader writes numbers: "0,25", not "0.25".
 func TestAxisInLocalNumbers(t *testing.T) {
+	t.Parallel()
 	var labels []string
 	for _, tick := range (localTicks{lang: "vi"}).Ticks(0, 0.9) {
 		if tick.Label != "" {

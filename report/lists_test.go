@@ -76,6 +76,7 @@ func names(entries []report.ListEntry) string {
 }
 
 func TestListsOfARound(t *testing.T) {
+	t.Parallel()
 	_, l := listsFixture(t)
 	if !l.Approved() || len(l.Villages) != 1 || l.Villages[0].Label != "Tổ Khuổi Pài (Huyền Tụng)" {
 		t.Fatalf("lists: %+v", l)
@@ -94,6 +95,7 @@ func TestListsOfARound(t *testing.T) {
 // The XLSX reads back cell by cell: the body, the title, each list with its
 // count, the household's row, the date and the signatures.
 func TestListsXLSX(t *testing.T) {
+	t.Parallel()
 	_, l := listsFixture(t)
 	var buf bytes.Buffer
 	if err := report.WriteListsXLSX(l, locales.MustLoad(), &buf); err != nil {
@@ -137,6 +139,7 @@ func TestListsXLSX(t *testing.T) {
 // The PDF is A4 with the font embedded, and its text reads back in
 // Vietnamese: titles, names, indicators and signatures.
 func TestListsPDF(t *testing.T) {
+	t.Parallel()
 	_, l := listsFixture(t)
 	var buf bytes.Buffer
 	if err := report.WriteListsPDF(l, locales.MustLoad(), &buf); err != nil {
@@ -222,6 +225,7 @@ func pdfStrings(content []byte) [][]byte {
 // The lists count as the official list does: with SOTHON_COUNT=all, the
 // form still waiting is on them too; a returned one never is.
 func TestListsFollowTheCountBasis(t *testing.T) {
+	t.Parallel()
 	db, _ := listsFixture(t)
 	if err := db.SetSetting(ctx, store.SettingCountBasis, store.CountAll); err != nil {
 		t.Fatal(err)

@@ -17,6 +17,7 @@ import (
 // The training figures count the low-income workers (NĐ 30/2025/NĐ-CP),
 // and those of them who want training; the export carries the column.
 func TestDigestCountsLowIncomeWorkers(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t)
 	hhs, err := db.HouseholdsIn(ctx, "bac-kan/nong-thuong/na-rao")
 	if err != nil || len(hhs) < 2 {
@@ -84,6 +85,7 @@ func TestDigestCountsLowIncomeWorkers(t *testing.T) {
 
 // Before the category, or where nobody is one, the digest says nothing of it.
 func TestDigestWithoutLowIncomeWorkers(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t)
 	hhs, _ := db.HouseholdsIn(ctx, "bac-kan/nong-thuong/na-rao")
 	a := map[string]string{"household": hhs[0].ID, "person": "Triệu Văn Phong", "wants_training": "no"}

@@ -54,6 +54,7 @@ func cityRegister(t testing.TB) []byte {
 }
 
 func TestSeedReportFiguresReproduced(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t)
 	res, err := report.ImportRegister(ctx, db, "register.csv", bytes.NewReader(cityRegister(t)), report.ImportOptions{Now: now})
 	if err != nil || res.Imported != 12232 {
@@ -77,6 +78,7 @@ func TestSeedReportFiguresReproduced(t *testing.T) {
 }
 
 func TestImportReportsBadRowsAndUpdates(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t)
 	bad := "area_id,household_id,head_name,members,status\n" +
 		"bac-kan/huyen-tung/khuoi-pai,H1,Hà Văn Sơn,4,nghèo\n" +
@@ -131,6 +133,7 @@ func TestImportReportsBadRowsAndUpdates(t *testing.T) {
 }
 
 func TestXLSXExportReadBack(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t)
 	seed(t, db)
 	forms, _ := flows.Default()
@@ -179,6 +182,7 @@ func TestXLSXExportReadBack(t *testing.T) {
 // A target shows only for the report's own year, counted from an imported
 // register, and never as a negative reduction.
 func TestTargetsByYear(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t)
 	forms, _ := flows.Default()
 	digest := func(at time.Time) string {
@@ -214,6 +218,7 @@ func TestTargetsByYear(t *testing.T) {
 // The breakdown names every sub-area with its parent, least covered first,
 // and the week by its dates.
 func TestBreakdownLeastCoveredFirst(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t)
 	if _, err := db.OpenRound(ctx, store.Round{Name: "Giữa năm", From: "2023-06-01", To: "2023-06-30", Opened: now}); err != nil {
 		t.Fatal(err)
@@ -242,6 +247,7 @@ func TestBreakdownLeastCoveredFirst(t *testing.T) {
 // A past week's digest shows that week's figures, recounted from the
 // records, not today's.
 func TestPastWeekShowsItsOwnFigures(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t)
 	if _, err := report.ImportRegister(ctx, db, "register.csv", bytes.NewReader(cityRegister(t)), report.ImportOptions{Now: now}); err != nil {
 		t.Fatal(err)
@@ -274,6 +280,7 @@ func TestPastWeekShowsItsOwnFigures(t *testing.T) {
 // Registers as offices have them: ";" from Excel in Vietnamese settings,
 // tabs, a BOM, CRLF line ends, quoted fields, Vietnamese headings.
 func TestImportFilesOfficesHave(t *testing.T) {
+	t.Parallel()
 	files := map[string]string{
 		"semicolon, BOM, CRLF, Vietnamese headings": "\ufeffMã địa bàn;Mã hộ;Họ tên chủ hộ;Số nhân khẩu;Phân loại\r\n" +
 			"bac-kan/huyen-tung/khuoi-pai;K1;\"Hoàng Văn Thắng; con\";4;Hộ nghèo\r\n" +
@@ -335,6 +342,7 @@ func review(t *testing.T, db *store.DB, hh store.Household, class string, at tim
 
 // A register cannot smuggle a formula or control characters in a name.
 func TestImportRefusesFormulasInNames(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t)
 	file := "area_id,household_id,head_name,members,status\n" +
 		"bac-kan/huyen-tung/khuoi-pai,K1,\"=HYPERLINK(\"\"http://x\"\",\"\"Bấm\"\")\",4,poor\n" +
@@ -349,6 +357,7 @@ func TestImportRefusesFormulasInNames(t *testing.T) {
 // village over its households_total warned about, an oversized file and a
 // sheet of too many rows refused early.
 func TestImportLimits(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t)
 	var b strings.Builder
 	b.WriteString("area_id,household_id,head_name,members,status\n")
@@ -393,6 +402,7 @@ func TestImportLimits(t *testing.T) {
 // /stats, the digest and the JSON say how many forms wait, are approved
 // and are returned: in the open round, or in all when none is open.
 func TestStatsByReviewState(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t)
 	if _, err := db.OpenRound(ctx, store.Round{Name: "Cuối năm", From: "2023-06-01", To: "2023-06-30", Opened: now}); err != nil {
 		t.Fatal(err)
@@ -435,6 +445,7 @@ func TestStatsByReviewState(t *testing.T) {
 // decision, then approved forms only (over the register), unless
 // SOTHON_COUNT says all or approved.
 func TestOfficialListCountsApprovedReviews(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t)
 	register := "area_id,household_id,head_name,members,status\n" +
 		"bac-kan/huyen-tung/ban-cau,B1,Nông Văn Tý,5,poor\n" +

@@ -88,6 +88,7 @@ func utf16Text(t testing.TB, s string, order unicode.Endianness, bom unicode.BOM
 // names as typed in UTF-8, to the byte: Windows-1258's combining tone marks
 // come out composed (NFC), as phones type them.
 func TestImportRegisterAsExcelSavesIt(t *testing.T) {
+	t.Parallel()
 	rows := fixture(t)
 	mustCP := func(s string) []byte {
 		b, ok := windows1258(s)
@@ -135,6 +136,7 @@ func TestImportRegisterAsExcelSavesIt(t *testing.T) {
 // A name with combining marks in an XLSX (typed on a Mac, or pasted) is
 // stored composed, as the same name from a phone.
 func TestImportComposesNames(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t)
 	x := excelize.NewFile()
 	for i, row := range [][]any{{"area_id", "household_id", "head_name", "members", "status"},
@@ -155,6 +157,7 @@ func TestImportComposesNames(t *testing.T) {
 // A file that is not text in any encoding a register comes in is refused
 // whole, saying why in the reader's language, and changes nothing.
 func TestImportRefusesWhatIsNotText(t *testing.T) {
+	t.Parallel()
 	register := writeRows(fixture(t), ',', false) // 11 lines
 	var zipped bytes.Buffer
 	excelize.NewFile().Write(&zipped)

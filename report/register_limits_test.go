@@ -65,6 +65,7 @@ const header = `<x:row r="1"><x:c r="A1" t="inlineStr"><x:is><x:t>area_id</x:t><
 // last row a register may have, a row or a cell too long for a register
 // stops the reading, and an XLSX that is no workbook is said to be one.
 func TestImportStopsAtTheLimits(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t)
 	var stream endless
 	_, err := report.ImportRegister(ctx, db, "r.csv", &stream, report.ImportOptions{DryRun: true, Now: now, MaxRows: 1000})
@@ -121,6 +122,7 @@ func manyParts(t *testing.T, n int) []byte {
 // their references (gaps and all), rich text runs joined and phonetic
 // guides left out, and only the register's columns kept.
 func TestImportReadsAWorkbookAsWritten(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t)
 	rows := header +
 		`<x:row r="3"><x:c r="B3" t="inlineStr"><x:is><x:t>K1</x:t></x:is></x:c><x:c r="A3" t="s"><x:v>1</x:v></x:c>` +

@@ -19,6 +19,7 @@ import (
 // round and a past week's digest still read, the checks stay clean, and a
 // dry run changes nothing.
 func TestReorganiseKeepsTheSeedFigures(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t)
 	if _, err := report.ImportRegister(ctx, db, "register.csv", bytes.NewReader(cityRegister(t)), report.ImportOptions{Now: now}); err != nil {
 		t.Fatal(err)
@@ -147,6 +148,7 @@ func TestReorganiseKeepsTheSeedFigures(t *testing.T) {
 // ward or commune of today, before and after the city's plan, and the
 // round's lists still read after it.
 func TestListsHeadedByTheWardOfToday(t *testing.T) {
+	t.Parallel()
 	db, _ := listsFixture(t)
 	heading := func(area string) (string, string) {
 		t.Helper()

@@ -11,6 +11,7 @@ import (
 // The figures by the new standard count the households once each, beside
 // their class by the standard in force.
 func TestProjectionBesideTheCurrentFigures(t *testing.T) {
+	t.Parallel()
 	c := store.Counters{
 		store.ProjectedCounter("nd351-2025", "poor"): 2, store.ProjectedCounter("nd351-2025", "near_poor"): 1,
 		store.ProjectedCounter("nd351-2025", "none"):       1,

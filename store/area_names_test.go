@@ -12,6 +12,7 @@ import (
 // People name areas as they say them, without diacritics more often than
 // not; an id always works, a name fitting several areas lists them.
 func TestResolveAreaByIDOrName(t *testing.T) {
+	t.Parallel()
 	areas := store.DefaultAreas()
 	for _, tt := range []struct {
 		query, scope, want string
@@ -35,6 +36,7 @@ func TestResolveAreaByIDOrName(t *testing.T) {
 }
 
 func TestResolveAreaRefusals(t *testing.T) {
+	t.Parallel()
 	areas := store.DefaultAreas()
 	for _, q := range []string{"", "  ", "ha noi", "bac-kan/nowhere"} {
 		if _, err := store.ResolveArea(areas, q, ""); !errors.Is(err, store.ErrAreaUnknown) {
@@ -67,6 +69,7 @@ func TestResolveAreaRefusals(t *testing.T) {
 }
 
 func TestFindAreaReadsTheStoredTree(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t)
 	a, err := db.FindArea(ctx, "xuat hoa", "")
 	if err != nil || a.ID != "bac-kan/xuat-hoa" {

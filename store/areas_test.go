@@ -16,6 +16,7 @@ import (
 func writeFile(path string, data []byte) error { return os.WriteFile(path, data, 0o600) }
 
 func TestDefaultAreasAreBacKanCity(t *testing.T) {
+	t.Parallel()
 	areas := store.DefaultAreas()
 	byID := map[string]store.Area{}
 	wards, communes := 0, 0
@@ -44,6 +45,7 @@ func TestDefaultAreasAreBacKanCity(t *testing.T) {
 }
 
 func TestAreasFileErrors(t *testing.T) {
+	t.Parallel()
 	for name, data := range map[string]string{
 		"bad slug":         "id: Bac Kan\nname: x\nkind: city",
 		"unknown kind":     "id: a\nname: x\nkind: province-ish",
@@ -59,6 +61,7 @@ func TestAreasFileErrors(t *testing.T) {
 }
 
 func TestDemoRegisterSeededOnce(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t)
 	hhs, err := db.HouseholdsIn(ctx, "bac-kan/huyen-tung/khuoi-pai")
 	if err != nil || len(hhs) != 12 {
@@ -76,6 +79,7 @@ func TestDemoRegisterSeededOnce(t *testing.T) {
 // A target set in the console replaces the file's for its year, stays when
 // the file is loaded again at the next start, and 0 removes it.
 func TestTargetsSetInTheConsoleOutliveTheFile(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t)
 	at := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 	for _, bad := range []store.Target{{Year: 1999, PoorReduction: 5}, {Year: 2026, PoorReduction: -1}} {
@@ -112,6 +116,7 @@ func TestTargetsSetInTheConsoleOutliveTheFile(t *testing.T) {
 }
 
 func TestCanonicalArea(t *testing.T) {
+	t.Parallel()
 	for _, id := range []string{"bac-kan", "bac-kan/huyen-tung/khuoi-pai", "x1/2-b", "12"} {
 		if !store.CanonicalArea(id) {
 			t.Errorf("%q refused", id)
@@ -128,6 +133,7 @@ func TestCanonicalArea(t *testing.T) {
 
 // A path that climbs out of its scope is within nothing.
 func TestWithinRefusesClimbing(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		area, scope string
 		want        bool

@@ -16,6 +16,7 @@ import (
 // form was returned) opens as schema 10 with its households indexed and
 // standing at their decisions, and every check passes.
 func TestMigrateToStandings(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "sothon.db")
 	db, err := store.Open(path)
 	if err != nil {

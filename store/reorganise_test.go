@@ -15,6 +15,7 @@ import (
 // tree, so the demo works on either and a database moves from one to the
 // other.
 func TestCityPlanGivesTheBuiltinTree(t *testing.T) {
+	t.Parallel()
 	plan, _, err := store.BuiltinPlan("bac-kan-2025")
 	if err != nil {
 		t.Fatal(err)
@@ -61,6 +62,7 @@ func TestCityPlanGivesTheBuiltinTree(t *testing.T) {
 // A plan that leaves a village out, places one twice or makes two villages
 // of one id is refused, naming what is wrong.
 func TestPlanMistakesRefused(t *testing.T) {
+	t.Parallel()
 	for name, tc := range map[string]struct{ plan, says string }{
 		"left out": {`effective: 2025-07-01
 top: {id: thai-nguyen, name: "Tỉnh Thái Nguyên", kind: province, from: bac-kan}
@@ -101,6 +103,7 @@ units: []
 
 // Places are named by their kind and parent of today, with no district.
 func TestFullName(t *testing.T) {
+	t.Parallel()
 	byID := map[string]store.Area{}
 	for _, tree := range store.BuiltinTrees {
 		areas, err := store.BuiltinAreas(tree)
@@ -130,6 +133,7 @@ func TestFullName(t *testing.T) {
 // its figures after the plan are those before, and a village of the other
 // old ward reviewed on its days does not join it.
 func TestRoundOfAMergedWardKeepsItsVillages(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t)
 	at := time.Date(2025, 6, 10, 9, 0, 0, 0, time.UTC)
 	round, err := db.OpenRound(ctx, store.Round{Name: "Giữa năm", AreaID: "bac-kan/huyen-tung", From: "2025-06-01", To: "2025-06-30", Opened: at})
@@ -180,6 +184,7 @@ func TestRoundOfAMergedWardKeepsItsVillages(t *testing.T) {
 // (their households and totals together), one village moves on its own to
 // another unit, and every other id stays.
 func TestVillageMergerPlan(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t)
 	tree, err := store.BuiltinAreas("thai-nguyen-2025")
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 // correction is approved: each state counted in its village, the queue in
 // time order, every step in the audit log, and nothing decided twice.
 func TestReviewStates(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t)
 	const village = "bac-kan/huyen-tung/khuoi-pai"
 	if _, err := db.OpenRound(ctx, store.Round{Name: "R", AreaID: "bac-kan", From: "2023-06-01", To: "2023-06-30", Opened: t0}); err != nil {
@@ -75,6 +76,7 @@ func TestReviewStates(t *testing.T) {
 // A decision after the round closed moves the area's counts but not the
 // closed round's: its figures stay as they were at the close.
 func TestClosedRoundFiguresStay(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t)
 	const village = "bac-kan/huyen-tung/khuoi-pai"
 	r, err := db.OpenRound(ctx, store.Round{Name: "R", AreaID: "bac-kan", From: "2023-06-01", To: "2023-06-30", Opened: t0})
@@ -105,6 +107,7 @@ func TestClosedRoundFiguresStay(t *testing.T) {
 // waiting; two people's training wishes of one household stand side by
 // side, both current.
 func TestOnlyClassifyingFormsSupersede(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t)
 	const village, hh = "bac-kan/huyen-tung/khuoi-pai", "demo-bac-kan-huyen-tung-khuoi-pai-01"
 	submit := func(form, class string) uint64 {

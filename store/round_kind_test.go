@@ -12,6 +12,7 @@ import (
 // An annual round classifies for 1 January after its last day; a regular
 // one, and any round stored before kinds, for the form's own day.
 func TestRoundKindClassifyAt(t *testing.T) {
+	t.Parallel()
 	nov := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
 	jan := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
 	for _, tt := range []struct {

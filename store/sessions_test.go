@@ -16,6 +16,7 @@ import (
 // A backup holds no secret that opens the console: sessions, login tokens
 // and API tokens are kept by their hash, and each still works by itself.
 func TestBackupHoldsNoLiveSecret(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t)
 	u := store.User{Name: "Cán bộ", Role: store.RoleOfficial, AreaID: "bac-kan"}
 	if _, err := db.Apply(ctx, store.Change{At: t0, User: &u}); err != nil {
@@ -62,6 +63,7 @@ func TestBackupHoldsNoLiveSecret(t *testing.T) {
 // Asking whether a login token works spends nothing: the token is spent
 // once, by UseLogin, and neither an expired nor a spent one is usable.
 func TestLoginUsableSpendsNothing(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t)
 	u := store.User{Name: "Cán bộ", Role: store.RoleOfficial, AreaID: "bac-kan"}
 	if _, err := db.Apply(ctx, store.Change{At: t0, User: &u}); err != nil {
@@ -94,6 +96,7 @@ func TestLoginUsableSpendsNothing(t *testing.T) {
 // in every backup made of it), opens as schema 11 with both ended; a
 // session started afterwards works and is kept hashed.
 func TestMigrateEndsSessionsKeptInClear(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "sothon.db")
 	db, err := store.Open(path)
 	if err != nil {

@@ -22,6 +22,7 @@ var ctx = context.Background()
 var t0 = time.Date(2023, 6, 15, 9, 0, 0, 0, time.UTC)
 
 func TestOpenHeldFileFailsFast(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "held.db")
 	db, err := store.Open(path)
 	if err != nil {
@@ -42,6 +43,7 @@ func TestOpenHeldFileFailsFast(t *testing.T) {
 }
 
 func TestSchemaVersion(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t)
 	v, err := db.Version()
 	if err != nil || v != store.SchemaVersion {
@@ -59,6 +61,7 @@ func countOutbox(t *testing.T, db *store.DB, channel string) int {
 }
 
 func TestApplyDropsRepeatedMessage(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t)
 	ch := store.Change{SeenKey: "telegram:42", At: t0, UserID: "u1",
 		Run: &flows.Run{Form: "household", Answers: map[string]string{"members": "4"}},
@@ -88,6 +91,7 @@ func submission(hh, class string, at time.Time) *store.Submission {
 }
 
 func TestSubmissionUpdatesHouseholdAndKeepsHistory(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t)
 	first, err := db.Apply(ctx, store.Change{At: t0, Submission: submission("", "poor", t0)})
 	if err != nil {
@@ -117,6 +121,7 @@ func TestSubmissionUpdatesHouseholdAndKeepsHistory(t *testing.T) {
 }
 
 func TestSubmissionsFilterByAreaSubtree(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t)
 	for i, area := range []string{"a/b", "a/b/c", "a/b-c", "a/bc", "a/b"} {
 		s := submission("", "poor", t0.Add(time.Duration(i)*time.Minute))
@@ -139,6 +144,7 @@ func TestSubmissionsFilterByAreaSubtree(t *testing.T) {
 }
 
 func TestOutboxOrderAndDelivery(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t)
 	_, err := db.Apply(ctx, store.Change{At: t0, Replies: func(store.Applied) []store.Message {
 		return []store.Message{{Channel: "console", ChatID: "1", Text: "a"}, {Channel: "telegram", ChatID: "1", Text: "x"},
@@ -169,6 +175,7 @@ func TestOutboxOrderAndDelivery(t *testing.T) {
 }
 
 func TestBackupIsAWorkingDatabase(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t)
 	if _, err := db.Apply(ctx, store.Change{At: t0, Submission: submission("", "poor", t0)}); err != nil {
 		t.Fatal(err)
@@ -193,6 +200,7 @@ func TestBackupIsAWorkingDatabase(t *testing.T) {
 }
 
 func TestRefusalsAreCountedOnly(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t)
 	for i := 0; i < 3; i++ {
 		if _, err := db.Apply(ctx, store.Change{At: t0, Count: "refusals"}); err != nil {
@@ -205,6 +213,7 @@ func TestRefusalsAreCountedOnly(t *testing.T) {
 }
 
 func TestUndeliverableMarksUserUnreachable(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t)
 	u := store.User{Name: "A", Role: store.RoleHead, AreaID: "bac-kan"}
 	_, err := db.Apply(ctx, store.Change{At: t0, User: &u, Identity: &store.Identity{Channel: "telegram", ChatID: "5"},
@@ -228,6 +237,7 @@ func TestUndeliverableMarksUserUnreachable(t *testing.T) {
 }
 
 func TestInviteIsUsedOnce(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t)
 	inv := store.Invite{Code: "ABCD2345", Role: store.RoleHead, AreaID: "bac-kan/huyen-tung/khuoi-pai", Created: t0, Expires: t0.Add(time.Hour)}
 	if err := db.CreateInvite(ctx, inv); err != nil {
@@ -257,6 +267,7 @@ func TestInviteIsUsedOnce(t *testing.T) {
 }
 
 func TestInboxKeepsUpdatesUntilHandled(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t)
 	items := []store.Incoming{{Channel: "telegram", ChatID: "1", Payload: []byte(`{"a":1}`)}, {Channel: "telegram", ChatID: "2", Payload: []byte(`{"b":2}`)}}
 	if err := db.Receive(ctx, items); err != nil {
@@ -277,6 +288,7 @@ func TestInboxKeepsUpdatesUntilHandled(t *testing.T) {
 // Concurrent writes share commits; a failing one (a repeated message) must
 // not disturb the others or the ids they get.
 func TestConcurrentChangesShareCommitsSafely(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t)
 	const n = 64
 	var wg sync.WaitGroup
@@ -322,6 +334,7 @@ func TestConcurrentChangesShareCommitsSafely(t *testing.T) {
 }
 
 func TestPruneSeenKeepsRecentIDs(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t)
 	for i, at := range []time.Time{t0.Add(-40 * 24 * time.Hour), t0.Add(-time.Hour)} {
 		if _, err := db.Apply(ctx, store.Change{At: at, SeenKey: fmt.Sprint("telegram:", i)}); err != nil {
@@ -343,6 +356,7 @@ func TestPruneSeenKeepsRecentIDs(t *testing.T) {
 // A file cut short is reported as damaged, pointing to the backups, by
 // whatever touches it first: never a crash.
 func TestDamagedFileIsAnError(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "cut.db")
 	db, err := store.Open(path)
 	if err != nil {
@@ -396,6 +410,7 @@ func TestDamagedFileIsAnError(t *testing.T) {
 // new database is asked for; then it becomes one. A file that is not there
 // is created as before, and a new database never replaces one with data.
 func TestEmptyFileIsDamagedUnlessNew(t *testing.T) {
+	t.Parallel()
 	empty := filepath.Join(t.TempDir(), "empty.db")
 	if err := os.WriteFile(empty, nil, 0o600); err != nil {
 		t.Fatal(err)
@@ -439,6 +454,7 @@ func TestEmptyFileIsDamagedUnlessNew(t *testing.T) {
 
 // Expired invites and old wrong-code counts are forgotten; recent ones stay.
 func TestPruneInvitesAndThrottle(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t)
 	for code, expires := range map[string]time.Time{"OLDCODE1": t0.Add(-40 * 24 * time.Hour), "NEWCODE1": t0.Add(time.Hour)} {
 		if err := db.CreateInvite(ctx, store.Invite{Code: code, Role: store.RoleHead, AreaID: "bac-kan", Created: t0, Expires: expires}); err != nil {
@@ -474,6 +490,7 @@ func TestPruneInvitesAndThrottle(t *testing.T) {
 // Files behind links are kept until they expire; an upload an earlier
 // version kept in the database goes at the first pruning.
 func TestFilesExpire(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t)
 	old, err := db.PutFile(ctx, store.File{Name: "a.png", Image: true, Data: []byte("x"), Expires: t0.Add(-time.Minute)})
 	if err != nil {
@@ -502,6 +519,7 @@ func TestFilesExpire(t *testing.T) {
 // chats become strangers', sessions and tokens stop, no new login is made;
 // another user's access stays.
 func TestRevokeTakesEveryWayIn(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t)
 	lost := store.User{Name: "Mất máy", Role: store.RoleOfficial, AreaID: "bac-kan"}
 	kept := store.User{Name: "Còn máy", Role: store.RoleOfficial, AreaID: "bac-kan"}
@@ -559,6 +577,7 @@ func TestRevokeTakesEveryWayIn(t *testing.T) {
 }
 
 func TestMoveUserNeedsAKnownArea(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t)
 	u := store.User{Name: "A", Role: store.RoleOfficial, AreaID: "bac-kan"}
 	if _, err := db.Apply(ctx, store.Change{At: t0, User: &u}); err != nil {
@@ -577,6 +596,7 @@ func TestMoveUserNeedsAKnownArea(t *testing.T) {
 
 // The newest audit entries come first, filtered, and no more than asked.
 func TestRecentAudit(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t)
 	for i, actor := range []string{"a", "b", "a", "b", "a"} {
 		e := store.AuditEntry{At: t0.Add(time.Duration(i) * time.Minute), Actor: actor, Action: "x", Detail: fmt.Sprint(i)}

@@ -42,6 +42,7 @@ func (c *clock) now() time.Time { return c.t }
 //
 // The output, with the user's lines after "> ", must equal NAME.golden.
 func TestTranscripts(t *testing.T) {
+	t.Parallel()
 	scripts, err := filepath.Glob("testdata/transcripts/*.txt")
 	if err != nil || len(scripts) == 0 {
 		t.Fatalf("no transcripts: %v", err)

@@ -43,12 +43,14 @@ type Sender struct {
 	Limits  Limits
 	Now     func() time.Time
 	Log     *slog.Logger
+	// Backoff is how long a message waits after its attempt-th failure;
+	// nil doubles from one second up to five minutes.
+	Backoff func(attempt int) time.Duration
 
-	kick    chan struct{}
-	once    sync.Once
-	global  *rate.Limiter
-	chats   map[string]*rate.Limiter // used by the dispatching goroutine only
-	backoff func(attempt int) time.Duration
+	kick   chan struct{}
+	once   sync.Once
+	global *rate.Limiter
+	chats  map[string]*rate.Limiter // used by the dispatching goroutine only
 
 	mu     sync.Mutex
 	queues map[string][]store.Message // chat → messages not yet settled, by id
@@ -85,8 +87,8 @@ func (s *Sender) init() {
 		if s.Log == nil {
 			s.Log = slog.New(slog.DiscardHandler)
 		}
-		if s.backoff == nil {
-			s.backoff = backoff
+		if s.Backoff == nil {
+			s.Backoff = backoff
 		}
 	})
 }
@@ -366,7 +368,7 @@ func (s *Sender) settle(ctx context.Context, m store.Message, sentID string, err
 		s.Log.Error("message refused by the platform; dropped", "channel", m.Channel, "chat", m.ChatID, "err", err)
 		return time.Time{}, s.Store.Undeliverable(ctx, m, false, err.Error(), now)
 	default:
-		wait := s.backoff(m.Attempts)
+		wait := s.Backoff(m.Attempts)
 		s.Log.Warn("send failed; will retry", "channel", m.Channel, "chat", m.ChatID, "in", wait, "err", err)
 		return now.Add(wait), s.Store.Defer(ctx, m.ID, now.Add(wait), m.Attempts+1, parts)
 	}

@@ -82,6 +82,7 @@ func (ty *typists) stop(b *testing.B) {
 // dropped and counted in /healthz, and a head writing behind the flood is
 // answered.
 func TestServeBoundsAFlood(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	const flooder, head = 701, 702
 	codes := []string{h.invite("head", "bac-kan/huyen-tung/khuoi-pai"), h.invite("head", "bac-kan/huyen-tung/khuoi-pai")}
@@ -117,6 +118,7 @@ func TestServeBoundsAFlood(t *testing.T) {
 // not joining: the next person with a valid invite joins at once, and
 // someone else's wrong code is told that many people sent wrong ones.
 func TestServeValidCodeJoinsDuringAWrongCodePause(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	code := h.invite("head", "bac-kan/huyen-tung/khuoi-pai")
 	h.start()

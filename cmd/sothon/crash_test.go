@@ -28,6 +28,7 @@ import (
 // head's questionnaire is stored, and a crash repeats at most the messages
 // that were in flight.
 func TestCrashesLoseNothing(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("the crash test runs the binary many times")
 	}

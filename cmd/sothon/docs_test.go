@@ -22,6 +22,7 @@ var cliDocs = filepath.Join("..", "..", "docs", "CLI.md")
 // TestCLIDocs fails when docs/CLI.md no longer says what the command tree
 // does, so that a flag added or reworded reaches the reference.
 func TestCLIDocs(t *testing.T) {
+	t.Parallel()
 	got := cliMarkdown()
 	if *updateDocs {
 		if err := os.WriteFile(cliDocs, got, 0o644); err != nil {
@@ -41,6 +42,7 @@ func TestCLIDocs(t *testing.T) {
 // TestCLIDocsNamesEveryCommand keeps the generator honest: every command
 // the tree has gets a section of its own.
 func TestCLIDocsNamesEveryCommand(t *testing.T) {
+	t.Parallel()
 	md := string(cliMarkdown())
 	for _, cmd := range documented(docRoot()) {
 		if !strings.Contains(md, "\n## "+cmd.CommandPath()+"\n") {

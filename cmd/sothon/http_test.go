@@ -24,6 +24,7 @@ import (
 // A webhook client that trickles its request, or presents a wrong secret,
 // cannot hold a connection: real slow connections on loopback.
 func TestSlowAndRefusedClientsAreCutOff(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	addr := freePort(t)
 	h.env["SOTHON_ADDR"] = addr
@@ -75,6 +76,7 @@ func TestSlowAndRefusedClientsAreCutOff(t *testing.T) {
 // A stop while the Bot API cannot be reached at start-up is a clean stop:
 // prompt, and exit 0.
 func TestStopWhileStartingIsClean(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.fake.Close() // getMe fails until the stop
 	ctx, cancel := context.WithCancel(context.Background())
@@ -96,6 +98,7 @@ func TestStopWhileStartingIsClean(t *testing.T) {
 
 // A platform that hangs cannot hold a stop: sends end with it.
 func TestStopWithAHangingPlatform(t *testing.T) {
+	t.Parallel()
 	h, chat := joined(t)
 	h.fake.Script("sendMessage", telegramtest.Reply{Status: 200, Delay: time.Minute})
 	h.fake.Say(chat, "/help")
@@ -112,6 +115,7 @@ func TestStopWithAHangingPlatform(t *testing.T) {
 // While the server holds the database, the office's commands go through
 // its admin socket, owner-only, and do their work on the live file.
 func TestOfficeCommandsWhileServing(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.start()
 	sock := socketPath(h.dbPath)
@@ -155,6 +159,7 @@ func TestOfficeCommandsWhileServing(t *testing.T) {
 // sent with link previews off. Opening the link (as a preview would) shows
 // a page and spends nothing; its button logs in.
 func TestConsoleLoginFromChat(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	addr := freePort(t)
 	h.env["SOTHON_ADDR"] = addr
@@ -192,6 +197,7 @@ func TestConsoleLoginFromChat(t *testing.T) {
 // With no chat platform but a public address, serve runs the console alone
 // and says so.
 func TestConsoleAlone(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	delete(h.env, "SOTHON_TELEGRAM_TOKEN")
 	addr := freePort(t)

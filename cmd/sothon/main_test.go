@@ -34,6 +34,11 @@ func TestMain(m *testing.M) {
 		fmt.Fprintf(os.Stderr, "build sothon: %v\n%s", err, out)
 		os.Exit(1)
 	}
+	// A clean stop of an in-process server waits for these; the tests that
+	// need the replies out settle before they stop.
+	stopTimes.send, stopTimes.requests = 50*time.Millisecond, 500*time.Millisecond
+	// A failed send is tried again after 50 ms, doubling, not after a second.
+	sendBackoff = func(attempt int) time.Duration { return min(50*time.Millisecond<<min(attempt, 9), 5*time.Second) }
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
@@ -81,6 +86,7 @@ var householdAnswers = []string{
 }
 
 func TestChatThenExportAcrossProcesses(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "sothon.db")
 	// The first process stops mid-questionnaire (EOF), the second resumes.
 	half := len(householdAnswers) / 2
@@ -130,6 +136,7 @@ func TestChatThenExportAcrossProcesses(t *testing.T) {
 }
 
 func TestCommandLineErrors(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "x.db")
 	tests := []struct {
 		args []string
@@ -158,6 +165,7 @@ func TestCommandLineErrors(t *testing.T) {
 }
 
 func TestHeldDatabaseGivesAClearErrorAtOnce(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "held.db")
 	held, err := store.Open(path)
 	if err != nil {
@@ -178,6 +186,7 @@ func TestHeldDatabaseGivesAClearErrorAtOnce(t *testing.T) {
 }
 
 func TestFormsCheckPrintsEveryProblem(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	bad := "id: x\nversion: '1'\ntitle: {vi: a, en: b}\nquestions:\n - {id: a, type: number, label: {vi: a}}\n - {id: b, type: integer, label: {vi: b, en: b}, relevant: c > 1}\n"
 	if err := os.WriteFile(filepath.Join(dir, "x.yaml"), []byte(bad), 0o644); err != nil {
@@ -199,6 +208,7 @@ func TestFormsCheckPrintsEveryProblem(t *testing.T) {
 }
 
 func TestAreasAndBackup(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "sothon.db")
 	if _, stderr, err := sothon(t, "", "chat", "--db", db); err != nil { // creates the database
@@ -226,6 +236,7 @@ func TestAreasAndBackup(t *testing.T) {
 }
 
 func TestOfficeCommands(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "sothon.db")
 	reg := filepath.Join(dir, "register.csv")

@@ -12,6 +12,7 @@ import (
 // that checks out and keeps its tree on the next start; a new database
 // can start on the tree after the plan.
 func TestAreasReorganise(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "sothon.db")
 	if _, stderr, err := sothon(t, "", "chat", "--db", db); err != nil {

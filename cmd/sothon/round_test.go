@@ -10,6 +10,7 @@ import (
 // A round opened as annual classifies by the next year's standard; a
 // regular one by the standard of its forms' days.
 func TestRoundKindNamesItsStandard(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "so.db")
 	if out, stderr, err := sothon(t, "", "round", "--db", db, "open", "Định kỳ 2026", "2026-09-01", "2026-12-14", "--kind", "dinh-ky"); err != nil ||
 		!strings.Contains(out, "annual, classifying by nd351-2025, 2027–2030") {
@@ -38,6 +39,7 @@ func TestRoundKindNamesItsStandard(t *testing.T) {
 // A province's standards file replaces the built-in one without a rebuild:
 // forms are checked against it, rounds named by it; a bad file is refused.
 func TestStandardsFile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	data, err := os.ReadFile("../../flows/poverty/standards.yaml")
 	if err != nil {

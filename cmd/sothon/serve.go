@@ -243,6 +243,16 @@ type channel struct {
 	poll    func(ctx context.Context, accept func(context.Context, ...bot.Inbound) error) error
 }
 
+// stopTimes are the waits of a clean stop: sending goes on for send after
+// the last updates are handled (the outbox keeps the rest), and requests
+// in flight and HTTP clients are cut off after requests. The tests of this
+// package shorten them once, in TestMain; a server keeps these values.
+var stopTimes = struct{ send, requests time.Duration }{send: time.Second, requests: 3 * time.Second}
+
+// sendBackoff is the senders' wait after a failed send; nil keeps the
+// delivery package's own (one second, doubling). Tests shorten it.
+var sendBackoff func(attempt int) time.Duration
+
 // run starts everything and, when ctx ends, stops in order: receiving,
 // the updates in hand, sending (the outbox keeps the rest), the database.
 func (s *server) run(ctx context.Context, cfg serveConfig) error {
@@ -316,14 +326,14 @@ func (s *server) run(ctx context.Context, cfg serveConfig) error {
 
 	<-ctx.Done()
 	s.log.Info("shutting down")
-	time.AfterFunc(3*time.Second, stopRequests) // whatever the platforms do, within the 5 s of a stop
-	shutdown, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	time.AfterFunc(stopTimes.requests, stopRequests) // whatever the platforms do, within the 5 s of a stop
+	shutdown, cancel := context.WithTimeout(context.Background(), stopTimes.requests)
 	defer cancel()
 	srv.Shutdown(shutdown)
 	receiving.Wait()
 	waitJobs()
 	// A moment for the replies to the last updates, then the outbox keeps the rest.
-	time.AfterFunc(time.Second, stopSending)
+	time.AfterFunc(stopTimes.send, stopSending)
 	sending.Wait()
 	return nil
 }
@@ -367,7 +377,7 @@ func (s *server) startTelegram(ctx context.Context, all serveConfig) (*channel, 
 		return nil, err
 	}
 	s.receiver.Answerers[telegram.Name] = tg
-	ch := &channel{name: telegram.Name, sender: &delivery.Sender{Store: s.db, Channel: tg, Limits: cfg.limits, Log: component(s.log, "sender."+telegram.Name)}}
+	ch := &channel{name: telegram.Name, sender: &delivery.Sender{Store: s.db, Channel: tg, Limits: cfg.limits, Backoff: sendBackoff, Log: component(s.log, "sender."+telegram.Name)}}
 	if cfg.webhookURL != "" {
 		ch.webhook = tg.Webhook(s.receiver.Accept)
 	} else {

@@ -225,6 +225,7 @@ func (h *harness) pressData(chat int64, msgID int, data string, wantMessage bool
 }
 
 func TestServeNeedsAChannel(t *testing.T) {
+	t.Parallel()
 	var stderr bytes.Buffer
 	err := run(context.Background(), []string{"serve", "--db", filepath.Join(t.TempDir(), "x.db")}, func(string) string { return "" }, nil, io.Discard, &stderr)
 	if err == nil || !strings.Contains(err.Error(), "SOTHON_TELEGRAM_TOKEN") || exitCode(err) == 0 {
@@ -233,6 +234,7 @@ func TestServeNeedsAChannel(t *testing.T) {
 }
 
 func TestTelegramJoinAndFullHousehold(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	code := h.invite("head", "bac-kan/huyen-tung/khuoi-pai")
 	h.start()
@@ -330,6 +332,7 @@ func joined(t *testing.T) (*harness, int64) {
 }
 
 func TestStaleButtonAndRepeatedUpdate(t *testing.T) {
+	t.Parallel()
 	h, chat := joined(t)
 	menu := h.sentTo(chat)[len(h.sentTo(chat))-1]
 	_, menuData := menu.Keyboard()
@@ -361,6 +364,7 @@ func TestStaleButtonAndRepeatedUpdate(t *testing.T) {
 }
 
 func TestRateLimitedReplyWaitsAndGoesOnce(t *testing.T) {
+	t.Parallel()
 	h, chat := joined(t)
 	h.fake.Script("sendMessage", telegramtest.TooManyRequests(1))
 	h.fake.Say(chat, "/help")
@@ -393,6 +397,7 @@ func TestRateLimitedReplyWaitsAndGoesOnce(t *testing.T) {
 }
 
 func TestBlockedUserIsMarkedUnreachable(t *testing.T) {
+	t.Parallel()
 	h, chat := joined(t)
 	h.fake.Script("sendMessage", telegramtest.Blocked())
 	h.fake.Say(chat, "/help")
@@ -415,6 +420,7 @@ func TestBlockedUserIsMarkedUnreachable(t *testing.T) {
 }
 
 func TestServerErrorsAreRetried(t *testing.T) {
+	t.Parallel()
 	h, chat := joined(t)
 	h.fake.Script("sendMessage", telegramtest.ServerError(502, true), telegramtest.ServerError(500, false))
 	h.fake.Say(chat, "/help")
@@ -440,6 +446,7 @@ func TestServerErrorsAreRetried(t *testing.T) {
 }
 
 func TestReplyQueuedAtStopGoesOutAfterRestartOnce(t *testing.T) {
+	t.Parallel()
 	h, chat := joined(t)
 	// The platform fails while the answer is committed; the server stops.
 	h.fake.Script("sendMessage", telegramtest.ServerError(500, false))
@@ -482,6 +489,7 @@ func TestReplyQueuedAtStopGoesOutAfterRestartOnce(t *testing.T) {
 }
 
 func TestUnreachableAPIDoesNotLeakToken(t *testing.T) {
+	t.Parallel()
 	h, chat := joined(t)
 	h.fake.Close() // every request now fails with a connection error naming the URL
 	if !platformtest.WaitFor(10*time.Second, func() bool { return strings.Contains(h.logs.String(), "<token>") }) {
@@ -501,6 +509,7 @@ func freePort(t *testing.T) string {
 }
 
 func TestWebhook(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	code := h.invite("head", "bac-kan/huyen-tung/khuoi-pai")
 	addr := freePort(t)
@@ -560,6 +569,7 @@ func TestWebhook(t *testing.T) {
 }
 
 func TestAdminInvitesInChatAndStickersAreRefused(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.fake.UnsupportedMethods["setMyCommands"] = true // a server without it: logged, the bot carries on
 	code := h.invite("admin", "bac-kan/huyen-tung")
@@ -597,6 +607,7 @@ func TestAdminInvitesInChatAndStickersAreRefused(t *testing.T) {
 }
 
 func TestCommandMenusAreRegisteredInBothLanguages(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.start()
 	langs := map[string]bool{}
@@ -609,6 +620,7 @@ func TestCommandMenusAreRegisteredInBothLanguages(t *testing.T) {
 }
 
 func TestScheduledBackupKeepsTheNewest(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	for i := 0; i < 9; i++ {
 		os.WriteFile(filepath.Join(dir, fmt.Sprintf("sothon-2023010%d-020000.db", i)), []byte("old"), 0o600)
@@ -636,6 +648,7 @@ func TestScheduledBackupKeepsTheNewest(t *testing.T) {
 
 // SOTHON_COUNT takes approved, all or auto, and nothing else.
 func TestServeRefusesABadCountBasis(t *testing.T) {
+	t.Parallel()
 	env := map[string]string{"SOTHON_COUNT": "some", "SOTHON_TELEGRAM_TOKEN": testToken}
 	err := run(context.Background(), []string{"serve", "--db", filepath.Join(t.TempDir(), "x.db")}, func(k string) string { return env[k] }, nil, io.Discard, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "SOTHON_COUNT") || exitCode(err) != 2 {

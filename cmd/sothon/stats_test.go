@@ -49,6 +49,7 @@ func importRegister(t *testing.T, dir string) string {
 // Flags after a subcommand's words apply; read-only commands never create
 // a database, neither the one named nor ./sothon.db.
 func TestFlagsAnywhereAndNoAccidentalDatabase(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := importRegister(t, dir)
 	if out, stderr, err := sothonIn(t, dir, "round", "open", "Giữa năm", "2023-06-01", "2023-06-30", "--db", db); err != nil || !strings.Contains(out, "opened round 1") {
@@ -83,6 +84,7 @@ func TestFlagsAnywhereAndNoAccidentalDatabase(t *testing.T) {
 // `sothon stats --format json` keeps numbers as numbers, with the
 // register, the open round and one entry per sub-area.
 func TestStatsJSON(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := importRegister(t, dir)
 	if _, stderr, err := sothonIn(t, dir, "round", "open", "Cả năm", time.Now().Format("2006")+"-01-01", time.Now().Format("2006")+"-12-31", "--db", db); err != nil {
@@ -126,6 +128,7 @@ func TestStatsJSON(t *testing.T) {
 
 // `sothon check` recounts the counters and names one broken on purpose.
 func TestCheckFindsABrokenCounter(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := importRegister(t, dir)
 	if out, stderr, err := sothonIn(t, dir, "check", "--db", db); err != nil || !strings.Contains(out, "check out") {
@@ -160,6 +163,7 @@ func TestCheckFindsABrokenCounter(t *testing.T) {
 // Help is generated from the commands themselves and exits 0; shells get
 // completion scripts.
 func TestHelpAndCompletion(t *testing.T) {
+	t.Parallel()
 	out, _, err := sothon(t, "", "-h")
 	if err != nil {
 		t.Fatalf("-h: %v", err)
@@ -181,6 +185,7 @@ func TestHelpAndCompletion(t *testing.T) {
 // all, replace nothing without --force, and a damaged database is named as
 // such, pointing to the backups.
 func TestFilesWrittenSafelyAndDamageReported(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := importRegister(t, dir)
 	out := filepath.Join(dir, "copy.db")
@@ -224,6 +229,7 @@ func TestFilesWrittenSafelyAndDamageReported(t *testing.T) {
 // Commands that only read open the file read-only: a backup on read-only
 // media can be read.
 func TestReadingCommandsOpenReadOnly(t *testing.T) {
+	t.Parallel()
 	if os.Geteuid() == 0 {
 		t.Log("running as root: file modes do not stop root, so this shows the file is opened read-only, not that writing would fail")
 	}
@@ -252,6 +258,7 @@ func TestReadingCommandsOpenReadOnly(t *testing.T) {
 // `sothon lists` writes a round's lists as PDF or XLSX, and says what is
 // wrong when there is no round or the flags are wrong.
 func TestListsCommand(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := importRegister(t, dir)
 	out := filepath.Join(dir, "lists.pdf")
@@ -279,6 +286,7 @@ func TestListsCommand(t *testing.T) {
 // and --new; a command that writes makes a new database there only when
 // told to with --new.
 func TestEmptyDatabaseFileNeedsNew(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "empty.db")
 	if err := os.WriteFile(db, nil, 0o600); err != nil {

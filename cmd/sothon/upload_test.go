@@ -22,6 +22,7 @@ import (
 // trickles elsewhere is still cut at the read timeout. Its file waits
 // beside the database, never in it.
 func TestSlowRegisterUploadIsAnswered(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.env["SOTHON_ADDR"] = freePort(t)
 	h.env["SOTHON_PUBLIC_URL"] = "http://" + h.env["SOTHON_ADDR"]

@@ -61,6 +61,7 @@ func (o *desk) addUser(u store.User) {
 // sothon users lists who has joined, with their role, area and chats, for
 // an area named loosely; JSON for tools.
 func TestUsersListsPeopleByArea(t *testing.T) {
+	t.Parallel()
 	o := newDesk(t)
 	o.must("", "chat", "--as", "head:khuoi pai") // the terminal's head of Khuổi Pài
 	o.addUser(store.User{ID: "r-ht", Name: "Lý Thị Duyệt", Role: store.RoleReviewer, AreaID: "bac-kan/huyen-tung", Lang: "vi"})
@@ -105,6 +106,7 @@ func TestUsersListsPeopleByArea(t *testing.T) {
 // Every --area takes a name as the chat does: without diacritics, by a
 // village's name alone; an ambiguous name lists the areas it fits.
 func TestAreaFlagsTakeNames(t *testing.T) {
+	t.Parallel()
 	o := newDesk(t)
 	if out := o.must("", "invite", "--role", "head", "--area", "khuoi pai"); !strings.Contains(out, "(head, bac-kan/huyen-tung/khuoi-pai)") {
 		t.Errorf("invite --area khuoi pai: %s", out)
@@ -145,6 +147,7 @@ func TestAreaFlagsTakeNames(t *testing.T) {
 // /web in the terminal chat gives a login link when the server has a
 // public address, to a reviewer too; login-link says whose link it is.
 func TestChatAndLoginLinkGiveTheConsole(t *testing.T) {
+	t.Parallel()
 	o := newDesk(t)
 	if out := o.must("/web\n", "chat", "--as", "reviewer:huyen tung"); !strings.Contains(out, "SOTHON_PUBLIC_URL") {
 		t.Errorf("/web without a public address: %s", out)

@@ -74,7 +74,7 @@ func (s *server) startZaloBot(ctx context.Context, all serveConfig) (*channel, e
 	if err := zb.Start(ctx); err != nil {
 		return nil, err
 	}
-	ch := &channel{name: zalo.BotName, sender: &delivery.Sender{Store: s.db, Channel: zb, Limits: cfg.limits, Log: component(s.log, "sender."+zalo.BotName)}}
+	ch := &channel{name: zalo.BotName, sender: &delivery.Sender{Store: s.db, Channel: zb, Limits: cfg.limits, Backoff: sendBackoff, Log: component(s.log, "sender."+zalo.BotName)}}
 	if cfg.webhookURL != "" {
 		ch.webhook = zb.Webhook(s.receiver.Accept)
 	} else {
@@ -93,7 +93,7 @@ func (s *server) startZaloOA(_ context.Context, all serveConfig) (*channel, erro
 	if err != nil {
 		return nil, err
 	}
-	return &channel{name: zalo.OAName, sender: &delivery.Sender{Store: s.db, Channel: oa, Limits: cfg.limits, Log: component(s.log, "sender."+zalo.OAName)},
+	return &channel{name: zalo.OAName, sender: &delivery.Sender{Store: s.db, Channel: oa, Limits: cfg.limits, Backoff: sendBackoff, Log: component(s.log, "sender."+zalo.OAName)},
 		webhook: oa.Webhook(s.receiver.Accept)}, nil
 }
 

@@ -48,6 +48,7 @@ func (h *harness) zaloWait(zb *zalotest.Bot, chat string, before int, what strin
 }
 
 func TestZaloBotFullHousehold(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	zb := withZaloBot(h)
 	code := h.invite("head", "bac-kan/huyen-tung/khuoi-pai")
@@ -166,6 +167,7 @@ func (h *harness) oaSay(oa *zalotest.OA, ev *oaEvents, user, text string) string
 }
 
 func TestZaloOAConversationWithTokenRefresh(t *testing.T) {
+	t.Parallel()
 	h, oa, url := oaHarness(t)
 	code := h.invite("head", "bac-kan/huyen-tung/khuoi-pai")
 	h.start()
@@ -219,6 +221,7 @@ func TestZaloOAConversationWithTokenRefresh(t *testing.T) {
 }
 
 func TestZaloOARefusedRefreshKeepsMessagesUntilReauthorised(t *testing.T) {
+	t.Parallel()
 	h, oa, url := oaHarness(t)
 	code := h.invite("head", "bac-kan/huyen-tung/khuoi-pai")
 	h.start()
@@ -249,6 +252,7 @@ func TestZaloOARefusedRefreshKeepsMessagesUntilReauthorised(t *testing.T) {
 }
 
 func TestZaloOAUnreachableUser(t *testing.T) {
+	t.Parallel()
 	h, oa, url := oaHarness(t)
 	code := h.invite("head", "bac-kan/huyen-tung/khuoi-pai")
 	h.start()
@@ -271,6 +275,7 @@ func TestZaloOAUnreachableUser(t *testing.T) {
 }
 
 func TestLinkTelegramAndZalo(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	zb := zalotest.NewBot(zaloToken)
 	t.Cleanup(zb.Close)
@@ -313,6 +318,7 @@ func TestLinkTelegramAndZalo(t *testing.T) {
 // the spreadsheet as a link, both behind signed links of the public
 // address; without one, they are told why not.
 func TestZaloOfficialsGetFiles(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	zb := withZaloBot(h)
 	addr := freePort(t)
@@ -358,6 +364,7 @@ func TestZaloOfficialsGetFiles(t *testing.T) {
 
 // An official on a Zalo OA gets the chart and the spreadsheet as links.
 func TestZaloOAOfficialsGetLinks(t *testing.T) {
+	t.Parallel()
 	h, oa, url := oaHarness(t)
 	h.env["SOTHON_PUBLIC_URL"] = strings.TrimSuffix(url, "/webhook/zalo-oa")
 	code := h.invite("official", "bac-kan/huyen-tung")

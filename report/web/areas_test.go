@@ -14,6 +14,7 @@ import (
 // says so, lists the candidates and leads back to the form; nothing is
 // made.
 func TestConsoleAreaFieldsTakeNames(t *testing.T) {
+	t.Parallel()
 	r := newRig(t)
 	token := r.adminHT()
 	for _, ok := range []struct {

@@ -22,6 +22,7 @@ import (
 // their callers. An action the test cannot follow fails it, so that a new
 // way of writing one is taught here rather than shown as a bare name.
 func TestEveryAuditActionHasWords(t *testing.T) {
+	t.Parallel()
 	actions := auditActions(t, filepath.Join("..", ".."))
 	if len(actions) < 20 {
 		t.Fatalf("found only %d actions: %v", len(actions), actions)
@@ -41,6 +42,7 @@ func TestEveryAuditActionHasWords(t *testing.T) {
 // and the terminal's entries by what they are; an action without words
 // (written by another build) shows as written.
 func TestAuditPageInTheReadersLanguage(t *testing.T) {
+	t.Parallel()
 	r := newRig(t)
 	province := store.User{ID: "a-bk", Name: "Quản trị tỉnh", Role: store.RoleAdmin, AreaID: "bac-kan", Lang: "vi"}
 	entries := []store.AuditEntry{{At: r.now, Actor: "system", Action: "remind", Detail: "h1"},

@@ -24,6 +24,7 @@ import (
 //
 //	SOTHON_SCREENSHOTS=$PWD/docs go test -tags browser ./report/web -run Browser
 func TestBrowserConsole(t *testing.T) {
+	t.Parallel()
 	r := newRig(t)
 	hhs, err := r.db.HouseholdsIn(ctx, "bac-kan/huyen-tung/khuoi-pai")
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 // rig's clock and stored times are UTC; the office is fourteen hours ahead
 // (Kiritimati), so that Sunday noon there is Monday already, a week later.
 func TestConsoleShowsTheOfficesZone(t *testing.T) {
+	t.Parallel()
 	office := time.FixedZone("LINT", 14*3600)
 	r := newRigIn(t, office)
 	r.now = time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC) // Sunday, week 48; Monday 30/11 02:00 at the office

@@ -15,6 +15,7 @@ import (
 // The links of the submissions page download exactly the rows the page's
 // filter selects, every form or only each household's current one.
 func TestDownloadLinksKeepTheFilter(t *testing.T) {
+	t.Parallel()
 	r := newRig(t)
 	add := func(form, area, hh, name string, at time.Time) uint64 {
 		t.Helper()

@@ -15,6 +15,7 @@ import (
 // cannot find among the admin's, and the office's refusals (its rules are
 // tested in package office) make nothing and say why.
 func TestAdminInvitesOnePerson(t *testing.T) {
+	t.Parallel()
 	r := newRig(t)
 	token := r.adminHT()
 	status, body, _ := r.get("a", "/invites")
@@ -66,6 +67,7 @@ func TestAdminInvitesOnePerson(t *testing.T) {
 // head and no unused invite, and prints them all; posting again makes no
 // second set. Another ward's cards are 404, and officials see no invites.
 func TestAdminInvitesTheHeadsOfAWard(t *testing.T) {
+	t.Parallel()
 	r := newRig(t)
 	token := r.adminHT()
 	other, err := r.db.IssueInvite(ctx, store.InviteRequest{Role: store.RoleHead, AreaID: "bac-kan/duc-xuan/to-1", By: "terminal", Now: r.now})

@@ -32,6 +32,7 @@ func (r *rig) press(who, link string, headers map[string]string) (int, string) {
 // chat previews and mail scanners open it first. The button spends it,
 // once, within ten minutes, and gives a cookie scripts cannot read.
 func TestLoginLinkSurvivesPreviews(t *testing.T) {
+	t.Parallel()
 	r := newRig(t)
 	link := r.link("o-ht")
 	for _, who := range []string{"preview", "scanner", "preview", "a"} {
@@ -77,6 +78,7 @@ func TestLoginLinkSurvivesPreviews(t *testing.T) {
 
 // The link's page speaks the language chosen with the switch.
 func TestLoginPageInTheViewersLanguage(t *testing.T) {
+	t.Parallel()
 	r := newRig(t)
 	r.get("a", "/lang/en?back=/")
 	if _, body, _ := r.get("a", r.link("o-ht")); !strings.Contains(body, `<html lang="en">`) || !strings.Contains(body, ">Log in</button>") {
@@ -87,6 +89,7 @@ func TestLoginPageInTheViewersLanguage(t *testing.T) {
 // A login posted from another site is refused and spends nothing: a page
 // elsewhere cannot log its visitor into its author's account.
 func TestLoginFromAnotherSiteIsRefused(t *testing.T) {
+	t.Parallel()
 	r := newRig(t)
 	link := r.link("o-ht")
 	_, _, header := r.get("a", link)

@@ -12,6 +12,7 @@ import (
 // The SVG draws exactly the dark modules, run by run, of the QR code, in a square of
 // the code's size: read back square by square, it is the same bitmap.
 func TestQRSVGDrawsTheCode(t *testing.T) {
+	t.Parallel()
 	content := "https://t.me/sothon_bot?start=ABCD2345"
 	q, err := qrcode.New(content, qrcode.Medium)
 	if err != nil {

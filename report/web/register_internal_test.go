@@ -22,6 +22,7 @@ import (
 // offers to cancel, and becomes the report when the check is done. A
 // saving is followed the same way, without a cancel.
 func TestLongWorkIsFollowed(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.Open(t)
 	admin := store.User{ID: "a-ht", Name: "Quản trị", Role: store.RoleAdmin, AreaID: "bac-kan/huyen-tung", Lang: "vi"}

@@ -64,6 +64,7 @@ func (r *rig) households(area string) int {
 // saved until the admin says so; then the good rows are saved, once, and
 // the audit log tells. Rows of another ward are bad rows.
 func TestAdminUploadsARegister(t *testing.T) {
+	t.Parallel()
 	r := newRig(t)
 	token := r.adminHT()
 	const village = "bac-kan/huyen-tung/ban-cau"
@@ -114,6 +115,7 @@ func TestAdminUploadsARegister(t *testing.T) {
 
 // A file that is no register says why, and a good XLSX saves all its rows.
 func TestRegisterUploadFormats(t *testing.T) {
+	t.Parallel()
 	r := newRig(t)
 	token := r.adminHT()
 	status, page := r.upload("a", token, "x.csv", []byte("household_id,head_name\nH1,An\n"))
@@ -147,6 +149,7 @@ func hasHousehold(t *testing.T, r *rig, id string) bool {
 // Excel's "Unicode Text" (UTF-16, tabs) is read as it was typed, and a
 // file that is no text is refused in the admin's language, nothing kept.
 func TestRegisterUploadEncodings(t *testing.T) {
+	t.Parallel()
 	r := newRig(t)
 	token := r.adminHT()
 	const village = "bac-kan/huyen-tung/ban-cau"

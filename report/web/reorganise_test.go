@@ -17,6 +17,7 @@ import (
 // says so. A ward's admin has no such page; a plan that does not fit, or
 // a forged form, changes nothing.
 func TestAdminReorganisesAreas(t *testing.T) {
+	t.Parallel()
 	r := newRig(t)
 	r.adminHT()
 	if status, _, _ := r.get("a", "/areas/reorganise"); status != http.StatusNotFound {

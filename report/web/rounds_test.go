@@ -15,6 +15,7 @@ import (
 // page in the user's language; another ward's round is neither shown nor
 // closable.
 func TestAdminOpensAndClosesARound(t *testing.T) {
+	t.Parallel()
 	r := newRig(t)
 	token := r.adminHT()
 	theirs, err := r.db.OpenRound(ctx, store.Round{Name: "Đợt Đức Xuân", AreaID: "bac-kan/duc-xuan", From: "2026-11-01", To: "2026-12-15", Opened: r.now, OpenedBy: "terminal"})
@@ -87,6 +88,7 @@ func TestAdminOpensAndClosesARound(t *testing.T) {
 // the store. Words for numbers, and the office's refusals (its rules are
 // tested in package office), change nothing.
 func TestAdminSetsATarget(t *testing.T) {
+	t.Parallel()
 	r := newRig(t)
 	token := r.adminHT()
 	set := func(area, year, n, csrf string) int {
@@ -123,6 +125,7 @@ func TestAdminSetsATarget(t *testing.T) {
 // The round's lists download from the dashboard as PDF or XLSX, for the
 // official's area only.
 func TestListsFromTheConsole(t *testing.T) {
+	t.Parallel()
 	r := newRig(t)
 	r.login("o", "o-ht")
 	if status, _, _ := r.get("o", "/lists/pdf"); status != http.StatusNotFound {
@@ -150,6 +153,7 @@ func TestListsFromTheConsole(t *testing.T) {
 // The console opens a round annual or regular: the page says the kind and
 // the standard it classifies by; an unknown kind is refused.
 func TestConsoleRoundKind(t *testing.T) {
+	t.Parallel()
 	r := newRig(t)
 	token := r.adminHT()
 	open := func(kind string) int {

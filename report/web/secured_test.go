@@ -16,6 +16,7 @@ import (
 // (a tab or newline it drops, a backslash it reads as "/", a scheme, an
 // encoding of these) goes to "/".
 func TestLanguageSwitchNeverLeavesTheSite(t *testing.T) {
+	t.Parallel()
 	r := newRig(t)
 	for _, c := range []struct{ back, want string }{
 		{"/%09/evil.example/x", "/"}, // as reported: Location "/\t/evil.example/x"
@@ -63,6 +64,7 @@ func TestLanguageSwitchNeverLeavesTheSite(t *testing.T) {
 // Nothing the console answers is kept in a cache: pages, downloads, the
 // API, the chart, the login link's page, errors.
 func TestNothingIsCached(t *testing.T) {
+	t.Parallel()
 	r := newRig(t)
 	r.login("a", "o-ht")
 	for _, path := range []string{"/", "/submissions", "/download/csv", "/download/xlsx", "/api/stats", "/chart.png",
@@ -81,6 +83,7 @@ func TestNothingIsCached(t *testing.T) {
 // console itself is reached over TLS, or when its public address is https
 // and the proxy in front does not say the request came over plain HTTP.
 func TestHTTPSOnlyOverHTTPS(t *testing.T) {
+	t.Parallel()
 	forms, _ := flows.Default()
 	console := func(secure bool) http.Handler {
 		return (&web.Console{Store: storetest.Open(t), Forms: forms, Catalog: locales.MustLoad(), Secure: secure}).Handler()

@@ -35,6 +35,7 @@ var uploadID = regexp.MustCompile(`action="/register/([0-9a-f]+)"`)
 // "interrupted" — never "not from this page" — in the admin's language,
 // with nothing kept; a file sent before the form's token is refused unread.
 func TestUploadTooLargeOrCutIsSaid(t *testing.T) {
+	t.Parallel()
 	r := newUploadRig(t)
 	status, page, _ := r.upload("so-ho.csv", oneCharRows(64<<20+1, "x"))
 	if status != http.StatusRequestEntityTooLarge || !strings.Contains(page, "Tệp quá lớn: sổ hộ tải lên được tối đa 64 MB") {
@@ -86,6 +87,7 @@ func TestUploadTooLargeOrCutIsSaid(t *testing.T) {
 // file goes when the admin cancels it, saves it, uploads two more, or
 // leaves it an hour.
 func TestUploadsStayOutOfTheDatabase(t *testing.T) {
+	t.Parallel()
 	r := newUploadRig(t)
 	dbBefore := fileSize(t, r.db.Path())
 	status, page := r.settled(r.upload("so-ho.csv", registerOf(40_000, "Dấu-Vết-Tải-Lên")))

@@ -107,6 +107,7 @@ func (r *rig) login(who, user string) {
 // The dashboard shows the user's area and those below it, names as text;
 // any other area is 404, as if it did not exist.
 func TestDashboardIsScoped(t *testing.T) {
+	t.Parallel()
 	r := newRig(t)
 	r.login("a", "o-ht")
 	status, body, header := r.get("a", "/")
@@ -129,6 +130,7 @@ func TestDashboardIsScoped(t *testing.T) {
 
 // Logging out takes the page's form token; without it nothing happens.
 func TestLogoutNeedsTheFormToken(t *testing.T) {
+	t.Parallel()
 	r := newRig(t)
 	r.login("a", "o-ht")
 	post := func(form url.Values) int {
@@ -155,6 +157,7 @@ func TestLogoutNeedsTheFormToken(t *testing.T) {
 // A personal token reads the figures as JSON, within the user's area;
 // guessing tokens runs into "too many tries".
 func TestAPIStatsWithAToken(t *testing.T) {
+	t.Parallel()
 	r := newRig(t)
 	r.login("a", "o-ht")
 	_, body, _ := r.get("a", "/")
@@ -200,6 +203,7 @@ func TestAPIStatsWithAToken(t *testing.T) {
 // Submissions: listed and opened within the user's area only, answers with
 // their labels, the filtered list downloaded as CSV or XLSX.
 func TestSubmissionsPages(t *testing.T) {
+	t.Parallel()
 	r := newRig(t)
 	add := func(area, name string, at time.Time) uint64 {
 		s := &store.Submission{Form: "household", AreaID: area, HouseholdName: name, SubmittedAt: at,
@@ -245,6 +249,7 @@ func TestSubmissionsPages(t *testing.T) {
 // Each sub-area's row says the week of its last questionnaire; sorted by
 // it, the areas gone quiet come first.
 func TestDashboardLastActivity(t *testing.T) {
+	t.Parallel()
 	r := newRig(t)
 	s := &store.Submission{Form: "household", AreaID: "bac-kan/huyen-tung/khuoi-pai", HouseholdName: "Nông Văn Tý", SubmittedAt: r.now,
 		Answers: map[string]string{"class": "poor"}, Class: "poor"}
@@ -265,6 +270,7 @@ func TestDashboardLastActivity(t *testing.T) {
 // Without a session (or a token) every route but the login link and the
 // style sheet answers 401 and shows nothing of the data.
 func TestEveryRouteNeedsASession(t *testing.T) {
+	t.Parallel()
 	r := newRig(t)
 	for _, route := range []struct{ method, path string }{
 		{"GET", "/"}, {"GET", "/?area=bac-kan"}, {"GET", "/chart.png"}, {"GET", "/api/stats"},
@@ -293,6 +299,7 @@ func TestEveryRouteNeedsASession(t *testing.T) {
 
 // Every admin page is 404 to an official, as if it did not exist.
 func TestAdminPagesAreNotFoundForOfficials(t *testing.T) {
+	t.Parallel()
 	r := newRig(t)
 	r.login("o", "o-ht")
 	_, body, _ := r.get("o", "/")
@@ -311,6 +318,7 @@ func TestAdminPagesAreNotFoundForOfficials(t *testing.T) {
 
 // The dashboard's chart is an image of the user's area, and of no other.
 func TestChartIsScoped(t *testing.T) {
+	t.Parallel()
 	r := newRig(t)
 	r.login("a", "o-ht")
 	if status, body, _ := r.get("a", "/chart.png"); status != 200 || !strings.HasPrefix(body, "\x89PNG") {
@@ -324,6 +332,7 @@ func TestChartIsScoped(t *testing.T) {
 // An admin sees the people of their own area and below, with their
 // channels and who can no longer be reached; an official gets 404.
 func TestUsersPage(t *testing.T) {
+	t.Parallel()
 	r := newRig(t)
 	for _, c := range []store.Change{
 		{User: &store.User{ID: "a-ht", Name: "Quản trị HT", Role: store.RoleAdmin, AreaID: "bac-kan/huyen-tung", Lang: "vi"}},
@@ -364,6 +373,7 @@ func TestUsersPage(t *testing.T) {
 // The audit log shows a ward's admin what the ward's people did, and not
 // the system's entries or another ward's; an official gets 404.
 func TestAuditLogPage(t *testing.T) {
+	t.Parallel()
 	r := newRig(t)
 	for _, c := range []store.Change{
 		{User: &store.User{ID: "a-ht", Name: "Quản trị HT", Role: store.RoleAdmin, AreaID: "bac-kan/huyen-tung", Lang: "vi"}},
@@ -398,6 +408,7 @@ func TestAuditLogPage(t *testing.T) {
 // officials are refused; whom an admin may revoke is the office's rule
 // (tested in package office), and a refusal shows as a page not found.
 func TestAdminRevokesAUser(t *testing.T) {
+	t.Parallel()
 	r := newRig(t)
 	for _, u := range []store.User{{ID: "a-ht", Name: "Quản trị HT", Role: store.RoleAdmin, AreaID: "bac-kan/huyen-tung", Lang: "vi"},
 		{ID: "o-dx", Name: "Cán bộ Đức Xuân", Role: store.RoleOfficial, AreaID: "bac-kan/duc-xuan", Lang: "vi"}} {
@@ -458,6 +469,7 @@ func TestAdminRevokesAUser(t *testing.T) {
 // area the form cannot find and the office's refusals (its rules are
 // tested in package office) move no one. The audit log tells.
 func TestAdminMovesAUser(t *testing.T) {
+	t.Parallel()
 	r := newRig(t)
 	token := r.adminHT()
 	_, body, _ := r.get("a", "/users")
@@ -545,6 +557,7 @@ func itoa(n uint64) string { return fmt.Sprint(n) }
 // The switch on every page shows the console in English and back, going
 // back to the page it was pressed on; it never leads off the site.
 func TestLanguageSwitch(t *testing.T) {
+	t.Parallel()
 	r := newRig(t)
 	r.login("o", "o-ht")
 	_, body, _ := r.get("o", "/submissions?area=bac-kan/huyen-tung")
