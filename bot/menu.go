@@ -207,11 +207,7 @@ func (t *turn) householdNotice(ctx context.Context, id string) string {
 	if err != nil {
 		return ""
 	}
-	rounds, err := t.e.store.Rounds(ctx)
-	if err != nil {
-		return ""
-	}
-	rs, ok := st.Open(rounds)
+	rs, ok := st.Open()
 	if !ok {
 		return ""
 	}
@@ -221,8 +217,14 @@ func (t *turn) householdNotice(ctx context.Context, id string) string {
 	case rs.State == store.RoundReturned:
 		return t.e.cat.T(t.lang, "picker.has_returned", "id", rs.Forms[len(rs.Forms)-1])
 	case d.Form != 0:
-		return t.e.cat.T(t.lang, "picker.has_approved", "id", d.Form, "class", t.e.cat.T(t.lang, "lists.class."+d.Class),
-			"date", d.At.In(t.in.At.Location()).Format("02/01/2006"))
+		return t.approvedAlready(d)
 	}
 	return ""
+}
+
+// approvedAlready says a household stands at an approved form, which a
+// new form replaces once approved.
+func (t *turn) approvedAlready(d store.Outcome) string {
+	return t.e.cat.T(t.lang, "picker.has_approved", "id", d.Form, "class", t.e.cat.T(t.lang, "lists.class."+d.Class),
+		"date", d.At.In(t.in.At.Location()).Format("02/01/2006"))
 }

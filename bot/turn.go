@@ -79,8 +79,7 @@ func (t *turn) replacing(a store.Applied) string {
 	}
 	rs, ok := a.Standing.Holding(a.SubmissionID)
 	if d := rs.Approved.Decision; ok && d.Form != 0 && d.Form != a.SubmissionID {
-		return t.e.cat.T(t.lang, "submit.will_replace", "id", d.Form, "class", t.e.cat.T(t.lang, "lists.class."+d.Class),
-			"date", d.At.In(t.in.At.Location()).Format("02/01/2006"))
+		return t.approvedAlready(d)
 	}
 	return ""
 }

@@ -87,13 +87,23 @@ func agreeUnder(ctx context.Context, db *store.DB, r store.Round, top string, pa
 		names = append(names, a)
 	}
 	slices.Sort(names)
+	sums := map[string]store.Counters{} // each area's counters: its villages' added up the tree
+	for id, c := range counters {
+		for a := id; a != ""; a = parent[a] {
+			if under[a] == nil {
+				continue
+			}
+			if sums[a] == nil {
+				sums[a] = store.Counters{}
+			}
+			sums[a].Add(c)
+		}
+	}
 	var out []Disagreement
 	for _, area := range names {
-		sum := store.Counters{}
-		for id, c := range counters {
-			if store.Within(id, area) {
-				sum.Add(c)
-			}
+		sum := sums[area]
+		if sum == nil {
+			sum = store.Counters{}
 		}
 		figures := Stats{Round: &r, Counters: sum, Basis: store.BasisFor(setting, &r, sum)}
 		out = append(out, agreeIn(r, area, under[area], figures)...)

@@ -106,12 +106,6 @@ func (d counterDeltas) flush(tx *bolt.Tx) error {
 	return nil
 }
 
-func getContribution(tx *bolt.Tx, kind, key string) (storedContribution, bool) {
-	var f storedContribution
-	err := getJSON(tx.Bucket(bucketFacts), contributionKey(kind, key), &f)
-	return f, err == nil
-}
-
 func bumpAll(tx *bolt.Tx, area string, names []string, delta int64) error {
 	if len(names) == 0 {
 		return nil

@@ -452,21 +452,14 @@ func rewriteRounds(tx *bolt.Tx, old, areas []Area, mapping map[string]string) (i
 		slices.Sort(out)
 		return out
 	}
-	b := tx.Bucket(bucketRounds)
-	type change struct{ key, value []byte }
-	var changes []change
-	err := b.ForEach(func(k, v []byte) error {
-		var rec map[string]json.RawMessage
-		if err := json.Unmarshal(v, &rec); err != nil {
-			return fmt.Errorf("round %q: %w", k, err)
-		}
+	return rewriteRecords(tx.Bucket(bucketRounds), func(rec map[string]json.RawMessage) bool {
 		var area string
 		var villages []string
 		json.Unmarshal(rec["area_id"], &area)
 		json.Unmarshal(rec["villages"], &villages)
 		to, moved := mapping[area]
 		if area == "" || !moved || to == area {
-			return nil
+			return false
 		}
 		if len(villages) == 0 {
 			villages = villagesUnder(old, area)
@@ -482,27 +475,31 @@ func rewriteRounds(tx *bolt.Tx, old, areas []Area, mapping map[string]string) (i
 		if !slices.Equal(villages, villagesUnder(areas, to)) {
 			rec["villages"], _ = json.Marshal(villages)
 		}
-		data, err := json.Marshal(rec)
-		if err != nil {
-			return err
-		}
-		changes = append(changes, change{bytes.Clone(k), data})
-		return nil
+		return true
 	})
-	if err != nil {
-		return 0, err
-	}
-	for _, c := range changes {
-		if err := b.Put(c.key, c.value); err != nil {
-			return 0, err
-		}
-	}
-	return len(changes), nil
 }
 
 // rewriteAreaField gives each record of b whose area_id the mapping moves
 // its new area id, leaving every other field as it is.
 func rewriteAreaField(b *bolt.Bucket, mapping map[string]string) (int, error) {
+	return rewriteRecords(b, func(rec map[string]json.RawMessage) bool {
+		var area string
+		if raw, ok := rec["area_id"]; !ok || json.Unmarshal(raw, &area) != nil {
+			return false
+		}
+		to, ok := mapping[area]
+		if !ok || to == area {
+			return false
+		}
+		rec["area_id"], _ = json.Marshal(to)
+		return true
+	})
+}
+
+// rewriteRecords passes each JSON record of b to edit, as a map of its
+// fields so that the fields it does not touch stay as they were, and
+// stores those it changed; it returns how many.
+func rewriteRecords(b *bolt.Bucket, edit func(rec map[string]json.RawMessage) (changed bool)) (int, error) {
 	type change struct{ key, value []byte }
 	var changes []change
 	err := b.ForEach(func(k, v []byte) error {
@@ -510,15 +507,9 @@ func rewriteAreaField(b *bolt.Bucket, mapping map[string]string) (int, error) {
 		if err := json.Unmarshal(v, &rec); err != nil {
 			return fmt.Errorf("%q: %w", k, err)
 		}
-		var area string
-		if raw, ok := rec["area_id"]; !ok || json.Unmarshal(raw, &area) != nil {
+		if !edit(rec) {
 			return nil
 		}
-		to, ok := mapping[area]
-		if !ok || to == area {
-			return nil
-		}
-		rec["area_id"], _ = json.Marshal(to)
 		data, err := json.Marshal(rec)
 		if err != nil {
 			return err

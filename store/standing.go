@@ -70,6 +70,7 @@ const (
 // RoundStanding is where a household stands in one round.
 type RoundStanding struct {
 	Round         uint64
+	Open          bool     // the round is open
 	Area          string   // the village of its newest form in the round
 	Forms         []uint64 // its forms the round counts, oldest first
 	Approved, All Stand
@@ -110,17 +111,14 @@ func (s Standing) Status(b Basis) Outcome {
 	return s.Approved
 }
 
-// Open is the household's standing in the open round of its village, if
-// that round counts any of its forms.
-func (s Standing) Open(rounds []Round) (RoundStanding, bool) {
-	for _, r := range rounds {
-		if r.IsOpen() {
-			if rs, ok := s.In(r.ID); ok {
-				return rs, true
-			}
-		}
+// Open is the household's standing in the open round that counts any of
+// its forms, if one does.
+func (s Standing) Open() (RoundStanding, bool) {
+	i := slices.IndexFunc(s.Rounds, func(r RoundStanding) bool { return r.Open })
+	if i < 0 {
+		return RoundStanding{}, false
 	}
-	return RoundStanding{}, false
+	return s.Rounds[i], true
 }
 
 // Holding is the household's standing in the round that counts a form.
@@ -212,7 +210,7 @@ func roundStanding(hh Household, forms map[uint64]classified, in []classified, r
 	if !r.IsOpen() && (at.IsZero() || r.Closed.Before(at)) {
 		at = r.Closed
 	}
-	rs := RoundStanding{Round: r.ID, Area: in[len(in)-1].AreaID}
+	rs := RoundStanding{Round: r.ID, Open: r.IsOpen(), Area: in[len(in)-1].AreaID}
 	approved, all := officialStatus(hh, forms, asOf, at, in[0].ID)
 	rs.Approved.Baseline, rs.All.Baseline = approved.Class, all.Class
 	for _, f := range in {
