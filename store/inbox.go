@@ -42,8 +42,9 @@ func (db *DB) Receive(ctx context.Context, items []Incoming) error {
 	return nil
 }
 
-// Registered tells, for each chat, whether it belongs to a registered user.
-func (db *DB) Registered(ctx context.Context, chats []ChatRef) ([]bool, error) {
+// KnownChats tells, for each chat, whether it belongs to a user (an identity
+// bound to one), as against a stranger's chat.
+func (db *DB) KnownChats(ctx context.Context, chats []ChatRef) ([]bool, error) {
 	out := make([]bool, len(chats))
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketIdentities)

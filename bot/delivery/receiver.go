@@ -118,7 +118,7 @@ func (r *Receiver) Accept(ctx context.Context, ins ...bot.Inbound) error {
 	for i, in := range ins {
 		refs[i] = store.ChatRef{Channel: in.Channel, ChatID: in.ChatID}
 	}
-	registered, err := r.Store.Registered(ctx, refs)
+	registered, err := r.Store.KnownChats(ctx, refs)
 	if err != nil {
 		return err
 	}

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"sothon/bot"
-	"sothon/bot/console"
+	"sothon/bot/terminal"
 	"sothon/flows"
 	"sothon/locales"
 	"sothon/report"
@@ -154,7 +154,7 @@ func (j *Weekly) queueTo(ctx context.Context, u store.User, m store.Message, act
 		return 0, err
 	}
 	for _, id := range ids {
-		if id.Channel == console.Name { // nobody reads the terminal between sessions
+		if id.Channel == terminal.Name { // nobody reads the terminal between sessions
 			continue
 		}
 		m.Channel, m.ChatID = id.Channel, id.ChatID

@@ -9,7 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"sothon/bot"
-	"sothon/bot/console"
+	"sothon/bot/terminal"
 	"sothon/locales"
 	"sothon/store"
 )
@@ -76,13 +76,13 @@ func chat(ctx context.Context, e *env, c *common, as, lang string, ttl time.Dura
 	// address, as in the chats that server answers.
 	eng := bot.New(w.engineConfig(locales.MustLoad(), ttl, nil, e.getenv("SOTHON_PUBLIC_URL")))
 	chatID := role + ":" + area
-	if err := console.Register(ctx, db, chatID, role, area, lang, time.Now()); err != nil {
+	if err := terminal.EnsureUser(ctx, db, chatID, role, area, lang, time.Now()); err != nil {
 		return err
 	}
 	if _, err := eng.ExpireIdle(ctx); err != nil {
 		return err
 	}
-	s := &console.Session{Engine: eng, Store: db, ChatID: chatID, Out: e.stdout}
+	s := &terminal.Session{Engine: eng, Store: db, ChatID: chatID, Out: e.stdout}
 	return s.Run(ctx, e.stdin)
 }
 

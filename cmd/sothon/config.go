@@ -14,11 +14,11 @@ import (
 	"sothon/bot"
 	"sothon/bot/officials"
 	"sothon/bot/telegram"
+	"sothon/console"
 	"sothon/flows"
 	"sothon/flows/poverty"
 	"sothon/locales"
 	"sothon/report"
-	"sothon/report/web"
 	"sothon/store"
 )
 
@@ -226,7 +226,7 @@ func (w *world) engineConfig(cat *locales.Catalog, runTTL time.Duration, log *sl
 	offices := &officials.Commands{Store: w.db, Forms: w.forms, Catalog: cat, Log: log}
 	if publicURL != "" {
 		offices.LoginLink = func(ctx context.Context, userID string) (string, error) {
-			return web.LoginLink(ctx, w.db, publicURL, userID, time.Now())
+			return console.LoginLink(ctx, w.db, publicURL, userID, time.Now())
 		}
 	}
 	return bot.Config{Store: w.db, Forms: w.forms, Catalog: cat, RunTTL: runTTL, Log: log,

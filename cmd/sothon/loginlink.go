@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"sothon/report/web"
+	"sothon/console"
 	"sothon/store"
 )
 
@@ -41,12 +41,12 @@ func newLoginLinkCmd(e *env, c *common) *cobra.Command {
 		if err != nil {
 			place = u.AreaID
 		}
-		link, err := web.LoginLink(cmd.Context(), db, public, u.ID, time.Now())
+		link, err := console.LoginLink(cmd.Context(), db, public, u.ID, time.Now())
 		if err != nil {
 			return err
 		}
 		// Whose link it is, so that it goes to the right person.
-		fmt.Fprintf(e.stdout, "%s\nfor %s (%s, %s); one use, within %v\n", link, cmp.Or(u.Name, u.ID), u.Role, place, web.LoginTTL)
+		fmt.Fprintf(e.stdout, "%s\nfor %s (%s, %s); one use, within %v\n", link, cmp.Or(u.Name, u.ID), u.Role, place, console.LoginTTL)
 		return nil
 	}
 	return cmd

@@ -22,8 +22,8 @@ import (
 	"sothon/bot/delivery"
 	"sothon/bot/jobs"
 	"sothon/bot/telegram"
+	"sothon/console"
 	"sothon/locales"
-	"sothon/report/web"
 	"sothon/store"
 )
 
@@ -88,7 +88,7 @@ func serve(ctx context.Context, e *env, cfg serveConfig) error {
 	}
 	loc, forms, db := w.loc, w.forms, w.db
 	s := &server{db: db, log: log, senders: map[string]*delivery.Sender{},
-		console: &web.Console{Store: db, Forms: forms, Catalog: locales.MustLoad(), Location: loc, Secure: strings.HasPrefix(cfg.publicURL, "https://"),
+		console: &console.Console{Store: db, Forms: forms, Catalog: locales.MustLoad(), Location: loc, Secure: strings.HasPrefix(cfg.publicURL, "https://"),
 			Log: component(log, "console"), InviteLink: telegram.InviteLinks(db), Uploads: db.Path() + ".uploads"}}
 	now := func() time.Time { return time.Now().In(loc) }
 	cat := locales.MustLoad()
@@ -214,7 +214,7 @@ type server struct {
 	senders    map[string]*delivery.Sender
 	schedule   *jobs.Schedule
 	requestCtx context.Context // ends the platforms' requests, a few seconds into a stop
-	console    *web.Console
+	console    *console.Console
 	link       delivery.Linker // files behind links, for Zalo; nil without a public address
 	fileSecret []byte          // signs those links
 }

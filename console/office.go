@@ -1,0 +1,32 @@
+package console
+
+import (
+	"errors"
+	"net/http"
+
+	"sothon/office"
+	"sothon/store"
+)
+
+// office is the layer the console's actions go through: the rules of who
+// may do what are its, and the console only asks and renders.
+func (c *Console) office() *office.Office { return &office.Office{Store: c.Store} }
+
+// refused answers an action the office refused, in the user's language,
+// with a link back; an error that is no refusal is a failed store.
+func (c *Console) refused(w http.ResponseWriter, r *http.Request, u store.User, err error, what, back string) {
+	var refusal *office.Refusal
+	switch {
+	case errors.Is(err, office.ErrNotAllowed) || errors.Is(err, office.ErrOutside) || errors.Is(err, office.ErrNoUser):
+		http.NotFound(w, r) // as for a page that is not there: nothing said of areas not theirs
+	case errors.As(err, &refusal):
+		status := http.StatusBadRequest
+		if errors.Is(err, store.ErrRoundOpen) {
+			status = http.StatusConflict
+		}
+		c.render(w, status, "message.html", messagePage{Lang: u.Lang, Text: c.Catalog.T(u.Lang, refusal.Key, refusal.Args...),
+			Back: back, BackText: c.Catalog.T(u.Lang, "web.go_back")})
+	default:
+		c.unavailable(w, what, err)
+	}
+}

@@ -1,0 +1,120 @@
+package console
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"sothon/store"
+)
+
+// maxPlan bounds a pasted reorganisation plan: a province's is a few
+// kilobytes.
+const maxPlan = 256 << 10
+
+type reorganiseUnit struct {
+	Label, Kind string
+	Households  int
+	From        []string
+}
+
+type reorganisePage struct {
+	frame
+	Plan      string
+	Checked   bool // the plan was tried: Units and Records say what it does
+	Effective string
+	Units     []reorganiseUnit
+	Villages  int
+	Records   []string
+}
+
+// recordKinds are the records a plan moves, in the order the page lists them.
+var recordKinds = []string{"households", "users", "invites", "runs", "submissions", "rounds", "targets", "digests"}
+
+// reorganiseForm lets an admin of the whole tree paste a plan (merge,
+// rename and move areas from a date), see what it would do, and apply it.
+func (c *Console) reorganiseForm(w http.ResponseWriter, r *http.Request) {
+	u, session, ok := c.topAdmin(w, r)
+	if !ok {
+		return
+	}
+	c.render(w, http.StatusOK, "reorganise.html", reorganisePage{frame: c.frame(r, u, session)})
+}
+
+// reorganise tries a plan (a dry run, which changes nothing) and shows
+// what it would do with a button to apply it; applied, the database is
+// backed up beside itself first.
+func (c *Console) reorganise(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxPlan+4096)
+	u, session, ok := c.topAdmin(w, r)
+	if !ok || !c.formFromPage(w, r, u, session) {
+		return
+	}
+	text := r.PostFormValue("plan")
+	apply := r.PostFormValue("apply") == "yes"
+	plan, err := store.ParsePlan([]byte(text))
+	var sum store.ReorganiseSummary
+	if err == nil {
+		sum, err = c.Store.Reorganise(r.Context(), plan, c.now(), u.ID, true)
+	}
+	if errors.Is(err, store.ErrPlan) || errors.Is(err, store.ErrRoundOpen) {
+		c.refuse(w, u.Lang, c.Catalog.T(u.Lang, "web.reorganise_bad"), "/areas/reorganise", strings.TrimPrefix(err.Error(), "store: "))
+		return
+	}
+	if err != nil {
+		c.unavailable(w, "reorganise", err)
+		return
+	}
+	if !apply {
+		c.render(w, http.StatusOK, "reorganise.html", c.reorganiseSummary(r, u, session, text, sum))
+		return
+	}
+	if _, err := c.Store.BackupBeside(r.Context(), "before-reorganise", c.now()); err != nil {
+		c.unavailable(w, "reorganise backup", err)
+		return
+	}
+	if _, err := c.Store.Reorganise(r.Context(), plan, c.now(), u.ID, false); err != nil {
+		c.unavailable(w, "reorganise", err)
+		return
+	}
+	c.render(w, http.StatusOK, "message.html", messagePage{Lang: u.Lang, Text: c.Catalog.T(u.Lang, "web.reorganise_done"),
+		Back: "/", BackText: c.Catalog.T(u.Lang, "web.back")})
+}
+
+func (c *Console) reorganiseSummary(r *http.Request, u store.User, session, text string, sum store.ReorganiseSummary) reorganisePage {
+	page := reorganisePage{frame: c.frame(r, u, session), Plan: text, Checked: true, Effective: sum.Effective}
+	from := map[string][]string{}
+	for _, m := range sum.Moves {
+		if strings.Count(m.New, "/") < 2 {
+			from[m.New] = append(from[m.New], m.Old)
+		} else {
+			page.Villages++
+		}
+	}
+	areas := indexAreas(sum.Areas)
+	for _, a := range sum.Areas {
+		if a.Kind != store.KindVillage {
+			page.Units = append(page.Units, reorganiseUnit{Label: areas.label(a.ID), Kind: c.Catalog.T(u.Lang, "web.kind."+a.Kind),
+				Households: a.HouseholdsTotal, From: from[a.ID]})
+		}
+	}
+	for _, k := range recordKinds {
+		page.Records = append(page.Records, c.Catalog.T(u.Lang, "web.reorganise_record."+k, "count", sum.Records[k]))
+	}
+	return page
+}
+
+// topAdmin lets in an admin of the top of the tree only: a reorganisation
+// changes every area.
+func (c *Console) topAdmin(w http.ResponseWriter, r *http.Request) (store.User, string, bool) {
+	u, session, _, ok := c.admin(w, r)
+	if !ok {
+		return u, "", false
+	}
+	a, err := c.Store.Area(r.Context(), u.AreaID)
+	if err != nil || a.Parent != "" {
+		http.NotFound(w, r)
+		return u, "", false
+	}
+	return u, session, true
+}

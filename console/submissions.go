@@ -1,0 +1,218 @@
+package console
+
+import (
+	"bytes"
+	"cmp"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"sothon/flows"
+	"sothon/report"
+	"sothon/store"
+)
+
+// listed bounds the rows a submissions page shows; the download has all.
+const listed = 200
+
+// filter is what the submissions page selects: a questionnaire, an area of
+// the user's, days.
+type filter struct {
+	Form, Area, From, To string
+}
+
+func (c *Console) filterOf(r *http.Request, u store.User) (filter, bool) {
+	q := r.URL.Query()
+	f := filter{Form: q.Get("form"), Area: q.Get("area"), From: q.Get("from"), To: q.Get("to")}
+	if f.Area == "" {
+		f.Area = u.AreaID
+	}
+	for _, d := range []string{f.From, f.To} {
+		if _, err := time.Parse(time.DateOnly, d); d != "" && err != nil {
+			return f, false
+		}
+	}
+	return f, store.Within(f.Area, u.AreaID) && (f.Form == "" || c.Forms.Form(f.Form) != nil)
+}
+
+func (f filter) store() store.SubmissionFilter {
+	return store.SubmissionFilter{Form: f.Form, AreaID: f.Area, From: f.From, To: f.To}
+}
+
+type submissionsPage struct {
+	frame
+	Filter filter
+	Forms  []*flows.Form
+	Rows   []submissionRow
+	Total  int
+}
+
+type submissionRow struct {
+	ID                                    uint64
+	When, Form, Village, Household, State string
+}
+
+// submissions lists the area's submissions, newest first, with filters
+// and downloads of the whole selection.
+func (c *Console) submissions(w http.ResponseWriter, r *http.Request) {
+	u, session, ok := c.user(w, r)
+	if !ok {
+		return
+	}
+	f, ok := c.filterOf(r, u)
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	page := submissionsPage{frame: c.frame(r, u, session), Filter: f, Forms: c.Forms.Forms}
+	err := c.Store.Submissions(r.Context(), f.store(), func(s store.Submission) error {
+		page.Total++
+		title := s.Form
+		if form := c.Forms.Form(s.Form); form != nil {
+			title = form.Title.In(u.Lang)
+		}
+		_, village, _ := c.Store.AreaLabel(r.Context(), s.AreaID)
+		page.Rows = append(page.Rows, submissionRow{ID: s.ID, When: c.when(s.SubmittedAt), Form: title,
+			Village: village, Household: s.HouseholdName})
+		if len(page.Rows) > listed {
+			page.Rows = page.Rows[1:]
+		}
+		return nil
+	})
+	if err != nil {
+		c.Log.Error("submissions", "err", err)
+		http.Error(w, "try again", http.StatusServiceUnavailable)
+		return
+	}
+	for i, j := 0, len(page.Rows)-1; i < j; i, j = i+1, j-1 {
+		page.Rows[i], page.Rows[j] = page.Rows[j], page.Rows[i]
+	}
+	for i, row := range page.Rows { // only the rows shown: a page of 200
+		rv, err := c.Store.ReviewOf(r.Context(), row.ID)
+		if err != nil {
+			c.unavailable(w, "reviews", err)
+			return
+		}
+		page.Rows[i].State = page.T("web.state." + rv.State())
+	}
+	c.render(w, http.StatusOK, "submissions.html", page)
+}
+
+type answerRow struct{ Question, Answer string }
+
+// reviewStep is one step of a submission's review as the page says it.
+type reviewStep struct{ State, When, Reason string }
+
+type submissionPage struct {
+	frame
+	Submission store.Submission
+	Steps      []reviewStep
+	Title      string
+	Answers    []answerRow
+}
+
+// submission shows one submission's answers with their labels.
+func (c *Console) submission(w http.ResponseWriter, r *http.Request) {
+	u, session, ok := c.user(w, r)
+	if !ok {
+		return
+	}
+	id, err := strconv.ParseUint(r.PathValue("id"), 10, 64)
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	s, err := c.Store.Submission(r.Context(), id)
+	form := c.Forms.Form(s.Form)
+	if errors.Is(err, store.ErrNotFound) || err != nil || form == nil || !store.Within(s.AreaID, u.AreaID) {
+		http.NotFound(w, r)
+		return
+	}
+	page := submissionPage{frame: c.frame(r, u, session), Submission: s, Title: form.Title.In(u.Lang)}
+	rv, err := c.Store.ReviewOf(r.Context(), s.ID)
+	if err != nil {
+		c.unavailable(w, "review", err)
+		return
+	}
+	page.Steps = []reviewStep{{State: page.T("web.state." + store.ReviewReceived), When: c.when(s.SubmittedAt)}}
+	for _, step := range rv.Steps {
+		page.Steps = append(page.Steps, reviewStep{State: page.T("web.state." + step.State), When: c.when(step.At), Reason: step.Reason})
+	}
+	for _, q := range form.Questions {
+		if v, ok := s.Answers[q.ID]; ok && q.Type != flows.Note {
+			page.Answers = append(page.Answers, answerRow{Question: q.Label.In(u.Lang), Answer: report.AnswerText(form, q, v, u.Lang)})
+		}
+	}
+	c.render(w, http.StatusOK, "submission.html", page)
+}
+
+// download sends the filtered submissions as CSV or XLSX.
+func (c *Console) download(w http.ResponseWriter, r *http.Request) {
+	u, _, ok := c.user(w, r)
+	if !ok {
+		return
+	}
+	f, ok := c.filterOf(r, u)
+	format := r.PathValue("format")
+	if !ok || (format != report.FormatCSV && format != report.FormatXLSX) {
+		http.NotFound(w, r)
+		return
+	}
+	var buf bytes.Buffer
+	opts := report.ExportOptions{Filter: f.store(), Format: format, TZ: c.Location, Current: r.URL.Query().Get("current") == "1"}
+	write := report.Export
+	kind := "text/csv; charset=utf-8"
+	if format == report.FormatXLSX {
+		write, kind = report.ExportXLSX, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	}
+	if _, err := write(r.Context(), c.Store, c.Forms, opts, &buf); err != nil {
+		c.Log.Error("download", "err", err)
+		http.Error(w, "try again", http.StatusServiceUnavailable)
+		return
+	}
+	name := "so-thon-" + strings.ReplaceAll(f.Area, "/", "-")
+	if opts.Current {
+		name += "-hien-hanh"
+	}
+	name += "." + format
+	w.Header().Set("Content-Type", kind)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Write(buf.Bytes())
+}
+
+// lists sends the round's lists to post for an area of the user's, as a
+// PDF to print or an XLSX to edit.
+func (c *Console) lists(w http.ResponseWriter, r *http.Request) {
+	u, _, ok := c.user(w, r)
+	if !ok {
+		return
+	}
+	area := cmp.Or(r.URL.Query().Get("area"), u.AreaID)
+	format := r.PathValue("format")
+	if !store.Within(area, u.AreaID) || (format != "pdf" && format != "xlsx") {
+		http.NotFound(w, r)
+		return
+	}
+	l, err := report.BuildLists(r.Context(), c.Store, c.Forms, c.Catalog, area, 0, u.Lang, c.now())
+	if errors.Is(err, report.ErrNoRound) || errors.Is(err, store.ErrNotFound) {
+		c.message(w, http.StatusNotFound, u.Lang, "web.lists_no_round")
+		return
+	}
+	var buf bytes.Buffer
+	write, kind := report.WriteListsPDF, "application/pdf"
+	if format == "xlsx" {
+		write, kind = report.WriteListsXLSX, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	}
+	if err == nil {
+		err = write(l, c.Catalog, &buf)
+	}
+	if err != nil {
+		c.unavailable(w, "lists", err)
+		return
+	}
+	w.Header().Set("Content-Type", kind)
+	w.Header().Set("Content-Disposition", `attachment; filename="danh-sach-`+strings.ReplaceAll(area, "/", "-")+"."+format+`"`)
+	w.Write(buf.Bytes())
+}
