@@ -34,6 +34,9 @@ type Command struct {
 	Press func(ctx context.Context, t Turn, question, answer string)
 }
 
+// allows reports whether someone of role may use the command.
+func (c Command) allows(role string) bool { return c.Roles == nil || slices.Contains(c.Roles, role) }
+
 // Turn is what a command sees of the message it answers, and how it
 // replies; the replies are committed with the rest of the turn.
 type Turn interface {
@@ -67,28 +70,6 @@ func (t *turn) ReplyText(text string)            { t.replies = append(t.replies,
 func (t *turn) Ask(text, question string, options []flows.Option) {
 	t.replies = append(t.replies, flows.Prompt{Text: text, Question: question, Options: options})
 	t.await(question)
-}
-
-// await notes what the user's next typed answer is for.
-func (t *turn) await(question string) {
-	if t.user.Awaiting != question {
-		t.user.Awaiting = question
-		t.change.User = &t.user
-	}
-}
-
-// answerCommand hands an answer to the command whose question it is, and
-// reports false when no command of the user's may take it (a role changed
-// since it was asked). Whatever happens, the question is answered.
-func (t *turn) answerCommand(ctx context.Context, question, answer string) bool {
-	name, _, _ := strings.Cut(question, ":")
-	t.await("")
-	i := slices.IndexFunc(t.e.commands, func(c Command) bool { return c.Name == name && c.Press != nil })
-	if i < 0 || t.e.commands[i].Roles != nil && !slices.Contains(t.e.commands[i].Roles, t.user.Role) {
-		return false
-	}
-	t.e.commands[i].Press(ctx, t, question, answer)
-	return true
 }
 
 func (t *turn) Wake(queued []store.Message) { t.e.notify(queued) }
@@ -170,7 +151,7 @@ func (t *turn) command(ctx context.Context, text string) {
 	case i < 0:
 		t.replyKey("command.unknown", "command", "/"+name)
 		t.help(ctx, "")
-	case t.e.commands[i].Roles != nil && !slices.Contains(t.e.commands[i].Roles, t.user.Role):
+	case !t.e.commands[i].allows(t.user.Role):
 		t.replyKey("command.not_allowed")
 	default:
 		t.e.commands[i].Run(ctx, t, strings.TrimSpace(args))
