@@ -107,7 +107,7 @@ func (t *turn) answer(ctx context.Context, question string, a press) {
 		switch {
 		case t.answerCommand(ctx, question, a.key):
 		case pressed:
-			t.toast = t.e.cat.T(t.lang, "button.stale")
+			t.Stale()
 		default: // the command may no longer take it: the words go where they would have
 			t.answer(ctx, t.awaited(""), a)
 		}
@@ -117,7 +117,7 @@ func (t *turn) answer(ctx context.Context, question string, a press) {
 			return
 		}
 		if question != t.awaited("") || (t.run != nil && t.expired()) {
-			t.toast = t.e.cat.T(t.lang, "button.stale")
+			t.Stale()
 			return
 		}
 		t.pressButton(ctx, a)

@@ -14,7 +14,7 @@ import (
 // had changes nothing and gets a short notice.
 func (t *turn) pressButton(ctx context.Context, p press) {
 	if (p.kind == buttonToggle || p.kind == buttonDone) && (t.run == nil || t.run.Stage != flows.StageAsk) {
-		t.toast = t.e.cat.T(t.lang, "button.stale")
+		t.Stale()
 		return
 	}
 	keys := []string{p.key}
@@ -23,7 +23,7 @@ func (t *turn) pressButton(ctx context.Context, p press) {
 	}
 	label := t.pressedLabel(ctx, keys...)
 	if p.kind != buttonDone && label == "" { // a key no keyboard of ours had
-		t.toast = t.e.cat.T(t.lang, "button.stale")
+		t.Stale()
 		return
 	}
 	if p.kind == buttonToggle {

@@ -119,7 +119,7 @@ func (t *turn) route(ctx context.Context) {
 	if t.in.Button != "" {
 		p, ok := parseButton(t.in.Button)
 		if !ok {
-			t.toast = t.e.cat.T(t.lang, "button.stale")
+			t.Stale()
 			return
 		}
 		t.answer(ctx, p.question, p)
