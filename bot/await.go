@@ -128,10 +128,9 @@ func (t *turn) answer(ctx context.Context, question string, a press) {
 
 // answerCommand hands an answer to the command whose question it is, and
 // reports false when no command of the user's may take it (a role changed
-// since it was asked). Whatever happens, the question is answered.
+// since it was asked).
 func (t *turn) answerCommand(ctx context.Context, question, answer string) bool {
 	name, _, _ := strings.Cut(question, ":")
-	t.await("")
 	i := slices.IndexFunc(t.e.commands, func(c Command) bool { return c.Name == name && c.Press != nil })
 	if i < 0 || !t.e.commands[i].allows(t.user.Role) {
 		return false

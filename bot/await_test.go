@@ -1,10 +1,15 @@
 package bot_test
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"sothon/bot"
+	"sothon/flows"
+	"sothon/locales"
 	"sothon/store"
 )
 
@@ -97,5 +102,36 @@ func TestConfirmButtonIsTheRuns(t *testing.T) {
 	}
 	if run, err := f.db.Run(ctx, "u-h1"); err != nil || run.Answers["scale"] != "5000" {
 		t.Fatalf("the confirmed answer: %+v, %v", run, err)
+	}
+}
+
+// A command from outside the engine sees the turn as the engine's own
+// commands do: it may move the questionnaire, and its Press is told
+// whether its answer was pressed or typed.
+func TestOthersCommandsSeeTheSameTurn(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	var answers []string
+	again := bot.Command{Name: "again", Roles: []string{store.RoleHead},
+		Run: func(ctx context.Context, turn bot.Turn, _ string) {
+			turn.Ask("?", "again:1", []flows.Option{{Key: "1", Label: "một"}})
+		},
+		Press: func(ctx context.Context, turn bot.Turn, _, answer string) {
+			answers = append(answers, fmt.Sprint(answer, turn.Pressed()))
+			turn.Questionnaire().Repeat(ctx)
+		}}
+	forms, _ := flows.Default()
+	f.eng = bot.New(bot.Config{Store: f.db, Forms: forms, Catalog: locales.MustLoad(), Now: func() time.Time { return f.now },
+		Commands: []bot.Command{again}})
+	f.register(t, "h1")
+	f.say(t, "h1", "1", "/again")
+	f.say(t, "h1", "2", "một")
+	f.say(t, "h1", "3", "1") // the household questionnaire
+	f.say(t, "h1", "4", "/again")
+	if _, out := f.press(t, "h1", "5", bot.ButtonData("again:1", "1", false)); len(out) == 0 || out[len(out)-1].Question != "household" {
+		t.Fatalf("Repeat did not ask the question in progress again: %+v", out)
+	}
+	if strings.Join(answers, " ") != "mộtfalse 1true" {
+		t.Fatalf("the command's answers: %q", answers)
 	}
 }

@@ -19,7 +19,7 @@ import (
 // platforms' command menus, so the three never disagree. The engine's own
 // commands are made as anyone else's: they see the same Turn.
 type Command struct {
-	Name  string
+	Name  string   // lower case; not "ok", whose questions are the run's (await.go)
 	Roles []string // who may use it; nil is everyone
 	// Help lists it in /help for these roles, with the line under the
 	// locale key "help.cmd.<name>"; Order places it in the list.
