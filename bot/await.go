@@ -122,6 +122,10 @@ func (t *turn) answer(ctx context.Context, question string, a press) {
 		}
 		t.pressButton(ctx, a)
 	default:
+		if !pressed { // a question kept from before that none of ours could ask
+			t.reply(ctx, a.key)
+			return
+		}
 		t.toast = t.e.cat.T(t.lang, "button.invalid")
 	}
 }
