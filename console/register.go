@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"sothon/locales"
-	"sothon/report"
+	"sothon/office/register"
 	"sothon/store"
 )
 
@@ -81,15 +81,15 @@ func (c *Console) checkRegister(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now, scope := c.now(), u.AreaID
-	c.uploads.begin(up, uploadChecking, func(ctx context.Context) (uploadState, report.ImportResult, error) {
+	c.uploads.begin(up, uploadChecking, func(ctx context.Context) (uploadState, register.Result, error) {
 		f, err := os.Open(up.path)
 		if err != nil {
-			return uploadRefused, report.ImportResult{}, err
+			return uploadRefused, register.Result{}, err
 		}
 		defer f.Close()
-		res, err := report.ImportRegister(ctx, c.Store, up.name, f, report.ImportOptions{DryRun: true, Scope: scope, Now: now,
+		res, err := register.Import(ctx, c.Store, up.name, f, register.Options{DryRun: true, Scope: scope, Now: now,
 			TempDir: filepath.Dir(up.path), Reading: func(rows int) { up.done.Store(int64(rows)) }})
-		if errors.Is(err, report.ErrBadRows) {
+		if errors.Is(err, register.ErrBadRows) {
 			err = nil // the report says so; a saving may leave them out
 		}
 		if err != nil || res.Good == 0 {
@@ -265,19 +265,19 @@ func (c *Console) saveRegister(w http.ResponseWriter, r *http.Request) {
 	skipBad := r.PostFormValue("skip_bad") == "yes"
 	if res.BadCount > 0 && !skipBad {
 		page := registerPage{frame: c.frame(r, u, session), File: up.name, Upload: up.id, Cancel: up.id}
-		c.describe(&page, res, report.ErrBadRows)
+		c.describe(&page, res, register.ErrBadRows)
 		c.render(w, http.StatusBadRequest, "upload.html", page)
 		return
 	}
 	now, scope := c.now(), u.AreaID
 	up.total.Store(int64(res.Good))
-	started := c.uploads.begin(up, uploadSaving, func(ctx context.Context) (uploadState, report.ImportResult, error) {
+	started := c.uploads.begin(up, uploadSaving, func(ctx context.Context) (uploadState, register.Result, error) {
 		f, err := os.Open(up.path)
 		if err != nil {
 			return uploadChecked, res, err
 		}
 		defer f.Close()
-		saved, err := report.ImportRegister(ctx, c.Store, up.name, f, report.ImportOptions{SkipBad: skipBad, Scope: scope, By: u.ID, Now: now,
+		saved, err := register.Import(ctx, c.Store, up.name, f, register.Options{SkipBad: skipBad, Scope: scope, By: u.ID, Now: now,
 			TempDir: filepath.Dir(up.path), Progress: func(done, total int) { up.done.Store(int64(done)); up.total.Store(int64(total)) }})
 		if err != nil {
 			c.Log.Error("save upload", "err", err)
@@ -294,10 +294,10 @@ func (c *Console) saveRegister(w http.ResponseWriter, r *http.Request) {
 
 // checked finds the admin's upload of the page's address whose check is
 // done and whose file waits to be saved.
-func (c *Console) checked(r *http.Request, u store.User) (*upload, report.ImportResult, bool) {
+func (c *Console) checked(r *http.Request, u store.User) (*upload, register.Result, bool) {
 	up, ok := c.uploads.get(r.PathValue("id"), u.ID, c.now())
 	if !ok {
-		return nil, report.ImportResult{}, false
+		return nil, register.Result{}, false
 	}
 	state, res, _ := c.uploads.status(up)
 	return up, res, state == uploadChecked
@@ -328,20 +328,20 @@ func (c *Console) PruneUploads() int {
 
 // describe puts an import's report on the page; false when the file cannot
 // be read at all (no header, too large, not a spreadsheet).
-func (c *Console) describe(page *registerPage, res report.ImportResult, err error) bool {
+func (c *Console) describe(page *registerPage, res register.Result, err error) bool {
 	page.Good, page.Warnings, page.MoreBad = res.Good, res.Warnings, res.BadCount-len(res.Bad)
 	page.Bad = nil
 	for _, bad := range res.Bad {
 		page.Bad = append(page.Bad, badRow{Line: bad.Line, Reason: bad.Text(c.Catalog, page.Lang)})
 	}
-	var refused report.FileError
+	var refused register.FileError
 	switch {
 	case errors.As(err, &refused):
 		page.Problem = page.T("web.register_unreadable", "reason", refused.Text(c.Catalog, page.Lang))
 		return false
-	case err != nil && !errors.Is(err, report.ErrBadRows):
+	case err != nil && !errors.Is(err, register.ErrBadRows):
 		c.Log.Error("register", "err", err)
-		page.Problem = page.T("web.register_unreadable", "reason", strings.TrimPrefix(err.Error(), "report: "))
+		page.Problem = page.T("web.register_unreadable", "reason", strings.TrimPrefix(err.Error(), "register: "))
 		return false
 	}
 	return true

@@ -13,6 +13,7 @@ import (
 
 	"sothon/flows"
 	"sothon/locales"
+	"sothon/office/register"
 	"sothon/report"
 	"sothon/store"
 	"sothon/store/storetest"
@@ -27,8 +28,8 @@ const naRao = "bac-kan/huyen-tung/khuoi-pai"
 func TestSecondFormOfAHouseholdInARound(t *testing.T) {
 	t.Parallel()
 	db := storetest.Open(t)
-	register := "area_id,household_id,head_name,members,status\n" + naRao + ",K1,Nông Thị Mới,4,near_poor\n"
-	if _, err := report.ImportRegister(ctx, db, "r.csv", strings.NewReader(register), report.ImportOptions{Now: now.AddDate(0, -1, 0)}); err != nil {
+	file := "area_id,household_id,head_name,members,status\n" + naRao + ",K1,Nông Thị Mới,4,near_poor\n"
+	if _, err := register.Import(ctx, db, "r.csv", strings.NewReader(file), register.Options{Now: now.AddDate(0, -1, 0)}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.OpenRound(ctx, store.Round{Name: "R", AreaID: "bac-kan", From: "2023-06-01", To: "2023-06-30", Opened: now}); err != nil {
@@ -174,12 +175,12 @@ func newModel(t *testing.T, seed uint64) *model {
 			t.Fatal(err)
 		}
 	}
-	register := "area_id,household_id,head_name,members,status\n"
+	file := "area_id,household_id,head_name,members,status\n"
 	for i, hh := range households {
 		m.register[hh] = classes[m.rng.IntN(len(classes))]
-		register += fmt.Sprintf("%s,%s,Hộ số %d,4,%s\n", naRao, hh, i+1, m.register[hh])
+		file += fmt.Sprintf("%s,%s,Hộ số %d,4,%s\n", naRao, hh, i+1, m.register[hh])
 	}
-	if _, err := report.ImportRegister(ctx, m.db, "r.csv", strings.NewReader(register), report.ImportOptions{Now: m.at.AddDate(0, -1, 0)}); err != nil {
+	if _, err := register.Import(ctx, m.db, "r.csv", strings.NewReader(file), register.Options{Now: m.at.AddDate(0, -1, 0)}); err != nil {
 		t.Fatal(err)
 	}
 	m.openRound()

@@ -12,6 +12,7 @@ import (
 
 	"sothon/flows"
 	"sothon/locales"
+	"sothon/office/register"
 	"sothon/report"
 	"sothon/store"
 	"sothon/store/storetest"
@@ -24,13 +25,13 @@ import (
 func listsFixture(t *testing.T) (*store.DB, report.Lists) {
 	t.Helper()
 	db := storetest.Open(t)
-	register := "area_id,household_id,head_name,members,status\n" +
+	file := "area_id,household_id,head_name,members,status\n" +
 		"bac-kan/huyen-tung/khuoi-pai,K1,Nông Văn Tý,5,poor\n" +
 		"bac-kan/huyen-tung/khuoi-pai,K2,Hà Thị Lan,4,poor\n" +
 		"bac-kan/huyen-tung/khuoi-pai,K3,Lục Văn Sơn,3,near_poor\n" +
 		"bac-kan/huyen-tung/khuoi-pai,K4,Đinh Văn Tài,6,poor\n" +
 		"bac-kan/huyen-tung/khuoi-pai,K5,Lý Thị Hoa,2,poor\n"
-	if _, err := report.ImportRegister(ctx, db, "r.csv", strings.NewReader(register), report.ImportOptions{Now: now.AddDate(0, -1, 0)}); err != nil {
+	if _, err := register.Import(ctx, db, "r.csv", strings.NewReader(file), register.Options{Now: now.AddDate(0, -1, 0)}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.OpenRound(ctx, store.Round{Name: "Cuối năm", AreaID: "bac-kan/huyen-tung", From: "2023-06-01", To: "2023-06-30", Opened: now}); err != nil {

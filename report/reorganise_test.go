@@ -9,6 +9,7 @@ import (
 
 	"sothon/flows"
 	"sothon/locales"
+	"sothon/office/register"
 	"sothon/report"
 	"sothon/store"
 	"sothon/store/storetest"
@@ -21,7 +22,7 @@ import (
 func TestReorganiseKeepsTheSeedFigures(t *testing.T) {
 	t.Parallel()
 	db := storetest.Open(t)
-	if _, err := report.ImportRegister(ctx, db, "register.csv", bytes.NewReader(cityRegister(t)), report.ImportOptions{Now: now}); err != nil {
+	if _, err := register.Import(ctx, db, "register.csv", bytes.NewReader(cityRegister(t)), register.Options{Now: now}); err != nil {
 		t.Fatal(err)
 	}
 	round, err := db.OpenRound(ctx, store.Round{Name: "Rà soát 2023", AreaID: "bac-kan", From: "2023-06-01", To: "2023-06-30", Opened: now, OpenedBy: "t"})

@@ -9,7 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"sothon/report"
+	"sothon/office/register"
 )
 
 func newImportCmd(e *env, c *common) *cobra.Command {
@@ -44,7 +44,7 @@ func importHouseholds(ctx context.Context, e *env, c *common, path string, skipB
 	}
 	defer db.Close()
 	progress := progressBar(e)
-	res, err := report.ImportRegister(ctx, db, path, f, report.ImportOptions{SkipBad: skipBad, Progress: progress, Now: time.Now()})
+	res, err := register.Import(ctx, db, path, f, register.Options{SkipBad: skipBad, Progress: progress, Now: time.Now()})
 	for _, bad := range res.Bad {
 		fmt.Fprintf(e.stderr, "%s: %v\n", path, bad)
 	}
@@ -54,7 +54,7 @@ func importHouseholds(ctx context.Context, e *env, c *common, path string, skipB
 	for _, w := range res.Warnings {
 		fmt.Fprintf(e.stderr, "%s: warning: %s\n", path, w)
 	}
-	if errors.Is(err, report.ErrBadRows) {
+	if errors.Is(err, register.ErrBadRows) {
 		return fmt.Errorf("%d bad row(s) in %s; nothing was imported (fix them, or use --skip-bad)", res.BadCount, path)
 	}
 	if err != nil {
