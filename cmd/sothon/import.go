@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"sothon/office"
 	"sothon/office/register"
 )
 
@@ -43,8 +44,12 @@ func importHouseholds(ctx context.Context, e *env, c *common, path string, skipB
 		return err
 	}
 	defer db.Close()
-	progress := progressBar(e)
-	res, err := register.Import(ctx, db, path, f, register.Options{SkipBad: skipBad, Progress: progress, Now: time.Now()})
+	terminal, err := office.Terminal(ctx, db)
+	if err != nil {
+		return err
+	}
+	opts := register.Options{SkipBad: skipBad, Progress: progressBar(e)}
+	res, err := (&office.Office{Store: db}).ImportRegister(ctx, terminal, path, f, opts, time.Now())
 	for _, bad := range res.Bad {
 		fmt.Fprintf(e.stderr, "%s: %v\n", path, bad)
 	}
