@@ -11,6 +11,7 @@ import (
 
 	"sothon/flows"
 	"sothon/report"
+	"sothon/report/lists"
 	"sothon/store"
 )
 
@@ -195,15 +196,15 @@ func (c *Console) lists(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	l, err := report.BuildLists(r.Context(), c.Store, c.Forms, c.Catalog, area, 0, u.Lang, c.now())
-	if errors.Is(err, report.ErrNoRound) || errors.Is(err, store.ErrNotFound) {
+	l, err := lists.Build(r.Context(), c.Store, c.Forms, c.Catalog, area, 0, u.Lang, c.now())
+	if errors.Is(err, lists.ErrNoRound) || errors.Is(err, store.ErrNotFound) {
 		c.message(w, http.StatusNotFound, u.Lang, "web.lists_no_round")
 		return
 	}
 	var buf bytes.Buffer
-	write, kind := report.WriteListsPDF, "application/pdf"
+	write, kind := lists.WritePDF, "application/pdf"
 	if format == "xlsx" {
-		write, kind = report.WriteListsXLSX, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+		write, kind = lists.WriteXLSX, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 	}
 	if err == nil {
 		err = write(l, c.Catalog, &buf)

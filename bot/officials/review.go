@@ -12,7 +12,7 @@ import (
 	"sothon/bot/jobs"
 	"sothon/flows"
 	"sothon/office"
-	"sothon/report"
+	"sothon/report/lists"
 	"sothon/store"
 )
 
@@ -344,14 +344,14 @@ func (o *Commands) lists(ctx context.Context, t bot.Turn, args string) {
 	if !ok {
 		return
 	}
-	l, err := report.BuildLists(ctx, o.Store, o.Forms, o.Catalog, area, 0, t.Lang(), t.At())
-	if errors.Is(err, report.ErrNoRound) {
+	l, err := lists.Build(ctx, o.Store, o.Forms, o.Catalog, area, 0, t.Lang(), t.At())
+	if errors.Is(err, lists.ErrNoRound) {
 		t.Reply("lists.no_round", "area", o.label(ctx, area))
 		return
 	}
 	var buf bytes.Buffer
 	if err == nil {
-		err = report.WriteListsPDF(l, o.Catalog, &buf)
+		err = lists.WritePDF(l, o.Catalog, &buf)
 	}
 	if err != nil {
 		o.Log.Error("lists", "err", err)

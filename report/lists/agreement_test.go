@@ -1,4 +1,4 @@
-package report_test
+package lists_test
 
 import (
 	"bytes"
@@ -15,6 +15,7 @@ import (
 	"sothon/locales"
 	"sothon/office/register"
 	"sothon/report"
+	"sothon/report/lists"
 	"sothon/store"
 	"sothon/store/storetest"
 )
@@ -60,7 +61,7 @@ func TestSecondFormOfAHouseholdInARound(t *testing.T) {
 	}
 	expect := func(step string, w want) {
 		t.Helper()
-		l, err := report.BuildLists(ctx, db, forms, cat, "bac-kan/huyen-tung", 0, "vi", now)
+		l, err := lists.Build(ctx, db, forms, cat, "bac-kan/huyen-tung", 0, "vi", now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -73,7 +74,7 @@ func TestSecondFormOfAHouseholdInARound(t *testing.T) {
 		if got != w {
 			t.Errorf("%s:\n got %+v\nwant %+v", step, got, w)
 		}
-		if d, err := report.Agreement(ctx, db); err != nil || len(d) > 0 {
+		if d, err := lists.Agreement(ctx, db); err != nil || len(d) > 0 {
 			t.Errorf("%s: disagreements %v, %v", step, d, err)
 		}
 	}
@@ -350,7 +351,7 @@ func (m *model) currentForms() []string {
 // expected are the lists of the round r: household ids by kind.
 func (m *model) expected(r int) map[string][]string {
 	basis := m.basisIn(r)
-	lists := map[string][]string{}
+	want := map[string][]string{}
 	for _, hh := range households {
 		before, class, seen := m.register[hh], "", false
 		for _, f := range m.forms {
@@ -363,7 +364,7 @@ func (m *model) expected(r int) map[string][]string {
 			}
 			seen = seen || (f.hh == hh && f.round == r)
 		}
-		add := func(kind string) { lists[kind] = append(lists[kind], hh) }
+		add := func(kind string) { want[kind] = append(want[kind], hh) }
 		switch class {
 		case "poor", "near_poor":
 			add(class)
@@ -376,13 +377,13 @@ func (m *model) expected(r int) map[string][]string {
 			add(store.ListLeftNearPoor)
 		}
 	}
-	return lists
+	return want
 }
 
 func (m *model) verify(step string, forms *flows.Set, cat *locales.Catalog) {
 	m.t.Helper()
 	for r := range m.rounds {
-		l, err := report.BuildLists(ctx, m.db, forms, cat, "bac-kan/huyen-tung", m.rounds[r].round.ID, "vi", m.at)
+		l, err := lists.Build(ctx, m.db, forms, cat, "bac-kan/huyen-tung", m.rounds[r].round.ID, "vi", m.at)
 		if err != nil {
 			m.t.Fatal(err)
 		}
@@ -399,7 +400,7 @@ func (m *model) verify(step string, forms *flows.Set, cat *locales.Catalog) {
 			m.t.Errorf("%s, round %d: lists %v, the rule gives %v", step, r+1, got, want)
 		}
 	}
-	if d, err := report.Agreement(ctx, m.db); err != nil || len(d) > 0 {
+	if d, err := lists.Agreement(ctx, m.db); err != nil || len(d) > 0 {
 		m.t.Errorf("%s: %v %v", step, d, err)
 	}
 	for _, area := range []string{"bac-kan/huyen-tung", ""} { // an area, and the whole database
