@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"sothon/locales"
+	"sothon/office"
 	"sothon/report/lists"
 )
 
@@ -53,8 +54,12 @@ func writeLists(ctx context.Context, e *env, c *common, o listsFlags) error {
 	if o.area, err = areaOrTop(ctx, w, o.area); err != nil {
 		return err
 	}
+	terminal, err := office.Terminal(ctx, w.db)
+	if err != nil {
+		return err
+	}
 	cat := locales.MustLoad()
-	l, err := lists.Build(ctx, w.db, w.forms, cat, o.area, o.round, o.lang, time.Now().In(w.loc))
+	l, err := (&office.Office{Store: w.db}).Lists(ctx, terminal, o.area, o.round, w.forms, cat, o.lang, time.Now().In(w.loc))
 	if errors.Is(err, lists.ErrNoRound) {
 		msg := o.area + " has no review round (see sothon round list)"
 		if o.round != 0 {
