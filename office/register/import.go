@@ -70,17 +70,19 @@ type Result struct {
 	Warnings []string
 }
 
-// Options shape an import.
+// Options shape an import. Scope, By and Now say where, by whom and when:
+// office.ImportRegister sets them from the actor, and tests that store a
+// register directly leave Scope and By empty.
 type Options struct {
 	SkipBad  bool                  // import the good rows of a file with bad ones
 	DryRun   bool                  // check every row, store nothing
 	Scope    string                // an area the rows' villages must be in ("" for any)
 	By       string                // who imports, for the audit log ("terminal" by default)
+	Now      time.Time             // when, for the households' status and the audit log
 	Progress func(done, total int) // called as rows are stored
 	// Reading is called every few thousand rows checked, with the rows
 	// read so far: for a page that follows a long check.
 	Reading func(rows int)
-	Now     time.Time
 	// MaxBytes and MaxRows bound the file; 0 takes the defaults (64 MB,
 	// 500,000 rows).
 	MaxBytes, MaxRows int
