@@ -10,7 +10,7 @@ import (
 
 	"sothon/flows"
 	"sothon/locales"
-	"sothon/report"
+	"sothon/report/lists"
 	"sothon/store"
 )
 
@@ -70,12 +70,12 @@ func TestRoundKindPicksTheStandard(t *testing.T) {
 				return // on no list
 			}
 			forms, _ := flows.Default()
-			l, err := report.BuildLists(ctx, f.db, forms, locales.MustLoad(), "bac-kan/huyen-tung", 0, "vi", f.now)
+			l, err := lists.Build(ctx, f.db, forms, locales.MustLoad(), "bac-kan/huyen-tung", 0, "vi", f.now)
 			if err != nil {
 				t.Fatal(err)
 			}
 			var buf bytes.Buffer
-			if err := report.WriteListsXLSX(l, locales.MustLoad(), &buf); err != nil {
+			if err := lists.WriteXLSX(l, locales.MustLoad(), &buf); err != nil {
 				t.Fatal(err)
 			}
 			x, err := excelize.OpenReader(&buf)

@@ -12,7 +12,8 @@ import (
 	"time"
 
 	"sothon/locales"
-	"sothon/report"
+	"sothon/office"
+	"sothon/office/register"
 	"sothon/store"
 )
 
@@ -54,9 +55,23 @@ type badRow struct {
 	Reason string
 }
 
+// importer is the user of a register page: one the office lets import a
+// register. Anyone else is answered as for a page that is not there.
+func (c *Console) importer(w http.ResponseWriter, r *http.Request) (store.User, string, bool) {
+	u, session, ok := c.user(w, r)
+	if !ok {
+		return u, "", false
+	}
+	if err := c.office().MayImportRegister(r.Context(), u); err != nil {
+		c.refused(w, r, u, err, "register", "/")
+		return u, "", false
+	}
+	return u, session, true
+}
+
 // registerForm shows the form to upload a register.
 func (c *Console) registerForm(w http.ResponseWriter, r *http.Request) {
-	u, session, _, ok := c.admin(w, r)
+	u, session, ok := c.importer(w, r)
 	if !ok {
 		return
 	}
@@ -67,7 +82,7 @@ func (c *Console) registerForm(w http.ResponseWriter, r *http.Request) {
 // checks every row in the background before anything is saved; the answer
 // is the report when the check is quick, a page following it otherwise.
 func (c *Console) checkRegister(w http.ResponseWriter, r *http.Request) {
-	u, session, _, ok := c.admin(w, r)
+	u, session, ok := c.importer(w, r)
 	if !ok {
 		return
 	}
@@ -80,16 +95,16 @@ func (c *Console) checkRegister(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	now, scope := c.now(), u.AreaID
-	c.uploads.begin(up, uploadChecking, func(ctx context.Context) (uploadState, report.ImportResult, error) {
+	now := c.now()
+	c.uploads.begin(up, uploadChecking, func(ctx context.Context) (uploadState, register.Result, error) {
 		f, err := os.Open(up.path)
 		if err != nil {
-			return uploadRefused, report.ImportResult{}, err
+			return uploadRefused, register.Result{}, err
 		}
 		defer f.Close()
-		res, err := report.ImportRegister(ctx, c.Store, up.name, f, report.ImportOptions{DryRun: true, Scope: scope, Now: now,
-			TempDir: filepath.Dir(up.path), Reading: func(rows int) { up.done.Store(int64(rows)) }})
-		if errors.Is(err, report.ErrBadRows) {
+		res, err := c.office().ImportRegister(ctx, u, up.name, f, register.Options{DryRun: true,
+			TempDir: filepath.Dir(up.path), Reading: func(rows int) { up.done.Store(int64(rows)) }}, now)
+		if errors.Is(err, register.ErrBadRows) {
 			err = nil // the report says so; a saving may leave them out
 		}
 		if err != nil || res.Good == 0 {
@@ -200,7 +215,7 @@ func (c *Console) answer(w http.ResponseWriter, r *http.Request, u store.User, s
 // registerUpload shows an upload: how far its check or saving is, on a
 // page that reloads itself, or what it found.
 func (c *Console) registerUpload(w http.ResponseWriter, r *http.Request) {
-	u, session, _, ok := c.admin(w, r)
+	u, session, ok := c.importer(w, r)
 	if !ok {
 		return
 	}
@@ -253,7 +268,7 @@ func (c *Console) show(w http.ResponseWriter, r *http.Request, u store.User, ses
 // good ones of a file that has bad ones. The file is read again, in the
 // background, and stored in batches.
 func (c *Console) saveRegister(w http.ResponseWriter, r *http.Request) {
-	u, session, _, ok := c.admin(w, r)
+	u, session, ok := c.importer(w, r)
 	if !ok || !c.formFromPage(w, r, u, session) {
 		return
 	}
@@ -265,20 +280,20 @@ func (c *Console) saveRegister(w http.ResponseWriter, r *http.Request) {
 	skipBad := r.PostFormValue("skip_bad") == "yes"
 	if res.BadCount > 0 && !skipBad {
 		page := registerPage{frame: c.frame(r, u, session), File: up.name, Upload: up.id, Cancel: up.id}
-		c.describe(&page, res, report.ErrBadRows)
+		c.describe(&page, res, register.ErrBadRows)
 		c.render(w, http.StatusBadRequest, "upload.html", page)
 		return
 	}
-	now, scope := c.now(), u.AreaID
+	now := c.now()
 	up.total.Store(int64(res.Good))
-	started := c.uploads.begin(up, uploadSaving, func(ctx context.Context) (uploadState, report.ImportResult, error) {
+	started := c.uploads.begin(up, uploadSaving, func(ctx context.Context) (uploadState, register.Result, error) {
 		f, err := os.Open(up.path)
 		if err != nil {
 			return uploadChecked, res, err
 		}
 		defer f.Close()
-		saved, err := report.ImportRegister(ctx, c.Store, up.name, f, report.ImportOptions{SkipBad: skipBad, Scope: scope, By: u.ID, Now: now,
-			TempDir: filepath.Dir(up.path), Progress: func(done, total int) { up.done.Store(int64(done)); up.total.Store(int64(total)) }})
+		saved, err := c.office().ImportRegister(ctx, u, up.name, f, register.Options{SkipBad: skipBad,
+			TempDir: filepath.Dir(up.path), Progress: func(done, total int) { up.done.Store(int64(done)); up.total.Store(int64(total)) }}, now)
 		if err != nil {
 			c.Log.Error("save upload", "err", err)
 			return uploadChecked, saved, err
@@ -294,10 +309,10 @@ func (c *Console) saveRegister(w http.ResponseWriter, r *http.Request) {
 
 // checked finds the admin's upload of the page's address whose check is
 // done and whose file waits to be saved.
-func (c *Console) checked(r *http.Request, u store.User) (*upload, report.ImportResult, bool) {
+func (c *Console) checked(r *http.Request, u store.User) (*upload, register.Result, bool) {
 	up, ok := c.uploads.get(r.PathValue("id"), u.ID, c.now())
 	if !ok {
-		return nil, report.ImportResult{}, false
+		return nil, register.Result{}, false
 	}
 	state, res, _ := c.uploads.status(up)
 	return up, res, state == uploadChecked
@@ -305,7 +320,7 @@ func (c *Console) checked(r *http.Request, u store.User) (*upload, report.Import
 
 // cancelRegister drops an upload and its file, stopping its check.
 func (c *Console) cancelRegister(w http.ResponseWriter, r *http.Request) {
-	u, session, _, ok := c.admin(w, r)
+	u, session, ok := c.importer(w, r)
 	if !ok || !c.formFromPage(w, r, u, session) {
 		return
 	}
@@ -328,20 +343,24 @@ func (c *Console) PruneUploads() int {
 
 // describe puts an import's report on the page; false when the file cannot
 // be read at all (no header, too large, not a spreadsheet).
-func (c *Console) describe(page *registerPage, res report.ImportResult, err error) bool {
+func (c *Console) describe(page *registerPage, res register.Result, err error) bool {
 	page.Good, page.Warnings, page.MoreBad = res.Good, res.Warnings, res.BadCount-len(res.Bad)
 	page.Bad = nil
 	for _, bad := range res.Bad {
 		page.Bad = append(page.Bad, badRow{Line: bad.Line, Reason: bad.Text(c.Catalog, page.Lang)})
 	}
-	var refused report.FileError
+	var refused register.FileError
+	var refusal *office.Refusal
 	switch {
 	case errors.As(err, &refused):
 		page.Problem = page.T("web.register_unreadable", "reason", refused.Text(c.Catalog, page.Lang))
 		return false
-	case err != nil && !errors.Is(err, report.ErrBadRows):
+	case errors.As(err, &refusal): // the admin's role or area changed since the upload
+		page.Problem = page.T(refusal.Key, refusal.Args...)
+		return false
+	case err != nil && !errors.Is(err, register.ErrBadRows):
 		c.Log.Error("register", "err", err)
-		page.Problem = page.T("web.register_unreadable", "reason", strings.TrimPrefix(err.Error(), "report: "))
+		page.Problem = page.T("web.register_unreadable", "reason", strings.TrimPrefix(err.Error(), "register: "))
 		return false
 	}
 	return true

@@ -11,6 +11,7 @@ import (
 
 	"sothon/flows"
 	"sothon/report"
+	"sothon/report/lists"
 	"sothon/store"
 )
 
@@ -191,24 +192,25 @@ func (c *Console) lists(w http.ResponseWriter, r *http.Request) {
 	}
 	area := cmp.Or(r.URL.Query().Get("area"), u.AreaID)
 	format := r.PathValue("format")
-	if !store.Within(area, u.AreaID) || (format != "pdf" && format != "xlsx") {
+	if format != "pdf" && format != "xlsx" {
 		http.NotFound(w, r)
 		return
 	}
-	l, err := report.BuildLists(r.Context(), c.Store, c.Forms, c.Catalog, area, 0, u.Lang, c.now())
-	if errors.Is(err, report.ErrNoRound) || errors.Is(err, store.ErrNotFound) {
+	l, err := c.office().Lists(r.Context(), u, area, 0, c.Forms, c.Catalog, u.Lang, c.now())
+	switch {
+	case errors.Is(err, lists.ErrNoRound):
 		c.message(w, http.StatusNotFound, u.Lang, "web.lists_no_round")
+		return
+	case err != nil:
+		c.refused(w, r, u, err, "lists", "/")
 		return
 	}
 	var buf bytes.Buffer
-	write, kind := report.WriteListsPDF, "application/pdf"
+	write, kind := lists.WritePDF, "application/pdf"
 	if format == "xlsx" {
-		write, kind = report.WriteListsXLSX, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+		write, kind = lists.WriteXLSX, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 	}
-	if err == nil {
-		err = write(l, c.Catalog, &buf)
-	}
-	if err != nil {
+	if err := write(l, c.Catalog, &buf); err != nil {
 		c.unavailable(w, "lists", err)
 		return
 	}

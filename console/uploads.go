@@ -13,7 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"sothon/report"
+	"sothon/office/register"
 )
 
 // Uploads wait this long between their check and their saving.
@@ -52,7 +52,7 @@ type upload struct {
 	// Under uploads.mu.
 	state    uploadState
 	saving   bool // the work in hand is a saving, waiting or running
-	res      report.ImportResult
+	res      register.Result
 	err      error
 	cancel   context.CancelFunc // stops the check in hand
 	finished chan struct{}      // closed when the work in hand ends
@@ -183,7 +183,7 @@ func (us *uploads) pruneLocked(now time.Time) int {
 // begin starts work on an upload in the background: work runs in its turn,
 // and what it returns is the upload's new state. It is refused (false)
 // when other work on the upload is in hand.
-func (us *uploads) begin(up *upload, state uploadState, work func(ctx context.Context) (uploadState, report.ImportResult, error)) bool {
+func (us *uploads) begin(up *upload, state uploadState, work func(ctx context.Context) (uploadState, register.Result, error)) bool {
 	us.mu.Lock()
 	defer us.mu.Unlock()
 	select {
@@ -240,7 +240,7 @@ func (us *uploads) set(up *upload, state uploadState) {
 
 // status is an upload's state and result, read together; a saving that
 // waits for its turn reads as saving.
-func (us *uploads) status(up *upload) (uploadState, report.ImportResult, error) {
+func (us *uploads) status(up *upload) (uploadState, register.Result, error) {
 	us.mu.Lock()
 	defer us.mu.Unlock()
 	if up.saving {

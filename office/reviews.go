@@ -32,10 +32,16 @@ var ErrNoReason = errors.New("office: a return needs a reason")
 
 // reviewer refuses an actor who may not review forms.
 func reviewer(actor store.User) error {
-	if actor.Revoked || !slices.Contains(Reviewers, actor.Role) {
+	if !mayReview(actor) {
 		return refuse(ErrNotAllowed, "office.reviewers_only")
 	}
 	return nil
+}
+
+// mayReview tells an actor who reviews forms, and so has the lists they
+// make.
+func mayReview(actor store.User) bool {
+	return !actor.Revoked && slices.Contains(Reviewers, actor.Role)
 }
 
 // Next is the oldest form of an area of the reviewer's ("" for their own)

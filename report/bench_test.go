@@ -15,6 +15,7 @@ import (
 	"sothon/flows"
 	"sothon/locales"
 	"sothon/report"
+	"sothon/report/lists"
 	"sothon/store"
 )
 
@@ -203,7 +204,7 @@ func BenchmarkListsProvince(b *testing.B) {
 	cat := locales.MustLoad()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		l, err := report.BuildLists(context.Background(), db, forms, cat, "tinh", 0, "vi", time.Now())
+		l, err := lists.Build(context.Background(), db, forms, cat, "tinh", 0, "vi", time.Now())
 		if err != nil || l.Count(store.ListPoor) == 0 {
 			b.Fatalf("lists: %d poor, %v", l.Count(store.ListPoor), err)
 		}
@@ -217,7 +218,7 @@ func BenchmarkAgreementProvince(b *testing.B) {
 	db := province(b)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		d, err := report.Agreement(context.Background(), db)
+		d, err := lists.Agreement(context.Background(), db)
 		if err != nil || len(d) > 0 {
 			b.Fatalf("%v %v", d, err)
 		}

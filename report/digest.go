@@ -112,7 +112,7 @@ func (d *digestWriter) round() {
 		return
 	}
 	d.lines = append(d.lines, "")
-	d.line("digest.round", "name", st.Round.Name, "from", dayMonthYear(st.Round.From), "to", dayMonthYear(st.Round.To))
+	d.line("digest.round", "name", st.Round.Name, "from", DayMonthYear(st.Round.From), "to", DayMonthYear(st.Round.To))
 	d.lines = append(d.lines, RoundLines(st, d.cat, d.lang)...)
 }
 
@@ -277,8 +277,8 @@ func (s Stats) Snapshot() store.Snapshot {
 	return store.Snapshot{Week: s.Week, Poor: s.Poor(), NearPoor: s.NearPoor(), Middle: s.Middle()}
 }
 
-// dayMonthYear shows a YYYY-MM-DD date the way Vietnamese offices write it.
-func dayMonthYear(date string) string {
+// DayMonthYear shows a YYYY-MM-DD date the way Vietnamese offices write it.
+func DayMonthYear(date string) string {
 	if t, err := time.Parse(time.DateOnly, date); err == nil {
 		return t.Format("02/01/2006")
 	}

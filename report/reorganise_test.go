@@ -5,11 +5,9 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/xuri/excelize/v2"
-
-	"sothon/flows"
-	"sothon/locales"
+	"sothon/office/register"
 	"sothon/report"
+	"sothon/report/lists"
 	"sothon/store"
 	"sothon/store/storetest"
 )
@@ -21,7 +19,7 @@ import (
 func TestReorganiseKeepsTheSeedFigures(t *testing.T) {
 	t.Parallel()
 	db := storetest.Open(t)
-	if _, err := report.ImportRegister(ctx, db, "register.csv", bytes.NewReader(cityRegister(t)), report.ImportOptions{Now: now}); err != nil {
+	if _, err := register.Import(ctx, db, "register.csv", bytes.NewReader(cityRegister(t)), register.Options{Now: now}); err != nil {
 		t.Fatal(err)
 	}
 	round, err := db.OpenRound(ctx, store.Round{Name: "Rà soát 2023", AreaID: "bac-kan", From: "2023-06-01", To: "2023-06-30", Opened: now, OpenedBy: "t"})
@@ -118,7 +116,7 @@ func TestReorganiseKeepsTheSeedFigures(t *testing.T) {
 	if snap, _ := db.LastSnapshot(ctx, "thai-nguyen/duc-xuan", "2023-W30"); snap == nil || snap.Poor != 60 {
 		t.Fatalf("the merged ward's last digest: %+v", snap)
 	}
-	if dis, err := report.Agreement(ctx, db); err != nil || len(dis) > 0 {
+	if dis, err := lists.Agreement(ctx, db); err != nil || len(dis) > 0 {
 		t.Fatalf("agreement: %v, %v", dis, err)
 	}
 	// An old id still names its area of today; the old tree is refused.
@@ -141,49 +139,5 @@ func TestReorganiseKeepsTheSeedFigures(t *testing.T) {
 	}
 	if _, err := db.Reorganise(ctx, plan, later, "admin", false); !errors.Is(err, store.ErrPlan) {
 		t.Fatalf("the plan twice: %v", err)
-	}
-}
-
-// A village's posted lists are headed by the people's committee of its
-// ward or commune of today, before and after the city's plan, and the
-// round's lists still read after it.
-func TestListsHeadedByTheWardOfToday(t *testing.T) {
-	t.Parallel()
-	db, _ := listsFixture(t)
-	heading := func(area string) (string, string) {
-		t.Helper()
-		forms, _ := flows.Default()
-		l, err := report.BuildLists(ctx, db, forms, locales.MustLoad(), area, 0, "vi", now)
-		if err != nil || len(l.Villages) != 1 {
-			t.Fatalf("lists of %s: %v", area, err)
-		}
-		var buf bytes.Buffer
-		if err := report.WriteListsXLSX(l, locales.MustLoad(), &buf); err != nil {
-			t.Fatal(err)
-		}
-		f, err := excelize.OpenReader(&buf)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rows, _ := f.GetRows(f.GetSheetList()[0])
-		last := rows[len(rows)-1]
-		return rows[0][0], last[len(last)-1]
-	}
-	if body, sign := heading("bac-kan/huyen-tung/khuoi-pai"); body != "UBND PHƯỜNG HUYỀN TỤNG" || sign != "TM. UBND PHƯỜNG" {
-		t.Fatalf("a village's lists before: %q, %q", body, sign)
-	}
-	plan, _, _ := store.BuiltinPlan("bac-kan-2025")
-	if _, err := db.Reorganise(ctx, plan, now, "admin", false); err != nil {
-		t.Fatal(err)
-	}
-	if body, sign := heading("thai-nguyen/duc-xuan/khuoi-pai"); body != "UBND PHƯỜNG ĐỨC XUÂN" || sign != "TM. UBND PHƯỜNG" {
-		t.Fatalf("a village's lists after: %q, %q", body, sign)
-	}
-	if body, sign := heading("thai-nguyen"); body != "UBND PHƯỜNG ĐỨC XUÂN" || sign != "TM. UBND PHƯỜNG" {
-		t.Fatalf("the province's lists after: %q, %q", body, sign)
-	}
-	// The round of Huyền Tụng, now a part of Đức Xuân, agrees with its lists.
-	if dis, err := report.Agreement(ctx, db); err != nil || len(dis) > 0 {
-		t.Fatalf("agreement: %v, %v", dis, err)
 	}
 }

@@ -12,7 +12,7 @@ import (
 	"sothon/bot/jobs"
 	"sothon/flows"
 	"sothon/office"
-	"sothon/report"
+	"sothon/report/lists"
 	"sothon/store"
 )
 
@@ -344,16 +344,12 @@ func (o *Commands) lists(ctx context.Context, t bot.Turn, args string) {
 	if !ok {
 		return
 	}
-	l, err := report.BuildLists(ctx, o.Store, o.Forms, o.Catalog, area, 0, t.Lang(), t.At())
-	if errors.Is(err, report.ErrNoRound) {
-		t.Reply("lists.no_round", "area", o.label(ctx, area))
+	l, err := o.office().Lists(ctx, t.User(), area, 0, o.Forms, o.Catalog, t.Lang(), t.At())
+	if o.refused(t, "lists", err) {
 		return
 	}
 	var buf bytes.Buffer
-	if err == nil {
-		err = report.WriteListsPDF(l, o.Catalog, &buf)
-	}
-	if err != nil {
+	if err := lists.WritePDF(l, o.Catalog, &buf); err != nil {
 		o.Log.Error("lists", "err", err)
 		t.Reply("join.try_later")
 		return

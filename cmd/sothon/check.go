@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"sothon/report"
+	"sothon/report/lists"
 )
 
 // newCheckCmd proves the database: its pages, as bbolt checks them, every
@@ -43,11 +43,11 @@ func newCheckCmd(e *env, c *common) *cobra.Command {
 			for _, d := range standings {
 				problems = append(problems, d)
 			}
-			lists, err := report.Agreement(ctx, db)
+			figures, err := lists.Agreement(ctx, db)
 			if err != nil {
 				return err
 			}
-			for _, d := range lists {
+			for _, d := range figures {
 				problems = append(problems, d)
 			}
 			for _, p := range problems {
@@ -55,7 +55,7 @@ func newCheckCmd(e *env, c *common) *cobra.Command {
 			}
 			if len(problems) > 0 {
 				return fmt.Errorf("%d counter(s), %d household record(s) and %d list figure(s) disagree with the records",
-					len(counters), len(standings), len(lists))
+					len(counters), len(standings), len(figures))
 			}
 			fmt.Fprintf(e.stdout, "%s: pages, counters, households and lists check out\n", c.db)
 			return nil

@@ -9,7 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"sothon/report"
+	"sothon/office"
+	"sothon/office/register"
 )
 
 func newImportCmd(e *env, c *common) *cobra.Command {
@@ -43,8 +44,12 @@ func importHouseholds(ctx context.Context, e *env, c *common, path string, skipB
 		return err
 	}
 	defer db.Close()
-	progress := progressBar(e)
-	res, err := report.ImportRegister(ctx, db, path, f, report.ImportOptions{SkipBad: skipBad, Progress: progress, Now: time.Now()})
+	terminal, err := office.Terminal(ctx, db)
+	if err != nil {
+		return err
+	}
+	opts := register.Options{SkipBad: skipBad, Progress: progressBar(e)}
+	res, err := (&office.Office{Store: db}).ImportRegister(ctx, terminal, path, f, opts, time.Now())
 	for _, bad := range res.Bad {
 		fmt.Fprintf(e.stderr, "%s: %v\n", path, bad)
 	}
@@ -54,7 +59,7 @@ func importHouseholds(ctx context.Context, e *env, c *common, path string, skipB
 	for _, w := range res.Warnings {
 		fmt.Fprintf(e.stderr, "%s: warning: %s\n", path, w)
 	}
-	if errors.Is(err, report.ErrBadRows) {
+	if errors.Is(err, register.ErrBadRows) {
 		return fmt.Errorf("%d bad row(s) in %s; nothing was imported (fix them, or use --skip-bad)", res.BadCount, path)
 	}
 	if err != nil {

@@ -9,7 +9,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"sothon/locales"
-	"sothon/report"
+	"sothon/office"
+	"sothon/report/lists"
 )
 
 type listsFlags struct {
@@ -24,7 +25,7 @@ func newListsCmd(e *env, c *common) *cobra.Command {
 		Use:   "lists --area AREA_ID --out FILE [--round ID] [--format pdf|xlsx]",
 		Short: "the round's lists of poor and near-poor households, to post in the villages",
 		Args:  noWords,
-		RunE:  func(cmd *cobra.Command, _ []string) error { return lists(cmd.Context(), e, c, o) },
+		RunE:  func(cmd *cobra.Command, _ []string) error { return writeLists(cmd.Context(), e, c, o) },
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.area, "area", "", "a commune, ward or village, by id or name (see sothon areas)")
@@ -36,7 +37,7 @@ func newListsCmd(e *env, c *common) *cobra.Command {
 	return cmd
 }
 
-func lists(ctx context.Context, e *env, c *common, o listsFlags) error {
+func writeLists(ctx context.Context, e *env, c *common, o listsFlags) error {
 	switch {
 	case o.area == "" || o.out == "":
 		return usageError{"usage: sothon lists --area AREA_ID --out FILE [--round ID] [--format pdf|xlsx]"}
@@ -53,9 +54,13 @@ func lists(ctx context.Context, e *env, c *common, o listsFlags) error {
 	if o.area, err = areaOrTop(ctx, w, o.area); err != nil {
 		return err
 	}
+	terminal, err := office.Terminal(ctx, w.db)
+	if err != nil {
+		return err
+	}
 	cat := locales.MustLoad()
-	l, err := report.BuildLists(ctx, w.db, w.forms, cat, o.area, o.round, o.lang, time.Now().In(w.loc))
-	if errors.Is(err, report.ErrNoRound) {
+	l, err := (&office.Office{Store: w.db}).Lists(ctx, terminal, o.area, o.round, w.forms, cat, o.lang, time.Now().In(w.loc))
+	if errors.Is(err, lists.ErrNoRound) {
 		msg := o.area + " has no review round (see sothon round list)"
 		if o.round != 0 {
 			msg = fmt.Sprintf("no review round %d holds %s (see sothon round list)", o.round, o.area)
@@ -69,9 +74,9 @@ func lists(ctx context.Context, e *env, c *common, o listsFlags) error {
 	if err != nil {
 		return err
 	}
-	write := report.WriteListsPDF
+	write := lists.WritePDF
 	if o.format == "xlsx" {
-		write = report.WriteListsXLSX
+		write = lists.WriteXLSX
 	}
 	if err := done(write(l, cat, out)); err != nil {
 		return err

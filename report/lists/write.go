@@ -1,4 +1,4 @@
-package report
+package lists
 
 import (
 	"fmt"
@@ -11,6 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"sothon/locales"
+	"sothon/report"
 	"sothon/store"
 )
 
@@ -25,16 +26,16 @@ func (t listText) t(key string, args ...any) string { return t.cat.T(t.l.Lang, k
 // header is what stands above a village's lists, as on an office's
 // papers: the issuing body and the village on the left, the nation's name
 // and motto on the right; then the title and what the lists count.
-func (t listText) header(v VillageLists) (left, right [2]string, title [2]string) {
+func (t listText) header(v Village) (left, right [2]string, title [2]string) {
 	basis := "lists.basis_all"
 	if t.l.Approved() {
 		basis = "lists.basis_approved"
 	}
 	left = [2]string{strings.ToUpper(t.t("lists.body", "area", t.unitName(v))), strings.ToUpper(t.t("lists.place", "village", v.Label))}
 	right = [2]string{t.t("lists.nation"), t.t("lists.motto")}
-	std := RoundStandard(t.l.Round, t.l.Date)
-	standard := t.t("lists.standard", "standard", StandardName(t.cat, t.l.Lang, std), "name", std.Name, "kind", RoundKindName(t.cat, t.l.Lang, t.l.Round))
-	title = [2]string{t.t("lists.title", "round", t.l.Round.Name, "from", dayMonthYear(t.l.Round.From), "to", dayMonthYear(t.l.Round.To)), standard + " " + t.t(basis)}
+	std := report.RoundStandard(t.l.Round, t.l.Date)
+	standard := t.t("lists.standard", "standard", report.StandardName(t.cat, t.l.Lang, std), "name", std.Name, "kind", report.RoundKindName(t.cat, t.l.Lang, t.l.Round))
+	title = [2]string{t.t("lists.title", "round", t.l.Round.Name, "from", report.DayMonthYear(t.l.Round.From), "to", report.DayMonthYear(t.l.Round.To)), standard + " " + t.t(basis)}
 	return left, right, title
 }
 
@@ -43,14 +44,14 @@ func (t listText) columns() []string {
 		t.t("lists.col.class"), t.t("lists.col.lacking")}
 }
 
-func (t listText) row(i int, e ListEntry) []string {
+func (t listText) row(i int, e Entry) []string {
 	return []string{fmt.Sprint(i + 1), e.HeadName, e.Village, fmt.Sprint(e.Members), t.t("lists.class." + e.Class), strings.Join(e.Lacking, "; ")}
 }
 
 // unitName names the commune or ward whose people's committee posts a
 // village's lists: the village's own of today, whatever area the lists
 // were made for (the area's name when no commune or ward is known).
-func (t listText) unitName(v VillageLists) string {
+func (t listText) unitName(v Village) string {
 	if v.Unit.Name != "" {
 		return v.Unit.Name
 	}
@@ -59,7 +60,7 @@ func (t listText) unitName(v VillageLists) string {
 
 // footer is the date line and the two signatures: the village head's and
 // the commune's (or ward's) people's committee's.
-func (t listText) footer(v VillageLists) (date string, signatures [2]string) {
+func (t listText) footer(v Village) (date string, signatures [2]string) {
 	d := t.l.Date
 	date = t.t("lists.date", "place", store.ShortName(store.Area{Name: t.unitName(v)}), "day", d.Day(), "month", int(d.Month()), "year", d.Year())
 	kind := t.l.Kind
@@ -73,8 +74,8 @@ func (t listText) footer(v VillageLists) (date string, signatures [2]string) {
 	return date, [2]string{t.t(village), t.t(sign)}
 }
 
-// WriteListsXLSX writes the lists, one sheet per village, laid out to print.
-func WriteListsXLSX(l Lists, cat *locales.Catalog, w io.Writer) error {
+// WriteXLSX writes the lists, one sheet per village, laid out to print.
+func WriteXLSX(l Lists, cat *locales.Catalog, w io.Writer) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	t := listText{l: l, cat: cat}
@@ -166,9 +167,9 @@ const (
 // listColumns are the widths of the PDF's columns, 186 mm in all.
 var listColumns = []float64{10, 44, 32, 18, 24, 58}
 
-// WriteListsPDF writes the lists as a PDF to print on A4, one village a
+// WritePDF writes the lists as a PDF to print on A4, one village a
 // page (or more), with a Vietnamese font embedded.
-func WriteListsPDF(l Lists, cat *locales.Catalog, w io.Writer) error {
+func WritePDF(l Lists, cat *locales.Catalog, w io.Writer) error {
 	pdf := fpdf.New("P", "mm", "A4", "")
 	pdf.SetMargins(pageMargin, pageMargin, pageMargin)
 	pdf.SetAutoPageBreak(true, pageMargin)
@@ -240,7 +241,7 @@ func tableRow(pdf *fpdf.Fpdf, cells []string) {
 }
 
 // signatures draws the date and the two signature blocks, kept together.
-func signatures(pdf *fpdf.Fpdf, t listText, v VillageLists) {
+func signatures(pdf *fpdf.Fpdf, t listText, v Village) {
 	date, signs := t.footer(v)
 	_, pageHeight := pdf.GetPageSize()
 	if pdf.GetY()+40 > pageHeight-pageMargin {

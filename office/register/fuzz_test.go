@@ -1,4 +1,4 @@
-package report_test
+package register_test
 
 import (
 	"bytes"
@@ -11,7 +11,7 @@ import (
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/unicode/norm"
 
-	"sothon/report"
+	"sothon/office/register"
 	"sothon/store"
 	"sothon/store/storetest"
 )
@@ -20,7 +20,7 @@ import (
 // imports must be all or nothing, every name stored must be text (UTF-8,
 // composed, nothing lost to U+FFFD), and the same register saved by Excel
 // as Unicode Text or as Windows-1258 must read as it does in UTF-8.
-func FuzzImportRegister(f *testing.F) {
+func FuzzImport(f *testing.F) {
 	f.Add([]byte("area_id,household_id,head_name,members,status\nbac-kan/huyen-tung/khuoi-pai,H1,Hà Văn Sơn,4,nghèo\n"))
 	f.Add([]byte("household_id,area_id,status,members,head_name\nH1,bac-kan/nong-thuong/na-rao,cận nghèo,2,Bàn Thị Xuân\n"))
 	f.Add([]byte("\ufeffarea_id,household_id,head_name,members,status\n\"bac-kan/duc-xuan/to-1\",\"H,1\",\"A \"\"B\"\"\",30,none\n"))
@@ -28,11 +28,11 @@ func FuzzImportRegister(f *testing.F) {
 	f.Add([]byte("Mã địa bàn;Mã hộ;Họ tên chủ hộ;Số nhân khẩu;Phân loại\r\nbac-kan/huyen-tung/khuoi-pai;K1;\"A; B\";4;Hộ nghèo\r\n"))
 	f.Add([]byte("area_id\thousehold_id\thead_name\tmembers\tstatus\nbac-kan/huyen-tung/khuoi-pai\tK1\tA, B\t4\tpoor\n"))
 	f.Add([]byte("\"mã hộ;x\",area_id;household_id\n"))
-	register := writeRows(fixture(f), ';', true)
-	cp, _ := windows1258(register)
+	names := writeRows(fixture(f), ';', true)
+	cp, _ := windows1258(names)
 	f.Add(cp)
-	f.Add(utf16Text(f, strings.ReplaceAll(register, ";", "\t"), unicode.LittleEndian, unicode.UseBOM))
-	f.Add(utf16Text(f, register, unicode.BigEndian, unicode.IgnoreBOM))
+	f.Add(utf16Text(f, strings.ReplaceAll(names, ";", "\t"), unicode.LittleEndian, unicode.UseBOM))
+	f.Add(utf16Text(f, names, unicode.BigEndian, unicode.IgnoreBOM))
 	f.Add([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"))
 	db := storetest.Open(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -40,8 +40,8 @@ func FuzzImportRegister(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err := report.ImportRegister(ctx, db, "fuzz.csv", bytes.NewReader(data), report.ImportOptions{})
-		if errors.Is(err, report.ErrBadRows) && res.Imported != 0 {
+		res, err := register.Import(ctx, db, "fuzz.csv", bytes.NewReader(data), register.Options{})
+		if errors.Is(err, register.ErrBadRows) && res.Imported != 0 {
 			t.Fatalf("a file with bad rows imported %d households", res.Imported)
 		}
 		if err != nil {
@@ -57,7 +57,7 @@ func FuzzImportRegister(f *testing.F) {
 			storedAsText(t, db)
 		}
 		// A file read as UTF-8 (valid, and without the NULs of UTF-16).
-		if (err == nil || errors.Is(err, report.ErrBadRows)) && utf8.Valid(data) && bytes.IndexByte(data, 0) < 0 {
+		if (err == nil || errors.Is(err, register.ErrBadRows)) && utf8.Valid(data) && bytes.IndexByte(data, 0) < 0 {
 			sameInExcelEncodings(t, db, data)
 		}
 	})
@@ -87,9 +87,9 @@ func sameInExcelEncodings(t *testing.T, db *store.DB, data []byte) {
 	t.Helper()
 	text := bytes.TrimPrefix(data, []byte("\ufeff"))
 	check := func(encoding string, file []byte) {
-		dry := report.ImportOptions{DryRun: true}
-		want, werr := report.ImportRegister(ctx, db, "fuzz.csv", bytes.NewReader(data), dry)
-		got, gerr := report.ImportRegister(ctx, db, "fuzz.csv", bytes.NewReader(file), dry)
+		dry := register.Options{DryRun: true}
+		want, werr := register.Import(ctx, db, "fuzz.csv", bytes.NewReader(data), dry)
+		got, gerr := register.Import(ctx, db, "fuzz.csv", bytes.NewReader(file), dry)
 		if !reflect.DeepEqual(got, want) || (gerr == nil) != (werr == nil) {
 			t.Fatalf("%s reads otherwise: %+v, %v; in UTF-8 %+v, %v", encoding, got, gerr, want, werr)
 		}

@@ -1,4 +1,4 @@
-package report
+package register
 
 import (
 	"archive/zip"
@@ -153,7 +153,7 @@ func firstSheet(parts map[string]*zip.File) (sheet, sst string) {
 // readPart decodes a small part of the workbook.
 func readPart(f *zip.File, v any) error {
 	if f == nil || f.UncompressedSize64 > maxPartBytes {
-		return errors.New("report: no such part, or too large")
+		return errors.New("register: no such part, or too large")
 	}
 	rc, err := f.Open()
 	if err != nil {
@@ -412,7 +412,7 @@ func (x *xlsxRows) fail(err error) error {
 		return fe
 	}
 	if errors.As(err, new(*fs.PathError)) { // the server's disk, not the file
-		return fmt.Errorf("report: read %s: %w", x.name, err)
+		return fmt.Errorf("register: read %s: %w", x.name, err)
 	}
 	if errors.As(err, new(tooManyStrings)) {
 		return FileError{Key: "register.xlsx_strings", Args: []any{"file", x.name, "max", maxStrings}}
@@ -477,7 +477,7 @@ func (g *xmlGuard) Read(p []byte) (int, error) {
 	n, err := g.r.Read(p)
 	for _, b := range p[:n] {
 		if g.lt && b == '!' {
-			return 0, errors.New("report: markup no spreadsheet writes")
+			return 0, errors.New("register: markup no spreadsheet writes")
 		}
 		g.lt = b == '<'
 		if g.lt {

@@ -1,4 +1,4 @@
-package report_test
+package register_test
 
 import (
 	"bytes"
@@ -17,7 +17,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"sothon/locales"
-	"sothon/report"
+	"sothon/office/register"
 	"sothon/store"
 	"sothon/store/storetest"
 )
@@ -87,7 +87,7 @@ func utf16Text(t testing.TB, s string, order unicode.Endianness, bom unicode.BOM
 // A register as Excel saves it, in any of its encodings, stores the same
 // names as typed in UTF-8, to the byte: Windows-1258's combining tone marks
 // come out composed (NFC), as phones type them.
-func TestImportRegisterAsExcelSavesIt(t *testing.T) {
+func TestImportAsExcelSavesIt(t *testing.T) {
 	t.Parallel()
 	rows := fixture(t)
 	mustCP := func(s string) []byte {
@@ -116,7 +116,7 @@ func TestImportRegisterAsExcelSavesIt(t *testing.T) {
 	for _, f := range files {
 		t.Run(f.name, func(t *testing.T) {
 			db := storetest.Open(t)
-			res, err := report.ImportRegister(ctx, db, f.file, bytes.NewReader(f.data), report.ImportOptions{Now: now})
+			res, err := register.Import(ctx, db, f.file, bytes.NewReader(f.data), register.Options{Now: now})
 			if err != nil || res.Imported != len(rows)-1 {
 				t.Fatalf("import: %+v, %v", res, err)
 			}
@@ -146,7 +146,7 @@ func TestImportComposesNames(t *testing.T) {
 	}
 	var data bytes.Buffer
 	x.Write(&data)
-	if _, err := report.ImportRegister(ctx, db, "so-ho.xlsx", &data, report.ImportOptions{Now: now}); err != nil {
+	if _, err := register.Import(ctx, db, "so-ho.xlsx", &data, register.Options{Now: now}); err != nil {
 		t.Fatal(err)
 	}
 	if hh, _ := db.Household(ctx, "KP-301"); hh.HeadName != "Nguyễn Thị Hồng Nhung" || hh.Status != "near_poor" {
@@ -158,13 +158,13 @@ func TestImportComposesNames(t *testing.T) {
 // whole, saying why in the reader's language, and changes nothing.
 func TestImportRefusesWhatIsNotText(t *testing.T) {
 	t.Parallel()
-	register := writeRows(fixture(t), ',', false) // 11 lines
+	text := writeRows(fixture(t), ',', false) // 11 lines
 	var zipped bytes.Buffer
 	excelize.NewFile().Write(&zipped)
 	ole2 := []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00\x00\x00\x00\x00\x00\x00\x3e\x00\x03\x00\xfe\xff")
 	// Past what is sniffed of the file, a UTF-8 register turns into
 	// Windows-1258 on line 13.
-	mixed := []byte(register + strings.Repeat(" ", 5000) + "\nbac-kan/nong-thuong/na-rao,NR-299,L\xf5\xf2ng,2,poor\n")
+	mixed := []byte(text + strings.Repeat(" ", 5000) + "\nbac-kan/nong-thuong/na-rao,NR-299,L\xf5\xf2ng,2,poor\n")
 	var spoiledXLSX bytes.Buffer
 	x := excelize.NewFile()
 	for i, row := range [][]any{{"area_id", "household_id", "head_name", "members", "status"}, {"bac-kan/nong-thuong/na-rao", "NR-1", "L\ufffdng", 2, "poor"}} {
@@ -188,19 +188,19 @@ func TestImportRefusesWhatIsNotText(t *testing.T) {
 		{"a PDF", "so-ho.csv", []byte("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n"), "register.binary", 0},
 		{"UTF-8 turning into something else", "so-ho.csv", mixed, "register.not_text", 13},
 		{"a byte Windows-1258 has not", "so-ho.csv", []byte("area_id,household_id,head_name,members,status\nbac-kan/nong-thuong/na-rao,NR-1,L\xf5\x81ng,2,poor\n"), "register.not_text", 2},
-		{"a NUL far into the file", "so-ho.csv", []byte(register + strings.Repeat(" ", 5000) + "\x00\n"), "register.not_text", 12},
+		{"a NUL far into the file", "so-ho.csv", []byte(text + strings.Repeat(" ", 5000) + "\x00\n"), "register.not_text", 12},
 		{"half a UTF-16 pair", "so-ho.txt", halfPair, "register.not_text", 2},
-		{"a name an earlier conversion spoiled", "so-ho.csv", []byte(strings.Replace(register, "Hồng", "H\ufffdng", 1)), "register.not_text", 2},
+		{"a name an earlier conversion spoiled", "so-ho.csv", []byte(strings.Replace(text, "Hồng", "H\ufffdng", 1)), "register.not_text", 2},
 		{"a spoiled name in an XLSX", "so-ho.xlsx", spoiledXLSX.Bytes(), "register.not_text", 2},
-		{"a file name that is not text", "so-h\xf4.csv", []byte(register), "register.file_name", 0},
+		{"a file name that is not text", "so-h\xf4.csv", []byte(text), "register.file_name", 0},
 	}
 	cat := locales.MustLoad()
 	db := storetest.Open(t)
 	before := registerState(t, db)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			res, err := report.ImportRegister(ctx, db, c.file, bytes.NewReader(c.data), report.ImportOptions{Now: now})
-			var refused report.FileError
+			res, err := register.Import(ctx, db, c.file, bytes.NewReader(c.data), register.Options{Now: now})
+			var refused register.FileError
 			if !errors.As(err, &refused) || refused.Key != c.key || res.Imported != 0 {
 				t.Fatalf("%+v, %v; want %s", res, err, c.key)
 			}

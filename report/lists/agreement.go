@@ -1,17 +1,18 @@
-package report
+package lists
 
 import (
 	"context"
 	"fmt"
 	"slices"
 
+	"sothon/report"
 	"sothon/store"
 )
 
 // The posted lists are the legal output of a review; the figures beside
 // them must tell the same story. Agreement checks it for every round and
 // every area its households are in: the lists (the households' standings,
-// each on the lists listsOf gives on the area's basis, as BuildLists
+// each on the lists listsOf gives on the area's basis, as Build
 // makes them) against the round's figures (the counters kept as forms
 // come and are decided, read by the Stats methods /stats uses) and, for an
 // open round, against the official list on the household records.
@@ -105,14 +106,14 @@ func agreeUnder(ctx context.Context, db *store.DB, r store.Round, top string, pa
 		if sum == nil {
 			sum = store.Counters{}
 		}
-		figures := Stats{Round: &r, Counters: sum, Basis: store.BasisFor(setting, &r, sum)}
+		figures := report.Stats{Round: &r, Counters: sum, Basis: store.BasisFor(setting, &r, sum)}
 		out = append(out, agreeIn(r, area, under[area], figures)...)
 	}
 	return out, nil
 }
 
 // agreeIn compares one area's lists of a round with its figures.
-func agreeIn(r store.Round, area string, standings []store.Standing, figures Stats) []Disagreement {
+func agreeIn(r store.Round, area string, standings []store.Standing, figures report.Stats) []Disagreement {
 	var out []Disagreement
 	differ := func(what string, lists, figure int) {
 		if lists != figure {

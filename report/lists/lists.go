@@ -1,4 +1,7 @@
-package report
+// Package lists builds the lists a review round posts (the poor and
+// near-poor households of each village, and those leaving), writes them
+// as PDF and XLSX, and checks that they agree with the round's figures.
+package lists
 
 import (
 	"cmp"
@@ -10,16 +13,15 @@ import (
 
 	"sothon/flows"
 	"sothon/locales"
+	"sothon/report"
 	"sothon/store"
 )
 
-// The lists a review round publishes, as offices post them in the village
-// and at the commune before the chairman approves them: per village, the
-// households classified poor and near-poor, and those leaving poverty and
-// near-poverty in the round.
+// The lists are posted as offices post them, in the village and at the
+// commune, before the chairman approves them.
 
-// ListEntry is one household of a list.
-type ListEntry struct {
+// Entry is one household of a list.
+type Entry struct {
 	HouseholdID       string
 	HeadName, Village string
 	Members           int
@@ -30,22 +32,22 @@ type ListEntry struct {
 	Newer             bool     // the official list has it by something newer than the decision
 }
 
-// VillageLists are one village's lists, by kind.
-type VillageLists struct {
-	Place
+// Village are one village's lists, by kind.
+type Village struct {
+	report.Place
 	Unit  store.Area // the commune or ward the village is in, whose committee posts its lists
-	Lists map[string][]ListEntry
+	Lists map[string][]Entry
 }
 
 // Lists are a round's lists for an area.
 type Lists struct {
-	Area     Place
+	Area     report.Place
 	Kind     string // the area's kind (commune or ward), for the signature
 	Round    store.Round
 	Lang     string
 	Date     time.Time
 	Basis    store.Basis // what the decisions count (store.BasisFor)
-	Villages []VillageLists
+	Villages []Village
 }
 
 // Approved tells whether the lists count approved forms only.
@@ -61,13 +63,13 @@ func (l Lists) Count(kind string) int {
 }
 
 // ErrNoRound means there is no round to make lists of.
-var ErrNoRound = errors.New("report: no review round holds that area")
+var ErrNoRound = errors.New("lists: no review round holds that area")
 
-// BuildLists gathers a round's lists for an area (a commune, a ward or a
+// Build gathers a round's lists for an area (a commune, a ward or a
 // village) from the households' standings: each household, on the basis in
 // force (store.BasisFor), at its decision in the round, compared with its
 // status before the round. A household without a decision is on none.
-func BuildLists(ctx context.Context, db *store.DB, forms *flows.Set, cat *locales.Catalog, areaID string, roundID uint64, lang string, now time.Time) (Lists, error) {
+func Build(ctx context.Context, db *store.DB, forms *flows.Set, cat *locales.Catalog, areaID string, roundID uint64, lang string, now time.Time) (Lists, error) {
 	round, err := listRound(ctx, db, areaID, roundID)
 	if err != nil {
 		return Lists{}, err
@@ -76,7 +78,7 @@ func BuildLists(ctx context.Context, db *store.DB, forms *flows.Set, cat *locale
 	if err != nil {
 		return Lists{}, err
 	}
-	out := Lists{Area: Place{ID: area.ID, Label: label}, Kind: area.Kind, Round: round, Lang: lang, Date: now}
+	out := Lists{Area: report.Place{ID: area.ID, Label: label}, Kind: area.Kind, Round: round, Lang: lang, Date: now}
 	if out.Basis, err = db.EffectiveBasis(ctx, areaID, &round); err != nil {
 		return Lists{}, err
 	}
@@ -84,7 +86,7 @@ func BuildLists(ctx context.Context, db *store.DB, forms *flows.Set, cat *locale
 	if err != nil {
 		return Lists{}, err
 	}
-	byVillage := map[string]*VillageLists{}
+	byVillage := map[string]*Village{}
 	for _, st := range standings {
 		rs, _ := st.In(round.ID)
 		kinds := listsOf(rs, out.Basis)
@@ -99,7 +101,7 @@ func BuildLists(ctx context.Context, db *store.DB, forms *flows.Set, cat *locale
 		if v == nil {
 			_, vlabel, _ := db.AreaLabel(ctx, rs.Area)
 			unit, _ := db.UnitOf(ctx, rs.Area)
-			v = &VillageLists{Place: Place{ID: rs.Area, Label: vlabel}, Unit: unit, Lists: map[string][]ListEntry{}}
+			v = &Village{Place: report.Place{ID: rs.Area, Label: vlabel}, Unit: unit, Lists: map[string][]Entry{}}
 			byVillage[rs.Area] = v
 		}
 		entry.Village = v.Label
@@ -109,11 +111,11 @@ func BuildLists(ctx context.Context, db *store.DB, forms *flows.Set, cat *locale
 	}
 	for _, v := range byVillage {
 		for _, entries := range v.Lists {
-			slices.SortFunc(entries, func(a, b ListEntry) int { return cmp.Compare(flows.Fold(a.HeadName), flows.Fold(b.HeadName)) })
+			slices.SortFunc(entries, func(a, b Entry) int { return cmp.Compare(flows.Fold(a.HeadName), flows.Fold(b.HeadName)) })
 		}
 		out.Villages = append(out.Villages, *v)
 	}
-	slices.SortFunc(out.Villages, func(a, b VillageLists) int { return cmp.Compare(a.ID, b.ID) })
+	slices.SortFunc(out.Villages, func(a, b Village) int { return cmp.Compare(a.ID, b.ID) })
 	return out, nil
 }
 
@@ -129,19 +131,19 @@ func listsOf(rs store.RoundStanding, basis store.Basis) []string {
 
 // listEntry is a household's line on a list, from the form its decision
 // rests on.
-func listEntry(ctx context.Context, db *store.DB, forms *flows.Set, cat *locales.Catalog, lang string, st store.Standing, basis store.Basis, d store.Outcome) (ListEntry, error) {
+func listEntry(ctx context.Context, db *store.DB, forms *flows.Set, cat *locales.Catalog, lang string, st store.Standing, basis store.Basis, d store.Outcome) (Entry, error) {
 	s, err := db.Submission(ctx, d.Form)
 	if err != nil {
-		return ListEntry{}, err
+		return Entry{}, err
 	}
 	hh := st.Household
-	entry := ListEntry{HouseholdID: hh.ID, HeadName: cmp.Or(hh.HeadName, s.HouseholdName), Members: cmp.Or(s.Members, hh.Members),
+	entry := Entry{HouseholdID: hh.ID, HeadName: cmp.Or(hh.HeadName, s.HouseholdName), Members: cmp.Or(s.Members, hh.Members),
 		Class: d.Class, Form: d.Form, Status: hh.Status, Newer: st.Status(basis).Form != d.Form}
 	if basis == store.BasisApproved {
 		entry.Status = hh.Approved
 	}
 	if form := forms.Form(s.Form); form != nil {
-		for _, ind := range form.Lacking(s.Answers, StandardOf(s)) {
+		for _, ind := range form.Lacking(s.Answers, report.StandardOf(s)) {
 			entry.Lacking = append(entry.Lacking, cat.T(lang, "lists.indicator."+string(ind)))
 		}
 	}

@@ -1,4 +1,7 @@
-package report
+// Package register reads a household register (CSV or XLSX, as offices
+// save them), checks every row and stores the good ones: the file half of
+// the office's register import, which holds who may import and where.
+package register
 
 import (
 	"bytes"
@@ -21,6 +24,7 @@ import (
 
 	"sothon/flows"
 	"sothon/locales"
+	"sothon/report"
 	"sothon/store"
 )
 
@@ -55,8 +59,8 @@ func (e RowError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.T
 // english is the catalog for errors read in the terminal.
 var english = sync.OnceValue(locales.MustLoad)
 
-// ImportResult says what an import did.
-type ImportResult struct {
+// Result says what an import did.
+type Result struct {
 	Imported int
 	Good     int        // rows that can be stored
 	Bad      []RowError // the first maxRowErrors bad rows
@@ -66,17 +70,19 @@ type ImportResult struct {
 	Warnings []string
 }
 
-// ImportOptions shape an import.
-type ImportOptions struct {
+// Options shape an import. Scope, By and Now say where, by whom and when:
+// office.ImportRegister sets them from the actor, and tests that store a
+// register directly leave Scope and By empty.
+type Options struct {
 	SkipBad  bool                  // import the good rows of a file with bad ones
 	DryRun   bool                  // check every row, store nothing
 	Scope    string                // an area the rows' villages must be in ("" for any)
 	By       string                // who imports, for the audit log ("terminal" by default)
+	Now      time.Time             // when, for the households' status and the audit log
 	Progress func(done, total int) // called as rows are stored
 	// Reading is called every few thousand rows checked, with the rows
 	// read so far: for a page that follows a long check.
 	Reading func(rows int)
-	Now     time.Time
 	// MaxBytes and MaxRows bound the file; 0 takes the defaults (64 MB,
 	// 500,000 rows).
 	MaxBytes, MaxRows int
@@ -106,9 +112,9 @@ const (
 const importBatch = 10000
 
 // ErrBadRows means the file has bad rows and nothing was imported.
-var ErrBadRows = errors.New("report: the file has bad rows; nothing was imported (fix them, or use --skip-bad)")
+var ErrBadRows = errors.New("register: the file has bad rows; nothing was imported (fix them, or use --skip-bad)")
 
-// ImportRegister reads a household register (CSV or XLSX, by name) with a
+// Import reads a household register (CSV or XLSX, by name) with a
 // header row and stores it. Re-importing a household_id updates it. Every
 // bad row is reported; with any, nothing is stored unless SkipBad is set.
 //
@@ -118,7 +124,7 @@ var ErrBadRows = errors.New("report: the file has bad rows; nothing was imported
 // counts) and a hash of each household id, to tell repeats. A file given
 // as a stream that must be read twice (to store it, or an XLSX) is copied
 // to TempDir first.
-func ImportRegister(ctx context.Context, db *store.DB, name string, r io.Reader, o ImportOptions) (ImportResult, error) {
+func Import(ctx context.Context, db *store.DB, name string, r io.Reader, o Options) (Result, error) {
 	if o.MaxBytes <= 0 {
 		o.MaxBytes = maxRegisterBytes
 	}
@@ -126,20 +132,20 @@ func ImportRegister(ctx context.Context, db *store.DB, name string, r io.Reader,
 		o.MaxRows = maxRegisterRows
 	}
 	if !utf8.ValidString(name) {
-		return ImportResult{}, FileError{Key: "register.file_name"}
+		return Result{}, FileError{Key: "register.file_name"}
 	}
 	xlsx, err := registerKind(name)
 	if err != nil {
-		return ImportResult{}, err
+		return Result{}, err
 	}
 	src, err := openSource(name, r, xlsx || !o.DryRun, o)
 	if err != nil {
-		return ImportResult{}, err
+		return Result{}, err
 	}
 	defer src.close()
 	areas, err := db.Areas(ctx)
 	if err != nil {
-		return ImportResult{}, err
+		return Result{}, err
 	}
 	check := newRowCheck(areas, o)
 	if err := check.read(ctx, name, src, xlsx, nil); err != nil {
@@ -202,15 +208,15 @@ func registerKind(name string) (xlsx bool, err error) {
 // rowCheck checks a register's rows as they are read, and keeps only what
 // the result needs.
 type rowCheck struct {
-	o          ImportOptions
+	o          Options
 	villages   map[string]bool
-	res        ImportResult
+	res        Result
 	seen       map[[2]uint64]int // household id's hash: its line
 	seeds      [2]maphash.Seed
 	perVillage map[string]int
 }
 
-func newRowCheck(areas []store.Area, o ImportOptions) *rowCheck {
+func newRowCheck(areas []store.Area, o Options) *rowCheck {
 	c := &rowCheck{o: o, villages: map[string]bool{}, seen: map[[2]uint64]int{}, perVillage: map[string]int{},
 		seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}}
 	for _, a := range areas {
@@ -335,7 +341,7 @@ type source struct {
 // openSource makes a register readable as often as needed when again is
 // set: a stream is copied to a temporary file. Past MaxBytes the file is
 // refused, before it is read when its size is known.
-func openSource(name string, r io.Reader, again bool, o ImportOptions) (*source, error) {
+func openSource(name string, r io.Reader, again bool, o Options) (*source, error) {
 	max := int64(o.MaxBytes)
 	s := &source{}
 	switch f := r.(type) {
@@ -361,7 +367,7 @@ func openSource(name string, r io.Reader, again bool, o ImportOptions) (*source,
 	}
 	tmp, err := os.CreateTemp(o.TempDir, "sothon-register-")
 	if err != nil {
-		return nil, fmt.Errorf("report: copy %s: %w", name, err)
+		return nil, fmt.Errorf("register: copy %s: %w", name, err)
 	}
 	s.temp = tmp
 	n, err := io.Copy(tmp, &capped{r: r, max: max, name: name})
@@ -532,7 +538,7 @@ func parseRow(line int, row []string, cols map[string]int, villages map[string]b
 		return wrong("register.bad_household", "id", hh.ID)
 	case utf8.RuneCountInString(hh.HeadName) < 2 || utf8.RuneCountInString(hh.HeadName) > 80:
 		return wrong("register.name_length")
-	case Defuse(hh.HeadName) != hh.HeadName || strings.IndexFunc(hh.HeadName, unicode.IsControl) >= 0:
+	case report.Defuse(hh.HeadName) != hh.HeadName || strings.IndexFunc(hh.HeadName, unicode.IsControl) >= 0:
 		return wrong("register.name_formula", "name", hh.HeadName)
 	}
 	members, err := strconv.Atoi(get("members"))

@@ -1,36 +1,44 @@
-package report_test
+package lists_test
 
 import (
 	"bytes"
 	"compress/zlib"
+	"context"
 	"io"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf16"
 
 	"github.com/xuri/excelize/v2"
 
 	"sothon/flows"
 	"sothon/locales"
-	"sothon/report"
+	"sothon/office/register"
+	"sothon/report/lists"
 	"sothon/store"
 	"sothon/store/storetest"
+)
+
+var (
+	ctx = context.Background()
+	now = time.Date(2023, 6, 15, 9, 0, 0, 0, time.FixedZone("ICT", 7*3600))
 )
 
 // listsFixture: a ward's round with five households of Khuổi Pài reviewed:
 // one stays poor, one leaves poverty for near-poverty, one leaves
 // near-poverty, one was returned, one still waits. Two are approved and
 // one more, so only approved forms make the lists.
-func listsFixture(t *testing.T) (*store.DB, report.Lists) {
+func listsFixture(t *testing.T) (*store.DB, lists.Lists) {
 	t.Helper()
 	db := storetest.Open(t)
-	register := "area_id,household_id,head_name,members,status\n" +
+	file := "area_id,household_id,head_name,members,status\n" +
 		"bac-kan/huyen-tung/khuoi-pai,K1,Nông Văn Tý,5,poor\n" +
 		"bac-kan/huyen-tung/khuoi-pai,K2,Hà Thị Lan,4,poor\n" +
 		"bac-kan/huyen-tung/khuoi-pai,K3,Lục Văn Sơn,3,near_poor\n" +
 		"bac-kan/huyen-tung/khuoi-pai,K4,Đinh Văn Tài,6,poor\n" +
 		"bac-kan/huyen-tung/khuoi-pai,K5,Lý Thị Hoa,2,poor\n"
-	if _, err := report.ImportRegister(ctx, db, "r.csv", strings.NewReader(register), report.ImportOptions{Now: now.AddDate(0, -1, 0)}); err != nil {
+	if _, err := register.Import(ctx, db, "r.csv", strings.NewReader(file), register.Options{Now: now.AddDate(0, -1, 0)}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.OpenRound(ctx, store.Round{Name: "Cuối năm", AreaID: "bac-kan/huyen-tung", From: "2023-06-01", To: "2023-06-30", Opened: now}); err != nil {
@@ -60,14 +68,14 @@ func listsFixture(t *testing.T) (*store.DB, report.Lists) {
 		}
 	}
 	forms, _ := flows.Default()
-	lists, err := report.BuildLists(ctx, db, forms, locales.MustLoad(), "bac-kan/huyen-tung", 0, "vi", now)
+	l, err := lists.Build(ctx, db, forms, locales.MustLoad(), "bac-kan/huyen-tung", 0, "vi", now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return db, lists
+	return db, l
 }
 
-func names(entries []report.ListEntry) string {
+func names(entries []lists.Entry) string {
 	var out []string
 	for _, e := range entries {
 		out = append(out, e.HeadName)
@@ -98,7 +106,7 @@ func TestListsXLSX(t *testing.T) {
 	t.Parallel()
 	_, l := listsFixture(t)
 	var buf bytes.Buffer
-	if err := report.WriteListsXLSX(l, locales.MustLoad(), &buf); err != nil {
+	if err := lists.WriteXLSX(l, locales.MustLoad(), &buf); err != nil {
 		t.Fatal(err)
 	}
 	f, err := excelize.OpenReader(&buf)
@@ -142,7 +150,7 @@ func TestListsPDF(t *testing.T) {
 	t.Parallel()
 	_, l := listsFixture(t)
 	var buf bytes.Buffer
-	if err := report.WriteListsPDF(l, locales.MustLoad(), &buf); err != nil {
+	if err := lists.WritePDF(l, locales.MustLoad(), &buf); err != nil {
 		t.Fatal(err)
 	}
 	data := buf.Bytes()
@@ -231,11 +239,55 @@ func TestListsFollowTheCountBasis(t *testing.T) {
 		t.Fatal(err)
 	}
 	forms, _ := flows.Default()
-	l, err := report.BuildLists(ctx, db, forms, locales.MustLoad(), "bac-kan/huyen-tung", 0, "vi", now)
+	l, err := lists.Build(ctx, db, forms, locales.MustLoad(), "bac-kan/huyen-tung", 0, "vi", now)
 	if err != nil || l.Approved() {
 		t.Fatalf("lists: approved basis %v, %v", l.Approved(), err)
 	}
 	if got := names(l.Villages[0].Lists["poor"]); got != "Lý Thị Hoa, Nông Văn Tý" {
 		t.Errorf("poor, every form received: %q", got)
+	}
+}
+
+// A village's posted lists are headed by the people's committee of its
+// ward or commune of today, before and after the city's plan, and the
+// round's lists still read after it.
+func TestListsHeadedByTheWardOfToday(t *testing.T) {
+	t.Parallel()
+	db, _ := listsFixture(t)
+	heading := func(area string) (string, string) {
+		t.Helper()
+		forms, _ := flows.Default()
+		l, err := lists.Build(ctx, db, forms, locales.MustLoad(), area, 0, "vi", now)
+		if err != nil || len(l.Villages) != 1 {
+			t.Fatalf("lists of %s: %v", area, err)
+		}
+		var buf bytes.Buffer
+		if err := lists.WriteXLSX(l, locales.MustLoad(), &buf); err != nil {
+			t.Fatal(err)
+		}
+		f, err := excelize.OpenReader(&buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, _ := f.GetRows(f.GetSheetList()[0])
+		last := rows[len(rows)-1]
+		return rows[0][0], last[len(last)-1]
+	}
+	if body, sign := heading("bac-kan/huyen-tung/khuoi-pai"); body != "UBND PHƯỜNG HUYỀN TỤNG" || sign != "TM. UBND PHƯỜNG" {
+		t.Fatalf("a village's lists before: %q, %q", body, sign)
+	}
+	plan, _, _ := store.BuiltinPlan("bac-kan-2025")
+	if _, err := db.Reorganise(ctx, plan, now, "admin", false); err != nil {
+		t.Fatal(err)
+	}
+	if body, sign := heading("thai-nguyen/duc-xuan/khuoi-pai"); body != "UBND PHƯỜNG ĐỨC XUÂN" || sign != "TM. UBND PHƯỜNG" {
+		t.Fatalf("a village's lists after: %q, %q", body, sign)
+	}
+	if body, sign := heading("thai-nguyen"); body != "UBND PHƯỜNG ĐỨC XUÂN" || sign != "TM. UBND PHƯỜNG" {
+		t.Fatalf("the province's lists after: %q, %q", body, sign)
+	}
+	// The round of Huyền Tụng, now a part of Đức Xuân, agrees with its lists.
+	if dis, err := lists.Agreement(ctx, db); err != nil || len(dis) > 0 {
+		t.Fatalf("agreement: %v, %v", dis, err)
 	}
 }

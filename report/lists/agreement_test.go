@@ -1,4 +1,4 @@
-package report_test
+package lists_test
 
 import (
 	"bytes"
@@ -13,7 +13,9 @@ import (
 
 	"sothon/flows"
 	"sothon/locales"
+	"sothon/office/register"
 	"sothon/report"
+	"sothon/report/lists"
 	"sothon/store"
 	"sothon/store/storetest"
 )
@@ -27,8 +29,8 @@ const naRao = "bac-kan/huyen-tung/khuoi-pai"
 func TestSecondFormOfAHouseholdInARound(t *testing.T) {
 	t.Parallel()
 	db := storetest.Open(t)
-	register := "area_id,household_id,head_name,members,status\n" + naRao + ",K1,Nông Thị Mới,4,near_poor\n"
-	if _, err := report.ImportRegister(ctx, db, "r.csv", strings.NewReader(register), report.ImportOptions{Now: now.AddDate(0, -1, 0)}); err != nil {
+	file := "area_id,household_id,head_name,members,status\n" + naRao + ",K1,Nông Thị Mới,4,near_poor\n"
+	if _, err := register.Import(ctx, db, "r.csv", strings.NewReader(file), register.Options{Now: now.AddDate(0, -1, 0)}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.OpenRound(ctx, store.Round{Name: "R", AreaID: "bac-kan", From: "2023-06-01", To: "2023-06-30", Opened: now}); err != nil {
@@ -59,7 +61,7 @@ func TestSecondFormOfAHouseholdInARound(t *testing.T) {
 	}
 	expect := func(step string, w want) {
 		t.Helper()
-		l, err := report.BuildLists(ctx, db, forms, cat, "bac-kan/huyen-tung", 0, "vi", now)
+		l, err := lists.Build(ctx, db, forms, cat, "bac-kan/huyen-tung", 0, "vi", now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -72,7 +74,7 @@ func TestSecondFormOfAHouseholdInARound(t *testing.T) {
 		if got != w {
 			t.Errorf("%s:\n got %+v\nwant %+v", step, got, w)
 		}
-		if d, err := report.Agreement(ctx, db); err != nil || len(d) > 0 {
+		if d, err := lists.Agreement(ctx, db); err != nil || len(d) > 0 {
 			t.Errorf("%s: disagreements %v, %v", step, d, err)
 		}
 	}
@@ -174,12 +176,12 @@ func newModel(t *testing.T, seed uint64) *model {
 			t.Fatal(err)
 		}
 	}
-	register := "area_id,household_id,head_name,members,status\n"
+	file := "area_id,household_id,head_name,members,status\n"
 	for i, hh := range households {
 		m.register[hh] = classes[m.rng.IntN(len(classes))]
-		register += fmt.Sprintf("%s,%s,Hộ số %d,4,%s\n", naRao, hh, i+1, m.register[hh])
+		file += fmt.Sprintf("%s,%s,Hộ số %d,4,%s\n", naRao, hh, i+1, m.register[hh])
 	}
-	if _, err := report.ImportRegister(ctx, m.db, "r.csv", strings.NewReader(register), report.ImportOptions{Now: m.at.AddDate(0, -1, 0)}); err != nil {
+	if _, err := register.Import(ctx, m.db, "r.csv", strings.NewReader(file), register.Options{Now: m.at.AddDate(0, -1, 0)}); err != nil {
 		t.Fatal(err)
 	}
 	m.openRound()
@@ -349,7 +351,7 @@ func (m *model) currentForms() []string {
 // expected are the lists of the round r: household ids by kind.
 func (m *model) expected(r int) map[string][]string {
 	basis := m.basisIn(r)
-	lists := map[string][]string{}
+	want := map[string][]string{}
 	for _, hh := range households {
 		before, class, seen := m.register[hh], "", false
 		for _, f := range m.forms {
@@ -362,7 +364,7 @@ func (m *model) expected(r int) map[string][]string {
 			}
 			seen = seen || (f.hh == hh && f.round == r)
 		}
-		add := func(kind string) { lists[kind] = append(lists[kind], hh) }
+		add := func(kind string) { want[kind] = append(want[kind], hh) }
 		switch class {
 		case "poor", "near_poor":
 			add(class)
@@ -375,13 +377,13 @@ func (m *model) expected(r int) map[string][]string {
 			add(store.ListLeftNearPoor)
 		}
 	}
-	return lists
+	return want
 }
 
 func (m *model) verify(step string, forms *flows.Set, cat *locales.Catalog) {
 	m.t.Helper()
 	for r := range m.rounds {
-		l, err := report.BuildLists(ctx, m.db, forms, cat, "bac-kan/huyen-tung", m.rounds[r].round.ID, "vi", m.at)
+		l, err := lists.Build(ctx, m.db, forms, cat, "bac-kan/huyen-tung", m.rounds[r].round.ID, "vi", m.at)
 		if err != nil {
 			m.t.Fatal(err)
 		}
@@ -398,7 +400,7 @@ func (m *model) verify(step string, forms *flows.Set, cat *locales.Catalog) {
 			m.t.Errorf("%s, round %d: lists %v, the rule gives %v", step, r+1, got, want)
 		}
 	}
-	if d, err := report.Agreement(ctx, m.db); err != nil || len(d) > 0 {
+	if d, err := lists.Agreement(ctx, m.db); err != nil || len(d) > 0 {
 		m.t.Errorf("%s: %v %v", step, d, err)
 	}
 	for _, area := range []string{"bac-kan/huyen-tung", ""} { // an area, and the whole database

@@ -1,4 +1,4 @@
-package report_test
+package register_test
 
 import (
 	"archive/zip"
@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"sothon/report"
+	"sothon/office/register"
 	"sothon/store/storetest"
 )
 
@@ -68,8 +68,8 @@ func TestImportStopsAtTheLimits(t *testing.T) {
 	t.Parallel()
 	db := storetest.Open(t)
 	var stream endless
-	_, err := report.ImportRegister(ctx, db, "r.csv", &stream, report.ImportOptions{DryRun: true, Now: now, MaxRows: 1000})
-	var fe report.FileError
+	_, err := register.Import(ctx, db, "r.csv", &stream, register.Options{DryRun: true, Now: now, MaxRows: 1000})
+	var fe register.FileError
 	if !errors.As(err, &fe) || fe.Key != "register.too_many_rows" || stream.rows > 10_000 { // what the buffers read ahead, no more
 		t.Fatalf("an endless register: %v after %d rows made", err, stream.rows)
 	}
@@ -96,7 +96,7 @@ func TestImportStopsAtTheLimits(t *testing.T) {
 		{"r.pdf", []byte("%PDF-"), "r.pdf is not a register: a register is a .csv, .txt or .xlsx file"},
 		{"r.csv", []byte("\n\n"), "r.csv is empty"},
 	} {
-		_, err := report.ImportRegister(ctx, db, tc.file, bytes.NewReader(tc.data), report.ImportOptions{Now: now})
+		_, err := register.Import(ctx, db, tc.file, bytes.NewReader(tc.data), register.Options{Now: now})
 		if !errors.As(err, &fe) || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: %v, want %q", tc.file, err, tc.want)
 		}
@@ -130,7 +130,7 @@ func TestImportReadsAWorkbookAsWritten(t *testing.T) {
 		`<x:c r="Z3" t="inlineStr"><x:is><x:t>` + strings.Repeat("ghi chú ", 1000) + `</x:t></x:is></x:c></x:row>`
 	strs := `<si><t>head_name</t></si><si><t>bac-kan/huyen-tung/khuoi-pai</t></si>` +
 		`<si><r><t>Hoàng </t></r><r><rPr><b/></rPr><t xml:space="preserve">Văn Thắng</t></r><rPh><t>ふりがな</t></rPh></si>`
-	res, err := report.ImportRegister(ctx, db, "so-ho.xlsx", bytes.NewReader(sheet(t, rows, strs)), report.ImportOptions{Now: now})
+	res, err := register.Import(ctx, db, "so-ho.xlsx", bytes.NewReader(sheet(t, rows, strs)), register.Options{Now: now})
 	if err != nil || res.Imported != 1 {
 		t.Fatalf("import: %+v, %v", res, err)
 	}

@@ -1,4 +1,4 @@
-package report
+package register
 
 import (
 	"bufio"
@@ -30,7 +30,7 @@ func (e FileError) Text(cat *locales.Catalog, lang string) string {
 	return cat.T(lang, e.Key, e.Args...)
 }
 
-func (e FileError) Error() string { return "report: " + e.Text(english(), "en") }
+func (e FileError) Error() string { return "register: " + e.Text(english(), "en") }
 
 // textRows reads the rows of a register saved as text, one record at a
 // time.
@@ -112,7 +112,7 @@ func readError(name string, err error) error {
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return err
 	}
-	return fmt.Errorf("report: read %s: %w", name, err)
+	return fmt.Errorf("register: read %s: %w", name, err)
 }
 
 // textReader reads a register saved as text, as Excel saves one, and gives
