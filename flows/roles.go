@@ -308,3 +308,15 @@ func (f *Form) povertyHousehold(env map[string]any) poverty.Profile {
 		UsesTelecom: b("internet"), HasInfoMeans: b("info_means"),
 	}
 }
+
+// RoleChoices is the choice list of the question bound to role, in the
+// first form of the set that gives it one: the models or trades the
+// figures list, whatever the form and the list are called.
+func (s *Set) RoleChoices(role string) []Choice {
+	for _, f := range s.Forms {
+		if q := f.ByRole(role); q != nil && q.List != "" {
+			return f.Choices[q.List]
+		}
+	}
+	return nil
+}

@@ -10,6 +10,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"sothon/flows"
+	"sothon/store/counting"
 )
 
 // migrations bring a file from schema version i to i+1. Append only; never
@@ -228,7 +229,7 @@ func (db *DB) Version() (int, error) {
 }
 
 // schema3Contributions is the counting rule of schema 3, frozen here as it was.
-func schema3Contributions(form string, a map[string]string) []Contribution {
+func schema3Contributions(form string, a map[string]string) []counting.Contribution {
 	switch form {
 	case "model":
 		m := a["model"]
@@ -242,7 +243,7 @@ func schema3Contributions(form string, a map[string]string) []Contribution {
 		if a["cofund"] == "no" {
 			names = append(names, "model_cofund_no", "model_cofund_no:"+m)
 		}
-		return []Contribution{{Kind: "model", Key: m, Names: names}}
+		return []counting.Contribution{{Kind: "model", Key: m, Names: names}}
 	case "training":
 		person := flows.Fold(a["person"])
 		if person == "" {
@@ -258,7 +259,7 @@ func schema3Contributions(form string, a map[string]string) []Contribution {
 		if a["wants_abroad"] == "yes" {
 			names = append(names, "training:abroad")
 		}
-		return []Contribution{{Kind: "training", Key: person, Names: names}}
+		return []counting.Contribution{{Kind: "training", Key: person, Names: names}}
 	}
 	return nil
 }

@@ -1,12 +1,12 @@
-package store
+// Package counting owns the village counters' names and what a submission
+// adds to them, read by the roles its form gives its questions: the store
+// counts by it, the figures read the names from it.
+package counting
 
 import (
 	"strconv"
 	"strings"
 )
-
-// The names of the counters the store keeps itself: one place spells them.
-// Counters other packages contribute (models, training) are named there.
 
 // HouseholdsCounter counts the households of a village's register.
 const HouseholdsCounter = "households"
@@ -31,23 +31,11 @@ func IsRegisterCounter(name string) bool {
 // form, or else their register status.
 func ApprovedStatusCounter(status string) string { return "approved_status:" + status }
 
-// Statuses are the statuses a household can have on the official list.
-var Statuses = []string{"poor", "near_poor", "middle", "none", "escaped"}
+// ReviewCounter counts the forms of a village in a review state.
+func ReviewCounter(state string) string { return "review:" + state }
 
 // WeekCounter counts the submissions of an ISO week ("2023-W25").
 func WeekCounter(week string) string { return "week:" + week }
-
-// LastWeek is the latest week with any submission counted, or "".
-func (c Counters) LastWeek() string {
-	last := ""
-	for name, n := range c {
-		week, ok := strings.CutPrefix(name, WeekCounter(""))
-		if ok && n > 0 && !strings.Contains(week, ":") && week > last {
-			last = week
-		}
-	}
-	return last
-}
 
 // WeekFormCounter counts one questionnaire's submissions of a week.
 func WeekFormCounter(week, form string) string { return WeekCounter(week) + ":" + form }
@@ -57,25 +45,27 @@ func WeekFormCounter(week, form string) string { return WeekCounter(week) + ":" 
 func ReviewedCounter(round uint64) string { return "reviewed:" + strconv.FormatUint(round, 10) }
 
 // RoundClassCounter counts the households a round's decisions put in a
-// class, on a basis.
-func RoundClassCounter(round uint64, b Basis, class string) string {
-	return roundName("class", round, string(b), class)
+// class, on a basis (store.Basis).
+func RoundClassCounter(round uint64, basis, class string) string {
+	return roundName("class", round, basis, class)
 }
 
 // RoundListCounter counts the households on one of a round's lists
-// (ListPoor …), on a basis.
-func RoundListCounter(round uint64, b Basis, kind string) string {
-	return roundName("list", round, string(b), kind)
+// (store.ListPoor …), on a basis.
+func RoundListCounter(round uint64, basis, kind string) string {
+	return roundName("list", round, basis, kind)
 }
 
 // RoundEscapedCounter counts the households that left poverty altogether
 // in a round, on a basis.
-func RoundEscapedCounter(round uint64, b Basis) string { return roundName("escaped", round, string(b)) }
+func RoundEscapedCounter(round uint64, basis string) string {
+	return roundName("escaped", round, basis)
+}
 
 // RoundStateCounter counts the households of a round in a review state
-// (RoundPending, RoundReturned, RoundApproved), those whose waiting form
-// would change their class (RoundPendingChange), and those with any form
-// decided (RoundDecided).
+// (store.RoundPending, RoundReturned, RoundApproved), those whose waiting
+// form would change their class (RoundPendingChange), and those with any
+// form decided (RoundDecided).
 func RoundStateCounter(round uint64, state string) string {
 	return roundName("round_review", round, state)
 }
@@ -102,3 +92,25 @@ func ProjectedBaseCounter(standard, class string) string {
 }
 
 const projectedPrefix = "projected:"
+
+// The names of the counters the model and training forms contribute.
+const (
+	ModelBelowMinCounter  = "model_below_min" // households below a model's minimum scale
+	ModelNoCofundCounter  = "model_cofund_no" // households that cannot co-fund 40%
+	TrainingPeopleCounter = "training:people" // people asked about training
+	TrainingJobCounter    = "training:job"    // people who want job placement
+	TrainingAbroadCounter = "training:abroad" // people interested in work abroad
+	// Low-income workers (NĐ 30/2025/NĐ-CP), and those of them who want
+	// training: whom vocational-training support is for.
+	TrainingLowIncomeCounter        = "training:low_income"
+	TrainingLowIncomeWantingCounter = "training:low_income_wanting"
+)
+
+// ModelCounter counts the households taking part in a model.
+func ModelCounter(model string) string { return "model:" + model }
+
+// ModelStatusCounter counts a model's households by participation status.
+func ModelStatusCounter(model, status string) string { return ModelCounter(model) + ":" + status }
+
+// TrainingTradeCounter counts the people who want training in a trade.
+func TrainingTradeCounter(trade string) string { return "training:trade:" + trade }
