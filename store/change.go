@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -252,7 +253,6 @@ func putSubmission(tx *bolt.Tx, s *Submission) (Applied, error) {
 		return Applied{}, err
 	}
 	s.HouseholdID = hh.ID
-	s.Contributions = append(s.Contributions, counting.Contributions(s.Counted)...)
 	superseded, err := supersede(tx, s)
 	if err != nil {
 		return Applied{}, err
@@ -338,12 +338,19 @@ func countSubmission(tx *bolt.Tx, s *Submission, hh *Household) error {
 	if err := bumpAll(tx, s.AreaID, []string{counting.WeekCounter(week), counting.WeekFormCounter(week, s.Form)}, 1); err != nil {
 		return err
 	}
-	for _, f := range s.Contributions {
+	for _, f := range submissionContributions(s.Contributions, s.Counted) {
 		if err := setContribution(tx, s.AreaID, counting.Contribution{Kind: f.Kind, Key: hh.ID + "\x00" + f.Key, Names: f.Names}); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// submissionContributions are what a submission counts beside its week:
+// the contributions it was given and those the counting rule reads from
+// its counted answers. Live counting and the recount both take them here.
+func submissionContributions(given []counting.Contribution, counted map[string]string) []counting.Contribution {
+	return append(slices.Clip(given), counting.Contributions(counted)...)
 }
 
 // householdFor loads the submission's household, or registers a new one.

@@ -228,7 +228,10 @@ func (db *DB) Version() (int, error) {
 	return v, err
 }
 
-// schema3Contributions is the counting rule of schema 3, frozen here as it was.
+// schema3Contributions is the counting rule of schema 3, frozen here as it
+// was: it reads the answers by the ids the forms had then. It is not
+// counting.Contributions, today's rule, and must not follow it, so that
+// this migration does what it did.
 func schema3Contributions(form string, a map[string]string) []counting.Contribution {
 	switch form {
 	case "model":

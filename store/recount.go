@@ -194,6 +194,7 @@ type counted struct {
 	SubmittedAt   time.Time               `json:"submitted_at"`
 	Class         string                  `json:"class"`
 	Contributions []counting.Contribution `json:"contributions"`
+	Counted       map[string]string       `json:"counted"`
 }
 
 // countRecords adds what one submission counts itself: its week and its
@@ -201,7 +202,7 @@ type counted struct {
 func countRecords(counters map[string]Counters, facts map[string]storedContribution, s counted) {
 	week := ISOWeek(s.SubmittedAt)
 	bump(counters, s.AreaID, 1, counting.WeekCounter(week), counting.WeekFormCounter(week, s.Form))
-	for _, f := range s.Contributions {
+	for _, f := range submissionContributions(s.Contributions, s.Counted) {
 		facts[string(contributionKey(f.Kind, s.HouseholdID+"\x00"+f.Key))] = storedContribution{Area: s.AreaID, Names: f.Names}
 	}
 }

@@ -79,12 +79,12 @@ type Submission struct {
 	// (flows.Form.CountedAnswers): what counting.Contributions reads.
 	Counted map[string]string `json:"counted,omitempty"`
 	// Contributions are what the submission adds to its village's counters
-	// beside the household's status: those a caller gives (the projection
-	// by a standard not yet in force, counting.Projection), to which the
-	// store adds counting.Contributions(Counted) when it stores the
-	// submission. Their keys are made unique per household by the store.
-	// They are kept with the submission so that a recount can prove the
-	// counters by what was counted.
+	// beside the household's status and what counting.Contributions reads
+	// from Counted, which the store adds itself, counting and recounting
+	// alike: the projection by a standard not yet in force
+	// (counting.Projection), and on a submission stored before forms gave
+	// counting roles, its models and training as then counted. Their keys
+	// are made unique per household by the store.
 	Contributions []counting.Contribution `json:"contributions,omitempty"`
 	// Replaces is the returned submission this one corrects (0 for none):
 	// that one becomes "resubmitted", and this one waits for review.
