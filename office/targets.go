@@ -37,7 +37,7 @@ func (o *Office) Targets(ctx context.Context, actor store.User, year int) ([]Tar
 	// Each village's register counts up to every area above it, once.
 	poor := map[string]int{}
 	for id, cs := range counters {
-		for n := int(cs[counting.RegisterCounter(string(poverty.Poor))]); id != ""; id = parentOf(id) {
+		for n := int(cs[counting.RegisterCounter(poverty.Poor)]); id != ""; id = parentOf(id) {
 			poor[id] += n
 		}
 	}

@@ -29,8 +29,8 @@ func Chart(st Stats, cat *locales.Catalog, lang string) ([]byte, error) {
 	names := make([]string, len(areas))
 	for i, c := range areas {
 		total := float64(max(c.Area.HouseholdsTotal, 1))
-		poor[i] = 100 * float64(c.Counters[counting.StatusCounter(string(poverty.Poor))]) / total
-		near[i] = 100 * float64(c.Counters[counting.StatusCounter(string(poverty.NearPoor))]) / total
+		poor[i] = 100 * float64(c.Counters[counting.StatusCounter(poverty.Poor)]) / total
+		near[i] = 100 * float64(c.Counters[counting.StatusCounter(poverty.NearPoor)]) / total
 		names[i] = store.ShortName(c.Area)
 	}
 	w := vg.Points(14)

@@ -62,8 +62,8 @@ type Projection struct {
 func ProjectionOf(c store.Counters) (Projection, bool) {
 	std := poverty.Default().Newest()
 	p := Projection{Standard: std}
-	n := func(name func(standard, class string) string, class poverty.Class) int {
-		return int(c[name(std.ID, string(class))])
+	n := func(name func(string, poverty.Class) string, class poverty.Class) int {
+		return int(c[name(std.ID, class)])
 	}
 	for _, class := range poverty.Statuses {
 		p.Households += n(counting.ProjectedCounter, class)

@@ -74,13 +74,13 @@ func share(n, of int) float64 {
 }
 
 // Poor counts the official list's poor households (current status).
-func (s Stats) Poor() int { return s.Count(counting.StatusCounter(string(poverty.Poor))) }
+func (s Stats) Poor() int { return s.Count(counting.StatusCounter(poverty.Poor)) }
 
 // NearPoor counts the official list's near-poor households.
-func (s Stats) NearPoor() int { return s.Count(counting.StatusCounter(string(poverty.NearPoor))) }
+func (s Stats) NearPoor() int { return s.Count(counting.StatusCounter(poverty.NearPoor)) }
 
 // Middle counts the official list's middle-income households.
-func (s Stats) Middle() int { return s.Count(counting.StatusCounter(string(poverty.Middle))) }
+func (s Stats) Middle() int { return s.Count(counting.StatusCounter(poverty.Middle)) }
 
 // RegisterImported tells whether an official register was imported for the
 // area: without it there is no baseline to count a target from.
@@ -126,7 +126,7 @@ func (s Stats) ReviewedAs(class poverty.Class) int {
 	if s.Round == nil {
 		return 0
 	}
-	return s.Count(counting.RoundClassCounter(s.Round.ID, string(s.Basis), string(class)))
+	return s.Count(counting.RoundClassCounter(s.Round.ID, string(s.Basis), class))
 }
 
 // Listed counts the households on one of the open round's lists.
@@ -149,10 +149,10 @@ func (s Stats) Escaped() int {
 // from approved reviews.
 func useApprovedStatuses(c store.Counters) {
 	for _, status := range poverty.Statuses {
-		if n := c[counting.ApprovedStatusCounter(string(status))]; n != 0 {
-			c[counting.StatusCounter(string(status))] = n
+		if n := c[counting.ApprovedStatusCounter(status)]; n != 0 {
+			c[counting.StatusCounter(status)] = n
 		} else {
-			delete(c, counting.StatusCounter(string(status)))
+			delete(c, counting.StatusCounter(status))
 		}
 	}
 }
@@ -298,7 +298,7 @@ func target(st Stats, year int) *Target {
 		return nil
 	}
 	t := st.Area.Targets[i]
-	base := st.Count(counting.RegisterCounter(string(poverty.Poor)))
+	base := st.Count(counting.RegisterCounter(poverty.Poor))
 	return &Target{Year: t.Year, Reduction: t.PoorReduction, Baseline: base, Goal: max(base-t.PoorReduction, 0)}
 }
 
@@ -319,8 +319,8 @@ func (s Stats) Breakdown() []Breakdown {
 	for i, c := range s.Children {
 		total := c.Area.HouseholdsTotal
 		b := Breakdown{Place: Place{ID: c.Area.ID, Label: c.Label}, Households: total,
-			Reviewed: c.Counters.Reviewed(s.Round), Poor: int(c.Counters[counting.StatusCounter(string(poverty.Poor))]),
-			NearPoor: int(c.Counters[counting.StatusCounter(string(poverty.NearPoor))])}
+			Reviewed: c.Counters.Reviewed(s.Round), Poor: int(c.Counters[counting.StatusCounter(poverty.Poor)]),
+			NearPoor: int(c.Counters[counting.StatusCounter(poverty.NearPoor)])}
 		b.ReviewedRate, b.PoorRate, b.NearPoorRate = share(b.Reviewed, total), share(b.Poor, total), share(b.NearPoor, total)
 		b.LastWeek = c.Counters.LastWeek()
 		if p, ok := ProjectionOf(c.Counters); ok {

@@ -10,6 +10,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"sothon/flows"
+	"sothon/flows/poverty"
 	"sothon/store/counting"
 )
 
@@ -386,7 +387,7 @@ func putHouseholdCounting(tx *bolt.Tx, hh *Household, bump bumper) error {
 	}
 	names := []string{counting.HouseholdsCounter}
 	if hh.Status != "" {
-		names = append(names, counting.StatusCounter(hh.Status))
+		names = append(names, counting.StatusCounter(poverty.Class(hh.Status)))
 	}
 	if err := putContribution(tx, hh.AreaID, counting.Contribution{Kind: "status", Key: hh.ID, Names: names}, bump); err != nil {
 		return err

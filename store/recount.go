@@ -13,6 +13,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"sothon/flows/poverty"
 	"sothon/store/counting"
 )
 
@@ -170,11 +171,11 @@ func standingFacts(facts map[string]storedContribution, st Standing, asOf time.T
 	hh := st.Household
 	names := []string{counting.HouseholdsCounter}
 	if st.All.Class != "" {
-		names = append(names, counting.StatusCounter(st.All.Class))
+		names = append(names, counting.StatusCounter(poverty.Class(st.All.Class)))
 	}
 	facts[string(contributionKey("status", hh.ID))] = storedContribution{Area: hh.AreaID, Names: names}
 	if reg, ok := registerStatus(hh, asOf); ok {
-		facts[string(contributionKey("register", hh.ID))] = storedContribution{Area: hh.AreaID, Names: []string{counting.RegisterCounter(reg)}}
+		facts[string(contributionKey("register", hh.ID))] = storedContribution{Area: hh.AreaID, Names: []string{counting.RegisterCounter(poverty.Class(reg))}}
 	}
 	if c := approvedContribution(hh.ID, st.Approved.Class); len(c.Names) > 0 {
 		facts[string(contributionKey(c.Kind, c.Key))] = storedContribution{Area: hh.AreaID, Names: c.Names}

@@ -12,6 +12,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"sothon/flows/poverty"
 	"sothon/store/counting"
 )
 
@@ -153,7 +154,7 @@ func (db *DB) Decide(ctx context.Context, d Decision, replies func(Submission) [
 func approvedContribution(household, status string) counting.Contribution {
 	var names []string
 	if status != "" {
-		names = []string{counting.ApprovedStatusCounter(status)}
+		names = []string{counting.ApprovedStatusCounter(poverty.Class(status))}
 	}
 	return counting.Contribution{Kind: "approved", Key: household, Names: names}
 }

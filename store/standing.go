@@ -252,7 +252,7 @@ func (r RoundStanding) names() []string {
 		if s.Decision.Form == 0 {
 			continue
 		}
-		names = append(names, counting.RoundClassCounter(r.Round, string(b), s.Decision.Class))
+		names = append(names, counting.RoundClassCounter(r.Round, string(b), poverty.Class(s.Decision.Class)))
 		for _, kind := range ListKinds(s.Baseline, s.Decision.Class) {
 			names = append(names, counting.RoundListCounter(r.Round, string(b), kind))
 		}

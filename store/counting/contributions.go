@@ -86,5 +86,5 @@ func Projection(classes map[string]string, ss poverty.Standards, at time.Time) [
 		return nil
 	}
 	return []Contribution{{Kind: "projected", Key: newest.ID,
-		Names: []string{ProjectedCounter(newest.ID, next), ProjectedBaseCounter(newest.ID, now)}}}
+		Names: []string{ProjectedCounter(newest.ID, poverty.Class(next)), ProjectedBaseCounter(newest.ID, poverty.Class(now))}}}
 }

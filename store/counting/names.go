@@ -6,6 +6,8 @@ package counting
 import (
 	"strconv"
 	"strings"
+
+	"sothon/flows/poverty"
 )
 
 // HouseholdsCounter counts the households of a village's register.
@@ -13,11 +15,11 @@ const HouseholdsCounter = "households"
 
 // StatusCounter counts the households with a current status (the official
 // list: the register's statuses, with the changes reviews made).
-func StatusCounter(status string) string { return "status:" + status }
+func StatusCounter(status poverty.Class) string { return "status:" + string(status) }
 
 // RegisterCounter counts the households with a status in the register as
 // imported, the baseline of a year's target.
-func RegisterCounter(status string) string { return registerPrefix + status }
+func RegisterCounter(status poverty.Class) string { return registerPrefix + string(status) }
 
 const registerPrefix = "register:"
 
@@ -29,7 +31,7 @@ func IsRegisterCounter(name string) bool {
 // ApprovedStatusCounter counts the households with a status on the official
 // list counted from approved reviews: the class of their latest approved
 // form, or else their register status.
-func ApprovedStatusCounter(status string) string { return "approved_status:" + status }
+func ApprovedStatusCounter(status poverty.Class) string { return "approved_status:" + string(status) }
 
 // ReviewCounter counts the forms of a village in a review state.
 func ReviewCounter(state string) string { return "review:" + state }
@@ -46,8 +48,8 @@ func ReviewedCounter(round uint64) string { return "reviewed:" + strconv.FormatU
 
 // RoundClassCounter counts the households a round's decisions put in a
 // class, on a basis (store.Basis).
-func RoundClassCounter(round uint64, basis, class string) string {
-	return roundName("class", round, basis, class)
+func RoundClassCounter(round uint64, basis string, class poverty.Class) string {
+	return roundName("class", round, basis, string(class))
 }
 
 // RoundListCounter counts the households on one of a round's lists
@@ -84,11 +86,13 @@ func roundName(prefix string, round uint64, parts ...string) string {
 // that gives it puts them in under a standard not yet in force;
 // ProjectedBaseCounter counts the same households by their class under the
 // standard in force on that form's day, so that the two compare.
-func ProjectedCounter(standard, class string) string { return projectedPrefix + standard + ":" + class }
+func ProjectedCounter(standard string, class poverty.Class) string {
+	return projectedPrefix + standard + ":" + string(class)
+}
 
 // ProjectedBaseCounter: see ProjectedCounter.
-func ProjectedBaseCounter(standard, class string) string {
-	return projectedPrefix + standard + ":base:" + class
+func ProjectedBaseCounter(standard string, class poverty.Class) string {
+	return projectedPrefix + standard + ":base:" + string(class)
 }
 
 const projectedPrefix = "projected:"
