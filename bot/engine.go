@@ -21,20 +21,17 @@ const DefaultRunTTL = 72 * time.Hour
 // Engine handles inbound messages. It is safe for concurrent use; messages
 // of one chat are handled one at a time, in the order Handle is called.
 type Engine struct {
-	store     *store.DB
-	forms     *flows.Set
-	cat       *locales.Catalog
-	standards poverty.Standards
-	lowIncome poverty.LowIncomeLines
-	now       func() time.Time
-	runTTL    time.Duration
-	log       *slog.Logger
-	notify    func([]store.Message)
-	commands  []Command
-	// contributions says what a submission adds to its village's counters
-	// besides the household's status (models, training).
-	contributions func(form string, answers map[string]string) []store.Contribution
-	inviteLink    func(ctx context.Context, code string) string
+	store      *store.DB
+	forms      *flows.Set
+	cat        *locales.Catalog
+	standards  poverty.Standards
+	lowIncome  poverty.LowIncomeLines
+	now        func() time.Time
+	runTTL     time.Duration
+	log        *slog.Logger
+	notify     func([]store.Message)
+	commands   []Command
+	inviteLink func(ctx context.Context, code string) string
 
 	refused  onceEvery // strangers answered lately
 	locks    [lockStripes]sync.Mutex
@@ -58,9 +55,6 @@ type Config struct {
 	Notify func([]store.Message)
 	// Commands are added to the engine's own (the officials' commands).
 	Commands []Command
-	// Contributions says what a submission adds to its village's counters
-	// besides the household's status; nil adds nothing.
-	Contributions func(form string, answers map[string]string) []store.Contribution
 	// InviteLink gives a link that opens a chat with an invite code, where
 	// a channel has one; nil or "" means none.
 	InviteLink func(ctx context.Context, code string) string
@@ -69,8 +63,7 @@ type Config struct {
 // New builds an engine.
 func New(c Config) *Engine {
 	e := &Engine{store: c.Store, forms: c.Forms, cat: c.Catalog, standards: c.Standards, lowIncome: c.LowIncome,
-		now: c.Now, runTTL: c.RunTTL, log: c.Log, notify: c.Notify,
-		contributions: c.Contributions, inviteLink: c.InviteLink}
+		now: c.Now, runTTL: c.RunTTL, log: c.Log, notify: c.Notify, inviteLink: c.InviteLink}
 	e.commands = e.commandTable(c.Commands)
 	if e.standards == nil {
 		e.standards = poverty.Default()
@@ -89,9 +82,6 @@ func New(c Config) *Engine {
 	}
 	if e.notify == nil {
 		e.notify = func([]store.Message) {}
-	}
-	if e.contributions == nil {
-		e.contributions = func(string, map[string]string) []store.Contribution { return nil }
 	}
 	if e.inviteLink == nil {
 		e.inviteLink = func(context.Context, string) string { return "" }

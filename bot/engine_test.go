@@ -15,7 +15,6 @@ import (
 	"sothon/bot/officials"
 	"sothon/flows"
 	"sothon/locales"
-	"sothon/report"
 	"sothon/store"
 	"sothon/store/storetest"
 )
@@ -60,7 +59,7 @@ func newFixture(t testing.TB) *fixture {
 	cat := locales.MustLoad()
 	offices := &officials.Commands{Store: f.db, Forms: forms, Catalog: cat}
 	f.eng = bot.New(bot.Config{Store: f.db, Forms: forms, Catalog: cat, Now: func() time.Time { return f.now },
-		Commands: offices.List(), Contributions: report.Contributions})
+		Commands: offices.List()})
 	f.sender = &delivery.Sender{Store: f.db, Channel: f.ch, Now: func() time.Time { return f.now }}
 	return f
 }

@@ -6,6 +6,7 @@ import (
 
 	"sothon/flows"
 	"sothon/store"
+	"sothon/store/counting"
 )
 
 // turn gathers what one inbound message changes and the replies it gets,
@@ -208,8 +209,8 @@ func (t *turn) submit(s *flows.Submission) {
 		Form: s.Form, FormVersion: s.Version, AreaID: t.run.AreaID,
 		HouseholdID: s.HouseholdID, HouseholdName: s.HouseholdName,
 		SubmittedBy: t.user.ID, SubmittedAt: t.in.At, Answers: s.Answers, Class: s.Class, Members: s.Members,
-		Standard: s.Standard, Classes: s.Classes,
-		Contributions: append(t.e.contributions(s.Form, s.Answers), projection(s, t.e.standards, t.in.At)...), Replaces: s.Replaces,
+		Standard: s.Standard, Classes: s.Classes, Counted: s.Counted,
+		Contributions: counting.Projection(s.Classes, t.e.standards, t.in.At), Replaces: s.Replaces,
 	}
 	t.audit("submit", s.Form)
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"sothon/store"
+	"sothon/store/counting"
 )
 
 // An admin opens a round for the ward from the console, sees it open, and
@@ -179,8 +180,8 @@ func TestConsoleRoundKind(t *testing.T) {
 	}
 	s := &store.Submission{Form: "household_nd351", AreaID: "bac-kan/huyen-tung/khuoi-pai", HouseholdName: "Hoàng Văn Mới", SubmittedAt: r.now,
 		Class: "poor", Standard: "nd351-2025", Classes: map[string]string{"nd351-2025": "poor", "nd07-2021": "middle"}, Answers: map[string]string{},
-		Contributions: []store.Contribution{{Kind: "projected", Key: "nd351-2025",
-			Names: []string{store.ProjectedCounter("nd351-2025", "poor"), store.ProjectedBaseCounter("nd351-2025", "middle")}}}}
+		Contributions: []counting.Contribution{{Kind: "projected", Key: "nd351-2025",
+			Names: []string{counting.ProjectedCounter("nd351-2025", "poor"), counting.ProjectedBaseCounter("nd351-2025", "middle")}}}}
 	if _, err := r.db.Apply(ctx, store.Change{At: r.now, Submission: s}); err != nil {
 		t.Fatal(err)
 	}

@@ -26,6 +26,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"sothon/flows"
+	"sothon/flows/poverty"
 	"sothon/locales"
 	"sothon/report"
 	"sothon/store"
@@ -391,8 +392,8 @@ func (c *Console) chart(w http.ResponseWriter, r *http.Request) {
 // sortRows orders the breakdown by a column; least covered first by default.
 func sortRows(rows []report.Breakdown, by string) {
 	key := map[string]func(report.Breakdown) float64{
-		"poor":      func(b report.Breakdown) float64 { return -b.PoorRate },
-		"near_poor": func(b report.Breakdown) float64 { return -b.NearPoorRate },
+		string(poverty.Poor):     func(b report.Breakdown) float64 { return -b.PoorRate },
+		string(poverty.NearPoor): func(b report.Breakdown) float64 { return -b.NearPoorRate },
 		"households": func(b report.Breakdown) float64 {
 			return -float64(b.Households)
 		},

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/expr-lang/expr"
+
 	"sothon/flows/poverty"
 )
 
@@ -18,6 +20,42 @@ const (
 	RoleHouseArea  = "house_area"
 	RoleClass      = "class" // the calculated classification, kept with the submission
 )
+
+// Counting roles: what a form's submissions add to its village's counters
+// (store/counting) is read by these, whatever the questions' ids. A form
+// that gives one role of a group gives them all.
+const (
+	RoleModel         = "model"           // which livelihood model the household takes part in
+	RoleModelStatus   = "model.status"    // its participation status
+	RoleModelBelowMin = "model.below_min" // "yes" below the model's minimum scale
+	RoleModelCofund   = "model.cofund"    // "no" when the household cannot co-fund 40%
+
+	RoleTrainingPerson    = "training.person"     // the person asked (one record per person of a household)
+	RoleTrainingWants     = "training.wants"      // wants vocational training
+	RoleTrainingTrade     = "training.trade"      // the trade wanted
+	RoleTrainingJob       = "training.job"        // wants job placement
+	RoleTrainingAbroad    = "training.abroad"     // interested in contract work abroad
+	RoleTrainingLowIncome = "training.low_income" // "yes" for a low-income worker (NĐ 30/2025)
+)
+
+// countingGroups are the counting roles by group: a form with any role of
+// a group must give every one, or its counters would be read half.
+var countingGroups = []struct {
+	Name  string
+	Roles []string
+}{
+	{"model", []string{RoleModel, RoleModelStatus, RoleModelBelowMin, RoleModelCofund}},
+	{"training", []string{RoleTrainingPerson, RoleTrainingWants, RoleTrainingTrade, RoleTrainingJob,
+		RoleTrainingAbroad, RoleTrainingLowIncome}},
+}
+
+// yesNoCalculations are the calculate roles read as "yes" or "no": their
+// calculation must give true or false.
+var yesNoCalculations = []string{RoleModelBelowMin, RoleTrainingLowIncome}
+
+// roleChoices are the choices a select_one role's list must offer, for the
+// counters read that answer.
+var roleChoices = map[string]string{RoleModelCofund: "no"}
 
 // indicatorRoles are the yes/no indicators, as "indicator." + name.
 var indicatorRoles = []string{"job", "nutrition", "insurance", "adult_education", "schooling",
@@ -36,7 +74,10 @@ var indicatorNeeds = map[poverty.Indicator][]string{
 // roleTypes is every known role with the question type it must have.
 var roleTypes = func() map[string]Type {
 	m := map[string]Type{RoleMembers: Integer, RoleWorkingAge: Integer, RoleIncome: Decimal,
-		RoleHouseArea: Decimal, RoleClass: Calculate}
+		RoleHouseArea: Decimal, RoleClass: Calculate,
+		RoleModel: SelectOne, RoleModelStatus: SelectOne, RoleModelBelowMin: Calculate, RoleModelCofund: SelectOne,
+		RoleTrainingPerson: Text, RoleTrainingWants: YesNo, RoleTrainingTrade: SelectOne, RoleTrainingJob: YesNo,
+		RoleTrainingAbroad: YesNo, RoleTrainingLowIncome: Calculate}
 	for _, name := range indicatorRoles {
 		m["indicator."+name] = YesNo
 	}
@@ -146,6 +187,7 @@ func (c *checker) checkRoles() {
 			f.roles[q.Role] = q.ID
 		}
 	}
+	c.checkCountingRoles()
 	standards := poverty.Default()
 	std, known := standards.ByID(f.Standard)
 	switch {
@@ -167,6 +209,63 @@ func (c *checker) checkRoles() {
 		slices.Sort(missing)
 		c.add("", "classifying by %s (%s) needs a question with each role; missing: %s", std.ID, std.Name, strings.Join(missing, ", "))
 	}
+}
+
+// checkCountingRoles refuses a form that gives part of a counting group,
+// a yes/no role whose calculation gives something else, and a choice role
+// whose list lacks the choice the counters read.
+func (c *checker) checkCountingRoles() {
+	f := c.f
+	for _, g := range countingGroups {
+		var given, missing []string
+		for _, role := range g.Roles {
+			if f.roles[role] != "" {
+				given = append(given, role)
+			} else {
+				missing = append(missing, role)
+			}
+		}
+		if len(given) > 0 && len(missing) > 0 {
+			c.add("", "counting %s needs a question with each of its roles; missing: %s", g.Name, strings.Join(missing, ", "))
+		}
+	}
+	for _, role := range yesNoCalculations {
+		q := f.ByRole(role)
+		if q == nil || q.progs.calculate == nil { // a calculation that does not compile is told already
+			continue
+		}
+		if _, msg := f.compileExpr(f.index[q.ID], q, "calculate", q.Calculate, expr.AsBool()); msg != "" {
+			c.add(q.ID, "role %s needs a calculation that gives true or false", role)
+		}
+	}
+	for role, name := range roleChoices {
+		q := f.ByRole(role)
+		if q == nil {
+			continue
+		}
+		if !slices.ContainsFunc(f.Choices[q.List], func(ch Choice) bool { return ch.Name == name }) {
+			c.add(q.ID, "role %s needs a list with the choice %q", role, name)
+		}
+	}
+}
+
+// CountedAnswers are the answers bound to the counting roles, by role:
+// what the village counters read of a submission.
+func (f *Form) CountedAnswers(answers map[string]string) map[string]string {
+	var out map[string]string
+	for _, g := range countingGroups {
+		for _, role := range g.Roles {
+			a, ok := answers[f.roles[role]]
+			if !ok || f.roles[role] == "" {
+				continue
+			}
+			if out == nil {
+				out = map[string]string{}
+			}
+			out[role] = a
+		}
+	}
+	return out
 }
 
 func standardIDs(standards poverty.Standards) string {
@@ -208,4 +307,16 @@ func (f *Form) povertyHousehold(env map[string]any) poverty.Profile {
 		CleanWater: b("water"), HygienicLatrine: b("latrine"), HandlesWaste: b("waste"),
 		UsesTelecom: b("internet"), HasInfoMeans: b("info_means"),
 	}
+}
+
+// RoleChoices is the choice list of the question bound to role, in the
+// first form of the set that gives it one: the models or trades the
+// figures list, whatever the form and the list are called.
+func (s *Set) RoleChoices(role string) []Choice {
+	for _, f := range s.Forms {
+		if q := f.ByRole(role); q != nil && q.List != "" {
+			return f.Choices[q.List]
+		}
+	}
+	return nil
 }

@@ -116,6 +116,9 @@ type Submission struct {
 	// both empty for a form that does not classify.
 	Standard string
 	Classes  map[string]string
+	// Counted are the answers bound to the counting roles (model,
+	// training.*), by role: what the village counters read.
+	Counted map[string]string
 	// Replaces is the returned submission this one corrects (0 for none).
 	Replaces uint64
 }

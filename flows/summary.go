@@ -119,6 +119,7 @@ func (r *Run) submit(f *Form, c Context) Outcome {
 	}
 	s.HouseholdID, s.HouseholdName = r.householdOf(f)
 	s.Replaces = r.Replaces
+	s.Counted = f.CountedAnswers(s.Answers)
 	if q := f.ByRole(RoleClass); q != nil {
 		s.Class = s.Answers[q.ID]
 		s.Standard = f.StandardFor(c.Circumstances).ID

@@ -7,7 +7,9 @@ import (
 	"strings"
 	"time"
 
+	"sothon/flows/poverty"
 	"sothon/store"
+	"sothon/store/counting"
 )
 
 // TargetRow is an area's poverty-reduction goal for a year, beside the poor
@@ -35,7 +37,7 @@ func (o *Office) Targets(ctx context.Context, actor store.User, year int) ([]Tar
 	// Each village's register counts up to every area above it, once.
 	poor := map[string]int{}
 	for id, cs := range counters {
-		for n := int(cs[store.RegisterCounter("poor")]); id != ""; id = parentOf(id) {
+		for n := int(cs[counting.RegisterCounter(poverty.Poor)]); id != ""; id = parentOf(id) {
 			poor[id] += n
 		}
 	}

@@ -108,6 +108,10 @@ func buildProvince(path string) error {
 		return err
 	}
 	forms := []string{"household", "model", "training"}
+	set, err := flows.Default()
+	if err != nil {
+		return err
+	}
 	classes := []string{"poor", "near_poor", "middle", "none"}
 	var wg sync.WaitGroup
 	errs := make(chan error, 64)
@@ -127,7 +131,7 @@ func buildProvince(path string) error {
 				case "training":
 					s.Answers = map[string]string{"person": fmt.Sprint("Người ", i), "wants_training": "yes", "trade": "sewing", "wants_job": "yes"}
 				}
-				s.Contributions = report.Contributions(s.Form, s.Answers)
+				s.Counted = set.Form(s.Form).CountedAnswers(s.Answers)
 				if _, err := db.Apply(ctx, store.Change{At: s.SubmittedAt, Submission: s}); err != nil {
 					errs <- err
 					return

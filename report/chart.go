@@ -9,8 +9,10 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 
+	"sothon/flows/poverty"
 	"sothon/locales"
 	"sothon/store"
+	"sothon/store/counting"
 )
 
 // Chart draws the poor and near-poor rates of each sub-area (of its own
@@ -27,8 +29,8 @@ func Chart(st Stats, cat *locales.Catalog, lang string) ([]byte, error) {
 	names := make([]string, len(areas))
 	for i, c := range areas {
 		total := float64(max(c.Area.HouseholdsTotal, 1))
-		poor[i] = 100 * float64(c.Counters[store.StatusCounter("poor")]) / total
-		near[i] = 100 * float64(c.Counters[store.StatusCounter("near_poor")]) / total
+		poor[i] = 100 * float64(c.Counters[counting.StatusCounter(poverty.Poor)]) / total
+		near[i] = 100 * float64(c.Counters[counting.StatusCounter(poverty.NearPoor)]) / total
 		names[i] = store.ShortName(c.Area)
 	}
 	w := vg.Points(14)

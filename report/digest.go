@@ -8,8 +8,10 @@ import (
 	"time"
 
 	"sothon/flows"
+	"sothon/flows/poverty"
 	"sothon/locales"
 	"sothon/store"
+	"sothon/store/counting"
 )
 
 // Digest writes the weekly digest of an area in lang: the official list
@@ -24,7 +26,7 @@ func Digest(st Stats, prev *store.Snapshot, forms *flows.Set, cat *locales.Catal
 	d.round()
 	d.breakdown()
 	d.lines = append(d.lines, "")
-	d.line("digest.week_activity", "count", d.num(st.Count(store.WeekCounter(st.Week))))
+	d.line("digest.week_activity", "count", d.num(st.Count(counting.WeekCounter(st.Week))))
 	d.models()
 	d.training()
 	d.missing()
@@ -126,7 +128,7 @@ func RoundLines(st Stats, cat *locales.Catalog, lang string) []string {
 	}
 	num := func(n int) string { return locales.Number(lang, float64(n), 0) }
 	reviewed := st.Reviewed()
-	poor, near := st.ReviewedAs("poor"), st.ReviewedAs("near_poor")
+	poor, near := st.ReviewedAs(poverty.Poor), st.ReviewedAs(poverty.NearPoor)
 	lines := []string{StandardLine(st, cat, lang), cat.T(lang, "digest.reviewed", "count", num(reviewed), "total", num(st.Total), "rate", locales.Percent(lang, st.Rate(reviewed)),
 		"poor", num(poor), "near_poor", num(near))}
 	if reviewed > 0 {
@@ -187,19 +189,19 @@ func signed(n int) string {
 
 // models lists households per model and status.
 func (d *digestWriter) models() {
-	f := d.forms.Form("model")
-	if f == nil {
+	models := d.forms.RoleChoices(flows.RoleModel)
+	if models == nil {
 		return
 	}
 	var parts []string
-	for _, m := range f.Choices["models"] {
-		n := d.st.Count(ModelCounter(m.Name))
+	for _, m := range models {
+		n := d.st.Count(counting.ModelCounter(m.Name))
 		if n == 0 {
 			continue
 		}
 		var by []string
-		for _, s := range f.Choices["statuses"] {
-			if k := d.st.Count(ModelStatusCounter(m.Name, s.Name)); k > 0 {
+		for _, s := range d.forms.RoleChoices(flows.RoleModelStatus) {
+			if k := d.st.Count(counting.ModelStatusCounter(m.Name, s.Name)); k > 0 {
 				by = append(by, fmt.Sprintf("%s %s", strings.ToLower(s.Label.In(d.lang)), d.num(k)))
 			}
 		}
@@ -210,12 +212,12 @@ func (d *digestWriter) models() {
 		return
 	}
 	d.line("digest.models", "list", strings.Join(parts, "; "))
-	d.line("digest.models_flags", "below", d.num(d.st.Count(ModelBelowMinCounter)), "nocofund", d.num(d.st.Count(ModelNoCofundCounter)))
+	d.line("digest.models_flags", "below", d.num(d.st.Count(counting.ModelBelowMinCounter)), "nocofund", d.num(d.st.Count(counting.ModelNoCofundCounter)))
 }
 
 // training lists people wanting training per trade, most wanted first.
 func (d *digestWriter) training() {
-	people := d.st.Count(TrainingPeopleCounter)
+	people := d.st.Count(counting.TrainingPeopleCounter)
 	if people == 0 {
 		d.line("digest.training_none")
 		return
@@ -226,12 +228,10 @@ func (d *digestWriter) training() {
 	}
 	var trades []trade
 	total := 0
-	if f := d.forms.Form("training"); f != nil {
-		for _, c := range f.Choices["trades"] {
-			if n := d.st.Count(TrainingTradeCounter(c.Name)); n > 0 {
-				trades = append(trades, trade{c.Label.In(d.lang), n})
-				total += n
-			}
+	for _, c := range d.forms.RoleChoices(flows.RoleTrainingTrade) {
+		if n := d.st.Count(counting.TrainingTradeCounter(c.Name)); n > 0 {
+			trades = append(trades, trade{c.Label.In(d.lang), n})
+			total += n
 		}
 	}
 	sort.SliceStable(trades, func(i, j int) bool { return trades[i].n > trades[j].n })
@@ -240,9 +240,9 @@ func (d *digestWriter) training() {
 		list[i] = t.label + " " + d.num(t.n)
 	}
 	d.line("digest.training", "people", d.num(people), "wanting", d.num(total), "list", strings.Join(list, ", "),
-		"job", d.num(d.st.Count(TrainingJobCounter)), "abroad", d.num(d.st.Count(TrainingAbroadCounter)))
-	if low := d.st.Count(TrainingLowIncomeCounter); low > 0 {
-		d.line("digest.training_low_income", "count", d.num(low), "wanting", d.num(d.st.Count(TrainingLowIncomeWantingCounter)))
+		"job", d.num(d.st.Count(counting.TrainingJobCounter)), "abroad", d.num(d.st.Count(counting.TrainingAbroadCounter)))
+	if low := d.st.Count(counting.TrainingLowIncomeCounter); low > 0 {
+		d.line("digest.training_low_income", "count", d.num(low), "wanting", d.num(d.st.Count(counting.TrainingLowIncomeWantingCounter)))
 	}
 }
 

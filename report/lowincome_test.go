@@ -11,6 +11,7 @@ import (
 	"sothon/locales"
 	"sothon/report"
 	"sothon/store"
+	"sothon/store/counting"
 	"sothon/store/storetest"
 )
 
@@ -36,7 +37,7 @@ func TestDigestCountsLowIncomeWorkers(t *testing.T) {
 			a["trade"] = "sewing"
 		}
 		s := &store.Submission{Form: "training", AreaID: p.hh.AreaID, HouseholdID: p.hh.ID, SubmittedAt: now, Answers: a,
-			Contributions: report.Contributions("training", a)}
+			Counted: trainingForm(t).CountedAnswers(a)}
 		if _, err := db.Apply(ctx, store.Change{At: now, Submission: s}); err != nil {
 			t.Fatal(err)
 		}
@@ -45,7 +46,7 @@ func TestDigestCountsLowIncomeWorkers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := st.Count(report.TrainingLowIncomeCounter); got != 2 {
+	if got := st.Count(counting.TrainingLowIncomeCounter); got != 2 {
 		t.Errorf("low-income workers counted: %d, want 2", got)
 	}
 	forms, _ := flows.Default()
@@ -90,7 +91,7 @@ func TestDigestWithoutLowIncomeWorkers(t *testing.T) {
 	hhs, _ := db.HouseholdsIn(ctx, "bac-kan/nong-thuong/na-rao")
 	a := map[string]string{"household": hhs[0].ID, "person": "Triệu Văn Phong", "wants_training": "no"}
 	s := &store.Submission{Form: "training", AreaID: hhs[0].AreaID, HouseholdID: hhs[0].ID, SubmittedAt: now, Answers: a,
-		Contributions: report.Contributions("training", a)}
+		Counted: trainingForm(t).CountedAnswers(a)}
 	if _, err := db.Apply(ctx, store.Change{At: now, Submission: s}); err != nil {
 		t.Fatal(err)
 	}
@@ -102,4 +103,14 @@ func TestDigestWithoutLowIncomeWorkers(t *testing.T) {
 	if text := report.Digest(st, nil, forms, locales.MustLoad(), "vi"); strings.Contains(text, "thu nhập thấp") || !strings.Contains(text, "1 người được hỏi") {
 		t.Errorf("the digest:\n%s", text)
 	}
+}
+
+// trainingForm is the built-in training form, which the bot would have run.
+func trainingForm(t *testing.T) *flows.Form {
+	t.Helper()
+	forms, err := flows.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return forms.Form("training")
 }

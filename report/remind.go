@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"sothon/store"
+	"sothon/store/counting"
 )
 
 // Behind is a village head whose village needs a reminder.
@@ -37,7 +38,7 @@ func VillagesBehind(ctx context.Context, db *store.DB, now time.Time) ([]Behind,
 	for _, a := range areas {
 		totals[a.ID] = int64(a.HouseholdsTotal)
 	}
-	week := store.WeekCounter(store.ISOWeek(now))
+	week := counting.WeekCounter(store.ISOWeek(now))
 	var out []Behind
 	for _, u := range users {
 		if u.Role != store.RoleHead || u.Unreachable || u.Revoked {
@@ -52,12 +53,12 @@ func VillagesBehind(ctx context.Context, db *store.DB, now time.Time) ([]Behind,
 			return nil, err
 		}
 		c := counters[u.AreaID]
-		b := Behind{User: u, Idle: c[week] == 0, Round: round, Returned: int(c[store.ReviewCounter(store.ReviewReturned)])}
+		b := Behind{User: u, Idle: c[week] == 0, Round: round, Returned: int(c[counting.ReviewCounter(store.ReviewReturned)])}
 		if round != nil {
 			// Coverage is of the village's households_total, as in the
 			// digest; the register may not hold every household yet.
-			total := max(totals[u.AreaID], c[store.HouseholdsCounter])
-			b.Unreviewed = int(max(total-c[store.ReviewedCounter(round.ID)], 0))
+			total := max(totals[u.AreaID], c[counting.HouseholdsCounter])
+			b.Unreviewed = int(max(total-c[counting.ReviewedCounter(round.ID)], 0))
 		}
 		if b.Returned > 0 || b.Unreviewed > 0 || b.Idle {
 			out = append(out, b)

@@ -9,6 +9,7 @@ import (
 	"sothon/report"
 	"sothon/report/lists"
 	"sothon/store"
+	"sothon/store/counting"
 	"sothon/store/storetest"
 )
 
@@ -46,7 +47,7 @@ func TestReorganiseKeepsTheSeedFigures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	poor := store.StatusCounter("poor")
+	poor := counting.StatusCounter("poor")
 	if before.Total != 12232 || before.Counters[poor] != 285 || beforeRound.Counters.Reviewed(&round) != 2 {
 		t.Fatalf("before: %d households, %d poor, %d reviewed", before.Total, before.Counters[poor], beforeRound.Counters.Reviewed(&round))
 	}
@@ -80,7 +81,7 @@ func TestReorganiseKeepsTheSeedFigures(t *testing.T) {
 		t.Fatal(err)
 	}
 	if after.Total != 12232 || after.Counters[poor] != before.Counters[poor] || len(after.Children) != 3 ||
-		after.Counters[store.HouseholdsCounter] != before.Counters[store.HouseholdsCounter] {
+		after.Counters[counting.HouseholdsCounter] != before.Counters[counting.HouseholdsCounter] {
 		t.Fatalf("after: %d households, %d poor, %d units", after.Total, after.Counters[poor], len(after.Children))
 	}
 	took := map[string][]string{
@@ -94,7 +95,7 @@ func TestReorganiseKeepsTheSeedFigures(t *testing.T) {
 			want.Add(old[o])
 			total += oldTotal[o]
 		}
-		for _, name := range []string{poor, store.StatusCounter("near_poor"), store.HouseholdsCounter} {
+		for _, name := range []string{poor, counting.StatusCounter("near_poor"), counting.HouseholdsCounter} {
 			if c.Counters[name] != want[name] || c.Area.HouseholdsTotal != total {
 				t.Errorf("%s: %s is %d of %d households, the old units had %d of %d", c.Area.ID, name, c.Counters[name], c.Area.HouseholdsTotal, want[name], total)
 			}
@@ -110,7 +111,7 @@ func TestReorganiseKeepsTheSeedFigures(t *testing.T) {
 	}
 	afterWeek, err := report.ComputeWeek(ctx, db, "thai-nguyen", now, later)
 	if err != nil || afterWeek.Counters[poor] != beforeWeek.Counters[poor] || afterWeek.Week != beforeWeek.Week ||
-		afterWeek.Counters[store.WeekCounter(beforeWeek.Week)] != beforeWeek.Counters[store.WeekCounter(beforeWeek.Week)] {
+		afterWeek.Counters[counting.WeekCounter(beforeWeek.Week)] != beforeWeek.Counters[counting.WeekCounter(beforeWeek.Week)] {
 		t.Fatalf("the past week after: %v", err)
 	}
 	if snap, _ := db.LastSnapshot(ctx, "thai-nguyen/duc-xuan", "2023-W30"); snap == nil || snap.Poor != 60 {

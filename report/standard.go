@@ -6,6 +6,7 @@ import (
 	"sothon/flows/poverty"
 	"sothon/locales"
 	"sothon/store"
+	"sothon/store/counting"
 )
 
 // RoundStandard is the poverty standard a round classifies by, as of a
@@ -61,11 +62,14 @@ type Projection struct {
 func ProjectionOf(c store.Counters) (Projection, bool) {
 	std := poverty.Default().Newest()
 	p := Projection{Standard: std}
-	for _, class := range store.Statuses {
-		p.Households += int(c[store.ProjectedCounter(std.ID, class)])
+	n := func(name func(string, poverty.Class) string, class poverty.Class) int {
+		return int(c[name(std.ID, class)])
 	}
-	p.Poor, p.NearPoor = int(c[store.ProjectedCounter(std.ID, "poor")]), int(c[store.ProjectedCounter(std.ID, "near_poor")])
-	p.WasPoor, p.WasNearPoor = int(c[store.ProjectedBaseCounter(std.ID, "poor")]), int(c[store.ProjectedBaseCounter(std.ID, "near_poor")])
+	for _, class := range poverty.Statuses {
+		p.Households += n(counting.ProjectedCounter, class)
+	}
+	p.Poor, p.NearPoor = n(counting.ProjectedCounter, poverty.Poor), n(counting.ProjectedCounter, poverty.NearPoor)
+	p.WasPoor, p.WasNearPoor = n(counting.ProjectedBaseCounter, poverty.Poor), n(counting.ProjectedBaseCounter, poverty.NearPoor)
 	return p, p.Households > 0
 }
 

@@ -6,6 +6,7 @@ import (
 	"sothon/locales"
 	"sothon/report"
 	"sothon/store"
+	"sothon/store/counting"
 )
 
 // The figures by the new standard count the households once each, beside
@@ -13,10 +14,10 @@ import (
 func TestProjectionBesideTheCurrentFigures(t *testing.T) {
 	t.Parallel()
 	c := store.Counters{
-		store.ProjectedCounter("nd351-2025", "poor"): 2, store.ProjectedCounter("nd351-2025", "near_poor"): 1,
-		store.ProjectedCounter("nd351-2025", "none"):       1,
-		store.ProjectedBaseCounter("nd351-2025", "middle"): 2, store.ProjectedBaseCounter("nd351-2025", "near_poor"): 2,
-		store.StatusCounter("poor"): 7,
+		counting.ProjectedCounter("nd351-2025", "poor"): 2, counting.ProjectedCounter("nd351-2025", "near_poor"): 1,
+		counting.ProjectedCounter("nd351-2025", "none"):       1,
+		counting.ProjectedBaseCounter("nd351-2025", "middle"): 2, counting.ProjectedBaseCounter("nd351-2025", "near_poor"): 2,
+		counting.StatusCounter("poor"): 7,
 	}
 	p, ok := report.ProjectionOf(c)
 	if !ok || p.Standard.ID != "nd351-2025" || p.Households != 4 || p.Poor != 2 || p.NearPoor != 1 || p.WasPoor != 0 || p.WasNearPoor != 2 {
@@ -30,7 +31,7 @@ func TestProjectionBesideTheCurrentFigures(t *testing.T) {
 	if j.Projection == nil || j.Projection.Households != 4 || j.Projection.Period != "2027–2030" || j.Projection.WasNearPoor != 2 {
 		t.Errorf("json: %+v", j.Projection)
 	}
-	if _, ok := report.ProjectionOf(store.Counters{store.StatusCounter("poor"): 7}); ok || report.ProjectionLine(store.Counters{}, locales.MustLoad(), "vi") != "" {
+	if _, ok := report.ProjectionOf(store.Counters{counting.StatusCounter("poor"): 7}); ok || report.ProjectionLine(store.Counters{}, locales.MustLoad(), "vi") != "" {
 		t.Error("a projection without any household reviewed for it")
 	}
 }

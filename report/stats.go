@@ -8,7 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"sothon/flows/poverty"
 	"sothon/store"
+	"sothon/store/counting"
 )
 
 // Stats are the figures of one area and its subtree, from the counters.
@@ -72,19 +74,19 @@ func share(n, of int) float64 {
 }
 
 // Poor counts the official list's poor households (current status).
-func (s Stats) Poor() int { return s.Count(store.StatusCounter("poor")) }
+func (s Stats) Poor() int { return s.Count(counting.StatusCounter(poverty.Poor)) }
 
 // NearPoor counts the official list's near-poor households.
-func (s Stats) NearPoor() int { return s.Count(store.StatusCounter("near_poor")) }
+func (s Stats) NearPoor() int { return s.Count(counting.StatusCounter(poverty.NearPoor)) }
 
 // Middle counts the official list's middle-income households.
-func (s Stats) Middle() int { return s.Count(store.StatusCounter("middle")) }
+func (s Stats) Middle() int { return s.Count(counting.StatusCounter(poverty.Middle)) }
 
 // RegisterImported tells whether an official register was imported for the
 // area: without it there is no baseline to count a target from.
 func (s Stats) RegisterImported() bool {
 	for name, n := range s.Counters {
-		if n > 0 && store.IsRegisterCounter(name) {
+		if n > 0 && counting.IsRegisterCounter(name) {
 			return true
 		}
 	}
@@ -110,21 +112,21 @@ type ReviewStates struct {
 // review state.
 func (s Stats) Reviews() ReviewStates {
 	if r := s.Round; r != nil {
-		return ReviewStates{Pending: s.Count(store.RoundStateCounter(r.ID, store.RoundPending)),
-			PendingChange: s.Count(store.RoundStateCounter(r.ID, store.RoundPendingChange)),
-			Approved:      s.Count(store.RoundStateCounter(r.ID, store.RoundApproved)),
-			Returned:      s.Count(store.RoundStateCounter(r.ID, store.RoundReturned))}
+		return ReviewStates{Pending: s.Count(counting.RoundStateCounter(r.ID, store.RoundPending)),
+			PendingChange: s.Count(counting.RoundStateCounter(r.ID, counting.RoundPendingChange)),
+			Approved:      s.Count(counting.RoundStateCounter(r.ID, store.RoundApproved)),
+			Returned:      s.Count(counting.RoundStateCounter(r.ID, store.RoundReturned))}
 	}
-	return ReviewStates{Pending: s.Count(store.ReviewCounter(store.ReviewReceived)), Approved: s.Count(store.ReviewCounter(store.ReviewApproved)),
-		Returned: s.Count(store.ReviewCounter(store.ReviewReturned))}
+	return ReviewStates{Pending: s.Count(counting.ReviewCounter(store.ReviewReceived)), Approved: s.Count(counting.ReviewCounter(store.ReviewApproved)),
+		Returned: s.Count(counting.ReviewCounter(store.ReviewReturned))}
 }
 
 // ReviewedAs counts the households the open round's decisions put in class.
-func (s Stats) ReviewedAs(class string) int {
+func (s Stats) ReviewedAs(class poverty.Class) int {
 	if s.Round == nil {
 		return 0
 	}
-	return s.Count(store.RoundClassCounter(s.Round.ID, s.Basis, class))
+	return s.Count(counting.RoundClassCounter(s.Round.ID, string(s.Basis), class))
 }
 
 // Listed counts the households on one of the open round's lists.
@@ -132,7 +134,7 @@ func (s Stats) Listed(kind string) int {
 	if s.Round == nil {
 		return 0
 	}
-	return s.Count(store.RoundListCounter(s.Round.ID, s.Basis, kind))
+	return s.Count(counting.RoundListCounter(s.Round.ID, string(s.Basis), kind))
 }
 
 // Escaped counts the households that left poverty in the open round.
@@ -140,17 +142,17 @@ func (s Stats) Escaped() int {
 	if s.Round == nil {
 		return 0
 	}
-	return s.Count(store.RoundEscapedCounter(s.Round.ID, s.Basis))
+	return s.Count(counting.RoundEscapedCounter(s.Round.ID, string(s.Basis)))
 }
 
 // useApprovedStatuses makes the official list's counters those counted
 // from approved reviews.
 func useApprovedStatuses(c store.Counters) {
-	for _, status := range store.Statuses {
-		if n := c[store.ApprovedStatusCounter(status)]; n != 0 {
-			c[store.StatusCounter(status)] = n
+	for _, status := range poverty.Statuses {
+		if n := c[counting.ApprovedStatusCounter(status)]; n != 0 {
+			c[counting.StatusCounter(status)] = n
 		} else {
-			delete(c, store.StatusCounter(status))
+			delete(c, counting.StatusCounter(status))
 		}
 	}
 }
@@ -243,7 +245,7 @@ func compute(ctx context.Context, db *store.DB, areaID string, now time.Time, ro
 		if idle(st, counters[a.ID]) {
 			st.Missing = append(st.Missing, place)
 		}
-		if counters[a.ID][store.WeekCounter(st.Week)] == 0 {
+		if counters[a.ID][counting.WeekCounter(st.Week)] == 0 {
 			st.IdleWeek = append(st.IdleWeek, place)
 		}
 	}
@@ -284,7 +286,7 @@ func idle(st Stats, c store.Counters) bool {
 	if st.Round != nil {
 		return c.Reviewed(st.Round) == 0
 	}
-	return c[store.WeekCounter(st.Week)] == 0
+	return c[counting.WeekCounter(st.Week)] == 0
 }
 
 // target is the area's goal for year, counted from the official register's
@@ -296,7 +298,7 @@ func target(st Stats, year int) *Target {
 		return nil
 	}
 	t := st.Area.Targets[i]
-	base := st.Count(store.RegisterCounter("poor"))
+	base := st.Count(counting.RegisterCounter(poverty.Poor))
 	return &Target{Year: t.Year, Reduction: t.PoorReduction, Baseline: base, Goal: max(base-t.PoorReduction, 0)}
 }
 
@@ -317,7 +319,8 @@ func (s Stats) Breakdown() []Breakdown {
 	for i, c := range s.Children {
 		total := c.Area.HouseholdsTotal
 		b := Breakdown{Place: Place{ID: c.Area.ID, Label: c.Label}, Households: total,
-			Reviewed: c.Counters.Reviewed(s.Round), Poor: int(c.Counters[store.StatusCounter("poor")]), NearPoor: int(c.Counters[store.StatusCounter("near_poor")])}
+			Reviewed: c.Counters.Reviewed(s.Round), Poor: int(c.Counters[counting.StatusCounter(poverty.Poor)]),
+			NearPoor: int(c.Counters[counting.StatusCounter(poverty.NearPoor)])}
 		b.ReviewedRate, b.PoorRate, b.NearPoorRate = share(b.Reviewed, total), share(b.Poor, total), share(b.NearPoor, total)
 		b.LastWeek = c.Counters.LastWeek()
 		if p, ok := ProjectionOf(c.Counters); ok {

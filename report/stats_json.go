@@ -4,7 +4,9 @@ import (
 	"cmp"
 	"time"
 
+	"sothon/flows/poverty"
 	"sothon/store"
+	"sothon/store/counting"
 )
 
 // StatsJSON is the shape of an area's figures for machines (`sothon stats
@@ -128,7 +130,7 @@ func (s Stats) JSON(formIDs []string) StatsJSON {
 	if r := s.Round; r != nil {
 		std := RoundStandard(*r, s.WeekFrom.AddDate(0, 0, 6))
 		out.Round = &RoundJSON{Name: r.Name, From: r.From, To: r.To, Kind: cmp.Or(r.Kind, store.RoundRegular), Standard: std.ID, Period: std.Period, Households: s.Total, Reviewed: s.Reviewed(),
-			ReviewedRate: s.Rate(s.Reviewed()), Poor: s.ReviewedAs("poor"), NearPoor: s.ReviewedAs("near_poor"), Escaped: s.Escaped(), Lists: map[string]int{}}
+			ReviewedRate: s.Rate(s.Reviewed()), Poor: s.ReviewedAs(poverty.Poor), NearPoor: s.ReviewedAs(poverty.NearPoor), Escaped: s.Escaped(), Lists: map[string]int{}}
 		for _, kind := range store.ListKindsAll {
 			out.Round.Lists[kind] = s.Listed(kind)
 		}
@@ -158,7 +160,7 @@ func (s Stats) JSON(formIDs []string) StatsJSON {
 		out.Missing = append(out.Missing, PlaceJSON{ID: m.ID, Name: m.Label})
 	}
 	for _, id := range formIDs {
-		out.Activity[id] = s.Count(store.WeekFormCounter(s.Week, id))
+		out.Activity[id] = s.Count(counting.WeekFormCounter(s.Week, id))
 	}
 	return out
 }

@@ -6,9 +6,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"sothon/store/counting"
 )
 
 // Counters are named counts kept per village ("status:poor",
@@ -24,15 +27,6 @@ func (c Counters) Add(other Counters) {
 	}
 }
 
-// Contribution is what one record contributes to its village's counters: a
-// household's status, a household's part in a model, a person's training
-// wishes. A new contribution with the same kind and key replaces the old one.
-type Contribution struct {
-	Kind  string   `json:"kind"`
-	Key   string   `json:"key"`
-	Names []string `json:"names"`
-}
-
 // storedContribution is a contribution as kept, with where it was counted.
 type storedContribution struct {
 	Area  string   `json:"area"`
@@ -43,7 +37,7 @@ func contributionKey(kind, key string) []byte { return []byte(kind + "\x00" + ke
 
 // setContribution replaces a contribution: its old names are taken off the
 // village they were counted in, the new ones added to area.
-func setContribution(tx *bolt.Tx, area string, f Contribution) error {
+func setContribution(tx *bolt.Tx, area string, f counting.Contribution) error {
 	return putContribution(tx, area, f, func(area string, names []string, delta int64) error {
 		return bumpAll(tx, area, names, delta)
 	})
@@ -53,7 +47,7 @@ func setContribution(tx *bolt.Tx, area string, f Contribution) error {
 type bumper func(area string, names []string, delta int64) error
 
 // putContribution is setContribution counting with bump.
-func putContribution(tx *bolt.Tx, area string, f Contribution, bump bumper) error {
+func putContribution(tx *bolt.Tx, area string, f counting.Contribution, bump bumper) error {
 	b := tx.Bucket(bucketFacts)
 	var old storedContribution
 	if err := getJSON(b, contributionKey(f.Kind, f.Key), &old); err == nil {
@@ -208,10 +202,22 @@ func (db *DB) LastSnapshot(ctx context.Context, areaID, week string) (*Snapshot,
 	return out, err
 }
 
+// LastWeek is the latest week with any submission counted, or "".
+func (c Counters) LastWeek() string {
+	last := ""
+	for name, n := range c {
+		week, ok := strings.CutPrefix(name, counting.WeekCounter(""))
+		if ok && n > 0 && !strings.Contains(week, ":") && week > last {
+			last = week
+		}
+	}
+	return last
+}
+
 // Reviewed counts the households reviewed in round; 0 without one.
 func (c Counters) Reviewed(round *Round) int {
 	if round == nil {
 		return 0
 	}
-	return int(c[ReviewedCounter(round.ID)])
+	return int(c[counting.ReviewedCounter(round.ID)])
 }

@@ -3,12 +3,15 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
 
 	"sothon/flows"
+	"sothon/flows/poverty"
+	"sothon/store/counting"
 )
 
 // Change is everything one inbound message changes. Apply commits it in a
@@ -330,18 +333,25 @@ func supersede(tx *bolt.Tx, s *Submission) ([]uint64, error) {
 }
 
 // countSubmission keeps the village's counters of a submission itself:
-// activity this week and the caller's contributions.
+// activity this week and its contributions.
 func countSubmission(tx *bolt.Tx, s *Submission, hh *Household) error {
 	week := ISOWeek(s.SubmittedAt)
-	if err := bumpAll(tx, s.AreaID, []string{WeekCounter(week), WeekFormCounter(week, s.Form)}, 1); err != nil {
+	if err := bumpAll(tx, s.AreaID, []string{counting.WeekCounter(week), counting.WeekFormCounter(week, s.Form)}, 1); err != nil {
 		return err
 	}
-	for _, f := range s.Contributions {
-		if err := setContribution(tx, s.AreaID, Contribution{Kind: f.Kind, Key: hh.ID + "\x00" + f.Key, Names: f.Names}); err != nil {
+	for _, f := range submissionContributions(s.Contributions, s.Counted) {
+		if err := setContribution(tx, s.AreaID, counting.Contribution{Kind: f.Kind, Key: hh.ID + "\x00" + f.Key, Names: f.Names}); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// submissionContributions are what a submission counts beside its week:
+// the contributions it was given and those the counting rule reads from
+// its counted answers. Live counting and the recount both take them here.
+func submissionContributions(given []counting.Contribution, counted map[string]string) []counting.Contribution {
+	return append(slices.Clip(given), counting.Contributions(counted)...)
 }
 
 // householdFor loads the submission's household, or registers a new one.
@@ -375,11 +385,11 @@ func putHouseholdCounting(tx *bolt.Tx, hh *Household, bump bumper) error {
 	if err := putJSON(tx.Bucket(bucketHouseholds), []byte(hh.ID), hh); err != nil {
 		return err
 	}
-	names := []string{HouseholdsCounter}
+	names := []string{counting.HouseholdsCounter}
 	if hh.Status != "" {
-		names = append(names, StatusCounter(hh.Status))
+		names = append(names, counting.StatusCounter(poverty.Class(hh.Status)))
 	}
-	if err := putContribution(tx, hh.AreaID, Contribution{Kind: "status", Key: hh.ID, Names: names}, bump); err != nil {
+	if err := putContribution(tx, hh.AreaID, counting.Contribution{Kind: "status", Key: hh.ID, Names: names}, bump); err != nil {
 		return err
 	}
 	// The index carries the name so the picker lists a village without

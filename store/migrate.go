@@ -10,6 +10,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"sothon/flows"
+	"sothon/store/counting"
 )
 
 // migrations bring a file from schema version i to i+1. Append only; never
@@ -227,8 +228,11 @@ func (db *DB) Version() (int, error) {
 	return v, err
 }
 
-// schema3Contributions is the counting rule of schema 3, frozen here as it was.
-func schema3Contributions(form string, a map[string]string) []Contribution {
+// schema3Contributions is the counting rule of schema 3, frozen here as it
+// was: it reads the answers by the ids the forms had then. It is not
+// counting.Contributions, today's rule, and must not follow it, so that
+// this migration does what it did.
+func schema3Contributions(form string, a map[string]string) []counting.Contribution {
 	switch form {
 	case "model":
 		m := a["model"]
@@ -242,7 +246,7 @@ func schema3Contributions(form string, a map[string]string) []Contribution {
 		if a["cofund"] == "no" {
 			names = append(names, "model_cofund_no", "model_cofund_no:"+m)
 		}
-		return []Contribution{{Kind: "model", Key: m, Names: names}}
+		return []counting.Contribution{{Kind: "model", Key: m, Names: names}}
 	case "training":
 		person := flows.Fold(a["person"])
 		if person == "" {
@@ -258,7 +262,7 @@ func schema3Contributions(form string, a map[string]string) []Contribution {
 		if a["wants_abroad"] == "yes" {
 			names = append(names, "training:abroad")
 		}
-		return []Contribution{{Kind: "training", Key: person, Names: names}}
+		return []counting.Contribution{{Kind: "training", Key: person, Names: names}}
 	}
 	return nil
 }

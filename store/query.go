@@ -13,6 +13,8 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"sothon/flows"
+	"sothon/flows/poverty"
+	"sothon/store/counting"
 )
 
 // UserByIdentity finds the user behind a chat.
@@ -245,7 +247,7 @@ func (db *DB) ImportHouseholds(ctx context.Context, hhs []Household) error {
 			if hh.Status != "" {
 				hh.History = append(hh.History, StatusChange{At: hh.StatusAt, Status: hh.Status})
 			}
-			if err := putContribution(tx, hh.AreaID, Contribution{Kind: "register", Key: hh.ID, Names: []string{RegisterCounter(hh.Status)}}, deltas.bump); err != nil {
+			if err := putContribution(tx, hh.AreaID, counting.Contribution{Kind: "register", Key: hh.ID, Names: []string{counting.RegisterCounter(poverty.Class(hh.Status))}}, deltas.bump); err != nil {
 				return err
 			}
 			if _, err := restand(tx, &hh, rounds, deltas.bump); err != nil {

@@ -12,6 +12,9 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"sothon/flows/poverty"
+	"sothon/store/counting"
 )
 
 // The counters are kept up to date one record at a time. A recount derives
@@ -147,7 +150,7 @@ func recount(tx *bolt.Tx, asOf time.Time, scope string) (map[string]storedContri
 			forms[s.HouseholdID] = append(forms[s.HouseholdID], classified{counted: s, Review: rv})
 		}
 		facts[string(contributionKey("review", strconv.FormatUint(s.ID, 10)))] = storedContribution{Area: s.AreaID,
-			Names: []string{ReviewCounter(rv.StateAt(asOf))}}
+			Names: []string{counting.ReviewCounter(rv.StateAt(asOf))}}
 		return nil
 	})
 	if err != nil {
@@ -166,13 +169,13 @@ func recount(tx *bolt.Tx, asOf time.Time, scope string) (map[string]storedContri
 // restand keeps, and the register's status.
 func standingFacts(facts map[string]storedContribution, st Standing, asOf time.Time) {
 	hh := st.Household
-	names := []string{HouseholdsCounter}
+	names := []string{counting.HouseholdsCounter}
 	if st.All.Class != "" {
-		names = append(names, StatusCounter(st.All.Class))
+		names = append(names, counting.StatusCounter(poverty.Class(st.All.Class)))
 	}
 	facts[string(contributionKey("status", hh.ID))] = storedContribution{Area: hh.AreaID, Names: names}
 	if reg, ok := registerStatus(hh, asOf); ok {
-		facts[string(contributionKey("register", hh.ID))] = storedContribution{Area: hh.AreaID, Names: []string{RegisterCounter(reg)}}
+		facts[string(contributionKey("register", hh.ID))] = storedContribution{Area: hh.AreaID, Names: []string{counting.RegisterCounter(poverty.Class(reg))}}
 	}
 	if c := approvedContribution(hh.ID, st.Approved.Class); len(c.Names) > 0 {
 		facts[string(contributionKey(c.Kind, c.Key))] = storedContribution{Area: hh.AreaID, Names: c.Names}
@@ -185,21 +188,22 @@ func standingFacts(facts map[string]storedContribution, st Standing, asOf time.T
 // counted is what the counters take from a submission: decoding only this
 // leaves its answers unread, which makes a recount several times faster.
 type counted struct {
-	ID            uint64         `json:"id"`
-	Form          string         `json:"form"`
-	AreaID        string         `json:"area_id"`
-	HouseholdID   string         `json:"household_id"`
-	SubmittedAt   time.Time      `json:"submitted_at"`
-	Class         string         `json:"class"`
-	Contributions []Contribution `json:"contributions"`
+	ID            uint64                  `json:"id"`
+	Form          string                  `json:"form"`
+	AreaID        string                  `json:"area_id"`
+	HouseholdID   string                  `json:"household_id"`
+	SubmittedAt   time.Time               `json:"submitted_at"`
+	Class         string                  `json:"class"`
+	Contributions []counting.Contribution `json:"contributions"`
+	Counted       map[string]string       `json:"counted"`
 }
 
 // countRecords adds what one submission counts itself: its week and its
 // contributions.
 func countRecords(counters map[string]Counters, facts map[string]storedContribution, s counted) {
 	week := ISOWeek(s.SubmittedAt)
-	bump(counters, s.AreaID, 1, WeekCounter(week), WeekFormCounter(week, s.Form))
-	for _, f := range s.Contributions {
+	bump(counters, s.AreaID, 1, counting.WeekCounter(week), counting.WeekFormCounter(week, s.Form))
+	for _, f := range submissionContributions(s.Contributions, s.Counted) {
 		facts[string(contributionKey(f.Kind, s.HouseholdID+"\x00"+f.Key))] = storedContribution{Area: s.AreaID, Names: f.Names}
 	}
 }

@@ -11,6 +11,9 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"sothon/flows/poverty"
+	"sothon/store/counting"
 )
 
 // Review states of a submission. Every submission is received; an official
@@ -82,9 +85,6 @@ func (r Review) Last() ReviewStep {
 	return r.Steps[len(r.Steps)-1]
 }
 
-// ReviewCounter counts an area's submissions in a review state.
-func ReviewCounter(state string) string { return "review:" + state }
-
 // Review errors.
 var (
 	ErrNotPending  = errors.New("store: that submission is not waiting for review")
@@ -151,12 +151,12 @@ func (db *DB) Decide(ctx context.Context, d Decision, replies func(Submission) [
 	return s, queued, nil
 }
 
-func approvedContribution(household, status string) Contribution {
+func approvedContribution(household, status string) counting.Contribution {
 	var names []string
 	if status != "" {
-		names = []string{ApprovedStatusCounter(status)}
+		names = []string{counting.ApprovedStatusCounter(poverty.Class(status))}
 	}
-	return Contribution{Kind: "approved", Key: household, Names: names}
+	return counting.Contribution{Kind: "approved", Key: household, Names: names}
 }
 
 func setAwaiting(tx *bolt.Tx, userID, question string) error {
@@ -297,8 +297,8 @@ func setState(tx *bolt.Tx, id uint64, step ReviewStep) error {
 }
 
 // reviewContribution counts a form in its review state, in its village.
-func reviewContribution(id uint64, rv Review) Contribution {
-	return Contribution{Kind: "review", Key: strconv.FormatUint(id, 10), Names: []string{ReviewCounter(rv.State())}}
+func reviewContribution(id uint64, rv Review) counting.Contribution {
+	return counting.Contribution{Kind: "review", Key: strconv.FormatUint(id, 10), Names: []string{counting.ReviewCounter(rv.State())}}
 }
 
 // receive puts a new submission in the queue; a correction marks the

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"sothon/store"
+	"sothon/store/counting"
 	"sothon/store/storetest"
 )
 
@@ -60,8 +61,8 @@ func TestReviewStates(t *testing.T) {
 	}
 	counters, _ := db.CountersIn(ctx, village)
 	c := counters[village]
-	for name, want := range map[string]int64{store.ReviewCounter(store.ReviewReceived): 1, store.ReviewCounter(store.ReviewApproved): 1,
-		store.ReviewCounter(store.ReviewResubmitted): 1, store.ReviewCounter(store.ReviewReturned): 0, store.RoundStateCounter(1, store.RoundApproved): 1} {
+	for name, want := range map[string]int64{counting.ReviewCounter(store.ReviewReceived): 1, counting.ReviewCounter(store.ReviewApproved): 1,
+		counting.ReviewCounter(store.ReviewResubmitted): 1, counting.ReviewCounter(store.ReviewReturned): 0, counting.RoundStateCounter(1, store.RoundApproved): 1} {
 		if c[name] != want {
 			t.Errorf("%s = %d, want %d", name, c[name], want)
 		}
@@ -95,8 +96,8 @@ func TestClosedRoundFiguresStay(t *testing.T) {
 		t.Fatal(err)
 	}
 	c, _ := db.CountersIn(ctx, village)
-	for name, want := range map[string]int64{store.RoundStateCounter(r.ID, store.RoundPending): 1, store.RoundStateCounter(r.ID, store.RoundApproved): 0,
-		store.ReviewCounter(store.ReviewApproved): 1, store.ReviewCounter(store.ReviewReceived): 0} {
+	for name, want := range map[string]int64{counting.RoundStateCounter(r.ID, store.RoundPending): 1, counting.RoundStateCounter(r.ID, store.RoundApproved): 0,
+		counting.ReviewCounter(store.ReviewApproved): 1, counting.ReviewCounter(store.ReviewReceived): 0} {
 		if got := c[village][name]; got != want {
 			t.Errorf("%s = %d, want %d", name, got, want)
 		}

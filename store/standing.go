@@ -10,6 +10,9 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"sothon/flows/poverty"
+	"sothon/store/counting"
 )
 
 // A household's standing is where it stands on the official list and in
@@ -243,31 +246,31 @@ func roundStanding(hh Household, forms map[uint64]classified, in []classified, r
 
 // names are the counters a household's standing in a round adds to.
 func (r RoundStanding) names() []string {
-	names := []string{ReviewedCounter(r.Round)}
+	names := []string{counting.ReviewedCounter(r.Round)}
 	for _, b := range Bases {
 		s := r.By(b)
 		if s.Decision.Form == 0 {
 			continue
 		}
-		names = append(names, RoundClassCounter(r.Round, b, s.Decision.Class))
+		names = append(names, counting.RoundClassCounter(r.Round, string(b), poverty.Class(s.Decision.Class)))
 		for _, kind := range ListKinds(s.Baseline, s.Decision.Class) {
-			names = append(names, RoundListCounter(r.Round, b, kind))
+			names = append(names, counting.RoundListCounter(r.Round, string(b), kind))
 		}
 		if Escaped(s.Baseline, s.Decision.Class) {
-			names = append(names, RoundEscapedCounter(r.Round, b))
+			names = append(names, counting.RoundEscapedCounter(r.Round, string(b)))
 		}
 	}
 	if r.State == RoundPending || r.State == RoundReturned {
-		names = append(names, RoundStateCounter(r.Round, r.State))
+		names = append(names, counting.RoundStateCounter(r.Round, r.State))
 	}
 	if r.Approved.Decision.Form != 0 {
-		names = append(names, RoundStateCounter(r.Round, RoundApproved))
+		names = append(names, counting.RoundStateCounter(r.Round, RoundApproved))
 	}
 	if r.PendingChange() {
-		names = append(names, RoundStateCounter(r.Round, RoundPendingChange))
+		names = append(names, counting.RoundStateCounter(r.Round, counting.RoundPendingChange))
 	}
 	if r.Decided {
-		names = append(names, RoundStateCounter(r.Round, RoundDecided))
+		names = append(names, counting.RoundStateCounter(r.Round, counting.RoundDecided))
 	}
 	return names
 }
@@ -275,8 +278,8 @@ func (r RoundStanding) names() []string {
 // Lists a round posts: households classified poor and near-poor, and those
 // leaving poverty and near-poverty in it.
 const (
-	ListPoor         = "poor"
-	ListNearPoor     = "near_poor"
+	ListPoor         = string(poverty.Poor)
+	ListNearPoor     = string(poverty.NearPoor)
 	ListLeftPoor     = "left_poor"
 	ListLeftNearPoor = "left_near_poor"
 )
@@ -292,10 +295,11 @@ func ListKinds(before, class string) []string {
 	case ListPoor, ListNearPoor:
 		kinds = append(kinds, class)
 	}
+	was, is := poverty.Class(before), poverty.Class(class)
 	switch {
-	case before == "poor" && class != "poor":
+	case was == poverty.Poor && is != poverty.Poor:
 		kinds = append(kinds, ListLeftPoor)
-	case before == "near_poor" && class != "poor" && class != "near_poor":
+	case was == poverty.NearPoor && is != poverty.Poor && is != poverty.NearPoor:
 		kinds = append(kinds, ListLeftNearPoor)
 	}
 	return kinds
@@ -304,7 +308,8 @@ func ListKinds(before, class string) []string {
 // Escaped tells whether a household left poverty altogether: poor or
 // near-poor before, neither now.
 func Escaped(before, class string) bool {
-	return (before == "poor" || before == "near_poor") && (class == "middle" || class == "none")
+	was, is := poverty.Class(before), poverty.Class(class)
+	return (was == poverty.Poor || was == poverty.NearPoor) && (is == poverty.Middle || is == poverty.None)
 }
 
 // approvedAt is when the form was approved, zero if it was not.
@@ -336,7 +341,7 @@ func restand(tx *bolt.Tx, hh *Household, rounds []Round, bump bumper) (Standing,
 		return Standing{}, err
 	}
 	for _, r := range st.Rounds {
-		if err := putContribution(tx, r.Area, Contribution{Kind: roundKind(r.Round), Key: hh.ID, Names: r.names()}, bump); err != nil {
+		if err := putContribution(tx, r.Area, counting.Contribution{Kind: roundKind(r.Round), Key: hh.ID, Names: r.names()}, bump); err != nil {
 			return Standing{}, err
 		}
 	}
@@ -507,7 +512,7 @@ func BasisFor(setting string, round *Round, area Counters) Basis {
 		return BasisApproved
 	case setting == CountAll || round == nil:
 		return BasisAll
-	case area[RoundStateCounter(round.ID, RoundDecided)] > 0:
+	case area[counting.RoundStateCounter(round.ID, counting.RoundDecided)] > 0:
 		return BasisApproved
 	}
 	return BasisAll

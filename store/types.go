@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"sothon/flows"
+	"sothon/store/counting"
 )
 
 // Roles a user can have.
@@ -74,10 +75,17 @@ type Submission struct {
 	// so that a change of standards can be foreseen on the same answers.
 	Standard string            `json:"standard,omitempty"`
 	Classes  map[string]string `json:"classes,omitempty"`
-	// Facts are counted for the household's village (models, training);
-	// their keys are made unique per household by the store. They are kept
-	// with the submission so that a recount can prove the counters.
-	Contributions []Contribution `json:"contributions,omitempty"`
+	// Counted are the answers bound to the form's counting roles, by role
+	// (flows.Form.CountedAnswers): what counting.Contributions reads.
+	Counted map[string]string `json:"counted,omitempty"`
+	// Contributions are what the submission adds to its village's counters
+	// beside the household's status and what counting.Contributions reads
+	// from Counted, which the store adds itself, counting and recounting
+	// alike: the projection by a standard not yet in force
+	// (counting.Projection), and on a submission stored before forms gave
+	// counting roles, its models and training as then counted. Their keys
+	// are made unique per household by the store.
+	Contributions []counting.Contribution `json:"contributions,omitempty"`
 	// Replaces is the returned submission this one corrects (0 for none):
 	// that one becomes "resubmitted", and this one waits for review.
 	Replaces uint64 `json:"replaces,omitempty"`

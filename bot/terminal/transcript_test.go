@@ -18,7 +18,6 @@ import (
 	"sothon/bot/terminal"
 	"sothon/flows"
 	"sothon/locales"
-	"sothon/report"
 	"sothon/store"
 )
 
@@ -153,7 +152,7 @@ func (p *player) open() {
 	cat := locales.MustLoad()
 	offices := &officials.Commands{Store: db, Forms: p.forms, Catalog: cat}
 	p.eng = bot.New(bot.Config{Store: db, Forms: p.forms, Catalog: cat, Now: p.clock.now,
-		Commands: offices.List(), Contributions: report.Contributions})
+		Commands: offices.List()})
 	p.session()
 }
 

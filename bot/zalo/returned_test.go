@@ -15,7 +15,6 @@ import (
 	"sothon/bot/zalo/zalotest"
 	"sothon/flows"
 	"sothon/locales"
-	"sothon/report"
 	"sothon/store"
 	"sothon/store/storetest"
 )
@@ -45,7 +44,7 @@ func newZaloChat(t *testing.T) (*zaloChat, *store.DB) {
 	clock := func() time.Time { return now }
 	cat := locales.MustLoad()
 	offices := &officials.Commands{Store: db, Forms: forms, Catalog: cat}
-	eng := bot.New(bot.Config{Store: db, Forms: forms, Catalog: cat, Now: clock, Commands: offices.List(), Contributions: report.Contributions})
+	eng := bot.New(bot.Config{Store: db, Forms: forms, Catalog: cat, Now: clock, Commands: offices.List()})
 	fake := zalotest.NewBot(botToken)
 	t.Cleanup(fake.Close)
 	zb, err := zalo.NewBot(zalo.BotConfig{Token: botToken, APIBase: fake.URL, WebhookURL: "https://x.example/webhook/zalo-bot", WebhookSecret: hookSecret})

@@ -18,7 +18,6 @@ import (
 	"sothon/flows"
 	"sothon/flows/poverty"
 	"sothon/locales"
-	"sothon/report"
 	"sothon/store"
 )
 
@@ -231,5 +230,5 @@ func (w *world) engineConfig(cat *locales.Catalog, runTTL time.Duration, log *sl
 	}
 	return bot.Config{Store: w.db, Forms: w.forms, Catalog: cat, RunTTL: runTTL, Log: log,
 		Now:      func() time.Time { return time.Now().In(w.loc) },
-		Commands: offices.List(), Contributions: report.Contributions, InviteLink: telegram.InviteLinks(w.db)}
+		Commands: offices.List(), InviteLink: telegram.InviteLinks(w.db)}
 }

@@ -23,7 +23,15 @@ const (
 	NearPoor Class = "near_poor"
 	Middle   Class = "middle"
 	None     Class = "none"
+	// Escaped is no class a classification gives: a register marks with it
+	// a household that left poverty since the review before (thoát nghèo),
+	// and it stands on the official list until a form classifies it.
+	Escaped Class = "escaped"
 )
+
+// Statuses are the statuses a household can have on the official list, in
+// the order the figures show them.
+var Statuses = []Class{Poor, NearPoor, Middle, None, Escaped}
 
 // Indicator names one of the deprivation indicators.
 type Indicator string

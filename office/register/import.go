@@ -23,6 +23,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"sothon/flows"
+	"sothon/flows/poverty"
 	"sothon/locales"
 	"sothon/report"
 	"sothon/store"
@@ -33,11 +34,11 @@ var registerColumns = []string{"area_id", "household_id", "head_name", "members"
 
 // statusNames maps the statuses a register may hold, in English or in
 // Vietnamese (diacritics optional), to the stored names.
-var statusNames = map[string]string{
-	"poor": "poor", "near_poor": "near_poor", "middle": "middle", "none": "none", "escaped": "escaped",
-	"ngheo": "poor", "ho ngheo": "poor", "can ngheo": "near_poor", "ho can ngheo": "near_poor",
-	"muc song trung binh": "middle", "ho co muc song trung binh": "middle", "khong": "none", "khong thuoc dien": "none",
-	"thoat ngheo": "escaped",
+var statusNames = map[string]poverty.Class{
+	"poor": poverty.Poor, "near_poor": poverty.NearPoor, "middle": poverty.Middle, "none": poverty.None, "escaped": poverty.Escaped,
+	"ngheo": poverty.Poor, "ho ngheo": poverty.Poor, "can ngheo": poverty.NearPoor, "ho can ngheo": poverty.NearPoor,
+	"muc song trung binh": poverty.Middle, "ho co muc song trung binh": poverty.Middle, "khong": poverty.None, "khong thuoc dien": poverty.None,
+	"thoat ngheo": poverty.Escaped,
 }
 
 // RowError is one bad row of a register file: why, as a message key (in
@@ -553,6 +554,6 @@ func parseRow(line int, row []string, cols map[string]int, villages map[string]b
 	if !ok {
 		return wrong("register.bad_status", "status", get("status"))
 	}
-	hh.Status = status
+	hh.Status = string(status)
 	return hh, nil
 }

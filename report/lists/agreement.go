@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"sothon/flows/poverty"
 	"sothon/report"
 	"sothon/store"
 )
@@ -121,7 +122,7 @@ func agreeIn(r store.Round, area string, standings []store.Standing, figures rep
 		}
 	}
 	listed := map[string]int{}
-	classes := map[string]int{}
+	classes := map[poverty.Class]int{}
 	escaped, moved := 0, 0
 	for _, st := range standings {
 		rs, _ := st.In(r.ID)
@@ -133,7 +134,7 @@ func agreeIn(r store.Round, area string, standings []store.Standing, figures rep
 			continue
 		}
 		d := rs.By(figures.Basis)
-		classes[d.Decision.Class]++
+		classes[poverty.Class(d.Decision.Class)]++
 		if store.Escaped(d.Baseline, d.Decision.Class) {
 			escaped++
 		}
@@ -150,8 +151,8 @@ func agreeIn(r store.Round, area string, standings []store.Standing, figures rep
 	for _, kind := range store.ListKindsAll {
 		differ("households on the list "+kind, listed[kind], figures.Listed(kind))
 	}
-	differ("households the round found poor", classes["poor"], figures.ReviewedAs("poor"))
-	differ("households the round found near-poor", classes["near_poor"], figures.ReviewedAs("near_poor"))
+	differ("households the round found poor", classes[poverty.Poor], figures.ReviewedAs(poverty.Poor))
+	differ("households the round found near-poor", classes[poverty.NearPoor], figures.ReviewedAs(poverty.NearPoor))
 	differ("households leaving poverty", escaped, figures.Escaped())
 	differ("households listed that the official list has otherwise", moved, 0)
 	return out
