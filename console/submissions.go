@@ -11,6 +11,7 @@ import (
 
 	"sothon/flows"
 	"sothon/report"
+	"sothon/report/export"
 	"sothon/store"
 )
 
@@ -156,18 +157,17 @@ func (c *Console) download(w http.ResponseWriter, r *http.Request) {
 	}
 	f, ok := c.filterOf(r, u)
 	format := r.PathValue("format")
-	if !ok || (format != report.FormatCSV && format != report.FormatXLSX) {
+	if !ok || (format != export.CSV && format != export.XLSX) {
 		http.NotFound(w, r)
 		return
 	}
 	var buf bytes.Buffer
-	opts := report.ExportOptions{Filter: f.store(), Format: format, TZ: c.Location, Current: r.URL.Query().Get("current") == "1"}
-	write := report.Export
+	opts := export.Options{Filter: f.store(), Format: format, TZ: c.Location, Current: r.URL.Query().Get("current") == "1"}
 	kind := "text/csv; charset=utf-8"
-	if format == report.FormatXLSX {
-		write, kind = report.ExportXLSX, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	if format == export.XLSX {
+		kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 	}
-	if _, err := write(r.Context(), c.Store, c.Forms, opts, &buf); err != nil {
+	if _, err := export.Write(r.Context(), c.Store, c.Forms, opts, &buf); err != nil {
 		c.Log.Error("download", "err", err)
 		http.Error(w, "try again", http.StatusServiceUnavailable)
 		return
