@@ -13,6 +13,7 @@ import (
 	"sothon/report"
 	"sothon/report/export"
 	"sothon/store"
+	"sothon/tree"
 )
 
 // listed bounds the rows a submissions page shows; the download has all.
@@ -35,7 +36,7 @@ func (c *Console) filterOf(r *http.Request, u store.User) (filter, bool) {
 			return f, false
 		}
 	}
-	return f, store.Within(f.Area, u.AreaID) && (f.Form == "" || c.Forms.Form(f.Form) != nil)
+	return f, tree.Within(f.Area, u.AreaID) && (f.Form == "" || c.Forms.Form(f.Form) != nil)
 }
 
 func (f filter) store() store.SubmissionFilter {
@@ -127,7 +128,7 @@ func (c *Console) submission(w http.ResponseWriter, r *http.Request) {
 	}
 	s, err := c.Store.Submission(r.Context(), id)
 	form := c.Forms.Form(s.Form)
-	if errors.Is(err, store.ErrNotFound) || err != nil || form == nil || !store.Within(s.AreaID, u.AreaID) {
+	if errors.Is(err, store.ErrNotFound) || err != nil || form == nil || !tree.Within(s.AreaID, u.AreaID) {
 		http.NotFound(w, r)
 		return
 	}
@@ -191,7 +192,7 @@ func (c *Console) lists(w http.ResponseWriter, r *http.Request) {
 	}
 	area := cmp.Or(r.URL.Query().Get("area"), u.AreaID)
 	format := r.PathValue("format")
-	if !store.Within(area, u.AreaID) || (format != "pdf" && format != "xlsx") {
+	if !tree.Within(area, u.AreaID) || (format != "pdf" && format != "xlsx") {
 		http.NotFound(w, r)
 		return
 	}

@@ -29,6 +29,7 @@ import (
 	"sothon/locales"
 	"sothon/report"
 	"sothon/store"
+	"sothon/tree"
 )
 
 //go:embed templates/*.html static/*
@@ -208,7 +209,7 @@ func (c *Console) apiStats(w http.ResponseWriter, r *http.Request) {
 	}
 	area := cmp.Or(r.URL.Query().Get("area"), u.AreaID)
 	st, err := report.Compute(r.Context(), c.Store, area, c.now())
-	if !store.Within(area, u.AreaID) || err != nil {
+	if !tree.Within(area, u.AreaID) || err != nil {
 		http.Error(w, `{"error":"no such area"}`, http.StatusNotFound)
 		return
 	}
@@ -362,7 +363,7 @@ func (c *Console) statsOf(w http.ResponseWriter, r *http.Request) (u store.User,
 		return u, "", st, false
 	}
 	area := cmp.Or(r.URL.Query().Get("area"), u.AreaID)
-	if store.Within(area, u.AreaID) {
+	if tree.Within(area, u.AreaID) {
 		st, err := report.Compute(r.Context(), c.Store, area, c.now())
 		if err == nil {
 			return u, session, st, true
@@ -415,7 +416,7 @@ func (c *Console) parents(ctx context.Context, area, scope string) []report.Plac
 	for id := area; id != scope && strings.Contains(id, "/"); {
 		id = id[:strings.LastIndex(id, "/")]
 		a, label, err := c.Store.AreaLabel(ctx, id)
-		if err != nil || !store.Within(a.ID, scope) {
+		if err != nil || !tree.Within(a.ID, scope) {
 			break
 		}
 		out = append([]report.Place{{ID: a.ID, Label: label}}, out...)

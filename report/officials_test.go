@@ -17,6 +17,7 @@ import (
 	"sothon/report"
 	"sothon/store"
 	"sothon/store/storetest"
+	"sothon/tree"
 )
 
 var now = time.Date(2023, 6, 15, 9, 0, 0, 0, time.FixedZone("ICT", 7*3600))
@@ -30,8 +31,8 @@ func cityRegister(t testing.TB) []byte {
 	w.Write([]string{"area_id", "household_id", "head_name", "members", "status"})
 	poor, near := 285, 114
 	n := 0
-	for _, a := range store.DefaultAreas() {
-		if a.Kind != store.KindVillage {
+	for _, a := range tree.Default() {
+		if a.Kind != tree.Village {
 			continue
 		}
 		for i := 0; i < a.HouseholdsTotal; i++ {
