@@ -1,4 +1,4 @@
-// Package web is the office console in the browser: an official logs in
+// Package console is the office console in the browser: an official logs in
 // with a one-time link from the chat (/web) and sees the figures of their
 // area and the areas below it, server-rendered, usable on a cheap phone.
 package console
