@@ -8,7 +8,7 @@ import (
 	"sothon/tree"
 )
 
-// FindArea finds the area a person names, as ResolveArea does, among the
+// FindArea finds the area a person names, as tree.Resolve does, among the
 // stored areas.
 func (db *DB) FindArea(ctx context.Context, query, scope string) (tree.Area, error) {
 	areas, err := db.Areas(ctx)

@@ -13,6 +13,7 @@ import (
 	"sothon/tree"
 )
 
+// SaveAreas replaces the area tree and gives demo villages their demo
 // register when it is still empty. Targets set in the console win over the
 // file's for their year.
 func (db *DB) SaveAreas(ctx context.Context, areas []tree.Area) error {
@@ -97,7 +98,7 @@ func (db *DB) Area(ctx context.Context, id string) (tree.Area, error) {
 	return a, nil
 }
 
-// AreaFullName loads an area and names it as FullName does.
+// AreaFullName loads an area and names it as tree.FullName does.
 func (db *DB) AreaFullName(ctx context.Context, id string) (tree.Area, string, error) {
 	a, err := db.Area(ctx, id)
 	if err != nil || a.Parent == "" {
@@ -126,7 +127,7 @@ func (db *DB) UnitOf(ctx context.Context, id string) (tree.Area, error) {
 	return tree.Area{}, ErrNotFound
 }
 
-// AreaLabel loads an area and names it as Label does.
+// AreaLabel loads an area and names it as tree.Label does.
 func (db *DB) AreaLabel(ctx context.Context, id string) (tree.Area, string, error) {
 	a, err := db.Area(ctx, id)
 	if err != nil {

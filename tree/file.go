@@ -40,7 +40,7 @@ func Default() []Area {
 // and the same villages in Thái Nguyên province after 1/7/2025.
 var BuiltinTrees = []string{"bac-kan", "thai-nguyen-2025"}
 
-// BuiltinAreas reads a built-in area tree by its name.
+// Builtin reads a built-in area tree by its name.
 func Builtin(name string) ([]Area, error) {
 	data, err := builtinFiles.ReadFile(name + ".yaml")
 	if err != nil || !slices.Contains(BuiltinTrees, name) {
