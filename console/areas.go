@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"sothon/store"
+	"sothon/tree"
 )
 
 // refuse answers a form that cannot be done with a page that says why
@@ -20,14 +21,14 @@ func (c *Console) refuse(w http.ResponseWriter, lang, text, back string, list ..
 // user's area. When none fits (or one outside theirs, said the same way)
 // or several do, it answers with a page saying so, listing the candidates,
 // with a link back to the form.
-func (c *Console) formArea(w http.ResponseWriter, r *http.Request, u store.User, back string) (store.Area, bool) {
+func (c *Console) formArea(w http.ResponseWriter, r *http.Request, u store.User, back string) (tree.Area, bool) {
 	value := strings.TrimSpace(r.PostFormValue("area"))
 	a, err := c.Store.FindArea(r.Context(), value, u.AreaID)
-	var amb *store.AmbiguousAreaError
+	var amb *tree.AmbiguousError
 	switch {
 	case err == nil:
 		return a, true
-	case errors.Is(err, store.ErrAreaUnknown) || errors.Is(err, store.ErrOutsideScope):
+	case errors.Is(err, tree.ErrUnknown) || errors.Is(err, tree.ErrOutsideScope):
 		c.refuse(w, u.Lang, c.Catalog.T(u.Lang, "web.area_unknown", "area", value), back)
 	case errors.As(err, &amb):
 		list := make([]string, len(amb.Candidates))
@@ -38,5 +39,5 @@ func (c *Console) formArea(w http.ResponseWriter, r *http.Request, u store.User,
 	default:
 		c.unavailable(w, "areas", err)
 	}
-	return store.Area{}, false
+	return tree.Area{}, false
 }

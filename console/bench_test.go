@@ -13,6 +13,7 @@ import (
 	"sothon/locales"
 	"sothon/store"
 	"sothon/store/storetest"
+	"sothon/tree"
 )
 
 // BenchmarkDashboardProvince renders the dashboard of a province: 8
@@ -22,20 +23,20 @@ import (
 //	go test ./console -run '^$' -bench DashboardProvince -benchmem
 func BenchmarkDashboardProvince(b *testing.B) {
 	db := storetest.Open(b)
-	var tree strings.Builder
-	tree.WriteString("id: tinh\nname: \"Tỉnh mẫu\"\nkind: city\nchildren:\n")
+	var file strings.Builder
+	file.WriteString("id: tinh\nname: \"Tỉnh mẫu\"\nkind: city\nchildren:\n")
 	for d := 1; d <= 8; d++ {
-		fmt.Fprintf(&tree, "  - {id: h%d, name: \"Huyện %d\", kind: district, children: [", d, d)
+		fmt.Fprintf(&file, "  - {id: h%d, name: \"Huyện %d\", kind: district, children: [", d, d)
 		for c := 1; c <= 15; c++ {
-			fmt.Fprintf(&tree, "{id: x%d, name: \"Xã %d\", kind: commune, children: [", c, c)
+			fmt.Fprintf(&file, "{id: x%d, name: \"Xã %d\", kind: commune, children: [", c, c)
 			for v := 1; v <= 15; v++ {
-				fmt.Fprintf(&tree, "{id: t%d, name: \"Thôn %d\", kind: village, households_total: 56},", v, v)
+				fmt.Fprintf(&file, "{id: t%d, name: \"Thôn %d\", kind: village, households_total: 56},", v, v)
 			}
-			tree.WriteString("]},")
+			file.WriteString("]},")
 		}
-		tree.WriteString("]}\n")
+		file.WriteString("]}\n")
 	}
-	areas, err := store.ParseAreas([]byte(tree.String()))
+	areas, err := tree.Parse([]byte(file.String()))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -45,7 +46,7 @@ func BenchmarkDashboardProvince(b *testing.B) {
 	var hhs []store.Household
 	statuses := []string{"poor", "near_poor", "middle", "none"}
 	for _, a := range areas {
-		if a.Kind != store.KindVillage {
+		if a.Kind != tree.Village {
 			continue
 		}
 		for i := range 56 {

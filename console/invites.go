@@ -14,6 +14,7 @@ import (
 
 	"sothon/office"
 	"sothon/store"
+	"sothon/tree"
 )
 
 type invitesPage struct {
@@ -108,7 +109,7 @@ func (c *Console) inviteCards(w http.ResponseWriter, r *http.Request) {
 		if code != "" {
 			return inv.Code != code
 		}
-		return inv.Role != store.RoleHead || !store.Within(inv.AreaID, area)
+		return inv.Role != store.RoleHead || !tree.Within(inv.AreaID, area)
 	})
 	if len(open) == 0 || code == "" && area == "" {
 		http.NotFound(w, r)
@@ -136,7 +137,7 @@ func (c *Console) openInvites(w http.ResponseWriter, r *http.Request, scope stri
 		return areaIndex{}, nil, false
 	}
 	areas := indexAreas(list)
-	open := slices.DeleteFunc(all, func(inv store.Invite) bool { return !inv.Open(c.now()) || !store.Within(inv.AreaID, scope) })
+	open := slices.DeleteFunc(all, func(inv store.Invite) bool { return !inv.Open(c.now()) || !tree.Within(inv.AreaID, scope) })
 	slices.SortStableFunc(open, func(a, b store.Invite) int {
 		return cmp.Or(cmp.Compare(areas.byID[a.AreaID].Order, areas.byID[b.AreaID].Order), a.Created.Compare(b.Created))
 	})
@@ -194,12 +195,12 @@ func qrSVG(content string) template.HTML {
 
 // areaIndex is the list of areas read once, for labels and lookups.
 type areaIndex struct {
-	list []store.Area
-	byID map[string]store.Area
+	list []tree.Area
+	byID map[string]tree.Area
 }
 
-func indexAreas(list []store.Area) areaIndex {
-	byID := make(map[string]store.Area, len(list))
+func indexAreas(list []tree.Area) areaIndex {
+	byID := make(map[string]tree.Area, len(list))
 	for _, a := range list {
 		byID[a.ID] = a
 	}
@@ -207,21 +208,21 @@ func indexAreas(list []store.Area) areaIndex {
 }
 
 // choices are the areas of a scope that keep accepts, for a form's list.
-func (ix areaIndex) choices(scope string, keep func(store.Area) bool) []areaChoice {
+func (ix areaIndex) choices(scope string, keep func(tree.Area) bool) []areaChoice {
 	var out []areaChoice
 	for _, a := range ix.list {
-		if store.Within(a.ID, scope) && keep(a) {
+		if tree.Within(a.ID, scope) && keep(a) {
 			out = append(out, areaChoice{ID: a.ID, Label: ix.label(a.ID)})
 		}
 	}
 	return out
 }
 
-func anyArea(store.Area) bool         { return true }
-func aboveVillages(a store.Area) bool { return a.Kind != store.KindVillage }
+func anyArea(tree.Area) bool         { return true }
+func aboveVillages(a tree.Area) bool { return a.Kind != tree.Village }
 
 // label names an area as reports do: a village with its ward or commune.
 func (ix areaIndex) label(id string) string {
 	a := ix.byID[id]
-	return store.Label(a, ix.byID[a.Parent])
+	return tree.Label(a, ix.byID[a.Parent])
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"sothon/store"
+	"sothon/tree"
 )
 
 // An admin invites one person within the ward and gets a card with the
@@ -77,7 +78,7 @@ func TestAdminInvitesTheHeadsOfAWard(t *testing.T) {
 	areas, _ := r.db.Areas(ctx)
 	villages := 0
 	for _, a := range areas {
-		if a.Kind == store.KindVillage && store.Within(a.ID, "bac-kan/huyen-tung") {
+		if a.Kind == tree.Village && tree.Within(a.ID, "bac-kan/huyen-tung") {
 			villages++
 		}
 	}

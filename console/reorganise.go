@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"sothon/store"
+	"sothon/tree"
 )
 
 // maxPlan bounds a pasted reorganisation plan: a province's is a few
@@ -52,12 +53,12 @@ func (c *Console) reorganise(w http.ResponseWriter, r *http.Request) {
 	}
 	text := r.PostFormValue("plan")
 	apply := r.PostFormValue("apply") == "yes"
-	plan, err := store.ParsePlan([]byte(text))
+	plan, err := tree.ParsePlan([]byte(text))
 	var sum store.ReorganiseSummary
 	if err == nil {
 		sum, err = c.Store.Reorganise(r.Context(), plan, c.now(), u.ID, true)
 	}
-	if errors.Is(err, store.ErrPlan) || errors.Is(err, store.ErrRoundOpen) {
+	if errors.Is(err, tree.ErrPlan) || errors.Is(err, store.ErrRoundOpen) {
 		c.refuse(w, u.Lang, c.Catalog.T(u.Lang, "web.reorganise_bad"), "/areas/reorganise", strings.TrimPrefix(err.Error(), "store: "))
 		return
 	}
@@ -93,7 +94,7 @@ func (c *Console) reorganiseSummary(r *http.Request, u store.User, session, text
 	}
 	areas := indexAreas(sum.Areas)
 	for _, a := range sum.Areas {
-		if a.Kind != store.KindVillage {
+		if a.Kind != tree.Village {
 			page.Units = append(page.Units, reorganiseUnit{Label: areas.label(a.ID), Kind: c.Catalog.T(u.Lang, "web.kind."+a.Kind),
 				Households: a.HouseholdsTotal, From: from[a.ID]})
 		}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"sothon/store"
+	"sothon/tree"
 )
 
 // An admin of the whole city pastes the city's plan, sees what it does
@@ -35,7 +36,7 @@ func TestAdminReorganisesAreas(t *testing.T) {
 	if _, page, _ := r.get("c", "/"); !strings.Contains(page, `href="/areas/reorganise"`) {
 		t.Errorf("the dashboard lacks the link:\n%s", page)
 	}
-	_, plan, err := store.BuiltinPlan("bac-kan-2025")
+	_, plan, err := tree.BuiltinPlan("bac-kan-2025")
 	if err != nil {
 		t.Fatal(err)
 	}

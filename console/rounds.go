@@ -8,6 +8,7 @@ import (
 	"sothon/office"
 	"sothon/report"
 	"sothon/store"
+	"sothon/tree"
 )
 
 type roundRow struct {
@@ -33,7 +34,7 @@ func (c *Console) rounds(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rows, err := c.office().Rounds(r.Context(), u)
-	var list []store.Area
+	var list []tree.Area
 	if err == nil {
 		list, err = c.Store.Areas(r.Context())
 	}

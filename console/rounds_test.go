@@ -8,6 +8,7 @@ import (
 
 	"sothon/store"
 	"sothon/store/counting"
+	"sothon/tree"
 )
 
 // An admin opens a round for the ward from the console, sees it open, and
@@ -114,7 +115,7 @@ func TestAdminSetsATarget(t *testing.T) {
 	if status := set("bac-kan/huyen-tung", "2026", " 15 ", token); status != http.StatusSeeOther {
 		t.Fatalf("set: %d", status)
 	}
-	if a, _ := r.db.Area(ctx, "bac-kan/huyen-tung"); len(a.Targets) != 1 || a.Targets[0] != (store.Target{Year: 2026, PoorReduction: 15}) {
+	if a, _ := r.db.Area(ctx, "bac-kan/huyen-tung"); len(a.Targets) != 1 || a.Targets[0] != (tree.Target{Year: 2026, PoorReduction: 15}) {
 		t.Fatalf("stored: %+v", a.Targets)
 	}
 	status, page, _ := r.get("a", "/targets?year=2026")

@@ -12,7 +12,9 @@ import (
 	"sothon/flows"
 	"sothon/report"
 	"sothon/report/lists"
+	"sothon/report/export"
 	"sothon/store"
+	"sothon/tree"
 )
 
 // listed bounds the rows a submissions page shows; the download has all.
@@ -35,7 +37,7 @@ func (c *Console) filterOf(r *http.Request, u store.User) (filter, bool) {
 			return f, false
 		}
 	}
-	return f, store.Within(f.Area, u.AreaID) && (f.Form == "" || c.Forms.Form(f.Form) != nil)
+	return f, tree.Within(f.Area, u.AreaID) && (f.Form == "" || c.Forms.Form(f.Form) != nil)
 }
 
 func (f filter) store() store.SubmissionFilter {
@@ -127,7 +129,7 @@ func (c *Console) submission(w http.ResponseWriter, r *http.Request) {
 	}
 	s, err := c.Store.Submission(r.Context(), id)
 	form := c.Forms.Form(s.Form)
-	if errors.Is(err, store.ErrNotFound) || err != nil || form == nil || !store.Within(s.AreaID, u.AreaID) {
+	if errors.Is(err, store.ErrNotFound) || err != nil || form == nil || !tree.Within(s.AreaID, u.AreaID) {
 		http.NotFound(w, r)
 		return
 	}
@@ -157,18 +159,17 @@ func (c *Console) download(w http.ResponseWriter, r *http.Request) {
 	}
 	f, ok := c.filterOf(r, u)
 	format := r.PathValue("format")
-	if !ok || (format != report.FormatCSV && format != report.FormatXLSX) {
+	if !ok || (format != export.CSV && format != export.XLSX) {
 		http.NotFound(w, r)
 		return
 	}
 	var buf bytes.Buffer
-	opts := report.ExportOptions{Filter: f.store(), Format: format, TZ: c.Location, Current: r.URL.Query().Get("current") == "1"}
-	write := report.Export
+	opts := export.Options{Filter: f.store(), Format: format, TZ: c.Location, Current: r.URL.Query().Get("current") == "1"}
 	kind := "text/csv; charset=utf-8"
-	if format == report.FormatXLSX {
-		write, kind = report.ExportXLSX, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	if format == export.XLSX {
+		kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 	}
-	if _, err := write(r.Context(), c.Store, c.Forms, opts, &buf); err != nil {
+	if _, err := export.Write(r.Context(), c.Store, c.Forms, opts, &buf); err != nil {
 		c.Log.Error("download", "err", err)
 		http.Error(w, "try again", http.StatusServiceUnavailable)
 		return

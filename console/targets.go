@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	"sothon/store"
+	"sothon/tree"
 )
 
 type targetRow struct {
@@ -32,7 +32,7 @@ func (c *Console) targets(w http.ResponseWriter, r *http.Request) {
 		year = c.now().Year()
 	}
 	rows, err := c.office().Targets(r.Context(), u, year)
-	var list []store.Area
+	var list []tree.Area
 	if err == nil {
 		list, err = c.Store.Areas(r.Context())
 	}
@@ -61,7 +61,7 @@ func (c *Console) setTarget(w http.ResponseWriter, r *http.Request) {
 		c.message(w, http.StatusBadRequest, u.Lang, "office.target_bad")
 		return
 	}
-	if err := c.office().SetTarget(r.Context(), u, area, store.Target{Year: year, PoorReduction: reduction}, c.now()); err != nil {
+	if err := c.office().SetTarget(r.Context(), u, area, tree.Target{Year: year, PoorReduction: reduction}, c.now()); err != nil {
 		c.refused(w, r, u, err, "set target", "/targets")
 		return
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"sothon/store"
+	"sothon/tree"
 )
 
 type userRow struct {
@@ -31,7 +32,7 @@ func (c *Console) users(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ids, err := c.Store.Identities(r.Context())
-	var areas []store.Area
+	var areas []tree.Area
 	if err == nil {
 		areas, err = c.Store.Areas(r.Context())
 	}
@@ -51,7 +52,7 @@ func (c *Console) users(w http.ResponseWriter, r *http.Request) {
 	label := index.label
 	page := usersPage{frame: c.frame(r, u, session)}
 	for _, member := range all {
-		if store.Within(member.AreaID, u.AreaID) {
+		if tree.Within(member.AreaID, u.AreaID) {
 			page.Rows = append(page.Rows, userRow{ID: member.ID, Name: member.Name, Role: page.T("role." + member.Role), Area: label(member.AreaID),
 				Channels: strings.Join(channels[member.ID], ", "), Unreachable: member.Unreachable, Revoked: member.Revoked, Self: member.ID == u.ID,
 				LastMessage: c.when(member.LastMessage)})
@@ -147,7 +148,7 @@ func (c *Console) audit(w http.ResponseWriter, r *http.Request) {
 	names, known := map[string]string{}, map[string]bool{}
 	for _, member := range users {
 		known[member.ID] = true
-		if store.Within(member.AreaID, u.AreaID) {
+		if tree.Within(member.AreaID, u.AreaID) {
 			names[member.ID] = member.Name
 		}
 	}

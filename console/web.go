@@ -1,4 +1,4 @@
-// Package web is the office console in the browser: an official logs in
+// Package console is the office console in the browser: an official logs in
 // with a one-time link from the chat (/web) and sees the figures of their
 // area and the areas below it, server-rendered, usable on a cheap phone.
 package console
@@ -30,6 +30,7 @@ import (
 	"sothon/locales"
 	"sothon/report"
 	"sothon/store"
+	"sothon/tree"
 )
 
 //go:embed templates/*.html static/*
@@ -209,7 +210,7 @@ func (c *Console) apiStats(w http.ResponseWriter, r *http.Request) {
 	}
 	area := cmp.Or(r.URL.Query().Get("area"), u.AreaID)
 	st, err := report.Compute(r.Context(), c.Store, area, c.now())
-	if !store.Within(area, u.AreaID) || err != nil {
+	if !tree.Within(area, u.AreaID) || err != nil {
 		http.Error(w, `{"error":"no such area"}`, http.StatusNotFound)
 		return
 	}
@@ -363,7 +364,7 @@ func (c *Console) statsOf(w http.ResponseWriter, r *http.Request) (u store.User,
 		return u, "", st, false
 	}
 	area := cmp.Or(r.URL.Query().Get("area"), u.AreaID)
-	if store.Within(area, u.AreaID) {
+	if tree.Within(area, u.AreaID) {
 		st, err := report.Compute(r.Context(), c.Store, area, c.now())
 		if err == nil {
 			return u, session, st, true
@@ -416,7 +417,7 @@ func (c *Console) parents(ctx context.Context, area, scope string) []report.Plac
 	for id := area; id != scope && strings.Contains(id, "/"); {
 		id = id[:strings.LastIndex(id, "/")]
 		a, label, err := c.Store.AreaLabel(ctx, id)
-		if err != nil || !store.Within(a.ID, scope) {
+		if err != nil || !tree.Within(a.ID, scope) {
 			break
 		}
 		out = append([]report.Place{{ID: a.ID, Label: label}}, out...)

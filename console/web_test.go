@@ -19,6 +19,7 @@ import (
 	"sothon/locales"
 	"sothon/store"
 	"sothon/store/storetest"
+	"sothon/tree"
 )
 
 var ctx = context.Background()
@@ -36,7 +37,7 @@ func newRig(t *testing.T) *rig { return newRigIn(t, time.UTC) }
 
 func newRigIn(t *testing.T, loc *time.Location) *rig {
 	db := storetest.Open(t)
-	areas := store.DefaultAreas()
+	areas := tree.Default()
 	for i := range areas {
 		if areas[i].ID == "bac-kan/huyen-tung/na-pai" {
 			areas[i].Name = "<script>alert(1)</script>"

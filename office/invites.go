@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"sothon/store"
+	"sothon/tree"
 )
 
 // Invitation is a person an admin asks to invite.
@@ -38,7 +39,7 @@ func (o *Office) Invite(ctx context.Context, actor store.User, req Invitation, a
 	if err != nil {
 		return store.Invite{}, err
 	}
-	if req.Role == store.RoleHead && area.Kind != store.KindVillage {
+	if req.Role == store.RoleHead && area.Kind != tree.Village {
 		return store.Invite{}, refuse(ErrHeadVillage, "office.invite_head_village")
 	}
 	inv, err := o.Store.IssueInvite(ctx, store.InviteRequest{Role: req.Role, AreaID: area.ID, Name: cleanName(req.Name),
@@ -81,7 +82,7 @@ func (o *Office) InviteHeads(ctx context.Context, actor store.User, areaID strin
 	}
 	var made []store.Invite
 	for _, a := range areas {
-		if a.Kind != store.KindVillage || !store.Within(a.ID, area.ID) || covered[a.ID] {
+		if a.Kind != tree.Village || !tree.Within(a.ID, area.ID) || covered[a.ID] {
 			continue
 		}
 		inv, err := o.Store.IssueInvite(ctx, store.InviteRequest{Role: store.RoleHead, AreaID: a.ID, By: actor.ID, Now: at})

@@ -7,6 +7,7 @@ import (
 	"sothon/office"
 	"sothon/store"
 	"sothon/store/storetest"
+	"sothon/tree"
 )
 
 // An admin invites anyone into their area or below it, a village head only
@@ -62,7 +63,7 @@ func TestInviteHeads(t *testing.T) {
 	villages := 0
 	areas, _ := db.Areas(ctx)
 	for _, a := range areas {
-		if a.Kind == store.KindVillage && store.Within(a.ID, "bac-kan/huyen-tung") {
+		if a.Kind == tree.Village && tree.Within(a.ID, "bac-kan/huyen-tung") {
 			villages++
 		}
 	}
@@ -71,7 +72,7 @@ func TestInviteHeads(t *testing.T) {
 		t.Fatalf("%d villages, %d invited: %v", villages, len(made), err)
 	}
 	for _, inv := range made {
-		if inv.Role != store.RoleHead || inv.AreaID == "bac-kan/huyen-tung/khuoi-pai" || !store.Within(inv.AreaID, "bac-kan/huyen-tung") {
+		if inv.Role != store.RoleHead || inv.AreaID == "bac-kan/huyen-tung/khuoi-pai" || !tree.Within(inv.AreaID, "bac-kan/huyen-tung") {
 			t.Fatalf("invited: %+v", inv)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 
 	"sothon/locales"
 	"sothon/store"
+	"sothon/tree"
 )
 
 // Office takes the officials' actions on a database.
@@ -71,16 +72,16 @@ func admin(actor store.User) error {
 }
 
 // areaOf finds an area within the actor's own, the actor's own when id is "".
-func (o *Office) areaOf(ctx context.Context, actor store.User, id string) (store.Area, error) {
+func (o *Office) areaOf(ctx context.Context, actor store.User, id string) (tree.Area, error) {
 	if id == "" {
 		id = actor.AreaID
 	}
 	a, err := o.Store.Area(ctx, id)
 	switch {
-	case errors.Is(err, store.ErrNotFound) || (err == nil && !store.Within(a.ID, actor.AreaID)):
-		return store.Area{}, refuse(ErrOutside, "office.outside", "area", id)
+	case errors.Is(err, store.ErrNotFound) || (err == nil && !tree.Within(a.ID, actor.AreaID)):
+		return tree.Area{}, refuse(ErrOutside, "office.outside", "area", id)
 	case err != nil:
-		return store.Area{}, fmt.Errorf("office: area %s: %w", id, err)
+		return tree.Area{}, fmt.Errorf("office: area %s: %w", id, err)
 	}
 	return a, nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"sothon/flows"
 	"sothon/store"
+	"sothon/tree"
 )
 
 // Reviewers are the roles that may check the forms of their area.
@@ -70,7 +71,7 @@ func (o *Office) Form(ctx context.Context, actor store.User, id uint64) (store.S
 	}
 	s, err := o.Store.Submission(ctx, id)
 	switch {
-	case errors.Is(err, store.ErrNotFound) || (err == nil && !store.Within(s.AreaID, actor.AreaID)):
+	case errors.Is(err, store.ErrNotFound) || (err == nil && !tree.Within(s.AreaID, actor.AreaID)):
 		return store.Submission{}, refuse(ErrOutside, "review.gone")
 	case err != nil:
 		return store.Submission{}, fmt.Errorf("office: form %d: %w", id, err)
@@ -176,16 +177,16 @@ func (o *Office) ApproveAll(ctx context.Context, actor store.User, village strin
 
 // village is a village within the reviewer's area: forms are approved at
 // once a village's list at a time.
-func (o *Office) village(ctx context.Context, actor store.User, id string) (store.Area, error) {
+func (o *Office) village(ctx context.Context, actor store.User, id string) (tree.Area, error) {
 	if err := reviewer(actor); err != nil {
-		return store.Area{}, err
+		return tree.Area{}, err
 	}
 	area, err := o.areaOf(ctx, actor, id)
 	if err != nil {
-		return store.Area{}, err
+		return tree.Area{}, err
 	}
-	if area.Kind != store.KindVillage {
-		return store.Area{}, refuse(ErrVillage, "office.approve_village")
+	if area.Kind != tree.Village {
+		return tree.Area{}, refuse(ErrVillage, "office.approve_village")
 	}
 	return area, nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"sothon/report"
 	"sothon/store"
+	"sothon/tree"
 )
 
 // RoundOpening is a round an admin asks to open.
@@ -29,7 +30,7 @@ func (o *Office) OpenRound(ctx context.Context, actor store.User, req RoundOpeni
 	if err != nil {
 		return store.Round{}, err
 	}
-	if area.Kind == store.KindVillage {
+	if area.Kind == tree.Village {
 		return store.Round{}, refuse(ErrVillage, "office.round_village")
 	}
 	r, err := o.Store.OpenRound(ctx, store.Round{Name: req.Name, From: req.From, To: req.To, Kind: req.Kind,
@@ -81,7 +82,7 @@ func ownRound(r store.Round, actor store.User, top bool) bool {
 	if r.AreaID == "" {
 		return top
 	}
-	return store.Within(r.AreaID, actor.AreaID)
+	return tree.Within(r.AreaID, actor.AreaID)
 }
 
 // atTop tells whether the actor's area is the top of the tree.

@@ -10,12 +10,13 @@ import (
 	"sothon/flows/poverty"
 	"sothon/store"
 	"sothon/store/counting"
+	"sothon/tree"
 )
 
 // TargetRow is an area's poverty-reduction goal for a year, beside the poor
 // households of the imported register it counts down from.
 type TargetRow struct {
-	Area      store.Area
+	Area      tree.Area
 	Baseline  int // poor households of the imported register
 	Reduction int // the year's goal; 0 when none
 }
@@ -43,7 +44,7 @@ func (o *Office) Targets(ctx context.Context, actor store.User, year int) ([]Tar
 	}
 	var rows []TargetRow
 	for _, a := range list {
-		if a.Kind == store.KindVillage || !store.Within(a.ID, actor.AreaID) {
+		if a.Kind == tree.Village || !tree.Within(a.ID, actor.AreaID) {
 			continue
 		}
 		row := TargetRow{Area: a, Baseline: poor[a.ID]}
@@ -60,7 +61,7 @@ func (o *Office) Targets(ctx context.Context, actor store.User, year int) ([]Tar
 // SetTarget sets an area's goal for a year (a reduction of 0 removes it).
 // Like a round, a target is for the admin's area or an area below it that
 // is not a village.
-func (o *Office) SetTarget(ctx context.Context, actor store.User, areaID string, t store.Target, at time.Time) error {
+func (o *Office) SetTarget(ctx context.Context, actor store.User, areaID string, t tree.Target, at time.Time) error {
 	if err := admin(actor); err != nil {
 		return err
 	}
@@ -68,7 +69,7 @@ func (o *Office) SetTarget(ctx context.Context, actor store.User, areaID string,
 	if err != nil {
 		return err
 	}
-	if area.Kind == store.KindVillage {
+	if area.Kind == tree.Village {
 		return refuse(ErrVillage, "office.target_village")
 	}
 	err = o.Store.SetTarget(ctx, area.ID, t, actor.ID, at)

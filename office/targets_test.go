@@ -6,17 +6,18 @@ import (
 	"sothon/office"
 	"sothon/store"
 	"sothon/store/storetest"
+	"sothon/tree"
 )
 
 // A target is set by an admin for their area or a non-village area below
 // it, within the bounds of a target; every refusal changes nothing.
 func TestSetTarget(t *testing.T) {
-	good := store.Target{Year: 2026, PoorReduction: 15}
+	good := tree.Target{Year: 2026, PoorReduction: 15}
 	for _, c := range []struct {
 		name   string
 		actor  store.User
 		area   string
-		target store.Target
+		target tree.Target
 		cause  error
 		key    string
 	}{
@@ -26,9 +27,9 @@ func TestSetTarget(t *testing.T) {
 		{"the area above", adminTung, "bac-kan", good, office.ErrOutside, "office.outside"},
 		{"no such area", adminTop, "bac-kan/nowhere", good, office.ErrOutside, "office.outside"},
 		{"a village", adminTung, "bac-kan/huyen-tung/khuoi-pai", good, office.ErrVillage, "office.target_village"},
-		{"fewer than none", adminTung, "bac-kan/huyen-tung", store.Target{Year: 2026, PoorReduction: -3}, store.ErrTargetBad, "office.target_bad"},
-		{"too many", adminTung, "bac-kan/huyen-tung", store.Target{Year: 2026, PoorReduction: 1_000_001}, store.ErrTargetBad, "office.target_bad"},
-		{"a year long gone", adminTung, "bac-kan/huyen-tung", store.Target{Year: 1900, PoorReduction: 5}, store.ErrTargetBad, "office.target_bad"},
+		{"fewer than none", adminTung, "bac-kan/huyen-tung", tree.Target{Year: 2026, PoorReduction: -3}, store.ErrTargetBad, "office.target_bad"},
+		{"too many", adminTung, "bac-kan/huyen-tung", tree.Target{Year: 2026, PoorReduction: 1_000_001}, store.ErrTargetBad, "office.target_bad"},
+		{"a year long gone", adminTung, "bac-kan/huyen-tung", tree.Target{Year: 1900, PoorReduction: 5}, store.ErrTargetBad, "office.target_bad"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			db := storetest.Open(t)

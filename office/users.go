@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"sothon/store"
+	"sothon/tree"
 )
 
 // ErrNoUser: no user the actor may change by that id; one outside their
@@ -22,7 +23,7 @@ func (o *Office) Changeable(ctx context.Context, actor store.User, userID string
 	}
 	u, err := o.Store.UserByID(ctx, userID)
 	switch {
-	case errors.Is(err, store.ErrNotFound) || err == nil && (!store.Within(u.AreaID, actor.AreaID) || u.ID == actor.ID || u.Revoked):
+	case errors.Is(err, store.ErrNotFound) || err == nil && (!tree.Within(u.AreaID, actor.AreaID) || u.ID == actor.ID || u.Revoked):
 		return store.User{}, refuse(ErrNoUser, "office.no_user")
 	case err != nil:
 		return store.User{}, fmt.Errorf("office: user %s: %w", userID, err)
@@ -54,7 +55,7 @@ func (o *Office) MoveUser(ctx context.Context, actor store.User, userID, areaID 
 	if err != nil {
 		return err
 	}
-	if u.Role == store.RoleHead && area.Kind != store.KindVillage {
+	if u.Role == store.RoleHead && area.Kind != tree.Village {
 		return refuse(ErrHeadVillage, "office.move_head_village")
 	}
 	if err := o.Store.MoveUser(ctx, u.ID, area.ID, actor.ID, at); err != nil {

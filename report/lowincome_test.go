@@ -10,6 +10,7 @@ import (
 	"sothon/flows"
 	"sothon/locales"
 	"sothon/report"
+	"sothon/report/export"
 	"sothon/store"
 	"sothon/store/counting"
 	"sothon/store/storetest"
@@ -63,7 +64,7 @@ func TestDigestCountsLowIncomeWorkers(t *testing.T) {
 	}
 
 	var buf bytes.Buffer
-	if _, err := report.Export(ctx, db, forms, report.ExportOptions{Filter: store.SubmissionFilter{Form: "training"}, Format: "csv", NoBOM: true}, &buf); err != nil {
+	if _, err := export.Write(ctx, db, forms, export.Options{Filter: store.SubmissionFilter{Form: "training"}, Format: "csv", NoBOM: true}, &buf); err != nil {
 		t.Fatal(err)
 	}
 	rows, err := csv.NewReader(&buf).ReadAll()

@@ -1,9 +1,12 @@
 package report_test
 
 import (
+	"context"
 	"os"
 	"testing"
 )
+
+var ctx = context.Background()
 
 func TestMain(m *testing.M) {
 	code := m.Run()

@@ -11,6 +11,7 @@ import (
 	"sothon/store"
 	"sothon/store/counting"
 	"sothon/store/storetest"
+	"sothon/tree"
 )
 
 // The city's plan of 1/7/2025 on the seed register (285 poor of 12.232):
@@ -57,7 +58,7 @@ func TestReorganiseKeepsTheSeedFigures(t *testing.T) {
 		old[c.Area.ID], oldTotal[c.Area.ID] = c.Counters, c.Area.HouseholdsTotal
 	}
 
-	plan, _, err := store.BuiltinPlan("bac-kan-2025")
+	plan, _, err := tree.BuiltinPlan("bac-kan-2025")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,10 +125,10 @@ func TestReorganiseKeepsTheSeedFigures(t *testing.T) {
 	if a, err := db.FindArea(ctx, "bac-kan/huyen-tung/khuoi-pai", ""); err != nil || a.ID != "thai-nguyen/duc-xuan/khuoi-pai" {
 		t.Fatalf("old id: %s, %v", a.ID, err)
 	}
-	if err := db.SaveAreas(ctx, store.DefaultAreas()); !errors.Is(err, store.ErrAreasReorganised) {
+	if err := db.SaveAreas(ctx, tree.Default()); !errors.Is(err, store.ErrAreasReorganised) {
 		t.Fatalf("the old tree after the plan: %v", err)
 	}
-	newTree, err := store.BuiltinAreas("thai-nguyen-2025")
+	newTree, err := tree.Builtin("thai-nguyen-2025")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +139,7 @@ func TestReorganiseKeepsTheSeedFigures(t *testing.T) {
 	if hh, _ := db.HouseholdsIn(ctx, "thai-nguyen/duc-xuan/khuoi-pai"); len(hh) != len(kept) || len(kept) != 480+12 {
 		t.Fatalf("Khuổi Pài after saving the new tree: %d households, %d before", len(hh), len(kept))
 	}
-	if _, err := db.Reorganise(ctx, plan, later, "admin", false); !errors.Is(err, store.ErrPlan) {
+	if _, err := db.Reorganise(ctx, plan, later, "admin", false); !errors.Is(err, tree.ErrPlan) {
 		t.Fatalf("the plan twice: %v", err)
 	}
 }

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"sothon/tree"
 )
 
 // Invite is a one-time code that lets a person join with a role and area.
@@ -50,18 +52,12 @@ type InviteRequest struct {
 	Now                time.Time
 }
 
-// Area errors, for a name or id that finds no area of the asker's.
-var (
-	ErrAreaUnknown  = errors.New("no such area (see `sothon areas`)")
-	ErrOutsideScope = errors.New("that area is outside your own")
-)
-
 // IssueInvite stores a new invite code for an area that exists. Who may
 // invite whom, and where, is package office's to say.
 func (db *DB) IssueInvite(ctx context.Context, req InviteRequest) (Invite, error) {
 	_, err := db.Area(ctx, req.AreaID)
 	if errors.Is(err, ErrNotFound) {
-		return Invite{}, fmt.Errorf("%w: %q", ErrAreaUnknown, req.AreaID)
+		return Invite{}, fmt.Errorf("%w: %q", tree.ErrUnknown, req.AreaID)
 	}
 	if err != nil {
 		return Invite{}, err

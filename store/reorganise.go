@@ -9,13 +9,11 @@ import (
 	"runtime/debug"
 	"slices"
 	"sort"
-	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
-	"go.yaml.in/yaml/v3"
 
-	"sothon/flows/poverty"
+	"sothon/tree"
 )
 
 // A reorganisation merges, renames and moves areas from a date on, as the
@@ -24,43 +22,6 @@ import (
 // id: every record that holds an area id follows, in one transaction, and
 // the mapping from old ids to new ones is kept (bucket area_moves) so that
 // an old id still names its area of today.
-
-// Plan is a reorganisation as a province writes it (see
-// store/areas/plans/bac-kan-2025.yaml).
-type Plan struct {
-	Effective string     `yaml:"effective"` // YYYY-MM-DD
-	Top       PlanTop    `yaml:"top"`
-	Units     []PlanUnit `yaml:"units"`
-}
-
-// PlanTop is the new top of the tree and the old one it replaces.
-type PlanTop struct {
-	ID   string `yaml:"id"`
-	Name string `yaml:"name"`
-	Kind string `yaml:"kind"`
-	From string `yaml:"from"`
-}
-
-// PlanUnit is a ward or commune of the new tree, with what it takes in:
-// whole areas of the old tree (all their villages), and villages moved one
-// by one or given a new id where two of the same id would meet.
-type PlanUnit struct {
-	ID       string        `yaml:"id"`
-	Name     string        `yaml:"name"`
-	Kind     string        `yaml:"kind"`
-	From     []string      `yaml:"from"`
-	Villages []PlanVillage `yaml:"villages"`
-}
-
-// PlanVillage moves one village (From, its old id) into the unit; ID and
-// Name, when set, replace its local id and its name; the villages of Merge
-// (old ids) join it, as the village mergers of 2026 will do.
-type PlanVillage struct {
-	From  string   `yaml:"from"`
-	ID    string   `yaml:"id"`
-	Name  string   `yaml:"name"`
-	Merge []string `yaml:"merge"`
-}
 
 // AreaMove is one line of the recorded mapping: the area that was Old is
 // New from Effective on.
@@ -78,12 +39,9 @@ type AreaMove struct {
 type ReorganiseSummary struct {
 	Effective string
 	Moves     []AreaMove
-	Areas     []Area
+	Areas     []tree.Area
 	Records   map[string]int // households, users, invites, runs, submissions, rounds, targets, digests
 }
-
-// ErrPlan is a plan that does not fit the areas it is applied to.
-var ErrPlan = errors.New("store: reorganisation plan")
 
 // ErrAreasReorganised is an area tree that still names areas a
 // reorganisation replaced.
@@ -91,224 +49,13 @@ var ErrAreasReorganised = errors.New("store: the area tree names areas that were
 
 var errDryRun = errors.New("dry run")
 
-// ParsePlan reads a plan file.
-func ParsePlan(data []byte) (Plan, error) {
-	var p Plan
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&p); err != nil {
-		return Plan{}, fmt.Errorf("%w: %v", ErrPlan, err)
-	}
-	if _, err := time.Parse(time.DateOnly, p.Effective); err != nil {
-		return Plan{}, fmt.Errorf("%w: effective: a date YYYY-MM-DD", ErrPlan)
-	}
-	return p, nil
-}
-
-// Apply computes the tree after the plan from the tree before it, and the
-// new id of every old area. Each old village goes to exactly one new unit;
-// an area above villages goes to the smallest new area holding all of its
-// villages (the top when they went to several units).
-func (p Plan) Apply(old []Area) ([]Area, map[string]string, error) {
-	bad := func(format string, args ...any) error {
-		return fmt.Errorf("%w: %s", ErrPlan, fmt.Sprintf(format, args...))
-	}
-	byID := map[string]Area{}
-	for _, a := range old {
-		byID[a.ID] = a
-	}
-	top, ok := byID[p.Top.From]
-	if !ok || top.Parent != "" {
-		return nil, nil, bad("top.from %q is not the top of the tree", p.Top.From)
-	}
-	if !slugPattern.MatchString(p.Top.ID) || strings.TrimSpace(p.Top.Name) == "" || !kinds[p.Top.Kind] || p.Top.Kind == KindVillage {
-		return nil, nil, bad("top: needs an id, a name and a kind")
-	}
-	newTop := Area{ID: p.Top.ID, Name: p.Top.Name, Kind: p.Top.Kind, Setting: top.Setting}
-	out := []Area{newTop}
-	mapping := map[string]string{top.ID: newTop.ID}
-	placed := map[string]string{} // old village → new village
-	// Villages a unit names on their own, outside the areas it takes in
-	// whole, and those merged into another village, are left out of the
-	// whole areas they were in.
-	claimed := map[string]bool{}
-	for _, u := range p.Units {
-		for _, pv := range u.Villages {
-			if !slices.ContainsFunc(u.From, func(f string) bool { return Within(pv.From, f) }) {
-				claimed[pv.From] = true
-			}
-			for _, m := range pv.Merge {
-				claimed[m] = true
-			}
-		}
-	}
-	units := map[string]bool{}
-	for _, u := range p.Units {
-		if !slugPattern.MatchString(u.ID) || strings.TrimSpace(u.Name) == "" || (u.Kind != KindWard && u.Kind != KindCommune) {
-			return nil, nil, bad("unit %q: needs an id (lowercase letters, digits, -), a name and a kind (ward or commune)", u.ID)
-		}
-		if units[u.ID] {
-			return nil, nil, bad("unit %q twice", u.ID)
-		}
-		units[u.ID] = true
-		uid := newTop.ID + "/" + u.ID
-		setting := kindSetting(u.Kind)
-		out = append(out, Area{ID: uid, Name: u.Name, Kind: u.Kind, Setting: setting, Parent: newTop.ID})
-		local := map[string]string{} // local id → old village, to catch two of one id
-		place := func(v Area, pv PlanVillage) error {
-			if _, done := placed[v.ID]; done {
-				return bad("village %s is placed twice", v.ID)
-			}
-			id := pv.ID
-			if id == "" {
-				id = v.ID[strings.LastIndex(v.ID, "/")+1:]
-			}
-			if !slugPattern.MatchString(id) {
-				return bad("village %s: id %q: use lowercase ASCII letters, digits and -", v.ID, id)
-			}
-			if other, clash := local[id]; clash {
-				return bad("%s and %s would both be %s/%s: give one an id under villages", other, v.ID, uid, id)
-			}
-			local[id] = v.ID
-			nv := v
-			nv.ID, nv.Parent, nv.Setting = uid+"/"+id, uid, setting
-			if pv.Name != "" {
-				nv.Name = pv.Name
-			}
-			placed[v.ID] = nv.ID
-			for _, m := range pv.Merge {
-				mv, ok := byID[m]
-				if _, done := placed[m]; done || !ok || mv.Kind != KindVillage {
-					return bad("village %s: merge %q is no village of the tree left to merge", v.ID, m)
-				}
-				placed[m] = nv.ID
-				nv.HouseholdsTotal += mv.HouseholdsTotal
-				nv.Demo = append(slices.Clone(nv.Demo), mv.Demo...)
-			}
-			out = append(out, nv)
-			return nil
-		}
-		mine := map[string]PlanVillage{}
-		for _, pv := range u.Villages {
-			mine[pv.From] = pv
-		}
-		for _, from := range u.From {
-			a, ok := byID[from]
-			if !ok || a.Kind == KindVillage || from == top.ID {
-				return nil, nil, bad("unit %s: from %q is no ward, commune or district of the tree", u.ID, from)
-			}
-			mapping[from] = uid
-			for _, v := range old {
-				if v.Kind != KindVillage || !Within(v.ID, from) {
-					continue
-				}
-				pv, listed := mine[v.ID]
-				if !listed && claimed[v.ID] {
-					continue // moved on its own, or merged into another village
-				}
-				if err := place(v, pv); err != nil {
-					return nil, nil, err
-				}
-			}
-		}
-		for _, pv := range u.Villages {
-			if to, done := placed[pv.From]; done && strings.HasPrefix(to, uid+"/") {
-				continue // taken in with its unit
-			}
-			v, ok := byID[pv.From]
-			if !ok || v.Kind != KindVillage {
-				return nil, nil, bad("unit %s: village %q is not in the tree", u.ID, pv.From)
-			}
-			if err := place(v, pv); err != nil {
-				return nil, nil, err
-			}
-		}
-	}
-	var missing []string
-	for _, a := range old {
-		if a.Kind == KindVillage {
-			if _, ok := placed[a.ID]; !ok {
-				missing = append(missing, a.ID)
-			}
-		}
-	}
-	if len(missing) > 0 {
-		return nil, nil, bad("no unit takes in %s", strings.Join(missing, ", "))
-	}
-	for old, nv := range placed {
-		mapping[old] = nv
-	}
-	// Areas above villages not taken whole: the smallest new area that
-	// holds all their villages.
-	for _, a := range old {
-		if _, ok := mapping[a.ID]; ok {
-			continue
-		}
-		to := ""
-		for v, nv := range placed {
-			if !Within(v, a.ID) {
-				continue
-			}
-			parent := nv[:strings.LastIndex(nv, "/")]
-			if to == "" || to == parent {
-				to = parent
-			} else {
-				to = newTop.ID
-			}
-		}
-		if to == "" {
-			to = newTop.ID
-		}
-		mapping[a.ID] = to
-	}
-	// Targets follow their areas, added up by year where areas merged;
-	// households totals are added up again.
-	targets := map[string]map[int]int{}
-	for _, a := range old {
-		for _, t := range a.Targets {
-			to := mapping[a.ID]
-			if targets[to] == nil {
-				targets[to] = map[int]int{}
-			}
-			targets[to][t.Year] += t.PoorReduction
-		}
-	}
-	index := map[string]int{}
-	for i := range out {
-		out[i].Order = i
-		out[i].Targets = nil
-		for year, n := range targets[out[i].ID] {
-			out[i].Targets = append(out[i].Targets, Target{Year: year, PoorReduction: n})
-		}
-		slices.SortFunc(out[i].Targets, func(a, b Target) int { return a.Year - b.Year })
-		index[out[i].ID] = i
-		if out[i].Kind != KindVillage {
-			out[i].HouseholdsTotal = 0
-		}
-	}
-	for _, a := range slices.Backward(out) {
-		if a.Parent != "" {
-			out[index[a.Parent]].HouseholdsTotal += a.HouseholdsTotal
-		}
-	}
-	return out, mapping, nil
-}
-
-// kindSetting is the poverty line a ward (urban) or commune (rural) uses.
-func kindSetting(kind string) poverty.Kind {
-	if kind == KindCommune {
-		return poverty.Rural
-	}
-	return poverty.Urban
-}
-
 // Reorganise applies a plan to the stored areas and everything that holds
 // an area id, in one transaction: the area tree becomes the plan's,
 // households, users, invites, runs in progress, submissions and their
 // queues, rounds, targets and digest snapshots move to the new ids, the
 // counters are recounted, the mapping is recorded and the change goes to
 // the audit log. A dry run computes the same summary and keeps nothing.
-func (db *DB) Reorganise(ctx context.Context, p Plan, at time.Time, by string, dryRun bool) (sum ReorganiseSummary, err error) {
+func (db *DB) Reorganise(ctx context.Context, p tree.Plan, at time.Time, by string, dryRun bool) (sum ReorganiseSummary, err error) {
 	if err := ctx.Err(); err != nil {
 		return sum, err
 	}
@@ -390,7 +137,7 @@ func (db *DB) Reorganise(ctx context.Context, p Plan, at time.Time, by string, d
 		return sum, nil
 	}
 	if err != nil {
-		if errors.Is(err, ErrPlan) || errors.Is(err, ErrRoundOpen) {
+		if errors.Is(err, tree.ErrPlan) || errors.Is(err, ErrRoundOpen) {
 			return ReorganiseSummary{}, err
 		}
 		return ReorganiseSummary{}, fmt.Errorf("store: reorganise: %w", err)
@@ -398,10 +145,10 @@ func (db *DB) Reorganise(ctx context.Context, p Plan, at time.Time, by string, d
 	return sum, nil
 }
 
-func areasOf(tx *bolt.Tx) ([]Area, error) {
-	var out []Area
+func areasOf(tx *bolt.Tx) ([]tree.Area, error) {
+	var out []tree.Area
 	err := tx.Bucket(bucketAreas).ForEach(func(_, v []byte) error {
-		var a Area
+		var a tree.Area
 		if err := json.Unmarshal(v, &a); err != nil {
 			return err
 		}
@@ -415,7 +162,7 @@ func areasOf(tx *bolt.Tx) ([]Area, error) {
 // openRoundsApart refuses a plan that would bring two open rounds onto
 // one village (rounds already moved to the new ids): no two open rounds
 // share a village.
-func openRoundsApart(tx *bolt.Tx, areas []Area) error {
+func openRoundsApart(tx *bolt.Tx, areas []tree.Area) error {
 	rounds, err := allRounds(tx)
 	if err != nil {
 		return err
@@ -426,7 +173,7 @@ func openRoundsApart(tx *bolt.Tx, areas []Area) error {
 			continue
 		}
 		for _, a := range areas {
-			if a.Kind != KindVillage || !r.Holds(a.ID) {
+			if a.Kind != tree.Village || !r.Holds(a.ID) {
 				continue
 			}
 			if other, ok := taken[a.ID]; ok {
@@ -441,11 +188,11 @@ func openRoundsApart(tx *bolt.Tx, areas []Area) error {
 // rewriteRounds moves each round to the new id of its area. A round whose
 // area was merged with others keeps to its own villages (Round.Villages),
 // so that its figures stay what they were.
-func rewriteRounds(tx *bolt.Tx, old, areas []Area, mapping map[string]string) (int, error) {
-	villagesUnder := func(tree []Area, id string) []string {
+func rewriteRounds(tx *bolt.Tx, old, areas []tree.Area, mapping map[string]string) (int, error) {
+	villagesUnder := func(areas []tree.Area, id string) []string {
 		var out []string
-		for _, a := range tree {
-			if a.Kind == KindVillage && Within(a.ID, id) {
+		for _, a := range areas {
+			if a.Kind == tree.Village && tree.Within(a.ID, id) {
 				out = append(out, a.ID)
 			}
 		}
@@ -570,7 +317,7 @@ func rewriteAreaKeys(b *bolt.Bucket, mapping map[string]string, merge func(a, b 
 
 // mergeTargets adds up the goals of two areas merged into one.
 func mergeTargets(a, b []byte) ([]byte, error) {
-	var x, y Target
+	var x, y tree.Target
 	if err := errors.Join(json.Unmarshal(a, &x), json.Unmarshal(b, &y)); err != nil {
 		return nil, err
 	}

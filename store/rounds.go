@@ -11,6 +11,8 @@ import (
 	"unicode/utf8"
 
 	bolt "go.etcd.io/bbolt"
+
+	"sothon/tree"
 )
 
 // Round is a review round (đợt rà soát): households reviewed while it is
@@ -74,9 +76,9 @@ func (r Round) ClassifyAt(formDay time.Time) time.Time {
 // area holds its own villages and the areas above them.
 func (r Round) Holds(area string) bool {
 	if len(r.Villages) > 0 {
-		return slices.ContainsFunc(r.Villages, func(v string) bool { return Within(area, v) || Within(v, area) })
+		return slices.ContainsFunc(r.Villages, func(v string) bool { return tree.Within(area, v) || tree.Within(v, area) })
 	}
-	return r.AreaID == "" || Within(area, r.AreaID)
+	return r.AreaID == "" || tree.Within(area, r.AreaID)
 }
 
 // overlaps reports whether two rounds' areas share a village.

@@ -15,6 +15,7 @@ import (
 	"sothon/flows"
 	"sothon/store"
 	"sothon/store/storetest"
+	"sothon/tree"
 )
 
 var ctx = context.Background()
@@ -362,7 +363,7 @@ func TestDamagedFileIsAnError(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.SaveAreas(ctx, store.DefaultAreas()); err != nil {
+	if err := db.SaveAreas(ctx, tree.Default()); err != nil {
 		t.Fatal(err)
 	}
 	hhs := make([]store.Household, 5000)
@@ -431,7 +432,7 @@ func TestEmptyFileIsDamagedUnlessNew(t *testing.T) {
 	if err != nil {
 		t.Fatalf("OpenNew of an empty file: %v", err)
 	}
-	if err := db.SaveAreas(ctx, store.DefaultAreas()); err != nil {
+	if err := db.SaveAreas(ctx, tree.Default()); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()

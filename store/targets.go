@@ -11,6 +11,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"sothon/tree"
 )
 
 // ErrTargetBad means a target's year or number cannot be right.
@@ -19,12 +21,12 @@ var ErrTargetBad = errors.New("store: a target needs a year from 2000 to 2100 an
 // SetTarget sets an area's poverty-reduction goal for a year (a reduction
 // of 0 removes it). It is kept apart from the areas file too, so that the
 // next start, which loads the file again, keeps it.
-func (db *DB) SetTarget(ctx context.Context, areaID string, t Target, by string, at time.Time) error {
+func (db *DB) SetTarget(ctx context.Context, areaID string, t tree.Target, by string, at time.Time) error {
 	if t.Year < 2000 || t.Year > 2100 || t.PoorReduction < 0 || t.PoorReduction > 1_000_000 {
 		return ErrTargetBad
 	}
 	err := db.update(ctx, func(tx *bolt.Tx) error {
-		var a Area
+		var a tree.Area
 		if err := getJSON(tx.Bucket(bucketAreas), []byte(areaID), &a); err != nil {
 			return err
 		}
@@ -47,12 +49,12 @@ func (db *DB) SetTarget(ctx context.Context, areaID string, t Target, by string,
 func targetKey(areaID string, year int) []byte { return []byte(areaID + "\x00" + strconv.Itoa(year)) }
 
 // setTargets are the targets set in the console for an area.
-func setTargets(tx *bolt.Tx, areaID string) []Target {
-	var out []Target
+func setTargets(tx *bolt.Tx, areaID string) []tree.Target {
+	var out []tree.Target
 	c := tx.Bucket(bucketTargets).Cursor()
 	prefix := []byte(areaID + "\x00")
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-		var t Target
+		var t tree.Target
 		if json.Unmarshal(v, &t) == nil {
 			out = append(out, t)
 		}
@@ -62,14 +64,14 @@ func setTargets(tx *bolt.Tx, areaID string) []Target {
 
 // withTargets puts targets over those of the same year; a reduction of 0
 // removes the year's target.
-func withTargets(targets []Target, over ...Target) []Target {
+func withTargets(targets []tree.Target, over ...Target) []tree.Target {
 	out := slices.Clone(targets)
 	for _, t := range over {
-		out = slices.DeleteFunc(out, func(old Target) bool { return old.Year == t.Year })
+		out = slices.DeleteFunc(out, func(old tree.Target) bool { return old.Year == t.Year })
 		if t.PoorReduction > 0 {
 			out = append(out, t)
 		}
 	}
-	slices.SortFunc(out, func(a, b Target) int { return a.Year - b.Year })
+	slices.SortFunc(out, func(a, b tree.Target) int { return a.Year - b.Year })
 	return out
 }

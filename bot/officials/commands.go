@@ -13,6 +13,7 @@ import (
 	"sothon/locales"
 	"sothon/office"
 	"sothon/report"
+	"sothon/report/export"
 	"sothon/store"
 )
 
@@ -125,7 +126,7 @@ func (o *Commands) export(ctx context.Context, t bot.Turn, args string) {
 		return
 	}
 	var buf bytes.Buffer
-	n, err := report.ExportXLSX(ctx, o.Store, o.Forms, report.ExportOptions{Filter: store.SubmissionFilter{AreaID: area}, TZ: t.At().Location()}, &buf)
+	n, err := export.Write(ctx, o.Store, o.Forms, export.Options{Format: export.XLSX, Filter: store.SubmissionFilter{AreaID: area}, TZ: t.At().Location()}, &buf)
 	if err != nil {
 		o.Log.Error("export", "err", err)
 		t.Reply("join.try_later")

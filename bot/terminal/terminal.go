@@ -1,4 +1,4 @@
-// Package console is the terminal channel: it reads a user's lines from a
+// Package terminal is the terminal channel: it reads a user's lines from a
 // reader and prints the bot's replies, options numbered, to a writer. It
 // drives the same engine and database as the chat platforms.
 package terminal

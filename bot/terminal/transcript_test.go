@@ -19,6 +19,7 @@ import (
 	"sothon/flows"
 	"sothon/locales"
 	"sothon/store"
+	"sothon/tree"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden transcripts")
@@ -145,7 +146,7 @@ func (p *player) open() {
 	if err != nil {
 		p.t.Fatal(err)
 	}
-	if err := db.SaveAreas(ctx, store.DefaultAreas()); err != nil {
+	if err := db.SaveAreas(ctx, tree.Default()); err != nil {
 		p.t.Fatal(err)
 	}
 	p.db = db

@@ -42,7 +42,7 @@ func newReorganiseCmd(e *env, c *common) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "reorganise PLAN.yaml",
 		Short: "merge, rename and move areas by a plan (e.g. builtin:bac-kan-2025); the data follows, after a backup",
-		Long: "Applies a reorganisation plan (see store/areas/plans/bac-kan-2025.yaml): the area tree becomes the plan's,\n" +
+		Long: "Applies a reorganisation plan (see tree/plans/bac-kan-2025.yaml): the area tree becomes the plan's,\n" +
 			"and households, users, invites, runs in progress, forms and their queues, rounds, targets and counters\n" +
 			"follow, in one transaction recorded in the audit log. The database is backed up beside itself first.\n" +
 			"Old area ids still name their areas of today. --dry-run shows what would change and changes nothing.",

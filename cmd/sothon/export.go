@@ -9,7 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"sothon/report"
+	"sothon/report/export"
 	"sothon/store"
 )
 
@@ -24,12 +24,12 @@ func newExportCmd(e *env, c *common) *cobra.Command {
 		Use:   "export",
 		Short: "export submissions as CSV, JSON or XLSX",
 		Args:  noWords,
-		RunE:  func(cmd *cobra.Command, _ []string) error { return export(cmd.Context(), e, c, o) },
+		RunE:  func(cmd *cobra.Command, _ []string) error { return exportSubmissions(cmd.Context(), e, c, o) },
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.form, "form", "", "only this questionnaire (household, model, training)")
 	f.StringVar(&o.area, "area", "", "only this area (id or name) and the areas below it")
-	f.StringVar(&o.format, "format", report.FormatCSV, "csv, json or xlsx")
+	f.StringVar(&o.format, "format", export.CSV, "csv, json or xlsx")
 	f.StringVar(&o.out, "out", "", "output file (default: standard output)")
 	f.BoolVar(&o.noBOM, "no-bom", false, "CSV without the UTF-8 byte-order mark Excel needs (for other tools)")
 	f.BoolVar(&o.force, "force", false, "replace --out if it exists")
@@ -37,11 +37,11 @@ func newExportCmd(e *env, c *common) *cobra.Command {
 	return cmd
 }
 
-func export(ctx context.Context, e *env, c *common, o exportFlags) error {
-	if o.format != report.FormatCSV && o.format != report.FormatJSON && o.format != report.FormatXLSX {
+func exportSubmissions(ctx context.Context, e *env, c *common, o exportFlags) error {
+	if o.format != export.CSV && o.format != export.JSON && o.format != export.XLSX {
 		return usageError{fmt.Sprintf("--format %q: use csv, json or xlsx", o.format)}
 	}
-	if o.format == report.FormatXLSX && o.out == "" {
+	if o.format == export.XLSX && o.out == "" {
 		return usageError{"--format xlsx needs --out FILE.xlsx"}
 	}
 	loc, err := c.location()
@@ -71,12 +71,8 @@ func export(ctx context.Context, e *env, c *common, o exportFlags) error {
 	if err != nil {
 		return err
 	}
-	opts := report.ExportOptions{Filter: store.SubmissionFilter{Form: o.form, AreaID: o.area}, Format: o.format, TZ: loc, NoBOM: o.noBOM, Current: o.current}
-	write := report.Export
-	if o.format == report.FormatXLSX {
-		write = report.ExportXLSX
-	}
-	n, err := write(ctx, db, forms, opts, w)
+	opts := export.Options{Filter: store.SubmissionFilter{Form: o.form, AreaID: o.area}, Format: o.format, TZ: loc, NoBOM: o.noBOM, Current: o.current}
+	n, err := export.Write(ctx, db, forms, opts, w)
 	if err := done(err); err != nil {
 		return err
 	}

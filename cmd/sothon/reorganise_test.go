@@ -31,7 +31,7 @@ func TestAreasReorganise(t *testing.T) {
 	if _, stderr, err := sothon(t, "", "areas", "reorganise", "--db", db, bad); err == nil || !strings.Contains(stderr, "no unit takes in") || !strings.Contains(stderr, "nothing changed") {
 		t.Fatalf("a plan that leaves villages out: %v %s", err, stderr)
 	}
-	plan, _ := os.ReadFile("../../store/areas/plans/bac-kan-2025.yaml")
+	plan, _ := os.ReadFile("../../tree/plans/bac-kan-2025.yaml")
 	os.WriteFile(bad, plan, 0o644)
 	out, stderr, err = sothon(t, "", "areas", "reorganise", "--db", db, bad)
 	if err != nil || !strings.Contains(out, "backed up") || !strings.Contains(out, "reorganised") {

@@ -25,7 +25,7 @@ import (
 	"sothon/flows"
 	"sothon/flows/poverty"
 	"sothon/locales"
-	"sothon/report"
+	"sothon/report/export"
 	"sothon/store"
 )
 
@@ -539,7 +539,7 @@ func parseRow(line int, row []string, cols map[string]int, villages map[string]b
 		return wrong("register.bad_household", "id", hh.ID)
 	case utf8.RuneCountInString(hh.HeadName) < 2 || utf8.RuneCountInString(hh.HeadName) > 80:
 		return wrong("register.name_length")
-	case report.Defuse(hh.HeadName) != hh.HeadName || strings.IndexFunc(hh.HeadName, unicode.IsControl) >= 0:
+	case export.Defuse(hh.HeadName) != hh.HeadName || strings.IndexFunc(hh.HeadName, unicode.IsControl) >= 0:
 		return wrong("register.name_formula", "name", hh.HeadName)
 	}
 	members, err := strconv.Atoi(get("members"))

@@ -16,6 +16,7 @@ import (
 	"sothon/office/register"
 	"sothon/report"
 	"sothon/report/lists"
+	"sothon/report/export"
 	"sothon/store"
 	"sothon/store/storetest"
 )
@@ -405,8 +406,8 @@ func (m *model) verify(step string, forms *flows.Set, cat *locales.Catalog) {
 	}
 	for _, area := range []string{"bac-kan/huyen-tung", ""} { // an area, and the whole database
 		var csvOut bytes.Buffer
-		opts := report.ExportOptions{Filter: store.SubmissionFilter{AreaID: area}, Current: true, NoBOM: true}
-		if _, err := report.Export(ctx, m.db, forms, opts, &csvOut); err != nil {
+		opts := export.Options{Filter: store.SubmissionFilter{AreaID: area}, Current: true, NoBOM: true}
+		if _, err := export.Write(ctx, m.db, forms, opts, &csvOut); err != nil {
 			m.t.Fatal(err)
 		}
 		table, _ := csv.NewReader(&csvOut).ReadAll()

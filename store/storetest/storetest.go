@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"sothon/store"
+	"sothon/tree"
 )
 
 // Open returns a new database with the default areas, closed and checked
@@ -21,7 +22,7 @@ func Open(t testing.TB) *store.DB {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.SaveAreas(context.Background(), store.DefaultAreas()); err != nil {
+	if err := db.SaveAreas(context.Background(), tree.Default()); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {

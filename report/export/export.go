@@ -1,4 +1,7 @@
-package report
+// Package export writes submissions out for other tools: CSV, JSON or an
+// XLSX workbook, each form with its review and whether its household
+// stands at it.
+package export
 
 import (
 	"context"
@@ -14,10 +17,11 @@ import (
 	"sothon/store"
 )
 
-// Formats Export writes.
+// Formats Write writes.
 const (
-	FormatCSV  = "csv"
-	FormatJSON = "json"
+	CSV  = "csv"
+	JSON = "json"
+	XLSX = "xlsx" // one sheet per questionnaire, answers as people read them
 )
 
 // fixedColumns start every export row: the form, then its review (state,
@@ -26,8 +30,8 @@ const (
 var fixedColumns = []string{"submission_id", "form", "form_version", "submitted_at",
 	"area_id", "household_id", "household_name", "submitted_by", "review_state", "replaces", "replaced_by", "current"}
 
-// ExportOptions selects and shapes an export.
-type ExportOptions struct {
+// Options selects and shapes an export.
+type Options struct {
 	Filter store.SubmissionFilter
 	Format string
 	TZ     *time.Location // for submitted_at
@@ -43,7 +47,7 @@ type ExportOptions struct {
 }
 
 // withBasis fills in the basis in force for the export's area.
-func (o ExportOptions) withBasis(ctx context.Context, db *store.DB) (ExportOptions, error) {
+func (o Options) withBasis(ctx context.Context, db *store.DB) (Options, error) {
 	if o.Basis != "" {
 		return o, nil
 	}
@@ -56,7 +60,7 @@ func (o ExportOptions) withBasis(ctx context.Context, db *store.DB) (ExportOptio
 }
 
 // reviewed calls fn for each selected form with its review.
-func (o ExportOptions) reviewed(ctx context.Context, db *store.DB, filter store.SubmissionFilter, fn func(store.Submission, store.FormReview) error) error {
+func (o Options) reviewed(ctx context.Context, db *store.DB, filter store.SubmissionFilter, fn func(store.Submission, store.FormReview) error) error {
 	return db.SubmissionsReviewed(ctx, filter, o.Basis, func(s store.Submission, rv store.FormReview) error {
 		if o.Current && !rv.Current {
 			return nil
@@ -88,11 +92,16 @@ func Columns(forms *flows.Set, formID string) []string {
 	return cols
 }
 
-// Export writes one row per submission. Skipped questions are empty;
-// select_multiple answers are choice names joined by ";".
-func Export(ctx context.Context, db *store.DB, forms *flows.Set, o ExportOptions, w io.Writer) (int, error) {
+// Write writes the selected submissions in o.Format (CSV when empty) and
+// says how many. In CSV and JSON, one row per submission: skipped
+// questions are empty, select_multiple answers are choice names joined by
+// ";".
+func Write(ctx context.Context, db *store.DB, forms *flows.Set, o Options, w io.Writer) (int, error) {
+	if o.Format == XLSX {
+		return writeXLSX(ctx, db, forms, o, w)
+	}
 	if o.Filter.Form != "" && forms.Form(o.Filter.Form) == nil {
-		return 0, fmt.Errorf("report: unknown form %q", o.Filter.Form)
+		return 0, fmt.Errorf("export: unknown form %q", o.Filter.Form)
 	}
 	if o.TZ == nil {
 		o.TZ = time.Local
@@ -104,17 +113,17 @@ func Export(ctx context.Context, db *store.DB, forms *flows.Set, o ExportOptions
 	cols := Columns(forms, o.Filter.Form)
 	var rw rowWriter
 	switch o.Format {
-	case FormatCSV, "":
+	case CSV, "":
 		if !o.NoBOM {
 			if _, err := io.WriteString(w, "\ufeff"); err != nil {
 				return 0, err
 			}
 		}
 		rw = newCSVWriter(w, cols)
-	case FormatJSON:
+	case JSON:
 		rw = newJSONWriter(w, cols, columnTypes(forms, o.Filter.Form))
 	default:
-		return 0, fmt.Errorf("report: unknown export format %q (csv or json)", o.Format)
+		return 0, fmt.Errorf("export: unknown export format %q (csv, json or xlsx)", o.Format)
 	}
 	n := 0
 	err = o.reviewed(ctx, db, o.Filter, func(s store.Submission, rv store.FormReview) error {

@@ -1,4 +1,4 @@
-package report
+package export
 
 import (
 	"context"
@@ -15,22 +15,19 @@ import (
 	"sothon/store"
 )
 
-// FormatXLSX is the spreadsheet export.
-const FormatXLSX = "xlsx"
-
 // fixedHeaders name the fixed columns in the spreadsheet, in Vietnamese.
 var fixedHeaders = []string{"Số phiếu", "Phiếu", "Phiên bản", "Thời gian gửi", "Mã địa bàn", "Mã hộ", "Chủ hộ", "Người gửi",
 	"Trạng thái duyệt", "Thay phiếu số", "Được thay bằng phiếu số", "Phiếu hiện hành"}
 
-// ExportXLSX writes one sheet per questionnaire: a frozen header row of the
+// writeXLSX writes one sheet per questionnaire: a frozen header row of the
 // questions' Vietnamese labels, filters, and one row per submission with
 // answers as people read them (choice labels, Có/Không).
-func ExportXLSX(ctx context.Context, db *store.DB, forms *flows.Set, o ExportOptions, w io.Writer) (int, error) {
+func writeXLSX(ctx context.Context, db *store.DB, forms *flows.Set, o Options, w io.Writer) (int, error) {
 	if o.TZ == nil {
 		o.TZ = time.Local
 	}
 	if o.Filter.Form != "" && forms.Form(o.Filter.Form) == nil {
-		return 0, fmt.Errorf("report: unknown form %q", o.Filter.Form)
+		return 0, fmt.Errorf("export: unknown form %q", o.Filter.Form)
 	}
 	o, err := o.withBasis(ctx, db)
 	if err != nil {
@@ -60,7 +57,7 @@ func ExportXLSX(ctx context.Context, db *store.DB, forms *flows.Set, o ExportOpt
 		total += n
 	}
 	if err := f.Write(w); err != nil {
-		return total, fmt.Errorf("report: write xlsx: %w", err)
+		return total, fmt.Errorf("export: write xlsx: %w", err)
 	}
 	return total, nil
 }
@@ -74,7 +71,7 @@ func sheetName(f *flows.Form) string {
 	return string(r)
 }
 
-func writeSheet(ctx context.Context, db *store.DB, cat *locales.Catalog, f *excelize.File, sheet string, form *flows.Form, o ExportOptions) (int, error) {
+func writeSheet(ctx context.Context, db *store.DB, cat *locales.Catalog, f *excelize.File, sheet string, form *flows.Form, o Options) (int, error) {
 	sw, err := f.NewStreamWriter(sheet)
 	if err != nil {
 		return 0, err
@@ -173,36 +170,6 @@ func cellOf(form *flows.Form, q *flows.Question, v string) any {
 	case q.Type == flows.Integer || q.Type == flows.Decimal || q.Type == flows.Calculate:
 		if x, err := strconv.ParseFloat(v, 64); err == nil {
 			return x
-		}
-	}
-	return v
-}
-
-// AnswerText is a stored answer as a person reads it, in lang: choice
-// labels, the yes/no labels of the question (or Có/Không), decimals with
-// the language's comma or point, other answers as stored.
-func AnswerText(form *flows.Form, q *flows.Question, v, lang string) string {
-	switch {
-	case v == "":
-		return "—"
-	case q.List != "":
-		names := strings.Split(v, ";")
-		for i, n := range names {
-			if c, ok := form.Choice(q.List, n); ok {
-				names[i] = c.Label.In(lang)
-			}
-		}
-		return strings.Join(names, "; ")
-	case q.Type == flows.YesNo && len(q.YesLabel) > 0:
-		if v == "yes" {
-			return q.YesLabel.In(lang)
-		}
-		return q.NoLabel.In(lang)
-	case q.Type == flows.YesNo:
-		return map[string]map[string]string{"vi": {"yes": "Có", "no": "Không"}, "en": {"yes": "Yes", "no": "No"}}[lang][v]
-	case strings.Contains(v, "."):
-		if x, err := strconv.ParseFloat(v, 64); err == nil {
-			return locales.Number(lang, x, 3)
 		}
 	}
 	return v

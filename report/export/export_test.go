@@ -1,4 +1,4 @@
-package report_test
+package export_test
 
 import (
 	"bytes"
@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"sothon/flows"
-	"sothon/report"
+	"sothon/report/export"
 	"sothon/store"
 	"sothon/store/storetest"
 )
@@ -47,7 +47,7 @@ func TestExportCSVAndJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	n, err := report.Export(ctx, db, forms, report.ExportOptions{Filter: store.SubmissionFilter{Form: "household"}, Format: "csv", TZ: hcm}, &buf)
+	n, err := export.Write(ctx, db, forms, export.Options{Filter: store.SubmissionFilter{Form: "household"}, Format: "csv", TZ: hcm}, &buf)
 	if err != nil || n != 1 {
 		t.Fatalf("csv: %d rows, %v", n, err)
 	}
@@ -76,13 +76,13 @@ func TestExportCSVAndJSON(t *testing.T) {
 	}
 
 	buf.Reset()
-	if _, err := report.Export(ctx, db, forms, report.ExportOptions{Filter: store.SubmissionFilter{Form: "household"}, Format: "csv", NoBOM: true}, &buf); err != nil ||
+	if _, err := export.Write(ctx, db, forms, export.Options{Filter: store.SubmissionFilter{Form: "household"}, Format: "csv", NoBOM: true}, &buf); err != nil ||
 		!strings.HasPrefix(buf.String(), "submission_id,") {
 		t.Fatalf("csv without a BOM: %v %q", err, buf.String()[:20])
 	}
 
 	buf.Reset()
-	n, err = report.Export(ctx, db, forms, report.ExportOptions{Filter: store.SubmissionFilter{AreaID: "bac-kan/nong-thuong"}, Format: "json", TZ: hcm}, &buf)
+	n, err = export.Write(ctx, db, forms, export.Options{Filter: store.SubmissionFilter{AreaID: "bac-kan/nong-thuong"}, Format: "json", TZ: hcm}, &buf)
 	if err != nil || n != 1 {
 		t.Fatalf("json: %d rows, %v", n, err)
 	}
@@ -97,7 +97,7 @@ func TestExportCSVAndJSON(t *testing.T) {
 
 	// Values keep their types: numbers, booleans, lists, null when skipped.
 	buf.Reset()
-	if _, err := report.Export(ctx, db, forms, report.ExportOptions{Filter: store.SubmissionFilter{Form: "household"}, Format: "json", TZ: hcm}, &buf); err != nil {
+	if _, err := export.Write(ctx, db, forms, export.Options{Filter: store.SubmissionFilter{Form: "household"}, Format: "json", TZ: hcm}, &buf); err != nil {
 		t.Fatal(err)
 	}
 	objs = nil
@@ -111,10 +111,10 @@ func TestExportCSVAndJSON(t *testing.T) {
 	}
 
 	buf.Reset()
-	if n, err := report.Export(ctx, db, forms, report.ExportOptions{Filter: store.SubmissionFilter{AreaID: "bac-kan/duc-xuan"}, Format: "json"}, &buf); err != nil || n != 0 || buf.String() != "[]\n" {
+	if n, err := export.Write(ctx, db, forms, export.Options{Filter: store.SubmissionFilter{AreaID: "bac-kan/duc-xuan"}, Format: "json"}, &buf); err != nil || n != 0 || buf.String() != "[]\n" {
 		t.Fatalf("empty json export: %d, %v, %q", n, err, buf.String())
 	}
-	if _, err := report.Export(ctx, db, forms, report.ExportOptions{Format: "xml"}, &buf); err == nil {
+	if _, err := export.Write(ctx, db, forms, export.Options{Format: "xml"}, &buf); err == nil {
 		t.Fatal("unknown format accepted")
 	}
 }
@@ -127,7 +127,7 @@ func TestCSVDefusesFormulas(t *testing.T) {
 		"+1+1":                             "'+1+1", "@SUM(A1)": "'@SUM(A1)", "-2+3": "'-2+3", "\tx": "'\tx",
 		"-3": "-3", "+84": "+84", "Hà Văn Sơn": "Hà Văn Sơn", "": "",
 	} {
-		if got := report.Defuse(in); got != want {
+		if got := export.Defuse(in); got != want {
 			t.Errorf("Defuse(%q) = %q, want %q", in, got, want)
 		}
 	}
@@ -139,7 +139,7 @@ func TestCSVDefusesFormulas(t *testing.T) {
 	}
 	forms, _ := flows.Default()
 	var buf bytes.Buffer
-	if _, err := report.Export(ctx, db, forms, report.ExportOptions{Format: "csv", NoBOM: true}, &buf); err != nil {
+	if _, err := export.Write(ctx, db, forms, export.Options{Format: "csv", NoBOM: true}, &buf); err != nil {
 		t.Fatal(err)
 	}
 	rows, err := csv.NewReader(&buf).ReadAll()

@@ -1,0 +1,3 @@
+module crossings
+
+go 1.26
