@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"sothon/flows"
-	"sothon/store"
+	"sothon/tree"
 )
 
 // What the bot awaits from a chat, and whose question an answer is for.
@@ -65,7 +65,7 @@ func askerOf(question string) asker {
 func commandQuestion(q string) bool {
 	for part := range strings.SplitSeq(q, ":") {
 		for word := range strings.SplitSeq(part, ",") {
-			if !store.CanonicalArea(word) {
+			if !tree.Canonical(word) {
 				return false
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"sothon/flows/poverty"
 	"sothon/locales"
 	"sothon/store"
+	"sothon/tree"
 )
 
 // greet welcomes the user by name, role and place, the place by its kind
@@ -31,7 +32,7 @@ func Addressee(cat *locales.Catalog, lang, name string) string {
 
 // roleKey names a role as people say it: a head of a village in a commune
 // is a trưởng thôn, of a residential group in a ward a tổ trưởng.
-func roleKey(role string, area store.Area) string {
+func roleKey(role string, area tree.Area) string {
 	if role != store.RoleHead {
 		return roleKeys[role]
 	}

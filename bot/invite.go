@@ -1,6 +1,6 @@
 package bot
 
-import "sothon/store"
+import "sothon/tree"
 
 // InArea reports whether area is scope or below it.
-func InArea(area, scope string) bool { return store.Within(area, scope) }
+func InArea(area, scope string) bool { return tree.Within(area, scope) }

@@ -11,8 +11,8 @@ import (
 
 	"sothon/flows"
 	"sothon/report"
-	"sothon/report/lists"
 	"sothon/report/export"
+	"sothon/report/lists"
 	"sothon/store"
 	"sothon/tree"
 )

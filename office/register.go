@@ -7,6 +7,7 @@ import (
 
 	"sothon/office/register"
 	"sothon/store"
+	"sothon/tree"
 )
 
 // MayImportRegister refuses an actor who may not import a register: the
@@ -32,9 +33,9 @@ func (o *Office) ImportRegister(ctx context.Context, actor store.User, name stri
 }
 
 // registerScope is the area whose households an actor may import.
-func (o *Office) registerScope(ctx context.Context, actor store.User) (store.Area, error) {
+func (o *Office) registerScope(ctx context.Context, actor store.User) (tree.Area, error) {
 	if err := admin(actor); err != nil {
-		return store.Area{}, err
+		return tree.Area{}, err
 	}
 	return o.areaOf(ctx, actor, "")
 }

@@ -17,6 +17,7 @@ import (
 	"sothon/report"
 	"sothon/report/lists"
 	"sothon/store"
+	"sothon/tree"
 )
 
 // A province-sized data set: 8 districts × 15 communes × 15 villages
@@ -75,7 +76,7 @@ func province(b *testing.B) *store.DB {
 
 func buildProvince(path string) error {
 	ctx := context.Background()
-	areas, err := store.ParseAreas([]byte(provinceYAML()))
+	areas, err := tree.Parse([]byte(provinceYAML()))
 	if err != nil {
 		return err
 	}
@@ -89,7 +90,7 @@ func buildProvince(path string) error {
 	}
 	var villages []string
 	for _, a := range areas {
-		if a.Kind == store.KindVillage {
+		if a.Kind == tree.Village {
 			villages = append(villages, a.ID)
 		}
 	}

@@ -11,8 +11,8 @@ import (
 
 	"sothon/flows/poverty"
 	"sothon/locales"
-	"sothon/store"
 	"sothon/store/counting"
+	"sothon/tree"
 )
 
 // Chart draws the poor and near-poor rates of each sub-area (of its own
@@ -31,7 +31,7 @@ func Chart(st Stats, cat *locales.Catalog, lang string) ([]byte, error) {
 		total := float64(max(c.Area.HouseholdsTotal, 1))
 		poor[i] = 100 * float64(c.Counters[counting.StatusCounter(poverty.Poor)]) / total
 		near[i] = 100 * float64(c.Counters[counting.StatusCounter(poverty.NearPoor)]) / total
-		names[i] = store.ShortName(c.Area)
+		names[i] = tree.ShortName(c.Area)
 	}
 	w := vg.Points(14)
 	bars := []struct {

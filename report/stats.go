@@ -11,6 +11,7 @@ import (
 	"sothon/flows/poverty"
 	"sothon/store"
 	"sothon/store/counting"
+	"sothon/tree"
 )
 
 // Stats are the figures of one area and its subtree, from the counters.
@@ -19,7 +20,7 @@ import (
 // area's households) and the open round's progress (households reviewed in
 // it, and what the reviews found, as shares of those reviewed).
 type Stats struct {
-	Area     store.Area
+	Area     tree.Area
 	Label    string // the area's name, with its parent for a village
 	Total    int    // households_total of the area
 	Counters store.Counters
@@ -47,7 +48,7 @@ type Place struct {
 
 // Child is one sub-area's figures.
 type Child struct {
-	Area     store.Area
+	Area     tree.Area
 	Label    string
 	Counters store.Counters
 }
@@ -211,11 +212,11 @@ func compute(ctx context.Context, db *store.DB, areaID string, now time.Time, ro
 	if err != nil {
 		return Stats{}, err
 	}
-	byID := make(map[string]store.Area, len(areas))
+	byID := make(map[string]tree.Area, len(areas))
 	for _, a := range areas {
 		byID[a.ID] = a
 	}
-	label := func(a store.Area) string { return store.Label(a, byID[a.Parent]) }
+	label := func(a tree.Area) string { return tree.Label(a, byID[a.Parent]) }
 	area, ok := byID[areaID]
 	if !ok {
 		return Stats{}, fmt.Errorf("report: unknown area %q", areaID)
@@ -238,7 +239,7 @@ func compute(ctx context.Context, db *store.DB, areaID string, now time.Time, ro
 		if c := children[a.ID]; c != nil {
 			st.Children = append(st.Children, *c)
 		}
-		if a.Kind != store.KindVillage || (a.ID != areaID && !strings.HasPrefix(a.ID, areaID+"/")) {
+		if a.Kind != tree.Village || (a.ID != areaID && !strings.HasPrefix(a.ID, areaID+"/")) {
 			continue
 		}
 		place := Place{ID: a.ID, Label: label(a)}
@@ -293,7 +294,7 @@ func idle(st Stats, c store.Counters) bool {
 // poor households. Without a goal for that very year, or without a
 // register to count from, there is none.
 func target(st Stats, year int) *Target {
-	i := slices.IndexFunc(st.Area.Targets, func(t store.Target) bool { return t.Year == year })
+	i := slices.IndexFunc(st.Area.Targets, func(t tree.Target) bool { return t.Year == year })
 	if i < 0 || !st.RegisterImported() {
 		return nil
 	}

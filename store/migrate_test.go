@@ -9,6 +9,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"sothon/store"
+	"sothon/tree"
 )
 
 // A schema-9 file (forms not indexed by household nor returned ones, counters counted form
@@ -22,7 +23,7 @@ func TestMigrateToStandings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.SaveAreas(ctx, store.DefaultAreas()); err != nil {
+	if err := db.SaveAreas(ctx, tree.Default()); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.OpenRound(ctx, store.Round{Name: "R", AreaID: "bac-kan", From: "2023-06-01", To: "2023-06-30", Opened: t0}); err != nil {

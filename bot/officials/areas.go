@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"sothon/bot"
-	"sothon/store"
+	"sothon/tree"
 )
 
 // areasShown keeps an ambiguous name's list of candidates short.
@@ -14,7 +14,7 @@ const areasShown = 10
 
 // askedArea is the area an official's command names: their own when args
 // is empty, else one of theirs by id or by name, diacritics optional
-// ("huyen tung"), as store.ResolveArea finds it. It answers the user itself
+// ("huyen tung"), as tree.Resolve finds it. It answers the user itself
 // when there is no such area, several fit, or the area is outside theirs.
 func (o *Commands) askedArea(ctx context.Context, t bot.Turn, args string) (string, bool) {
 	arg := strings.TrimSpace(args)
@@ -22,13 +22,13 @@ func (o *Commands) askedArea(ctx context.Context, t bot.Turn, args string) (stri
 		return t.User().AreaID, true
 	}
 	a, err := o.Store.FindArea(ctx, arg, t.User().AreaID)
-	var amb *store.AmbiguousAreaError
+	var amb *tree.AmbiguousError
 	switch {
 	case err == nil:
 		return a.ID, true
-	case errors.Is(err, store.ErrOutsideScope):
+	case errors.Is(err, tree.ErrOutsideScope):
 		t.Reply("stats.outside", "area", arg)
-	case errors.Is(err, store.ErrAreaUnknown):
+	case errors.Is(err, tree.ErrUnknown):
 		t.Reply("area.unknown", "area", arg)
 	case errors.As(err, &amb):
 		lines := make([]string, 0, areasShown+1)

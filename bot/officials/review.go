@@ -14,6 +14,7 @@ import (
 	"sothon/office"
 	"sothon/report/lists"
 	"sothon/store"
+	"sothon/tree"
 )
 
 // The answers to a review card, by their key (also their number on Zalo).
@@ -75,11 +76,11 @@ func (o *Commands) pressReview(ctx context.Context, t bot.Turn, question, answer
 	}
 	id, err := strconv.ParseUint(parts[0], 10, 64)
 	area := t.User().AreaID
-	if len(parts) > 1 && !store.CanonicalArea(parts[1]) {
+	if len(parts) > 1 && !tree.Canonical(parts[1]) {
 		t.Reply("review.gone") // no card of ours names an area so
 		return
 	}
-	if len(parts) > 1 && store.Within(parts[1], area) {
+	if len(parts) > 1 && tree.Within(parts[1], area) {
 		area = parts[1]
 	}
 	if err != nil {
@@ -322,7 +323,7 @@ func (o *Commands) approveAll(ctx context.Context, t bot.Turn, args string) {
 func (o *Commands) pressApproveAll(ctx context.Context, t bot.Turn, question, answer string) {
 	area := strings.TrimPrefix(question, "approve:")
 	i, err := flows.ParseChoice(answer, []string{t.T("approve.yes"), t.T("approve.no")})
-	if err != nil || i != 0 || !store.CanonicalArea(area) {
+	if err != nil || i != 0 || !tree.Canonical(area) {
 		t.Reply("approve.cancelled")
 		return
 	}

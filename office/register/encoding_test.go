@@ -20,6 +20,7 @@ import (
 	"sothon/office/register"
 	"sothon/store"
 	"sothon/store/storetest"
+	"sothon/tree"
 )
 
 // fixture reads the register of real Vietnamese names, in UTF-8.
@@ -227,7 +228,7 @@ func registerState(t *testing.T, db *store.DB) []any {
 		t.Fatal(err)
 	}
 	state := []any{counters}
-	for _, a := range store.DefaultAreas() {
+	for _, a := range tree.Default() {
 		hhs, err := db.HouseholdsIn(ctx, a.ID)
 		if err != nil {
 			t.Fatal(err)

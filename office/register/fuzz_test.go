@@ -14,6 +14,7 @@ import (
 	"sothon/office/register"
 	"sothon/store"
 	"sothon/store/storetest"
+	"sothon/tree"
 )
 
 // A register file from outside must never crash the import, what it
@@ -66,7 +67,7 @@ func FuzzImport(f *testing.F) {
 // storedAsText checks every household's name and id is text.
 func storedAsText(t *testing.T, db *store.DB) {
 	t.Helper()
-	for _, a := range store.DefaultAreas() {
+	for _, a := range tree.Default() {
 		hhs, err := db.HouseholdsIn(ctx, a.ID)
 		if err != nil {
 			t.Fatal(err)

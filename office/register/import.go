@@ -27,6 +27,7 @@ import (
 	"sothon/locales"
 	"sothon/report/export"
 	"sothon/store"
+	"sothon/tree"
 )
 
 // registerColumns are the columns a register file must have.
@@ -217,11 +218,11 @@ type rowCheck struct {
 	perVillage map[string]int
 }
 
-func newRowCheck(areas []store.Area, o Options) *rowCheck {
+func newRowCheck(areas []tree.Area, o Options) *rowCheck {
 	c := &rowCheck{o: o, villages: map[string]bool{}, seen: map[[2]uint64]int{}, perVillage: map[string]int{},
 		seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}}
 	for _, a := range areas {
-		c.villages[a.ID] = a.Kind == store.KindVillage
+		c.villages[a.ID] = a.Kind == tree.Village
 	}
 	return c
 }
@@ -303,7 +304,7 @@ func (c *rowCheck) row(line int, row []string, cols map[string]int) (store.House
 	if prev, dup := c.seen[id]; dup && bad == nil {
 		bad = &RowError{Line: line, Key: "register.repeat", Args: []any{"id", hh.ID, "line", prev}}
 	}
-	if bad == nil && c.o.Scope != "" && !store.Within(hh.AreaID, c.o.Scope) {
+	if bad == nil && c.o.Scope != "" && !tree.Within(hh.AreaID, c.o.Scope) {
 		bad = &RowError{Line: line, Key: "register.outside", Args: []any{"area", hh.AreaID}}
 	}
 	if bad != nil {
@@ -319,10 +320,10 @@ func (c *rowCheck) row(line int, row []string, cols map[string]int) (store.House
 }
 
 // overfull warns of villages given more households than households_total.
-func overfull(areas []store.Area, count map[string]int) []string {
+func overfull(areas []tree.Area, count map[string]int) []string {
 	var out []string
 	for _, a := range areas {
-		if n := count[a.ID]; a.Kind == store.KindVillage && a.HouseholdsTotal > 0 && n > a.HouseholdsTotal {
+		if n := count[a.ID]; a.Kind == tree.Village && a.HouseholdsTotal > 0 && n > a.HouseholdsTotal {
 			out = append(out, fmt.Sprintf("%s: %d households in the file, more than its households_total %d", a.ID, n, a.HouseholdsTotal))
 		}
 	}

@@ -15,8 +15,8 @@ import (
 	"sothon/locales"
 	"sothon/office/register"
 	"sothon/report"
-	"sothon/report/lists"
 	"sothon/report/export"
+	"sothon/report/lists"
 	"sothon/store"
 	"sothon/store/storetest"
 )

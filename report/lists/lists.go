@@ -15,6 +15,7 @@ import (
 	"sothon/locales"
 	"sothon/report"
 	"sothon/store"
+	"sothon/tree"
 )
 
 // The lists are posted as offices post them, in the village and at the
@@ -35,7 +36,7 @@ type Entry struct {
 // Village are one village's lists, by kind.
 type Village struct {
 	report.Place
-	Unit  store.Area // the commune or ward the village is in, whose committee posts its lists
+	Unit  tree.Area // the commune or ward the village is in, whose committee posts its lists
 	Lists map[string][]Entry
 }
 
@@ -159,7 +160,7 @@ func listRound(ctx context.Context, db *store.DB, areaID string, id uint64) (sto
 	}
 	var found *store.Round
 	for i, r := range rounds {
-		if !r.Holds(areaID) && !store.Within(r.AreaID, areaID) {
+		if !r.Holds(areaID) && !tree.Within(r.AreaID, areaID) {
 			continue
 		}
 		switch {

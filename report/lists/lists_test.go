@@ -18,6 +18,7 @@ import (
 	"sothon/report/lists"
 	"sothon/store"
 	"sothon/store/storetest"
+	"sothon/tree"
 )
 
 var (
@@ -276,7 +277,7 @@ func TestListsHeadedByTheWardOfToday(t *testing.T) {
 	if body, sign := heading("bac-kan/huyen-tung/khuoi-pai"); body != "UBND PHƯỜNG HUYỀN TỤNG" || sign != "TM. UBND PHƯỜNG" {
 		t.Fatalf("a village's lists before: %q, %q", body, sign)
 	}
-	plan, _, _ := store.BuiltinPlan("bac-kan-2025")
+	plan, _, _ := tree.BuiltinPlan("bac-kan-2025")
 	if _, err := db.Reorganise(ctx, plan, now, "admin", false); err != nil {
 		t.Fatal(err)
 	}

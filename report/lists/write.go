@@ -13,6 +13,7 @@ import (
 	"sothon/locales"
 	"sothon/report"
 	"sothon/store"
+	"sothon/tree"
 )
 
 // listText is the wording of the lists in their language.
@@ -62,13 +63,13 @@ func (t listText) unitName(v Village) string {
 // the commune's (or ward's) people's committee's.
 func (t listText) footer(v Village) (date string, signatures [2]string) {
 	d := t.l.Date
-	date = t.t("lists.date", "place", store.ShortName(store.Area{Name: t.unitName(v)}), "day", d.Day(), "month", int(d.Month()), "year", d.Year())
+	date = t.t("lists.date", "place", tree.ShortName(tree.Area{Name: t.unitName(v)}), "day", d.Day(), "month", int(d.Month()), "year", d.Year())
 	kind := t.l.Kind
 	if v.Unit.Kind != "" {
 		kind = v.Unit.Kind
 	}
 	village, sign := "lists.sign_village", "lists.sign_commune"
-	if kind == store.KindWard {
+	if kind == tree.Ward {
 		village, sign = "lists.sign_group", "lists.sign_ward"
 	}
 	return date, [2]string{t.t(village), t.t(sign)}
