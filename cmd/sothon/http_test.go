@@ -18,6 +18,7 @@ import (
 
 	"sothon/bot/platformtest"
 	"sothon/bot/telegram/telegramtest"
+	"sothon/server"
 	"sothon/store"
 )
 
@@ -118,7 +119,7 @@ func TestOfficeCommandsWhileServing(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	h.start()
-	sock := socketPath(h.dbPath)
+	sock := server.SocketPath(h.dbPath)
 	if st, err := os.Stat(sock); err != nil || st.Mode().Perm() != 0o600 {
 		t.Fatalf("admin socket: %v %v", err, st)
 	}

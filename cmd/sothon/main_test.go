@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"sothon/server"
 	"sothon/store"
 )
 
@@ -36,9 +37,11 @@ func TestMain(m *testing.M) {
 	}
 	// A clean stop of an in-process server waits for these; the tests that
 	// need the replies out settle before they stop.
-	stopTimes.send, stopTimes.requests = 50*time.Millisecond, 500*time.Millisecond
 	// A failed send is tried again after 50 ms, doubling, not after a second.
-	sendBackoff = func(attempt int) time.Duration { return min(50*time.Millisecond<<min(attempt, 9), 5*time.Second) }
+	tuneServer = func(c *server.Config) {
+		c.StopSend, c.StopRequests = 50*time.Millisecond, 500*time.Millisecond
+		c.SendBackoff = func(attempt int) time.Duration { return min(50*time.Millisecond<<min(attempt, 9), 5*time.Second) }
+	}
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
@@ -153,7 +156,7 @@ func TestCommandLineErrors(t *testing.T) {
 		{[]string{"backup", "--db", db}, "usage: sothon backup"},
 		{[]string{"forms", "lint"}, "usage: sothon forms check"},
 		{[]string{"chat", "--db", db, "--tz", "Mars/Base"}, "time zone"},
-		{[]string{"chat", "--db", db, "--run-ttl", "-1h"}, "--run-ttl must be positive"},
+		{[]string{"chat", "--db", db, "--run-ttl", "-1h"}, `--run-ttl "-1h": use a positive duration such as 72h`},
 		{[]string{"chat", "--db", db, "--areas", filepath.Join(t.TempDir(), "none.yaml")}, "areas file"},
 	}
 	for _, tt := range tests {
