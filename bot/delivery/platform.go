@@ -91,8 +91,8 @@ type Rates struct {
 // NewRates declares the rate settings of a platform whose limits are d.
 func NewRates(prefix, title string, d Limits) Rates {
 	return Rates{
-		Bot:      setting.Rate(prefix+"_RATE", d.PerSecond, "messages a second the "+title+" bot sends"),
-		Chat:     setting.Rate(prefix+"_CHAT_RATE", d.PerChat, "messages a second the "+title+" bot sends to one chat"),
+		Bot:      setting.Rate(prefix+"_RATE", d.PerSecond, "messages a second the "+title+" sends"),
+		Chat:     setting.Rate(prefix+"_CHAT_RATE", d.PerChat, "messages a second the "+title+" sends to one chat"),
 		defaults: d,
 	}
 }

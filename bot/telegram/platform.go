@@ -20,7 +20,7 @@ var (
 		"the public address of `POST /webhook/telegram`; polling when unset").ShownAs("polling")
 	webhookSecretSetting = setting.Secret("SOTHON_TELEGRAM_WEBHOOK_SECRET", "the webhook's secret token").
 				ShownAs("generated, kept in the database")
-	rates = delivery.NewRates("SOTHON_TELEGRAM", "Telegram", delivery.DefaultLimits)
+	rates = delivery.NewRates("SOTHON_TELEGRAM", "Telegram bot", delivery.DefaultLimits)
 )
 
 func init() {

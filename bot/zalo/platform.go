@@ -21,7 +21,7 @@ var (
 			}
 			return s, nil
 		}).AsSecret().ShownAs("generated, kept in the database")
-	botRates = delivery.NewRates("SOTHON_ZALO_BOT", "Zalo", DefaultLimits)
+	botRates = delivery.NewRates("SOTHON_ZALO_BOT", "Zalo Bot", DefaultLimits)
 )
 
 // The Zalo Official Account's settings.
