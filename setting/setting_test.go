@@ -92,7 +92,7 @@ func TestSecretFileProblems(t *testing.T) {
 	empty := filepath.Join(t.TempDir(), "empty")
 	os.WriteFile(empty, []byte("\n"), 0o600)
 	for path, want := range map[string]string{
-		empty: "SOTHON_T_TOKEN_FILE: " + empty + " is empty",
+		empty:                              "SOTHON_T_TOKEN_FILE: " + empty + " is empty",
 		filepath.Join(t.TempDir(), "none"): "SOTHON_T_TOKEN_FILE: open",
 	} {
 		_, err := token.Lookup(env(map[string]string{"SOTHON_T_TOKEN_FILE": path}), nil)
