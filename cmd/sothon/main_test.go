@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"sothon/bot/platformtest"
 	"sothon/server"
 	"sothon/store"
 )
@@ -61,43 +62,16 @@ func sothon(t *testing.T, stdin string, args ...string) (string, string, error) 
 	return out.String(), errOut.String(), err
 }
 
-// A poor household of the demo village (a ward, so urban: line 2.0 million):
-// 5 people, 2 of working age, 2 children, 4.5 million a month.
-var householdAnswers = []string{
-	"1",     // menu: household status
-	"lương", // search the register
-	"1",     // Lương Thị Lan
-	"5",     // members
-	"2",     // working age
-	"2",     // children
-	"4tr5",  // income: 0.9 per person
-	"co",    // job: lacking
-	"khong", // nutrition
-	"có",    // insurance: lacking
-	"k",     // adult education
-	"k",     // schooling
-	"k",     // house quality
-	"45",    // 9 m² per person: fine
-	"co",    // water
-	"co",    // latrine
-	"co",    // internet
-	"co",    // info means
-	"2,3",   // causes
-	"co",    // exit plan
-	"1",     // needs
-	"-",     // note
-}
-
 func TestChatThenExportAcrossProcesses(t *testing.T) {
 	t.Parallel()
 	db := filepath.Join(t.TempDir(), "sothon.db")
 	// The first process stops mid-questionnaire (EOF), the second resumes.
-	half := len(householdAnswers) / 2
-	out, stderr, err := sothon(t, strings.Join(householdAnswers[:half], "\n")+"\n", "chat", "--db", db)
+	half := len(platformtest.HouseholdAnswers) / 2
+	out, stderr, err := sothon(t, strings.Join(platformtest.HouseholdAnswers[:half], "\n")+"\n", "chat", "--db", db)
 	if err != nil || !strings.Contains(out, "Chọn phiếu cần điền") {
 		t.Fatalf("first chat: %v\n%s%s", err, out, stderr)
 	}
-	out, stderr, err = sothon(t, strings.Join(householdAnswers[half:], "\n")+"\n1\n", "chat", "--db", db)
+	out, stderr, err = sothon(t, strings.Join(platformtest.HouseholdAnswers[half:], "\n")+"\n1\n", "chat", "--db", db)
 	if err != nil {
 		t.Fatalf("second chat: %v\n%s", err, stderr)
 	}
