@@ -79,9 +79,11 @@ func (c *common) openWith(openFile func(string) (*store.DB, error)) (*store.DB, 
 // from the table of settings (server.Shared).
 func (c *common) register(root *cobra.Command, e *env) {
 	fs := root.PersistentFlags()
-	for dst, k := range map[*string]setting.Key[string]{&c.db: server.DBFile, &c.forms: server.FormsDir,
-		&c.standards: server.StandardsFile, &c.areas: server.AreasFile, &c.tz: server.TimeZone} {
-		fs.StringVar(dst, k.Flag, k.FromEnv(e.getenv), k.Usage())
+	for _, f := range []struct {
+		dst *string
+		key setting.Key[string]
+	}{{&c.db, server.DBFile}, {&c.forms, server.FormsDir}, {&c.standards, server.StandardsFile}, {&c.areas, server.AreasFile}, {&c.tz, server.TimeZone}} {
+		fs.StringVar(f.dst, f.key.Flag, f.key.FromEnv(e.getenv), f.key.Usage())
 	}
 }
 
