@@ -21,7 +21,7 @@ type channel struct {
 // registered.
 func (s *server) startChannels(ctx context.Context) ([]channel, error) {
 	var out []channel
-	for _, p := range delivery.Platforms() {
+	for _, p := range s.cfg.platforms {
 		if p.Start == nil || p.On == nil {
 			continue
 		}

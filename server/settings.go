@@ -127,7 +127,8 @@ type Config struct {
 	LogLevel    slog.Level
 	LogJSON     bool
 	// Values are every setting read; each platform takes its own.
-	Values setting.Values
+	Values    setting.Values
+	platforms []delivery.Platform // those whose settings were read
 
 	// The rest is no setting: the zero values keep a server's own, and
 	// tests shorten them.
@@ -146,8 +147,14 @@ var ErrNoChannel = errors.New("no chat channel configured")
 // (the serve command's; nil for none) and the environment. A bad value is
 // a *setting.Error naming its variable or flag.
 func ReadConfig(getenv func(string) string, flags *pflag.FlagSet) (Config, error) {
+	return readConfig(getenv, flags, delivery.Platforms())
+}
+
+// readConfig reads the settings of the server and of platforms, the ones
+// it will start.
+func readConfig(getenv func(string) string, flags *pflag.FlagSet, platforms []delivery.Platform) (Config, error) {
 	table := serving()
-	for _, p := range delivery.Platforms() {
+	for _, p := range platforms {
 		table = append(table, p.Settings...)
 	}
 	v, err := setting.Read(table, getenv, flags)
@@ -156,9 +163,9 @@ func ReadConfig(getenv func(string) string, flags *pflag.FlagSet) (Config, error
 	}
 	c := Config{Addr: addr.In(v), RunTTL: RunTTL.In(v), PublicURL: PublicURL.In(v), HTTPTimeout: httpTimeout.In(v),
 		DigestCron: digestCron.In(v), RemindCron: remindCron.In(v), BackupDir: backupDir.In(v), BackupCron: backupCron.In(v),
-		Count: count.In(v), LogLevel: logLevel.In(v), LogJSON: logFormat.In(v), Values: v}
+		Count: count.In(v), LogLevel: logLevel.In(v), LogJSON: logFormat.In(v), Values: v, platforms: platforms}
 	var on, switches []string
-	for _, p := range delivery.Platforms() {
+	for _, p := range platforms {
 		if p.On == nil {
 			continue
 		}
