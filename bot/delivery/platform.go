@@ -44,7 +44,9 @@ type Host struct {
 }
 
 // StoredSecret returns a secret kept in the database, made on first use,
-// so that a webhook's secret survives restarts.
+// so that a webhook's secret survives restarts: 48 hex digits, which every
+// platform takes (Telegram allows A-Z, a-z, 0-9, _ and -; Zalo 8 to 256
+// characters).
 func (h *Host) StoredSecret(ctx context.Context, key string) (string, error) {
 	stored, err := h.Store.Setting(ctx, key)
 	if err != nil || stored != "" {
