@@ -4,8 +4,6 @@ package telegram
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -161,13 +159,6 @@ func (a *Adapter) setWebhook(api *tgbotapi.BotAPI) error {
 }
 
 var allowedUpdates = []string{"message", "callback_query"}
-
-// NewSecret makes a webhook secret token (Telegram allows A-Z, a-z, 0-9, _ and -).
-func NewSecret() string {
-	b := make([]byte, 24)
-	rand.Read(b)
-	return hex.EncodeToString(b)
-}
 
 func chatID(s string) (int64, error) {
 	id, err := strconv.ParseInt(s, 10, 64)

@@ -11,6 +11,8 @@ import (
 	"sothon/bot"
 	"sothon/bot/terminal"
 	"sothon/locales"
+	"sothon/server"
+	"sothon/setting"
 	"sothon/store"
 )
 
@@ -26,34 +28,23 @@ func newChatCmd(e *env, c *common) *cobra.Command {
 	f := cmd.Flags()
 	as := f.String("as", demoIdentity, "who you are: ROLE:AREA, the area by id or name (role head, official, reviewer or admin)")
 	lang := f.String("lang", "", "language: vi or en (default: as last time, or vi)")
-	ttl := f.Duration("run-ttl", 0, "how long an unanswered questionnaire is kept (SOTHON_RUN_TTL, default 72h)")
+	setting.AddFlags(f, server.RunTTL.Spec)
 	c.allowNew(cmd)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		runTTL, err := runTTL(e, cmd, *ttl)
+		ttl, err := server.RunTTL.Lookup(e.getenv, cmd.Flags())
 		if err != nil {
 			return err
 		}
-		return chat(cmd.Context(), e, c, *as, *lang, runTTL)
+		public, err := server.PublicURL.Lookup(e.getenv, nil)
+		if err != nil {
+			return err
+		}
+		return chat(cmd.Context(), e, c, *as, *lang, ttl, public)
 	}
 	return cmd
 }
 
-// runTTL is --run-ttl when given, else SOTHON_RUN_TTL, else the default.
-func runTTL(e *env, cmd *cobra.Command, flag time.Duration) (time.Duration, error) {
-	ttl := flag
-	if !cmd.Flags().Changed("run-ttl") {
-		var err error
-		if ttl, err = envDuration(e, "SOTHON_RUN_TTL", bot.DefaultRunTTL); err != nil {
-			return 0, err
-		}
-	}
-	if ttl <= 0 {
-		return 0, usageError{"--run-ttl must be positive"}
-	}
-	return ttl, nil
-}
-
-func chat(ctx context.Context, e *env, c *common, as, lang string, ttl time.Duration) error {
+func chat(ctx context.Context, e *env, c *common, as, lang string, ttl time.Duration, publicURL string) error {
 	role, area, err := parseAs(as)
 	if err != nil {
 		return err
@@ -74,7 +65,7 @@ func chat(ctx context.Context, e *env, c *common, as, lang string, ttl time.Dura
 	area = a.ID
 	// /web gives a link to the console of the server at the public
 	// address, as in the chats that server answers.
-	eng := bot.New(w.engineConfig(locales.MustLoad(), ttl, nil, e.getenv("SOTHON_PUBLIC_URL")))
+	eng := bot.New(server.EngineConfig(db, w.forms, w.loc, locales.MustLoad(), ttl, nil, publicURL))
 	chatID := role + ":" + area
 	if err := terminal.EnsureUser(ctx, db, chatID, role, area, lang, time.Now()); err != nil {
 		return err
@@ -95,16 +86,4 @@ func parseAs(as string) (role, area string, err error) {
 		return "", "", usageError{fmt.Sprintf("--as %q: role must be head, official, reviewer or admin", as)}
 	}
 	return role, area, nil
-}
-
-func envDuration(e *env, key string, def time.Duration) (time.Duration, error) {
-	v := e.getenv(key)
-	if v == "" {
-		return def, nil
-	}
-	d, err := time.ParseDuration(v)
-	if err != nil {
-		return 0, usageError{fmt.Sprintf("%s=%q: use a duration such as 72h", key, v)}
-	}
-	return d, nil
 }

@@ -4,20 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"os"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"sothon/bot"
-	"sothon/bot/officials"
-	"sothon/bot/telegram"
-	"sothon/console"
 	"sothon/flows"
 	"sothon/flows/poverty"
-	"sothon/locales"
+	"sothon/server"
+	"sothon/setting"
 	"sothon/store"
 )
 
@@ -79,21 +75,16 @@ func (c *common) openWith(openFile func(string) (*store.DB, error)) (*store.DB, 
 	return db, err
 }
 
-// register declares the shared settings as the root's persistent flags.
+// register declares the shared settings as the root's persistent flags,
+// from the table of settings (server.Shared).
 func (c *common) register(root *cobra.Command, e *env) {
 	fs := root.PersistentFlags()
-	fs.StringVar(&c.db, "db", envOr(e, "SOTHON_DB", "sothon.db"), "database file (SOTHON_DB)")
-	fs.StringVar(&c.forms, "forms", e.getenv("SOTHON_FORMS"), "folder of questionnaire YAML files instead of the built-in ones (SOTHON_FORMS)")
-	fs.StringVar(&c.standards, "standards", e.getenv("SOTHON_STANDARDS"), "poverty standards YAML file instead of the built-in ones (SOTHON_STANDARDS)")
-	fs.StringVar(&c.areas, "areas", e.getenv("SOTHON_AREAS"), "area tree YAML file, or builtin:thai-nguyen-2025, instead of the built-in Bắc Kạn city of 2023 (SOTHON_AREAS)")
-	fs.StringVar(&c.tz, "tz", envOr(e, "SOTHON_TZ", "Asia/Ho_Chi_Minh"), "time zone for dates (SOTHON_TZ)")
-}
-
-func envOr(e *env, key, def string) string {
-	if v := e.getenv(key); v != "" {
-		return v
+	for _, f := range []struct {
+		dst *string
+		key setting.Key[string]
+	}{{&c.db, server.DBFile}, {&c.forms, server.FormsDir}, {&c.standards, server.StandardsFile}, {&c.areas, server.AreasFile}, {&c.tz, server.TimeZone}} {
+		fs.StringVar(f.dst, f.key.Flag, f.key.FromEnv(e.getenv), f.key.Usage())
 	}
-	return def
 }
 
 func (c *common) location() (*time.Location, error) {
@@ -215,20 +206,4 @@ func (c *common) world(open func() (*store.DB, error)) (*world, error) {
 		return nil, err
 	}
 	return &world{loc: loc, forms: forms, db: db}, nil
-}
-
-// engineConfig is how every command that answers chats builds its engine:
-// the officials' commands (with console links where the server has a
-// public address), the counting rule for models and training, and
-// Telegram's invite links.
-func (w *world) engineConfig(cat *locales.Catalog, runTTL time.Duration, log *slog.Logger, publicURL string) bot.Config {
-	offices := &officials.Commands{Store: w.db, Forms: w.forms, Catalog: cat, Log: log}
-	if publicURL != "" {
-		offices.LoginLink = func(ctx context.Context, userID string) (string, error) {
-			return console.LoginLink(ctx, w.db, publicURL, userID, time.Now())
-		}
-	}
-	return bot.Config{Store: w.db, Forms: w.forms, Catalog: cat, RunTTL: runTTL, Log: log,
-		Now:      func() time.Time { return time.Now().In(w.loc) },
-		Commands: offices.List(), InviteLink: telegram.InviteLinks(w.db)}
 }

@@ -54,7 +54,7 @@ func TestCrashesLoseNothing(t *testing.T) {
 	}
 	// The heads type all along, one answer each in turn, while the server
 	// is killed and restarted under them.
-	script := append(append([]string{""}, householdAnswers...), "1")
+	script := append(append([]string{""}, platformtest.HouseholdAnswers...), "1")
 	updates := len(script) * heads
 	fed, pushed := make(chan struct{}), atomic.Int64{}
 	go func() {

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"sothon/console"
+	"sothon/server"
 	"sothon/store"
 )
 
@@ -21,7 +22,10 @@ func newLoginLinkCmd(e *env, c *common) *cobra.Command {
 	}
 	user := cmd.Flags().String("user", "", "the user's id (see sothon users)")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		public := e.getenv("SOTHON_PUBLIC_URL")
+		public, err := server.PublicURL.Lookup(e.getenv, nil)
+		if err != nil {
+			return err
+		}
 		if *user == "" {
 			return usageError{"usage: sothon login-link --user USER_ID"}
 		}

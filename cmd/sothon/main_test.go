@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"sothon/bot/platformtest"
+	"sothon/server"
 	"sothon/store"
 )
 
@@ -36,9 +38,11 @@ func TestMain(m *testing.M) {
 	}
 	// A clean stop of an in-process server waits for these; the tests that
 	// need the replies out settle before they stop.
-	stopTimes.send, stopTimes.requests = 50*time.Millisecond, 500*time.Millisecond
 	// A failed send is tried again after 50 ms, doubling, not after a second.
-	sendBackoff = func(attempt int) time.Duration { return min(50*time.Millisecond<<min(attempt, 9), 5*time.Second) }
+	tuneServer = func(c *server.Config) {
+		c.StopSend, c.StopRequests = 50*time.Millisecond, 500*time.Millisecond
+		c.SendBackoff = func(attempt int) time.Duration { return min(50*time.Millisecond<<min(attempt, 9), 5*time.Second) }
+	}
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
@@ -58,43 +62,16 @@ func sothon(t *testing.T, stdin string, args ...string) (string, string, error) 
 	return out.String(), errOut.String(), err
 }
 
-// A poor household of the demo village (a ward, so urban: line 2.0 million):
-// 5 people, 2 of working age, 2 children, 4.5 million a month.
-var householdAnswers = []string{
-	"1",     // menu: household status
-	"lương", // search the register
-	"1",     // Lương Thị Lan
-	"5",     // members
-	"2",     // working age
-	"2",     // children
-	"4tr5",  // income: 0.9 per person
-	"co",    // job: lacking
-	"khong", // nutrition
-	"có",    // insurance: lacking
-	"k",     // adult education
-	"k",     // schooling
-	"k",     // house quality
-	"45",    // 9 m² per person: fine
-	"co",    // water
-	"co",    // latrine
-	"co",    // internet
-	"co",    // info means
-	"2,3",   // causes
-	"co",    // exit plan
-	"1",     // needs
-	"-",     // note
-}
-
 func TestChatThenExportAcrossProcesses(t *testing.T) {
 	t.Parallel()
 	db := filepath.Join(t.TempDir(), "sothon.db")
 	// The first process stops mid-questionnaire (EOF), the second resumes.
-	half := len(householdAnswers) / 2
-	out, stderr, err := sothon(t, strings.Join(householdAnswers[:half], "\n")+"\n", "chat", "--db", db)
+	half := len(platformtest.HouseholdAnswers) / 2
+	out, stderr, err := sothon(t, strings.Join(platformtest.HouseholdAnswers[:half], "\n")+"\n", "chat", "--db", db)
 	if err != nil || !strings.Contains(out, "Chọn phiếu cần điền") {
 		t.Fatalf("first chat: %v\n%s%s", err, out, stderr)
 	}
-	out, stderr, err = sothon(t, strings.Join(householdAnswers[half:], "\n")+"\n1\n", "chat", "--db", db)
+	out, stderr, err = sothon(t, strings.Join(platformtest.HouseholdAnswers[half:], "\n")+"\n1\n", "chat", "--db", db)
 	if err != nil {
 		t.Fatalf("second chat: %v\n%s", err, stderr)
 	}
@@ -153,7 +130,7 @@ func TestCommandLineErrors(t *testing.T) {
 		{[]string{"backup", "--db", db}, "usage: sothon backup"},
 		{[]string{"forms", "lint"}, "usage: sothon forms check"},
 		{[]string{"chat", "--db", db, "--tz", "Mars/Base"}, "time zone"},
-		{[]string{"chat", "--db", db, "--run-ttl", "-1h"}, "--run-ttl must be positive"},
+		{[]string{"chat", "--db", db, "--run-ttl", "-1h"}, `--run-ttl "-1h": use a positive duration such as 72h`},
 		{[]string{"chat", "--db", db, "--areas", filepath.Join(t.TempDir(), "none.yaml")}, "areas file"},
 	}
 	for _, tt := range tests {

@@ -9,6 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"sothon/server"
+	"sothon/setting"
 	"sothon/store"
 )
 
@@ -30,7 +32,8 @@ func (u usageError) Error() string { return u.msg }
 
 func exitCode(err error) int {
 	var u usageError
-	if errors.As(err, &u) {
+	var bad *setting.Error
+	if errors.As(err, &u) || errors.As(err, &bad) || errors.Is(err, server.ErrNoChannel) {
 		return 2
 	}
 	return 1

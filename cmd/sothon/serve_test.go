@@ -3,16 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"fmt"
+	"errors"
 	"io"
-	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -20,12 +15,25 @@ import (
 
 	"sothon/bot/platformtest"
 	"sothon/bot/telegram/telegramtest"
+	"sothon/server"
 	"sothon/store"
 )
 
+// The server itself is tested in package server; these are the serve
+// command's own: its refusals, and the office's commands beside it.
+
 const testToken = "123456:TEST-token_abcdefghijklmnopqrstuvwxyz"
 
-// syncBuffer collects a server's log for the token check.
+func freePort(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// syncBuffer collects a server's log.
 type syncBuffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer
@@ -43,97 +51,42 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// harness runs `sothon serve` in this process against a fake Bot API.
-type harness struct {
+// served is `sothon serve` run in this process against a fake Bot API.
+type served struct {
 	t      *testing.T
-	fake   *telegramtest.Server
 	dbPath string
 	env    map[string]string
 	logs   *syncBuffer
 	cancel context.CancelFunc
 	done   chan error
-	starts int    // how many times the server has started
-	addr   string // where the running server listens
-	// sources are the fake platforms' queues of updates not yet taken.
-	sources []interface{ Unconfirmed() int }
 }
 
-func newHarness(t *testing.T) *harness {
+func (h *served) getenv(k string) string { return h.env[k] }
+
+// serveHere starts `sothon serve` and waits until it serves.
+func serveHere(t *testing.T) *served {
 	t.Helper()
-	h := &harness{t: t, fake: telegramtest.New(testToken), dbPath: filepath.Join(t.TempDir(), "sothon.db"), logs: &syncBuffer{}}
-	h.sources = append(h.sources, h.fake)
-	// The weekly jobs' slots are moved to the last minute of the year: at
-	// start the server runs a slot of today that has passed, and on a
-	// Monday the default digest would reach a test's officials beside
-	// what the test asks for.
-	h.env = map[string]string{"SOTHON_TELEGRAM_TOKEN": testToken, "SOTHON_TELEGRAM_API": h.fake.URL,
-		"SOTHON_ADDR": "127.0.0.1:0", "SOTHON_DB": h.dbPath, "SOTHON_TELEGRAM_CHAT_RATE": "1000",
-		"SOTHON_DIGEST_CRON": "59 23 31 12 *", "SOTHON_REMIND_CRON": "59 23 31 12 *"}
-	t.Cleanup(func() {
-		h.stop()
-		h.fake.Close()
-		logs := h.logs.String()
-		for k, v := range h.env {
-			secretish := strings.Contains(k, "TOKEN") || strings.Contains(k, "SECRET")
-			if secretish && !strings.HasSuffix(k, "_API") && v != "" && strings.Contains(logs, v) {
-				t.Errorf("%s appears in the server's log:\n%s", k, logs)
-			}
-		}
-		if strings.Contains(logs, "TEST-token") || strings.Contains(logs, "zalo-secret-TOKEN") {
-			t.Errorf("a token appears in the server's log:\n%s", logs)
-		}
-	})
+	fake := telegramtest.New(testToken)
+	t.Cleanup(fake.Close)
+	h := &served{t: t, dbPath: filepath.Join(t.TempDir(), "sothon.db"), logs: &syncBuffer{}, done: make(chan error, 1)}
+	h.env = map[string]string{"SOTHON_TELEGRAM_TOKEN": testToken, "SOTHON_TELEGRAM_API": fake.URL, "SOTHON_ADDR": "127.0.0.1:0",
+		"SOTHON_DB": h.dbPath, "SOTHON_DIGEST_CRON": "59 23 31 12 *", "SOTHON_REMIND_CRON": "59 23 31 12 *"}
+	ctx, cancel := context.WithCancel(context.Background())
+	h.cancel = cancel
+	go func() { h.done <- run(ctx, []string{"serve"}, h.getenv, strings.NewReader(""), io.Discard, h.logs) }()
+	t.Cleanup(h.stop)
+	if !platformtest.WaitFor(10*time.Second, func() bool { return strings.Contains(h.logs.String(), "sothon serving") }) {
+		t.Fatalf("serve did not start:\n%s", h.logs.String())
+	}
 	return h
 }
 
-func (h *harness) getenv(k string) string { return h.env[k] }
-
-func (h *harness) start() {
-	h.t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	h.cancel, h.done = cancel, make(chan error, 1)
-	go func() { h.done <- run(ctx, []string{"serve"}, h.getenv, strings.NewReader(""), io.Discard, h.logs) }()
-	// The server logs "sothon serving" once its channels are set up and
-	// its HTTP listener is open.
-	if !platformtest.WaitFor(10*time.Second, func() bool { return strings.Count(h.logs.String(), "sothon serving") > h.starts }) {
-		h.t.Fatalf("serve did not start:\n%s", h.logs.String())
-	}
-	h.starts++
-	addrs := servingAddr.FindAllStringSubmatch(h.logs.String(), -1)
-	h.addr = addrs[len(addrs)-1][1]
-}
-
-var servingAddr = regexp.MustCompile(`msg="sothon serving" addr=(\S+)`)
-
-// settle waits until the server has taken every update the platforms hold,
-// handled them all and delivered every reply: the state a test can count on.
-func (h *harness) settle() {
-	h.t.Helper()
-	if !platformtest.WaitFor(10*time.Second, h.idle) {
-		h.t.Fatalf("the server did not settle; log:\n%s", h.logs.String())
-	}
-}
-
-func (h *harness) idle() bool {
-	for _, s := range h.sources {
-		if s.Unconfirmed() > 0 {
-			return false
-		}
-	}
-	resp, err := http.Get("http://" + h.addr + "/healthz")
-	if err != nil {
-		return false
-	}
-	defer resp.Body.Close()
-	var health struct{ Inbox, Outbox int }
-	return json.NewDecoder(resp.Body).Decode(&health) == nil && health.Inbox == 0 && health.Outbox == 0
-}
-
-func (h *harness) stop() {
+func (h *served) stop() {
 	if h.cancel == nil {
 		return
 	}
 	h.cancel()
+	h.cancel = nil
 	select {
 	case err := <-h.done:
 		if err != nil {
@@ -142,86 +95,6 @@ func (h *harness) stop() {
 	case <-time.After(5 * time.Second):
 		h.t.Fatal("serve did not stop within 5 s")
 	}
-	h.cancel = nil
-}
-
-// invite makes a head of the demo village, with the database not yet held.
-func (h *harness) invite(role, area string) string {
-	h.t.Helper()
-	var out bytes.Buffer
-	if err := run(context.Background(), []string{"invite", "--role", role, "--area", area, "--name", "Hoàng Văn Thắng"}, h.getenv, nil, &out, io.Discard); err != nil {
-		h.t.Fatal(err)
-	}
-	m := regexp.MustCompile(`invite code: (\w+)`).FindStringSubmatch(out.String())
-	if m == nil {
-		h.t.Fatalf("no code in %q", out.String())
-	}
-	return m[1]
-}
-
-// sentTo lists the successful sendMessage calls to a chat.
-func (h *harness) sentTo(chat int64) []telegramtest.Call {
-	var out []telegramtest.Call
-	for _, c := range h.fake.Delivered() {
-		if c.Params["chat_id"] == strconv.FormatInt(chat, 10) {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
-// say sends a user's text and waits for the bot's next message to the chat.
-func (h *harness) say(chat int64, text string) telegramtest.Call {
-	h.t.Helper()
-	before := len(h.sentTo(chat))
-	h.fake.Say(chat, text)
-	return h.waitMessage(chat, before, text)
-}
-
-func (h *harness) waitMessage(chat int64, before int, what string) telegramtest.Call {
-	h.t.Helper()
-	if !h.fake.WaitFor(10*time.Second, func([]telegramtest.Call) bool { return len(h.sentTo(chat)) > before }) {
-		h.t.Fatalf("no reply to %q; log:\n%s", what, h.logs.String())
-	}
-	// Replies of one turn may be several messages: wait until all are out.
-	h.settle()
-	sent := h.sentTo(chat)
-	return sent[len(sent)-1]
-}
-
-// press taps the button whose label contains label on the bot's last
-// keyboard in the chat and waits for the next message.
-func (h *harness) press(chat int64, label string) telegramtest.Call {
-	h.t.Helper()
-	sent := h.sentTo(chat)
-	for i := len(sent) - 1; i >= 0; i-- {
-		labels, data := sent[i].Keyboard()
-		if len(labels) == 0 {
-			continue
-		}
-		for j, l := range labels {
-			if strings.Contains(l, label) {
-				return h.pressData(chat, sent[i].MessageID, data[j], true)
-			}
-		}
-		h.t.Fatalf("no button %q in %v", label, labels)
-	}
-	h.t.Fatalf("no keyboard in chat %d", chat)
-	return telegramtest.Call{}
-}
-
-func (h *harness) pressData(chat int64, msgID int, data string, wantMessage bool) telegramtest.Call {
-	h.t.Helper()
-	before, acks := len(h.sentTo(chat)), len(h.fake.Calls("answerCallbackQuery"))
-	h.fake.Press(chat, msgID, data)
-	if !h.fake.WaitFor(10*time.Second, func([]telegramtest.Call) bool { return len(h.fake.Calls("answerCallbackQuery")) > acks }) {
-		h.t.Fatalf("button press %q not acknowledged", data)
-	}
-	if !wantMessage {
-		h.settle() // the press's edits are out too
-		return h.fake.Calls("answerCallbackQuery")[acks]
-	}
-	return h.waitMessage(chat, before, data)
 }
 
 func TestServeNeedsAChannel(t *testing.T) {
@@ -233,419 +106,6 @@ func TestServeNeedsAChannel(t *testing.T) {
 	}
 }
 
-func TestTelegramJoinAndFullHousehold(t *testing.T) {
-	t.Parallel()
-	h := newHarness(t)
-	code := h.invite("head", "bac-kan/huyen-tung/khuoi-pai")
-	h.start()
-	const chat = 501
-	// A stranger is refused; a wrong code is refused; the deep link joins.
-	if m := h.say(chat, "xin chào"); !strings.Contains(m.Params["text"], "/start") {
-		t.Fatalf("refusal: %q", m.Params["text"])
-	}
-	if m := h.say(chat, "/start ZZZZZZZZ"); !strings.Contains(m.Params["text"], "không đúng") {
-		t.Fatalf("wrong code: %q", m.Params["text"])
-	}
-	welcome := h.say(chat, "/start "+code)
-	if !strings.Contains(welcome.Params["text"], "Chào mừng anh/chị Hoàng Văn Thắng! Anh/chị đã tham gia Sổ Thôn với vai trò tổ trưởng Tổ Khuổi Pài, phường Huyền Tụng.") {
-		t.Fatalf("welcome: %q", welcome.Params["text"])
-	}
-	if labels, _ := welcome.Keyboard(); len(labels) != 3 {
-		t.Fatalf("menu keyboard: %v", labels)
-	}
-	if m := h.say(chat+1, "/start "+code); !strings.Contains(m.Params["text"], "đã được dùng") {
-		t.Fatalf("used code: %q", m.Params["text"])
-	}
-
-	h.press(chat, "Rà soát")
-	h.say(chat, "lương") // search the register, then pick by button
-	h.press(chat, "Lương Thị Lan")
-	for _, a := range []string{"5", "2", "2", "4tr5"} {
-		h.say(chat, a)
-	}
-	// The indicators' buttons say what each answer means.
-	h.press(chat, "Có người không có việc làm ổn định") // job
-	h.say(chat, "không")                                // nutrition, typed
-	h.press(chat, "1. Có người chưa có thẻ BHYT")       // insurance
-	for i := 0; i < 3; i++ {                            // adult education, schooling, house quality
-		h.press(chat, "2. ")
-	}
-	h.say(chat, "45")
-	for _, label := range []string{"Có nước sạch", "Có nhà tiêu", "Có dùng dịch vụ", "Có phương tiện"} {
-		h.press(chat, label)
-	}
-	// causes: toggles redraw the keyboard, "Xong" answers.
-	causes := h.sentTo(chat)[len(h.sentTo(chat))-1]
-	_, data := causes.Keyboard()
-	h.pressData(chat, causes.MessageID, data[1], false)
-	h.pressData(chat, causes.MessageID, data[2], false)
-	if edits := h.fake.Calls("editMessageText"); !strings.Contains(edits[len(edits)-1].Params["reply_markup"], "✅ 3.") {
-		t.Fatalf("toggle did not redraw the marks: %v", edits[len(edits)-1].Params)
-	}
-	h.pressData(chat, causes.MessageID, data[len(data)-1], true)
-	h.press(chat, "Có") // exit plan
-	h.say(chat, "1")    // needs
-	summary := h.say(chat, "-")
-	if !strings.Contains(summary.Params["text"], "Hộ nghèo") {
-		t.Fatalf("summary: %q", summary.Params["text"])
-	}
-	saved := h.press(chat, "Gửi")
-	if !strings.Contains(saved.Params["text"], "Đã lưu phiếu") {
-		t.Fatalf("after submit: %q", saved.Params["text"])
-	}
-	// Every press was acknowledged; answered keyboards were closed.
-	presses := len(h.fake.Calls("answerCallbackQuery"))
-	if presses < 12 {
-		t.Errorf("%d presses acknowledged", presses)
-	}
-	closed := 0
-	for _, e := range h.fake.Calls("editMessageText") {
-		if e.Params["reply_markup"] == "" && strings.Contains(e.Params["text"], "→") {
-			closed++
-		}
-	}
-	if closed < 15 {
-		t.Errorf("%d answered keyboards closed, want one per answer", closed)
-	}
-	h.stop()
-
-	db, err := store.Open(h.dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	var subs []store.Submission
-	db.Submissions(context.Background(), store.SubmissionFilter{}, func(s store.Submission) error { subs = append(subs, s); return nil })
-	if len(subs) != 1 || subs[0].Answers["class"] != "poor" || subs[0].Answers["causes"] != "no_capital;no_labour" || subs[0].HouseholdName != "Lương Thị Lan" {
-		t.Fatalf("stored: %+v", subs)
-	}
-}
-
-// joined starts a server with one registered head and returns its chat.
-func joined(t *testing.T) (*harness, int64) {
-	h := newHarness(t)
-	code := h.invite("head", "bac-kan/huyen-tung/khuoi-pai")
-	h.start()
-	const chat = 601
-	h.say(chat, "/start "+code)
-	return h, chat
-}
-
-func TestStaleButtonAndRepeatedUpdate(t *testing.T) {
-	t.Parallel()
-	h, chat := joined(t)
-	menu := h.sentTo(chat)[len(h.sentTo(chat))-1]
-	_, menuData := menu.Keyboard()
-	h.press(chat, "Rà soát")
-	h.say(chat, "1") // first household
-	before := len(h.sentTo(chat))
-	ack := h.pressData(chat, menu.MessageID, menuData[1], false)
-	if !strings.Contains(ack.Params["text"], "đã qua") {
-		t.Fatalf("stale press toast: %q", ack.Params["text"])
-	}
-	// A repeated update (same update_id) is dropped.
-	id := h.fake.Say(chat, "4")
-	h.waitMessage(chat, before, "4")
-	n := len(h.sentTo(chat))
-	h.fake.Replay(id)
-	h.fake.Say(chat, "/help")
-	h.waitMessage(chat, n, "/help")
-	if got := h.sentTo(chat); len(got) != n+1 || !strings.Contains(got[n].Params["text"], "/back") {
-		t.Fatalf("after a replayed update: %d messages (want %d), last %q", len(got), n+1, got[len(got)-1].Params["text"])
-	}
-	h.stop()
-	db, _ := store.Open(h.dbPath)
-	defer db.Close()
-	u, _ := db.UserByIdentity(context.Background(), "telegram", strconv.Itoa(int(chat)))
-	run, err := db.Run(context.Background(), u.ID)
-	if err != nil || run.Answers["members"] != "4" || run.Current != "working_age" {
-		t.Fatalf("run: %+v, %v", run, err)
-	}
-}
-
-func TestRateLimitedReplyWaitsAndGoesOnce(t *testing.T) {
-	t.Parallel()
-	h, chat := joined(t)
-	h.fake.Script("sendMessage", telegramtest.TooManyRequests(1))
-	h.fake.Say(chat, "/help")
-	if !h.fake.WaitFor(10*time.Second, func([]telegramtest.Call) bool {
-		for _, c := range h.sentTo(chat) {
-			if strings.Contains(c.Params["text"], "/back") {
-				return true
-			}
-		}
-		return false
-	}) {
-		t.Fatal("help never delivered")
-	}
-	var limited, ok []telegramtest.Call
-	for _, c := range h.fake.Calls("sendMessage") {
-		if strings.Contains(c.Params["text"], "/back") {
-			if c.Status == 429 {
-				limited = append(limited, c)
-			} else {
-				ok = append(ok, c)
-			}
-		}
-	}
-	if len(limited) != 1 || len(ok) != 1 {
-		t.Fatalf("%d limited, %d delivered; want 1 and 1", len(limited), len(ok))
-	}
-	if wait := ok[0].At.Sub(limited[0].At); wait < time.Second {
-		t.Fatalf("delivered %v after the 429, before retry_after", wait)
-	}
-}
-
-func TestBlockedUserIsMarkedUnreachable(t *testing.T) {
-	t.Parallel()
-	h, chat := joined(t)
-	h.fake.Script("sendMessage", telegramtest.Blocked())
-	h.fake.Say(chat, "/help")
-	if !h.fake.WaitFor(10*time.Second, func(calls []telegramtest.Call) bool {
-		return len(calls) > 0 && calls[len(calls)-1].Status == 403
-	}) {
-		t.Fatal("no 403")
-	}
-	h.settle()
-	h.stop()
-	db, _ := store.Open(h.dbPath)
-	defer db.Close()
-	u, err := db.UserByIdentity(context.Background(), "telegram", strconv.Itoa(int(chat)))
-	if err != nil || !u.Unreachable {
-		t.Fatalf("user after 403: %+v, %v", u, err)
-	}
-	if left, err := db.Outbox(context.Background(), "telegram", 10); err != nil || len(left) != 0 {
-		t.Fatalf("%d messages kept for a blocked user (%v)", len(left), err)
-	}
-}
-
-func TestServerErrorsAreRetried(t *testing.T) {
-	t.Parallel()
-	h, chat := joined(t)
-	h.fake.Script("sendMessage", telegramtest.ServerError(502, true), telegramtest.ServerError(500, false))
-	h.fake.Say(chat, "/help")
-	if !h.fake.WaitFor(15*time.Second, func([]telegramtest.Call) bool {
-		for _, c := range h.sentTo(chat) {
-			if strings.Contains(c.Params["text"], "/back") {
-				return true
-			}
-		}
-		return false
-	}) {
-		t.Fatalf("never delivered after 5xx; log:\n%s", h.logs.String())
-	}
-	n := 0
-	for _, c := range h.sentTo(chat) {
-		if strings.Contains(c.Params["text"], "/back") {
-			n++
-		}
-	}
-	if n != 1 {
-		t.Fatalf("delivered %d times", n)
-	}
-}
-
-func TestReplyQueuedAtStopGoesOutAfterRestartOnce(t *testing.T) {
-	t.Parallel()
-	h, chat := joined(t)
-	// The platform fails while the answer is committed; the server stops.
-	h.fake.Script("sendMessage", telegramtest.ServerError(500, false))
-	helpID := h.fake.Say(chat, "/help")
-	if !h.fake.WaitFor(10*time.Second, func(calls []telegramtest.Call) bool {
-		return len(calls) > 0 && calls[len(calls)-1].Status == 500
-	}) {
-		t.Fatal("no failed send")
-	}
-	h.stop()
-	h.start()
-	if !h.fake.WaitFor(15*time.Second, func([]telegramtest.Call) bool {
-		for _, c := range h.sentTo(chat) {
-			if strings.Contains(c.Params["text"], "/back") {
-				return true
-			}
-		}
-		return false
-	}) {
-		t.Fatalf("the queued reply never went out after the restart; log:\n%s", h.logs.String())
-	}
-	h.settle()
-	n := 0
-	for _, c := range h.sentTo(chat) {
-		if strings.Contains(c.Params["text"], "/back") {
-			n++
-		}
-	}
-	if n != 1 {
-		t.Fatalf("delivered %d times after restart", n)
-	}
-	// Telegram sending the same update again after the restart changes nothing.
-	before := len(h.sentTo(chat))
-	h.fake.Replay(helpID)
-	h.fake.Say(chat, "/menu")
-	h.waitMessage(chat, before, "/menu")
-	if got := h.sentTo(chat); len(got) != before+1 || strings.Contains(got[len(got)-1].Params["text"], "/back") {
-		t.Fatalf("the replayed update was handled again: %d messages", len(got)-before)
-	}
-}
-
-func TestUnreachableAPIDoesNotLeakToken(t *testing.T) {
-	t.Parallel()
-	h, chat := joined(t)
-	h.fake.Close() // every request now fails with a connection error naming the URL
-	if !platformtest.WaitFor(10*time.Second, func() bool { return strings.Contains(h.logs.String(), "<token>") }) {
-		t.Errorf("expected redacted request errors in the log:\n%s", h.logs.String())
-	}
-	h.stop()
-	_ = chat
-}
-
-func freePort(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
-func TestWebhook(t *testing.T) {
-	t.Parallel()
-	h := newHarness(t)
-	code := h.invite("head", "bac-kan/huyen-tung/khuoi-pai")
-	addr := freePort(t)
-	h.env["SOTHON_ADDR"] = addr
-	h.env["SOTHON_TELEGRAM_WEBHOOK_URL"] = "https://sothon.example/webhook/telegram"
-	h.env["SOTHON_TELEGRAM_WEBHOOK_SECRET"] = "s3cret-token_value"
-	h.sources = nil // updates come by POST, each stored before it is answered
-	h.start()
-	set := h.fake.Calls("setWebhook")
-	if len(set) != 1 || set[0].Params["secret_token"] != "s3cret-token_value" || set[0].Params["url"] != "https://sothon.example/webhook/telegram" {
-		t.Fatalf("setWebhook: %+v", set)
-	}
-	url := "http://" + addr + "/webhook/telegram"
-	post := func(secret string, body []byte) int {
-		req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-		if secret != "" {
-			req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp.StatusCode
-	}
-	id := h.fake.Say(701, "/start "+code)
-	update := h.fake.Update(id)
-	for _, tc := range []struct {
-		name   string
-		secret string
-		body   []byte
-		want   int
-	}{
-		{"missing secret", "", update, 401},
-		{"wrong secret", "nope", update, 401},
-		{"oversized", "s3cret-token_value", bytes.Repeat([]byte("x"), 2<<20), 413},
-		{"malformed", "s3cret-token_value", []byte(`{"update_id": "x"`), 400},
-		{"right secret", "s3cret-token_value", update, 200},
-		{"repeated", "s3cret-token_value", update, 200},
-	} {
-		if got := post(tc.secret, tc.body); got != tc.want {
-			t.Errorf("%s: status %d, want %d", tc.name, got, tc.want)
-		}
-	}
-	h.waitMessage(701, 0, "/start over webhook")
-	if got := h.sentTo(701); len(got) != 1 || !strings.Contains(got[0].Params["text"], "Chào mừng") {
-		t.Fatalf("webhook replies: %d", len(got))
-	}
-	resp, err := http.Get("http://" + addr + "/healthz")
-	if err != nil || resp.StatusCode != 200 {
-		t.Fatalf("healthz: %v %v", resp, err)
-	}
-	resp.Body.Close()
-	if n := len(h.fake.Calls("getUpdates")); n != 0 {
-		t.Errorf("polled %d times in webhook mode", n)
-	}
-}
-
-func TestAdminInvitesInChatAndStickersAreRefused(t *testing.T) {
-	t.Parallel()
-	h := newHarness(t)
-	h.fake.UnsupportedMethods["setMyCommands"] = true // a server without it: logged, the bot carries on
-	code := h.invite("admin", "bac-kan/huyen-tung")
-	h.start()
-	const admin, head = 801, 802
-	h.say(admin, "/start "+code)
-	if m := h.say(admin, "/invite head bac-kan/duc-xuan/to-1"); !strings.Contains(m.Params["text"], "trong phạm vi của anh/chị") {
-		t.Fatalf("invite outside the admin's area: %q", m.Params["text"])
-	}
-	m := h.say(admin, "/invite head bac-kan/huyen-tung/na-pai Lý Văn Tài")
-	link := regexp.MustCompile(`https://t\.me/` + telegramtest.Username + `\?start=(\w+)`).FindStringSubmatch(m.Params["text"])
-	if link == nil {
-		t.Fatalf("no deep link in %q", m.Params["text"])
-	}
-	if m := h.say(head, "/start "+link[1]); !strings.Contains(m.Params["text"], "Lý Văn Tài") || !strings.Contains(m.Params["text"], "Tổ Nà Pài") {
-		t.Fatalf("welcome: %q", m.Params["text"])
-	}
-	before := len(h.sentTo(head))
-	h.fake.Sticker(head)
-	if m := h.waitMessage(head, before, "sticker"); !strings.Contains(m.Params["text"], "chỉ đọc được tin nhắn chữ") {
-		t.Fatalf("sticker: %q", m.Params["text"])
-	}
-	// The digest goes out as a photo with its text as the caption.
-	h.fake.Say(admin, "/digest")
-	if !h.fake.WaitFor(10*time.Second, func([]telegramtest.Call) bool { return len(h.fake.Calls("sendPhoto")) > 0 }) {
-		t.Fatalf("no digest photo; log:\n%s", h.logs.String())
-	}
-	photo := h.fake.Calls("sendPhoto")[0]
-	if !strings.HasSuffix(photo.Params["photo"], "bytes)") || !strings.Contains(photo.Params["caption"], "Phường Huyền Tụng") {
-		t.Fatalf("digest photo: %+v", photo.Params)
-	}
-	if !strings.Contains(h.logs.String(), "setMyCommands not supported") {
-		t.Error("the unsupported setMyCommands was not logged")
-	}
-}
-
-func TestCommandMenusAreRegisteredInBothLanguages(t *testing.T) {
-	t.Parallel()
-	h := newHarness(t)
-	h.start()
-	langs := map[string]bool{}
-	for _, c := range h.fake.Calls("setMyCommands") {
-		langs[c.Params["language_code"]] = strings.Contains(c.Params["commands"], `"command":"back"`)
-	}
-	if !langs["vi"] || !langs["en"] {
-		t.Fatalf("setMyCommands calls: %v", langs)
-	}
-}
-
-func TestScheduledBackupKeepsTheNewest(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	for i := 0; i < 9; i++ {
-		os.WriteFile(filepath.Join(dir, fmt.Sprintf("sothon-2023010%d-020000.db", i)), []byte("old"), 0o600)
-	}
-	db, err := store.Open(filepath.Join(t.TempDir(), "live.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	s := &server{db: db, log: slog.New(slog.DiscardHandler)}
-	if err := s.backup(context.Background(), dir); err != nil {
-		t.Fatal(err)
-	}
-	entries, _ := os.ReadDir(dir)
-	if len(entries) != backupsKept || entries[0].Name() != "sothon-20230103-020000.db" {
-		t.Fatalf("%d backups kept, oldest %s", len(entries), entries[0].Name())
-	}
-	newest := filepath.Join(dir, entries[len(entries)-1].Name())
-	copyDB, err := store.Open(newest)
-	if err != nil {
-		t.Fatalf("the new backup does not open: %v", err)
-	}
-	copyDB.Close()
-}
-
 // SOTHON_COUNT takes approved, all or auto, and nothing else.
 func TestServeRefusesABadCountBasis(t *testing.T) {
 	t.Parallel()
@@ -653,5 +113,47 @@ func TestServeRefusesABadCountBasis(t *testing.T) {
 	err := run(context.Background(), []string{"serve", "--db", filepath.Join(t.TempDir(), "x.db")}, func(k string) string { return env[k] }, nil, io.Discard, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "SOTHON_COUNT") || exitCode(err) != 2 {
 		t.Fatalf("SOTHON_COUNT=some: %v", err)
+	}
+}
+
+// While the server holds the database, the office's commands go through
+// its admin socket, owner-only, and do their work on the live file.
+func TestOfficeCommandsWhileServing(t *testing.T) {
+	t.Parallel()
+	h := serveHere(t)
+	sock := server.SocketPath(h.dbPath)
+	if st, err := os.Stat(sock); err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("admin socket: %v %v", err, st)
+	}
+	dir := t.TempDir()
+	reg := filepath.Join(dir, "register.csv")
+	os.WriteFile(reg, []byte("area_id,household_id,head_name,members,status\nbac-kan/huyen-tung/khuoi-pai,K1,Hoàng Văn Thắng,4,ngheo\n"), 0o600)
+	backup := filepath.Join(dir, "copy.db")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"invite", "--role", "head", "--area", "bac-kan/huyen-tung/khuoi-pai"}, "invite code:"},
+		{[]string{"import", "households", reg}, "imported 1 households"},
+		{[]string{"round", "open", "Cả năm", "2026-01-01", "2026-12-31"}, "opened round 1"},
+		{[]string{"stats", "--area", "bac-kan/huyen-tung/khuoi-pai"}, "Hộ nghèo: 1"},
+		{[]string{"check"}, "check out"},
+		{[]string{"backup", backup}, "backed up"},
+	} {
+		var out, errOut bytes.Buffer
+		if err := run(context.Background(), append(tc.args, "--db", h.dbPath), h.getenv, strings.NewReader(""), &out, &errOut); err != nil || !strings.Contains(out.String(), tc.want) {
+			t.Fatalf("%v while serving: %v\n%s%s", tc.args, err, out.String(), errOut.String())
+		}
+	}
+	if err := store.VerifyCopy(backup); err != nil {
+		t.Fatalf("the backup made through the server: %v", err)
+	}
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"chat", "--db", h.dbPath}, h.getenv, strings.NewReader(""), &out, &out); err == nil || !errors.Is(err, store.ErrLocked) {
+		t.Fatalf("chat while serving: %v", err)
+	}
+	h.stop()
+	if _, err := os.Stat(sock); !os.IsNotExist(err) {
+		t.Errorf("the socket outlived the server: %v", err)
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"context"
@@ -145,7 +145,7 @@ func loadRun(b *testing.B, n int) {
 	done := make(chan error, 1)
 	h.report(b, chats, func() {
 		go func() {
-			done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, nil, io.Discard, io.Discard)
+			done <- runServer(ctx, func(k string) string { return env[k] }, io.Discard, nil)
 		}()
 	})
 	cancel()

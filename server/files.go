@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"context"
@@ -26,14 +26,14 @@ func (s *server) linker(ctx context.Context, publicURL string) (delivery.Linker,
 	if publicURL == "" {
 		return nil, nil
 	}
-	secret, err := s.storedSecret(ctx, settingFileSecret)
+	secret, err := (&delivery.Host{Store: s.db}).StoredSecret(ctx, settingFileSecret)
 	if err != nil {
 		return nil, err
 	}
 	s.fileSecret = []byte(secret)
 	base := strings.TrimRight(publicURL, "/")
 	return func(ctx context.Context, a *store.Attachment) (string, error) {
-		id, err := s.db.PutFile(ctx, store.File{Name: a.Name, Image: a.Image, Data: a.Data, Expires: time.Now().Add(fileLife)})
+		id, err := s.db.PutFile(ctx, store.File{Name: a.Name, Image: a.Image, Data: a.Data, Expires: s.cfg.now().Add(fileLife)})
 		if err != nil {
 			return "", err
 		}
@@ -67,7 +67,7 @@ func (s *server) serveFile(w http.ResponseWriter, r *http.Request) {
 		s.log.Error("file", "err", err)
 		http.Error(w, "try again", http.StatusServiceUnavailable)
 		return
-	case time.Now().After(f.Expires):
+	case s.cfg.now().After(f.Expires):
 		http.Error(w, "this link has expired", http.StatusGone)
 		return
 	}

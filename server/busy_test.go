@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"context"
@@ -210,7 +210,7 @@ func busyRun(b *testing.B, heads int, tc busyCase) {
 		"SOTHON_DIGEST_CRON": "59 23 31 12 *", "SOTHON_REMIND_CRON": "59 23 31 12 *"}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, nil, logs, logs) }()
+	go func() { done <- runServer(ctx, func(k string) string { return env[k] }, logs, nil) }()
 	if !platformtest.WaitFor(10*time.Second, func() bool { return strings.Contains(logs.String(), "sothon serving") }) {
 		b.Fatalf("serve did not start:\n%s", logs.String())
 	}

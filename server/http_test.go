@@ -1,16 +1,12 @@
-package main
+package server
 
 import (
 	"bufio"
-	"bytes"
 	"context"
-	"errors"
 	"io"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -18,7 +14,6 @@ import (
 
 	"sothon/bot/platformtest"
 	"sothon/bot/telegram/telegramtest"
-	"sothon/store"
 )
 
 // A webhook client that trickles its request, or presents a wrong secret,
@@ -81,7 +76,7 @@ func TestStopWhileStartingIsClean(t *testing.T) {
 	h.fake.Close() // getMe fails until the stop
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"serve"}, h.getenv, strings.NewReader(""), io.Discard, h.logs) }()
+	go func() { done <- runServer(ctx, h.getenv, h.logs, nil) }()
 	if !platformtest.WaitFor(10*time.Second, func() bool { return strings.Contains(h.logs.String(), "cannot reach the Bot API") }) {
 		t.Fatalf("no retry logged:\n%s", h.logs.String())
 	}
@@ -109,49 +104,6 @@ func TestStopWithAHangingPlatform(t *testing.T) {
 	h.stop() // fails the test past 5 s
 	if took := time.Since(start); took > 5*time.Second {
 		t.Fatalf("stop took %v", took)
-	}
-}
-
-// While the server holds the database, the office's commands go through
-// its admin socket, owner-only, and do their work on the live file.
-func TestOfficeCommandsWhileServing(t *testing.T) {
-	t.Parallel()
-	h := newHarness(t)
-	h.start()
-	sock := socketPath(h.dbPath)
-	if st, err := os.Stat(sock); err != nil || st.Mode().Perm() != 0o600 {
-		t.Fatalf("admin socket: %v %v", err, st)
-	}
-	dir := t.TempDir()
-	reg := filepath.Join(dir, "register.csv")
-	os.WriteFile(reg, []byte("area_id,household_id,head_name,members,status\nbac-kan/huyen-tung/khuoi-pai,K1,Hoàng Văn Thắng,4,ngheo\n"), 0o600)
-	backup := filepath.Join(dir, "copy.db")
-	for _, tc := range []struct {
-		args []string
-		want string
-	}{
-		{[]string{"invite", "--role", "head", "--area", "bac-kan/huyen-tung/khuoi-pai"}, "invite code:"},
-		{[]string{"import", "households", reg}, "imported 1 households"},
-		{[]string{"round", "open", "Cả năm", "2026-01-01", "2026-12-31"}, "opened round 1"},
-		{[]string{"stats", "--area", "bac-kan/huyen-tung/khuoi-pai"}, "Hộ nghèo: 1"},
-		{[]string{"check"}, "check out"},
-		{[]string{"backup", backup}, "backed up"},
-	} {
-		var out, errOut bytes.Buffer
-		if err := run(context.Background(), append(tc.args, "--db", h.dbPath), h.getenv, strings.NewReader(""), &out, &errOut); err != nil || !strings.Contains(out.String(), tc.want) {
-			t.Fatalf("%v while serving: %v\n%s%s", tc.args, err, out.String(), errOut.String())
-		}
-	}
-	if err := store.VerifyCopy(backup); err != nil {
-		t.Fatalf("the backup made through the server: %v", err)
-	}
-	var out bytes.Buffer
-	if err := run(context.Background(), []string{"chat", "--db", h.dbPath}, h.getenv, strings.NewReader(""), &out, &out); err == nil || !errors.Is(err, store.ErrLocked) {
-		t.Fatalf("chat while serving: %v", err)
-	}
-	h.stop()
-	if _, err := os.Stat(sock); !os.IsNotExist(err) {
-		t.Errorf("the socket outlived the server: %v", err)
 	}
 }
 

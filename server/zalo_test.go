@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"bytes"
@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"sothon/bot/platformtest"
 	"sothon/bot/zalo"
 	"sothon/bot/zalo/zalotest"
 	"sothon/store"
@@ -63,7 +64,7 @@ func TestZaloBotFullHousehold(t *testing.T) {
 		t.Fatalf("welcome with numbered menu: %q", welcome)
 	}
 	var last string
-	for _, a := range householdAnswers {
+	for _, a := range platformtest.HouseholdAnswers {
 		last = h.zaloSay(zb, chat, a)
 	}
 	if !strings.Contains(last, "Hộ nghèo") || !strings.Contains(last, "\n1. Gửi") {
@@ -181,7 +182,7 @@ func TestZaloOAConversationWithTokenRefresh(t *testing.T) {
 	if m := h.oaSay(oa, ev, user, "/start "+code); !strings.Contains(m, "Chào mừng") {
 		t.Fatalf("welcome: %q", m)
 	}
-	for i, a := range householdAnswers {
+	for i, a := range platformtest.HouseholdAnswers {
 		if i == 8 {
 			oa.ExpireAccessTokens() // 25 hours pass mid-conversation
 		}

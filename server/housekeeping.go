@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"context"
@@ -32,20 +32,20 @@ func (s *server) housekeeping(ctx context.Context) {
 		if n := s.console.PruneUploads(); n > 0 {
 			s.log.Info("removed uploads past their hour", "count", n)
 		}
-		if time.Since(lastPrune) > time.Hour {
-			lastPrune = time.Now()
-			if n, err := s.db.PruneSeen(ctx, time.Now().Add(-seenFor)); err != nil && ctx.Err() == nil {
+		if s.cfg.now().Sub(lastPrune) > time.Hour {
+			lastPrune = s.cfg.now()
+			if n, err := s.db.PruneSeen(ctx, s.cfg.now().Add(-seenFor)); err != nil && ctx.Err() == nil {
 				s.log.Error("prune seen message ids", "err", err)
 			} else if n > 0 {
 				s.log.Info("pruned seen message ids", "count", n)
 			}
-			if _, err := s.db.PruneFiles(ctx, time.Now()); err != nil && ctx.Err() == nil {
+			if _, err := s.db.PruneFiles(ctx, s.cfg.now()); err != nil && ctx.Err() == nil {
 				s.log.Error("prune files", "err", err)
 			}
-			if err := s.db.PruneThrottle(ctx, time.Now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
+			if err := s.db.PruneThrottle(ctx, s.cfg.now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
 				s.log.Error("prune wrong-code counts", "err", err)
 			}
-			if n, err := s.db.PruneInvites(ctx, time.Now().Add(-seenFor)); err != nil && ctx.Err() == nil {
+			if n, err := s.db.PruneInvites(ctx, s.cfg.now().Add(-seenFor)); err != nil && ctx.Err() == nil {
 				s.log.Error("prune invites", "err", err)
 			} else if n > 0 {
 				s.log.Info("pruned expired invites", "count", n)
@@ -68,7 +68,7 @@ func (s *server) backup(ctx context.Context, dir string) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
-	final := filepath.Join(dir, "sothon-"+time.Now().Format("20060102-150405")+".db")
+	final := filepath.Join(dir, "sothon-"+s.cfg.now().Format("20060102-150405")+".db")
 	tmp := final + ".partial"
 	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
 	if err != nil {
