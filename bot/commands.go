@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -10,7 +9,6 @@ import (
 
 	"sothon/flows"
 	"sothon/locales"
-	"sothon/office"
 	"sothon/store"
 )
 
@@ -119,7 +117,7 @@ var (
 )
 
 // builtin are the engine's own commands: answering questionnaires,
-// joining, languages, invites and help. They reach the engine's store and
+// joining, languages and help. They reach the engine's store and
 // catalog as the officials' commands reach theirs, and the chat only
 // through Turn.
 type builtin struct{ e *Engine }
@@ -129,7 +127,6 @@ func (b builtin) list() []Command {
 		{Name: "back", Help: heads, Order: 10, Menu: 2, Run: b.back},
 		{Name: "cancel", Help: heads, Order: 20, Menu: 3, Run: b.cancel},
 		{Name: "menu", Help: heads, Order: 30, Menu: 1, Run: b.menu},
-		{Name: "invite", Roles: admins, Help: admins, Order: 90, Run: b.invite},
 		{Name: "lang", Help: everyone, Order: 110, Menu: 5, Run: b.setLang},
 		{Name: "fix", Roles: heads, Help: heads, Order: 35, Run: b.fix, Press: b.pressFix},
 		{Name: "link", Help: heads, Order: 120, Run: b.linkCode},
@@ -205,34 +202,6 @@ func (b builtin) help(_ context.Context, t Turn, _ string) {
 		}
 	}
 	t.ReplyText(strings.Join(lines, "\n"))
-}
-
-// invite lets an admin create an invite code: /invite ROLE AREA_ID [NAME].
-func (b builtin) invite(ctx context.Context, t Turn, args string) {
-	fields := strings.Fields(args)
-	if len(fields) < 2 {
-		t.Reply("invite.usage")
-		return
-	}
-	inv, err := (&office.Office{Store: b.e.store}).Invite(ctx, t.User(), office.Invitation{Role: fields[0], AreaID: fields[1],
-		Name: strings.Join(fields[2:], " ")}, t.At())
-	var refusal *office.Refusal
-	if errors.As(err, &refusal) {
-		t.Reply(refusal.Key, refusal.Args...)
-		t.Reply("invite.usage")
-		return
-	}
-	if err != nil {
-		b.e.log.Error("create invite", "err", err)
-		t.Reply("join.try_later")
-		return
-	}
-
-	t.Reply("invite.created", "code", inv.Code, "role", t.T(roleKeys[inv.Role]),
-		"area", inv.AreaID, "expires", inv.Expires.Format("02/01/2006"))
-	if link := b.e.inviteLink(ctx, inv.Code); link != "" {
-		t.Reply("invite.link", "link", link)
-	}
 }
 
 // linkCode gives the user a code to send from another channel, so that

@@ -21,17 +21,16 @@ const DefaultRunTTL = 72 * time.Hour
 // Engine handles inbound messages. It is safe for concurrent use; messages
 // of one chat are handled one at a time, in the order Handle is called.
 type Engine struct {
-	store      *store.DB
-	forms      *flows.Set
-	cat        *locales.Catalog
-	standards  poverty.Standards
-	lowIncome  poverty.LowIncomeLines
-	now        func() time.Time
-	runTTL     time.Duration
-	log        *slog.Logger
-	notify     func([]store.Message)
-	commands   []Command
-	inviteLink func(ctx context.Context, code string) string
+	store     *store.DB
+	forms     *flows.Set
+	cat       *locales.Catalog
+	standards poverty.Standards
+	lowIncome poverty.LowIncomeLines
+	now       func() time.Time
+	runTTL    time.Duration
+	log       *slog.Logger
+	notify    func([]store.Message)
+	commands  []Command
 
 	refused  onceEvery // strangers answered lately
 	locks    [lockStripes]sync.Mutex
@@ -55,15 +54,12 @@ type Config struct {
 	Notify func([]store.Message)
 	// Commands are added to the engine's own (the officials' commands).
 	Commands []Command
-	// InviteLink gives a link that opens a chat with an invite code, where
-	// a channel has one; nil or "" means none.
-	InviteLink func(ctx context.Context, code string) string
 }
 
 // New builds an engine.
 func New(c Config) *Engine {
 	e := &Engine{store: c.Store, forms: c.Forms, cat: c.Catalog, standards: c.Standards, lowIncome: c.LowIncome,
-		now: c.Now, runTTL: c.RunTTL, log: c.Log, notify: c.Notify, inviteLink: c.InviteLink}
+		now: c.Now, runTTL: c.RunTTL, log: c.Log, notify: c.Notify}
 	e.commands = e.commandTable(c.Commands)
 	if e.standards == nil {
 		e.standards = poverty.Default()
@@ -82,9 +78,6 @@ func New(c Config) *Engine {
 	}
 	if e.notify == nil {
 		e.notify = func([]store.Message) {}
-	}
-	if e.inviteLink == nil {
-		e.inviteLink = func(context.Context, string) string { return "" }
 	}
 	return e
 }

@@ -200,6 +200,9 @@ func (t *turn) inviteRace() *turn {
 	return again
 }
 
+// RoleKey is the locale key that names a role for people.
+func RoleKey(role string) string { return roleKeys[role] }
+
 // roleKeys name each role for people: every role has its words, or a
 // welcome would read "vai trò []".
 var roleKeys = map[string]string{store.RoleHead: "role.head", store.RoleOfficial: "role.official", store.RoleAdmin: "role.admin",

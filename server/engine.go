@@ -19,7 +19,7 @@ import (
 // console links where there is a public address) and Telegram's invite
 // links.
 func EngineConfig(db *store.DB, forms *flows.Set, loc *time.Location, cat *locales.Catalog, runTTL time.Duration, log *slog.Logger, publicURL string) bot.Config {
-	offices := &officials.Commands{Store: db, Forms: forms, Catalog: cat, Log: log}
+	offices := &officials.Commands{Store: db, Forms: forms, Catalog: cat, Log: log, InviteLink: telegram.InviteLinks(db)}
 	if publicURL != "" {
 		offices.LoginLink = func(ctx context.Context, userID string) (string, error) {
 			return console.LoginLink(ctx, db, publicURL, userID, time.Now())
@@ -27,5 +27,5 @@ func EngineConfig(db *store.DB, forms *flows.Set, loc *time.Location, cat *local
 	}
 	return bot.Config{Store: db, Forms: forms, Catalog: cat, RunTTL: runTTL, Log: log,
 		Now:      func() time.Time { return time.Now().In(loc) },
-		Commands: offices.List(), InviteLink: telegram.InviteLinks(db)}
+		Commands: offices.List()}
 }

@@ -20,6 +20,7 @@ import (
 	"sothon/bot/telegram/telegramtest"
 	"sothon/flows"
 	"sothon/store"
+	"sothon/tree"
 )
 
 // tune shortens a test server's waits: a clean stop waits for these, and
@@ -43,7 +44,7 @@ func openTestDB(ctx context.Context, path string) (*store.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := db.SaveAreas(ctx, store.DefaultAreas()); err != nil && !errors.Is(err, store.ErrAreasReorganised) {
+	if err := db.SaveAreas(ctx, tree.Default()); err != nil && !errors.Is(err, store.ErrAreasReorganised) {
 		db.Close()
 		return nil, err
 	}

@@ -17,6 +17,7 @@ import (
 
 	"sothon/bot/telegram/telegramtest"
 	"sothon/store"
+	"sothon/tree"
 )
 
 // loadAnswers is a household questionnaire typed by a head: 22 messages.
@@ -161,7 +162,7 @@ func registerHeads(b *testing.B, path string, n int) []int64 {
 		b.Fatal(err)
 	}
 	defer db.Close()
-	if err := db.SaveAreas(context.Background(), store.DefaultAreas()); err != nil {
+	if err := db.SaveAreas(context.Background(), tree.Default()); err != nil {
 		b.Fatal(err)
 	}
 	chats := make([]int64, n)

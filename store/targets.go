@@ -64,7 +64,7 @@ func setTargets(tx *bolt.Tx, areaID string) []tree.Target {
 
 // withTargets puts targets over those of the same year; a reduction of 0
 // removes the year's target.
-func withTargets(targets []tree.Target, over ...Target) []tree.Target {
+func withTargets(targets []tree.Target, over ...tree.Target) []tree.Target {
 	out := slices.Clone(targets)
 	for _, t := range over {
 		out = slices.DeleteFunc(out, func(old tree.Target) bool { return old.Year == t.Year })

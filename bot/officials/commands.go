@@ -18,7 +18,7 @@ import (
 )
 
 // Commands are the officials' chat commands: figures, villages behind, the
-// digest, spreadsheets, areas and review rounds. They are for officials and
+// digest, spreadsheets, areas, reviews, lists, invites and review rounds. They are for officials and
 // admins only, as /help says; village heads get their village's progress
 // in the weekly reminder. Each is scoped to the user's own area: nobody
 // sees figures of an area outside theirs.
@@ -30,6 +30,9 @@ type Commands struct {
 	// LoginLink makes a one-time link to the office console for a user;
 	// nil when the console cannot be reached (no public address).
 	LoginLink func(ctx context.Context, userID string) (string, error)
+	// InviteLink gives a link that opens a chat with an invite code, where
+	// a channel has one; nil or "" means none.
+	InviteLink func(ctx context.Context, code string) string
 }
 
 var (
@@ -52,6 +55,7 @@ func (o *Commands) List() []bot.Command {
 		{Name: "export", Roles: officials, Help: officials, Order: 70, Run: o.export},
 		{Name: "lists", Roles: office.Reviewers, Help: office.Reviewers, Order: 75, Run: o.lists},
 		{Name: "areas", Roles: officials, Help: officials, Order: 80, Run: o.areas},
+		{Name: "invite", Roles: admins, Help: admins, Order: 90, Run: o.invite},
 		{Name: "round", Roles: admins, Help: admins, Order: 100, Run: o.round, Press: o.pressRound},
 		{Name: "web", Roles: office.Reviewers, Help: office.Reviewers, Order: 105, Run: o.web}, // the console is theirs too
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"sothon/store"
+	"sothon/tree"
 )
 
 func newAreasCmd(e *env, c *common) *cobra.Command {
@@ -86,22 +87,22 @@ func newReorganiseCmd(e *env, c *common) *cobra.Command {
 }
 
 // loadPlan reads a plan file, or a built-in plan named builtin:NAME.
-func loadPlan(arg string) (store.Plan, error) {
+func loadPlan(arg string) (tree.Plan, error) {
 	if name, ok := strings.CutPrefix(arg, "builtin:"); ok {
-		p, _, err := store.BuiltinPlan(name)
+		p, _, err := tree.BuiltinPlan(name)
 		return p, planError(err)
 	}
 	data, err := os.ReadFile(arg)
 	if err != nil {
-		return store.Plan{}, fmt.Errorf("plan: %w", err)
+		return tree.Plan{}, fmt.Errorf("plan: %w", err)
 	}
-	p, err := store.ParsePlan(data)
+	p, err := tree.ParsePlan(data)
 	return p, planError(err)
 }
 
 // planError makes a plan that does not fit a usage error: nothing changed.
 func planError(err error) error {
-	if errors.Is(err, store.ErrPlan) || errors.Is(err, store.ErrRoundOpen) {
+	if errors.Is(err, tree.ErrPlan) || errors.Is(err, store.ErrRoundOpen) {
 		return usageError{err.Error() + "\nnothing changed"}
 	}
 	return err
@@ -122,7 +123,7 @@ func describeReorganise(sum store.ReorganiseSummary) string {
 	}
 	fmt.Fprintf(&b, "from %s:\n", sum.Effective)
 	for _, a := range sum.Areas {
-		if a.Kind == store.KindVillage {
+		if a.Kind == tree.Village {
 			continue
 		}
 		fmt.Fprintf(&b, "  %s  %s (%s, %d households)", a.ID, a.Name, a.Kind, a.HouseholdsTotal)
@@ -146,7 +147,7 @@ func describeReorganise(sum store.ReorganiseSummary) string {
 
 // areasToShow are the areas of the database when there is one, else the
 // configured tree: printing areas never creates a database.
-func (c *common) areasToShow(ctx context.Context) ([]store.Area, error) {
+func (c *common) areasToShow(ctx context.Context) ([]tree.Area, error) {
 	if _, err := os.Stat(c.db); err != nil {
 		return c.loadAreas()
 	}
@@ -161,11 +162,11 @@ func (c *common) areasToShow(ctx context.Context) ([]store.Area, error) {
 // areaNamed finds the area an --area flag names, by id or by name with or
 // without diacritics ("huyen tung"), as the chat does; a name several
 // areas fit is refused with the list of them.
-func areaNamed(ctx context.Context, db *store.DB, flag, value string) (store.Area, error) {
+func areaNamed(ctx context.Context, db *store.DB, flag, value string) (tree.Area, error) {
 	a, err := db.FindArea(ctx, value, "")
-	var amb *store.AmbiguousAreaError
+	var amb *tree.AmbiguousError
 	switch {
-	case errors.Is(err, store.ErrAreaUnknown):
+	case errors.Is(err, tree.ErrUnknown):
 		return a, usageError{fmt.Sprintf("%s %q: no such area (see sothon areas)", flag, value)}
 	case errors.As(err, &amb):
 		var b strings.Builder

@@ -15,6 +15,7 @@ import (
 	"sothon/server"
 	"sothon/setting"
 	"sothon/store"
+	"sothon/tree"
 )
 
 // common holds the settings most subcommands share. Flags win over
@@ -123,18 +124,18 @@ func (c *common) loadStandards() error {
 	return nil
 }
 
-func (c *common) loadAreas() ([]store.Area, error) {
+func (c *common) loadAreas() ([]tree.Area, error) {
 	if c.areas == "" {
-		return store.DefaultAreas(), nil
+		return tree.Default(), nil
 	}
 	if name, ok := strings.CutPrefix(c.areas, "builtin:"); ok {
-		return store.BuiltinAreas(name)
+		return tree.Builtin(name)
 	}
 	data, err := os.ReadFile(c.areas)
 	if err != nil {
 		return nil, fmt.Errorf("areas file: %w", err)
 	}
-	return store.ParseAreas(data)
+	return tree.Parse(data)
 }
 
 // openDB opens the database and writes the configured area tree into it.

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"sothon/store"
+	"sothon/tree"
 )
 
 func newUsersCmd(e *env, c *common) *cobra.Command {
@@ -91,7 +92,7 @@ func listUsers(ctx context.Context, db *store.DB, area string) ([]userJSON, erro
 	if err != nil {
 		return nil, err
 	}
-	byID := map[string]store.Area{}
+	byID := map[string]tree.Area{}
 	for _, a := range areas {
 		byID[a.ID] = a
 	}
@@ -103,7 +104,7 @@ func listUsers(ctx context.Context, db *store.DB, area string) ([]userJSON, erro
 	}
 	out := []userJSON{}
 	for _, u := range all {
-		if scope != "" && !store.Within(u.AreaID, scope) {
+		if scope != "" && !tree.Within(u.AreaID, scope) {
 			continue
 		}
 		a := byID[u.AreaID]
@@ -111,7 +112,7 @@ func listUsers(ctx context.Context, db *store.DB, area string) ([]userJSON, erro
 		if chats == nil {
 			chats = []string{} // [] in JSON, not null
 		}
-		out = append(out, userJSON{ID: u.ID, Name: u.Name, Role: u.Role, AreaID: u.AreaID, Area: store.Label(a, byID[a.Parent]),
+		out = append(out, userJSON{ID: u.ID, Name: u.Name, Role: u.Role, AreaID: u.AreaID, Area: tree.Label(a, byID[a.Parent]),
 			Channels: chats, Revoked: u.Revoked, Unreachable: u.Unreachable})
 	}
 	slices.SortStableFunc(out, func(x, y userJSON) int {
