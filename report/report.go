@@ -1,4 +1,4 @@
-// Package report turns what is stored into what officials read: stats and
-// the weekly digest with its chart, the villages behind, and the import of
-// the household register.
+// Package report turns the counters into what officials read: the figures
+// of an area (/stats, the dashboard, stats --format json), the weekly
+// digest with its chart, and the villages behind.
 package report
