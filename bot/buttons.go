@@ -11,6 +11,8 @@ const (
 	buttonAnswer = "a"
 	buttonToggle = "t"
 	buttonDone   = "d"
+	// typedAnswer is the kind of an answer typed rather than pressed.
+	typedAnswer = ""
 )
 
 // ButtonData is the data of the button for option key of a keyboard that
@@ -26,6 +28,8 @@ func ButtonData(question, key string, multi bool) string {
 // DoneButtonData is the data of a multi-choice keyboard's "done" button.
 func DoneButtonData(question string) string { return buttonDone + "|" + question + "|" }
 
+// press is an answer: a button's kind, question and key, or (kind
+// typedAnswer) the text typed as key.
 type press struct {
 	kind, question, key string
 }

@@ -1,8 +1,8 @@
 // Package bot is the conversation engine: it routes each inbound message to
 // registration, a command or the user's questionnaire run, and commits the
 // result with its replies in one transaction. Delivering them is the
-// delivery package's job; the officials' commands come from the office
-// package through the command table.
+// delivery package's job; the officials' commands (bot/officials) join the
+// engine's own in the command table, and all see the message as a Turn.
 package bot
 
 import "time"

@@ -69,8 +69,9 @@ type Config struct {
 // New builds an engine.
 func New(c Config) *Engine {
 	e := &Engine{store: c.Store, forms: c.Forms, cat: c.Catalog, standards: c.Standards, lowIncome: c.LowIncome,
-		now: c.Now, runTTL: c.RunTTL, log: c.Log, notify: c.Notify, commands: commandTable(c.Commands),
+		now: c.Now, runTTL: c.RunTTL, log: c.Log, notify: c.Notify,
 		contributions: c.Contributions, inviteLink: c.InviteLink}
+	e.commands = e.commandTable(c.Commands)
 	if e.standards == nil {
 		e.standards = poverty.Default()
 	}

@@ -17,33 +17,33 @@ func FixQuestion(submission uint64) string { return "fix:" + strconv.FormatUint(
 // fix lets a head correct a returned form: /fix ID, or /fix alone for the
 // only one (several are listed). The form reopens with its answers, at the
 // summary, and what is sent replaces the returned one.
-func (t *turn) fix(ctx context.Context, args string) {
+func (b builtin) fix(ctx context.Context, t Turn, args string) {
 	id, err := strconv.ParseUint(strings.TrimSpace(args), 10, 64)
 	if args == "" {
-		returned, rerr := t.e.store.ReturnedIn(ctx, t.user.AreaID)
+		returned, rerr := b.e.store.ReturnedIn(ctx, t.User().AreaID)
 		switch {
 		case rerr != nil:
-			t.e.log.Error("returned forms", "err", rerr)
-			t.replyKey("join.try_later")
+			b.e.log.Error("returned forms", "err", rerr)
+			t.Reply("join.try_later")
 			return
 		case len(returned) == 0:
-			t.replyKey("fix.none")
+			t.Reply("fix.none")
 			return
 		case len(returned) > 1:
-			lines := []string{t.e.cat.T(t.lang, "fix.which")}
+			lines := []string{t.T("fix.which")}
 			for _, s := range returned {
-				lines = append(lines, t.e.cat.T(t.lang, "fix.line", "id", s.ID, "household", s.HouseholdName))
+				lines = append(lines, t.T("fix.line", "id", s.ID, "household", s.HouseholdName))
 			}
-			t.replies = append(t.replies, textPrompt(strings.Join(lines, "\n")))
+			t.ReplyText(strings.Join(lines, "\n"))
 			return
 		}
 		id, err = returned[0].ID, nil
 	}
 	if err != nil {
-		t.replyKey("fix.usage")
+		t.Reply("fix.usage")
 		return
 	}
-	t.reopen(ctx, id)
+	t.Questionnaire().Reopen(ctx, id)
 }
 
 // fixListQuestion names the choices of the returned forms shown before
@@ -59,37 +59,38 @@ func fixListQuestion(shown []store.Submission) string {
 
 // pressFix answers a returned form's notice (its button, or on Zalo the
 // answer typed next) and the buttons of the block before the menu.
-func (t *turn) pressFix(ctx context.Context, question, answer string) {
+func (b builtin) pressFix(ctx context.Context, t Turn, question, answer string) {
 	var ids []uint64
 	for _, f := range strings.Split(strings.TrimPrefix(question, "fix:"), ",") {
 		id, err := strconv.ParseUint(f, 10, 64)
 		if err != nil {
-			t.toast = t.e.cat.T(t.lang, "button.stale")
+			t.Stale()
 			return
 		}
 		ids = append(ids, id)
 	}
-	if t.in.Button == "" {
+	q := t.Questionnaire()
+	if !t.Pressed() {
 		// Typed after the notice: its one choice reopens the form; any
 		// other answer is what it would be without the notice.
-		if _, err := flows.ParseChoice(answer, []string{t.e.cat.T(t.lang, "review.fix")}); err != nil {
-			t.chooseForm(ctx, answer)
+		if _, err := flows.ParseChoice(answer, []string{t.T("review.fix")}); err != nil {
+			q.Choose(ctx, answer)
 			return
 		}
-		t.reopen(ctx, ids[0])
+		q.Reopen(ctx, ids[0])
 		return
 	}
 	id := ids[0]
 	if len(ids) > 1 { // the block's buttons are numbered after the menu's
 		n, _ := strconv.Atoi(answer)
-		i := n - len(t.offeredForms(ctx)) - 1
+		i := n - q.Offered(ctx) - 1
 		if i < 0 || i >= len(ids) {
-			t.toast = t.e.cat.T(t.lang, "button.stale")
+			t.Stale()
 			return
 		}
 		id = ids[i]
 	}
-	t.reopen(ctx, id)
+	q.Reopen(ctx, id)
 }
 
 // reopen starts the correction of a returned form of the head's village.

@@ -487,22 +487,26 @@ func TestRevokedHeadsAreNotReminded(t *testing.T) {
 }
 
 // A question asked of someone whose role has changed since (an official
-// made a head) is dropped: their next words go where a head's go.
+// made a head) is dropped, as is one no keyboard of ours names: their
+// next words go where a head's go.
 func TestAQuestionOfAnotherRoleIsDropped(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	f.register(t, "1")
-	u, _ := f.db.UserByID(ctx, "u-1")
-	u.Awaiting = "review:7"
-	if _, err := f.db.Apply(ctx, store.Change{At: f.now, User: &u}); err != nil {
-		t.Fatal(err)
-	}
-	out := f.say(t, "1", "m1", "1")
-	if last := out[len(out)-1]; last.Question != "household" {
-		t.Fatalf("the head's 1 did not start the first questionnaire: %+v", out)
-	}
-	if u, _ := f.db.UserByID(ctx, "u-1"); u.Awaiting != "" {
-		t.Fatalf("the question stays: %q", u.Awaiting)
+	for i, asked := range []string{"review:7", "review:7:Bac-kan"} {
+		chat := fmt.Sprint(i)
+		f.register(t, chat)
+		u, _ := f.db.UserByID(ctx, "u-"+chat)
+		u.Awaiting = asked
+		if _, err := f.db.Apply(ctx, store.Change{At: f.now, User: &u}); err != nil {
+			t.Fatal(err)
+		}
+		out := f.say(t, chat, "m1", "1")
+		if last := out[len(out)-1]; last.Question != "household" {
+			t.Fatalf("after %q the head's 1 did not start the first questionnaire: %+v", asked, out)
+		}
+		if u, _ := f.db.UserByID(ctx, "u-"+chat); u.Awaiting != "" {
+			t.Fatalf("the question stays: %q", u.Awaiting)
+		}
 	}
 }
 

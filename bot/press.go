@@ -9,42 +9,12 @@ import (
 	"sothon/store"
 )
 
-// waitingFor names what the chat's next answer is for, as keyboards name
-// their question: what the run awaits, or the menu.
-func (t *turn) waitingFor() string {
-	if t.run == nil {
-		return flows.AwaitMenu
-	}
-	return t.run.Awaits()
-}
-
-// pressButton handles a button press: an answer, or a toggle of a
-// multi-choice option. A press on a keyboard of an earlier question
-// changes nothing and gets a short notice.
-func (t *turn) pressButton(ctx context.Context) {
-	p, ok := parseButton(t.in.Button)
-	if ok && p.question == reminderQuestion {
-		t.pressReminder(ctx)
-		return
-	}
-	if ok && strings.Contains(p.question, ":") {
-		// A command's keyboard: the command checks that what it asked
-		// about still stands. Data no keyboard of ours could carry is
-		// refused before anything is looked up by it.
-		if !commandQuestion(p.question) {
-			t.toast = t.e.cat.T(t.lang, "button.invalid")
-			return
-		}
-		t.closeKeyboard("")
-		if !t.answerCommand(ctx, p.question, p.key) {
-			t.toast = t.e.cat.T(t.lang, "button.stale")
-		}
-		return
-	}
-	multi := p.kind == buttonToggle || p.kind == buttonDone
-	if !ok || p.question != t.waitingFor() || (t.run != nil && t.expired()) ||
-		(multi && (t.run == nil || t.run.Stage != flows.StageAsk)) {
-		t.toast = t.e.cat.T(t.lang, "button.stale")
+// pressButton takes a press on the keyboard of what the chat awaits: an
+// answer, or a toggle of a multi-choice option. A key no keyboard of ours
+// had changes nothing and gets a short notice.
+func (t *turn) pressButton(ctx context.Context, p press) {
+	if (p.kind == buttonToggle || p.kind == buttonDone) && (t.run == nil || t.run.Stage != flows.StageAsk) {
+		t.Stale()
 		return
 	}
 	keys := []string{p.key}
@@ -53,7 +23,7 @@ func (t *turn) pressButton(ctx context.Context) {
 	}
 	label := t.pressedLabel(ctx, keys...)
 	if p.kind != buttonDone && label == "" { // a key no keyboard of ours had
-		t.toast = t.e.cat.T(t.lang, "button.stale")
+		t.Stale()
 		return
 	}
 	if p.kind == buttonToggle {
@@ -67,21 +37,6 @@ func (t *turn) pressButton(ctx context.Context) {
 		return
 	}
 	t.step(ctx, t.run.Reply(t.form, t.flowContext(ctx), answer))
-}
-
-// commandQuestion reports whether a command keyboard's question is one we
-// could have made: "NAME:PART[:PART…]", where the name and every part (a
-// number, a list of numbers, a step such as "why", an area id) are words
-// written as area ids are, separated by commas in a list.
-func commandQuestion(q string) bool {
-	for part := range strings.SplitSeq(q, ":") {
-		for word := range strings.SplitSeq(part, ",") {
-			if !store.CanonicalArea(word) {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // pressedLabel is the text of the pressed option(s), shown under the
@@ -123,10 +78,8 @@ func (t *turn) toggle(ctx context.Context, key string) {
 		Options:   r.Options(t.form, t.flowContext(ctx)), Selected: r.Selected})
 }
 
-// reminderQuestion marks a reminder's button: it starts a household review,
-// or goes back to the questionnaire in progress, whenever it is pressed.
-const reminderQuestion = flows.AwaitRemind
-
+// pressReminder answers a reminder's button: it starts a household
+// review, or goes back to the questionnaire in progress.
 func (t *turn) pressReminder(ctx context.Context) {
 	t.closeKeyboard("")
 	if t.run != nil && !t.expired() {

@@ -114,26 +114,24 @@ func (t *turn) route(ctx context.Context) {
 	}
 	// A question asked earlier (a returned form's "type 1") holds for the
 	// next message only: whatever the user does next, it is answered.
-	awaiting := t.user.Awaiting
+	asked := t.user.Awaiting
 	t.await("")
 	if t.in.Button != "" {
-		t.pressButton(ctx)
+		p, ok := parseButton(t.in.Button)
+		if !ok {
+			t.Stale()
+			return
+		}
+		t.answer(ctx, p.question, p)
 		return
 	}
 	text := strings.TrimSpace(t.in.Text)
 	t.closeKeyboard(text)
-	switch {
-	case strings.HasPrefix(text, "/"):
+	if strings.HasPrefix(text, "/") {
 		t.command(ctx, text)
-	case t.run == nil && awaiting != "" && t.answerCommand(ctx, awaiting, text):
-	case t.run != nil && t.expired():
-		t.expire()
-		t.menu(ctx)
-	case t.run != nil:
-		t.step(ctx, t.run.Reply(t.form, t.flowContext(ctx), text))
-	default:
-		t.chooseForm(ctx, text)
+		return
 	}
+	t.answer(ctx, t.awaited(asked), press{kind: typedAnswer, key: text})
 }
 
 // closeKeyboard removes the buttons of the chat's last question once the

@@ -32,7 +32,7 @@ func (r *Run) confirmPrompt(f *Form, c Context) Prompt {
 		lines = append(lines, "⚠️ "+q.WarnMessage.In(c.Lang))
 	}
 	lines = append(lines, c.t("confirm.value", "label", shortLabel(q, c.Lang), "value", r.display(f, q, r.Pending, c.Lang, c)))
-	return Prompt{Text: strings.Join(lines, "\n"), Question: awaitConfirm + q.ID,
+	return Prompt{Text: strings.Join(lines, "\n"), Question: AwaitConfirm + q.ID,
 		Options: []Option{{Key: "1", Label: c.t("confirm.right")}, {Key: "2", Label: c.t("confirm.again")}}}
 }
 

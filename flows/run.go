@@ -52,8 +52,8 @@ const (
 	AwaitDiscard = "discard"
 	AwaitMenu    = "menu"   // the list of questionnaires, outside a run
 	AwaitRemind  = "remind" // a reminder's button, outside a run
-	// awaitConfirm prefixes the id of the question whose answer is confirmed.
-	awaitConfirm = "ok:"
+	// AwaitConfirm prefixes the id of the question whose answer is confirmed.
+	AwaitConfirm = "ok:"
 )
 
 // reservedIDs may not be question ids: they name the run's other prompts.
@@ -193,7 +193,7 @@ func (r *Run) Awaits() string {
 	case StageRepeat:
 		return AwaitRepeat
 	case StageConfirm:
-		return awaitConfirm + r.Current
+		return AwaitConfirm + r.Current
 	case StageDiscard:
 		return AwaitDiscard
 	}
