@@ -51,6 +51,9 @@ var (
 	bucketSubByHH     = []byte("submissions_by_household") // household id, NUL, form id → questionnaire
 	bucketReturned    = []byte("returned")                 // forms returned and not corrected, as in submissions_by_area
 	bucketAreaMoves   = []byte("area_moves")               // effective date, NUL, old area id → AreaMove
+	bucketMeetings    = []byte("meetings")                 // village, NUL, round → Meeting
+	bucketPostings    = []byte("postings")                 // village, NUL, round → Posting
+	bucketRequests    = []byte("requests")                 // id → ReviewRequest
 )
 
 // lockWait is how long Open waits for another process to let go of the file.

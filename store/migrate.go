@@ -107,6 +107,9 @@ var migrations = []func(tx *bolt.Tx) error{
 	},
 	// 11 → 12: the mapping of areas reorganised (old id → new id, from a date).
 	func(tx *bolt.Tx) error { return createBuckets(tx, bucketAreaMoves) },
+	// 12 → 13: the village meetings and postings of a round, and the
+	// households' requests for a regular review.
+	func(tx *bolt.Tx) error { return createBuckets(tx, bucketMeetings, bucketPostings, bucketRequests) },
 }
 
 // restandAll brings every household record's statuses to its standing.

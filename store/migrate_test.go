@@ -105,3 +105,65 @@ func TestMigrateToStandings(t *testing.T) {
 		t.Errorf("households: %v %v", diffs, err)
 	}
 }
+
+// A schema-12 file (no meetings, postings nor requests) opens as schema 13
+// with their buckets, and takes a meeting, a posting and a request.
+func TestMigrateToVillageReview(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "sothon.db")
+	db, err := store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SaveAreas(ctx, tree.Default()); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	raw, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = raw.Update(func(tx *bolt.Tx) error {
+		for _, b := range []string{"meetings", "postings", "requests"} {
+			if err := tx.DeleteBucket([]byte(b)); err != nil {
+				return err
+			}
+		}
+		return tx.Bucket([]byte("meta")).Put([]byte("schema_version"), []byte("12"))
+	})
+	raw.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err = store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if v, _ := db.Version(); v != 13 || store.SchemaVersion != 13 {
+		t.Fatalf("schema %d, the program's %d", v, store.SchemaVersion)
+	}
+	const village = "bac-kan/huyen-tung/khuoi-pai"
+	m := store.Meeting{Round: 1, AreaID: village, Day: "2026-11-20", Present: 9, Opened: t0, OpenedBy: "h1"}
+	if _, err := db.OpenMeeting(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CloseMeeting(ctx, 1, village, func(store.Vote) string { return "" }, "h1", t0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.RecordPosting(ctx, store.Posting{Round: 1, AreaID: village, Start: "2026-11-23", End: "2026-11-25", Days: 3, At: t0}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.AddRequest(ctx, store.ReviewRequest{AreaID: village, Household: "demo-bac-kan-huyen-tung-khuoi-pai-01", Reason: "Ốm nặng", Day: "2026-11-20", At: t0}); err != nil {
+		t.Fatal(err)
+	}
+	if ms, _ := db.Meetings(ctx, 1); len(ms) != 1 || !ms[0].Held() {
+		t.Errorf("meetings: %+v", ms)
+	}
+	if ps, _ := db.Postings(ctx, 1); len(ps) != 1 {
+		t.Errorf("postings: %+v", ps)
+	}
+	if ps, _ := db.Postings(ctx, 2); len(ps) != 0 {
+		t.Errorf("postings of another round: %+v", ps)
+	}
+}

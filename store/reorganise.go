@@ -86,7 +86,8 @@ func (db *DB) Reorganise(ctx context.Context, p tree.Plan, at time.Time, by stri
 			return err
 		}
 		for name, b := range map[string][]byte{"households": bucketHouseholds, "users": bucketUsers, "invites": bucketInvites,
-			"runs": bucketRuns, "submissions": bucketSubmissions} {
+			"runs": bucketRuns, "submissions": bucketSubmissions, "meetings": bucketMeetings, "postings": bucketPostings,
+			"requests": bucketRequests} {
 			n, err := rewriteAreaField(tx.Bucket(b), mapping)
 			if err != nil {
 				return fmt.Errorf("%s: %w", name, err)
@@ -94,6 +95,14 @@ func (db *DB) Reorganise(ctx context.Context, p tree.Plan, at time.Time, by stri
 			sum.Records[name] = n
 		}
 		for _, b := range [][]byte{bucketHHByArea, bucketSubByArea, bucketPending, bucketReturned} {
+			if _, err := rewriteAreaKeys(tx.Bucket(b), mapping, nil); err != nil {
+				return err
+			}
+		}
+		// Two villages merged in the middle of a round's meetings keep the
+		// record of the one moved last under the new id; the audit log
+		// keeps what both did.
+		for _, b := range [][]byte{bucketMeetings, bucketPostings} {
 			if _, err := rewriteAreaKeys(tx.Bucket(b), mapping, nil); err != nil {
 				return err
 			}

@@ -125,3 +125,40 @@ units:
 		t.Fatalf("the total: %d", top.HouseholdsTotal)
 	}
 }
+
+// A village's meeting, posting and requests move with it when the areas
+// are reorganised.
+func TestReorganiseMovesVillageReview(t *testing.T) {
+	t.Parallel()
+	db := storetest.Open(t)
+	at := time.Date(2025, 6, 10, 9, 0, 0, 0, time.UTC)
+	const old, moved = "bac-kan/huyen-tung/khuoi-pai", "thai-nguyen/duc-xuan/khuoi-pai"
+	if _, err := db.OpenMeeting(ctx, store.Meeting{Round: 1, AreaID: old, Day: "2025-06-09", Present: 9, Opened: at}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CloseMeeting(ctx, 1, old, func(store.Vote) string { return "" }, "h1", at); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.RecordPosting(ctx, store.Posting{Round: 1, AreaID: old, Start: "2025-06-10", End: "2025-06-12", Days: 3, At: at}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.AddRequest(ctx, store.ReviewRequest{AreaID: old, Household: "demo-bac-kan-huyen-tung-khuoi-pai-01", Reason: "Ốm nặng", Day: "2025-06-10", At: at}); err != nil {
+		t.Fatal(err)
+	}
+	plan, _, _ := tree.BuiltinPlan("bac-kan-2025")
+	if _, err := db.Reorganise(ctx, plan, at, "admin", false); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := db.MeetingOf(ctx, 1, moved); err != nil || m.AreaID != moved || !m.Held() {
+		t.Errorf("the meeting after: %+v, %v", m, err)
+	}
+	if p, err := db.PostingOf(ctx, 1, moved); err != nil || p.AreaID != moved {
+		t.Errorf("the posting after: %+v, %v", p, err)
+	}
+	if _, err := db.MeetingOf(ctx, 1, old); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("the meeting is still under the old id: %v", err)
+	}
+	if rs, err := db.Requests(ctx, "thai-nguyen/duc-xuan"); err != nil || len(rs) != 1 || rs[0].AreaID != moved {
+		t.Errorf("the requests after: %+v, %v", rs, err)
+	}
+}

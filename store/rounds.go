@@ -32,7 +32,24 @@ type Round struct {
 	// Villages, when set, are the only villages the round covers: those
 	// of its area when a reorganisation merged it into a larger one.
 	Villages []string `json:"villages,omitempty"`
+	// Decision is the commune's decision that closed the round (nil for
+	// a round closed without one, or open).
+	Decision *RoundDecision `json:"decision,omitempty"`
 }
+
+// RoundDecision is the decision recognising the poor, near-poor and
+// escaped households (quyết định công nhận) that closes a round: from
+// then on the round's lists are those decided, its standings as they
+// were at the close.
+type RoundDecision struct {
+	Number string    `json:"number"` // as written on the decision ("125/QĐ-UBND")
+	Day    string    `json:"day"`    // YYYY-MM-DD, the day it was signed
+	By     string    `json:"by"`     // who recorded it
+	At     time.Time `json:"at"`
+}
+
+// Decided tells whether a decision closed the round.
+func (r Round) Decided() bool { return r.Decision != nil }
 
 // The kinds of round (QĐ 24/2021/QĐ-TTg): the annual review (định kỳ)
 // decides the lists of the year after it, so it classifies by the standard
@@ -199,6 +216,40 @@ func (db *DB) CloseRound(ctx context.Context, areaID string, at time.Time, by st
 	})
 	if err != nil {
 		return Round{}, fmt.Errorf("store: close round: %w", err)
+	}
+	return r, nil
+}
+
+// DecideRound records the decision for an open round and closes it with it,
+// at d.At.
+func (db *DB) DecideRound(ctx context.Context, id uint64, d RoundDecision) (Round, error) {
+	var r Round
+	err := db.update(ctx, func(tx *bolt.Tx) error {
+		if err := getJSON(tx.Bucket(bucketRounds), seqKey(id), &r); err != nil {
+			return err
+		}
+		if !r.IsOpen() {
+			return ErrNoOpenRound
+		}
+		r.Closed, r.Decision = d.At, &d
+		if err := putJSON(tx.Bucket(bucketRounds), seqKey(r.ID), r); err != nil {
+			return err
+		}
+		return appendAudit(tx, []AuditEntry{{At: d.At, Actor: d.By, Action: "round_decision",
+			Detail: fmt.Sprintf("%s: %s of %s", r.Name, d.Number, d.Day)}})
+	})
+	if err != nil {
+		return Round{}, fmt.Errorf("store: decide round %d: %w", id, err)
+	}
+	return r, nil
+}
+
+// Round loads one round.
+func (db *DB) Round(ctx context.Context, id uint64) (Round, error) {
+	var r Round
+	err := db.view(ctx, func(tx *bolt.Tx) error { return getJSON(tx.Bucket(bucketRounds), seqKey(id), &r) })
+	if err != nil {
+		return Round{}, fmt.Errorf("store: round %d: %w", id, err)
 	}
 	return r, nil
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"sothon/flows"
+	"sothon/flows/poverty"
 	"sothon/locales"
 	"sothon/report"
 	"sothon/store"
@@ -26,11 +27,13 @@ type Entry struct {
 	HouseholdID       string
 	HeadName, Village string
 	Members           int
-	Class             string   // the class the round's decision gave
-	Form              uint64   // the form the decision rests on
-	Lacking           []string // the deprivation indicators lacking, named in the lists' language
-	Status            string   // the household's class on the official list now, on the lists' basis
-	Newer             bool     // the official list has it by something newer than the decision
+	Class             string              // the class the round's decision gave
+	Form              uint64              // the form the decision rests on
+	Lacking           []string            // the deprivation indicators lacking, named in the lists' language
+	Indicators        []poverty.Indicator // the same, by id
+	Before            string              // the household's class before the round (the list's baseline)
+	Status            string              // the household's class on the official list now, on the lists' basis
+	Newer             bool                // the official list has it by something newer than the decision
 }
 
 // Village are one village's lists, by kind.
@@ -106,6 +109,7 @@ func Build(ctx context.Context, db *store.DB, forms *flows.Set, cat *locales.Cat
 			byVillage[rs.Area] = v
 		}
 		entry.Village = v.Label
+		entry.Before = rs.By(out.Basis).Baseline
 		for _, kind := range kinds {
 			v.Lists[kind] = append(v.Lists[kind], entry)
 		}
@@ -146,6 +150,7 @@ func listEntry(ctx context.Context, db *store.DB, forms *flows.Set, cat *locales
 	if form := forms.Form(s.Form); form != nil {
 		for _, ind := range form.Lacking(s.Answers, report.StandardOf(s)) {
 			entry.Lacking = append(entry.Lacking, cat.T(lang, "lists.indicator."+string(ind)))
+			entry.Indicators = append(entry.Indicators, ind)
 		}
 	}
 	return entry, nil
