@@ -85,17 +85,8 @@ func (a Agenda) Missing() int {
 // villageActor is a village for an action of its head (when heads may
 // take it) or of a reviewer, official or admin of an area above it.
 func (o *Office) villageActor(ctx context.Context, actor store.User, id string, heads bool, notAllowed string) (tree.Area, error) {
-	if actor.Revoked || !(mayReview(actor) || (heads && actor.Role == store.RoleHead)) {
-		return tree.Area{}, refuse(ErrNotAllowed, notAllowed)
-	}
-	area, err := o.areaOf(ctx, actor, id)
-	if err != nil {
-		return tree.Area{}, err
-	}
-	if area.Kind != tree.Village {
-		return tree.Area{}, refuse(ErrVillage, "office.review_village")
-	}
-	return area, nil
+	may := mayReview(actor) || (heads && !actor.Revoked && actor.Role == store.RoleHead)
+	return o.village(ctx, actor, id, may, notAllowed, "office.review_village")
 }
 
 // openRoundOf is the open round a village's review is in: the one asked

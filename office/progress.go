@@ -87,29 +87,17 @@ func (o *Office) ReviewProgress(ctx context.Context, actor store.User, areaID st
 	return ProgressOf(ctx, o.Store, area, r, today)
 }
 
-// roundOf is the round asked for when it holds the area, or else (0) the
-// open round holding it, or else the latest that does.
+// roundOf is the round a question about an area means (store.RoundOf),
+// none being a refusal.
 func (o *Office) roundOf(ctx context.Context, areaID string, id uint64) (store.Round, error) {
-	rounds, err := o.Store.Rounds(ctx)
-	if err != nil {
+	r, err := o.Store.RoundOf(ctx, areaID, id)
+	switch {
+	case errors.Is(err, store.ErrNoRound):
+		return store.Round{}, refuse(store.ErrNoOpenRound, "round.none_open")
+	case err != nil:
 		return store.Round{}, fmt.Errorf("office: rounds: %w", err)
 	}
-	var found *store.Round
-	for i, r := range rounds {
-		if !r.Holds(areaID) && !tree.Within(r.AreaID, areaID) {
-			continue
-		}
-		switch {
-		case id != 0 && r.ID == id:
-			return r, nil
-		case id == 0 && (found == nil || r.IsOpen() || !found.IsOpen()):
-			found = &rounds[i]
-		}
-	}
-	if found == nil || id != 0 {
-		return store.Round{}, refuse(store.ErrNoOpenRound, "round.none_open")
-	}
-	return *found, nil
+	return r, nil
 }
 
 // ProgressOf is ReviewProgress without an actor, for the digest and the

@@ -142,7 +142,7 @@ func focusOf(forms *flows.Set, formID, reasonKey string) string {
 // Waiting are the forms of a village of the reviewer's waiting for a
 // decision, at most MaxApproveAll: what ApproveAll would approve.
 func (o *Office) Waiting(ctx context.Context, actor store.User, village string) ([]store.Submission, error) {
-	area, err := o.village(ctx, actor, village)
+	area, err := o.village(ctx, actor, village, mayReview(actor), "office.reviewers_only", "office.approve_village")
 	if err != nil {
 		return nil, err
 	}
@@ -175,18 +175,19 @@ func (o *Office) ApproveAll(ctx context.Context, actor store.User, village strin
 	return approved, nil
 }
 
-// village is a village within the reviewer's area: forms are approved at
-// once a village's list at a time.
-func (o *Office) village(ctx context.Context, actor store.User, id string) (tree.Area, error) {
-	if err := reviewer(actor); err != nil {
-		return tree.Area{}, err
+// village is a village within the actor's area, for an action the actor
+// may take (else refused with notAllowed); another kind of area is refused
+// with notVillage.
+func (o *Office) village(ctx context.Context, actor store.User, id string, may bool, notAllowed, notVillage string) (tree.Area, error) {
+	if !may {
+		return tree.Area{}, refuse(ErrNotAllowed, notAllowed)
 	}
 	area, err := o.areaOf(ctx, actor, id)
 	if err != nil {
 		return tree.Area{}, err
 	}
 	if area.Kind != tree.Village {
-		return tree.Area{}, refuse(ErrVillage, "office.approve_village")
+		return tree.Area{}, refuse(ErrVillage, notVillage)
 	}
 	return area, nil
 }

@@ -115,6 +115,8 @@ func (r Round) Covers(at time.Time) bool {
 var (
 	ErrRoundOpen   = errors.New("store: another round is open; close it first")
 	ErrNoOpenRound = errors.New("store: no round is open")
+	// ErrNoRound: no round holds the area (or not the round asked for).
+	ErrNoRound = errors.New("store: no review round holds that area")
 	ErrRoundBad    = errors.New("store: a round needs a name (up to 80 characters), dates YYYY-MM-DD, the first not after the last, and a kind annual or regular")
 )
 
@@ -291,4 +293,31 @@ func openRoundFor(tx *bolt.Tx, areaID string) (*Round, error) {
 		return nil
 	})
 	return open, err
+}
+
+// RoundOf is the round a question about an area means: the round asked for
+// (id) when it holds the area, or else (id 0) the open round holding it, or
+// else the latest that holds it. A round holds an area it covers and the
+// areas above those; none is ErrNoRound.
+func (db *DB) RoundOf(ctx context.Context, areaID string, id uint64) (Round, error) {
+	rounds, err := db.Rounds(ctx)
+	if err != nil {
+		return Round{}, err
+	}
+	var found *Round
+	for i, r := range rounds {
+		if !r.Holds(areaID) && !tree.Within(r.AreaID, areaID) {
+			continue
+		}
+		switch {
+		case id != 0 && r.ID == id:
+			return r, nil
+		case id == 0 && (found == nil || r.IsOpen() || !found.IsOpen()):
+			found = &rounds[i]
+		}
+	}
+	if found == nil || id != 0 {
+		return Round{}, fmt.Errorf("%w: %s", ErrNoRound, areaID)
+	}
+	return *found, nil
 }

@@ -6,8 +6,6 @@ package lists
 import (
 	"cmp"
 	"context"
-	"errors"
-	"fmt"
 	"slices"
 	"time"
 
@@ -66,15 +64,15 @@ func (l Lists) Count(kind string) int {
 	return n
 }
 
-// ErrNoRound means there is no round to make lists of.
-var ErrNoRound = errors.New("lists: no review round holds that area")
+// ErrNoRound means there is no round to make lists of: store.ErrNoRound.
+var ErrNoRound = store.ErrNoRound
 
 // Build gathers a round's lists for an area (a commune, a ward or a
 // village) from the households' standings: each household, on the basis in
 // force (store.BasisFor), at its decision in the round, compared with its
 // status before the round. A household without a decision is on none.
 func Build(ctx context.Context, db *store.DB, forms *flows.Set, cat *locales.Catalog, areaID string, roundID uint64, lang string, now time.Time) (Lists, error) {
-	round, err := listRound(ctx, db, areaID, roundID)
+	round, err := db.RoundOf(ctx, areaID, roundID)
 	if err != nil {
 		return Lists{}, err
 	}
@@ -154,29 +152,4 @@ func listEntry(ctx context.Context, db *store.DB, forms *flows.Set, cat *locales
 		}
 	}
 	return entry, nil
-}
-
-// listRound is the round asked for, or else the open round holding the
-// area, or else the latest that holds it.
-func listRound(ctx context.Context, db *store.DB, areaID string, id uint64) (store.Round, error) {
-	rounds, err := db.Rounds(ctx)
-	if err != nil {
-		return store.Round{}, err
-	}
-	var found *store.Round
-	for i, r := range rounds {
-		if !r.Holds(areaID) && !tree.Within(r.AreaID, areaID) {
-			continue
-		}
-		switch {
-		case id != 0 && r.ID == id:
-			return r, nil
-		case id == 0 && (found == nil || r.IsOpen() || !found.IsOpen()):
-			found = &rounds[i]
-		}
-	}
-	if found == nil || id != 0 {
-		return store.Round{}, fmt.Errorf("%w: %s", ErrNoRound, areaID)
-	}
-	return *found, nil
 }
