@@ -59,7 +59,7 @@ func (c *Console) reorganise(w http.ResponseWriter, r *http.Request) {
 		sum, err = c.Store.Reorganise(r.Context(), plan, c.now(), u.ID, true)
 	}
 	if errors.Is(err, tree.ErrPlan) || errors.Is(err, store.ErrRoundOpen) {
-		c.refuse(w, u.Lang, c.Catalog.T(u.Lang, "web.reorganise_bad"), "/areas/reorganise", strings.TrimPrefix(err.Error(), "store: "))
+		c.refuse(w, u.Lang, c.Catalog.T(u.Lang, "web.reorganise_bad"), "/areas/reorganise", planProblem(err))
 		return
 	}
 	if err != nil {
@@ -80,6 +80,16 @@ func (c *Console) reorganise(w http.ResponseWriter, r *http.Request) {
 	}
 	c.render(w, http.StatusOK, "message.html", messagePage{Lang: u.Lang, Text: c.Catalog.T(u.Lang, "web.reorganise_done"),
 		Back: "/", BackText: c.Catalog.T(u.Lang, "web.back")})
+}
+
+// planProblem is what is wrong with a plan, without the Go package that
+// found it: the plan's checks are tree's, an open round is the store's.
+func planProblem(err error) string {
+	text := err.Error()
+	for _, pkg := range []string{"tree: ", "store: "} {
+		text = strings.TrimPrefix(text, pkg)
+	}
+	return text
 }
 
 func (c *Console) reorganiseSummary(r *http.Request, u store.User, session, text string, sum store.ReorganiseSummary) reorganisePage {

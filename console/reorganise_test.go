@@ -45,7 +45,7 @@ func TestAdminReorganisesAreas(t *testing.T) {
 	}
 	bad := strings.Replace(string(plan), "bac-kan/duong-quang]", "]", 1)
 	status, page := postPage(r, "c", "/areas/reorganise", url.Values{"csrf": {token}, "plan": {bad}, "apply": {"yes"}})
-	if status != http.StatusBadRequest || !strings.Contains(page, "Kế hoạch chưa dùng được") || !strings.Contains(page, "no unit takes in bac-kan/duong-quang/na-chuong") {
+	if status != http.StatusBadRequest || !strings.Contains(page, "Kế hoạch chưa dùng được") || !strings.Contains(page, "no unit takes in bac-kan/duong-quang/na-chuong") || strings.Contains(page, "tree: ") {
 		t.Fatalf("a plan that leaves a commune out: %d\n%s", status, page)
 	}
 	status, page = postPage(r, "c", "/areas/reorganise", url.Values{"csrf": {token}, "plan": {string(plan)}})
