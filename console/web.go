@@ -491,7 +491,7 @@ func (c *Console) render(w http.ResponseWriter, status int, name string, data an
 }
 
 // ErrNoPublicURL means there is no address for a login link.
-var ErrNoPublicURL = errors.New("web: no public address (SOTHON_PUBLIC_URL) to make a login link with")
+var ErrNoPublicURL = errors.New("console: no public address (SOTHON_PUBLIC_URL) to make a login link with")
 
 // LoginLink makes a one-time link to the console for a user.
 func LoginLink(ctx context.Context, db *store.DB, publicURL, userID string, now time.Time) (string, error) {
