@@ -24,6 +24,9 @@ func TestAdminReorganisesAreas(t *testing.T) {
 	if status, _, _ := r.get("a", "/areas/reorganise"); status != http.StatusNotFound {
 		t.Fatalf("a ward's admin: %d", status)
 	}
+	if _, page, _ := r.get("a", "/"); strings.Contains(page, `href="/areas/reorganise"`) {
+		t.Errorf("a ward's admin is shown the link:\n%s", page)
+	}
 	city := store.User{ID: "a-city", Name: "Quản trị thành phố", Role: store.RoleAdmin, AreaID: "bac-kan", Lang: "vi"}
 	if _, err := r.db.Apply(ctx, store.Change{At: r.now, User: &city}); err != nil {
 		t.Fatal(err)

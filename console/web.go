@@ -28,6 +28,7 @@ import (
 	"sothon/flows"
 	"sothon/flows/poverty"
 	"sothon/locales"
+	"sothon/office"
 	"sothon/report"
 	"sothon/store"
 	"sothon/tree"
@@ -340,7 +341,7 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	page := dashboardPage{frame: c.frame(r, u, session), Admin: u.Role == store.RoleAdmin, Top: u.Role == store.RoleAdmin && !strings.Contains(u.AreaID, "/"), Stats: st, Rows: st.Breakdown(),
+	page := dashboardPage{frame: c.frame(r, u, session), Admin: slices.Contains(office.Admins, u.Role), Top: c.office().MayReorganise(r.Context(), u) == nil, Stats: st, Rows: st.Breakdown(),
 		Sort: r.URL.Query().Get("sort")}
 	sortRows(page.Rows, page.Sort)
 	page.Parents = c.parents(r.Context(), st.Area.ID, u.AreaID)
