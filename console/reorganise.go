@@ -56,30 +56,31 @@ func (c *Console) reorganise(w http.ResponseWriter, r *http.Request) {
 	plan, err := tree.ParsePlan([]byte(text))
 	var sum store.ReorganiseSummary
 	if err == nil {
-		sum, err = c.Store.Reorganise(r.Context(), plan, c.now(), u.ID, true)
+		sum, _, err = c.office().Reorganise(r.Context(), u, plan, !apply, c.now())
 	}
-	if errors.Is(err, tree.ErrPlan) || errors.Is(err, store.ErrRoundOpen) {
-		c.refuse(w, u.Lang, c.Catalog.T(u.Lang, "web.reorganise_bad"), "/areas/reorganise", strings.TrimPrefix(err.Error(), "store: "))
+	switch {
+	case errors.Is(err, tree.ErrPlan) || errors.Is(err, store.ErrRoundOpen):
+		c.refuse(w, u.Lang, c.Catalog.T(u.Lang, "web.reorganise_bad"), "/areas/reorganise", planProblem(err))
 		return
-	}
-	if err != nil {
-		c.unavailable(w, "reorganise", err)
+	case err != nil:
+		c.refused(w, r, u, err, "reorganise", "/areas/reorganise")
 		return
-	}
-	if !apply {
+	case !apply:
 		c.render(w, http.StatusOK, "reorganise.html", c.reorganiseSummary(r, u, session, text, sum))
-		return
-	}
-	if _, err := c.Store.BackupBeside(r.Context(), "before-reorganise", c.now()); err != nil {
-		c.unavailable(w, "reorganise backup", err)
-		return
-	}
-	if _, err := c.Store.Reorganise(r.Context(), plan, c.now(), u.ID, false); err != nil {
-		c.unavailable(w, "reorganise", err)
 		return
 	}
 	c.render(w, http.StatusOK, "message.html", messagePage{Lang: u.Lang, Text: c.Catalog.T(u.Lang, "web.reorganise_done"),
 		Back: "/", BackText: c.Catalog.T(u.Lang, "web.back")})
+}
+
+// planProblem is what is wrong with a plan, without the Go package that
+// found it: the plan's checks are tree's, an open round is the store's.
+func planProblem(err error) string {
+	text := err.Error()
+	for _, pkg := range []string{"tree: ", "store: "} {
+		text = strings.TrimPrefix(text, pkg)
+	}
+	return text
 }
 
 func (c *Console) reorganiseSummary(r *http.Request, u store.User, session, text string, sum store.ReorganiseSummary) reorganisePage {
@@ -105,16 +106,15 @@ func (c *Console) reorganiseSummary(r *http.Request, u store.User, session, text
 	return page
 }
 
-// topAdmin lets in an admin of the top of the tree only: a reorganisation
-// changes every area.
+// topAdmin lets in whoever may reorganise the areas; anyone else gets
+// 404, as for a page that does not exist.
 func (c *Console) topAdmin(w http.ResponseWriter, r *http.Request) (store.User, string, bool) {
 	u, session, _, ok := c.admin(w, r)
 	if !ok {
 		return u, "", false
 	}
-	a, err := c.Store.Area(r.Context(), u.AreaID)
-	if err != nil || a.Parent != "" {
-		http.NotFound(w, r)
+	if err := c.office().MayReorganise(r.Context(), u); err != nil {
+		c.refused(w, r, u, err, "reorganise", "/")
 		return u, "", false
 	}
 	return u, session, true

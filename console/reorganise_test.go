@@ -24,6 +24,9 @@ func TestAdminReorganisesAreas(t *testing.T) {
 	if status, _, _ := r.get("a", "/areas/reorganise"); status != http.StatusNotFound {
 		t.Fatalf("a ward's admin: %d", status)
 	}
+	if _, page, _ := r.get("a", "/"); strings.Contains(page, `href="/areas/reorganise"`) {
+		t.Errorf("a ward's admin is shown the link:\n%s", page)
+	}
 	city := store.User{ID: "a-city", Name: "Quản trị thành phố", Role: store.RoleAdmin, AreaID: "bac-kan", Lang: "vi"}
 	if _, err := r.db.Apply(ctx, store.Change{At: r.now, User: &city}); err != nil {
 		t.Fatal(err)
@@ -45,7 +48,7 @@ func TestAdminReorganisesAreas(t *testing.T) {
 	}
 	bad := strings.Replace(string(plan), "bac-kan/duong-quang]", "]", 1)
 	status, page := postPage(r, "c", "/areas/reorganise", url.Values{"csrf": {token}, "plan": {bad}, "apply": {"yes"}})
-	if status != http.StatusBadRequest || !strings.Contains(page, "Kế hoạch chưa dùng được") || !strings.Contains(page, "no unit takes in bac-kan/duong-quang/na-chuong") {
+	if status != http.StatusBadRequest || !strings.Contains(page, "Kế hoạch chưa dùng được") || !strings.Contains(page, "no unit takes in bac-kan/duong-quang/na-chuong") || strings.Contains(page, "tree: ") {
 		t.Fatalf("a plan that leaves a commune out: %d\n%s", status, page)
 	}
 	status, page = postPage(r, "c", "/areas/reorganise", url.Values{"csrf": {token}, "plan": {string(plan)}})

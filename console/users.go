@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"sothon/office"
 	"sothon/store"
 	"sothon/tree"
 )
@@ -195,7 +196,7 @@ func (c *Console) admin(w http.ResponseWriter, r *http.Request) (u store.User, s
 	if !ok {
 		return u, "", nil, false
 	}
-	if u.Role != store.RoleAdmin {
+	if !slices.Contains(office.Admins, u.Role) {
 		http.NotFound(w, r)
 		return u, "", nil, false
 	}

@@ -28,6 +28,7 @@ import (
 	"sothon/flows"
 	"sothon/flows/poverty"
 	"sothon/locales"
+	"sothon/office"
 	"sothon/report"
 	"sothon/store"
 	"sothon/tree"
@@ -340,7 +341,7 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	page := dashboardPage{frame: c.frame(r, u, session), Admin: u.Role == store.RoleAdmin, Top: u.Role == store.RoleAdmin && !strings.Contains(u.AreaID, "/"), Stats: st, Rows: st.Breakdown(),
+	page := dashboardPage{frame: c.frame(r, u, session), Admin: slices.Contains(office.Admins, u.Role), Top: c.office().MayReorganise(r.Context(), u) == nil, Stats: st, Rows: st.Breakdown(),
 		Sort: r.URL.Query().Get("sort")}
 	sortRows(page.Rows, page.Sort)
 	page.Parents = c.parents(r.Context(), st.Area.ID, u.AreaID)
@@ -491,7 +492,7 @@ func (c *Console) render(w http.ResponseWriter, status int, name string, data an
 }
 
 // ErrNoPublicURL means there is no address for a login link.
-var ErrNoPublicURL = errors.New("web: no public address (SOTHON_PUBLIC_URL) to make a login link with")
+var ErrNoPublicURL = errors.New("console: no public address (SOTHON_PUBLIC_URL) to make a login link with")
 
 // LoginLink makes a one-time link to the console for a user.
 func LoginLink(ctx context.Context, db *store.DB, publicURL, userID string, now time.Time) (string, error) {

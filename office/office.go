@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 
 	"sothon/locales"
@@ -64,9 +65,13 @@ func Terminal(ctx context.Context, db *store.DB) (store.User, error) {
 	return store.User{ID: "terminal", Name: "terminal", Role: store.RoleAdmin, AreaID: areas[0].ID, Lang: "en"}, nil
 }
 
+// Admins are the roles that run an area: rounds, targets, invites, users,
+// the register. The chat shows their commands to these roles only.
+var Admins = []string{store.RoleAdmin}
+
 // admin refuses an actor who is not an admin.
 func admin(actor store.User) error {
-	if actor.Role != store.RoleAdmin || actor.Revoked {
+	if !slices.Contains(Admins, actor.Role) || actor.Revoked {
 		return refuse(ErrNotAllowed, "office.admins_only")
 	}
 	return nil

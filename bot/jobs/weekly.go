@@ -12,6 +12,7 @@ import (
 	"sothon/locales"
 	"sothon/report"
 	"sothon/store"
+	"sothon/tree"
 )
 
 // Weekly is the office's scheduled work: weekly digests for officials and
@@ -73,7 +74,7 @@ func (j *Weekly) SendDigests(ctx context.Context, scope string) (int, error) {
 	sent := 0
 	snapshots := map[string]store.Snapshot{}
 	for _, u := range users {
-		if (u.Role != store.RoleOfficial && u.Role != store.RoleAdmin) || u.Unreachable || u.Revoked || !bot.InArea(u.AreaID, scope) {
+		if (u.Role != store.RoleOfficial && u.Role != store.RoleAdmin) || u.Unreachable || u.Revoked || !tree.Within(u.AreaID, scope) {
 			continue
 		}
 		text, chart, st, err := j.DigestFor(ctx, u.AreaID, u.Lang)

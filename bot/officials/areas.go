@@ -59,7 +59,7 @@ func (o *Commands) areas(ctx context.Context, t bot.Turn, _ string) {
 	depth := strings.Count(t.User().AreaID, "/")
 	var lines []string
 	for _, a := range areas {
-		if bot.InArea(a.ID, t.User().AreaID) {
+		if tree.Within(a.ID, t.User().AreaID) {
 			lines = append(lines, strings.Repeat("  ", strings.Count(a.ID, "/")-depth)+a.Name+" — "+a.ID)
 		}
 	}

@@ -35,10 +35,8 @@ type Commands struct {
 	InviteLink func(ctx context.Context, code string) string
 }
 
-var (
-	officials = []string{store.RoleOfficial, store.RoleAdmin}
-	admins    = []string{store.RoleAdmin}
-)
+// officials see the figures of their area in the chat.
+var officials = []string{store.RoleOfficial, store.RoleAdmin}
 
 // List gives the commands for the engine's table; Order places them in
 // /help between the questionnaire's commands and the general ones.
@@ -55,8 +53,8 @@ func (o *Commands) List() []bot.Command {
 		{Name: "export", Roles: officials, Help: officials, Order: 70, Run: o.export},
 		{Name: "lists", Roles: office.Reviewers, Help: office.Reviewers, Order: 75, Run: o.lists},
 		{Name: "areas", Roles: officials, Help: officials, Order: 80, Run: o.areas},
-		{Name: "invite", Roles: admins, Help: admins, Order: 90, Run: o.invite},
-		{Name: "round", Roles: admins, Help: admins, Order: 100, Run: o.round, Press: o.pressRound},
+		{Name: "invite", Roles: office.Admins, Help: office.Admins, Order: 90, Run: o.invite},
+		{Name: "round", Roles: office.Admins, Help: office.Admins, Order: 100, Run: o.round, Press: o.pressRound},
 		{Name: "web", Roles: office.Reviewers, Help: office.Reviewers, Order: 105, Run: o.web}, // the console is theirs too
 	}
 }

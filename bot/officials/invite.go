@@ -16,7 +16,7 @@ func (o *Commands) invite(ctx context.Context, t bot.Turn, args string) {
 		t.Reply("invite.usage")
 		return
 	}
-	inv, err := (&office.Office{Store: o.Store}).Invite(ctx, t.User(), office.Invitation{Role: fields[0], AreaID: fields[1],
+	inv, err := o.office().Invite(ctx, t.User(), office.Invitation{Role: fields[0], AreaID: fields[1],
 		Name: strings.Join(fields[2:], " ")}, t.At())
 	var refusal *office.Refusal
 	if errors.As(err, &refusal) {

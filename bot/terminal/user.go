@@ -16,7 +16,7 @@ import (
 // in hand; lang, when given, becomes the user's language.
 func EnsureUser(ctx context.Context, db *store.DB, chatID, role, areaID, lang string, now time.Time) error {
 	if _, err := db.Area(ctx, areaID); err != nil {
-		return fmt.Errorf("console: unknown area %q (see `sothon areas`)", areaID)
+		return fmt.Errorf("terminal: unknown area %q (see `sothon areas`)", areaID)
 	}
 	u, err := db.UserByIdentity(ctx, Name, chatID)
 	if err == nil && (lang == "" || u.Lang == lang) {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"sothon/office"
 	"sothon/store"
 	"sothon/tree"
 )
@@ -59,19 +60,16 @@ func newReorganiseCmd(e *env, c *common) *cobra.Command {
 				return err
 			}
 			defer db.Close()
-			if _, err := db.Reorganise(ctx, plan, time.Now(), "terminal", true); err != nil {
-				return planError(err)
+			terminal, err := office.Terminal(ctx, db)
+			if err != nil {
+				return err
 			}
-			if !dryRun {
-				path, err := db.BackupBeside(ctx, "before-reorganise", time.Now())
-				if err != nil {
-					return fmt.Errorf("no backup, nothing changed: %w", err)
-				}
-				fmt.Fprintf(e.stdout, "backed up %s to %s\n", c.db, path)
-			}
-			sum, err := db.Reorganise(ctx, plan, time.Now(), "terminal", dryRun)
+			sum, backup, err := (&office.Office{Store: db}).Reorganise(ctx, terminal, plan, dryRun, time.Now())
 			if err != nil {
 				return planError(err)
+			}
+			if backup != "" {
+				fmt.Fprintf(e.stdout, "backed up %s to %s\n", c.db, backup)
 			}
 			fmt.Fprint(e.stdout, describeReorganise(sum))
 			if dryRun {
