@@ -40,6 +40,8 @@ type Refusal struct {
 	Key  string
 	Args []any
 	Err  error // the cause: one of the errors above, or the store's
+	// List is lines to show under the message: the areas a name fits.
+	List []string
 }
 
 func (r *Refusal) Error() string { return english().T("en", r.Key, r.Args...) }
