@@ -18,10 +18,11 @@ import (
 )
 
 // Commands are the officials' chat commands: figures, villages behind, the
-// digest, spreadsheets, areas, reviews, lists, invites and review rounds. They are for officials and
-// admins only, as /help says; village heads get their village's progress
-// in the weekly reminder. Each is scoped to the user's own area: nobody
-// sees figures of an area outside theirs.
+// digest, spreadsheets, areas, reviews, lists, invites and review rounds.
+// Who may run each, and for which area, is package office's: the table's
+// roles are its lists (/help shows each to them only), and every answer
+// comes from an office action or its refusal; village heads get their
+// village's progress in the weekly reminder.
 type Commands struct {
 	Store   *store.DB
 	Forms   *flows.Set
@@ -252,10 +253,8 @@ func (o *Commands) web(ctx context.Context, t bot.Turn, _ string) {
 		t.Reply("web.no_public_url")
 		return
 	}
-	link, err := o.LoginLink(ctx, t.User().ID)
-	if err != nil {
-		o.Log.Error("login link", "err", err)
-		t.Reply("join.try_later")
+	link, err := o.LoginLink(ctx, t.User().ID) // the office says who may have one
+	if o.refused(t, "login link", err) {
 		return
 	}
 	// A preview would only show the link's page (the button spends it),
