@@ -1,7 +1,8 @@
 // Package office owns what officials and admins do — rounds, targets,
-// invites, users, reviews, the register import, the lists to post — and the
-// rule of who may do each, written once: the chat, the console and the
-// command line call it and only parse, ask and render.
+// invites, users, reviews, the register import, the lists to post, reading
+// an area's figures and forms — and the rule of who may do each, written
+// once: the chat, the console and the command line call it and only parse,
+// ask and render.
 package office
 
 import (
