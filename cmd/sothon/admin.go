@@ -42,7 +42,7 @@ func tryRemote(ctx context.Context, e *env, dbPath string, args []string) (ok bo
 
 // pathFlags hold file names, made absolute before the server sees them:
 // it runs in another folder.
-var pathFlags = []string{"--out", "--chart", "--forms", "--areas", "--db"}
+var pathFlags = []string{"--out", "--chart", "--forms", "--areas", "--db", "--dir"}
 
 // absolutePaths makes the file names of a command line absolute: the
 // values of pathFlags, and the files that import and backup name.
@@ -91,7 +91,7 @@ func positional(args []string) []word {
 
 // takesValue tells the flags followed by a value, besides pathFlags.
 func takesValue(flag string) bool {
-	return slices.Contains([]string{"--tz", "--area", "--format", "--form", "--lang", "--role", "--name", "--ttl", "--week", "--user"}, flag)
+	return slices.Contains([]string{"--tz", "--area", "--format", "--form", "--lang", "--role", "--name", "--ttl", "--week", "--user", "--keep"}, flag)
 }
 
 func absolute(path string) string {
