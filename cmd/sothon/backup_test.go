@@ -83,13 +83,13 @@ func TestBackupDirKeepsTheNewest(t *testing.T) {
 }
 
 // While the server holds the database, --dir goes through its admin
-// socket like `backup OUT`.
+// socket like `backup OUT`, also with the shared flags first.
 func TestBackupDirWhileServing(t *testing.T) {
 	t.Parallel()
 	h := serveHere(t)
 	dir, others := backupDir(t)
 	var out, errOut bytes.Buffer
-	err := run(context.Background(), []string{"backup", "--dir", dir, "--keep", "1", "--db", h.dbPath}, h.getenv, strings.NewReader(""), &out, &errOut)
+	err := run(context.Background(), []string{"--db", h.dbPath, "backup", "--dir", dir, "--keep", "1"}, h.getenv, strings.NewReader(""), &out, &errOut)
 	if err != nil || !strings.Contains(out.String(), "backed up") {
 		t.Fatalf("backup --dir while serving: %v\n%s%s", err, out.String(), errOut.String())
 	}
