@@ -204,3 +204,6 @@ func (c Config) stopTimes() (send, requests time.Duration) {
 	}
 	return send, requests
 }
+
+// BackupDir is SOTHON_BACKUP_DIR among the values read, "" when unset.
+func BackupDir(v setting.Values) string { return backupDir.In(v) }
