@@ -68,7 +68,10 @@ func checkOA(ctx context.Context, c delivery.Checkup) []delivery.Finding {
 		var oe *oaError
 		switch {
 		case errors.As(err, &oe):
-			out = append(out, delivery.Finding{Status: delivery.Problem, Key: "doctor.oa_token_refused", Fix: "doctor.oa_token_refused_fix",
+			// The server renews a refused token at its next send, if the
+			// refresh token still works; whether it does only a refresh
+			// tells, which the doctor must not spend.
+			out = append(out, delivery.Finding{Status: delivery.Warning, Key: "doctor.oa_token_refused", Fix: "doctor.oa_token_refused_fix",
 				Args: []any{"channel", title, "error", delivery.Redact(oe.Error(), tk.Access, tk.Refresh), "setting", oaRefreshToken.Env}})
 		case err != nil:
 			out = append(out, unreachable(title, oaAPI.Env, err, tk.Access, tk.Refresh))

@@ -13,7 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"sothon/bot/delivery"
 	"sothon/bot/telegram/telegramtest"
+	"sothon/bot/zalo"
 	"sothon/bot/zalo/zalotest"
 	"sothon/store"
 )
@@ -256,5 +258,46 @@ func TestDoctorPrintsNoSecret(t *testing.T) {
 	}
 	if !strings.Contains(errOut.String(), "mục cần sửa") {
 		t.Errorf("stderr: %q", errOut.String())
+	}
+}
+
+// A Zalo OA's access token, kept by the server, is checked with the OA's
+// profile, never refreshed: a refresh token works once.
+func TestDoctorChecksTheOAToken(t *testing.T) {
+	t.Parallel()
+	in := newInstallation(t)
+	fake := zalotest.NewOA("4321", "app-secret-value", "refresh-first")
+	defer fake.Close()
+	db, err := store.Open(in.env["SOTHON_DB"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	oa, err := zalo.NewOA(zalo.OAConfig{AppID: "4321", OASecret: "oa-secret-value", AppSecret: "app-secret-value", RefreshToken: "refresh-first",
+		APIBase: fake.URL, OAuthBase: fake.URL, Tokens: zalo.StoredTokens{DB: db}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := oa.Send(context.Background(), delivery.Outbound{ChatID: "u1", Text: "Xin chào"}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	for k, v := range map[string]string{"SOTHON_ZALO_OA_APP_ID": "4321", "SOTHON_ZALO_OA_SECRET": "oa-secret-value",
+		"SOTHON_ZALO_APP_SECRET": "app-secret-value", "SOTHON_ZALO_OA_REFRESH_TOKEN": "refresh-first",
+		"SOTHON_ZALO_OA_API": fake.URL, "SOTHON_ZALO_OAUTH_API": fake.URL} {
+		in.env[k] = v
+	}
+	refreshes := len(fake.Calls("/v4/oa/access_token"))
+	report, _ := in.doctor(t, "--lang", "en")
+	if !strings.Contains(report, "✓ Zalo OA: the bot's token works (Sổ Thôn OA).") {
+		t.Errorf("a working OA token:\n%s", report)
+	}
+	fake.ExpireAccessTokens()
+	report, _ = in.doctor(t, "--lang", "en")
+	if !strings.Contains(report, "! Zalo OA: Zalo refuses the access token (zalo oa: -216 Access token is invalid).") ||
+		!strings.Contains(report, "→ The server renews it when it next sends") {
+		t.Errorf("a refused OA token:\n%s", report)
+	}
+	if n := len(fake.Calls("/v4/oa/access_token")); n != refreshes {
+		t.Errorf("the doctor refreshed the OA's token %d times", n-refreshes)
 	}
 }
