@@ -42,7 +42,6 @@ type Options struct {
 	// HTTP makes the requests to the platforms and the public address; nil
 	// for a client that gives up after 15 s.
 	HTTP *http.Client
-	Now  func() time.Time // time.Now when nil
 }
 
 // Report is what the doctor found.
@@ -68,13 +67,10 @@ func Run(ctx context.Context, o Options) Report {
 	if o.HTTP == nil {
 		o.HTTP = delivery.HTTPClient(15 * time.Second)
 	}
-	if o.Now == nil {
-		o.Now = time.Now
-	}
 	if abs, err := filepath.Abs(o.DBPath); err == nil {
 		o.DBPath = abs
 	}
-	r := &Report{At: o.Now()}
+	r := &Report{At: time.Now()}
 	v := r.settings(o)
 	r.forms(o)
 	r.clock(o)
