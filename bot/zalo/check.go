@@ -95,12 +95,7 @@ func oaTokens(ctx context.Context, c delivery.Checkup) (Tokens, error) {
 
 // oaProfile asks for the OA's own profile with the access token.
 func oaProfile(ctx context.Context, c delivery.Checkup, access string) (string, error) {
-	o, err := NewOA(OAConfig{AppID: oaAppID.In(c.Values), OASecret: "-", AppSecret: "-", APIBase: oaAPI.In(c.Values), Tokens: StoredTokens{c.Store}})
-	if err != nil {
-		return "", err
-	}
-	o.http = c.HTTP
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, o.cfg.APIBase+"/v2.0/oa/getoa", nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(oaAPI.In(c.Values), "/")+"/v2.0/oa/getoa", nil)
 	if err != nil {
 		return "", err
 	}
@@ -112,7 +107,7 @@ func oaProfile(ctx context.Context, c delivery.Checkup, access string) (string, 
 			Name string `json:"name"`
 		} `json:"data"`
 	}
-	if err := o.do(req, &r, access); err != nil {
+	if err := (&OA{http: c.HTTP}).do(req, &r, access); err != nil {
 		return "", err
 	}
 	if r.Error != 0 {

@@ -112,7 +112,7 @@ func (r *Report) counts(ctx context.Context, db *store.DB) {
 }
 
 // backups finds the newest backup in dir and tells its age.
-func (r *Report) backups(o Options, dir string) {
+func (r *Report) backups(dir string) {
 	if dir == "" {
 		r.add(warning("doctor.backup_none", "doctor.backup_none_fix"))
 		return

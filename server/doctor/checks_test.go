@@ -33,14 +33,14 @@ func TestNewestBackupAge(t *testing.T) {
 				os.Chtimes(path, now.Add(-age), now.Add(-age))
 			}
 			r := &Report{At: now}
-			r.backups(Options{}, dir)
+			r.backups(dir)
 			if len(r.Findings) != 1 || r.Findings[0].Status != tc.want || r.Findings[0].Key != tc.key {
 				t.Errorf("findings %+v, want %s", r.Findings, tc.key)
 			}
 		})
 	}
 	r := &Report{At: now}
-	r.backups(Options{}, "")
+	r.backups("")
 	if f := r.Findings[0]; f.Status != delivery.Warning || f.Fix == "" {
 		t.Errorf("no backup folder: %+v", f)
 	}

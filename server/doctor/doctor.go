@@ -75,7 +75,7 @@ func Run(ctx context.Context, o Options) Report {
 	r.forms(o)
 	r.clock(o)
 	r.database(ctx, o)
-	r.backups(o, server.BackupDir(v))
+	r.backups(server.BackupDir(v))
 	r.disk(o)
 	public := server.PublicURL.In(v)
 	r.publicURL(ctx, o, public)
