@@ -15,7 +15,7 @@ import (
 // commands the server runs there, with their file names made absolute.
 
 // remoteCommands may run through the socket; chat and serve may not.
-var remoteCommands = []string{"invite", "import", "round", "stats", "backup", "check", "export", "digest", "remind", "areas", "login-link", "lists", "users"}
+var remoteCommands = []string{"invite", "import", "round", "stats", "backup", "check", "export", "digest", "remind", "areas", "login-link", "lists", "users", "doctor"}
 
 func remote(args []string) bool { return slices.Contains(remoteCommands, command(args)) }
 
