@@ -163,7 +163,7 @@ func WriteAnnexXLSX(a Annex, cat *locales.Catalog, w io.Writer) error {
 // summaryWidths and indicatorWidths are the widths of the annex's PDF
 // tables, 186 mm in all.
 var (
-	summaryWidths   = []float64{8, 34, 14.4, 14.4, 14.4, 14.4, 14.4, 14.4, 14.4, 14.4, 14.4, 14.4}
+	summaryWidths   = []float64{10, 32, 14.4, 14.4, 14.4, 14.4, 14.4, 14.4, 14.4, 14.4, 14.4, 14.4}
 	indicatorWidths = []float64{10, 96, 40, 40}
 )
 
