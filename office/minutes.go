@@ -48,4 +48,3 @@ func (o *Office) areaLabel(ctx context.Context, area tree.Area) string {
 	}
 	return area.ID
 }
-
