@@ -1,6 +1,8 @@
 // Package lists builds the lists a review round posts (the poor and
-// near-poor households of each village, and those leaving), writes them
-// as PDF and XLSX, and checks that they agree with the round's figures.
+// near-poor households of each village, and those leaving), with the
+// documents around them (a village meeting's minutes, the decision's
+// annex), writes them as PDF and XLSX, and checks that the lists agree
+// with the round's figures.
 package lists
 
 import (
