@@ -17,6 +17,7 @@ import (
 	"sothon/bot/jobs"
 	"sothon/flows"
 	"sothon/locales"
+	"sothon/office"
 	"sothon/report"
 	"sothon/store"
 )
@@ -450,6 +451,44 @@ func TestListsInChat(t *testing.T) {
 	}
 	if out := f.say(t, "o1", "3", "/lists bac-kan/duc-xuan"); out[0].Attachment != nil || !strings.Contains(out[0].Text, "trong phạm vi của anh/chị") {
 		t.Fatalf("another ward's lists: %+v", out[0])
+	}
+}
+
+// /lists bienban sends a village's meeting minutes and /lists phuluc the
+// ward's decision annex (a draft before the decision), as PDF or XLSX;
+// another ward's annex is out of reach, and a ward has no minutes.
+func TestDocumentsInChat(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	o1 := f.registerAs(t, "o1", store.RoleOfficial, "bac-kan/huyen-tung")
+	if _, err := f.db.OpenRound(ctx, store.Round{Name: "Đợt 1", AreaID: "bac-kan/huyen-tung", From: "2023-06-01", To: "2023-06-30", Opened: f.now}); err != nil {
+		t.Fatal(err)
+	}
+	f.submit(t, "bac-kan/huyen-tung/khuoi-pai", "poor")
+	if out := f.say(t, "o1", "1", "/lists bienban khuoi pai"); out[0].Attachment != nil || !strings.Contains(out[0].Text, "chưa mở cuộc họp") {
+		t.Fatalf("minutes before the meeting: %+v", out[0])
+	}
+	o1, _ = f.db.UserByIdentity(ctx, "test", "o1")
+	if _, err := (&office.Office{Store: f.db}).OpenMeeting(ctx, o1, office.MeetingOpening{Village: "bac-kan/huyen-tung/khuoi-pai", Day: "2023-06-14",
+		Present: 12, Chair: "Hoàng Văn Thắng", Secretary: "Lục Thị Mai", Front: "Nông Văn Hùng"}, f.now); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ say, name, magic, text string }{
+		{"/lists bienban khuoi pai", "bien-ban-hop-bac-kan-huyen-tung-khuoi-pai-2023-06-15.pdf", "%PDF", "Biên bản họp Tổ Khuổi Pài"},
+		{"/lists biên bản Khuổi Pài", "bien-ban-hop-bac-kan-huyen-tung-khuoi-pai-2023-06-15.pdf", "%PDF", "Biên bản họp"},
+		{"/lists phuluc", "phu-luc-bac-kan-huyen-tung-2023-06-15.pdf", "%PDF", "dự thảo"},
+		{"/lists phụ lục huyen tung XLSX", "phu-luc-bac-kan-huyen-tung-2023-06-15.xlsx", "PK", "Phụ lục quyết định của Phường Huyền Tụng"},
+	} {
+		out := f.say(t, "o1", c.say, c.say)
+		last := out[len(out)-1]
+		if a := last.Attachment; a == nil || a.Name != c.name || !bytes.HasPrefix(a.Data, []byte(c.magic)) || !strings.Contains(last.Text, c.text) {
+			t.Errorf("%s: %+v", c.say, out)
+		}
+	}
+	for say, want := range map[string]string{"/lists phuluc bac-kan/duc-xuan": "trong phạm vi của anh/chị", "/lists bienban": "Hãy chọn một thôn, tổ"} {
+		if out := f.say(t, "o1", say, say); out[0].Attachment != nil || !strings.Contains(out[0].Text, want) {
+			t.Errorf("%s: %+v", say, out[0])
+		}
 	}
 }
 

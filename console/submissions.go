@@ -181,7 +181,8 @@ func (c *Console) download(w http.ResponseWriter, r *http.Request) {
 }
 
 // lists sends the round's lists to post for an area of the user's, as a
-// PDF to print or an XLSX to edit.
+// PDF to print or an XLSX to edit; with ?doc=, another of the review's
+// documents (document).
 func (c *Console) lists(w http.ResponseWriter, r *http.Request) {
 	u, _, ok := c.user(w, r)
 	if !ok {
@@ -191,6 +192,10 @@ func (c *Console) lists(w http.ResponseWriter, r *http.Request) {
 	format := r.PathValue("format")
 	if format != "pdf" && format != "xlsx" {
 		http.NotFound(w, r)
+		return
+	}
+	if doc := r.URL.Query().Get("doc"); doc != "" { // the meeting's minutes, the decision's annex
+		c.document(w, r, u, doc, area, format)
 		return
 	}
 	l, err := c.office().Lists(r.Context(), u, area, 0, c.Forms, c.Catalog, u.Lang, c.now())

@@ -130,15 +130,8 @@ func (o *Office) Annex(ctx context.Context, actor store.User, areaID string, rou
 		return lists.Annex{}, err
 	}
 	a, err := lists.BuildAnnex(ctx, o.Store, forms, cat, area.ID, roundID, lang, at)
-	switch {
-	case errors.Is(err, lists.ErrNoRound):
-		label := area.ID
-		if _, name, err := o.Store.AreaLabel(ctx, area.ID); err == nil {
-			label = name
-		}
-		return lists.Annex{}, refuse(err, "lists.no_round", "area", label)
-	case err != nil:
-		return lists.Annex{}, fmt.Errorf("office: annex of %s: %w", area.ID, err)
+	if err := o.listsRefusal(ctx, area, "annex", err); err != nil {
+		return lists.Annex{}, err
 	}
 	return a, nil
 }

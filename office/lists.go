@@ -2,8 +2,6 @@ package office
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"time"
 
 	"sothon/flows"
@@ -26,15 +24,8 @@ func (o *Office) Lists(ctx context.Context, actor store.User, areaID string, rou
 		return lists.Lists{}, err
 	}
 	l, err := lists.Build(ctx, o.Store, forms, cat, area.ID, roundID, lang, at)
-	switch {
-	case errors.Is(err, lists.ErrNoRound):
-		label := area.ID
-		if _, name, err := o.Store.AreaLabel(ctx, area.ID); err == nil {
-			label = name
-		}
-		return lists.Lists{}, refuse(err, "lists.no_round", "area", label)
-	case err != nil:
-		return lists.Lists{}, fmt.Errorf("office: lists of %s: %w", area.ID, err)
+	if err := o.listsRefusal(ctx, area, "lists", err); err != nil {
+		return lists.Lists{}, err
 	}
 	return l, nil
 }

@@ -2,14 +2,7 @@ package server
 
 import (
 	"context"
-	"fmt"
-	"os"
-	"path/filepath"
-	"sort"
-	"strings"
 	"time"
-
-	"sothon/store"
 )
 
 // seenFor is how long handled message ids are kept to drop repeats.
@@ -62,56 +55,13 @@ func (s *server) housekeeping(ctx context.Context) {
 // backupsKept is how many scheduled backups stay in the backup folder.
 const backupsKept = 7
 
-// backup writes a consistent copy of the database into dir, under a name
-// that sorts by time, and removes all but the newest backupsKept.
+// backup writes a checked copy of the database into dir, under a name
+// that sorts by time, and removes all but the newest backupsKept: the
+// same as `sothon backup --dir DIR --keep 7`.
 func (s *server) backup(ctx context.Context, dir string) error {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
+	path, _, err := s.db.BackupInto(ctx, dir, s.cfg.now(), backupsKept)
+	if path != "" {
+		s.log.Info("backup written", "file", path)
 	}
-	final := filepath.Join(dir, "sothon-"+s.cfg.now().Format("20060102-150405")+".db")
-	tmp := final + ".partial"
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
-	if err != nil {
-		return err
-	}
-	_, err = s.db.Backup(ctx, f)
-	if serr := f.Sync(); err == nil {
-		err = serr
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = store.VerifyCopy(tmp) // counts among the kept ones only if it opens
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("backup: %w", err)
-	}
-	if err := os.Rename(tmp, final); err != nil {
-		return err
-	}
-	s.log.Info("backup written", "file", final)
-	return pruneBackups(dir)
-}
-
-func pruneBackups(dir string) error {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return err
-	}
-	var names []string
-	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), "sothon-") && strings.HasSuffix(e.Name(), ".db") {
-			names = append(names, e.Name())
-		}
-	}
-	sort.Strings(names)
-	for len(names) > backupsKept {
-		if err := os.Remove(filepath.Join(dir, names[0])); err != nil {
-			return err
-		}
-		names = names[1:]
-	}
-	return nil
+	return err
 }

@@ -15,7 +15,7 @@ func TestScheduledBackupKeepsTheNewest(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	for i := 0; i < 9; i++ {
-		os.WriteFile(filepath.Join(dir, fmt.Sprintf("sothon-2023010%d-020000.db", i)), []byte("old"), 0o600)
+		os.WriteFile(filepath.Join(dir, fmt.Sprintf("sothon-2023010%d-020000.db", i+1)), []byte("old"), 0o600)
 	}
 	db, err := store.Open(filepath.Join(t.TempDir(), "live.db"))
 	if err != nil {
@@ -27,7 +27,7 @@ func TestScheduledBackupKeepsTheNewest(t *testing.T) {
 		t.Fatal(err)
 	}
 	entries, _ := os.ReadDir(dir)
-	if len(entries) != backupsKept || entries[0].Name() != "sothon-20230103-020000.db" {
+	if len(entries) != backupsKept || entries[0].Name() != "sothon-20230104-020000.db" {
 		t.Fatalf("%d backups kept, oldest %s", len(entries), entries[0].Name())
 	}
 	newest := filepath.Join(dir, entries[len(entries)-1].Name())

@@ -3,6 +3,7 @@ package server
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"io"
 	"net"
 	"net/http"
@@ -164,4 +165,40 @@ func TestConsoleAlone(t *testing.T) {
 		t.Fatalf("the console without a session: %v %v", resp, err)
 	}
 	resp.Body.Close()
+}
+
+// With a public address, /healthz names the instance by a digest of a key
+// the database keeps, so that `sothon doctor` can tell the address reaches
+// this server; the digest is not the key, and without the address there is
+// none.
+func TestHealthNamesTheInstance(t *testing.T) {
+	t.Parallel()
+	instance := func(addr string) string {
+		resp, err := http.Get("http://" + addr + "/healthz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var health struct{ Instance string }
+		if err := json.NewDecoder(resp.Body).Decode(&health); err != nil {
+			t.Fatal(err)
+		}
+		return health.Instance
+	}
+	h := newHarness(t)
+	h.start()
+	if got := instance(h.addr); got != "" {
+		t.Errorf("an instance without a public address: %q", got)
+	}
+	h.stop()
+	h.env["SOTHON_PUBLIC_URL"] = "https://sothon.example.vn"
+	h.start()
+	want, err := InstanceID(context.Background(), h.db)
+	secret, _ := h.db.Setting(context.Background(), settingFileSecret)
+	if err != nil || len(want) != 16 || secret == "" || strings.Contains(secret, want) {
+		t.Fatalf("InstanceID = %q, %v (key %d long)", want, err, len(secret))
+	}
+	if got := instance(h.addr); got != want {
+		t.Errorf("/healthz names instance %q, the database %q", got, want)
+	}
 }

@@ -117,7 +117,7 @@ func (s *server) scheduleJobs(p Parts, cat *locales.Catalog, now func() time.Tim
 			return err
 		}},
 	}
-	if cfg.BackupDir != "" {
+	if cfg.BackupDir != "" && cfg.BackupCron != BackupOff {
 		todo = append(todo, job{"backup", cfg.BackupCron, func(ctx context.Context) error { return s.backup(ctx, cfg.BackupDir) }})
 	}
 	for _, j := range todo {

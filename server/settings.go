@@ -52,9 +52,16 @@ var (
 			"and a webhook request with a wrong secret is refused unread. An admin's register upload gets 12 minutes (64 MB at 100 KB/s)")
 	digestCron = cronSetting("SOTHON_DIGEST_CRON", jobs.DefaultDigestCron, "when the digests go to the officials (cron, in `SOTHON_TZ`)")
 	remindCron = cronSetting("SOTHON_REMIND_CRON", jobs.DefaultRemindCron, "when the reminders go to the village heads behind (cron, in `SOTHON_TZ`)")
-	backupDir  = setting.String("SOTHON_BACKUP_DIR", "", "where `sothon serve` writes a backup every night (the newest 7 are kept)").ShownAs("none")
-	backupCron = cronSetting("SOTHON_BACKUP_CRON", "0 2 * * *", "when that backup is written (cron, in `SOTHON_TZ`)")
-	count      = setting.Define("SOTHON_COUNT", "auto", "string",
+	backupDir  = setting.String("SOTHON_BACKUP_DIR", "", "where the backups are: `sothon serve` writes one there every night (the newest 7 are kept), and `sothon doctor` checks the newest's age").ShownAs("none")
+	// BackupOff is SOTHON_BACKUP_CRON's word for "the server writes none":
+	// a systemd timer (deploy/sothon-backup.timer) writes them instead.
+	backupCron = setting.Define("SOTHON_BACKUP_CRON", "0 2 * * *", "string", "when `sothon serve` writes that backup (cron, in `SOTHON_TZ`), or `off` when something else writes them (the systemd timer)", func(s string) (string, error) {
+		if s == BackupOff {
+			return s, nil
+		}
+		return parseCron("0 2 * * *")(s)
+	})
+	count = setting.Define("SOTHON_COUNT", "auto", "string",
 		"what the official list counts: `approved` forms only, `all` forms received, or `auto` (approved once any form of the round was approved or returned); "+
 			"`serve` keeps it in the file for the commands beside it",
 		func(s string) (string, error) {
@@ -80,13 +87,21 @@ var (
 		})
 )
 
+// BackupOff turns the server's own nightly backup off (SOTHON_BACKUP_CRON).
+const BackupOff = "off"
+
 func cronSetting(env, def, doc string) setting.Key[string] {
-	return setting.Define(env, def, "string", doc, func(s string) (string, error) {
+	return setting.Define(env, def, "string", doc, parseCron(def))
+}
+
+// parseCron checks a schedule of five cron fields.
+func parseCron(example string) func(string) (string, error) {
+	return func(s string) (string, error) {
 		if _, err := cron.ParseStandard(s); err != nil {
-			return "", fmt.Errorf("use five cron fields such as %q (%v)", def, err)
+			return "", fmt.Errorf("use five cron fields such as %q (%v)", example, err)
 		}
 		return s, nil
-	})
+	}
 }
 
 // Shared are the settings every command reads.
@@ -204,3 +219,6 @@ func (c Config) stopTimes() (send, requests time.Duration) {
 	}
 	return send, requests
 }
+
+// BackupDir is SOTHON_BACKUP_DIR among the values read, "" when unset.
+func BackupDir(v setting.Values) string { return backupDir.In(v) }

@@ -203,28 +203,9 @@ func (db *DB) Backup(ctx context.Context, w io.Writer) (int64, error) {
 // ("sothon.db.before-reorganise-20250701-080000"), before a change that
 // nothing else could undo, and returns its path.
 func (db *DB) BackupBeside(ctx context.Context, why string, now time.Time) (string, error) {
-	path := db.path + "." + why + "-" + now.Format("20060102-150405")
-	tmp := path + ".partial"
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
-	if err != nil {
-		return "", fmt.Errorf("store: backup: %w", err)
-	}
-	_, err = db.Backup(ctx, f)
-	if serr := f.Sync(); err == nil {
-		err = serr
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = VerifyCopy(tmp)
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return "", fmt.Errorf("store: backup: %w", err)
+	path := db.path + "." + why + "-" + now.Format(backupLayout)
+	if _, err := db.BackupFile(ctx, path); err != nil {
+		return "", err
 	}
 	return path, nil
 }

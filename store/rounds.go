@@ -116,8 +116,8 @@ var (
 	ErrRoundOpen   = errors.New("store: another round is open; close it first")
 	ErrNoOpenRound = errors.New("store: no round is open")
 	// ErrNoRound: no round holds the area (or not the round asked for).
-	ErrNoRound = errors.New("store: no review round holds that area")
-	ErrRoundBad    = errors.New("store: a round needs a name (up to 80 characters), dates YYYY-MM-DD, the first not after the last, and a kind annual or regular")
+	ErrNoRound  = errors.New("store: no review round holds that area")
+	ErrRoundBad = errors.New("store: a round needs a name (up to 80 characters), dates YYYY-MM-DD, the first not after the last, and a kind annual or regular")
 )
 
 // check tells whether a round to open is well formed.

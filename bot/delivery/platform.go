@@ -27,6 +27,9 @@ type Platform struct {
 	// Start connects a configured platform. It may check its token with the
 	// platform but receives nothing before the server asks.
 	Start func(ctx context.Context, h *Host, v setting.Values) (*Started, error)
+	// Check tells `sothon doctor` whether a configured platform works: its
+	// token, its webhook. Nil: nothing to check.
+	Check func(ctx context.Context, c Checkup) []Finding
 }
 
 // Host is what the server lends a platform it starts.

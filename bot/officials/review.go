@@ -339,8 +339,13 @@ func (o *Commands) pressApproveAll(ctx context.Context, t bot.Turn, question, an
 	t.Reply("approve.done", "count", approved, "area", o.label(ctx, area))
 }
 
-// lists answers /lists [AREA] with the round's lists to post, as a PDF.
+// lists answers /lists [AREA] with the round's lists to post, as a PDF
+// (and /lists bienban or phuluc with a document of the review: document).
 func (o *Commands) lists(ctx context.Context, t bot.Turn, args string) {
+	if doc, rest, ok := listsDocument(args); ok {
+		o.document(ctx, t, doc, rest)
+		return
+	}
 	area, ok := o.askedArea(ctx, t, args)
 	if !ok {
 		return

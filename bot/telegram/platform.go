@@ -31,6 +31,7 @@ func init() {
 			rates.Specs()...),
 		On:    func(v setting.Values) (bool, error) { return tokenSetting.In(v) != "", nil },
 		Start: start,
+		Check: check,
 	})
 }
 

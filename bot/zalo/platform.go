@@ -43,6 +43,7 @@ func init() {
 			botRates.Specs()...),
 		On:    func(v setting.Values) (bool, error) { return botToken.In(v) != "", nil },
 		Start: startBot,
+		Check: checkBot,
 	})
 	delivery.Register(delivery.Platform{
 		Name:  OAName,
@@ -51,6 +52,7 @@ func init() {
 			oaRates.Specs()...),
 		On:    oaOn,
 		Start: startOA,
+		Check: checkOA,
 	})
 }
 

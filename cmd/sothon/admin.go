@@ -15,9 +15,18 @@ import (
 // commands the server runs there, with their file names made absolute.
 
 // remoteCommands may run through the socket; chat and serve may not.
-var remoteCommands = []string{"invite", "import", "round", "stats", "backup", "check", "export", "digest", "remind", "areas", "login-link", "lists", "users"}
+var remoteCommands = []string{"invite", "import", "round", "stats", "backup", "check", "export", "digest", "remind", "areas", "login-link", "lists", "users", "doctor"}
 
-func remote(args []string) bool { return len(args) > 0 && slices.Contains(remoteCommands, args[0]) }
+func remote(args []string) bool { return slices.Contains(remoteCommands, command(args)) }
+
+// command is the command a command line names: its first word that is not
+// a flag, as flags may come first ("sothon --db F invite …").
+func command(args []string) string {
+	if words := positional(args); len(words) > 0 {
+		return words[0].word
+	}
+	return ""
+}
 
 // tryRemote runs args through the server of dbPath, when one holds it.
 // ok is false when there is no server to ask.
@@ -25,7 +34,7 @@ func tryRemote(ctx context.Context, e *env, dbPath string, args []string) (ok bo
 	if !remote(args) {
 		return false, nil
 	}
-	res, ok, err := server.AskAdmin(ctx, dbPath, absolutePaths(args))
+	res, ok, err := server.AskAdmin(ctx, dbPath, commandFirst(absolutePaths(args)))
 	if !ok || err != nil {
 		return ok, err
 	}
@@ -42,7 +51,7 @@ func tryRemote(ctx context.Context, e *env, dbPath string, args []string) (ok bo
 
 // pathFlags hold file names, made absolute before the server sees them:
 // it runs in another folder.
-var pathFlags = []string{"--out", "--chart", "--forms", "--areas", "--db"}
+var pathFlags = []string{"--out", "--chart", "--forms", "--areas", "--db", "--dir"}
 
 // absolutePaths makes the file names of a command line absolute: the
 // values of pathFlags, and the files that import and backup name.
@@ -60,11 +69,21 @@ func absolutePaths(args []string) []string {
 			i++
 		}
 	}
-	if words := positional(out); (out[0] == "import" && len(words) == 3) || (out[0] == "backup" && len(words) == 2) {
+	if words, name := positional(out), command(out); (name == "import" && len(words) == 3) || (name == "backup" && len(words) == 2) {
 		last := words[len(words)-1]
 		out[last.at] = absolute(last.word)
 	}
 	return out
+}
+
+// commandFirst moves the command's name to the front of its command line,
+// where the server looks for it (and names it in its log).
+func commandFirst(args []string) []string {
+	words := positional(args)
+	if len(words) == 0 || words[0].at == 0 {
+		return args
+	}
+	return append([]string{words[0].word}, slices.Delete(slices.Clone(args), words[0].at, words[0].at+1)...)
 }
 
 type word struct {
@@ -91,7 +110,7 @@ func positional(args []string) []word {
 
 // takesValue tells the flags followed by a value, besides pathFlags.
 func takesValue(flag string) bool {
-	return slices.Contains([]string{"--tz", "--area", "--format", "--form", "--lang", "--role", "--name", "--ttl", "--week", "--user"}, flag)
+	return slices.Contains([]string{"--tz", "--area", "--format", "--form", "--lang", "--role", "--name", "--ttl", "--week", "--user", "--keep", "--standards"}, flag)
 }
 
 func absolute(path string) string {

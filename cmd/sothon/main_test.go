@@ -127,7 +127,7 @@ func TestCommandLineErrors(t *testing.T) {
 		{[]string{"export", "--db", db, "--format", "pdf"}, "use csv, json or xlsx"},
 		{[]string{"export", "--db", db, "--form", "census"}, "no such questionnaire"},
 		{[]string{"export", "--db", filepath.Join(t.TempDir(), "none.db")}, "no database"},
-		{[]string{"backup", "--db", db}, "usage: sothon backup"},
+		{[]string{"backup", "--db", db}, "usage: sothon backup OUT, or sothon backup --dir DIR"},
 		{[]string{"forms", "lint"}, "usage: sothon forms check"},
 		{[]string{"chat", "--db", db, "--tz", "Mars/Base"}, "time zone"},
 		{[]string{"chat", "--db", db, "--run-ttl", "-1h"}, `--run-ttl "-1h": use a positive duration such as 72h`},

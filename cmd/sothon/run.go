@@ -86,7 +86,7 @@ func newRoot(e *env) *cobra.Command {
 	root.AddCommand(newChatCmd(e, c), newServeCmd(e, c), newInviteCmd(e, c), newImportCmd(e, c),
 		newExportCmd(e, c), newStatsCmd(e, c), newDigestCmd(e, c), newRemindCmd(e, c), newRoundCmd(e, c),
 		newBackupCmd(e, c), newCheckCmd(e, c), newAreasCmd(e, c), newFormsCmd(e, c), newLoginLinkCmd(e, c), newListsCmd(e, c),
-		newUsersCmd(e, c), newVersionCmd(e))
+		newUsersCmd(e, c), newDoctorCmd(e, c), newVersionCmd(e))
 	return root
 }
 

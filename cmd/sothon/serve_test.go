@@ -68,9 +68,15 @@ func serveHere(t *testing.T) *served {
 	t.Helper()
 	fake := telegramtest.New(testToken)
 	t.Cleanup(fake.Close)
-	h := &served{t: t, dbPath: filepath.Join(t.TempDir(), "sothon.db"), logs: &syncBuffer{}, done: make(chan error, 1)}
-	h.env = map[string]string{"SOTHON_TELEGRAM_TOKEN": testToken, "SOTHON_TELEGRAM_API": fake.URL, "SOTHON_ADDR": "127.0.0.1:0",
-		"SOTHON_DB": h.dbPath, "SOTHON_DIGEST_CRON": "59 23 31 12 *", "SOTHON_REMIND_CRON": "59 23 31 12 *"}
+	return serveWith(t, map[string]string{"SOTHON_TELEGRAM_TOKEN": testToken, "SOTHON_TELEGRAM_API": fake.URL, "SOTHON_ADDR": "127.0.0.1:0",
+		"SOTHON_DB": filepath.Join(t.TempDir(), "sothon.db"), "SOTHON_DIGEST_CRON": "59 23 31 12 *", "SOTHON_REMIND_CRON": "59 23 31 12 *"})
+}
+
+// serveWith starts `sothon serve` with the settings env and waits until
+// it serves.
+func serveWith(t *testing.T, env map[string]string) *served {
+	t.Helper()
+	h := &served{t: t, dbPath: env["SOTHON_DB"], env: env, logs: &syncBuffer{}, done: make(chan error, 1)}
 	ctx, cancel := context.WithCancel(context.Background())
 	h.cancel = cancel
 	go func() { h.done <- run(ctx, []string{"serve"}, h.getenv, strings.NewReader(""), io.Discard, h.logs) }()

@@ -279,6 +279,25 @@ func TestListsCommand(t *testing.T) {
 			t.Errorf("lists as %s: %v %s %s", format, err, stdout, stderr)
 		}
 	}
+	annex := filepath.Join(dir, "annex.xlsx")
+	stdout, stderr, err := sothonIn(t, dir, "lists", "--annex", "--area", "bac-kan/huyen-tung", "--out", annex, "--format", "xlsx", "--db", db)
+	if data, _ := os.ReadFile(annex); err != nil || !strings.Contains(stdout, "the decision's annex of bac-kan/huyen-tung") || !strings.Contains(stdout, "a draft") || !bytes.HasPrefix(data, []byte("PK")) {
+		t.Errorf("the annex: %v %s %s", err, stdout, stderr)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--minutes", "--annex"}, "ask for one"},
+		{[]string{"--minutes", "--format", "xlsx"}, "the minutes are a PDF"},
+		{[]string{"--minutes"}, "Name a village"},
+		{[]string{"--minutes", "--area", "bac-kan/huyen-tung/khuoi-pai"}, "has not opened its meeting"},
+	} {
+		args := append([]string{"lists", "--area", "bac-kan/huyen-tung", "--out", filepath.Join(dir, "minutes.pdf"), "--db", db}, c.args...)
+		if _, stderr, err := sothonIn(t, dir, args...); err == nil || !strings.Contains(stderr, c.want) {
+			t.Errorf("%q: %v %s", c.args, err, stderr)
+		}
+	}
 }
 
 // An empty database file (a copy that never began, a disk full at the

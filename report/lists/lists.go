@@ -1,6 +1,8 @@
 // Package lists builds the lists a review round posts (the poor and
-// near-poor households of each village, and those leaving), writes them
-// as PDF and XLSX, and checks that they agree with the round's figures.
+// near-poor households of each village, and those leaving), with the
+// documents around them (a village meeting's minutes, the decision's
+// annex), writes them as PDF and XLSX, and checks that the lists agree
+// with the round's figures.
 package lists
 
 import (
@@ -113,13 +115,18 @@ func Build(ctx context.Context, db *store.DB, forms *flows.Set, cat *locales.Cat
 		}
 	}
 	for _, v := range byVillage {
-		for _, entries := range v.Lists {
-			slices.SortFunc(entries, func(a, b Entry) int { return cmp.Compare(flows.Fold(a.HeadName), flows.Fold(b.HeadName)) })
-		}
+		sortEntries(*v)
 		out.Villages = append(out.Villages, *v)
 	}
 	slices.SortFunc(out.Villages, func(a, b Village) int { return cmp.Compare(a.ID, b.ID) })
 	return out, nil
+}
+
+// sortEntries sorts a village's lists by the heads' names.
+func sortEntries(v Village) {
+	for _, entries := range v.Lists {
+		slices.SortFunc(entries, func(a, b Entry) int { return cmp.Compare(flows.Fold(a.HeadName), flows.Fold(b.HeadName)) })
+	}
 }
 
 // listsOf are the lists a household goes on in a round, on a basis: none

@@ -72,6 +72,17 @@ type Server struct {
 	calls    platformtest.Recorder[Call]
 	scripted map[string][]Reply
 	closed   bool
+	webhook  string // the address setWebhook gave, for getWebhookInfo
+	hookErr  string // the last delivery error getWebhookInfo tells
+}
+
+// SetWebhook sets the webhook getWebhookInfo tells, with the last error
+// Telegram met delivering there ("" for none), as another program or an
+// unreachable server would leave it.
+func (f *Server) SetWebhook(url, lastError string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.webhook, f.hookErr = url, lastError
 }
 
 // New starts a fake Bot API for token.

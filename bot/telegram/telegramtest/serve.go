@@ -64,7 +64,18 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 		if f.OnMessage != nil {
 			f.OnMessage(call)
 		}
-	case "editMessageText", "answerCallbackQuery", "setMyCommands", "deleteWebhook", "setWebhook":
+	case "setWebhook", "deleteWebhook":
+		f.SetWebhook(call.Params["url"], "")
+		f.answer(w, call, 200, `{"ok":true,"result":true}`)
+	case "getWebhookInfo":
+		f.mu.Lock()
+		info := map[string]any{"url": f.webhook, "has_custom_certificate": false, "pending_update_count": 0}
+		if f.hookErr != "" {
+			info["last_error_date"], info["last_error_message"] = time.Now().Unix(), f.hookErr
+		}
+		f.mu.Unlock()
+		f.answer(w, call, 200, ok200(info))
+	case "editMessageText", "answerCallbackQuery", "setMyCommands":
 		f.answer(w, call, 200, `{"ok":true,"result":true}`)
 	default:
 		f.answer(w, call, http.StatusNotFound, apiError(404, "Not Found: method "+method, 0))

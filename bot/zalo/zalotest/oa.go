@@ -77,6 +77,8 @@ func (o *OA) serve(w http.ResponseWriter, r *http.Request) {
 	case "/v3.0/oa/message/cs":
 		call.Params = flatten(body)
 		reply = o.send(r.Header.Get("access_token"))
+	case "/v2.0/oa/getoa":
+		reply = o.profile(r.Header.Get("access_token"))
 	default:
 		reply = `{"error":-124,"message":"unknown path"}`
 	}
@@ -114,6 +116,16 @@ func (o *OA) send(token string) string {
 	}
 	o.sent++
 	return fmt.Sprintf(`{"error":0,"message":"Success","data":{"message_id":"mid%d","user_id":"u"}}`, o.sent)
+}
+
+// profile is the OA's own profile, for a valid access token.
+func (o *OA) profile(token string) string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if !o.access[token] {
+		return `{"error":-216,"message":"Access token is invalid"}`
+	}
+	return `{"error":0,"message":"Success","data":{"oa_id":"579745863508352884","name":"Sổ Thôn OA"}}`
 }
 
 // Sent lists the texts delivered to a user.

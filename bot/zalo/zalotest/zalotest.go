@@ -72,6 +72,15 @@ type Bot struct {
 	inHand   bool // an event was returned and no getUpdates has come since
 	nextID   int
 	scripted map[string][]string // raw bodies for the next calls of a method
+	webhook  string              // the address setWebhook gave, for getWebhookInfo
+}
+
+// SetWebhook sets the webhook getWebhookInfo tells, as another program
+// would leave it.
+func (b *Bot) SetWebhook(url string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.webhook = url
 }
 
 // NewBot starts a fake Bot Platform for token.
@@ -153,7 +162,13 @@ func (b *Bot) answer(r *http.Request, method string, call Call) string {
 	case "sendMessage", "sendPhoto":
 		return fmt.Sprintf(`{"ok":true,"result":{"message_id":"s%d","date":%d}}`, time.Now().UnixNano(), time.Now().UnixMilli())
 	case "setWebhook", "deleteWebhook":
+		b.SetWebhook(call.Params["url"])
 		return `{"ok":true,"result":{}}`
+	case "getWebhookInfo":
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		data, _ := json.Marshal(map[string]any{"url": b.webhook, "updated_at": time.Now().UnixMilli()})
+		return `{"ok":true,"result":` + string(data) + `}`
 	}
 	return `{"ok":false,"error_code":404,"description":"Not Found"}`
 }
