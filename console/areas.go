@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 
+	"sothon/office"
 	"sothon/store"
 	"sothon/tree"
 )
@@ -23,19 +24,17 @@ func (c *Console) refuse(w http.ResponseWriter, lang, text, back string, list ..
 // with a link back to the form.
 func (c *Console) formArea(w http.ResponseWriter, r *http.Request, u store.User, back string) (tree.Area, bool) {
 	value := strings.TrimSpace(r.PostFormValue("area"))
-	a, err := c.Store.FindArea(r.Context(), value, u.AreaID)
-	var amb *tree.AmbiguousError
+	if value == "" { // the office would take the user's own: a form names one
+		c.refuse(w, u.Lang, c.Catalog.T(u.Lang, "office.outside", "area", value), back)
+		return tree.Area{}, false
+	}
+	a, err := c.office().Area(r.Context(), u, value)
+	var refusal *office.Refusal
 	switch {
 	case err == nil:
 		return a, true
-	case errors.Is(err, tree.ErrUnknown) || errors.Is(err, tree.ErrOutsideScope):
-		c.refuse(w, u.Lang, c.Catalog.T(u.Lang, "web.area_unknown", "area", value), back)
-	case errors.As(err, &amb):
-		list := make([]string, len(amb.Candidates))
-		for i, cand := range amb.Candidates {
-			list[i] = cand.Label + " — " + cand.ID
-		}
-		c.refuse(w, u.Lang, c.Catalog.T(u.Lang, "web.area_ambiguous", "area", value), back, list...)
+	case errors.As(err, &refusal):
+		c.refuse(w, u.Lang, c.Catalog.T(u.Lang, refusal.Key, refusal.Args...), back, refusal.List...)
 	default:
 		c.unavailable(w, "areas", err)
 	}

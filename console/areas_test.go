@@ -56,11 +56,11 @@ func TestConsoleAreaFieldsTakeNames(t *testing.T) {
 		wants []string
 	}{
 		{"/invites", url.Values{"role": {"official"}, "area": {"atlantis"}},
-			[]string{"Không có địa bàn «atlantis» trong địa bàn của anh/chị", `<a href="/invites">← Quay lại</a>`}},
+			[]string{"Không tìm thấy địa bàn «atlantis» trong phạm vi của anh/chị", `<a href="/invites">← Quay lại</a>`}},
 		{"/invites/heads", url.Values{"area": {"nong thuong"}}, // another commune: as if it did not exist
-			[]string{"Không có địa bàn «nong thuong»", `<a href="/invites">`}},
+			[]string{"Không tìm thấy địa bàn «nong thuong»", `<a href="/invites">`}},
 		{"/users/h1/move", url.Values{"area": {"bac-kan/duc-xuan/to-1"}},
-			[]string{"Không có địa bàn «bac-kan/duc-xuan/to-1»", `<a href="/users">`}},
+			[]string{"Không tìm thấy địa bàn «bac-kan/duc-xuan/to-1»", `<a href="/users">`}},
 		{"/rounds", url.Values{"name": {"Lần hai"}, "area": {"tung"}, "from": {"2026-11-01"}, "to": {"2026-12-31"}},
 			[]string{"Có nhiều địa bàn khớp «tung»", "<li>Phường Huyền Tụng — bac-kan/huyen-tung</li>",
 				"<li>Tổ Bản Cạu (Huyền Tụng) — bac-kan/huyen-tung/ban-cau</li>", "&lt;script&gt;", `<a href="/rounds">← Quay lại</a>`}},

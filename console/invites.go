@@ -37,7 +37,7 @@ func (c *Console) invites(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	areas, open, ok := c.openInvites(w, r, u.AreaID)
+	areas, open, ok := c.openInvites(w, r, u)
 	if !ok {
 		return
 	}
@@ -100,7 +100,7 @@ func (c *Console) inviteCards(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	areas, open, ok := c.openInvites(w, r, u.AreaID)
+	areas, open, ok := c.openInvites(w, r, u)
 	if !ok {
 		return
 	}
@@ -124,24 +124,20 @@ func (c *Console) inviteCards(w http.ResponseWriter, r *http.Request) {
 }
 
 // openInvites reads the areas and the invites of an admin's area that can
-// still be used, in the areas' order; on a failed read it answers the
+// still be used, as the office lists them; otherwise it answers the
 // request itself.
-func (c *Console) openInvites(w http.ResponseWriter, r *http.Request, scope string) (areaIndex, []store.Invite, bool) {
-	list, err := c.Store.Areas(r.Context())
-	var all []store.Invite
-	if err == nil {
-		all, err = c.Store.Invites(r.Context())
+func (c *Console) openInvites(w http.ResponseWriter, r *http.Request, u store.User) (areaIndex, []store.Invite, bool) {
+	open, err := c.office().OpenInvites(r.Context(), u, "", c.now())
+	if err != nil {
+		c.refused(w, r, u, err, "invites", "/")
+		return areaIndex{}, nil, false
 	}
+	list, err := c.Store.Areas(r.Context())
 	if err != nil {
 		c.unavailable(w, "invites", err)
 		return areaIndex{}, nil, false
 	}
-	areas := indexAreas(list)
-	open := slices.DeleteFunc(all, func(inv store.Invite) bool { return !inv.Open(c.now()) || !tree.Within(inv.AreaID, scope) })
-	slices.SortStableFunc(open, func(a, b store.Invite) int {
-		return cmp.Or(cmp.Compare(areas.byID[a.AreaID].Order, areas.byID[b.AreaID].Order), a.Created.Compare(b.Created))
-	})
-	return areas, open, true
+	return indexAreas(list), open, true
 }
 
 // cards dresses invites for the page; QR codes only where they are printed.

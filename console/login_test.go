@@ -65,12 +65,6 @@ func TestLoginLinkSurvivesPreviews(t *testing.T) {
 	if status, _ := r.press("c", late, nil); status != http.StatusForbidden {
 		t.Fatalf("a link pressed after 11 minutes: %d", status)
 	}
-	if status, _ := r.press("d", r.link("h1"), nil); status != http.StatusSeeOther {
-		t.Fatalf("a head's link: %d", status)
-	}
-	if status, _, _ := r.get("d", "/"); status != http.StatusUnauthorized {
-		t.Fatalf("a head in the console: %d", status)
-	}
 	if status, _, _ := r.get("nobody", "/"); status != http.StatusUnauthorized {
 		t.Fatalf("no session: %d", status)
 	}

@@ -17,7 +17,8 @@ func (c *Console) office() *office.Office { return &office.Office{Store: c.Store
 func (c *Console) refused(w http.ResponseWriter, r *http.Request, u store.User, err error, what, back string) {
 	var refusal *office.Refusal
 	switch {
-	case errors.Is(err, office.ErrNotAllowed) || errors.Is(err, office.ErrOutside) || errors.Is(err, office.ErrNoUser):
+	case errors.Is(err, office.ErrNotAllowed) || errors.Is(err, office.ErrOutside) || errors.Is(err, office.ErrNoUser) ||
+		errors.Is(err, office.ErrNoSubmission):
 		http.NotFound(w, r) // as for a page that is not there: nothing said of areas not theirs
 	case errors.As(err, &refusal):
 		status := http.StatusBadRequest

@@ -14,14 +14,13 @@ import (
 	"sothon/report/export"
 	"sothon/report/lists"
 	"sothon/store"
-	"sothon/tree"
 )
 
 // listed bounds the rows a submissions page shows; the download has all.
 const listed = 200
 
-// filter is what the submissions page selects: a questionnaire, an area of
-// the user's, days.
+// filter is what the submissions page selects: a questionnaire, an area
+// (the office refuses one not the user's), days.
 type filter struct {
 	Form, Area, From, To string
 }
@@ -37,7 +36,7 @@ func (c *Console) filterOf(r *http.Request, u store.User) (filter, bool) {
 			return f, false
 		}
 	}
-	return f, tree.Within(f.Area, u.AreaID) && (f.Form == "" || c.Forms.Form(f.Form) != nil)
+	return f, f.Form == "" || c.Forms.Form(f.Form) != nil
 }
 
 func (f filter) store() store.SubmissionFilter {
@@ -70,7 +69,7 @@ func (c *Console) submissions(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	page := submissionsPage{frame: c.frame(r, u, session), Filter: f, Forms: c.Forms.Forms}
-	err := c.Store.Submissions(r.Context(), f.store(), func(s store.Submission) error {
+	err := c.office().Submissions(r.Context(), u, f.store(), func(s store.Submission) error {
 		page.Total++
 		title := s.Form
 		if form := c.Forms.Form(s.Form); form != nil {
@@ -85,8 +84,7 @@ func (c *Console) submissions(w http.ResponseWriter, r *http.Request) {
 		return nil
 	})
 	if err != nil {
-		c.Log.Error("submissions", "err", err)
-		http.Error(w, "try again", http.StatusServiceUnavailable)
+		c.refused(w, r, u, err, "submissions", "/")
 		return
 	}
 	for i, j := 0, len(page.Rows)-1; i < j; i, j = i+1, j-1 {
@@ -127,18 +125,17 @@ func (c *Console) submission(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	s, err := c.Store.Submission(r.Context(), id)
+	s, rv, err := c.office().Submission(r.Context(), u, id)
+	if err != nil {
+		c.refused(w, r, u, err, "submission", "/submissions")
+		return
+	}
 	form := c.Forms.Form(s.Form)
-	if errors.Is(err, store.ErrNotFound) || err != nil || form == nil || !tree.Within(s.AreaID, u.AreaID) {
+	if form == nil { // a questionnaire no longer in use
 		http.NotFound(w, r)
 		return
 	}
 	page := submissionPage{frame: c.frame(r, u, session), Submission: s, Title: form.Title.In(u.Lang)}
-	rv, err := c.Store.ReviewOf(r.Context(), s.ID)
-	if err != nil {
-		c.unavailable(w, "review", err)
-		return
-	}
 	page.Steps = []reviewStep{{State: page.T("web.state." + store.ReviewReceived), When: c.when(s.SubmittedAt)}}
 	for _, step := range rv.Steps {
 		page.Steps = append(page.Steps, reviewStep{State: page.T("web.state." + step.State), When: c.when(step.At), Reason: step.Reason})
@@ -169,9 +166,8 @@ func (c *Console) download(w http.ResponseWriter, r *http.Request) {
 	if format == export.XLSX {
 		kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 	}
-	if _, err := export.Write(r.Context(), c.Store, c.Forms, opts, &buf); err != nil {
-		c.Log.Error("download", "err", err)
-		http.Error(w, "try again", http.StatusServiceUnavailable)
+	if _, err := c.office().Export(r.Context(), u, c.Forms, opts, &buf); err != nil {
+		c.refused(w, r, u, err, "download", "/submissions")
 		return
 	}
 	name := "so-thon-" + strings.ReplaceAll(f.Area, "/", "-")

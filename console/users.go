@@ -8,7 +8,6 @@ import (
 
 	"sothon/office"
 	"sothon/store"
-	"sothon/tree"
 )
 
 type userRow struct {
@@ -28,39 +27,27 @@ type areaChoice struct{ ID, Label string }
 // users lists the people of an admin's area and below: who has joined, on
 // which channels, and whose chat no longer takes messages.
 func (c *Console) users(w http.ResponseWriter, r *http.Request) {
-	u, session, all, ok := c.admin(w, r)
+	u, session, _, ok := c.admin(w, r)
 	if !ok {
 		return
 	}
-	ids, err := c.Store.Identities(r.Context())
-	var areas []tree.Area
-	if err == nil {
-		areas, err = c.Store.Areas(r.Context())
+	members, err := c.office().Users(r.Context(), u, "")
+	if err != nil {
+		c.refused(w, r, u, err, "users", "/")
+		return
 	}
+	areas, err := c.Store.Areas(r.Context())
 	if err != nil {
 		c.unavailable(w, "users", err)
 		return
 	}
-	channels := map[string][]string{}
-	for _, id := range ids {
-		if !slices.Contains(channels[id.UserID], id.Channel) {
-			channels[id.UserID] = append(channels[id.UserID], id.Channel)
-		}
-	}
-	// Labels from the one list of areas: a page of 1,800 villages would
-	// otherwise read the store once per area and once per user.
-	index := indexAreas(areas)
-	label := index.label
 	page := usersPage{frame: c.frame(r, u, session)}
-	for _, member := range all {
-		if tree.Within(member.AreaID, u.AreaID) {
-			page.Rows = append(page.Rows, userRow{ID: member.ID, Name: member.Name, Role: page.T("role." + member.Role), Area: label(member.AreaID),
-				Channels: strings.Join(channels[member.ID], ", "), Unreachable: member.Unreachable, Revoked: member.Revoked, Self: member.ID == u.ID,
-				LastMessage: c.when(member.LastMessage)})
-		}
+	for _, m := range members {
+		page.Rows = append(page.Rows, userRow{ID: m.ID, Name: m.Name, Role: page.T("role." + m.Role), Area: m.Area,
+			Channels: strings.Join(m.Channels, ", "), Unreachable: m.Unreachable, Revoked: m.Revoked, Self: m.ID == u.ID,
+			LastMessage: c.when(m.LastMessage)})
 	}
-	slices.SortFunc(page.Rows, func(a, b userRow) int { return cmp.Or(cmp.Compare(a.Area, b.Area), cmp.Compare(a.Name, b.Name)) })
-	page.Areas = index.choices(u.AreaID, anyArea)
+	page.Areas = indexAreas(areas).choices(u.AreaID, anyArea)
 	c.render(w, http.StatusOK, "users.html", page)
 }
 
@@ -78,14 +65,11 @@ func (c *Console) revoke(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/users", http.StatusSeeOther)
 }
 
-// move gives a user of the admin's area another area within it.
+// move gives a user of the admin's area another area within it; whom
+// the admin may move, and where, is the office's to say.
 func (c *Console) move(w http.ResponseWriter, r *http.Request) {
 	u, ok := c.userForm(w, r)
 	if !ok {
-		return
-	}
-	if _, err := c.office().Changeable(r.Context(), u, r.PathValue("id")); err != nil {
-		c.refused(w, r, u, err, "move", "/users")
 		return
 	}
 	area, ok := c.formArea(w, r, u, "/users")
@@ -138,32 +122,20 @@ type auditPage struct {
 }
 
 // audit shows an admin the log of changes made by the people of their
-// area, newest first. The entries of the system and of the terminal belong
-// to no area, so only an admin of a whole province (an area id without a
-// parent) sees them.
+// area, newest first, as the office reads it for them.
 func (c *Console) audit(w http.ResponseWriter, r *http.Request) {
-	u, session, users, ok := c.admin(w, r)
+	u, session, _, ok := c.admin(w, r)
 	if !ok {
 		return
 	}
-	names, known := map[string]string{}, map[string]bool{}
-	for _, member := range users {
-		known[member.ID] = true
-		if tree.Within(member.AreaID, u.AreaID) {
-			names[member.ID] = member.Name
-		}
-	}
-	page := auditPage{frame: c.frame(r, u, session), SystemShown: !strings.Contains(u.AreaID, "/")}
-	entries, err := c.Store.RecentAudit(r.Context(), listed, func(e store.AuditEntry) bool {
-		_, ours := names[e.Actor]
-		return ours || page.SystemShown && !known[e.Actor]
-	})
+	log, err := c.office().Audit(r.Context(), u, listed)
 	if err != nil {
-		c.unavailable(w, "audit", err)
+		c.refused(w, r, u, err, "audit", "/")
 		return
 	}
-	for _, e := range entries {
-		page.Rows = append(page.Rows, auditRow{When: c.when(e.At), Actor: c.actor(u.Lang, names, e.Actor), Action: c.action(u.Lang, e.Action), Detail: e.Detail})
+	page := auditPage{frame: c.frame(r, u, session), SystemShown: log.System}
+	for _, e := range log.Entries {
+		page.Rows = append(page.Rows, auditRow{When: c.when(e.At), Actor: c.actor(u.Lang, log.Names, e.Actor), Action: c.action(u.Lang, e.Action), Detail: e.Detail})
 	}
 	c.render(w, http.StatusOK, "audit.html", page)
 }

@@ -201,7 +201,7 @@ func (c *Console) apiStats(w http.ResponseWriter, r *http.Request) {
 	} else {
 		err = cerr
 	}
-	if err != nil || u.Role == store.RoleHead {
+	if err != nil || office.MayUseConsole(u) != nil {
 		if !c.failures.Allow() {
 			http.Error(w, `{"error":"too many tries"}`, http.StatusTooManyRequests)
 			return
@@ -209,10 +209,14 @@ func (c *Console) apiStats(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, `{"error":"a token or a session is needed"}`, http.StatusUnauthorized)
 		return
 	}
-	area := cmp.Or(r.URL.Query().Get("area"), u.AreaID)
-	st, err := report.Compute(r.Context(), c.Store, area, c.now())
-	if !tree.Within(area, u.AreaID) || err != nil {
+	st, err := c.office().Figures(r.Context(), u, r.URL.Query().Get("area"), c.now())
+	var refusal *office.Refusal
+	switch {
+	case errors.As(err, &refusal):
 		http.Error(w, `{"error":"no such area"}`, http.StatusNotFound)
+		return
+	case err != nil:
+		c.unavailable(w, "api stats", err)
 		return
 	}
 	ids := make([]string, len(c.Forms.Forms))
@@ -231,7 +235,7 @@ func (c *Console) user(w http.ResponseWriter, r *http.Request) (store.User, stri
 	cookie, err := r.Cookie(cookieName)
 	if err == nil {
 		u, err := c.Store.SessionUser(r.Context(), cookie.Value, c.now())
-		if err == nil && u.Role != store.RoleHead {
+		if err == nil && office.MayUseConsole(u) == nil {
 			if chosen {
 				u.Lang = lang
 			}
@@ -364,15 +368,12 @@ func (c *Console) statsOf(w http.ResponseWriter, r *http.Request) (u store.User,
 	if !ok {
 		return u, "", st, false
 	}
-	area := cmp.Or(r.URL.Query().Get("area"), u.AreaID)
-	if tree.Within(area, u.AreaID) {
-		st, err := report.Compute(r.Context(), c.Store, area, c.now())
-		if err == nil {
-			return u, session, st, true
-		}
+	st, err := c.office().Figures(r.Context(), u, r.URL.Query().Get("area"), c.now())
+	if err != nil {
+		c.refused(w, r, u, err, "stats", "/")
+		return u, "", st, false
 	}
-	http.NotFound(w, r)
-	return u, "", st, false
+	return u, session, st, true
 }
 
 // chart draws the poor and near-poor rates of an area's sub-areas.
@@ -494,12 +495,13 @@ func (c *Console) render(w http.ResponseWriter, status int, name string, data an
 // ErrNoPublicURL means there is no address for a login link.
 var ErrNoPublicURL = errors.New("console: no public address (SOTHON_PUBLIC_URL) to make a login link with")
 
-// LoginLink makes a one-time link to the console for a user.
+// LoginLink makes a one-time link to the console for a user who may use
+// it; the office refuses anyone else.
 func LoginLink(ctx context.Context, db *store.DB, publicURL, userID string, now time.Time) (string, error) {
 	if publicURL == "" {
 		return "", ErrNoPublicURL
 	}
-	token, err := db.CreateLogin(ctx, userID, now, LoginTTL)
+	_, token, err := (&office.Office{Store: db}).ConsoleLogin(ctx, userID, now, LoginTTL)
 	if err != nil {
 		return "", err
 	}

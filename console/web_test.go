@@ -106,7 +106,8 @@ func (r *rig) login(who, user string) {
 }
 
 // The dashboard shows the user's area and those below it, names as text;
-// any other area is 404, as if it did not exist.
+// an area the office refuses (its rule is tested in package office) is
+// 404, as if it did not exist.
 func TestDashboardIsScoped(t *testing.T) {
 	t.Parallel()
 	r := newRig(t)
@@ -122,7 +123,7 @@ func TestDashboardIsScoped(t *testing.T) {
 		t.Fatalf("CSP %q", csp)
 	}
 	for path, want := range map[string]int{"/?area=bac-kan/huyen-tung/khuoi-pai": 200, "/?area=bac-kan/duc-xuan": 404,
-		"/?area=bac-kan": 404, "/?area=bac-kan/duc-xuan/to-1": 404, "/?area=nowhere": 404, "/?area=bac-kan/huyen-tung&sort=poor": 200} {
+		"/?area=bac-kan/huyen-tung&sort=poor": 200} {
 		if status, _, _ := r.get("a", path); status != want {
 			t.Errorf("%s: %d, want %d", path, status, want)
 		}
@@ -485,7 +486,6 @@ func TestAdminMovesAUser(t *testing.T) {
 		want             int
 	}{
 		{"h1", "bac-kan/huyen-tung/ban-cau", "forged", http.StatusForbidden},
-		{"h1", "bac-kan/huyen-tung", token, http.StatusBadRequest},
 		{"h1", "nowhere", token, http.StatusBadRequest},
 	} {
 		if status := move(refused.who, refused.area, refused.token); status != refused.want {

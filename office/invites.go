@@ -1,6 +1,7 @@
 package office
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -101,4 +102,34 @@ func cleanName(s string) string {
 		s = string(r[:80])
 	}
 	return s
+}
+
+// OpenInvites are the invites of an area of the admin's ("" for their own)
+// and below it that can still be used at a moment, in the area tree's
+// order and oldest first within an area.
+func (o *Office) OpenInvites(ctx context.Context, actor store.User, areaID string, at time.Time) ([]store.Invite, error) {
+	if err := admin(actor); err != nil {
+		return nil, err
+	}
+	scope, err := o.areaOf(ctx, actor, areaID)
+	if err != nil {
+		return nil, err
+	}
+	areas, err := o.Store.Areas(ctx)
+	var all []store.Invite
+	if err == nil {
+		all, err = o.Store.Invites(ctx)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("office: invites: %w", err)
+	}
+	order := make(map[string]int, len(areas))
+	for _, a := range areas {
+		order[a.ID] = a.Order
+	}
+	open := slices.DeleteFunc(all, func(inv store.Invite) bool { return !inv.Open(at) || !tree.Within(inv.AreaID, scope.ID) })
+	slices.SortStableFunc(open, func(a, b store.Invite) int {
+		return cmp.Or(cmp.Compare(order[a.AreaID], order[b.AreaID]), a.Created.Compare(b.Created))
+	})
+	return open, nil
 }

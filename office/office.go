@@ -1,7 +1,8 @@
 // Package office owns what officials and admins do — rounds, targets,
-// invites, users, reviews, the register import, the lists to post — and the
-// rule of who may do each, written once: the chat, the console and the
-// command line call it and only parse, ask and render.
+// invites, users, reviews, the register import, the lists to post, reading
+// an area's figures and forms — and the rule of who may do each, written
+// once: the chat, the console and the command line call it and only parse,
+// ask and render.
 package office
 
 import (
@@ -40,6 +41,8 @@ type Refusal struct {
 	Key  string
 	Args []any
 	Err  error // the cause: one of the errors above, or the store's
+	// List is lines to show under the message: the areas a name fits.
+	List []string
 }
 
 func (r *Refusal) Error() string { return english().T("en", r.Key, r.Args...) }

@@ -1,7 +1,9 @@
 package office_test
 
 import (
+	"slices"
 	"testing"
+	"time"
 
 	"sothon/office"
 	"sothon/store"
@@ -81,5 +83,94 @@ func TestRevokeAndMoveUser(t *testing.T) {
 	moved, _ := db.UserByID(ctx, "o-dx")
 	if head.AreaID != "bac-kan/huyen-tung/na-pai" || moved.AreaID != "bac-kan/huyen-tung" || !moved.Revoked {
 		t.Fatalf("after: %+v %+v", head, moved)
+	}
+}
+
+// An admin lists the people, the log of changes and the open invites of
+// their area; anyone else, and any other area, is refused alike.
+func TestAdminsListsRefused(t *testing.T) {
+	o := &office.Office{Store: people(t)}
+	lists := map[string]func(actor store.User, area string) error{
+		"users": func(actor store.User, area string) error {
+			_, err := o.Users(ctx, actor, area)
+			return err
+		},
+		"invites": func(actor store.User, area string) error {
+			_, err := o.OpenInvites(ctx, actor, area, now)
+			return err
+		},
+		"audit": func(actor store.User, _ string) error { // the log is of the admin's whole area
+			_, err := o.Audit(ctx, actor, 10)
+			return err
+		},
+	}
+	for _, c := range []struct {
+		name  string
+		actor store.User
+		area  string
+		cause error
+		key   string
+	}{
+		{"an official", officialTop, "", office.ErrNotAllowed, "office.admins_only"},
+		{"a revoked admin", revokedTop, "", office.ErrNotAllowed, "office.admins_only"},
+		{"another ward", adminTung, "bac-kan/duc-xuan", office.ErrOutside, "office.outside"},
+	} {
+		for what, list := range lists {
+			if what == "audit" && c.area != "" {
+				continue
+			}
+			t.Run(c.name+", "+what, func(t *testing.T) { refusedFor(t, list(c.actor, c.area), c.cause, c.key) })
+		}
+	}
+}
+
+// An admin's lists hold their area's people, changes and open invites
+// only; the entries of nobody's area are the whole tree's admin's.
+func TestAdminsLists(t *testing.T) {
+	db := people(t)
+	o := &office.Office{Store: db}
+	members, err := o.Users(ctx, adminTung, "")
+	var ids []string
+	for _, m := range members {
+		ids = append(ids, m.ID)
+		if m.Channels == nil || m.Area == "" {
+			t.Errorf("%s: channels %v, area %q", m.ID, m.Channels, m.Area)
+		}
+	}
+	if err != nil || !slices.Contains(ids, "h-kp") || !slices.Contains(ids, "gone") || slices.Contains(ids, "o-dx") {
+		t.Fatalf("the ward's people: %v, %v", ids, err)
+	}
+	if i := slices.Index(ids, "h-kp"); i != len(ids)-1 {
+		t.Errorf("the village's head is not after the ward's people: %v", ids)
+	}
+
+	if err := o.Revoke(ctx, adminTung, "h-kp", now); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Revoke(ctx, adminTop, "o-dx", now); err != nil { // a-top is no user of the database: nobody's area
+		t.Fatal(err)
+	}
+	ward, err := o.Audit(ctx, adminTung, 10)
+	if err != nil || len(ward.Entries) != 1 || ward.Entries[0].Actor != "a-ht" || ward.System {
+		t.Fatalf("the ward's log: %+v, %v", ward, err)
+	}
+	city, err := o.Audit(ctx, adminTop, 10)
+	if err != nil || len(city.Entries) != 2 || !city.System {
+		t.Fatalf("the city's log: %+v, %v", city, err)
+	}
+
+	for _, req := range []store.InviteRequest{
+		{Role: store.RoleHead, AreaID: khuoiPai, TTL: time.Hour},
+		{Role: store.RoleHead, AreaID: "bac-kan/huyen-tung/na-pai"},
+		{Role: store.RoleOfficial, AreaID: "bac-kan/duc-xuan"},
+	} {
+		req.By, req.Now = "a-top", now
+		if _, err := db.IssueInvite(ctx, req); err != nil {
+			t.Fatal(err)
+		}
+	}
+	open, err := o.OpenInvites(ctx, adminTung, "", now.Add(2*time.Hour))
+	if err != nil || len(open) != 1 || open[0].AreaID != "bac-kan/huyen-tung/na-pai" {
+		t.Fatalf("the ward's open invites: %+v, %v", open, err)
 	}
 }

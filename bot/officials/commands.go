@@ -18,10 +18,11 @@ import (
 )
 
 // Commands are the officials' chat commands: figures, villages behind, the
-// digest, spreadsheets, areas, reviews, lists, invites and review rounds. They are for officials and
-// admins only, as /help says; village heads get their village's progress
-// in the weekly reminder. Each is scoped to the user's own area: nobody
-// sees figures of an area outside theirs.
+// digest, spreadsheets, areas, reviews, lists, invites and review rounds.
+// Who may run each, and for which area, is package office's: the table's
+// roles are its lists (/help shows each to them only), and every answer
+// comes from an office action or its refusal; village heads get their
+// village's progress in the weekly reminder.
 type Commands struct {
 	Store   *store.DB
 	Forms   *flows.Set
@@ -35,9 +36,6 @@ type Commands struct {
 	InviteLink func(ctx context.Context, code string) string
 }
 
-// officials see the figures of their area in the chat.
-var officials = []string{store.RoleOfficial, store.RoleAdmin}
-
 // List gives the commands for the engine's table; Order places them in
 // /help between the questionnaire's commands and the general ones.
 func (o *Commands) List() []bot.Command {
@@ -45,14 +43,14 @@ func (o *Commands) List() []bot.Command {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
 	return []bot.Command{
-		{Name: "stats", Roles: officials, Help: officials, Order: 40, Run: o.stats},
+		{Name: "stats", Roles: office.Reviewers, Help: office.Reviewers, Order: 40, Run: o.stats},
 		{Name: "review", Roles: office.Reviewers, Help: office.Reviewers, Order: 45, Run: o.review, Press: o.pressReview},
 		{Name: "approve", Roles: office.Reviewers, Help: office.Reviewers, Order: 46, Run: o.approveAll, Press: o.pressApproveAll},
-		{Name: "missing", Roles: officials, Help: officials, Order: 50, Run: o.missing},
-		{Name: "digest", Roles: officials, Help: officials, Order: 60, Run: o.digest},
-		{Name: "export", Roles: officials, Help: officials, Order: 70, Run: o.export},
+		{Name: "missing", Roles: office.Reviewers, Help: office.Reviewers, Order: 50, Run: o.missing},
+		{Name: "digest", Roles: office.Reviewers, Help: office.Reviewers, Order: 60, Run: o.digest},
+		{Name: "export", Roles: office.Reviewers, Help: office.Reviewers, Order: 70, Run: o.export},
 		{Name: "lists", Roles: office.Reviewers, Help: office.Reviewers, Order: 75, Run: o.lists},
-		{Name: "areas", Roles: officials, Help: officials, Order: 80, Run: o.areas},
+		{Name: "areas", Roles: office.Reviewers, Help: office.Reviewers, Order: 80, Run: o.areas},
 		{Name: "invite", Roles: office.Admins, Help: office.Admins, Order: 90, Run: o.invite},
 		{Name: "round", Roles: office.Admins, Help: office.Admins, Order: 100, Run: o.round, Press: o.pressRound},
 		{Name: "web", Roles: office.Reviewers, Help: office.Reviewers, Order: 105, Run: o.web}, // the console is theirs too
@@ -69,10 +67,8 @@ func (o *Commands) stats(ctx context.Context, t bot.Turn, args string) {
 	if !ok {
 		return
 	}
-	st, err := report.Compute(ctx, o.Store, area, t.At())
-	if err != nil {
-		o.Log.Error("stats", "err", err)
-		t.Reply("join.try_later")
+	st, err := o.office().Figures(ctx, t.User(), area, t.At())
+	if o.refused(t, "stats", err) {
 		return
 	}
 	prev, _ := o.Store.LastSnapshot(ctx, area, st.Week)
@@ -85,9 +81,8 @@ func (o *Commands) missing(ctx context.Context, t bot.Turn, args string) {
 	if !ok {
 		return
 	}
-	st, err := report.Compute(ctx, o.Store, area, t.At())
-	if err != nil {
-		t.Reply("join.try_later")
+	st, err := o.office().Figures(ctx, t.User(), area, t.At())
+	if o.refused(t, "missing", err) {
 		return
 	}
 	if len(st.Missing) == 0 {
@@ -128,10 +123,8 @@ func (o *Commands) export(ctx context.Context, t bot.Turn, args string) {
 		return
 	}
 	var buf bytes.Buffer
-	n, err := export.Write(ctx, o.Store, o.Forms, export.Options{Format: export.XLSX, Filter: store.SubmissionFilter{AreaID: area}, TZ: t.At().Location()}, &buf)
-	if err != nil {
-		o.Log.Error("export", "err", err)
-		t.Reply("join.try_later")
+	n, err := o.office().Export(ctx, t.User(), o.Forms, export.Options{Format: export.XLSX, Filter: store.SubmissionFilter{AreaID: area}, TZ: t.At().Location()}, &buf)
+	if o.refused(t, "export", err) {
 		return
 	}
 	name := "so-thon-" + strings.ReplaceAll(area, "/", "-") + "-" + t.At().Format("2006-01-02") + ".xlsx"
@@ -235,8 +228,18 @@ func (o *Commands) refused(t bot.Turn, what string, err error) bool {
 	switch {
 	case err == nil:
 		return false
-	case errors.As(err, &refusal):
+	case errors.As(err, &refusal) && len(refusal.List) == 0:
 		t.Reply(refusal.Key, refusal.Args...)
+	case errors.As(err, &refusal): // with the areas a name fits
+		text := t.T(refusal.Key, refusal.Args...)
+		for i, line := range refusal.List {
+			if i == areasShown {
+				text += "\n…"
+				break
+			}
+			text += "\n• " + line
+		}
+		t.ReplyText(text)
 	default:
 		o.Log.Error(what, "err", err)
 		t.Reply("join.try_later")
@@ -250,10 +253,8 @@ func (o *Commands) web(ctx context.Context, t bot.Turn, _ string) {
 		t.Reply("web.no_public_url")
 		return
 	}
-	link, err := o.LoginLink(ctx, t.User().ID)
-	if err != nil {
-		o.Log.Error("login link", "err", err)
-		t.Reply("join.try_later")
+	link, err := o.LoginLink(ctx, t.User().ID) // the office says who may have one
+	if o.refused(t, "login link", err) {
 		return
 	}
 	// A preview would only show the link's page (the button spends it),

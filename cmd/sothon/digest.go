@@ -12,6 +12,7 @@ import (
 
 	"sothon/bot/jobs"
 	"sothon/locales"
+	"sothon/office"
 	"sothon/report"
 )
 
@@ -76,7 +77,11 @@ func digest(ctx context.Context, e *env, c *common, o digestFlags) error {
 		fmt.Fprintf(e.stdout, "queued %d digest(s); `sothon serve` delivers them\n", n)
 		return nil
 	}
-	st, err := report.ComputeWeek(ctx, db, o.area, day, now)
+	actor, err := office.Terminal(ctx, db)
+	if err != nil {
+		return err
+	}
+	st, err := (&office.Office{Store: db}).FiguresOfWeek(ctx, actor, o.area, day, now)
 	if err != nil {
 		return err
 	}

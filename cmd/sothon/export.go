@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"sothon/office"
 	"sothon/report/export"
 	"sothon/store"
 )
@@ -67,12 +68,16 @@ func exportSubmissions(ctx context.Context, e *env, c *common, o exportFlags) er
 		}
 		o.area = a.ID
 	}
+	actor, err := office.Terminal(ctx, db)
+	if err != nil {
+		return err
+	}
 	w, done, err := output(e, o.out, o.force)
 	if err != nil {
 		return err
 	}
 	opts := export.Options{Filter: store.SubmissionFilter{Form: o.form, AreaID: o.area}, Format: o.format, TZ: loc, NoBOM: o.noBOM, Current: o.current}
-	n, err := export.Write(ctx, db, forms, opts, w)
+	n, err := (&office.Office{Store: db}).Export(ctx, actor, forms, opts, w)
 	if err := done(err); err != nil {
 		return err
 	}

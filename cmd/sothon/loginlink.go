@@ -2,14 +2,15 @@ package main
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"sothon/console"
+	"sothon/office"
 	"sothon/server"
-	"sothon/store"
 )
 
 // newLoginLinkCmd makes a one-time console link from the terminal, for the
@@ -37,17 +38,20 @@ func newLoginLinkCmd(e *env, c *common) *cobra.Command {
 			return err
 		}
 		defer db.Close()
+		link, err := console.LoginLink(cmd.Context(), db, public, *user, time.Now())
+		var refusal *office.Refusal
+		if errors.As(err, &refusal) {
+			return usageError{fmt.Sprintf("--user: %v (see sothon users)", err)}
+		} else if err != nil {
+			return err
+		}
 		u, err := db.UserByID(cmd.Context(), *user)
-		if err != nil || u.Role == store.RoleHead || u.Revoked {
-			return usageError{fmt.Sprintf("--user %q: no official, reviewer or admin with that id (see sothon users)", *user)}
+		if err != nil {
+			return err
 		}
 		_, place, err := db.AreaLabel(cmd.Context(), u.AreaID)
 		if err != nil {
 			place = u.AreaID
-		}
-		link, err := console.LoginLink(cmd.Context(), db, public, u.ID, time.Now())
-		if err != nil {
-			return err
 		}
 		// Whose link it is, so that it goes to the right person.
 		fmt.Fprintf(e.stdout, "%s\nfor %s (%s, %s); one use, within %v\n", link, cmp.Or(u.Name, u.ID), u.Role, place, console.LoginTTL)

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"sothon/locales"
+	"sothon/office"
 	"sothon/report"
 )
 
@@ -42,8 +43,11 @@ func stats(ctx context.Context, e *env, c *common, area, format, lang string) er
 	if err != nil {
 		return err
 	}
-	now := time.Now().In(w.loc)
-	st, err := report.Compute(ctx, w.db, id, now)
+	actor, err := office.Terminal(ctx, w.db)
+	if err != nil {
+		return err
+	}
+	st, err := (&office.Office{Store: w.db}).Figures(ctx, actor, id, time.Now().In(w.loc))
 	if err != nil {
 		return err
 	}

@@ -5,14 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
+	"sothon/office"
 	"sothon/store"
-	"sothon/tree"
 )
 
 func newUsersCmd(e *env, c *common) *cobra.Command {
@@ -80,43 +79,18 @@ func listUsers(ctx context.Context, db *store.DB, area string) ([]userJSON, erro
 		}
 		scope = a.ID
 	}
-	all, err := db.Users(ctx)
+	actor, err := office.Terminal(ctx, db)
 	if err != nil {
 		return nil, err
 	}
-	ids, err := db.Identities(ctx)
+	members, err := (&office.Office{Store: db}).Users(ctx, actor, scope)
 	if err != nil {
 		return nil, err
 	}
-	areas, err := db.Areas(ctx)
-	if err != nil {
-		return nil, err
+	out := make([]userJSON, len(members))
+	for i, u := range members {
+		out[i] = userJSON{ID: u.ID, Name: u.Name, Role: u.Role, AreaID: u.AreaID, Area: u.Area,
+			Channels: u.Channels, Revoked: u.Revoked, Unreachable: u.Unreachable}
 	}
-	byID := map[string]tree.Area{}
-	for _, a := range areas {
-		byID[a.ID] = a
-	}
-	channels := map[string][]string{}
-	for _, id := range ids {
-		if !slices.Contains(channels[id.UserID], id.Channel) {
-			channels[id.UserID] = append(channels[id.UserID], id.Channel)
-		}
-	}
-	out := []userJSON{}
-	for _, u := range all {
-		if scope != "" && !tree.Within(u.AreaID, scope) {
-			continue
-		}
-		a := byID[u.AreaID]
-		chats := channels[u.ID]
-		if chats == nil {
-			chats = []string{} // [] in JSON, not null
-		}
-		out = append(out, userJSON{ID: u.ID, Name: u.Name, Role: u.Role, AreaID: u.AreaID, Area: tree.Label(a, byID[a.Parent]),
-			Channels: chats, Revoked: u.Revoked, Unreachable: u.Unreachable})
-	}
-	slices.SortStableFunc(out, func(x, y userJSON) int {
-		return cmp.Or(cmp.Compare(byID[x.AreaID].Order, byID[y.AreaID].Order), cmp.Compare(x.Name, y.Name))
-	})
 	return out, nil
 }
