@@ -125,6 +125,16 @@ func (c *Console) Handler() http.Handler {
 	mux.HandleFunc("POST /rounds/{id}/close", c.closeRound)
 	mux.HandleFunc("GET /areas/reorganise", c.reorganiseForm)
 	mux.HandleFunc("POST /areas/reorganise", c.reorganise)
+	mux.HandleFunc("GET /review", c.review)
+	mux.HandleFunc("POST /review/posting", c.recordPosting)
+	mux.HandleFunc("POST /review/complaint", c.addComplaint)
+	mux.HandleFunc("POST /review/decision", c.recordDecision)
+	mux.HandleFunc("GET /review/meeting", c.meeting)
+	mux.HandleFunc("POST /review/meeting/open", c.openMeeting)
+	mux.HandleFunc("POST /review/meeting/votes", c.recordVotes)
+	mux.HandleFunc("POST /review/meeting/close", c.closeMeeting)
+	mux.HandleFunc("GET /requests", c.requests)
+	mux.HandleFunc("POST /requests/{id}/answer", c.answerRequest)
 	mux.HandleFunc("GET /targets", c.targets)
 	mux.HandleFunc("POST /targets", c.setTarget)
 	mux.HandleFunc("GET /lang/{lang}", c.setLang)
@@ -331,6 +341,9 @@ type dashboardPage struct {
 	// them, "" for none.
 	Projection    string
 	RowProjection map[string]string // a sub-area's, by its id
+	// RowMeeting is each sub-area's village meeting in the open round, in
+	// words: a village's state, or how many villages held theirs.
+	RowMeeting map[string]string
 }
 
 // dashboard shows the figures of an area the user may see: their own, or
@@ -351,6 +364,13 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request) {
 		if b.Projection != nil {
 			page.RowProjection[b.ID] = b.Projection.Short(c.Catalog, u.Lang)
 		}
+	}
+	if st.Round != nil {
+		ids := make([]string, len(page.Rows))
+		for i, b := range page.Rows {
+			ids[i] = b.ID
+		}
+		page.RowMeeting = c.meetingStates(r, u, st.Area.ID, st.Round.ID, ids)
 	}
 	c.render(w, http.StatusOK, "dashboard.html", page)
 }
