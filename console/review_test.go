@@ -1,6 +1,7 @@
 package console_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"sothon/office"
+	"sothon/report"
 	"sothon/store"
 )
 
@@ -190,6 +192,10 @@ func TestReviewProcessInTheConsole(t *testing.T) {
 		t.Fatalf("posting: %d %s", status, to)
 	}
 	page("/review", "Đang niêm yết từ 27/11/2026 đến 01/12/2026", `action="/review/complaint"`, `<option value="`+demo(3)+`">`)
+	if v := r.apiReview("o").Villages[0]; v.ID != khuoiPai || v.Meeting != "held" || v.MeetingDay != "2026-11-26" || v.Returned != 1 ||
+		v.Posting != "open" || v.PostEnd != "2026-12-01" || v.Final || v.Name != "Tổ Khuổi Pài (Huyền Tụng)" {
+		t.Fatalf("the stats' review while posted: %+v", v)
+	}
 
 	// A complaint about household 3 during the posting.
 	complaint := url.Values{"csrf": {csrf}, "village": {khuoiPai}, "round": {id}, "back": {tung}, "household": {demo(3)}, "from": {"Bà Triệu Thị Hoa"}, "text": {"x"}}
@@ -236,8 +242,23 @@ func TestReviewProcessInTheConsole(t *testing.T) {
 		t.Fatalf("the decision: %+v", rd)
 	}
 	page("/review?round="+id, "Đã có quyết định số 125/QĐ-UBND ngày 02/12/2026.")
+	if rv := r.apiReview("o"); !rv.Decided || rv.Decision == nil || rv.Decision.Number != "125/QĐ-UBND" || rv.NotFinal != 0 ||
+		!rv.Villages[0].Final || rv.Villages[0].Complaints != 1 || rv.Villages[0].OpenComplaints != 0 || rv.Villages[0].Posting != "ended" {
+		t.Fatalf("the stats' review after the decision: %+v", rv)
+	}
 	r.get("o", "/lang/en?back=/review")
 	page("/review", "Decision no. 125/QĐ-UBND of 02/12/2026 recorded.", "Village review — ", "Posting over")
+}
+
+// apiReview is the review in the figures as JSON a browser gets.
+func (r *rig) apiReview(client string) report.ReviewJSON {
+	r.t.Helper()
+	status, body, _ := r.get(client, "/api/stats")
+	var out report.StatsJSON
+	if err := json.Unmarshal([]byte(body), &out); status != 200 || err != nil || out.Review == nil {
+		r.t.Fatalf("api stats: %d %v\n%s", status, err, body)
+	}
+	return *out.Review
 }
 
 // The requests page lists a ward's open requests, late ones first and

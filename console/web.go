@@ -28,6 +28,7 @@ import (
 	"sothon/flows"
 	"sothon/flows/poverty"
 	"sothon/locales"
+	"sothon/office"
 	"sothon/report"
 	"sothon/store"
 	"sothon/tree"
@@ -228,8 +229,13 @@ func (c *Console) apiStats(w http.ResponseWriter, r *http.Request) {
 	for i, f := range c.Forms.Forms {
 		ids[i] = f.ID
 	}
+	out, err := office.StatsJSON(r.Context(), c.Store, st, ids, c.now())
+	if err != nil {
+		c.unavailable(w, "stats", err)
+		return
+	}
 	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(st.JSON(ids))
+	json.NewEncoder(w).Encode(out)
 }
 
 // user is the session's user, or an error page when there is none. The

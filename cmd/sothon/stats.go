@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"sothon/locales"
+	"sothon/office"
 	"sothon/report"
 )
 
@@ -52,9 +53,13 @@ func stats(ctx context.Context, e *env, c *common, area, format, lang string) er
 		for i, f := range w.forms.Forms {
 			ids[i] = f.ID
 		}
+		out, err := office.StatsJSON(ctx, w.db, st, ids, now)
+		if err != nil {
+			return err
+		}
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(st.JSON(ids))
+		return enc.Encode(out)
 	}
 	prev, err := w.db.LastSnapshot(ctx, id, st.Week)
 	if err != nil {
