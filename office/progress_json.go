@@ -11,15 +11,15 @@ import (
 )
 
 // JSON gives the progress in the shape of the stats' `review`, villages
-// named by label (as the stats' sub-areas are).
-func (p Progress) JSON(label func(id string) string) report.ReviewJSON {
+// named by their labels (as the stats' sub-areas are; by name when absent).
+func (p Progress) JSON(labels map[string]string) report.ReviewJSON {
 	out := report.ReviewJSON{Round: p.Round.ID, Name: p.Round.Name, Day: p.Day, Decided: p.Decided(), NotFinal: len(p.NotFinal()),
 		Villages: []report.VillageReviewJSON{}}
 	if d := p.Round.Decision; d != nil {
 		out.Decision = &report.DecisionJSON{Number: d.Number, Day: d.Day}
 	}
 	for _, v := range p.Villages {
-		out.Villages = append(out.Villages, report.VillageReviewJSON{PlaceJSON: report.PlaceJSON{ID: v.Village.ID, Name: label(v.Village.ID)},
+		out.Villages = append(out.Villages, report.VillageReviewJSON{PlaceJSON: report.PlaceJSON{ID: v.Village.ID, Name: cmp.Or(labels[v.Village.ID], v.Village.Name)},
 			Households: v.Households, Listed: v.Listed, Meeting: cmp.Or(v.Meeting, "none"), MeetingDay: v.MeetingDay, Returned: v.Returned,
 			Posting: cmp.Or(v.Posting, "none"), PostStart: v.PostStart, PostEnd: v.PostEnd, Complaints: v.Complaints,
 			OpenComplaints: v.OpenComplaints, Final: v.Final})
@@ -50,12 +50,13 @@ func StatsJSON(ctx context.Context, db *store.DB, st report.Stats, formIDs []str
 	if err != nil {
 		return out, err
 	}
-	review := p.JSON(func(id string) string {
-		if _, label, err := db.AreaLabel(ctx, id); err == nil {
-			return label
+	labels := map[string]string{}
+	for _, v := range p.Villages {
+		if _, label, err := db.AreaLabel(ctx, v.Village.ID); err == nil {
+			labels[v.Village.ID] = label
 		}
-		return id
-	})
+	}
+	review := p.JSON(labels)
 	out.Review = &review
 	return out, nil
 }
