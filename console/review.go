@@ -2,7 +2,6 @@ package console
 
 import (
 	"cmp"
-	"errors"
 	"net/http"
 	"net/url"
 	"slices"
@@ -479,40 +478,50 @@ func (c *Console) answerRequest(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, back, http.StatusSeeOther)
 }
 
-// meetingStates words each dashboard row's meeting state in the round:
-// a village's own, or for an area above villages how many of its villages
-// with households in the round held theirs.
-func (c *Console) meetingStates(r *http.Request, u store.User, area string, round uint64, rows []string) map[string]string {
-	p, err := c.office().ReviewProgress(r.Context(), u, area, round, c.now())
+// meetingStates words each dashboard row's meeting state in the open
+// round: a village's own, or for an area above villages how many of its
+// villages in the round held theirs. It reads the round's meetings and the
+// areas only, not the households: a province's dashboard stays quick.
+func (c *Console) meetingStates(r *http.Request, u store.User, round store.Round, rows []string) map[string]string {
+	meetings, err := c.Store.Meetings(r.Context(), round.ID)
+	var areas []tree.Area
+	if err == nil {
+		areas, err = c.Store.Areas(r.Context())
+	}
 	if err != nil {
-		if !errors.As(err, new(*office.Refusal)) {
-			c.Log.Error("review progress", "err", err)
-		}
+		c.Log.Error("meetings", "err", err)
 		return nil
+	}
+	byVillage := map[string]store.Meeting{}
+	for _, m := range meetings {
+		byVillage[m.AreaID] = m
 	}
 	t := c.t(u.Lang)
 	out := map[string]string{}
-	for _, id := range rows {
-		held, total := 0, 0
-		for _, v := range p.Villages {
-			if v.Village.ID == id {
-				word := t("web.review_meeting." + cmp.Or(v.Meeting, "none"))
-				if v.MeetingDay != "" {
-					word += " " + dayText(v.MeetingDay)
+	held, total := map[string]int{}, map[string]int{}
+	for _, a := range areas {
+		if a.Kind != tree.Village || !round.Holds(a.ID) {
+			continue
+		}
+		m := byVillage[a.ID]
+		for _, id := range rows {
+			switch {
+			case a.ID == id:
+				word := t("web.review_meeting." + cmp.Or(m.State(), "none"))
+				if m.Day != "" {
+					word += " " + dayText(m.Day)
 				}
 				out[id] = word
-				break
-			}
-			if tree.Within(v.Village.ID, id) && v.Households > 0 {
-				total++
-				if v.Meeting == store.MeetingHeld {
-					held++
+			case tree.Within(a.ID, id):
+				total[id]++
+				if m.Held() {
+					held[id]++
 				}
 			}
 		}
-		if _, ok := out[id]; !ok && total > 0 {
-			out[id] = t("web.review_meetings_held", "held", held, "total", total)
-		}
+	}
+	for id, n := range total {
+		out[id] = t("web.review_meetings_held", "held", held[id], "total", n)
 	}
 	return out
 }

@@ -376,7 +376,7 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request) {
 		for i, b := range page.Rows {
 			ids[i] = b.ID
 		}
-		page.RowMeeting = c.meetingStates(r, u, st.Area.ID, st.Round.ID, ids)
+		page.RowMeeting = c.meetingStates(r, u, *st.Round, ids)
 	}
 	c.render(w, http.StatusOK, "dashboard.html", page)
 }
