@@ -175,6 +175,14 @@ func TestReviewProcessInTheConsole(t *testing.T) {
 	}
 	page(minutes, "Cuộc họp đã kết thúc; 1 hộ trả về rà soát lại.", "trả lại rà soát")
 	page("/", "<td>Đã họp 26/11/2026</td>")
+	province := store.User{ID: "o-bk", Name: "Cán bộ tỉnh", Role: store.RoleOfficial, AreaID: "bac-kan", Lang: "vi"}
+	if _, err := r.db.Apply(ctx, store.Change{At: r.now, User: &province}); err != nil {
+		t.Fatal(err)
+	}
+	r.login("p", "o-bk")
+	if _, body, _ := r.get("p", "/?area="+tung); !strings.Contains(body, "<td>Đã họp 26/11/2026</td>") {
+		t.Errorf("the province's official does not see the meeting:\n%s", body)
+	}
 
 	// The posting, from Friday 27 for three working days: to Tuesday.
 	posting := url.Values{"csrf": {csrf}, "village": {khuoiPai}, "round": {id}, "back": {tung}, "start": {"27/11"}}
@@ -248,6 +256,35 @@ func TestReviewProcessInTheConsole(t *testing.T) {
 	}
 	r.get("o", "/lang/en?back=/review")
 	page("/review", "Decision no. 125/QĐ-UBND of 02/12/2026 recorded.", "Village review — ", "Posting over")
+}
+
+// Above villages, the dashboard's meeting column counts the villages of
+// each row that held their meeting in the open round.
+func TestDashboardCountsMeetingsAboveVillages(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	if _, err := r.db.OpenRound(ctx, store.Round{Name: "Toàn tỉnh", AreaID: "bac-kan", From: "2026-11-01", To: "2026-12-15", Opened: r.now}); err != nil {
+		t.Fatal(err)
+	}
+	province := store.User{ID: "o-bk", Name: "Cán bộ tỉnh", Role: store.RoleOfficial, AreaID: "bac-kan", Lang: "vi"}
+	if _, err := r.db.Apply(ctx, store.Change{At: r.now, User: &province}); err != nil {
+		t.Fatal(err)
+	}
+	r.approve(demo(1), "poor", r.now.Add(-time.Hour))
+	o := &office.Office{Store: r.db}
+	if _, err := o.OpenMeeting(ctx, province, office.MeetingOpening{Village: khuoiPai, Day: "2026-11-26", Present: 9, Chair: "A", Secretary: "B", Front: "C"}, r.now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.RecordVote(ctx, province, office.VoteEntry{Village: khuoiPai, Household: demo(1), All: true}, r.now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.CloseMeeting(ctx, province, khuoiPai, 0, r.now); err != nil {
+		t.Fatal(err)
+	}
+	r.login("p", "o-bk")
+	if _, body, _ := r.get("p", "/"); !strings.Contains(body, "<td>1/3 thôn đã họp</td>") || !strings.Contains(body, "<td>0/") {
+		t.Errorf("the province's dashboard lacks the wards' meetings:\n%s", body)
+	}
 }
 
 // apiReview is the review in the figures as JSON a browser gets.
