@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"sothon/flows"
 	"sothon/office"
 	"sothon/store"
 	"sothon/tree"
@@ -324,7 +325,8 @@ func (c *Console) openMeeting(w http.ResponseWriter, r *http.Request) {
 }
 
 // recordVotes records the counts of the minutes: a field agreed.<household>
-// per household, blank for one not entered yet. Every count is checked
+// per household, a number or "tất cả" (everyone present), blank for one
+// not entered yet. Every count is checked
 // before any is recorded, so that a refused form records none.
 func (c *Console) recordVotes(w http.ResponseWriter, r *http.Request) {
 	u, ok := c.postForm(w, r)
@@ -353,12 +355,13 @@ func (c *Console) recordVotes(w http.ResponseWriter, r *http.Request) {
 			c.refused(w, r, u, &office.Refusal{Key: "office.meeting_not_listed", Err: office.ErrNotListed}, "votes", back)
 			return
 		}
+		all := slices.Contains([]string{"tat ca", "all"}, flows.Fold(value))
 		n, err := strconv.Atoi(value)
-		if err != nil || n < 0 || n > a.Meeting.Present {
+		if !all && (err != nil || n < 0 || n > a.Meeting.Present) {
 			c.refused(w, r, u, &office.Refusal{Key: "office.meeting_vote_bad", Args: []any{"present", a.Meeting.Present}, Err: office.ErrVoteBad}, "votes", back)
 			return
 		}
-		votes = append(votes, office.VoteEntry{Village: a.Village.ID, Round: a.Round.ID, Household: household, Agreed: n})
+		votes = append(votes, office.VoteEntry{Village: a.Village.ID, Round: a.Round.ID, Household: household, Agreed: n, All: all})
 	}
 	slices.SortFunc(votes, func(x, y office.VoteEntry) int { return strings.Compare(x.Household, y.Household) })
 	for _, v := range votes {

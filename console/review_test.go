@@ -164,8 +164,11 @@ func TestReviewProcessInTheConsole(t *testing.T) {
 	if status := r.post("o", "/review/meeting/close", closing); status != http.StatusBadRequest || meeting().Held() {
 		t.Fatalf("closed with a count missing: %d", status)
 	}
-	if status := r.post("o", "/review/meeting/votes", url.Values{"csrf": {csrf}, "village": {khuoiPai}, "round": {id}, "agreed." + demo(3): {"5"}}); status != http.StatusSeeOther {
+	if status := r.post("o", "/review/meeting/votes", url.Values{"csrf": {csrf}, "village": {khuoiPai}, "round": {id}, "agreed." + demo(3): {"Tất cả"}}); status != http.StatusSeeOther {
 		t.Fatalf("the last count: %d", status)
+	}
+	if v, _ := meeting().VoteOf(demo(3)); v.Agreed != 10 {
+		t.Fatalf("«tất cả» of 10 present: %+v", v)
 	}
 	if status := r.post("o", "/review/meeting/close", closing); status != http.StatusSeeOther || !meeting().Held() {
 		t.Fatalf("close: %d, %+v", status, meeting())
