@@ -126,6 +126,16 @@ func (c *Console) Handler() http.Handler {
 	mux.HandleFunc("POST /rounds/{id}/close", c.closeRound)
 	mux.HandleFunc("GET /areas/reorganise", c.reorganiseForm)
 	mux.HandleFunc("POST /areas/reorganise", c.reorganise)
+	mux.HandleFunc("GET /review", c.review)
+	mux.HandleFunc("POST /review/posting", c.recordPosting)
+	mux.HandleFunc("POST /review/complaint", c.addComplaint)
+	mux.HandleFunc("POST /review/decision", c.recordDecision)
+	mux.HandleFunc("GET /review/meeting", c.meeting)
+	mux.HandleFunc("POST /review/meeting/open", c.openMeeting)
+	mux.HandleFunc("POST /review/meeting/votes", c.recordVotes)
+	mux.HandleFunc("POST /review/meeting/close", c.closeMeeting)
+	mux.HandleFunc("GET /requests", c.requests)
+	mux.HandleFunc("POST /requests/{id}/answer", c.answerRequest)
 	mux.HandleFunc("GET /targets", c.targets)
 	mux.HandleFunc("POST /targets", c.setTarget)
 	mux.HandleFunc("GET /lang/{lang}", c.setLang)
@@ -223,8 +233,13 @@ func (c *Console) apiStats(w http.ResponseWriter, r *http.Request) {
 	for i, f := range c.Forms.Forms {
 		ids[i] = f.ID
 	}
+	out, err := office.StatsJSON(r.Context(), c.Store, st, ids, c.now())
+	if err != nil {
+		c.unavailable(w, "stats", err)
+		return
+	}
 	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(st.JSON(ids))
+	json.NewEncoder(w).Encode(out)
 }
 
 // user is the session's user, or an error page when there is none. The
@@ -336,6 +351,9 @@ type dashboardPage struct {
 	// them, "" for none.
 	Projection    string
 	RowProjection map[string]string // a sub-area's, by its id
+	// RowMeeting is each sub-area's village meeting in the open round, in
+	// words: a village's state, or how many villages held theirs.
+	RowMeeting map[string]string
 }
 
 // dashboard shows the figures of an area the user may see: their own, or
@@ -356,6 +374,13 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request) {
 		if b.Projection != nil {
 			page.RowProjection[b.ID] = b.Projection.Short(c.Catalog, u.Lang)
 		}
+	}
+	if st.Round != nil {
+		ids := make([]string, len(page.Rows))
+		for i, b := range page.Rows {
+			ids[i] = b.ID
+		}
+		page.RowMeeting = c.meetingStates(r, u, *st.Round, ids)
 	}
 	c.render(w, http.StatusOK, "dashboard.html", page)
 }

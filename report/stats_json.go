@@ -31,6 +31,8 @@ type StatsJSON struct {
 	// ListBasis is what the register's statuses count: "approved" reviews
 	// over the imported register, or "all" the forms received.
 	ListBasis string `json:"list_basis"`
+	// Review is the villages' review in the round, absent without one.
+	Review *ReviewJSON `json:"review,omitempty"`
 }
 
 // PlaceJSON names an area.
@@ -163,4 +165,43 @@ func (s Stats) JSON(formIDs []string) StatsJSON {
 		out.Activity[id] = s.Count(counting.WeekFormCounter(s.Week, id))
 	}
 	return out
+}
+
+// ReviewJSON is where the villages' review stands in a round (the open
+// one, or the latest when none is open): each village's meeting, posting
+// and complaints, whether its list is final, and the commune's decision.
+// The office fills it (office.StatsJSON); the figures alone do not know it.
+type ReviewJSON struct {
+	Round    uint64        `json:"round"` // the round's id
+	Name     string        `json:"name"`
+	Day      string        `json:"day"` // the day the states are read on
+	Decided  bool          `json:"decided"`
+	Decision *DecisionJSON `json:"decision,omitempty"`
+	// NotFinal counts the villages with households in the round whose lists
+	// are not final: what keeps the commune from its decision.
+	NotFinal int                 `json:"not_final"`
+	Villages []VillageReviewJSON `json:"villages"`
+}
+
+// DecisionJSON is the commune's decision that closed a round.
+type DecisionJSON struct {
+	Number string `json:"number"`
+	Day    string `json:"day"`
+}
+
+// VillageReviewJSON is one village's review in the round.
+type VillageReviewJSON struct {
+	PlaceJSON
+	Households int    `json:"households"` // in the round
+	Listed     int    `json:"listed"`     // on its lists, by approved forms
+	Meeting    string `json:"meeting"`    // none, in_progress or held
+	MeetingDay string `json:"meeting_day,omitempty"`
+	Returned   int    `json:"returned"` // households the meeting sent back
+	Posting    string `json:"posting"`  // none, scheduled, open or ended
+	PostStart  string `json:"posting_start,omitempty"`
+	PostEnd    string `json:"posting_end,omitempty"`
+	Complaints int    `json:"complaints"`
+	// OpenComplaints are complaints whose household was not approved again yet.
+	OpenComplaints int  `json:"open_complaints"`
+	Final          bool `json:"final"`
 }

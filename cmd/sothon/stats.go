@@ -47,7 +47,8 @@ func stats(ctx context.Context, e *env, c *common, area, format, lang string) er
 	if err != nil {
 		return err
 	}
-	st, err := (&office.Office{Store: w.db}).Figures(ctx, actor, id, time.Now().In(w.loc))
+	now := time.Now().In(w.loc)
+	st, err := (&office.Office{Store: w.db}).Figures(ctx, actor, id, now)
 	if err != nil {
 		return err
 	}
@@ -56,9 +57,13 @@ func stats(ctx context.Context, e *env, c *common, area, format, lang string) er
 		for i, f := range w.forms.Forms {
 			ids[i] = f.ID
 		}
+		out, err := office.StatsJSON(ctx, w.db, st, ids, now)
+		if err != nil {
+			return err
+		}
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(st.JSON(ids))
+		return enc.Encode(out)
 	}
 	prev, err := w.db.LastSnapshot(ctx, id, st.Week)
 	if err != nil {

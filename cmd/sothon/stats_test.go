@@ -102,6 +102,15 @@ func TestStatsJSON(t *testing.T) {
 			Reviewed   *int `json:"reviewed"`
 			Households int  `json:"households"`
 		} `json:"round"`
+		Review struct {
+			Name     string `json:"name"`
+			NotFinal *int   `json:"not_final"`
+			Villages []struct {
+				ID      string `json:"id"`
+				Meeting string `json:"meeting"`
+				Posting string `json:"posting"`
+			} `json:"villages"`
+		} `json:"review"`
 		SubAreas []struct {
 			ID           string   `json:"id"`
 			Name         string   `json:"name"`
@@ -115,6 +124,10 @@ func TestStatsJSON(t *testing.T) {
 	if got.Register["households"] != 1500 || got.Register["poor"] != 1 || got.Register["near_poor"] != 1 ||
 		got.Round.Name != "Cả năm" || got.Round.Reviewed == nil || *got.Round.Reviewed != 0 || got.Round.Households != 1500 {
 		t.Errorf("stats json: %+v\n%s", got, out)
+	}
+	if rv := got.Review; rv.Name != "Cả năm" || rv.NotFinal == nil || *rv.NotFinal != 0 || len(rv.Villages) != 3 ||
+		rv.Villages[0].Meeting != "none" || rv.Villages[0].Posting != "none" {
+		t.Errorf("the villages' review: %+v", rv)
 	}
 	if len(got.SubAreas) != 3 || got.SubAreas[0].PoorRate == nil || got.SubAreas[0].ReviewedRate == nil ||
 		!strings.Contains(out, `"name": "Tổ Khuổi Pài (Huyền Tụng)"`) {

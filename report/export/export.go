@@ -71,11 +71,11 @@ func (o Options) reviewed(ctx context.Context, db *store.DB, filter store.Submis
 
 // Columns lists the export's columns: the fixed ones, then every question
 // id of the selected forms in form order (calculated values included,
-// notes left out), each once.
+// notes left out), each once, then the village review's (reviewColumns).
 func Columns(forms *flows.Set, formID string) []string {
 	cols := append([]string(nil), fixedColumns...)
 	seen := map[string]bool{}
-	for _, c := range cols {
+	for _, c := range append(cols, reviewColumns...) {
 		seen[c] = true
 	}
 	for _, f := range forms.Forms {
@@ -89,7 +89,7 @@ func Columns(forms *flows.Set, formID string) []string {
 			}
 		}
 	}
-	return cols
+	return append(cols, reviewColumns...)
 }
 
 // Write writes the selected submissions in o.Format (CSV when empty) and
@@ -111,6 +111,10 @@ func Write(ctx context.Context, db *store.DB, forms *flows.Set, o Options, w io.
 		return 0, err
 	}
 	cols := Columns(forms, o.Filter.Form)
+	review, err := loadReview(ctx, db, o.Filter.AreaID)
+	if err != nil {
+		return 0, err
+	}
 	var rw rowWriter
 	switch o.Format {
 	case CSV, "":
@@ -128,7 +132,7 @@ func Write(ctx context.Context, db *store.DB, forms *flows.Set, o Options, w io.
 	n := 0
 	err = o.reviewed(ctx, db, o.Filter, func(s store.Submission, rv store.FormReview) error {
 		n++
-		return rw.row(rowOf(s, rv, cols, o.TZ))
+		return rw.row(rowOf(s, rv, cols, review.cells(s, o.TZ), o.TZ))
 	})
 	if err != nil {
 		return n, err
@@ -136,15 +140,17 @@ func Write(ctx context.Context, db *store.DB, forms *flows.Set, o Options, w io.
 	return n, rw.close()
 }
 
-func rowOf(s store.Submission, rv store.FormReview, cols []string, tz *time.Location) []string {
+func rowOf(s store.Submission, rv store.FormReview, cols, review []string, tz *time.Location) []string {
 	row := make([]string, len(cols))
 	fixed := []string{strconv.FormatUint(s.ID, 10), s.Form, s.FormVersion,
 		s.SubmittedAt.In(tz).Format(time.RFC3339), s.AreaID, s.HouseholdID, s.HouseholdName, s.SubmittedBy,
 		rv.State, formNumber(s.Replaces), formNumber(rv.ReplacedBy), map[bool]string{true: "yes", false: "no"}[rv.Current]}
 	copy(row, fixed)
-	for i := len(fixed); i < len(cols); i++ {
+	questions := len(cols) - len(review)
+	for i := len(fixed); i < questions; i++ {
 		row[i] = s.Answers[cols[i]]
 	}
+	copy(row[questions:], review)
 	return row
 }
 
@@ -253,6 +259,8 @@ func (j *jsonWriter) row(r []string) error {
 			obj[c] = r[i] == "yes"
 		case i < len(fixedColumns):
 			obj[c] = r[i]
+		case i >= len(j.cols)-len(reviewColumns):
+			obj[c] = reviewJSON(c, r[i])
 		default:
 			obj[c] = jsonValue(j.types[c], r[i])
 		}

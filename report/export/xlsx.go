@@ -33,6 +33,10 @@ func writeXLSX(ctx context.Context, db *store.DB, forms *flows.Set, o Options, w
 	if err != nil {
 		return 0, err
 	}
+	review, err := loadReview(ctx, db, o.Filter.AreaID)
+	if err != nil {
+		return 0, err
+	}
 	cat, err := locales.Load()
 	if err != nil {
 		return 0, err
@@ -50,7 +54,7 @@ func writeXLSX(ctx context.Context, db *store.DB, forms *flows.Set, o Options, w
 		} else if _, err := f.NewSheet(name); err != nil {
 			return total, err
 		}
-		n, err := writeSheet(ctx, db, cat, f, name, form, o)
+		n, err := writeSheet(ctx, db, cat, f, name, form, o, review)
 		if err != nil {
 			return total, err
 		}
@@ -71,7 +75,7 @@ func sheetName(f *flows.Form) string {
 	return string(r)
 }
 
-func writeSheet(ctx context.Context, db *store.DB, cat *locales.Catalog, f *excelize.File, sheet string, form *flows.Form, o Options) (int, error) {
+func writeSheet(ctx context.Context, db *store.DB, cat *locales.Catalog, f *excelize.File, sheet string, form *flows.Form, o Options, review reviewIndex) (int, error) {
 	sw, err := f.NewStreamWriter(sheet)
 	if err != nil {
 		return 0, err
@@ -84,6 +88,7 @@ func writeSheet(ctx context.Context, db *store.DB, cat *locales.Catalog, f *exce
 			names = append(names, headerOf(q))
 		}
 	}
+	names = append(names, reviewHeaders...)
 	header := make([]any, len(names))
 	for i, h := range uniqueHeaders(names) {
 		header[i] = h
@@ -103,6 +108,7 @@ func writeSheet(ctx context.Context, db *store.DB, cat *locales.Catalog, f *exce
 		for _, q := range qs {
 			row = append(row, cellOf(form, q, s.Answers[q.ID]))
 		}
+		row = append(row, review.xlsxCells(s, o.TZ)...)
 		rows++
 		cell, _ := excelize.CoordinatesToCellName(1, rows)
 		return sw.SetRow(cell, row)
