@@ -1,12 +1,14 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -65,6 +67,13 @@ func Run(ctx context.Context, cfg Config, p Parts) error {
 	// Kept in the file, so that the commands run beside the server count
 	// the official list the same way.
 	if err := db.SetSetting(ctx, store.SettingCountBasis, cfg.Count); err != nil {
+		return err
+	}
+	// The office reads the posting's calendar from the file too.
+	if err := db.SetSetting(ctx, store.SettingPostingDays, strconv.Itoa(cmp.Or(cfg.PostingDays, store.DefaultPostingDays))); err != nil {
+		return err
+	}
+	if err := db.SetSetting(ctx, store.SettingHolidays, cfg.Holidays); err != nil {
 		return err
 	}
 	cat := locales.MustLoad()

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -14,6 +16,7 @@ import (
 	"sothon/bot"
 	"sothon/bot/delivery"
 	"sothon/bot/jobs"
+	"sothon/office"
 	"sothon/setting"
 	"sothon/store"
 )
@@ -64,6 +67,18 @@ var (
 			}
 			return w, err
 		})
+	postingDays = setting.Define("SOTHON_POSTING_DAYS", strconv.Itoa(store.DefaultPostingDays), "int",
+		fmt.Sprintf("how many working days a village's lists stay posted (niêm yết) for complaints, 1 to %d; weekends and `SOTHON_HOLIDAYS` are skipped", office.MaxPostingDays),
+		func(s string) (int, error) {
+			n, err := strconv.Atoi(strings.TrimSpace(s))
+			if err != nil || n < 1 || n > office.MaxPostingDays {
+				return 0, fmt.Errorf("use a number of working days from 1 to %d", office.MaxPostingDays)
+			}
+			return n, nil
+		})
+	holidays = setting.Define("SOTHON_HOLIDAYS", "", "string",
+		"the days off besides weekends that postings skip, as `YYYY-MM-DD` separated by commas (the province's public holidays; none are built in)",
+		parseHolidays).ShownAs("none")
 	logLevel = setting.Define("SOTHON_LOG_LEVEL", "info", "string", "the server's log level: `debug`, `info`, `warn` or `error`",
 		func(s string) (slog.Level, error) {
 			var l slog.Level
@@ -79,6 +94,24 @@ var (
 			return w == "json", err
 		})
 )
+
+// parseHolidays checks every day of the holidays setting and gives them
+// back sorted, one comma between.
+func parseHolidays(s string) (string, error) {
+	var days []string
+	for f := range strings.SplitSeq(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if _, err := time.Parse(time.DateOnly, f); err != nil {
+			return "", fmt.Errorf("%q is no day: use YYYY-MM-DD separated by commas, such as 2026-09-02,2026-09-03", f)
+		}
+		days = append(days, f)
+	}
+	slices.Sort(days)
+	return strings.Join(slices.Compact(days), ","), nil
+}
 
 func cronSetting(env, def, doc string) setting.Key[string] {
 	return setting.Define(env, def, "string", doc, func(s string) (string, error) {
@@ -97,7 +130,7 @@ func Shared() []*setting.Spec {
 // serving are the settings of the server itself.
 func serving() []*setting.Spec {
 	return []*setting.Spec{RunTTL.Spec, addr.Spec, PublicURL.Spec, httpTimeout.Spec, digestCron.Spec, remindCron.Spec,
-		backupDir.Spec, backupCron.Spec, count.Spec, logLevel.Spec, logFormat.Spec}
+		backupDir.Spec, backupCron.Spec, count.Spec, postingDays.Spec, holidays.Spec, logLevel.Spec, logFormat.Spec}
 }
 
 // Settings is the whole table, in the order docs/DEPLOY.md lists it: the
@@ -124,6 +157,8 @@ type Config struct {
 	BackupDir   string // "" for no scheduled backups
 	BackupCron  string
 	Count       string // store.CountApproved, store.CountAll or "" (auto)
+	PostingDays int    // working days a posting lasts
+	Holidays    string // days off besides weekends, YYYY-MM-DD joined by commas
 	LogLevel    slog.Level
 	LogJSON     bool
 	// Values are every setting read; each platform takes its own.
@@ -163,7 +198,7 @@ func readConfig(getenv func(string) string, flags *pflag.FlagSet, platforms []de
 	}
 	c := Config{Addr: addr.In(v), RunTTL: RunTTL.In(v), PublicURL: PublicURL.In(v), HTTPTimeout: httpTimeout.In(v),
 		DigestCron: digestCron.In(v), RemindCron: remindCron.In(v), BackupDir: backupDir.In(v), BackupCron: backupCron.In(v),
-		Count: count.In(v), LogLevel: logLevel.In(v), LogJSON: logFormat.In(v), Values: v, platforms: platforms}
+		Count: count.In(v), PostingDays: postingDays.In(v), Holidays: holidays.In(v), LogLevel: logLevel.In(v), LogJSON: logFormat.In(v), Values: v, platforms: platforms}
 	var on, switches []string
 	for _, p := range platforms {
 		if p.On == nil {
