@@ -38,6 +38,9 @@ type Commands struct {
 var (
 	officials = []string{store.RoleOfficial, store.RoleAdmin}
 	admins    = []string{store.RoleAdmin}
+	// villageReview: the village's meeting, complaints and requests are its
+	// head's, and the commune's above it.
+	villageReview = []string{store.RoleHead, store.RoleReviewer, store.RoleOfficial, store.RoleAdmin}
 )
 
 // List gives the commands for the engine's table; Order places them in
@@ -50,6 +53,12 @@ func (o *Commands) List() []bot.Command {
 		{Name: "stats", Roles: officials, Help: officials, Order: 40, Run: o.stats},
 		{Name: "review", Roles: office.Reviewers, Help: office.Reviewers, Order: 45, Run: o.review, Press: o.pressReview},
 		{Name: "approve", Roles: office.Reviewers, Help: office.Reviewers, Order: 46, Run: o.approveAll, Press: o.pressApproveAll},
+		{Name: "hop", Roles: villageReview, Help: villageReview, Order: 36, Menu: 6, Run: o.meeting, Press: o.pressMeeting},
+		{Name: "yeucau", Roles: villageReview, Help: villageReview, Order: 37, Run: o.request, Press: o.pressRequest},
+		{Name: "khieunai", Roles: villageReview, Help: villageReview, Order: 38, Run: o.complaint, Press: o.pressComplaint},
+		{Name: "niemyet", Roles: office.Reviewers, Help: office.Reviewers, Order: 47, Run: o.posting},
+		{Name: "traloi", Roles: office.Reviewers, Help: office.Reviewers, Order: 48, Run: o.answerRequest},
+		{Name: "quyetdinh", Roles: officials, Help: officials, Order: 77, Run: o.decision},
 		{Name: "missing", Roles: officials, Help: officials, Order: 50, Run: o.missing},
 		{Name: "digest", Roles: officials, Help: officials, Order: 60, Run: o.digest},
 		{Name: "export", Roles: officials, Help: officials, Order: 70, Run: o.export},
