@@ -14,6 +14,7 @@ import (
 	"sothon/office"
 	"sothon/report"
 	"sothon/report/export"
+	"sothon/report/progress"
 	"sothon/store"
 )
 
@@ -85,6 +86,9 @@ func (o *Commands) stats(ctx context.Context, t bot.Turn, args string) {
 		o.Log.Error("stats", "err", err)
 		t.Reply("join.try_later")
 		return
+	}
+	if st.Review, err = progress.Lines(ctx, o.Store, st, t.At(), o.Catalog, t.Lang()); err != nil {
+		o.Log.Error("stats", "err", err)
 	}
 	prev, _ := o.Store.LastSnapshot(ctx, area, st.Week)
 	t.ReplyText(report.Digest(st, prev, o.Forms, o.Catalog, t.Lang()))
