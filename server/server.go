@@ -125,6 +125,10 @@ func (s *server) scheduleJobs(p Parts, cat *locales.Catalog, now func() time.Tim
 			_, err := weekly.SendReminders(ctx)
 			return err
 		}},
+		{"review", cmp.Or(cfg.ReviewCron, jobs.DefaultReviewCron), func(ctx context.Context) error {
+			_, err := weekly.SendReviewReminders(ctx)
+			return err
+		}},
 	}
 	if cfg.BackupDir != "" {
 		todo = append(todo, job{"backup", cfg.BackupCron, func(ctx context.Context) error { return s.backup(ctx, cfg.BackupDir) }})

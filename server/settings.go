@@ -55,6 +55,8 @@ var (
 			"and a webhook request with a wrong secret is refused unread. An admin's register upload gets 12 minutes (64 MB at 100 KB/s)")
 	digestCron = cronSetting("SOTHON_DIGEST_CRON", jobs.DefaultDigestCron, "when the digests go to the officials (cron, in `SOTHON_TZ`)")
 	remindCron = cronSetting("SOTHON_REMIND_CRON", jobs.DefaultRemindCron, "when the reminders go to the village heads behind (cron, in `SOTHON_TZ`)")
+	reviewCron = cronSetting("SOTHON_REVIEW_CRON", jobs.DefaultReviewCron,
+		"when the village review's reminders go out: meetings due, lists to post, a posting's last day, requests for review at day 10 and late (cron, in `SOTHON_TZ`)")
 	backupDir  = setting.String("SOTHON_BACKUP_DIR", "", "where `sothon serve` writes a backup every night (the newest 7 are kept)").ShownAs("none")
 	backupCron = cronSetting("SOTHON_BACKUP_CRON", "0 2 * * *", "when that backup is written (cron, in `SOTHON_TZ`)")
 	count      = setting.Define("SOTHON_COUNT", "auto", "string",
@@ -129,7 +131,7 @@ func Shared() []*setting.Spec {
 
 // serving are the settings of the server itself.
 func serving() []*setting.Spec {
-	return []*setting.Spec{RunTTL.Spec, addr.Spec, PublicURL.Spec, httpTimeout.Spec, digestCron.Spec, remindCron.Spec,
+	return []*setting.Spec{RunTTL.Spec, addr.Spec, PublicURL.Spec, httpTimeout.Spec, digestCron.Spec, remindCron.Spec, reviewCron.Spec,
 		backupDir.Spec, backupCron.Spec, count.Spec, postingDays.Spec, holidays.Spec, logLevel.Spec, logFormat.Spec}
 }
 
@@ -154,6 +156,7 @@ type Config struct {
 	HTTPTimeout time.Duration
 	DigestCron  string
 	RemindCron  string
+	ReviewCron  string
 	BackupDir   string // "" for no scheduled backups
 	BackupCron  string
 	Count       string // store.CountApproved, store.CountAll or "" (auto)
@@ -197,7 +200,7 @@ func readConfig(getenv func(string) string, flags *pflag.FlagSet, platforms []de
 		return Config{}, err
 	}
 	c := Config{Addr: addr.In(v), RunTTL: RunTTL.In(v), PublicURL: PublicURL.In(v), HTTPTimeout: httpTimeout.In(v),
-		DigestCron: digestCron.In(v), RemindCron: remindCron.In(v), BackupDir: backupDir.In(v), BackupCron: backupCron.In(v),
+		DigestCron: digestCron.In(v), RemindCron: remindCron.In(v), ReviewCron: reviewCron.In(v), BackupDir: backupDir.In(v), BackupCron: backupCron.In(v),
 		Count: count.In(v), PostingDays: postingDays.In(v), Holidays: holidays.In(v), LogLevel: logLevel.In(v), LogJSON: logFormat.In(v), Values: v, platforms: platforms}
 	var on, switches []string
 	for _, p := range platforms {
