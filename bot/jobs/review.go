@@ -59,14 +59,19 @@ func (j *Weekly) SendReviewReminders(ctx context.Context) (int, error) {
 			}
 		}
 	}
-	for _, filter := range []office.RequestFilter{office.RequestsToRemind, office.LateRequests} {
-		rows, err := office.RequestsOf(ctx, j.Store, "", filter, now)
-		if err != nil {
-			return r.sent, err
+	for _, top := range areas {
+		if top.Parent != "" {
+			continue
 		}
-		for _, row := range rows {
-			if err := r.request(ctx, row, filter == office.LateRequests); err != nil {
+		for _, filter := range []office.RequestFilter{office.RequestsToRemind, office.LateRequests} {
+			rows, err := office.RequestsOf(ctx, j.Store, top.ID, filter, now)
+			if err != nil {
 				return r.sent, err
+			}
+			for _, row := range rows {
+				if err := r.request(ctx, row, filter == office.LateRequests); err != nil {
+					return r.sent, err
+				}
 			}
 		}
 	}
