@@ -25,6 +25,9 @@ import (
 
 // meeting answers /hop [VILLAGE].
 func (o *Commands) meeting(ctx context.Context, t bot.Turn, args string) {
+	if busy(t, "/hop") {
+		return
+	}
 	village, ok := o.villageOf(ctx, t, args)
 	if !ok {
 		return

@@ -132,6 +132,16 @@ func (o *Commands) kept(ctx context.Context, t bot.Turn, step string) (string, e
 	return v, o.Store.SetSetting(ctx, key, "")
 }
 
+// busy tells the user, when a questionnaire is in progress, that the
+// command asks for typed answers only once it is sent or cancelled.
+func busy(t bot.Turn, command string) bool {
+	form := t.Questionnaire().InProgress()
+	if form != "" {
+		t.Reply("hop.busy", "form", form, "command", command)
+	}
+	return form != ""
+}
+
 // failed logs an error no refusal explains and tells the user to try later.
 func (o *Commands) failed(t bot.Turn, what string, err error) {
 	o.Log.Error(what, "err", err)

@@ -46,6 +46,9 @@ func (o *Commands) posting(ctx context.Context, t bot.Turn, args string) {
 // complaint answers /khieunai [VILLAGE]: the village's lists to pick the
 // household from, while they are up.
 func (o *Commands) complaint(ctx context.Context, t bot.Turn, args string) {
+	if busy(t, "/khieunai") {
+		return
+	}
 	village, ok := o.villageOf(ctx, t, args)
 	if !ok {
 		return

@@ -20,6 +20,9 @@ import (
 
 // request answers /yeucau [VILLAGE].
 func (o *Commands) request(ctx context.Context, t bot.Turn, args string) {
+	if busy(t, "/yeucau") {
+		return
+	}
 	village, ok := o.villageOf(ctx, t, args)
 	if !ok {
 		return
@@ -75,6 +78,11 @@ func (o *Commands) pressRequest(ctx context.Context, t bot.Turn, question, answe
 		i, err := strconv.Atoi(parts[3])
 		if err != nil || i < 1 || i > len(all) {
 			t.Stale()
+			return
+		}
+		if n := len([]rune(strings.Join(strings.Fields(answer), " "))); n < 3 || n > 300 {
+			t.Reply("yeucau.reason_bad")
+			t.Ask(t.T("yeucau.ask_reason", "household", all[i-1].Name), question, nil)
 			return
 		}
 		r, err := o.office().AddRequest(ctx, t.User(), office.RequestEntry{Village: village, Household: all[i-1].ID, Reason: answer}, t.At())

@@ -125,7 +125,10 @@ func RequestLines(open []office.RequestRow, cat *locales.Catalog, lang string) [
 			remind++
 		}
 	}
-	line := cat.T(lang, "digest.requests_open", "count", len(open), "due", remind)
+	line := cat.T(lang, "digest.requests_open", "count", len(open))
+	if remind > 0 {
+		line += " " + cat.T(lang, "digest.requests_due", "count", remind)
+	}
 	if len(late) > 0 {
 		line += " " + cat.T(lang, "digest.requests_late", "count", lateCount(open), "list", strings.Join(late, ", "))
 	}
