@@ -125,3 +125,59 @@ func TestReviewRemindersEachOnce(t *testing.T) {
 	}
 	remind("answered", nil)
 }
+
+// A complaint the commune enters reaches the village's head at once, and
+// the head's "1" (or the button) reopens the form it sent back.
+func TestComplaintByTheCommuneTellsTheHead(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.now = time.Date(2023, 6, 15, 9, 0, 0, 0, time.FixedZone("ICT", 7*3600))
+	const village = "bac-kan/huyen-tung/khuoi-pai"
+	head := f.registerAs(t, "h1", store.RoleHead, village)
+	f.registerAs(t, "r1", store.RoleReviewer, "bac-kan/huyen-tung")
+	if _, err := f.db.OpenRound(ctx, store.Round{Name: "Định kỳ 2023", Kind: store.RoundAnnual, AreaID: "bac-kan/huyen-tung",
+		From: "2023-06-01", To: "2023-06-30", Opened: f.now.Add(-time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	hhs, _ := f.db.HouseholdsIn(ctx, village)
+	a, err := f.db.Apply(ctx, store.Change{At: f.now, Submission: &store.Submission{Form: "household", AreaID: village, HouseholdID: hhs[0].ID,
+		SubmittedBy: "x", SubmittedAt: f.now, Class: "poor", Answers: map[string]string{"class": "poor"}, Members: 4}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := f.db.Decide(ctx, store.Decision{Submission: a.SubmissionID, Approve: true, By: "x", At: f.now}, nil); err != nil {
+		t.Fatal(err)
+	}
+	o := &office.Office{Store: f.db}
+	if _, err := o.OpenMeeting(ctx, head, office.MeetingOpening{Village: village, Day: "2023-06-15", Present: 10, Chair: "A", Secretary: "B", Front: "C"}, f.now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.RecordVote(ctx, head, office.VoteEntry{Village: village, Household: hhs[0].ID, Agreed: 9}, f.now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.CloseMeeting(ctx, head, village, 0, f.now); err != nil {
+		t.Fatal(err)
+	}
+	if out := f.say(t, "r1", "1", "/niemyet khuoi pai hôm nay"); !strings.Contains(out[0].Text, "từ 15/06/2023 đến hết 19/06/2023") {
+		t.Fatalf("posting: %q", out[0].Text)
+	}
+	f.say(t, "r1", "2", "/khieunai khuoi pai")
+	f.say(t, "r1", "3", "1")
+	f.say(t, "r1", "4", "Bế Văn Tuấn")
+	out := f.say(t, "r1", "5", "Hộ có xe ô tô")
+	var toHead, toReviewer string
+	for _, m := range out {
+		switch m.ChatID {
+		case "h1":
+			toHead = m.Text
+		case "r1":
+			toReviewer = m.Text
+		}
+	}
+	if !strings.Contains(toReviewer, "Đã ghi khiếu nại của Bế Văn Tuấn") || !strings.Contains(toHead, "Khiếu nại khi niêm yết, của Bế Văn Tuấn: Hộ có xe ô tô") {
+		t.Fatalf("to the reviewer %q, to the head %q", toReviewer, toHead)
+	}
+	if out := f.say(t, "h1", "6", "1"); !strings.Contains(out[len(out)-1].Text, "Mở lại phiếu số 1") {
+		t.Fatalf("the head's 1 reopens the form: %q", out[len(out)-1].Text)
+	}
+}

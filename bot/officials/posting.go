@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"sothon/bot"
+	"sothon/bot/jobs"
+	"sothon/flows"
 	"sothon/office"
 	"sothon/store"
 )
@@ -136,6 +138,9 @@ func (o *Commands) pressComplaint(ctx context.Context, t bot.Turn, question, ans
 			return
 		}
 		t.Reply("khieunai.done", "household", all[i-1].Name, "from", c.From, "id", c.Form)
+		if t.User().Role != store.RoleHead {
+			o.tellHeads(ctx, t, village, c.Form, all[i-1].Name, t.T("office.complaint_reason", "from", c.From, "text", c.Text))
+		}
 	default:
 		t.Stale()
 	}
@@ -160,4 +165,35 @@ func (o *Commands) decision(ctx context.Context, t bot.Turn, args string) {
 		return
 	}
 	t.Reply("quyetdinh.done", "number", r.Decision.Number, "day", dmy(r.Decision.Day), "round", r.Name)
+}
+
+// tellHeads tells a village's heads that a form of theirs went back for
+// review, with the button that reopens it, outside the quiet hours.
+func (o *Commands) tellHeads(ctx context.Context, t bot.Turn, village string, form uint64, household, reason string) {
+	heads, err := o.headsOf(ctx, village)
+	if err != nil {
+		o.Log.Error("heads of a village", "err", err)
+		return
+	}
+	var msgs []store.Message
+	for _, h := range heads {
+		for _, id := range h.chats {
+			msgs = append(msgs, store.Message{Channel: id.Channel, ChatID: id.ChatID, NotBefore: jobs.NotBefore(t.At()),
+				Text:     o.Catalog.T(h.Lang, "review.returned_to_head", "id", form, "household", household, "reason", reason),
+				Question: bot.FixQuestion(form), Options: []flows.Option{{Key: "1", Label: o.Catalog.T(h.Lang, "review.fix")}}})
+		}
+	}
+	if len(msgs) == 0 {
+		return
+	}
+	// The first head's next "1" typed reopens the form, as after a review.
+	h := heads[0].User
+	h.Awaiting = bot.FixQuestion(form)
+	applied, err := o.Store.Apply(ctx, store.Change{At: t.At(), User: &h, Replies: func(store.Applied) []store.Message { return msgs }})
+	queued := applied.Queued
+	if err != nil {
+		o.Log.Error("tell heads", "err", err)
+		return
+	}
+	t.Wake(queued)
 }
