@@ -50,7 +50,7 @@ func (o *Commands) meetingNext(ctx context.Context, t bot.Turn, village string, 
 			t.Reply("hop.no_lists", "village", name, "round", a.Round.Name)
 			return
 		}
-		t.Ask(t.T("hop.ask_day", "village", name, "round", a.Round.Name, "count", len(a.Items)), "hop:day:"+village,
+		ask(t, t.T("hop.ask_day", "village", name, "round", a.Round.Name, "count", len(a.Items)), "hop:day:"+village,
 			[]flows.Option{{Key: "1", Label: t.T("hop.today", "day", t.At().Format("02/01/2006"))}})
 	default:
 		next := -1
@@ -73,7 +73,7 @@ func (o *Commands) meetingNext(ctx context.Context, t bot.Turn, village string, 
 			lists[i] = t.T("hop.list." + k)
 		}
 		present := a.Meeting.Present
-		t.Ask(t.T("hop.ask_vote", "n", next+1, "count", len(a.Items), "household", it.Household.HeadName,
+		ask(t, t.T("hop.ask_vote", "n", next+1, "count", len(a.Items), "household", it.Household.HeadName,
 			"lists", strings.Join(lists, ", "), "present", present),
 			"hop:vote:"+village+":"+strconv.Itoa(next+1),
 			[]flows.Option{{Key: strconv.Itoa(present), Label: t.T("hop.all_agreed")}})
@@ -129,7 +129,7 @@ func (o *Commands) meetingDay(ctx context.Context, t bot.Turn, village, answer s
 	}
 	if !ok || day > t.At().Format("2006-01-02") {
 		t.Reply("hop.day_bad")
-		t.Ask(t.T("hop.ask_day_again"), "hop:day:"+village, []flows.Option{{Key: "1", Label: t.T("hop.today", "day", t.At().Format("02/01/2006"))}})
+		ask(t, t.T("hop.ask_day_again"), "hop:day:"+village, []flows.Option{{Key: "1", Label: t.T("hop.today", "day", t.At().Format("02/01/2006"))}})
 		return
 	}
 	t.Ask(t.T("hop.ask_present", "day", dmy(day)), "hop:present:"+village+":"+compactDay(day), nil)

@@ -74,8 +74,9 @@ func askHousehold(t bot.Turn, intro, question string, all []pickable, only []int
 	}
 	var options []flows.Option
 	lines := []string{intro}
+	buttons := len(only) <= pickShown && fits(question, strconv.Itoa(len(all)))
 	for _, i := range only {
-		if len(only) <= pickShown {
+		if buttons {
 			options = append(options, flows.Option{Key: strconv.Itoa(i + 1), Label: all[i].Name})
 			continue
 		}
@@ -83,6 +84,25 @@ func askHousehold(t bot.Turn, intro, question string, all []pickable, only []int
 	}
 	lines = append(lines, t.T("pick.how"))
 	t.Ask(strings.Join(lines, "\n"), question, options)
+}
+
+// fits tells whether a button answering question with key fits in
+// Telegram's button data; a question that does not is asked for typed
+// answers only (an area id can be long).
+func fits(question, key string) bool {
+	return len(bot.ButtonData(question, key, false)) <= maxButtonData
+}
+
+// ask asks question with options when their buttons fit, else typed only:
+// the text says what to type.
+func ask(t bot.Turn, text, question string, options []flows.Option) {
+	for _, o := range options {
+		if !fits(question, o.Key) {
+			options = nil
+			break
+		}
+	}
+	t.Ask(text, question, options)
 }
 
 // pickHousehold reads the answer to askHousehold: the household's index,
