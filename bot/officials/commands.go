@@ -54,7 +54,7 @@ func (o *Commands) List() []bot.Command {
 		{Name: "stats", Roles: officials, Help: officials, Order: 40, Run: o.stats},
 		{Name: "review", Roles: office.Reviewers, Help: office.Reviewers, Order: 45, Run: o.review, Press: o.pressReview},
 		{Name: "approve", Roles: office.Reviewers, Help: office.Reviewers, Order: 46, Run: o.approveAll, Press: o.pressApproveAll},
-		{Name: "hop", Roles: villageReview, Help: villageReview, Order: 36, Menu: 6, Run: o.meeting, Press: o.pressMeeting},
+		{Name: "hop", Roles: villageReview, Help: villageReview, Order: 36, Menu: 6, Run: o.meeting, Press: o.pressMeeting, Offer: o.offerMeeting},
 		{Name: "yeucau", Roles: villageReview, Help: villageReview, Order: 37, Run: o.request, Press: o.pressRequest},
 		{Name: "khieunai", Roles: villageReview, Help: villageReview, Order: 38, Run: o.complaint, Press: o.pressComplaint},
 		{Name: "niemyet", Roles: office.Reviewers, Help: office.Reviewers, Order: 47, Run: o.posting},

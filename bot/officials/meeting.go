@@ -80,6 +80,25 @@ func (o *Commands) meetingNext(ctx context.Context, t bot.Turn, village string, 
 	}
 }
 
+// offerMeeting reminds a head in the menu of the village's meeting while
+// the round has lists to vote on and the meeting is not over.
+func (o *Commands) offerMeeting(ctx context.Context, t bot.Turn) string {
+	if t.User().Role != store.RoleHead {
+		return ""
+	}
+	a, err := o.office().MeetingAgenda(ctx, t.User(), t.User().AreaID, 0)
+	if err != nil || len(a.Items) == 0 || !a.Round.Annual() { // a regular round's lists need no meeting
+		return ""
+	}
+	switch a.Meeting.State() {
+	case store.MeetingNone:
+		return t.T("hop.offer", "count", len(a.Items), "round", a.Round.Name)
+	case store.MeetingInProgress:
+		return t.T("hop.offer_resume", "done", len(a.Items)-a.Missing(), "count", len(a.Items))
+	}
+	return ""
+}
+
 // returnedIn counts the households a meeting sent back.
 func returnedIn(m store.Meeting) int {
 	n := 0
