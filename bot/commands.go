@@ -32,6 +32,10 @@ type Command struct {
 	// pressed, or, on a channel without buttons, the option's number or
 	// words typed.
 	Press func(ctx context.Context, t Turn, question, answer string)
+	// Offer, when set, is a line the questionnaires' menu shows above its
+	// list when the command has something for the user now (a village
+	// meeting to hold); "" for nothing.
+	Offer func(ctx context.Context, t Turn) string
 }
 
 // allows reports whether someone of role may use the command.

@@ -30,6 +30,14 @@ func (t *turn) menu(ctx context.Context) {
 	if returned := t.returned(ctx); len(returned) > 0 {
 		t.replies = append(t.replies, t.returnedBlock(ctx, returned))
 	}
+	for _, c := range t.e.commands {
+		if c.Offer == nil || !c.allows(t.user.Role) {
+			continue
+		}
+		if line := c.Offer(ctx, t); line != "" {
+			t.replies = append(t.replies, textPrompt(line))
+		}
+	}
 	t.replies = append(t.replies, flows.Prompt{Text: t.e.cat.T(t.lang, "menu.title"), Question: flows.AwaitMenu, Options: t.menuOptions(ctx)})
 }
 

@@ -22,6 +22,11 @@ type Questionnaire interface {
 	// Repeat asks the question in progress again, as in the language now
 	// set; with none it does nothing.
 	Repeat(ctx context.Context)
+	// InProgress is the title of the questionnaire in progress, "" for
+	// none: while one is, typed answers are its, so a command that asks
+	// for typed answers waits for it to end. One that expired is dropped
+	// here, with a word.
+	InProgress() string
 	// Offered is how many questionnaires the menu offers: the returned
 	// forms listed before it are numbered after them.
 	Offered(ctx context.Context) int
@@ -81,6 +86,18 @@ func (q questionnaire) Menu(ctx context.Context) {
 func (q questionnaire) Choose(ctx context.Context, text string) { q.t.chooseForm(ctx, text) }
 func (q questionnaire) Reopen(ctx context.Context, id uint64)   { q.t.reopen(ctx, id) }
 func (q questionnaire) Offered(ctx context.Context) int         { return len(q.t.offeredForms(ctx)) }
+
+func (q questionnaire) InProgress() string {
+	t := q.t
+	switch {
+	case t.run == nil:
+		return ""
+	case t.expired():
+		t.expire()
+		return ""
+	}
+	return t.form.Title.In(t.lang)
+}
 
 func (q questionnaire) Repeat(ctx context.Context) {
 	t := q.t

@@ -30,6 +30,7 @@ import (
 	"sothon/locales"
 	"sothon/office"
 	"sothon/report"
+	"sothon/report/progress"
 	"sothon/store"
 	"sothon/tree"
 )
@@ -347,6 +348,9 @@ type dashboardPage struct {
 	Sort    string
 	Parents []report.Place
 	Round   []string // the round's progress, as the digest says it
+	// Review is where the villages' reviews and the requests for review
+	// stand, as the digest says it.
+	Review []string
 	// Projection is the figures by the new standard, as the digest says
 	// them, "" for none.
 	Projection    string
@@ -368,6 +372,9 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request) {
 	sortRows(page.Rows, page.Sort)
 	page.Parents = c.parents(r.Context(), st.Area.ID, u.AreaID)
 	page.Round = report.RoundLines(st, c.Catalog, u.Lang)
+	if review, err := progress.Lines(r.Context(), c.Store, st, c.now(), c.Catalog, u.Lang); err == nil {
+		page.Review = review
+	}
 	page.Projection = report.ProjectionLine(st.Counters, c.Catalog, u.Lang)
 	page.RowProjection = map[string]string{}
 	for _, b := range page.Rows {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -35,10 +36,13 @@ type DecisionEntry struct {
 	Day    string // YYYY-MM-DD, the day it was signed
 }
 
-// decider refuses an actor who may not record a decision: officials and
-// admins record what the chairman signed.
+// Deciders record the commune's decision: officials and admins record
+// what the chairman signed.
+var Deciders = []string{store.RoleOfficial, store.RoleAdmin}
+
+// decider refuses an actor who may not record a decision.
 func decider(actor store.User) error {
-	if actor.Revoked || (actor.Role != store.RoleOfficial && actor.Role != store.RoleAdmin) {
+	if actor.Revoked || !slices.Contains(Deciders, actor.Role) {
 		return refuse(ErrNotAllowed, "office.decision_officials_only")
 	}
 	return nil

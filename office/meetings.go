@@ -82,6 +82,11 @@ func (a Agenda) Missing() int {
 	return n
 }
 
+// VillageReviewers take part in a village's review: its meeting, the
+// complaints about its list and the households' requests are its head's,
+// and the commune's above it (villageActor).
+var VillageReviewers = []string{store.RoleHead, store.RoleReviewer, store.RoleOfficial, store.RoleAdmin}
+
 // villageActor is a village for an action of its head (when heads may
 // take it) or of a reviewer, official or admin of an area above it.
 func (o *Office) villageActor(ctx context.Context, actor store.User, id string, heads bool, notAllowed string) (tree.Area, error) {

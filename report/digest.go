@@ -24,6 +24,9 @@ func Digest(st Stats, prev *store.Snapshot, forms *flows.Set, cat *locales.Catal
 	d.line("digest.title", "week", weekLabel(st, cat, lang), "area", st.Label)
 	d.officialList(prev)
 	d.round()
+	if len(st.Review) > 0 {
+		d.lines = append(append(d.lines, ""), st.Review...)
+	}
 	d.breakdown()
 	d.lines = append(d.lines, "")
 	d.line("digest.week_activity", "count", d.num(st.Count(counting.WeekCounter(st.Week))))

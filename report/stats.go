@@ -36,6 +36,10 @@ type Stats struct {
 	// approved forms only (over the register's statuses), or every form
 	// received and not returned.
 	Basis store.Basis
+	// Review says where the village reviews and the households' requests
+	// stand (progress.Lines, which reads the office's records report
+	// cannot reach); whoever shows the digest fills it, or leaves it out.
+	Review []string
 }
 
 // Approved tells whether the figures count approved forms only.

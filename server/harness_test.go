@@ -135,7 +135,7 @@ func newHarness(t *testing.T) *harness {
 	// what the test asks for.
 	h.env = map[string]string{"SOTHON_TELEGRAM_TOKEN": testToken, "SOTHON_TELEGRAM_API": h.fake.URL,
 		"SOTHON_ADDR": "127.0.0.1:0", "SOTHON_DB": h.dbPath, "SOTHON_TELEGRAM_CHAT_RATE": "1000",
-		"SOTHON_DIGEST_CRON": "59 23 31 12 *", "SOTHON_REMIND_CRON": "59 23 31 12 *"}
+		"SOTHON_DIGEST_CRON": "59 23 31 12 *", "SOTHON_REMIND_CRON": "59 23 31 12 *", "SOTHON_REVIEW_CRON": "59 23 31 12 *"}
 	t.Cleanup(func() {
 		h.stop()
 		h.fake.Close()

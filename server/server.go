@@ -1,12 +1,14 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -67,6 +69,13 @@ func Run(ctx context.Context, cfg Config, p Parts) error {
 	if err := db.SetSetting(ctx, store.SettingCountBasis, cfg.Count); err != nil {
 		return err
 	}
+	// The office reads the posting's calendar from the file too.
+	if err := db.SetSetting(ctx, store.SettingPostingDays, strconv.Itoa(cmp.Or(cfg.PostingDays, store.DefaultPostingDays))); err != nil {
+		return err
+	}
+	if err := db.SetSetting(ctx, store.SettingHolidays, cfg.Holidays); err != nil {
+		return err
+	}
 	cat := locales.MustLoad()
 	s := &server{cfg: cfg, db: db, log: log, senders: map[string]*delivery.Sender{},
 		console: &console.Console{Store: db, Forms: p.Forms, Catalog: cat, Location: loc, Secure: strings.HasPrefix(cfg.PublicURL, "https://"),
@@ -114,6 +123,10 @@ func (s *server) scheduleJobs(p Parts, cat *locales.Catalog, now func() time.Tim
 		}},
 		{"remind", cfg.RemindCron, func(ctx context.Context) error {
 			_, err := weekly.SendReminders(ctx)
+			return err
+		}},
+		{"review", cmp.Or(cfg.ReviewCron, jobs.DefaultReviewCron), func(ctx context.Context) error {
+			_, err := weekly.SendReviewReminders(ctx)
 			return err
 		}},
 	}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -14,6 +16,7 @@ import (
 	"sothon/bot"
 	"sothon/bot/delivery"
 	"sothon/bot/jobs"
+	"sothon/office"
 	"sothon/setting"
 	"sothon/store"
 )
@@ -52,7 +55,9 @@ var (
 			"and a webhook request with a wrong secret is refused unread. An admin's register upload gets 12 minutes (64 MB at 100 KB/s)")
 	digestCron = cronSetting("SOTHON_DIGEST_CRON", jobs.DefaultDigestCron, "when the digests go to the officials (cron, in `SOTHON_TZ`)")
 	remindCron = cronSetting("SOTHON_REMIND_CRON", jobs.DefaultRemindCron, "when the reminders go to the village heads behind (cron, in `SOTHON_TZ`)")
-	backupDir  = setting.String("SOTHON_BACKUP_DIR", "", "where the backups are: `sothon serve` writes one there every night (the newest 7 are kept), and `sothon doctor` checks the newest's age").ShownAs("none")
+	reviewCron = cronSetting("SOTHON_REVIEW_CRON", jobs.DefaultReviewCron,
+		"when the village review's reminders go out: meetings due, lists to post, a posting's last day, requests for review at day 10 and late (cron, in `SOTHON_TZ`)")
+	backupDir = setting.String("SOTHON_BACKUP_DIR", "", "where the backups are: `sothon serve` writes one there every night (the newest 7 are kept), and `sothon doctor` checks the newest's age").ShownAs("none")
 	// BackupOff is SOTHON_BACKUP_CRON's word for "the server writes none":
 	// a systemd timer (deploy/sothon-backup.timer) writes them instead.
 	backupCron = setting.Define("SOTHON_BACKUP_CRON", "0 2 * * *", "string", "when `sothon serve` writes that backup (cron, in `SOTHON_TZ`), or `off` when something else writes them (the systemd timer)", func(s string) (string, error) {
@@ -71,6 +76,18 @@ var (
 			}
 			return w, err
 		})
+	postingDays = setting.Define("SOTHON_POSTING_DAYS", strconv.Itoa(store.DefaultPostingDays), "int",
+		fmt.Sprintf("how many working days a village's lists stay posted (niêm yết) for complaints, 1 to %d; weekends and `SOTHON_HOLIDAYS` are skipped", office.MaxPostingDays),
+		func(s string) (int, error) {
+			n, err := strconv.Atoi(strings.TrimSpace(s))
+			if err != nil || n < 1 || n > office.MaxPostingDays {
+				return 0, fmt.Errorf("use a number of working days from 1 to %d", office.MaxPostingDays)
+			}
+			return n, nil
+		})
+	holidays = setting.Define("SOTHON_HOLIDAYS", "", "string",
+		"the days off besides weekends that postings skip, as `YYYY-MM-DD` separated by commas (the province's public holidays; none are built in)",
+		parseHolidays).ShownAs("none")
 	logLevel = setting.Define("SOTHON_LOG_LEVEL", "info", "string", "the server's log level: `debug`, `info`, `warn` or `error`",
 		func(s string) (slog.Level, error) {
 			var l slog.Level
@@ -89,6 +106,24 @@ var (
 
 // BackupOff turns the server's own nightly backup off (SOTHON_BACKUP_CRON).
 const BackupOff = "off"
+
+// parseHolidays checks every day of the holidays setting and gives them
+// back sorted, one comma between.
+func parseHolidays(s string) (string, error) {
+	var days []string
+	for f := range strings.SplitSeq(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if _, err := time.Parse(time.DateOnly, f); err != nil {
+			return "", fmt.Errorf("%q is no day: use YYYY-MM-DD separated by commas, such as 2026-09-02,2026-09-03", f)
+		}
+		days = append(days, f)
+	}
+	slices.Sort(days)
+	return strings.Join(slices.Compact(days), ","), nil
+}
 
 func cronSetting(env, def, doc string) setting.Key[string] {
 	return setting.Define(env, def, "string", doc, parseCron(def))
@@ -111,8 +146,8 @@ func Shared() []*setting.Spec {
 
 // serving are the settings of the server itself.
 func serving() []*setting.Spec {
-	return []*setting.Spec{RunTTL.Spec, addr.Spec, PublicURL.Spec, httpTimeout.Spec, digestCron.Spec, remindCron.Spec,
-		backupDir.Spec, backupCron.Spec, count.Spec, logLevel.Spec, logFormat.Spec}
+	return []*setting.Spec{RunTTL.Spec, addr.Spec, PublicURL.Spec, httpTimeout.Spec, digestCron.Spec, remindCron.Spec, reviewCron.Spec,
+		backupDir.Spec, backupCron.Spec, count.Spec, postingDays.Spec, holidays.Spec, logLevel.Spec, logFormat.Spec}
 }
 
 // Settings is the whole table, in the order docs/DEPLOY.md lists it: the
@@ -136,9 +171,12 @@ type Config struct {
 	HTTPTimeout time.Duration
 	DigestCron  string
 	RemindCron  string
+	ReviewCron  string
 	BackupDir   string // "" for no scheduled backups
 	BackupCron  string
 	Count       string // store.CountApproved, store.CountAll or "" (auto)
+	PostingDays int    // working days a posting lasts
+	Holidays    string // days off besides weekends, YYYY-MM-DD joined by commas
 	LogLevel    slog.Level
 	LogJSON     bool
 	// Values are every setting read; each platform takes its own.
@@ -177,8 +215,8 @@ func readConfig(getenv func(string) string, flags *pflag.FlagSet, platforms []de
 		return Config{}, err
 	}
 	c := Config{Addr: addr.In(v), RunTTL: RunTTL.In(v), PublicURL: PublicURL.In(v), HTTPTimeout: httpTimeout.In(v),
-		DigestCron: digestCron.In(v), RemindCron: remindCron.In(v), BackupDir: backupDir.In(v), BackupCron: backupCron.In(v),
-		Count: count.In(v), LogLevel: logLevel.In(v), LogJSON: logFormat.In(v), Values: v, platforms: platforms}
+		DigestCron: digestCron.In(v), RemindCron: remindCron.In(v), ReviewCron: reviewCron.In(v), BackupDir: backupDir.In(v), BackupCron: backupCron.In(v),
+		Count: count.In(v), PostingDays: postingDays.In(v), Holidays: holidays.In(v), LogLevel: logLevel.In(v), LogJSON: logFormat.In(v), Values: v, platforms: platforms}
 	var on, switches []string
 	for _, p := range platforms {
 		if p.On == nil {

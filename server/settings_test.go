@@ -17,12 +17,12 @@ func envOf(m map[string]string) func(string) string { return func(k string) stri
 func TestReadConfig(t *testing.T) {
 	t.Parallel()
 	c, err := ReadConfig(envOf(map[string]string{"SOTHON_TELEGRAM_TOKEN": "1:x", "SOTHON_COUNT": "approved",
-		"SOTHON_PUBLIC_URL": "https://sothon.example.vn/", "SOTHON_LOG_FORMAT": "JSON"}), nil)
+		"SOTHON_PUBLIC_URL": "https://sothon.example.vn/", "SOTHON_LOG_FORMAT": "JSON", "SOTHON_HOLIDAYS": "2026-09-02, 2026-09-01,2026-09-02"}), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.Addr != "127.0.0.1:8080" || c.RunTTL != 72*time.Hour || c.Count != store.CountApproved || c.PublicURL != "https://sothon.example.vn" ||
-		!c.LogJSON || c.HTTPTimeout != 10*time.Second || c.DigestCron != "0 7 * * 1" {
+		!c.LogJSON || c.HTTPTimeout != 10*time.Second || c.DigestCron != "0 7 * * 1" || c.PostingDays != 3 || c.Holidays != "2026-09-01,2026-09-02" {
 		t.Fatalf("%+v", c)
 	}
 	fs := pflag.NewFlagSet("serve", pflag.ContinueOnError)
@@ -44,6 +44,8 @@ func TestReadConfigRefuses(t *testing.T) {
 		{map[string]string{}, "no chat channel configured: set SOTHON_TELEGRAM_TOKEN (Telegram), SOTHON_ZALO_BOT_TOKEN (Zalo Bot), SOTHON_ZALO_OA_APP_ID (Zalo OA)"},
 		{map[string]string{"SOTHON_TELEGRAM_TOKEN": "1:x", "SOTHON_COUNT": "some"}, `SOTHON_COUNT="some": use approved, all or auto`},
 		{map[string]string{"SOTHON_TELEGRAM_TOKEN": "1:x", "SOTHON_DIGEST_CRON": "mondays"}, `SOTHON_DIGEST_CRON="mondays": use five cron fields`},
+		{map[string]string{"SOTHON_TELEGRAM_TOKEN": "1:x", "SOTHON_POSTING_DAYS": "31"}, `SOTHON_POSTING_DAYS="31": use a number of working days from 1 to 30`},
+		{map[string]string{"SOTHON_TELEGRAM_TOKEN": "1:x", "SOTHON_HOLIDAYS": "2026-09-02,02/09/2026"}, `SOTHON_HOLIDAYS="2026-09-02,02/09/2026": "02/09/2026" is no day`},
 		{map[string]string{"SOTHON_TELEGRAM_TOKEN": "1:x", "SOTHON_ADDR": "8080"}, `SOTHON_ADDR="8080": use HOST:PORT`},
 		{map[string]string{"SOTHON_TELEGRAM_TOKEN": "1:x", "SOTHON_HTTP_TIMEOUT": "0s"}, `SOTHON_HTTP_TIMEOUT="0s": use a positive duration such as 10s`},
 		{map[string]string{"SOTHON_TELEGRAM_TOKEN": "1:x", "SOTHON_PUBLIC_URL": "sothon.vn"}, `SOTHON_PUBLIC_URL="sothon.vn": use an http or https address`},

@@ -1,4 +1,5 @@
 // Package jobs runs the office's scheduled work: weekly digests for
-// officials and reminders for village heads, on cron schedules that run
-// each slot once, even across restarts.
+// officials, reminders for village heads, and the village review's daily
+// reminders to whoever is late, on cron schedules that run each slot once,
+// even across restarts.
 package jobs

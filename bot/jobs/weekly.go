@@ -11,6 +11,7 @@ import (
 	"sothon/flows"
 	"sothon/locales"
 	"sothon/report"
+	"sothon/report/progress"
 	"sothon/store"
 	"sothon/tree"
 )
@@ -55,6 +56,9 @@ func (j *Weekly) DigestFor(ctx context.Context, areaID, lang string) (string, []
 	}
 	prev, err := j.Store.LastSnapshot(ctx, areaID, st.Week)
 	if err != nil {
+		return "", nil, st, err
+	}
+	if st.Review, err = progress.Lines(ctx, j.Store, st, j.Now(), j.Catalog, lang); err != nil {
 		return "", nil, st, err
 	}
 	chart, err := report.Chart(st, j.Catalog, lang)

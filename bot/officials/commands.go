@@ -14,6 +14,7 @@ import (
 	"sothon/office"
 	"sothon/report"
 	"sothon/report/export"
+	"sothon/report/progress"
 	"sothon/store"
 )
 
@@ -46,6 +47,12 @@ func (o *Commands) List() []bot.Command {
 		{Name: "stats", Roles: office.Reviewers, Help: office.Reviewers, Order: 40, Run: o.stats},
 		{Name: "review", Roles: office.Reviewers, Help: office.Reviewers, Order: 45, Run: o.review, Press: o.pressReview},
 		{Name: "approve", Roles: office.Reviewers, Help: office.Reviewers, Order: 46, Run: o.approveAll, Press: o.pressApproveAll},
+		{Name: "hop", Roles: office.VillageReviewers, Help: office.VillageReviewers, Order: 36, Menu: 6, Run: o.meeting, Press: o.pressMeeting, Offer: o.offerMeeting},
+		{Name: "yeucau", Roles: office.VillageReviewers, Help: office.VillageReviewers, Order: 37, Run: o.request, Press: o.pressRequest},
+		{Name: "khieunai", Roles: office.VillageReviewers, Help: office.VillageReviewers, Order: 38, Run: o.complaint, Press: o.pressComplaint},
+		{Name: "niemyet", Roles: office.Reviewers, Help: office.Reviewers, Order: 47, Run: o.posting},
+		{Name: "traloi", Roles: office.Reviewers, Help: office.Reviewers, Order: 48, Run: o.answerRequest},
+		{Name: "quyetdinh", Roles: office.Deciders, Help: office.Deciders, Order: 77, Run: o.decision},
 		{Name: "missing", Roles: office.Reviewers, Help: office.Reviewers, Order: 50, Run: o.missing},
 		{Name: "digest", Roles: office.Reviewers, Help: office.Reviewers, Order: 60, Run: o.digest},
 		{Name: "export", Roles: office.Reviewers, Help: office.Reviewers, Order: 70, Run: o.export},
@@ -70,6 +77,9 @@ func (o *Commands) stats(ctx context.Context, t bot.Turn, args string) {
 	st, err := o.office().Figures(ctx, t.User(), area, t.At())
 	if o.refused(t, "stats", err) {
 		return
+	}
+	if st.Review, err = progress.Lines(ctx, o.Store, st, t.At(), o.Catalog, t.Lang()); err != nil {
+		o.Log.Error("stats", "err", err)
 	}
 	prev, _ := o.Store.LastSnapshot(ctx, area, st.Week)
 	t.ReplyText(report.Digest(st, prev, o.Forms, o.Catalog, t.Lang()))
