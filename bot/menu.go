@@ -164,6 +164,7 @@ func (t *turn) flowContext(ctx context.Context) flows.Context {
 		return out, nil
 	}
 	c.HouseholdNotice = func(id string) string { return t.householdNotice(ctx, id) }
+	c.NoMedia = t.e.fetcher(t.in.Channel) == nil
 	return c
 }
 

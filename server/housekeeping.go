@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"sothon/store"
+	"sothon/store/photos"
 )
 
 // seenFor is how long handled message ids are kept to drop repeats.
@@ -91,6 +92,9 @@ func (s *server) backup(ctx context.Context, dir string) error {
 	if err := os.Rename(tmp, final); err != nil {
 		return err
 	}
+	if _, err := s.db.BackupPhotos(ctx, final); err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
 	s.log.Info("backup written", "file", final)
 	return pruneBackups(dir)
 }
@@ -109,6 +113,9 @@ func pruneBackups(dir string) error {
 	sort.Strings(names)
 	for len(names) > backupsKept {
 		if err := os.Remove(filepath.Join(dir, names[0])); err != nil {
+			return err
+		}
+		if err := os.RemoveAll(photos.Dir(filepath.Join(dir, names[0]))); err != nil { // its photos, hard links mostly
 			return err
 		}
 		names = names[1:]

@@ -7,13 +7,14 @@ import (
 	"github.com/spf13/cobra"
 
 	"sothon/store"
+	"sothon/store/photos"
 )
 
 func newBackupCmd(e *env, c *common) *cobra.Command {
 	var force bool
 	cmd := &cobra.Command{
 		Use:   "backup OUT",
-		Short: "write a consistent copy of the database to OUT",
+		Short: "write a consistent copy of the database to OUT, and its photos to OUT.files/",
 		Args:  exactly(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			db, err := c.openReading()
@@ -33,6 +34,12 @@ func newBackupCmd(e *env, c *common) *cobra.Command {
 				return err
 			}
 			fmt.Fprintf(e.stdout, "backed up %s to %s (%d bytes)\n", c.db, args[0], n)
+			// The photos go beside the copy, as they lie beside the database.
+			if n, err := db.BackupPhotos(cmd.Context(), args[0]); err != nil {
+				return err
+			} else if n > 0 {
+				fmt.Fprintf(e.stdout, "backed up %d photo(s) to %s\n", n, photos.Dir(args[0]))
+			}
 			return nil
 		},
 	}

@@ -72,6 +72,8 @@ type Server struct {
 	calls    platformtest.Recorder[Call]
 	scripted map[string][]Reply
 	closed   bool
+	files    map[string]*file // by file_id
+	waiting  int              // downloads that reached a scripted reply
 }
 
 // New starts a fake Bot API for token.
