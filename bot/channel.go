@@ -61,6 +61,13 @@ type Fetcher interface {
 	Fetch(ctx context.Context, ref string, limit int64) (io.ReadCloser, error)
 }
 
+// PlaceSender is a Fetcher that tells whether its platform sends
+// locations; one that does not (the Zalo Bot Platform) has its place
+// questions typed. A Fetcher without the method is taken to send them.
+type PlaceSender interface {
+	SendsPlaces() bool
+}
+
 // Errors a Fetcher returns for a file it will never get.
 var (
 	// ErrFileGone says the platform no longer has the file or refuses it

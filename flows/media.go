@@ -117,21 +117,14 @@ func ParsePoint(stored string) (Point, error) {
 }
 
 // parseTypedPoint reads a place typed as two numbers, "21.15, 105.83",
-// "21.15 105.83" or with decimal commas "21,15; 105,83".
+// "21.15 105.83", "21.15,105.83" or with decimal commas "21,15 105,83"
+// and "21,15; 105,83".
 func parseTypedPoint(text string) (Point, *AnswerError) {
 	var parts []string
-	switch {
-	case strings.Contains(text, ";"):
+	if strings.Contains(text, ";") {
 		parts = strings.Split(text, ";")
-	case strings.Count(text, ",") == 1 && !strings.Contains(text, "."):
-		parts = strings.Fields(text) // "21,15 105,83" is no pair; "21,105" is
-		if len(parts) != 2 {
-			parts = strings.Split(text, ",")
-		}
-	case strings.Contains(text, ","):
-		parts = strings.Split(text, ",")
-	default:
-		parts = strings.Fields(text)
+	} else if parts = strings.Fields(strings.ReplaceAll(text, ", ", " ")); len(parts) == 1 {
+		parts = strings.Split(parts[0], ",")
 	}
 	if len(parts) != 2 {
 		return Point{}, answerErr("answer.place")
@@ -244,7 +237,7 @@ func (r *Run) photoExpected(c Context) *AnswerError {
 }
 
 func placeExpected(c Context) *AnswerError {
-	if c.NoMedia {
+	if c.NoMedia || c.NoPlace {
 		return answerErr("answer.place")
 	}
 	return answerErr("answer.place_send")
@@ -265,6 +258,9 @@ func (r *Run) replyMedia(f *Form, q *Question, c Context, text string) (Outcome,
 	case q.Type == Image:
 		return Outcome{Prompts: []Prompt{r.reask(f, q, c, r.photoExpected(c))}}, true
 	}
+	if _, err := parseTypedPoint(text); err != nil && err.Key == "answer.place" { // words, not a place
+		return Outcome{Prompts: []Prompt{r.reask(f, q, c, placeExpected(c))}}, true
+	}
 	return Outcome{}, false
 }
 
@@ -276,7 +272,7 @@ func (r *Run) askMedia(q *Question, c Context, lines []string, p *Prompt) []stri
 		lines = append(lines, c.t("run.photo_hint_here"))
 	case q.Type == Image:
 		lines = append(lines, c.t("run.photo_hint", "max", q.PhotoCount()))
-	case c.NoMedia:
+	case c.NoMedia || c.NoPlace:
 		lines = append(lines, c.t("run.place_hint_here"))
 	default:
 		lines = append(lines, c.t("run.place_hint"))

@@ -29,6 +29,9 @@ type Context struct {
 	// NoMedia tells a channel on which no photo or place can be sent (the
 	// terminal): its questions say to skip a photo and to type a place.
 	NoMedia bool
+	// NoPlace tells a channel that can send photos but no place (the Zalo
+	// Bot Platform): its place questions say to type one.
+	NoPlace bool
 }
 
 func (c Context) t(key string, args ...any) string { return c.T.T(c.Lang, key, args...) }

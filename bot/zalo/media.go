@@ -20,6 +20,10 @@ func (b *Bot) Fetch(ctx context.Context, ref string, limit int64) (io.ReadCloser
 	return download(ctx, b.http, ref, limit)
 }
 
+// SendsPlaces implements bot.PlaceSender: the Bot Platform has no
+// location event.
+func (b *Bot) SendsPlaces() bool { return false }
+
 // Fetch implements bot.Fetcher for the OA: an image attachment's address.
 func (o *OA) Fetch(ctx context.Context, ref string, limit int64) (io.ReadCloser, error) {
 	return download(ctx, o.http, ref, limit)

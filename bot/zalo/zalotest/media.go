@@ -93,15 +93,20 @@ func (f *Files) serve(w http.ResponseWriter, r *http.Request) {
 	w.Write(data)
 }
 
-// Image queues a Bot Platform image event with the photo's address, and
-// returns its message id.
-func (b *Bot) Image(chat, photoURL string) string {
+// ImageEvent builds a Bot Platform image event with the photo's address.
+func (b *Bot) ImageEvent(chat, photoURL string) (id string, event string) {
 	id, ev := b.Event(chat, "message.image.received", "")
 	var e map[string]any
 	json.Unmarshal([]byte(ev), &e)
 	e["message"].(map[string]any)["photo"] = photoURL
 	data, _ := json.Marshal(e)
-	b.Push(string(data))
+	return id, string(data)
+}
+
+// Image queues an image event for getUpdates, and returns its message id.
+func (b *Bot) Image(chat, photoURL string) string {
+	id, ev := b.ImageEvent(chat, photoURL)
+	b.Push(ev)
 	return id
 }
 
