@@ -126,4 +126,3 @@ func TestPhotoAnsweredOnZaloBot(t *testing.T) {
 		t.Fatal(err)
 	}
 }
-
