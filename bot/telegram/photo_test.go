@@ -325,3 +325,39 @@ func TestKilledDuringDownloadIsRetried(t *testing.T) {
 		t.Fatalf("%d files kept", len(hs))
 	}
 }
+
+// Below the warning level a photo is kept and the admins hear, once a day,
+// that the disk is filling; below the floor a photo is refused with why.
+func TestAdminsWarnedBeforeTheDiskFills(t *testing.T) {
+	p := newTGPhotos(t)
+	admin := store.User{ID: "u-admin", Name: "Quản trị", Role: store.RoleAdmin, AreaID: "bac-kan", Lang: "vi"}
+	if _, err := p.db.Apply(context.Background(), store.Change{At: time.Now(), User: &admin,
+		Identity: &store.Identity{Channel: telegram.Name, ChatID: "900", UserID: admin.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	toAdmin := func() int {
+		n := 0
+		for _, c := range p.fake.Delivered() {
+			if c.Params["chat_id"] == "900" && strings.Contains(c.Params["text"], "sắp đầy") {
+				n++
+			}
+		}
+		return n
+	}
+	p.toPhotoQuestion()
+	p.store.FreeSpace = func(string) (uint64, error) { return photos.WarnFree - 1<<20, nil }
+	if out := p.send(p.fake.Photo(head, photostest.JPEG(64, 48, 1), "")); !strings.Contains(out, "Đã nhận 1 ảnh") || toAdmin() != 1 {
+		t.Fatalf("first photo on a filling disk: %q, %d warnings", out, toAdmin())
+	}
+	p.send(p.fake.Photo(head, photostest.JPEG(64, 48, 2), ""))
+	if toAdmin() != 1 {
+		t.Fatalf("%d warnings the same day, want 1", toAdmin())
+	}
+	p.say("1") // no place
+	p.say("1") // submitted
+	p.toPhotoQuestion()
+	p.store.FreeSpace = func(string) (uint64, error) { return photos.MinFree - 1, nil }
+	if out := p.send(p.fake.Photo(head, photostest.JPEG(64, 48, 3), "")); !strings.Contains(out, "hết chỗ lưu ảnh") || p.awaits() != "photo" {
+		t.Fatalf("photo on a full disk: %q", out)
+	}
+}
