@@ -27,6 +27,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"golang.org/x/image/draw"
 	_ "golang.org/x/image/webp" // Zalo and Android send WebP; the standard library reads no WebP
@@ -187,7 +188,8 @@ func scaled(img image.Image) image.Image {
 func (s *Store) write(hash string, data []byte) error {
 	final := s.Path(hash)
 	if old, err := os.ReadFile(final); err == nil && bytes.Equal(old, data) {
-		return nil // kept already
+		now := time.Now() // kept already: newly wanted, so not pruned as old (RemoveBefore)
+		return os.Chtimes(final, now, now)
 	}
 	f, err := os.CreateTemp(s.dir, hash+".*.partial")
 	if err != nil {
@@ -258,6 +260,25 @@ func (s *Store) Verify(hash string) error {
 		return fmt.Errorf("%w: %s", ErrAltered, hash)
 	}
 	return nil
+}
+
+// RemoveBefore removes a kept photo last written before a time, and
+// reports whether it did.
+func (s *Store) RemoveBefore(hash string, before time.Time) (bool, error) {
+	if !validHash(hash) {
+		return false, nil
+	}
+	st, err := os.Stat(s.Path(hash))
+	if errors.Is(err, fs.ErrNotExist) || (err == nil && !st.ModTime().Before(before)) {
+		return false, nil
+	}
+	if err == nil {
+		err = os.Remove(s.Path(hash))
+	}
+	if err != nil {
+		return false, fmt.Errorf("photos: remove: %w", err)
+	}
+	return true, nil
 }
 
 // Hashes lists the photos kept, by hash.

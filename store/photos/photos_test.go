@@ -12,6 +12,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"sothon/store/photos"
 	"sothon/store/photos/photostest"
@@ -198,5 +199,25 @@ func TestCopyTo(t *testing.T) {
 	}
 	if _, err := os.Stat(dst2.Path(a.Hash)); !errors.Is(err, fs.ErrNotExist) {
 		t.Fatal("an altered photo was copied")
+	}
+}
+
+func TestRemoveBefore(t *testing.T) {
+	s := newStore(t)
+	st, _ := s.Put(ctx, bytes.NewReader(photostest.JPEG(16, 16, 1)))
+	if removed, err := s.RemoveBefore(st.Hash, time.Now().Add(-time.Hour)); removed || err != nil {
+		t.Fatalf("a new photo removed: %v %v", removed, err)
+	}
+	old := time.Now().Add(-48 * time.Hour)
+	os.Chtimes(s.Path(st.Hash), old, old)
+	if _, err := s.Put(ctx, bytes.NewReader(photostest.JPEG(16, 16, 1))); err != nil { // wanted again
+		t.Fatal(err)
+	}
+	if removed, _ := s.RemoveBefore(st.Hash, time.Now().Add(-time.Hour)); removed {
+		t.Fatal("a photo sent again was removed as old")
+	}
+	os.Chtimes(s.Path(st.Hash), old, old)
+	if removed, err := s.RemoveBefore(st.Hash, time.Now().Add(-time.Hour)); !removed || err != nil {
+		t.Fatalf("an old photo kept: %v %v", removed, err)
 	}
 }
