@@ -56,6 +56,10 @@ const (
 	WarnFree = 5 << 30
 )
 
+// decoding lets one picture be decoded at a time in the process, so that
+// photos arriving together take MaxPixels×4 bytes of memory at most.
+var decoding = make(chan struct{}, 1)
+
 // Errors of Put and Verify.
 var (
 	ErrTooBig        = errors.New("photos: photo larger than the limit")
@@ -113,7 +117,13 @@ func (s *Store) Put(ctx context.Context, r io.Reader) (Stored, error) {
 	if len(data) > MaxBytes {
 		return Stored{}, ErrTooBig
 	}
+	select { // one picture decoded at a time: a large one takes up to 4 bytes a pixel
+	case decoding <- struct{}{}:
+	case <-ctx.Done():
+		return Stored{}, ctx.Err()
+	}
 	out, w, h, err := reencode(data)
+	<-decoding
 	if err != nil {
 		return Stored{}, err
 	}
