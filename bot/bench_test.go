@@ -15,9 +15,9 @@ import (
 )
 
 // oneHousehold is a complete household questionnaire as a village head types
-// it: menu, household, 17 answers, causes and plan (poor), needs, note, submit.
+// it: menu, household, 19 answers, causes and plan (poor), needs, note, submit.
 var oneHousehold = []string{"1", "household", "5", "2", "2", "4tr5", "co", "khong", "có", "k", "k", "k",
-	"45", "co", "co", "co", "co", "2,3", "co", "1", "-", "1"}
+	"-", "-", "45", "co", "co", "co", "co", "2,3", "co", "1", "-", "1"}
 
 // BenchmarkHouseholdQuestionnaire compares complete questionnaires through
 // the engine, each answer a durable bbolt commit, with a bare bbolt Update

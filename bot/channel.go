@@ -5,7 +5,14 @@
 // engine's own in the command table, and all see the message as a Turn.
 package bot
 
-import "time"
+import (
+	"context"
+	"errors"
+	"io"
+	"time"
+
+	"sothon/flows"
+)
 
 // Inbound is one message or button press from a user, as a channel adapter
 // hands it over.
@@ -19,6 +26,15 @@ type Inbound struct {
 	Lang      string `json:"lang,omitempty"` // the platform's language hint
 	Text      string `json:"text,omitempty"`
 	NotText   bool   `json:"not_text,omitempty"` // a photo, sticker or other message without text
+	// Photo is the photo the message carries, as its channel's Fetcher
+	// can download it while the message is handled (Telegram's file_id, a
+	// Zalo image's address); "" for none. PhotoSize is its size in bytes as
+	// the platform told it, 0 when it did not. The update stays in the
+	// inbox until the photo is fetched and its answer committed.
+	Photo     string `json:"photo,omitempty"`
+	PhotoSize int64  `json:"photo_size,omitempty"`
+	// Place is the location the message carries (a shared location).
+	Place *flows.Point `json:"place,omitempty"`
 	// Button is the data of a pressed button; CallbackID acknowledges it.
 	Button     string    `json:"button,omitempty"`
 	CallbackID string    `json:"callback_id,omitempty"`
@@ -34,3 +50,29 @@ type Inbound struct {
 	// transaction as the answer; the receiver sets it.
 	IncomingID uint64 `json:"-"`
 }
+
+// Fetcher downloads the file a message referred to (Inbound.Photo), from
+// the channel the message came by. limit is the most bytes wanted: a
+// fetcher returns ErrFileTooBig rather than more, when it can tell before
+// downloading. Any error but those below is taken for one worth trying
+// again (the platform or the network down), and the update stays in the
+// inbox.
+type Fetcher interface {
+	Fetch(ctx context.Context, ref string, limit int64) (io.ReadCloser, error)
+}
+
+// PlaceSender is a Fetcher that tells whether its platform sends
+// locations; one that does not (the Zalo Bot Platform) has its place
+// questions typed. A Fetcher without the method is taken to send them.
+type PlaceSender interface {
+	SendsPlaces() bool
+}
+
+// Errors a Fetcher returns for a file it will never get.
+var (
+	// ErrFileGone says the platform no longer has the file or refuses it
+	// for good (an expired address, a file id of another bot).
+	ErrFileGone = errors.New("bot: the platform has no such file")
+	// ErrFileTooBig says the file is larger than the limit asked for.
+	ErrFileTooBig = errors.New("bot: file larger than the limit")
+)

@@ -13,6 +13,7 @@ import (
 	"sothon/flows/poverty"
 	"sothon/locales"
 	"sothon/store"
+	"sothon/store/photos"
 )
 
 // DefaultRunTTL is how long an unanswered run is kept.
@@ -32,9 +33,13 @@ type Engine struct {
 	notify    func([]store.Message)
 	commands  []Command
 
-	refused  onceEvery // strangers answered lately
-	locks    [lockStripes]sync.Mutex
-	settings sync.Map // area id → poverty.Kind; areas do not change while running
+	photos   *photos.Store
+	fetchers sync.Map // channel name → Fetcher
+
+	refused    onceEvery // strangers answered lately
+	diskWarned onceEvery // the admins told the disk is nearly full
+	locks      [lockStripes]sync.Mutex
+	settings   sync.Map // area id → poverty.Kind; areas do not change while running
 }
 
 // Config holds what an Engine is built from. Zero fields get defaults.
@@ -54,12 +59,37 @@ type Config struct {
 	Notify func([]store.Message)
 	// Commands are added to the engine's own (the officials' commands).
 	Commands []Command
+	// Photos keeps the photos answers refer to; nil takes the folder
+	// beside the database (Store.Photos).
+	Photos *photos.Store
+	// Fetchers download the photos of each channel's messages, by channel
+	// name (more can be added with AddFetcher). A channel without one takes
+	// no photo nor place: its questions say to skip a photo and to type a
+	// place (the terminal).
+	Fetchers map[string]Fetcher
+}
+
+// AddFetcher lets the engine download the photos of a channel's messages,
+// and so take photos and places on it: a platform's adapter, once started.
+func (e *Engine) AddFetcher(channel string, f Fetcher) { e.fetchers.Store(channel, f) }
+
+// fetcher is the channel's Fetcher, nil when it has none.
+func (e *Engine) fetcher(channel string) Fetcher {
+	f, _ := e.fetchers.Load(channel)
+	fe, _ := f.(Fetcher)
+	return fe
 }
 
 // New builds an engine.
 func New(c Config) *Engine {
 	e := &Engine{store: c.Store, forms: c.Forms, cat: c.Catalog, standards: c.Standards, lowIncome: c.LowIncome,
-		now: c.Now, runTTL: c.RunTTL, log: c.Log, notify: c.Notify}
+		now: c.Now, runTTL: c.RunTTL, log: c.Log, notify: c.Notify, photos: c.Photos}
+	for ch, f := range c.Fetchers {
+		e.AddFetcher(ch, f)
+	}
+	if e.photos == nil && e.store != nil {
+		e.photos = e.store.Photos()
+	}
 	e.commands = e.commandTable(c.Commands)
 	if e.standards == nil {
 		e.standards = poverty.Default()
@@ -141,6 +171,9 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (Result, error) {
 		t.change.From = conv.User.ID
 		t.setRun(conv.Run)
 		t.route(ctx)
+	}
+	if t.err != nil { // nothing is committed: the update stays in the inbox, to be handled again
+		return Result{}, fmt.Errorf("bot: handle: %w", t.err)
 	}
 	return Result{Toast: t.toast}, e.commit(ctx, t)
 }

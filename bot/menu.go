@@ -172,6 +172,11 @@ func (t *turn) flowContext(ctx context.Context) flows.Context {
 		return out, nil
 	}
 	c.HouseholdNotice = func(id string) string { return t.householdNotice(ctx, id) }
+	fetcher := t.e.fetcher(t.in.Channel)
+	c.NoMedia = fetcher == nil
+	if p, ok := fetcher.(PlaceSender); ok {
+		c.NoPlace = !p.SendsPlaces()
+	}
 	return c
 }
 

@@ -35,7 +35,7 @@ func TestRoundKindPicksTheStandard(t *testing.T) {
 				t.Fatalf("open: %q", out[0].Text)
 			}
 			// An urban household (a ward's group) at 2,5 triệu a person lacking 3 indicators.
-			answers := []string{"/menu", "1", "0", "Hoàng Văn Mới", "4", "2", "0", "10", "co", "co", "khong", "co", "40", "co", "co"}
+			answers := []string{"/menu", "1", "0", "Hoàng Văn Mới", "4", "2", "0", "10", "co", "co", "khong", "co", "-", "-", "40", "co", "co"}
 			if tt.standard == "nd351-2025" {
 				answers = append(answers, "co") // waste handled
 			}

@@ -33,6 +33,9 @@ type turn struct {
 	low bool
 	// noPreview marks the replies as carrying a link not to be previewed.
 	noPreview bool
+	// err is a failure worth trying again (a photo not fetched): the turn
+	// commits nothing.
+	err error
 }
 
 func textPrompt(text string) flows.Prompt { return flows.Prompt{Text: text} }
@@ -88,6 +91,9 @@ func (t *turn) replacing(a store.Applied) string {
 func (t *turn) message(p flows.Prompt) store.Message {
 	m := store.Message{Channel: t.in.Channel, ChatID: t.in.ChatID, Text: p.Text,
 		Options: p.Options, Multi: p.Multi, Question: p.Question, Low: t.low, NoPreview: t.noPreview}
+	if p.Place {
+		m.PlaceLabel = t.e.cat.T(t.lang, "run.place_button")
+	}
 	if p.Multi {
 		m.DoneLabel = t.e.cat.T(t.lang, "button.done")
 		if t.run != nil && t.run.Current == p.Question {
@@ -106,11 +112,8 @@ func (t *turn) route(ctx context.Context) {
 		t.replyKey("flood.too_fast")
 		return
 	}
-	if t.in.NotText && t.in.Button == "" { // changes nothing, not even a question asked
-		t.replyKey("answer.not_text")
-		if t.run != nil && !t.expired() {
-			t.replies = append(t.replies, t.run.Show(t.form, t.flowContext(ctx)).Prompts...)
-		}
+	if (t.in.NotText || t.in.Photo != "" || t.in.Place != nil) && t.in.Button == "" {
+		t.media(ctx)
 		return
 	}
 	// A question asked earlier (a returned form's "type 1") holds for the
@@ -211,6 +214,7 @@ func (t *turn) submit(s *flows.Submission) {
 		SubmittedBy: t.user.ID, SubmittedAt: t.in.At, Answers: s.Answers, Class: s.Class, Members: s.Members,
 		Standard: s.Standard, Classes: s.Classes, Counted: s.Counted,
 		Contributions: counting.Projection(s.Classes, t.e.standards, t.in.At), Replaces: s.Replaces,
+		Files: s.Files,
 	}
 	t.audit("submit", s.Form)
 }

@@ -40,6 +40,8 @@ func (r *Run) ask(f *Form, q *Question, c Context) Prompt {
 		}
 	case Date:
 		lines = append(lines, c.t("run.date_hint"))
+	case Image, Geopoint:
+		lines = r.askMedia(q, c, lines, &p)
 	}
 	if r.Previous != "" {
 		lines = append(lines, c.t("run.previous", "value", r.Previous))
@@ -80,7 +82,7 @@ func (r *Run) reask(f *Form, q *Question, c Context, e *AnswerError) Prompt {
 // parse reads and checks an answer, returning its canonical stored form.
 func (r *Run) parse(f *Form, q *Question, c Context, text string) (string, *AnswerError) {
 	text = strings.TrimSpace(text)
-	if text == "" || (!q.IsRequired() && text == "-") {
+	if text == "" || skipping(q, text) {
 		if q.IsRequired() {
 			return "", answerErr("answer.required")
 		}
@@ -132,6 +134,14 @@ func parseTyped(f *Form, q *Question, c Context, text string, units []string) (s
 			return "", err.(*AnswerError)
 		}
 		return d.Format(time.DateOnly), nil
+	case Geopoint:
+		p, err := parseTypedPoint(text)
+		if err != nil {
+			return "", err
+		}
+		return p.String(), nil
+	case Image:
+		return "", answerErr("answer.photo")
 	}
 	return parseText(q, text)
 }
@@ -350,6 +360,8 @@ func (r *Run) display(f *Form, q *Question, val, lang string, c Context) string 
 		return r.HouseholdName
 	case Calculate:
 		return r.displayCalculated(f, q, val, lang, c)
+	case Image, Geopoint:
+		return displayMedia(q, val, c)
 	}
 	return val
 }

@@ -18,11 +18,18 @@ const (
 	Note           Type = "note"
 	Calculate      Type = "calculate"
 	HouseholdPick  Type = "household"
+	// Image is one or more photos sent from the phone (Max of them, 1 by
+	// default); the answer is their content hashes (see ImageAnswer).
+	Image Type = "image"
+	// Geopoint is a place, sent from the phone or typed as "21.15, 105.83";
+	// the answer is "LAT LON" or "LAT LON ACCURACY" (see Point).
+	Geopoint Type = "geopoint"
 )
 
 var knownTypes = map[Type]bool{
 	Integer: true, Decimal: true, Text: true, YesNo: true, SelectOne: true,
 	SelectMultiple: true, Date: true, Note: true, Calculate: true, HouseholdPick: true,
+	Image: true, Geopoint: true,
 }
 
 // Label is a text in each language, keyed by language code.
@@ -87,7 +94,9 @@ type Question struct {
 	Example  Label    `yaml:"example,omitempty"`
 	Required *bool    `yaml:"required,omitempty"`
 	Min      *float64 `yaml:"min,omitempty"`
-	Max      *float64 `yaml:"max,omitempty"`
+	// Max is the largest number a numeric question takes, or how many
+	// photos an image question takes (1 when not given).
+	Max *float64 `yaml:"max,omitempty"`
 	// WarnMin and WarnMax bound the plausible answers: one outside them is
 	// stored only once the person confirms it, with WarnMessage as the reason.
 	WarnMin     *float64 `yaml:"warn_min,omitempty"`

@@ -182,6 +182,7 @@ func (c *checker) checkForm() {
 		}
 	}
 	c.checkRoles()
+	c.checkPhotosPerForm()
 	if f.Repeat != nil {
 		c.label("", "repeat.prompt", f.Repeat.Prompt)
 		for _, id := range f.Repeat.Keep {
@@ -242,6 +243,7 @@ func (c *checker) checkQuestion(i int, q *Question) {
 	}
 	c.checkSoftLimits(q)
 	c.checkYesNoLabels(q)
+	c.checkMedia(q)
 	if q.UnitFrom != "" {
 		if j, ok := f.index[q.UnitFrom]; !ok || j >= i {
 			c.add(q.ID, "unit_from must name an earlier question")
@@ -266,6 +268,37 @@ func (c *checker) checkSoftLimits(q *Question) {
 	}
 	if len(q.WarnMessage) > 0 {
 		c.label(q.ID, "warn_message", q.WarnMessage)
+	}
+}
+
+// checkMedia checks what an image or geopoint question may carry: an
+// image question's max is the number of photos it takes.
+func (c *checker) checkMedia(q *Question) {
+	switch q.Type {
+	case Image:
+		if q.Min != nil {
+			c.add(q.ID, "min does not go with image questions (make it required instead)")
+		}
+		if m := q.Max; m != nil && (*m != float64(int(*m)) || *m < 1 || *m > MaxPhotosPerQuestion) {
+			c.add(q.ID, "max of an image question is how many photos it takes: a whole number from 1 to %d", MaxPhotosPerQuestion)
+		}
+	case Geopoint:
+		if q.Min != nil || q.Max != nil {
+			c.add(q.ID, "min and max do not go with geopoint questions")
+		}
+	}
+}
+
+// checkPhotosPerForm bounds the photos one submission can hold.
+func (c *checker) checkPhotosPerForm() {
+	n := 0
+	for _, q := range c.f.Questions {
+		if q != nil {
+			n += q.PhotoCount()
+		}
+	}
+	if n > MaxPhotosPerForm {
+		c.add("", "the image questions take %d photos in all; a form may take at most %d", n, MaxPhotosPerForm)
 	}
 }
 

@@ -26,6 +26,12 @@ type Context struct {
 	// picked (a form it already has in the round), "" for nothing; nil
 	// says nothing.
 	HouseholdNotice func(householdID string) string
+	// NoMedia tells a channel on which no photo or place can be sent (the
+	// terminal): its questions say to skip a photo and to type a place.
+	NoMedia bool
+	// NoPlace tells a channel that can send photos but no place (the Zalo
+	// Bot Platform): its place questions say to type one.
+	NoPlace bool
 }
 
 func (c Context) t(key string, args ...any) string { return c.T.T(c.Lang, key, args...) }
@@ -73,6 +79,7 @@ type Run struct {
 	Previous      string            `json:"previous,omitempty"` // the answer being replaced, shown as a reminder
 	Picker        Picker            `json:"picker,omitzero"`
 	Selected      []string          `json:"selected,omitempty"` // toggled option keys of a multi-choice keyboard
+	Photos        []string          `json:"photos,omitempty"`   // content hashes sent so far to an image question taking several
 	HouseholdName string            `json:"household_name,omitempty"`
 	Pending       string            `json:"pending,omitempty"`  // an implausible answer to Current, until confirmed
 	Resume        Stage             `json:"resume,omitempty"`   // where a declined discard goes back to
@@ -94,6 +101,9 @@ type Prompt struct {
 	Options  []Option
 	Multi    bool
 	Question string
+	// Place asks for the phone's location: a channel that can offers a
+	// button that sends it ("Gửi vị trí").
+	Place bool
 }
 
 // Option is a numbered choice: Key is what the user types to pick it.
@@ -121,6 +131,8 @@ type Submission struct {
 	Counted map[string]string
 	// Replaces is the returned submission this one corrects (0 for none).
 	Replaces uint64
+	// Files are the content hashes of the photos the answers hold.
+	Files []string
 }
 
 // Outcome is the result of one step.
@@ -269,7 +281,7 @@ func (r *Run) Back(f *Form, c Context) Outcome {
 		}
 		r.Previous = r.display(f, q, r.Answers[id], c.Lang, c)
 		delete(r.Answers, id)
-		r.Stage, r.Current, r.Picker = StageAsk, id, Picker{}
+		r.Stage, r.Current, r.Picker, r.Photos = StageAsk, id, Picker{}, nil
 		return Outcome{Prompts: []Prompt{r.ask(f, q, c)}}
 	}
 	first := Prompt{Text: c.t("run.back_first")}
@@ -296,7 +308,7 @@ func (r *Run) advance(f *Form, c Context) Outcome {
 			continue
 		}
 		if r.Current != q.ID {
-			r.Selected = nil
+			r.Selected, r.Photos = nil, nil
 		}
 		r.Stage, r.Current, r.Picker = StageAsk, q.ID, Picker{}
 		return Outcome{Prompts: append(notes, r.ask(f, q, c))}
@@ -312,6 +324,11 @@ func (r *Run) replyAsk(f *Form, c Context, text string) Outcome {
 	}
 	if q.Type == HouseholdPick {
 		return r.replyPicker(f, q, c, text)
+	}
+	if q.Type == Image || q.Type == Geopoint {
+		if o, ok := r.replyMedia(f, q, c, text); ok {
+			return o
+		}
 	}
 	val, aerr := r.parse(f, q, c, text)
 	if aerr != nil {
@@ -329,7 +346,7 @@ func (r *Run) replyAsk(f *Form, c Context, text string) Outcome {
 func (r *Run) accept(id, val string) {
 	r.Answers[id] = val
 	r.Trail = append(slices.DeleteFunc(r.Trail, func(s string) bool { return s == id }), id)
-	r.Previous, r.Selected, r.Pending = "", nil, ""
+	r.Previous, r.Selected, r.Pending, r.Photos = "", nil, "", nil
 }
 
 func (r *Run) replyRepeat(f *Form, c Context, text string) Outcome {

@@ -99,7 +99,7 @@ func (r *Run) replyPickEdit(f *Form, c Context, text string) Outcome {
 		return Outcome{Prompts: []Prompt{p}}
 	}
 	q := qs[i]
-	r.Stage, r.Current, r.Editing, r.Picker = StageAsk, q.ID, true, Picker{}
+	r.Stage, r.Current, r.Editing, r.Picker, r.Photos = StageAsk, q.ID, true, Picker{}, nil
 	r.Previous = r.display(f, q, r.Answers[q.ID], c.Lang, c)
 	return Outcome{Prompts: []Prompt{r.ask(f, q, c)}}
 }
@@ -120,6 +120,7 @@ func (r *Run) submit(f *Form, c Context) Outcome {
 	s.HouseholdID, s.HouseholdName = r.householdOf(f)
 	s.Replaces = r.Replaces
 	s.Counted = f.CountedAnswers(s.Answers)
+	s.Files = f.Files(s.Answers)
 	if q := f.ByRole(RoleClass); q != nil {
 		s.Class = s.Answers[q.ID]
 		s.Standard = f.StandardFor(c.Circumstances).ID

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 
+	"sothon/bot"
 	"sothon/bot/delivery"
 
 	// The platforms register themselves; a new one is imported here.
@@ -36,6 +37,9 @@ func (s *server) startChannels(ctx context.Context) ([]channel, error) {
 		}
 		if a, ok := st.Channel.(delivery.CallbackAnswerer); ok {
 			s.receiver.Answerers[p.Name] = a
+		}
+		if f, ok := st.Channel.(bot.Fetcher); ok { // the platform's photos can be answers
+			s.engine.AddFetcher(p.Name, f)
 		}
 		ch := channel{name: p.Name, Started: st, sender: &delivery.Sender{Store: s.db, Channel: st.Channel, Limits: st.Limits,
 			Backoff: s.cfg.SendBackoff, Log: component(s.log, "sender."+p.Name)}}

@@ -8,6 +8,10 @@ import (
 // seenFor is how long handled message ids are kept to drop repeats.
 const seenFor = 30 * 24 * time.Hour
 
+// photoGrace is how old a photo nothing refers to must be before it is
+// removed: one being kept for an answer not yet committed is younger.
+const photoGrace = 24 * time.Hour
+
 // housekeeping ends idle questionnaires and removes the console's uploads
 // past their hour every ten minutes, and forgets old message ids every
 // hour (and, at start, the uploads an earlier version kept in the
@@ -34,6 +38,11 @@ func (s *server) housekeeping(ctx context.Context) {
 			}
 			if _, err := s.db.PruneFiles(ctx, s.cfg.now()); err != nil && ctx.Err() == nil {
 				s.log.Error("prune files", "err", err)
+			}
+			if n, err := s.db.PrunePhotos(ctx, time.Now().Add(-photoGrace)); err != nil && ctx.Err() == nil {
+				s.log.Error("prune photos", "err", err)
+			} else if n > 0 {
+				s.log.Info("removed photos no answer refers to", "count", n)
 			}
 			if err := s.db.PruneThrottle(ctx, s.cfg.now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
 				s.log.Error("prune wrong-code counts", "err", err)

@@ -20,9 +20,9 @@ import (
 	"sothon/tree"
 )
 
-// loadAnswers is a household questionnaire typed by a head: 22 messages.
+// loadAnswers is a household questionnaire typed by a head: 24 messages.
 var loadAnswers = []string{"1", "3", "5", "2", "2", "4tr5", "co", "khong", "có", "k", "k", "k",
-	"45", "co", "co", "co", "co", "2,3", "co", "1", "-", "1"}
+	"-", "-", "45", "co", "co", "co", "co", "2,3", "co", "1", "-", "1"}
 
 // heads plays N village heads on a fake Bot API: each answers the bot's
 // last message at once, and the time from answer to the next question is

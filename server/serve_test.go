@@ -13,6 +13,7 @@ import (
 	"sothon/bot/platformtest"
 	"sothon/bot/telegram/telegramtest"
 	"sothon/store"
+	"sothon/store/photos/photostest"
 )
 
 func TestTelegramJoinAndFullHousehold(t *testing.T) {
@@ -51,6 +52,19 @@ func TestTelegramJoinAndFullHousehold(t *testing.T) {
 	h.press(chat, "1. Có người chưa có thẻ BHYT")       // insurance
 	for i := 0; i < 3; i++ {                            // adult education, schooling, house quality
 		h.press(chat, "2. ")
+	}
+	// A photo of the house, fetched from the Bot API; its place from the
+	// location button of the chat's own keyboard.
+	before := len(h.sentTo(chat))
+	h.fake.Photo(chat, photostest.JPEG(1280, 960, 7), "")
+	place := h.waitMessage(chat, before, "a photo")
+	if !strings.Contains(place.Params["reply_markup"], `"request_location":true`) {
+		t.Fatalf("place question: %v", place.Params)
+	}
+	before = len(h.sentTo(chat))
+	h.fake.Location(chat, 21.1473, 105.8348, 8)
+	if area := h.waitMessage(chat, before, "a place"); !strings.Contains(area.Params["text"], "Diện tích nhà ở") {
+		t.Fatalf("after the place: %q", area.Params["text"])
 	}
 	h.say(chat, "45")
 	for _, label := range []string{"Có nước sạch", "Có nhà tiêu", "Có dùng dịch vụ", "Có phương tiện"} {
@@ -100,6 +114,12 @@ func TestTelegramJoinAndFullHousehold(t *testing.T) {
 	db.Submissions(context.Background(), store.SubmissionFilter{}, func(s store.Submission) error { subs = append(subs, s); return nil })
 	if len(subs) != 1 || subs[0].Answers["class"] != "poor" || subs[0].Answers["causes"] != "no_capital;no_labour" || subs[0].HouseholdName != "Lương Thị Lan" {
 		t.Fatalf("stored: %+v", subs)
+	}
+	if len(subs[0].Files) != 1 || subs[0].Answers["house_place"] != "21.147300 105.834800 8" {
+		t.Fatalf("photo %v, place %q", subs[0].Files, subs[0].Answers["house_place"])
+	}
+	if problems, err := db.CheckFiles(context.Background(), db.Photos()); err != nil || len(problems) > 0 {
+		t.Fatalf("photos beside the database: %v %v", problems, err)
 	}
 }
 

@@ -9,13 +9,16 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"sothon/store/photos"
 )
 
 // BackupFile writes a consistent copy of the database to path, readable by
-// its owner only. The copy is written under a temporary name beside path,
-// synced, opened and checked (VerifyCopy), and only then renamed to path,
-// replacing what was there: a copy that did not finish or does not open
-// never takes a backup's name.
+// its owner only, and the photos beside it (path.files/, as they lie beside
+// the database: BackupPhotos). The copy is written under a temporary name
+// beside path, synced, opened and checked (VerifyCopy), and only then
+// renamed to path, replacing what was there: a copy that did not finish or
+// does not open never takes a backup's name.
 func (db *DB) BackupFile(ctx context.Context, path string) (int64, error) {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.partial") // 0600
 	if err != nil {
@@ -40,6 +43,9 @@ func (db *DB) BackupFile(ctx context.Context, path string) (int64, error) {
 	if err != nil {
 		os.Remove(f.Name())
 		return 0, fmt.Errorf("store: backup: %w", err)
+	}
+	if _, err := db.BackupPhotos(ctx, path); err != nil {
+		return 0, err
 	}
 	return n, nil
 }
@@ -95,7 +101,11 @@ func pruneBackups(dir string, keep int) error {
 	}
 	slices.Sort(names)
 	for len(names) > keep {
-		if err := os.Remove(filepath.Join(dir, names[0])); err != nil {
+		old := filepath.Join(dir, names[0])
+		if err := os.Remove(old); err != nil {
+			return fmt.Errorf("store: prune backups: %w", err)
+		}
+		if err := os.RemoveAll(photos.Dir(old)); err != nil { // its photos, hard links mostly
 			return fmt.Errorf("store: prune backups: %w", err)
 		}
 		names = names[1:]

@@ -89,6 +89,11 @@ type Submission struct {
 	// Replaces is the returned submission this one corrects (0 for none):
 	// that one becomes "resubmitted", and this one waits for review.
 	Replaces uint64 `json:"replaces,omitempty"`
+	// Files are the content hashes of the photos the answers hold
+	// (flows.Form.Files), each kept in the photo store beside the database
+	// (store/photos) as "<hash>.jpg": what `sothon check` verifies and a
+	// backup carries.
+	Files []string `json:"files,omitempty"`
 }
 
 // Message is a reply waiting in the outbox for its channel's sender.
@@ -101,8 +106,12 @@ type Message struct {
 	Multi     bool           `json:"multi,omitempty"`
 	Selected  []string       `json:"selected,omitempty"`
 	DoneLabel string         `json:"done_label,omitempty"`
-	Question  string         `json:"question,omitempty"`
-	Edit      string         `json:"edit,omitempty"` // platform id of a message to replace
+	// PlaceLabel, when set, asks for the phone's location: a channel that
+	// can offers a button with this label that sends it (Telegram's
+	// request_location).
+	PlaceLabel string `json:"place_label,omitempty"`
+	Question   string `json:"question,omitempty"`
+	Edit       string `json:"edit,omitempty"` // platform id of a message to replace
 	// Attachment is a file sent with the text: a chart, a spreadsheet.
 	Attachment *Attachment `json:"attachment,omitempty"`
 	Created    time.Time   `json:"created"`

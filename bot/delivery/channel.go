@@ -30,6 +30,10 @@ type Outbound struct {
 	// NoPreview asks for the text's links not to be previewed, where the
 	// platform can.
 	NoPreview bool
+	// PlaceLabel, when set, asks for the phone's location: a platform that
+	// can shows a button with this label that sends it, beside the
+	// options as buttons that send their label as text.
+	PlaceLabel string
 }
 
 // Linker keeps an attachment behind a link that expires, for a channel that

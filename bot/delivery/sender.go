@@ -387,14 +387,14 @@ func partsAfter(m store.Message, err error) int {
 func outbound(m store.Message) Outbound {
 	return Outbound{ChatID: m.ChatID, Text: m.Text, Options: m.Options, Multi: m.Multi,
 		DoneLabel: m.DoneLabel, Selected: m.Selected, Question: m.Question, Edit: m.Edit, Attachment: m.Attachment,
-		PartsSent: m.PartsSent, NoPreview: m.NoPreview}
+		PartsSent: m.PartsSent, NoPreview: m.NoPreview, PlaceLabel: m.PlaceLabel}
 }
 
 // keyboardOf remembers a sent message with buttons, so that the next
 // answer can close them.
 func keyboardOf(m store.Message, sentID string) *store.Keyboard {
-	if len(m.Options) == 0 || sentID == "" {
-		return nil
+	if len(m.Options) == 0 || sentID == "" || m.PlaceLabel != "" {
+		return nil // a place's keyboard is the chat's own, which closes itself once used
 	}
 	if m.Edit != "" {
 		sentID = m.Edit

@@ -51,26 +51,28 @@ func WaitFor(timeout time.Duration, cond func() bool) bool {
 // of the demo village (a ward, so urban: line 2.0 million):
 // 5 people, 2 of working age, 2 children, 4.5 million a month.
 var HouseholdAnswers = []string{
-	"1",     // menu: household status
-	"lương", // search the register
-	"1",     // Lương Thị Lan
-	"5",     // members
-	"2",     // working age
-	"2",     // children
-	"4tr5",  // income: 0.9 per person
-	"co",    // job: lacking
-	"khong", // nutrition
-	"có",    // insurance: lacking
-	"k",     // adult education
-	"k",     // schooling
-	"k",     // house quality
-	"45",    // 9 m² per person: fine
-	"co",    // water
-	"co",    // latrine
-	"co",    // internet
-	"co",    // info means
-	"2,3",   // causes
-	"co",    // exit plan
-	"1",     // needs
-	"-",     // note
+	"1",      // menu: household status
+	"lương",  // search the register
+	"1",      // Lương Thị Lan
+	"5",      // members
+	"2",      // working age
+	"2",      // children
+	"4tr5",   // income: 0.9 per person
+	"co",     // job: lacking
+	"khong",  // nutrition
+	"có",     // insurance: lacking
+	"k",      // adult education
+	"k",      // schooling
+	"k",      // house quality
+	"bỏ qua", // photo of the house
+	"bỏ qua", // where it stands
+	"45",     // 9 m² per person: fine
+	"co",     // water
+	"co",     // latrine
+	"co",     // internet
+	"co",     // info means
+	"2,3",    // causes
+	"co",     // exit plan
+	"1",      // needs
+	"-",      // note
 }

@@ -14,6 +14,8 @@ import (
 
 	"sothon/bot"
 	"sothon/bot/delivery"
+	"sothon/flows"
+	"sothon/store/photos"
 )
 
 // Accept stores received updates durably; see delivery.Receiver.Accept.
@@ -110,6 +112,10 @@ func inbound(u tgbotapi.Update) (bot.Inbound, bool) {
 		in.ChatID, in.Text = strconv.FormatInt(m.Chat.ID, 10), m.Text
 		in.At = time.Unix(int64(m.Date), 0)
 		in.NotText = m.Text == ""
+		in.Photo, in.PhotoSize = photoOf(m)
+		if l := m.Location; l != nil { // the "Gửi vị trí" button, or the attachment menu
+			in.Place = &flows.Point{Lat: l.Latitude, Lon: l.Longitude, Accuracy: l.HorizontalAccuracy}
+		}
 		fillUser(&in, m.From)
 	case u.CallbackQuery != nil && u.CallbackQuery.Message != nil && u.CallbackQuery.Message.Chat != nil &&
 		u.CallbackQuery.Message.Chat.Type == "private":
@@ -130,3 +136,26 @@ func fillUser(in *bot.Inbound, u *tgbotapi.User) {
 	in.Name = strings.TrimSpace(u.FirstName + " " + u.LastName)
 	in.Lang, _, _ = strings.Cut(u.LanguageCode, "-")
 }
+
+// photoOf is the photo a message carries, as a file id to fetch and its
+// size: of a photo, the largest size Telegram made within photos.MaxBytes
+// (the smallest when none is, to be refused for its size); of an image
+// sent as a file, the file. "" when there is none.
+func photoOf(m *tgbotapi.Message) (string, int64) {
+	if len(m.Photo) > 0 {
+		best := m.Photo[0]
+		for _, p := range m.Photo[1:] {
+			if int64(p.FileSize) <= photos.MaxBytes && p.Width*p.Height > best.Width*best.Height {
+				best = p
+			}
+		}
+		return best.FileID, int64(best.FileSize)
+	}
+	if d := m.Document; d != nil && imageTypes[d.MimeType] {
+		return d.FileID, int64(d.FileSize)
+	}
+	return "", 0
+}
+
+// imageTypes are the files taken as photos when sent as documents.
+var imageTypes = map[string]bool{"image/jpeg": true, "image/png": true, "image/webp": true}

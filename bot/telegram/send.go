@@ -30,7 +30,10 @@ func (a *Adapter) Send(_ context.Context, out delivery.Outbound) (string, error)
 		// Bot API 7 names it link_preview_options; the library (v5) sends
 		// the older disable_web_page_preview, which the Bot API still takes.
 		msg.DisableWebPagePreview = out.NoPreview
-		if isLast && len(out.Options) > 0 {
+		switch {
+		case isLast && out.PlaceLabel != "":
+			msg.ReplyMarkup = placeKeyboard(out)
+		case isLast && len(out.Options) > 0:
 			msg.ReplyMarkup = keyboard(out)
 		}
 		var err error
@@ -107,6 +110,19 @@ func keyboard(out delivery.Outbound) tgbotapi.InlineKeyboardMarkup {
 		rows = append(rows, tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData("✔ "+out.DoneLabel, bot.DoneButtonData(out.Question))))
 	}
 	return tgbotapi.NewInlineKeyboardMarkup(rows...)
+}
+
+// placeKeyboard is the chat's own keyboard, under the typing field, with
+// a button that sends the phone's location (request_location) and the
+// options as buttons that send their label ("Bỏ qua"). It hides once used.
+func placeKeyboard(out delivery.Outbound) tgbotapi.ReplyKeyboardMarkup {
+	rows := [][]tgbotapi.KeyboardButton{{tgbotapi.NewKeyboardButtonLocation(out.PlaceLabel)}}
+	for _, o := range out.Options {
+		rows = append(rows, []tgbotapi.KeyboardButton{tgbotapi.NewKeyboardButton(o.Label)})
+	}
+	kb := tgbotapi.NewOneTimeReplyKeyboard(rows...)
+	kb.ResizeKeyboard = true
+	return kb
 }
 
 // captionMax is the Bot API's limit on a photo's or document's caption.

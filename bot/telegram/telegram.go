@@ -1,5 +1,6 @@
 // Package telegram connects the engine to a Telegram bot through the Bot
-// API: long polling or a webhook in, messages with inline keyboards out.
+// API: long polling or a webhook in (texts, presses, photos fetched with
+// getFile, locations), messages with inline keyboards out.
 package telegram
 
 import (

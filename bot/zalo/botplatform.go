@@ -204,6 +204,9 @@ type botUpdate struct {
 		} `json:"chat"`
 		Date int64  `json:"date"`
 		Text string `json:"text"`
+		// Photo is an image event's address of the photo (with its
+		// caption beside it, which is not read).
+		Photo string `json:"photo"`
 	} `json:"message"`
 }
 
@@ -218,7 +221,9 @@ func (u botUpdate) inbound() (bot.Inbound, bool) {
 	switch u.EventName {
 	case "message.text.received":
 		in.Text = m.Text
-	case "message.image.received", "message.sticker.received", "message.unsupported.received":
+	case "message.image.received":
+		in.NotText, in.Photo = true, m.Photo
+	case "message.sticker.received", "message.unsupported.received": // the Bot Platform sends no locations: they come as unsupported
 		in.NotText = true
 	default:
 		return bot.Inbound{}, false

@@ -121,8 +121,9 @@ type oaEvent struct {
 		ID string `json:"id"`
 	} `json:"sender"`
 	Message struct {
-		Text  string `json:"text"`
-		MsgID string `json:"msg_id"`
+		Text        string         `json:"text"`
+		MsgID       string         `json:"msg_id"`
+		Attachments []oaAttachment `json:"attachments"`
 	} `json:"message"`
 }
 
@@ -172,6 +173,7 @@ func (ev oaEvent) inbound() (bot.Inbound, bool) {
 		in.Text = ev.Message.Text
 	case "user_send_image", "user_send_sticker", "user_send_gif", "user_send_file", "user_send_audio", "user_send_video", "user_send_location", "user_send_link":
 		in.NotText = true
+		ev.media(&in)
 	default:
 		return bot.Inbound{}, false
 	}

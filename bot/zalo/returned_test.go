@@ -90,7 +90,7 @@ func (z *zaloChat) say(chat, text string) string {
 }
 
 // A household of the demo village, from the menu's 1 to the summary.
-var householdAnswers = []string{"1", "lương", "1", "5", "2", "2", "4tr5", "co", "khong", "có", "k", "k", "k", "45",
+var householdAnswers = []string{"1", "lương", "1", "5", "2", "2", "4tr5", "co", "khong", "có", "k", "k", "k", "-", "-", "45",
 	"co", "co", "co", "co", "2,3", "co", "1", "-"}
 
 // On Zalo, where choices are typed numbers, a returned form is offered

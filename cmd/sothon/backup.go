@@ -23,7 +23,7 @@ func newBackupCmd(e *env, c *common) *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "backup [OUT | --dir DIR [--keep N]]",
-		Short: "write a checked copy of the database to OUT, or into a folder of dated backups",
+		Short: "write a checked copy of the database (and its photos, beside it in OUT.files/) to OUT, or into a folder of dated backups",
 		Long: "Write a consistent copy of the database to OUT, or with --dir into DIR as sothon-YYYYMMDD-HHMMSS.db,\n" +
 			"removing the oldest there beyond the newest --keep (files of other names stay). The copy is\n" +
 			"checked before it takes its name, and readable by its owner only. While the server runs, the\n" +

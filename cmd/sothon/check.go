@@ -11,11 +11,12 @@ import (
 // newCheckCmd proves the database: its pages, as bbolt checks them, every
 // village counter against a recount of the records it counts, every
 // household record against its standing derived afresh, and every round's
-// posted lists against its figures.
+// posted lists against its figures, and every photo a submission names
+// against its content hash.
 func newCheckCmd(e *env, c *common) *cobra.Command {
 	return &cobra.Command{
 		Use:   "check",
-		Short: "check the database's pages, recount every counter, and hold each round's lists against its figures",
+		Short: "check the database's pages, recount every counter, hold each round's lists against its figures, and read every photo again",
 		Args:  noWords,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -50,14 +51,21 @@ func newCheckCmd(e *env, c *common) *cobra.Command {
 			for _, d := range figures {
 				problems = append(problems, d)
 			}
+			files, err := db.CheckFiles(ctx, db.Photos())
+			if err != nil {
+				return err
+			}
+			for _, d := range files {
+				problems = append(problems, d)
+			}
 			for _, p := range problems {
 				fmt.Fprintln(e.stdout, p)
 			}
 			if len(problems) > 0 {
-				return fmt.Errorf("%d counter(s), %d household record(s) and %d list figure(s) disagree with the records",
-					len(counters), len(standings), len(figures))
+				return fmt.Errorf("%d counter(s), %d household record(s) and %d list figure(s) disagree with the records, and %d photo(s) are missing or altered",
+					len(counters), len(standings), len(figures), len(files))
 			}
-			fmt.Fprintf(e.stdout, "%s: pages, counters, households and lists check out\n", c.db)
+			fmt.Fprintf(e.stdout, "%s: pages, counters, households, lists and photos check out\n", c.db)
 			return nil
 		},
 	}

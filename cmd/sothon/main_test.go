@@ -97,7 +97,7 @@ func TestChatThenExportAcrossProcesses(t *testing.T) {
 	// Lacking: employment, dependants (3 of 5 outside working age), insurance.
 	want := map[string]string{"form": "household", "class": "poor", "lacking": "3", "income_pc": "0.9",
 		"household_name": "Lương Thị Lan", "area_id": "bac-kan/huyen-tung/khuoi-pai", "causes": "no_capital;no_labour",
-		"nutrition": "no", "members": "5", "submission_id": "1", "form_version": "2026.1", "note": "",
+		"nutrition": "no", "members": "5", "submission_id": "1", "form_version": "2026.2", "note": "",
 		"review_state": "received", "replaces": "", "replaced_by": "", "current": "yes"}
 	for col, v := range want {
 		if row[col] != v {

@@ -13,8 +13,8 @@ import (
 
 // Open returns a new database with the default areas, closed and checked
 // at cleanup: its pages, as bbolt checks them, its counters against a
-// recount of what they count, and its household records against their
-// standings derived afresh.
+// recount of what they count, its household records against their
+// standings derived afresh, and the photos its submissions name.
 func Open(t testing.TB) *store.DB {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "sothon.db")
@@ -41,6 +41,13 @@ func Open(t testing.TB) *store.DB {
 			t.Errorf("database %s: %v", path, err)
 		}
 		for _, d := range standings {
+			t.Errorf("database %s: %s", path, d)
+		}
+		files, err := db.CheckFiles(context.Background(), db.Photos())
+		if err != nil {
+			t.Errorf("database %s: %v", path, err)
+		}
+		for _, d := range files {
 			t.Errorf("database %s: %s", path, d)
 		}
 		db.Close()

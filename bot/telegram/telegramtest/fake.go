@@ -72,8 +72,10 @@ type Server struct {
 	calls    platformtest.Recorder[Call]
 	scripted map[string][]Reply
 	closed   bool
-	webhook  string // the address setWebhook gave, for getWebhookInfo
-	hookErr  string // the last delivery error getWebhookInfo tells
+	files    map[string]*file // by file_id
+	waiting  int              // downloads that reached a scripted reply
+	webhook  string           // the address setWebhook gave, for getWebhookInfo
+	hookErr  string           // the last delivery error getWebhookInfo tells
 }
 
 // SetWebhook sets the webhook getWebhookInfo tells, with the last error

@@ -10,6 +10,10 @@ import (
 )
 
 func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
+	if path, ok := f.filePath(r.URL.Path); ok {
+		f.download(w, r, path)
+		return
+	}
 	method, ok := f.method(r.URL.Path)
 	if !ok {
 		f.answer(w, Call{Method: "?"}, http.StatusUnauthorized, apiError(401, "Unauthorized", 0))
@@ -64,6 +68,8 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 		if f.OnMessage != nil {
 			f.OnMessage(call)
 		}
+	case "getFile":
+		f.getFile(w, call)
 	case "setWebhook", "deleteWebhook":
 		f.SetWebhook(call.Params["url"], "")
 		f.answer(w, call, 200, `{"ok":true,"result":true}`)
