@@ -109,16 +109,19 @@ func (s Signer) CheckPhoto(hash, e, sig string, now time.Time) error {
 func photoMessage(hash, expires string) string { return "photo:" + hash + ":" + expires }
 
 // Photos is the function an export names photos by: each its link for
-// PhotoLife from now. It is nil without a public address, and the export
-// then leaves its links empty.
+// PhotoLife from now. It is nil without a public address, or before a
+// server has run with one and made the key (it reads the key only, so
+// that an export from a read-only copy works), and the export then leaves
+// its links empty.
 func Photos(ctx context.Context, db *store.DB, publicURL string, now time.Time) (func(hash string) string, error) {
 	if publicURL == "" {
 		return nil, nil
 	}
-	s, err := New(ctx, db, publicURL)
-	if err != nil {
+	key, err := db.Setting(ctx, KeySetting)
+	if err != nil || key == "" {
 		return nil, err
 	}
+	s := Signer{Key: []byte(key), Base: strings.TrimRight(publicURL, "/")}
 	expires := now.Add(PhotoLife)
 	return func(hash string) string { return s.Photo(hash, expires) }, nil
 }

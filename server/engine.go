@@ -19,7 +19,7 @@ import (
 // console links where there is a public address) and Telegram's invite
 // links.
 func EngineConfig(db *store.DB, forms *flows.Set, loc *time.Location, cat *locales.Catalog, runTTL time.Duration, log *slog.Logger, publicURL string) bot.Config {
-	offices := &officials.Commands{Store: db, Forms: forms, Catalog: cat, Log: log, InviteLink: telegram.InviteLinks(db)}
+	offices := &officials.Commands{Store: db, Forms: forms, Catalog: cat, Log: log, InviteLink: telegram.InviteLinks(db), PublicURL: publicURL}
 	if publicURL != "" {
 		offices.LoginLink = func(ctx context.Context, userID string) (string, error) {
 			return console.LoginLink(ctx, db, publicURL, userID, time.Now())

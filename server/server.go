@@ -80,7 +80,7 @@ func Run(ctx context.Context, cfg Config, p Parts) error {
 	cat := locales.MustLoad()
 	s := &server{cfg: cfg, db: db, log: log, senders: map[string]*delivery.Sender{},
 		console: &console.Console{Store: db, Forms: p.Forms, Catalog: cat, Location: loc, Secure: strings.HasPrefix(cfg.PublicURL, "https://"),
-			Log: component(log, "console"), InviteLink: telegram.InviteLinks(db), Uploads: db.Path() + ".uploads"}}
+			Log: component(log, "console"), InviteLink: telegram.InviteLinks(db), Uploads: db.Path() + ".uploads", PublicURL: cfg.PublicURL}}
 	now := func() time.Time { return cfg.now().In(loc) }
 	ec := EngineConfig(db, p.Forms, loc, cat, cfg.RunTTL, log, cfg.PublicURL)
 	ec.Now = now
