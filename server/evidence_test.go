@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"sothon/bot/telegram/telegramtest"
+	"sothon/flows"
 	"sothon/links"
 	"sothon/store"
 	"sothon/store/photos/photostest"
@@ -174,5 +175,62 @@ func addEvidencePhotoAgain(t *testing.T, db *store.DB) {
 	t.Helper()
 	if _, err := db.Photos().Put(context.Background(), bytes.NewReader(photostest.JPEG(640, 480, 3))); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Nothing keeps a photo its questionnaire no longer names: one sent to a
+// questionnaire that was then cancelled is pruned by the housekeeping
+// (store.PrunePhotos) once a day old, and its link then finds nothing.
+// Households never leave the register and forms are never deleted, so
+// this is how a photo leaves.
+func TestUnnamedPhotoLeavesWithItsLink(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := storetest.Open(t)
+	kept, err := db.Photos().Put(ctx, bytes.NewReader(photostest.JPEG(64, 64, 9)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	u := store.User{ID: "h1", Name: "Trưởng thôn", Role: store.RoleHead, AreaID: "bac-kan/huyen-tung/khuoi-pai"}
+	run := &flows.Run{Form: "household", Stage: flows.StageAsk, Current: "house_photo", Answers: map[string]string{}, Photos: []string{kept.Hash}, Started: now, Updated: now}
+	if _, err := db.Apply(ctx, store.Change{At: now, User: &u, UserID: u.ID, Run: run}); err != nil {
+		t.Fatal(err)
+	}
+	signer, err := links.New(ctx, db, "http://sothon.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &server{db: db, signer: signer, cfg: Config{Now: time.Now}}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /photos/{name}", s.servePhoto)
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	photoLink, _ := links.Photos(ctx, db, srv.URL, now)
+	status := func() int {
+		t.Helper()
+		resp, err := http.Get(photoLink(kept.Hash))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if got := status(); got != 200 {
+		t.Fatalf("while the questionnaire names it: %d", got)
+	}
+	old := now.Add(-48 * time.Hour)
+	os.Chtimes(db.Photos().Path(kept.Hash), old, old)
+	if n, err := db.PrunePhotos(ctx, now.Add(-photoGrace)); err != nil || n != 0 {
+		t.Fatalf("pruned %d while named, %v", n, err)
+	}
+	if _, err := db.Apply(ctx, store.Change{At: now, UserID: u.ID, DeleteRun: true}); err != nil { // /cancel
+		t.Fatal(err)
+	}
+	if n, err := db.PrunePhotos(ctx, now.Add(-photoGrace)); err != nil || n != 1 {
+		t.Fatalf("pruned %d once cancelled, %v", n, err)
+	}
+	if got := status(); got != 404 {
+		t.Fatalf("after pruning: %d", got)
 	}
 }
