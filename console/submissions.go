@@ -153,6 +153,9 @@ func (c *Console) submission(w http.ResponseWriter, r *http.Request) {
 	for _, q := range form.Questions {
 		if v, ok := s.Answers[q.ID]; ok && q.Type != flows.Note {
 			row := answerRow{Question: q.Label.In(u.Lang), Answer: report.AnswerText(form, q, v, u.Lang)}
+			if q.Type == flows.Image || q.Type == flows.Geopoint { // "1 ảnh", "21.14730, 105.83480 (sai số khoảng 8 m)"
+				row.Answer = form.AnswerText(q, s.Answers, u.Lang, c.Catalog)
+			}
 			page.Answers = append(page.Answers, withEvidence(row, q, s, func(n int) string {
 				return page.T("web.photo_alt", "n", n, "household", s.HouseholdName)
 			}))
