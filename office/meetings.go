@@ -214,11 +214,19 @@ func onLists(st store.Standing, rs store.RoundStanding, village string) (AgendaI
 // RecordVote records how many agreed with a household on the village's
 // lists at its meeting in progress; a second vote corrects the first.
 func (o *Office) RecordVote(ctx context.Context, actor store.User, v VoteEntry, at time.Time) (store.Meeting, error) {
-	village, err := o.villageActor(ctx, actor, v.Village, true, "office.meeting_not_allowed")
+	return o.RecordVotes(ctx, actor, v.Village, v.Round, []VoteEntry{v}, at)
+}
+
+// RecordVotes records several households' counts of one village's meeting
+// (the minutes of a meeting held on paper), each as RecordVote would; every
+// count is checked before any is recorded, so a refused one records none.
+// The entries' Village and Round are the village's and round's given.
+func (o *Office) RecordVotes(ctx context.Context, actor store.User, villageID string, roundID uint64, votes []VoteEntry, at time.Time) (store.Meeting, error) {
+	village, err := o.villageActor(ctx, actor, villageID, true, "office.meeting_not_allowed")
 	if err != nil {
 		return store.Meeting{}, err
 	}
-	round, err := o.openRoundOf(ctx, village, v.Round)
+	round, err := o.openRoundOf(ctx, village, roundID)
 	if err != nil {
 		return store.Meeting{}, err
 	}
@@ -229,24 +237,31 @@ func (o *Office) RecordVote(ctx context.Context, actor store.User, v VoteEntry, 
 	if a.Meeting.State() != store.MeetingInProgress {
 		return store.Meeting{}, refuse(store.ErrMeetingNotOpen, "office.meeting_not_open")
 	}
-	i := slices.IndexFunc(a.Items, func(it AgendaItem) bool { return it.Household.ID == v.Household })
-	if i < 0 {
-		return store.Meeting{}, refuse(ErrNotListed, "office.meeting_not_listed")
+	checked := make([]store.Vote, 0, len(votes))
+	for _, v := range votes {
+		i := slices.IndexFunc(a.Items, func(it AgendaItem) bool { return it.Household.ID == v.Household })
+		if i < 0 {
+			return store.Meeting{}, refuse(ErrNotListed, "office.meeting_not_listed")
+		}
+		agreed := v.Agreed
+		if v.All {
+			agreed = a.Meeting.Present
+		}
+		if agreed < 0 || agreed > a.Meeting.Present {
+			return store.Meeting{}, refuse(ErrVoteBad, "office.meeting_vote_bad", "present", a.Meeting.Present)
+		}
+		it := a.Items[i]
+		checked = append(checked, store.Vote{Household: it.Household.ID, Form: it.Form, Class: it.Class, Agreed: agreed})
 	}
-	agreed := v.Agreed
-	if v.All {
-		agreed = a.Meeting.Present
-	}
-	if agreed < 0 || agreed > a.Meeting.Present {
-		return store.Meeting{}, refuse(ErrVoteBad, "office.meeting_vote_bad", "present", a.Meeting.Present)
-	}
-	it := a.Items[i]
-	m, err := o.Store.RecordVote(ctx, round.ID, village.ID, store.Vote{Household: it.Household.ID, Form: it.Form, Class: it.Class, Agreed: agreed}, actor.ID, at)
-	switch {
-	case errors.Is(err, store.ErrMeetingNotOpen):
-		return store.Meeting{}, refuse(err, "office.meeting_not_open")
-	case err != nil:
-		return store.Meeting{}, fmt.Errorf("office: vote: %w", err)
+	m := a.Meeting
+	for _, v := range checked {
+		m, err = o.Store.RecordVote(ctx, round.ID, village.ID, v, actor.ID, at)
+		switch {
+		case errors.Is(err, store.ErrMeetingNotOpen):
+			return store.Meeting{}, refuse(err, "office.meeting_not_open")
+		case err != nil:
+			return store.Meeting{}, fmt.Errorf("office: vote: %w", err)
+		}
 	}
 	return m, nil
 }

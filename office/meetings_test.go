@@ -197,6 +197,30 @@ func TestRecordVote(t *testing.T) {
 	})
 }
 
+// The counts of paper minutes go in together: one bad count records none of
+// them; good ones are all recorded.
+func TestRecordVotes(t *testing.T) {
+	db, o, r := reviewRound(t)
+	opened(t, o)
+	audit := auditLen(t, db)
+	good := office.VoteEntry{Household: demo(1), Agreed: 7}
+	for _, bad := range []office.VoteEntry{{Household: demo(2), Agreed: 11}, {Household: "nobody", All: true}} {
+		if _, err := o.RecordVotes(ctx, officialTung, khuoiPai, 0, []office.VoteEntry{good, bad}, now); err == nil {
+			t.Fatalf("%+v recorded", bad)
+		}
+		if m, _ := db.MeetingOf(ctx, r.ID, khuoiPai); len(m.Votes) != 0 || auditLen(t, db) != audit {
+			t.Fatalf("a refused batch recorded %+v", m.Votes)
+		}
+	}
+	m, err := o.RecordVotes(ctx, officialTung, khuoiPai, 0, []office.VoteEntry{good, {Household: demo(3), All: true}}, now)
+	if err != nil || len(m.Votes) != 2 {
+		t.Fatalf("votes: %+v, %v", m.Votes, err)
+	}
+	if v, _ := m.VoteOf(demo(3)); v.Agreed != 10 {
+		t.Fatalf("all of 10 present: %+v", v)
+	}
+}
+
 // opened opens Khuổi Pài's meeting, 10 present.
 func opened(t *testing.T, o *office.Office) {
 	t.Helper()

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"sothon/store"
@@ -145,7 +144,11 @@ func (o *Office) Audit(ctx context.Context, actor store.User, limit int) (AuditL
 	if err != nil {
 		return AuditLog{}, fmt.Errorf("office: audit: %w", err)
 	}
-	log := AuditLog{Names: map[string]string{}, System: !strings.Contains(actor.AreaID, "/")}
+	top, err := o.atTop(ctx, actor)
+	if err != nil {
+		return AuditLog{}, fmt.Errorf("office: audit: %w", err)
+	}
+	log := AuditLog{Names: map[string]string{}, System: top}
 	known := map[string]bool{}
 	for _, u := range users {
 		known[u.ID] = true

@@ -17,15 +17,15 @@ import (
 // EngineConfig is how everything that answers chats builds its engine,
 // the server and `sothon chat` alike: the officials' commands (with
 // console links where there is a public address) and Telegram's invite
-// links.
-func EngineConfig(db *store.DB, forms *flows.Set, loc *time.Location, cat *locales.Catalog, runTTL time.Duration, log *slog.Logger, publicURL string) bot.Config {
+// links. now is the clock, in the office's time zone; the console links'
+// expiry reads it too.
+func EngineConfig(db *store.DB, forms *flows.Set, now func() time.Time, cat *locales.Catalog, runTTL time.Duration, log *slog.Logger, publicURL string) bot.Config {
 	offices := &officials.Commands{Store: db, Forms: forms, Catalog: cat, Log: log, InviteLink: telegram.InviteLinks(db), PublicURL: publicURL}
 	if publicURL != "" {
 		offices.LoginLink = func(ctx context.Context, userID string) (string, error) {
-			return console.LoginLink(ctx, db, publicURL, userID, time.Now())
+			return console.LoginLink(ctx, db, publicURL, userID, now())
 		}
 	}
 	return bot.Config{Store: db, Forms: forms, Catalog: cat, RunTTL: runTTL, Log: log,
-		Now:      func() time.Time { return time.Now().In(loc) },
-		Commands: offices.List()}
+		Now: now, Commands: offices.List()}
 }

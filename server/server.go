@@ -82,8 +82,8 @@ func Run(ctx context.Context, cfg Config, p Parts) error {
 		console: &console.Console{Store: db, Forms: p.Forms, Catalog: cat, Location: loc, Secure: strings.HasPrefix(cfg.PublicURL, "https://"),
 			Log: component(log, "console"), InviteLink: telegram.InviteLinks(db), Uploads: db.Path() + ".uploads", PublicURL: cfg.PublicURL}}
 	now := func() time.Time { return cfg.now().In(loc) }
-	ec := EngineConfig(db, p.Forms, loc, cat, cfg.RunTTL, log, cfg.PublicURL)
-	ec.Now = now
+	s.console.Now = cfg.now
+	ec := EngineConfig(db, p.Forms, now, cat, cfg.RunTTL, log, cfg.PublicURL)
 	ec.Notify = s.queued
 	s.engine = bot.New(ec)
 	if err := s.scheduleJobs(p, cat, now); err != nil {

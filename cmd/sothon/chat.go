@@ -65,7 +65,7 @@ func chat(ctx context.Context, e *env, c *common, as, lang string, ttl time.Dura
 	area = a.ID
 	// /web gives a link to the console of the server at the public
 	// address, as in the chats that server answers.
-	eng := bot.New(server.EngineConfig(db, w.forms, w.loc, locales.MustLoad(), ttl, nil, publicURL))
+	eng := bot.New(server.EngineConfig(db, w.forms, func() time.Time { return time.Now().In(w.loc) }, locales.MustLoad(), ttl, nil, publicURL))
 	chatID := role + ":" + area
 	if err := terminal.EnsureUser(ctx, db, chatID, role, area, lang, time.Now()); err != nil {
 		return err
