@@ -54,7 +54,8 @@ type Turn interface {
 	T(key string, args ...any) string
 	Reply(key string, args ...any)
 	ReplyText(text string)
-	// Attach replies with text and a file (a chart, a spreadsheet).
+	// Attach replies with text and a file (a chart, a spreadsheet, a
+	// photo); the file ends its message, so replies after it go apart.
 	Attach(text string, a *store.Attachment)
 	// Ask replies with options (buttons, or numbers on Zalo); the answer
 	// goes to the Press of the command the question belongs to.
@@ -100,8 +101,11 @@ func (t *turn) Ask(text, question string, options []flows.Option) {
 }
 
 func (t *turn) Attach(text string, a *store.Attachment) {
+	if t.attachments == nil {
+		t.attachments = map[int]*store.Attachment{}
+	}
+	t.attachments[len(t.replies)] = a
 	t.ReplyText(text)
-	t.attachment = a
 }
 
 func (t *turn) SetLang(lang string) {

@@ -25,8 +25,9 @@ type turn struct {
 	edits    []store.Message   // closings of answered keyboards, sent first
 	saved    *flows.Submission // announced once the store has given it an id
 	toast    string
-	// attachment goes with the last reply (a chart, a spreadsheet).
-	attachment *store.Attachment
+	// attachments go with the replies Attach made, by their index in
+	// replies (a chart, a spreadsheet, a household's photo).
+	attachments map[int]*store.Attachment
 	// notices go to the person's other chats (a new chat was linked).
 	notices []store.Message
 	// low marks the replies as waiting behind everyone else's (strangers).
@@ -49,8 +50,9 @@ func (t *turn) replyKey(key string, args ...any) {
 // options are joined to the next one, so a turn costs as few messages as
 // possible under the platforms' per-chat limits.
 func (t *turn) messages(a store.Applied) []store.Message {
-	prompts := t.replies
+	prompts, first := t.replies, 0
 	if t.saved != nil {
+		first = 1
 		saved := flows.Prompt{Text: t.e.cat.T(t.lang, "submit.saved",
 			"form", t.form.Title.In(t.lang), "id", a.SubmissionID, "household", t.saved.HouseholdName)}
 		if note := t.replacing(a); note != "" {
@@ -62,15 +64,15 @@ func (t *turn) messages(a store.Applied) []store.Message {
 	var pending []string
 	for i, p := range prompts {
 		pending = append(pending, p.Text)
-		if len(p.Options) == 0 && i < len(prompts)-1 {
+		a := t.attachments[i-first]
+		if len(p.Options) == 0 && a == nil && i < len(prompts)-1 {
 			continue
 		}
 		p.Text = strings.Join(pending, "\n\n")
 		pending = nil
-		out = append(out, t.message(p))
-	}
-	if t.attachment != nil && len(out) > 0 {
-		out[len(out)-1].Attachment = t.attachment
+		m := t.message(p)
+		m.Attachment = a
+		out = append(out, m)
 	}
 	return append(out, t.notices...)
 }

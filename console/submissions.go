@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"sothon/flows"
+	"sothon/links"
 	"sothon/report"
 	"sothon/report/export"
 	"sothon/report/lists"
@@ -54,6 +55,8 @@ type submissionsPage struct {
 type submissionRow struct {
 	ID                                    uint64
 	When, Form, Village, Household, State string
+	Photos                                int  // how many photos the form holds
+	Place                                 bool // whether it gives a place
 }
 
 // submissions lists the area's submissions, newest first, with filters
@@ -72,12 +75,13 @@ func (c *Console) submissions(w http.ResponseWriter, r *http.Request) {
 	err := c.office().Submissions(r.Context(), u, f.store(), func(s store.Submission) error {
 		page.Total++
 		title := s.Form
-		if form := c.Forms.Form(s.Form); form != nil {
+		form := c.Forms.Form(s.Form)
+		if form != nil {
 			title = form.Title.In(u.Lang)
 		}
 		_, village, _ := c.Store.AreaLabel(r.Context(), s.AreaID)
 		page.Rows = append(page.Rows, submissionRow{ID: s.ID, When: c.when(s.SubmittedAt), Form: title,
-			Village: village, Household: s.HouseholdName})
+			Village: village, Household: s.HouseholdName, Photos: len(s.Files), Place: hasPlace(form, s)})
 		if len(page.Rows) > listed {
 			page.Rows = page.Rows[1:]
 		}
@@ -101,7 +105,13 @@ func (c *Console) submissions(w http.ResponseWriter, r *http.Request) {
 	c.render(w, http.StatusOK, "submissions.html", page)
 }
 
-type answerRow struct{ Question, Answer string }
+// answerRow is an answer as the page shows it, with the photos it names
+// and the map of the place it gives.
+type answerRow struct {
+	Question, Answer string
+	Photos           []photoRef
+	Map              string
+}
 
 // reviewStep is one step of a submission's review as the page says it.
 type reviewStep struct{ State, When, Reason string }
@@ -142,7 +152,13 @@ func (c *Console) submission(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, q := range form.Questions {
 		if v, ok := s.Answers[q.ID]; ok && q.Type != flows.Note {
-			page.Answers = append(page.Answers, answerRow{Question: q.Label.In(u.Lang), Answer: report.AnswerText(form, q, v, u.Lang)})
+			row := answerRow{Question: q.Label.In(u.Lang), Answer: report.AnswerText(form, q, v, u.Lang)}
+			if q.Type == flows.Image || q.Type == flows.Geopoint { // "1 ảnh", "21.14730, 105.83480 (sai số khoảng 8 m)"
+				row.Answer = form.AnswerText(q, s.Answers, u.Lang, c.Catalog)
+			}
+			page.Answers = append(page.Answers, withEvidence(row, q, s, func(n int) string {
+				return page.T("web.photo_alt", "n", n, "household", s.HouseholdName)
+			}))
 		}
 	}
 	c.render(w, http.StatusOK, "submission.html", page)
@@ -160,8 +176,13 @@ func (c *Console) download(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
+	photoLink, err := links.Photos(r.Context(), c.Store, c.PublicURL, c.now())
+	if err != nil {
+		c.unavailable(w, "download", err)
+		return
+	}
 	var buf bytes.Buffer
-	opts := export.Options{Filter: f.store(), Format: format, TZ: c.Location, Current: r.URL.Query().Get("current") == "1"}
+	opts := export.Options{Filter: f.store(), Format: format, TZ: c.Location, Current: r.URL.Query().Get("current") == "1", PhotoLink: photoLink}
 	kind := "text/csv; charset=utf-8"
 	if format == export.XLSX {
 		kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -66,6 +66,9 @@ type Console struct {
 	// Uploads is the folder uploaded registers wait in, never the database
 	// (a temporary folder when "").
 	Uploads string
+	// PublicURL is where the server is reached from outside (SOTHON_PUBLIC_URL):
+	// the downloads name photos by signed links under it, or by none when "".
+	PublicURL string
 
 	csrfKey  []byte
 	uploads  *uploads
@@ -102,9 +105,11 @@ func (c *Console) Handler() http.Handler {
 	mux.HandleFunc("POST /logout", c.logout)
 	mux.HandleFunc("POST /tokens", c.newToken)
 	mux.HandleFunc("GET /api/stats", c.apiStats)
+	mux.HandleFunc("GET /api/households.geojson", c.apiHouseholds)
 	mux.HandleFunc("GET /chart.png", c.chart)
 	mux.HandleFunc("GET /submissions", c.submissions)
 	mux.HandleFunc("GET /submissions/{id}", c.submission)
+	mux.HandleFunc("GET /submissions/{id}/photos/{n}", c.photo)
 	mux.HandleFunc("GET /download/{format}", c.download)
 	mux.HandleFunc("GET /lists/{format}", c.lists)
 	mux.HandleFunc("GET /users", c.users)
@@ -203,21 +208,8 @@ func (c *Console) newToken(w http.ResponseWriter, r *http.Request) {
 // shape of `sothon stats --format json`), to a personal token (Bearer) or
 // a session.
 func (c *Console) apiStats(w http.ResponseWriter, r *http.Request) {
-	var u store.User
-	var err error
-	if token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
-		u, err = c.Store.APITokenUser(r.Context(), token)
-	} else if cookie, cerr := r.Cookie(cookieName); cerr == nil {
-		u, err = c.Store.SessionUser(r.Context(), cookie.Value, c.now())
-	} else {
-		err = cerr
-	}
-	if err != nil || office.MayUseConsole(u) != nil {
-		if !c.failures.Allow() {
-			http.Error(w, `{"error":"too many tries"}`, http.StatusTooManyRequests)
-			return
-		}
-		http.Error(w, `{"error":"a token or a session is needed"}`, http.StatusUnauthorized)
+	u, ok := c.apiUser(w, r)
+	if !ok {
 		return
 	}
 	st, err := c.office().Figures(r.Context(), u, r.URL.Query().Get("area"), c.now())
@@ -241,6 +233,29 @@ func (c *Console) apiStats(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(out)
+}
+
+// apiUser is the user of an API request: by their personal token (Bearer)
+// or their session; a 401 otherwise.
+func (c *Console) apiUser(w http.ResponseWriter, r *http.Request) (store.User, bool) {
+	var u store.User
+	var err error
+	if token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+		u, err = c.Store.APITokenUser(r.Context(), token)
+	} else if cookie, cerr := r.Cookie(cookieName); cerr == nil {
+		u, err = c.Store.SessionUser(r.Context(), cookie.Value, c.now())
+	} else {
+		err = cerr
+	}
+	if err != nil || office.MayUseConsole(u) != nil {
+		if !c.failures.Allow() {
+			http.Error(w, `{"error":"too many tries"}`, http.StatusTooManyRequests)
+			return store.User{}, false
+		}
+		http.Error(w, `{"error":"a token or a session is needed"}`, http.StatusUnauthorized)
+		return store.User{}, false
+	}
+	return u, true
 }
 
 // user is the session's user, or an error page when there is none. The

@@ -88,6 +88,13 @@ func (p Point) String() string {
 	return s
 }
 
+// MapURL is p on OpenStreetMap's map, marked, close enough to see the
+// houses.
+func (p Point) MapURL() string {
+	lat, lon := strconv.FormatFloat(p.Lat, 'f', 6, 64), strconv.FormatFloat(p.Lon, 'f', 6, 64)
+	return "https://www.openstreetmap.org/?mlat=" + lat + "&mlon=" + lon + "#map=18/" + lat + "/" + lon
+}
+
 // Valid reports whether p is a place on the Earth; 0, 0 (what a phone
 // sends when it has no fix) is not taken for one.
 func (p Point) Valid() bool {

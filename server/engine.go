@@ -20,7 +20,7 @@ import (
 // links. now is the clock, in the office's time zone; the console links'
 // expiry reads it too.
 func EngineConfig(db *store.DB, forms *flows.Set, now func() time.Time, cat *locales.Catalog, runTTL time.Duration, log *slog.Logger, publicURL string) bot.Config {
-	offices := &officials.Commands{Store: db, Forms: forms, Catalog: cat, Log: log, InviteLink: telegram.InviteLinks(db)}
+	offices := &officials.Commands{Store: db, Forms: forms, Catalog: cat, Log: log, InviteLink: telegram.InviteLinks(db), PublicURL: publicURL}
 	if publicURL != "" {
 		offices.LoginLink = func(ctx context.Context, userID string) (string, error) {
 			return console.LoginLink(ctx, db, publicURL, userID, now())

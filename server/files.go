@@ -2,23 +2,21 @@ package server
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
+	"io"
 	"net/http"
 	"strings"
 	"time"
 
 	"sothon/bot/delivery"
+	"sothon/flows"
+	"sothon/links"
 	"sothon/store"
+	"sothon/store/photos"
 )
 
 // fileLife is how long a file stays behind its link.
 const fileLife = 24 * time.Hour
-
-// settingFileSecret keeps the key that signs file links across restarts.
-const settingFileSecret = "file_link_secret"
 
 // linker keeps attachments behind signed links under the public address,
 // for the Zalo channels; nil when there is no public address.
@@ -26,32 +24,25 @@ func (s *server) linker(ctx context.Context, publicURL string) (delivery.Linker,
 	if publicURL == "" {
 		return nil, nil
 	}
-	secret, err := (&delivery.Host{Store: s.db}).StoredSecret(ctx, settingFileSecret)
+	signer, err := links.New(ctx, s.db, publicURL)
 	if err != nil {
 		return nil, err
 	}
-	s.fileSecret = []byte(secret)
-	base := strings.TrimRight(publicURL, "/")
+	s.signer = signer
 	return func(ctx context.Context, a *store.Attachment) (string, error) {
 		id, err := s.db.PutFile(ctx, store.File{Name: a.Name, Image: a.Image, Data: a.Data, Expires: s.cfg.now().Add(fileLife)})
 		if err != nil {
 			return "", err
 		}
-		return base + "/files/" + id + "?s=" + s.sign(id), nil
+		return signer.File(id), nil
 	}, nil
-}
-
-func (s *server) sign(id string) string {
-	mac := hmac.New(sha256.New, s.fileSecret)
-	mac.Write([]byte("file:" + id))
-	return hex.EncodeToString(mac.Sum(nil))
 }
 
 // serveFile answers GET /files/{id}: the file, to whoever holds its signed
 // link, until it expires.
 func (s *server) serveFile(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	if s.fileSecret == nil || !hmac.Equal([]byte(r.URL.Query().Get("s")), []byte(s.sign(id))) {
+	if !s.signer.FileValid(id, r.URL.Query().Get("s")) {
 		http.NotFound(w, r)
 		return
 	}
@@ -73,6 +64,8 @@ func (s *server) serveFile(w http.ResponseWriter, r *http.Request) {
 	}
 	kind, disposition := "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "attachment"
 	switch {
+	case f.Image && strings.HasSuffix(f.Name, ".jpg"): // a household's photo on a review card
+		kind, disposition = "image/jpeg", "inline"
 	case f.Image:
 		kind, disposition = "image/png", "inline"
 	case strings.HasSuffix(f.Name, ".pdf"):
@@ -83,4 +76,40 @@ func (s *server) serveFile(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Cache-Control", "private, max-age=3600")
 	w.Write(f.Data)
+}
+
+// servePhoto answers GET /photos/{hash}.jpg?e=…&s=…: a stored photo, to
+// whoever holds the signed link an export gave, until it expires. A photo
+// no form names any more is pruned and its link then finds nothing.
+func (s *server) servePhoto(w http.ResponseWriter, r *http.Request) {
+	hash, ok := strings.CutSuffix(r.PathValue("name"), photos.Suffix)
+	q := r.URL.Query()
+	if !ok || !flows.IsFileHash(hash) {
+		http.NotFound(w, r)
+		return
+	}
+	switch err := s.signer.CheckPhoto(hash, q.Get("e"), q.Get("s"), s.cfg.now()); {
+	case errors.Is(err, links.ErrExpired):
+		http.Error(w, "this link has expired", http.StatusGone)
+		return
+	case err != nil:
+		http.NotFound(w, r)
+		return
+	}
+	f, err := s.db.Photos().Open(hash)
+	switch {
+	case errors.Is(err, photos.ErrMissing):
+		http.NotFound(w, r)
+		return
+	case err != nil:
+		s.log.Error("photo", "err", err)
+		http.Error(w, "try again", http.StatusServiceUnavailable)
+		return
+	}
+	defer f.Close()
+	w.Header().Set("Content-Type", "image/jpeg")
+	w.Header().Set("Content-Disposition", `inline; filename="`+hash[:12]+`.jpg"`)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Cache-Control", "private, max-age=3600")
+	io.Copy(w, f)
 }

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"net/http"
 
+	"sothon/links"
 	"sothon/store"
 )
 
@@ -24,8 +25,8 @@ func (s *server) health(w http.ResponseWriter, r *http.Request) {
 	}
 	body := map[string]any{"status": "ok", "received": s.receiver.Accepted(), "dropped": s.receiver.Dropped(),
 		"inbox": inbox, "outbox": outbox}
-	if s.fileSecret != nil {
-		body["instance"] = instanceID(string(s.fileSecret))
+	if len(s.signer.Key) > 0 {
+		body["instance"] = instanceID(string(s.signer.Key))
 	}
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(body)
@@ -37,7 +38,7 @@ func (s *server) health(w http.ResponseWriter, r *http.Request) {
 // when it first runs with a public address. It says nothing of the key.
 // "" when there is no key yet.
 func InstanceID(ctx context.Context, db *store.DB) (string, error) {
-	secret, err := db.Setting(ctx, settingFileSecret)
+	secret, err := db.Setting(ctx, links.KeySetting)
 	if err != nil || secret == "" {
 		return "", err
 	}

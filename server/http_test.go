@@ -15,6 +15,7 @@ import (
 
 	"sothon/bot/platformtest"
 	"sothon/bot/telegram/telegramtest"
+	"sothon/links"
 )
 
 // A webhook client that trickles its request, or presents a wrong secret,
@@ -194,7 +195,7 @@ func TestHealthNamesTheInstance(t *testing.T) {
 	h.env["SOTHON_PUBLIC_URL"] = "https://sothon.example.vn"
 	h.start()
 	want, err := InstanceID(context.Background(), h.db)
-	secret, _ := h.db.Setting(context.Background(), settingFileSecret)
+	secret, _ := h.db.Setting(context.Background(), links.KeySetting)
 	if err != nil || len(want) != 16 || secret == "" || strings.Contains(secret, want) {
 		t.Fatalf("InstanceID = %q, %v (key %d long)", want, err, len(secret))
 	}

@@ -21,6 +21,7 @@ import (
 	"sothon/bot/telegram"
 	"sothon/console"
 	"sothon/flows"
+	"sothon/links"
 	"sothon/locales"
 	"sothon/store"
 )
@@ -53,7 +54,7 @@ type server struct {
 	requestCtx context.Context // ends the platforms' requests, a few seconds into a stop
 	console    *console.Console
 	link       delivery.Linker // files behind links, for Zalo; nil without a public address
-	fileSecret []byte          // signs those links
+	signer     links.Signer    // signs those links and the photos' in exports; no key without a public address
 }
 
 // Run serves until ctx ends, then stops in order: receiving, the updates
@@ -79,7 +80,7 @@ func Run(ctx context.Context, cfg Config, p Parts) error {
 	cat := locales.MustLoad()
 	s := &server{cfg: cfg, db: db, log: log, senders: map[string]*delivery.Sender{},
 		console: &console.Console{Store: db, Forms: p.Forms, Catalog: cat, Location: loc, Secure: strings.HasPrefix(cfg.PublicURL, "https://"),
-			Log: component(log, "console"), InviteLink: telegram.InviteLinks(db), Uploads: db.Path() + ".uploads"}}
+			Log: component(log, "console"), InviteLink: telegram.InviteLinks(db), Uploads: db.Path() + ".uploads", PublicURL: cfg.PublicURL}}
 	now := func() time.Time { return cfg.now().In(loc) }
 	s.console.Now = cfg.now
 	ec := EngineConfig(db, p.Forms, now, cat, cfg.RunTTL, log, cfg.PublicURL)
@@ -180,6 +181,7 @@ func (s *server) run(ctx context.Context) error {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.health)
 	mux.HandleFunc("GET /files/{id}", s.serveFile)
+	mux.HandleFunc("GET /photos/{name}", s.servePhoto)
 	mux.Handle("/", s.console.Handler())
 	for _, ch := range channels {
 		if ch.Webhook != nil {

@@ -32,12 +32,14 @@ var (
 			WithFlag("standards").ShownAs("built in (`flows/poverty/standards.yaml`)")
 	TimeZone = setting.String("SOTHON_TZ", "Asia/Ho_Chi_Minh", "the time zone for dates, exports and schedules (zone data is built in)").WithFlag("tz")
 	RunTTL   = setting.Duration("SOTHON_RUN_TTL", bot.DefaultRunTTL, "how long an unanswered questionnaire is kept before it expires").WithFlag("run-ttl")
-	// PublicURL is also what `sothon chat` and `sothon login-link` put in
-	// the console's links.
+	// PublicURL is also what `sothon chat`, `sothon login-link` and `sothon export` put in
+	// the console's and the photos' links.
 	PublicURL = setting.Define("SOTHON_PUBLIC_URL", "", "string",
 		"the server's public address (e.g. `https://sothon.example.vn`), where the office console is reached (`/web` links); "+
 			"Zalo users then get the digest's chart as a photo and `/export`'s spreadsheet and `/lists`' PDF as links, "+
-			"served at `GET /files/…` from signed links that expire in 24 hours; without it they are told why no file came",
+			"served at `GET /files/…` from signed links that expire in 24 hours, and the review card's photos the same way; "+
+			"exports name photos by links under it (`GET /photos/…`, 7 days); "+
+			"without it Zalo users are told why no file came and exports leave the photo links empty",
 		setting.WebAddress("https://sothon.example.vn")).ShownAs("none")
 )
 

@@ -10,6 +10,7 @@ import (
 	"sothon/bot"
 	"sothon/bot/jobs"
 	"sothon/flows"
+	"sothon/links"
 	"sothon/locales"
 	"sothon/office"
 	"sothon/report"
@@ -35,6 +36,9 @@ type Commands struct {
 	// InviteLink gives a link that opens a chat with an invite code, where
 	// a channel has one; nil or "" means none.
 	InviteLink func(ctx context.Context, code string) string
+	// PublicURL is where the server is reached from outside: /export's
+	// spreadsheet names photos by signed links under it (none when "").
+	PublicURL string
 }
 
 // List gives the commands for the engine's table; Order places them in
@@ -132,8 +136,15 @@ func (o *Commands) export(ctx context.Context, t bot.Turn, args string) {
 	if !ok {
 		return
 	}
+	photoLink, err := links.Photos(ctx, o.Store, o.PublicURL, t.At())
+	if err != nil {
+		o.Log.Error("export", "err", err)
+		t.Reply("join.try_later")
+		return
+	}
 	var buf bytes.Buffer
-	n, err := o.office().Export(ctx, t.User(), o.Forms, export.Options{Format: export.XLSX, Filter: store.SubmissionFilter{AreaID: area}, TZ: t.At().Location()}, &buf)
+	n, err := o.office().Export(ctx, t.User(), o.Forms, export.Options{Format: export.XLSX, Filter: store.SubmissionFilter{AreaID: area}, TZ: t.At().Location(),
+		PhotoLink: photoLink}, &buf)
 	if o.refused(t, "export", err) {
 		return
 	}

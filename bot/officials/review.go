@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 
@@ -14,6 +15,7 @@ import (
 	"sothon/office"
 	"sothon/report/lists"
 	"sothon/store"
+	"sothon/store/photos"
 	"sothon/tree"
 )
 
@@ -49,7 +51,38 @@ func (o *Commands) showNext(ctx context.Context, t bot.Turn, area string, after 
 	}
 	options := []flows.Option{{Key: keyApprove, Label: t.T("review.approve")}, {Key: keyReturn, Label: t.T("review.return")},
 		{Key: keySkip, Label: t.T("review.skip")}}
+	o.photos(t, s)
 	t.Ask(o.card(ctx, t, s, waiting), reviewQuestion(t, "", s.ID, area), options)
+}
+
+// cardPhotos bounds the photos sent before a review card: each is a
+// message, and Zalo takes one a second per chat; the console shows all.
+const cardPhotos = 3
+
+// photos sends a form's photos before its card, each a message of its
+// own, so that the card's buttons come last. On Telegram the stored JPEG
+// is uploaded again; Zalo gets it by a signed link that expires (the
+// outbox's attachments, as a chart goes). A photo that cannot be read is
+// left out (`sothon check` names it).
+func (o *Commands) photos(t bot.Turn, s store.Submission) {
+	for i, hash := range s.Files[:min(len(s.Files), cardPhotos)] {
+		data, err := readPhoto(o.Store.Photos(), hash)
+		if err != nil {
+			o.Log.Warn("review card: photo", "form", s.ID, "err", err)
+			continue
+		}
+		t.Attach(t.T("review.card_photo", "n", i+1, "count", len(s.Files), "id", s.ID, "household", s.HouseholdName),
+			&store.Attachment{Name: fmt.Sprintf("anh-phieu-%d-%d.jpg", s.ID, i+1), Image: true, Data: data})
+	}
+}
+
+func readPhoto(ps *photos.Store, hash string) ([]byte, error) {
+	f, err := ps.Open(hash)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, photos.MaxBytes))
 }
 
 // reviewQuestion names a card's question: "review:[STEP:]ID[:AREA]". The
@@ -212,6 +245,10 @@ func (o *Commands) card(ctx context.Context, t bot.Turn, s store.Submission, wai
 		for _, q := range form.Questions {
 			if _, ok := s.Answers[q.ID]; ok && q.Type != flows.Note && q.Type != flows.HouseholdPick {
 				lines = append(lines, fmt.Sprintf("• %s: %s", q.Label.In(t.Lang()), form.AnswerText(q, s.Answers, t.Lang(), o.Catalog)))
+			}
+			if p, err := flows.ParsePoint(s.Answers[q.ID]); q.Type == flows.Geopoint && err == nil {
+				lines = append(lines, "  "+t.T("review.card_map", "url", p.MapURL()))
+				t.NoPreview() // a map's preview would push the card's buttons off the screen
 			}
 		}
 	}

@@ -6,11 +6,14 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"sothon/links"
 	"sothon/office"
 	"sothon/report/export"
+	"sothon/server"
 	"sothon/store"
 )
 
@@ -23,14 +26,14 @@ func newExportCmd(e *env, c *common) *cobra.Command {
 	var o exportFlags
 	cmd := &cobra.Command{
 		Use:   "export",
-		Short: "export submissions as CSV, JSON or XLSX",
+		Short: "export submissions as CSV, JSON or XLSX, or the households' places as GeoJSON",
 		Args:  noWords,
 		RunE:  func(cmd *cobra.Command, _ []string) error { return exportSubmissions(cmd.Context(), e, c, o) },
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.form, "form", "", "only this questionnaire (household, model, training)")
 	f.StringVar(&o.area, "area", "", "only this area (id or name) and the areas below it")
-	f.StringVar(&o.format, "format", export.CSV, "csv, json or xlsx")
+	f.StringVar(&o.format, "format", export.CSV, "csv, json, xlsx or geojson (the reviewed households with a place, one point each)")
 	f.StringVar(&o.out, "out", "", "output file (default: standard output)")
 	f.BoolVar(&o.noBOM, "no-bom", false, "CSV without the UTF-8 byte-order mark Excel needs (for other tools)")
 	f.BoolVar(&o.force, "force", false, "replace --out if it exists")
@@ -39,8 +42,8 @@ func newExportCmd(e *env, c *common) *cobra.Command {
 }
 
 func exportSubmissions(ctx context.Context, e *env, c *common, o exportFlags) error {
-	if o.format != export.CSV && o.format != export.JSON && o.format != export.XLSX {
-		return usageError{fmt.Sprintf("--format %q: use csv, json or xlsx", o.format)}
+	if o.format != export.CSV && o.format != export.JSON && o.format != export.XLSX && o.format != export.GeoJSON {
+		return usageError{fmt.Sprintf("--format %q: use csv, json, xlsx or geojson", o.format)}
 	}
 	if o.format == export.XLSX && o.out == "" {
 		return usageError{"--format xlsx needs --out FILE.xlsx"}
@@ -72,11 +75,20 @@ func exportSubmissions(ctx context.Context, e *env, c *common, o exportFlags) er
 	if err != nil {
 		return err
 	}
+	public, err := server.PublicURL.Lookup(e.getenv, nil)
+	if err != nil {
+		return err
+	}
+	photoLink, err := links.Photos(ctx, db, public, time.Now())
+	if err != nil {
+		return err
+	}
 	w, done, err := output(e, o.out, o.force)
 	if err != nil {
 		return err
 	}
-	opts := export.Options{Filter: store.SubmissionFilter{Form: o.form, AreaID: o.area}, Format: o.format, TZ: loc, NoBOM: o.noBOM, Current: o.current}
+	opts := export.Options{Filter: store.SubmissionFilter{Form: o.form, AreaID: o.area}, Format: o.format, TZ: loc, NoBOM: o.noBOM, Current: o.current,
+		PhotoLink: photoLink}
 	n, err := (&office.Office{Store: db}).Export(ctx, actor, forms, opts, w)
 	if err := done(err); err != nil {
 		return err

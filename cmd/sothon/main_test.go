@@ -124,7 +124,7 @@ func TestCommandLineErrors(t *testing.T) {
 		{[]string{"chat", "--db", db, "--as", "head"}, "use ROLE:AREA_ID"},
 		{[]string{"chat", "--db", db, "--as", "head:nowhere"}, `--as "nowhere": no such area`},
 		{[]string{"chat", "--db", db, "--lang", "fr"}, "use vi or en"},
-		{[]string{"export", "--db", db, "--format", "pdf"}, "use csv, json or xlsx"},
+		{[]string{"export", "--db", db, "--format", "pdf"}, "use csv, json, xlsx or geojson"},
 		{[]string{"export", "--db", db, "--form", "census"}, "no such questionnaire"},
 		{[]string{"export", "--db", filepath.Join(t.TempDir(), "none.db")}, "no database"},
 		{[]string{"backup", "--db", db}, "usage: sothon backup OUT, or sothon backup --dir DIR"},

@@ -22,6 +22,9 @@ const (
 	CSV  = "csv"
 	JSON = "json"
 	XLSX = "xlsx" // one sheet per questionnaire, answers as people read them
+	// GeoJSON is the households the selection stands at, each where its
+	// form places it, for a GIS tool.
+	GeoJSON = "geojson"
 )
 
 // fixedColumns start every export row: the form, then its review (state,
@@ -44,6 +47,9 @@ type Options struct {
 	// Basis is what "current" counts on; "" takes the one in force for the
 	// filter's area (store.BasisFor), as the lists and figures do.
 	Basis store.Basis
+	// PhotoLink names a stored photo by its content hash with a link
+	// that expires (links.Photos); nil leaves the photos' links empty.
+	PhotoLink func(hash string) string
 }
 
 // withBasis fills in the basis in force for the export's area.
@@ -71,7 +77,10 @@ func (o Options) reviewed(ctx context.Context, db *store.DB, filter store.Submis
 
 // Columns lists the export's columns: the fixed ones, then every question
 // id of the selected forms in form order (calculated values included,
-// notes left out), each once, then the village review's (reviewColumns).
+// notes left out), each once, an image question followed by its photos'
+// links ("house_photo_links") and a geopoint by its latitude and longitude
+// ("house_place_latitude", "house_place_longitude"), then the village
+// review's (reviewColumns).
 func Columns(forms *flows.Set, formID string) []string {
 	cols := append([]string(nil), fixedColumns...)
 	seen := map[string]bool{}
@@ -86,6 +95,12 @@ func Columns(forms *flows.Set, formID string) []string {
 			if q.Type != flows.Note && !seen[q.ID] {
 				seen[q.ID] = true
 				cols = append(cols, q.ID)
+				for _, c := range mediaColumns(q) {
+					if !seen[c] {
+						seen[c] = true
+						cols = append(cols, c)
+					}
+				}
 			}
 		}
 	}
@@ -95,10 +110,14 @@ func Columns(forms *flows.Set, formID string) []string {
 // Write writes the selected submissions in o.Format (CSV when empty) and
 // says how many. In CSV and JSON, one row per submission: skipped
 // questions are empty, select_multiple answers are choice names joined by
-// ";".
+// ";", an image's links are parted by a space. GeoJSON has one feature per
+// household instead (writeGeoJSON).
 func Write(ctx context.Context, db *store.DB, forms *flows.Set, o Options, w io.Writer) (int, error) {
-	if o.Format == XLSX {
+	switch o.Format {
+	case XLSX:
 		return writeXLSX(ctx, db, forms, o, w)
+	case GeoJSON:
+		return writeGeoJSON(ctx, db, forms, o, w)
 	}
 	if o.Filter.Form != "" && forms.Form(o.Filter.Form) == nil {
 		return 0, fmt.Errorf("export: unknown form %q", o.Filter.Form)
@@ -127,12 +146,12 @@ func Write(ctx context.Context, db *store.DB, forms *flows.Set, o Options, w io.
 	case JSON:
 		rw = newJSONWriter(w, cols, columnTypes(forms, o.Filter.Form))
 	default:
-		return 0, fmt.Errorf("export: unknown export format %q (csv, json or xlsx)", o.Format)
+		return 0, fmt.Errorf("export: unknown export format %q (csv, json, xlsx or geojson)", o.Format)
 	}
 	n := 0
 	err = o.reviewed(ctx, db, o.Filter, func(s store.Submission, rv store.FormReview) error {
 		n++
-		return rw.row(rowOf(s, rv, cols, review.cells(s, o.TZ), o.TZ))
+		return rw.row(rowOf(s, rv, cols, review.cells(s, o.TZ), o))
 	})
 	if err != nil {
 		return n, err
@@ -140,14 +159,18 @@ func Write(ctx context.Context, db *store.DB, forms *flows.Set, o Options, w io.
 	return n, rw.close()
 }
 
-func rowOf(s store.Submission, rv store.FormReview, cols, review []string, tz *time.Location) []string {
+func rowOf(s store.Submission, rv store.FormReview, cols, review []string, o Options) []string {
 	row := make([]string, len(cols))
 	fixed := []string{strconv.FormatUint(s.ID, 10), s.Form, s.FormVersion,
-		s.SubmittedAt.In(tz).Format(time.RFC3339), s.AreaID, s.HouseholdID, s.HouseholdName, s.SubmittedBy,
+		s.SubmittedAt.In(o.TZ).Format(time.RFC3339), s.AreaID, s.HouseholdID, s.HouseholdName, s.SubmittedBy,
 		rv.State, formNumber(s.Replaces), formNumber(rv.ReplacedBy), map[bool]string{true: "yes", false: "no"}[rv.Current]}
 	copy(row, fixed)
 	questions := len(cols) - len(review)
 	for i := len(fixed); i < questions; i++ {
+		if v, ok := derived(cols[i], s.Answers, o.PhotoLink); ok {
+			row[i] = v
+			continue
+		}
 		row[i] = s.Answers[cols[i]]
 	}
 	copy(row[questions:], review)
@@ -208,6 +231,11 @@ func columnTypes(forms *flows.Set, formID string) map[string]flows.Type {
 			if _, ok := types[q.ID]; !ok {
 				types[q.ID] = q.Type
 			}
+			for _, c := range mediaColumns(q) {
+				if _, ok := types[c]; !ok {
+					types[c] = map[bool]flows.Type{true: flows.Decimal, false: linksType}[q.Type == flows.Geopoint]
+				}
+			}
 		}
 	}
 	return types
@@ -228,9 +256,14 @@ func jsonValue(t flows.Type, s string) any {
 		return s == "yes"
 	case flows.SelectMultiple:
 		return strings.Split(s, ";")
+	case linksType:
+		return strings.Split(s, " ")
 	}
 	return s
 }
+
+// linksType types an image's links column in JSON: a list.
+const linksType flows.Type = "links"
 
 // jsonWriter streams an array of objects keyed by column.
 type jsonWriter struct {

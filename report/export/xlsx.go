@@ -86,6 +86,7 @@ func writeSheet(ctx context.Context, db *store.DB, cat *locales.Catalog, f *exce
 		if q.Type != flows.Note {
 			qs = append(qs, q)
 			names = append(names, headerOf(q))
+			names = append(names, mediaHeaders(q)...)
 		}
 	}
 	names = append(names, reviewHeaders...)
@@ -107,6 +108,10 @@ func writeSheet(ctx context.Context, db *store.DB, cat *locales.Catalog, f *exce
 			cat.T("vi", "web.state."+rv.State), cellNumber(s.Replaces), cellNumber(rv.ReplacedBy), map[bool]string{true: "Có", false: "Không"}[rv.Current]}
 		for _, q := range qs {
 			row = append(row, cellOf(form, q, s.Answers[q.ID]))
+			for _, c := range mediaColumns(q) {
+				v, _ := derived(c, s.Answers, o.PhotoLink)
+				row = append(row, mediaCell(q, v))
+			}
 		}
 		row = append(row, review.xlsxCells(s, o.TZ)...)
 		rows++
@@ -173,10 +178,36 @@ func cellOf(form *flows.Form, q *flows.Question, v string) any {
 		return strings.Join(names, "; ")
 	case q.Type == flows.YesNo || v == "yes" || v == "no":
 		return map[string]string{"yes": "Có", "no": "Không"}[v]
+	case q.Type == flows.Image: // the photos are behind their links, in the next column
+		return len(flows.ImageHashes(v))
 	case q.Type == flows.Integer || q.Type == flows.Decimal || q.Type == flows.Calculate:
 		if x, err := strconv.ParseFloat(v, 64); err == nil {
 			return x
 		}
+	}
+	return v
+}
+
+// mediaHeaders name the columns an image or geopoint question adds, in
+// Vietnamese.
+func mediaHeaders(q *flows.Question) []string {
+	switch q.Type {
+	case flows.Image:
+		return []string{headerOf(q) + " — đường dẫn ảnh"}
+	case flows.Geopoint:
+		return []string{headerOf(q) + " — vĩ độ", headerOf(q) + " — kinh độ"}
+	}
+	return nil
+}
+
+// mediaCell is a derived column's cell: a latitude or longitude as a
+// number, links as text.
+func mediaCell(q *flows.Question, v string) any {
+	if v == "" {
+		return nil
+	}
+	if x, err := strconv.ParseFloat(v, 64); err == nil && q.Type == flows.Geopoint {
+		return x
 	}
 	return v
 }
