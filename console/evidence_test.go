@@ -12,9 +12,9 @@ import (
 
 	"sothon/console"
 	"sothon/flows"
-	"sothon/links"
 	"sothon/locales"
 	"sothon/store"
+	"sothon/store/links"
 	"sothon/store/photos/photostest"
 )
 

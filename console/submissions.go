@@ -10,11 +10,11 @@ import (
 	"time"
 
 	"sothon/flows"
-	"sothon/links"
 	"sothon/report"
 	"sothon/report/export"
 	"sothon/report/lists"
 	"sothon/store"
+	"sothon/store/links"
 )
 
 // listed bounds the rows a submissions page shows; the download has all.

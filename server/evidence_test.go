@@ -13,8 +13,8 @@ import (
 
 	"sothon/bot/telegram/telegramtest"
 	"sothon/flows"
-	"sothon/links"
 	"sothon/store"
+	"sothon/store/links"
 	"sothon/store/photos/photostest"
 	"sothon/store/storetest"
 )

@@ -10,8 +10,8 @@ import (
 
 	"sothon/bot/delivery"
 	"sothon/flows"
-	"sothon/links"
 	"sothon/store"
+	"sothon/store/links"
 	"sothon/store/photos"
 )
 

@@ -8,8 +8,8 @@ import (
 	"encoding/json"
 	"net/http"
 
-	"sothon/links"
 	"sothon/store"
+	"sothon/store/links"
 )
 
 // health answers GET /healthz: the server is up, with how many updates it

@@ -15,7 +15,7 @@ import (
 
 	"sothon/bot/platformtest"
 	"sothon/bot/telegram/telegramtest"
-	"sothon/links"
+	"sothon/store/links"
 )
 
 // A webhook client that trickles its request, or presents a wrong secret,

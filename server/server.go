@@ -21,9 +21,9 @@ import (
 	"sothon/bot/telegram"
 	"sothon/console"
 	"sothon/flows"
-	"sothon/links"
 	"sothon/locales"
 	"sothon/store"
+	"sothon/store/links"
 )
 
 // Parts are what a server runs on, opened by the caller, which closes the

@@ -10,13 +10,13 @@ import (
 	"sothon/bot"
 	"sothon/bot/jobs"
 	"sothon/flows"
-	"sothon/links"
 	"sothon/locales"
 	"sothon/office"
 	"sothon/report"
 	"sothon/report/export"
 	"sothon/report/progress"
 	"sothon/store"
+	"sothon/store/links"
 )
 
 // Commands are the officials' chat commands: figures, villages behind, the

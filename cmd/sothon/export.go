@@ -10,11 +10,11 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"sothon/links"
 	"sothon/office"
 	"sothon/report/export"
 	"sothon/server"
 	"sothon/store"
+	"sothon/store/links"
 )
 
 type exportFlags struct {

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"sothon/links"
+	"sothon/store/links"
 	"sothon/store/storetest"
 )
 
