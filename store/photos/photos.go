@@ -10,6 +10,9 @@
 // file that is not there; a file whose answer never got committed (the
 // server killed between the two) is harmless and written again, to the
 // same name, when the update is handled again.
+//
+// Beside a photo the store may keep its thumbnail and the id a platform
+// knows it by (beside.go): neither is needed to read the photo.
 package photos
 
 import (
