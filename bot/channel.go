@@ -33,6 +33,12 @@ type Inbound struct {
 	// inbox until the photo is fetched and its answer committed.
 	Photo     string `json:"photo,omitempty"`
 	PhotoSize int64  `json:"photo_size,omitempty"`
+	// PhotoResend says Photo also sends the same photo again on its
+	// channel (Telegram's file_id of a photo, not of an image sent as a
+	// file, which keeps the metadata the store drops): the engine keeps it
+	// beside the photo (photos.Store.SetRef), and the review card goes by
+	// it rather than uploading the photo again.
+	PhotoResend bool `json:"photo_resend,omitempty"`
 	// Place is the location the message carries (a shared location).
 	Place *flows.Point `json:"place,omitempty"`
 	// Button is the data of a pressed button; CallbackID acknowledges it.

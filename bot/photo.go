@@ -104,6 +104,12 @@ func (e *Engine) fetchPhoto(ctx context.Context, in Inbound) (photos.Stored, err
 	if err != nil {
 		return photos.Stored{}, fmt.Errorf("bot: keep photo: %w", err)
 	}
+	if in.PhotoResend {
+		if err := e.photos.SetRef(st.Hash, in.Channel, in.Photo); err != nil {
+			// The photo is kept: without its id it is uploaded again.
+			e.log.Warn("keep the platform's photo id", "channel", in.Channel, "err", err)
+		}
+	}
 	return st, nil
 }
 

@@ -37,9 +37,10 @@ func TestBrowserSubmissionWithPhoto(t *testing.T) {
 		}
 	}
 	visit(chromedp.Navigate(r.srv.URL+r.link("o-ht")), chromedp.Click(chromedp.CSS("button.big")), chromedp.WaitVisible(chromedp.CSS("table")))
-	visit(chromedp.Navigate(r.srv.URL+"/submissions"), chromedp.WaitVisible(chromedp.CSS(`span.mark[title="Có ảnh"]`)),
+	visit(chromedp.Navigate(r.srv.URL+"/submissions"), chromedp.WaitVisible(chromedp.CSS(`img.mini[title="Có ảnh"]`)),
 		chromedp.Click(chromedp.CSS(`a[href="/submissions/`+itoa(id)+`"]`)), chromedp.WaitVisible(chromedp.CSS("img.thumb")))
-	// The photo loaded: the browser decoded a picture, not an error page.
+	// The thumbnail loaded: the browser decoded a picture of ThumbSide
+	// (the photo is 1,200 wide), not an error page.
 	loaded, err := chromedp.Run(browser, chromedp.Poll[bool](`document.querySelector("img.thumb").complete && document.querySelector("img.thumb").naturalWidth === 320`))
 	if err != nil || !loaded {
 		t.Fatalf("the photo did not load: %v", err)

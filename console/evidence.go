@@ -17,10 +17,11 @@ import (
 )
 
 // photo answers GET /submissions/{id}/photos/{n}: the submission's n-th
-// photo (from 1), to a user who may read the submission, as the office
-// reads it (its area within theirs); anyone else, and a photo it does not
-// name, gets 404 as for a page that is not there. A photo is never looked
-// up by its hash alone.
+// photo (from 1), whole, or with ?size=thumb its thumbnail (no larger
+// than photos.ThumbSide), to a user who may read the submission, as the
+// office reads it (its area within theirs); anyone else, and a photo it
+// does not name, gets 404 as for a page that is not there. A photo is
+// never looked up by its hash alone.
 func (c *Console) photo(w http.ResponseWriter, r *http.Request) {
 	u, _, ok := c.user(w, r)
 	if !ok {
@@ -28,7 +29,8 @@ func (c *Console) photo(w http.ResponseWriter, r *http.Request) {
 	}
 	id, err := strconv.ParseUint(r.PathValue("id"), 10, 64)
 	n, nerr := strconv.Atoi(r.PathValue("n"))
-	if err != nil || nerr != nil {
+	size := r.URL.Query().Get("size")
+	if err != nil || nerr != nil || (size != "" && size != "thumb") {
 		http.NotFound(w, r)
 		return
 	}
@@ -39,6 +41,10 @@ func (c *Console) photo(w http.ResponseWriter, r *http.Request) {
 	}
 	if n < 1 || n > len(s.Files) {
 		http.NotFound(w, r)
+		return
+	}
+	if size == "thumb" {
+		c.thumb(w, r, s.Files[n-1])
 		return
 	}
 	f, err := c.Store.Photos().Open(s.Files[n-1])
@@ -55,8 +61,32 @@ func (c *Console) photo(w http.ResponseWriter, r *http.Request) {
 	io.Copy(w, f)
 }
 
-// photoRef is a photo of a submission page: its address in the console.
-type photoRef struct{ URL, Alt string }
+// thumb serves a photo's thumbnail, made on the first asking and kept.
+func (c *Console) thumb(w http.ResponseWriter, r *http.Request, hash string) {
+	data, err := c.Store.Photos().Thumb(r.Context(), hash)
+	switch {
+	case errors.Is(err, photos.ErrMissing), errors.Is(err, photos.ErrNotImage), errors.Is(err, photos.ErrTooManyPixels):
+		http.NotFound(w, r) // missing or altered: `sothon check` names it
+		return
+	case err != nil:
+		c.unavailable(w, "thumbnail", err)
+		return
+	}
+	w.Header().Set("Content-Type", "image/jpeg")
+	w.Write(data)
+}
+
+// photoRef is a photo of a submission page: its address in the console,
+// whole (URL) and as a thumbnail (Thumb).
+type photoRef struct{ URL, Thumb, Alt string }
+
+// photoURL is the address of a submission's n-th photo; thumbURL its
+// thumbnail's.
+func photoURL(id uint64, n int) string {
+	return "/submissions/" + strconv.FormatUint(id, 10) + "/photos/" + strconv.Itoa(n)
+}
+
+func thumbURL(id uint64, n int) string { return photoURL(id, n) + "?size=thumb" }
 
 // withEvidence adds to an answer's row the photos it names, by their
 // number among the submission's, and the map of the place it gives.
@@ -65,7 +95,7 @@ func withEvidence(row answerRow, q *flows.Question, s store.Submission, alt func
 	case flows.Image:
 		for _, h := range flows.ImageHashes(s.Answers[q.ID]) {
 			if i := slices.Index(s.Files, h); i >= 0 {
-				row.Photos = append(row.Photos, photoRef{URL: "/submissions/" + strconv.FormatUint(s.ID, 10) + "/photos/" + strconv.Itoa(i+1), Alt: alt(i + 1)})
+				row.Photos = append(row.Photos, photoRef{URL: photoURL(s.ID, i+1), Thumb: thumbURL(s.ID, i+1), Alt: alt(i + 1)})
 			}
 		}
 	case flows.Geopoint:

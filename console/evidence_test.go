@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"image/jpeg"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"sothon/locales"
 	"sothon/store"
 	"sothon/store/links"
+	"sothon/store/photos"
 	"sothon/store/photos/photostest"
 )
 
@@ -27,7 +29,7 @@ func (r *rig) withEvidence() (uint64, string) {
 	if _, err := r.db.Apply(ctx, store.Change{At: r.now, User: &other}); err != nil {
 		r.t.Fatal(err)
 	}
-	kept, err := r.db.Photos().Put(ctx, bytes.NewReader(photostest.JPEG(320, 240, 5)))
+	kept, err := r.db.Photos().Put(ctx, bytes.NewReader(photostest.JPEG(1200, 900, 5)))
 	if err != nil {
 		r.t.Fatal(err)
 	}
@@ -44,10 +46,11 @@ func (r *rig) withEvidence() (uint64, string) {
 	return a.SubmissionID, kept.Hash
 }
 
-// The submission page shows the form's photo, served only to those who
-// may read the form, and its place with a map; the list marks the form.
-// Another ward's official gets 404 for the page and the photo alike, and
-// a photo the form does not name is 404 too.
+// The submission page shows the form's photo as a thumbnail that opens
+// it whole, served only to those who may read the form, and its place
+// with a map; the list shows the thumbnail and marks the place. Another
+// ward's official gets 404 for the page, the photo and the thumbnail
+// alike, and a photo the form does not name is 404 too.
 func TestSubmissionShowsPhotoAndPlace(t *testing.T) {
 	t.Parallel()
 	r := newRig(t)
@@ -55,7 +58,7 @@ func TestSubmissionShowsPhotoAndPlace(t *testing.T) {
 	r.login("a", "o-ht")
 	page := "/submissions/" + itoa(id)
 	status, body, _ := r.get("a", page)
-	if status != 200 || !strings.Contains(body, `<img src="`+page+`/photos/1" alt="Ảnh 1 của hộ Lương Thị Lan" class="thumb">`) ||
+	if status != 200 || !strings.Contains(body, `<a href="`+page+`/photos/1"><img src="`+page+`/photos/1?size=thumb" alt="Ảnh 1 của hộ Lương Thị Lan" class="thumb"></a>`) ||
 		!strings.Contains(body, `href="https://www.openstreetmap.org/?mlat=21.147300&amp;mlon=105.834800#map=18/21.147300/105.834800"`) {
 		t.Fatalf("the page: %d\n%s", status, body)
 	}
@@ -63,17 +66,30 @@ func TestSubmissionShowsPhotoAndPlace(t *testing.T) {
 	if status != 200 || header.Get("Content-Type") != "image/jpeg" || !strings.HasPrefix(photo, "\xff\xd8") || header.Get("Cache-Control") != "no-store" {
 		t.Fatalf("the photo: %d %v", status, header)
 	}
-	for _, path := range []string{page + "/photos/2", page + "/photos/0", page + "/photos/x", "/submissions/99/photos/1"} {
+	if cfg, err := jpeg.DecodeConfig(strings.NewReader(photo)); err != nil || cfg.Width != 1200 {
+		t.Fatalf("the photo whole: %+v %v", cfg, err)
+	}
+	status, thumb, header := r.get("a", page+"/photos/1?size=thumb")
+	if status != 200 || header.Get("Content-Type") != "image/jpeg" || len(thumb) >= len(photo) {
+		t.Fatalf("the thumbnail: %d %v, %d bytes", status, header, len(thumb))
+	}
+	img, err := jpeg.Decode(strings.NewReader(thumb))
+	if b := img.Bounds(); err != nil || b.Dx() > photos.ThumbSide || b.Dy() > photos.ThumbSide || b.Dx() != 320 {
+		t.Fatalf("the thumbnail: %v %v", b, err)
+	}
+	for _, path := range []string{page + "/photos/2", page + "/photos/0", page + "/photos/x", "/submissions/99/photos/1",
+		page + "/photos/2?size=thumb", page + "/photos/1?size=huge"} {
 		if status, _, _ := r.get("a", path); status != 404 {
 			t.Errorf("%s: %d", path, status)
 		}
 	}
-	if _, list, _ := r.get("a", "/submissions"); !strings.Contains(list, `title="Có ảnh">📷`) || !strings.Contains(list, `title="Có vị trí">📍`) {
-		t.Errorf("the list does not mark the form:\n%s", list)
+	if _, list, _ := r.get("a", "/submissions"); !strings.Contains(list, `<a href="`+page+`/photos/1"><img src="`+page+`/photos/1?size=thumb" alt="Có ảnh"`) ||
+		!strings.Contains(list, `title="Có vị trí">📍`) {
+		t.Errorf("the list does not show the photo:\n%s", list)
 	}
 
 	r.login("b", "o-dx")
-	for _, path := range []string{page, page + "/photos/1"} {
+	for _, path := range []string{page, page + "/photos/1", page + "/photos/1?size=thumb"} {
 		if status, body, _ := r.get("b", path); status != 404 || strings.Contains(body, "\xff\xd8") {
 			t.Errorf("another ward's official, %s: %d", path, status)
 		}

@@ -57,6 +57,8 @@ type submissionRow struct {
 	When, Form, Village, Household, State string
 	Photos                                int  // how many photos the form holds
 	Place                                 bool // whether it gives a place
+	// Thumb is the first photo's thumbnail, which opens it whole at Photo.
+	Thumb, Photo string
 }
 
 // submissions lists the area's submissions, newest first, with filters
@@ -80,8 +82,12 @@ func (c *Console) submissions(w http.ResponseWriter, r *http.Request) {
 			title = form.Title.In(u.Lang)
 		}
 		_, village, _ := c.Store.AreaLabel(r.Context(), s.AreaID)
-		page.Rows = append(page.Rows, submissionRow{ID: s.ID, When: c.when(s.SubmittedAt), Form: title,
-			Village: village, Household: s.HouseholdName, Photos: len(s.Files), Place: hasPlace(form, s)})
+		row := submissionRow{ID: s.ID, When: c.when(s.SubmittedAt), Form: title,
+			Village: village, Household: s.HouseholdName, Photos: len(s.Files), Place: hasPlace(form, s)}
+		if row.Photos > 0 {
+			row.Thumb, row.Photo = thumbURL(s.ID, 1), photoURL(s.ID, 1)
+		}
+		page.Rows = append(page.Rows, row)
 		if len(page.Rows) > listed {
 			page.Rows = page.Rows[1:]
 		}

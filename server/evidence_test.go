@@ -11,10 +11,12 @@ import (
 	"testing"
 	"time"
 
+	"sothon/bot/telegram"
 	"sothon/bot/telegram/telegramtest"
 	"sothon/flows"
 	"sothon/store"
 	"sothon/store/links"
+	"sothon/store/photos"
 	"sothon/store/photos/photostest"
 	"sothon/store/storetest"
 )
@@ -104,6 +106,48 @@ func TestReviewCardShowsThePhotoAndThePlace(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/jpeg" || !bytes.HasPrefix(body, []byte{0xff, 0xd8}) {
 		t.Fatalf("the photo's link: %d %q, %d bytes", resp.StatusCode, resp.Header.Get("Content-Type"), len(body))
+	}
+}
+
+// A photo that came by Telegram goes to a Telegram review card by the
+// file_id Telegram gave it, with no upload; when Telegram refuses the id
+// (the bot's token changed, say) the stored photo is uploaded instead.
+func TestReviewCardSendsTheTelegramPhotoByItsID(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	hash := withEvidence(t, h)
+	ps := photos.New(photos.Dir(h.dbPath))
+	fileID := h.fake.AddFile(photostest.JPEG(640, 480, 3)) // as the head's photo came in
+	if err := ps.SetRef(hash, telegram.Name, fileID); err != nil {
+		t.Fatal(err)
+	}
+	first, second := h.invite("official", "bac-kan/huyen-tung"), h.invite("official", "bac-kan/huyen-tung")
+	h.start()
+	photosTo := func(chat string) []telegramtest.Call {
+		var out []telegramtest.Call
+		for _, c := range h.fake.Calls("sendPhoto") {
+			if c.Params["chat_id"] == chat {
+				out = append(out, c)
+			}
+		}
+		return out
+	}
+	h.say(712, "/start "+first)
+	h.say(712, "/review")
+	if got := photosTo("712"); len(got) != 1 || got[0].Upload || got[0].Params["photo"] != fileID || got[0].Status != http.StatusOK ||
+		!strings.Contains(got[0].Params["caption"], "Ảnh 1/1 của phiếu số 1") {
+		t.Fatalf("the photo by its id: %+v", got)
+	}
+
+	if err := ps.SetRef(hash, telegram.Name, "AgACAgIAAxkBAAI-of-another-bot"); err != nil {
+		t.Fatal(err)
+	}
+	h.say(713, "/start "+second)
+	h.say(713, "/review")
+	got := photosTo("713")
+	if len(got) != 2 || got[0].Upload || got[0].Status != http.StatusBadRequest ||
+		!got[1].Upload || got[1].Status != http.StatusOK || !strings.HasPrefix(got[1].Params["photo"], "anh-phieu-1-1.jpg (") {
+		t.Fatalf("a refused id, then the upload: %+v", got)
 	}
 }
 

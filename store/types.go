@@ -143,4 +143,9 @@ type Attachment struct {
 	Name  string `json:"name"`
 	Image bool   `json:"image,omitempty"` // shown as a picture where the platform can
 	Data  []byte `json:"data"`
+	// Ref is the id the message's channel knows the same photo by
+	// (Telegram's file_id of a photo a user sent): the photo is sent by it
+	// rather than uploaded, and Data is uploaded when the platform refuses
+	// it. "" for none.
+	Ref string `json:"ref,omitempty"`
 }

@@ -60,19 +60,21 @@ func (o *Commands) showNext(ctx context.Context, t bot.Turn, area string, after 
 const cardPhotos = 3
 
 // photos sends a form's photos before its card, each a message of its
-// own, so that the card's buttons come last. On Telegram the stored JPEG
-// is uploaded again; Zalo gets it by a signed link that expires (the
-// outbox's attachments, as a chart goes). A photo that cannot be read is
-// left out (`sothon check` names it).
+// own, so that the card's buttons come last. On Telegram a photo that came
+// by Telegram goes by its file id (the stored JPEG is uploaded when
+// Telegram refuses the id, or for a photo that came by Zalo); Zalo gets it
+// by a signed link that expires (the outbox's attachments, as a chart
+// goes). A photo that cannot be read is left out (`sothon check` names it).
 func (o *Commands) photos(t bot.Turn, s store.Submission) {
+	ps := o.Store.Photos()
 	for i, hash := range s.Files[:min(len(s.Files), cardPhotos)] {
-		data, err := readPhoto(o.Store.Photos(), hash)
+		data, err := readPhoto(ps, hash)
 		if err != nil {
 			o.Log.Warn("review card: photo", "form", s.ID, "err", err)
 			continue
 		}
 		t.Attach(t.T("review.card_photo", "n", i+1, "count", len(s.Files), "id", s.ID, "household", s.HouseholdName),
-			&store.Attachment{Name: fmt.Sprintf("anh-phieu-%d-%d.jpg", s.ID, i+1), Image: true, Data: data})
+			&store.Attachment{Name: fmt.Sprintf("anh-phieu-%d-%d.jpg", s.ID, i+1), Image: true, Data: data, Ref: ps.Ref(hash, t.Chat().Channel)})
 	}
 }
 

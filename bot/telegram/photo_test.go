@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -359,5 +360,67 @@ func TestAdminsWarnedBeforeTheDiskFills(t *testing.T) {
 	p.store.FreeSpace = func(string) (uint64, error) { return photos.MinFree - 1, nil }
 	if out := p.send(p.fake.Photo(head, photostest.JPEG(64, 48, 3), "")); !strings.Contains(out, "hết chỗ lưu ảnh") || p.awaits() != "photo" {
 		t.Fatalf("photo on a full disk: %q", out)
+	}
+}
+
+// A photo that came by Telegram keeps, beside it, the file_id of the size
+// that was downloaded; an image sent as a file keeps none (its file keeps
+// the metadata the store drops). An attachment with the id goes by it,
+// with no upload; one whose id Telegram refuses is uploaded; one refused
+// for the chat (the bot blocked) is not uploaded in vain.
+func TestPhotoGoesBackByItsFileID(t *testing.T) {
+	p := newTGPhotos(t)
+	p.toPhotoQuestion()
+	p.send(p.fake.Photo(head, photostest.JPEG(800, 600, 1), ""))
+	p.send(p.fake.Document(head, "IMG_2041.JPG", "image/jpeg", photostest.JPEG(640, 480, 2), 0))
+	conv, err := p.db.Conversation(context.Background(), telegram.Name, "501")
+	if err != nil || conv.Run == nil {
+		t.Fatalf("no run: %v", err)
+	}
+	hashes, fetched := flows.ImageHashes(conv.Run.Answers["photo"]), p.fake.Calls("getFile")
+	if len(hashes) != 2 || len(fetched) != 2 {
+		t.Fatalf("%d photos, %d fetched", len(hashes), len(fetched))
+	}
+	ref := p.store.Ref(hashes[0], telegram.Name)
+	if ref == "" || ref != fetched[0].Params["file_id"] {
+		t.Fatalf("the photo's id %q, fetched %q", ref, fetched[0].Params["file_id"])
+	}
+	if got := p.store.Ref(hashes[1], telegram.Name); got != "" {
+		t.Fatalf("an image sent as a file kept its id %q", got)
+	}
+
+	data, err := os.ReadFile(p.store.Path(hashes[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := delivery.Outbound{ChatID: "601", Text: "Ảnh 1/1 của phiếu số 1",
+		Attachment: &store.Attachment{Name: "anh-phieu-1-1.jpg", Image: true, Data: data, Ref: ref}}
+	sent := func() []telegramtest.Call {
+		var got []telegramtest.Call
+		for _, c := range p.fake.Calls("sendPhoto") {
+			if c.Params["chat_id"] == "601" {
+				got = append(got, c)
+			}
+		}
+		return got
+	}
+	if _, err := p.tg.Send(context.Background(), out); err != nil {
+		t.Fatal(err)
+	}
+	if got := sent(); len(got) != 1 || got[0].Upload || got[0].Params["photo"] != ref || got[0].Params["caption"] != out.Text {
+		t.Fatalf("by its id: %+v", got)
+	}
+
+	out.Attachment.Ref = "AgACAgIAAxkBAAI-unknown"
+	id, err := p.tg.Send(context.Background(), out)
+	if got := sent(); err != nil || id == "" || len(got) != 3 || got[1].Status != http.StatusBadRequest || got[1].Upload ||
+		!got[2].Upload || got[2].Status != http.StatusOK || got[2].Params["photo"] != "anh-phieu-1-1.jpg ("+strconv.Itoa(len(data))+" bytes)" {
+		t.Fatalf("a refused id, then the upload: %q %v %+v", id, err, got)
+	}
+
+	out.Attachment.Ref = ref
+	p.fake.Script("sendPhoto", telegramtest.Blocked())
+	if _, err := p.tg.Send(context.Background(), out); !errors.Is(err, delivery.ErrUnreachable) || len(sent()) != 4 {
+		t.Fatalf("blocked: %v, %d calls", err, len(sent()))
 	}
 }

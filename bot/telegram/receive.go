@@ -113,6 +113,7 @@ func inbound(u tgbotapi.Update) (bot.Inbound, bool) {
 		in.At = time.Unix(int64(m.Date), 0)
 		in.NotText = m.Text == ""
 		in.Photo, in.PhotoSize = photoOf(m)
+		in.PhotoResend = len(m.Photo) > 0
 		if l := m.Location; l != nil { // the "Gửi vị trí" button, or the attachment menu
 			in.Place = &flows.Point{Lat: l.Latitude, Lon: l.Longitude, Accuracy: l.HorizontalAccuracy}
 		}

@@ -138,6 +138,11 @@ func (a *Adapter) sendFile(chat int64, out delivery.Outbound) (string, error) {
 		}
 		caption = ""
 	}
+	if ref := out.Attachment.Ref; ref != "" && out.Attachment.Image {
+		if id, refused, err := a.sendPhotoByID(chat, ref, caption); !refused {
+			return id, err
+		}
+	}
 	file := tgbotapi.FileBytes{Name: out.Attachment.Name, Bytes: out.Attachment.Data}
 	var c tgbotapi.Chattable
 	if out.Attachment.Image {

@@ -10,6 +10,9 @@
 // file that is not there; a file whose answer never got committed (the
 // server killed between the two) is harmless and written again, to the
 // same name, when the update is handled again.
+//
+// Beside a photo the store may keep its thumbnail and the id a platform
+// knows it by (beside.go): neither is needed to read the photo.
 package photos
 
 import (
@@ -171,7 +174,7 @@ func reencode(data []byte) (out []byte, w, h int, err error) {
 	if err != nil {
 		return nil, 0, 0, ErrNotImage
 	}
-	img = scaled(img)
+	img = scaled(img, MaxSide)
 	var buf bytes.Buffer
 	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: Quality}); err != nil {
 		return nil, 0, 0, fmt.Errorf("photos: encode: %w", err)
@@ -180,13 +183,13 @@ func reencode(data []byte) (out []byte, w, h int, err error) {
 	return buf.Bytes(), b.Dx(), b.Dy(), nil
 }
 
-// scaled is img no larger than MaxSide on its longer side, drawn on an
+// scaled is img no larger than side on its longer side, drawn on an
 // opaque white ground (a PNG's transparency has no place in a JPEG).
-func scaled(img image.Image) image.Image {
+func scaled(img image.Image, side int) image.Image {
 	b := img.Bounds()
 	w, h := b.Dx(), b.Dy()
-	if long := max(w, h); long > MaxSide {
-		w, h = max(1, w*MaxSide/long), max(1, h*MaxSide/long)
+	if long := max(w, h); long > side {
+		w, h = max(1, w*side/long), max(1, h*side/long)
 	}
 	dst := image.NewRGBA(image.Rect(0, 0, w, h))
 	draw.Draw(dst, dst.Bounds(), image.White, image.Point{}, draw.Src)
@@ -194,14 +197,20 @@ func scaled(img image.Image) image.Image {
 	return dst
 }
 
-// write keeps data under its hash: a temporary file, synced, renamed.
+// write keeps data under its hash.
 func (s *Store) write(hash string, data []byte) error {
 	final := s.Path(hash)
 	if old, err := os.ReadFile(final); err == nil && bytes.Equal(old, data) {
 		now := time.Now() // kept already: newly wanted, so not pruned as old (RemoveBefore)
 		return os.Chtimes(final, now, now)
 	}
-	f, err := os.CreateTemp(s.dir, hash+".*.partial")
+	return s.writeAs(final, data)
+}
+
+// writeAs writes data whole to a file of the folder: a temporary file,
+// synced, renamed.
+func (s *Store) writeAs(final string, data []byte) error {
+	f, err := os.CreateTemp(s.dir, filepath.Base(final)+".*.partial")
 	if err != nil {
 		return fmt.Errorf("photos: write: %w", err)
 	}
@@ -288,6 +297,7 @@ func (s *Store) RemoveBefore(hash string, before time.Time) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("photos: remove: %w", err)
 	}
+	s.removeBeside(hash)
 	return true, nil
 }
 

@@ -25,6 +25,9 @@ type Call struct {
 	At        time.Time
 	Status    int // what the fake answered
 	MessageID int // of a message sent
+	// Upload says the request was a multipart form, which uploads a file;
+	// a file sent by its file_id is a plain form.
+	Upload bool
 }
 
 // Keyboard returns the callback data of the call's inline keyboard, row by row flattened.

@@ -31,6 +31,14 @@ func (f *Server) AddFile(data []byte) string {
 	return id
 }
 
+// knows tells whether a file_id names a file the fake holds, as a photo
+// sent by its id must.
+func (f *Server) knows(fileID string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.files[fileID] != nil
+}
+
 // Photo queues a photo message: Telegram's sizes of it, a thumbnail of 90
 // pixels and the photo itself (both serve data), with the caption.
 func (f *Server) Photo(chat int64, data []byte, caption string) int {

@@ -22,6 +22,7 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 	call := Call{Method: method, Params: map[string]string{}, At: time.Now()}
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
 		// Files (photos, documents) come as multipart forms.
+		call.Upload = true
 		if err := r.ParseMultipartForm(32 << 20); err != nil {
 			f.answer(w, Call{Method: method}, http.StatusBadRequest, apiError(400, "Bad Request: cannot parse form", 0))
 			return
@@ -62,6 +63,10 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 	case "getUpdates":
 		f.getUpdates(w, r, call)
 	case "sendMessage", "sendPhoto", "sendDocument":
+		if method == "sendPhoto" && !call.Upload && !f.knows(call.Params["photo"]) {
+			f.answer(w, call, 400, apiError(400, "Bad Request: wrong file identifier/HTTP URL specified", 0))
+			return
+		}
 		msg := f.message(call)
 		call.MessageID = msg["message_id"].(int)
 		f.answer(w, call, 200, ok200(msg))
