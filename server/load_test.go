@@ -238,23 +238,48 @@ func loadRun(b *testing.B, n int) phase {
 	if err := <-done; err != nil {
 		b.Fatal(err)
 	}
+	// Every head's questionnaire was stored: the run measured the work.
+	db, err := store.Open(dbPath)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	saved := 0
+	db.Submissions(context.Background(), store.SubmissionFilter{}, func(store.Submission) error { saved++; return nil })
+	if saved != n {
+		b.Fatalf("%d questionnaires stored for %d heads", saved, n)
+	}
 	return p
 }
 
-// registerHeads writes n heads of the demo village straight into the database.
+// registerHeads writes n heads straight into the database, each of their
+// own village with the demo village's register, as in a province: each
+// head reviews households of their own.
 func registerHeads(b *testing.B, path string, n int) []int64 {
 	db, err := store.Open(path)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer db.Close()
-	if err := db.SaveAreas(context.Background(), tree.Default()); err != nil {
+	areas := tree.Default()
+	demo := slices.IndexFunc(areas, func(a tree.Area) bool { return a.ID == "bac-kan/huyen-tung/khuoi-pai" })
+	if demo < 0 {
+		b.Fatal("no demo village in the built-in tree")
+	}
+	villages := make([]string, n)
+	for i := range villages {
+		v := areas[demo]
+		v.ID, v.Name, v.Order = fmt.Sprintf("%s/load-%05d", v.Parent, i), fmt.Sprint("Tổ ", i), len(areas)+i
+		villages[i] = v.ID
+		areas = append(areas, v)
+	}
+	if err := db.SaveAreas(context.Background(), areas); err != nil {
 		b.Fatal(err)
 	}
 	chats := make([]int64, n)
 	for i := range chats {
 		chats[i] = int64(10000 + i)
-		u := store.User{Name: fmt.Sprint("head ", i), Role: store.RoleHead, AreaID: "bac-kan/huyen-tung/khuoi-pai", Lang: "vi"}
+		u := store.User{Name: fmt.Sprint("head ", i), Role: store.RoleHead, AreaID: villages[i], Lang: "vi"}
 		if _, err := db.Apply(context.Background(), store.Change{User: &u, Identity: &store.Identity{Channel: "telegram", ChatID: strconv.FormatInt(chats[i], 10)}}); err != nil {
 			b.Fatal(err)
 		}
