@@ -39,6 +39,7 @@ type Engine struct {
 	refused    onceEvery // strangers answered lately
 	diskWarned onceEvery // the admins told the disk is nearly full
 	locks      [lockStripes]sync.Mutex
+	people     sync.Map // "channel:chat" → the id of the user it was last found to be
 	settings   sync.Map // area id → poverty.Kind; areas do not change while running
 }
 
@@ -117,15 +118,40 @@ func New(c Config) *Engine {
 // write; two people sharing a lock only wait for each other a moment.
 const lockStripes = 1024
 
-// lockChat serialises the handling of one person's messages, whichever of
-// their linked chats (Telegram, Zalo) they come from: their run is one.
-// A chat nobody registered is its own person.
-func (e *Engine) lockChat(ctx context.Context, channel, chatID string) func() {
-	key := "chat:" + channel + ":" + chatID
-	if u, err := e.store.UserByIdentity(ctx, channel, chatID); err == nil {
-		key = "user:" + u.ID
+// lockConversation serialises the handling of one person's messages,
+// whichever of their linked chats (Telegram, Zalo) they come from (their
+// run is one), and reads their conversation under that lock: the user, the
+// run and the open keyboard, in one read. A chat nobody registered is its
+// own person. Whose a chat is comes from its last message (people); when
+// the read finds another person (a chat just registered, linked or
+// removed), the right lock is taken and the conversation read again.
+// The caller unlocks, whatever the error.
+func (e *Engine) lockConversation(ctx context.Context, channel, chatID string) (store.Conversation, func(), error) {
+	chat := channel + ":" + chatID
+	for {
+		key := "chat:" + chat
+		if id, ok := e.people.Load(chat); ok {
+			key = "user:" + id.(string)
+		}
+		unlock := e.lockKey(key)
+		conv, err := e.store.Conversation(ctx, channel, chatID)
+		want := "chat:" + chat
+		switch {
+		case err == nil:
+			want = "user:" + conv.User.ID
+		case !errors.Is(err, store.ErrNotFound):
+			return conv, unlock, err
+		}
+		if want == key {
+			return conv, unlock, err
+		}
+		unlock()
+		if err == nil {
+			e.people.Store(chat, conv.User.ID)
+		} else {
+			e.people.Delete(chat)
+		}
 	}
-	return e.lockKey(key)
 }
 
 func (e *Engine) lockKey(key string) func() {
@@ -150,7 +176,8 @@ type Result struct {
 // Handle processes one inbound message. A message seen before is dropped
 // without error.
 func (e *Engine) Handle(ctx context.Context, in Inbound) (Result, error) {
-	defer e.lockChat(ctx, in.Channel, in.ChatID)()
+	conv, unlock, err := e.lockConversation(ctx, in.Channel, in.ChatID)
+	defer unlock()
 	if in.At.IsZero() {
 		in.At = e.now()
 	}
@@ -160,7 +187,6 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (Result, error) {
 	if in.MessageID != "" {
 		t.change.SeenKey, t.change.SeenAt = seenKey(in), e.now()
 	}
-	conv, err := e.store.Conversation(ctx, in.Channel, in.ChatID)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		t.stranger(ctx)
@@ -204,8 +230,8 @@ func (e *Engine) SetAside(ctx context.Context, in Inbound) error {
 // Greet queues a welcome for a registered chat: the run in progress, or
 // the menu. The terminal calls it when it starts.
 func (e *Engine) Greet(ctx context.Context, channel, chatID string) error {
-	defer e.lockChat(ctx, channel, chatID)()
-	conv, err := e.store.Conversation(ctx, channel, chatID)
+	conv, unlock, err := e.lockConversation(ctx, channel, chatID)
+	defer unlock()
 	if err != nil {
 		return fmt.Errorf("bot: greet: %w", err)
 	}

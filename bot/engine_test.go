@@ -82,7 +82,23 @@ func (f *fixture) say(t *testing.T, chat, msgID, text string) []delivery.Outboun
 	if err := f.sender.Flush(ctx); err != nil {
 		t.Fatal(err)
 	}
-	return f.ch.sent[before:]
+	return closingsFirst(f.ch.sent[before:])
+}
+
+// closingsFirst reads a turn's messages as a person sees them: the answered
+// keyboard closed, then the replies. On the wire the replies go first, so
+// that the next question does not wait for the edit
+// (TestNextQuestionGoesBeforeTheClosing).
+func closingsFirst(sent []delivery.Outbound) []delivery.Outbound {
+	var closings, rest []delivery.Outbound
+	for _, m := range sent {
+		if m.Edit != "" && len(m.Options) == 0 {
+			closings = append(closings, m)
+		} else {
+			rest = append(rest, m)
+		}
+	}
+	return append(closings, rest...)
 }
 
 func TestStrangerIsRefusedAndNothingKept(t *testing.T) {

@@ -264,7 +264,7 @@ func TestReminderButtonStartsOrResumes(t *testing.T) {
 		if err := f.sender.Flush(ctx); err != nil {
 			t.Fatal(err)
 		}
-		return f.ch.sent[before:]
+		return closingsFirst(f.ch.sent[before:])
 	}
 	if out := press("1"); out[len(out)-1].Question != "household" {
 		t.Fatalf("the reminder's button did not start a review: %+v", out)
@@ -324,7 +324,7 @@ func (f *fixture) press(t *testing.T, chat, msgID, data string) (bot.Result, []d
 	if err := f.sender.Flush(ctx); err != nil {
 		t.Fatal(err)
 	}
-	return res, f.ch.sent[before:]
+	return res, closingsFirst(f.ch.sent[before:])
 }
 
 // Review by buttons, as on Telegram: the card's buttons return a form with

@@ -22,7 +22,7 @@ type turn struct {
 	keyboard *store.Keyboard // the chat's message with open buttons
 	change   store.Change
 	replies  []flows.Prompt
-	edits    []store.Message   // closings of answered keyboards, sent first
+	edits    []store.Message   // keyboards redrawn (sent first) or closed (sent after the replies)
 	saved    *flows.Submission // announced once the store has given it an id
 	toast    string
 	// attachments go with the replies Attach made, by their index in
@@ -60,7 +60,17 @@ func (t *turn) messages(a store.Applied) []store.Message {
 		}
 		prompts = append([]flows.Prompt{saved}, prompts...)
 	}
-	out := append([]store.Message(nil), t.edits...)
+	// A keyboard redrawn (a multi-choice's marks) goes first; one closed
+	// after its answer goes after the replies, so that the next question
+	// does not wait for it.
+	var out, closings []store.Message
+	for _, e := range t.edits {
+		if len(e.Options) > 0 {
+			out = append(out, e)
+		} else {
+			closings = append(closings, e)
+		}
+	}
 	var pending []string
 	for i, p := range prompts {
 		pending = append(pending, p.Text)
@@ -74,6 +84,7 @@ func (t *turn) messages(a store.Applied) []store.Message {
 		m.Attachment = a
 		out = append(out, m)
 	}
+	out = append(out, closings...)
 	return append(out, t.notices...)
 }
 

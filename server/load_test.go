@@ -4,12 +4,15 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -71,11 +74,29 @@ func (h *heads) onMessage(c telegramtest.Call) {
 	h.answer(chat)
 }
 
-// report runs the heads until all are done and reports the figures.
-func (h *heads) report(b *testing.B, chats []int64, start func()) {
+// phase is what one load run measured.
+type phase struct {
+	msgs          int64
+	elapsed       time.Duration
+	p50, p99, max time.Duration
+	cpu           time.Duration // user and system time of the whole process
+	peakHeap      uint64
+	load          float64 // the machine's one-minute load average at the end
+}
+
+func (p phase) perSecond() float64 { return float64(p.msgs) / p.elapsed.Seconds() }
+
+func (p phase) cpuPerMsg() time.Duration { return p.cpu / time.Duration(max(p.msgs, 1)) }
+
+// run starts the bot, lets the heads answer until all are done, and
+// measures the run.
+func (h *heads) run(chats []int64, start func()) phase {
+	runtime.GC()
 	stop := make(chan struct{})
 	var peak atomic.Uint64
-	go samplePeak(stop, &peak)
+	sampled := make(chan struct{})
+	go func() { samplePeak(stop, &peak); close(sampled) }()
+	cpu0 := processCPU()
 	begin := time.Now()
 	start()
 	for _, c := range chats {
@@ -83,18 +104,39 @@ func (h *heads) report(b *testing.B, chats []int64, start func()) {
 	}
 	h.left.Wait()
 	elapsed := time.Since(begin)
+	cpu := processCPU() - cpu0
 	close(stop)
+	<-sampled
+	h.mu.Lock()
+	defer h.mu.Unlock()
 	slices.Sort(h.latencies)
-	pct := func(p float64) float64 {
+	pct := func(p float64) time.Duration {
 		if len(h.latencies) == 0 {
 			return 0
 		}
-		return float64(h.latencies[int(p*float64(len(h.latencies)-1))].Microseconds()) / 1000
+		return h.latencies[int(p*float64(len(h.latencies)-1))]
 	}
-	b.ReportMetric(float64(h.msgs.Load())/elapsed.Seconds(), "msgs/s")
-	b.ReportMetric(pct(0.5), "p50_ms")
-	b.ReportMetric(pct(0.99), "p99_ms")
-	b.ReportMetric(float64(peak.Load())/(1<<20), "peak_heap_MB")
+	return phase{msgs: h.msgs.Load(), elapsed: elapsed, p50: pct(0.5), p99: pct(0.99), max: pct(1),
+		cpu: cpu, peakHeap: peak.Load(), load: loadAverage()}
+}
+
+// processCPU is the user and system time the process has used.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// loadAverage is the machine's one-minute load average, 0 where unknown.
+func loadAverage() float64 {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return 0
+	}
+	f, _ := strconv.ParseFloat(strings.Fields(string(b) + " 0")[0], 64)
+	return f
 }
 
 func samplePeak(stop chan struct{}, peak *atomic.Uint64) {
@@ -112,28 +154,71 @@ func samplePeak(stop chan struct{}, peak *atomic.Uint64) {
 	}
 }
 
-var loadSizes = []int{10, 100, 1000}
+// loadSizes are the numbers of heads; SOTHON_LOAD_HEADS (say "1000,10000")
+// chooses others.
+func loadSizes(b *testing.B) []int {
+	v := os.Getenv("SOTHON_LOAD_HEADS")
+	if v == "" {
+		return []int{10, 100, 1000}
+	}
+	var sizes []int
+	for _, f := range strings.Split(v, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n <= 0 {
+			b.Fatalf("SOTHON_LOAD_HEADS: %q is not a number of heads", f)
+		}
+		sizes = append(sizes, n)
+	}
+	return sizes
+}
 
 // BenchmarkTelegramLoad runs N heads through the household questionnaire
 // against `sothon serve` (real engine, bbolt with durable commits, outbox,
-// library client) on a fake Bot API. The platform's rate limits are
-// lifted so that the figures show the program, not the limiter.
+// library client) on a fake Bot API, and the same traffic through a bare
+// echo bot on the same library and the same fake, one after the other in
+// every op, so that both meet the same load on the machine. The platform's
+// rate limits are lifted so that the figures show the program, not the
+// limiter. Each op prints both runs and their ratios.
 //
-//	go test ./cmd/sothon -run '^$' -bench 'TelegramLoad|EchoCeiling' -benchtime 1x
-func BenchmarkTelegramLoad(b *testing.B) { bySize(b, loadRun) }
-
-// bySize runs one load run per op for each number of heads.
-func bySize(b *testing.B, run func(*testing.B, int)) {
-	for _, n := range loadSizes {
+//	go test ./server -run '^$' -bench TelegramLoad -benchtime 1x -count 3
+func BenchmarkTelegramLoad(b *testing.B) {
+	for _, n := range loadSizes(b) {
 		b.Run(fmt.Sprintf("heads=%d", n), func(b *testing.B) {
+			var echo, bot []phase
 			for i := 0; i < b.N; i++ {
-				run(b, n)
+				echo = append(echo, echoRun(b, n))
+				bot = append(bot, loadRun(b, n))
 			}
+			for i := range bot {
+				e, s := echo[i], bot[i]
+				b.Logf("heads=%d load %.2f/%.2f | sothon %.0f msgs/s p50 %s p99 %s max %s cpu/msg %s heap %.1f MB "+
+					"| echo %.0f msgs/s p50 %s p99 %s max %s cpu/msg %s heap %.1f MB | sothon/echo %.1f %%, cpu ×%.2f",
+					n, e.load, s.load,
+					s.perSecond(), ms(s.p50), ms(s.p99), ms(s.max), us(s.cpuPerMsg()), mb(s.peakHeap),
+					e.perSecond(), ms(e.p50), ms(e.p99), ms(e.max), us(e.cpuPerMsg()), mb(e.peakHeap),
+					100*s.perSecond()/e.perSecond(), float64(s.cpuPerMsg())/float64(e.cpuPerMsg()))
+			}
+			s, e := bot[len(bot)-1], echo[len(echo)-1]
+			b.ReportMetric(s.perSecond(), "msgs/s")
+			b.ReportMetric(float64(s.p50.Microseconds())/1000, "p50_ms")
+			b.ReportMetric(float64(s.p99.Microseconds())/1000, "p99_ms")
+			b.ReportMetric(float64(s.max.Microseconds())/1000, "max_ms")
+			b.ReportMetric(float64(s.cpuPerMsg().Microseconds()), "cpu_us/msg")
+			b.ReportMetric(mb(s.peakHeap), "peak_heap_MB")
+			b.ReportMetric(e.perSecond(), "echo_msgs/s")
+			b.ReportMetric(float64(e.p99.Microseconds())/1000, "echo_p99_ms")
+			b.ReportMetric(float64(e.cpuPerMsg().Microseconds()), "echo_cpu_us/msg")
+			b.ReportMetric(100*s.perSecond()/e.perSecond(), "%_of_echo")
+			b.ReportMetric(float64(s.cpuPerMsg())/float64(e.cpuPerMsg()), "cpu_x_echo")
 		})
 	}
 }
 
-func loadRun(b *testing.B, n int) {
+func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
+func us(d time.Duration) string { return fmt.Sprintf("%d µs", d.Microseconds()) }
+func mb(n uint64) float64       { return float64(n) / (1 << 20) }
+
+func loadRun(b *testing.B, n int) phase {
 	fake := telegramtest.New(testToken)
 	defer fake.Close()
 	fake.Quiet = true
@@ -144,7 +229,7 @@ func loadRun(b *testing.B, n int) {
 	h := newHeads(fake, n, loadAnswers)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	h.report(b, chats, func() {
+	p := h.run(chats, func() {
 		go func() {
 			done <- runServer(ctx, func(k string) string { return env[k] }, io.Discard, nil)
 		}()
@@ -153,22 +238,48 @@ func loadRun(b *testing.B, n int) {
 	if err := <-done; err != nil {
 		b.Fatal(err)
 	}
+	// Every head's questionnaire was stored: the run measured the work.
+	db, err := store.Open(dbPath)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	saved := 0
+	db.Submissions(context.Background(), store.SubmissionFilter{}, func(store.Submission) error { saved++; return nil })
+	if saved != n {
+		b.Fatalf("%d questionnaires stored for %d heads", saved, n)
+	}
+	return p
 }
 
-// registerHeads writes n heads of the demo village straight into the database.
+// registerHeads writes n heads straight into the database, each of their
+// own village with the demo village's register, as in a province: each
+// head reviews households of their own.
 func registerHeads(b *testing.B, path string, n int) []int64 {
 	db, err := store.Open(path)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer db.Close()
-	if err := db.SaveAreas(context.Background(), tree.Default()); err != nil {
+	areas := tree.Default()
+	demo := slices.IndexFunc(areas, func(a tree.Area) bool { return a.ID == "bac-kan/huyen-tung/khuoi-pai" })
+	if demo < 0 {
+		b.Fatal("no demo village in the built-in tree")
+	}
+	villages := make([]string, n)
+	for i := range villages {
+		v := areas[demo]
+		v.ID, v.Name, v.Order = fmt.Sprintf("%s/load-%05d", v.Parent, i), fmt.Sprint("Tổ ", i), len(areas)+i
+		villages[i] = v.ID
+		areas = append(areas, v)
+	}
+	if err := db.SaveAreas(context.Background(), areas); err != nil {
 		b.Fatal(err)
 	}
 	chats := make([]int64, n)
 	for i := range chats {
 		chats[i] = int64(10000 + i)
-		u := store.User{Name: fmt.Sprint("head ", i), Role: store.RoleHead, AreaID: "bac-kan/huyen-tung/khuoi-pai", Lang: "vi"}
+		u := store.User{Name: fmt.Sprint("head ", i), Role: store.RoleHead, AreaID: villages[i], Lang: "vi"}
 		if _, err := db.Apply(context.Background(), store.Change{User: &u, Identity: &store.Identity{Channel: "telegram", ChatID: strconv.FormatInt(chats[i], 10)}}); err != nil {
 			b.Fatal(err)
 		}
@@ -176,12 +287,10 @@ func registerHeads(b *testing.B, path string, n int) []int64 {
 	return chats
 }
 
-// BenchmarkEchoCeiling is the same traffic through a bare echo bot on the
-// same library and the same fake server: long polling, one reply per
-// message, nothing stored. It is the most any bot on this stack can do.
-func BenchmarkEchoCeiling(b *testing.B) { bySize(b, echoRun) }
-
-func echoRun(b *testing.B, n int) {
+// echoRun is the same traffic through a bare echo bot on the same library
+// and the same fake server: long polling, one reply per message, nothing
+// stored. It is the most any bot on this stack can do.
+func echoRun(b *testing.B, n int) phase {
 	fake := telegramtest.New(testToken)
 	defer fake.Close()
 	fake.Quiet = true
@@ -192,7 +301,7 @@ func echoRun(b *testing.B, n int) {
 	h := newHeads(fake, n, loadAnswers)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	h.report(b, chats, func() { go echoBot(ctx, fake.URL) })
+	return h.run(chats, func() { go echoBot(ctx, fake.URL) })
 }
 
 func echoBot(ctx context.Context, api string) {

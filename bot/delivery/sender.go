@@ -1,6 +1,7 @@
 package delivery
 
 import (
+	"container/heap"
 	"context"
 	"errors"
 	"fmt"
@@ -56,6 +57,18 @@ type Sender struct {
 	queues map[string][]store.Message // chat → messages not yet settled, by id
 	known  map[uint64]bool
 	paused time.Time // a 429 pauses every chat: Telegram's flood limit is per bot
+
+	// Every chat with a queue is in one of: ready (its first message
+	// waits for a worker, users' and strangers' apart, oldest message
+	// first), parked (until its message is due or its rate lets it go) or
+	// out (handed to a worker). scheduled marks them.
+	ready     [2]readyHeap // users', strangers'
+	parked    parkedHeap
+	out       map[string]bool
+	scheduled map[string]bool
+	// held counts the users' chats parked by their own rate: their
+	// message is due, so strangers wait.
+	held int
 }
 
 // rescan is how often the sender compares its queues with the outbox.
@@ -81,6 +94,8 @@ func (s *Sender) init() {
 		s.chats = map[string]*rate.Limiter{}
 		s.queues = map[string][]store.Message{}
 		s.known = map[uint64]bool{}
+		s.out = map[string]bool{}
+		s.scheduled = map[string]bool{}
 		if s.Now == nil {
 			s.Now = time.Now
 		}
@@ -125,6 +140,25 @@ func (s *Sender) add(m store.Message) {
 		i--
 	}
 	s.queues[m.ChatID] = slices.Insert(q, i, m)
+	s.schedule(m.ChatID)
+}
+
+// schedule puts a chat with a queue in line, unless it is already; s.mu
+// is held.
+func (s *Sender) schedule(chat string) {
+	q := s.queues[chat]
+	if s.scheduled[chat] || len(q) == 0 {
+		return
+	}
+	s.scheduled[chat] = true
+	heap.Push(&s.ready[priority(q[0])], readyChat{chat: chat, id: q[0].ID})
+}
+
+func priority(m store.Message) int {
+	if m.Low {
+		return 1
+	}
+	return 0
 }
 
 // load adds what the outbox holds and the queues lack: everything at
@@ -214,50 +248,130 @@ func (s *Sender) Run(ctx context.Context) error {
 	}
 }
 
-// dispatch hands each idle chat's oldest due message to a free worker,
-// within the bot's and the chat's rates, and says how long to sleep before
-// looking again. Messages of low priority (refusals to strangers) go out
-// only when no other is due, and take the bot's rate only after the others:
-// a flood of strangers never delays a village head.
+// dispatch hands the oldest due message of the chats not in hand to the
+// free workers, within the bot's and the chat's rates, and says how long to
+// sleep before looking again. busy holds the chats whose message a worker
+// has; a chat handed out comes back in line once it is no longer busy.
+// Chats are served in the order of their oldest message, whichever worker
+// is free; each chat's messages one at a time, in order. Messages of low
+// priority (refusals to strangers) go out only when no other is due, and
+// take the bot's rate only after the others: a flood of strangers never
+// delays a village head.
 func (s *Sender) dispatch(jobs chan<- store.Message, busy map[string]bool) time.Duration {
 	now := s.Now()
-	next := now.Add(rescan)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	for chat := range s.out {
+		if !busy[chat] {
+			delete(s.out, chat)
+			delete(s.scheduled, chat)
+			s.schedule(chat)
+		}
+	}
+	for len(s.parked) > 0 && !s.parked[0].at.After(now) {
+		p := heap.Pop(&s.parked).(parkedChat)
+		if p.held {
+			s.held--
+		}
+		delete(s.scheduled, p.chat)
+		s.schedule(p.chat)
+	}
 	if s.paused.After(now) {
 		return s.paused.Sub(now)
 	}
-	waiting := false
-	for _, low := range []bool{false, true} {
-		if low && waiting {
+	waiting := s.held > 0
+	for low := range 2 {
+		if low == 1 && waiting {
 			break
 		}
-		for chat, q := range s.queues {
-			if busy[chat] || q[0].Low != low {
+		h := &s.ready[low]
+		for len(*h) > 0 {
+			r := (*h)[0]
+			q := s.queues[r.chat]
+			switch {
+			case len(q) == 0: // nothing left
+				heap.Pop(h)
+				delete(s.scheduled, r.chat)
+				continue
+			case priority(q[0]) != low || q[0].ID != r.id: // its first message changed: back in line by it
+				heap.Pop(h)
+				heap.Push(&s.ready[priority(q[0])], readyChat{chat: r.chat, id: q[0].ID})
 				continue
 			}
 			m := q[0]
 			if m.NotBefore.After(now) {
-				next = earliest(next, m.NotBefore)
+				heap.Pop(h)
+				heap.Push(&s.parked, parkedChat{chat: r.chat, at: m.NotBefore})
 				continue
 			}
 			waiting = true
 			if len(busy) >= s.Limits.Workers { // a worker signals when done
-				continue
+				break
 			}
 			if s.global.TokensAt(now) < 1 { // the bot's rate is spent: nothing goes before a token is back
 				return max(delay(s.global, now), time.Millisecond)
 			}
-			if d := s.chatDelay(chat, now); d > 0 {
-				next = earliest(next, now.Add(d))
+			heap.Pop(h)
+			if d := s.chatDelay(r.chat, now); d > 0 {
+				heap.Push(&s.parked, parkedChat{chat: r.chat, at: now.Add(d), held: low == 0})
+				if low == 0 {
+					s.held++
+				}
 				continue
 			}
 			s.global.ReserveN(now, 1)
 			jobs <- m // cannot block: there is room for a message per worker
-			busy[chat] = true
+			busy[r.chat] = true
+			s.out[r.chat] = true
 		}
 	}
+	next := now.Add(rescan)
+	if len(s.parked) > 0 {
+		next = earliest(next, s.parked[0].at)
+	}
 	return max(next.Sub(now), time.Millisecond)
+}
+
+// readyChat is a chat whose first message (id) waits for a worker.
+type readyChat struct {
+	chat string
+	id   uint64
+}
+
+// readyHeap orders ready chats by their first message, oldest first.
+type readyHeap []readyChat
+
+func (h readyHeap) Len() int           { return len(h) }
+func (h readyHeap) Less(i, j int) bool { return h[i].id < h[j].id }
+func (h readyHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *readyHeap) Push(x any)        { *h = append(*h, x.(readyChat)) }
+func (h *readyHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+// parkedChat is a chat whose first message may go at the earliest at at:
+// it is not due before, or the chat's rate holds it back (held).
+type parkedChat struct {
+	chat string
+	at   time.Time
+	held bool
+}
+
+// parkedHeap orders parked chats by when they may go, soonest first.
+type parkedHeap []parkedChat
+
+func (h parkedHeap) Len() int           { return len(h) }
+func (h parkedHeap) Less(i, j int) bool { return h[i].at.Before(h[j].at) }
+func (h parkedHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *parkedHeap) Push(x any)        { *h = append(*h, x.(parkedChat)) }
+func (h *parkedHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }
 
 // delay is how long until lim has a token, taking none.
