@@ -212,26 +212,20 @@ func ComputeWeek(ctx context.Context, db *store.DB, areaID string, day, now time
 }
 
 func compute(ctx context.Context, db *store.DB, areaID string, now time.Time, round *store.Round, counters map[string]store.Counters) (Stats, error) {
-	areas, err := db.Areas(ctx)
+	t, err := db.AreaTree(ctx)
 	if err != nil {
 		return Stats{}, err
 	}
-	byID := make(map[string]tree.Area, len(areas))
-	for _, a := range areas {
-		byID[a.ID] = a
-	}
-	label := func(a tree.Area) string { return tree.Label(a, byID[a.Parent]) }
-	area, ok := byID[areaID]
+	area, ok := t.Get(areaID)
 	if !ok {
 		return Stats{}, fmt.Errorf("report: unknown area %q", areaID)
 	}
-	st := Stats{Area: area, Label: label(area), Total: area.HouseholdsTotal, Week: store.ISOWeek(now), WeekFrom: monday(now),
+	st := Stats{Area: area, Label: t.Label(area), Total: area.HouseholdsTotal, Week: store.ISOWeek(now), WeekFrom: monday(now),
 		Round: round, Counters: store.Counters{}}
-	children := map[string]*Child{}
-	for _, a := range areas {
-		if a.Parent == areaID {
-			children[a.ID] = &Child{Area: a, Label: label(a), Counters: store.Counters{}}
-		}
+	kids := t.Children(areaID)
+	children := make(map[string]*Child, len(kids))
+	for _, a := range kids {
+		children[a.ID] = &Child{Area: a, Label: t.Label(a), Counters: store.Counters{}}
 	}
 	for id, c := range counters {
 		st.Counters.Add(c)
@@ -239,19 +233,23 @@ func compute(ctx context.Context, db *store.DB, areaID string, now time.Time, ro
 			child.Counters.Add(c)
 		}
 	}
-	for _, a := range areas {
-		if c := children[a.ID]; c != nil {
-			st.Children = append(st.Children, *c)
-		}
+	for _, a := range kids {
+		st.Children = append(st.Children, *children[a.ID])
+	}
+	thisWeek := counting.WeekCounter(st.Week)
+	for _, a := range t.List {
 		if a.Kind != tree.Village || (a.ID != areaID && !strings.HasPrefix(a.ID, areaID+"/")) {
 			continue
 		}
-		place := Place{ID: a.ID, Label: label(a)}
-		if idle(st, counters[a.ID]) {
-			st.Missing = append(st.Missing, place)
-		}
-		if counters[a.ID][counting.WeekCounter(st.Week)] == 0 {
-			st.IdleWeek = append(st.IdleWeek, place)
+		c := counters[a.ID]
+		if idle(st, c) || c[thisWeek] == 0 {
+			place := Place{ID: a.ID, Label: t.Label(a)}
+			if idle(st, c) {
+				st.Missing = append(st.Missing, place)
+			}
+			if c[thisWeek] == 0 {
+				st.IdleWeek = append(st.IdleWeek, place)
+			}
 		}
 	}
 	setting, err := db.Setting(ctx, store.SettingCountBasis)
