@@ -441,9 +441,16 @@ func (db *DB) RoundStandings(ctx context.Context, areaID string, round uint64) (
 			return err
 		}
 		c := tx.Bucket(bucketHHByArea).Cursor()
+		forms := tx.Bucket(bucketSubByHH).Cursor()
 		for _, prefix := range [][]byte{[]byte(areaID + "\x00"), []byte(areaID + "/")} {
 			for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 				_, id, _ := bytes.Cut(k, []byte{0})
+				// A household stands in a round by its forms: one without
+				// any is not read (most of a province's, early in a round).
+				own := append(append(make([]byte, 0, len(id)+1), id...), 0)
+				if f, _ := forms.Seek(own); f == nil || !bytes.HasPrefix(f, own) {
+					continue
+				}
 				var hh Household
 				if err := getJSON(tx.Bucket(bucketHouseholds), id, &hh); err != nil {
 					return err
