@@ -250,6 +250,12 @@ func (db *DB) update(ctx context.Context, fn func(*bolt.Tx) error) (err error) {
 	return db.bolt.Update(fn)
 }
 
+// denseFill is the fill of a bucket whose keys only grow (a sequence), or
+// that takes thousands of keys a commit (a register): its pages are filled
+// whole when they split, where bbolt's default half leaves room for keys
+// that will never come between.
+const denseFill = 1.0
+
 // seqKey is a sequence number as 8 big-endian bytes, so keys sort by number.
 func seqKey(n uint64) []byte {
 	return binary.BigEndian.AppendUint64(nil, n)

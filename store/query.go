@@ -224,6 +224,12 @@ func (db *DB) Household(ctx context.Context, id string) (Household, error) {
 // baseline that poverty-reduction targets count from.
 func (db *DB) ImportHouseholds(ctx context.Context, hhs []Household) error {
 	err := db.update(ctx, func(tx *bolt.Tx) error {
+		// A register is thousands of households a commit, mostly new:
+		// pages filled whole as they split keep the file near its data
+		// (half-empty pages were half of a province's file).
+		for _, name := range [][]byte{bucketHouseholds, bucketHHByArea, bucketFacts} {
+			tx.Bucket(name).FillPercent = denseFill
+		}
 		deltas := counterDeltas{}
 		rounds, err := allRounds(tx)
 		if err != nil {
