@@ -30,8 +30,13 @@ type summer struct {
 	kids    []string
 	byChild [][]int64
 	pick    map[string]int // name → position among the picked
+	pickOf  []int          // by name position: its position among the picked, or -1
 	npick   int
 	picked  map[string][]int64
+	// prev and cur are the name positions of the last record and of this
+	// one, in order: villages mostly have the same names, so a name is
+	// first compared with the one in its place before it is looked up.
+	prev, cur []int
 }
 
 func newSummer(areaID string, pick []string) *summer {
@@ -63,15 +68,25 @@ func (s *summer) row(area []byte) *[]int64 {
 	return &s.byChild[i]
 }
 
-// add counts one name of one area.
-func (s *summer) add(row *[]int64, picked []int64, name []byte, n int64) {
-	i, ok := s.index[string(name)]
-	if !ok {
+// add counts one name of one area, the j-th of its record.
+func (s *summer) add(row *[]int64, picked []int64, j int, name []byte, n int64) {
+	i := -1
+	if j < len(s.prev) && s.names[s.prev[j]] == string(name) {
+		i = s.prev[j]
+	} else if k, ok := s.index[string(name)]; ok {
+		i = k
+	} else {
 		i = len(s.names)
 		s.index[string(name)] = i
 		s.names = append(s.names, string(name))
 		s.all = append(s.all, 0)
+		p, ok := s.pick[string(name)]
+		if !ok {
+			p = -1
+		}
+		s.pickOf = append(s.pickOf, p)
 	}
+	s.cur = append(s.cur, i)
 	s.all[i] += n
 	if row != nil {
 		for len(*row) <= i {
@@ -79,10 +94,8 @@ func (s *summer) add(row *[]int64, picked []int64, name []byte, n int64) {
 		}
 		(*row)[i] += n
 	}
-	if picked != nil {
-		if p, ok := s.pick[s.names[i]]; ok {
-			picked[p] = n
-		}
+	if p := s.pickOf[i]; p >= 0 {
+		picked[p] = n
 	}
 }
 
@@ -90,26 +103,35 @@ func (s *summer) add(row *[]int64, picked []int64, name []byte, n int64) {
 func (s *summer) record(area, v []byte) error {
 	row := s.row(area)
 	picked := make([]int64, s.npick)
+	s.cur = s.cur[:0]
 	if len(v) == 0 || v[0] != compactTag { // written before schema 14
 		c, err := decodeCounters(v, nil)
 		if err != nil {
 			return err
 		}
-		for name, n := range c {
-			s.add(row, picked, []byte(name), n)
-		}
+		s.addAll(row, picked, c)
 	} else {
 		r := reader{data: v[1:]}
-		for n := r.uvarint(); n > 0 && !r.bad; n-- {
+		for j, n := 0, r.uvarint(); uint64(j) < n && !r.bad; j++ {
 			name := r.bytes()
-			s.add(row, picked, name, r.varint())
+			s.add(row, picked, j, name, r.varint())
 		}
 		if r.bad {
 			return errCompact
 		}
 	}
+	s.prev, s.cur = s.cur, s.prev
 	s.picked[string(area)] = picked
 	return nil
+}
+
+// addAll counts counters already decoded.
+func (s *summer) addAll(row *[]int64, picked []int64, c Counters) {
+	j := 0
+	for name, n := range c {
+		s.add(row, picked, j, []byte(name), n)
+		j++
+	}
 }
 
 func (s *summer) sums() CounterSums {
@@ -170,9 +192,9 @@ func Sum(counters map[string]Counters, areaID string, pick ...string) CounterSum
 		}
 		row := s.row([]byte(area))
 		picked := make([]int64, s.npick)
-		for name, n := range c {
-			s.add(row, picked, []byte(name), n)
-		}
+		s.cur = s.cur[:0]
+		s.addAll(row, picked, c)
+		s.prev, s.cur = s.cur, s.prev
 		s.picked[area] = picked
 	}
 	return s.sums()
