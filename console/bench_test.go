@@ -18,19 +18,26 @@ import (
 
 // BenchmarkDashboardProvince renders the dashboard of a province: 8
 // districts, 1,800 villages, 100,000 households in the register, an open
-// round. The figures come from the villages' counters.
+// round; and (10000) the province of issue 22: 10 districts, 10,000
+// villages, 1,000,000 households. The figures come from the villages'
+// counters.
 //
 //	go test ./console -run '^$' -bench DashboardProvince -benchmem
 func BenchmarkDashboardProvince(b *testing.B) {
+	b.Run("1800", func(b *testing.B) { benchDashboard(b, 8, 15, 15, 56) })
+	b.Run("10000", func(b *testing.B) { benchDashboard(b, 10, 40, 25, 100) })
+}
+
+func benchDashboard(b *testing.B, districts, communes, villages, perVillage int) {
 	db := storetest.Open(b)
 	var file strings.Builder
 	file.WriteString("id: tinh\nname: \"Tỉnh mẫu\"\nkind: city\nchildren:\n")
-	for d := 1; d <= 8; d++ {
+	for d := 1; d <= districts; d++ {
 		fmt.Fprintf(&file, "  - {id: h%d, name: \"Huyện %d\", kind: district, children: [", d, d)
-		for c := 1; c <= 15; c++ {
+		for c := 1; c <= communes; c++ {
 			fmt.Fprintf(&file, "{id: x%d, name: \"Xã %d\", kind: commune, children: [", c, c)
-			for v := 1; v <= 15; v++ {
-				fmt.Fprintf(&file, "{id: t%d, name: \"Thôn %d\", kind: village, households_total: 56},", v, v)
+			for v := 1; v <= villages; v++ {
+				fmt.Fprintf(&file, "{id: t%d, name: \"Thôn %d\", kind: village, households_total: %d},", v, v, perVillage)
 			}
 			file.WriteString("]},")
 		}
@@ -49,7 +56,7 @@ func BenchmarkDashboardProvince(b *testing.B) {
 		if a.Kind != tree.Village {
 			continue
 		}
-		for i := range 56 {
+		for i := range perVillage {
 			hhs = append(hhs, store.Household{ID: fmt.Sprintf("%s-%d", a.ID, i), AreaID: a.ID, HeadName: "Chủ hộ", Status: statuses[i%4]})
 		}
 	}
@@ -77,7 +84,7 @@ func BenchmarkDashboardProvince(b *testing.B) {
 		req.AddCookie(&http.Cookie{Name: "sothon_session", Value: session})
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
-		if rec.Code != 200 || !strings.Contains(rec.Body.String(), "Huyện 8") {
+		if rec.Code != 200 || !strings.Contains(rec.Body.String(), fmt.Sprintf("Huyện %d", districts)) {
 			b.Fatalf("dashboard: %d", rec.Code)
 		}
 	}

@@ -29,7 +29,7 @@ func TestAttackUploadsTakeBoundedMemory(t *testing.T) {
 		write func(io.Writer) error
 		want  string
 	}{
-		{"one-char.csv", oneCharRows(63<<20, "x"), "có hơn 500000 dòng"},
+		{"one-char.csv", oneCharRows(63<<20, "x"), "có hơn 1000000 dòng"},
 		{"bomb.xlsx", xlsxOf(485<<20, `<row><c t="inlineStr"><is><t>x</t></is></c></row>`), "trang tính giải nén ra 485 MB, quá giới hạn 256 MB"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -89,7 +89,7 @@ func holds(t testing.TB, path, text string) bool {
 // one) and reports the peak of the heap in use, sampled every 2 ms:
 //
 //   - the attack run's uploads: 63 MB of one-character rows (refused at
-//     row 500,001), 63 MB of blank lines (read to the end), an XLSX whose
+//     row 1,000,001), 63 MB of blank lines (read to the end), an XLSX whose
 //     sheet unpacks to 485 MB (refused from the zip's directory), an XLSX
 //     whose shared strings are 64 MB of one-letter texts (the most its
 //     table may hold);
@@ -109,7 +109,7 @@ func BenchmarkRegisterUploads(b *testing.B) {
 		want  string
 		save  bool
 	}{
-		{"one-char-rows.csv", oneCharRows(63<<20, "x"), "có hơn 500000 dòng", false},
+		{"one-char-rows.csv", oneCharRows(63<<20, "x"), "có hơn 1000000 dòng", false},
 		{"blank-lines.csv", oneCharRows(63<<20, ""), "0 dòng hợp lệ, 0 dòng lỗi", false},
 		{"bomb.xlsx", xlsxOf(485<<20, `<row><c t="inlineStr"><is><t>x</t></is></c></row>`), "giải nén ra 485 MB", false},
 		{"strings-64MB.xlsx", xlsxStrings(64<<20, `<si><t>x</t></si>`), "0 dòng hợp lệ, 0 dòng lỗi", false},

@@ -44,14 +44,18 @@ func Load() (*Catalog, error) {
 	return c, nil
 }
 
-// MustLoad is Load for program start, where the embedded files are known good.
+// MustLoad is Load for program start, where the embedded files are known
+// good. The files are read once per process (a command through the
+// server's socket would otherwise parse them again): a Catalog is only read.
 func MustLoad() *Catalog {
-	c, err := Load()
+	c, err := loadOnce()
 	if err != nil {
 		panic(err)
 	}
 	return c
 }
+
+var loadOnce = sync.OnceValues(Load)
 
 // Supported reports whether lang is one of Languages.
 func Supported(lang string) bool {

@@ -169,21 +169,31 @@ func Compute(ctx context.Context, db *store.DB, areaID string, now time.Time) (S
 	if err != nil {
 		return Stats{}, err
 	}
-	counters, err := db.CountersIn(ctx, areaID)
+	sums, err := db.SumCounters(ctx, areaID, picks(round, now)...)
 	if err != nil {
 		return Stats{}, err
 	}
-	return compute(ctx, db, areaID, now, round, counters)
+	return compute(ctx, db, areaID, now, round, sums)
 }
 
 // ComputeRound gathers the stats of areaID's subtree as of now, with a
 // given round's progress (open or closed) in place of the open round's.
 func ComputeRound(ctx context.Context, db *store.DB, areaID string, round *store.Round, now time.Time) (Stats, error) {
-	counters, err := db.CountersIn(ctx, areaID)
+	sums, err := db.SumCounters(ctx, areaID, picks(round, now)...)
 	if err != nil {
 		return Stats{}, err
 	}
-	return compute(ctx, db, areaID, now, round, counters)
+	return compute(ctx, db, areaID, now, round, sums)
+}
+
+// picks are the counts of each village that tell whether it is idle: this
+// week's forms, and its households reviewed in the round.
+func picks(round *store.Round, now time.Time) []string {
+	names := []string{counting.WeekCounter(store.ISOWeek(now))}
+	if round != nil {
+		names = append(names, counting.ReviewedCounter(round.ID))
+	}
+	return names
 }
 
 // ComputeWeek gathers the stats of a week: this week's as Compute does,
@@ -208,50 +218,49 @@ func ComputeWeek(ctx context.Context, db *store.DB, areaID string, day, now time
 	if err != nil {
 		return Stats{}, err
 	}
-	return compute(ctx, db, areaID, day, round, counters)
+	return compute(ctx, db, areaID, day, round, store.Sum(counters, areaID, picks(round, day)...))
 }
 
-func compute(ctx context.Context, db *store.DB, areaID string, now time.Time, round *store.Round, counters map[string]store.Counters) (Stats, error) {
-	areas, err := db.Areas(ctx)
+func compute(ctx context.Context, db *store.DB, areaID string, now time.Time, round *store.Round, sums store.CounterSums) (Stats, error) {
+	t, err := db.AreaTree(ctx)
 	if err != nil {
 		return Stats{}, err
 	}
-	byID := make(map[string]tree.Area, len(areas))
-	for _, a := range areas {
-		byID[a.ID] = a
-	}
-	label := func(a tree.Area) string { return tree.Label(a, byID[a.Parent]) }
-	area, ok := byID[areaID]
+	area, ok := t.Get(areaID)
 	if !ok {
 		return Stats{}, fmt.Errorf("report: unknown area %q", areaID)
 	}
-	st := Stats{Area: area, Label: label(area), Total: area.HouseholdsTotal, Week: store.ISOWeek(now), WeekFrom: monday(now),
-		Round: round, Counters: store.Counters{}}
-	children := map[string]*Child{}
-	for _, a := range areas {
-		if a.Parent == areaID {
-			children[a.ID] = &Child{Area: a, Label: label(a), Counters: store.Counters{}}
+	st := Stats{Area: area, Label: t.Label(area), Total: area.HouseholdsTotal, Week: store.ISOWeek(now), WeekFrom: monday(now),
+		Round: round, Counters: sums.All}
+	for _, a := range t.Children(areaID) {
+		c := sums.ByChild[a.ID]
+		if c == nil {
+			c = store.Counters{}
 		}
+		st.Children = append(st.Children, Child{Area: a, Label: t.Label(a), Counters: c})
 	}
-	for id, c := range counters {
-		st.Counters.Add(c)
-		if child := children[childOf(id, areaID)]; child != nil {
-			child.Counters.Add(c)
-		}
-	}
-	for _, a := range areas {
-		if c := children[a.ID]; c != nil {
-			st.Children = append(st.Children, *c)
-		}
+	for _, a := range t.List {
 		if a.Kind != tree.Village || (a.ID != areaID && !strings.HasPrefix(a.ID, areaID+"/")) {
 			continue
 		}
-		place := Place{ID: a.ID, Label: label(a)}
-		if idle(st, counters[a.ID]) {
-			st.Missing = append(st.Missing, place)
+		// picks: this week's forms, then the households reviewed in the round.
+		var week, reviewed int64
+		if p := sums.Picked[a.ID]; p != nil {
+			week = p[0]
+			if round != nil {
+				reviewed = p[1]
+			}
 		}
-		if counters[a.ID][counting.WeekCounter(st.Week)] == 0 {
-			st.IdleWeek = append(st.IdleWeek, place)
+		// Idle: nothing in the open round, or this week when none is open.
+		idle := (round != nil && reviewed == 0) || (round == nil && week == 0)
+		if idle || week == 0 {
+			place := Place{ID: a.ID, Label: t.Label(a)}
+			if idle {
+				st.Missing = append(st.Missing, place)
+			}
+			if week == 0 {
+				st.IdleWeek = append(st.IdleWeek, place)
+			}
 		}
 	}
 	setting, err := db.Setting(ctx, store.SettingCountBasis)
@@ -273,25 +282,6 @@ func compute(ctx context.Context, db *store.DB, areaID string, now time.Time, ro
 func monday(t time.Time) time.Time {
 	d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, t.Location())
 	return d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7))
-}
-
-// childOf is the direct child of parent on the way to id.
-func childOf(id, parent string) string {
-	rest, ok := strings.CutPrefix(id, parent+"/")
-	if !ok {
-		return ""
-	}
-	first, _, _ := strings.Cut(rest, "/")
-	return parent + "/" + first
-}
-
-// idle: a village with nothing in the open round, or this week when no
-// round is open.
-func idle(st Stats, c store.Counters) bool {
-	if st.Round != nil {
-		return c.Reviewed(st.Round) == 0
-	}
-	return c[counting.WeekCounter(st.Week)] == 0
 }
 
 // target is the area's goal for year, counted from the official register's

@@ -89,6 +89,22 @@ func (s *server) runAdmin(w http.ResponseWriter, r *http.Request, run AdminFunc)
 	json.NewEncoder(w).Encode(res)
 }
 
+// AdminListening tells whether a server listens on the admin socket of
+// the database file dbPath: a command then asks it at once, instead of
+// waiting for the file's lock first to find it held.
+func AdminListening(dbPath string) bool {
+	path := SocketPath(dbPath)
+	if _, err := os.Stat(path); err != nil {
+		return false
+	}
+	conn, err := net.DialTimeout("unix", path, 100*time.Millisecond)
+	if err != nil {
+		return false // a socket left by a server that died
+	}
+	conn.Close()
+	return true
+}
+
 // AskAdmin sends args to the server of the database file dbPath. ok is
 // false when no server listens there.
 func AskAdmin(ctx context.Context, dbPath string, args []string) (res AdminResult, ok bool, err error) {

@@ -49,8 +49,11 @@ type bumper func(area string, names []string, delta int64) error
 // putContribution is setContribution counting with bump.
 func putContribution(tx *bolt.Tx, area string, f counting.Contribution, bump bumper) error {
 	b := tx.Bucket(bucketFacts)
-	var old storedContribution
-	if err := getJSON(b, contributionKey(f.Kind, f.Key), &old); err == nil {
+	if v := b.Get(contributionKey(f.Kind, f.Key)); v != nil {
+		old, err := decodeContribution(v, nil)
+		if err != nil {
+			return err
+		}
 		if old.Area == area && slices.Equal(old.Names, f.Names) {
 			return nil // counted so already: most re-derivations change nothing
 		}
@@ -61,7 +64,7 @@ func putContribution(tx *bolt.Tx, area string, f counting.Contribution, bump bum
 	if err := bump(area, f.Names, 1); err != nil {
 		return err
 	}
-	return putJSON(b, contributionKey(f.Kind, f.Key), storedContribution{Area: area, Names: f.Names})
+	return b.Put(contributionKey(f.Kind, f.Key), encodeContribution(storedContribution{Area: area, Names: f.Names}))
 }
 
 // counterDeltas gathers the counter changes of many records so that each
@@ -83,8 +86,8 @@ func (d counterDeltas) bump(area string, names []string, delta int64) error {
 func (d counterDeltas) flush(tx *bolt.Tx) error {
 	b := tx.Bucket(bucketCounters)
 	for area, delta := range d {
-		c := Counters{}
-		if err := getJSON(b, []byte(area), &c); err != nil && err != ErrNotFound {
+		c, err := countersOf(b, area)
+		if err != nil {
 			return err
 		}
 		c.Add(delta)
@@ -93,11 +96,24 @@ func (d counterDeltas) flush(tx *bolt.Tx) error {
 				delete(c, n)
 			}
 		}
-		if err := putJSON(b, []byte(area), c); err != nil {
+		if err := b.Put([]byte(area), encodeCounters(c)); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// countersOf reads an area's counters; none yet is an empty set.
+func countersOf(b *bolt.Bucket, area string) (Counters, error) {
+	v := b.Get([]byte(area))
+	if v == nil {
+		return Counters{}, nil
+	}
+	c, err := decodeCounters(v, nil)
+	if err != nil {
+		return nil, fmt.Errorf("counters of %s: %w", area, err)
+	}
+	return c, nil
 }
 
 func bumpAll(tx *bolt.Tx, area string, names []string, delta int64) error {
@@ -105,8 +121,8 @@ func bumpAll(tx *bolt.Tx, area string, names []string, delta int64) error {
 		return nil
 	}
 	b := tx.Bucket(bucketCounters)
-	c := Counters{}
-	if err := getJSON(b, []byte(area), &c); err != nil && err != ErrNotFound {
+	c, err := countersOf(b, area)
+	if err != nil {
 		return err
 	}
 	for _, n := range names {
@@ -115,7 +131,7 @@ func bumpAll(tx *bolt.Tx, area string, names []string, delta int64) error {
 			delete(c, n)
 		}
 	}
-	return putJSON(b, []byte(area), c)
+	return b.Put([]byte(area), encodeCounters(c))
 }
 
 // ISOWeek names the week of t as "2023-W25".
@@ -130,9 +146,10 @@ func (db *DB) CountersIn(ctx context.Context, areaID string) (map[string]Counter
 	out := map[string]Counters{}
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketCounters)
+		in := names{}
 		if v := b.Get([]byte(areaID)); v != nil {
-			c := Counters{}
-			if err := json.Unmarshal(v, &c); err != nil {
+			c, err := decodeCounters(v, in)
+			if err != nil {
 				return err
 			}
 			out[areaID] = c
@@ -143,9 +160,9 @@ func (db *DB) CountersIn(ctx context.Context, areaID string) (map[string]Counter
 			prefix = nil
 		}
 		for k, v := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
-			c := Counters{}
-			if err := json.Unmarshal(v, &c); err != nil {
-				return err
+			c, err := decodeCounters(v, in)
+			if err != nil {
+				return fmt.Errorf("%s: %w", k, err)
 			}
 			out[string(k)] = c
 		}

@@ -3,9 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"sort"
 	"strings"
 
 	bolt "go.etcd.io/bbolt"
@@ -17,6 +15,7 @@ import (
 // register when it is still empty. Targets set in the console win over the
 // file's for their year.
 func (db *DB) SaveAreas(ctx context.Context, areas []tree.Area) error {
+	defer db.changingAreas()()
 	err := db.update(ctx, func(tx *bolt.Tx) error {
 		away, err := movedAway(tx)
 		if err != nil {
@@ -70,32 +69,28 @@ func seedDemo(tx *bolt.Tx, a tree.Area) error {
 
 // Areas lists all areas in id order (parents before their sub-areas).
 func (db *DB) Areas(ctx context.Context) ([]tree.Area, error) {
-	var out []tree.Area
-	err := db.view(ctx, func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketAreas).ForEach(func(_, v []byte) error {
-			var a tree.Area
-			if err := json.Unmarshal(v, &a); err != nil {
-				return err
-			}
-			out = append(out, a)
-			return nil
-		})
-	})
+	t, err := db.AreaTree(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("store: areas: %w", err)
+		return nil, err
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Order < out[j].Order })
+	out := make([]tree.Area, len(t.List))
+	for i, a := range t.List {
+		out[i] = own(a)
+	}
 	return out, nil
 }
 
 // Area loads one area.
 func (db *DB) Area(ctx context.Context, id string) (tree.Area, error) {
-	var a tree.Area
-	err := db.view(ctx, func(tx *bolt.Tx) error { return getJSON(tx.Bucket(bucketAreas), []byte(id), &a) })
+	t, err := db.AreaTree(ctx)
 	if err != nil {
-		return tree.Area{}, fmt.Errorf("store: area %s: %w", id, err)
+		return tree.Area{}, err
 	}
-	return a, nil
+	a, ok := t.Get(id)
+	if !ok {
+		return tree.Area{}, fmt.Errorf("store: area %s: %w", id, ErrNotFound)
+	}
+	return own(a), nil
 }
 
 // AreaFullName loads an area and names it as tree.FullName does.

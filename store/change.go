@@ -244,6 +244,7 @@ func applyRun(tx *bolt.Tx, ch Change) error {
 // and the household's standing.
 func putSubmission(tx *bolt.Tx, s *Submission) (Applied, error) {
 	subs := tx.Bucket(bucketSubmissions)
+	subs.FillPercent = denseFill
 	id, err := subs.NextSequence()
 	if err != nil {
 		return Applied{}, err
@@ -416,6 +417,7 @@ func enqueue(tx *bolt.Tx, msgs []Message, at time.Time) ([]Message, error) {
 
 func appendAudit(tx *bolt.Tx, entries []AuditEntry) error {
 	b := tx.Bucket(bucketAudit)
+	b.FillPercent = denseFill
 	for _, e := range entries {
 		id, err := b.NextSequence()
 		if err != nil {

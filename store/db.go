@@ -64,6 +64,7 @@ type DB struct {
 	bolt     *bolt.DB
 	path     string
 	writers  *atomic.Int32 // write transactions wanted or running, shared by borrowers
+	areas    *areaCache    // the area tree as last read, shared by borrowers
 	borrowed bool          // Close leaves the file to its owner
 }
 
@@ -98,7 +99,7 @@ func open(path string, fresh bool) (db *DB, err error) {
 		return nil, fmt.Errorf("store: open %s: %w (%v)", path, ErrDamaged, err)
 	}
 	b.MaxBatchDelay = batchDelay
-	db = &DB{bolt: b, path: path, writers: new(atomic.Int32)}
+	db = &DB{bolt: b, path: path, writers: new(atomic.Int32), areas: new(areaCache)}
 	if err := db.whole(); err != nil {
 		b.Close()
 		return nil, err
@@ -128,7 +129,7 @@ func OpenReadOnly(path string) (db *DB, err error) {
 	case err != nil:
 		return nil, fmt.Errorf("store: open %s: %w (%v)", path, ErrDamaged, err)
 	}
-	db = &DB{bolt: b, path: path, writers: new(atomic.Int32)}
+	db = &DB{bolt: b, path: path, writers: new(atomic.Int32), areas: new(areaCache)}
 	if err := db.whole(); err != nil {
 		b.Close()
 		return nil, err
@@ -179,7 +180,7 @@ func (db *DB) Close() error {
 // without closing it for its owner: the server lends its file this way to
 // the office's commands that come through its admin socket.
 func (db *DB) Borrow() *DB {
-	return &DB{bolt: db.bolt, path: db.path, writers: db.writers, borrowed: true}
+	return &DB{bolt: db.bolt, path: db.path, writers: db.writers, areas: db.areas, borrowed: true}
 }
 
 // Path is the database file's path.
@@ -249,6 +250,12 @@ func (db *DB) update(ctx context.Context, fn func(*bolt.Tx) error) (err error) {
 	return db.bolt.Update(fn)
 }
 
+// denseFill is the fill of a bucket whose keys only grow (a sequence), or
+// that takes thousands of keys a commit (a register): its pages are filled
+// whole when they split, where bbolt's default half leaves room for keys
+// that will never come between.
+const denseFill = 1.0
+
 // seqKey is a sequence number as 8 big-endian bytes, so keys sort by number.
 func seqKey(n uint64) []byte {
 	return binary.BigEndian.AppendUint64(nil, n)
@@ -300,7 +307,7 @@ func VerifyCopy(path string) (err error) {
 		return fmt.Errorf("store: verify %s: %w (%v)", path, ErrDamaged, err)
 	}
 	defer b.Close()
-	copyDB := &DB{bolt: b, path: path, writers: new(atomic.Int32)}
+	copyDB := &DB{bolt: b, path: path, writers: new(atomic.Int32), areas: new(areaCache)}
 	if err := copyDB.whole(); err != nil {
 		return err
 	}

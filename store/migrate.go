@@ -110,6 +110,56 @@ var migrations = []func(tx *bolt.Tx) error{
 	// 12 → 13: the village meetings and postings of a round, and the
 	// households' requests for a regular review.
 	func(tx *bolt.Tx) error { return createBuckets(tx, bucketMeetings, bucketPostings, bucketRequests) },
+	// 13 → 14: counters and facts in the compact encoding (codec.go), each
+	// bucket rewritten in key order with its pages filled.
+	func(tx *bolt.Tx) error {
+		in := names{}
+		if err := reencode(tx, bucketCounters, func(v []byte) ([]byte, error) {
+			c, err := decodeCounters(v, in)
+			return encodeCounters(c), err
+		}); err != nil {
+			return fmt.Errorf("counters: %w", err)
+		}
+		if err := reencode(tx, bucketFacts, func(v []byte) ([]byte, error) {
+			f, err := decodeContribution(v, in)
+			return encodeContribution(f), err
+		}); err != nil {
+			return fmt.Errorf("facts: %w", err)
+		}
+		return nil
+	},
+}
+
+// reencode rewrites every value of a bucket with conv, into a new bucket
+// filled in key order (no room left on pages for keys that never come).
+func reencode(tx *bolt.Tx, name []byte, conv func([]byte) ([]byte, error)) error {
+	type kv struct{ k, v []byte }
+	var all []kv
+	err := tx.Bucket(name).ForEach(func(k, v []byte) error {
+		nv, err := conv(v)
+		if err != nil {
+			return fmt.Errorf("%q: %w", k, err)
+		}
+		all = append(all, kv{bytes.Clone(k), nv})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := tx.DeleteBucket(name); err != nil {
+		return err
+	}
+	b, err := tx.CreateBucket(name)
+	if err != nil {
+		return err
+	}
+	b.FillPercent = 1.0
+	for _, e := range all {
+		if err := b.Put(e.k, e.v); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // restandAll brings every household record's statuses to its standing.

@@ -2,12 +2,14 @@ package store_test
 
 import (
 	"encoding/json"
+	"maps"
 	"path/filepath"
 	"testing"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
 
+	"sothon/flows"
 	"sothon/store"
 	"sothon/tree"
 )
@@ -140,7 +142,7 @@ func TestMigrateToVillageReview(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if v, _ := db.Version(); v != 13 || store.SchemaVersion != 13 {
+	if v, _ := db.Version(); v != store.SchemaVersion || v < 13 {
 		t.Fatalf("schema %d, the program's %d", v, store.SchemaVersion)
 	}
 	const village = "bac-kan/huyen-tung/khuoi-pai"
@@ -166,4 +168,117 @@ func TestMigrateToVillageReview(t *testing.T) {
 	if ps, _ := db.Postings(ctx, 2); len(ps) != 0 {
 		t.Errorf("postings of another round: %+v", ps)
 	}
+}
+
+// A schema-13 file (counters and facts as JSON) opens as schema 14 with
+// both in the compact encoding, the same figures, and every check passing;
+// a counter bumped after the migration is counted once.
+func TestMigrateToCompactCounters(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "sothon.db")
+	db, err := store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SaveAreas(ctx, tree.Default()); err != nil {
+		t.Fatal(err)
+	}
+	const village = "bac-kan/huyen-tung/khuoi-pai"
+	if err := db.ImportHouseholds(ctx, []store.Household{{ID: "h1", AreaID: village, HeadName: "Nông Văn Tý", Status: "poor"},
+		{ID: "h2", AreaID: village, HeadName: "Hoàng Thị Mai", Status: "near_poor"}}); err != nil {
+		t.Fatal(err)
+	}
+	s := &store.Submission{Form: "model", AreaID: village, HouseholdID: "h1", SubmittedAt: t0, Answers: map[string]string{},
+		Counted: map[string]string{flows.RoleModel: "pig", flows.RoleModelStatus: "taking_part"}}
+	if _, err := db.Apply(ctx, store.Change{At: t0, Submission: s}); err != nil {
+		t.Fatal(err)
+	}
+	before, err := db.CountersIn(ctx, "bac-kan")
+	if err != nil || len(before[village]) < 4 {
+		t.Fatalf("counters before: %v %v", before, err)
+	}
+	db.Close()
+	// Back to schema 13 as it was written: JSON records.
+	raw, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = raw.Update(func(tx *bolt.Tx) error {
+		tx.Bucket([]byte("counters")).Put([]byte(village), mustJSON(t, before[village]))
+		facts := tx.Bucket([]byte("facts"))
+		var keys [][]byte
+		facts.ForEach(func(k, _ []byte) error { keys = append(keys, k); return nil })
+		if len(keys) < 4 {
+			t.Errorf("facts: %d", len(keys))
+		}
+		for _, k := range keys {
+			// The schema-13 record of a household's status.
+			old := map[string]any{"area": village, "names": []string{"households", "status:poor"}}
+			if string(k) == "status\x00h2" {
+				old["names"] = []string{"households", "status:near_poor"}
+			} else if string(k) != "status\x00h1" {
+				continue
+			}
+			if err := facts.Put(k, mustJSON(t, old)); err != nil {
+				return err
+			}
+		}
+		return tx.Bucket([]byte("meta")).Put([]byte("schema_version"), []byte("13"))
+	})
+	raw.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err = store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if v, _ := db.Version(); v != 14 {
+		t.Fatalf("schema %d", v)
+	}
+	after, err := db.CountersIn(ctx, "bac-kan")
+	if err != nil || !maps.Equal(after[village], before[village]) {
+		t.Errorf("counters after migration: %v, before %v (%v)", after[village], before[village], err)
+	}
+	if diffs, err := db.CheckCounters(ctx); err != nil || len(diffs) > 0 {
+		t.Errorf("counters: %v %v", diffs, err)
+	}
+	// A new status for h2 takes its old fact off, as read after migration.
+	if err := db.ImportHouseholds(ctx, []store.Household{{ID: "h2", AreaID: village, HeadName: "Hoàng Thị Mai", Status: "poor", StatusAt: t0}}); err != nil {
+		t.Fatal(err)
+	}
+	after, _ = db.CountersIn(ctx, village)
+	if after[village]["status:poor"] != 2 || after[village]["status:near_poor"] != 0 || after[village]["households"] != before[village]["households"] {
+		t.Errorf("counters after a new status: %v", after[village])
+	}
+	if diffs, err := db.CheckCounters(ctx); err != nil || len(diffs) > 0 {
+		t.Errorf("counters: %v %v", diffs, err)
+	}
+	db.Close()
+	raw, err = bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	raw.View(func(tx *bolt.Tx) error {
+		for _, b := range []string{"counters", "facts"} {
+			tx.Bucket([]byte(b)).ForEach(func(k, v []byte) error {
+				if len(v) == 0 || v[0] == '{' {
+					t.Errorf("%s %q is still %q", b, k, v)
+				}
+				return nil
+			})
+		}
+		return nil
+	})
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	data, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
 }

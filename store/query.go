@@ -224,6 +224,16 @@ func (db *DB) Household(ctx context.Context, id string) (Household, error) {
 // baseline that poverty-reduction targets count from.
 func (db *DB) ImportHouseholds(ctx context.Context, hhs []Household) error {
 	err := db.update(ctx, func(tx *bolt.Tx) error {
+		// A register in id order comes as thousands of new households a
+		// commit, each after the last: their pages filled whole as they
+		// split keep the file near its data (half-empty pages were half of
+		// a province's file). Households that go between others keep
+		// bbolt's half-filled pages, or each would split a full one.
+		if appends(tx.Bucket(bucketHouseholds), hhs) {
+			for _, name := range [][]byte{bucketHouseholds, bucketHHByArea, bucketFacts} {
+				tx.Bucket(name).FillPercent = denseFill
+			}
+		}
 		deltas := counterDeltas{}
 		rounds, err := allRounds(tx)
 		if err != nil {
@@ -260,6 +270,19 @@ func (db *DB) ImportHouseholds(ctx context.Context, hhs []Household) error {
 		return fmt.Errorf("store: import households: %w", err)
 	}
 	return nil
+}
+
+// appends tells whether households come in id order after every one
+// stored.
+func appends(b *bolt.Bucket, hhs []Household) bool {
+	last, _ := b.Cursor().Last()
+	for _, hh := range hhs {
+		if hh.ID <= string(last) {
+			return false
+		}
+		last = []byte(hh.ID)
+	}
+	return true
 }
 
 // SubmissionFilter selects submissions; empty fields match everything.

@@ -42,9 +42,10 @@ func (db *DB) CheckCounters(ctx context.Context) ([]CounterDiff, error) {
 			return err
 		}
 		have := map[string]Counters{}
+		in := names{}
 		err = tx.Bucket(bucketCounters).ForEach(func(k, v []byte) error {
-			c := Counters{}
-			if err := json.Unmarshal(v, &c); err != nil {
+			c, err := decodeCounters(v, in)
+			if err != nil {
 				return fmt.Errorf("counters of %s: %w", k, err)
 			}
 			have[string(k)] = c
@@ -269,7 +270,7 @@ func rebuildCounters(tx *bolt.Tx) error {
 		}
 	}
 	for key, f := range facts {
-		if err := putJSON(tx.Bucket(bucketFacts), []byte(key), f); err != nil {
+		if err := tx.Bucket(bucketFacts).Put([]byte(key), encodeContribution(f)); err != nil {
 			return err
 		}
 	}
@@ -279,7 +280,7 @@ func rebuildCounters(tx *bolt.Tx) error {
 				delete(c, name)
 			}
 		}
-		if err := putJSON(tx.Bucket(bucketCounters), []byte(area), c); err != nil {
+		if err := tx.Bucket(bucketCounters).Put([]byte(area), encodeCounters(c)); err != nil {
 			return err
 		}
 	}

@@ -63,6 +63,7 @@ func (db *DB) Reorganise(ctx context.Context, p tree.Plan, at time.Time, by stri
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	db.writers.Add(1)
 	defer db.writers.Add(-1)
+	defer db.changingAreas()()
 	err = db.bolt.Update(func(tx *bolt.Tx) error {
 		sum = ReorganiseSummary{Effective: p.Effective, Records: map[string]int{}}
 		old, err := areasOf(tx)
@@ -155,15 +156,7 @@ func (db *DB) Reorganise(ctx context.Context, p tree.Plan, at time.Time, by stri
 }
 
 func areasOf(tx *bolt.Tx) ([]tree.Area, error) {
-	var out []tree.Area
-	err := tx.Bucket(bucketAreas).ForEach(func(_, v []byte) error {
-		var a tree.Area
-		if err := json.Unmarshal(v, &a); err != nil {
-			return err
-		}
-		out = append(out, a)
-		return nil
-	})
+	out, err := readAreas(tx)
 	sort.Slice(out, func(i, j int) bool { return out[i].Order < out[j].Order })
 	return out, err
 }

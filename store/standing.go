@@ -5,14 +5,17 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
 
 	"sothon/flows/poverty"
 	"sothon/store/counting"
+	"sothon/tree"
 )
 
 // A household's standing is where it stands on the official list and in
@@ -432,7 +435,11 @@ func (db *DB) HouseholdStanding(ctx context.Context, id string) (Standing, error
 }
 
 // RoundStandings are the standings of the households of an area's subtree
-// that a round counts, by village and household id.
+// that a round counts, by village and household id. A household stands in
+// a round by its forms, so only households with a form are read: found
+// from the forms' index when the database holds fewer forms than the area
+// households (a province early in a round), or else among the area's
+// households, skipping those with none.
 func (db *DB) RoundStandings(ctx context.Context, areaID string, round uint64) ([]Standing, error) {
 	var out []Standing
 	err := db.view(ctx, func(tx *bolt.Tx) error {
@@ -440,20 +447,45 @@ func (db *DB) RoundStandings(ctx context.Context, areaID string, round uint64) (
 		if err != nil {
 			return err
 		}
+		households := tx.Bucket(bucketHouseholds)
+		take := func(hh Household) error {
+			st, err := standingNow(tx, hh, rounds)
+			if err == nil {
+				if _, ok := st.In(round); ok {
+					out = append(out, st)
+				}
+			}
+			return err
+		}
+		if fewerForms(tx, areaID) {
+			if err := eachWithForms(tx, func(hh Household) error {
+				if hh.AreaID != areaID && !strings.HasPrefix(hh.AreaID, areaID+"/") {
+					return nil
+				}
+				return take(hh)
+			}); err != nil {
+				return err
+			}
+			slices.SortFunc(out, func(a, b Standing) int {
+				return bytes.Compare(hhAreaKey(a.Household.AreaID, a.Household.ID), hhAreaKey(b.Household.AreaID, b.Household.ID))
+			})
+			return nil
+		}
 		c := tx.Bucket(bucketHHByArea).Cursor()
+		forms := tx.Bucket(bucketSubByHH).Cursor()
 		for _, prefix := range [][]byte{[]byte(areaID + "\x00"), []byte(areaID + "/")} {
 			for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 				_, id, _ := bytes.Cut(k, []byte{0})
+				own := append(append(make([]byte, 0, len(id)+1), id...), 0)
+				if f, _ := forms.Seek(own); f == nil || !bytes.HasPrefix(f, own) {
+					continue
+				}
 				var hh Household
-				if err := getJSON(tx.Bucket(bucketHouseholds), id, &hh); err != nil {
+				if err := getJSON(households, id, &hh); err != nil {
 					return err
 				}
-				st, err := standingNow(tx, hh, rounds)
-				if err != nil {
+				if err := take(hh); err != nil {
 					return err
-				}
-				if _, ok := st.In(round); ok {
-					out = append(out, st)
 				}
 			}
 		}
@@ -463,6 +495,42 @@ func (db *DB) RoundStandings(ctx context.Context, areaID string, round uint64) (
 		return nil, fmt.Errorf("store: standings of %s in round %d: %w", areaID, round, err)
 	}
 	return out, nil
+}
+
+// fewerForms tells whether the database holds fewer forms than the area
+// households, by the forms' sequence and the area tree's count.
+func fewerForms(tx *bolt.Tx, areaID string) bool {
+	var a tree.Area
+	if err := getJSON(tx.Bucket(bucketAreas), []byte(areaID), &a); err != nil {
+		return false
+	}
+	return tx.Bucket(bucketSubmissions).Sequence() < uint64(a.HouseholdsTotal)
+}
+
+// eachWithForms gives fn every household with a form, in id order.
+func eachWithForms(tx *bolt.Tx, fn func(Household) error) error {
+	households := tx.Bucket(bucketHouseholds)
+	c := tx.Bucket(bucketSubByHH).Cursor()
+	var last []byte
+	for k, _ := c.First(); k != nil; k, _ = c.Next() {
+		id, _, _ := bytes.Cut(k, []byte{0}) // a household id has no NUL
+		if last != nil && bytes.Equal(id, last) {
+			continue
+		}
+		last = append(last[:0], id...)
+		var hh Household
+		err := getJSON(households, id, &hh)
+		if errors.Is(err, ErrNotFound) {
+			continue // as the area's households would not list it
+		}
+		if err != nil {
+			return err
+		}
+		if err := fn(hh); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // EffectiveBasis is the basis an area's figures, lists and exports count

@@ -25,6 +25,7 @@ func (db *DB) SetTarget(ctx context.Context, areaID string, t tree.Target, by st
 	if t.Year < 2000 || t.Year > 2100 || t.PoorReduction < 0 || t.PoorReduction > 1_000_000 {
 		return ErrTargetBad
 	}
+	defer db.changingAreas()()
 	err := db.update(ctx, func(tx *bolt.Tx) error {
 		var a tree.Area
 		if err := getJSON(tx.Bucket(bucketAreas), []byte(areaID), &a); err != nil {

@@ -69,6 +69,11 @@ func (c *common) openWith(openFile func(string) (*store.DB, error)) (*store.DB, 
 		}
 		return c.served.Borrow(), nil
 	}
+	if server.AdminListening(c.db) {
+		// The server holds the file: go through its socket now rather
+		// than after the lock's wait.
+		return nil, heldError{path: c.db, err: fmt.Errorf("store: open %s: %w", c.db, store.ErrLocked)}
+	}
 	db, err := openFile(c.db)
 	if errors.Is(err, store.ErrLocked) {
 		return nil, heldError{path: c.db, err: err}

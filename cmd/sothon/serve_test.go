@@ -53,7 +53,7 @@ func (s *syncBuffer) String() string {
 
 // served is `sothon serve` run in this process against a fake Bot API.
 type served struct {
-	t      *testing.T
+	t      testing.TB
 	dbPath string
 	env    map[string]string
 	logs   *syncBuffer
@@ -64,7 +64,7 @@ type served struct {
 func (h *served) getenv(k string) string { return h.env[k] }
 
 // serveHere starts `sothon serve` and waits until it serves.
-func serveHere(t *testing.T) *served {
+func serveHere(t testing.TB) *served {
 	t.Helper()
 	fake := telegramtest.New(testToken)
 	t.Cleanup(fake.Close)
@@ -74,7 +74,7 @@ func serveHere(t *testing.T) *served {
 
 // serveWith starts `sothon serve` with the settings env and waits until
 // it serves.
-func serveWith(t *testing.T, env map[string]string) *served {
+func serveWith(t testing.TB, env map[string]string) *served {
 	t.Helper()
 	h := &served{t: t, dbPath: env["SOTHON_DB"], env: env, logs: &syncBuffer{}, done: make(chan error, 1)}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -161,5 +161,37 @@ func TestOfficeCommandsWhileServing(t *testing.T) {
 	h.stop()
 	if _, err := os.Stat(sock); !os.IsNotExist(err) {
 		t.Errorf("the socket outlived the server: %v", err)
+	}
+}
+
+// A socket left by a server that died (nothing listens) does not stop a
+// command: it opens the file itself.
+func TestCommandPastADeadSocket(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	db := importRegister(t, dir)
+	if err := os.WriteFile(server.SocketPath(db), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, stderr, err := sothonIn(t, dir, "stats", "--db", db); err != nil || !strings.Contains(out, "Hộ nghèo") {
+		t.Fatalf("stats past a dead socket: %v\n%s%s", err, out, stderr)
+	}
+}
+
+// BenchmarkCommandWhileServing is `sothon stats` and `sothon invite` run
+// while `sothon serve` holds the database: through its admin socket.
+//
+//	go test ./cmd/sothon -run '^$' -bench CommandWhileServing -benchtime 20x
+func BenchmarkCommandWhileServing(b *testing.B) {
+	h := serveHere(b)
+	for _, args := range [][]string{{"stats"}, {"invite", "--role", "head", "--area", "bac-kan/huyen-tung/khuoi-pai"}} {
+		b.Run(args[0], func(b *testing.B) {
+			for range b.N {
+				var out bytes.Buffer
+				if err := run(context.Background(), append(args, "--db", h.dbPath), h.getenv, strings.NewReader(""), &out, io.Discard); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

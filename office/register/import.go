@@ -85,8 +85,8 @@ type Options struct {
 	// Reading is called every few thousand rows checked, with the rows
 	// read so far: for a page that follows a long check.
 	Reading func(rows int)
-	// MaxBytes and MaxRows bound the file; 0 takes the defaults (64 MB,
-	// 500,000 rows).
+	// MaxBytes and MaxRows bound the file; 0 takes the defaults (128 MB,
+	// 1,000,000 rows).
 	MaxBytes, MaxRows int
 	// TempDir holds a copy of a register given as a stream, to read it a
 	// second time (to store it, or as a zip), and an XLSX's shared strings
@@ -94,11 +94,15 @@ type Options struct {
 	TempDir string
 }
 
-// Limits on a register file, far above a province's (100,000 households):
-// a file past them is refused as soon as the limit is reached.
+// Limits on a register file, a large province's register in one file (1,000,000
+// households): a file past them is refused as soon as the limit is reached.
+// What a check holds grows with the rows, a hash of each household id (about
+// 40 MB at the limit); BenchmarkImportMillion shows the whole import of a file
+// at the limit under 300 MB. An upload to the console has its own, smaller,
+// byte limit.
 const (
-	maxRegisterBytes = 64 << 20
-	maxRegisterRows  = 500000
+	maxRegisterBytes = 128 << 20
+	maxRegisterRows  = 1_000_000
 	// maxRowBytes bounds a row of a text file: a register's row is a
 	// hundred bytes or so.
 	maxRowBytes = 64 << 10

@@ -1,0 +1,127 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"sync"
+	"sync/atomic"
+
+	bolt "go.etcd.io/bbolt"
+
+	"sothon/tree"
+)
+
+// AreaTree is the area tree as stored, read once and kept in memory until
+// the areas change: every figure of a province needs all of its areas, and
+// decoding 10,000 of them on each call was half of a /stats. It is shared:
+// callers read it and never change it (Areas gives a copy to change).
+type AreaTree struct {
+	List []tree.Area        // in file order, parents before their sub-areas
+	ByID map[string]int     // index in List
+	kids map[string][]int32 // direct sub-areas' indexes in List, by parent id
+}
+
+// Get is the area with id, if there is one.
+func (t *AreaTree) Get(id string) (tree.Area, bool) {
+	i, ok := t.ByID[id]
+	if !ok {
+		return tree.Area{}, false
+	}
+	return t.List[i], true
+}
+
+// Children are the direct sub-areas of id, in file order.
+func (t *AreaTree) Children(id string) []tree.Area {
+	out := make([]tree.Area, len(t.kids[id]))
+	for i, k := range t.kids[id] {
+		out[i] = t.List[k]
+	}
+	return out
+}
+
+// Label names an area as tree.Label does.
+func (t *AreaTree) Label(a tree.Area) string {
+	parent, _ := t.Get(a.Parent)
+	return tree.Label(a, parent)
+}
+
+func newAreaTree(list []tree.Area) *AreaTree {
+	sort.SliceStable(list, func(i, j int) bool { return list[i].Order < list[j].Order })
+	t := &AreaTree{List: list, ByID: make(map[string]int, len(list)), kids: map[string][]int32{}}
+	for i, a := range list {
+		t.ByID[a.ID] = i
+		t.kids[a.Parent] = append(t.kids[a.Parent], int32(i))
+	}
+	return t
+}
+
+// areaCache keeps the last tree read with the generation it was read at.
+// Every write that touches the areas bumps the generation before it
+// starts and after it commits, so that a tree read meanwhile, possibly
+// from the old data, is never taken for the new one. One cache serves the
+// file's owner and its borrowers; the file lock keeps other processes out.
+type areaCache struct {
+	gen  atomic.Uint64
+	mu   sync.Mutex
+	tree *AreaTree
+	at   uint64 // the generation tree was read at
+}
+
+// changingAreas marks the areas as changing; call the result when the
+// write is over (committed or not).
+func (db *DB) changingAreas() func() {
+	db.areas.gen.Add(1)
+	return func() { db.areas.gen.Add(1) }
+}
+
+// AreaTree is the stored area tree, read from the file only when the
+// areas changed since the last call.
+func (db *DB) AreaTree(ctx context.Context) (*AreaTree, error) {
+	c := db.areas
+	gen := c.gen.Load()
+	c.mu.Lock()
+	if c.tree != nil && c.at == gen {
+		t := c.tree
+		c.mu.Unlock()
+		return t, nil
+	}
+	c.mu.Unlock()
+	var list []tree.Area
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		var err error
+		list, err = readAreas(tx)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: areas: %w", err)
+	}
+	t := newAreaTree(list)
+	c.mu.Lock()
+	if c.gen.Load() == gen && (c.tree == nil || c.at != gen) {
+		c.tree, c.at = t, gen
+	}
+	c.mu.Unlock()
+	return t, nil
+}
+
+func readAreas(tx *bolt.Tx) ([]tree.Area, error) {
+	var out []tree.Area
+	err := tx.Bucket(bucketAreas).ForEach(func(_, v []byte) error {
+		var a tree.Area
+		if err := json.Unmarshal(v, &a); err != nil {
+			return err
+		}
+		out = append(out, a)
+		return nil
+	})
+	return out, err
+}
+
+// own gives a caller an area it may change without changing the cache's.
+func own(a tree.Area) tree.Area {
+	a.Targets = slices.Clone(a.Targets)
+	return a
+}

@@ -1,0 +1,62 @@
+package store_test
+
+import (
+	"path/filepath"
+	"testing"
+	"time"
+
+	"sothon/store"
+	"sothon/tree"
+)
+
+// The area tree kept in memory follows every change of the areas, made
+// through the file's owner or a borrower (a command through the server's
+// socket), and a caller changing what it was given changes nothing kept.
+func TestAreaTreeFollowsChanges(t *testing.T) {
+	t.Parallel()
+	db, err := store.Open(filepath.Join(t.TempDir(), "sothon.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.SaveAreas(ctx, tree.Default()); err != nil {
+		t.Fatal(err)
+	}
+	const commune = "bac-kan/huyen-tung"
+	first, err := db.AreaTree(ctx)
+	if err != nil || len(first.List) != len(tree.Default()) {
+		t.Fatalf("tree: %v", err)
+	}
+	if again, _ := db.AreaTree(ctx); again != first {
+		t.Error("the tree was read again with no change")
+	}
+	a, _ := db.Area(ctx, commune)
+	a.Targets = append(a.Targets, tree.Target{Year: 2030, PoorReduction: 9})
+	areas, _ := db.Areas(ctx)
+	areas[0].Name = "changed"
+	if a2, _ := db.Area(ctx, commune); len(a2.Targets) != len(a.Targets)-1 {
+		t.Errorf("a caller's change reached the kept tree: %+v", a2.Targets)
+	}
+	if top, _ := db.Area(ctx, areas[0].ID); top.Name == "changed" {
+		t.Error("a caller's change of Areas reached the kept tree")
+	}
+
+	borrowed := db.Borrow()
+	if err := borrowed.SetTarget(ctx, commune, tree.Target{Year: 2027, PoorReduction: 12}, "admin", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	a, _ = db.Area(ctx, commune)
+	if len(a.Targets) == 0 || a.Targets[len(a.Targets)-1].PoorReduction != 12 {
+		t.Errorf("a target set through a borrower is not seen: %+v", a.Targets)
+	}
+	smaller := tree.Default()[:3]
+	if err := borrowed.SaveAreas(ctx, smaller); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.AreaTree(ctx); len(got.List) != 3 || len(got.Children(got.List[0].ID)) == 0 {
+		t.Errorf("areas saved through a borrower: %d kept", len(got.List))
+	}
+	if _, err := db.Area(ctx, tree.Default()[5].ID); err == nil {
+		t.Error("an area no longer saved is still found")
+	}
+}

@@ -1,0 +1,68 @@
+package store_test
+
+import (
+	"maps"
+	"strings"
+	"testing"
+
+	"sothon/store"
+	"sothon/store/storetest"
+	"sothon/tree"
+)
+
+// The sums of an area's counters, read from the file or from counters
+// already read, are what adding up CountersIn gives: whole, by direct
+// sub-area, and the picked counts of each village.
+func TestSumCountersAddsUpAsCountersIn(t *testing.T) {
+	t.Parallel()
+	db := storetest.Open(t)
+	if err := db.SaveAreas(ctx, tree.Default()); err != nil {
+		t.Fatal(err)
+	}
+	var hhs []store.Household
+	statuses := []string{"poor", "near_poor", "middle", "none"}
+	for i, a := range tree.Default() {
+		if a.Kind == tree.Village {
+			hhs = append(hhs, store.Household{ID: a.ID + "-x", AreaID: a.ID, HeadName: "Chủ hộ", Status: statuses[i%4]})
+		}
+	}
+	if err := db.ImportHouseholds(ctx, hhs); err != nil {
+		t.Fatal(err)
+	}
+	areas, _ := db.Areas(ctx)
+	for _, top := range []string{"", areas[0].ID, areas[1].ID, hhs[0].AreaID, "nowhere"} {
+		in, err := db.CountersIn(ctx, top)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := store.CounterSums{All: store.Counters{}, ByChild: map[string]store.Counters{}}
+		for id, c := range in {
+			want.All.Add(c)
+			if rest, ok := strings.CutPrefix(id, top+"/"); ok || top == "" {
+				if top == "" {
+					rest = id
+				}
+				first, _, _ := strings.Cut(rest, "/")
+				child := strings.TrimPrefix(top+"/"+first, "/")
+				if want.ByChild[child] == nil {
+					want.ByChild[child] = store.Counters{}
+				}
+				want.ByChild[child].Add(c)
+			}
+		}
+		stored, err := db.SumCounters(ctx, top, "status:poor", "households")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, got := range map[string]store.CounterSums{"stored": stored, "read": store.Sum(in, top, "status:poor", "households")} {
+			if !maps.Equal(got.All, want.All) || !maps.EqualFunc(got.ByChild, want.ByChild, maps.Equal) {
+				t.Errorf("%s sums of %q: %v by child %v, want %v by child %v", name, top, got.All, got.ByChild, want.All, want.ByChild)
+			}
+			for id, c := range in {
+				if p := got.Picked[id]; len(p) != 2 || p[0] != c["status:poor"] || p[1] != c["households"] {
+					t.Errorf("%s picks of %s: %v, counters %v", name, id, p, c)
+				}
+			}
+		}
+	}
+}
