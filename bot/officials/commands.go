@@ -194,7 +194,7 @@ func (o *Commands) round(ctx context.Context, t bot.Turn, args string) {
 			t.Reply("round.usage")
 			return
 		}
-		t.Reply("round.current", "name", r.Name, "from", r.From, "to", r.To, "kind", report.RoundKindName(o.Catalog, t.Lang(), *r),
+		t.Reply("round.current", "name", r.Name, "from", dmy(r.From), "to", dmy(r.To), "kind", report.RoundKindName(o.Catalog, t.Lang(), *r),
 			"standard", report.StandardName(o.Catalog, t.Lang(), report.RoundStandard(*r, t.At())))
 	default:
 		t.Reply("round.usage")
