@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"strings"
+	"time"
 
 	"sothon/bot"
 	"sothon/bot/jobs"
@@ -167,7 +168,7 @@ func (o *Commands) round(ctx context.Context, t bot.Turn, args string) {
 	case len(fields) >= 4 && fields[0] == "open":
 		n := len(fields)
 		r, err := o.office().OpenRound(ctx, t.User(), office.RoundOpening{Name: strings.Join(fields[1:n-2], " "),
-			From: fields[n-2], To: fields[n-1], Kind: kind}, t.At())
+			From: roundDay(fields[n-2], t.At()), To: roundDay(fields[n-1], t.At()), Kind: kind}, t.At())
 		switch {
 		case errors.Is(err, store.ErrRoundBad):
 			t.Reply("round.usage")
@@ -199,6 +200,16 @@ func (o *Commands) round(ctx context.Context, t bot.Turn, args string) {
 	default:
 		t.Reply("round.usage")
 	}
+}
+
+// roundDay reads a day of /round open, dd/mm/yyyy as the other commands
+// take it or YYYY-MM-DD; what is neither goes on as typed, for the office
+// to refuse.
+func roundDay(s string, today time.Time) string {
+	if d, ok := parseDay(s, today); ok {
+		return d
+	}
+	return s
 }
 
 // closeRound closes the open round of the admin's own area.
