@@ -142,6 +142,15 @@ func (o *Commands) pressComplaint(ctx context.Context, t bot.Turn, question, ans
 			t.Reply("khieunai.start_again")
 			return
 		}
+		if n := len([]rune(text)); n < 3 || n > 300 { // asked again, as /yeucau asks its reason
+			if err := o.keep(ctx, t, "khieunai", from); err != nil {
+				o.failed(t, "complaint draft", err)
+				return
+			}
+			t.Reply("khieunai.what_bad")
+			t.Ask(t.T("khieunai.ask_what", "from", from), question, nil)
+			return
+		}
 		c, err := o.office().AddComplaint(ctx, t.User(), office.ComplaintEntry{Village: village, Household: all[i-1].ID, From: from, Text: text}, t.At())
 		if o.refused(t, "complaint", err) {
 			return
