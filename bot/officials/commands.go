@@ -221,14 +221,18 @@ func (o *Commands) closeRound(ctx context.Context, t bot.Turn) {
 	t.Reply("round.closed", "name", r.Name)
 }
 
-// askBeforeClosing lists the round's forms still waiting or returned and
-// asks before closing it over them; false when there are none.
+// askBeforeClosing asks before closing the round, as the console does,
+// listing its forms still waiting or returned; false when there is no
+// round to ask about (closing then refuses with its own word).
 func (o *Commands) askBeforeClosing(ctx context.Context, t bot.Turn) bool {
 	left, err := o.office().BeforeClosing(ctx, t.User(), "", t.At(), closeListed)
-	if err != nil || !left.Left() {
+	if err != nil {
 		return false
 	}
-	lines := []string{t.T("round.close_unfinished", "name", left.Round.Name, "pending", left.Pending, "returned", left.Returned)}
+	lines := []string{t.T("round.close_confirm", "name", left.Round.Name)}
+	if left.Left() {
+		lines = []string{t.T("round.close_unfinished", "name", left.Round.Name, "pending", left.Pending, "returned", left.Returned)}
+	}
 	for _, s := range left.Waiting {
 		lines = append(lines, t.T("round.close_line", "id", s.ID, "household", s.HouseholdName, "village", o.label(ctx, s.AreaID)))
 	}
