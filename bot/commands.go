@@ -137,8 +137,8 @@ func (b builtin) list() []Command {
 		{Name: "menu", Help: heads, Order: 30, Menu: 1, Run: b.menu},
 		{Name: "lang", Help: everyone, Order: 110, Menu: 5, Run: b.setLang},
 		{Name: "fix", Roles: heads, Help: heads, Order: 35, Run: b.fix, Press: b.pressFix},
-		{Name: "link", Help: heads, Order: 120, Run: b.linkCode},
-		{Name: "unlink", Help: heads, Order: 125, Run: b.unlink},
+		{Name: "link", Help: everyone, Order: 120, Run: b.linkCode},
+		{Name: "unlink", Help: everyone, Order: 125, Run: b.unlink},
 		{Name: "help", Help: everyone, Order: 130, Menu: 4, Run: b.help},
 		{Name: "start", Run: b.start},
 	}

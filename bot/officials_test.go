@@ -537,14 +537,15 @@ func TestAQuestionOfAnotherRoleIsDropped(t *testing.T) {
 	}
 }
 
-// A reviewer is a role like the others: an admin's /invite names it, and
-// the welcome says it ("cán bộ duyệt phiếu", never "vai trò []").
+// A reviewer is a role like the others: an admin's /invite names it (and
+// the area by its name, not its id), and the welcome says it ("cán bộ
+// duyệt phiếu", never "vai trò []").
 func TestReviewerIsInvitedAndWelcomedByRole(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	f.registerAs(t, "a1", store.RoleAdmin, "bac-kan/huyen-tung")
 	created := f.say(t, "a1", "1", "/invite reviewer bac-kan/huyen-tung Lý Thị Duyệt")[0].Text
-	if !strings.Contains(created, "(cán bộ duyệt phiếu, bac-kan/huyen-tung)") {
+	if !strings.Contains(created, "(cán bộ duyệt phiếu, Phường Huyền Tụng)") {
 		t.Fatalf("the invite: %q", created)
 	}
 	code := strings.TrimSpace(strings.TrimPrefix(created, "Mã mời:"))[:8]

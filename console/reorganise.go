@@ -84,7 +84,7 @@ func planProblem(err error) string {
 }
 
 func (c *Console) reorganiseSummary(r *http.Request, u store.User, session, text string, sum store.ReorganiseSummary) reorganisePage {
-	page := reorganisePage{frame: c.frame(r, u, session), Plan: text, Checked: true, Effective: sum.Effective}
+	page := reorganisePage{frame: c.frame(r, u, session), Plan: text, Checked: true, Effective: dayText(sum.Effective)}
 	from := map[string][]string{}
 	for _, m := range sum.Moves {
 		if strings.Count(m.New, "/") < 2 {

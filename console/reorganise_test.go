@@ -53,7 +53,7 @@ func TestAdminReorganisesAreas(t *testing.T) {
 	}
 	status, page = postPage(r, "c", "/areas/reorganise", url.Values{"csrf": {token}, "plan": {string(plan)}})
 	if status != http.StatusOK || !strings.Contains(page, "Phường Đức Xuân") || !strings.Contains(page, "bac-kan/nguyen-thi-minh-khai") ||
-		!strings.Contains(page, `name="apply" value="yes"`) || !strings.Contains(page, "Từ ngày 2025-07-01") {
+		!strings.Contains(page, `name="apply" value="yes"`) || !strings.Contains(page, "Từ ngày 01/07/2025") {
 		t.Fatalf("the preview: %d\n%s", status, page)
 	}
 	if _, err := r.db.Area(ctx, "thai-nguyen"); err == nil {

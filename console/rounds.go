@@ -45,7 +45,7 @@ func (c *Console) rounds(w http.ResponseWriter, r *http.Request) {
 	areas := indexAreas(list)
 	page := roundsPage{frame: c.frame(r, u, session), Today: c.now().Format("2006-01-02")}
 	for _, rd := range rows {
-		row := roundRow{ID: rd.ID, Name: rd.Name, Area: areas.label(rd.AreaID), From: rd.From, To: rd.To,
+		row := roundRow{ID: rd.ID, Name: rd.Name, Area: areas.label(rd.AreaID), From: dayText(rd.From), To: dayText(rd.To),
 			Opened: c.day(rd.Opened), Closable: rd.Closable, Kind: report.RoundKindName(c.Catalog, u.Lang, rd.Round),
 			Standard: report.StandardName(c.Catalog, u.Lang, report.RoundStandard(rd.Round, c.now()))}
 		if rd.AreaID == "" {

@@ -55,8 +55,12 @@ func TestAdminOpensAndClosesARound(t *testing.T) {
 	}
 	close := "/rounds/" + itoa(ours.ID) + "/close"
 	_, page, _ := r.get("a", "/rounds")
-	if !strings.Contains(page, "Rà soát cuối năm 2026") || !strings.Contains(page, `href="`+close+`"`) || strings.Contains(page, theirs.Name) {
+	if !strings.Contains(page, "Rà soát cuối năm 2026") || !strings.Contains(page, `href="`+close+`"`) || strings.Contains(page, theirs.Name) ||
+		!strings.Contains(page, "01/11/2026 – 15/12/2026") { // the days as offices write them
 		t.Fatalf("the rounds page:\n%s", page)
+	}
+	if _, home, _ := r.get("a", "/"); !strings.Contains(home, "(01/11/2026 – 15/12/2026)") {
+		t.Fatalf("the dashboard's round:\n%s", home)
 	}
 	if status, _, _ := r.get("a", "/rounds/"+itoa(theirs.ID)+"/close"); status != http.StatusNotFound {
 		t.Fatalf("closing another ward's round: %d", status)

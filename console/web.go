@@ -95,6 +95,7 @@ func (c *Console) Handler() http.Handler {
 		"pct":  func(lang string, share float64) string { return locales.Percent(lang, share) },
 		"num":  func(lang string, n int) string { return locales.Number(lang, float64(n), 0) },
 		"week": c.week,
+		"day":  dayText,
 		"when": c.when,
 		"prev": func(n int) int { return n - 1 },
 		"next": func(n int) int { return n + 1 },

@@ -138,7 +138,7 @@ func (o *Office) OpenMeeting(ctx context.Context, actor store.User, req MeetingO
 	switch {
 	case errors.Is(err, store.ErrMeetingExists):
 		old, _ := o.Store.MeetingOf(ctx, round.ID, village.ID)
-		return store.Meeting{}, refuse(err, "office.meeting_exists", "day", old.Day)
+		return store.Meeting{}, refuse(err, "office.meeting_exists", "day", dayMonthYear(old.Day))
 	case err != nil:
 		return store.Meeting{}, fmt.Errorf("office: open meeting: %w", err)
 	}
@@ -292,7 +292,7 @@ func (o *Office) CloseMeeting(ctx context.Context, actor store.User, village str
 	}
 	lang := cmp.Or(actor.Lang, locales.Default)
 	reason := func(v store.Vote) string {
-		return english().T(lang, "office.meeting_reason", "day", a.Meeting.Day, "agreed", v.Agreed, "present", a.Meeting.Present)
+		return english().T(lang, "office.meeting_reason", "day", dayMonthYear(a.Meeting.Day), "agreed", v.Agreed, "present", a.Meeting.Present)
 	}
 	m, err := o.Store.CloseMeeting(ctx, r.ID, area.ID, reason, actor.ID, at)
 	switch {

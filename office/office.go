@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"time"
 
 	"sothon/locales"
 	"sothon/store"
@@ -54,6 +55,15 @@ func refuse(cause error, key string, args ...any) error {
 }
 
 var english = sync.OnceValue(locales.MustLoad)
+
+// dayMonthYear writes a YYYY-MM-DD day the way a person reads it,
+// dd/mm/yyyy, in the messages the office gives and the reasons it keeps.
+func dayMonthYear(day string) string {
+	if d, err := time.Parse(time.DateOnly, day); err == nil {
+		return d.Format("02/01/2006")
+	}
+	return day
+}
 
 // Terminal is the actor of the command line: whoever holds the database
 // file is an admin over the whole tree.

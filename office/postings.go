@@ -80,7 +80,7 @@ func (o *Office) RecordPosting(ctx context.Context, actor store.User, req Postin
 		return store.Posting{}, refuse(err, "office.posting_no_meeting")
 	case errors.Is(err, store.ErrPosted):
 		old, _ := o.Store.PostingOf(ctx, round.ID, village.ID)
-		return store.Posting{}, refuse(err, "office.posting_exists", "start", old.Start)
+		return store.Posting{}, refuse(err, "office.posting_exists", "start", dayMonthYear(old.Start))
 	case err != nil:
 		return store.Posting{}, fmt.Errorf("office: posting: %w", err)
 	}
@@ -112,7 +112,7 @@ func (o *Office) AddComplaint(ctx context.Context, actor store.User, req Complai
 		return store.Complaint{}, fmt.Errorf("office: complaint: %w", err)
 	}
 	if !p.Open(c.Day) {
-		return store.Complaint{}, refuse(ErrWindowClosed, "office.complaint_window", "start", p.Start, "end", p.End)
+		return store.Complaint{}, refuse(ErrWindowClosed, "office.complaint_window", "start", dayMonthYear(p.Start), "end", dayMonthYear(p.End))
 	}
 	form, class, err := o.approvedIn(ctx, round, village, req.Household)
 	if err != nil {

@@ -3,6 +3,7 @@ package office_test
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -82,6 +83,9 @@ func TestRecordPosting(t *testing.T) {
 		}
 		_, err = o.RecordPosting(ctx, adminTop, good, now)
 		refusedFor(t, err, store.ErrPosted, "office.posting_exists")
+		if !strings.Contains(err.Error(), "20/11/2026") { // the day as a person reads it, never 2026-11-20
+			t.Fatalf("refusal %q does not name the day as dd/mm/yyyy", err)
+		}
 		if got, _ := db.PostingOf(ctx, r.ID, khuoiPai); got.Start != "2026-11-20" {
 			t.Fatalf("the posting changed: %+v", got)
 		}

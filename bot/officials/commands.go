@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"strings"
+	"time"
 
 	"sothon/bot"
 	"sothon/bot/jobs"
@@ -167,7 +168,7 @@ func (o *Commands) round(ctx context.Context, t bot.Turn, args string) {
 	case len(fields) >= 4 && fields[0] == "open":
 		n := len(fields)
 		r, err := o.office().OpenRound(ctx, t.User(), office.RoundOpening{Name: strings.Join(fields[1:n-2], " "),
-			From: fields[n-2], To: fields[n-1], Kind: kind}, t.At())
+			From: roundDay(fields[n-2], t.At()), To: roundDay(fields[n-1], t.At()), Kind: kind}, t.At())
 		switch {
 		case errors.Is(err, store.ErrRoundBad):
 			t.Reply("round.usage")
@@ -194,11 +195,21 @@ func (o *Commands) round(ctx context.Context, t bot.Turn, args string) {
 			t.Reply("round.usage")
 			return
 		}
-		t.Reply("round.current", "name", r.Name, "from", r.From, "to", r.To, "kind", report.RoundKindName(o.Catalog, t.Lang(), *r),
+		t.Reply("round.current", "name", r.Name, "from", dmy(r.From), "to", dmy(r.To), "kind", report.RoundKindName(o.Catalog, t.Lang(), *r),
 			"standard", report.StandardName(o.Catalog, t.Lang(), report.RoundStandard(*r, t.At())))
 	default:
 		t.Reply("round.usage")
 	}
+}
+
+// roundDay reads a day of /round open, dd/mm/yyyy as the other commands
+// take it or YYYY-MM-DD; what is neither goes on as typed, for the office
+// to refuse.
+func roundDay(s string, today time.Time) string {
+	if d, ok := parseDay(s, today); ok {
+		return d
+	}
+	return s
 }
 
 // closeRound closes the open round of the admin's own area.
@@ -210,14 +221,18 @@ func (o *Commands) closeRound(ctx context.Context, t bot.Turn) {
 	t.Reply("round.closed", "name", r.Name)
 }
 
-// askBeforeClosing lists the round's forms still waiting or returned and
-// asks before closing it over them; false when there are none.
+// askBeforeClosing asks before closing the round, as the console does,
+// listing its forms still waiting or returned; false when there is no
+// round to ask about (closing then refuses with its own word).
 func (o *Commands) askBeforeClosing(ctx context.Context, t bot.Turn) bool {
 	left, err := o.office().BeforeClosing(ctx, t.User(), "", t.At(), closeListed)
-	if err != nil || !left.Left() {
+	if err != nil {
 		return false
 	}
-	lines := []string{t.T("round.close_unfinished", "name", left.Round.Name, "pending", left.Pending, "returned", left.Returned)}
+	lines := []string{t.T("round.close_confirm", "name", left.Round.Name)}
+	if left.Left() {
+		lines = []string{t.T("round.close_unfinished", "name", left.Round.Name, "pending", left.Pending, "returned", left.Returned)}
+	}
 	for _, s := range left.Waiting {
 		lines = append(lines, t.T("round.close_line", "id", s.ID, "household", s.HouseholdName, "village", o.label(ctx, s.AreaID)))
 	}

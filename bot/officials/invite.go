@@ -31,7 +31,7 @@ func (o *Commands) invite(ctx context.Context, t bot.Turn, args string) {
 	}
 
 	t.Reply("invite.created", "code", inv.Code, "role", t.T(bot.RoleKey(inv.Role)),
-		"area", inv.AreaID, "expires", inv.Expires.Format("02/01/2006"))
+		"area", o.label(ctx, inv.AreaID), "expires", inv.Expires.Format("02/01/2006"))
 	if link := o.inviteLink(ctx, inv.Code); link != "" {
 		t.Reply("invite.link", "link", link)
 	}

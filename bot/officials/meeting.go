@@ -8,6 +8,7 @@ import (
 
 	"sothon/bot"
 	"sothon/flows"
+	"sothon/locales"
 	"sothon/office"
 	"sothon/store"
 )
@@ -157,7 +158,7 @@ func (o *Commands) meetingDay(ctx context.Context, t bot.Turn, village, answer s
 func (o *Commands) meetingPresent(ctx context.Context, t bot.Turn, village, day, answer string) {
 	n, err := strconv.Atoi(answer)
 	if err != nil || n < 1 || n > office.MaxPresent {
-		t.Reply("hop.present_bad", "max", office.MaxPresent)
+		t.Reply("hop.present_bad", "max", locales.Number(t.Lang(), office.MaxPresent, 0))
 		t.Ask(t.T("hop.ask_present_again"), "hop:present:"+village+":"+day, nil)
 		return
 	}

@@ -3,6 +3,7 @@ package officials
 import (
 	"context"
 	"errors"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -34,6 +35,10 @@ func (o *Commands) posting(ctx context.Context, t bot.Turn, args string) {
 		t.Reply("niemyet.usage")
 		return
 	}
+	if n := len(fields); n > 1 && dateShaped.MatchString(fields[n-1]) { // a day that is none, not a part of the name
+		t.Reply("niemyet.day_bad", "day", fields[n-1])
+		return
+	}
 	village, ok := o.askedArea(ctx, t, strings.Join(fields, " "))
 	if !ok {
 		return
@@ -44,6 +49,10 @@ func (o *Commands) posting(ctx context.Context, t bot.Turn, args string) {
 	}
 	t.Reply("niemyet.done", "village", o.label(ctx, village), "start", dmy(p.Start), "end", dmy(p.End), "days", p.Days)
 }
+
+// dateShaped is a word typed as a day, dd/mm/yyyy or YYYY-MM-DD, whether
+// or not such a day exists.
+var dateShaped = regexp.MustCompile(`^(\d{1,2}/\d{1,2}/\d{2,4}|\d{4}-\d{1,2}-\d{1,2})$`)
 
 // complaint answers /khieunai [VILLAGE]: the village's lists to pick the
 // household from, while they are up.
@@ -131,6 +140,15 @@ func (o *Commands) pressComplaint(ctx context.Context, t bot.Turn, question, ans
 		from, err := o.kept(ctx, t, "khieunai")
 		if err != nil || from == "" {
 			t.Reply("khieunai.start_again")
+			return
+		}
+		if n := len([]rune(text)); n < 3 || n > 300 { // asked again, as /yeucau asks its reason
+			if err := o.keep(ctx, t, "khieunai", from); err != nil {
+				o.failed(t, "complaint draft", err)
+				return
+			}
+			t.Reply("khieunai.what_bad")
+			t.Ask(t.T("khieunai.ask_what", "from", from), question, nil)
 			return
 		}
 		c, err := o.office().AddComplaint(ctx, t.User(), office.ComplaintEntry{Village: village, Household: all[i-1].ID, From: from, Text: text}, t.At())

@@ -10,6 +10,7 @@ import (
 	"sothon/bot"
 	"sothon/flows"
 	"sothon/office"
+	"sothon/tree"
 )
 
 // /yeucau enters a household's request for a regular review: the
@@ -25,6 +26,10 @@ func (o *Commands) request(ctx context.Context, t bot.Turn, args string) {
 	}
 	village, ok := o.villageOf(ctx, t, args)
 	if !ok {
+		return
+	}
+	if a, err := o.office().Area(ctx, t.User(), village); err == nil && a.Kind != tree.Village {
+		t.Reply("office.review_village") // a ward's register is its villages', asked of one of them
 		return
 	}
 	all, ok := o.register(ctx, t, village)

@@ -156,6 +156,17 @@ func TestListsPDF(t *testing.T) {
 	if !bytes.Contains(data, []byte("/MediaBox [0 0 595.28 841.89]")) || !bytes.Contains(data, []byte("/FontFile2")) {
 		t.Fatal("not an A4 page with an embedded TrueType font")
 	}
+	// The document's title, UTF-16 in its information, names the round's
+	// days as offices write them.
+	if utf16 := func(s string) []byte {
+		var b []byte
+		for _, r := range s {
+			b = append(b, byte(r>>8), byte(r))
+		}
+		return b
+	}; !bytes.Contains(data, utf16("01/06/2023 – 30/06/2023")) {
+		t.Error("the PDF's title lacks the round's days as dd/mm/yyyy")
+	}
 	got := pdfText(t, data)
 	for _, want := range []string{"UBND PHƯỜNG HUYỀN TỤNG", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "1. Hộ nghèo (1 hộ)", "Nông Văn Tý", "Nhà tiêu hợp vệ sinh", "3. Hộ thoát nghèo (1 hộ)",
 		"Hà Thị Lan", "Lục Văn Sơn", "Huyền Tụng, ngày 15 tháng 6 năm 2023", "TỔ TRƯỞNG", "TM. UBND PHƯỜNG"} {

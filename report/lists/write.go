@@ -233,7 +233,7 @@ var listColumns = []float64{10, 44, 32, 18, 24, 58}
 // WritePDF writes the lists as a PDF to print on A4, one village a
 // page (or more), with a Vietnamese font embedded.
 func WritePDF(l Lists, cat *locales.Catalog, w io.Writer) error {
-	pdf := newPDF(cat.T(l.Lang, "lists.title", "round", l.Round.Name, "from", l.Round.From, "to", l.Round.To))
+	pdf := newPDF(cat.T(l.Lang, "lists.title", "round", l.Round.Name, "from", report.DayMonthYear(l.Round.From), "to", report.DayMonthYear(l.Round.To)))
 	t := listText{l: l, cat: cat}
 	if len(l.Villages) == 0 {
 		pdf.AddPage()
