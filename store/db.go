@@ -282,11 +282,16 @@ func timeKey(t time.Time) string {
 	return t.UTC().Format("2006-01-02T15:04:05Z")
 }
 
-// Check verifies the file's internal consistency (pages, freelist).
+// Check verifies the file's internal consistency (pages, freelist). bbolt's
+// check is safe beside other writers only in a writable transaction: on a
+// file the server is writing (a `sothon check` or `doctor` through its
+// socket), a read-only one can see pages freed by a commit in between and
+// call a sound file damaged. So a writable file is checked in a writable
+// transaction, rolled back; a read-only file has no other writer.
 func (db *DB) Check() (err error) {
 	defer damaged(&err)
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	return db.bolt.View(func(tx *bolt.Tx) error {
+	check := func(tx *bolt.Tx) error {
 		var first error
 		for err := range tx.Check() { // drain: the checker sends every error
 			if first == nil {
@@ -294,8 +299,23 @@ func (db *DB) Check() (err error) {
 			}
 		}
 		return first
+	}
+	if db.bolt.IsReadOnly() {
+		return db.bolt.View(check)
+	}
+	err = db.bolt.Update(func(tx *bolt.Tx) error {
+		if err := check(tx); err != nil {
+			return err
+		}
+		return errCheckedOnly // roll back: the check writes nothing
 	})
+	if errors.Is(err, errCheckedOnly) {
+		return nil
+	}
+	return err
 }
+
+var errCheckedOnly = errors.New("store: checked, nothing written")
 
 // VerifyCopy opens a copy of a database read-only and checks its pages, so
 // that a backup counts only once it is known to open.
