@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strconv"
@@ -269,18 +270,24 @@ func rebuildCounters(tx *bolt.Tx) error {
 			return err
 		}
 	}
-	for key, f := range facts {
-		if err := tx.Bucket(bucketFacts).Put([]byte(key), encodeContribution(f)); err != nil {
+	// In key order: a put in random order moves every key after it in the
+	// node, and one transaction's node only splits at the commit, so a
+	// large recount would be quadratic.
+	b := tx.Bucket(bucketFacts)
+	for _, key := range slices.Sorted(maps.Keys(facts)) {
+		if err := b.Put([]byte(key), encodeContribution(facts[key])); err != nil {
 			return err
 		}
 	}
-	for area, c := range counters {
+	b = tx.Bucket(bucketCounters)
+	for _, area := range slices.Sorted(maps.Keys(counters)) {
+		c := counters[area]
 		for name, n := range c {
 			if n == 0 {
 				delete(c, name)
 			}
 		}
-		if err := tx.Bucket(bucketCounters).Put([]byte(area), encodeCounters(c)); err != nil {
+		if err := b.Put([]byte(area), encodeCounters(c)); err != nil {
 			return err
 		}
 	}
