@@ -69,6 +69,17 @@ func (p Progress) NotFinal() []VillageProgress {
 	return out
 }
 
+// CountNotFinal is len(NotFinal()) without the copies.
+func (p Progress) CountNotFinal() int {
+	n := 0
+	for _, v := range p.Villages {
+		if v.Pending() {
+			n++
+		}
+	}
+	return n
+}
+
 // ReviewProgress is where each village of an area of the actor's ("" for
 // their own) stands in a round (0: the open round holding the area, or the
 // latest) on the day of today: the meeting, the posting, the complaints,
@@ -183,7 +194,7 @@ func ProgressOf(ctx context.Context, db *store.DB, area tree.Area, r store.Round
 // province's 1,000,000 households are not read.
 func countVillages(ctx context.Context, db *store.DB, areaID string, round uint64, byVillage map[string]*VillageProgress) error {
 	basis := string(store.BasisApproved)
-	sums, err := db.SumCounters(ctx, areaID,
+	picked, err := db.PickCounters(ctx, areaID,
 		counting.ReviewedCounter(round),
 		counting.RoundClassCounter(round, basis, poverty.Poor),
 		counting.RoundClassCounter(round, basis, poverty.NearPoor),
@@ -191,7 +202,7 @@ func countVillages(ctx context.Context, db *store.DB, areaID string, round uint6
 	if err != nil {
 		return fmt.Errorf("office: progress: %w", err)
 	}
-	for id, n := range sums.Picked {
+	for id, n := range picked {
 		if v := byVillage[id]; v != nil {
 			v.Households, v.Listed = int(n[0]), int(n[1]+n[2]+n[3])
 		}
