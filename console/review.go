@@ -470,38 +470,47 @@ func (c *Console) answerRequest(w http.ResponseWriter, r *http.Request) {
 // areas only, not the households: a province's dashboard stays quick.
 func (c *Console) meetingStates(r *http.Request, u store.User, round store.Round, rows []string) map[string]string {
 	meetings, err := c.Store.Meetings(r.Context(), round.ID)
-	var areas []tree.Area
+	var areas *store.AreaTree
 	if err == nil {
-		areas, err = c.Store.Areas(r.Context())
+		areas, err = c.Store.AreaTree(r.Context())
 	}
 	if err != nil {
 		c.Log.Error("meetings", "err", err)
 		return nil
 	}
-	byVillage := map[string]store.Meeting{}
+	byVillage := make(map[string]store.Meeting, len(meetings))
 	for _, m := range meetings {
 		byVillage[m.AreaID] = m
+	}
+	isRow := make(map[string]bool, len(rows))
+	for _, id := range rows {
+		isRow[id] = true
 	}
 	t := c.t(u.Lang)
 	out := map[string]string{}
 	held, total := map[string]int{}, map[string]int{}
-	for _, a := range areas {
+	for _, a := range areas.List {
 		if a.Kind != tree.Village || !round.Holds(a.ID) {
 			continue
 		}
 		m := byVillage[a.ID]
-		for _, id := range rows {
-			switch {
-			case a.ID == id:
-				word := t("web.review_meeting." + cmp.Or(m.State(), "none"))
-				if m.Day != "" {
-					word += " " + dayText(m.Day)
+		if isRow[a.ID] {
+			word := t("web.review_meeting." + cmp.Or(m.State(), "none"))
+			if m.Day != "" {
+				word += " " + dayText(m.Day)
+			}
+			out[a.ID] = word
+		}
+		// The rows the village lies within (tree.Within), found by its
+		// id's prefixes rather than by trying every row.
+		if !strings.Contains(a.ID, "//") && !strings.ContainsAny(a.ID, ".\\") && !strings.HasSuffix(a.ID, "/") {
+			for i := range len(a.ID) {
+				if a.ID[i] != '/' || !isRow[a.ID[:i]] {
+					continue
 				}
-				out[id] = word
-			case tree.Within(a.ID, id):
-				total[id]++
+				total[a.ID[:i]]++
 				if m.Held() {
-					held[id]++
+					held[a.ID[:i]]++
 				}
 			}
 		}
