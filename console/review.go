@@ -457,9 +457,13 @@ func (c *Console) answerRequest(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	if _, err := c.office().AnswerRequest(r.Context(), u, id, r.PostFormValue("answer"), c.now()); err != nil {
+	_, queued, err := c.office().AnswerRequest(r.Context(), u, id, r.PostFormValue("answer"), c.now())
+	if err != nil {
 		c.refused(w, r, u, err, "answer request", back)
 		return
+	}
+	if c.Notify != nil {
+		c.Notify(queued)
 	}
 	http.Redirect(w, r, back, http.StatusSeeOther)
 }
