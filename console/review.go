@@ -197,11 +197,7 @@ func (c *Console) recordPosting(w http.ResponseWriter, r *http.Request) {
 	back := reviewBack(r)
 	_, err := c.office().RecordPosting(r.Context(), u, office.PostingEntry{Village: r.PostFormValue("village"), Round: formRound(r),
 		Start: r.PostFormValue("start")}, c.now())
-	if err != nil {
-		c.refused(w, r, u, err, "posting", back)
-		return
-	}
-	http.Redirect(w, r, back, http.StatusSeeOther)
+	c.answered(w, r, u, err, "posting", back)
 }
 
 // addComplaint enters a complaint about a household of a posted village.
@@ -213,11 +209,7 @@ func (c *Console) addComplaint(w http.ResponseWriter, r *http.Request) {
 	back := reviewBack(r)
 	_, err := c.office().AddComplaint(r.Context(), u, office.ComplaintEntry{Village: r.PostFormValue("village"), Round: formRound(r),
 		Household: r.PostFormValue("household"), From: r.PostFormValue("from"), Text: r.PostFormValue("text")}, c.now())
-	if err != nil {
-		c.refused(w, r, u, err, "complaint", back)
-		return
-	}
-	http.Redirect(w, r, back, http.StatusSeeOther)
+	c.answered(w, r, u, err, "complaint", back)
 }
 
 // recordDecision records the commune's decision, closing its round.
@@ -229,11 +221,7 @@ func (c *Console) recordDecision(w http.ResponseWriter, r *http.Request) {
 	back := reviewBack(r)
 	_, err := c.office().RecordDecision(r.Context(), u, office.DecisionEntry{AreaID: r.PostFormValue("area"), Round: formRound(r),
 		Number: r.PostFormValue("number"), Day: r.PostFormValue("day")}, c.now())
-	if err != nil {
-		c.refused(w, r, u, err, "decision", back)
-		return
-	}
-	http.Redirect(w, r, back, http.StatusSeeOther)
+	c.answered(w, r, u, err, "decision", back)
 }
 
 // agendaRow is a household the meeting votes on, as the minutes page shows it.
@@ -317,11 +305,7 @@ func (c *Console) openMeeting(w http.ResponseWriter, r *http.Request) {
 	_, err = c.office().OpenMeeting(r.Context(), u, office.MeetingOpening{Village: r.PostFormValue("village"), Round: formRound(r),
 		Day: r.PostFormValue("day"), Present: present, Chair: r.PostFormValue("chair"), Secretary: r.PostFormValue("secretary"),
 		Front: r.PostFormValue("front")}, c.now())
-	if err != nil {
-		c.refused(w, r, u, err, "open meeting", back)
-		return
-	}
-	http.Redirect(w, r, back, http.StatusSeeOther)
+	c.answered(w, r, u, err, "open meeting", back)
 }
 
 // recordVotes records the counts of the minutes: a field agreed.<household>
@@ -349,11 +333,8 @@ func (c *Console) recordVotes(w http.ResponseWriter, r *http.Request) {
 		votes = append(votes, office.VoteEntry{Household: household, Agreed: n, All: all})
 	}
 	slices.SortFunc(votes, func(x, y office.VoteEntry) int { return strings.Compare(x.Household, y.Household) })
-	if _, err := c.office().RecordVotes(r.Context(), u, village, round, votes, c.now()); err != nil {
-		c.refused(w, r, u, err, "votes", back)
-		return
-	}
-	http.Redirect(w, r, back, http.StatusSeeOther)
+	_, err := c.office().RecordVotes(r.Context(), u, village, round, votes, c.now())
+	c.answered(w, r, u, err, "votes", back)
 }
 
 // closeMeeting closes a village's meeting once every household has its count.
@@ -363,11 +344,8 @@ func (c *Console) closeMeeting(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	back := meetingBack(r)
-	if _, err := c.office().CloseMeeting(r.Context(), u, r.PostFormValue("village"), formRound(r), c.now()); err != nil {
-		c.refused(w, r, u, err, "close meeting", back)
-		return
-	}
-	http.Redirect(w, r, back, http.StatusSeeOther)
+	_, err := c.office().CloseMeeting(r.Context(), u, r.PostFormValue("village"), formRound(r), c.now())
+	c.answered(w, r, u, err, "close meeting", back)
 }
 
 // requestRow is a household's request for review as the page shows it.
