@@ -513,4 +513,15 @@ func TestLastMessageIsKept(t *testing.T) {
 	if err != nil || !u.LastMessage.Equal(f.now) || u.LastMessage.Equal(first) {
 		t.Fatalf("last message %v, want %v (%v)", u.LastMessage, f.now, err)
 	}
+	// It is kept to the minute, as the console shows it: written again
+	// only when the minute changes.
+	minute := f.now.Truncate(time.Minute)
+	for i, step := range []time.Duration{10 * time.Second, 40 * time.Second, 30 * time.Second} {
+		f.now = f.now.Add(step)
+		f.say(t, "1", fmt.Sprint("m", i+3), "/help")
+		u, err := f.db.UserByID(ctx, "u-1")
+		if err != nil || !u.LastMessage.Equal(f.now.Truncate(time.Minute)) {
+			t.Fatalf("after %v: last message %v, want %v (%v)", f.now.Sub(minute), u.LastMessage, f.now.Truncate(time.Minute), err)
+		}
+	}
 }

@@ -190,7 +190,8 @@ func apply(tx *bolt.Tx, ch *Change) (Applied, error) {
 	return out, appendAudit(tx, ch.Audit)
 }
 
-// noteMessage keeps when a user last wrote, on the user's record.
+// noteMessage keeps when a user last wrote, to the minute, on the user's
+// record.
 func noteMessage(tx *bolt.Tx, userID string, at time.Time) error {
 	if userID == "" {
 		return nil
@@ -199,10 +200,13 @@ func noteMessage(tx *bolt.Tx, userID string, at time.Time) error {
 	if err := getJSON(tx.Bucket(bucketUsers), []byte(userID), &u); err != nil {
 		return err
 	}
-	if !at.After(u.LastMessage) {
+	// Shown to the minute (the console's users page), so written once a
+	// minute at most, not on every answer: a record and a page less in
+	// most commits of a questionnaire.
+	if !at.After(u.LastMessage) || at.Truncate(time.Minute).Equal(u.LastMessage.Truncate(time.Minute)) {
 		return nil
 	}
-	u.LastMessage = at
+	u.LastMessage = at.Truncate(time.Minute)
 	return putJSON(tx.Bucket(bucketUsers), []byte(userID), u)
 }
 

@@ -1,8 +1,10 @@
 package delivery
 
 import (
+	"slices"
 	"time"
 
+	"sothon/bot"
 	"sothon/store"
 )
 
@@ -45,13 +47,32 @@ func (b Backlog) orDefaults() Backlog {
 // chatQueue is one chat's updates in the receiver's hands.
 type chatQueue struct {
 	key, channel, chatID string
-	items                []store.Incoming // read from the inbox, not yet handed out, in id order
-	count                int              // accepted and not yet handled: waiting, in the inbox or in hand
-	busy                 bool             // one of its updates is being handled
-	queued               bool             // in a ready list
-	stranger             bool             // nobody registered the chat when it last wrote
-	flooding             bool             // past a bound: its updates are dropped until its backlog is cleared
-	noticed              time.Time        // when it was last asked to slow down
+	items                []waiting // not yet handed out, in id order
+	count                int       // accepted and not yet handled: waiting, in the inbox or in hand
+	busy                 bool      // one of its updates is being handled
+	queued               bool      // in a ready list
+	stranger             bool      // nobody registered the chat when it last wrote
+	flooding             bool      // past a bound: its updates are dropped until its backlog is cleared
+	noticed              time.Time // when it was last asked to slow down
+}
+
+// waiting is an update in a chat's queue: stored in the inbox, and
+// decoded once when this process accepted it (in is nil for one an
+// earlier process accepted, read back from the inbox at start).
+type waiting struct {
+	store.Incoming
+	in *bot.Inbound
+}
+
+// add puts an update in c's queue by its inbox id: updates accepted side
+// by side may be stored in one order and reach here in another; r.mu is
+// held.
+func (c *chatQueue) add(w waiting) {
+	i := len(c.items)
+	for i > 0 && c.items[i-1].ID > w.ID {
+		i--
+	}
+	c.items = slices.Insert(c.items, i, w)
 }
 
 // verdict is what the receiver does with an update.

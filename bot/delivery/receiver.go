@@ -45,14 +45,12 @@ type Receiver struct {
 	Limits Backlog
 
 	once     sync.Once
-	kick     chan struct{}
 	accepted atomic.Uint64
 	dropped  atomic.Uint64
 
 	mu      sync.Mutex
 	work    *sync.Cond // a chat became ready, or the receiver stops
-	marked  bool
-	mark    uint64 // the inbox's last id before this process: those up to it were accepted by another
+	resumed bool       // the updates an earlier process left in the inbox are queued
 	chats   map[string]*chatQueue
 	ready   [2]fifo // chats with an update to hand out: registered users', strangers'
 	sweepAt int
@@ -71,7 +69,6 @@ func (r *Receiver) Dropped() uint64 { return r.dropped.Load() }
 
 func (r *Receiver) init() {
 	r.once.Do(func() {
-		r.kick = make(chan struct{}, 1)
 		r.work = sync.NewCond(&r.mu)
 		r.chats = map[string]*chatQueue{}
 		r.sweepAt = minSweep
@@ -92,17 +89,33 @@ func (r *Receiver) init() {
 	})
 }
 
-// markInbox notes, once, where this process's updates begin in the inbox;
-// r.mu is held.
-func (r *Receiver) markInbox(ctx context.Context) error {
-	if r.marked {
+// resume, once, takes into the chats' queues the updates an earlier
+// process accepted and did not finish; r.mu is held. Updates accepted
+// from now on reach the queues from Accept, never read back.
+func (r *Receiver) resume(ctx context.Context) error {
+	if r.resumed {
 		return nil
 	}
-	mark, err := r.Store.InboxMark(ctx)
-	if err != nil {
-		return err
+	for last := uint64(0); ; {
+		items, err := r.Store.Inbox(ctx, last, 256)
+		if err != nil {
+			return err
+		}
+		if len(items) == 0 {
+			break
+		}
+		for _, item := range items {
+			c := r.chat(item.Channel, item.ChatID)
+			c.count++
+			if item.Stranger {
+				r.strangers++
+			}
+			c.add(waiting{Incoming: item})
+			r.push(c)
+			last = item.ID
+		}
 	}
-	r.mark, r.marked = mark, true
+	r.resumed = true
 	return nil
 }
 
@@ -122,7 +135,7 @@ func (r *Receiver) Accept(ctx context.Context, ins ...bot.Inbound) error {
 	if err != nil {
 		return err
 	}
-	items, taken, err := r.admit(ctx, ins, registered)
+	items, kept, taken, err := r.admit(ctx, ins, registered)
 	if err != nil {
 		return err
 	}
@@ -132,25 +145,29 @@ func (r *Receiver) Accept(ctx context.Context, ins ...bot.Inbound) error {
 			return err
 		}
 	}
+	r.mu.Lock()
+	for i, c := range taken {
+		c.add(waiting{Incoming: items[i], in: &kept[i]})
+		r.push(c)
+	}
+	r.mu.Unlock()
 	r.accepted.Add(uint64(len(items)))
 	r.dropped.Add(uint64(len(ins) - len(items)))
-	select {
-	case r.kick <- struct{}{}:
-	default:
-	}
 	return nil
 }
 
 // admit judges each update and counts those kept in their chats' backlog,
-// returning them ready to store and the chats they were counted in.
-func (r *Receiver) admit(ctx context.Context, ins []bot.Inbound, registered []bool) ([]store.Incoming, []*chatQueue, error) {
+// returning them ready to store, as they were given, and the chats they
+// were counted in.
+func (r *Receiver) admit(ctx context.Context, ins []bot.Inbound, registered []bool) ([]store.Incoming, []bot.Inbound, []*chatQueue, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if err := r.markInbox(ctx); err != nil {
-		return nil, nil, err
+	if err := r.resume(ctx); err != nil {
+		return nil, nil, nil, err
 	}
 	now := time.Now()
 	var items []store.Incoming
+	var kept []bot.Inbound
 	var taken []*chatQueue
 	for i, in := range ins {
 		c := r.chat(in.Channel, in.ChatID)
@@ -164,16 +181,17 @@ func (r *Receiver) admit(ctx context.Context, ins []bot.Inbound, registered []bo
 		payload, err := json.Marshal(in)
 		if err != nil {
 			r.releaseLocked(taken, items)
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		c.count++
 		if c.stranger {
 			r.strangers++
 		}
 		items = append(items, store.Incoming{Channel: in.Channel, ChatID: in.ChatID, Payload: payload, Stranger: c.stranger})
+		kept = append(kept, in)
 		taken = append(taken, c)
 	}
-	return items, taken, nil
+	return items, kept, taken, nil
 }
 
 // release uncounts updates that could not be stored.
@@ -214,19 +232,22 @@ func (r *Receiver) Run(ctx context.Context) error {
 			}
 		}()
 	}
-	var last uint64
 	for {
-		last = r.dispatch(work, last)
+		r.mu.Lock()
+		err := r.resume(work)
+		r.mu.Unlock()
+		if err == nil {
+			<-ctx.Done()
+			break
+		}
+		r.Log.Error("read the updates left in the inbox; will retry", "err", err)
 		select {
-		case <-r.kick:
-			continue
 		case <-time.After(time.Second):
 			continue
 		case <-ctx.Done():
 		}
 		break
 	}
-	r.dispatch(work, last) // the updates received before the stop
 	r.mu.Lock()
 	r.stopping = true
 	r.work.Broadcast()
@@ -247,46 +268,9 @@ func (r *Receiver) Run(ctx context.Context) error {
 	return nil
 }
 
-// dispatch reads every inbox entry after last into its chat's queue, in
-// arrival order, returning the last id read. Nothing here waits on a
-// worker: a chat's backlog waits in its own queue.
-func (r *Receiver) dispatch(ctx context.Context, last uint64) uint64 {
-	r.mu.Lock()
-	err := r.markInbox(ctx)
-	r.mu.Unlock()
-	if err != nil {
-		r.Log.Error("read inbox", "err", err)
-		return last
-	}
-	for {
-		items, err := r.Store.Inbox(ctx, last, 256)
-		if err != nil {
-			r.Log.Error("read inbox", "err", err)
-			return last
-		}
-		if len(items) == 0 {
-			return last
-		}
-		r.mu.Lock()
-		for _, item := range items {
-			c := r.chat(item.Channel, item.ChatID)
-			if item.ID <= r.mark { // accepted before this process: counted now
-				c.count++
-				if item.Stranger {
-					r.strangers++
-				}
-			}
-			c.items = append(c.items, item)
-			r.push(c)
-			last = item.ID
-		}
-		r.mu.Unlock()
-	}
-}
-
 // next waits for a chat with an update to hand out and takes its oldest;
 // ok is false when the receiver stops.
-func (r *Receiver) next() (c *chatQueue, item store.Incoming, ok bool) {
+func (r *Receiver) next() (c *chatQueue, item waiting, ok bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for !r.stopped {
@@ -300,12 +284,12 @@ func (r *Receiver) next() (c *chatQueue, item store.Incoming, ok bool) {
 		}
 		r.work.Wait()
 	}
-	return nil, store.Incoming{}, false
+	return nil, waiting{}, false
 }
 
 // finish notes an update handled, and puts its chat back in turn, behind
 // the others, when it has more.
-func (r *Receiver) finish(c *chatQueue, item store.Incoming) {
+func (r *Receiver) finish(c *chatQueue, item waiting) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	c.busy = false
@@ -319,9 +303,11 @@ func (r *Receiver) finish(c *chatQueue, item store.Incoming) {
 	}
 }
 
-func (r *Receiver) handle(ctx context.Context, item store.Incoming) {
+func (r *Receiver) handle(ctx context.Context, item waiting) {
 	var in bot.Inbound
-	if err := json.Unmarshal(item.Payload, &in); err != nil {
+	if item.in != nil {
+		in = *item.in
+	} else if err := json.Unmarshal(item.Payload, &in); err != nil {
 		r.Log.Error("unreadable inbox entry dropped", "id", item.ID, "err", err)
 		r.Store.DropIncoming(ctx, item.ID)
 		return
