@@ -40,7 +40,6 @@ type Engine struct {
 	diskWarned onceEvery // the admins told the disk is nearly full
 	locks      [lockStripes]sync.Mutex
 	people     sync.Map // "channel:chat" → the id of the user it was last found to be
-	settings   sync.Map // area id → poverty.Kind; areas do not change while running
 }
 
 // Config holds what an Engine is built from. Zero fields get defaults.
@@ -272,16 +271,13 @@ func (e *Engine) commit(ctx context.Context, t *turn) error {
 	return nil
 }
 
-// setting tells whether an area is urban or rural, for the poverty lines.
+// setting tells whether an area is urban or rural, for the poverty lines,
+// from the store's area tree (kept in memory until areas are saved).
 func (e *Engine) setting(ctx context.Context, areaID string) poverty.Kind {
-	if k, ok := e.settings.Load(areaID); ok {
-		return k.(poverty.Kind)
-	}
 	a, err := e.store.Area(ctx, areaID)
 	if err != nil {
 		e.log.Error("area of a run is unknown; classifying as rural", "area", areaID, "err", err)
 		return poverty.Rural
 	}
-	e.settings.Store(areaID, a.Setting)
 	return a.Setting
 }

@@ -13,6 +13,7 @@ import (
 
 	"sothon/bot/platformtest"
 	"sothon/bot/telegram/telegramtest"
+	"sothon/store"
 )
 
 // typists play village heads who answer the bot's last message at once,
@@ -202,7 +203,7 @@ func busyRun(b *testing.B, heads int, tc busyCase) {
 	defer fake.Close()
 	fake.Quiet = true
 	dir := b.TempDir()
-	chats := registerHeads(b, dir+"/busy.db", heads+1)
+	chats, areas := registerHeads(b, dir+"/busy.db", heads+1)
 	flooder, chats := chats[heads], chats[:heads]
 	logs := &syncBuffer{}
 	env := map[string]string{"SOTHON_TELEGRAM_TOKEN": testToken, "SOTHON_TELEGRAM_API": fake.URL, "SOTHON_ADDR": "127.0.0.1:0",
@@ -210,7 +211,13 @@ func busyRun(b *testing.B, heads int, tc busyCase) {
 		"SOTHON_DIGEST_CRON": "59 23 31 12 *", "SOTHON_REMIND_CRON": "59 23 31 12 *"}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- runServer(ctx, func(k string) string { return env[k] }, logs, nil) }()
+	go func() {
+		done <- runServer(ctx, func(k string) string { return env[k] }, logs, func(db *store.DB) {
+			if err := db.SaveAreas(ctx, areas); err != nil { // the harness saved the built-in tree
+				b.Error(err)
+			}
+		})
+	}()
 	if !platformtest.WaitFor(10*time.Second, func() bool { return strings.Contains(logs.String(), "sothon serving") }) {
 		b.Fatalf("serve did not start:\n%s", logs.String())
 	}

@@ -223,7 +223,7 @@ func loadRun(b *testing.B, n int) phase {
 	defer fake.Close()
 	fake.Quiet = true
 	dbPath := filepath.Join(b.TempDir(), "load.db")
-	chats := registerHeads(b, dbPath, n)
+	chats, areas := registerHeads(b, dbPath, n)
 	env := map[string]string{"SOTHON_TELEGRAM_TOKEN": testToken, "SOTHON_TELEGRAM_API": fake.URL, "SOTHON_ADDR": "127.0.0.1:0",
 		"SOTHON_DB": dbPath, "SOTHON_TELEGRAM_RATE": "1000000", "SOTHON_TELEGRAM_CHAT_RATE": "1000000"}
 	h := newHeads(fake, n, loadAnswers)
@@ -231,7 +231,13 @@ func loadRun(b *testing.B, n int) phase {
 	done := make(chan error, 1)
 	p := h.run(chats, func() {
 		go func() {
-			done <- runServer(ctx, func(k string) string { return env[k] }, io.Discard, nil)
+			// The harness saves the built-in tree on opening; the heads'
+			// villages go back in before the server starts.
+			done <- runServer(ctx, func(k string) string { return env[k] }, io.Discard, func(db *store.DB) {
+				if err := db.SaveAreas(ctx, areas); err != nil {
+					b.Error(err)
+				}
+			})
 		}()
 	})
 	cancel()
@@ -254,8 +260,9 @@ func loadRun(b *testing.B, n int) phase {
 
 // registerHeads writes n heads straight into the database, each of their
 // own village with the demo village's register, as in a province: each
-// head reviews households of their own.
-func registerHeads(b *testing.B, path string, n int) []int64 {
+// head reviews households of their own. It returns their chats and the
+// area tree with their villages.
+func registerHeads(b *testing.B, path string, n int) ([]int64, []tree.Area) {
 	db, err := store.Open(path)
 	if err != nil {
 		b.Fatal(err)
@@ -284,7 +291,7 @@ func registerHeads(b *testing.B, path string, n int) []int64 {
 			b.Fatal(err)
 		}
 	}
-	return chats
+	return chats, areas
 }
 
 // echoRun is the same traffic through a bare echo bot on the same library
