@@ -196,17 +196,26 @@ func (s *Sender) Run(ctx context.Context) error {
 	s.init()
 	s.load(ctx)
 	// Any worker takes any chat's message: one chat's backlog holds one
-	// worker at most, never the chats that would share it.
+	// worker at most, never the chats that would share it. A worker is
+	// free again once the platform answered; the outcome is recorded
+	// beside it, so a commit's wait holds the chat, not the worker.
 	jobs := make(chan store.Message, s.Limits.Workers)
-	done := make(chan string, 1024) // chats whose message is settled
+	freed := make(chan struct{}, s.Limits.Workers) // a send ended
+	done := make(chan string, 1024)                // chats whose message is settled
 	var wg sync.WaitGroup
 	for range s.Limits.Workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for m := range jobs {
-				s.deliver(ctx, m)
-				done <- m.ChatID
+				id, err := s.Channel.Send(ctx, outbound(m))
+				freed <- struct{}{}
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					s.settled(ctx, m, id, err)
+					done <- m.ChatID
+				}()
 			}
 		}()
 	}
@@ -219,34 +228,49 @@ func (s *Sender) Run(ctx context.Context) error {
 		wg.Wait()
 		close(done)
 	}()
-	busy := map[string]bool{}
+	hand := &inHand{busy: map[string]bool{}}
 	ticker := time.NewTicker(rescan)
 	defer ticker.Stop()
 	for {
-		timer := time.NewTimer(s.dispatch(jobs, busy))
+		timer := time.NewTimer(s.dispatch(jobs, hand))
 		select {
 		case <-ctx.Done():
 			timer.Stop()
 			return nil
+		case <-freed:
+			hand.sending--
 		case chat := <-done:
-			delete(busy, chat)
-		drain:
-			for {
-				select {
-				case chat := <-done:
-					delete(busy, chat)
-				default:
-					break drain
-				}
-			}
+			delete(hand.busy, chat)
 		case <-s.kick:
 		case <-ticker.C:
 			s.load(ctx)
 		case <-timer.C:
 		}
 		timer.Stop()
+	drain: // all that ended meanwhile, before the next look
+		for {
+			select {
+			case <-freed:
+				hand.sending--
+			case chat := <-done:
+				delete(hand.busy, chat)
+			default:
+				break drain
+			}
+		}
 	}
 }
+
+// inHand is what the dispatch has handed out: the chats whose message is
+// being sent or its outcome recorded, and how many sends are under way.
+type inHand struct {
+	busy    map[string]bool
+	sending int
+}
+
+// settling bounds the chats in hand, per worker: a worker is free once its
+// send ends, and the chats whose outcome waits for a commit are few more.
+const settling = 4
 
 // dispatch hands the oldest due message of the chats not in hand to the
 // free workers, within the bot's and the chat's rates, and says how long to
@@ -257,7 +281,8 @@ func (s *Sender) Run(ctx context.Context) error {
 // priority (refusals to strangers) go out only when no other is due, and
 // take the bot's rate only after the others: a flood of strangers never
 // delays a village head.
-func (s *Sender) dispatch(jobs chan<- store.Message, busy map[string]bool) time.Duration {
+func (s *Sender) dispatch(jobs chan<- store.Message, hand *inHand) time.Duration {
+	busy := hand.busy
 	now := s.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -305,7 +330,7 @@ func (s *Sender) dispatch(jobs chan<- store.Message, busy map[string]bool) time.
 				continue
 			}
 			waiting = true
-			if len(busy) >= s.Limits.Workers { // a worker signals when done
+			if hand.sending >= s.Limits.Workers || len(busy) >= settling*s.Limits.Workers { // the Run loop hears when one is free
 				break
 			}
 			if s.global.TokensAt(now) < 1 { // the bot's rate is spent: nothing goes before a token is back
@@ -321,6 +346,7 @@ func (s *Sender) dispatch(jobs chan<- store.Message, busy map[string]bool) time.
 			}
 			s.global.ReserveN(now, 1)
 			jobs <- m // cannot block: there is room for a message per worker
+			hand.sending++
 			busy[r.chat] = true
 			s.out[r.chat] = true
 		}
@@ -434,6 +460,12 @@ func (s *Sender) chatDelay(chat string, now time.Time) time.Duration {
 // dispatch took its place in the bot's and the chat's rates.
 func (s *Sender) deliver(ctx context.Context, m store.Message) {
 	id, err := s.Channel.Send(ctx, outbound(m))
+	s.settled(ctx, m, id, err)
+}
+
+// settled records how a send of m ended (the platform's id for it, or
+// err) in the outbox and the chat's queue.
+func (s *Sender) settled(ctx context.Context, m store.Message, id string, err error) {
 	if ctx.Err() != nil && err != nil {
 		return
 	}

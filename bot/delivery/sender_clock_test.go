@@ -43,13 +43,13 @@ type senderRig struct {
 	ch    *scripted
 	clock *fakeClock
 	jobs  chan store.Message
-	busy  map[string]bool
+	hand  *inHand
 }
 
 func newSenderRig(t *testing.T, limits Limits, errs ...error) *senderRig {
 	clock := &fakeClock{t: time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)}
 	ch := &scripted{errs: errs}
-	r := &senderRig{t: t, ch: ch, clock: clock, jobs: make(chan store.Message, 1), busy: map[string]bool{},
+	r := &senderRig{t: t, ch: ch, clock: clock, jobs: make(chan store.Message, 1), hand: &inHand{busy: map[string]bool{}},
 		s: &Sender{Store: storetest.Open(t), Channel: ch, Limits: limits, Now: clock.now}}
 	r.s.init()
 	return r
@@ -71,11 +71,12 @@ func (r *senderRig) queue(texts ...string) {
 // step dispatches at the clock's time and delivers what was handed out,
 // returning how long the sender would sleep before looking again.
 func (r *senderRig) step() (handed bool, sleep time.Duration) {
-	sleep = r.s.dispatch(r.jobs, r.busy)
+	sleep = r.s.dispatch(r.jobs, r.hand)
 	select {
 	case m := <-r.jobs:
 		r.s.deliver(context.Background(), m)
-		delete(r.busy, m.ChatID)
+		r.hand.sending--
+		delete(r.hand.busy, m.ChatID)
 		return true, sleep
 	default:
 		return false, sleep
