@@ -61,10 +61,10 @@ type Sender struct {
 	// Every chat with a queue is in one of: ready (its first message
 	// waits for a worker, users' and strangers' apart, oldest message
 	// first), parked (until its message is due or its rate lets it go) or
-	// out (handed to a worker). scheduled marks them.
+	// out (handed to a worker: in the Run loop's inHand). scheduled marks
+	// them.
 	ready     [2]readyHeap // users', strangers'
 	parked    parkedHeap
-	out       map[string]bool
 	scheduled map[string]bool
 	// held counts the users' chats parked by their own rate: their
 	// message is due, so strangers wait.
@@ -94,7 +94,6 @@ func (s *Sender) init() {
 		s.chats = map[string]*rate.Limiter{}
 		s.queues = map[string][]store.Message{}
 		s.known = map[uint64]bool{}
-		s.out = map[string]bool{}
 		s.scheduled = map[string]bool{}
 		if s.Now == nil {
 			s.Now = time.Now
@@ -240,7 +239,7 @@ func (s *Sender) Run(ctx context.Context) error {
 		case <-freed:
 			hand.sending--
 		case chat := <-done:
-			delete(hand.busy, chat)
+			hand.done(chat)
 		case <-s.kick:
 		case <-ticker.C:
 			s.load(ctx)
@@ -253,7 +252,7 @@ func (s *Sender) Run(ctx context.Context) error {
 			case <-freed:
 				hand.sending--
 			case chat := <-done:
-				delete(hand.busy, chat)
+				hand.done(chat)
 			default:
 				break drain
 			}
@@ -262,10 +261,19 @@ func (s *Sender) Run(ctx context.Context) error {
 }
 
 // inHand is what the dispatch has handed out: the chats whose message is
-// being sent or its outcome recorded, and how many sends are under way.
+// being sent or its outcome recorded, and how many sends are under way;
+// back lists the chats settled since the dispatch last looked, to put in
+// line again.
 type inHand struct {
 	busy    map[string]bool
 	sending int
+	back    []string
+}
+
+// done notes that chat's message is settled.
+func (h *inHand) done(chat string) {
+	delete(h.busy, chat)
+	h.back = append(h.back, chat)
 }
 
 // settling bounds the chats in hand, per worker: a worker is free once its
@@ -286,13 +294,11 @@ func (s *Sender) dispatch(jobs chan<- store.Message, hand *inHand) time.Duration
 	now := s.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for chat := range s.out {
-		if !busy[chat] {
-			delete(s.out, chat)
-			delete(s.scheduled, chat)
-			s.schedule(chat)
-		}
+	for _, chat := range hand.back {
+		delete(s.scheduled, chat)
+		s.schedule(chat)
 	}
+	hand.back = hand.back[:0]
 	for len(s.parked) > 0 && !s.parked[0].at.After(now) {
 		p := heap.Pop(&s.parked).(parkedChat)
 		if p.held {
@@ -348,7 +354,6 @@ func (s *Sender) dispatch(jobs chan<- store.Message, hand *inHand) time.Duration
 			jobs <- m // cannot block: there is room for a message per worker
 			hand.sending++
 			busy[r.chat] = true
-			s.out[r.chat] = true
 		}
 	}
 	next := now.Add(rescan)

@@ -76,7 +76,7 @@ func (r *senderRig) step() (handed bool, sleep time.Duration) {
 	case m := <-r.jobs:
 		r.s.deliver(context.Background(), m)
 		r.hand.sending--
-		delete(r.hand.busy, m.ChatID)
+		r.hand.done(m.ChatID)
 		return true, sleep
 	default:
 		return false, sleep
