@@ -12,7 +12,6 @@ import (
 	"io/fs"
 	"os"
 	"runtime/debug"
-	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -63,14 +62,10 @@ const lockWait = 500 * time.Millisecond
 type DB struct {
 	bolt     *bolt.DB
 	path     string
-	writers  *atomic.Int32 // write transactions wanted or running, shared by borrowers
-	areas    *areaCache    // the area tree as last read, shared by borrowers
-	borrowed bool          // Close leaves the file to its owner
+	commits  *commits   // writes joined in shared commits, shared by borrowers
+	areas    *areaCache // the area tree as last read, shared by borrowers
+	borrowed bool       // Close leaves the file to its owner
 }
-
-// batchDelay is how long a write waits for others to share its commit
-// when several are waiting. A lone write never waits.
-const batchDelay = 2 * time.Millisecond
 
 // Open opens or creates the database file and brings its schema up to date.
 // It fails fast with ErrLocked when another process holds the file, and
@@ -98,8 +93,7 @@ func open(path string, fresh bool) (db *DB, err error) {
 	case err != nil: // bbolt read the file and found no sound database in it
 		return nil, fmt.Errorf("store: open %s: %w (%v)", path, ErrDamaged, err)
 	}
-	b.MaxBatchDelay = batchDelay
-	db = &DB{bolt: b, path: path, writers: new(atomic.Int32), areas: new(areaCache)}
+	db = &DB{bolt: b, path: path, commits: new(commits), areas: new(areaCache)}
 	if err := db.whole(); err != nil {
 		b.Close()
 		return nil, err
@@ -129,7 +123,7 @@ func OpenReadOnly(path string) (db *DB, err error) {
 	case err != nil:
 		return nil, fmt.Errorf("store: open %s: %w (%v)", path, ErrDamaged, err)
 	}
-	db = &DB{bolt: b, path: path, writers: new(atomic.Int32), areas: new(areaCache)}
+	db = &DB{bolt: b, path: path, commits: new(commits), areas: new(areaCache)}
 	if err := db.whole(); err != nil {
 		b.Close()
 		return nil, err
@@ -180,7 +174,7 @@ func (db *DB) Close() error {
 // without closing it for its owner: the server lends its file this way to
 // the office's commands that come through its admin socket.
 func (db *DB) Borrow() *DB {
-	return &DB{bolt: db.bolt, path: db.path, writers: db.writers, areas: db.areas, borrowed: true}
+	return &DB{bolt: db.bolt, path: db.path, commits: db.commits, areas: db.areas, borrowed: true}
 }
 
 // Path is the database file's path.
@@ -233,8 +227,8 @@ func damaged(err *error) {
 }
 
 // update runs fn in a write transaction. When other writes are under way
-// (many chats at once), it joins them in one commit with bbolt's Batch:
-// one fsync for many answers instead of one each. fn may then run more than
+// (many chats at once), it joins them in one commit (commits.go): one
+// fsync for many answers instead of one each. fn may then run more than
 // once, so it must only depend on what it reads in the transaction.
 func (db *DB) update(ctx context.Context, fn func(*bolt.Tx) error) (err error) {
 	if err := ctx.Err(); err != nil {
@@ -242,11 +236,12 @@ func (db *DB) update(ctx context.Context, fn func(*bolt.Tx) error) (err error) {
 	}
 	defer damaged(&err)
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	if db.writers.Add(1) > 1 {
-		defer db.writers.Add(-1)
-		return db.bolt.Batch(fn)
+	c := db.commits
+	if c.writers.Add(1) > 1 {
+		defer c.writers.Add(-1)
+		return db.batch(fn)
 	}
-	defer db.writers.Add(-1)
+	defer c.writers.Add(-1)
 	return db.bolt.Update(fn)
 }
 
@@ -327,7 +322,7 @@ func VerifyCopy(path string) (err error) {
 		return fmt.Errorf("store: verify %s: %w (%v)", path, ErrDamaged, err)
 	}
 	defer b.Close()
-	copyDB := &DB{bolt: b, path: path, writers: new(atomic.Int32), areas: new(areaCache)}
+	copyDB := &DB{bolt: b, path: path, commits: new(commits), areas: new(areaCache)}
 	if err := copyDB.whole(); err != nil {
 		return err
 	}

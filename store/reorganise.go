@@ -61,8 +61,8 @@ func (db *DB) Reorganise(ctx context.Context, p tree.Plan, at time.Time, by stri
 	}
 	defer damaged(&err)
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	db.writers.Add(1)
-	defer db.writers.Add(-1)
+	db.commits.writers.Add(1)
+	defer db.commits.writers.Add(-1)
 	defer db.changingAreas()()
 	err = db.bolt.Update(func(tx *bolt.Tx) error {
 		sum = ReorganiseSummary{Effective: p.Effective, Records: map[string]int{}}

@@ -1,0 +1,127 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// commits joins concurrent writes in one commit: one pair of fsyncs, one
+// write of the pages they share (the inbox's and the outbox's last pages,
+// the buckets' roots, the freelist), for many answers. It is bbolt's
+// Batch with a wait that follows the load: a write joins the writes that
+// come within a wait long in proportion to how many are wanted at once.
+// With a few chats the wait is short, so a head's reply is not held; under
+// a flood it is longer, and a commit carries more: at 1,000 heads at once,
+// a wait of 8 ms rather than 2 took the CPU per message down by a fifth
+// (docs/BENCHMARKS.md, issue 22).
+type commits struct {
+	writers atomic.Int32 // write transactions wanted or running
+
+	mu      sync.Mutex
+	pending *batch // gathering writes, not yet committing
+}
+
+const (
+	// waitPerWriter is how much longer a batch waits for each write
+	// wanted beside it, up to maxBatchWait.
+	waitPerWriter = 100 * time.Microsecond
+	maxBatchWait  = 10 * time.Millisecond
+	// maxBatch is the most writes one commit carries.
+	maxBatch = 1000
+)
+
+// batch is the writes of one commit.
+type batch struct {
+	calls []batchCall
+	timer *time.Timer
+	once  sync.Once
+}
+
+type batchCall struct {
+	fn  func(*bolt.Tx) error
+	err chan error
+}
+
+// errSolo tells a write whose function failed in a shared commit to run
+// alone: its error is then its own, and the others' commit goes on without
+// it.
+var errSolo = errors.New("store: run the write alone")
+
+// batch runs fn in a commit shared with the writes that come meanwhile.
+// fn may run more than once.
+func (db *DB) batch(fn func(*bolt.Tx) error) error {
+	c := db.commits
+	call := batchCall{fn: fn, err: make(chan error, 1)}
+	c.mu.Lock()
+	b := c.pending
+	if b == nil {
+		b = &batch{}
+		c.pending = b
+		wait := min(maxBatchWait, time.Duration(c.writers.Load())*waitPerWriter)
+		b.timer = time.AfterFunc(wait, func() { db.commit(b) })
+	}
+	b.calls = append(b.calls, call)
+	full := len(b.calls) >= maxBatch
+	c.mu.Unlock()
+	if full {
+		go db.commit(b)
+	}
+	err := <-call.err
+	if err == errSolo {
+		err = db.bolt.Update(fn)
+	}
+	return err
+}
+
+// commit writes a batch once: no more writes join it from now.
+func (db *DB) commit(b *batch) {
+	b.once.Do(func() {
+		defer debug.SetPanicOnFault(debug.SetPanicOnFault(true)) // a damaged file's fault is an error, as in update
+		c := db.commits
+		c.mu.Lock()
+		if c.pending == b {
+			c.pending = nil
+		}
+		c.mu.Unlock()
+		b.timer.Stop()
+		for len(b.calls) > 0 {
+			failed := -1
+			err := db.bolt.Update(func(tx *bolt.Tx) error {
+				for i, call := range b.calls {
+					if err := safely(call.fn, tx); err != nil {
+						failed = i
+						return err
+					}
+				}
+				return nil
+			})
+			if failed >= 0 {
+				// That write runs alone; the others commit without it.
+				b.calls[failed].err <- errSolo
+				b.calls = append(b.calls[:failed], b.calls[failed+1:]...)
+				continue
+			}
+			for _, call := range b.calls {
+				call.err <- err
+			}
+			return
+		}
+	})
+}
+
+// safely runs fn, turning a panic into an error, so that one write's bug
+// does not take the others' commit down with it.
+func safely(fn func(*bolt.Tx) error, tx *bolt.Tx) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("store: write panicked: %v", p)
+		}
+	}()
+	return fn(tx)
+}

@@ -1,0 +1,78 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Writes at once share commits, and each gets its own outcome: one that
+// fails or panics returns its error and changes nothing, the others are
+// all written.
+func TestConcurrentWritesShareCommits(t *testing.T) {
+	db, err := Open(filepath.Join(t.TempDir(), "commits.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	bucket := []byte("commits_test")
+	if err := db.bolt.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucket(bucket); return err }); err != nil {
+		t.Fatal(err)
+	}
+	refused := errors.New("refused")
+	const writers = 200
+	errs := make([]error, writers)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			errs[i] = db.update(t.Context(), func(tx *bolt.Tx) error {
+				if err := tx.Bucket(bucket).Put([]byte(fmt.Sprint(i)), []byte("x")); err != nil {
+					return err
+				}
+				switch i % 50 {
+				case 7:
+					return refused
+				case 13:
+					panic("a bug in one write")
+				}
+				return nil
+			})
+		}()
+	}
+	close(start)
+	wg.Wait()
+	err = db.bolt.View(func(tx *bolt.Tx) error {
+		for i := range writers {
+			written := tx.Bucket(bucket).Get([]byte(fmt.Sprint(i))) != nil
+			switch i % 50 {
+			case 7:
+				if !errors.Is(errs[i], refused) || written {
+					return fmt.Errorf("write %d: %v, written %v; want its own error and nothing written", i, errs[i], written)
+				}
+			case 13:
+				if errs[i] == nil || written {
+					return fmt.Errorf("write %d panicked: %v, written %v; want an error and nothing written", i, errs[i], written)
+				}
+			default:
+				if errs[i] != nil || !written {
+					return fmt.Errorf("write %d: %v, written %v", i, errs[i], written)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := db.commits.writers.Load(); n != 0 {
+		t.Fatalf("%d writers still counted", n)
+	}
+}
