@@ -3,6 +3,7 @@ package flows
 import (
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Typed options. A prompt is Typed when each of its options' labels, sent
@@ -61,21 +62,56 @@ func labels(opts []Option) []string {
 	return out
 }
 
+// verdicts keeps what typedChoice and typedYesNo found, by what their
+// answer depends on: the labels, and whether the question may be skipped
+// and has labels of its own. The forms' and the catalog's labels are few
+// and fixed, and the check folds every label each time a question is
+// asked.
+var verdicts sync.Map // string → bool
+
+func remembered(kind string, q *Question, opts []Option, check func() bool) bool {
+	var b strings.Builder
+	b.WriteString(kind)
+	if q != nil {
+		b.WriteString(strconv.FormatBool(q.IsRequired()))
+		b.WriteString(strconv.FormatBool(len(q.YesLabel) > 0))
+	}
+	for _, o := range opts {
+		b.WriteByte(0)
+		b.WriteString(o.Key)
+		b.WriteByte(0)
+		b.WriteString(o.Label)
+	}
+	key := b.String()
+	if v, ok := verdicts.Load(key); ok {
+		return v.(bool)
+	}
+	v := check()
+	verdicts.Store(key, v)
+	return v
+}
+
 // typedChoice reports whether a single-choice question's labels are read
 // as their options: plain labels, none of which an optional question
 // would take for "skip".
 func typedChoice(q *Question, opts []Option) bool {
-	for _, o := range opts {
-		if skipping(q, o.Label) {
-			return false
+	return remembered("choice", q, opts, func() bool {
+		for _, o := range opts {
+			if skipping(q, o.Label) {
+				return false
+			}
 		}
-	}
-	return PlainLabels(labels(opts))
+		return PlainLabels(labels(opts))
+	})
 }
 
 // typedYesNo reports whether a yes/no question's labels (Có and Không, or
 // the question's own) are read as yes and no.
 func typedYesNo(q *Question, c Context, opts []Option) bool {
+	return remembered("yesno", q, opts, func() bool { return readAsYesNo(q, c, opts) })
+}
+
+func readAsYesNo(q *Question, c Context, opts []Option) bool {
 	return typedAs(opts, func(s string) (string, bool) {
 		if q != nil && skipping(q, s) {
 			return "", false
