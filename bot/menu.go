@@ -38,7 +38,16 @@ func (t *turn) menu(ctx context.Context) {
 			t.replies = append(t.replies, textPrompt(line))
 		}
 	}
-	t.replies = append(t.replies, flows.Prompt{Text: t.e.cat.T(t.lang, "menu.title"), Question: flows.AwaitMenu, Options: t.menuOptions(ctx)})
+	// The menu is what the chat awaits once shown, and chooseForm reads a
+	// title typed as its option: its labels are answers (Typed) unless two
+	// titles could be taken for one another.
+	opts := t.menuOptions(ctx)
+	labels := make([]string, len(opts))
+	for i, o := range opts {
+		labels[i] = o.Label
+	}
+	t.replies = append(t.replies, flows.Prompt{Text: t.e.cat.T(t.lang, "menu.title"), Question: flows.AwaitMenu, Options: opts,
+		Typed: flows.PlainLabels(labels)})
 }
 
 func (t *turn) menuOptions(ctx context.Context) []flows.Option {

@@ -103,7 +103,7 @@ func (t *turn) replacing(a store.Applied) string {
 
 func (t *turn) message(p flows.Prompt) store.Message {
 	m := store.Message{Channel: t.in.Channel, ChatID: t.in.ChatID, Text: p.Text,
-		Options: p.Options, Multi: p.Multi, Question: p.Question, Low: t.low, NoPreview: t.noPreview}
+		Options: p.Options, Multi: p.Multi, Question: p.Question, Typed: p.Typed, Low: t.low, NoPreview: t.noPreview}
 	if p.Place {
 		m.PlaceLabel = t.e.cat.T(t.lang, "run.place_button")
 	}

@@ -30,13 +30,18 @@ func (r *Run) ask(f *Form, q *Question, c Context) Prompt {
 	switch q.Type {
 	case YesNo:
 		p.Options = yesNoOptions(q, c)
+		p.Typed = typedYesNo(q, c, p.Options)
 	case SelectOne, SelectMultiple:
 		for i, ch := range f.ChoicesOf(q) {
 			p.Options = append(p.Options, Option{Key: strconv.Itoa(i + 1), Label: ch.Label.In(c.Lang)})
 		}
+		// A multi-choice's buttons mark options on their message before
+		// "done" answers: they stay bound to it.
 		if q.Type == SelectMultiple {
 			p.Multi = true
 			lines = append(lines, c.t("run.multi_hint"))
+		} else {
+			p.Typed = typedChoice(q, p.Options)
 		}
 	case Date:
 		lines = append(lines, c.t("run.date_hint"))

@@ -32,6 +32,8 @@ func (r *Run) confirmPrompt(f *Form, c Context) Prompt {
 		lines = append(lines, "⚠️ "+q.WarnMessage.In(c.Lang))
 	}
 	lines = append(lines, c.t("confirm.value", "label", shortLabel(q, c.Lang), "value", r.display(f, q, r.Pending, c.Lang, c)))
+	// Not Typed: its buttons confirm the value shown above them, and a
+	// typed answer other than yes or no is taken as a new answer.
 	return Prompt{Text: strings.Join(lines, "\n"), Question: AwaitConfirm + q.ID,
 		Options: []Option{{Key: "1", Label: c.t("confirm.right")}, {Key: "2", Label: c.t("confirm.again")}}}
 }
@@ -75,19 +77,29 @@ func (r *Run) Discard(f *Form, c Context) Outcome {
 }
 
 func (r *Run) discardPrompt(f *Form, c Context) Prompt {
-	return Prompt{Text: c.t("discard.ask", "form", f.Title.In(c.Lang)), Question: AwaitDiscard,
-		Options: []Option{{Key: "1", Label: c.t("discard.yes")}, {Key: "2", Label: c.t("discard.no")}}}
+	opts := []Option{{Key: "1", Label: c.t("discard.yes")}, {Key: "2", Label: c.t("discard.no")}}
+	return Prompt{Text: c.t("discard.ask", "form", f.Title.In(c.Lang)), Question: AwaitDiscard, Options: opts,
+		Typed: typedAs(opts, func(s string) (string, bool) {
+			discard, err := readDiscard(c, s)
+			return canonical(discard), err == nil
+		})}
 }
 
-// replyDiscard throws the run away on "1" (or "có", "hủy") and goes back
-// to where it was on "2" (or "không", "tiếp tục").
-func (r *Run) replyDiscard(f *Form, c Context, text string) Outcome {
+// readDiscard reads "1" (or "có", "hủy") as throwing the run away and "2"
+// (or "không", "tiếp tục") as going on.
+func readDiscard(c Context, text string) (bool, error) {
 	discard, err := ParseYesNo(text)
 	if err != nil {
 		var i int
 		i, err = ParseChoice(text, []string{c.t("discard.yes"), c.t("discard.no")})
 		discard = i == 0
 	}
+	return discard, err
+}
+
+// replyDiscard throws the run away or goes back to where it was.
+func (r *Run) replyDiscard(f *Form, c Context, text string) Outcome {
+	discard, err := readDiscard(c, text)
 	if err != nil {
 		p := r.discardPrompt(f, c)
 		p.Text = c.t("answer.error", "reason", c.t("answer.discard")) + "\n\n" + p.Text

@@ -288,8 +288,10 @@ func (r *Run) askMedia(q *Question, c Context, lines []string, p *Prompt) []stri
 	switch {
 	case len(r.Photos) > 0:
 		p.Options = []Option{{Key: mediaKey, Label: c.t("run.photos_done")}}
+		p.Typed = doneWords[strings.Trim(Fold(p.Options[0].Label), ".!")]
 	case !q.IsRequired():
 		p.Options = []Option{{Key: mediaKey, Label: c.t("run.skip")}}
+		p.Typed = skipping(q, p.Options[0].Label)
 	}
 	return lines
 }

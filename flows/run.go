@@ -104,6 +104,10 @@ type Prompt struct {
 	// Place asks for the phone's location: a channel that can offers a
 	// button that sends it ("Gửi vị trí").
 	Place bool
+	// Typed says each option's label, sent back as text, is read as that
+	// option (see typed.go): a channel may offer the options as buttons
+	// that send their label, bound to no message.
+	Typed bool
 }
 
 // Option is a numbered choice: Key is what the user types to pick it.
@@ -362,7 +366,8 @@ func (r *Run) replyRepeat(f *Form, c Context, text string) Outcome {
 }
 
 func (r *Run) repeatOffer(f *Form, c Context) Prompt {
-	return Prompt{Text: f.Repeat.Prompt.In(c.Lang), Options: yesNoOptions(nil, c), Question: AwaitRepeat}
+	opts := yesNoOptions(nil, c)
+	return Prompt{Text: f.Repeat.Prompt.In(c.Lang), Options: opts, Question: AwaitRepeat, Typed: typedYesNo(nil, c, opts)}
 }
 
 // restartForRepeat keeps the answers the form names and clears the rest.

@@ -25,7 +25,8 @@ func (r *Run) summary(f *Form, c Context) Prompt {
 			lines = append(lines, fmt.Sprintf("• %s: %s", q.Label.In(c.Lang), r.display(f, q, canonical(env[q.ID]), c.Lang, c)))
 		}
 	}
-	return Prompt{Text: strings.Join(lines, "\n"), Question: AwaitSummary, Options: summaryOptions(c)}
+	opts := summaryOptions(c)
+	return Prompt{Text: strings.Join(lines, "\n"), Question: AwaitSummary, Options: opts, Typed: PlainLabels(labels(opts))}
 }
 
 func summaryOptions(c Context) []Option {
@@ -81,6 +82,7 @@ func (r *Run) pickEdit(f *Form, c Context) Prompt {
 	for i, q := range r.editable(f, relevant) {
 		p.Options = append(p.Options, Option{Key: strconv.Itoa(i + 1), Label: shortLabel(q, c.Lang)})
 	}
+	p.Typed = PlainLabels(labels(p.Options))
 	return p
 }
 

@@ -255,13 +255,16 @@ func (h *harness) waitMessage(chat int64, before int, what string) telegramtest.
 }
 
 // press taps the button whose label contains label on the bot's last
-// keyboard in the chat and waits for the next message.
+// keyboard in the chat and waits for the next message: a button of the
+// message's own (inline) keyboard sends its data, one of the chat's
+// keyboard sends its label as a message, as the Telegram app does.
 func (h *harness) press(chat int64, label string) telegramtest.Call {
 	h.t.Helper()
 	sent := h.sentTo(chat)
 	for i := len(sent) - 1; i >= 0; i-- {
 		labels, data := sent[i].Keyboard()
-		if len(labels) == 0 {
+		own, _ := sent[i].ChatKeyboard()
+		if len(labels) == 0 && len(own) == 0 {
 			continue
 		}
 		for j, l := range labels {
@@ -269,7 +272,12 @@ func (h *harness) press(chat int64, label string) telegramtest.Call {
 				return h.pressData(chat, sent[i].MessageID, data[j], true)
 			}
 		}
-		h.t.Fatalf("no button %q in %v", label, labels)
+		for _, l := range own {
+			if strings.Contains(l, label) {
+				return h.say(chat, l)
+			}
+		}
+		h.t.Fatalf("no button %q in %v%v", label, labels, own)
 	}
 	h.t.Fatalf("no keyboard in chat %d", chat)
 	return telegramtest.Call{}

@@ -41,11 +41,18 @@ func (db *DB) Outbox(ctx context.Context, channel string, limit int) ([]Message,
 }
 
 // Delivered removes a sent message from the outbox and, when it carried
-// buttons, remembers them as the chat's open keyboard.
+// buttons, remembers them as the chat's open keyboard. Options sent with
+// no keyboard to remember (buttons that need no closing, such as the
+// chat's own keyboard on Telegram) take the place of the keyboard
+// remembered before, as newer buttons always did: an answer to them is
+// not shown under an older message.
 func (db *DB) Delivered(ctx context.Context, m Message, kb *Keyboard) error {
 	err := db.update(ctx, func(tx *bolt.Tx) error {
 		if err := tx.Bucket(bucketOutbox).Delete(seqKey(m.ID)); err != nil {
 			return err
+		}
+		if kb == nil && len(m.Options) > 0 && m.Edit == "" {
+			return tx.Bucket(bucketKeyboards).Delete([]byte(identityKey(m.Channel, m.ChatID)))
 		}
 		if kb == nil {
 			return nil

@@ -610,3 +610,41 @@ func TestRecentAudit(t *testing.T) {
 		t.Fatalf("%+v, %v", got, err)
 	}
 }
+
+// A chat's open keyboard is the last one delivered with buttons to close:
+// options delivered with none to close (the chat's own keyboard on
+// Telegram) take its place; a message without options leaves it.
+func TestOpenKeyboardTakenByNewerOptions(t *testing.T) {
+	t.Parallel()
+	db := storetest.Open(t)
+	u := store.User{ID: "u1", Name: "Thắng", Role: store.RoleHead}
+	if _, err := db.Apply(ctx, store.Change{At: t0, User: &u, Identity: &store.Identity{Channel: "telegram", ChatID: "7", UserID: u.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	open := func() *store.Keyboard {
+		t.Helper()
+		c, err := db.Conversation(ctx, "telegram", "7")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.Keyboard
+	}
+	options := []flows.Option{{Key: "1", Label: "Có"}}
+	for _, step := range []struct {
+		m    store.Message
+		kb   *store.Keyboard
+		open bool
+	}{
+		{store.Message{Text: "picker", Options: options}, &store.Keyboard{MessageID: "55", Text: "picker", Question: "household"}, true},
+		{store.Message{Text: "a notice"}, nil, true},
+		{store.Message{Text: "job", Options: options, Typed: true}, nil, false},
+	} {
+		step.m.Channel, step.m.ChatID = "telegram", "7"
+		if err := db.Delivered(ctx, step.m, step.kb); err != nil {
+			t.Fatal(err)
+		}
+		if got := open(); (got != nil) != step.open {
+			t.Fatalf("after %q: open keyboard %+v, want open %v", step.m.Text, got, step.open)
+		}
+	}
+}

@@ -110,8 +110,11 @@ type Message struct {
 	// can offers a button with this label that sends it (Telegram's
 	// request_location).
 	PlaceLabel string `json:"place_label,omitempty"`
-	Question   string `json:"question,omitempty"`
-	Edit       string `json:"edit,omitempty"` // platform id of a message to replace
+	// Typed says each option's label, sent back as text, answers the
+	// question as its button would (flows.Prompt.Typed).
+	Typed    bool   `json:"typed,omitempty"`
+	Question string `json:"question,omitempty"`
+	Edit     string `json:"edit,omitempty"` // platform id of a message to replace
 	// Attachment is a file sent with the text: a chart, a spreadsheet.
 	Attachment *Attachment `json:"attachment,omitempty"`
 	Created    time.Time   `json:"created"`

@@ -34,6 +34,11 @@ type Outbound struct {
 	// can shows a button with this label that sends it, beside the
 	// options as buttons that send their label as text.
 	PlaceLabel string
+	// Typed says each option's label, sent back as text, answers the
+	// question as its button would: a platform that can may show the
+	// options as buttons that send their label (Telegram's reply
+	// keyboard), which the next message replaces.
+	Typed bool
 }
 
 // Linker keeps an attachment behind a link that expires, for a channel that
@@ -44,8 +49,10 @@ type Linker func(ctx context.Context, a *store.Attachment) (url string, err erro
 type Channel interface {
 	Name() string
 	// Send delivers out, splitting long texts at the platform's limit, and
-	// returns the platform's id of the last message sent. Errors are
-	// classified with the types in errors.go.
+	// returns the platform's id of the last message sent, or "" when
+	// there is nothing to edit later (no keyboard of the message is then
+	// remembered, to be closed). Errors are classified with the types in
+	// errors.go.
 	Send(ctx context.Context, out Outbound) (string, error)
 }
 

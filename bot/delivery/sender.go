@@ -538,11 +538,12 @@ func partsAfter(m store.Message, err error) int {
 func outbound(m store.Message) Outbound {
 	return Outbound{ChatID: m.ChatID, Text: m.Text, Options: m.Options, Multi: m.Multi,
 		DoneLabel: m.DoneLabel, Selected: m.Selected, Question: m.Question, Edit: m.Edit, Attachment: m.Attachment,
-		PartsSent: m.PartsSent, NoPreview: m.NoPreview, PlaceLabel: m.PlaceLabel}
+		PartsSent: m.PartsSent, NoPreview: m.NoPreview, PlaceLabel: m.PlaceLabel, Typed: m.Typed}
 }
 
 // keyboardOf remembers a sent message with buttons, so that the next
-// answer can close them.
+// answer can close them. A channel whose buttons need no closing (a
+// keyboard the next message replaces) returns no id for the message.
 func keyboardOf(m store.Message, sentID string) *store.Keyboard {
 	if len(m.Options) == 0 || sentID == "" || m.PlaceLabel != "" {
 		return nil // a place's keyboard is the chat's own, which closes itself once used

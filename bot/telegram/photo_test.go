@@ -208,7 +208,7 @@ func TestPhotoAndPlaceAnsweredOnTelegram(t *testing.T) {
 		t.Fatalf("first photo: %q", out)
 	}
 	last := p.fake.Delivered()[len(p.fake.Delivered())-1]
-	if labels, _ := last.Keyboard(); len(labels) != 1 || !strings.Contains(labels[0], "Xong") {
+	if labels, _ := last.ChatKeyboard(); len(labels) != 1 || labels[0] != "Xong" {
 		t.Fatalf("no Done button: %v", labels)
 	}
 	out = p.send(p.fake.Photo(head, photostest.JPEG(1200, 1600, 2), "mặt sau"))

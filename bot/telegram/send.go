@@ -9,6 +9,7 @@ import (
 
 	"sothon/bot"
 	"sothon/bot/delivery"
+	"sothon/flows"
 )
 
 // Send implements delivery.Channel: a new message (split at 4,096 characters,
@@ -30,11 +31,8 @@ func (a *Adapter) Send(_ context.Context, out delivery.Outbound) (string, error)
 		// Bot API 7 names it link_preview_options; the library (v5) sends
 		// the older disable_web_page_preview, which the Bot API still takes.
 		msg.DisableWebPagePreview = out.NoPreview
-		switch {
-		case isLast && out.PlaceLabel != "":
-			msg.ReplyMarkup = placeKeyboard(out)
-		case isLast && len(out.Options) > 0:
-			msg.ReplyMarkup = keyboard(out)
+		if isLast {
+			msg.ReplyMarkup = markup(out)
 		}
 		var err error
 		if last, err = a.api.Send(msg); err != nil {
@@ -45,7 +43,48 @@ func (a *Adapter) Send(_ context.Context, out delivery.Outbound) (string, error)
 	if err != nil {
 		return "", err
 	}
+	if !inline(out) { // nothing to close later: no id, so no keyboard is remembered
+		return "", nil
+	}
 	return strconv.Itoa(last.MessageID), nil
+}
+
+// inline tells whether a message's options are buttons bound to it
+// (inline_keyboard), rather than the chat's own keyboard under the typing
+// field (reply_keyboard), which sends a button's label as a text message.
+//
+// The chat's keyboard costs one call: the next message replaces it, so it
+// is never closed by an edit, and its press is a message, not a callback
+// to acknowledge. It is for options whose labels, typed, are the answer
+// (out.Typed: a single choice, yes/no, "Bỏ qua", the summary's actions,
+// the menu) and for the place question. Buttons stay bound to their
+// message where the press must name it: a multi-choice (its marks are
+// redrawn on the message, "done" answers), the household picker (names
+// may repeat; a typed name searches), the confirmation of an unusual
+// answer (it confirms the value shown), reminders and officials' cards
+// (their data carries an id, and a press counts whenever it comes).
+func inline(out delivery.Outbound) bool {
+	return len(out.Options) > 0 && out.PlaceLabel == "" && !(out.Typed && !out.Multi)
+}
+
+// markup is the keyboard of a message's last part: none, buttons bound to
+// it, or the chat's own. A question answered by typing (a number, a name)
+// removes the chat's keyboard, so that an earlier question's labels do
+// not linger under the typing field; other messages without options (a
+// notice, a toast's text) leave it, as the question it belongs to may
+// still be open.
+func markup(out delivery.Outbound) any {
+	switch {
+	case out.PlaceLabel != "":
+		return placeKeyboard(out)
+	case inline(out):
+		return keyboard(out)
+	case len(out.Options) > 0:
+		return replyKeyboard(out)
+	case out.Question != "":
+		return tgbotapi.NewRemoveKeyboard(false)
+	}
+	return nil
 }
 
 // edit replaces an earlier message: to close its buttons once answered, or
@@ -85,12 +124,7 @@ func keyboard(out delivery.Outbound) tgbotapi.InlineKeyboardMarkup {
 	for _, k := range out.Selected {
 		selected[k] = true
 	}
-	perRow := 3
-	for _, o := range out.Options {
-		if utf8.RuneCountInString(o.Label) > 12 {
-			perRow = 1
-		}
-	}
+	perRow := rowWidth(out.Options)
 	var rows [][]tgbotapi.InlineKeyboardButton
 	var row []tgbotapi.InlineKeyboardButton
 	for _, o := range out.Options {
@@ -120,9 +154,46 @@ func placeKeyboard(out delivery.Outbound) tgbotapi.ReplyKeyboardMarkup {
 	for _, o := range out.Options {
 		rows = append(rows, []tgbotapi.KeyboardButton{tgbotapi.NewKeyboardButton(o.Label)})
 	}
+	return oneTime(rows)
+}
+
+// replyKeyboard is the chat's own keyboard with the options' labels, laid
+// out as the inline one is: short ones three to a row, long ones one to a
+// row. A button sends its label, without the number: the label is what
+// the engine reads as the option (flows.PlainLabels); "1. Có" would not be.
+func replyKeyboard(out delivery.Outbound) tgbotapi.ReplyKeyboardMarkup {
+	perRow := rowWidth(out.Options)
+	var rows [][]tgbotapi.KeyboardButton
+	var row []tgbotapi.KeyboardButton
+	for _, o := range out.Options {
+		row = append(row, tgbotapi.NewKeyboardButton(o.Label))
+		if len(row) == perRow {
+			rows, row = append(rows, row), nil
+		}
+	}
+	if len(row) > 0 {
+		rows = append(rows, row)
+	}
+	return oneTime(rows)
+}
+
+// oneTime makes the chat's keyboard as small as its buttons and hides it
+// once a button is pressed.
+func oneTime(rows [][]tgbotapi.KeyboardButton) tgbotapi.ReplyKeyboardMarkup {
 	kb := tgbotapi.NewOneTimeReplyKeyboard(rows...)
 	kb.ResizeKeyboard = true
 	return kb
+}
+
+// rowWidth is how many buttons go in a row: three, or one when a label is
+// long.
+func rowWidth(opts []flows.Option) int {
+	for _, o := range opts {
+		if utf8.RuneCountInString(o.Label) > 12 {
+			return 1
+		}
+	}
+	return 3
 }
 
 // captionMax is the Bot API's limit on a photo's or document's caption.

@@ -1,6 +1,6 @@
 // Package telegram connects the engine to a Telegram bot through the Bot
 // API: long polling or a webhook in (texts, presses, photos fetched with
-// getFile, locations), messages with inline keyboards out.
+// getFile, locations), messages with keyboards out.
 package telegram
 
 import (

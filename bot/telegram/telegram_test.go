@@ -3,6 +3,7 @@ package telegram
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -136,5 +137,45 @@ func TestInboundMapping(t *testing.T) {
 	if _, ok := inbound(tgbotapi.Update{UpdateID: 13, CallbackQuery: &tgbotapi.CallbackQuery{ID: "cb2", Data: "a|job|1",
 		Message: &tgbotapi.Message{MessageID: 78, Chat: &tgbotapi.Chat{ID: -100, Type: "group"}}}}); ok {
 		t.Fatal("a button press in a group accepted")
+	}
+}
+
+// Each kind of message gets its keyboard, and an id back only when it
+// has buttons of its own to close later.
+func TestKeyboardByKindOfMessage(t *testing.T) {
+	fake := telegramtest.New(token)
+	defer fake.Close()
+	a, err := New(Config{Token: token, APIBase: fake.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	yesNo := []flows.Option{{Key: "1", Label: "Có"}, {Key: "2", Label: "Không"}}
+	tests := []struct {
+		name   string
+		out    delivery.Outbound
+		chat   []string // the chat keyboard's labels
+		inline int      // buttons on the message
+		remove bool
+		id     bool
+	}{
+		{"plain answers", delivery.Outbound{Question: "job", Options: yesNo, Typed: true}, []string{"Có", "Không"}, 0, false, false},
+		{"answers not plain", delivery.Outbound{Question: "job", Options: yesNo}, nil, 2, false, true},
+		{"multi-choice", delivery.Outbound{Question: "needs", Options: yesNo, Multi: true, Typed: true, DoneLabel: "Xong"}, nil, 3, false, true},
+		{"place", delivery.Outbound{Question: "place", PlaceLabel: "📍 Gửi vị trí", Options: []flows.Option{{Key: "1", Label: "Bỏ qua"}}, Typed: true}, []string{"Bỏ qua"}, 0, false, false},
+		{"typed question", delivery.Outbound{Question: "members"}, nil, 0, true, false},
+		{"notice", delivery.Outbound{}, nil, 0, false, false},
+	}
+	for i, tt := range tests {
+		tt.out.ChatID, tt.out.Text = "9", tt.name
+		id, err := a.Send(context.Background(), tt.out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sent := fake.Calls("sendMessage")[i]
+		chat, oneTime := sent.ChatKeyboard()
+		inline, _ := sent.Keyboard()
+		if !slices.Equal(chat, tt.chat) || (len(chat) > 0 && !oneTime) || len(inline) != tt.inline || sent.RemovesKeyboard() != tt.remove || (id != "") != tt.id {
+			t.Errorf("%s: chat keyboard %v (one-time %v), %d inline buttons, removes %v, id %q", tt.name, chat, oneTime, len(inline), sent.RemovesKeyboard(), id)
+		}
 	}
 }

@@ -47,6 +47,39 @@ func (c Call) Keyboard() (labels, data []string) {
 	return labels, data
 }
 
+// ChatKeyboard returns the labels of the call's reply keyboard (the chat's
+// own keyboard) whose buttons send their label as a message, row by row
+// flattened (not the one that sends the phone's location), and whether
+// the keyboard hides once used and fits its buttons.
+func (c Call) ChatKeyboard() (labels []string, oneTime bool) {
+	var markup struct {
+		Keyboard [][]struct {
+			Text     string `json:"text"`
+			Location bool   `json:"request_location"`
+		} `json:"keyboard"`
+		OneTime bool `json:"one_time_keyboard"`
+		Resize  bool `json:"resize_keyboard"`
+	}
+	json.Unmarshal([]byte(c.Params["reply_markup"]), &markup)
+	for _, row := range markup.Keyboard {
+		for _, b := range row {
+			if !b.Location {
+				labels = append(labels, b.Text)
+			}
+		}
+	}
+	return labels, markup.OneTime && markup.Resize
+}
+
+// RemovesKeyboard reports whether the call removes the chat's own keyboard.
+func (c Call) RemovesKeyboard() bool {
+	var markup struct {
+		Remove bool `json:"remove_keyboard"`
+	}
+	json.Unmarshal([]byte(c.Params["reply_markup"]), &markup)
+	return markup.Remove
+}
+
 // Reply is a scripted answer to the next call of a method.
 type Reply struct {
 	Status int
