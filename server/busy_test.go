@@ -202,7 +202,7 @@ func busyRun(b *testing.B, heads int, tc busyCase) {
 	defer fake.Close()
 	fake.Quiet = true
 	dir := b.TempDir()
-	chats := registerHeads(b, dir+"/busy.db", heads+1)
+	chats, areas := registerHeads(b, dir+"/busy.db", heads+1)
 	flooder, chats := chats[heads], chats[:heads]
 	logs := &syncBuffer{}
 	env := map[string]string{"SOTHON_TELEGRAM_TOKEN": testToken, "SOTHON_TELEGRAM_API": fake.URL, "SOTHON_ADDR": "127.0.0.1:0",
@@ -210,7 +210,7 @@ func busyRun(b *testing.B, heads int, tc busyCase) {
 		"SOTHON_DIGEST_CRON": "59 23 31 12 *", "SOTHON_REMIND_CRON": "59 23 31 12 *"}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- runServer(ctx, func(k string) string { return env[k] }, logs, nil) }()
+	go func() { done <- runServer(ctx, func(k string) string { return env[k] }, logs, savingAreas(ctx, areas)) }()
 	if !platformtest.WaitFor(10*time.Second, func() bool { return strings.Contains(logs.String(), "sothon serving") }) {
 		b.Fatalf("serve did not start:\n%s", logs.String())
 	}
