@@ -29,11 +29,15 @@ import (
 // transaction ends.
 var writers = sync.Pool{New: func() any { return &writer{buf: make([]byte, 0, 1024)} }}
 
-// putRecord stores v as enc appends it, behind compactTag, under key.
-func putRecord[T any](b *bolt.Bucket, key []byte, v *T, enc func(w *writer, v *T)) error {
+// newRecord gives a writer with the tag written; putRecord stores what
+// was written after it under key.
+func newRecord() *writer {
 	w := writers.Get().(*writer)
 	w.buf = append(w.buf[:0], compactTag)
-	enc(w, v)
+	return w
+}
+
+func putRecord(b *bolt.Bucket, key []byte, w *writer) error {
 	data := make([]byte, len(w.buf))
 	copy(data, w.buf)
 	if cap(w.buf) <= 64<<10 { // not an attachment's
@@ -42,54 +46,87 @@ func putRecord[T any](b *bolt.Bucket, key []byte, v *T, enc func(w *writer, v *T
 	return b.Put(key, data)
 }
 
-// getRecord reads the record under key with dec; ErrNotFound when there
-// is none.
-func getRecord[T any](b *bolt.Bucket, key []byte, v *T, dec func(data []byte, v *T) error) error {
-	data := b.Get(key)
-	if data == nil {
-		return ErrNotFound
+// record is the record under key; ErrNotFound when there is none.
+func record(b *bolt.Bucket, key []byte) ([]byte, error) {
+	if data := b.Get(key); data != nil {
+		return data, nil
 	}
-	return dec(data, v)
+	return nil, ErrNotFound
 }
 
-// isJSON tells a record written before schema 15, read as JSON into a
-// zero value as it was then.
+// isJSON tells a record written before schema 15, read by fromJSON.
 func isJSON(data []byte) bool { return len(data) == 0 || data[0] != compactTag }
 
+// fromJSON reads a JSON record into a zero value, as getJSON did, then
+// into *v: only a JSON record's value goes to the heap, not every
+// caller's.
+func fromJSON[T any](data []byte, v *T) error {
+	var fresh T
+	err := json.Unmarshal(data, &fresh)
+	*v = fresh
+	return err
+}
+
 func getUser(b *bolt.Bucket, key []byte, u *User) error {
-	return getRecord(b, key, u, decodeUser)
+	data, err := record(b, key)
+	if err != nil {
+		return err
+	}
+	return decodeUser(data, u)
 }
 
 func putUser(b *bolt.Bucket, key []byte, u *User) error {
-	return putRecord(b, key, u, appendUser)
+	w := newRecord()
+	appendUser(w, u)
+	return putRecord(b, key, w)
 }
 
 func getRun(b *bolt.Bucket, key []byte, r *flows.Run) error {
-	return getRecord(b, key, r, decodeRun)
+	data, err := record(b, key)
+	if err != nil {
+		return err
+	}
+	return decodeRun(data, r)
 }
 
 func putRun(b *bolt.Bucket, key []byte, r *flows.Run) error {
-	return putRecord(b, key, r, appendRun)
+	w := newRecord()
+	appendRun(w, r)
+	return putRecord(b, key, w)
 }
 
 func getKeyboard(b *bolt.Bucket, key []byte, kb *Keyboard) error {
-	return getRecord(b, key, kb, decodeKeyboard)
+	data, err := record(b, key)
+	if err != nil {
+		return err
+	}
+	return decodeKeyboard(data, kb)
 }
 
 func putKeyboard(b *bolt.Bucket, key []byte, kb *Keyboard) error {
-	return putRecord(b, key, kb, appendKeyboard)
+	w := newRecord()
+	appendKeyboard(w, kb)
+	return putRecord(b, key, w)
 }
 
 func getMessage(b *bolt.Bucket, key []byte, m *Message) error {
-	return getRecord(b, key, m, decodeMessage)
+	data, err := record(b, key)
+	if err != nil {
+		return err
+	}
+	return decodeMessage(data, m)
 }
 
 func putMessage(b *bolt.Bucket, key []byte, m *Message) error {
-	return putRecord(b, key, m, appendMessage)
+	w := newRecord()
+	appendMessage(w, m)
+	return putRecord(b, key, w)
 }
 
 func putIncoming(b *bolt.Bucket, key []byte, in *Incoming) error {
-	return putRecord(b, key, in, appendIncoming)
+	w := newRecord()
+	appendIncoming(w, in)
+	return putRecord(b, key, w)
 }
 
 // The records' fields, in order. A field is added at the end, and its
@@ -109,8 +146,7 @@ func appendUser(w *writer, u *User) {
 
 func decodeUser(data []byte, u *User) error {
 	if isJSON(data) {
-		*u = User{}
-		return json.Unmarshal(data, u)
+		return fromJSON(data, u)
 	}
 	r := newChatReader(data)
 	*u = User{
@@ -152,8 +188,7 @@ func appendRun(w *writer, r *flows.Run) {
 
 func decodeRun(data []byte, run *flows.Run) error {
 	if isJSON(data) {
-		*run = flows.Run{}
-		return json.Unmarshal(data, run)
+		return fromJSON(data, run)
 	}
 	r := newChatReader(data)
 	*run = flows.Run{
@@ -188,8 +223,7 @@ func appendKeyboard(w *writer, kb *Keyboard) {
 
 func decodeKeyboard(data []byte, kb *Keyboard) error {
 	if isJSON(data) {
-		*kb = Keyboard{}
-		return json.Unmarshal(data, kb)
+		return fromJSON(data, kb)
 	}
 	r := newChatReader(data)
 	*kb = Keyboard{MessageID: r.str(), Text: r.str(), Question: r.str()}
@@ -208,8 +242,7 @@ func appendIncoming(w *writer, in *Incoming) {
 // not checked again as JSON.
 func decodeIncoming(data []byte, in *Incoming) error {
 	if isJSON(data) {
-		*in = Incoming{}
-		return json.Unmarshal(data, in)
+		return fromJSON(data, in)
 	}
 	r := newChatReader(data)
 	*in = Incoming{ID: r.uint(), Channel: r.str(), ChatID: r.str()}
@@ -248,8 +281,7 @@ func appendMessage(w *writer, m *Message) {
 
 func decodeMessage(data []byte, m *Message) error {
 	if isJSON(data) {
-		*m = Message{}
-		return json.Unmarshal(data, m)
+		return fromJSON(data, m)
 	}
 	r := newChatReader(data)
 	*m = Message{ID: r.uint(), Channel: r.str(), ChatID: r.str(), Text: r.str()}
