@@ -20,11 +20,11 @@ import (
 func (db *DB) Revoke(ctx context.Context, userID, by string, now time.Time) error {
 	err := db.update(ctx, func(tx *bolt.Tx) error {
 		var u User
-		if err := getJSON(tx.Bucket(bucketUsers), []byte(userID), &u); err != nil {
+		if err := getUser(tx.Bucket(bucketUsers), []byte(userID), &u); err != nil {
 			return err
 		}
 		u.Revoked = true
-		if err := putJSON(tx.Bucket(bucketUsers), []byte(userID), u); err != nil {
+		if err := putUser(tx.Bucket(bucketUsers), []byte(userID), &u); err != nil {
 			return err
 		}
 		if err := unlinkAll(tx, userID); err != nil {
@@ -80,7 +80,7 @@ func unlinkAll(tx *bolt.Tx, userID string) error {
 func (db *DB) MoveUser(ctx context.Context, userID, areaID, by string, now time.Time) error {
 	err := db.update(ctx, func(tx *bolt.Tx) error {
 		var u User
-		if err := getJSON(tx.Bucket(bucketUsers), []byte(userID), &u); err != nil {
+		if err := getUser(tx.Bucket(bucketUsers), []byte(userID), &u); err != nil {
 			return err
 		}
 		if tx.Bucket(bucketAreas).Get([]byte(areaID)) == nil {
@@ -88,7 +88,7 @@ func (db *DB) MoveUser(ctx context.Context, userID, areaID, by string, now time.
 		}
 		from := u.AreaID
 		u.AreaID = areaID
-		if err := putJSON(tx.Bucket(bucketUsers), []byte(userID), u); err != nil {
+		if err := putUser(tx.Bucket(bucketUsers), []byte(userID), &u); err != nil {
 			return err
 		}
 		return appendAudit(tx, []AuditEntry{{At: now, Actor: by, Action: "move", Detail: userID + ": " + from + " → " + areaID}})

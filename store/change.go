@@ -197,7 +197,7 @@ func noteMessage(tx *bolt.Tx, userID string, at time.Time) error {
 		return nil
 	}
 	var u User
-	if err := getJSON(tx.Bucket(bucketUsers), []byte(userID), &u); err != nil {
+	if err := getUser(tx.Bucket(bucketUsers), []byte(userID), &u); err != nil {
 		return err
 	}
 	// Shown to the minute (the console's users page), so written once a
@@ -207,7 +207,7 @@ func noteMessage(tx *bolt.Tx, userID string, at time.Time) error {
 		return nil
 	}
 	u.LastMessage = at.Truncate(time.Minute)
-	return putJSON(tx.Bucket(bucketUsers), []byte(userID), u)
+	return putUser(tx.Bucket(bucketUsers), []byte(userID), &u)
 }
 
 func applyUser(tx *bolt.Tx, ch Change) error {
@@ -222,7 +222,7 @@ func applyUser(tx *bolt.Tx, ch Change) error {
 		ch.Identity.UserID = ch.User.ID
 	}
 	if ch.User != nil {
-		if err := putJSON(tx.Bucket(bucketUsers), []byte(ch.User.ID), ch.User); err != nil {
+		if err := putUser(tx.Bucket(bucketUsers), []byte(ch.User.ID), ch.User); err != nil {
 			return err
 		}
 	}
@@ -238,7 +238,7 @@ func applyRun(tx *bolt.Tx, ch Change) error {
 	case ch.DeleteRun:
 		return runs.Delete([]byte(ch.UserID))
 	case ch.Run != nil:
-		return putJSON(runs, []byte(ch.UserID), ch.Run)
+		return putRun(runs, []byte(ch.UserID), ch.Run)
 	}
 	return nil
 }
@@ -411,7 +411,7 @@ func enqueue(tx *bolt.Tx, msgs []Message, at time.Time) ([]Message, error) {
 			return nil, err
 		}
 		m.ID, m.Created = id, at
-		if err := putJSON(out, seqKey(id), m); err != nil {
+		if err := putMessage(out, seqKey(id), &m); err != nil {
 			return nil, err
 		}
 		queued[i] = m

@@ -30,7 +30,7 @@ func (db *DB) Receive(ctx context.Context, items []Incoming) error {
 				return err
 			}
 			items[i].ID = id
-			if err := putJSON(b, seqKey(id), items[i]); err != nil {
+			if err := putIncoming(b, seqKey(id), &items[i]); err != nil {
 				return err
 			}
 		}
@@ -81,7 +81,7 @@ func (db *DB) Inbox(ctx context.Context, after uint64, limit int) ([]Incoming, e
 		c := tx.Bucket(bucketInbox).Cursor()
 		for k, v := c.Seek(seqKey(after + 1)); k != nil && len(out) < limit; k, v = c.Next() {
 			var in Incoming
-			if err := json.Unmarshal(v, &in); err != nil {
+			if err := decodeIncoming(v, &in); err != nil {
 				return err
 			}
 			out = append(out, in)

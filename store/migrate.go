@@ -128,6 +128,53 @@ var migrations = []func(tx *bolt.Tx) error{
 		}
 		return nil
 	},
+	// 14 → 15: the records a chat reads or writes on every message (users,
+	// runs, open keyboards, the inbox and the outbox) in the compact
+	// encoding (codec_chat.go), each rewritten where it is: the buckets
+	// keep their sequences, which give the ids of users and messages.
+	func(tx *bolt.Tx) error {
+		if err := recode(tx, bucketUsers, decodeUser, putUser); err != nil {
+			return err
+		}
+		if err := recode(tx, bucketRuns, decodeRun, putRun); err != nil {
+			return err
+		}
+		if err := recode(tx, bucketKeyboards, decodeKeyboard, putKeyboard); err != nil {
+			return err
+		}
+		if err := recode(tx, bucketInbox, decodeIncoming, putIncoming); err != nil {
+			return err
+		}
+		return recode(tx, bucketOutbox, decodeMessage, putMessage)
+	},
+}
+
+// recode reads every record of a bucket with dec and stores it again with
+// put, in place.
+func recode[T any](tx *bolt.Tx, name []byte, dec func([]byte, *T) error, put func(*bolt.Bucket, []byte, *T) error) error {
+	b := tx.Bucket(name)
+	type kv struct {
+		k []byte
+		v T
+	}
+	var all []kv
+	err := b.ForEach(func(k, v []byte) error {
+		var rec T
+		if err := dec(v, &rec); err != nil {
+			return fmt.Errorf("%s %q: %w", name, k, err)
+		}
+		all = append(all, kv{bytes.Clone(k), rec})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for i := range all {
+		if err := put(b, all[i].k, &all[i].v); err != nil {
+			return fmt.Errorf("%s %q: %w", name, all[i].k, err)
+		}
+	}
+	return nil
 }
 
 // reencode rewrites every value of a bucket with conv, into a new bucket

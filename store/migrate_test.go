@@ -1,9 +1,11 @@
 package store_test
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"maps"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 
@@ -234,7 +236,7 @@ func TestMigrateToCompactCounters(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if v, _ := db.Version(); v != 14 {
+	if v, _ := db.Version(); v != store.SchemaVersion {
 		t.Fatalf("schema %d", v)
 	}
 	after, err := db.CountersIn(ctx, "bac-kan")
@@ -282,3 +284,124 @@ func mustJSON(t *testing.T, v any) []byte {
 	}
 	return data
 }
+
+// A schema-14 file (users, runs, open keyboards, the inbox and the outbox
+// as JSON) opens as schema 15 with all of them in the compact encoding,
+// read the same as before, and the buckets' sequences kept: the next
+// update and the next message take the ids after the last ones.
+func TestMigrateToCompactChat(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "sothon.db")
+	db, err := store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SaveAreas(ctx, tree.Default()); err != nil {
+		t.Fatal(err)
+	}
+	const village = "bac-kan/huyen-tung/khuoi-pai"
+	u := store.User{Name: "Nông Văn Tý", Role: store.RoleHead, AreaID: village, Lang: "vi", Created: t0, LastMessage: t0.Add(time.Minute)}
+	chat := store.Identity{Channel: "telegram", ChatID: "42"}
+	run := &flows.Run{Form: "household", Version: "1", AreaID: village, Stage: flows.StageAsk, Current: "members",
+		Answers: map[string]string{"household": "h1"}, Trail: []string{"household"}, Started: t0, Updated: t0}
+	if _, err := db.Apply(ctx, store.Change{At: t0, User: &u, Identity: &chat}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Apply(ctx, store.Change{At: t0, UserID: u.ID, Run: run}); err != nil {
+		t.Fatal(err)
+	}
+	kb := &store.Keyboard{MessageID: "7", Text: "Hộ nào?", Question: "household"}
+	if err := db.Delivered(ctx, store.Message{Channel: chat.Channel, ChatID: chat.ChatID}, kb); err != nil {
+		t.Fatal(err)
+	}
+	in := []store.Incoming{{Channel: "telegram", ChatID: "42", Payload: []byte(`{"update_id":1,"message":{"text":"3"}}`)},
+		{Channel: "telegram", ChatID: "99", Payload: []byte(`{"update_id":2}`), Stranger: true}}
+	if err := db.Receive(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	queued, err := db.Queue(ctx, t0, []store.Message{{Channel: "telegram", ChatID: "42", Text: "Có bao nhiêu người?",
+		Options: []flows.Option{{Key: "1", Label: "Một"}}, NotBefore: t0.Add(time.Hour)}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, err := db.Conversation(ctx, chat.Channel, chat.ChatID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inbox, _ := db.Inbox(ctx, 0, 10)
+	outbox, _ := db.Outbox(ctx, "telegram", 10)
+	mark, _ := db.InboxMark(ctx)
+	db.Close()
+	// Back to schema 14 as it was written: JSON records.
+	raw, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = raw.Update(func(tx *bolt.Tx) error {
+		put := func(bucket string, key []byte, v any) {
+			if err := tx.Bucket([]byte(bucket)).Put(key, mustJSON(t, v)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		put("users", []byte(u.ID), before.User)
+		put("runs", []byte(u.ID), before.Run)
+		put("keyboards", []byte("telegram:42"), before.Keyboard)
+		for _, m := range inbox {
+			put("inbox", seqKey(m.ID), m)
+		}
+		put("outbox", seqKey(queued[0].ID), queued[0])
+		return tx.Bucket([]byte("meta")).Put([]byte("schema_version"), []byte("14"))
+	})
+	raw.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err = store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := db.Version(); v != store.SchemaVersion || v < 15 {
+		t.Fatalf("schema %d", v)
+	}
+	after, err := db.Conversation(ctx, chat.Channel, chat.ChatID)
+	if err != nil || !reflect.DeepEqual(after, before) {
+		t.Errorf("conversation after migration:\n%+v\nbefore:\n%+v (%v)", after, before, err)
+	}
+	if got, err := db.Inbox(ctx, 0, 10); err != nil || !reflect.DeepEqual(got, inbox) {
+		t.Errorf("inbox after migration: %+v, before %+v (%v)", got, inbox, err)
+	}
+	if got, err := db.Outbox(ctx, "telegram", 10); err != nil || !reflect.DeepEqual(got, outbox) {
+		t.Errorf("outbox after migration: %+v, before %+v (%v)", got, outbox, err)
+	}
+	more := []store.Incoming{{Channel: "telegram", ChatID: "42", Payload: []byte(`{"update_id":3}`)}}
+	if err := db.Receive(ctx, more); err != nil || more[0].ID != mark+1 {
+		t.Errorf("the next update's id: %d after %d (%v)", more[0].ID, mark, err)
+	}
+	next, err := db.Queue(ctx, t0, []store.Message{{Channel: "telegram", ChatID: "42", Text: "Cảm ơn"}}, nil)
+	if err != nil || next[0].ID != queued[0].ID+1 {
+		t.Errorf("the next message's id: %+v after %d (%v)", next, queued[0].ID, err)
+	}
+	db.Close()
+	raw, err = bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	raw.View(func(tx *bolt.Tx) error {
+		for _, b := range []string{"users", "runs", "keyboards", "inbox", "outbox"} {
+			n := 0
+			tx.Bucket([]byte(b)).ForEach(func(k, v []byte) error {
+				if n++; len(v) == 0 || v[0] == '{' {
+					t.Errorf("%s %q is still %q", b, k, v)
+				}
+				return nil
+			})
+			if n == 0 {
+				t.Errorf("%s: no record", b)
+			}
+		}
+		return nil
+	})
+}
+
+func seqKey(n uint64) []byte { return binary.BigEndian.AppendUint64(nil, n) }

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -25,7 +24,7 @@ func (db *DB) Outbox(ctx context.Context, channel string, limit int) ([]Message,
 		c := tx.Bucket(bucketOutbox).Cursor()
 		for k, v := c.First(); k != nil && len(out) < limit; k, v = c.Next() {
 			var m Message
-			if err := json.Unmarshal(v, &m); err != nil {
+			if err := decodeMessage(v, &m); err != nil {
 				return fmt.Errorf("outbox record: %w", err)
 			}
 			if m.Channel == channel {
@@ -57,7 +56,7 @@ func (db *DB) Delivered(ctx context.Context, m Message, kb *Keyboard) error {
 		if kb == nil {
 			return nil
 		}
-		return putJSON(tx.Bucket(bucketKeyboards), []byte(identityKey(m.Channel, m.ChatID)), kb)
+		return putKeyboard(tx.Bucket(bucketKeyboards), []byte(identityKey(m.Channel, m.ChatID)), kb)
 	})
 	if err != nil {
 		return fmt.Errorf("store: mark delivered: %w", err)
@@ -71,11 +70,11 @@ func (db *DB) Defer(ctx context.Context, id uint64, notBefore time.Time, attempt
 	err := db.update(ctx, func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketOutbox)
 		var m Message
-		if err := getJSON(b, seqKey(id), &m); err != nil {
+		if err := getMessage(b, seqKey(id), &m); err != nil {
 			return err
 		}
 		m.NotBefore, m.Attempts, m.PartsSent = notBefore, attempts, partsSent
-		return putJSON(b, seqKey(id), m)
+		return putMessage(b, seqKey(id), &m)
 	})
 	if err != nil {
 		return fmt.Errorf("store: defer message %d: %w", id, err)
@@ -100,11 +99,11 @@ func (db *DB) Undeliverable(ctx context.Context, m Message, unreachable bool, re
 		}
 		users := tx.Bucket(bucketUsers)
 		var u User
-		if err := getJSON(users, uid, &u); err != nil {
+		if err := getUser(users, uid, &u); err != nil {
 			return err
 		}
 		u.Unreachable = true
-		if err := putJSON(users, uid, u); err != nil {
+		if err := putUser(users, uid, &u); err != nil {
 			return err
 		}
 		return appendAudit(tx, []AuditEntry{{At: at, Actor: "system", Action: "unreachable", Detail: u.ID + " " + m.Channel + ": " + reason}})

@@ -114,7 +114,7 @@ func (db *DB) PrunePhotos(ctx context.Context, before time.Time) (int, error) {
 		}
 		return tx.Bucket(bucketRuns).ForEach(func(_, v []byte) error {
 			var r flows.Run
-			if err := json.Unmarshal(v, &r); err != nil {
+			if err := decodeRun(v, &r); err != nil {
 				return err
 			}
 			for _, a := range append(slices.Collect(maps.Values(r.Answers)), r.Photos...) {

@@ -25,7 +25,7 @@ func (db *DB) UserByIdentity(ctx context.Context, channel, chatID string) (User,
 		if id == nil {
 			return ErrNotFound
 		}
-		return getJSON(tx.Bucket(bucketUsers), id, &u)
+		return getUser(tx.Bucket(bucketUsers), id, &u)
 	})
 	if err != nil {
 		return User{}, fmt.Errorf("store: user of %s:%s: %w", channel, chatID, err)
@@ -39,7 +39,7 @@ func (db *DB) Users(ctx context.Context) ([]User, error) {
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketUsers).ForEach(func(_, v []byte) error {
 			var u User
-			if err := json.Unmarshal(v, &u); err != nil {
+			if err := decodeUser(v, &u); err != nil {
 				return err
 			}
 			out = append(out, u)
@@ -62,7 +62,7 @@ func (db *DB) Queue(ctx context.Context, at time.Time, msgs []Message, audit []A
 // UserByID loads a user.
 func (db *DB) UserByID(ctx context.Context, id string) (User, error) {
 	var u User
-	err := db.view(ctx, func(tx *bolt.Tx) error { return getJSON(tx.Bucket(bucketUsers), []byte(id), &u) })
+	err := db.view(ctx, func(tx *bolt.Tx) error { return getUser(tx.Bucket(bucketUsers), []byte(id), &u) })
 	if err != nil {
 		return User{}, fmt.Errorf("store: user %s: %w", id, err)
 	}
@@ -86,18 +86,18 @@ func (db *DB) Conversation(ctx context.Context, channel, chatID string) (Convers
 		if id == nil {
 			return ErrNotFound
 		}
-		if err := getJSON(tx.Bucket(bucketUsers), id, &c.User); err != nil {
+		if err := getUser(tx.Bucket(bucketUsers), id, &c.User); err != nil {
 			return err
 		}
 		var r flows.Run
-		switch err := getJSON(tx.Bucket(bucketRuns), id, &r); {
+		switch err := getRun(tx.Bucket(bucketRuns), id, &r); {
 		case err == nil:
 			c.Run = &r
 		case !errors.Is(err, ErrNotFound):
 			return err
 		}
 		var kb Keyboard
-		switch err := getJSON(tx.Bucket(bucketKeyboards), key, &kb); {
+		switch err := getKeyboard(tx.Bucket(bucketKeyboards), key, &kb); {
 		case err == nil:
 			c.Keyboard = &kb
 		case !errors.Is(err, ErrNotFound):
@@ -138,7 +138,7 @@ func (db *DB) Register(ctx context.Context, areaID string) ([]RegisterEntry, err
 func (db *DB) Run(ctx context.Context, userID string) (*flows.Run, error) {
 	var r flows.Run
 	err := db.view(ctx, func(tx *bolt.Tx) error {
-		return getJSON(tx.Bucket(bucketRuns), []byte(userID), &r)
+		return getRun(tx.Bucket(bucketRuns), []byte(userID), &r)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: run of %s: %w", userID, err)
@@ -152,7 +152,7 @@ func (db *DB) IdleRuns(ctx context.Context, before time.Time) ([]RunRecord, erro
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketRuns).ForEach(func(k, v []byte) error {
 			var r flows.Run
-			if err := json.Unmarshal(v, &r); err != nil {
+			if err := decodeRun(v, &r); err != nil {
 				return fmt.Errorf("run of %s: %w", k, err)
 			}
 			if r.Updated.Before(before) {

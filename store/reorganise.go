@@ -86,8 +86,11 @@ func (db *DB) Reorganise(ctx context.Context, p tree.Plan, at time.Time, by stri
 		if err := openRoundsApart(tx, areas); err != nil {
 			return err
 		}
-		for name, b := range map[string][]byte{"households": bucketHouseholds, "users": bucketUsers, "invites": bucketInvites,
-			"runs": bucketRuns, "submissions": bucketSubmissions, "meetings": bucketMeetings, "postings": bucketPostings,
+		if sum.Records["users"], sum.Records["runs"], err = moveChatAreas(tx, mapping); err != nil {
+			return err
+		}
+		for name, b := range map[string][]byte{"households": bucketHouseholds, "invites": bucketInvites,
+			"submissions": bucketSubmissions, "meetings": bucketMeetings, "postings": bucketPostings,
 			"requests": bucketRequests} {
 			n, err := rewriteAreaField(tx.Bucket(b), mapping)
 			if err != nil {

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"sothon/flows"
 	"sothon/store"
 	"sothon/store/storetest"
 	"sothon/tree"
@@ -160,5 +161,43 @@ func TestReorganiseMovesVillageReview(t *testing.T) {
 	}
 	if rs, err := db.Requests(ctx, "thai-nguyen/duc-xuan"); err != nil || len(rs) != 1 || rs[0].AreaID != moved {
 		t.Errorf("the requests after: %+v, %v", rs, err)
+	}
+}
+
+// A village's head and their run in progress move with the village when
+// the areas are reorganised; a user of an area the plan does not name
+// stays.
+func TestReorganiseMovesHeadsAndRuns(t *testing.T) {
+	t.Parallel()
+	db := storetest.Open(t)
+	at := time.Date(2025, 6, 10, 9, 0, 0, 0, time.UTC)
+	const old, moved, other = "bac-kan/huyen-tung/khuoi-pai", "thai-nguyen/duc-xuan/khuoi-pai", "lao-cai" // other: no area of the plan
+	head := store.User{Name: "Nông Văn Tý", Role: store.RoleHead, AreaID: old, Lang: "vi", Created: at}
+	official := store.User{Name: "Hoàng Thị Mai", Role: store.RoleOfficial, AreaID: other, Lang: "vi", Created: at}
+	for _, u := range []*store.User{&head, &official} {
+		if _, err := db.Apply(ctx, store.Change{At: at, User: u}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run := &flows.Run{Form: "household", AreaID: old, Stage: flows.StageAsk, Answers: map[string]string{"household": "h1"}, Started: at, Updated: at}
+	if _, err := db.Apply(ctx, store.Change{At: at, UserID: head.ID, Run: run}); err != nil {
+		t.Fatal(err)
+	}
+	plan, _, _ := tree.BuiltinPlan("bac-kan-2025")
+	sum, err := db.Reorganise(ctx, plan, at, "admin", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Records["users"] != 1 || sum.Records["runs"] != 1 {
+		t.Errorf("records moved: %v", sum.Records)
+	}
+	if u, err := db.UserByID(ctx, head.ID); err != nil || u.AreaID != moved || u.Name != head.Name {
+		t.Errorf("the head after: %+v, %v", u, err)
+	}
+	if u, err := db.UserByID(ctx, official.ID); err != nil || u.AreaID != official.AreaID {
+		t.Errorf("the official after: %+v, %v", u, err)
+	}
+	if r, err := db.Run(ctx, head.ID); err != nil || r.AreaID != moved || r.Answers["household"] != "h1" {
+		t.Errorf("the run after: %+v, %v", r, err)
 	}
 }

@@ -164,11 +164,11 @@ func setAwaiting(tx *bolt.Tx, userID, question string) error {
 		return nil
 	}
 	var u User
-	if err := getJSON(tx.Bucket(bucketUsers), []byte(userID), &u); err != nil {
+	if err := getUser(tx.Bucket(bucketUsers), []byte(userID), &u); err != nil {
 		return err
 	}
 	u.Awaiting = question
-	return putJSON(tx.Bucket(bucketUsers), []byte(userID), u)
+	return putUser(tx.Bucket(bucketUsers), []byte(userID), &u)
 }
 
 // ReturnedIn lists the returned submissions of a village not corrected yet,

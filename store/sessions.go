@@ -89,7 +89,7 @@ func (db *DB) SessionUser(ctx context.Context, id string, now time.Time) (User, 
 		if now.After(g.Expires) {
 			return ErrNotFound
 		}
-		return getJSON(tx.Bucket(bucketUsers), []byte(g.UserID), &u)
+		return getUser(tx.Bucket(bucketUsers), []byte(g.UserID), &u)
 	})
 	if err != nil {
 		return User{}, fmt.Errorf("store: session: %w", err)
@@ -108,7 +108,7 @@ func (db *DB) putGrant(ctx context.Context, bucket []byte, userID string, expire
 	token := newToken()
 	err := db.update(ctx, func(tx *bolt.Tx) error {
 		var u User
-		if err := getJSON(tx.Bucket(bucketUsers), []byte(userID), &u); err != nil || u.Revoked {
+		if err := getUser(tx.Bucket(bucketUsers), []byte(userID), &u); err != nil || u.Revoked {
 			return errors.Join(ErrNotFound, fmt.Errorf("user %s", userID))
 		}
 		return putJSON(tx.Bucket(bucket), []byte(tokenHash(token)), grant{UserID: userID, Expires: expires})
@@ -157,7 +157,7 @@ func (db *DB) APITokenUser(ctx context.Context, token string) (User, error) {
 		if err := getJSON(tx.Bucket(bucketAPITokens), []byte(tokenHash(token)), &g); err != nil {
 			return err
 		}
-		return getJSON(tx.Bucket(bucketUsers), []byte(g.UserID), &u)
+		return getUser(tx.Bucket(bucketUsers), []byte(g.UserID), &u)
 	})
 	if err != nil {
 		return User{}, fmt.Errorf("store: api token: %w", err)
