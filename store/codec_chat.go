@@ -261,7 +261,7 @@ func appendMessage(w *writer, m *Message) {
 		w.str(o.Key)
 		w.str(o.Label)
 	}
-	w.flags(m.Multi, m.Low, m.NoPreview, m.Attachment != nil)
+	w.flags(m.Multi, m.Low, m.NoPreview, m.Attachment != nil, m.Typed)
 	w.strs(m.Selected)
 	w.str(m.DoneLabel)
 	w.str(m.PlaceLabel)
@@ -292,7 +292,7 @@ func decodeMessage(data []byte, m *Message) error {
 		}
 	}
 	f := r.flags()
-	m.Multi, m.Low, m.NoPreview = f&1 != 0, f&2 != 0, f&4 != 0
+	m.Multi, m.Low, m.NoPreview, m.Typed = f&1 != 0, f&2 != 0, f&4 != 0, f&16 != 0
 	m.Selected = r.strs()
 	m.DoneLabel = r.str()
 	m.PlaceLabel = r.str()

@@ -109,7 +109,7 @@ func (g gen) incoming() Incoming {
 func (g gen) message() Message {
 	m := Message{ID: g.uint(), Channel: g.str(), ChatID: g.str(), Text: g.str(), Multi: g.bool(), Selected: g.strs(),
 		DoneLabel: g.str(), PlaceLabel: g.str(), Question: g.str(), Edit: g.str(), Created: g.time(), Attempts: g.int(),
-		PartsSent: g.int(), Low: g.bool(), NoPreview: g.bool(), NotBefore: g.time()}
+		PartsSent: g.int(), Low: g.bool(), NoPreview: g.bool(), Typed: g.bool(), NotBefore: g.time()}
 	if n := g.r.IntN(6); n > 0 {
 		m.Options = make([]flows.Option, n-1)
 		for i := range m.Options {
@@ -235,7 +235,7 @@ func TestChatCodecCarriesEveryField(t *testing.T) {
 		reflect.TypeFor[flows.Picker](): {"Query", "Page"},
 		reflect.TypeFor[Keyboard]():     {"MessageID", "Text", "Question"},
 		reflect.TypeFor[Incoming]():     {"ID", "Channel", "ChatID", "Payload", "Stranger"},
-		reflect.TypeFor[Message]():      {"ID", "Channel", "ChatID", "Text", "Options", "Multi", "Selected", "DoneLabel", "PlaceLabel", "Question", "Edit", "Attachment", "Created", "Attempts", "PartsSent", "Low", "NoPreview", "NotBefore"},
+		reflect.TypeFor[Message]():      {"ID", "Channel", "ChatID", "Text", "Options", "Multi", "Selected", "DoneLabel", "PlaceLabel", "Typed", "Question", "Edit", "Attachment", "Created", "Attempts", "PartsSent", "Low", "NoPreview", "NotBefore"},
 		reflect.TypeFor[flows.Option](): {"Key", "Label"},
 		reflect.TypeFor[Attachment]():   {"Name", "Image", "Data", "Ref"},
 	}
