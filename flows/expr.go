@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/expr-lang/expr"
@@ -228,6 +229,28 @@ func (f *Form) householdFacts(env map[string]any, answers map[string]string, fac
 // environment and which questions are relevant.
 func (f *Form) values(answers map[string]string, facts Circumstances) (map[string]any, map[string]bool) {
 	env := make(map[string]any, len(f.Questions)+len(builtinNames))
+	relevant := make(map[string]bool, len(f.Questions))
+	f.evaluate(env, relevant, answers, facts)
+	return env, relevant
+}
+
+// envs are environments to reuse: one is built on every answer (which
+// question comes next), and it was the largest allocation of a turn.
+var envs = sync.Pool{New: func() any { return map[string]any{} }}
+
+// relevance is values for a caller that needs only which questions are
+// relevant: the environment is reused, emptied of what it held.
+func (f *Form) relevance(answers map[string]string, facts Circumstances) map[string]bool {
+	env := envs.Get().(map[string]any)
+	relevant := make(map[string]bool, len(f.Questions))
+	f.evaluate(env, relevant, answers, facts)
+	clear(env)
+	envs.Put(env)
+	return relevant
+}
+
+// evaluate fills env and relevant for values and relevance.
+func (f *Form) evaluate(env map[string]any, relevant map[string]bool, answers map[string]string, facts Circumstances) {
 	env["this_year"] = facts.Now.Year()
 	env["today"] = facts.Now.Format(time.DateOnly)
 	env["choice_min"] = func(list, name string) float64 {
@@ -240,7 +263,6 @@ func (f *Form) values(answers map[string]string, facts Circumstances) (map[strin
 		return string(poverty.Assess(f.povertyHousehold(env), facts.Kind, std).Class)
 	}
 	f.householdFacts(env, answers, facts)
-	relevant := make(map[string]bool, len(f.Questions))
 	for _, q := range f.Questions {
 		env[q.ID] = zeroOf(q.Type)
 		if q.progs.relevant != nil && !runBool(q.progs.relevant, env) {
@@ -255,7 +277,6 @@ func (f *Form) values(answers map[string]string, facts Circumstances) (map[strin
 			env[q.ID] = typed(q.Type, a)
 		}
 	}
-	return env, relevant
 }
 
 // typed turns a stored answer into the value expressions see.

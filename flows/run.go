@@ -173,7 +173,7 @@ func Reopen(f *Form, areaID string, old *Submission, householdID string, replace
 		}
 	}
 	o := r.advance(f, c)
-	if _, relevant := f.values(r.Answers, c.Circumstances); r.Stage == StageSummary && relevant[focus] {
+	if relevant := f.relevance(r.Answers, c.Circumstances); r.Stage == StageSummary && relevant[focus] {
 		// As if the head had chosen to change that answer on the summary.
 		q := f.Question(focus)
 		r.Stage, r.Current, r.Editing, r.Picker = StageAsk, q.ID, true, Picker{}
@@ -275,7 +275,7 @@ func (r *Run) Back(f *Form, c Context) Outcome {
 		r.Stage, r.Pending = r.stageBefore(), ""
 		return r.Show(f, c)
 	}
-	_, relevant := f.values(r.Answers, c.Circumstances)
+	relevant := f.relevance(r.Answers, c.Circumstances)
 	for len(r.Trail) > 0 {
 		id := r.Trail[len(r.Trail)-1]
 		r.Trail = r.Trail[:len(r.Trail)-1]
@@ -297,7 +297,7 @@ func (r *Run) Back(f *Form, c Context) Outcome {
 // "next after the current one" makes edits and skip-logic changes ask
 // exactly the questions that became relevant.
 func (r *Run) advance(f *Form, c Context) Outcome {
-	_, relevant := f.values(r.Answers, c.Circumstances)
+	relevant := f.relevance(r.Answers, c.Circumstances)
 	var notes []Prompt
 	for _, q := range f.Questions {
 		if !relevant[q.ID] || q.Type == Calculate {

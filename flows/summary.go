@@ -77,7 +77,7 @@ func (r *Run) replySummary(f *Form, c Context, text string) Outcome {
 }
 
 func (r *Run) pickEdit(f *Form, c Context) Prompt {
-	_, relevant := f.values(r.Answers, c.Circumstances)
+	relevant := f.relevance(r.Answers, c.Circumstances)
 	p := Prompt{Text: c.t("summary.pick_edit"), Question: AwaitEdit}
 	for i, q := range r.editable(f, relevant) {
 		p.Options = append(p.Options, Option{Key: strconv.Itoa(i + 1), Label: shortLabel(q, c.Lang)})
@@ -87,7 +87,7 @@ func (r *Run) pickEdit(f *Form, c Context) Prompt {
 }
 
 func (r *Run) replyPickEdit(f *Form, c Context, text string) Outcome {
-	_, relevant := f.values(r.Answers, c.Circumstances)
+	relevant := f.relevance(r.Answers, c.Circumstances)
 	qs := r.editable(f, relevant)
 	labels := make([]string, len(qs))
 	for i, q := range qs {
