@@ -1,8 +1,10 @@
 package telegram
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"unicode/utf8"
 
@@ -50,20 +52,47 @@ func (a *Adapter) Send(_ context.Context, out delivery.Outbound) (string, error)
 	return strconv.Itoa(last.MessageID), nil
 }
 
-// sentMessage is what Sổ Thôn reads of a sent message: its id. The Bot
-// API answers with the whole message, keyboard and all; decoding only the
-// id (the library's Send decodes it all) spares a reply's worth of work.
+// sentMessage is what Sổ Thôn reads of a sent message: its id.
 type sentMessage struct {
-	MessageID int `json:"message_id"`
+	MessageID int
 }
 
 func (a *Adapter) send(c tgbotapi.Chattable) (sentMessage, error) {
-	var m sentMessage
 	resp, err := a.api.Request(c)
 	if err != nil {
-		return m, err
+		return sentMessage{}, err
 	}
-	return m, json.Unmarshal(resp.Result, &m)
+	id, err := messageID(resp.Result)
+	return sentMessage{MessageID: id}, err
+}
+
+// messageID reads a sent message's id. The Bot API answers with the whole
+// message, text and keyboard and all, its id first: reading up to the id
+// (the library's Send decodes it all) spares a reply's worth of work. The
+// library has checked the answer's JSON whole before handing the result.
+func messageID(result json.RawMessage) (int, error) {
+	d := json.NewDecoder(bytes.NewReader(result))
+	if t, err := d.Token(); err != nil || t != json.Delim('{') {
+		return 0, fmt.Errorf("telegram: a sent message is not an object: %.40q", result)
+	}
+	for d.More() {
+		key, err := d.Token()
+		if err != nil {
+			return 0, fmt.Errorf("telegram: read a sent message: %w", err)
+		}
+		if key == "message_id" {
+			var id int
+			if err := d.Decode(&id); err != nil {
+				return 0, fmt.Errorf("telegram: a sent message's id: %w", err)
+			}
+			return id, nil
+		}
+		var skip json.RawMessage
+		if err := d.Decode(&skip); err != nil {
+			return 0, fmt.Errorf("telegram: read a sent message: %w", err)
+		}
+	}
+	return 0, fmt.Errorf("telegram: a sent message without its id: %.40q", result)
 }
 
 // inline tells whether a message's options are buttons bound to it
