@@ -165,19 +165,43 @@ func Import(ctx context.Context, db *store.DB, name string, r io.Reader, o Optio
 	if o.DryRun {
 		return res, nil
 	}
+	// A batch is stored while the next is read and checked: the reading
+	// and the writing each have a core. Batches are still stored one at a
+	// time and in order; Import returns only once none is being stored.
+	type stored struct {
+		n   int
+		err error
+	}
+	var storing chan stored // the batch being stored, nil when none
+	wait := func() error {
+		if storing == nil {
+			return nil
+		}
+		s := <-storing
+		storing = nil
+		if s.err != nil {
+			return s.err
+		}
+		res.Imported += s.n
+		if o.Progress != nil {
+			o.Progress(res.Imported, res.Good)
+		}
+		return nil
+	}
 	batch := make([]store.Household, 0, min(importBatch, res.Good))
+	spare := make([]store.Household, 0, min(importBatch, res.Good))
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
 		}
-		if err := db.ImportHouseholds(ctx, batch); err != nil {
+		if err := wait(); err != nil {
 			return err
 		}
-		res.Imported += len(batch)
-		batch = batch[:0]
-		if o.Progress != nil {
-			o.Progress(res.Imported, res.Good)
-		}
+		storing = make(chan stored, 1)
+		go func(hhs []store.Household, done chan<- stored) {
+			done <- stored{len(hhs), db.ImportHouseholds(ctx, hhs)}
+		}(batch, storing)
+		batch, spare = spare[:0], batch
 		return nil
 	}
 	o.Reading = nil
@@ -189,6 +213,9 @@ func Import(ctx context.Context, db *store.DB, name string, r io.Reader, o Optio
 	})
 	if err == nil {
 		err = flush()
+	}
+	if werr := wait(); err == nil {
+		err = werr
 	}
 	if err != nil {
 		return res, err
