@@ -294,7 +294,7 @@ func putSubmission(tx *bolt.Tx, s *Submission) (Applied, error) {
 	if err != nil {
 		return Applied{}, err
 	}
-	applied.Standing, err = restand(tx, hh, rounds, func(area string, names []string, delta int64) error { return bumpAll(tx, area, names, delta) })
+	applied.Standing, err = restand(tx, hh, rounds, func(area string, names []string, delta int64) error { return bumpAll(tx, area, names, delta) }, putNow)
 	return applied, err
 }
 
@@ -378,11 +378,11 @@ func householdFor(tx *bolt.Tx, s *Submission) (*Household, error) {
 }
 
 func putHousehold(tx *bolt.Tx, hh *Household) error {
-	return putHouseholdCounting(tx, hh, func(area string, names []string, delta int64) error { return bumpAll(tx, area, names, delta) })
+	return putHouseholdCounting(tx, hh, func(area string, names []string, delta int64) error { return bumpAll(tx, area, names, delta) }, putNow)
 }
 
 // putHouseholdCounting is putHousehold counting with bump.
-func putHouseholdCounting(tx *bolt.Tx, hh *Household, bump bumper) error {
+func putHouseholdCounting(tx *bolt.Tx, hh *Household, bump bumper, put putter) error {
 	if err := putJSON(tx.Bucket(bucketHouseholds), []byte(hh.ID), hh); err != nil {
 		return err
 	}
@@ -390,12 +390,12 @@ func putHouseholdCounting(tx *bolt.Tx, hh *Household, bump bumper) error {
 	if hh.Status != "" {
 		names = append(names, counting.StatusCounter(poverty.Class(hh.Status)))
 	}
-	if err := putContribution(tx, hh.AreaID, counting.Contribution{Kind: "status", Key: hh.ID, Names: names}, bump); err != nil {
+	if err := putContribution(tx, hh.AreaID, counting.Contribution{Kind: "status", Key: hh.ID, Names: names}, bump, put); err != nil {
 		return err
 	}
 	// The index carries the name so the picker lists a village without
 	// reading every household record.
-	return tx.Bucket(bucketHHByArea).Put(hhAreaKey(hh.AreaID, hh.ID), []byte(hh.HeadName))
+	return put(tx.Bucket(bucketHHByArea), hhAreaKey(hh.AreaID, hh.ID), []byte(hh.HeadName))
 }
 
 func enqueue(tx *bolt.Tx, msgs []Message, at time.Time) ([]Message, error) {

@@ -235,6 +235,13 @@ func (db *DB) ImportHouseholds(ctx context.Context, hhs []Household) error {
 			}
 		}
 		deltas := counterDeltas{}
+		// The facts and the area index are written in key order at the
+		// end, when no household comes twice (a second would read what the
+		// first wrote).
+		put, sorted := putter(putNow), &sortedPuts{}
+		if distinctIDs(hhs) {
+			put = sorted.put
+		}
 		rounds, err := allRounds(tx)
 		if err != nil {
 			return err
@@ -257,12 +264,15 @@ func (db *DB) ImportHouseholds(ctx context.Context, hhs []Household) error {
 			if hh.Status != "" {
 				hh.History = append(hh.History, StatusChange{At: hh.StatusAt, Status: hh.Status})
 			}
-			if err := putContribution(tx, hh.AreaID, counting.Contribution{Kind: "register", Key: hh.ID, Names: []string{counting.RegisterCounter(poverty.Class(hh.Status))}}, deltas.bump); err != nil {
+			if err := putContribution(tx, hh.AreaID, counting.Contribution{Kind: "register", Key: hh.ID, Names: []string{counting.RegisterCounter(poverty.Class(hh.Status))}}, deltas.bump, put); err != nil {
 				return err
 			}
-			if _, err := restand(tx, &hh, rounds, deltas.bump); err != nil {
+			if _, err := restand(tx, &hh, rounds, deltas.bump, put); err != nil {
 				return err
 			}
+		}
+		if err := sorted.flush(); err != nil {
+			return err
 		}
 		return deltas.flush(tx)
 	})
@@ -270,6 +280,18 @@ func (db *DB) ImportHouseholds(ctx context.Context, hhs []Household) error {
 		return fmt.Errorf("store: import households: %w", err)
 	}
 	return nil
+}
+
+// distinctIDs tells whether no household comes twice.
+func distinctIDs(hhs []Household) bool {
+	seen := make(map[string]bool, len(hhs))
+	for _, hh := range hhs {
+		if seen[hh.ID] {
+			return false
+		}
+		seen[hh.ID] = true
+	}
+	return true
 }
 
 // appends tells whether households come in id order after every one

@@ -330,21 +330,21 @@ func roundKind(round uint64) string { return fmt.Sprintf("round:%d", round) }
 // restand derives a household's standing afresh and puts it on the
 // household record and the counters: after anything that changes one of
 // its forms, its review, its register entry or the rounds counting it.
-func restand(tx *bolt.Tx, hh *Household, rounds []Round, bump bumper) (Standing, error) {
+func restand(tx *bolt.Tx, hh *Household, rounds []Round, bump bumper, put putter) (Standing, error) {
 	st, err := standingNow(tx, *hh, rounds)
 	if err != nil {
 		return Standing{}, err
 	}
 	hh.Status, hh.StatusAt, hh.Approved = st.All.Class, st.All.At, st.Approved.Class
 	st.Household = *hh
-	if err := putHouseholdCounting(tx, hh, bump); err != nil {
+	if err := putHouseholdCounting(tx, hh, bump, put); err != nil {
 		return Standing{}, err
 	}
-	if err := putContribution(tx, hh.AreaID, approvedContribution(hh.ID, st.Approved.Class), bump); err != nil {
+	if err := putContribution(tx, hh.AreaID, approvedContribution(hh.ID, st.Approved.Class), bump, put); err != nil {
 		return Standing{}, err
 	}
 	for _, r := range st.Rounds {
-		if err := putContribution(tx, r.Area, counting.Contribution{Kind: roundKind(r.Round), Key: hh.ID, Names: r.names()}, bump); err != nil {
+		if err := putContribution(tx, r.Area, counting.Contribution{Kind: roundKind(r.Round), Key: hh.ID, Names: r.names()}, bump, put); err != nil {
 			return Standing{}, err
 		}
 	}
@@ -370,7 +370,7 @@ func restandID(tx *bolt.Tx, id string) error {
 	if err != nil {
 		return err
 	}
-	_, err = restand(tx, &hh, rounds, func(area string, names []string, delta int64) error { return bumpAll(tx, area, names, delta) })
+	_, err = restand(tx, &hh, rounds, func(area string, names []string, delta int64) error { return bumpAll(tx, area, names, delta) }, putNow)
 	return err
 }
 
