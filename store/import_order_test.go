@@ -38,7 +38,8 @@ func TestImportHouseholdsInAnyOrder(t *testing.T) {
 	if err := db.ImportHouseholds(ctx, twice); err != nil {
 		t.Fatal(err)
 	}
-	for area, want := range map[string]int{a: 12 + 400, b: 200} { // khuoi-pai has 12 of its own {
+	// khuoi-pai has 12 households of its own, from the tree.
+	for area, want := range map[string]int{a: 12 + 400, b: 200} {
 		got, err := db.HouseholdsIn(ctx, area)
 		if err != nil || len(got) != want {
 			t.Errorf("households in %s: %d, %v; want %d", area, len(got), err, want)
