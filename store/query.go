@@ -229,7 +229,9 @@ func (db *DB) ImportHouseholds(ctx context.Context, hhs []Household) error {
 		// split keep the file near its data (half-empty pages were half of
 		// a province's file). Households that go between others keep
 		// bbolt's half-filled pages, or each would split a full one.
-		if appends(tx.Bucket(bucketHouseholds), hhs) {
+		// Households after every one stored are none of them stored yet.
+		fresh := appends(tx.Bucket(bucketHouseholds), hhs)
+		if fresh {
 			for _, name := range [][]byte{bucketHouseholds, bucketHHByArea, bucketFacts} {
 				tx.Bucket(name).FillPercent = denseFill
 			}
@@ -249,7 +251,10 @@ func (db *DB) ImportHouseholds(ctx context.Context, hhs []Household) error {
 		for i := range hhs {
 			hh := hhs[i] // a batched commit may run this again
 			var old Household
-			err := getJSON(tx.Bucket(bucketHouseholds), []byte(hh.ID), &old)
+			err := ErrNotFound
+			if !fresh {
+				err = getJSON(tx.Bucket(bucketHouseholds), []byte(hh.ID), &old)
+			}
 			switch {
 			case err == nil:
 				if old.AreaID != hh.AreaID {
