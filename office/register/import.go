@@ -127,7 +127,8 @@ var ErrBadRows = errors.New("register: the file has bad rows; nothing was import
 // The file is read as it comes, row by row, twice when it is stored (once
 // to check every row, once to store the good ones in batches), and never
 // held whole: what stays in memory is the result (the first bad rows,
-// counts) and a hash of each household id, to tell repeats. A file given
+// counts), a hash of each household id, to tell repeats, and two batches
+// (one being stored while the next is read). A file given
 // as a stream that must be read twice (to store it, or an XLSX) is copied
 // to TempDir first.
 func Import(ctx context.Context, db *store.DB, name string, r io.Reader, o Options) (Result, error) {
