@@ -1,0 +1,36 @@
+package register_test
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"sothon/office/register"
+	"sothon/store/storetest"
+)
+
+// A file of several batches, each stored while the next is read, is all
+// stored, in order, before Import returns.
+func TestImportStoresEveryBatchInOrder(t *testing.T) {
+	t.Parallel()
+	db := storetest.Open(t)
+	const village, n = "bac-kan/huyen-tung/ban-cau", 25_000
+	var csv strings.Builder
+	csv.WriteString("area_id,household_id,head_name,members,status\n")
+	for i := range n {
+		fmt.Fprintf(&csv, "%s,B%05d,Hà Văn Sơn,%d,poor\n", village, i, 1+i%6)
+	}
+	var progress []int
+	res, err := register.Import(ctx, db, "r.csv", strings.NewReader(csv.String()), register.Options{Now: now, TempDir: t.TempDir(),
+		Progress: func(done, total int) { progress = append(progress, done) }})
+	if err != nil || res.Imported != n {
+		t.Fatalf("import: %+v, %v", res, err)
+	}
+	if want := []int{10_000, 20_000, n}; !slices.Equal(progress, want) {
+		t.Errorf("progress %v, want %v", progress, want)
+	}
+	if hh, err := db.HouseholdsIn(ctx, village); err != nil || len(hh) != n {
+		t.Errorf("households in %s: %d, %v", village, len(hh), err)
+	}
+}
