@@ -12,6 +12,16 @@ import (
 // may do what are its, and the console only asks and renders.
 func (c *Console) office() *office.Office { return &office.Office{Store: c.Store} }
 
+// answered ends a form's post: back to the page it came from, or the
+// office's refusal when err is one.
+func (c *Console) answered(w http.ResponseWriter, r *http.Request, u store.User, err error, what, back string) {
+	if err != nil {
+		c.refused(w, r, u, err, what, back)
+		return
+	}
+	http.Redirect(w, r, back, http.StatusSeeOther)
+}
+
 // refused answers an action the office refused, in the user's language,
 // with a link back; an error that is no refusal is a failed store.
 func (c *Console) refused(w http.ResponseWriter, r *http.Request, u store.User, err error, what, back string) {

@@ -197,11 +197,7 @@ func (c *Console) recordPosting(w http.ResponseWriter, r *http.Request) {
 	back := reviewBack(r)
 	_, err := c.office().RecordPosting(r.Context(), u, office.PostingEntry{Village: r.PostFormValue("village"), Round: formRound(r),
 		Start: r.PostFormValue("start")}, c.now())
-	if err != nil {
-		c.refused(w, r, u, err, "posting", back)
-		return
-	}
-	http.Redirect(w, r, back, http.StatusSeeOther)
+	c.answered(w, r, u, err, "posting", back)
 }
 
 // addComplaint enters a complaint about a household of a posted village.
@@ -213,11 +209,7 @@ func (c *Console) addComplaint(w http.ResponseWriter, r *http.Request) {
 	back := reviewBack(r)
 	_, err := c.office().AddComplaint(r.Context(), u, office.ComplaintEntry{Village: r.PostFormValue("village"), Round: formRound(r),
 		Household: r.PostFormValue("household"), From: r.PostFormValue("from"), Text: r.PostFormValue("text")}, c.now())
-	if err != nil {
-		c.refused(w, r, u, err, "complaint", back)
-		return
-	}
-	http.Redirect(w, r, back, http.StatusSeeOther)
+	c.answered(w, r, u, err, "complaint", back)
 }
 
 // recordDecision records the commune's decision, closing its round.
@@ -229,11 +221,7 @@ func (c *Console) recordDecision(w http.ResponseWriter, r *http.Request) {
 	back := reviewBack(r)
 	_, err := c.office().RecordDecision(r.Context(), u, office.DecisionEntry{AreaID: r.PostFormValue("area"), Round: formRound(r),
 		Number: r.PostFormValue("number"), Day: r.PostFormValue("day")}, c.now())
-	if err != nil {
-		c.refused(w, r, u, err, "decision", back)
-		return
-	}
-	http.Redirect(w, r, back, http.StatusSeeOther)
+	c.answered(w, r, u, err, "decision", back)
 }
 
 // agendaRow is a household the meeting votes on, as the minutes page shows it.
@@ -317,11 +305,7 @@ func (c *Console) openMeeting(w http.ResponseWriter, r *http.Request) {
 	_, err = c.office().OpenMeeting(r.Context(), u, office.MeetingOpening{Village: r.PostFormValue("village"), Round: formRound(r),
 		Day: r.PostFormValue("day"), Present: present, Chair: r.PostFormValue("chair"), Secretary: r.PostFormValue("secretary"),
 		Front: r.PostFormValue("front")}, c.now())
-	if err != nil {
-		c.refused(w, r, u, err, "open meeting", back)
-		return
-	}
-	http.Redirect(w, r, back, http.StatusSeeOther)
+	c.answered(w, r, u, err, "open meeting", back)
 }
 
 // recordVotes records the counts of the minutes: a field agreed.<household>
@@ -349,11 +333,8 @@ func (c *Console) recordVotes(w http.ResponseWriter, r *http.Request) {
 		votes = append(votes, office.VoteEntry{Household: household, Agreed: n, All: all})
 	}
 	slices.SortFunc(votes, func(x, y office.VoteEntry) int { return strings.Compare(x.Household, y.Household) })
-	if _, err := c.office().RecordVotes(r.Context(), u, village, round, votes, c.now()); err != nil {
-		c.refused(w, r, u, err, "votes", back)
-		return
-	}
-	http.Redirect(w, r, back, http.StatusSeeOther)
+	_, err := c.office().RecordVotes(r.Context(), u, village, round, votes, c.now())
+	c.answered(w, r, u, err, "votes", back)
 }
 
 // closeMeeting closes a village's meeting once every household has its count.
@@ -363,11 +344,8 @@ func (c *Console) closeMeeting(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	back := meetingBack(r)
-	if _, err := c.office().CloseMeeting(r.Context(), u, r.PostFormValue("village"), formRound(r), c.now()); err != nil {
-		c.refused(w, r, u, err, "close meeting", back)
-		return
-	}
-	http.Redirect(w, r, back, http.StatusSeeOther)
+	_, err := c.office().CloseMeeting(r.Context(), u, r.PostFormValue("village"), formRound(r), c.now())
+	c.answered(w, r, u, err, "close meeting", back)
 }
 
 // requestRow is a household's request for review as the page shows it.
@@ -457,9 +435,13 @@ func (c *Console) answerRequest(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	if _, err := c.office().AnswerRequest(r.Context(), u, id, r.PostFormValue("answer"), c.now()); err != nil {
+	_, queued, err := c.office().AnswerRequest(r.Context(), u, id, r.PostFormValue("answer"), c.now())
+	if err != nil {
 		c.refused(w, r, u, err, "answer request", back)
 		return
+	}
+	if c.Notify != nil {
+		c.Notify(queued)
 	}
 	http.Redirect(w, r, back, http.StatusSeeOther)
 }
@@ -470,38 +452,47 @@ func (c *Console) answerRequest(w http.ResponseWriter, r *http.Request) {
 // areas only, not the households: a province's dashboard stays quick.
 func (c *Console) meetingStates(r *http.Request, u store.User, round store.Round, rows []string) map[string]string {
 	meetings, err := c.Store.Meetings(r.Context(), round.ID)
-	var areas []tree.Area
+	var areas *store.AreaTree
 	if err == nil {
-		areas, err = c.Store.Areas(r.Context())
+		areas, err = c.Store.AreaTree(r.Context())
 	}
 	if err != nil {
 		c.Log.Error("meetings", "err", err)
 		return nil
 	}
-	byVillage := map[string]store.Meeting{}
+	byVillage := make(map[string]store.Meeting, len(meetings))
 	for _, m := range meetings {
 		byVillage[m.AreaID] = m
+	}
+	isRow := make(map[string]bool, len(rows))
+	for _, id := range rows {
+		isRow[id] = true
 	}
 	t := c.t(u.Lang)
 	out := map[string]string{}
 	held, total := map[string]int{}, map[string]int{}
-	for _, a := range areas {
+	for _, a := range areas.List {
 		if a.Kind != tree.Village || !round.Holds(a.ID) {
 			continue
 		}
 		m := byVillage[a.ID]
-		for _, id := range rows {
-			switch {
-			case a.ID == id:
-				word := t("web.review_meeting." + cmp.Or(m.State(), "none"))
-				if m.Day != "" {
-					word += " " + dayText(m.Day)
+		if isRow[a.ID] {
+			word := t("web.review_meeting." + cmp.Or(m.State(), "none"))
+			if m.Day != "" {
+				word += " " + dayText(m.Day)
+			}
+			out[a.ID] = word
+		}
+		// The rows the village lies within (tree.Within), found by its
+		// id's prefixes rather than by trying every row.
+		if !strings.Contains(a.ID, "//") && !strings.ContainsAny(a.ID, ".\\") && !strings.HasSuffix(a.ID, "/") {
+			for i := range len(a.ID) {
+				if a.ID[i] != '/' || !isRow[a.ID[:i]] {
+					continue
 				}
-				out[id] = word
-			case tree.Within(a.ID, id):
-				total[id]++
+				total[a.ID[:i]]++
 				if m.Held() {
-					held[id]++
+					held[a.ID[:i]]++
 				}
 			}
 		}

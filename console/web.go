@@ -63,6 +63,10 @@ type Console struct {
 	// InviteLink makes the Telegram link that opens the bot with an invite
 	// code, or "" (nil when there is no Telegram bot).
 	InviteLink func(ctx context.Context, code string) string
+	// Notify is told of messages an action queued in the outbox (a word to
+	// a village head), once committed, so the senders deliver them now; nil
+	// leaves them to the senders' next start.
+	Notify func([]store.Message)
 	// Uploads is the folder uploaded registers wait in, never the database
 	// (a temporary folder when "").
 	Uploads string

@@ -22,6 +22,11 @@ func TestPeriodicReviewRandom(t *testing.T) {
 		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(seed, 20))
 			db, o, r := reviewRound(t)
+			// Households 4 to 6 come to the round poor or near-poor, so
+			// that some leave poverty in it.
+			for i, class := range []string{"poor", "near_poor", "poor"} {
+				approvedForm(t, db, demo(4+i), class, day("2026-10-20", 8+i))
+			}
 			if err := db.SetSetting(ctx, store.SettingPostingDays, "30"); err != nil {
 				t.Fatal(err)
 			}
@@ -66,6 +71,7 @@ func TestPeriodicReviewRandom(t *testing.T) {
 				if d, err := db.CheckStandings(ctx); err != nil || len(d) > 0 {
 					t.Fatalf("step %d, op %d: standings: %v %v", step, op, d, err)
 				}
+				progressAgrees(t, db, r, at, fmt.Sprintf("step %d, op %d", step, op))
 			}
 			entries, _ := db.Audit(ctx)
 			done := map[string]int{}
@@ -102,4 +108,45 @@ func randomMeeting(o *office.Office, rng *rand.Rand, at time.Time) error {
 	}
 	_, err = o.CloseMeeting(ctx, headKhuoiPai, khuoiPai, 0, at)
 	return err
+}
+
+// progressAgrees checks the villages' households and listed households
+// ProgressOf reads from the counters against those the households'
+// standings in the round give, for the village's commune.
+func progressAgrees(t *testing.T, db *store.DB, r store.Round, at time.Time, where string) {
+	t.Helper()
+	village, err := db.Area(ctx, khuoiPai)
+	if err != nil {
+		t.Fatal(err)
+	}
+	commune, err := db.Area(ctx, village.Parent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := office.ProgressOf(ctx, db, commune, r, at)
+	if err != nil {
+		t.Fatalf("%s: progress: %v", where, err)
+	}
+	standings, err := db.RoundStandings(ctx, commune.ID, r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	households, listed := map[string]int{}, map[string]int{}
+	for _, st := range standings {
+		rs, _ := st.In(r.ID)
+		households[rs.Area]++
+		if d := rs.Approved.Decision; d.Form != 0 && len(store.ListKinds(rs.Approved.Baseline, d.Class)) > 0 {
+			listed[rs.Area]++
+		}
+	}
+	for _, v := range p.Villages {
+		id := v.Village.ID
+		if v.Households != households[id] || v.Listed != listed[id] {
+			t.Fatalf("%s: %s: progress counts %d households, %d listed; the standings %d, %d",
+				where, id, v.Households, v.Listed, households[id], listed[id])
+		}
+	}
+	if households[khuoiPai] > 0 && len(p.Villages) == 0 {
+		t.Fatalf("%s: no village in the progress", where)
+	}
 }

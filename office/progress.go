@@ -9,7 +9,9 @@ import (
 	"strings"
 	"time"
 
+	"sothon/flows/poverty"
 	"sothon/store"
+	"sothon/store/counting"
 	"sothon/tree"
 )
 
@@ -67,6 +69,17 @@ func (p Progress) NotFinal() []VillageProgress {
 	return out
 }
 
+// CountNotFinal is len(NotFinal()) without the copies.
+func (p Progress) CountNotFinal() int {
+	n := 0
+	for _, v := range p.Villages {
+		if v.Pending() {
+			n++
+		}
+	}
+	return n
+}
+
 // ReviewProgress is where each village of an area of the actor's ("" for
 // their own) stands in a round (0: the open round holding the area, or the
 // latest) on the day of today: the meeting, the posting, the complaints,
@@ -118,20 +131,8 @@ func ProgressOf(ctx context.Context, db *store.DB, area tree.Area, r store.Round
 	for i := range p.Villages {
 		byVillage[p.Villages[i].Village.ID] = &p.Villages[i]
 	}
-	standings, err := db.RoundStandings(ctx, area.ID, r.ID)
-	if err != nil {
-		return Progress{}, fmt.Errorf("office: progress: %w", err)
-	}
-	for _, st := range standings {
-		rs, _ := st.In(r.ID)
-		v := byVillage[rs.Area]
-		if v == nil {
-			continue
-		}
-		v.Households++
-		if _, ok := onLists(st, rs, rs.Area); ok {
-			v.Listed++
-		}
+	if err := countVillages(ctx, db, area.ID, r.ID, byVillage); err != nil {
+		return Progress{}, err
 	}
 	meetings, err := db.Meetings(ctx, r.ID)
 	if err != nil {
@@ -181,6 +182,32 @@ func ProgressOf(ctx context.Context, db *store.DB, area tree.Area, r store.Round
 	}
 	slices.SortStableFunc(p.Villages, func(a, b VillageProgress) int { return cmp.Compare(a.Village.Order, b.Village.Order) })
 	return p, nil
+}
+
+// countVillages fills in each village's households in the round and those
+// on its lists from the villages' counters, which the store keeps for every
+// household's standing in a round (store.RoundStanding's counters, on the
+// village of its newest form there): a household the round counts adds to
+// counting.ReviewedCounter; one on a list by its approved form is classed
+// poor or near-poor, or else left poverty altogether (the classes a form
+// gives are poor, near-poor, middle and none), each counted once. A
+// province's 1,000,000 households are not read.
+func countVillages(ctx context.Context, db *store.DB, areaID string, round uint64, byVillage map[string]*VillageProgress) error {
+	basis := string(store.BasisApproved)
+	picked, err := db.PickCounters(ctx, areaID,
+		counting.ReviewedCounter(round),
+		counting.RoundClassCounter(round, basis, poverty.Poor),
+		counting.RoundClassCounter(round, basis, poverty.NearPoor),
+		counting.RoundEscapedCounter(round, basis))
+	if err != nil {
+		return fmt.Errorf("office: progress: %w", err)
+	}
+	for id, n := range picked {
+		if v := byVillage[id]; v != nil {
+			v.Households, v.Listed = int(n[0]), int(n[1]+n[2]+n[3])
+		}
+	}
+	return nil
 }
 
 // errNotFinal is the refusal of a decision while villages' lists are not final.

@@ -13,8 +13,8 @@ import (
 // JSON gives the progress in the shape of the stats' `review`, villages
 // named by their labels (as the stats' sub-areas are; by name when absent).
 func (p Progress) JSON(labels map[string]string) report.ReviewJSON {
-	out := report.ReviewJSON{Round: p.Round.ID, Name: p.Round.Name, Day: p.Day, Decided: p.Decided(), NotFinal: len(p.NotFinal()),
-		Villages: []report.VillageReviewJSON{}}
+	out := report.ReviewJSON{Round: p.Round.ID, Name: p.Round.Name, Day: p.Day, Decided: p.Decided(), NotFinal: p.CountNotFinal(),
+		Villages: make([]report.VillageReviewJSON, 0, len(p.Villages))}
 	if d := p.Round.Decision; d != nil {
 		out.Decision = &report.DecisionJSON{Number: d.Number, Day: d.Day}
 	}

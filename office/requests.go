@@ -83,30 +83,65 @@ func (o *Office) AddRequest(ctx context.Context, actor store.User, req RequestEn
 func reasonOK(s string) bool { n := utf8.RuneCountInString(s); return n >= 3 && n <= 300 }
 
 // AnswerRequest closes a request of the reviewer's area with the commune's
-// answer.
-func (o *Office) AnswerRequest(ctx context.Context, actor store.User, id uint64, answer string, at time.Time) (store.ReviewRequest, error) {
+// answer, and tells the village's heads in the same commit, each in their
+// language on each of their chats: the request came from them. It returns
+// the messages queued, for the caller to wake the senders.
+func (o *Office) AnswerRequest(ctx context.Context, actor store.User, id uint64, answer string, at time.Time) (store.ReviewRequest, []store.Message, error) {
 	if err := reviewer(actor); err != nil {
-		return store.ReviewRequest{}, err
+		return store.ReviewRequest{}, nil, err
 	}
 	r, err := o.Store.Request(ctx, id)
 	switch {
 	case errors.Is(err, store.ErrNotFound) || (err == nil && !tree.Within(r.AreaID, actor.AreaID)):
-		return store.ReviewRequest{}, refuse(ErrOutside, "office.request_gone", "id", id)
+		return store.ReviewRequest{}, nil, refuse(ErrOutside, "office.request_gone", "id", id)
 	case err != nil:
-		return store.ReviewRequest{}, fmt.Errorf("office: request %d: %w", id, err)
+		return store.ReviewRequest{}, nil, fmt.Errorf("office: request %d: %w", id, err)
 	}
 	answer = clean(answer)
 	if !reasonOK(answer) {
-		return store.ReviewRequest{}, refuse(ErrAnswerBad, "office.request_answer_bad")
+		return store.ReviewRequest{}, nil, refuse(ErrAnswerBad, "office.request_answer_bad")
 	}
-	r, err = o.Store.AnswerRequest(ctx, id, answer, actor.ID, at)
+	notice, err := o.answerNotice(ctx, r, answer)
+	if err != nil {
+		return store.ReviewRequest{}, nil, err
+	}
+	r, queued, err := o.Store.AnswerRequest(ctx, id, answer, actor.ID, at, notice)
 	switch {
 	case errors.Is(err, store.ErrAnswered):
-		return store.ReviewRequest{}, refuse(err, "office.request_answered", "id", id)
+		return store.ReviewRequest{}, nil, refuse(err, "office.request_answered", "id", id)
 	case err != nil:
-		return store.ReviewRequest{}, fmt.Errorf("office: answer request %d: %w", id, err)
+		return store.ReviewRequest{}, nil, fmt.Errorf("office: answer request %d: %w", id, err)
 	}
-	return r, nil
+	return r, queued, nil
+}
+
+// answerNotice is the word to a village's heads that the commune answered
+// a request: read before the commit, so that the commit only writes it.
+func (o *Office) answerNotice(ctx context.Context, r store.ReviewRequest, answer string) (func(store.ReviewRequest) []store.Message, error) {
+	users, err := o.Store.Users(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("office: heads of %s: %w", r.AreaID, err)
+	}
+	household := r.Household
+	if hh, err := o.Store.Household(ctx, r.Household); err == nil && hh.HeadName != "" {
+		household = hh.HeadName
+	}
+	cat := english() // the whole catalogue: every language
+	var msgs []store.Message
+	for _, u := range users {
+		if u.Role != store.RoleHead || u.AreaID != r.AreaID || u.Revoked {
+			continue
+		}
+		ids, err := o.Store.IdentitiesOf(ctx, u.ID)
+		if err != nil {
+			return nil, fmt.Errorf("office: chats of %s: %w", u.ID, err)
+		}
+		text := cat.T(u.Lang, "yeucau.answered", "id", r.ID, "household", household, "answer", answer)
+		for _, id := range ids {
+			msgs = append(msgs, store.Message{Channel: id.Channel, ChatID: id.ChatID, Text: text})
+		}
+	}
+	return func(store.ReviewRequest) []store.Message { return msgs }, nil
 }
 
 // RequestFilter picks requests by their state on a day.

@@ -1,6 +1,7 @@
 package office_test
 
 import (
+	"strings"
 	"testing"
 
 	"sothon/office"
@@ -77,7 +78,7 @@ func TestAnswerRequest(t *testing.T) {
 			if _, err := o.AddRequest(ctx, headKhuoiPai, office.RequestEntry{Village: khuoiPai, Household: demo(4), Reason: "Hộ có người ốm nặng"}, now); err != nil {
 				t.Fatal(err)
 			}
-			_, err := o.AnswerRequest(ctx, c.actor, c.id, c.answer, now)
+			_, _, err := o.AnswerRequest(ctx, c.actor, c.id, c.answer, now)
 			refusedFor(t, err, c.cause, c.key)
 			if r, _ := db.Request(ctx, 1); !r.IsOpen() {
 				t.Fatalf("answered by a refusal: %+v", r)
@@ -119,11 +120,11 @@ func TestRegularReview(t *testing.T) {
 	if got[0].State != office.RequestFormApproved || got[1].State != office.RequestFormPending || got[1].Form != sent {
 		t.Fatalf("the requests' states: %+v", got)
 	}
-	answered, err := o.AnswerRequest(ctx, officialTung, quick.ID, "Công nhận hộ nghèo từ tháng 12", day("2026-11-06", 10))
+	answered, _, err := o.AnswerRequest(ctx, officialTung, quick.ID, "Công nhận hộ nghèo từ tháng 12", day("2026-11-06", 10))
 	if err != nil || answered.IsOpen() || answered.Class != "poor" || answered.FormState != store.ReviewApproved || answered.Late(day("2026-12-01", 9).Format("2006-01-02")) {
 		t.Fatalf("the answer: %+v, %v", answered, err)
 	}
-	_, err = o.AnswerRequest(ctx, officialTung, quick.ID, "Lần nữa", day("2026-11-06", 11))
+	_, _, err = o.AnswerRequest(ctx, officialTung, quick.ID, "Lần nữa", day("2026-11-06", 11))
 	refusedFor(t, err, store.ErrAnswered, "office.request_answered")
 
 	// The second: returned, a reminder on day 10, late after day 15.
@@ -148,11 +149,41 @@ func TestRegularReview(t *testing.T) {
 	if _, err := o.Requests(ctx, headBanCau, khuoiPai, office.AllRequests, now); err == nil {
 		t.Fatal("another village's head had the requests")
 	}
-	done, err := o.AnswerRequest(ctx, officialTung, late.ID, "Hộ chưa đủ điều kiện", day("2026-11-19", 9))
+	done, _, err := o.AnswerRequest(ctx, officialTung, late.ID, "Hộ chưa đủ điều kiện", day("2026-11-19", 9))
 	if err != nil || !done.Late("2026-11-19") || done.FormState != store.ReviewReturned {
 		t.Fatalf("the late answer: %+v, %v", done, err)
 	}
 	if got := rows(office.OpenRequests, "2026-11-19"); len(got) != 0 {
 		t.Fatalf("open after both answers: %+v", got)
+	}
+}
+
+// The village's head hears the commune's answer, in their language, on each
+// of their chats, in the commit that records it; a refused answer tells
+// nobody.
+func TestTheHeadHearsTheAnswer(t *testing.T) {
+	db := storetest.Open(t)
+	o := &office.Office{Store: db}
+	head := headKhuoiPai
+	head.Lang = "en"
+	if _, err := db.Apply(ctx, store.Change{At: now, User: &head,
+		Identity: &store.Identity{Channel: "telegram", ChatID: "4242", UserID: head.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	rq, err := o.AddRequest(ctx, head, office.RequestEntry{Village: khuoiPai, Household: demo(4), Reason: "Hộ có người ốm nặng"}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, queued, err := o.AnswerRequest(ctx, officialTung, rq.ID, "", now); err == nil || len(queued) != 0 {
+		t.Fatalf("an empty answer: %v, %d queued", err, len(queued))
+	}
+	_, queued, err := o.AnswerRequest(ctx, officialTung, rq.ID, "Công nhận hộ cận nghèo", now)
+	if err != nil || len(queued) != 1 {
+		t.Fatalf("the answer queued %d: %v", len(queued), err)
+	}
+	out, err := db.Outbox(ctx, "telegram", 10)
+	if err != nil || len(out) != 1 || out[0].ChatID != "4242" ||
+		!strings.Contains(out[0].Text, "The commune answered request") || !strings.Contains(out[0].Text, "Công nhận hộ cận nghèo") {
+		t.Fatalf("the head's outbox: %+v, %v", out, err)
 	}
 }

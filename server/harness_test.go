@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"net"
 	"net/http"
 	"path/filepath"
 	"regexp"
@@ -79,14 +78,7 @@ func runServer(ctx context.Context, getenv func(string) string, logs io.Writer, 
 	return Run(ctx, cfg, Parts{DB: db, Forms: forms, Loc: loc, Log: cfg.Logger(logs)})
 }
 
-func freePort(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
+func freePort(t *testing.T) string { return platformtest.FreeAddr(t) }
 
 const testToken = "123456:TEST-token_abcdefghijklmnopqrstuvwxyz"
 

@@ -82,7 +82,7 @@ func Run(ctx context.Context, cfg Config, p Parts) error {
 		console: &console.Console{Store: db, Forms: p.Forms, Catalog: cat, Location: loc, Secure: strings.HasPrefix(cfg.PublicURL, "https://"),
 			Log: component(log, "console"), InviteLink: telegram.InviteLinks(db), Uploads: db.Path() + ".uploads", PublicURL: cfg.PublicURL}}
 	now := func() time.Time { return cfg.now().In(loc) }
-	s.console.Now = cfg.now
+	s.console.Now, s.console.Notify = cfg.now, s.queued
 	ec := EngineConfig(db, p.Forms, now, cat, cfg.RunTTL, log, cfg.PublicURL)
 	ec.Notify = s.queued
 	s.engine = bot.New(ec)

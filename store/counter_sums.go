@@ -199,3 +199,72 @@ func Sum(counters map[string]Counters, areaID string, pick ...string) CounterSum
 	}
 	return s.sums()
 }
+
+// PickCounters reads a few named counts of each area at or below areaID
+// ("" for all), in the names' order, without adding up the rest: the
+// areas with none of them non-zero are left out. A province's villages'
+// counts of one round are a few milliseconds where SumCounters, which adds
+// every name, takes several times that.
+func (db *DB) PickCounters(ctx context.Context, areaID string, names ...string) (map[string][]int64, error) {
+	out := map[string][]int64{}
+	pick := func(area, v []byte) error {
+		var got []int64
+		set := func(name []byte, n int64) {
+			for i, want := range names {
+				if n != 0 && string(name) == want {
+					if got == nil {
+						got = make([]int64, len(names))
+					}
+					got[i] = n
+				}
+			}
+		}
+		if len(v) == 0 || v[0] != compactTag { // written before schema 14
+			c, err := decodeCounters(v, nil)
+			if err != nil {
+				return err
+			}
+			for name, n := range c {
+				set([]byte(name), n)
+			}
+		} else {
+			r := reader{data: v[1:]}
+			for j, n := 0, r.uvarint(); uint64(j) < n && !r.bad; j++ {
+				name := r.bytes()
+				set(name, r.varint())
+			}
+			if r.bad {
+				return errCompact
+			}
+		}
+		if got != nil {
+			out[string(area)] = got
+		}
+		return nil
+	}
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketCounters)
+		if areaID != "" {
+			if v := b.Get([]byte(areaID)); v != nil {
+				if err := pick([]byte(areaID), v); err != nil {
+					return err
+				}
+			}
+		}
+		prefix := []byte(areaID + "/")
+		if areaID == "" {
+			prefix = nil
+		}
+		cur := b.Cursor()
+		for k, v := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
+			if err := pick(k, v); err != nil {
+				return fmt.Errorf("%s: %w", k, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: counters of %s: %w", areaID, err)
+	}
+	return out, nil
+}

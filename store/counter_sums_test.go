@@ -64,5 +64,24 @@ func TestSumCountersAddsUpAsCountersIn(t *testing.T) {
 				}
 			}
 		}
+		picked, err := db.PickCounters(ctx, top, "status:poor", "households")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for id, c := range in {
+			p, ok := picked[id]
+			if c["status:poor"] == 0 && c["households"] == 0 {
+				if ok {
+					t.Errorf("PickCounters of %q: %s picked with no count: %v", top, id, p)
+				}
+				continue
+			}
+			if len(p) != 2 || p[0] != c["status:poor"] || p[1] != c["households"] {
+				t.Errorf("PickCounters of %q: %s: %v, counters %v", top, id, p, c)
+			}
+		}
+		if len(picked) > len(in) {
+			t.Errorf("PickCounters of %q: %d areas, %d have counters", top, len(picked), len(in))
+		}
 	}
 }

@@ -134,9 +134,12 @@ func (db *DB) AddRequest(ctx context.Context, r ReviewRequest) (ReviewRequest, e
 }
 
 // AnswerRequest closes an open request with the commune's answer, noting
-// the household's latest form since the request and its review state.
-func (db *DB) AnswerRequest(ctx context.Context, id uint64, answer, by string, at time.Time) (ReviewRequest, error) {
+// the household's latest form since the request and its review state, and
+// queues, in the same commit, the messages notice gives for it (the word
+// to the village's head); it returns them as queued.
+func (db *DB) AnswerRequest(ctx context.Context, id uint64, answer, by string, at time.Time, notice func(ReviewRequest) []Message) (ReviewRequest, []Message, error) {
 	var r ReviewRequest
+	var queued []Message
 	err := db.update(ctx, func(tx *bolt.Tx) error {
 		if err := getJSON(tx.Bucket(bucketRequests), seqKey(id), &r); err != nil {
 			return err
@@ -155,13 +158,18 @@ func (db *DB) AnswerRequest(ctx context.Context, id uint64, answer, by string, a
 		if err := putJSON(tx.Bucket(bucketRequests), seqKey(id), r); err != nil {
 			return err
 		}
+		if notice != nil {
+			if queued, err = enqueue(tx, notice(r), at); err != nil {
+				return err
+			}
+		}
 		return appendAudit(tx, []AuditEntry{{At: at, Actor: by, Action: "request_answer",
 			Detail: fmt.Sprintf("%d household %s: %s", id, r.Household, answer)}})
 	})
 	if err != nil {
-		return ReviewRequest{}, fmt.Errorf("store: answer request %d: %w", id, err)
+		return ReviewRequest{}, nil, fmt.Errorf("store: answer request %d: %w", id, err)
 	}
-	return r, nil
+	return r, queued, nil
 }
 
 // Request loads one request.

@@ -113,10 +113,11 @@ func (o *Commands) answerRequest(ctx context.Context, t bot.Turn, args string) {
 		t.Reply("traloi.usage")
 		return
 	}
-	r, err := o.office().AnswerRequest(ctx, t.User(), id, text, t.At())
+	r, queued, err := o.office().AnswerRequest(ctx, t.User(), id, text, t.At())
 	if o.refused(t, "answer request", err) {
 		return
 	}
+	t.Wake(queued)
 	t.Reply("traloi.done", "id", r.ID, "household", o.householdName(ctx, r.Household), "village", o.label(ctx, r.AreaID))
 }
 

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -24,14 +23,7 @@ import (
 
 const testToken = "123456:TEST-token_abcdefghijklmnopqrstuvwxyz"
 
-func freePort(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
+func freePort(t *testing.T) string { return platformtest.FreeAddr(t) }
 
 // syncBuffer collects a server's log.
 type syncBuffer struct {

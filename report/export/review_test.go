@@ -71,7 +71,8 @@ func reviewed(t *testing.T) (*store.DB, map[int]uint64) {
 	rq, err := o.AddRequest(ctx, official, office.RequestEntry{Village: village, Household: demo(5), Reason: "Chồng mất", Day: "2026-11-10"}, at("2026-11-10", 9))
 	must(rq, err)
 	send(5, "poor", at("2026-11-12", 9), true)
-	must(o.AnswerRequest(ctx, official, rq.ID, "Công nhận hộ nghèo", at("2026-11-28", 9)))
+	_, _, err = o.AnswerRequest(ctx, official, rq.ID, "Công nhận hộ nghèo", at("2026-11-28", 9))
+	must(nil, err)
 	return db, forms
 }
 
