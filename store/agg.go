@@ -59,25 +59,49 @@ type keyValue struct{ key, value []byte }
 // moves every key after it, and thousands of keys in random order in one
 // transaction cost the square of their number. The keys put must not be
 // read before flush, nor put twice.
+//
+// Keys are kept in runs by their first part (up to a NUL: a fact's kind, a
+// village in the area index), which sort apart from each other: a batch
+// in id order puts each run in order already, and needs no sort.
 type sortedPuts struct {
-	buckets map[*bolt.Bucket][]keyValue
+	buckets map[*bolt.Bucket]map[string][]keyValue
 }
 
 func (s *sortedPuts) put(b *bolt.Bucket, key, value []byte) error {
 	if s.buckets == nil {
-		s.buckets = map[*bolt.Bucket][]keyValue{}
+		s.buckets = map[*bolt.Bucket]map[string][]keyValue{}
 	}
-	s.buckets[b] = append(s.buckets[b], keyValue{key: key, value: value})
+	runs := s.buckets[b]
+	if runs == nil {
+		runs = map[string][]keyValue{}
+		s.buckets[b] = runs
+	}
+	head := key
+	if i := bytes.IndexByte(key, 0); i >= 0 {
+		head = key[:i]
+	}
+	runs[string(head)] = append(runs[string(head)], keyValue{key: key, value: value})
 	return nil
 }
 
 // flush writes the puts gathered, in key order.
 func (s *sortedPuts) flush() error {
-	for b, kvs := range s.buckets {
-		slices.SortFunc(kvs, func(x, y keyValue) int { return bytes.Compare(x.key, y.key) })
-		for _, kv := range kvs {
-			if err := b.Put(kv.key, kv.value); err != nil {
-				return err
+	byKey := func(x, y keyValue) int { return bytes.Compare(x.key, y.key) }
+	for b, runs := range s.buckets {
+		heads := make([]string, 0, len(runs))
+		for h := range runs {
+			heads = append(heads, h)
+		}
+		slices.Sort(heads)
+		for _, h := range heads {
+			kvs := runs[h]
+			if !slices.IsSortedFunc(kvs, byKey) {
+				slices.SortFunc(kvs, byKey)
+			}
+			for _, kv := range kvs {
+				if err := b.Put(kv.key, kv.value); err != nil {
+					return err
+				}
 			}
 		}
 	}
@@ -100,10 +124,16 @@ func putContribution(tx *bolt.Tx, area string, f counting.Contribution, bump bum
 			return err
 		}
 	}
+	return addContribution(b, area, f, bump, put)
+}
+
+// addContribution counts and stores a contribution known to be new: one
+// of a household new to the file.
+func addContribution(facts *bolt.Bucket, area string, f counting.Contribution, bump bumper, put putter) error {
 	if err := bump(area, f.Names, 1); err != nil {
 		return err
 	}
-	return put(b, contributionKey(f.Kind, f.Key), encodeContribution(storedContribution{Area: area, Names: f.Names}))
+	return put(facts, contributionKey(f.Kind, f.Key), encodeContribution(storedContribution{Area: area, Names: f.Names}))
 }
 
 // counterDeltas gathers the counter changes of many records so that each

@@ -386,16 +386,21 @@ func putHouseholdCounting(tx *bolt.Tx, hh *Household, bump bumper, put putter) e
 	if err := putJSON(tx.Bucket(bucketHouseholds), []byte(hh.ID), hh); err != nil {
 		return err
 	}
-	names := []string{counting.HouseholdsCounter}
-	if hh.Status != "" {
-		names = append(names, counting.StatusCounter(poverty.Class(hh.Status)))
-	}
-	if err := putContribution(tx, hh.AreaID, counting.Contribution{Kind: "status", Key: hh.ID, Names: names}, bump, put); err != nil {
+	if err := putContribution(tx, hh.AreaID, statusContribution(hh), bump, put); err != nil {
 		return err
 	}
 	// The index carries the name so the picker lists a village without
 	// reading every household record.
 	return put(tx.Bucket(bucketHHByArea), hhAreaKey(hh.AreaID, hh.ID), []byte(hh.HeadName))
+}
+
+// statusContribution counts a household, and its status when it has one.
+func statusContribution(hh *Household) counting.Contribution {
+	names := []string{counting.HouseholdsCounter}
+	if hh.Status != "" {
+		names = append(names, counting.StatusCounter(poverty.Class(hh.Status)))
+	}
+	return counting.Contribution{Kind: "status", Key: hh.ID, Names: names}
 }
 
 func enqueue(tx *bolt.Tx, msgs []Message, at time.Time) ([]Message, error) {

@@ -248,28 +248,38 @@ func (db *DB) ImportHouseholds(ctx context.Context, hhs []Household) error {
 		if err != nil {
 			return err
 		}
+		// One cursor looks households up, reused: a new one for each
+		// look-up grows its stack afresh.
+		households := tx.Bucket(bucketHouseholds).Cursor()
 		for i := range hhs {
 			hh := hhs[i] // a batched commit may run this again
-			var old Household
-			err := ErrNotFound
+			stored := false
 			if !fresh {
-				err = getJSON(tx.Bucket(bucketHouseholds), []byte(hh.ID), &old)
-			}
-			switch {
-			case err == nil:
-				if old.AreaID != hh.AreaID {
-					if err := tx.Bucket(bucketHHByArea).Delete(hhAreaKey(old.AreaID, old.ID)); err != nil {
-						return err
+				var old Household
+				k, v := households.Seek([]byte(hh.ID))
+				if stored = k != nil && string(k) == hh.ID; stored {
+					if err := json.Unmarshal(v, &old); err != nil {
+						return fmt.Errorf("household %s: %w", hh.ID, err)
 					}
+					if old.AreaID != hh.AreaID {
+						if err := tx.Bucket(bucketHHByArea).Delete(hhAreaKey(old.AreaID, old.ID)); err != nil {
+							return err
+						}
+					}
+					hh.History, hh.LastSubmission = old.History, old.LastSubmission
 				}
-				hh.History, hh.LastSubmission = old.History, old.LastSubmission
-			case !errors.Is(err, ErrNotFound):
-				return err
 			}
 			if hh.Status != "" {
 				hh.History = append(hh.History, StatusChange{At: hh.StatusAt, Status: hh.Status})
 			}
-			if err := putContribution(tx, hh.AreaID, counting.Contribution{Kind: "register", Key: hh.ID, Names: []string{counting.RegisterCounter(poverty.Class(hh.Status))}}, deltas.bump, put); err != nil {
+			register := counting.Contribution{Kind: "register", Key: hh.ID, Names: []string{counting.RegisterCounter(poverty.Class(hh.Status))}}
+			if !stored {
+				if err := standNew(tx, &hh, register, deltas.bump, put); err != nil {
+					return err
+				}
+				continue
+			}
+			if err := putContribution(tx, hh.AreaID, register, deltas.bump, put); err != nil {
 				return err
 			}
 			if _, err := restand(tx, &hh, rounds, deltas.bump, put); err != nil {
