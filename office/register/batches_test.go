@@ -1,7 +1,9 @@
 package register_test
 
 import (
+	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -22,7 +24,8 @@ func TestImportStoresEveryBatchInOrder(t *testing.T) {
 		fmt.Fprintf(&csv, "%s,B%05d,Hà Văn Sơn,%d,poor\n", village, i, 1+i%6)
 	}
 	var progress []int
-	res, err := register.Import(ctx, db, "r.csv", strings.NewReader(csv.String()), register.Options{Now: now, TempDir: t.TempDir(),
+	temp := t.TempDir()
+	res, err := register.Import(ctx, db, "r.csv", strings.NewReader(csv.String()), register.Options{Now: now, TempDir: temp,
 		Progress: func(done, total int) { progress = append(progress, done) }})
 	if err != nil || res.Imported != n {
 		t.Fatalf("import: %+v, %v", res, err)
@@ -32,5 +35,36 @@ func TestImportStoresEveryBatchInOrder(t *testing.T) {
 	}
 	if hh, err := db.HouseholdsIn(ctx, village); err != nil || len(hh) != n {
 		t.Errorf("households in %s: %d, %v", village, len(hh), err)
+	}
+	if left, err := os.ReadDir(temp); err != nil || len(left) != 0 {
+		t.Errorf("left in the temporary folder: %v, %v", left, err)
+	}
+}
+
+// The rows kept while a file is checked are not stored when a row is bad,
+// and are removed all the same.
+func TestImportWithABadRowKeepsNothing(t *testing.T) {
+	t.Parallel()
+	db := storetest.Open(t)
+	const village = "bac-kan/huyen-tung/ban-cau"
+	var csv strings.Builder
+	csv.WriteString("area_id,household_id,head_name,members,status\n")
+	for i := range 15_000 {
+		members := 1 + i%6
+		if i == 14_000 {
+			members = 99
+		}
+		fmt.Fprintf(&csv, "%s,B%05d,Hà Văn Sơn,%d,poor\n", village, i, members)
+	}
+	temp := t.TempDir()
+	res, err := register.Import(ctx, db, "r.csv", strings.NewReader(csv.String()), register.Options{Now: now, TempDir: temp})
+	if !errors.Is(err, register.ErrBadRows) || res.Imported != 0 || res.BadCount != 1 || res.Bad[0].Line != 14_002 {
+		t.Fatalf("import: %+v, %v", res, err)
+	}
+	if hh, err := db.HouseholdsIn(ctx, village); err != nil || len(hh) != 0 {
+		t.Errorf("households in %s: %d, %v; want none", village, len(hh), err)
+	}
+	if left, err := os.ReadDir(temp); err != nil || len(left) != 0 {
+		t.Errorf("left in the temporary folder: %v, %v", left, err)
 	}
 }

@@ -88,9 +88,9 @@ type Options struct {
 	// MaxBytes and MaxRows bound the file; 0 takes the defaults (128 MB,
 	// 1,000,000 rows).
 	MaxBytes, MaxRows int
-	// TempDir holds a copy of a register given as a stream, to read it a
-	// second time (to store it, or as a zip), and an XLSX's shared strings
-	// while it is read; the system's by default.
+	// TempDir holds the good rows of a register while it is checked, a
+	// copy of an XLSX given as a stream (to read it as a zip), and an
+	// XLSX's shared strings while it is read; the system's by default.
 	TempDir string
 }
 
@@ -124,13 +124,13 @@ var ErrBadRows = errors.New("register: the file has bad rows; nothing was import
 // header row and stores it. Re-importing a household_id updates it. Every
 // bad row is reported; with any, nothing is stored unless SkipBad is set.
 //
-// The file is read as it comes, row by row, twice when it is stored (once
-// to check every row, once to store the good ones in batches), and never
-// held whole: what stays in memory is the result (the first bad rows,
-// counts), a hash of each household id, to tell repeats, and two batches
-// (one being stored while the next is read). A file given
-// as a stream that must be read twice (to store it, or an XLSX) is copied
-// to TempDir first.
+// The file is read once, as it comes, row by row, and never held whole:
+// the good rows are kept in a temporary file in TempDir as they are
+// checked, and stored from there in batches once every row is checked.
+// What stays in memory is the result (the first bad rows, counts), a hash
+// of each household id, to tell repeats, and two batches (one being stored
+// while the next is read). An XLSX given as a stream is copied to TempDir
+// first (a zip is read from its end).
 func Import(ctx context.Context, db *store.DB, name string, r io.Reader, o Options) (Result, error) {
 	if o.MaxBytes <= 0 {
 		o.MaxBytes = maxRegisterBytes
@@ -145,7 +145,7 @@ func Import(ctx context.Context, db *store.DB, name string, r io.Reader, o Optio
 	if err != nil {
 		return Result{}, err
 	}
-	src, err := openSource(name, r, xlsx || !o.DryRun, o)
+	src, err := openSource(name, r, xlsx, o)
 	if err != nil {
 		return Result{}, err
 	}
@@ -154,8 +154,17 @@ func Import(ctx context.Context, db *store.DB, name string, r io.Reader, o Optio
 	if err != nil {
 		return Result{}, err
 	}
+	var rows *spill
+	var keep func(store.Household) error
+	if !o.DryRun {
+		if rows, err = newSpill(o.TempDir); err != nil {
+			return Result{}, err
+		}
+		defer rows.close()
+		keep = rows.add
+	}
 	check := newRowCheck(areas, o)
-	if err := check.read(ctx, name, src, xlsx, nil); err != nil {
+	if err := check.read(ctx, name, src, xlsx, keep); err != nil {
 		return check.res, err
 	}
 	res := check.res
@@ -205,8 +214,7 @@ func Import(ctx context.Context, db *store.DB, name string, r io.Reader, o Optio
 		batch, spare = spare[:0], batch
 		return nil
 	}
-	o.Reading = nil
-	err = newRowCheck(areas, o).read(ctx, name, src, xlsx, func(hh store.Household) error {
+	err = rows.each(o.Now, func(hh store.Household) error {
 		if batch = append(batch, hh); len(batch) == importBatch {
 			return flush()
 		}
@@ -362,8 +370,8 @@ func overfull(areas []tree.Area, count map[string]int) []string {
 	return out
 }
 
-// source is a register file to read once or more: its bytes at hand (a
-// file, or bytes in memory) or, for one read, a stream.
+// source is a register file: its bytes at hand (a file, or bytes in
+// memory, which an XLSX needs) or a stream.
 type source struct {
 	at     io.ReaderAt
 	off    int64
@@ -372,10 +380,10 @@ type source struct {
 	temp   *os.File // a copy of a stream, removed at close
 }
 
-// openSource makes a register readable as often as needed when again is
-// set: a stream is copied to a temporary file. Past MaxBytes the file is
+// openSource makes a register readable at any offset when at is set: a
+// stream is copied to a temporary file. Past MaxBytes the file is
 // refused, before it is read when its size is known.
-func openSource(name string, r io.Reader, again bool, o Options) (*source, error) {
+func openSource(name string, r io.Reader, at bool, o Options) (*source, error) {
 	max := int64(o.MaxBytes)
 	s := &source{}
 	switch f := r.(type) {
@@ -395,7 +403,7 @@ func openSource(name string, r io.Reader, again bool, o Options) (*source, error
 		return nil, tooBig{name, max}.file()
 	case s.at != nil:
 		return s, nil
-	case !again:
+	case !at:
 		s.stream = &capped{r: r, max: max, name: name}
 		return s, nil
 	}
