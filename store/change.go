@@ -383,7 +383,7 @@ func putHousehold(tx *bolt.Tx, hh *Household) error {
 
 // putHouseholdCounting is putHousehold counting with bump.
 func putHouseholdCounting(tx *bolt.Tx, hh *Household, bump bumper, put putter) error {
-	if err := putJSON(tx.Bucket(bucketHouseholds), []byte(hh.ID), hh); err != nil {
+	if err := putHouseholdRecord(tx, hh); err != nil {
 		return err
 	}
 	if err := putContribution(tx, hh.AreaID, statusContribution(hh), bump, put); err != nil {

@@ -13,8 +13,6 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"sothon/flows"
-	"sothon/flows/poverty"
-	"sothon/store/counting"
 )
 
 // UserByIdentity finds the user behind a chat.
@@ -217,109 +215,6 @@ func (db *DB) Household(ctx context.Context, id string) (Household, error) {
 		return Household{}, fmt.Errorf("store: household %s: %w", id, err)
 	}
 	return h, nil
-}
-
-// ImportHouseholds adds or replaces register entries in one transaction.
-// Their status is also the official list's ("register:poor" …), the
-// baseline that poverty-reduction targets count from.
-func (db *DB) ImportHouseholds(ctx context.Context, hhs []Household) error {
-	err := db.update(ctx, func(tx *bolt.Tx) error {
-		// A register in id order comes as thousands of new households a
-		// commit, each after the last: their pages filled whole as they
-		// split keep the file near its data (half-empty pages were half of
-		// a province's file). Households that go between others keep
-		// bbolt's half-filled pages, or each would split a full one.
-		// Households after every one stored are none of them stored yet.
-		fresh := appends(tx.Bucket(bucketHouseholds), hhs)
-		if fresh {
-			for _, name := range [][]byte{bucketHouseholds, bucketHHByArea, bucketFacts} {
-				tx.Bucket(name).FillPercent = denseFill
-			}
-		}
-		deltas := counterDeltas{}
-		// The facts and the area index are written in key order at the
-		// end, when no household comes twice (a second would read what the
-		// first wrote).
-		put, sorted := putter(putNow), &sortedPuts{}
-		if distinctIDs(hhs) {
-			put = sorted.put
-		}
-		rounds, err := allRounds(tx)
-		if err != nil {
-			return err
-		}
-		// One cursor looks households up, reused: a new one for each
-		// look-up grows its stack afresh.
-		households := tx.Bucket(bucketHouseholds).Cursor()
-		for i := range hhs {
-			hh := hhs[i] // a batched commit may run this again
-			stored := false
-			if !fresh {
-				var old Household
-				k, v := households.Seek([]byte(hh.ID))
-				if stored = k != nil && string(k) == hh.ID; stored {
-					if err := json.Unmarshal(v, &old); err != nil {
-						return fmt.Errorf("household %s: %w", hh.ID, err)
-					}
-					if old.AreaID != hh.AreaID {
-						if err := tx.Bucket(bucketHHByArea).Delete(hhAreaKey(old.AreaID, old.ID)); err != nil {
-							return err
-						}
-					}
-					hh.History, hh.LastSubmission = old.History, old.LastSubmission
-				}
-			}
-			if hh.Status != "" {
-				hh.History = append(hh.History, StatusChange{At: hh.StatusAt, Status: hh.Status})
-			}
-			register := counting.Contribution{Kind: "register", Key: hh.ID, Names: []string{counting.RegisterCounter(poverty.Class(hh.Status))}}
-			if !stored {
-				if err := standNew(tx, &hh, register, deltas.bump, put); err != nil {
-					return err
-				}
-				continue
-			}
-			if err := putContribution(tx, hh.AreaID, register, deltas.bump, put); err != nil {
-				return err
-			}
-			if _, err := restand(tx, &hh, rounds, deltas.bump, put); err != nil {
-				return err
-			}
-		}
-		if err := sorted.flush(); err != nil {
-			return err
-		}
-		return deltas.flush(tx)
-	})
-	if err != nil {
-		return fmt.Errorf("store: import households: %w", err)
-	}
-	return nil
-}
-
-// distinctIDs tells whether no household comes twice.
-func distinctIDs(hhs []Household) bool {
-	seen := make(map[string]bool, len(hhs))
-	for _, hh := range hhs {
-		if seen[hh.ID] {
-			return false
-		}
-		seen[hh.ID] = true
-	}
-	return true
-}
-
-// appends tells whether households come in id order after every one
-// stored.
-func appends(b *bolt.Bucket, hhs []Household) bool {
-	last, _ := b.Cursor().Last()
-	for _, hh := range hhs {
-		if hh.ID <= string(last) {
-			return false
-		}
-		last = []byte(hh.ID)
-	}
-	return true
 }
 
 // SubmissionFilter selects submissions; empty fields match everything.

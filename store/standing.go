@@ -352,17 +352,14 @@ func restand(tx *bolt.Tx, hh *Household, rounds []Round, bump bumper, put putter
 }
 
 // standNew stores a household new to the file, with its register entry:
-// restand without its look-ups, as such a household has no forms (a form
-// stores its household) and no facts (they are written with it).
-func standNew(tx *bolt.Tx, hh *Household, register counting.Contribution, bump bumper, put putter) error {
-	approved, all := officialStatus(*hh, nil, time.Time{}, time.Time{}, 0)
-	hh.Status, hh.StatusAt, hh.Approved = all.Class, all.At, approved.Class
-	if err := putJSON(tx.Bucket(bucketHouseholds), []byte(hh.ID), hh); err != nil {
+// restand without its look-ups (see newHousehold).
+func standNew(tx *bolt.Tx, hh *Household, bump bumper, put putter) error {
+	facts := newHousehold(hh)
+	if err := putHouseholdRecord(tx, hh); err != nil {
 		return err
 	}
-	facts := tx.Bucket(bucketFacts)
-	for _, f := range []counting.Contribution{register, statusContribution(hh), approvedContribution(hh.ID, hh.Approved)} {
-		if err := addContribution(facts, hh.AreaID, f, bump, put); err != nil {
+	for _, f := range facts {
+		if err := addContribution(tx.Bucket(bucketFacts), hh.AreaID, f, bump, put); err != nil {
 			return err
 		}
 	}
