@@ -175,9 +175,10 @@ func Import(ctx context.Context, db *store.DB, name string, r io.Reader, o Optio
 	if o.DryRun {
 		return res, nil
 	}
-	// A batch is stored while the next is read and checked: the reading
-	// and the writing each have a core. Batches are still stored one at a
-	// time and in order; Import returns only once none is being stored.
+	// A batch is stored while the next is read and made ready (its
+	// records encoded and sorted): the making ready and the writing each
+	// have a core. Batches are still stored one at a time and in order;
+	// Import returns only once none is being stored.
 	type stored struct {
 		n   int
 		err error
@@ -204,13 +205,14 @@ func Import(ctx context.Context, db *store.DB, name string, r io.Reader, o Optio
 		if len(batch) == 0 {
 			return nil
 		}
+		ready := store.PrepareHouseholds(batch)
 		if err := wait(); err != nil {
 			return err
 		}
 		storing = make(chan stored, 1)
-		go func(hhs []store.Household, done chan<- stored) {
-			done <- stored{len(hhs), db.ImportHouseholds(ctx, hhs)}
-		}(batch, storing)
+		go func(n int, b *store.HouseholdBatch, done chan<- stored) {
+			done <- stored{n, db.StoreHouseholds(ctx, b)}
+		}(len(batch), ready, storing)
 		batch, spare = spare[:0], batch
 		return nil
 	}
@@ -256,6 +258,7 @@ type rowCheck struct {
 	seen       map[[2]uint64]int // household id's hash: its line
 	seeds      [2]maphash.Seed
 	perVillage map[string]int
+	nfc        bool // the cells are in NFC already (a text file's)
 }
 
 func newRowCheck(areas []tree.Area, o Options) *rowCheck {
@@ -303,6 +306,7 @@ func (c *rowCheck) read(ctx context.Context, name string, src *source, xlsx bool
 	if x, ok := rows.(*xlsxRows); ok {
 		x.keepColumns(cols)
 	}
+	c.nfc = !xlsx
 	for n := 1; ; n++ {
 		row, line, err := rows.next()
 		if err == io.EOF {
@@ -339,7 +343,7 @@ func (c *rowCheck) read(ctx context.Context, name string, src *source, xlsx bool
 
 // row checks one row, counting it good or bad.
 func (c *rowCheck) row(line int, row []string, cols map[string]int) (store.Household, bool) {
-	hh, bad := parseRow(line, row, cols, c.villages, c.o.Now)
+	hh, bad := parseRow(line, row, cols, c.villages, c.o.Now, c.nfc)
 	id := [2]uint64{maphash.String(c.seeds[0], hh.ID), maphash.String(c.seeds[1], hh.ID)}
 	if prev, dup := c.seen[id]; dup && bad == nil {
 		bad = &RowError{Line: line, Key: "register.repeat", Args: []any{"id", hh.ID, "line", prev}}
@@ -558,10 +562,16 @@ func blank(row []string) bool {
 }
 
 // parseRow checks one row; bad is nil when it is good.
-func parseRow(line int, row []string, cols map[string]int, villages map[string]bool, now time.Time) (hh store.Household, bad *RowError) {
+//
+// Cells are put in NFC, as phones type (an XLSX or a Mac may hold
+// combining marks), unless nfc says they are already: a text file's are
+// as it is read.
+func parseRow(line int, row []string, cols map[string]int, villages map[string]bool, now time.Time, nfc bool) (hh store.Household, bad *RowError) {
 	get := func(c string) string {
 		if i := cols[c]; i < len(row) {
-			// In NFC, as phones type: an XLSX or a Mac may hold combining marks.
+			if nfc {
+				return strings.TrimSpace(row[i])
+			}
 			return norm.NFC.String(strings.TrimSpace(row[i]))
 		}
 		return ""
@@ -569,7 +579,7 @@ func parseRow(line int, row []string, cols map[string]int, villages map[string]b
 	wrong := func(key string, args ...any) (store.Household, *RowError) {
 		return hh, &RowError{Line: line, Key: key, Args: args}
 	}
-	hh = store.Household{AreaID: get("area_id"), ID: get("household_id"), HeadName: strings.Join(strings.Fields(get("head_name")), " "), StatusAt: now}
+	hh = store.Household{AreaID: get("area_id"), ID: get("household_id"), HeadName: oneSpaced(get("head_name")), StatusAt: now}
 	isVillage, known := villages[hh.AreaID]
 	switch {
 	case !known:
@@ -588,13 +598,30 @@ func parseRow(line int, row []string, cols map[string]int, villages map[string]b
 		return wrong("register.bad_members", "members", get("members"))
 	}
 	hh.Members = members
-	status, ok := statusNames[flows.Fold(strings.ReplaceAll(get("status"), "_", " "))]
+	// As written ("poor", "near_poor"), or folded ("Hộ nghèo", "near poor").
+	status, ok := statusNames[get("status")]
 	if !ok {
-		status, ok = statusNames[get("status")]
+		status, ok = statusNames[flows.Fold(strings.ReplaceAll(get("status"), "_", " "))]
 	}
 	if !ok {
 		return wrong("register.bad_status", "status", get("status"))
 	}
 	hh.Status = string(status)
 	return hh, nil
+}
+
+// oneSpaced puts one space between the words of s, trimmed already.
+func oneSpaced(s string) string {
+	space := false
+	for _, r := range s {
+		switch {
+		case !unicode.IsSpace(r):
+			space = false
+		case r != ' ' || space:
+			return strings.Join(strings.Fields(s), " ")
+		default:
+			space = true
+		}
+	}
+	return s
 }
