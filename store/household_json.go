@@ -15,15 +15,19 @@ import (
 // household whose text or times would need json.Marshal's care (escapes,
 // a year past 9999) is handed to it.
 func householdJSON(hh *Household) ([]byte, error) {
-	if !plainJSON(hh.ID) || !plainJSON(hh.AreaID) || !plainJSON(hh.HeadName) || !plainJSON(hh.Status) || !plainJSON(hh.Approved) || !plainTime(hh.StatusAt) {
-		return json.Marshal(hh)
-	}
+	return appendHouseholdJSON(make([]byte, 0, 128+len(hh.ID)+len(hh.AreaID)+len(hh.HeadName)+64*len(hh.History)), hh)
+}
+
+// appendHouseholdJSON appends the record of householdJSON to b.
+func appendHouseholdJSON(b []byte, hh *Household) ([]byte, error) {
+	plain := plainJSON(hh.ID) && plainJSON(hh.AreaID) && plainJSON(hh.HeadName) && plainJSON(hh.Status) && plainJSON(hh.Approved) && plainTime(hh.StatusAt)
 	for _, ch := range hh.History {
-		if !plainJSON(ch.Status) || !plainTime(ch.At) {
-			return json.Marshal(hh)
-		}
+		plain = plain && plainJSON(ch.Status) && plainTime(ch.At)
 	}
-	b := make([]byte, 0, 128+len(hh.ID)+len(hh.AreaID)+len(hh.HeadName)+64*len(hh.History))
+	if !plain {
+		data, err := json.Marshal(hh)
+		return append(b, data...), err
+	}
 	b = appendField(b, `{"id":`, hh.ID)
 	b = appendField(b, `,"area_id":`, hh.AreaID)
 	b = appendField(b, `,"head_name":`, hh.HeadName)

@@ -42,20 +42,48 @@ func PrepareHouseholds(hhs []Household) *HouseholdBatch {
 	f := &freshHouseholds{deltas: counterDeltas{}, households: make([]keyValue, 0, len(hhs)), byArea: make([]keyValue, 0, len(hhs))}
 	// The facts of one kind sort apart from another's ("approved\x00…"
 	// before "register\x00…" before "status\x00…").
-	var approved, register, status []keyValue
+	approved, register, status := make([]keyValue, 0, len(hhs)), make([]keyValue, 0, len(hhs)), make([]keyValue, 0, len(hhs))
+	// The keys and records share a few large arrays, not a few small
+	// ones each: a batch's puts, and the counters' names, once per status.
+	var arena []byte
+	take := func(start int) []byte { return arena[start:len(arena):len(arena)] }
+	facts := map[string][3]counting.Contribution{}
 	for i := range hhs {
 		hh := hhs[i]
-		facts := newHousehold(&hh)
-		data, err := householdJSON(&hh)
-		if err != nil {
+		if cap(arena)-len(arena) < 1024 {
+			arena = make([]byte, 0, 256<<10)
+		}
+		kinds, ok := facts[hh.Status]
+		if !ok {
+			probe := hh
+			kinds = newHousehold(&probe)
+			facts[hh.Status] = kinds
+		}
+		newStanding(&hh)
+		start := len(arena)
+		var err error
+		if arena, err = appendHouseholdJSON(arena, &hh); err != nil {
 			return &HouseholdBatch{hhs: hhs}
 		}
-		f.households = append(f.households, keyValue{[]byte(hh.ID), data})
-		f.byArea = append(f.byArea, keyValue{hhAreaKey(hh.AreaID, hh.ID), []byte(hh.HeadName)})
+		value := take(start)
+		start = len(arena)
+		arena = append(arena, hh.ID...)
+		f.households = append(f.households, keyValue{take(start), value})
+		start = len(arena)
+		arena = append(append(append(arena, hh.AreaID...), 0), hh.ID...)
+		key := take(start)
+		start = len(arena)
+		arena = append(arena, hh.HeadName...)
+		f.byArea = append(f.byArea, keyValue{key, take(start)})
 		for j, to := range []*[]keyValue{&register, &status, &approved} {
-			c := facts[j]
+			c := kinds[j]
 			f.deltas.bump(hh.AreaID, c.Names, 1)
-			*to = append(*to, keyValue{contributionKey(c.Kind, c.Key), encodeContribution(storedContribution{Area: hh.AreaID, Names: c.Names})})
+			start = len(arena)
+			arena = append(append(append(arena, c.Kind...), 0), hh.ID...)
+			key := take(start)
+			start = len(arena)
+			arena = appendContribution(arena, storedContribution{Area: hh.AreaID, Names: c.Names})
+			*to = append(*to, keyValue{key, take(start)})
 		}
 	}
 	for _, kvs := range [][]keyValue{f.households, f.byArea, approved, register, status} {
@@ -75,15 +103,21 @@ func inKeyOrder(kvs []keyValue) {
 
 // newHousehold derives the standing of a household new to the file, which
 // has no forms (a form stores its household), from its register entry,
-// and gives its facts: register, status and approved.
+// and gives its facts: register, status and approved. They depend on its
+// status alone (and its id, their key).
 func newHousehold(hh *Household) [3]counting.Contribution {
+	register := counting.Contribution{Kind: "register", Key: hh.ID, Names: []string{counting.RegisterCounter(poverty.Class(hh.Status))}}
+	newStanding(hh)
+	return [3]counting.Contribution{register, statusContribution(hh), approvedContribution(hh.ID, hh.Approved)}
+}
+
+// newStanding is newHousehold's standing alone.
+func newStanding(hh *Household) {
 	if hh.Status != "" {
 		hh.History = append(slices.Clip(hh.History), StatusChange{At: hh.StatusAt, Status: hh.Status})
 	}
-	register := counting.Contribution{Kind: "register", Key: hh.ID, Names: []string{counting.RegisterCounter(poverty.Class(hh.Status))}}
 	approved, all := officialStatus(*hh, nil, time.Time{}, time.Time{}, 0)
 	hh.Status, hh.StatusAt, hh.Approved = all.Class, all.At, approved.Class
-	return [3]counting.Contribution{register, statusContribution(hh), approvedContribution(hh.ID, hh.Approved)}
 }
 
 // ImportHouseholds adds or replaces register entries in one transaction.
