@@ -360,7 +360,7 @@ func householdFor(tx *bolt.Tx, s *Submission) (*Household, error) {
 	b := tx.Bucket(bucketHouseholds)
 	if s.HouseholdID != "" {
 		var hh Household
-		if err := getJSON(b, []byte(s.HouseholdID), &hh); err != nil {
+		if err := getHousehold(b, []byte(s.HouseholdID), &hh); err != nil {
 			return nil, fmt.Errorf("household %s: %w", s.HouseholdID, err)
 		}
 		return &hh, nil

@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
@@ -61,10 +60,7 @@ func PrepareHouseholds(hhs []Household) *HouseholdBatch {
 		}
 		newStanding(&hh)
 		start := len(arena)
-		var err error
-		if arena, err = appendHouseholdJSON(arena, &hh); err != nil {
-			return &HouseholdBatch{hhs: hhs}
-		}
+		arena = appendHousehold(arena, &hh)
 		value := take(start)
 		start = len(arena)
 		arena = append(arena, hh.ID...)
@@ -204,7 +200,7 @@ func importHouseholds(tx *bolt.Tx, hhs []Household, fresh bool) error {
 			var old Household
 			k, v := households.Seek([]byte(hh.ID))
 			if stored = k != nil && string(k) == hh.ID; stored {
-				if err := json.Unmarshal(v, &old); err != nil {
+				if err := decodeHousehold(v, &old); err != nil {
 					return fmt.Errorf("household %s: %w", hh.ID, err)
 				}
 				if old.AreaID != hh.AreaID {

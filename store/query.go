@@ -194,7 +194,7 @@ func (db *DB) HouseholdsIn(ctx context.Context, areaID string) ([]Household, err
 		prefix := []byte(areaID + "\x00")
 		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 			var h Household
-			if err := getJSON(hh, k[len(prefix):], &h); err != nil {
+			if err := getHousehold(hh, k[len(prefix):], &h); err != nil {
 				return err
 			}
 			out = append(out, h)
@@ -210,7 +210,7 @@ func (db *DB) HouseholdsIn(ctx context.Context, areaID string) ([]Household, err
 // Household loads one household.
 func (db *DB) Household(ctx context.Context, id string) (Household, error) {
 	var h Household
-	err := db.view(ctx, func(tx *bolt.Tx) error { return getJSON(tx.Bucket(bucketHouseholds), []byte(id), &h) })
+	err := db.view(ctx, func(tx *bolt.Tx) error { return getHousehold(tx.Bucket(bucketHouseholds), []byte(id), &h) })
 	if err != nil {
 		return Household{}, fmt.Errorf("store: household %s: %w", id, err)
 	}

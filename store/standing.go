@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -378,7 +377,7 @@ func standingNow(tx *bolt.Tx, hh Household, rounds []Round) (Standing, error) {
 // restandID is restand for a household by id, counting directly.
 func restandID(tx *bolt.Tx, id string) error {
 	var hh Household
-	if err := getJSON(tx.Bucket(bucketHouseholds), []byte(id), &hh); err != nil {
+	if err := getHousehold(tx.Bucket(bucketHouseholds), []byte(id), &hh); err != nil {
 		return fmt.Errorf("household %s: %w", id, err)
 	}
 	rounds, err := allRounds(tx)
@@ -433,7 +432,7 @@ func (db *DB) HouseholdStanding(ctx context.Context, id string) (Standing, error
 	var st Standing
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		var hh Household
-		if err := getJSON(tx.Bucket(bucketHouseholds), []byte(id), &hh); err != nil {
+		if err := getHousehold(tx.Bucket(bucketHouseholds), []byte(id), &hh); err != nil {
 			return err
 		}
 		rounds, err := allRounds(tx)
@@ -496,7 +495,7 @@ func (db *DB) RoundStandings(ctx context.Context, areaID string, round uint64) (
 					continue
 				}
 				var hh Household
-				if err := getJSON(households, id, &hh); err != nil {
+				if err := getHousehold(households, id, &hh); err != nil {
 					return err
 				}
 				if err := take(hh); err != nil {
@@ -534,7 +533,7 @@ func eachWithForms(tx *bolt.Tx, fn func(Household) error) error {
 		}
 		last = append(last[:0], id...)
 		var hh Household
-		err := getJSON(households, id, &hh)
+		err := getHousehold(households, id, &hh)
 		if errors.Is(err, ErrNotFound) {
 			continue // as the area's households would not list it
 		}
@@ -625,7 +624,7 @@ func (db *DB) CheckStandings(ctx context.Context) ([]StandingDiff, error) {
 		}
 		return tx.Bucket(bucketHouseholds).ForEach(func(k, v []byte) error {
 			var hh Household
-			if err := json.Unmarshal(v, &hh); err != nil {
+			if err := decodeHousehold(v, &hh); err != nil {
 				return fmt.Errorf("household %s: %w", k, err)
 			}
 			st, err := standingNow(tx, hh, rounds)
@@ -692,7 +691,7 @@ func (db *DB) SubmissionsReviewed(ctx context.Context, f SubmissionFilter, basis
 // every one that stands.
 func currentForms(tx *bolt.Tx, household string, basis Basis, rounds []Round) (map[uint64]bool, error) {
 	var hh Household
-	if err := getJSON(tx.Bucket(bucketHouseholds), []byte(household), &hh); err != nil {
+	if err := getHousehold(tx.Bucket(bucketHouseholds), []byte(household), &hh); err != nil {
 		return nil, fmt.Errorf("household %s: %w", household, err)
 	}
 	st, err := standingNow(tx, hh, rounds)
