@@ -307,6 +307,9 @@ func (c *rowCheck) read(ctx context.Context, name string, src *source, xlsx bool
 		x.keepColumns(cols)
 	}
 	c.nfc = !xlsx
+	ahead := newReadAhead(rows)
+	defer ahead.close()
+	rows = ahead
 	for n := 1; ; n++ {
 		row, line, err := rows.next()
 		if err == io.EOF {
