@@ -40,14 +40,77 @@ func contributionKey(kind, key string) []byte { return []byte(kind + "\x00" + ke
 func setContribution(tx *bolt.Tx, area string, f counting.Contribution) error {
 	return putContribution(tx, area, f, func(area string, names []string, delta int64) error {
 		return bumpAll(tx, area, names, delta)
-	})
+	}, putNow)
 }
 
 // bumper adds delta to named counters of an area.
 type bumper func(area string, names []string, delta int64) error
 
-// putContribution is setContribution counting with bump.
-func putContribution(tx *bolt.Tx, area string, f counting.Contribution, bump bumper) error {
+// putter stores a key in a bucket: at once (putNow), or later in key
+// order (sortedPuts).
+type putter func(b *bolt.Bucket, key, value []byte) error
+
+func putNow(b *bolt.Bucket, key, value []byte) error { return b.Put(key, value) }
+
+type keyValue struct{ key, value []byte }
+
+// sortedPuts gathers a transaction's puts to write them in key order: a
+// bbolt node only splits at commit, so each key put in the middle of a node
+// moves every key after it, and thousands of keys in random order in one
+// transaction cost the square of their number. The keys put must not be
+// read before flush, nor put twice.
+//
+// Keys are kept in runs by their first part (up to a NUL: a fact's kind, a
+// village in the area index), which sort apart from each other: a batch
+// in id order puts each run in order already, and needs no sort.
+type sortedPuts struct {
+	buckets map[*bolt.Bucket]map[string][]keyValue
+}
+
+func (s *sortedPuts) put(b *bolt.Bucket, key, value []byte) error {
+	if s.buckets == nil {
+		s.buckets = map[*bolt.Bucket]map[string][]keyValue{}
+	}
+	runs := s.buckets[b]
+	if runs == nil {
+		runs = map[string][]keyValue{}
+		s.buckets[b] = runs
+	}
+	head := key
+	if i := bytes.IndexByte(key, 0); i >= 0 {
+		head = key[:i]
+	}
+	runs[string(head)] = append(runs[string(head)], keyValue{key: key, value: value})
+	return nil
+}
+
+// flush writes the puts gathered, in key order.
+func (s *sortedPuts) flush() error {
+	byKey := func(x, y keyValue) int { return bytes.Compare(x.key, y.key) }
+	for b, runs := range s.buckets {
+		heads := make([]string, 0, len(runs))
+		for h := range runs {
+			heads = append(heads, h)
+		}
+		slices.Sort(heads)
+		for _, h := range heads {
+			kvs := runs[h]
+			if !slices.IsSortedFunc(kvs, byKey) {
+				slices.SortFunc(kvs, byKey)
+			}
+			for _, kv := range kvs {
+				if err := b.Put(kv.key, kv.value); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	s.buckets = nil
+	return nil
+}
+
+// putContribution is setContribution counting with bump and storing with put.
+func putContribution(tx *bolt.Tx, area string, f counting.Contribution, bump bumper, put putter) error {
 	b := tx.Bucket(bucketFacts)
 	if v := b.Get(contributionKey(f.Kind, f.Key)); v != nil {
 		old, err := decodeContribution(v, nil)
@@ -61,10 +124,16 @@ func putContribution(tx *bolt.Tx, area string, f counting.Contribution, bump bum
 			return err
 		}
 	}
+	return addContribution(b, area, f, bump, put)
+}
+
+// addContribution counts and stores a contribution known to be new: one
+// of a household new to the file.
+func addContribution(facts *bolt.Bucket, area string, f counting.Contribution, bump bumper, put putter) error {
 	if err := bump(area, f.Names, 1); err != nil {
 		return err
 	}
-	return b.Put(contributionKey(f.Kind, f.Key), encodeContribution(storedContribution{Area: area, Names: f.Names}))
+	return put(facts, contributionKey(f.Kind, f.Key), encodeContribution(storedContribution{Area: area, Names: f.Names}))
 }
 
 // counterDeltas gathers the counter changes of many records so that each

@@ -298,7 +298,7 @@ func putSubmission(tx *bolt.Tx, s *Submission) (Applied, error) {
 	if err != nil {
 		return Applied{}, err
 	}
-	applied.Standing, err = restand(tx, hh, rounds, func(area string, names []string, delta int64) error { return bumpAll(tx, area, names, delta) })
+	applied.Standing, err = restand(tx, hh, rounds, func(area string, names []string, delta int64) error { return bumpAll(tx, area, names, delta) }, putNow)
 	return applied, err
 }
 
@@ -364,7 +364,7 @@ func householdFor(tx *bolt.Tx, s *Submission) (*Household, error) {
 	b := tx.Bucket(bucketHouseholds)
 	if s.HouseholdID != "" {
 		var hh Household
-		if err := getJSON(b, []byte(s.HouseholdID), &hh); err != nil {
+		if err := getHousehold(b, []byte(s.HouseholdID), &hh); err != nil {
 			return nil, fmt.Errorf("household %s: %w", s.HouseholdID, err)
 		}
 		return &hh, nil
@@ -382,24 +382,29 @@ func householdFor(tx *bolt.Tx, s *Submission) (*Household, error) {
 }
 
 func putHousehold(tx *bolt.Tx, hh *Household) error {
-	return putHouseholdCounting(tx, hh, func(area string, names []string, delta int64) error { return bumpAll(tx, area, names, delta) })
+	return putHouseholdCounting(tx, hh, func(area string, names []string, delta int64) error { return bumpAll(tx, area, names, delta) }, putNow)
 }
 
 // putHouseholdCounting is putHousehold counting with bump.
-func putHouseholdCounting(tx *bolt.Tx, hh *Household, bump bumper) error {
-	if err := putJSON(tx.Bucket(bucketHouseholds), []byte(hh.ID), hh); err != nil {
+func putHouseholdCounting(tx *bolt.Tx, hh *Household, bump bumper, put putter) error {
+	if err := putHouseholdRecord(tx, hh); err != nil {
 		return err
 	}
-	names := []string{counting.HouseholdsCounter}
-	if hh.Status != "" {
-		names = append(names, counting.StatusCounter(poverty.Class(hh.Status)))
-	}
-	if err := putContribution(tx, hh.AreaID, counting.Contribution{Kind: "status", Key: hh.ID, Names: names}, bump); err != nil {
+	if err := putContribution(tx, hh.AreaID, statusContribution(hh), bump, put); err != nil {
 		return err
 	}
 	// The index carries the name so the picker lists a village without
 	// reading every household record.
-	return tx.Bucket(bucketHHByArea).Put(hhAreaKey(hh.AreaID, hh.ID), []byte(hh.HeadName))
+	return put(tx.Bucket(bucketHHByArea), hhAreaKey(hh.AreaID, hh.ID), []byte(hh.HeadName))
+}
+
+// statusContribution counts a household, and its status when it has one.
+func statusContribution(hh *Household) counting.Contribution {
+	names := []string{counting.HouseholdsCounter}
+	if hh.Status != "" {
+		names = append(names, counting.StatusCounter(poverty.Class(hh.Status)))
+	}
+	return counting.Contribution{Kind: "status", Key: hh.ID, Names: names}
 }
 
 func enqueue(tx *bolt.Tx, msgs []Message, at time.Time) ([]Message, error) {

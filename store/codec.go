@@ -86,7 +86,11 @@ func encodeContribution(f storedContribution) []byte {
 	for _, n := range f.Names {
 		size += 1 + len(n)
 	}
-	out := make([]byte, 0, size)
+	return appendContribution(make([]byte, 0, size), f)
+}
+
+// appendContribution appends the record of encodeContribution to out.
+func appendContribution(out []byte, f storedContribution) []byte {
 	out = append(out, compactTag)
 	out = binary.AppendUvarint(out, uint64(len(f.Area)))
 	out = append(out, f.Area...)

@@ -147,6 +147,19 @@ var migrations = []func(tx *bolt.Tx) error{
 		}
 		return recode(tx, bucketOutbox, decodeMessage, putMessage)
 	},
+	// 15 → 16: households in the compact encoding (household_codec.go),
+	// the bucket rewritten in key order with its pages filled.
+	func(tx *bolt.Tx) error {
+		err := reencode(tx, bucketHouseholds, func(v []byte) ([]byte, error) {
+			var hh Household
+			err := decodeHousehold(v, &hh)
+			return encodeHousehold(&hh), err
+		})
+		if err != nil {
+			return fmt.Errorf("households: %w", err)
+		}
+		return nil
+	},
 }
 
 // recode reads every record of a bucket with dec and stores it again with
@@ -224,7 +237,7 @@ func restandAll(tx *bolt.Tx) error {
 	}
 	for _, id := range ids {
 		var hh Household
-		if err := getJSON(tx.Bucket(bucketHouseholds), []byte(id), &hh); err != nil {
+		if err := getHousehold(tx.Bucket(bucketHouseholds), []byte(id), &hh); err != nil {
 			return err
 		}
 		st, err := standingNow(tx, hh, rounds)
@@ -232,7 +245,7 @@ func restandAll(tx *bolt.Tx) error {
 			return err
 		}
 		hh.Status, hh.StatusAt, hh.Approved = st.All.Class, st.All.At, st.Approved.Class
-		if err := putJSON(tx.Bucket(bucketHouseholds), []byte(id), hh); err != nil {
+		if err := putHouseholdRecord(tx, &hh); err != nil {
 			return err
 		}
 	}

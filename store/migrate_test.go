@@ -6,6 +6,7 @@ import (
 	"maps"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -50,6 +51,10 @@ func TestMigrateToStandings(t *testing.T) {
 	if _, _, err := db.Decide(ctx, store.Decision{Submission: second, Reason: "Thu nhập chưa hợp lý", By: "o1", At: t0.Add(time.Hour)}, nil); err != nil {
 		t.Fatal(err)
 	}
+	stored, err := db.Household(ctx, "demo-bac-kan-huyen-tung-khuoi-pai-01")
+	if err != nil {
+		t.Fatal(err)
+	}
 	db.Close()
 	// Back to schema 9 as it was written: no index by household, the
 	// household's status its latest form's, counters by the old names.
@@ -66,7 +71,7 @@ func TestMigrateToStandings(t *testing.T) {
 		hh := tx.Bucket([]byte("households"))
 		key := []byte("demo-bac-kan-huyen-tung-khuoi-pai-01")
 		var rec map[string]any
-		if err := json.Unmarshal(hh.Get(key), &rec); err != nil {
+		if err := json.Unmarshal(mustJSON(t, stored), &rec); err != nil {
 			return err
 		}
 		rec["status"], rec["approved"], rec["approved_by"] = "middle", "poor", first
@@ -285,6 +290,89 @@ func mustJSON(t *testing.T, v any) []byte {
 	return data
 }
 
+// A file of schema 15 keeps its households in JSON: once migrated they are
+// compact records that read back as they were, and every check passes.
+func TestMigrateToCompactHouseholds(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "sothon.db")
+	db, err := store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SaveAreas(ctx, tree.Default()); err != nil {
+		t.Fatal(err)
+	}
+	const village = "bac-kan/huyen-tung/khuoi-pai"
+	hanoi := time.FixedZone("ICT", 7*3600)
+	if err := db.ImportHouseholds(ctx, []store.Household{
+		{ID: "h1", AreaID: village, HeadName: "Nông Văn Tý", Members: 4, Status: "poor", StatusAt: t0},
+		{ID: "h2", AreaID: village, HeadName: `Hoàng "Thị" <Mai>`, Status: "near_poor", StatusAt: t0.In(hanoi)},
+		{ID: "h3", AreaID: village, HeadName: "Lý A Páo", Status: "none"}}); err != nil {
+		t.Fatal(err)
+	}
+	s := &store.Submission{Form: "household", AreaID: village, HouseholdID: "h1", SubmittedAt: t0.Add(time.Hour), Class: "middle", Members: 5, Answers: map[string]string{}}
+	if _, err := db.Apply(ctx, store.Change{At: s.SubmittedAt, Submission: s}); err != nil {
+		t.Fatal(err)
+	}
+	before, err := db.HouseholdsIn(ctx, village)
+	if err != nil || len(before) != 15 {
+		t.Fatalf("households before: %d, %v", len(before), err)
+	}
+	db.Close()
+	// Back to schema 15 as it was written: households in JSON.
+	raw, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = raw.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket([]byte("households"))
+		for _, hh := range before {
+			if err := b.Put([]byte(hh.ID), mustJSON(t, hh)); err != nil {
+				return err
+			}
+		}
+		return tx.Bucket([]byte("meta")).Put([]byte("schema_version"), []byte("15"))
+	})
+	raw.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err = store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := db.Version(); v != store.SchemaVersion {
+		t.Fatalf("schema %d", v)
+	}
+	after, err := db.HouseholdsIn(ctx, village)
+	if err != nil || !reflect.DeepEqual(after, before) {
+		t.Errorf("households after migration:\n%+v\nbefore:\n%+v (%v)", after, before, err)
+	}
+	if h1 := after[slices.IndexFunc(after, func(hh store.Household) bool { return hh.ID == "h1" })]; len(h1.History) != 2 || h1.Status != "middle" || h1.Members != 5 || h1.LastSubmission == 0 {
+		t.Errorf("h1 after migration: %+v", h1)
+	}
+	if diffs, err := db.CheckCounters(ctx); err != nil || len(diffs) > 0 {
+		t.Errorf("counters: %v %v", diffs, err)
+	}
+	if diffs, err := db.CheckStandings(ctx); err != nil || len(diffs) > 0 {
+		t.Errorf("standings: %v %v", diffs, err)
+	}
+	db.Close()
+	raw, err = bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	raw.View(func(tx *bolt.Tx) error {
+		return tx.Bucket([]byte("households")).ForEach(func(k, v []byte) error {
+			if len(v) == 0 || v[0] == '{' {
+				t.Errorf("household %q is still %q", k, v)
+			}
+			return nil
+		})
+	})
+}
+
 // A schema-14 file (users, runs, open keyboards, the inbox and the outbox
 // as JSON) opens as schema 15 with all of them in the compact encoding,
 // read the same as before, and the buckets' sequences kept: the next
@@ -403,5 +491,4 @@ func TestMigrateToCompactChat(t *testing.T) {
 		return nil
 	})
 }
-
 func seqKey(n uint64) []byte { return binary.BigEndian.AppendUint64(nil, n) }

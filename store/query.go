@@ -13,8 +13,6 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"sothon/flows"
-	"sothon/flows/poverty"
-	"sothon/store/counting"
 )
 
 // UserByIdentity finds the user behind a chat.
@@ -196,7 +194,7 @@ func (db *DB) HouseholdsIn(ctx context.Context, areaID string) ([]Household, err
 		prefix := []byte(areaID + "\x00")
 		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 			var h Household
-			if err := getJSON(hh, k[len(prefix):], &h); err != nil {
+			if err := getHousehold(hh, k[len(prefix):], &h); err != nil {
 				return err
 			}
 			out = append(out, h)
@@ -212,77 +210,11 @@ func (db *DB) HouseholdsIn(ctx context.Context, areaID string) ([]Household, err
 // Household loads one household.
 func (db *DB) Household(ctx context.Context, id string) (Household, error) {
 	var h Household
-	err := db.view(ctx, func(tx *bolt.Tx) error { return getJSON(tx.Bucket(bucketHouseholds), []byte(id), &h) })
+	err := db.view(ctx, func(tx *bolt.Tx) error { return getHousehold(tx.Bucket(bucketHouseholds), []byte(id), &h) })
 	if err != nil {
 		return Household{}, fmt.Errorf("store: household %s: %w", id, err)
 	}
 	return h, nil
-}
-
-// ImportHouseholds adds or replaces register entries in one transaction.
-// Their status is also the official list's ("register:poor" …), the
-// baseline that poverty-reduction targets count from.
-func (db *DB) ImportHouseholds(ctx context.Context, hhs []Household) error {
-	err := db.update(ctx, func(tx *bolt.Tx) error {
-		// A register in id order comes as thousands of new households a
-		// commit, each after the last: their pages filled whole as they
-		// split keep the file near its data (half-empty pages were half of
-		// a province's file). Households that go between others keep
-		// bbolt's half-filled pages, or each would split a full one.
-		if appends(tx.Bucket(bucketHouseholds), hhs) {
-			for _, name := range [][]byte{bucketHouseholds, bucketHHByArea, bucketFacts} {
-				tx.Bucket(name).FillPercent = denseFill
-			}
-		}
-		deltas := counterDeltas{}
-		rounds, err := allRounds(tx)
-		if err != nil {
-			return err
-		}
-		for i := range hhs {
-			hh := hhs[i] // a batched commit may run this again
-			var old Household
-			err := getJSON(tx.Bucket(bucketHouseholds), []byte(hh.ID), &old)
-			switch {
-			case err == nil:
-				if old.AreaID != hh.AreaID {
-					if err := tx.Bucket(bucketHHByArea).Delete(hhAreaKey(old.AreaID, old.ID)); err != nil {
-						return err
-					}
-				}
-				hh.History, hh.LastSubmission = old.History, old.LastSubmission
-			case !errors.Is(err, ErrNotFound):
-				return err
-			}
-			if hh.Status != "" {
-				hh.History = append(hh.History, StatusChange{At: hh.StatusAt, Status: hh.Status})
-			}
-			if err := putContribution(tx, hh.AreaID, counting.Contribution{Kind: "register", Key: hh.ID, Names: []string{counting.RegisterCounter(poverty.Class(hh.Status))}}, deltas.bump); err != nil {
-				return err
-			}
-			if _, err := restand(tx, &hh, rounds, deltas.bump); err != nil {
-				return err
-			}
-		}
-		return deltas.flush(tx)
-	})
-	if err != nil {
-		return fmt.Errorf("store: import households: %w", err)
-	}
-	return nil
-}
-
-// appends tells whether households come in id order after every one
-// stored.
-func appends(b *bolt.Bucket, hhs []Household) bool {
-	last, _ := b.Cursor().Last()
-	for _, hh := range hhs {
-		if hh.ID <= string(last) {
-			return false
-		}
-		last = []byte(hh.ID)
-	}
-	return true
 }
 
 // SubmissionFilter selects submissions; empty fields match everything.

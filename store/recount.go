@@ -118,7 +118,7 @@ func recount(tx *bolt.Tx, asOf time.Time, scope string) (map[string]storedContri
 	households := map[string]*Household{}
 	err := tx.Bucket(bucketHouseholds).ForEach(func(k, v []byte) error {
 		hh := &Household{}
-		if err := json.Unmarshal(v, hh); err != nil {
+		if err := decodeHousehold(v, hh); err != nil {
 			return fmt.Errorf("household %s: %w", k, err)
 		}
 		if within(hh.AreaID) {

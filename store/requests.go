@@ -98,7 +98,7 @@ func (db *DB) AddRequest(ctx context.Context, r ReviewRequest) (ReviewRequest, e
 	r.Answer, r.AnsweredBy, r.Answered, r.Form, r.FormState, r.Class = "", "", time.Time{}, 0, "", ""
 	err := db.update(ctx, func(tx *bolt.Tx) error {
 		var hh Household
-		if err := getJSON(tx.Bucket(bucketHouseholds), []byte(r.Household), &hh); err != nil {
+		if err := getHousehold(tx.Bucket(bucketHouseholds), []byte(r.Household), &hh); err != nil {
 			return err
 		}
 		if hh.AreaID != r.AreaID {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -330,25 +329,40 @@ func roundKind(round uint64) string { return fmt.Sprintf("round:%d", round) }
 // restand derives a household's standing afresh and puts it on the
 // household record and the counters: after anything that changes one of
 // its forms, its review, its register entry or the rounds counting it.
-func restand(tx *bolt.Tx, hh *Household, rounds []Round, bump bumper) (Standing, error) {
+func restand(tx *bolt.Tx, hh *Household, rounds []Round, bump bumper, put putter) (Standing, error) {
 	st, err := standingNow(tx, *hh, rounds)
 	if err != nil {
 		return Standing{}, err
 	}
 	hh.Status, hh.StatusAt, hh.Approved = st.All.Class, st.All.At, st.Approved.Class
 	st.Household = *hh
-	if err := putHouseholdCounting(tx, hh, bump); err != nil {
+	if err := putHouseholdCounting(tx, hh, bump, put); err != nil {
 		return Standing{}, err
 	}
-	if err := putContribution(tx, hh.AreaID, approvedContribution(hh.ID, st.Approved.Class), bump); err != nil {
+	if err := putContribution(tx, hh.AreaID, approvedContribution(hh.ID, st.Approved.Class), bump, put); err != nil {
 		return Standing{}, err
 	}
 	for _, r := range st.Rounds {
-		if err := putContribution(tx, r.Area, counting.Contribution{Kind: roundKind(r.Round), Key: hh.ID, Names: r.names()}, bump); err != nil {
+		if err := putContribution(tx, r.Area, counting.Contribution{Kind: roundKind(r.Round), Key: hh.ID, Names: r.names()}, bump, put); err != nil {
 			return Standing{}, err
 		}
 	}
 	return st, nil
+}
+
+// standNew stores a household new to the file, with its register entry:
+// restand without its look-ups (see newHousehold).
+func standNew(tx *bolt.Tx, hh *Household, bump bumper, put putter) error {
+	facts := newHousehold(hh)
+	if err := putHouseholdRecord(tx, hh); err != nil {
+		return err
+	}
+	for _, f := range facts {
+		if err := addContribution(tx.Bucket(bucketFacts), hh.AreaID, f, bump, put); err != nil {
+			return err
+		}
+	}
+	return put(tx.Bucket(bucketHHByArea), hhAreaKey(hh.AreaID, hh.ID), []byte(hh.HeadName))
 }
 
 // standingNow derives a household's standing now from its stored forms.
@@ -363,14 +377,14 @@ func standingNow(tx *bolt.Tx, hh Household, rounds []Round) (Standing, error) {
 // restandID is restand for a household by id, counting directly.
 func restandID(tx *bolt.Tx, id string) error {
 	var hh Household
-	if err := getJSON(tx.Bucket(bucketHouseholds), []byte(id), &hh); err != nil {
+	if err := getHousehold(tx.Bucket(bucketHouseholds), []byte(id), &hh); err != nil {
 		return fmt.Errorf("household %s: %w", id, err)
 	}
 	rounds, err := allRounds(tx)
 	if err != nil {
 		return err
 	}
-	_, err = restand(tx, &hh, rounds, func(area string, names []string, delta int64) error { return bumpAll(tx, area, names, delta) })
+	_, err = restand(tx, &hh, rounds, func(area string, names []string, delta int64) error { return bumpAll(tx, area, names, delta) }, putNow)
 	return err
 }
 
@@ -418,7 +432,7 @@ func (db *DB) HouseholdStanding(ctx context.Context, id string) (Standing, error
 	var st Standing
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		var hh Household
-		if err := getJSON(tx.Bucket(bucketHouseholds), []byte(id), &hh); err != nil {
+		if err := getHousehold(tx.Bucket(bucketHouseholds), []byte(id), &hh); err != nil {
 			return err
 		}
 		rounds, err := allRounds(tx)
@@ -481,7 +495,7 @@ func (db *DB) RoundStandings(ctx context.Context, areaID string, round uint64) (
 					continue
 				}
 				var hh Household
-				if err := getJSON(households, id, &hh); err != nil {
+				if err := getHousehold(households, id, &hh); err != nil {
 					return err
 				}
 				if err := take(hh); err != nil {
@@ -519,7 +533,7 @@ func eachWithForms(tx *bolt.Tx, fn func(Household) error) error {
 		}
 		last = append(last[:0], id...)
 		var hh Household
-		err := getJSON(households, id, &hh)
+		err := getHousehold(households, id, &hh)
 		if errors.Is(err, ErrNotFound) {
 			continue // as the area's households would not list it
 		}
@@ -610,7 +624,7 @@ func (db *DB) CheckStandings(ctx context.Context) ([]StandingDiff, error) {
 		}
 		return tx.Bucket(bucketHouseholds).ForEach(func(k, v []byte) error {
 			var hh Household
-			if err := json.Unmarshal(v, &hh); err != nil {
+			if err := decodeHousehold(v, &hh); err != nil {
 				return fmt.Errorf("household %s: %w", k, err)
 			}
 			st, err := standingNow(tx, hh, rounds)
@@ -677,7 +691,7 @@ func (db *DB) SubmissionsReviewed(ctx context.Context, f SubmissionFilter, basis
 // every one that stands.
 func currentForms(tx *bolt.Tx, household string, basis Basis, rounds []Round) (map[uint64]bool, error) {
 	var hh Household
-	if err := getJSON(tx.Bucket(bucketHouseholds), []byte(household), &hh); err != nil {
+	if err := getHousehold(tx.Bucket(bucketHouseholds), []byte(household), &hh); err != nil {
 		return nil, fmt.Errorf("household %s: %w", household, err)
 	}
 	st, err := standingNow(tx, hh, rounds)

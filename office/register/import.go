@@ -88,9 +88,9 @@ type Options struct {
 	// MaxBytes and MaxRows bound the file; 0 takes the defaults (128 MB,
 	// 1,000,000 rows).
 	MaxBytes, MaxRows int
-	// TempDir holds a copy of a register given as a stream, to read it a
-	// second time (to store it, or as a zip), and an XLSX's shared strings
-	// while it is read; the system's by default.
+	// TempDir holds the good rows of a register while it is checked, a
+	// copy of an XLSX given as a stream (to read it as a zip), and an
+	// XLSX's shared strings while it is read; the system's by default.
 	TempDir string
 }
 
@@ -124,12 +124,13 @@ var ErrBadRows = errors.New("register: the file has bad rows; nothing was import
 // header row and stores it. Re-importing a household_id updates it. Every
 // bad row is reported; with any, nothing is stored unless SkipBad is set.
 //
-// The file is read as it comes, row by row, twice when it is stored (once
-// to check every row, once to store the good ones in batches), and never
-// held whole: what stays in memory is the result (the first bad rows,
-// counts) and a hash of each household id, to tell repeats. A file given
-// as a stream that must be read twice (to store it, or an XLSX) is copied
-// to TempDir first.
+// The file is read once, as it comes, row by row, and never held whole:
+// the good rows are kept in a temporary file in TempDir as they are
+// checked, and stored from there in batches once every row is checked.
+// What stays in memory is the result (the first bad rows, counts), a hash
+// of each household id, to tell repeats, and two batches (one being stored
+// while the next is read). An XLSX given as a stream is copied to TempDir
+// first (a zip is read from its end).
 func Import(ctx context.Context, db *store.DB, name string, r io.Reader, o Options) (Result, error) {
 	if o.MaxBytes <= 0 {
 		o.MaxBytes = maxRegisterBytes
@@ -144,7 +145,7 @@ func Import(ctx context.Context, db *store.DB, name string, r io.Reader, o Optio
 	if err != nil {
 		return Result{}, err
 	}
-	src, err := openSource(name, r, xlsx || !o.DryRun, o)
+	src, err := openSource(name, r, xlsx, o)
 	if err != nil {
 		return Result{}, err
 	}
@@ -153,8 +154,17 @@ func Import(ctx context.Context, db *store.DB, name string, r io.Reader, o Optio
 	if err != nil {
 		return Result{}, err
 	}
+	var rows *spill
+	var keep func(store.Household) error
+	if !o.DryRun {
+		if rows, err = newSpill(o.TempDir); err != nil {
+			return Result{}, err
+		}
+		defer rows.close()
+		keep = rows.add
+	}
 	check := newRowCheck(areas, o)
-	if err := check.read(ctx, name, src, xlsx, nil); err != nil {
+	if err := check.read(ctx, name, src, xlsx, keep); err != nil {
 		return check.res, err
 	}
 	res := check.res
@@ -165,23 +175,48 @@ func Import(ctx context.Context, db *store.DB, name string, r io.Reader, o Optio
 	if o.DryRun {
 		return res, nil
 	}
-	batch := make([]store.Household, 0, min(importBatch, res.Good))
-	flush := func() error {
-		if len(batch) == 0 {
+	// A batch is stored while the next is read and made ready (its
+	// records encoded and sorted): the making ready and the writing each
+	// have a core. Batches are still stored one at a time and in order;
+	// Import returns only once none is being stored.
+	type stored struct {
+		n   int
+		err error
+	}
+	var storing chan stored // the batch being stored, nil when none
+	wait := func() error {
+		if storing == nil {
 			return nil
 		}
-		if err := db.ImportHouseholds(ctx, batch); err != nil {
-			return err
+		s := <-storing
+		storing = nil
+		if s.err != nil {
+			return s.err
 		}
-		res.Imported += len(batch)
-		batch = batch[:0]
+		res.Imported += s.n
 		if o.Progress != nil {
 			o.Progress(res.Imported, res.Good)
 		}
 		return nil
 	}
-	o.Reading = nil
-	err = newRowCheck(areas, o).read(ctx, name, src, xlsx, func(hh store.Household) error {
+	batch := make([]store.Household, 0, min(importBatch, res.Good))
+	spare := make([]store.Household, 0, min(importBatch, res.Good))
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		ready := store.PrepareHouseholds(batch)
+		if err := wait(); err != nil {
+			return err
+		}
+		storing = make(chan stored, 1)
+		go func(n int, b *store.HouseholdBatch, done chan<- stored) {
+			done <- stored{n, db.StoreHouseholds(ctx, b)}
+		}(len(batch), ready, storing)
+		batch, spare = spare[:0], batch
+		return nil
+	}
+	err = rows.each(o.Now, func(hh store.Household) error {
 		if batch = append(batch, hh); len(batch) == importBatch {
 			return flush()
 		}
@@ -189,6 +224,9 @@ func Import(ctx context.Context, db *store.DB, name string, r io.Reader, o Optio
 	})
 	if err == nil {
 		err = flush()
+	}
+	if werr := wait(); err == nil {
+		err = werr
 	}
 	if err != nil {
 		return res, err
@@ -220,6 +258,7 @@ type rowCheck struct {
 	seen       map[[2]uint64]int // household id's hash: its line
 	seeds      [2]maphash.Seed
 	perVillage map[string]int
+	nfc        bool // the cells are in NFC already (a text file's)
 }
 
 func newRowCheck(areas []tree.Area, o Options) *rowCheck {
@@ -267,6 +306,10 @@ func (c *rowCheck) read(ctx context.Context, name string, src *source, xlsx bool
 	if x, ok := rows.(*xlsxRows); ok {
 		x.keepColumns(cols)
 	}
+	c.nfc = !xlsx
+	ahead := newReadAhead(rows)
+	defer ahead.close()
+	rows = ahead
 	for n := 1; ; n++ {
 		row, line, err := rows.next()
 		if err == io.EOF {
@@ -303,7 +346,7 @@ func (c *rowCheck) read(ctx context.Context, name string, src *source, xlsx bool
 
 // row checks one row, counting it good or bad.
 func (c *rowCheck) row(line int, row []string, cols map[string]int) (store.Household, bool) {
-	hh, bad := parseRow(line, row, cols, c.villages, c.o.Now)
+	hh, bad := parseRow(line, row, cols, c.villages, c.o.Now, c.nfc)
 	id := [2]uint64{maphash.String(c.seeds[0], hh.ID), maphash.String(c.seeds[1], hh.ID)}
 	if prev, dup := c.seen[id]; dup && bad == nil {
 		bad = &RowError{Line: line, Key: "register.repeat", Args: []any{"id", hh.ID, "line", prev}}
@@ -334,8 +377,8 @@ func overfull(areas []tree.Area, count map[string]int) []string {
 	return out
 }
 
-// source is a register file to read once or more: its bytes at hand (a
-// file, or bytes in memory) or, for one read, a stream.
+// source is a register file: its bytes at hand (a file, or bytes in
+// memory, which an XLSX needs) or a stream.
 type source struct {
 	at     io.ReaderAt
 	off    int64
@@ -344,10 +387,10 @@ type source struct {
 	temp   *os.File // a copy of a stream, removed at close
 }
 
-// openSource makes a register readable as often as needed when again is
-// set: a stream is copied to a temporary file. Past MaxBytes the file is
+// openSource makes a register readable at any offset when at is set: a
+// stream is copied to a temporary file. Past MaxBytes the file is
 // refused, before it is read when its size is known.
-func openSource(name string, r io.Reader, again bool, o Options) (*source, error) {
+func openSource(name string, r io.Reader, at bool, o Options) (*source, error) {
 	max := int64(o.MaxBytes)
 	s := &source{}
 	switch f := r.(type) {
@@ -367,7 +410,7 @@ func openSource(name string, r io.Reader, again bool, o Options) (*source, error
 		return nil, tooBig{name, max}.file()
 	case s.at != nil:
 		return s, nil
-	case !again:
+	case !at:
 		s.stream = &capped{r: r, max: max, name: name}
 		return s, nil
 	}
@@ -522,10 +565,16 @@ func blank(row []string) bool {
 }
 
 // parseRow checks one row; bad is nil when it is good.
-func parseRow(line int, row []string, cols map[string]int, villages map[string]bool, now time.Time) (hh store.Household, bad *RowError) {
+//
+// Cells are put in NFC, as phones type (an XLSX or a Mac may hold
+// combining marks), unless nfc says they are already: a text file's are
+// as it is read.
+func parseRow(line int, row []string, cols map[string]int, villages map[string]bool, now time.Time, nfc bool) (hh store.Household, bad *RowError) {
 	get := func(c string) string {
 		if i := cols[c]; i < len(row) {
-			// In NFC, as phones type: an XLSX or a Mac may hold combining marks.
+			if nfc {
+				return strings.TrimSpace(row[i])
+			}
 			return norm.NFC.String(strings.TrimSpace(row[i]))
 		}
 		return ""
@@ -533,7 +582,7 @@ func parseRow(line int, row []string, cols map[string]int, villages map[string]b
 	wrong := func(key string, args ...any) (store.Household, *RowError) {
 		return hh, &RowError{Line: line, Key: key, Args: args}
 	}
-	hh = store.Household{AreaID: get("area_id"), ID: get("household_id"), HeadName: strings.Join(strings.Fields(get("head_name")), " "), StatusAt: now}
+	hh = store.Household{AreaID: get("area_id"), ID: get("household_id"), HeadName: oneSpaced(get("head_name")), StatusAt: now}
 	isVillage, known := villages[hh.AreaID]
 	switch {
 	case !known:
@@ -552,13 +601,30 @@ func parseRow(line int, row []string, cols map[string]int, villages map[string]b
 		return wrong("register.bad_members", "members", get("members"))
 	}
 	hh.Members = members
-	status, ok := statusNames[flows.Fold(strings.ReplaceAll(get("status"), "_", " "))]
+	// As written ("poor", "near_poor"), or folded ("Hộ nghèo", "near poor").
+	status, ok := statusNames[get("status")]
 	if !ok {
-		status, ok = statusNames[get("status")]
+		status, ok = statusNames[flows.Fold(strings.ReplaceAll(get("status"), "_", " "))]
 	}
 	if !ok {
 		return wrong("register.bad_status", "status", get("status"))
 	}
 	hh.Status = string(status)
 	return hh, nil
+}
+
+// oneSpaced puts one space between the words of s, trimmed already.
+func oneSpaced(s string) string {
+	space := false
+	for _, r := range s {
+		switch {
+		case !unicode.IsSpace(r):
+			space = false
+		case r != ' ' || space:
+			return strings.Join(strings.Fields(s), " ")
+		default:
+			space = true
+		}
+	}
+	return s
 }
