@@ -6,17 +6,21 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 
 	"sothon/store/photos"
 )
 
 // BackupFile writes a consistent copy of the database to path, readable by
 // its owner only, and the photos beside it (path.files/, as they lie beside
-// the database: BackupPhotos). The copy is written under a temporary name
-// beside path, synced, opened and checked (VerifyCopy), and only then
+// the database: BackupPhotos). The copy is compact (compactCopy): restored,
+// it is the database in its least room. It is written under a temporary
+// name beside path, synced, opened and checked (VerifyCopy), and only then
 // renamed to path, replacing what was there: a copy that did not finish or
 // does not open never takes a backup's name.
 func (db *DB) BackupFile(ctx context.Context, path string) (int64, error) {
@@ -24,16 +28,8 @@ func (db *DB) BackupFile(ctx context.Context, path string) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("store: backup: %w", err)
 	}
-	n, err := db.Backup(ctx, f)
-	if err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return 0, err
-	}
-	err = f.Sync()
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
+	f.Close()
+	n, err := db.compactCopy(ctx, f.Name())
 	if err == nil {
 		err = VerifyCopy(f.Name()) // says "store: verify" itself
 	}
@@ -49,6 +45,45 @@ func (db *DB) BackupFile(ctx context.Context, path string) (int64, error) {
 	}
 	return n, nil
 }
+
+// compactCopy writes every bucket, key and sequence of the database, as one
+// consistent read, into a new file at path with its pages filled whole.
+// The live file keeps room on its pages for keys that may come between
+// (a province's file, its register imported in batches spread over the
+// villages, was 1.2 GB; its compact copy 0.46 GB). It returns the copy's
+// size.
+func (db *DB) compactCopy(ctx context.Context, path string) (n int64, err error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	defer damaged(&err)
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	// Synced once at the end, not at each of its commits: a copy cut short
+	// is thrown away whole.
+	dst, err := bolt.Open(path, 0o600, &bolt.Options{NoSync: true, Timeout: lockWait, FreelistType: bolt.FreelistMapType})
+	if err != nil {
+		return 0, err
+	}
+	err = bolt.Compact(dst, db.bolt, compactCommit)
+	if err == nil {
+		err = dst.Sync()
+	}
+	if cerr := dst.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return 0, err
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return 0, err
+	}
+	return fi.Size(), nil
+}
+
+// compactCommit bounds the records a compact copy writes in one commit,
+// and so the memory it holds.
+const compactCommit = 32 << 20
 
 // backupLayout names the backups of a backup folder by the time they were
 // written, so that their names sort by age: sothon-20260701-023000.db.

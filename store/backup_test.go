@@ -2,14 +2,19 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
 
 	"sothon/store"
 	"sothon/store/storetest"
+	"sothon/tree"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 // A folder of backups keeps the newest N of its own; whatever else an
@@ -76,4 +81,68 @@ func TestBackupNames(t *testing.T) {
 			t.Errorf("%s taken for a backup", name)
 		}
 	}
+}
+
+// A backup holds every bucket, key, value and sequence of the database,
+// in less room: a register stored in batches that go between each other
+// leaves the live file's pages half full, the backup's are full.
+func TestBackupIsCompactAndWhole(t *testing.T) {
+	t.Parallel()
+	livePath := filepath.Join(t.TempDir(), "sothon.db")
+	db, err := store.Open(livePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.SaveAreas(ctx, tree.Default()); err != nil {
+		t.Fatal(err)
+	}
+	const village = "bac-kan/huyen-tung/khuoi-pai"
+	for half := range 2 { // even ids, then odd ones between them
+		var batch []store.Household
+		for i := half; i < 16000; i += 2 {
+			batch = append(batch, store.Household{ID: fmt.Sprintf("h%06d", i), AreaID: village, HeadName: fmt.Sprint("Hộ ", i), Members: 4, Status: "none", StatusAt: time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)})
+		}
+		if err := db.ImportHouseholds(ctx, batch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	copyPath := filepath.Join(t.TempDir(), "copy.db")
+	if _, err := db.BackupFile(ctx, copyPath); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	live, _ := os.Stat(livePath)
+	copied, _ := os.Stat(copyPath)
+	t.Logf("live file %d bytes, backup %d", live.Size(), copied.Size())
+	if copied.Size()*4 > live.Size()*3 {
+		t.Errorf("the backup takes %d bytes for the live file's %d", copied.Size(), live.Size())
+	}
+	if a, b := dump(t, livePath), dump(t, copyPath); !reflect.DeepEqual(a, b) {
+		t.Fatalf("the backup differs from the database: %d records against %d", len(b), len(a))
+	}
+}
+
+// dump reads every record and bucket sequence of a file.
+func dump(t *testing.T, path string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	read := func(tx *bolt.Tx) error {
+		return tx.ForEach(func(name []byte, b *bolt.Bucket) error {
+			out[string(name)+"\x00seq"] = fmt.Sprint(b.Sequence())
+			return b.ForEach(func(k, v []byte) error {
+				out[string(name)+"\x00"+string(k)] = string(v)
+				return nil
+			})
+		})
+	}
+	raw, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if err := raw.View(read); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
