@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	bolt "go.etcd.io/bbolt"
@@ -17,7 +19,9 @@ import (
 type CounterSums struct {
 	All     Counters
 	ByChild map[string]Counters // direct sub-area id → its subtree's counters
-	Picked  map[string][]int64  // area id → the picked names' counts
+	// Picked are the picked names' counts by area id; an area whose picked
+	// counts are all zero is left out.
+	Picked map[string][]int64
 }
 
 // summer adds counters up by name index.
@@ -33,10 +37,13 @@ type summer struct {
 	pickOf  []int          // by name position: its position among the picked, or -1
 	npick   int
 	picked  map[string][]int64
+	spare   []int64 // room for the next areas' picked counts
 	// prev and cur are the name positions of the last record and of this
-	// one, in order: villages mostly have the same names, so a name is
-	// first compared with the one in its place before it is looked up.
+	// one, in order: villages mostly have the same names, and a record
+	// keeps its names sorted, so a name is first sought in the last
+	// record's from where the one before it was found, then in the index.
 	prev, cur []int
+	at        int // the position in prev the next name is sought from
 }
 
 func newSummer(areaID string, pick []string) *summer {
@@ -68,24 +75,36 @@ func (s *summer) row(area []byte) *[]int64 {
 	return &s.byChild[i]
 }
 
-// add counts one name of one area, the j-th of its record.
-func (s *summer) add(row *[]int64, picked []int64, j int, name []byte, n int64) {
-	i := -1
-	if j < len(s.prev) && s.names[s.prev[j]] == string(name) {
-		i = s.prev[j]
-	} else if k, ok := s.index[string(name)]; ok {
-		i = k
-	} else {
-		i = len(s.names)
-		s.index[string(name)] = i
-		s.names = append(s.names, string(name))
-		s.all = append(s.all, 0)
-		p, ok := s.pick[string(name)]
-		if !ok {
-			p = -1
+// find is name's position in the sums, added when it is new.
+func (s *summer) find(name []byte) int {
+	for ; s.at < len(s.prev); s.at++ {
+		known := s.names[s.prev[s.at]]
+		if known == string(name) {
+			s.at++
+			return s.prev[s.at-1]
 		}
-		s.pickOf = append(s.pickOf, p)
+		if known > string(name) {
+			break
+		}
 	}
+	if i, ok := s.index[string(name)]; ok {
+		return i
+	}
+	i := len(s.names)
+	s.index[string(name)] = i
+	s.names = append(s.names, string(name))
+	s.all = append(s.all, 0)
+	p, ok := s.pick[string(name)]
+	if !ok {
+		p = -1
+	}
+	s.pickOf = append(s.pickOf, p)
+	return i
+}
+
+// add counts one name of one area.
+func (s *summer) add(row *[]int64, picked []int64, name []byte, n int64) {
+	i := s.find(name)
 	s.cur = append(s.cur, i)
 	s.all[i] += n
 	if row != nil {
@@ -99,11 +118,30 @@ func (s *summer) add(row *[]int64, picked []int64, j int, name []byte, n int64) 
 	}
 }
 
+// begin starts an area's record: its row and room for its picked counts.
+func (s *summer) begin(area []byte) (*[]int64, []int64) {
+	s.cur, s.at = s.cur[:0], 0
+	if len(s.spare) < s.npick {
+		s.spare = make([]int64, 256*s.npick)
+	}
+	return s.row(area), s.spare[:s.npick:s.npick]
+}
+
+// end keeps an area's picked counts, unless all are zero.
+func (s *summer) end(area []byte, picked []int64) {
+	s.prev, s.cur = s.cur, s.prev
+	for _, n := range picked {
+		if n != 0 {
+			s.picked[string(area)] = picked
+			s.spare = s.spare[s.npick:]
+			return
+		}
+	}
+}
+
 // record adds one area's stored record.
 func (s *summer) record(area, v []byte) error {
-	row := s.row(area)
-	picked := make([]int64, s.npick)
-	s.cur = s.cur[:0]
+	row, picked := s.begin(area)
 	if len(v) == 0 || v[0] != compactTag { // written before schema 14
 		c, err := decodeCounters(v, nil)
 		if err != nil {
@@ -114,23 +152,20 @@ func (s *summer) record(area, v []byte) error {
 		r := reader{data: v[1:]}
 		for j, n := 0, r.uvarint(); uint64(j) < n && !r.bad; j++ {
 			name := r.bytes()
-			s.add(row, picked, j, name, r.varint())
+			s.add(row, picked, name, r.varint())
 		}
 		if r.bad {
 			return errCompact
 		}
 	}
-	s.prev, s.cur = s.cur, s.prev
-	s.picked[string(area)] = picked
+	s.end(area, picked)
 	return nil
 }
 
 // addAll counts counters already decoded.
 func (s *summer) addAll(row *[]int64, picked []int64, c Counters) {
-	j := 0
-	for name, n := range c {
-		s.add(row, picked, j, []byte(name), n)
-		j++
+	for _, name := range slices.Sorted(maps.Keys(c)) {
+		s.add(row, picked, []byte(name), c[name])
 	}
 }
 
@@ -190,12 +225,9 @@ func Sum(counters map[string]Counters, areaID string, pick ...string) CounterSum
 		if areaID != "" && area != areaID && !strings.HasPrefix(area, areaID+"/") {
 			continue
 		}
-		row := s.row([]byte(area))
-		picked := make([]int64, s.npick)
-		s.cur = s.cur[:0]
+		row, picked := s.begin([]byte(area))
 		s.addAll(row, picked, c)
-		s.prev, s.cur = s.cur, s.prev
-		s.picked[area] = picked
+		s.end([]byte(area), picked)
 	}
 	return s.sums()
 }

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"fmt"
 	"maps"
 	"strings"
 	"testing"
@@ -12,7 +13,9 @@ import (
 
 // The sums of an area's counters, read from the file or from counters
 // already read, are what adding up CountersIn gives: whole, by direct
-// sub-area, and the picked counts of each village.
+// sub-area, and the picked counts of each village. The villages' records
+// hold different names (statuses some villages have and others not), as
+// the sums seek each name first among the last record's.
 func TestSumCountersAddsUpAsCountersIn(t *testing.T) {
 	t.Parallel()
 	db := storetest.Open(t)
@@ -22,8 +25,14 @@ func TestSumCountersAddsUpAsCountersIn(t *testing.T) {
 	var hhs []store.Household
 	statuses := []string{"poor", "near_poor", "middle", "none"}
 	for i, a := range tree.Default() {
-		if a.Kind == tree.Village {
-			hhs = append(hhs, store.Household{ID: a.ID + "-x", AreaID: a.ID, HeadName: "Chủ hộ", Status: statuses[i%4]})
+		if a.Kind != tree.Village {
+			continue
+		}
+		hhs = append(hhs, store.Household{ID: a.ID + "-x", AreaID: a.ID, HeadName: "Chủ hộ", Status: statuses[i%4]})
+		for k, status := range statuses {
+			if i>>k&1 == 1 {
+				hhs = append(hhs, store.Household{ID: fmt.Sprint(a.ID, "-", k), AreaID: a.ID, HeadName: "Chủ hộ", Status: status})
+			}
 		}
 	}
 	if err := db.ImportHouseholds(ctx, hhs); err != nil {
@@ -61,6 +70,11 @@ func TestSumCountersAddsUpAsCountersIn(t *testing.T) {
 			for id, c := range in {
 				if p := got.Picked[id]; len(p) != 2 || p[0] != c["status:poor"] || p[1] != c["households"] {
 					t.Errorf("%s picks of %s: %v, counters %v", name, id, p, c)
+				}
+			}
+			for id, p := range got.Picked {
+				if _, ok := in[id]; !ok {
+					t.Errorf("%s picks of %s: %v, an area without counters", name, id, p)
 				}
 			}
 		}
