@@ -9,9 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"sothon/flows/poverty"
+	"sothon/report"
 	"sothon/store"
-	"sothon/store/counting"
 	"sothon/tree"
 )
 
@@ -116,23 +115,52 @@ func (o *Office) roundOf(ctx context.Context, areaID string, id uint64) (store.R
 // ProgressOf is ReviewProgress without an actor, for the digest and the
 // reminders that speak for the program.
 func ProgressOf(ctx context.Context, db *store.DB, area tree.Area, r store.Round, today time.Time) (Progress, error) {
+	return progressOf(ctx, db, area, r, today, nil)
+}
+
+// ProgressOfFigures is ProgressOf for the figures' area and round, with
+// the villages' counts the figures read with them (report.Stats.Villages)
+// rather than reading every village's counters again.
+func ProgressOfFigures(ctx context.Context, db *store.DB, st report.Stats, today time.Time) (Progress, error) {
+	if st.Round == nil {
+		return Progress{}, fmt.Errorf("office: progress of %s: no round", st.Area.ID)
+	}
+	return progressOf(ctx, db, st.Area, *st.Round, today, st.Villages)
+}
+
+// progressOf is ProgressOf with the villages' counts in the round, nil to
+// read them.
+func progressOf(ctx context.Context, db *store.DB, area tree.Area, r store.Round, today time.Time, counts map[string]report.VillageRound) (Progress, error) {
 	day := today.Format(time.DateOnly)
 	p := Progress{Round: r, Area: area, Day: day}
-	areas, err := db.Areas(ctx)
+	t, err := db.AreaTree(ctx)
 	if err != nil {
 		return Progress{}, fmt.Errorf("office: progress: %w", err)
 	}
-	byVillage := map[string]*VillageProgress{}
-	for _, a := range areas {
+	n := 0
+	for _, a := range t.List {
 		if a.Kind == tree.Village && tree.Within(a.ID, area.ID) && r.Holds(a.ID) {
-			p.Villages = append(p.Villages, VillageProgress{Village: a})
+			n++
 		}
 	}
-	for i := range p.Villages {
-		byVillage[p.Villages[i].Village.ID] = &p.Villages[i]
+	p.Villages = make([]VillageProgress, 0, n)
+	byVillage := make(map[string]*VillageProgress, n)
+	for _, a := range t.List {
+		if a.Kind == tree.Village && tree.Within(a.ID, area.ID) && r.Holds(a.ID) {
+			a.Targets = slices.Clone(a.Targets) // the tree is shared
+			p.Villages = append(p.Villages, VillageProgress{Village: a})
+			byVillage[a.ID] = &p.Villages[len(p.Villages)-1]
+		}
 	}
-	if err := countVillages(ctx, db, area.ID, r.ID, byVillage); err != nil {
-		return Progress{}, err
+	if counts == nil {
+		if counts, err = countVillages(ctx, db, area.ID, r.ID); err != nil {
+			return Progress{}, err
+		}
+	}
+	for id, n := range counts {
+		if v := byVillage[id]; v != nil {
+			v.Households, v.Listed = n.Households, n.Listed
+		}
 	}
 	meetings, err := db.Meetings(ctx, r.ID)
 	if err != nil {
@@ -184,30 +212,19 @@ func ProgressOf(ctx context.Context, db *store.DB, area tree.Area, r store.Round
 	return p, nil
 }
 
-// countVillages fills in each village's households in the round and those
-// on its lists from the villages' counters, which the store keeps for every
-// household's standing in a round (store.RoundStanding's counters, on the
-// village of its newest form there): a household the round counts adds to
-// counting.ReviewedCounter; one on a list by its approved form is classed
-// poor or near-poor, or else left poverty altogether (the classes a form
-// gives are poor, near-poor, middle and none), each counted once. A
+// countVillages reads each village's households in the round and those on
+// its lists from the villages' counters (report.VillageRound): a
 // province's 1,000,000 households are not read.
-func countVillages(ctx context.Context, db *store.DB, areaID string, round uint64, byVillage map[string]*VillageProgress) error {
-	basis := string(store.BasisApproved)
-	picked, err := db.PickCounters(ctx, areaID,
-		counting.ReviewedCounter(round),
-		counting.RoundClassCounter(round, basis, poverty.Poor),
-		counting.RoundClassCounter(round, basis, poverty.NearPoor),
-		counting.RoundEscapedCounter(round, basis))
+func countVillages(ctx context.Context, db *store.DB, areaID string, round uint64) (map[string]report.VillageRound, error) {
+	picked, err := db.PickCounters(ctx, areaID, report.RoundPicks(round)...)
 	if err != nil {
-		return fmt.Errorf("office: progress: %w", err)
+		return nil, fmt.Errorf("office: progress: %w", err)
 	}
+	out := make(map[string]report.VillageRound, len(picked))
 	for id, n := range picked {
-		if v := byVillage[id]; v != nil {
-			v.Households, v.Listed = int(n[0]), int(n[1]+n[2]+n[3])
-		}
+		out[id] = report.VillageRoundOf(n)
 	}
-	return nil
+	return out, nil
 }
 
 // errNotFinal is the refusal of a decision while villages' lists are not final.

@@ -40,6 +40,34 @@ type Stats struct {
 	// stand (progress.Lines, which reads the office's records report
 	// cannot reach); whoever shows the digest fills it, or leaves it out.
 	Review []string
+	// Villages are the villages' counts in Round (those with any), read
+	// with the figures in the same pass over the counters; nil when the
+	// figures are not the stored counters (a past week's, recounted).
+	Villages map[string]VillageRound
+}
+
+// VillageRound is a village's households in a round and those on its
+// lists by their approved forms, from its counters (store.RoundStanding's
+// counters, on the village of each household's newest form): a household
+// the round counts adds to counting.ReviewedCounter; one on a list is
+// classed poor or near-poor, or else left poverty altogether (the classes
+// a form gives are poor, near-poor, middle and none), each counted once.
+type VillageRound struct {
+	Households, Listed int
+}
+
+// RoundPicks are the counters VillageRoundOf reads, in its order.
+func RoundPicks(round uint64) []string {
+	basis := string(store.BasisApproved)
+	return []string{counting.ReviewedCounter(round),
+		counting.RoundClassCounter(round, basis, poverty.Poor),
+		counting.RoundClassCounter(round, basis, poverty.NearPoor),
+		counting.RoundEscapedCounter(round, basis)}
+}
+
+// VillageRoundOf is a village's counts of RoundPicks, in that order.
+func VillageRoundOf(n []int64) VillageRound {
+	return VillageRound{Households: int(n[0]), Listed: int(n[1] + n[2] + n[3])}
 }
 
 // Approved tells whether the figures count approved forms only.
@@ -187,11 +215,12 @@ func ComputeRound(ctx context.Context, db *store.DB, areaID string, round *store
 }
 
 // picks are the counts of each village that tell whether it is idle: this
-// week's forms, and its households reviewed in the round.
+// week's forms, and its households reviewed in the round (the first of
+// RoundPicks, whose counts give Stats.Villages).
 func picks(round *store.Round, now time.Time) []string {
 	names := []string{counting.WeekCounter(store.ISOWeek(now))}
 	if round != nil {
-		names = append(names, counting.ReviewedCounter(round.ID))
+		names = append(names, RoundPicks(round.ID)...)
 	}
 	return names
 }
@@ -218,7 +247,9 @@ func ComputeWeek(ctx context.Context, db *store.DB, areaID string, day, now time
 	if err != nil {
 		return Stats{}, err
 	}
-	return compute(ctx, db, areaID, day, round, store.Sum(counters, areaID, picks(round, day)...))
+	st, err := compute(ctx, db, areaID, day, round, store.Sum(counters, areaID, picks(round, day)...))
+	st.Villages = nil // the week's, not where the villages stand
+	return st, err
 }
 
 func compute(ctx context.Context, db *store.DB, areaID string, now time.Time, round *store.Round, sums store.CounterSums) (Stats, error) {
@@ -232,6 +263,9 @@ func compute(ctx context.Context, db *store.DB, areaID string, now time.Time, ro
 	}
 	st := Stats{Area: area, Label: t.Label(area), Total: area.HouseholdsTotal, Week: store.ISOWeek(now), WeekFrom: monday(now),
 		Round: round, Counters: sums.All}
+	if round != nil {
+		st.Villages = map[string]VillageRound{}
+	}
 	for _, a := range t.Children(areaID) {
 		c := sums.ByChild[a.ID]
 		if c == nil {
@@ -243,12 +277,13 @@ func compute(ctx context.Context, db *store.DB, areaID string, now time.Time, ro
 		if a.Kind != tree.Village || (a.ID != areaID && !strings.HasPrefix(a.ID, areaID+"/")) {
 			continue
 		}
-		// picks: this week's forms, then the households reviewed in the round.
+		// picks: this week's forms, then the round's RoundPicks.
 		var week, reviewed int64
 		if p := sums.Picked[a.ID]; p != nil {
 			week = p[0]
 			if round != nil {
 				reviewed = p[1]
+				st.Villages[a.ID] = VillageRoundOf(p[1:])
 			}
 		}
 		// Idle: nothing in the open round, or this week when none is open.

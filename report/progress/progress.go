@@ -26,7 +26,7 @@ const villagesShown = 30
 func Lines(ctx context.Context, db *store.DB, st report.Stats, now time.Time, cat *locales.Catalog, lang string) ([]string, error) {
 	var lines []string
 	if st.Round != nil {
-		p, err := office.ProgressOf(ctx, db, st.Area, *st.Round, now)
+		p, err := office.ProgressOfFigures(ctx, db, st, now)
 		if err != nil {
 			return nil, err
 		}
