@@ -264,7 +264,7 @@ func compute(ctx context.Context, db *store.DB, areaID string, now time.Time, ro
 	st := Stats{Area: area, Label: t.Label(area), Total: area.HouseholdsTotal, Week: store.ISOWeek(now), WeekFrom: monday(now),
 		Round: round, Counters: sums.All}
 	if round != nil {
-		st.Villages = map[string]VillageRound{}
+		st.Villages = make(map[string]VillageRound, len(sums.Picked))
 	}
 	for _, a := range t.Children(areaID) {
 		c := sums.ByChild[a.ID]

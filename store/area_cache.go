@@ -42,6 +42,25 @@ func (t *AreaTree) Children(id string) []tree.Area {
 	return out
 }
 
+// Size counts the areas at and below id ("" for all).
+func (t *AreaTree) Size(id string) int {
+	if id == "" {
+		return len(t.List)
+	}
+	if _, ok := t.ByID[id]; !ok {
+		return 0
+	}
+	n, next := 0, []string{id}
+	for len(next) > 0 {
+		id, next = next[len(next)-1], next[:len(next)-1]
+		n++
+		for _, k := range t.kids[id] {
+			next = append(next, t.List[k].ID)
+		}
+	}
+	return n
+}
+
 // Label names an area as tree.Label does.
 func (t *AreaTree) Label(a tree.Area) string {
 	parent, _ := t.Get(a.Parent)

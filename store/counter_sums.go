@@ -47,11 +47,17 @@ type summer struct {
 	at        int // the position in prev the next name is sought from
 }
 
-func newSummer(areaID string, pick []string) *summer {
-	s := &summer{area: areaID, index: map[string]int{}, child: map[string]int{}, pick: map[string]int{}, npick: len(pick), picked: map[string][]int64{}}
+// newSummer sums areaID's subtree; areas is how many areas it may hold,
+// to size the picks once.
+func newSummer(areaID string, pick []string, areas int) *summer {
+	if len(pick) == 0 {
+		areas = 0
+	}
+	s := &summer{area: areaID, index: map[string]int{}, child: map[string]int{}, pick: map[string]int{}, npick: len(pick), picked: make(map[string][]int64, areas)}
 	for i, n := range pick {
 		s.pick[n] = i
 	}
+	s.spare = make([]int64, areas*len(pick))
 	return s
 }
 
@@ -215,8 +221,12 @@ func (s *summer) sums() CounterSums {
 // SumCounters adds up the counters of every area at or below areaID
 // ("" for all), as CountersIn reads them.
 func (db *DB) SumCounters(ctx context.Context, areaID string, pick ...string) (CounterSums, error) {
-	s := newSummer(areaID, pick)
-	err := db.view(ctx, func(tx *bolt.Tx) error {
+	t, err := db.AreaTree(ctx)
+	if err != nil {
+		return CounterSums{}, err
+	}
+	s := newSummer(areaID, pick, t.Size(areaID))
+	err = db.view(ctx, func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketCounters)
 		if areaID != "" {
 			if v := b.Get([]byte(areaID)); v != nil {
@@ -246,7 +256,7 @@ func (db *DB) SumCounters(ctx context.Context, areaID string, pick ...string) (C
 // Sum adds up counters already read (a recount, by area id) as
 // SumCounters adds up the stored ones.
 func Sum(counters map[string]Counters, areaID string, pick ...string) CounterSums {
-	s := newSummer(areaID, pick)
+	s := newSummer(areaID, pick, len(counters))
 	for area, c := range counters {
 		if areaID != "" && area != areaID && !strings.HasPrefix(area, areaID+"/") {
 			continue
