@@ -401,7 +401,15 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request) {
 	sortRows(page.Rows, page.Sort)
 	page.Parents = c.parents(r.Context(), st.Area.ID, u.AreaID)
 	page.Round = report.RoundLines(st, c.Catalog, u.Lang)
-	if review, err := progress.Lines(r.Context(), c.Store, st, c.now(), c.Catalog, u.Lang); err == nil {
+	var p *office.Progress // the villages' review in the open round, for its lines and the rows' meetings
+	if st.Round != nil {
+		if got, err := office.ProgressOfFigures(r.Context(), c.Store, st, c.now()); err == nil {
+			p = &got
+		} else {
+			c.Log.Error("progress", "err", err)
+		}
+	}
+	if review, err := progress.LinesOf(r.Context(), c.Store, st, p, c.now(), c.Catalog, u.Lang); err == nil {
 		page.Review = review
 	}
 	page.MissingShown = st.Missing[:min(len(st.Missing), missingShown)]
@@ -413,12 +421,12 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request) {
 			page.RowProjection[b.ID] = b.Projection.Short(c.Catalog, u.Lang)
 		}
 	}
-	if st.Round != nil {
+	if p != nil {
 		ids := make([]string, len(page.Rows))
 		for i, b := range page.Rows {
 			ids[i] = b.ID
 		}
-		page.RowMeeting = c.meetingStates(r, u, *st.Round, ids)
+		page.RowMeeting = c.meetingStates(u, *p, ids)
 	}
 	c.render(w, http.StatusOK, "dashboard.html", page)
 }
