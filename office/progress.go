@@ -137,12 +137,7 @@ func progressOf(ctx context.Context, db *store.DB, area tree.Area, r store.Round
 	if err != nil {
 		return Progress{}, fmt.Errorf("office: progress: %w", err)
 	}
-	n := 0
-	for _, a := range t.List {
-		if a.Kind == tree.Village && tree.Within(a.ID, area.ID) && r.Holds(a.ID) {
-			n++
-		}
-	}
+	n := t.Size(area.ID) // at most
 	p.Villages = make([]VillageProgress, 0, n)
 	byVillage := make(map[string]*VillageProgress, n)
 	for _, a := range t.List {
