@@ -137,32 +137,33 @@ func progressOf(ctx context.Context, db *store.DB, area tree.Area, r store.Round
 	if err != nil {
 		return Progress{}, fmt.Errorf("office: progress: %w", err)
 	}
-	n := t.Size(area.ID) // at most
-	p.Villages = make([]VillageProgress, 0, n)
-	byVillage := make(map[string]*VillageProgress, n)
-	for _, a := range t.List {
-		if a.Kind == tree.Village && tree.Within(a.ID, area.ID) && r.Holds(a.ID) {
-			a.Targets = slices.Clone(a.Targets) // the tree is shared
-			p.Villages = append(p.Villages, VillageProgress{Village: a})
-			byVillage[a.ID] = &p.Villages[len(p.Villages)-1]
-		}
-	}
 	if counts == nil {
 		if counts, err = countVillages(ctx, db, area.ID, r.ID); err != nil {
 			return Progress{}, err
 		}
 	}
-	for id, n := range counts {
-		if v := byVillage[id]; v != nil {
-			v.Households, v.Listed = n.Households, n.Listed
+	p.Villages = make([]VillageProgress, 0, t.Size(area.ID))
+	at := make([]int32, len(t.List)) // by the tree's index: 1 + the village's in p.Villages, 0 for none
+	for i, a := range t.List {
+		if a.Kind == tree.Village && tree.Within(a.ID, area.ID) && r.Holds(a.ID) {
+			a.Targets = slices.Clone(a.Targets) // the tree is shared
+			n := counts[a.ID]
+			p.Villages = append(p.Villages, VillageProgress{Village: a, Households: n.Households, Listed: n.Listed})
+			at[i] = int32(len(p.Villages))
 		}
+	}
+	byVillage := func(id string) *VillageProgress {
+		if i, ok := t.ByID[id]; ok && at[i] > 0 {
+			return &p.Villages[at[i]-1]
+		}
+		return nil
 	}
 	meetings, err := db.Meetings(ctx, r.ID)
 	if err != nil {
 		return Progress{}, fmt.Errorf("office: progress: %w", err)
 	}
 	for _, m := range meetings {
-		if v := byVillage[m.AreaID]; v != nil {
+		if v := byVillage(m.AreaID); v != nil {
 			v.Meeting, v.MeetingDay = m.State(), m.Day
 			for _, vote := range m.Votes {
 				if vote.Returned {
@@ -176,7 +177,7 @@ func progressOf(ctx context.Context, db *store.DB, area tree.Area, r store.Round
 		return Progress{}, fmt.Errorf("office: progress: %w", err)
 	}
 	for _, post := range postings {
-		v := byVillage[post.AreaID]
+		v := byVillage(post.AreaID)
 		if v == nil {
 			continue
 		}

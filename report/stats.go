@@ -273,8 +273,9 @@ func compute(ctx context.Context, db *store.DB, areaID string, now time.Time, ro
 		}
 		st.Children = append(st.Children, Child{Area: a, Label: t.Label(a), Counters: c})
 	}
+	below := areaID + "/"
 	for _, a := range t.List {
-		if a.Kind != tree.Village || (a.ID != areaID && !strings.HasPrefix(a.ID, areaID+"/")) {
+		if a.Kind != tree.Village || (a.ID != areaID && !strings.HasPrefix(a.ID, below)) {
 			continue
 		}
 		// picks: this week's forms, then the round's RoundPicks.

@@ -22,6 +22,7 @@ type AreaTree struct {
 	List []tree.Area        // in file order, parents before their sub-areas
 	ByID map[string]int     // index in List
 	kids map[string][]int32 // direct sub-areas' indexes in List, by parent id
+	size []int32            // by index in List: the areas at and below it
 }
 
 // Get is the area with id, if there is one.
@@ -47,18 +48,10 @@ func (t *AreaTree) Size(id string) int {
 	if id == "" {
 		return len(t.List)
 	}
-	if _, ok := t.ByID[id]; !ok {
-		return 0
+	if i, ok := t.ByID[id]; ok {
+		return int(t.size[i])
 	}
-	n, next := 0, []string{id}
-	for len(next) > 0 {
-		id, next = next[len(next)-1], next[:len(next)-1]
-		n++
-		for _, k := range t.kids[id] {
-			next = append(next, t.List[k].ID)
-		}
-	}
-	return n
+	return 0
 }
 
 // Label names an area as tree.Label does.
@@ -73,6 +66,21 @@ func newAreaTree(list []tree.Area) *AreaTree {
 	for i, a := range list {
 		t.ByID[a.ID] = i
 		t.kids[a.Parent] = append(t.kids[a.Parent], int32(i))
+	}
+	t.size = make([]int32, len(list))
+	for _, a := range list {
+		// Each area counts in its own size and its ancestors'; a parent
+		// missing from the list ends the climb.
+		for id, seen := a.ID, 0; seen <= len(list); seen++ {
+			i, ok := t.ByID[id]
+			if !ok {
+				break
+			}
+			t.size[i]++
+			if id = list[i].Parent; id == "" {
+				break
+			}
+		}
 	}
 	return t
 }
