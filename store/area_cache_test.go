@@ -86,3 +86,29 @@ func TestAreaTreeSize(t *testing.T) {
 		}
 	}
 }
+
+// The labels the tree keeps are tree.Label's, and an area a caller
+// changed is labelled as it now is.
+func TestAreaTreeLabels(t *testing.T) {
+	t.Parallel()
+	db := storetest.Open(t)
+	areas := tree.Default()
+	if err := db.SaveAreas(ctx, areas); err != nil {
+		t.Fatal(err)
+	}
+	at, err := db.AreaTree(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range at.List {
+		parent, _ := at.Get(a.Parent)
+		if got, want := at.Label(a), tree.Label(a, parent); got != want {
+			t.Errorf("label of %s: %q, want %q", a.ID, got, want)
+		}
+		changed := a
+		changed.Name = "Đổi tên"
+		if got, want := at.Label(changed), tree.Label(changed, parent); got != want {
+			t.Errorf("label of %s renamed: %q, want %q", a.ID, got, want)
+		}
+	}
+}
