@@ -33,6 +33,7 @@ type summer struct {
 	all     []int64
 	child   map[string]int // direct sub-area → its row in byChild
 	kids    []string
+	last    int // the row of the last record's sub-area
 	byChild [][]int64
 	pick    map[string]int // name → position among the picked
 	pickOf  []int          // by name position: its position among the picked, or -1
@@ -61,8 +62,14 @@ func newSummer(areaID string, pick []string, areas int) *summer {
 	return s
 }
 
-// row is the sums of the direct sub-area area lies in, nil for the area itself.
+// row is the sums of the direct sub-area area lies in, nil for the area
+// itself. The records come in key order, a sub-area's together: the last
+// one found is tried first.
 func (s *summer) row(area []byte) *[]int64 {
+	if k := len(s.kids) - 1; k >= 0 && bytes.HasPrefix(area, []byte(s.kids[s.last])) &&
+		(len(area) == len(s.kids[s.last]) || area[len(s.kids[s.last])] == '/') {
+		return &s.byChild[s.last]
+	}
 	rest, ok := bytes.CutPrefix(area, []byte(s.area+"/"))
 	if s.area == "" {
 		rest, ok = area, len(area) > 0
@@ -79,6 +86,7 @@ func (s *summer) row(area []byte) *[]int64 {
 		s.kids = append(s.kids, string(area[:id]))
 		s.byChild = append(s.byChild, nil)
 	}
+	s.last = i
 	return &s.byChild[i]
 }
 
