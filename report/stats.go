@@ -264,7 +264,7 @@ func compute(ctx context.Context, db *store.DB, areaID string, now time.Time, ro
 	st := Stats{Area: area, Label: t.Label(area), Total: area.HouseholdsTotal, Week: store.ISOWeek(now), WeekFrom: monday(now),
 		Round: round, Counters: sums.All}
 	if round != nil {
-		st.Villages = make(map[string]VillageRound, len(sums.Picked))
+		st.Villages = make(map[string]VillageRound, t.Size(areaID))
 	}
 	for _, a := range t.Children(areaID) {
 		c := sums.ByChild[a.ID]
@@ -280,7 +280,7 @@ func compute(ctx context.Context, db *store.DB, areaID string, now time.Time, ro
 		}
 		// picks: this week's forms, then the round's RoundPicks.
 		var week, reviewed int64
-		if p := sums.Picked[a.ID]; p != nil {
+		if p := sums.Picked(a.ID); p != nil {
 			week = p[0]
 			if round != nil {
 				reviewed = p[1]

@@ -46,6 +46,15 @@ func (t *AreaTree) Children(id string) []tree.Area {
 	return out
 }
 
+// index is id's index in List; a nil tree has none.
+func (t *AreaTree) index(id string) (int, bool) {
+	if t == nil {
+		return 0, false
+	}
+	i, ok := t.ByID[id]
+	return i, ok
+}
+
 // Size counts the areas at and below id ("" for all).
 func (t *AreaTree) Size(id string) int {
 	if id == "" {

@@ -20,9 +20,27 @@ import (
 type CounterSums struct {
 	All     Counters
 	ByChild map[string]Counters // direct sub-area id → its subtree's counters
-	// Picked are the picked names' counts by area id; an area whose picked
-	// counts are all zero is left out.
-	Picked map[string][]int64
+	// The picked names' counts (see Picked): by the area tree's index in
+	// flat, or by id for an area outside the tree.
+	picked map[string][]int64
+	tree   *AreaTree
+	flat   []int64
+	npick  int
+}
+
+// Picked are the picked names' counts of the area id, in the caller's
+// order; nil when all are zero or the area has no counters.
+func (c CounterSums) Picked(id string) []int64 {
+	if i, ok := c.tree.index(id); ok && c.flat != nil {
+		p := c.flat[i*c.npick : (i+1)*c.npick]
+		for _, n := range p {
+			if n != 0 {
+				return p
+			}
+		}
+		return nil
+	}
+	return c.picked[id]
 }
 
 // summer adds counters up by name index.
@@ -39,7 +57,9 @@ type summer struct {
 	pickOf  []int          // by name position: its position among the picked, or -1
 	npick   int
 	picked  map[string][]int64
-	spare   []int64 // room for the next areas' picked counts
+	spare   []int64   // room for the next areas' picked counts
+	tree    *AreaTree // when not nil, the areas' picked counts are kept in flat, by its index
+	flat    []int64
 	// prev and cur are the name positions of the last record and of this
 	// one, in order: villages mostly have the same names, and a record
 	// keeps its names sorted, so a name is first sought in the last
@@ -48,17 +68,16 @@ type summer struct {
 	at        int // the position in prev the next name is sought from
 }
 
-// newSummer sums areaID's subtree; areas is how many areas it may hold,
-// to size the picks once.
-func newSummer(areaID string, pick []string, areas int) *summer {
-	if len(pick) == 0 {
-		areas = 0
-	}
-	s := &summer{area: areaID, index: map[string]int{}, child: map[string]int{}, pick: map[string]int{}, npick: len(pick), picked: make(map[string][]int64, areas)}
+// newSummer sums areaID's subtree, keeping the picked counts of the
+// areas of t (nil for none) by its index and of others by id.
+func newSummer(areaID string, pick []string, t *AreaTree) *summer {
+	s := &summer{area: areaID, index: map[string]int{}, child: map[string]int{}, pick: map[string]int{}, npick: len(pick), picked: map[string][]int64{}}
 	for i, n := range pick {
 		s.pick[n] = i
 	}
-	s.spare = make([]int64, areas*len(pick))
+	if t != nil && len(pick) > 0 {
+		s.tree, s.flat = t, make([]int64, len(t.List)*len(pick))
+	}
 	return s
 }
 
@@ -136,15 +155,24 @@ func (s *summer) add(row *[]int64, picked []int64, name []byte, n int64) {
 // begin starts an area's record: its row and room for its picked counts.
 func (s *summer) begin(area []byte) (*[]int64, []int64) {
 	s.cur, s.at = s.cur[:0], 0
+	if i, ok := s.tree.index(string(area)); ok && s.flat != nil {
+		return s.row(area), s.flat[i*s.npick : (i+1)*s.npick : (i+1)*s.npick]
+	}
 	if len(s.spare) < s.npick {
 		s.spare = make([]int64, 256*s.npick)
 	}
 	return s.row(area), s.spare[:s.npick:s.npick]
 }
 
-// end keeps an area's picked counts, unless all are zero.
+// end keeps an area's picked counts, unless all are zero or they are
+// kept by the tree's index.
 func (s *summer) end(area []byte, picked []int64) {
 	s.prev, s.cur = s.cur, s.prev
+	if s.flat != nil {
+		if _, ok := s.tree.index(string(area)); ok {
+			return
+		}
+	}
 	for _, n := range picked {
 		if n != 0 {
 			s.picked[string(area)] = picked
@@ -210,7 +238,8 @@ func (s *summer) addAll(row *[]int64, picked []int64, c Counters) {
 }
 
 func (s *summer) sums() CounterSums {
-	out := CounterSums{All: make(Counters, len(s.names)), ByChild: make(map[string]Counters, len(s.kids)), Picked: s.picked}
+	out := CounterSums{All: make(Counters, len(s.names)), ByChild: make(map[string]Counters, len(s.kids)),
+		picked: s.picked, tree: s.tree, flat: s.flat, npick: s.npick}
 	for i, n := range s.names {
 		out.All[n] = s.all[i]
 	}
@@ -233,7 +262,7 @@ func (db *DB) SumCounters(ctx context.Context, areaID string, pick ...string) (C
 	if err != nil {
 		return CounterSums{}, err
 	}
-	s := newSummer(areaID, pick, t.Size(areaID))
+	s := newSummer(areaID, pick, t)
 	err = db.view(ctx, func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketCounters)
 		if areaID != "" {
@@ -264,7 +293,7 @@ func (db *DB) SumCounters(ctx context.Context, areaID string, pick ...string) (C
 // Sum adds up counters already read (a recount, by area id) as
 // SumCounters adds up the stored ones.
 func Sum(counters map[string]Counters, areaID string, pick ...string) CounterSums {
-	s := newSummer(areaID, pick, len(counters))
+	s := newSummer(areaID, pick, nil)
 	for area, c := range counters {
 		if areaID != "" && area != areaID && !strings.HasPrefix(area, areaID+"/") {
 			continue

@@ -68,13 +68,13 @@ func TestSumCountersAddsUpAsCountersIn(t *testing.T) {
 				t.Errorf("%s sums of %q: %v by child %v, want %v by child %v", name, top, got.All, got.ByChild, want.All, want.ByChild)
 			}
 			for id, c := range in {
-				if p := got.Picked[id]; len(p) != 2 || p[0] != c["status:poor"] || p[1] != c["households"] {
+				if p := got.Picked(id); len(p) != 2 || p[0] != c["status:poor"] || p[1] != c["households"] {
 					t.Errorf("%s picks of %s: %v, counters %v", name, id, p, c)
 				}
 			}
-			for id, p := range got.Picked {
-				if _, ok := in[id]; !ok {
-					t.Errorf("%s picks of %s: %v, an area without counters", name, id, p)
+			for _, a := range areas {
+				if _, ok := in[a.ID]; !ok && got.Picked(a.ID) != nil {
+					t.Errorf("%s picks of %s: %v, an area without counters", name, a.ID, got.Picked(a.ID))
 				}
 			}
 		}
