@@ -60,6 +60,7 @@ type summer struct {
 	spare   []int64   // room for the next areas' picked counts
 	tree    *AreaTree // when not nil, the areas' picked counts are kept in flat, by its index
 	flat    []int64
+	inFlat  bool // this record's picks are in flat
 	// prev and cur are the name positions of the last record and of this
 	// one, in order: villages mostly have the same names, and a record
 	// keeps its names sorted, so a name is first sought in the last
@@ -155,7 +156,9 @@ func (s *summer) add(row *[]int64, picked []int64, name []byte, n int64) {
 // begin starts an area's record: its row and room for its picked counts.
 func (s *summer) begin(area []byte) (*[]int64, []int64) {
 	s.cur, s.at = s.cur[:0], 0
+	s.inFlat = false
 	if i, ok := s.tree.index(string(area)); ok && s.flat != nil {
+		s.inFlat = true
 		return s.row(area), s.flat[i*s.npick : (i+1)*s.npick : (i+1)*s.npick]
 	}
 	if len(s.spare) < s.npick {
@@ -168,10 +171,8 @@ func (s *summer) begin(area []byte) (*[]int64, []int64) {
 // kept by the tree's index.
 func (s *summer) end(area []byte, picked []int64) {
 	s.prev, s.cur = s.cur, s.prev
-	if s.flat != nil {
-		if _, ok := s.tree.index(string(area)); ok {
-			return
-		}
+	if s.inFlat {
+		return
 	}
 	for _, n := range picked {
 		if n != 0 {
