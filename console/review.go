@@ -459,6 +459,7 @@ func (c *Console) meetingStates(u store.User, p office.Progress, rows []string) 
 	t := c.t(u.Lang)
 	out := map[string]string{}
 	held, total := map[string]int{}, map[string]int{}
+	base := p.Area.ID + "/"
 	for _, v := range p.Villages {
 		id := v.Village.ID
 		if isRow[id] {
@@ -468,17 +469,18 @@ func (c *Console) meetingStates(u store.User, p office.Progress, rows []string) 
 			}
 			out[id] = word
 		}
-		// The rows the village lies within (tree.Within), found by its
-		// id's prefixes rather than by trying every row.
-		if !strings.Contains(id, "//") && !strings.ContainsAny(id, ".\\") && !strings.HasSuffix(id, "/") {
-			for i := range len(id) {
-				if id[i] != '/' || !isRow[id[:i]] {
-					continue
-				}
-				total[id[:i]]++
-				if v.Meeting == store.MeetingHeld {
-					held[id[:i]]++
-				}
+		// The row the village lies within: the page's sub-area on its
+		// way (the progress holds only villages within the page's area,
+		// tree.Within's, so their ids are plain).
+		rest, ok := strings.CutPrefix(id, base)
+		if !ok {
+			continue
+		}
+		first, _, below := strings.Cut(rest, "/")
+		if row := id[:len(base)+len(first)]; below && isRow[row] {
+			total[row]++
+			if v.Meeting == store.MeetingHeld {
+				held[row]++
 			}
 		}
 	}
