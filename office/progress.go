@@ -119,35 +119,44 @@ func ProgressOf(ctx context.Context, db *store.DB, area tree.Area, r store.Round
 }
 
 // ProgressOfFigures is ProgressOf for the figures' area and round, with
-// the villages' counts the figures read with them (report.Stats.Villages)
+// the villages' counts the figures read with them (report.Stats.VillageRound)
 // rather than reading every village's counters again.
 func ProgressOfFigures(ctx context.Context, db *store.DB, st report.Stats, today time.Time) (Progress, error) {
 	if st.Round == nil {
 		return Progress{}, fmt.Errorf("office: progress of %s: no round", st.Area.ID)
 	}
-	return progressOf(ctx, db, st.Area, *st.Round, today, st.Villages)
+	count := func(id string) report.VillageRound {
+		n, _ := st.VillageRound(id)
+		return n
+	}
+	if _, ok := st.VillageRound(st.Area.ID); !ok {
+		count = nil
+	}
+	return progressOf(ctx, db, st.Area, *st.Round, today, count)
 }
 
-// progressOf is ProgressOf with the villages' counts in the round, nil to
+// progressOf is ProgressOf with each village's counts in the round, nil to
 // read them.
-func progressOf(ctx context.Context, db *store.DB, area tree.Area, r store.Round, today time.Time, counts map[string]report.VillageRound) (Progress, error) {
+func progressOf(ctx context.Context, db *store.DB, area tree.Area, r store.Round, today time.Time, count func(id string) report.VillageRound) (Progress, error) {
 	day := today.Format(time.DateOnly)
 	p := Progress{Round: r, Area: area, Day: day}
 	t, err := db.AreaTree(ctx)
 	if err != nil {
 		return Progress{}, fmt.Errorf("office: progress: %w", err)
 	}
-	if counts == nil {
-		if counts, err = countVillages(ctx, db, area.ID, r.ID); err != nil {
+	if count == nil {
+		counts, err := countVillages(ctx, db, area.ID, r.ID)
+		if err != nil {
 			return Progress{}, err
 		}
+		count = func(id string) report.VillageRound { return counts[id] }
 	}
 	p.Villages = make([]VillageProgress, 0, t.Size(area.ID))
 	at := make([]int32, len(t.List)) // by the tree's index: 1 + the village's in p.Villages, 0 for none
 	for i, a := range t.List {
 		if a.Kind == tree.Village && tree.Within(a.ID, area.ID) && r.Holds(a.ID) {
 			a.Targets = slices.Clone(a.Targets) // the tree is shared
-			n := counts[a.ID]
+			n := count(a.ID)
 			p.Villages = append(p.Villages, VillageProgress{Village: a, Households: n.Households, Listed: n.Listed})
 			at[i] = int32(len(p.Villages))
 		}

@@ -40,10 +40,22 @@ type Stats struct {
 	// stand (progress.Lines, which reads the office's records report
 	// cannot reach); whoever shows the digest fills it, or leaves it out.
 	Review []string
-	// Villages are the villages' counts in Round (those with any), read
-	// with the figures in the same pass over the counters; nil when the
-	// figures are not the stored counters (a past week's, recounted).
-	Villages map[string]VillageRound
+	// picked are the villages' picks (see picks) the figures read with
+	// them; nil when the figures are not the stored counters of now.
+	picked *store.CounterSums
+}
+
+// VillageRound is a village's counts in Round, read with the figures in
+// the same pass over the counters; false when the figures did not read
+// them (no round, or a past week's figures, recounted).
+func (s Stats) VillageRound(id string) (VillageRound, bool) {
+	if s.picked == nil || s.Round == nil {
+		return VillageRound{}, false
+	}
+	if p := s.picked.Picked(id); p != nil {
+		return VillageRoundOf(p[1:]), true
+	}
+	return VillageRound{}, true
 }
 
 // VillageRound is a village's households in a round and those on its
@@ -216,7 +228,7 @@ func ComputeRound(ctx context.Context, db *store.DB, areaID string, round *store
 
 // picks are the counts of each village that tell whether it is idle: this
 // week's forms, and its households reviewed in the round (the first of
-// RoundPicks, whose counts give Stats.Villages).
+// RoundPicks, whose counts give Stats.VillageRound).
 func picks(round *store.Round, now time.Time) []string {
 	names := []string{counting.WeekCounter(store.ISOWeek(now))}
 	if round != nil {
@@ -248,7 +260,7 @@ func ComputeWeek(ctx context.Context, db *store.DB, areaID string, day, now time
 		return Stats{}, err
 	}
 	st, err := compute(ctx, db, areaID, day, round, store.Sum(counters, areaID, picks(round, day)...))
-	st.Villages = nil // the week's, not where the villages stand
+	st.picked = nil // the week's, not where the villages stand
 	return st, err
 }
 
@@ -264,7 +276,7 @@ func compute(ctx context.Context, db *store.DB, areaID string, now time.Time, ro
 	st := Stats{Area: area, Label: t.Label(area), Total: area.HouseholdsTotal, Week: store.ISOWeek(now), WeekFrom: monday(now),
 		Round: round, Counters: sums.All}
 	if round != nil {
-		st.Villages = make(map[string]VillageRound, t.Size(areaID))
+		st.picked = &sums
 	}
 	for _, a := range t.Children(areaID) {
 		c := sums.ByChild[a.ID]
@@ -284,7 +296,6 @@ func compute(ctx context.Context, db *store.DB, areaID string, now time.Time, ro
 			week = p[0]
 			if round != nil {
 				reviewed = p[1]
-				st.Villages[a.ID] = VillageRoundOf(p[1:])
 			}
 		}
 		// Idle: nothing in the open round, or this week when none is open.

@@ -263,6 +263,9 @@ func (db *DB) SumCounters(ctx context.Context, areaID string, pick ...string) (C
 	if err != nil {
 		return CounterSums{}, err
 	}
+	if t.Size(areaID) < len(t.List)/4 {
+		t = nil // a small subtree: its picks by id, not a slice for the whole tree
+	}
 	s := newSummer(areaID, pick, t)
 	err = db.view(ctx, func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketCounters)
