@@ -86,9 +86,10 @@ func newSummer(areaID string, pick []string, t *AreaTree) *summer {
 // itself. The records come in key order, a sub-area's together: the last
 // one found is tried first.
 func (s *summer) row(area []byte) *[]int64 {
-	if k := len(s.kids) - 1; k >= 0 && bytes.HasPrefix(area, []byte(s.kids[s.last])) &&
-		(len(area) == len(s.kids[s.last]) || area[len(s.kids[s.last])] == '/') {
-		return &s.byChild[s.last]
+	if len(s.kids) > 0 {
+		if kid := s.kids[s.last]; bytes.HasPrefix(area, []byte(kid)) && (len(area) == len(kid) || area[len(kid)] == '/') {
+			return &s.byChild[s.last]
+		}
 	}
 	rest, ok := bytes.CutPrefix(area, []byte(s.area+"/"))
 	if s.area == "" {
