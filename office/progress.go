@@ -125,8 +125,8 @@ func ProgressOfFigures(ctx context.Context, db *store.DB, st report.Stats, today
 	if st.Round == nil {
 		return Progress{}, fmt.Errorf("office: progress of %s: no round", st.Area.ID)
 	}
-	count := func(id string) report.VillageRound {
-		n, _ := st.VillageRound(id)
+	count := func(t *store.AreaTree, i int) report.VillageRound {
+		n, _ := st.VillageRoundAt(t, i)
 		return n
 	}
 	if _, ok := st.VillageRound(st.Area.ID); !ok {
@@ -135,9 +135,9 @@ func ProgressOfFigures(ctx context.Context, db *store.DB, st report.Stats, today
 	return progressOf(ctx, db, st.Area, *st.Round, today, count)
 }
 
-// progressOf is ProgressOf with each village's counts in the round, nil to
-// read them.
-func progressOf(ctx context.Context, db *store.DB, area tree.Area, r store.Round, today time.Time, count func(id string) report.VillageRound) (Progress, error) {
+// progressOf is ProgressOf with each village's counts in the round (the
+// village being t.List[i]), nil to read them.
+func progressOf(ctx context.Context, db *store.DB, area tree.Area, r store.Round, today time.Time, count func(t *store.AreaTree, i int) report.VillageRound) (Progress, error) {
 	day := today.Format(time.DateOnly)
 	p := Progress{Round: r, Area: area, Day: day}
 	t, err := db.AreaTree(ctx)
@@ -149,14 +149,14 @@ func progressOf(ctx context.Context, db *store.DB, area tree.Area, r store.Round
 		if err != nil {
 			return Progress{}, err
 		}
-		count = func(id string) report.VillageRound { return counts[id] }
+		count = func(t *store.AreaTree, i int) report.VillageRound { return counts[t.List[i].ID] }
 	}
 	p.Villages = make([]VillageProgress, 0, t.Size(area.ID))
 	at := make([]int32, len(t.List)) // by the tree's index: 1 + the village's in p.Villages, 0 for none
 	for i, a := range t.List {
 		if a.Kind == tree.Village && tree.Within(a.ID, area.ID) && r.Holds(a.ID) {
 			a.Targets = slices.Clone(a.Targets) // the tree is shared
-			n := count(a.ID)
+			n := count(t, i)
 			p.Villages = append(p.Villages, VillageProgress{Village: a, Households: n.Households, Listed: n.Listed})
 			at[i] = int32(len(p.Villages))
 		}

@@ -58,6 +58,17 @@ func (s Stats) VillageRound(id string) (VillageRound, bool) {
 	return VillageRound{}, true
 }
 
+// VillageRoundAt is VillageRound of t.List[i], found by its index.
+func (s Stats) VillageRoundAt(t *store.AreaTree, i int) (VillageRound, bool) {
+	if s.picked == nil || s.Round == nil {
+		return VillageRound{}, false
+	}
+	if p := s.picked.PickedAt(t, i); p != nil {
+		return VillageRoundOf(p[1:]), true
+	}
+	return VillageRound{}, true
+}
+
 // VillageRound is a village's households in a round and those on its
 // lists by their approved forms, from its counters (store.RoundStanding's
 // counters, on the village of each household's newest form): a household
@@ -286,13 +297,13 @@ func compute(ctx context.Context, db *store.DB, areaID string, now time.Time, ro
 		st.Children = append(st.Children, Child{Area: a, Label: t.Label(a), Counters: c})
 	}
 	below := areaID + "/"
-	for _, a := range t.List {
+	for i, a := range t.List {
 		if a.Kind != tree.Village || (a.ID != areaID && !strings.HasPrefix(a.ID, below)) {
 			continue
 		}
 		// picks: this week's forms, then the round's RoundPicks.
 		var week, reviewed int64
-		if p := sums.Picked(a.ID); p != nil {
+		if p := sums.PickedAt(t, i); p != nil {
 			week = p[0]
 			if round != nil {
 				reviewed = p[1]

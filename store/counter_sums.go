@@ -32,15 +32,24 @@ type CounterSums struct {
 // order; nil when all are zero or the area has no counters.
 func (c CounterSums) Picked(id string) []int64 {
 	if i, ok := c.tree.index(id); ok && c.flat != nil {
-		p := c.flat[i*c.npick : (i+1)*c.npick]
-		for _, n := range p {
-			if n != 0 {
-				return p
-			}
-		}
-		return nil
+		return c.PickedAt(c.tree, i)
 	}
 	return c.picked[id]
+}
+
+// PickedAt is Picked of t.List[i], found by its index when the sums kept
+// the picks by t's (a province's figures look up 10,000 villages).
+func (c CounterSums) PickedAt(t *AreaTree, i int) []int64 {
+	if c.flat == nil || c.tree != t {
+		return c.Picked(t.List[i].ID)
+	}
+	p := c.flat[i*c.npick : (i+1)*c.npick]
+	for _, n := range p {
+		if n != 0 {
+			return p
+		}
+	}
+	return nil
 }
 
 // summer adds counters up by name index.

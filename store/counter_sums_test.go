@@ -3,6 +3,7 @@ package store_test
 import (
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 	"testing"
 
@@ -39,6 +40,10 @@ func TestSumCountersAddsUpAsCountersIn(t *testing.T) {
 		t.Fatal(err)
 	}
 	areas, _ := db.Areas(ctx)
+	at, err := db.AreaTree(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, top := range []string{"", areas[0].ID, areas[1].ID, hhs[0].AreaID, "nowhere"} {
 		in, err := db.CountersIn(ctx, top)
 		if err != nil {
@@ -75,6 +80,11 @@ func TestSumCountersAddsUpAsCountersIn(t *testing.T) {
 			for _, a := range areas {
 				if _, ok := in[a.ID]; !ok && got.Picked(a.ID) != nil {
 					t.Errorf("%s picks of %s: %v, an area without counters", name, a.ID, got.Picked(a.ID))
+				}
+			}
+			for i, a := range at.List {
+				if p := got.PickedAt(at, i); !slices.Equal(p, got.Picked(a.ID)) {
+					t.Errorf("%s picks of %s by its index: %v, by its id %v", name, a.ID, p, got.Picked(a.ID))
 				}
 			}
 		}
