@@ -448,22 +448,10 @@ func (c *Console) answerRequest(w http.ResponseWriter, r *http.Request) {
 
 // meetingStates words each dashboard row's meeting state in the open
 // round: a village's own, or for an area above villages how many of its
-// villages in the round held theirs. It reads the round's meetings and the
-// areas only, not the households: a province's dashboard stays quick.
-func (c *Console) meetingStates(r *http.Request, u store.User, round store.Round, rows []string) map[string]string {
-	meetings, err := c.Store.Meetings(r.Context(), round.ID)
-	var areas *store.AreaTree
-	if err == nil {
-		areas, err = c.Store.AreaTree(r.Context())
-	}
-	if err != nil {
-		c.Log.Error("meetings", "err", err)
-		return nil
-	}
-	byVillage := make(map[string]store.Meeting, len(meetings))
-	for _, m := range meetings {
-		byVillage[m.AreaID] = m
-	}
+// villages in the round held theirs. It takes the meetings from the
+// villages' progress the dashboard read (p, the page's area in the open
+// round), not the households: a province's dashboard stays quick.
+func (c *Console) meetingStates(u store.User, p office.Progress, rows []string) map[string]string {
 	isRow := make(map[string]bool, len(rows))
 	for _, id := range rows {
 		isRow[id] = true
@@ -471,29 +459,28 @@ func (c *Console) meetingStates(r *http.Request, u store.User, round store.Round
 	t := c.t(u.Lang)
 	out := map[string]string{}
 	held, total := map[string]int{}, map[string]int{}
-	for _, a := range areas.List {
-		if a.Kind != tree.Village || !round.Holds(a.ID) {
+	base := p.Area.ID + "/"
+	for _, v := range p.Villages {
+		id := v.Village.ID
+		if isRow[id] {
+			word := t("web.review_meeting." + cmp.Or(v.Meeting, "none"))
+			if v.MeetingDay != "" {
+				word += " " + dayText(v.MeetingDay)
+			}
+			out[id] = word
+		}
+		// The row the village lies within: the page's sub-area on its
+		// way (the progress holds only villages within the page's area,
+		// tree.Within's, so their ids are plain).
+		rest, ok := strings.CutPrefix(id, base)
+		if !ok {
 			continue
 		}
-		m := byVillage[a.ID]
-		if isRow[a.ID] {
-			word := t("web.review_meeting." + cmp.Or(m.State(), "none"))
-			if m.Day != "" {
-				word += " " + dayText(m.Day)
-			}
-			out[a.ID] = word
-		}
-		// The rows the village lies within (tree.Within), found by its
-		// id's prefixes rather than by trying every row.
-		if !strings.Contains(a.ID, "//") && !strings.ContainsAny(a.ID, ".\\") && !strings.HasSuffix(a.ID, "/") {
-			for i := range len(a.ID) {
-				if a.ID[i] != '/' || !isRow[a.ID[:i]] {
-					continue
-				}
-				total[a.ID[:i]]++
-				if m.Held() {
-					held[a.ID[:i]]++
-				}
+		first, _, below := strings.Cut(rest, "/")
+		if row := id[:len(base)+len(first)]; below && isRow[row] {
+			total[row]++
+			if v.Meeting == store.MeetingHeld {
+				held[row]++
 			}
 		}
 	}

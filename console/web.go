@@ -378,7 +378,16 @@ type dashboardPage struct {
 	// RowMeeting is each sub-area's village meeting in the open round, in
 	// words: a village's state, or how many villages held theirs.
 	RowMeeting map[string]string
+	// MissingShown are the first villages with nothing sent, by name;
+	// MissingMore counts the others (a province has thousands, which the
+	// breakdown's rows lead to).
+	MissingShown []report.Place
+	MissingMore  int
 }
+
+// missingShown bounds the villages with nothing sent named on the
+// dashboard: a commune's all, a province's first few.
+const missingShown = 100
 
 // dashboard shows the figures of an area the user may see: their own, or
 // one below it (?area=); any other is 404, as if it did not exist.
@@ -392,9 +401,19 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request) {
 	sortRows(page.Rows, page.Sort)
 	page.Parents = c.parents(r.Context(), st.Area.ID, u.AreaID)
 	page.Round = report.RoundLines(st, c.Catalog, u.Lang)
-	if review, err := progress.Lines(r.Context(), c.Store, st, c.now(), c.Catalog, u.Lang); err == nil {
+	var p *office.Progress // the villages' review in the open round, for its lines and the rows' meetings
+	if st.Round != nil {
+		if got, err := office.ProgressOfFigures(r.Context(), c.Store, st, c.now()); err == nil {
+			p = &got
+		} else {
+			c.Log.Error("progress", "err", err)
+		}
+	}
+	if review, err := progress.LinesOf(r.Context(), c.Store, st, p, c.now(), c.Catalog, u.Lang); err == nil {
 		page.Review = review
 	}
+	page.MissingShown = st.Missing[:min(len(st.Missing), missingShown)]
+	page.MissingMore = len(st.Missing) - len(page.MissingShown)
 	page.Projection = report.ProjectionLine(st.Counters, c.Catalog, u.Lang)
 	page.RowProjection = map[string]string{}
 	for _, b := range page.Rows {
@@ -402,12 +421,12 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request) {
 			page.RowProjection[b.ID] = b.Projection.Short(c.Catalog, u.Lang)
 		}
 	}
-	if st.Round != nil {
+	if p != nil {
 		ids := make([]string, len(page.Rows))
 		for i, b := range page.Rows {
 			ids[i] = b.ID
 		}
-		page.RowMeeting = c.meetingStates(r, u, *st.Round, ids)
+		page.RowMeeting = c.meetingStates(u, *p, ids)
 	}
 	c.render(w, http.StatusOK, "dashboard.html", page)
 }

@@ -269,6 +269,45 @@ func TestDashboardLastActivity(t *testing.T) {
 	}
 }
 
+// The villages with nothing sent are counted on the dashboard, and the
+// first hundred named: a province's thousands are reached by its rows.
+func TestDashboardNamesTheFirstVillagesWithNothing(t *testing.T) {
+	t.Parallel()
+	db := storetest.Open(t)
+	var file strings.Builder
+	file.WriteString("id: xa\nname: \"Xã mẫu\"\nkind: commune\nchildren:\n")
+	for v := 1; v <= 105; v++ {
+		fmt.Fprintf(&file, "  - {id: t%d, name: \"Thôn %03d\", kind: village, households_total: 10}\n", v, v)
+	}
+	areas, err := tree.Parse([]byte(file.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SaveAreas(ctx, areas); err != nil {
+		t.Fatal(err)
+	}
+	u := store.User{ID: "o", Name: "Cán bộ xã", Role: store.RoleOfficial, AreaID: "xa", Lang: "vi"}
+	if _, err := db.Apply(ctx, store.Change{At: time.Now(), User: &u}); err != nil {
+		t.Fatal(err)
+	}
+	session, err := db.CreateSession(ctx, "o", time.Now(), time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	forms, _ := flows.Default()
+	h := (&console.Console{Store: db, Forms: forms, Catalog: locales.MustLoad()}).Handler()
+	req := httptest.NewRequest(http.MethodGet, "/", nil)
+	req.AddCookie(&http.Cookie{Name: "sothon_session", Value: session})
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	body := rec.Body.String()
+	missing := body[strings.Index(body, "Thôn, tổ chưa có phiếu: 105"):]
+	if rec.Code != 200 || !strings.Contains(missing, "<li>Thôn 100 (mẫu)</li>") || strings.Contains(missing, "<li>Thôn 101") ||
+		!strings.Contains(missing, "… và 5 thôn, tổ khác") {
+		t.Fatalf("dashboard: %d\n%s", rec.Code, body)
+	}
+}
+
 // Without a session (or a token) every route but the login link and the
 // style sheet answers 401 and shows nothing of the data.
 func TestEveryRouteNeedsASession(t *testing.T) {

@@ -68,14 +68,14 @@ func dayMonthYear(day string) string {
 // Terminal is the actor of the command line: whoever holds the database
 // file is an admin over the whole tree.
 func Terminal(ctx context.Context, db *store.DB) (store.User, error) {
-	areas, err := db.Areas(ctx)
+	t, err := db.AreaTree(ctx)
 	if err != nil {
 		return store.User{}, err
 	}
-	if len(areas) == 0 {
+	if len(t.List) == 0 {
 		return store.User{}, fmt.Errorf("the database has no areas")
 	}
-	return store.User{ID: "terminal", Name: "terminal", Role: store.RoleAdmin, AreaID: areas[0].ID, Lang: "en"}, nil
+	return store.User{ID: "terminal", Name: "terminal", Role: store.RoleAdmin, AreaID: t.List[0].ID, Lang: "en"}, nil
 }
 
 // Admins are the roles that run an area: rounds, targets, invites, users,

@@ -4,10 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"testing"
 	"time"
 
 	"sothon/office"
+	"sothon/report"
 	"sothon/report/lists"
 	"sothon/store"
 )
@@ -112,7 +114,9 @@ func randomMeeting(o *office.Office, rng *rand.Rand, at time.Time) error {
 
 // progressAgrees checks the villages' households and listed households
 // ProgressOf reads from the counters against those the households'
-// standings in the round give, for the village's commune.
+// standings in the round give, for the village's commune; and the progress
+// from the counts the figures read with them (ProgressOfFigures) against
+// ProgressOf's.
 func progressAgrees(t *testing.T, db *store.DB, r store.Round, at time.Time, where string) {
 	t.Helper()
 	village, err := db.Area(ctx, khuoiPai)
@@ -148,5 +152,16 @@ func progressAgrees(t *testing.T, db *store.DB, r store.Round, at time.Time, whe
 	}
 	if households[khuoiPai] > 0 && len(p.Villages) == 0 {
 		t.Fatalf("%s: no village in the progress", where)
+	}
+	st, err := report.ComputeRound(ctx, db, commune.ID, &r, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromFigures, err := office.ProgressOfFigures(ctx, db, st, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(fromFigures, p) {
+		t.Fatalf("%s: progress from the figures' counts\n%+v\nProgressOf\n%+v", where, fromFigures.Villages, p.Villages)
 	}
 }

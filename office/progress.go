@@ -9,9 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"sothon/flows/poverty"
+	"sothon/report"
 	"sothon/store"
-	"sothon/store/counting"
 	"sothon/tree"
 )
 
@@ -116,30 +115,64 @@ func (o *Office) roundOf(ctx context.Context, areaID string, id uint64) (store.R
 // ProgressOf is ReviewProgress without an actor, for the digest and the
 // reminders that speak for the program.
 func ProgressOf(ctx context.Context, db *store.DB, area tree.Area, r store.Round, today time.Time) (Progress, error) {
+	return progressOf(ctx, db, area, r, today, nil)
+}
+
+// ProgressOfFigures is ProgressOf for the figures' area and round, with
+// the villages' counts the figures read with them (report.Stats.VillageRound)
+// rather than reading every village's counters again.
+func ProgressOfFigures(ctx context.Context, db *store.DB, st report.Stats, today time.Time) (Progress, error) {
+	if st.Round == nil {
+		return Progress{}, fmt.Errorf("office: progress of %s: no round", st.Area.ID)
+	}
+	count := func(t *store.AreaTree, i int) report.VillageRound {
+		n, _ := st.VillageRoundAt(t, i)
+		return n
+	}
+	if _, ok := st.VillageRound(st.Area.ID); !ok {
+		count = nil
+	}
+	return progressOf(ctx, db, st.Area, *st.Round, today, count)
+}
+
+// progressOf is ProgressOf with each village's counts in the round (the
+// village being t.List[i]), nil to read them.
+func progressOf(ctx context.Context, db *store.DB, area tree.Area, r store.Round, today time.Time, count func(t *store.AreaTree, i int) report.VillageRound) (Progress, error) {
 	day := today.Format(time.DateOnly)
 	p := Progress{Round: r, Area: area, Day: day}
-	areas, err := db.Areas(ctx)
+	t, err := db.AreaTree(ctx)
 	if err != nil {
 		return Progress{}, fmt.Errorf("office: progress: %w", err)
 	}
-	byVillage := map[string]*VillageProgress{}
-	for _, a := range areas {
+	if count == nil {
+		counts, err := countVillages(ctx, db, area.ID, r.ID)
+		if err != nil {
+			return Progress{}, err
+		}
+		count = func(t *store.AreaTree, i int) report.VillageRound { return counts[t.List[i].ID] }
+	}
+	p.Villages = make([]VillageProgress, 0, t.Size(area.ID))
+	at := make([]int32, len(t.List)) // by the tree's index: 1 + the village's in p.Villages, 0 for none
+	for i, a := range t.List {
 		if a.Kind == tree.Village && tree.Within(a.ID, area.ID) && r.Holds(a.ID) {
-			p.Villages = append(p.Villages, VillageProgress{Village: a})
+			a.Targets = slices.Clone(a.Targets) // the tree is shared
+			n := count(t, i)
+			p.Villages = append(p.Villages, VillageProgress{Village: a, Households: n.Households, Listed: n.Listed})
+			at[i] = int32(len(p.Villages))
 		}
 	}
-	for i := range p.Villages {
-		byVillage[p.Villages[i].Village.ID] = &p.Villages[i]
-	}
-	if err := countVillages(ctx, db, area.ID, r.ID, byVillage); err != nil {
-		return Progress{}, err
+	byVillage := func(id string) *VillageProgress {
+		if i, ok := t.ByID[id]; ok && at[i] > 0 {
+			return &p.Villages[at[i]-1]
+		}
+		return nil
 	}
 	meetings, err := db.Meetings(ctx, r.ID)
 	if err != nil {
 		return Progress{}, fmt.Errorf("office: progress: %w", err)
 	}
 	for _, m := range meetings {
-		if v := byVillage[m.AreaID]; v != nil {
+		if v := byVillage(m.AreaID); v != nil {
 			v.Meeting, v.MeetingDay = m.State(), m.Day
 			for _, vote := range m.Votes {
 				if vote.Returned {
@@ -153,7 +186,7 @@ func ProgressOf(ctx context.Context, db *store.DB, area tree.Area, r store.Round
 		return Progress{}, fmt.Errorf("office: progress: %w", err)
 	}
 	for _, post := range postings {
-		v := byVillage[post.AreaID]
+		v := byVillage(post.AreaID)
 		if v == nil {
 			continue
 		}
@@ -184,30 +217,19 @@ func ProgressOf(ctx context.Context, db *store.DB, area tree.Area, r store.Round
 	return p, nil
 }
 
-// countVillages fills in each village's households in the round and those
-// on its lists from the villages' counters, which the store keeps for every
-// household's standing in a round (store.RoundStanding's counters, on the
-// village of its newest form there): a household the round counts adds to
-// counting.ReviewedCounter; one on a list by its approved form is classed
-// poor or near-poor, or else left poverty altogether (the classes a form
-// gives are poor, near-poor, middle and none), each counted once. A
+// countVillages reads each village's households in the round and those on
+// its lists from the villages' counters (report.VillageRound): a
 // province's 1,000,000 households are not read.
-func countVillages(ctx context.Context, db *store.DB, areaID string, round uint64, byVillage map[string]*VillageProgress) error {
-	basis := string(store.BasisApproved)
-	picked, err := db.PickCounters(ctx, areaID,
-		counting.ReviewedCounter(round),
-		counting.RoundClassCounter(round, basis, poverty.Poor),
-		counting.RoundClassCounter(round, basis, poverty.NearPoor),
-		counting.RoundEscapedCounter(round, basis))
+func countVillages(ctx context.Context, db *store.DB, areaID string, round uint64) (map[string]report.VillageRound, error) {
+	picked, err := db.PickCounters(ctx, areaID, report.RoundPicks(round)...)
 	if err != nil {
-		return fmt.Errorf("office: progress: %w", err)
+		return nil, fmt.Errorf("office: progress: %w", err)
 	}
+	out := make(map[string]report.VillageRound, len(picked))
 	for id, n := range picked {
-		if v := byVillage[id]; v != nil {
-			v.Households, v.Listed = int(n[0]), int(n[1]+n[2]+n[3])
-		}
+		out[id] = report.VillageRoundOf(n)
 	}
-	return nil
+	return out, nil
 }
 
 // errNotFinal is the refusal of a decision while villages' lists are not final.

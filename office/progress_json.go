@@ -33,28 +33,30 @@ func (p Progress) JSON(labels map[string]string) report.ReviewJSON {
 // console's /api/stats.
 func StatsJSON(ctx context.Context, db *store.DB, st report.Stats, formIDs []string, today time.Time) (report.StatsJSON, error) {
 	out := st.JSON(formIDs)
-	var round store.Round
+	var p Progress
+	var err error
 	if st.Round != nil {
-		round = *st.Round
+		p, err = ProgressOfFigures(ctx, db, st, today)
 	} else {
-		r, err := (&Office{Store: db}).roundOf(ctx, st.Area.ID, 0)
-		if errors.Is(err, store.ErrNoOpenRound) {
+		r, rerr := (&Office{Store: db}).roundOf(ctx, st.Area.ID, 0)
+		if errors.Is(rerr, store.ErrNoOpenRound) {
 			return out, nil
 		}
-		if err != nil {
-			return out, err
+		if rerr != nil {
+			return out, rerr
 		}
-		round = r
+		p, err = ProgressOf(ctx, db, st.Area, r, today)
 	}
-	p, err := ProgressOf(ctx, db, st.Area, round, today)
 	if err != nil {
 		return out, err
 	}
-	labels := map[string]string{}
+	t, err := db.AreaTree(ctx)
+	if err != nil {
+		return out, err
+	}
+	labels := make(map[string]string, len(p.Villages))
 	for _, v := range p.Villages {
-		if _, label, err := db.AreaLabel(ctx, v.Village.ID); err == nil {
-			labels[v.Village.ID] = label
-		}
+		labels[v.Village.ID] = t.Label(v.Village)
 	}
 	review := p.JSON(labels)
 	out.Review = &review

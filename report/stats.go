@@ -40,6 +40,57 @@ type Stats struct {
 	// stand (progress.Lines, which reads the office's records report
 	// cannot reach); whoever shows the digest fills it, or leaves it out.
 	Review []string
+	// picked are the villages' picks (see picks) the figures read with
+	// them; nil when the figures are not the stored counters of now.
+	picked *store.CounterSums
+}
+
+// VillageRound is a village's counts in Round, read with the figures in
+// the same pass over the counters; false when the figures did not read
+// them (no round, or a past week's figures, recounted).
+func (s Stats) VillageRound(id string) (VillageRound, bool) {
+	if s.picked == nil || s.Round == nil {
+		return VillageRound{}, false
+	}
+	if p := s.picked.Picked(id); p != nil {
+		return VillageRoundOf(p[1:]), true
+	}
+	return VillageRound{}, true
+}
+
+// VillageRoundAt is VillageRound of t.List[i], found by its index.
+func (s Stats) VillageRoundAt(t *store.AreaTree, i int) (VillageRound, bool) {
+	if s.picked == nil || s.Round == nil {
+		return VillageRound{}, false
+	}
+	if p := s.picked.PickedAt(t, i); p != nil {
+		return VillageRoundOf(p[1:]), true
+	}
+	return VillageRound{}, true
+}
+
+// VillageRound is a village's households in a round and those on its
+// lists by their approved forms, from its counters (store.RoundStanding's
+// counters, on the village of each household's newest form): a household
+// the round counts adds to counting.ReviewedCounter; one on a list is
+// classed poor or near-poor, or else left poverty altogether (the classes
+// a form gives are poor, near-poor, middle and none), each counted once.
+type VillageRound struct {
+	Households, Listed int
+}
+
+// RoundPicks are the counters VillageRoundOf reads, in its order.
+func RoundPicks(round uint64) []string {
+	basis := string(store.BasisApproved)
+	return []string{counting.ReviewedCounter(round),
+		counting.RoundClassCounter(round, basis, poverty.Poor),
+		counting.RoundClassCounter(round, basis, poverty.NearPoor),
+		counting.RoundEscapedCounter(round, basis)}
+}
+
+// VillageRoundOf is a village's counts of RoundPicks, in that order.
+func VillageRoundOf(n []int64) VillageRound {
+	return VillageRound{Households: int(n[0]), Listed: int(n[1] + n[2] + n[3])}
 }
 
 // Approved tells whether the figures count approved forms only.
@@ -187,11 +238,12 @@ func ComputeRound(ctx context.Context, db *store.DB, areaID string, round *store
 }
 
 // picks are the counts of each village that tell whether it is idle: this
-// week's forms, and its households reviewed in the round.
+// week's forms, and its households reviewed in the round (the first of
+// RoundPicks, whose counts give Stats.VillageRound).
 func picks(round *store.Round, now time.Time) []string {
 	names := []string{counting.WeekCounter(store.ISOWeek(now))}
 	if round != nil {
-		names = append(names, counting.ReviewedCounter(round.ID))
+		names = append(names, RoundPicks(round.ID)...)
 	}
 	return names
 }
@@ -218,7 +270,9 @@ func ComputeWeek(ctx context.Context, db *store.DB, areaID string, day, now time
 	if err != nil {
 		return Stats{}, err
 	}
-	return compute(ctx, db, areaID, day, round, store.Sum(counters, areaID, picks(round, day)...))
+	st, err := compute(ctx, db, areaID, day, round, store.Sum(counters, areaID, picks(round, day)...))
+	st.picked = nil // the week's, not where the villages stand
+	return st, err
 }
 
 func compute(ctx context.Context, db *store.DB, areaID string, now time.Time, round *store.Round, sums store.CounterSums) (Stats, error) {
@@ -232,6 +286,9 @@ func compute(ctx context.Context, db *store.DB, areaID string, now time.Time, ro
 	}
 	st := Stats{Area: area, Label: t.Label(area), Total: area.HouseholdsTotal, Week: store.ISOWeek(now), WeekFrom: monday(now),
 		Round: round, Counters: sums.All}
+	if round != nil {
+		st.picked = &sums
+	}
 	for _, a := range t.Children(areaID) {
 		c := sums.ByChild[a.ID]
 		if c == nil {
@@ -239,13 +296,14 @@ func compute(ctx context.Context, db *store.DB, areaID string, now time.Time, ro
 		}
 		st.Children = append(st.Children, Child{Area: a, Label: t.Label(a), Counters: c})
 	}
-	for _, a := range t.List {
-		if a.Kind != tree.Village || (a.ID != areaID && !strings.HasPrefix(a.ID, areaID+"/")) {
+	below := areaID + "/"
+	for i, a := range t.List {
+		if a.Kind != tree.Village || (a.ID != areaID && !strings.HasPrefix(a.ID, below)) {
 			continue
 		}
-		// picks: this week's forms, then the households reviewed in the round.
+		// picks: this week's forms, then the round's RoundPicks.
 		var week, reviewed int64
-		if p := sums.Picked[a.ID]; p != nil {
+		if p := sums.PickedAt(t, i); p != nil {
 			week = p[0]
 			if round != nil {
 				reviewed = p[1]

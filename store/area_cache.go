@@ -22,6 +22,10 @@ type AreaTree struct {
 	List []tree.Area        // in file order, parents before their sub-areas
 	ByID map[string]int     // index in List
 	kids map[string][]int32 // direct sub-areas' indexes in List, by parent id
+	size []int32            // by index in List: the areas at and below it
+
+	labelsOnce sync.Once
+	labels     []string // by index in List
 }
 
 // Get is the area with id, if there is one.
@@ -42,8 +46,39 @@ func (t *AreaTree) Children(id string) []tree.Area {
 	return out
 }
 
-// Label names an area as tree.Label does.
+// index is id's index in List; a nil tree has none.
+func (t *AreaTree) index(id string) (int, bool) {
+	if t == nil {
+		return 0, false
+	}
+	i, ok := t.ByID[id]
+	return i, ok
+}
+
+// Size counts the areas at and below id ("" for all).
+func (t *AreaTree) Size(id string) int {
+	if id == "" {
+		return len(t.List)
+	}
+	if i, ok := t.ByID[id]; ok {
+		return int(t.size[i])
+	}
+	return 0
+}
+
+// Label names an area as tree.Label does. The tree's own areas' labels are
+// made once, on the first call: a province's figures name 10,000 villages.
 func (t *AreaTree) Label(a tree.Area) string {
+	if i, ok := t.ByID[a.ID]; ok && t.List[i].Name == a.Name && t.List[i].Parent == a.Parent && t.List[i].Kind == a.Kind {
+		t.labelsOnce.Do(func() {
+			t.labels = make([]string, len(t.List))
+			for j, b := range t.List {
+				parent, _ := t.Get(b.Parent)
+				t.labels[j] = tree.Label(b, parent)
+			}
+		})
+		return t.labels[i]
+	}
 	parent, _ := t.Get(a.Parent)
 	return tree.Label(a, parent)
 }
@@ -54,6 +89,21 @@ func newAreaTree(list []tree.Area) *AreaTree {
 	for i, a := range list {
 		t.ByID[a.ID] = i
 		t.kids[a.Parent] = append(t.kids[a.Parent], int32(i))
+	}
+	t.size = make([]int32, len(list))
+	for _, a := range list {
+		// Each area counts in its own size and its ancestors'; a parent
+		// missing from the list ends the climb.
+		for id, seen := a.ID, 0; seen <= len(list); seen++ {
+			i, ok := t.ByID[id]
+			if !ok {
+				break
+			}
+			t.size[i]++
+			if id = list[i].Parent; id == "" {
+				break
+			}
+		}
 	}
 	return t
 }

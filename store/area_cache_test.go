@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"sothon/store"
+	"sothon/store/storetest"
 	"sothon/tree"
 )
 
@@ -58,5 +59,56 @@ func TestAreaTreeFollowsChanges(t *testing.T) {
 	}
 	if _, err := db.Area(ctx, tree.Default()[5].ID); err == nil {
 		t.Error("an area no longer saved is still found")
+	}
+}
+
+// A subtree's size counts the area and every area below it.
+func TestAreaTreeSize(t *testing.T) {
+	t.Parallel()
+	db := storetest.Open(t)
+	areas := tree.Default()
+	if err := db.SaveAreas(ctx, areas); err != nil {
+		t.Fatal(err)
+	}
+	at, err := db.AreaTree(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"", areas[0].ID, areas[1].ID, areas[len(areas)-1].ID, "nowhere"} {
+		want := 0
+		for _, a := range areas {
+			if id == "" || tree.Within(a.ID, id) {
+				want++
+			}
+		}
+		if got := at.Size(id); got != want {
+			t.Errorf("size of %q: %d, want %d", id, got, want)
+		}
+	}
+}
+
+// The labels the tree keeps are tree.Label's, and an area a caller
+// changed is labelled as it now is.
+func TestAreaTreeLabels(t *testing.T) {
+	t.Parallel()
+	db := storetest.Open(t)
+	areas := tree.Default()
+	if err := db.SaveAreas(ctx, areas); err != nil {
+		t.Fatal(err)
+	}
+	at, err := db.AreaTree(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range at.List {
+		parent, _ := at.Get(a.Parent)
+		if got, want := at.Label(a), tree.Label(a, parent); got != want {
+			t.Errorf("label of %s: %q, want %q", a.ID, got, want)
+		}
+		changed := a
+		changed.Name = "Đổi tên"
+		if got, want := at.Label(changed), tree.Label(changed, parent); got != want {
+			t.Errorf("label of %s renamed: %q, want %q", a.ID, got, want)
+		}
 	}
 }

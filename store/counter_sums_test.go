@@ -1,7 +1,9 @@
 package store_test
 
 import (
+	"fmt"
 	"maps"
+	"slices"
 	"strings"
 	"testing"
 
@@ -12,7 +14,9 @@ import (
 
 // The sums of an area's counters, read from the file or from counters
 // already read, are what adding up CountersIn gives: whole, by direct
-// sub-area, and the picked counts of each village.
+// sub-area, and the picked counts of each village. The villages' records
+// hold different names (statuses some villages have and others not), as
+// the sums seek each name first among the last record's.
 func TestSumCountersAddsUpAsCountersIn(t *testing.T) {
 	t.Parallel()
 	db := storetest.Open(t)
@@ -22,14 +26,24 @@ func TestSumCountersAddsUpAsCountersIn(t *testing.T) {
 	var hhs []store.Household
 	statuses := []string{"poor", "near_poor", "middle", "none"}
 	for i, a := range tree.Default() {
-		if a.Kind == tree.Village {
-			hhs = append(hhs, store.Household{ID: a.ID + "-x", AreaID: a.ID, HeadName: "Chủ hộ", Status: statuses[i%4]})
+		if a.Kind != tree.Village {
+			continue
+		}
+		hhs = append(hhs, store.Household{ID: a.ID + "-x", AreaID: a.ID, HeadName: "Chủ hộ", Status: statuses[i%4]})
+		for k, status := range statuses {
+			if i>>k&1 == 1 {
+				hhs = append(hhs, store.Household{ID: fmt.Sprint(a.ID, "-", k), AreaID: a.ID, HeadName: "Chủ hộ", Status: status})
+			}
 		}
 	}
 	if err := db.ImportHouseholds(ctx, hhs); err != nil {
 		t.Fatal(err)
 	}
 	areas, _ := db.Areas(ctx)
+	at, err := db.AreaTree(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, top := range []string{"", areas[0].ID, areas[1].ID, hhs[0].AreaID, "nowhere"} {
 		in, err := db.CountersIn(ctx, top)
 		if err != nil {
@@ -59,8 +73,18 @@ func TestSumCountersAddsUpAsCountersIn(t *testing.T) {
 				t.Errorf("%s sums of %q: %v by child %v, want %v by child %v", name, top, got.All, got.ByChild, want.All, want.ByChild)
 			}
 			for id, c := range in {
-				if p := got.Picked[id]; len(p) != 2 || p[0] != c["status:poor"] || p[1] != c["households"] {
+				if p := got.Picked(id); len(p) != 2 || p[0] != c["status:poor"] || p[1] != c["households"] {
 					t.Errorf("%s picks of %s: %v, counters %v", name, id, p, c)
+				}
+			}
+			for _, a := range areas {
+				if _, ok := in[a.ID]; !ok && got.Picked(a.ID) != nil {
+					t.Errorf("%s picks of %s: %v, an area without counters", name, a.ID, got.Picked(a.ID))
+				}
+			}
+			for i, a := range at.List {
+				if p := got.PickedAt(at, i); !slices.Equal(p, got.Picked(a.ID)) {
+					t.Errorf("%s picks of %s by its index: %v, by its id %v", name, a.ID, p, got.Picked(a.ID))
 				}
 			}
 		}

@@ -77,5 +77,5 @@ func Within(area, scope string) bool {
 	if strings.Contains(area, "//") || strings.ContainsAny(area, ".\\") || strings.HasSuffix(area, "/") {
 		return false
 	}
-	return strings.HasPrefix(area, scope+"/")
+	return len(area) > len(scope) && area[len(scope)] == '/' && strings.HasPrefix(area, scope)
 }

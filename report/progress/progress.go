@@ -24,13 +24,23 @@ const villagesShown = 30
 // step, and the households' requests for review waiting for an answer,
 // the late ones named. None when there is nothing to say.
 func Lines(ctx context.Context, db *store.DB, st report.Stats, now time.Time, cat *locales.Catalog, lang string) ([]string, error) {
-	var lines []string
+	var p *office.Progress
 	if st.Round != nil {
-		p, err := office.ProgressOf(ctx, db, st.Area, *st.Round, now)
+		got, err := office.ProgressOfFigures(ctx, db, st, now)
 		if err != nil {
 			return nil, err
 		}
-		lines = villageLines(p, cat, lang)
+		p = &got
+	}
+	return LinesOf(ctx, db, st, p, now, cat, lang)
+}
+
+// LinesOf are Lines with the villages' progress in the open round already
+// read (office.ProgressOfFigures; nil without a round).
+func LinesOf(ctx context.Context, db *store.DB, st report.Stats, p *office.Progress, now time.Time, cat *locales.Catalog, lang string) ([]string, error) {
+	var lines []string
+	if p != nil {
+		lines = villageLines(*p, cat, lang)
 	}
 	open, err := office.RequestsOf(ctx, db, st.Area.ID, office.OpenRequests, now)
 	if err != nil {
