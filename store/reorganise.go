@@ -89,7 +89,9 @@ func (db *DB) Reorganise(ctx context.Context, p tree.Plan, at time.Time, by stri
 		if sum.Records["users"], sum.Records["runs"], err = moveChatAreas(tx, mapping); err != nil {
 			return err
 		}
-		if sum.Records["households"], err = rewriteHouseholdAreas(tx.Bucket(bucketHouseholds), mapping); err != nil {
+		if sum.Records["households"], err = moveAreas(tx.Bucket(bucketHouseholds), mapping, decodeHousehold,
+			func(hh *Household) *string { return &hh.AreaID },
+			func(b *bolt.Bucket, k []byte, hh *Household) error { return b.Put(k, encodeHousehold(hh)) }); err != nil {
 			return fmt.Errorf("households: %w", err)
 		}
 		for name, b := range map[string][]byte{"invites": bucketInvites,
@@ -249,32 +251,6 @@ func rewriteAreaField(b *bolt.Bucket, mapping map[string]string) (int, error) {
 		rec["area_id"], _ = json.Marshal(to)
 		return true
 	})
-}
-
-// rewriteHouseholdAreas is rewriteAreaField for the households' records.
-func rewriteHouseholdAreas(b *bolt.Bucket, mapping map[string]string) (int, error) {
-	type change struct{ key, value []byte }
-	var changes []change
-	err := b.ForEach(func(k, v []byte) error {
-		var hh Household
-		if err := decodeHousehold(v, &hh); err != nil {
-			return fmt.Errorf("%q: %w", k, err)
-		}
-		if to, ok := mapping[hh.AreaID]; ok && to != hh.AreaID {
-			hh.AreaID = to
-			changes = append(changes, change{bytes.Clone(k), encodeHousehold(&hh)})
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, err
-	}
-	for _, c := range changes {
-		if err := b.Put(c.key, c.value); err != nil {
-			return 0, err
-		}
-	}
-	return len(changes), nil
 }
 
 // rewriteRecords passes each JSON record of b to edit, as a map of its

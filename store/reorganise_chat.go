@@ -25,6 +25,11 @@ func moveChatAreas(tx *bolt.Tx, mapping map[string]string) (users, runs int, err
 	return users, runs, nil
 }
 
+// moveAreas gives the records of b whose area the reorganisation maps
+// elsewhere their new area (area points at it in a decoded record), read
+// with dec and written back with put; it returns how many moved. The
+// records kept in a compact encoding (users, runs, households) move here;
+// the JSON ones by rewriteAreaField.
 func moveAreas[T any](b *bolt.Bucket, mapping map[string]string, dec func([]byte, *T) error, area func(*T) *string, put func(*bolt.Bucket, []byte, *T) error) (int, error) {
 	type change struct {
 		key []byte
