@@ -97,7 +97,7 @@ func matchLabels(f string, labels []string) (whole, found []int) {
 		return nil, nil
 	}
 	for i, l := range labels {
-		fl := Fold(l)
+		fl := foldLabel(l)
 		starts, words := wordMatch(fl, f)
 		if starts {
 			found = append(found, i)
@@ -136,7 +136,7 @@ func isWordByte(b byte) bool {
 // exactLabel finds the option whose folded text is f.
 func exactLabel(f string, labels []string) (int, bool) {
 	for i, l := range labels {
-		if Fold(l) == f {
+		if foldLabel(l) == f {
 			return i, true
 		}
 	}

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"strconv"
@@ -317,7 +318,7 @@ func FuzzParseChoices(f *testing.F) {
 }
 
 func FuzzFold(f *testing.F) {
-	for _, s := range []string{"Không", "ĐỒNG", "a\u0301", "\xff"} {
+	for _, s := range []string{"Không", "ĐỒNG", "a\u0301", "\xff", " Co  KHONG\t", "2,3", "", " ", "a \u00a0b"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -327,6 +328,9 @@ func FuzzFold(f *testing.F) {
 		}
 		if Fold(out) != out {
 			t.Fatalf("Fold is not idempotent on %q: %q then %q", s, out, Fold(out))
+		}
+		if slow := foldMarks(s); out != slow {
+			t.Fatalf("Fold(%q) = %q, the full normalisation gives %q", s, out, slow)
 		}
 	})
 }
@@ -342,5 +346,35 @@ func TestTextRefusesHiddenCharacters(t *testing.T) {
 	}
 	if got, err := parseText(q, "Nông  Văn\tTý\n"); err != nil || got != "Nông Văn Tý" {
 		t.Errorf("a plain name: %q, %v", got, err)
+	}
+}
+
+// BenchmarkFold folds what heads type most: digits and words without
+// marks (the ASCII path), and a word with them.
+func BenchmarkFold(b *testing.B) {
+	for _, s := range []string{"1", "2,3", "co", "Không"} {
+		b.Run(s, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				Fold(s)
+			}
+		})
+	}
+}
+
+// A label's fold is kept, and read back the same as folding it again; past
+// the bound, folds are still right, only no longer kept.
+func TestFoldLabelKeepsABoundedFew(t *testing.T) {
+	for i := range maxLabels + 50 {
+		l := fmt.Sprintf("Hộ ông Nông Văn %d ĐỒNG", i)
+		if got, want := foldLabel(l), Fold(l); got != want {
+			t.Fatalf("foldLabel(%q) = %q, Fold gives %q", l, got, want)
+		}
+		if got := foldLabel(l); got != Fold(l) {
+			t.Fatalf("foldLabel(%q) read back %q", l, got)
+		}
+	}
+	if n := labelsKept.Load(); n > maxLabels {
+		t.Fatalf("%d folds kept, more than %d", n, maxLabels)
 	}
 }

@@ -21,7 +21,7 @@ import (
 func PlainLabels(labels []string) bool {
 	folded := make([]string, 0, len(labels))
 	for _, l := range labels {
-		f := Fold(l)
+		f := foldLabel(l)
 		if f == "" || strings.HasPrefix(strings.TrimSpace(l), "/") {
 			return false
 		}
