@@ -18,7 +18,6 @@ import (
 //
 //	SOTHON_SCREENSHOTS=$PWD/docs go test -tags browser ./console -run Browser
 func TestBrowserSubmissionWithPhoto(t *testing.T) {
-	t.Parallel()
 	r := newRig(t)
 	id, _ := r.withEvidence()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium()), chromedp.NoSandbox,
