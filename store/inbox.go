@@ -59,20 +59,6 @@ func (db *DB) KnownChats(ctx context.Context, chats []ChatRef) ([]bool, error) {
 	return out, nil
 }
 
-// InboxMark is the id of the last update ever received: those up to it
-// were received before, those after it are new.
-func (db *DB) InboxMark(ctx context.Context) (uint64, error) {
-	var seq uint64
-	err := db.view(ctx, func(tx *bolt.Tx) error {
-		seq = tx.Bucket(bucketInbox).Sequence()
-		return nil
-	})
-	if err != nil {
-		return 0, fmt.Errorf("store: inbox mark: %w", err)
-	}
-	return seq, nil
-}
-
 // Inbox lists up to limit received updates in arrival order, starting after
 // the id given.
 func (db *DB) Inbox(ctx context.Context, after uint64, limit int) ([]Incoming, error) {
