@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -186,8 +187,14 @@ func BenchmarkTelegramLoad(b *testing.B) {
 		b.Run(fmt.Sprintf("heads=%d", n), func(b *testing.B) {
 			var echo, bot []phase
 			for i := 0; i < b.N; i++ {
-				echo = append(echo, echoRun(b, n))
-				bot = append(bot, loadRun(b, n))
+				// Labelled so that a profile can be read for one run:
+				// go tool pprof -tagfocus run=sothon.
+				pprof.Do(context.Background(), pprof.Labels("run", "echo"), func(context.Context) {
+					echo = append(echo, echoRun(b, n))
+				})
+				pprof.Do(context.Background(), pprof.Labels("run", "sothon"), func(context.Context) {
+					bot = append(bot, loadRun(b, n))
+				})
 			}
 			for i := range bot {
 				e, s := echo[i], bot[i]
