@@ -233,26 +233,42 @@ func loadRun(b *testing.B, n int) phase {
 	chats, areas := registerHeads(b, dbPath, n)
 	env := map[string]string{"SOTHON_TELEGRAM_TOKEN": testToken, "SOTHON_TELEGRAM_API": fake.URL, "SOTHON_ADDR": "127.0.0.1:0",
 		"SOTHON_DB": dbPath, "SOTHON_TELEGRAM_RATE": "1000000", "SOTHON_TELEGRAM_CHAT_RATE": "1000000"}
-	h := newHeads(fake, n, loadAnswers)
+	// The file is opened and its villages saved before the clock starts:
+	// the run measures the messages, not the program's start.
+	cfg, err := ReadConfig(func(k string) string { return env[k] }, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	tune(&cfg)
+	forms, err := testForms()
+	if err != nil {
+		b.Fatal(err)
+	}
+	loc, err := testLoc()
+	if err != nil {
+		b.Fatal(err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
+	db, err := openTestDB(ctx, dbPath)
+	if err != nil {
+		b.Fatal(err)
+	}
+	// openTestDB saves the built-in tree; the heads' villages go back in.
+	if err := db.SaveAreas(ctx, areas); err != nil {
+		b.Fatal(err)
+	}
+	h := newHeads(fake, n, loadAnswers)
 	done := make(chan error, 1)
 	p := h.run(chats, func() {
-		go func() {
-			// The harness saves the built-in tree on opening; the heads'
-			// villages go back in before the server starts.
-			done <- runServer(ctx, func(k string) string { return env[k] }, io.Discard, func(db *store.DB) {
-				if err := db.SaveAreas(ctx, areas); err != nil {
-					b.Error(err)
-				}
-			})
-		}()
+		go func() { done <- Run(ctx, cfg, Parts{DB: db, Forms: forms, Loc: loc, Log: cfg.Logger(io.Discard)}) }()
 	})
 	cancel()
 	if err := <-done; err != nil {
 		b.Fatal(err)
 	}
+	db.Close()
 	// Every head's questionnaire was stored: the run measured the work.
-	db, err := store.Open(dbPath)
+	db, err = store.Open(dbPath)
 	if err != nil {
 		b.Fatal(err)
 	}
