@@ -25,6 +25,9 @@ type commits struct {
 
 	mu      sync.Mutex
 	pending *batch // gathering writes, not yet committing
+
+	// wait, when set, replaces how long a batch gathers writes (tests).
+	wait func(writers int32) time.Duration
 }
 
 const (
@@ -53,9 +56,10 @@ type batchCall struct {
 // it.
 var errSolo = errors.New("store: run the write alone")
 
-// batch runs fn in a commit shared with the writes that come meanwhile.
+// batch runs fn in a commit shared with the writes that come meanwhile,
+// or, when now is set, with those already gathered, committing at once.
 // fn may run more than once.
-func (db *DB) batch(fn func(*bolt.Tx) error) error {
+func (db *DB) batch(fn func(*bolt.Tx) error, now bool) error {
 	c := db.commits
 	call := batchCall{fn: fn, err: make(chan error, 1)}
 	c.mu.Lock()
@@ -64,12 +68,15 @@ func (db *DB) batch(fn func(*bolt.Tx) error) error {
 		b = &batch{}
 		c.pending = b
 		wait := min(maxBatchWait, time.Duration(c.writers.Load())*waitPerWriter)
+		if c.wait != nil {
+			wait = c.wait(c.writers.Load())
+		}
 		b.timer = time.AfterFunc(wait, func() { db.commit(b) })
 	}
 	b.calls = append(b.calls, call)
 	full := len(b.calls) >= maxBatch
 	c.mu.Unlock()
-	if full {
+	if full || now {
 		go db.commit(b)
 	}
 	err := <-call.err

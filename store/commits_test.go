@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"testing"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -74,5 +76,47 @@ func TestConcurrentWritesShareCommits(t *testing.T) {
 	}
 	if n := db.commits.writers.Load(); n != 0 {
 		t.Fatalf("%d writers still counted", n)
+	}
+}
+
+// The inbox's write commits at once, taking along the writes gathered for
+// the next commit: the platform's next batch of updates waits on it.
+func TestReceiveDoesNotWaitForOthers(t *testing.T) {
+	db, err := Open(filepath.Join(t.TempDir(), "commits.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	// Batches would gather for an hour, and a write is already running,
+	// so the next ones gather.
+	db.commits.wait = func(int32) time.Duration { return time.Hour }
+	db.commits.writers.Add(1)
+	defer db.commits.writers.Add(-1)
+	bucket := []byte("commits_test")
+	if err := db.bolt.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucket(bucket); return err }); err != nil {
+		t.Fatal(err)
+	}
+	gathered := make(chan error, 1)
+	go func() {
+		gathered <- db.update(t.Context(), func(tx *bolt.Tx) error { return tx.Bucket(bucket).Put([]byte("a"), []byte("x")) })
+	}()
+	for { // until that write waits in a batch
+		db.commits.mu.Lock()
+		waiting := db.commits.pending != nil && len(db.commits.pending.calls) == 1
+		db.commits.mu.Unlock()
+		if waiting {
+			break
+		}
+		runtime.Gosched()
+	}
+	if err := db.Receive(t.Context(), []Incoming{{Channel: "telegram", ChatID: "1", Payload: []byte(`{}`)}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-gathered; err != nil {
+		t.Fatal(err)
+	}
+	in, err := db.Inbox(t.Context(), 0, 10)
+	if err != nil || len(in) != 1 {
+		t.Fatalf("inbox %v, %v; want the update", in, err)
 	}
 }

@@ -230,7 +230,18 @@ func damaged(err *error) {
 // (many chats at once), it joins them in one commit (commits.go): one
 // fsync for many answers instead of one each. fn may then run more than
 // once, so it must only depend on what it reads in the transaction.
-func (db *DB) update(ctx context.Context, fn func(*bolt.Tx) error) (err error) {
+func (db *DB) update(ctx context.Context, fn func(*bolt.Tx) error) error {
+	return db.write(ctx, fn, false)
+}
+
+// updateNow is update for a write that everyone waits on: it joins the
+// writes gathering for the next commit and starts that commit at once,
+// instead of waiting for more to come.
+func (db *DB) updateNow(ctx context.Context, fn func(*bolt.Tx) error) error {
+	return db.write(ctx, fn, true)
+}
+
+func (db *DB) write(ctx context.Context, fn func(*bolt.Tx) error, now bool) (err error) {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -239,7 +250,7 @@ func (db *DB) update(ctx context.Context, fn func(*bolt.Tx) error) (err error) {
 	c := db.commits
 	if c.writers.Add(1) > 1 {
 		defer c.writers.Add(-1)
-		return db.batch(fn)
+		return db.batch(fn, now)
 	}
 	defer c.writers.Add(-1)
 	return db.bolt.Update(fn)

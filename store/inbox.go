@@ -20,9 +20,13 @@ type Incoming struct {
 	Stranger bool `json:"stranger,omitempty"`
 }
 
-// Receive stores updates in the inbox in one transaction.
+// Receive stores updates in the inbox in one transaction. It commits at
+// once: a platform's next batch of updates (Telegram's next getUpdates)
+// waits for this one to be stored, and every chat waits on that, so the
+// commit does not wait to gather other writes; it takes along those
+// already waiting.
 func (db *DB) Receive(ctx context.Context, items []Incoming) error {
-	err := db.update(ctx, func(tx *bolt.Tx) error {
+	err := db.updateNow(ctx, func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketInbox)
 		for i := range items {
 			id, err := b.NextSequence()

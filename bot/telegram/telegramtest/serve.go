@@ -109,12 +109,16 @@ func (f *Server) nextScripted(method string) (Reply, bool) {
 	return q[0], true
 }
 
-// getUpdates answers with updates from offset on, waiting up to the
-// timeout for some to arrive; updates before offset are confirmed and
-// forgotten, as Telegram does.
+// getUpdates answers with up to limit updates (1–100, 100 when not
+// given) from offset on, waiting up to the timeout for some to arrive;
+// updates before offset are confirmed and forgotten, as Telegram does.
 func (f *Server) getUpdates(w http.ResponseWriter, r *http.Request, call Call) {
 	offset, _ := strconv.Atoi(call.Params["offset"])
 	timeout, _ := strconv.Atoi(call.Params["timeout"])
+	limit, _ := strconv.Atoi(call.Params["limit"])
+	if limit <= 0 || limit > maxUpdates {
+		limit = maxUpdates
+	}
 	deadline := time.Now().Add(time.Duration(timeout) * time.Second)
 	f.mu.Lock()
 	for {
@@ -127,7 +131,9 @@ func (f *Server) getUpdates(w http.ResponseWriter, r *http.Request, call Call) {
 			json.Unmarshal(u, &head)
 			if head.UpdateID >= offset {
 				kept = append(kept, u)
-				out = append(out, u)
+				if len(out) < limit {
+					out = append(out, u)
+				}
 			}
 		}
 		f.updates = kept
@@ -145,6 +151,9 @@ func (f *Server) getUpdates(w http.ResponseWriter, r *http.Request, call Call) {
 		t.Stop()
 	}
 }
+
+// maxUpdates is the most updates Telegram gives in one getUpdates.
+const maxUpdates = 100
 
 func (f *Server) message(call Call) map[string]any {
 	f.mu.Lock()
