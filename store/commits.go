@@ -56,10 +56,9 @@ type batchCall struct {
 // it.
 var errSolo = errors.New("store: run the write alone")
 
-// batch runs fn in a commit shared with the writes that come meanwhile,
-// or, when now is set, with those already gathered, committing at once.
+// batch runs fn in a commit shared with the writes that come meanwhile.
 // fn may run more than once.
-func (db *DB) batch(fn func(*bolt.Tx) error, now bool) error {
+func (db *DB) batch(fn func(*bolt.Tx) error) error {
 	c := db.commits
 	call := batchCall{fn: fn, err: make(chan error, 1)}
 	c.mu.Lock()
@@ -76,7 +75,7 @@ func (db *DB) batch(fn func(*bolt.Tx) error, now bool) error {
 	b.calls = append(b.calls, call)
 	full := len(b.calls) >= maxBatch
 	c.mu.Unlock()
-	if full || now {
+	if full {
 		go db.commit(b)
 	}
 	err := <-call.err
