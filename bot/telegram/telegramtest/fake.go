@@ -101,8 +101,8 @@ type Server struct {
 
 	mu       sync.Mutex
 	cond     *sync.Cond
-	updates  []json.RawMessage
-	history  []json.RawMessage // every update ever queued, for Replay
+	updates  []queued
+	history  []queued // every update ever queued, for Replay
 	nextUpd  int
 	nextMsg  int
 	calls    platformtest.Recorder[Call]
@@ -182,11 +182,7 @@ func (f *Server) Replay(updateID int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for _, u := range f.history {
-		var head struct {
-			UpdateID int `json:"update_id"`
-		}
-		json.Unmarshal(u, &head)
-		if head.UpdateID == updateID {
+		if u.id == updateID {
 			f.updates = append(f.updates, u)
 			f.cond.Broadcast()
 			return
@@ -199,14 +195,18 @@ func (f *Server) Update(updateID int) []byte {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for _, u := range f.history {
-		var head struct {
-			UpdateID int `json:"update_id"`
-		}
-		if json.Unmarshal(u, &head) == nil && head.UpdateID == updateID {
-			return u
+		if u.id == updateID {
+			return u.data
 		}
 	}
 	return nil
+}
+
+// queued is an update and its id, read once rather than on every
+// getUpdates: at 10,000 heads, thousands wait at a time.
+type queued struct {
+	id   int
+	data json.RawMessage
 }
 
 func (f *Server) nextMsgID() int {
@@ -222,8 +222,9 @@ func (f *Server) push(body map[string]any) int {
 	f.nextUpd++
 	body["update_id"] = f.nextUpd
 	data, _ := json.Marshal(body)
-	f.updates = append(f.updates, data)
-	f.history = append(f.history, data)
+	u := queued{id: f.nextUpd, data: data}
+	f.updates = append(f.updates, u)
+	f.history = append(f.history, u)
 	f.cond.Broadcast()
 	return f.nextUpd
 }

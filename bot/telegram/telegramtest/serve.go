@@ -123,16 +123,12 @@ func (f *Server) getUpdates(w http.ResponseWriter, r *http.Request, call Call) {
 	f.mu.Lock()
 	for {
 		var out []json.RawMessage
-		var kept []json.RawMessage
+		kept := f.updates[:0]
 		for _, u := range f.updates {
-			var head struct {
-				UpdateID int `json:"update_id"`
-			}
-			json.Unmarshal(u, &head)
-			if head.UpdateID >= offset {
+			if u.id >= offset {
 				kept = append(kept, u)
 				if len(out) < limit {
-					out = append(out, u)
+					out = append(out, u.data)
 				}
 			}
 		}
