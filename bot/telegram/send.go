@@ -73,6 +73,44 @@ func (a *Adapter) send(c tgbotapi.Chattable) (sentMessage, error) {
 // (the library's Send decodes it all) spares a reply's worth of work. The
 // library has checked the answer's JSON whole before handing the result.
 func messageID(result json.RawMessage) (int, error) {
+	if id, ok := leadingID(result); ok {
+		return id, nil
+	}
+	return decodeMessageID(result)
+}
+
+// idHead is how the Bot API's sent message begins.
+const idHead = `{"message_id":`
+
+// leadingID reads the id of a result that begins with it, as the Bot API's
+// do: `{"message_id":42,...`. ok is false for any other form (spaces, the
+// id elsewhere, a number too long to read at a glance), which
+// decodeMessageID reads.
+func leadingID(result []byte) (id int, ok bool) {
+	rest, found := bytes.CutPrefix(result, []byte(idHead))
+	if !found {
+		return 0, false
+	}
+	neg := len(rest) > 0 && rest[0] == '-'
+	if neg {
+		rest = rest[1:]
+	}
+	n := 0
+	for n < len(rest) && n < 18 && '0' <= rest[n] && rest[n] <= '9' {
+		id = id*10 + int(rest[n]-'0')
+		n++
+	}
+	if n == 0 || n == len(rest) || (rest[n] != ',' && rest[n] != '}') || (rest[0] == '0' && n > 1) {
+		return 0, false
+	}
+	if neg {
+		id = -id
+	}
+	return id, true
+}
+
+// decodeMessageID finds the id wherever it stands, with a JSON decoder.
+func decodeMessageID(result json.RawMessage) (int, error) {
 	d := json.NewDecoder(bytes.NewReader(result))
 	if t, err := d.Token(); err != nil || t != json.Delim('{') {
 		return 0, fmt.Errorf("telegram: a sent message is not an object: %.40q", result)
