@@ -196,36 +196,43 @@ func (s *Sender) Run(ctx context.Context) error {
 	s.load(ctx)
 	// Any worker takes any chat's message: one chat's backlog holds one
 	// worker at most, never the chats that would share it. A worker is
-	// free again once the platform answered; the outcome is recorded
-	// beside it, so a commit's wait holds the chat, not the worker.
+	// free again once the platform answered; a recorder writes the outcome
+	// beside it, so a commit's wait holds the chat, not the worker. There
+	// is a recorder for each chat the dispatch may have in hand, so an
+	// outcome never waits for one, and each lives as long as the run
+	// rather than a goroutine starting for every message.
 	jobs := make(chan store.Message, s.Limits.Workers)
 	freed := make(chan struct{}, s.Limits.Workers) // a send ended
-	done := make(chan string, 1024)                // chats whose message is settled
-	record := context.WithoutCancel(ctx)           // an outcome is recorded even at shutdown
-	var wg sync.WaitGroup
+	outcomes := make(chan outcome, settling*s.Limits.Workers)
+	done := make(chan string, 1024)      // chats whose message is settled
+	record := context.WithoutCancel(ctx) // an outcome is recorded even at shutdown
+	var sending, recording sync.WaitGroup
 	for range s.Limits.Workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		sending.Go(func() {
 			for m := range jobs {
 				id, err := s.Channel.Send(ctx, outbound(m))
 				freed <- struct{}{}
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					s.settled(ctx, record, m, id, err)
-					done <- m.ChatID
-				}()
+				outcomes <- outcome{m: m, id: id, err: err}
 			}
-		}()
+		})
+	}
+	for range settling * s.Limits.Workers {
+		recording.Go(func() {
+			for o := range outcomes {
+				s.settled(ctx, record, o.m, o.id, o.err)
+				done <- o.m.ChatID
+			}
+		})
 	}
 	defer func() {
 		close(jobs)
 		go func() {
-			for range done { // let workers finish their last message
+			for range done { // let recorders finish the last messages
 			}
 		}()
-		wg.Wait()
+		sending.Wait()
+		close(outcomes)
+		recording.Wait()
 		close(done)
 	}()
 	hand := &inHand{busy: map[string]bool{}}
@@ -259,6 +266,13 @@ func (s *Sender) Run(ctx context.Context) error {
 			}
 		}
 	}
+}
+
+// outcome is how a send of m ended: the platform's id for it, or err.
+type outcome struct {
+	m   store.Message
+	id  string
+	err error
 }
 
 // inHand is what the dispatch has handed out: the chats whose message is
