@@ -131,7 +131,7 @@ func FuzzMarkupJSON(f *testing.F) {
 // The form a question goes out in is the library's own: the keyboard
 // encoded here arrives as the library would have marshalled it, and no
 // part but the last carries it.
-func TestSendFormIsTheLibrarys(t *testing.T) {
+func TestKeyboardGoesAsTheLibraryMarshalsIt(t *testing.T) {
 	fake := telegramtest.New(token)
 	defer fake.Close()
 	a, err := New(Config{Token: token, APIBase: fake.URL})
