@@ -46,14 +46,14 @@ func (b Backlog) orDefaults() Backlog {
 
 // chatQueue is one chat's updates in the receiver's hands.
 type chatQueue struct {
-	key, channel, chatID string
-	items                []waiting // not yet handed out, in id order
-	count                int       // accepted and not yet handled: waiting, in the inbox or in hand
-	busy                 bool      // one of its updates is being handled
-	queued               bool      // in a ready list
-	stranger             bool      // nobody registered the chat when it last wrote
-	flooding             bool      // past a bound: its updates are dropped until its backlog is cleared
-	noticed              time.Time // when it was last asked to slow down
+	chatKey
+	items    []waiting // not yet handed out, in id order
+	count    int       // accepted and not yet handled: waiting, in the inbox or in hand
+	busy     bool      // one of its updates is being handled
+	queued   bool      // in a ready list
+	stranger bool      // nobody registered the chat when it last wrote
+	flooding bool      // past a bound: its updates are dropped until its backlog is cleared
+	noticed  time.Time // when it was last asked to slow down
 }
 
 // waiting is an update in a chat's queue: stored in the inbox, and
@@ -118,16 +118,22 @@ func (r *Receiver) outbox(c *chatQueue) int {
 
 // chat finds or makes a chat's queue; r.mu is held.
 func (r *Receiver) chat(channel, chatID string) *chatQueue {
-	key := channel + ":" + chatID
+	key := chatKey{channel, chatID}
 	c := r.chats[key]
 	if c == nil {
 		if len(r.chats) >= r.sweepAt {
 			r.sweep(time.Now())
 		}
-		c = &chatQueue{key: key, channel: channel, chatID: chatID}
+		c = &chatQueue{chatKey: key}
 		r.chats[key] = c
 	}
 	return c
+}
+
+// chatKey names a chat: its channel and its id there. Two strings, not
+// one joined: looking a chat up then builds nothing.
+type chatKey struct {
+	channel, chatID string
 }
 
 // sweep forgets the chats that need not be remembered; r.mu is held.

@@ -78,3 +78,38 @@ func rssMB() float64 {
 	}
 	return 0
 }
+
+// BenchmarkSenderRun queues messages to 1,000 chats, a batch at a time as
+// the engine commits them, and times the sender delivering them all: the
+// outbox's writes, the dispatch, the hand-offs to the workers and back. An
+// op is one message.
+//
+//	go test ./bot/delivery -run '^$' -bench SenderRun -benchmem
+func BenchmarkSenderRun(b *testing.B) {
+	const chats, batch = 1000, 100
+	db := storetest.Open(b)
+	s := &Sender{Store: db, Channel: nullChannel{}, Limits: Limits{PerSecond: 1e6, PerChat: 1e6, ChatBurst: 10, Workers: 32}}
+	s.init()
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx) }()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for from := 0; from < b.N; from += batch {
+		msgs := make([]store.Message, min(batch, b.N-from))
+		for i := range msgs {
+			msgs[i] = store.Message{Channel: "test", ChatID: strconv.Itoa((from + i) % chats), Text: "Câu 3/22. Hộ có người làm việc không?"}
+		}
+		queued, err := db.Queue(ctx, s.Now(), msgs, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		s.Enqueue(queued)
+	}
+	if !platformtest.WaitFor(10*60e9, func() bool { _, out, err := db.Queues(ctx); return err == nil && out == 0 }) {
+		b.Fatal("the outbox was not drained")
+	}
+	b.StopTimer()
+	stop()
+	<-done
+}

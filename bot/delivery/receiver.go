@@ -51,7 +51,7 @@ type Receiver struct {
 	mu      sync.Mutex
 	work    *sync.Cond // a chat became ready, or the receiver stops
 	resumed bool       // the updates an earlier process left in the inbox are queued
-	chats   map[string]*chatQueue
+	chats   map[chatKey]*chatQueue
 	ready   [2]fifo // chats with an update to hand out: registered users', strangers'
 	sweepAt int
 	// strangers counts the updates of strangers accepted and not yet handled.
@@ -70,7 +70,7 @@ func (r *Receiver) Dropped() uint64 { return r.dropped.Load() }
 func (r *Receiver) init() {
 	r.once.Do(func() {
 		r.work = sync.NewCond(&r.mu)
-		r.chats = map[string]*chatQueue{}
+		r.chats = map[chatKey]*chatQueue{}
 		r.sweepAt = minSweep
 		r.Workers = max(r.Workers, 1)
 		if r.Log == nil {
@@ -299,7 +299,7 @@ func (r *Receiver) finish(c *chatQueue, item waiting) {
 	}
 	r.push(c)
 	if r.forgettable(c, time.Now()) {
-		delete(r.chats, c.key)
+		delete(r.chats, c.chatKey)
 	}
 }
 
@@ -307,10 +307,12 @@ func (r *Receiver) handle(ctx context.Context, item waiting) {
 	var in bot.Inbound
 	if item.in != nil {
 		in = *item.in
-	} else if err := json.Unmarshal(item.Payload, &in); err != nil {
+	} else if read, err := decodeInbound(item.Payload); err != nil {
 		r.Log.Error("unreadable inbox entry dropped", "id", item.ID, "err", err)
 		r.Store.DropIncoming(ctx, item.ID)
 		return
+	} else {
+		in = read
 	}
 	in.IncomingID = item.ID
 	res, err := r.Engine.Handle(ctx, in)
@@ -337,4 +339,13 @@ func (r *Receiver) handle(ctx context.Context, item waiting) {
 			}
 		}
 	}
+}
+
+// decodeInbound reads an update back from the inbox. Apart from handle, so
+// that the update there stays off the heap: one json.Unmarshal decodes
+// into would be on it, for every update.
+func decodeInbound(payload []byte) (bot.Inbound, error) {
+	var in bot.Inbound
+	err := json.Unmarshal(payload, &in)
+	return in, err
 }

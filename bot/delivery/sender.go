@@ -150,7 +150,7 @@ func (s *Sender) schedule(chat string) {
 		return
 	}
 	s.scheduled[chat] = true
-	heap.Push(&s.ready[priority(q[0])], readyChat{chat: chat, id: q[0].ID})
+	s.ready[priority(q[0])].push(readyChat{chat: chat, id: q[0].ID})
 }
 
 func priority(m store.Message) int {
@@ -196,45 +196,54 @@ func (s *Sender) Run(ctx context.Context) error {
 	s.load(ctx)
 	// Any worker takes any chat's message: one chat's backlog holds one
 	// worker at most, never the chats that would share it. A worker is
-	// free again once the platform answered; the outcome is recorded
-	// beside it, so a commit's wait holds the chat, not the worker.
+	// free again once the platform answered; a recorder writes the outcome
+	// beside it, so a commit's wait holds the chat, not the worker. There
+	// is a recorder for each chat the dispatch may have in hand, so an
+	// outcome never waits for one, and each lives as long as the run
+	// rather than a goroutine starting for every message.
 	jobs := make(chan store.Message, s.Limits.Workers)
 	freed := make(chan struct{}, s.Limits.Workers) // a send ended
-	done := make(chan string, 1024)                // chats whose message is settled
-	var wg sync.WaitGroup
+	outcomes := make(chan outcome, settling*s.Limits.Workers)
+	done := make(chan string, 1024)      // chats whose message is settled
+	record := context.WithoutCancel(ctx) // an outcome is recorded even at shutdown
+	var sending, recording sync.WaitGroup
 	for range s.Limits.Workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		sending.Go(func() {
 			for m := range jobs {
 				id, err := s.Channel.Send(ctx, outbound(m))
 				freed <- struct{}{}
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					s.settled(ctx, m, id, err)
-					done <- m.ChatID
-				}()
+				outcomes <- outcome{m: m, id: id, err: err}
 			}
-		}()
+		})
+	}
+	for range settling * s.Limits.Workers {
+		recording.Go(func() {
+			for o := range outcomes {
+				s.settled(ctx, record, o.m, o.id, o.err)
+				done <- o.m.ChatID
+			}
+		})
 	}
 	defer func() {
 		close(jobs)
 		go func() {
-			for range done { // let workers finish their last message
+			for range done { // let recorders finish the last messages
 			}
 		}()
-		wg.Wait()
+		sending.Wait()
+		close(outcomes)
+		recording.Wait()
 		close(done)
 	}()
 	hand := &inHand{busy: map[string]bool{}}
 	ticker := time.NewTicker(rescan)
 	defer ticker.Stop()
+	timer := time.NewTimer(rescan) // one for the run: Reset, not a new one each look
+	defer timer.Stop()
 	for {
-		timer := time.NewTimer(s.dispatch(jobs, hand))
+		timer.Reset(s.dispatch(jobs, hand))
 		select {
 		case <-ctx.Done():
-			timer.Stop()
 			return nil
 		case <-freed:
 			hand.sending--
@@ -245,7 +254,6 @@ func (s *Sender) Run(ctx context.Context) error {
 			s.load(ctx)
 		case <-timer.C:
 		}
-		timer.Stop()
 	drain: // all that ended meanwhile, before the next look
 		for {
 			select {
@@ -258,6 +266,13 @@ func (s *Sender) Run(ctx context.Context) error {
 			}
 		}
 	}
+}
+
+// outcome is how a send of m ended: the platform's id for it, or err.
+type outcome struct {
+	m   store.Message
+	id  string
+	err error
 }
 
 // inHand is what the dispatch has handed out: the chats whose message is
@@ -300,7 +315,8 @@ func (s *Sender) dispatch(jobs chan<- store.Message, hand *inHand) time.Duration
 	}
 	hand.back = hand.back[:0]
 	for len(s.parked) > 0 && !s.parked[0].at.After(now) {
-		p := heap.Pop(&s.parked).(parkedChat)
+		p := s.parked[0]
+		heap.Pop(&s.parked)
 		if p.held {
 			s.held--
 		}
@@ -326,13 +342,13 @@ func (s *Sender) dispatch(jobs chan<- store.Message, hand *inHand) time.Duration
 				continue
 			case priority(q[0]) != low || q[0].ID != r.id: // its first message changed: back in line by it
 				heap.Pop(h)
-				heap.Push(&s.ready[priority(q[0])], readyChat{chat: r.chat, id: q[0].ID})
+				s.ready[priority(q[0])].push(readyChat{chat: r.chat, id: q[0].ID})
 				continue
 			}
 			m := q[0]
 			if m.NotBefore.After(now) {
 				heap.Pop(h)
-				heap.Push(&s.parked, parkedChat{chat: r.chat, at: m.NotBefore})
+				s.parked.push(parkedChat{chat: r.chat, at: m.NotBefore})
 				continue
 			}
 			waiting = true
@@ -344,14 +360,14 @@ func (s *Sender) dispatch(jobs chan<- store.Message, hand *inHand) time.Duration
 			}
 			heap.Pop(h)
 			if d := s.chatDelay(r.chat, now); d > 0 {
-				heap.Push(&s.parked, parkedChat{chat: r.chat, at: now.Add(d), held: low == 0})
+				s.parked.push(parkedChat{chat: r.chat, at: now.Add(d), held: low == 0})
 				if low == 0 {
 					s.held++
 				}
 				continue
 			}
-			s.global.ReserveN(now, 1)
-			jobs <- m // cannot block: there is room for a message per worker
+			s.global.AllowN(now, 1) // takes the token TokensAt saw
+			jobs <- m               // cannot block: there is room for a message per worker
 			hand.sending++
 			busy[r.chat] = true
 		}
@@ -370,18 +386,18 @@ type readyChat struct {
 }
 
 // readyHeap orders ready chats by their first message, oldest first.
+//
+// Its Pop drops the least without returning it (read (*h)[0] before
+// heap.Pop), and push adds one without container/heap's any: a chat boxed
+// in an interface is an allocation, twice a message.
 type readyHeap []readyChat
 
 func (h readyHeap) Len() int           { return len(h) }
 func (h readyHeap) Less(i, j int) bool { return h[i].id < h[j].id }
 func (h readyHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
 func (h *readyHeap) Push(x any)        { *h = append(*h, x.(readyChat)) }
-func (h *readyHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
-}
+func (h *readyHeap) Pop() any          { *h = (*h)[:len(*h)-1]; return nil }
+func (h *readyHeap) push(r readyChat)  { *h = append(*h, r); heap.Fix(h, len(*h)-1) }
 
 // parkedChat is a chat whose first message may go at the earliest at at:
 // it is not due before, or the chat's rate holds it back (held).
@@ -391,19 +407,16 @@ type parkedChat struct {
 	held bool
 }
 
-// parkedHeap orders parked chats by when they may go, soonest first.
+// parkedHeap orders parked chats by when they may go, soonest first; its
+// Pop and push are readyHeap's.
 type parkedHeap []parkedChat
 
 func (h parkedHeap) Len() int           { return len(h) }
 func (h parkedHeap) Less(i, j int) bool { return h[i].at.Before(h[j].at) }
 func (h parkedHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
 func (h *parkedHeap) Push(x any)        { *h = append(*h, x.(parkedChat)) }
-func (h *parkedHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
-}
+func (h *parkedHeap) Pop() any          { *h = (*h)[:len(*h)-1]; return nil }
+func (h *parkedHeap) push(p parkedChat) { *h = append(*h, p); heap.Fix(h, len(*h)-1) }
 
 // delay is how long until lim has a token, taking none.
 func delay(lim *rate.Limiter, now time.Time) time.Duration {
@@ -453,29 +466,28 @@ func (s *Sender) chatDelay(chat string, now time.Time) time.Duration {
 		lim = rate.NewLimiter(rate.Limit(s.Limits.PerChat), s.Limits.ChatBurst)
 		s.chats[chat] = lim
 	}
-	r := lim.ReserveN(now, 1)
-	if d := r.DelayFrom(now); d > 0 {
-		r.CancelAt(now)
-		return d
+	if lim.AllowN(now, 1) { // AllowN, unlike ReserveN, allocates nothing
+		return 0
 	}
-	return 0
+	return max(delay(lim, now), time.Nanosecond)
 }
 
 // deliver sends one message and settles it in the outbox and the queue;
 // dispatch took its place in the bot's and the chat's rates.
 func (s *Sender) deliver(ctx context.Context, m store.Message) {
 	id, err := s.Channel.Send(ctx, outbound(m))
-	s.settled(ctx, m, id, err)
+	s.settled(ctx, context.WithoutCancel(ctx), m, id, err)
 }
 
 // settled records how a send of m ended (the platform's id for it, or
-// err) in the outbox and the chat's queue.
-func (s *Sender) settled(ctx context.Context, m store.Message, id string, err error) {
+// err) in the outbox and the chat's queue: with record, which outlives ctx,
+// unless the send failed because ctx ended.
+func (s *Sender) settled(ctx, record context.Context, m store.Message, id string, err error) {
 	if ctx.Err() != nil && err != nil {
 		return
 	}
 	sendErr := err
-	until, err := s.settle(context.WithoutCancel(ctx), m, id, err)
+	until, err := s.settle(record, m, id, err)
 	if err != nil {
 		// The store failed: try again in a moment rather than at once.
 		s.Log.Error("settle message", "channel", m.Channel, "message", m.ID, "err", err)
@@ -501,13 +513,14 @@ func (s *Sender) settled(ctx context.Context, m store.Message, id string, err er
 // settle records the outcome of a send in the outbox. A message to try
 // again later gets the time it is due; one that is done, a zero time.
 func (s *Sender) settle(ctx context.Context, m store.Message, sentID string, err error) (time.Time, error) {
+	if err == nil { // first, before the targets of errors.As, which escape
+		return time.Time{}, s.Store.Delivered(ctx, m, keyboardOf(m, sentID))
+	}
 	var retry *RetryAfterError
 	var perm *PermanentError
 	now := s.Now()
 	parts := partsAfter(m, err)
 	switch {
-	case err == nil:
-		return time.Time{}, s.Store.Delivered(ctx, m, keyboardOf(m, sentID))
 	case errors.As(err, &retry):
 		s.Log.Warn("platform asked to wait", "channel", m.Channel, "after", retry.After)
 		s.pauseUntil(now.Add(retry.After))
@@ -528,6 +541,9 @@ func (s *Sender) settle(ctx context.Context, m store.Message, sentID string, err
 // partsAfter is how many parts of m's text the platform has taken, after
 // an attempt that ended with err.
 func partsAfter(m store.Message, err error) int {
+	if err == nil {
+		return m.PartsSent
+	}
 	var partial *PartialError
 	if errors.As(err, &partial) {
 		return partial.Sent

@@ -56,6 +56,9 @@ func byteIndexOfRune(s string, n int) int {
 // sends only the rest. send is told whether its part is the last (where
 // buttons go).
 func SendParts(out Outbound, text string, limit int, send func(part string, last bool) error) error {
+	if out.PartsSent == 0 && utf8.RuneCountInString(text) <= limit { // most texts: one part, no list of them
+		return send(text, true)
+	}
 	parts := SplitText(text, limit)
 	for i := out.PartsSent; i < len(parts); i++ {
 		if err := send(parts[i], i == len(parts)-1); err != nil {

@@ -35,7 +35,9 @@ func (a *Adapter) Send(_ context.Context, out delivery.Outbound) (string, error)
 		// the older disable_web_page_preview, which the Bot API still takes.
 		msg.DisableWebPagePreview = out.NoPreview
 		if isLast {
-			msg.ReplyMarkup = markup(out)
+			if kb := markupJSON(out); kb != nil { // a nil RawMessage would go as "null"
+				msg.ReplyMarkup = kb
+			}
 		}
 		var err error
 		if last, err = a.send(msg); err != nil {
@@ -71,6 +73,44 @@ func (a *Adapter) send(c tgbotapi.Chattable) (sentMessage, error) {
 // (the library's Send decodes it all) spares a reply's worth of work. The
 // library has checked the answer's JSON whole before handing the result.
 func messageID(result json.RawMessage) (int, error) {
+	if id, ok := leadingID(result); ok {
+		return id, nil
+	}
+	return decodeMessageID(result)
+}
+
+// idHead is how the Bot API's sent message begins.
+const idHead = `{"message_id":`
+
+// leadingID reads the id of a result that begins with it, as the Bot API's
+// do: `{"message_id":42,...`. ok is false for any other form (spaces, the
+// id elsewhere, a number too long to read at a glance), which
+// decodeMessageID reads.
+func leadingID(result []byte) (id int, ok bool) {
+	rest, found := bytes.CutPrefix(result, []byte(idHead))
+	if !found {
+		return 0, false
+	}
+	neg := len(rest) > 0 && rest[0] == '-'
+	if neg {
+		rest = rest[1:]
+	}
+	n := 0
+	for n < len(rest) && n < 18 && '0' <= rest[n] && rest[n] <= '9' {
+		id = id*10 + int(rest[n]-'0')
+		n++
+	}
+	if n == 0 || n == len(rest) || (rest[n] != ',' && rest[n] != '}') || (rest[0] == '0' && n > 1) {
+		return 0, false
+	}
+	if neg {
+		id = -id
+	}
+	return id, true
+}
+
+// decodeMessageID finds the id wherever it stands, with a JSON decoder.
+func decodeMessageID(result json.RawMessage) (int, error) {
 	d := json.NewDecoder(bytes.NewReader(result))
 	if t, err := d.Token(); err != nil || t != json.Delim('{') {
 		return 0, fmt.Errorf("telegram: a sent message is not an object: %.40q", result)
@@ -111,26 +151,6 @@ func messageID(result json.RawMessage) (int, error) {
 // (their data carries an id, and a press counts whenever it comes).
 func inline(out delivery.Outbound) bool {
 	return len(out.Options) > 0 && out.PlaceLabel == "" && !(out.Typed && !out.Multi)
-}
-
-// markup is the keyboard of a message's last part: none, buttons bound to
-// it, or the chat's own. A question answered by typing (a number, a name)
-// removes the chat's keyboard, so that an earlier question's labels do
-// not linger under the typing field; other messages without options (a
-// notice, a toast's text) leave it, as the question it belongs to may
-// still be open.
-func markup(out delivery.Outbound) any {
-	switch {
-	case out.PlaceLabel != "":
-		return placeKeyboard(out)
-	case inline(out):
-		return keyboard(out)
-	case len(out.Options) > 0:
-		return replyKeyboard(out)
-	case out.Question != "":
-		return tgbotapi.NewRemoveKeyboard(false)
-	}
-	return nil
 }
 
 // edit replaces an earlier message: to close its buttons once answered, or
@@ -190,45 +210,6 @@ func keyboard(out delivery.Outbound) tgbotapi.InlineKeyboardMarkup {
 		rows = append(rows, tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData("✔ "+out.DoneLabel, bot.DoneButtonData(out.Question))))
 	}
 	return tgbotapi.NewInlineKeyboardMarkup(rows...)
-}
-
-// placeKeyboard is the chat's own keyboard, under the typing field, with
-// a button that sends the phone's location (request_location) and the
-// options as buttons that send their label ("Bỏ qua"). It hides once used.
-func placeKeyboard(out delivery.Outbound) tgbotapi.ReplyKeyboardMarkup {
-	rows := [][]tgbotapi.KeyboardButton{{tgbotapi.NewKeyboardButtonLocation(out.PlaceLabel)}}
-	for _, o := range out.Options {
-		rows = append(rows, []tgbotapi.KeyboardButton{tgbotapi.NewKeyboardButton(o.Label)})
-	}
-	return oneTime(rows)
-}
-
-// replyKeyboard is the chat's own keyboard with the options' labels, laid
-// out as the inline one is: short ones three to a row, long ones one to a
-// row. A button sends its label, without the number: the label is what
-// the engine reads as the option (flows.PlainLabels); "1. Có" would not be.
-func replyKeyboard(out delivery.Outbound) tgbotapi.ReplyKeyboardMarkup {
-	perRow := rowWidth(out.Options)
-	var rows [][]tgbotapi.KeyboardButton
-	var row []tgbotapi.KeyboardButton
-	for _, o := range out.Options {
-		row = append(row, tgbotapi.NewKeyboardButton(o.Label))
-		if len(row) == perRow {
-			rows, row = append(rows, row), nil
-		}
-	}
-	if len(row) > 0 {
-		rows = append(rows, row)
-	}
-	return oneTime(rows)
-}
-
-// oneTime makes the chat's keyboard as small as its buttons and hides it
-// once a button is pressed.
-func oneTime(rows [][]tgbotapi.KeyboardButton) tgbotapi.ReplyKeyboardMarkup {
-	kb := tgbotapi.NewOneTimeReplyKeyboard(rows...)
-	kb.ResizeKeyboard = true
-	return kb
 }
 
 // rowWidth is how many buttons go in a row: three, or one when a label is

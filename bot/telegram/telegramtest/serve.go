@@ -68,7 +68,7 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		msg := f.message(call)
-		call.MessageID = msg["message_id"].(int)
+		call.MessageID = msg.MessageID
 		f.answer(w, call, 200, ok200(msg))
 		if f.OnMessage != nil {
 			f.OnMessage(call)
@@ -151,14 +151,27 @@ func (f *Server) getUpdates(w http.ResponseWriter, r *http.Request, call Call) {
 // maxUpdates is the most updates Telegram gives in one getUpdates.
 const maxUpdates = 100
 
-func (f *Server) message(call Call) map[string]any {
+// sentMessage is the message the Bot API answers a send with, its fields
+// in the Bot API's order: the id first.
+type sentMessage struct {
+	MessageID int    `json:"message_id"`
+	Chat      chat   `json:"chat"`
+	Date      int64  `json:"date"`
+	Text      string `json:"text"`
+}
+
+type chat struct {
+	ID   int64  `json:"id"`
+	Type string `json:"type"`
+}
+
+func (f *Server) message(call Call) sentMessage {
 	f.mu.Lock()
 	f.nextMsg++
 	id := f.nextMsg
 	f.mu.Unlock()
-	chat, _ := strconv.ParseInt(call.Params["chat_id"], 10, 64)
-	return map[string]any{"message_id": id, "date": time.Now().Unix(), "text": call.Params["text"],
-		"chat": map[string]any{"id": chat, "type": "private"}}
+	chatID, _ := strconv.ParseInt(call.Params["chat_id"], 10, 64)
+	return sentMessage{MessageID: id, Chat: chat{ID: chatID, Type: "private"}, Date: time.Now().Unix(), Text: call.Params["text"]}
 }
 
 func (f *Server) answer(w http.ResponseWriter, call Call, status int, body string) {
