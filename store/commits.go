@@ -28,6 +28,55 @@ type commits struct {
 
 	// wait, when set, replaces how long a batch gathers writes (tests).
 	wait func(writers int32) time.Duration
+
+	gate gate // one commit at a time, the inbox's first
+}
+
+// gate lets one write transaction through at a time, those that everyone
+// waits on first. bbolt takes its writers in no set order: under a flood,
+// the inbox's write for the next 100 updates queued behind commits of
+// hundreds of answers each, and every chat waited on it.
+type gate struct {
+	mu      sync.Mutex
+	free    sync.Cond
+	busy    bool
+	urgent  int // urgent writes waiting
+	waiting int // other writes waiting
+}
+
+func (g *gate) enter(urgent bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.free.L == nil {
+		g.free.L = &g.mu
+	}
+	if urgent {
+		g.urgent++
+		defer func() { g.urgent-- }()
+	} else {
+		g.waiting++
+		defer func() { g.waiting-- }()
+	}
+	for g.busy || !urgent && g.urgent > 0 {
+		g.free.Wait()
+	}
+	g.busy = true
+}
+
+func (g *gate) leave() {
+	g.mu.Lock()
+	g.busy = false
+	g.mu.Unlock()
+	g.free.Broadcast()
+}
+
+// updateTx runs fn in a write transaction of its own once the gate lets
+// it through.
+func (db *DB) updateTx(fn func(*bolt.Tx) error, urgent bool) error {
+	g := &db.commits.gate
+	g.enter(urgent)
+	defer g.leave()
+	return db.bolt.Update(fn)
 }
 
 const (
@@ -80,7 +129,7 @@ func (db *DB) batch(fn func(*bolt.Tx) error) error {
 	}
 	err := <-call.err
 	if err == errSolo {
-		err = db.bolt.Update(fn)
+		err = db.updateTx(fn, false)
 	}
 	return err
 }
@@ -98,7 +147,7 @@ func (db *DB) commit(b *batch) {
 		b.timer.Stop()
 		for len(b.calls) > 0 {
 			failed := -1
-			err := db.bolt.Update(func(tx *bolt.Tx) error {
+			err := db.updateTx(func(tx *bolt.Tx) error {
 				for i, call := range b.calls {
 					if err := safely(call.fn, tx); err != nil {
 						failed = i
@@ -106,7 +155,7 @@ func (db *DB) commit(b *batch) {
 					}
 				}
 				return nil
-			})
+			}, false)
 			if failed >= 0 {
 				// That write runs alone; the others commit without it.
 				b.calls[failed].err <- errSolo

@@ -129,3 +129,71 @@ func TestReceiveDoesNotWaitForOthers(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// The inbox's write goes before the writes waiting for the file, whether
+// they came before or after it: every chat waits on it.
+func TestReceiveGoesFirst(t *testing.T) {
+	db, err := Open(filepath.Join(t.TempDir(), "commits.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	g := &db.commits.gate
+	// Which goroutine a freed lock wakes first is the runtime's choice:
+	// rounds enough that the inbox's write could not go first every time
+	// by chance.
+	for round := range 20 {
+		g.enter(false) // a commit under way
+		// The inbox's write and answers' writes wait for the file, the
+		// inbox's first in even rounds, last in odd ones.
+		received := make(chan error, 1)
+		receive := func() {
+			go func() {
+				received <- db.Receive(t.Context(), []Incoming{{Channel: "telegram", ChatID: "1", Payload: []byte(`{}`)}})
+			}()
+			waitFor(g, func() bool { return g.urgent == 1 })
+		}
+		if round%2 == 0 {
+			receive()
+		}
+		const answers = 20
+		inboxFirst := make(chan bool, answers)
+		for range answers {
+			go func() {
+				err := db.updateTx(func(tx *bolt.Tx) error {
+					inboxFirst <- tx.Bucket(bucketInbox).Stats().KeyN == round+1
+					return nil
+				}, false)
+				if err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		waitFor(g, func() bool { return g.waiting == answers })
+		if round%2 == 1 {
+			receive()
+		}
+		g.leave()
+		if err := <-received; err != nil {
+			t.Fatal(err)
+		}
+		for range answers {
+			if !<-inboxFirst {
+				t.Fatalf("round %d: an answer's write went before the inbox's, which came after it", round)
+			}
+		}
+	}
+}
+
+// waitFor waits until cond, read under the gate's lock, holds.
+func waitFor(g *gate, cond func() bool) {
+	for {
+		g.mu.Lock()
+		ok := cond()
+		g.mu.Unlock()
+		if ok {
+			return
+		}
+		runtime.Gosched()
+	}
+}

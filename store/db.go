@@ -242,12 +242,12 @@ func (db *DB) update(ctx context.Context, fn func(*bolt.Tx) error) (err error) {
 		return db.batch(fn)
 	}
 	defer c.writers.Add(-1)
-	return db.bolt.Update(fn)
+	return db.updateTx(fn, false)
 }
 
 // updateNow is update for a write that everyone waits on: it commits on
-// its own as soon as the file is free, neither waiting for others to join
-// it nor running theirs.
+// its own as soon as the file is free, ahead of the writes waiting,
+// neither waiting for others to join it nor running theirs.
 func (db *DB) updateNow(ctx context.Context, fn func(*bolt.Tx) error) (err error) {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -257,7 +257,7 @@ func (db *DB) updateNow(ctx context.Context, fn func(*bolt.Tx) error) (err error
 	c := db.commits
 	c.writers.Add(1)
 	defer c.writers.Add(-1)
-	return db.bolt.Update(fn)
+	return db.updateTx(fn, true)
 }
 
 // denseFill is the fill of a bucket whose keys only grow (a sequence), or
