@@ -239,22 +239,27 @@ func (q *Question) number(lang string, x float64) string {
 
 // checkConstraint runs the question's constraint with the new value.
 func (r *Run) checkConstraint(f *Form, q *Question, c Context, val string) *AnswerError {
-	ok, env := r.meets(f, q, c, val)
+	ok, e := r.meets(f, q, c, val)
 	if ok {
 		return nil
 	}
-	return &AnswerError{Text: fillPlaceholders(q.ConstraintMessage.In(c.Lang), env)}
+	defer e.release()
+	return &AnswerError{Text: fillPlaceholders(q.ConstraintMessage.In(c.Lang), e.env)}
 }
 
-// meets reports whether val meets the question's constraint, with the
-// environment it was checked in.
-func (r *Run) meets(f *Form, q *Question, c Context, val string) (bool, map[string]any) {
+// meets reports whether val meets the question's constraint; when it does
+// not, with the evaluation it was checked in, for the caller to release.
+func (r *Run) meets(f *Form, q *Question, c Context, val string) (bool, *evaluation) {
 	if q.progs.constraint == nil {
 		return true, nil
 	}
-	env, _ := f.values(r.Answers, c.Circumstances)
-	env[valueName] = typed(q.Type, val)
-	return runBool(q.progs.constraint, env), env
+	e := f.evaluate(r.Answers, c.Circumstances)
+	e.env[valueName] = typed(q.Type, val)
+	if e.runBool(q.progs.constraint) {
+		e.release()
+		return true, nil
+	}
+	return false, e
 }
 
 var placeholder = regexp.MustCompile(`\{([^{}]+)\}`)

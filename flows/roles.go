@@ -100,9 +100,16 @@ func povertyRoles(s poverty.Standard) []string {
 // Covers reports whether the form asks everything a standard's
 // classification reads.
 func (f *Form) Covers(s poverty.Standard) bool {
-	for _, role := range povertyRoles(s) {
-		if f.roles[role] == "" {
-			return false
+	// povertyRoles(s), without making the list: every pass of the
+	// expressions asks.
+	if f.roles[RoleMembers] == "" || f.roles[RoleIncome] == "" {
+		return false
+	}
+	for _, ind := range s.Indicators {
+		for _, role := range indicatorNeeds[ind] {
+			if f.roles[role] == "" {
+				return false
+			}
 		}
 	}
 	return true

@@ -96,7 +96,11 @@ func (c *Catalog) localize(lang, key string, args []any) string {
 	}
 	data := make(map[string]any, len(args)/2)
 	for i := 0; i+1 < len(args); i += 2 {
-		data[fmt.Sprint(args[i])] = args[i+1]
+		name, ok := args[i].(string) // always, but for a mistake
+		if !ok {
+			name = fmt.Sprint(args[i])
+		}
+		data[name] = args[i+1]
 	}
 	s, err := loc.Localize(&i18n.LocalizeConfig{MessageID: key, TemplateData: data})
 	if err != nil {
@@ -116,9 +120,14 @@ func Percent(lang string, share float64) string {
 	return Number(lang, share*100, 2) + "%"
 }
 
+// printers format numbers in each language. A Printer is only read once
+// made (Sprint copies it), so one serves every goroutine; making one was
+// most of the cost of a number.
+var printers = struct{ en, vi *message.Printer }{message.NewPrinter(language.English), message.NewPrinter(language.Vietnamese)}
+
 func printer(lang string) *message.Printer {
 	if lang == "en" {
-		return message.NewPrinter(language.English)
+		return printers.en
 	}
-	return message.NewPrinter(language.Vietnamese)
+	return printers.vi
 }
