@@ -23,6 +23,10 @@ type evaluation struct {
 	env map[string]any
 	// on tells which questions apply, by their place in the form.
 	on []bool
+	// vals are the questions' values this pass, by their place, nil until
+	// reached: what the poverty functions read, by profileAt.
+	vals      []any
+	profileAt [len(profileRoles)]int // -1 for a role the form lacks
 	// last is, by the question's place, the last answer typed and its value.
 	last []typedAnswer
 	vm   vm.VM
@@ -31,6 +35,7 @@ type evaluation struct {
 	answers map[string]string
 	facts   Circumstances
 	std     poverty.Standard
+	stdOf   standardKey // what std was found for
 	// The picked household's classification, looked up at most once a pass
 	// and only when an expression asks for it.
 	known  Classification
@@ -39,6 +44,14 @@ type evaluation struct {
 	year  int
 	day   [3]int // the date "today" was last written for
 	dayOK bool
+}
+
+// standardKey is what StandardFor reads of the circumstances: the
+// standards (Use sets them once, at start) and the day.
+type standardKey struct {
+	first *poverty.Standard
+	n     int
+	day   [3]int
 }
 
 // typedAnswer is an answer and its value in expressions.
@@ -77,7 +90,13 @@ func (e *evaluation) applies(id string) bool {
 // to the evaluation so that a pass need not make them anew.
 func (f *Form) newEvaluation() *evaluation {
 	e := &evaluation{f: f, env: make(map[string]any, len(f.Questions)+len(builtinNames)+1),
-		on: make([]bool, len(f.Questions)), last: make([]typedAnswer, len(f.Questions))}
+		on: make([]bool, len(f.Questions)), vals: make([]any, len(f.Questions)), last: make([]typedAnswer, len(f.Questions))}
+	for k, role := range profileRoles {
+		e.profileAt[k] = -1
+		if i, ok := f.index[f.roles[role]]; ok {
+			e.profileAt[k] = i
+		}
+	}
 	env := e.env
 	env["this_year"] = 0
 	env["today"] = ""
@@ -85,9 +104,9 @@ func (f *Form) newEvaluation() *evaluation {
 		c, _ := f.Choice(list, name)
 		return c.Min
 	}
-	env["poverty_lacking"] = func() int { return e.std.LackingCount(f.povertyHousehold(env)) }
+	env["poverty_lacking"] = func() int { return e.std.LackingCount(e.profile()) }
 	env["poverty_class"] = func() string {
-		h := f.povertyHousehold(env)
+		h := e.profile()
 		return string(poverty.Classify(h.IncomePerPerson(), e.std.LackingCount(h), e.facts.Kind, e.std))
 	}
 	// The picked household's latest classification and the low-income rule.
@@ -131,11 +150,44 @@ func (e *evaluation) classification() Classification {
 	return e.known
 }
 
-// run is one pass: each question's value is its zero until it is reached,
-// so an expression reads only earlier questions' answers.
+// profile is the household's answers by their roles, as far as the pass
+// has reached.
+func (e *evaluation) profile() poverty.Profile {
+	var v profileValues
+	for k, i := range e.profileAt {
+		if i >= 0 {
+			v[k] = e.vals[i]
+		}
+	}
+	return v.profile()
+}
+
+// standard is f.StandardFor(facts), found again only when the day or the
+// standards change.
+func (e *evaluation) standard(facts Circumstances) poverty.Standard {
+	ss, day := facts.Standards, facts.ClassifyAt
+	if day.IsZero() {
+		day = facts.Now
+	}
+	y, m, d := day.Date()
+	key := standardKey{n: len(ss), day: [3]int{y, int(m), d}}
+	if len(ss) > 0 {
+		key.first = &ss[0]
+	}
+	if e.stdOf != key || key.first == nil {
+		e.std, e.stdOf = e.f.StandardFor(facts), key
+	}
+	return e.std
+}
+
+// run is one pass, in form order. Each question's value is set once, when
+// it is reached: an expression reads only earlier questions (the form's
+// check refuses others), and the poverty functions read vals, nil past the
+// pass.
 func (e *evaluation) run(answers map[string]string, facts Circumstances) {
 	f, env := e.f, e.env
-	e.answers, e.facts, e.std = answers, facts, f.StandardFor(facts)
+	e.answers, e.facts = answers, facts
+	e.std = e.standard(facts)
 	e.known, e.looked = Classification{}, false
 	if y := facts.Now.Year(); y != e.year {
 		e.year, env["this_year"] = y, y
@@ -143,26 +195,22 @@ func (e *evaluation) run(answers map[string]string, facts Circumstances) {
 	if y, m, d := facts.Now.Date(); !e.dayOK || e.day != [3]int{y, int(m), d} {
 		e.day, e.dayOK, env["today"] = [3]int{y, int(m), d}, true, facts.Now.Format(time.DateOnly)
 	}
+	clear(e.vals)
 	for i, q := range f.Questions {
-		env[q.ID] = zeroOf(q.Type)
-		e.on[i] = false
-	}
-	for i, q := range f.Questions {
-		if q.progs.relevant != nil && !e.runBool(q.progs.relevant) {
-			continue
-		}
-		e.on[i] = true
-		if q.Type == Calculate {
-			env[q.ID] = e.runValue(q.progs.calculate)
-			continue
-		}
-		if a, ok := answers[q.ID]; ok {
+		v := zeroOf(q.Type)
+		e.on[i] = q.progs.relevant == nil || e.runBool(q.progs.relevant)
+		switch a, answered := answers[q.ID]; {
+		case !e.on[i]:
+		case q.Type == Calculate:
+			v = e.runValue(q.progs.calculate)
+		case answered:
 			t := &e.last[i]
 			if !t.ok || t.text != a {
 				*t = typedAnswer{text: a, value: typed(q.Type, a), ok: true}
 			}
-			env[q.ID] = t.value
+			v = t.value
 		}
+		env[q.ID], e.vals[i] = v, v
 	}
 }
 
