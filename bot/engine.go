@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"log/slog"
 	"sync"
 	"time"
@@ -154,11 +153,20 @@ func (e *Engine) lockConversation(ctx context.Context, channel, chatID string) (
 }
 
 func (e *Engine) lockKey(key string) func() {
-	h := fnv.New32a()
-	h.Write([]byte(key))
-	mu := &e.locks[h.Sum32()%lockStripes]
+	mu := &e.locks[fnv32a(key)%lockStripes]
 	mu.Lock()
 	return mu.Unlock
+}
+
+// fnv32a is hash/fnv's 32-bit FNV-1a of s, without the hash's allocation.
+func fnv32a(s string) uint32 {
+	const offset, prime = 2166136261, 16777619
+	h := uint32(offset)
+	for i := 0; i < len(s); i++ {
+		h ^= uint32(s[i])
+		h *= prime
+	}
+	return h
 }
 
 // seenKey names an update for dropping repeats: by chat too, as some
