@@ -37,6 +37,9 @@ type turn struct {
 	// err is a failure worth trying again (a photo not fetched): the turn
 	// commits nothing.
 	err error
+	// known are the households' classifications looked up in this turn:
+	// a step evaluates expressions many times.
+	known map[string]flows.Classification
 }
 
 func textPrompt(text string) flows.Prompt { return flows.Prompt{Text: text} }
