@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -124,41 +124,52 @@ const lockStripes = 1024
 // own person. Whose a chat is comes from its last message (people); when
 // the read finds another person (a chat just registered, linked or
 // removed), the right lock is taken and the conversation read again.
-// The caller unlocks, whatever the error.
-func (e *Engine) lockConversation(ctx context.Context, channel, chatID string) (store.Conversation, func(), error) {
+// The caller unlocks the lock returned, whatever the error.
+func (e *Engine) lockConversation(ctx context.Context, channel, chatID string) (store.Conversation, *sync.Mutex, error) {
 	chat := channel + ":" + chatID
 	for {
 		key := "chat:" + chat
 		if id, ok := e.people.Load(chat); ok {
 			key = "user:" + id.(string)
 		}
-		unlock := e.lockKey(key)
+		mu := e.lockKey(key)
 		conv, err := e.store.Conversation(ctx, channel, chatID)
 		want := "chat:" + chat
 		switch {
 		case err == nil:
 			want = "user:" + conv.User.ID
 		case !errors.Is(err, store.ErrNotFound):
-			return conv, unlock, err
+			return conv, mu, err
 		}
 		if want == key {
-			return conv, unlock, err
+			return conv, mu, err
 		}
-		unlock()
-		if err == nil {
-			e.people.Store(chat, conv.User.ID)
+		mu.Unlock()
+		if err == nil { // a copy: chat is built on the stack, for the look-ups of every message
+			e.people.Store(strings.Clone(chat), conv.User.ID)
 		} else {
 			e.people.Delete(chat)
 		}
 	}
 }
 
-func (e *Engine) lockKey(key string) func() {
-	h := fnv.New32a()
-	h.Write([]byte(key))
-	mu := &e.locks[h.Sum32()%lockStripes]
+// lockKey takes the lock of a person (or chat) key and returns it, for
+// the caller to unlock.
+func (e *Engine) lockKey(key string) *sync.Mutex {
+	mu := &e.locks[fnv32a(key)%lockStripes]
 	mu.Lock()
-	return mu.Unlock
+	return mu
+}
+
+// fnv32a is hash/fnv's 32-bit FNV-1a of s, without the hash's allocation.
+func fnv32a(s string) uint32 {
+	const offset, prime = 2166136261, 16777619
+	h := uint32(offset)
+	for i := 0; i < len(s); i++ {
+		h ^= uint32(s[i])
+		h *= prime
+	}
+	return h
 }
 
 // seenKey names an update for dropping repeats: by chat too, as some
@@ -175,8 +186,8 @@ type Result struct {
 // Handle processes one inbound message. A message seen before is dropped
 // without error.
 func (e *Engine) Handle(ctx context.Context, in Inbound) (Result, error) {
-	conv, unlock, err := e.lockConversation(ctx, in.Channel, in.ChatID)
-	defer unlock()
+	conv, mu, err := e.lockConversation(ctx, in.Channel, in.ChatID)
+	defer mu.Unlock()
 	if in.At.IsZero() {
 		in.At = e.now()
 	}
@@ -229,8 +240,8 @@ func (e *Engine) SetAside(ctx context.Context, in Inbound) error {
 // Greet queues a welcome for a registered chat: the run in progress, or
 // the menu. The terminal calls it when it starts.
 func (e *Engine) Greet(ctx context.Context, channel, chatID string) error {
-	conv, unlock, err := e.lockConversation(ctx, channel, chatID)
-	defer unlock()
+	conv, mu, err := e.lockConversation(ctx, channel, chatID)
+	defer mu.Unlock()
 	if err != nil {
 		return fmt.Errorf("bot: greet: %w", err)
 	}

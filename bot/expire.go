@@ -31,7 +31,7 @@ func (e *Engine) expireOne(ctx context.Context, rec store.RunRecord) error {
 	if err != nil || len(ids) == 0 {
 		return err
 	}
-	defer e.lockKey("user:" + rec.UserID)()
+	defer e.lockKey("user:" + rec.UserID).Unlock()
 	user, err := e.store.UserByIdentity(ctx, ids[0].Channel, ids[0].ChatID)
 	if err != nil {
 		return err

@@ -160,12 +160,14 @@ func (t *turn) flowContext(ctx context.Context) flows.Context {
 	c := flows.Context{Lang: t.lang, T: t.e.cat,
 		Circumstances: flows.Circumstances{Now: t.in.At, Standards: t.e.standards, LowIncome: t.e.lowIncome, ClassifyAt: t.classifyAt(ctx, areaID)}}
 	c.Kind = t.e.setting(ctx, areaID)
-	known := map[string]flows.Classification{} // a step evaluates expressions many times
 	c.Classification = func(id string) flows.Classification {
-		k, ok := known[id]
+		k, ok := t.known[id]
 		if !ok {
 			k = t.classification(ctx, id)
-			known[id] = k
+			if t.known == nil {
+				t.known = map[string]flows.Classification{}
+			}
+			t.known[id] = k
 		}
 		return k
 	}

@@ -37,6 +37,9 @@ type turn struct {
 	// err is a failure worth trying again (a photo not fetched): the turn
 	// commits nothing.
 	err error
+	// known are the households' classifications looked up in this turn:
+	// a step evaluates expressions many times.
+	known map[string]flows.Classification
 }
 
 func textPrompt(text string) flows.Prompt { return flows.Prompt{Text: text} }
@@ -63,28 +66,39 @@ func (t *turn) messages(a store.Applied) []store.Message {
 	// A keyboard redrawn (a multi-choice's marks) goes first; one closed
 	// after its answer goes after the replies, so that the next question
 	// does not wait for it.
-	var out, closings []store.Message
+	out := make([]store.Message, 0, len(t.edits)+len(prompts)+len(t.notices))
+	closings := 0
 	for _, e := range t.edits {
 		if len(e.Options) > 0 {
 			out = append(out, e)
 		} else {
-			closings = append(closings, e)
+			closings++
 		}
 	}
-	var pending []string
+	text, pending := "", 0 // the texts joined so far, and how many
 	for i, p := range prompts {
-		pending = append(pending, p.Text)
+		if pending == 0 {
+			text = p.Text
+		} else {
+			text += "\n\n" + p.Text
+		}
+		pending++
 		a := t.attachments[i-first]
 		if len(p.Options) == 0 && a == nil && i < len(prompts)-1 {
 			continue
 		}
-		p.Text = strings.Join(pending, "\n\n")
-		pending = nil
+		p.Text, pending = text, 0
 		m := t.message(p)
 		m.Attachment = a
 		out = append(out, m)
 	}
-	out = append(out, closings...)
+	if closings > 0 {
+		for _, e := range t.edits {
+			if len(e.Options) == 0 {
+				out = append(out, e)
+			}
+		}
+	}
 	return append(out, t.notices...)
 }
 
@@ -197,7 +211,11 @@ func (t *turn) resume(ctx context.Context) {
 
 // step applies the outcome of a run step to the change.
 func (t *turn) step(ctx context.Context, o flows.Outcome) {
-	t.replies = append(t.replies, o.Prompts...)
+	if t.replies == nil {
+		t.replies = o.Prompts // most turns: no need to copy
+	} else {
+		t.replies = append(t.replies, o.Prompts...)
+	}
 	t.change.UserID = t.user.ID
 	if o.Submitted != nil {
 		t.submit(o.Submitted)

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -32,7 +34,11 @@ func (r *Run) ask(f *Form, q *Question, c Context) Prompt {
 		p.Options = yesNoOptions(q, c)
 		p.Typed = typedYesNo(q, c, p.Options)
 	case SelectOne, SelectMultiple:
-		for i, ch := range f.ChoicesOf(q) {
+		choices := f.ChoicesOf(q)
+		if len(choices) > 0 {
+			p.Options = make([]Option, 0, len(choices))
+		}
+		for i, ch := range choices {
 			p.Options = append(p.Options, Option{Key: strconv.Itoa(i + 1), Label: ch.Label.In(c.Lang)})
 		}
 		// A multi-choice's buttons mark options on their message before
@@ -239,22 +245,27 @@ func (q *Question) number(lang string, x float64) string {
 
 // checkConstraint runs the question's constraint with the new value.
 func (r *Run) checkConstraint(f *Form, q *Question, c Context, val string) *AnswerError {
-	ok, env := r.meets(f, q, c, val)
+	ok, e := r.meets(f, q, c, val)
 	if ok {
 		return nil
 	}
-	return &AnswerError{Text: fillPlaceholders(q.ConstraintMessage.In(c.Lang), env)}
+	defer e.release()
+	return &AnswerError{Text: fillPlaceholders(q.ConstraintMessage.In(c.Lang), e.env)}
 }
 
-// meets reports whether val meets the question's constraint, with the
-// environment it was checked in.
-func (r *Run) meets(f *Form, q *Question, c Context, val string) (bool, map[string]any) {
+// meets reports whether val meets the question's constraint; when it does
+// not, with the evaluation it was checked in, for the caller to release.
+func (r *Run) meets(f *Form, q *Question, c Context, val string) (bool, *evaluation) {
 	if q.progs.constraint == nil {
 		return true, nil
 	}
-	env, _ := f.values(r.Answers, c.Circumstances)
-	env[valueName] = typed(q.Type, val)
-	return runBool(q.progs.constraint, env), env
+	e := f.evaluate(r.Answers, c.Circumstances)
+	e.env[valueName] = typed(q.Type, val)
+	if e.runBool(q.progs.constraint) {
+		e.release()
+		return true, nil
+	}
+	return false, e
 }
 
 var placeholder = regexp.MustCompile(`\{([^{}]+)\}`)
@@ -300,13 +311,36 @@ func (r *Run) units(f *Form, q *Question) (unit, one Label) {
 // may be typed after a count ("8 head", "200 cây").
 func (r *Run) unitWords(f *Form, q *Question) []string {
 	unit, one := r.units(f, q)
-	var out []string
-	for _, l := range []Label{unit, one} {
+	if len(unit)+len(one) == 0 {
+		return nil
+	}
+	out := make([]string, 0, len(unit)+len(one))
+	for _, l := range [...]Label{unit, one} {
 		for _, u := range l {
-			out = append(out, squareMetres.Replace(Fold(u)))
+			out = append(out, foldUnit(u))
 		}
 	}
 	return out
+}
+
+// foldedUnits keeps the folds of the forms' units, as foldedLabels does
+// labels': every numeric answer is read against them.
+var (
+	foldedUnits sync.Map // unit → its fold, m² as m2
+	unitsKept   atomic.Int32
+)
+
+func foldUnit(u string) string {
+	if f, ok := foldedUnits.Load(u); ok {
+		return f.(string)
+	}
+	f := squareMetres.Replace(Fold(u))
+	if unitsKept.Load() < maxLabels {
+		if _, had := foldedUnits.LoadOrStore(u, f); !had {
+			unitsKept.Add(1)
+		}
+	}
+	return f
 }
 
 // unitChoice is the earlier answer a question takes its unit from.

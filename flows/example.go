@@ -137,6 +137,9 @@ func (r *Run) accepts(f *Form, q *Question, c Context, x float64) bool {
 	if q.Type == Integer {
 		val = strconv.Itoa(int(x))
 	}
-	ok, _ := r.meets(f, q, c, val)
+	ok, e := r.meets(f, q, c, val)
+	if e != nil {
+		e.release()
+	}
 	return ok
 }

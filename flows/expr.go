@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/expr-lang/expr"
@@ -55,25 +54,6 @@ func (f *Form) compileEnv(upTo int, self *Question) map[string]any {
 		env[valueName] = zeroOf(self.Type)
 	}
 	return env
-}
-
-// zeroOf is the value a question has in expressions before it is answered
-// or when it is skipped, so that skip logic never fails on a gap.
-func zeroOf(t Type) any {
-	switch t {
-	case Integer:
-		return 0
-	case Decimal:
-		return 0.0
-	case YesNo:
-		return false
-	case SelectMultiple:
-		return []string{}
-	case Calculate:
-		return nil
-	default:
-		return ""
-	}
 }
 
 // identifiers lists the variable and function names an expression uses.
@@ -183,140 +163,6 @@ func (f *Form) picked(answers map[string]string) string {
 		}
 	}
 	return ""
-}
-
-// householdFacts defines the expressions' names for the picked household's
-// classification and the low-income rule. The classification is looked up
-// once, and only when an expression asks for it.
-func (f *Form) householdFacts(env map[string]any, answers map[string]string, facts Circumstances) {
-	var known *Classification
-	lookup := func() Classification {
-		if known == nil {
-			known = &Classification{}
-			if id := f.picked(answers); id != "" && facts.Classification != nil {
-				*known = facts.Classification(id)
-			}
-		}
-		return *known
-	}
-	lowLine := func() (float64, bool) { return facts.LowIncome.At(facts.Now, facts.Kind) }
-	env["household_class"] = func() string { return string(lookup().Class) }
-	env["household_income_pc"] = func() any {
-		if c := lookup(); c.IncomeKnown {
-			return c.IncomePC
-		}
-		return nil
-	}
-	env["low_income_line"] = func() float64 {
-		line, _ := lowLine()
-		return line
-	}
-	env["low_income"] = func(class string, incomePC any) bool {
-		line, ok := lowLine()
-		pc, known := incomePC.(float64)
-		if n, isInt := incomePC.(int); isInt {
-			pc, known = float64(n), true
-		}
-		if !ok || !known || len(facts.Standards) == 0 {
-			return false
-		}
-		return poverty.LowIncomeWorker(poverty.Class(class), pc, facts.Standards.At(facts.Now).Lines(facts.Kind).Poverty, line)
-	}
-}
-
-// values builds the runtime environment from answers, in form order,
-// computing relevance and calculations as it goes. It returns the
-// environment and which questions are relevant.
-func (f *Form) values(answers map[string]string, facts Circumstances) (map[string]any, map[string]bool) {
-	env := make(map[string]any, len(f.Questions)+len(builtinNames))
-	relevant := make(map[string]bool, len(f.Questions))
-	f.evaluate(env, relevant, answers, facts)
-	return env, relevant
-}
-
-// envs are environments to reuse: one is built on every answer (which
-// question comes next), and it was the largest allocation of a turn.
-var envs = sync.Pool{New: func() any { return map[string]any{} }}
-
-// relevance is values for a caller that needs only which questions are
-// relevant: the environment is reused, emptied of what it held.
-func (f *Form) relevance(answers map[string]string, facts Circumstances) map[string]bool {
-	env := envs.Get().(map[string]any)
-	relevant := make(map[string]bool, len(f.Questions))
-	f.evaluate(env, relevant, answers, facts)
-	clear(env)
-	envs.Put(env)
-	return relevant
-}
-
-// evaluate fills env and relevant for values and relevance.
-func (f *Form) evaluate(env map[string]any, relevant map[string]bool, answers map[string]string, facts Circumstances) {
-	env["this_year"] = facts.Now.Year()
-	env["today"] = facts.Now.Format(time.DateOnly)
-	env["choice_min"] = func(list, name string) float64 {
-		c, _ := f.Choice(list, name)
-		return c.Min
-	}
-	std := f.StandardFor(facts)
-	env["poverty_lacking"] = func() int { return len(std.Lacking(f.povertyHousehold(env))) }
-	env["poverty_class"] = func() string {
-		return string(poverty.Assess(f.povertyHousehold(env), facts.Kind, std).Class)
-	}
-	f.householdFacts(env, answers, facts)
-	for _, q := range f.Questions {
-		env[q.ID] = zeroOf(q.Type)
-		if q.progs.relevant != nil && !runBool(q.progs.relevant, env) {
-			continue
-		}
-		relevant[q.ID] = true
-		if q.Type == Calculate {
-			env[q.ID] = runValue(q.progs.calculate, env)
-			continue
-		}
-		if a, ok := answers[q.ID]; ok {
-			env[q.ID] = typed(q.Type, a)
-		}
-	}
-}
-
-// typed turns a stored answer into the value expressions see.
-func typed(t Type, a string) any {
-	switch t {
-	case Integer:
-		n, _ := strconv.Atoi(a)
-		return n
-	case Decimal:
-		x, _ := strconv.ParseFloat(a, 64)
-		return x
-	case YesNo:
-		return a == "yes"
-	case SelectMultiple:
-		if a == "" {
-			return []string{}
-		}
-		return strings.Split(a, ";")
-	default:
-		return a
-	}
-}
-
-// runBool evaluates a condition; an expression that fails at run time (a
-// division by zero, say) counts as false rather than stopping the run.
-func runBool(p *vm.Program, env map[string]any) bool {
-	out, err := expr.Run(p, env)
-	b, ok := out.(bool)
-	return err == nil && ok && b
-}
-
-func runValue(p *vm.Program, env map[string]any) any {
-	out, err := expr.Run(p, env)
-	if err != nil {
-		return nil
-	}
-	if x, ok := out.(float64); ok && (math.IsInf(x, 0) || math.IsNaN(x)) {
-		return nil
-	}
-	return out
 }
 
 // canonical turns a calculated value into its stored text.

@@ -3,6 +3,8 @@
 // logic, constraints and calculations, and the state of a run in progress.
 package flows
 
+import "sync"
+
 // Type is the kind of a question, which decides how its answer is parsed.
 type Type string
 
@@ -80,6 +82,7 @@ type Form struct {
 	file  string
 	index map[string]int
 	roles map[string]string // role → question id
+	evals sync.Pool         // *evaluation, kept between passes
 }
 
 // Question is one step of a form.

@@ -170,8 +170,7 @@ func TestPovertyRoles(t *testing.T) {
 		}
 	}
 	facts := Circumstances{Now: time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC), Kind: poverty.Rural, Standards: poverty.Default()}
-	a, _ := orig.values(answers, facts)
-	b, _ := moved.values(renamedAnswers, facts)
+	a, b := orig.evaluate(answers, facts).env, moved.evaluate(renamedAnswers, facts).env
 	if a["lacking"] != 2 || a["lacking"] != b["lacking"] || a["class"] != b["class"] {
 		t.Errorf("renaming water changed the classification: %v/%v, %v/%v", a["lacking"], b["lacking"], a["class"], b["class"])
 	}

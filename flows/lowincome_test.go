@@ -59,12 +59,13 @@ func TestLowIncomeWorker(t *testing.T) {
 			for k, v := range tc.answers {
 				answers[k] = v
 			}
-			env, relevant := f.values(answers, facts)
-			if relevant["hh_income"] != tc.asks || relevant["hh_members"] != tc.asks {
-				t.Errorf("income asked: %v, members asked: %v; want %v", relevant["hh_income"], relevant["hh_members"], tc.asks)
+			e := f.evaluate(answers, facts)
+			env := e.env
+			if e.applies("hh_income") != tc.asks || e.applies("hh_members") != tc.asks {
+				t.Errorf("income asked: %v, members asked: %v; want %v", e.applies("hh_income"), e.applies("hh_members"), tc.asks)
 			}
 			got := ""
-			if relevant["low_income_worker"] {
+			if e.applies("low_income_worker") {
 				got = canonical(env["low_income_worker"])
 			}
 			if got != tc.want {
@@ -91,8 +92,8 @@ func TestLowIncomeNewHousehold(t *testing.T) {
 			t.Errorf("looked up %q for a new household", id)
 			return Classification{}
 		}}
-	_, relevant := set.Form("training").values(map[string]string{"household": NewHousehold, "head_name": "Lò Văn Pọm"}, facts)
-	if !relevant["hh_income"] || !relevant["hh_members"] {
-		t.Errorf("a new household's income is not asked: %v", relevant)
+	e := set.Form("training").evaluate(map[string]string{"household": NewHousehold, "head_name": "Lò Văn Pọm"}, facts)
+	if !e.applies("hh_income") || !e.applies("hh_members") {
+		t.Errorf("a new household's income is not asked: %v", e.on)
 	}
 }

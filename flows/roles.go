@@ -100,9 +100,16 @@ func povertyRoles(s poverty.Standard) []string {
 // Covers reports whether the form asks everything a standard's
 // classification reads.
 func (f *Form) Covers(s poverty.Standard) bool {
-	for _, role := range povertyRoles(s) {
-		if f.roles[role] == "" {
-			return false
+	// povertyRoles(s), without making the list: every pass of the
+	// expressions asks.
+	if f.roles[RoleMembers] == "" || f.roles[RoleIncome] == "" {
+		return false
+	}
+	for _, ind := range s.Indicators {
+		for _, role := range indicatorNeeds[ind] {
+			if f.roles[role] == "" {
+				return false
+			}
 		}
 	}
 	return true
@@ -295,17 +302,33 @@ func (f *Form) answerEnv(answers map[string]string) map[string]any {
 
 // povertyHousehold reads the household's answers by their roles.
 func (f *Form) povertyHousehold(env map[string]any) poverty.Profile {
-	val := func(role string) any { return env[f.roles[role]] }
-	i := func(role string) int { v, _ := val(role).(int); return v }
-	d := func(role string) float64 { v, _ := val(role).(float64); return v }
-	b := func(name string) bool { v, _ := val("indicator." + name).(bool); return v }
+	var v profileValues
+	for k, role := range profileRoles {
+		v[k] = env[f.roles[role]]
+	}
+	return v.profile()
+}
+
+// profileRoles are the roles a poverty.Profile is read from, in the order
+// profileValues.profile takes them.
+var profileRoles = [...]string{RoleMembers, RoleWorkingAge, RoleIncome, RoleHouseArea,
+	"indicator.job", "indicator.nutrition", "indicator.insurance", "indicator.adult_education", "indicator.schooling",
+	"indicator.house_quality", "indicator.water", "indicator.latrine", "indicator.waste", "indicator.internet",
+	"indicator.info_means"}
+
+// profileValues are the values of profileRoles' questions, nil for one
+// the form does not have or has not reached.
+type profileValues [len(profileRoles)]any
+
+func (v *profileValues) profile() poverty.Profile {
+	i := func(k int) int { n, _ := v[k].(int); return n }
+	d := func(k int) float64 { x, _ := v[k].(float64); return x }
+	b := func(k int) bool { y, _ := v[k].(bool); return y }
 	return poverty.Profile{
-		Members: i(RoleMembers), WorkingAge: i(RoleWorkingAge), Income: d(RoleIncome),
-		NoStableJob: b("job"), Malnourished: b("nutrition"), Uninsured: b("insurance"),
-		AdultUndereducated: b("adult_education"), ChildOutOfSchool: b("schooling"),
-		PoorHouse: b("house_quality"), HouseArea: d(RoleHouseArea),
-		CleanWater: b("water"), HygienicLatrine: b("latrine"), HandlesWaste: b("waste"),
-		UsesTelecom: b("internet"), HasInfoMeans: b("info_means"),
+		Members: i(0), WorkingAge: i(1), Income: d(2), HouseArea: d(3),
+		NoStableJob: b(4), Malnourished: b(5), Uninsured: b(6), AdultUndereducated: b(7), ChildOutOfSchool: b(8),
+		PoorHouse: b(9), CleanWater: b(10), HygienicLatrine: b(11), HandlesWaste: b(12), UsesTelecom: b(13),
+		HasInfoMeans: b(14),
 	}
 }
 

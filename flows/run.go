@@ -173,7 +173,7 @@ func Reopen(f *Form, areaID string, old *Submission, householdID string, replace
 		}
 	}
 	o := r.advance(f, c)
-	if relevant := f.relevance(r.Answers, c.Circumstances); r.Stage == StageSummary && relevant[focus] {
+	if relevant := f.relevance(r.Answers, c.Circumstances); r.Stage == StageSummary && relevant.has(focus) {
 		// As if the head had chosen to change that answer on the summary.
 		q := f.Question(focus)
 		r.Stage, r.Current, r.Editing, r.Picker = StageAsk, q.ID, true, Picker{}
@@ -280,7 +280,7 @@ func (r *Run) Back(f *Form, c Context) Outcome {
 		id := r.Trail[len(r.Trail)-1]
 		r.Trail = r.Trail[:len(r.Trail)-1]
 		q := f.Question(id)
-		if q == nil || !relevant[id] {
+		if q == nil || !relevant.has(id) {
 			continue
 		}
 		r.Previous = r.display(f, q, r.Answers[id], c.Lang, c)
@@ -297,10 +297,11 @@ func (r *Run) Back(f *Form, c Context) Outcome {
 // "next after the current one" makes edits and skip-logic changes ask
 // exactly the questions that became relevant.
 func (r *Run) advance(f *Form, c Context) Outcome {
-	relevant := f.relevance(r.Answers, c.Circumstances)
+	e := f.evaluate(r.Answers, c.Circumstances)
 	var notes []Prompt
-	for _, q := range f.Questions {
-		if !relevant[q.ID] || q.Type == Calculate {
+	var next *Question
+	for i, q := range f.Questions {
+		if !e.on[i] || q.Type == Calculate {
 			continue
 		}
 		if _, ok := r.Answers[q.ID]; ok {
@@ -311,11 +312,16 @@ func (r *Run) advance(f *Form, c Context) Outcome {
 			r.Answers[q.ID] = ""
 			continue
 		}
-		if r.Current != q.ID {
+		next = q
+		break
+	}
+	e.release() // before the prompt, which may evaluate again
+	if next != nil {
+		if r.Current != next.ID {
 			r.Selected, r.Photos = nil, nil
 		}
-		r.Stage, r.Current, r.Picker = StageAsk, q.ID, Picker{}
-		return Outcome{Prompts: append(notes, r.ask(f, q, c))}
+		r.Stage, r.Current, r.Picker = StageAsk, next.ID, Picker{}
+		return Outcome{Prompts: append(notes, r.ask(f, next, c))}
 	}
 	r.Stage, r.Current, r.Editing, r.Previous = StageSummary, "", false, ""
 	return Outcome{Prompts: append(notes, r.summary(f, c))}

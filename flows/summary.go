@@ -1,7 +1,6 @@
 package flows
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 )
@@ -10,23 +9,32 @@ import (
 var summaryActions = []string{"summary.submit", "summary.edit", "summary.cancel"}
 
 func (r *Run) summary(f *Form, c Context) Prompt {
-	env, relevant := f.values(r.Answers, c.Circumstances)
-	lines := []string{c.t("summary.title", "form", f.Title.In(c.Lang))}
-	for i, q := range r.editable(f, relevant) {
+	e := f.evaluate(r.Answers, c.Circumstances)
+	defer e.release()
+	var b strings.Builder
+	b.Grow(80 * len(f.Questions)) // a line a question, about
+	b.WriteString(c.t("summary.title", "form", f.Title.In(c.Lang)))
+	for i, q := range r.editable(f, e.on) {
 		value := r.display(f, q, r.Answers[q.ID], c.Lang, c)
-		if len(q.YesLabel) > 0 { // the answer's label says it all: "Có nước sạch"
-			lines = append(lines, fmt.Sprintf("%d. %s", i+1, value))
-			continue
+		b.WriteByte('\n')
+		b.WriteString(strconv.Itoa(i + 1))
+		b.WriteString(". ")
+		if len(q.YesLabel) == 0 { // else the answer's label says it all: "Có nước sạch"
+			b.WriteString(shortLabel(q, c.Lang))
+			b.WriteString(": ")
 		}
-		lines = append(lines, fmt.Sprintf("%d. %s: %s", i+1, shortLabel(q, c.Lang), value))
+		b.WriteString(value)
 	}
-	for _, q := range f.Questions {
-		if q.Type == Calculate && relevant[q.ID] {
-			lines = append(lines, fmt.Sprintf("• %s: %s", q.Label.In(c.Lang), r.display(f, q, canonical(env[q.ID]), c.Lang, c)))
+	for i, q := range f.Questions {
+		if q.Type == Calculate && e.on[i] {
+			b.WriteString("\n• ")
+			b.WriteString(q.Label.In(c.Lang))
+			b.WriteString(": ")
+			b.WriteString(r.display(f, q, canonical(e.env[q.ID]), c.Lang, c))
 		}
 	}
 	opts := summaryOptions(c)
-	return Prompt{Text: strings.Join(lines, "\n"), Question: AwaitSummary, Options: opts, Typed: PlainLabels(labels(opts))}
+	return Prompt{Text: b.String(), Question: AwaitSummary, Options: opts, Typed: PlainLabels(labels(opts))}
 }
 
 func summaryOptions(c Context) []Option {
@@ -37,11 +45,12 @@ func summaryOptions(c Context) []Option {
 	return opts
 }
 
-// editable lists the answered questions the user can change, in form order.
-func (r *Run) editable(f *Form, relevant map[string]bool) []*Question {
+// editable lists the answered questions the user can change, in form
+// order, of those that apply (by their place in the form).
+func (r *Run) editable(f *Form, applies []bool) []*Question {
 	var out []*Question
-	for _, q := range f.Questions {
-		if _, answered := r.Answers[q.ID]; answered && relevant[q.ID] && q.Type != Note && q.Type != Calculate {
+	for i, q := range f.Questions {
+		if _, answered := r.Answers[q.ID]; answered && applies[i] && q.Type != Note && q.Type != Calculate {
 			out = append(out, q)
 		}
 	}
@@ -79,7 +88,7 @@ func (r *Run) replySummary(f *Form, c Context, text string) Outcome {
 func (r *Run) pickEdit(f *Form, c Context) Prompt {
 	relevant := f.relevance(r.Answers, c.Circumstances)
 	p := Prompt{Text: c.t("summary.pick_edit"), Question: AwaitEdit}
-	for i, q := range r.editable(f, relevant) {
+	for i, q := range r.editable(f, relevant.on) {
 		p.Options = append(p.Options, Option{Key: strconv.Itoa(i + 1), Label: shortLabel(q, c.Lang)})
 	}
 	p.Typed = PlainLabels(labels(p.Options))
@@ -88,7 +97,7 @@ func (r *Run) pickEdit(f *Form, c Context) Prompt {
 
 func (r *Run) replyPickEdit(f *Form, c Context, text string) Outcome {
 	relevant := f.relevance(r.Answers, c.Circumstances)
-	qs := r.editable(f, relevant)
+	qs := r.editable(f, relevant.on)
 	labels := make([]string, len(qs))
 	for i, q := range qs {
 		labels[i] = shortLabel(q, c.Lang)
@@ -108,17 +117,18 @@ func (r *Run) replyPickEdit(f *Form, c Context, text string) Outcome {
 
 // submit freezes the relevant answers and the calculated values.
 func (r *Run) submit(f *Form, c Context) Outcome {
-	env, relevant := f.values(r.Answers, c.Circumstances)
+	e := f.evaluate(r.Answers, c.Circumstances)
 	s := &Submission{Form: f.ID, Version: f.Version, Answers: map[string]string{}}
-	for _, q := range f.Questions {
+	for i, q := range f.Questions {
 		switch {
-		case !relevant[q.ID] || q.Type == Note:
+		case !e.on[i] || q.Type == Note:
 		case q.Type == Calculate:
-			s.Answers[q.ID] = canonical(env[q.ID])
+			s.Answers[q.ID] = canonical(e.env[q.ID])
 		default:
 			s.Answers[q.ID] = r.Answers[q.ID]
 		}
 	}
+	e.release()
 	s.HouseholdID, s.HouseholdName = r.householdOf(f)
 	s.Replaces = r.Replaces
 	s.Counted = f.CountedAnswers(s.Answers)

@@ -66,28 +66,41 @@ func labels(opts []Option) []string {
 // answer depends on: the labels, and whether the question may be skipped
 // and has labels of its own. The forms' and the catalog's labels are few
 // and fixed, and the check folds every label each time a question is
-// asked.
-var verdicts sync.Map // string → bool
+// asked. Past maxVerdicts (labels of someone's making) no more are kept.
+var verdicts = struct {
+	sync.RWMutex
+	m map[string]bool
+}{m: map[string]bool{}}
+
+const maxVerdicts = 10000
 
 func remembered(kind string, q *Question, opts []Option, check func() bool) bool {
-	var b strings.Builder
-	b.WriteString(kind)
+	// The key is made on the stack and looked up without a copy: this runs
+	// every time a question with options is asked.
+	var buf [512]byte
+	key := append(buf[:0], kind...)
 	if q != nil {
-		b.WriteString(strconv.FormatBool(q.IsRequired()))
-		b.WriteString(strconv.FormatBool(len(q.YesLabel) > 0))
+		key = strconv.AppendBool(key, q.IsRequired())
+		key = strconv.AppendBool(key, len(q.YesLabel) > 0)
 	}
 	for _, o := range opts {
-		b.WriteByte(0)
-		b.WriteString(o.Key)
-		b.WriteByte(0)
-		b.WriteString(o.Label)
+		key = append(key, 0)
+		key = append(key, o.Key...)
+		key = append(key, 0)
+		key = append(key, o.Label...)
 	}
-	key := b.String()
-	if v, ok := verdicts.Load(key); ok {
-		return v.(bool)
+	verdicts.RLock()
+	v, ok := verdicts.m[string(key)]
+	verdicts.RUnlock()
+	if ok {
+		return v
 	}
-	v := check()
-	verdicts.Store(key, v)
+	v = check()
+	verdicts.Lock()
+	if len(verdicts.m) < maxVerdicts {
+		verdicts.m[string(key)] = v
+	}
+	verdicts.Unlock()
 	return v
 }
 

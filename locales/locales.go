@@ -3,8 +3,11 @@
 package locales
 
 import (
+	"bytes"
 	"embed"
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -96,7 +99,11 @@ func (c *Catalog) localize(lang, key string, args []any) string {
 	}
 	data := make(map[string]any, len(args)/2)
 	for i := 0; i+1 < len(args); i += 2 {
-		data[fmt.Sprint(args[i])] = args[i+1]
+		name, ok := args[i].(string) // always, but for a mistake
+		if !ok {
+			name = fmt.Sprint(args[i])
+		}
+		data[name] = args[i+1]
 	}
 	s, err := loc.Localize(&i18n.LocalizeConfig{MessageID: key, TemplateData: data})
 	if err != nil {
@@ -108,7 +115,59 @@ func (c *Catalog) localize(lang, key string, args []any) string {
 // Number formats x for lang with at most maxFrac decimals: "1.234,5" in
 // Vietnamese, "1,234.5" in English.
 func Number(lang string, x float64, maxFrac int) string {
+	if s, ok := plainNumber(lang, x, maxFrac); ok {
+		return s
+	}
+	return printed(lang, x, maxFrac)
+}
+
+// printed is Number by the language's printer, for any number.
+func printed(lang string, x float64, maxFrac int) string {
 	return printer(lang).Sprint(number.Decimal(x, number.MaxFractionDigits(maxFrac)))
+}
+
+// plainNumber is Number for the numbers answers hold (finite, under 10¹⁵,
+// not rounding to a negative zero), written out as the printer writes them
+// (TestPlainNumbersAsPrinted) without its allocations: every answer read
+// back shows one. The printer rounds the exact binary value, half to even,
+// as strconv does; drops trailing zeros; groups by three.
+func plainNumber(lang string, x float64, maxFrac int) (string, bool) {
+	if math.IsNaN(x) || math.IsInf(x, 0) || math.Abs(x) >= 1e15 || maxFrac < 0 || maxFrac > 15 {
+		return "", false
+	}
+	var digits [48]byte
+	d := strconv.AppendFloat(digits[:0], x, 'f', maxFrac, 64)
+	neg := d[0] == '-'
+	if neg {
+		d = d[1:]
+	}
+	whole, frac := d, d[:0]
+	if i := bytes.IndexByte(d, '.'); i >= 0 {
+		whole, frac = d[:i], bytes.TrimRight(d[i+1:], "0")
+	}
+	if neg && len(frac) == 0 && string(whole) == "0" {
+		return "", false // -0: the printer's business
+	}
+	group, point := byte('.'), byte(',')
+	if lang == "en" {
+		group, point = ',', '.'
+	}
+	var out [64]byte
+	o := out[:0]
+	if neg {
+		o = append(o, '-')
+	}
+	for i, c := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			o = append(o, group)
+		}
+		o = append(o, c)
+	}
+	if len(frac) > 0 {
+		o = append(o, point)
+		o = append(o, frac...)
+	}
+	return string(o), true
 }
 
 // Percent formats a share (0.0233) as "2,33%" or "2.33%".
@@ -116,9 +175,14 @@ func Percent(lang string, share float64) string {
 	return Number(lang, share*100, 2) + "%"
 }
 
+// printers format numbers in each language. A Printer is only read once
+// made (Sprint copies it), so one serves every goroutine; making one was
+// most of the cost of a number.
+var printers = struct{ en, vi *message.Printer }{message.NewPrinter(language.English), message.NewPrinter(language.Vietnamese)}
+
 func printer(lang string) *message.Printer {
 	if lang == "en" {
-		return message.NewPrinter(language.English)
+		return printers.en
 	}
-	return message.NewPrinter(language.Vietnamese)
+	return printers.vi
 }

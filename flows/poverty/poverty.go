@@ -92,29 +92,49 @@ func (h Profile) IncomePerPerson() float64 {
 }
 
 // Lacking lists every indicator the household is deprived in, whichever
-// standard counts it; Standard.Lacking keeps the standard's own.
+// standard counts it, in the decrees' order; Standard.Lacking keeps the
+// standard's own.
 func (h Profile) Lacking() []Indicator {
 	var out []Indicator
-	add := func(cond bool, ind Indicator) {
-		if cond {
+	for _, ind := range Indicators {
+		if h.Lacks(ind) {
 			out = append(out, ind)
 		}
 	}
-	add(h.NoStableJob, Employment)
-	// Dependants: more than half of the members outside working age.
-	add(h.Members > 0 && 2*(h.Members-h.WorkingAge) > h.Members, Dependants)
-	add(h.Malnourished, Nutrition)
-	add(h.Uninsured, Insurance)
-	add(h.AdultUndereducated, AdultEducation)
-	add(h.ChildOutOfSchool, ChildSchooling)
-	add(h.PoorHouse, HousingQuality)
-	add(h.Members > 0 && h.HouseArea < minAreaPerPerson*float64(h.Members), FloorArea)
-	add(!h.CleanWater, Water)
-	add(!h.HygienicLatrine, Latrine)
-	add(!h.HandlesWaste, Waste)
-	add(!h.UsesTelecom, Telecom)
-	add(!h.HasInfoMeans, InfoMeans)
 	return out
+}
+
+// Lacks reports whether the household is deprived in an indicator.
+func (h Profile) Lacks(ind Indicator) bool {
+	switch ind {
+	case Employment:
+		return h.NoStableJob
+	case Dependants: // more than half of the members outside working age
+		return h.Members > 0 && 2*(h.Members-h.WorkingAge) > h.Members
+	case Nutrition:
+		return h.Malnourished
+	case Insurance:
+		return h.Uninsured
+	case AdultEducation:
+		return h.AdultUndereducated
+	case ChildSchooling:
+		return h.ChildOutOfSchool
+	case HousingQuality:
+		return h.PoorHouse
+	case FloorArea:
+		return h.Members > 0 && h.HouseArea < minAreaPerPerson*float64(h.Members)
+	case Water:
+		return !h.CleanWater
+	case Latrine:
+		return !h.HygienicLatrine
+	case Waste:
+		return !h.HandlesWaste
+	case Telecom:
+		return !h.UsesTelecom
+	case InfoMeans:
+		return !h.HasInfoMeans
+	}
+	return false
 }
 
 // Classify applies the standard's income lines for the setting. Where the

@@ -1,7 +1,10 @@
 package poverty
 
 import (
+	"math"
+	"slices"
 	"testing"
+	"testing/quick"
 	"time"
 )
 
@@ -192,5 +195,57 @@ func TestBothStandardsOnTheSameAnswers(t *testing.T) {
 				t.Errorf("NĐ 351: %+v, want %s with %d lacking", r351, tt.want351, tt.lacking351)
 			}
 		})
+	}
+}
+
+// lackingAsDecreed is Lacking as first written, condition by condition in
+// the decrees' order: the one that counts without a list must agree.
+func lackingAsDecreed(h Profile) []Indicator {
+	var out []Indicator
+	add := func(cond bool, ind Indicator) {
+		if cond {
+			out = append(out, ind)
+		}
+	}
+	add(h.NoStableJob, Employment)
+	add(h.Members > 0 && 2*(h.Members-h.WorkingAge) > h.Members, Dependants)
+	add(h.Malnourished, Nutrition)
+	add(h.Uninsured, Insurance)
+	add(h.AdultUndereducated, AdultEducation)
+	add(h.ChildOutOfSchool, ChildSchooling)
+	add(h.PoorHouse, HousingQuality)
+	add(h.Members > 0 && h.HouseArea < minAreaPerPerson*float64(h.Members), FloorArea)
+	add(!h.CleanWater, Water)
+	add(!h.HygienicLatrine, Latrine)
+	add(!h.HandlesWaste, Waste)
+	add(!h.UsesTelecom, Telecom)
+	add(!h.HasInfoMeans, InfoMeans)
+	return out
+}
+
+// Any household, by every standard: Lacking lists what the decrees say, and
+// LackingCount counts what Standard.Lacking lists, so the questionnaire's
+// count and class are the lists'.
+func TestLackingCountAgreesWithTheList(t *testing.T) {
+	t.Parallel()
+	check := func(h Profile, members, working int8, area float64) bool {
+		h.Members, h.WorkingAge, h.HouseArea = int(members)%12, int(working)%12, math.Mod(area, 200)
+		if !slices.Equal(h.Lacking(), lackingAsDecreed(h)) {
+			t.Logf("%+v: Lacking %v, decreed %v", h, h.Lacking(), lackingAsDecreed(h))
+			return false
+		}
+		for _, s := range Default() {
+			for _, k := range []Kind{Rural, Urban} {
+				if s.LackingCount(h) != len(s.Lacking(h)) ||
+					Classify(h.IncomePerPerson(), s.LackingCount(h), k, s) != Assess(h, k, s).Class {
+					t.Logf("%+v by %s: counted %d, listed %v", h, s.ID, s.LackingCount(h), s.Lacking(h))
+					return false
+				}
+			}
+		}
+		return true
+	}
+	if err := quick.Check(check, &quick.Config{MaxCount: 5000}); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -49,6 +49,18 @@ func (s Standard) Lacking(h Profile) []Indicator {
 	return out
 }
 
+// LackingCount is len(s.Lacking(h)), without making the list: the
+// questionnaire counts on every answer.
+func (s Standard) LackingCount(h Profile) int {
+	n := 0
+	for _, ind := range Indicators {
+		if h.Lacks(ind) && s.Counts(ind) {
+			n++
+		}
+	}
+	return n
+}
+
 // Lines returns the income lines for the given setting.
 func (s Standard) Lines(k Kind) Lines {
 	if k == Urban {
