@@ -26,8 +26,11 @@ type Limits struct {
 
 // DefaultLimits follow Telegram's guidance: about 30 messages a second per
 // bot and one a second per chat, with a short burst so that a reply and
-// the closing of the last question's buttons go out together.
-var DefaultLimits = Limits{PerSecond: 30, PerChat: 1, ChatBurst: 3, Workers: 32}
+// the closing of the last question's buttons go out together. At 30 a
+// second a few requests are in flight; the workers are for a bot allowed
+// more: with the limits lifted, 32 held up thousands of replies a second
+// on a loaded machine, each waiting ~100 ms for a worker (docs/BENCHMARKS.md).
+var DefaultLimits = Limits{PerSecond: 30, PerChat: 1, ChatBurst: 3, Workers: 64}
 
 // Sender delivers queued replies from the outbox through a channel. Each
 // chat's messages go out in order, one at a time; chats go in parallel. A
@@ -292,8 +295,9 @@ func (h *inHand) done(chat string) {
 }
 
 // settling bounds the chats in hand, per worker: a worker is free once its
-// send ends, and the chats whose outcome waits for a commit are few more.
-const settling = 4
+// send ends, and the chats whose outcome waits for a commit (a shared
+// commit's ~12 ms under load) are kept beside it, up to this many a worker.
+const settling = 16
 
 // dispatch hands the oldest due message of the chats not in hand to the
 // free workers, within the bot's and the chat's rates, and says how long to
