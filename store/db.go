@@ -230,34 +230,30 @@ func damaged(err *error) {
 // (many chats at once), it joins them in one commit (commits.go): one
 // fsync for many answers instead of one each. fn may then run more than
 // once, so it must only depend on what it reads in the transaction.
-func (db *DB) update(ctx context.Context, fn func(*bolt.Tx) error) (err error) {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	defer damaged(&err)
-	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	c := db.commits
-	if c.writers.Add(1) > 1 {
-		defer c.writers.Add(-1)
-		return db.batch(fn)
-	}
-	defer c.writers.Add(-1)
-	return db.updateTx(fn, false)
+func (db *DB) update(ctx context.Context, fn func(*bolt.Tx) error) error {
+	return db.write(ctx, fn, false)
 }
 
 // updateNow is update for a write that everyone waits on: it commits on
 // its own as soon as the file is free, ahead of the writes waiting,
 // neither waiting for others to join it nor running theirs.
-func (db *DB) updateNow(ctx context.Context, fn func(*bolt.Tx) error) (err error) {
+func (db *DB) updateNow(ctx context.Context, fn func(*bolt.Tx) error) error {
+	return db.write(ctx, fn, true)
+}
+
+func (db *DB) write(ctx context.Context, fn func(*bolt.Tx) error, urgent bool) (err error) {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	defer damaged(&err)
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	c := db.commits
-	c.writers.Add(1)
+	others := c.writers.Add(1) > 1
 	defer c.writers.Add(-1)
-	return db.updateTx(fn, true)
+	if others && !urgent {
+		return db.batch(fn)
+	}
+	return db.updateTx(fn, urgent)
 }
 
 // denseFill is the fill of a bucket whose keys only grow (a sequence), or
