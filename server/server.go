@@ -163,8 +163,9 @@ func (s *server) run(ctx context.Context) error {
 	// A worker handles one chat's update at a time, and most of that time
 	// waits for the answer's commit, shared with others (~12 ms under a
 	// flood): 64 workers capped the answers at ~5,000 a second while the
-	// CPU had room; waiting goroutines cost little.
-	s.receiver = &delivery.Receiver{Engine: s.engine, Store: s.db, Workers: 256, Log: component(s.log, "receiver"),
+	// CPU had room. 256 did no better than 128, whose fewer reads side by
+	// side cost a little less CPU (docs/BENCHMARKS.md).
+	s.receiver = &delivery.Receiver{Engine: s.engine, Store: s.db, Workers: 128, Log: component(s.log, "receiver"),
 		Answerers: map[string]delivery.CallbackAnswerer{}, Outbox: s.waiting}
 	// Sending outlives ctx a moment, for the replies to the last updates.
 	sendCtx, stopSending := context.WithCancel(context.WithoutCancel(ctx))
