@@ -102,9 +102,19 @@ func inKeyOrder(kvs []keyValue) {
 // and gives its facts: register, status and approved. They depend on its
 // status alone (and its id, their key).
 func newHousehold(hh *Household) [3]counting.Contribution {
-	register := counting.Contribution{Kind: "register", Key: hh.ID, Names: []string{counting.RegisterCounter(poverty.Class(hh.Status))}}
 	newStanding(hh)
-	return [3]counting.Contribution{register, statusContribution(hh), approvedContribution(hh.ID, hh.Approved)}
+	return [3]counting.Contribution{registerContribution(*hh), statusContribution(hh), approvedContribution(hh.ID, hh.Approved)}
+}
+
+// registerContribution is what a household's register entries count: the
+// list of the status its register last gave it (registerStatus, as a
+// recount reads it), none when no register gave one.
+func registerContribution(hh Household) counting.Contribution {
+	c := counting.Contribution{Kind: "register", Key: hh.ID}
+	if status, ok := registerStatus(hh, time.Time{}); ok {
+		c.Names = []string{counting.RegisterCounter(poverty.Class(status))}
+	}
+	return c
 }
 
 // newStanding is newHousehold's standing alone.
@@ -220,8 +230,7 @@ func importHouseholds(tx *bolt.Tx, hhs []Household, fresh bool) error {
 		if hh.Status != "" {
 			hh.History = append(hh.History, StatusChange{At: hh.StatusAt, Status: hh.Status})
 		}
-		register := counting.Contribution{Kind: "register", Key: hh.ID, Names: []string{counting.RegisterCounter(poverty.Class(hh.Status))}}
-		if err := putContribution(tx, hh.AreaID, register, deltas.bump, put); err != nil {
+		if err := putContribution(tx, hh.AreaID, registerContribution(hh), deltas.bump, put); err != nil {
 			return err
 		}
 		if _, err := restand(tx, &hh, rounds, deltas.bump, put); err != nil {
