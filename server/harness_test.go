@@ -54,20 +54,7 @@ func openTestDB(ctx context.Context, path string) (*store.DB, error) {
 // on the database file SOTHON_DB names; opened, if not nil, is told the
 // open database before the server starts.
 func runServer(ctx context.Context, getenv func(string) string, logs io.Writer, opened func(*store.DB)) error {
-	cfg, err := ReadConfig(getenv, nil)
-	if err != nil {
-		return err
-	}
-	tune(&cfg)
-	forms, err := testForms()
-	if err != nil {
-		return err
-	}
-	loc, err := testLoc()
-	if err != nil {
-		return err
-	}
-	db, err := openTestDB(ctx, getenv("SOTHON_DB"))
+	run, db, err := prepareServer(ctx, getenv, logs)
 	if err != nil {
 		return err
 	}
@@ -75,7 +62,31 @@ func runServer(ctx context.Context, getenv func(string) string, logs io.Writer, 
 	if opened != nil {
 		opened(db)
 	}
-	return Run(ctx, cfg, Parts{DB: db, Forms: forms, Loc: loc, Log: cfg.Logger(logs)})
+	return run(ctx)
+}
+
+// prepareServer does all that runServer does before the server runs: the
+// settings read, the questionnaires loaded, the file opened. The caller
+// runs the server with run and closes db after it.
+func prepareServer(ctx context.Context, getenv func(string) string, logs io.Writer) (run func(context.Context) error, db *store.DB, err error) {
+	cfg, err := ReadConfig(getenv, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	tune(&cfg)
+	forms, err := testForms()
+	if err != nil {
+		return nil, nil, err
+	}
+	loc, err := testLoc()
+	if err != nil {
+		return nil, nil, err
+	}
+	if db, err = openTestDB(ctx, getenv("SOTHON_DB")); err != nil {
+		return nil, nil, err
+	}
+	parts := Parts{DB: db, Forms: forms, Loc: loc, Log: cfg.Logger(logs)}
+	return func(ctx context.Context) error { return Run(ctx, cfg, parts) }, db, nil
 }
 
 func freePort(t *testing.T) string { return platformtest.FreeAddr(t) }

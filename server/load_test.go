@@ -235,21 +235,8 @@ func loadRun(b *testing.B, n int) phase {
 		"SOTHON_DB": dbPath, "SOTHON_TELEGRAM_RATE": "1000000", "SOTHON_TELEGRAM_CHAT_RATE": "1000000"}
 	// The file is opened and its villages saved before the clock starts:
 	// the run measures the messages, not the program's start.
-	cfg, err := ReadConfig(func(k string) string { return env[k] }, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	tune(&cfg)
-	forms, err := testForms()
-	if err != nil {
-		b.Fatal(err)
-	}
-	loc, err := testLoc()
-	if err != nil {
-		b.Fatal(err)
-	}
 	ctx, cancel := context.WithCancel(context.Background())
-	db, err := openTestDB(ctx, dbPath)
+	run, db, err := prepareServer(ctx, func(k string) string { return env[k] }, io.Discard)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -260,7 +247,7 @@ func loadRun(b *testing.B, n int) phase {
 	h := newHeads(fake, n, loadAnswers)
 	done := make(chan error, 1)
 	p := h.run(chats, func() {
-		go func() { done <- Run(ctx, cfg, Parts{DB: db, Forms: forms, Loc: loc, Log: cfg.Logger(io.Discard)}) }()
+		go func() { done <- run(ctx) }()
 	})
 	cancel()
 	if err := <-done; err != nil {
