@@ -22,6 +22,10 @@ type Inbound struct {
 	// MessageID identifies the platform update; a repeated one is dropped.
 	// Empty means the channel cannot repeat messages (the terminal).
 	MessageID string `json:"message_id,omitempty"`
+	// InOrder says MessageID is a number the whole bot's updates share and
+	// that grows with each (Telegram's update_id), not an id within the
+	// chat: its seen mark is kept in that order (store.SeenKeyInOrder).
+	InOrder bool `json:"in_order,omitempty"`
 	Name      string `json:"name,omitempty"` // the user's display name, for registration
 	Lang      string `json:"lang,omitempty"` // the platform's language hint
 	Text      string `json:"text,omitempty"`

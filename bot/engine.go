@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -173,8 +174,16 @@ func fnv32a(s string) uint32 {
 }
 
 // seenKey names an update for dropping repeats: by chat too, as some
-// platforms number messages per chat.
-func seenKey(in Inbound) string { return in.Channel + ":" + in.ChatID + ":" + in.MessageID }
+// platforms number messages per chat, but for a channel whose updates are
+// numbered in one sequence (Telegram's).
+func seenKey(in Inbound) string {
+	if in.InOrder {
+		if n, err := strconv.ParseUint(in.MessageID, 10, 64); err == nil {
+			return store.SeenKeyInOrder(in.Channel, n)
+		}
+	}
+	return store.SeenKey(in.Channel, in.ChatID, in.MessageID)
+}
 
 // Result is what a channel needs to know after a message was handled.
 type Result struct {

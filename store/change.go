@@ -18,8 +18,9 @@ import (
 // single transaction, so an acknowledged answer and its reply are stored
 // together or not at all.
 type Change struct {
-	// SeenKey marks the inbound message handled ("telegram:12345"); when it
-	// was marked before, Apply changes nothing and returns ErrDuplicate.
+	// SeenKey marks the inbound message handled (SeenKey, SeenKeyInOrder);
+	// when it was marked before, Apply changes nothing and returns
+	// ErrDuplicate.
 	SeenKey string
 	// SeenAt is when the update was handled, kept with SeenKey so that
 	// repeats are forgotten by when they were seen, not by the date the
@@ -135,15 +136,11 @@ func (ch Change) keep(final Change) {
 func apply(tx *bolt.Tx, ch *Change) (Applied, error) {
 	var out Applied
 	if ch.SeenKey != "" {
-		seen := tx.Bucket(bucketSeen)
-		if seen.Get([]byte(ch.SeenKey)) != nil {
-			return out, ErrDuplicate
-		}
 		seenAt := ch.SeenAt
 		if seenAt.IsZero() {
 			seenAt = ch.At
 		}
-		if err := seen.Put([]byte(ch.SeenKey), []byte(timeKey(seenAt))); err != nil {
+		if err := markSeen(tx, ch.SeenKey, seenAt); err != nil {
 			return out, err
 		}
 	}

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"runtime/debug"
+	"slices"
 	"strconv"
+	"strings"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -160,6 +162,50 @@ var migrations = []func(tx *bolt.Tx) error{
 		}
 		return nil
 	},
+	// 16 → 17: Telegram's marks of updates seen by their update_id alone,
+	// in its order (SeenKeyInOrder), no longer by chat: an update Telegram
+	// repeats after the upgrade is still known.
+	func(tx *bolt.Tx) error { return rekeySeen(tx, "telegram") },
+}
+
+// rekeySeen moves a channel's marks "channel:chat:n" (SeenKey) to
+// SeenKeyInOrder, and writes the bucket again in key order with its pages
+// filled.
+func rekeySeen(tx *bolt.Tx, channel string) error {
+	type kv struct{ k, v []byte }
+	var all []kv
+	err := tx.Bucket(bucketSeen).ForEach(func(k, v []byte) error {
+		key := string(k)
+		if rest, ok := strings.CutPrefix(key, channel+":"); ok {
+			// A mark of another shape, from before the marks were kept by
+			// chat, is older than the marks are kept: it stays as it is.
+			if _, id, ok := strings.Cut(rest, ":"); ok {
+				if n, err := strconv.ParseUint(id, 10, 64); err == nil {
+					key = SeenKeyInOrder(channel, n)
+				}
+			}
+		}
+		all = append(all, kv{[]byte(key), bytes.Clone(v)})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	slices.SortFunc(all, func(a, b kv) int { return bytes.Compare(a.k, b.k) })
+	if err := tx.DeleteBucket(bucketSeen); err != nil {
+		return err
+	}
+	b, err := tx.CreateBucket(bucketSeen)
+	if err != nil {
+		return err
+	}
+	b.FillPercent = denseFill
+	for _, e := range all {
+		if err := b.Put(e.k, e.v); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // recode reads every record of a bucket with dec and stores it again with

@@ -3,6 +3,7 @@ package store_test
 import (
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"maps"
 	"path/filepath"
 	"reflect"
@@ -492,3 +493,61 @@ func TestMigrateToCompactChat(t *testing.T) {
 	})
 }
 func seqKey(n uint64) []byte { return binary.BigEndian.AppendUint64(nil, n) }
+
+// Telegram's marks move from by chat to by update_id alone (schema 17): an
+// update Telegram repeats after the upgrade is still dropped, marks of
+// other channels stay as they were, and each keeps when it was seen.
+func TestMigrateSeenInOrder(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "sothon.db")
+	db, err := store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	old := map[string]time.Time{
+		"telegram:42:900001":    t0,
+		"telegram:7:900002":     t0.Add(time.Minute),
+		"telegram:77":           t0.Add(2 * time.Minute), // a mark of before they were kept by chat
+		"zalo:123456:8f3ab2c01": t0.Add(3 * time.Minute),
+	}
+	raw, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = raw.Update(func(tx *bolt.Tx) error {
+		for k, at := range old {
+			if err := tx.Bucket([]byte("seen")).Put([]byte(k), []byte(at.UTC().Format("2006-01-02T15:04:05Z"))); err != nil {
+				return err
+			}
+		}
+		return tx.Bucket([]byte("meta")).Put([]byte("schema_version"), []byte("16"))
+	})
+	raw.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err = store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if v, _ := db.Version(); v != store.SchemaVersion || v < 17 {
+		t.Fatalf("schema %d", v)
+	}
+	for _, key := range []string{store.SeenKeyInOrder("telegram", 900001), store.SeenKeyInOrder("telegram", 900002), "telegram:77", "zalo:123456:8f3ab2c01"} {
+		if _, err := db.Apply(ctx, store.Change{At: t0, SeenKey: key}); !errors.Is(err, store.ErrDuplicate) {
+			t.Errorf("%s after the migration: %v, want a repeat", key, err)
+		}
+	}
+	if _, err := db.Apply(ctx, store.Change{At: t0.Add(time.Hour), SeenKey: store.SeenKeyInOrder("telegram", 900003)}); err != nil {
+		t.Errorf("a new update: %v", err)
+	}
+	// Each mark is forgotten by when it was seen, as before.
+	if n, err := db.PruneSeen(ctx, t0.Add(90*time.Second)); err != nil || n != 2 {
+		t.Errorf("pruned %d marks seen before %v, want the two Telegram marks (%v)", n, t0.Add(90*time.Second), err)
+	}
+	if _, err := db.Apply(ctx, store.Change{At: t0, SeenKey: "zalo:123456:8f3ab2c01"}); !errors.Is(err, store.ErrDuplicate) {
+		t.Errorf("the Zalo mark was pruned with them: %v", err)
+	}
+}

@@ -323,38 +323,3 @@ func (db *DB) Counter(ctx context.Context, name string) (uint64, error) {
 	})
 	return n, err
 }
-
-// PruneSeen forgets the ids of messages handled before the given time:
-// platforms repeat an update within minutes or hours, not weeks, and the
-// list would otherwise grow without end.
-func (db *DB) PruneSeen(ctx context.Context, before time.Time) (int, error) {
-	cutoff := []byte(timeKey(before))
-	var stale [][]byte
-	err := db.view(ctx, func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketSeen).ForEach(func(k, v []byte) error {
-			if bytes.Compare(v, cutoff) < 0 {
-				stale = append(stale, bytes.Clone(k))
-			}
-			return nil
-		})
-	})
-	if err != nil {
-		return 0, fmt.Errorf("store: prune seen: %w", err)
-	}
-	for start := 0; start < len(stale); start += 10000 {
-		batch := stale[start:min(start+10000, len(stale))]
-		err := db.update(ctx, func(tx *bolt.Tx) error {
-			b := tx.Bucket(bucketSeen)
-			for _, k := range batch {
-				if err := b.Delete(k); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return start, fmt.Errorf("store: prune seen: %w", err)
-		}
-	}
-	return len(stale), nil
-}

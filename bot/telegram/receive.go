@@ -105,7 +105,7 @@ func (a *Adapter) Webhook(accept Accept) http.Handler {
 // inbound turns an update into the engine's form. Only private chats are
 // served; other updates are acknowledged and ignored.
 func inbound(u tgbotapi.Update) (bot.Inbound, bool) {
-	in := bot.Inbound{Channel: Name, MessageID: strconv.Itoa(u.UpdateID)}
+	in := bot.Inbound{Channel: Name, MessageID: strconv.Itoa(u.UpdateID), InOrder: true}
 	switch {
 	case u.Message != nil && u.Message.Chat != nil && u.Message.Chat.Type == "private":
 		m := u.Message

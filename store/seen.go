@@ -1,0 +1,88 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// A message handled is marked seen under a key of its channel and id, so a
+// platform's repeat of it is dropped (Change.SeenKey).
+
+// SeenKey is the mark of a message whose id is its platform's within one
+// chat.
+func SeenKey(channel, chatID, messageID string) string {
+	return channel + ":" + chatID + ":" + messageID
+}
+
+// SeenKeyInOrder is the mark of an update numbered in one sequence for the
+// whole bot (Telegram's update_id). Fixed-width, the marks sort in the
+// order the updates came: a flood's marks go side by side onto the
+// bucket's last page, filled whole. Kept by chat, every answer's mark took
+// a page of its own in each commit, a third of the commits' work at 1,000
+// heads (docs/BENCHMARKS.md, issue 22).
+func SeenKeyInOrder(channel string, n uint64) string {
+	return channel + "#" + fmt.Sprintf("%020d", n)
+}
+
+// inOrder tells a key of SeenKeyInOrder.
+func inOrder(key string) bool {
+	_, n, ok := strings.Cut(key, "#")
+	if !ok || len(n) != 20 {
+		return false
+	}
+	_, err := strconv.ParseUint(n, 10, 64)
+	return err == nil
+}
+
+// markSeen marks a message handled; ErrDuplicate when it was before.
+func markSeen(tx *bolt.Tx, key string, at time.Time) error {
+	seen := tx.Bucket(bucketSeen)
+	if seen.Get([]byte(key)) != nil {
+		return ErrDuplicate
+	}
+	if inOrder(key) {
+		seen.FillPercent = denseFill
+	}
+	return seen.Put([]byte(key), []byte(timeKey(at)))
+}
+
+// PruneSeen forgets the ids of messages handled before the given time:
+// platforms repeat an update within minutes or hours, not weeks, and the
+// list would otherwise grow without end.
+func (db *DB) PruneSeen(ctx context.Context, before time.Time) (int, error) {
+	cutoff := []byte(timeKey(before))
+	var stale [][]byte
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketSeen).ForEach(func(k, v []byte) error {
+			if bytes.Compare(v, cutoff) < 0 {
+				stale = append(stale, bytes.Clone(k))
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: prune seen: %w", err)
+	}
+	for start := 0; start < len(stale); start += 10000 {
+		batch := stale[start:min(start+10000, len(stale))]
+		err := db.update(ctx, func(tx *bolt.Tx) error {
+			b := tx.Bucket(bucketSeen)
+			for _, k := range batch {
+				if err := b.Delete(k); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return start, fmt.Errorf("store: prune seen: %w", err)
+		}
+	}
+	return len(stale), nil
+}
