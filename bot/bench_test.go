@@ -66,7 +66,7 @@ func BenchmarkHouseholdQuestionnaire(b *testing.B) {
 				text = fmt.Sprint(i%villageSize + 1)
 			}
 			msg++
-			if _, err := f.eng.Handle(ctx, bot.Inbound{Channel: "test", ChatID: "1", MessageID: fmt.Sprint(msg), Text: text}); err != nil {
+			if _, err := f.eng.Handle(ctx, bot.Inbound{Channel: "test", ChatID: "1", MessageID: fmt.Sprint(msg), InOrder: true, Text: text}); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -122,7 +122,7 @@ func calibrate(b *testing.B) []txWrites {
 		if text == "household" {
 			text = "1"
 		}
-		if _, err := f.eng.Handle(ctx, bot.Inbound{Channel: "test", ChatID: "1", MessageID: fmt.Sprint("cal", i), Text: text}); err != nil {
+		if _, err := f.eng.Handle(ctx, bot.Inbound{Channel: "test", ChatID: "1", MessageID: fmt.Sprint(i + 1), InOrder: true, Text: text}); err != nil {
 			b.Fatal(err)
 		}
 		next := snapshot(b, f)

@@ -406,6 +406,7 @@ func statusContribution(hh *Household) counting.Contribution {
 
 func enqueue(tx *bolt.Tx, msgs []Message, at time.Time) ([]Message, error) {
 	out := tx.Bucket(bucketOutbox)
+	out.FillPercent = denseFill // a queue: keys only grow
 	queued := make([]Message, len(msgs))
 	for i, m := range msgs {
 		id, err := out.NextSequence()

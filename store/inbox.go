@@ -28,6 +28,7 @@ type Incoming struct {
 func (db *DB) Receive(ctx context.Context, items []Incoming) error {
 	err := db.updateNow(ctx, func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketInbox)
+		b.FillPercent = denseFill // a queue: keys only grow
 		for i := range items {
 			id, err := b.NextSequence()
 			if err != nil {
