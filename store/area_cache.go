@@ -7,7 +7,6 @@ import (
 	"slices"
 	"sort"
 	"sync"
-	"sync/atomic"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -108,53 +107,25 @@ func newAreaTree(list []tree.Area) *AreaTree {
 	return t
 }
 
-// areaCache keeps the last tree read with the generation it was read at.
-// Every write that touches the areas bumps the generation before it
-// starts and after it commits, so that a tree read meanwhile, possibly
-// from the old data, is never taken for the new one. One cache serves the
-// file's owner and its borrowers; the file lock keeps other processes out.
-type areaCache struct {
-	gen  atomic.Uint64
-	mu   sync.Mutex
-	tree *AreaTree
-	at   uint64 // the generation tree was read at
-}
-
 // changingAreas marks the areas as changing; call the result when the
 // write is over (committed or not).
-func (db *DB) changingAreas() func() {
-	db.areas.gen.Add(1)
-	return func() { db.areas.gen.Add(1) }
-}
+func (db *DB) changingAreas() func() { return db.areas.changing() }
 
 // AreaTree is the stored area tree, read from the file only when the
 // areas changed since the last call.
 func (db *DB) AreaTree(ctx context.Context) (*AreaTree, error) {
-	c := db.areas
-	gen := c.gen.Load()
-	c.mu.Lock()
-	if c.tree != nil && c.at == gen {
-		t := c.tree
-		c.mu.Unlock()
-		return t, nil
-	}
-	c.mu.Unlock()
-	var list []tree.Area
-	err := db.view(ctx, func(tx *bolt.Tx) error {
-		var err error
-		list, err = readAreas(tx)
-		return err
+	return db.areas.get(func() (*AreaTree, error) {
+		var list []tree.Area
+		err := db.view(ctx, func(tx *bolt.Tx) error {
+			var err error
+			list, err = readAreas(tx)
+			return err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("store: areas: %w", err)
+		}
+		return newAreaTree(list), nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("store: areas: %w", err)
-	}
-	t := newAreaTree(list)
-	c.mu.Lock()
-	if c.gen.Load() == gen && (c.tree == nil || c.at != gen) {
-		c.tree, c.at = t, gen
-	}
-	c.mu.Unlock()
-	return t, nil
 }
 
 func readAreas(tx *bolt.Tx) ([]tree.Area, error) {

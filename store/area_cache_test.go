@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -110,5 +111,73 @@ func TestAreaTreeLabels(t *testing.T) {
 		if got, want := at.Label(changed), tree.Label(changed, parent); got != want {
 			t.Errorf("label of %s renamed: %q, want %q", a.ID, got, want)
 		}
+	}
+}
+
+// The open round a village's answers look up, kept in memory, follows
+// every change of the rounds, through the file's owner or a borrower:
+// opened, closed, decided, moved by a reorganisation.
+func TestRoundForFollowsChanges(t *testing.T) {
+	t.Parallel()
+	db := storetest.Open(t)
+	const village = "bac-kan/huyen-tung/khuoi-pai"
+	at := time.Date(2025, 6, 10, 9, 0, 0, 0, time.UTC)
+	open := func(db *store.DB, name string) store.Round {
+		t.Helper()
+		r, err := db.OpenRound(ctx, store.Round{Name: name, AreaID: "bac-kan/huyen-tung", From: "2025-06-01", To: "2025-06-30", Opened: at})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	roundFor := func(area string) string {
+		t.Helper()
+		r, err := db.RoundFor(ctx, area)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r == nil {
+			return ""
+		}
+		r.Name += " (a caller's change)" // reaches nothing kept
+		return strings.TrimSuffix(r.Name, " (a caller's change)")
+	}
+	if got := roundFor(village); got != "" {
+		t.Fatalf("before any round: %q", got)
+	}
+	open(db, "Giữa năm")
+	if got := roundFor(village); got != "Giữa năm" {
+		t.Fatalf("after opening: %q", got)
+	}
+	if got := roundFor(village); got != "Giữa năm" {
+		t.Fatalf("asked again: %q", got)
+	}
+	if _, err := db.CloseRound(ctx, "bac-kan/huyen-tung", at, "admin"); err != nil {
+		t.Fatal(err)
+	}
+	if got := roundFor(village); got != "" {
+		t.Fatalf("after closing: %q", got)
+	}
+	borrowed := db.Borrow()
+	r := open(borrowed, "Cuối năm")
+	if got := roundFor(village); got != "Cuối năm" {
+		t.Fatalf("opened through a borrower: %q", got)
+	}
+	if _, err := borrowed.DecideRound(ctx, r.ID, store.RoundDecision{Number: "1/QĐ-UBND", Day: "2025-07-01", By: "admin", At: at}); err != nil {
+		t.Fatal(err)
+	}
+	if got := roundFor(village); got != "" {
+		t.Fatalf("after the decision: %q", got)
+	}
+	open(db, "Bổ sung")
+	if got := roundFor(village); got != "Bổ sung" {
+		t.Fatalf("after opening again: %q", got)
+	}
+	plan, _, _ := tree.BuiltinPlan("bac-kan-2025")
+	if _, err := db.Reorganise(ctx, plan, at, "admin", false); err != nil {
+		t.Fatal(err)
+	}
+	if got := roundFor("thai-nguyen/duc-xuan/khuoi-pai"); got != "Bổ sung" {
+		t.Fatalf("the village after the reorganisation: %q", got)
 	}
 }

@@ -62,9 +62,10 @@ const lockWait = 500 * time.Millisecond
 type DB struct {
 	bolt     *bolt.DB
 	path     string
-	commits  *commits   // writes joined in shared commits, shared by borrowers
-	areas    *areaCache // the area tree as last read, shared by borrowers
-	borrowed bool       // Close leaves the file to its owner
+	commits  *commits             // writes joined in shared commits, shared by borrowers
+	areas    *genCache[*AreaTree] // the area tree as last read, shared by borrowers
+	rounds   *genCache[[]Round]   // every round as last read, shared by borrowers
+	borrowed bool                 // Close leaves the file to its owner
 }
 
 // Open opens or creates the database file and brings its schema up to date.
@@ -93,7 +94,7 @@ func open(path string, fresh bool) (db *DB, err error) {
 	case err != nil: // bbolt read the file and found no sound database in it
 		return nil, fmt.Errorf("store: open %s: %w (%v)", path, ErrDamaged, err)
 	}
-	db = &DB{bolt: b, path: path, commits: new(commits), areas: new(areaCache)}
+	db = &DB{bolt: b, path: path, commits: new(commits), areas: new(genCache[*AreaTree]), rounds: new(genCache[[]Round])}
 	if err := db.whole(); err != nil {
 		b.Close()
 		return nil, err
@@ -123,7 +124,7 @@ func OpenReadOnly(path string) (db *DB, err error) {
 	case err != nil:
 		return nil, fmt.Errorf("store: open %s: %w (%v)", path, ErrDamaged, err)
 	}
-	db = &DB{bolt: b, path: path, commits: new(commits), areas: new(areaCache)}
+	db = &DB{bolt: b, path: path, commits: new(commits), areas: new(genCache[*AreaTree]), rounds: new(genCache[[]Round])}
 	if err := db.whole(); err != nil {
 		b.Close()
 		return nil, err
@@ -174,7 +175,7 @@ func (db *DB) Close() error {
 // without closing it for its owner: the server lends its file this way to
 // the office's commands that come through its admin socket.
 func (db *DB) Borrow() *DB {
-	return &DB{bolt: db.bolt, path: db.path, commits: db.commits, areas: db.areas, borrowed: true}
+	return &DB{bolt: db.bolt, path: db.path, commits: db.commits, areas: db.areas, rounds: db.rounds, borrowed: true}
 }
 
 // Path is the database file's path.
@@ -333,7 +334,7 @@ func VerifyCopy(path string) (err error) {
 		return fmt.Errorf("store: verify %s: %w (%v)", path, ErrDamaged, err)
 	}
 	defer b.Close()
-	copyDB := &DB{bolt: b, path: path, commits: new(commits), areas: new(areaCache)}
+	copyDB := &DB{bolt: b, path: path, commits: new(commits), areas: new(genCache[*AreaTree]), rounds: new(genCache[[]Round])}
 	if err := copyDB.whole(); err != nil {
 		return err
 	}

@@ -64,6 +64,7 @@ func (db *DB) Reorganise(ctx context.Context, p tree.Plan, at time.Time, by stri
 	db.commits.writers.Add(1)
 	defer db.commits.writers.Add(-1)
 	defer db.changingAreas()()
+	defer db.changingRounds()() // rounds move to the new ids
 	err = db.bolt.Update(func(tx *bolt.Tx) error {
 		sum = ReorganiseSummary{Effective: p.Effective, Records: map[string]int{}}
 		old, err := areasOf(tx)

@@ -140,6 +140,7 @@ func (db *DB) OpenRound(ctx context.Context, r Round) (Round, error) {
 	if r.Kind == "" {
 		r.Kind = RoundRegular
 	}
+	defer db.changingRounds()()
 	err := db.update(ctx, func(tx *bolt.Tx) error {
 		rounds, err := allRounds(tx)
 		if err != nil {
@@ -201,6 +202,7 @@ func countRoundSoFar(tx *bolt.Tx, r Round) error {
 // CloseRound closes the open round of an area (opened for that very area).
 func (db *DB) CloseRound(ctx context.Context, areaID string, at time.Time, by string) (Round, error) {
 	var r Round
+	defer db.changingRounds()()
 	err := db.update(ctx, func(tx *bolt.Tx) error {
 		open, err := openRoundFor(tx, areaID)
 		if err != nil {
@@ -226,6 +228,7 @@ func (db *DB) CloseRound(ctx context.Context, areaID string, at time.Time, by st
 // at d.At.
 func (db *DB) DecideRound(ctx context.Context, id uint64, d RoundDecision) (Round, error) {
 	var r Round
+	defer db.changingRounds()()
 	err := db.update(ctx, func(tx *bolt.Tx) error {
 		if err := getJSON(tx.Bucket(bucketRounds), seqKey(id), &r); err != nil {
 			return err
@@ -267,15 +270,32 @@ func (db *DB) Rounds(ctx context.Context) ([]Round, error) {
 	return out, err
 }
 
-// RoundFor returns the open round that covers an area, or nil.
+// RoundFor returns the open round that covers an area, or nil. The rounds
+// are read from the file only when they changed: the engine asks on every
+// answer, and a province's rounds are many (each commune's, year after
+// year), each a JSON record.
 func (db *DB) RoundFor(ctx context.Context, areaID string) (*Round, error) {
-	var r *Round
-	err := db.view(ctx, func(tx *bolt.Tx) error {
-		var err error
-		r, err = openRoundFor(tx, areaID)
-		return err
-	})
-	return r, err
+	rounds, err := db.cachedRounds(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var open *Round
+	for i := range rounds {
+		if r := rounds[i]; r.IsOpen() && r.Holds(areaID) {
+			open = &r
+		}
+	}
+	return open, nil
+}
+
+// changingRounds marks the rounds as changing; call the result when the
+// write is over (committed or not).
+func (db *DB) changingRounds() func() { return db.rounds.changing() }
+
+// cachedRounds are every round, oldest first, shared: callers copy what
+// they change.
+func (db *DB) cachedRounds(ctx context.Context) ([]Round, error) {
+	return db.rounds.get(func() ([]Round, error) { return db.Rounds(ctx) })
 }
 
 // openRoundFor finds the open round that covers an area; rounds are few,
