@@ -54,17 +54,31 @@ func markSeen(tx *bolt.Tx, key string, at time.Time) error {
 
 // PruneSeen forgets the ids of messages handled before the given time:
 // platforms repeat an update within minutes or hours, not weeks, and the
-// list would otherwise grow without end.
+// list would otherwise grow without end. A channel's marks kept in order
+// (SeenKeyInOrder) are walked from the oldest only up to the first one
+// seen since: those after it came later, so the hourly prune of a
+// province's millions of Telegram marks reads only what it removes. A
+// mark handled late (a photo retried) holds back those after it for as
+// long as it was late.
 func (db *DB) PruneSeen(ctx context.Context, before time.Time) (int, error) {
 	cutoff := []byte(timeKey(before))
 	var stale [][]byte
 	err := db.view(ctx, func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketSeen).ForEach(func(k, v []byte) error {
+		c := tx.Bucket(bucketSeen).Cursor()
+		for k, v := c.First(); k != nil; {
 			if bytes.Compare(v, cutoff) < 0 {
 				stale = append(stale, bytes.Clone(k))
+				k, v = c.Next()
+				continue
 			}
-			return nil
-		})
+			if inOrder(string(k)) {
+				channel, _, _ := strings.Cut(string(k), "#")
+				k, v = c.Seek([]byte(channel + "$")) // '$' follows '#': past this channel's ordered marks
+				continue
+			}
+			k, v = c.Next()
+		}
+		return nil
 	})
 	if err != nil {
 		return 0, fmt.Errorf("store: prune seen: %w", err)

@@ -648,3 +648,65 @@ func TestOpenKeyboardTakenByNewerOptions(t *testing.T) {
 		}
 	}
 }
+
+// Marks kept in order are pruned from the oldest up to the first one seen
+// since the cutoff; marks kept by chat are each held against it, before
+// and after an ordered channel's. A mark handled late holds back the older
+// ones after it until it is old itself.
+func TestPruneSeenInOrder(t *testing.T) {
+	t.Parallel()
+	db := storetest.Open(t)
+	day := 24 * time.Hour
+	mark := func(key string, at time.Time) {
+		t.Helper()
+		if _, err := db.Apply(ctx, store.Change{At: at, SeenKey: key}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old, recent := t0.Add(-40*day), t0.Add(-time.Hour)
+	for n := uint64(1); n <= 5; n++ {
+		mark(store.SeenKeyInOrder("telegram", n), old)
+	}
+	mark(store.SeenKeyInOrder("telegram", 6), t0.Add(-35*day+time.Hour)) // handled late
+	mark(store.SeenKeyInOrder("telegram", 7), old)
+	mark(store.SeenKeyInOrder("telegram", 8), recent)
+	mark(store.SeenKeyInOrder("alpha", 1), old) // another ordered channel, before telegram's marks
+	mark(store.SeenKeyInOrder("alpha", 2), recent)
+	mark(store.SeenKeyInOrder("alpha", 3), old)
+	mark(store.SeenKey("zalo", "42", "a1"), old)
+	mark(store.SeenKey("zalo", "42", "b2"), recent)
+	mark(store.SeenKey("console", "7", "c3"), old)
+	known := func(key string) bool {
+		t.Helper()
+		_, err := db.Apply(ctx, store.Change{At: t0, SeenKey: key}) // marks it anew when forgotten
+		if err != nil && !errors.Is(err, store.ErrDuplicate) {
+			t.Fatal(err)
+		}
+		return err != nil
+	}
+	// alpha 1, console c3, telegram 1–5 and zalo a1; telegram 7 waits behind 6, alpha 3 behind 2.
+	if n, err := db.PruneSeen(ctx, t0.Add(-36*day)); err != nil || n != 8 {
+		t.Fatalf("pruned %d, want 8 (%v)", n, err)
+	}
+	for _, key := range []string{store.SeenKeyInOrder("telegram", 6), store.SeenKeyInOrder("telegram", 7),
+		store.SeenKeyInOrder("telegram", 8), store.SeenKeyInOrder("alpha", 2), store.SeenKeyInOrder("alpha", 3),
+		store.SeenKey("zalo", "42", "b2")} {
+		if !known(key) {
+			t.Errorf("%s was forgotten", key)
+		}
+	}
+	// Once the late mark is old too, the one behind it goes with it.
+	if n, err := db.PruneSeen(ctx, t0.Add(-30*day)); err != nil || n != 2 {
+		t.Fatalf("the second prune took %d, want telegram 6 and 7 (%v)", n, err)
+	}
+	for _, key := range []string{store.SeenKeyInOrder("telegram", 1), store.SeenKeyInOrder("telegram", 5),
+		store.SeenKeyInOrder("telegram", 6), store.SeenKeyInOrder("telegram", 7), store.SeenKeyInOrder("alpha", 1),
+		store.SeenKey("zalo", "42", "a1"), store.SeenKey("console", "7", "c3")} {
+		if known(key) {
+			t.Errorf("%s is still known after the prunes", key)
+		}
+	}
+	if !known(store.SeenKeyInOrder("alpha", 3)) {
+		t.Error("alpha 3, behind a recent mark, was forgotten")
+	}
+}
