@@ -25,11 +25,11 @@ type Inbound struct {
 	// InOrder says MessageID is a number the whole bot's updates share and
 	// that grows with each (Telegram's update_id), not an id within the
 	// chat: its seen mark is kept in that order (store.SeenKeyInOrder).
-	InOrder bool `json:"in_order,omitempty"`
-	Name      string `json:"name,omitempty"` // the user's display name, for registration
-	Lang      string `json:"lang,omitempty"` // the platform's language hint
-	Text      string `json:"text,omitempty"`
-	NotText   bool   `json:"not_text,omitempty"` // a photo, sticker or other message without text
+	InOrder bool   `json:"in_order,omitempty"`
+	Name    string `json:"name,omitempty"` // the user's display name, for registration
+	Lang    string `json:"lang,omitempty"` // the platform's language hint
+	Text    string `json:"text,omitempty"`
+	NotText bool   `json:"not_text,omitempty"` // a photo, sticker or other message without text
 	// Photo is the photo the message carries, as its channel's Fetcher
 	// can download it while the message is handled (Telegram's file_id, a
 	// Zalo image's address); "" for none. PhotoSize is its size in bytes as

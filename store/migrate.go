@@ -164,8 +164,39 @@ var migrations = []func(tx *bolt.Tx) error{
 	},
 	// 16 → 17: Telegram's marks of updates seen by their update_id alone,
 	// in its order (SeenKeyInOrder), no longer by chat: an update Telegram
-	// repeats after the upgrade is still known.
-	func(tx *bolt.Tx) error { return rekeySeen(tx, "telegram") },
+	// repeats after the upgrade is still known. Its updates waiting in the
+	// inbox are marked so too when handled: they say so as those received
+	// since do.
+	func(tx *bolt.Tx) error {
+		if err := rekeySeen(tx, "telegram"); err != nil {
+			return err
+		}
+		return sayInOrder(tx, "telegram")
+	},
+}
+
+// sayInOrder adds "in_order": true to a channel's updates waiting in the
+// inbox. Their payload is the engine's inbound message as JSON
+// (bot.Inbound, written by delivery.Receiver), whose InOrder has the
+// engine mark it with SeenKeyInOrder.
+func sayInOrder(tx *bolt.Tx, channel string) error {
+	return recode(tx, bucketInbox, func(data []byte, in *Incoming) error {
+		if err := decodeIncoming(data, in); err != nil {
+			return err
+		}
+		body, ok := bytes.CutPrefix(bytes.TrimSpace(in.Payload), []byte("{"))
+		if in.Channel != channel || !ok {
+			return nil
+		}
+		field := []byte(`{"in_order":true`)
+		if body = bytes.TrimSpace(body); !bytes.HasPrefix(body, []byte("}")) {
+			field = append(field, ',')
+		}
+		if out := append(field, body...); json.Valid(out) {
+			in.Payload = out
+		}
+		return nil
+	}, putIncoming)
 }
 
 // rekeySeen moves a channel's marks "channel:chat:n" (SeenKey) to

@@ -403,8 +403,9 @@ func TestMigrateToCompactChat(t *testing.T) {
 	if err := db.Delivered(ctx, store.Message{Channel: chat.Channel, ChatID: chat.ChatID}, kb); err != nil {
 		t.Fatal(err)
 	}
-	in := []store.Incoming{{Channel: "telegram", ChatID: "42", Payload: []byte(`{"update_id":1,"message":{"text":"3"}}`)},
-		{Channel: "telegram", ChatID: "99", Payload: []byte(`{"update_id":2}`), Stranger: true}}
+	// Zalo's: Telegram's waiting updates are changed by schema 17 (TestMigrateSeenInOrder).
+	in := []store.Incoming{{Channel: "zalo", ChatID: "42", Payload: []byte(`{"update_id":1,"message":{"text":"3"}}`)},
+		{Channel: "zalo", ChatID: "99", Payload: []byte(`{"update_id":2}`), Stranger: true}}
 	if err := db.Receive(ctx, in); err != nil {
 		t.Fatal(err)
 	}
@@ -504,13 +505,22 @@ func TestMigrateSeenInOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db.Close()
 	old := map[string]time.Time{
 		"telegram:42:900001":    t0,
 		"telegram:7:900002":     t0.Add(time.Minute),
 		"telegram:77":           t0.Add(2 * time.Minute), // a mark of before they were kept by chat
 		"zalo:123456:8f3ab2c01": t0.Add(3 * time.Minute),
 	}
+	// Updates waiting in the inbox, stored as the engine's inbound messages.
+	waiting := []store.Incoming{
+		{Channel: "telegram", ChatID: "42", Payload: []byte(`{"channel":"telegram","chat_id":"42","message_id":"900004","text":"3"}`)},
+		{Channel: "telegram", ChatID: "43", Payload: []byte(`{}`)},
+		{Channel: "zalo", ChatID: "123456", Payload: []byte(`{"channel":"zalo","chat_id":"123456","message_id":"9c1d","text":"2"}`)},
+	}
+	if err := db.Receive(ctx, waiting); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
 	raw, err := bolt.Open(path, 0o600, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -540,6 +550,22 @@ func TestMigrateSeenInOrder(t *testing.T) {
 			t.Errorf("%s after the migration: %v, want a repeat", key, err)
 		}
 	}
+	inbox, err := db.Inbox(ctx, 0, 10)
+	if err != nil || len(inbox) != 3 {
+		t.Fatalf("inbox after the migration: %+v, %v", inbox, err)
+	}
+	for i, in := range inbox {
+		var fields map[string]any
+		if err := json.Unmarshal(in.Payload, &fields); err != nil {
+			t.Fatalf("%s: %v", in.Payload, err)
+		}
+		if wantInOrder := in.Channel == "telegram"; (fields["in_order"] == true) != wantInOrder {
+			t.Errorf("inbox %d (%s) after the migration: %s", i, in.Channel, in.Payload)
+		}
+		if len(fields) != len(mustFields(t, waiting[i].Payload))+map[bool]int{true: 1}[in.Channel == "telegram"] {
+			t.Errorf("inbox %d lost fields: %s", i, in.Payload)
+		}
+	}
 	if _, err := db.Apply(ctx, store.Change{At: t0.Add(time.Hour), SeenKey: store.SeenKeyInOrder("telegram", 900003)}); err != nil {
 		t.Errorf("a new update: %v", err)
 	}
@@ -550,4 +576,13 @@ func TestMigrateSeenInOrder(t *testing.T) {
 	if _, err := db.Apply(ctx, store.Change{At: t0, SeenKey: "zalo:123456:8f3ab2c01"}); !errors.Is(err, store.ErrDuplicate) {
 		t.Errorf("the Zalo mark was pruned with them: %v", err)
 	}
+}
+
+func mustFields(t *testing.T, payload []byte) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(payload, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
