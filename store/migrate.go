@@ -7,7 +7,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strconv"
-	"strings"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -164,9 +164,9 @@ var migrations = []func(tx *bolt.Tx) error{
 	},
 	// 16 → 17: Telegram's marks of updates seen by their update_id alone,
 	// in its order (SeenKeyInOrder), no longer by chat: an update Telegram
-	// repeats after the upgrade is still known. Its updates waiting in the
-	// inbox are marked so too when handled: they say so as those received
-	// since do.
+	// repeats after the upgrade is still known (rekeySeen). Its updates
+	// waiting in the inbox are marked so too when handled: they say so as
+	// those received since do.
 	func(tx *bolt.Tx) error {
 		if err := rekeySeen(tx, "telegram"); err != nil {
 			return err
@@ -200,39 +200,43 @@ func sayInOrder(tx *bolt.Tx, channel string) error {
 }
 
 // rekeySeen moves a channel's marks "channel:chat:n" (SeenKey) to
-// SeenKeyInOrder, and writes the bucket again in key order with its pages
-// filled.
+// SeenKeyInOrder: those seen within two days of its last one. Telegram
+// repeats only the updates it was not told were received, and keeps none
+// past a day; older marks stay as they are until pruned, so that a
+// province's month of marks is not read into memory at the upgrade.
 func rekeySeen(tx *bolt.Tx, channel string) error {
-	type kv struct{ k, v []byte }
-	var all []kv
-	err := tx.Bucket(bucketSeen).ForEach(func(k, v []byte) error {
-		key := string(k)
-		if rest, ok := strings.CutPrefix(key, channel+":"); ok {
-			// A mark of another shape, from before the marks were kept by
-			// chat, is older than the marks are kept: it stays as it is.
-			if _, id, ok := strings.Cut(rest, ":"); ok {
-				if n, err := strconv.ParseUint(id, 10, 64); err == nil {
-					key = SeenKeyInOrder(channel, n)
-				}
-			}
+	seen := tx.Bucket(bucketSeen)
+	prefix := []byte(channel + ":")
+	var last []byte
+	c := seen.Cursor()
+	for k, v := c.Seek(prefix); bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		if bytes.Compare(v, last) > 0 {
+			last = v
 		}
-		all = append(all, kv{[]byte(key), bytes.Clone(v)})
+	}
+	at, err := time.Parse(time.RFC3339, string(last))
+	if err != nil { // no mark, or none readable: nothing to move
 		return nil
-	})
-	if err != nil {
-		return err
 	}
-	slices.SortFunc(all, func(a, b kv) int { return bytes.Compare(a.k, b.k) })
-	if err := tx.DeleteBucket(bucketSeen); err != nil {
-		return err
+	since := []byte(timeKey(at.Add(-48 * time.Hour)))
+	type move struct{ from, to, v []byte }
+	var moves []move
+	for k, v := c.Seek(prefix); bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		// A mark of another shape, from before the marks were kept by
+		// chat, is older than the marks are kept: it stays as it is.
+		_, id, ok := bytes.Cut(k[len(prefix):], []byte(":"))
+		n, err := strconv.ParseUint(string(id), 10, 64)
+		if ok && err == nil && bytes.Compare(v, since) >= 0 {
+			moves = append(moves, move{bytes.Clone(k), []byte(SeenKeyInOrder(channel, n)), bytes.Clone(v)})
+		}
 	}
-	b, err := tx.CreateBucket(bucketSeen)
-	if err != nil {
-		return err
-	}
-	b.FillPercent = denseFill
-	for _, e := range all {
-		if err := b.Put(e.k, e.v); err != nil {
+	slices.SortFunc(moves, func(a, b move) int { return bytes.Compare(a.to, b.to) })
+	seen.FillPercent = denseFill
+	for _, m := range moves {
+		if err := seen.Delete(m.from); err != nil {
+			return err
+		}
+		if err := seen.Put(m.to, m.v); err != nil {
 			return err
 		}
 	}

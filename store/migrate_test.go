@@ -509,6 +509,7 @@ func TestMigrateSeenInOrder(t *testing.T) {
 		"telegram:42:900001":    t0,
 		"telegram:7:900002":     t0.Add(time.Minute),
 		"telegram:77":           t0.Add(2 * time.Minute), // a mark of before they were kept by chat
+		"telegram:5:800000":     t0.Add(-72 * time.Hour), // older than Telegram repeats: left as it is
 		"zalo:123456:8f3ab2c01": t0.Add(3 * time.Minute),
 	}
 	// Updates waiting in the inbox, stored as the engine's inbound messages.
@@ -545,7 +546,7 @@ func TestMigrateSeenInOrder(t *testing.T) {
 	if v, _ := db.Version(); v != store.SchemaVersion || v < 17 {
 		t.Fatalf("schema %d", v)
 	}
-	for _, key := range []string{store.SeenKeyInOrder("telegram", 900001), store.SeenKeyInOrder("telegram", 900002), "telegram:77", "zalo:123456:8f3ab2c01"} {
+	for _, key := range []string{store.SeenKeyInOrder("telegram", 900001), store.SeenKeyInOrder("telegram", 900002), "telegram:77", "zalo:123456:8f3ab2c01", "telegram:5:800000"} {
 		if _, err := db.Apply(ctx, store.Change{At: t0, SeenKey: key}); !errors.Is(err, store.ErrDuplicate) {
 			t.Errorf("%s after the migration: %v, want a repeat", key, err)
 		}
@@ -562,16 +563,24 @@ func TestMigrateSeenInOrder(t *testing.T) {
 		if wantInOrder := in.Channel == "telegram"; (fields["in_order"] == true) != wantInOrder {
 			t.Errorf("inbox %d (%s) after the migration: %s", i, in.Channel, in.Payload)
 		}
-		if len(fields) != len(mustFields(t, waiting[i].Payload))+map[bool]int{true: 1}[in.Channel == "telegram"] {
+		want := len(mustFields(t, waiting[i].Payload))
+		if in.Channel == "telegram" {
+			want++
+		}
+		if len(fields) != want {
 			t.Errorf("inbox %d lost fields: %s", i, in.Payload)
 		}
 	}
 	if _, err := db.Apply(ctx, store.Change{At: t0.Add(time.Hour), SeenKey: store.SeenKeyInOrder("telegram", 900003)}); err != nil {
 		t.Errorf("a new update: %v", err)
 	}
+	// Not moved: marked here for the first time (as seen long ago, to be pruned below).
+	if _, err := db.Apply(ctx, store.Change{At: t0.Add(-100 * time.Hour), SeenKey: store.SeenKeyInOrder("telegram", 800000)}); err != nil {
+		t.Errorf("a mark older than Telegram repeats was moved: %v", err)
+	}
 	// Each mark is forgotten by when it was seen, as before.
-	if n, err := db.PruneSeen(ctx, t0.Add(90*time.Second)); err != nil || n != 2 {
-		t.Errorf("pruned %d marks seen before %v, want the two Telegram marks (%v)", n, t0.Add(90*time.Second), err)
+	if n, err := db.PruneSeen(ctx, t0.Add(90*time.Second)); err != nil || n != 4 {
+		t.Errorf("pruned %d marks seen before %v, want the four Telegram marks (%v)", n, t0.Add(90*time.Second), err)
 	}
 	if _, err := db.Apply(ctx, store.Change{At: t0, SeenKey: "zalo:123456:8f3ab2c01"}); !errors.Is(err, store.ErrDuplicate) {
 		t.Errorf("the Zalo mark was pruned with them: %v", err)
