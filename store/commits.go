@@ -29,7 +29,19 @@ type commits struct {
 	// wait, when set, replaces how long a batch gathers writes (tests).
 	wait func(writers int32) time.Duration
 
-	gate gate // one commit at a time, the inbox's first
+	gate   gate         // one commit at a time, the inbox's first
+	urgent urgentWrites // the inbox's writes waiting for the file
+}
+
+// urgentWrites are the writes everyone waits on (the inbox's) that come
+// while one of them waits for the file: they go together in the next
+// commit, as soon as the file is free. The poller stores one batch of
+// updates at a time, so its writes go alone; a webhook's updates come many
+// at once (Telegram opens up to 40 connections), and each in a commit of
+// its own cost a pair of fsyncs, one after another.
+type urgentWrites struct {
+	mu      sync.Mutex
+	pending []batchCall
 }
 
 // gate lets one write transaction through at a time, those that everyone
@@ -68,6 +80,33 @@ func (g *gate) leave() {
 	g.busy = false
 	g.mu.Unlock()
 	g.free.Broadcast()
+}
+
+// updateUrgent runs fn in the next commit of the inbox's writes: the
+// first of them to come waits for the file, then commits those that came
+// meanwhile with its own. fn may run more than once.
+func (db *DB) updateUrgent(fn func(*bolt.Tx) error) error {
+	u := &db.commits.urgent
+	call := batchCall{fn: fn, err: make(chan error, 1)}
+	u.mu.Lock()
+	u.pending = append(u.pending, call)
+	lead := len(u.pending) == 1
+	u.mu.Unlock()
+	if lead {
+		g := &db.commits.gate
+		g.enter(true)
+		u.mu.Lock()
+		calls := u.pending
+		u.pending = nil
+		u.mu.Unlock()
+		db.commitCalls(calls)
+		g.leave()
+	}
+	err := <-call.err
+	if err == errSolo {
+		err = db.updateTx(fn, true)
+	}
+	return err
 }
 
 // updateTx runs fn in a write transaction of its own once the gate lets
@@ -145,29 +184,38 @@ func (db *DB) commit(b *batch) {
 		}
 		c.mu.Unlock()
 		b.timer.Stop()
-		for len(b.calls) > 0 {
-			failed := -1
-			err := db.updateTx(func(tx *bolt.Tx) error {
-				for i, call := range b.calls {
-					if err := safely(call.fn, tx); err != nil {
-						failed = i
-						return err
-					}
-				}
-				return nil
-			}, false)
-			if failed >= 0 {
-				// That write runs alone; the others commit without it.
-				b.calls[failed].err <- errSolo
-				b.calls = append(b.calls[:failed], b.calls[failed+1:]...)
-				continue
-			}
-			for _, call := range b.calls {
-				call.err <- err
-			}
-			return
-		}
+		g := &db.commits.gate
+		g.enter(false)
+		defer g.leave()
+		db.commitCalls(b.calls)
 	})
+}
+
+// commitCalls writes calls in one commit, the gate passed, and tells each
+// its outcome. A call whose function fails is told to run alone
+// (errSolo), and the others commit without it.
+func (db *DB) commitCalls(calls []batchCall) {
+	for len(calls) > 0 {
+		failed := -1
+		err := db.bolt.Update(func(tx *bolt.Tx) error {
+			for i, call := range calls {
+				if err := safely(call.fn, tx); err != nil {
+					failed = i
+					return err
+				}
+			}
+			return nil
+		})
+		if failed >= 0 {
+			calls[failed].err <- errSolo
+			calls = append(calls[:failed], calls[failed+1:]...)
+			continue
+		}
+		for _, call := range calls {
+			call.err <- err
+		}
+		return
+	}
 }
 
 // safely runs fn, turning a panic into an error, so that one write's bug

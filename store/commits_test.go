@@ -197,3 +197,109 @@ func waitFor(g *gate, cond func() bool) {
 		runtime.Gosched()
 	}
 }
+
+// BenchmarkReceiveWebhook stores updates one at a time from 40 callers at
+// once, as a webhook does when Telegram delivers over its 40 connections:
+// an op is one update stored, durable when Receive returns.
+//
+//	go test ./store -run '^$' -bench ReceiveWebhook -benchtime 5000x
+func BenchmarkReceiveWebhook(b *testing.B) {
+	db, err := Open(filepath.Join(b.TempDir(), "inbox.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	payload := []byte(`{"channel":"telegram","chat_id":"5512345678","message_id":"900001","in_order":true,"text":"Có","at":"2026-11-30T09:00:00Z"}`)
+	b.SetParallelism(20) // 40 callers on 2 cores
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if err := db.Receive(b.Context(), []Incoming{{Channel: "telegram", ChatID: "5512345678", Payload: payload}}); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.StopTimer()
+	if n, _, err := db.Queues(b.Context()); err != nil || n != b.N {
+		b.Fatalf("%d updates in the inbox after %d stored (%v)", n, b.N, err)
+	}
+}
+
+// The inbox's writes that come while one waits for the file go together
+// in the next commit, each with its own outcome: a webhook's updates come
+// many at once.
+func TestInboxWritesShareCommits(t *testing.T) {
+	db, err := Open(filepath.Join(t.TempDir(), "commits.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	bucket := []byte("commits_test")
+	if err := db.bolt.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucket(bucket); return err }); err != nil {
+		t.Fatal(err)
+	}
+	g := &db.commits.gate
+	g.enter(false) // a commit under way: the inbox's writes wait for the file
+	refused := errors.New("refused")
+	const writers = 50
+	errs := make([]error, writers)
+	txs := make([]int, writers) // the transaction each write was last run in
+	var wg sync.WaitGroup
+	for i := range writers {
+		wg.Go(func() {
+			errs[i] = db.updateNow(t.Context(), func(tx *bolt.Tx) error {
+				txs[i] = tx.ID()
+				if err := tx.Bucket(bucket).Put([]byte(fmt.Sprint(i)), []byte("x")); err != nil {
+					return err
+				}
+				switch i % 25 {
+				case 7:
+					return refused
+				case 13:
+					panic("a bug in one write")
+				}
+				return nil
+			})
+		})
+	}
+	for { // until all of them wait
+		db.commits.urgent.mu.Lock()
+		n := len(db.commits.urgent.pending)
+		db.commits.urgent.mu.Unlock()
+		if n == writers {
+			break
+		}
+		runtime.Gosched()
+	}
+	g.leave()
+	wg.Wait()
+	shared := map[int]bool{}
+	err = db.bolt.View(func(tx *bolt.Tx) error {
+		for i := range writers {
+			written := tx.Bucket(bucket).Get([]byte(fmt.Sprint(i))) != nil
+			switch i % 25 {
+			case 7:
+				if !errors.Is(errs[i], refused) || written {
+					return fmt.Errorf("write %d: %v, written %v; want its own error and nothing written", i, errs[i], written)
+				}
+			case 13:
+				if errs[i] == nil || written {
+					return fmt.Errorf("write %d panicked: %v, written %v; want an error and nothing written", i, errs[i], written)
+				}
+			default:
+				if errs[i] != nil || !written {
+					return fmt.Errorf("write %d: %v, written %v", i, errs[i], written)
+				}
+				shared[txs[i]] = true
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(shared) != 1 {
+		t.Errorf("the %d writes that succeeded were committed in %d transactions, want 1", writers-4, len(shared))
+	}
+}

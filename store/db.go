@@ -235,9 +235,11 @@ func (db *DB) update(ctx context.Context, fn func(*bolt.Tx) error) error {
 	return db.write(ctx, fn, false)
 }
 
-// updateNow is update for a write that everyone waits on: it commits on
-// its own as soon as the file is free, ahead of the writes waiting,
-// neither waiting for others to join it nor running theirs.
+// updateNow is update for a write that everyone waits on: it commits as
+// soon as the file is free, ahead of the writes waiting, never waiting for
+// others to join it nor running the answers' writes; the writes of its
+// kind that came while it waited for the file (a webhook's updates) go
+// with it. fn may run more than once.
 func (db *DB) updateNow(ctx context.Context, fn func(*bolt.Tx) error) error {
 	return db.write(ctx, fn, true)
 }
@@ -251,10 +253,13 @@ func (db *DB) write(ctx context.Context, fn func(*bolt.Tx) error, urgent bool) (
 	c := db.commits
 	others := c.writers.Add(1) > 1
 	defer c.writers.Add(-1)
-	if others && !urgent {
+	switch {
+	case urgent:
+		return db.updateUrgent(fn)
+	case others:
 		return db.batch(fn)
 	}
-	return db.updateTx(fn, urgent)
+	return db.updateTx(fn, false)
 }
 
 // denseFill is the fill of a bucket whose keys only grow (a sequence), or

@@ -20,11 +20,12 @@ type Incoming struct {
 	Stranger bool `json:"stranger,omitempty"`
 }
 
-// Receive stores updates in the inbox in one transaction. It commits on
-// its own, as soon as the file is free: a platform's next batch of updates
-// (Telegram's next getUpdates) waits for this one to be stored, and every
-// chat waits on that, so it neither waits to gather other writes nor runs
-// those gathered.
+// Receive stores updates in the inbox in one transaction. It commits as
+// soon as the file is free: a platform's next batch of updates (Telegram's
+// next getUpdates) waits for this one to be stored, and every chat waits on
+// that, so it neither waits to gather other writes nor runs the answers'
+// gathered. Updates received meanwhile, as a webhook's come, many at
+// once, share its commit.
 func (db *DB) Receive(ctx context.Context, items []Incoming) error {
 	err := db.updateNow(ctx, func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketInbox)
