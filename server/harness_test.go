@@ -89,7 +89,7 @@ func prepareServer(ctx context.Context, getenv func(string) string, logs io.Writ
 	return func(ctx context.Context) error { return Run(ctx, cfg, parts) }, db, nil
 }
 
-func freePort(t *testing.T) string { return platformtest.FreeAddr(t) }
+func freePort(t testing.TB) string { return platformtest.FreeAddr(t) }
 
 const testToken = "123456:TEST-token_abcdefghijklmnopqrstuvwxyz"
 

@@ -173,6 +173,12 @@ func loadSizes(b *testing.B) []int {
 	return sizes
 }
 
+// loadWebhook tells whether sothon takes its updates by webhook
+// (SOTHON_LOAD_WEBHOOK=1), which the fake Bot API pushes many at once as
+// Telegram does, rather than by long polling, 100 at a time (the
+// default). The echo bot polls either way.
+func loadWebhook() bool { return os.Getenv("SOTHON_LOAD_WEBHOOK") == "1" }
+
 // BenchmarkTelegramLoad runs N heads through the household questionnaire
 // against `sothon serve` (real engine, bbolt with durable commits, outbox,
 // library client) on a fake Bot API, and the same traffic through a bare
@@ -233,6 +239,13 @@ func loadRun(b *testing.B, n int) phase {
 	chats, areas := registerHeads(b, dbPath, n)
 	env := map[string]string{"SOTHON_TELEGRAM_TOKEN": testToken, "SOTHON_TELEGRAM_API": fake.URL, "SOTHON_ADDR": "127.0.0.1:0",
 		"SOTHON_DB": dbPath, "SOTHON_TELEGRAM_RATE": "1000000", "SOTHON_TELEGRAM_CHAT_RATE": "1000000"}
+	if loadWebhook() {
+		addr := freePort(b)
+		fake.Deliver()
+		env["SOTHON_ADDR"] = addr
+		env["SOTHON_TELEGRAM_WEBHOOK_URL"] = "http://" + addr + "/webhook/telegram"
+		env["SOTHON_TELEGRAM_WEBHOOK_SECRET"] = "load-webhook-secret"
+	}
 	// The file is opened and its villages saved before the clock starts:
 	// the run measures the messages, not the program's start.
 	ctx, cancel := context.WithCancel(context.Background())

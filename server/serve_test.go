@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -316,7 +317,8 @@ func TestWebhook(t *testing.T) {
 	h.sources = nil // updates come by POST, each stored before it is answered
 	h.start()
 	set := h.fake.Calls("setWebhook")
-	if len(set) != 1 || set[0].Params["secret_token"] != "s3cret-token_value" || set[0].Params["url"] != "https://sothon.example/webhook/telegram" {
+	if len(set) != 1 || set[0].Params["secret_token"] != "s3cret-token_value" || set[0].Params["url"] != "https://sothon.example/webhook/telegram" ||
+		set[0].Params["max_connections"] != "100" {
 		t.Fatalf("setWebhook: %+v", set)
 	}
 	url := "http://" + addr + "/webhook/telegram"
@@ -360,6 +362,49 @@ func TestWebhook(t *testing.T) {
 		t.Fatalf("healthz: %v %v", resp, err)
 	}
 	resp.Body.Close()
+	if n := len(h.fake.Calls("getUpdates")); n != 0 {
+		t.Errorf("polled %d times in webhook mode", n)
+	}
+}
+
+// Updates Telegram pushes to the webhook, many at once over the
+// connections setWebhook asked for, are each answered once, in order per
+// chat: heads answering a questionnaire side by side.
+func TestWebhookDeliveries(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	const heads = 20
+	codes := make([]string, heads)
+	for i := range codes {
+		codes[i] = h.invite("head", "bac-kan/huyen-tung/khuoi-pai")
+	}
+	addr := freePort(t)
+	h.env["SOTHON_ADDR"] = addr
+	h.env["SOTHON_TELEGRAM_WEBHOOK_URL"] = "http://" + addr + "/webhook/telegram"
+	h.env["SOTHON_TELEGRAM_WEBHOOK_SECRET"] = "s3cret-token_value"
+	h.sources = nil
+	h.fake.Deliver()
+	h.start()
+	var wg sync.WaitGroup
+	for i := range heads {
+		chat := int64(900 + i)
+		wg.Go(func() {
+			if m := h.say(chat, "/start "+codes[i]); !strings.Contains(m.Params["text"], "Chào mừng") {
+				t.Errorf("chat %d: %q", chat, m.Params["text"])
+			}
+			for _, text := range []string{"/help", "/help"} {
+				if m := h.say(chat, text); !strings.Contains(m.Params["text"], "/back") {
+					t.Errorf("chat %d, %s: %q", chat, text, m.Params["text"])
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for i := range heads {
+		if got := h.sentTo(int64(900 + i)); len(got) != 3 {
+			t.Errorf("chat %d got %d messages, want one a message it sent", 900+i, len(got))
+		}
+	}
 	if n := len(h.fake.Calls("getUpdates")); n != 0 {
 		t.Errorf("polled %d times in webhook mode", n)
 	}

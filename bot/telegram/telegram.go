@@ -151,7 +151,10 @@ func (a *Adapter) registerCommands(api *tgbotapi.BotAPI) {
 // setWebhook registers the webhook with its secret token. The library's
 // WebhookConfig has no secret_token, so the request is made directly.
 func (a *Adapter) setWebhook(api *tgbotapi.BotAPI) error {
-	params := tgbotapi.Params{"url": a.cfg.WebhookURL, "secret_token": a.cfg.WebhookSecret}
+	// As many connections as Telegram allows (its default is 40): each
+	// delivery waits for its update's commit, and those that wait together
+	// share one (store.Receive).
+	params := tgbotapi.Params{"url": a.cfg.WebhookURL, "secret_token": a.cfg.WebhookSecret, "max_connections": "100"}
 	params.AddInterface("allowed_updates", allowedUpdates)
 	if _, err := api.MakeRequest("setWebhook", params); err != nil {
 		return fmt.Errorf("telegram: setWebhook: %w", classify(err, a.cfg.Token))

@@ -112,6 +112,14 @@ type Server struct {
 	waiting  int              // downloads that reached a scripted reply
 	webhook  string           // the address setWebhook gave, for getWebhookInfo
 	hookErr  string           // the last delivery error getWebhookInfo tells
+
+	// Webhook delivery (Deliver): the updates waiting for it, the secret
+	// setWebhook gave, the connections it opened.
+	outgoing   []queued
+	hookSecret string
+	deliver    bool
+	deliveries int
+	delivering bool
 }
 
 // SetWebhook sets the webhook getWebhookInfo tells, with the last error
@@ -223,7 +231,11 @@ func (f *Server) push(body map[string]any) int {
 	body["update_id"] = f.nextUpd
 	data, _ := json.Marshal(body)
 	u := queued{id: f.nextUpd, data: data}
-	f.updates = append(f.updates, u)
+	if f.delivering {
+		f.outgoing = append(f.outgoing, u)
+	} else {
+		f.updates = append(f.updates, u)
+	}
 	f.history = append(f.history, u)
 	f.cond.Broadcast()
 	return f.nextUpd

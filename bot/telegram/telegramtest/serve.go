@@ -77,6 +77,10 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 		f.getFile(w, call)
 	case "setWebhook", "deleteWebhook":
 		f.SetWebhook(call.Params["url"], "")
+		f.mu.Lock()
+		f.hookSecret = call.Params["secret_token"]
+		f.startDelivery(call.Params["max_connections"])
+		f.mu.Unlock()
 		f.answer(w, call, 200, `{"ok":true,"result":true}`)
 	case "getWebhookInfo":
 		f.mu.Lock()
