@@ -162,6 +162,9 @@ func (db *DB) batch(fn func(*bolt.Tx) error) error {
 	}
 	b.calls = append(b.calls, call)
 	full := len(b.calls) >= maxBatch
+	if full { // no more join it
+		c.pending = nil
+	}
 	c.mu.Unlock()
 	if full {
 		go db.commit(b)
@@ -173,21 +176,25 @@ func (db *DB) batch(fn func(*bolt.Tx) error) error {
 	return err
 }
 
-// commit writes a batch once: no more writes join it from now.
+// commit writes a batch once. The batch takes the writes that come until
+// the file is free: while the commit before it is under way (a slow disk's
+// fsync), they join it rather than a batch of their own that would wait
+// behind it, so a slow commit makes the next one larger, not later.
 func (db *DB) commit(b *batch) {
 	b.once.Do(func() {
 		defer debug.SetPanicOnFault(debug.SetPanicOnFault(true)) // a damaged file's fault is an error, as in update
+		b.timer.Stop()
+		g := &db.commits.gate
+		g.enter(false)
+		defer g.leave()
 		c := db.commits
 		c.mu.Lock()
 		if c.pending == b {
 			c.pending = nil
 		}
+		calls := b.calls // appended to under c.mu, until it is no longer pending
 		c.mu.Unlock()
-		b.timer.Stop()
-		g := &db.commits.gate
-		g.enter(false)
-		defer g.leave()
-		db.commitCalls(b.calls)
+		db.commitCalls(calls)
 	})
 }
 
