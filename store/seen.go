@@ -57,9 +57,10 @@ func markSeen(tx *bolt.Tx, key string, at time.Time) error {
 // list would otherwise grow without end. A channel's marks kept in order
 // (SeenKeyInOrder) are walked from the oldest only up to the first one
 // seen since: those after it came later, so the hourly prune of a
-// province's millions of Telegram marks reads only what it removes. A
-// mark handled late (a photo retried) holds back those after it for as
-// long as it was late.
+// province's millions of Telegram marks reads only what it removes; and
+// from the newest back to the last one seen since, for a numbering
+// started anew below the old. A mark handled late (a photo retried) holds
+// back those after it for as long as it was late.
 func (db *DB) PruneSeen(ctx context.Context, before time.Time) (int, error) {
 	cutoff := []byte(timeKey(before))
 	var stale [][]byte
@@ -73,7 +74,22 @@ func (db *DB) PruneSeen(ctx context.Context, before time.Time) (int, error) {
 			}
 			if inOrder(string(k)) {
 				channel, _, _ := strings.Cut(string(k), "#")
-				k, v = c.Seek([]byte(channel + "$")) // '$' follows '#': past this channel's ordered marks
+				end := []byte(channel + "$") // '$' follows '#': past this channel's ordered marks
+				// From the channel's last mark back too: after a week
+				// without updates Telegram numbers them from a random
+				// start, maybe below the marks of before, which then
+				// sort after a recent one.
+				first := bytes.Clone(k)
+				bk, bv := c.Seek(end)
+				if bk == nil {
+					bk, bv = c.Last()
+				} else {
+					bk, bv = c.Prev()
+				}
+				for ; bk != nil && bytes.Compare(bk, first) > 0 && bytes.Compare(bv, cutoff) < 0; bk, bv = c.Prev() {
+					stale = append(stale, bytes.Clone(bk))
+				}
+				k, v = c.Seek(end)
 				continue
 			}
 			k, v = c.Next()

@@ -650,9 +650,10 @@ func TestOpenKeyboardTakenByNewerOptions(t *testing.T) {
 }
 
 // Marks kept in order are pruned from the oldest up to the first one seen
-// since the cutoff; marks kept by chat are each held against it, before
-// and after an ordered channel's. A mark handled late holds back the older
-// ones after it until it is old itself.
+// since the cutoff, and from the newest back to the last one seen since;
+// marks kept by chat are each held against it, before and after an
+// ordered channel's. A mark handled late holds back the older ones after
+// it, up to a newer one, until it is old itself.
 func TestPruneSeenInOrder(t *testing.T) {
 	t.Parallel()
 	db := storetest.Open(t)
@@ -672,7 +673,7 @@ func TestPruneSeenInOrder(t *testing.T) {
 	mark(store.SeenKeyInOrder("telegram", 8), recent)
 	mark(store.SeenKeyInOrder("alpha", 1), old) // another ordered channel, before telegram's marks
 	mark(store.SeenKeyInOrder("alpha", 2), recent)
-	mark(store.SeenKeyInOrder("alpha", 3), old)
+	mark(store.SeenKeyInOrder("alpha", 3), old) // the newest, yet old: numbered anew since (TestPruneSeenAfterUpdateIDRestart)
 	mark(store.SeenKey("zalo", "42", "a1"), old)
 	mark(store.SeenKey("zalo", "42", "b2"), recent)
 	mark(store.SeenKey("console", "7", "c3"), old)
@@ -684,13 +685,12 @@ func TestPruneSeenInOrder(t *testing.T) {
 		}
 		return err != nil
 	}
-	// alpha 1, console c3, telegram 1–5 and zalo a1; telegram 7 waits behind 6, alpha 3 behind 2.
-	if n, err := db.PruneSeen(ctx, t0.Add(-36*day)); err != nil || n != 8 {
-		t.Fatalf("pruned %d, want 8 (%v)", n, err)
+	// alpha 1 and 3, console c3, telegram 1–5 and zalo a1; telegram 7 waits behind 6.
+	if n, err := db.PruneSeen(ctx, t0.Add(-36*day)); err != nil || n != 9 {
+		t.Fatalf("pruned %d, want 9 (%v)", n, err)
 	}
 	for _, key := range []string{store.SeenKeyInOrder("telegram", 6), store.SeenKeyInOrder("telegram", 7),
-		store.SeenKeyInOrder("telegram", 8), store.SeenKeyInOrder("alpha", 2), store.SeenKeyInOrder("alpha", 3),
-		store.SeenKey("zalo", "42", "b2")} {
+		store.SeenKeyInOrder("telegram", 8), store.SeenKeyInOrder("alpha", 2), store.SeenKey("zalo", "42", "b2")} {
 		if !known(key) {
 			t.Errorf("%s was forgotten", key)
 		}
@@ -701,12 +701,45 @@ func TestPruneSeenInOrder(t *testing.T) {
 	}
 	for _, key := range []string{store.SeenKeyInOrder("telegram", 1), store.SeenKeyInOrder("telegram", 5),
 		store.SeenKeyInOrder("telegram", 6), store.SeenKeyInOrder("telegram", 7), store.SeenKeyInOrder("alpha", 1),
-		store.SeenKey("zalo", "42", "a1"), store.SeenKey("console", "7", "c3")} {
+		store.SeenKeyInOrder("alpha", 3), store.SeenKey("zalo", "42", "a1"), store.SeenKey("console", "7", "c3")} {
 		if known(key) {
 			t.Errorf("%s is still known after the prunes", key)
 		}
 	}
-	if !known(store.SeenKeyInOrder("alpha", 3)) {
-		t.Error("alpha 3, behind a recent mark, was forgotten")
+}
+
+// Telegram numbers updates in order, but after a week without any it
+// starts again from a random number, which may be below the marks it
+// left: the marks of before the pause then sort after those of since, and
+// are still forgotten once old. Kept, the new sequence would climb into
+// them and its updates be dropped as repeats.
+func TestPruneSeenAfterUpdateIDRestart(t *testing.T) {
+	t.Parallel()
+	db := storetest.Open(t)
+	day := 24 * time.Hour
+	mark := func(n uint64, at time.Time) error {
+		_, err := db.Apply(ctx, store.Change{At: at, SeenKey: store.SeenKeyInOrder("telegram", n)})
+		return err
+	}
+	before := t0.Add(-45 * day) // the marks of before the pause
+	for n := uint64(5_000_000); n < 5_000_010; n++ {
+		if err := mark(n, before.Add(time.Duration(n%100)*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	since := t0.Add(-time.Hour) // after a quiet week, numbered from a random start below
+	for n := uint64(1_200_000); n < 1_200_005; n++ {
+		if err := mark(n, since); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, err := db.PruneSeen(ctx, t0.Add(-30*day)); err != nil || n != 10 {
+		t.Fatalf("pruned %d, want the 10 marks of before the pause (%v)", n, err)
+	}
+	if err := mark(5_000_003, t0); err != nil {
+		t.Errorf("update 5000003 of the new sequence, 45 days after its namesake: %v", err)
+	}
+	if err := mark(1_200_002, t0); !errors.Is(err, store.ErrDuplicate) {
+		t.Errorf("a repeat of a recent update: %v, want ErrDuplicate", err)
 	}
 }
