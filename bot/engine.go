@@ -179,7 +179,7 @@ func fnv32a(s string) uint32 {
 func seenKey(in Inbound) string {
 	if in.InOrder {
 		if n, err := strconv.ParseUint(in.MessageID, 10, 64); err == nil {
-			return store.SeenKeyInOrder(in.Channel, n)
+			return store.SeenKeyInOrder(in.Channel, n, in.ChatID)
 		}
 	}
 	return store.SeenKey(in.Channel, in.ChatID, in.MessageID)

@@ -162,8 +162,8 @@ var migrations = []func(tx *bolt.Tx) error{
 		}
 		return nil
 	},
-	// 16 → 17: Telegram's marks of updates seen by their update_id alone,
-	// in its order (SeenKeyInOrder), no longer by chat: an update Telegram
+	// 16 → 17: Telegram's marks of updates seen by their update_id first,
+	// in its order (SeenKeyInOrder), no longer by chat first: an update Telegram
 	// repeats after the upgrade is still known (rekeySeen). Its updates
 	// waiting in the inbox are marked so too when handled: they say so as
 	// those received since do.
@@ -224,10 +224,10 @@ func rekeySeen(tx *bolt.Tx, channel string) error {
 	for k, v := c.Seek(prefix); bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		// A mark of another shape, from before the marks were kept by
 		// chat, is older than the marks are kept: it stays as it is.
-		_, id, ok := bytes.Cut(k[len(prefix):], []byte(":"))
+		chat, id, ok := bytes.Cut(k[len(prefix):], []byte(":"))
 		n, err := strconv.ParseUint(string(id), 10, 64)
 		if ok && err == nil && bytes.Compare(v, since) >= 0 {
-			moves = append(moves, move{bytes.Clone(k), []byte(SeenKeyInOrder(channel, n)), bytes.Clone(v)})
+			moves = append(moves, move{bytes.Clone(k), []byte(SeenKeyInOrder(channel, n, string(chat))), bytes.Clone(v)})
 		}
 	}
 	slices.SortFunc(moves, func(a, b move) int { return bytes.Compare(a.to, b.to) })

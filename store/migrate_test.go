@@ -495,7 +495,7 @@ func TestMigrateToCompactChat(t *testing.T) {
 }
 func seqKey(n uint64) []byte { return binary.BigEndian.AppendUint64(nil, n) }
 
-// Telegram's marks move from by chat to by update_id alone (schema 17): an
+// Telegram's marks move from by chat to by update_id first (schema 17): an
 // update Telegram repeats after the upgrade is still dropped, marks of
 // other channels stay as they were, and each keeps when it was seen.
 func TestMigrateSeenInOrder(t *testing.T) {
@@ -546,7 +546,7 @@ func TestMigrateSeenInOrder(t *testing.T) {
 	if v, _ := db.Version(); v != store.SchemaVersion || v < 17 {
 		t.Fatalf("schema %d", v)
 	}
-	for _, key := range []string{store.SeenKeyInOrder("telegram", 900001), store.SeenKeyInOrder("telegram", 900002), "telegram:77", "zalo:123456:8f3ab2c01", "telegram:5:800000"} {
+	for _, key := range []string{store.SeenKeyInOrder("telegram", 900001, "42"), store.SeenKeyInOrder("telegram", 900002, "7"), "telegram:77", "zalo:123456:8f3ab2c01", "telegram:5:800000"} {
 		if _, err := db.Apply(ctx, store.Change{At: t0, SeenKey: key}); !errors.Is(err, store.ErrDuplicate) {
 			t.Errorf("%s after the migration: %v, want a repeat", key, err)
 		}
@@ -571,11 +571,11 @@ func TestMigrateSeenInOrder(t *testing.T) {
 			t.Errorf("inbox %d lost fields: %s", i, in.Payload)
 		}
 	}
-	if _, err := db.Apply(ctx, store.Change{At: t0.Add(time.Hour), SeenKey: store.SeenKeyInOrder("telegram", 900003)}); err != nil {
+	if _, err := db.Apply(ctx, store.Change{At: t0.Add(time.Hour), SeenKey: store.SeenKeyInOrder("telegram", 900003, "42")}); err != nil {
 		t.Errorf("a new update: %v", err)
 	}
 	// Not moved: marked here for the first time (as seen long ago, to be pruned below).
-	if _, err := db.Apply(ctx, store.Change{At: t0.Add(-100 * time.Hour), SeenKey: store.SeenKeyInOrder("telegram", 800000)}); err != nil {
+	if _, err := db.Apply(ctx, store.Change{At: t0.Add(-100 * time.Hour), SeenKey: store.SeenKeyInOrder("telegram", 800000, "5")}); err != nil {
 		t.Errorf("a mark older than Telegram repeats was moved: %v", err)
 	}
 	// Each mark is forgotten by when it was seen, as before.

@@ -21,22 +21,25 @@ func SeenKey(channel, chatID, messageID string) string {
 }
 
 // SeenKeyInOrder is the mark of an update numbered in one sequence for the
-// whole bot (Telegram's update_id). Fixed-width, the marks sort in the
-// order the updates came: a flood's marks go side by side onto the
-// bucket's last page, filled whole. Kept by chat, every answer's mark took
-// a page of its own in each commit, a third of the commits' work at 1,000
-// heads (docs/BENCHMARKS.md, issue 22).
-func SeenKeyInOrder(channel string, n uint64) string {
-	return channel + "#" + fmt.Sprintf("%020d", n)
+// whole bot (Telegram's update_id), by that number first, fixed-width, then
+// its chat. The marks sort in the order the updates came: a flood's marks
+// go side by side onto the bucket's last page, filled whole; kept by chat
+// first, every answer's mark took a page of its own in each commit, a
+// third of the commits' work at 1,000 heads (docs/BENCHMARKS.md, issue
+// 22). The chat is still part of the mark, so that a number used again
+// (Telegram starts anew after a quiet week, a new bot token) is a repeat
+// only in the same chat, as when marks were kept by chat.
+func SeenKeyInOrder(channel string, n uint64, chatID string) string {
+	return channel + "#" + fmt.Sprintf("%020d", n) + ":" + chatID
 }
 
 // inOrder tells a key of SeenKeyInOrder.
 func inOrder(key string) bool {
-	_, n, ok := strings.Cut(key, "#")
-	if !ok || len(n) != 20 {
+	_, rest, ok := strings.Cut(key, "#")
+	if !ok || len(rest) < 21 || rest[20] != ':' {
 		return false
 	}
-	_, err := strconv.ParseUint(n, 10, 64)
+	_, err := strconv.ParseUint(rest[:20], 10, 64)
 	return err == nil
 }
 

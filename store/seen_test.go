@@ -26,7 +26,7 @@ func BenchmarkPruneSeen(b *testing.B) {
 		seen := tx.Bucket(bucketSeen)
 		seen.FillPercent = denseFill
 		for n := range marks {
-			if err := seen.Put([]byte(SeenKeyInOrder("telegram", uint64(n+1))), []byte(timeKey(t0.Add(time.Duration(n)*2*time.Second)))); err != nil {
+			if err := seen.Put([]byte(SeenKeyInOrder("telegram", uint64(n+1), "5512345678")), []byte(timeKey(t0.Add(time.Duration(n)*2*time.Second)))); err != nil {
 				return err
 			}
 		}

@@ -666,14 +666,14 @@ func TestPruneSeenInOrder(t *testing.T) {
 	}
 	old, recent := t0.Add(-40*day), t0.Add(-time.Hour)
 	for n := uint64(1); n <= 5; n++ {
-		mark(store.SeenKeyInOrder("telegram", n), old)
+		mark(store.SeenKeyInOrder("telegram", n, "1"), old)
 	}
-	mark(store.SeenKeyInOrder("telegram", 6), t0.Add(-35*day+time.Hour)) // handled late
-	mark(store.SeenKeyInOrder("telegram", 7), old)
-	mark(store.SeenKeyInOrder("telegram", 8), recent)
-	mark(store.SeenKeyInOrder("alpha", 1), old) // another ordered channel, before telegram's marks
-	mark(store.SeenKeyInOrder("alpha", 2), recent)
-	mark(store.SeenKeyInOrder("alpha", 3), old) // the newest, yet old: numbered anew since (TestPruneSeenAfterUpdateIDRestart)
+	mark(store.SeenKeyInOrder("telegram", 6, "1"), t0.Add(-35*day+time.Hour)) // handled late
+	mark(store.SeenKeyInOrder("telegram", 7, "1"), old)
+	mark(store.SeenKeyInOrder("telegram", 8, "1"), recent)
+	mark(store.SeenKeyInOrder("alpha", 1, "1"), old) // another ordered channel, before telegram's marks
+	mark(store.SeenKeyInOrder("alpha", 2, "1"), recent)
+	mark(store.SeenKeyInOrder("alpha", 3, "1"), old) // the newest, yet old: numbered anew since (TestPruneSeenAfterUpdateIDRestart)
 	mark(store.SeenKey("zalo", "42", "a1"), old)
 	mark(store.SeenKey("zalo", "42", "b2"), recent)
 	mark(store.SeenKey("console", "7", "c3"), old)
@@ -689,8 +689,8 @@ func TestPruneSeenInOrder(t *testing.T) {
 	if n, err := db.PruneSeen(ctx, t0.Add(-36*day)); err != nil || n != 9 {
 		t.Fatalf("pruned %d, want 9 (%v)", n, err)
 	}
-	for _, key := range []string{store.SeenKeyInOrder("telegram", 6), store.SeenKeyInOrder("telegram", 7),
-		store.SeenKeyInOrder("telegram", 8), store.SeenKeyInOrder("alpha", 2), store.SeenKey("zalo", "42", "b2")} {
+	for _, key := range []string{store.SeenKeyInOrder("telegram", 6, "1"), store.SeenKeyInOrder("telegram", 7, "1"),
+		store.SeenKeyInOrder("telegram", 8, "1"), store.SeenKeyInOrder("alpha", 2, "1"), store.SeenKey("zalo", "42", "b2")} {
 		if !known(key) {
 			t.Errorf("%s was forgotten", key)
 		}
@@ -699,9 +699,9 @@ func TestPruneSeenInOrder(t *testing.T) {
 	if n, err := db.PruneSeen(ctx, t0.Add(-30*day)); err != nil || n != 2 {
 		t.Fatalf("the second prune took %d, want telegram 6 and 7 (%v)", n, err)
 	}
-	for _, key := range []string{store.SeenKeyInOrder("telegram", 1), store.SeenKeyInOrder("telegram", 5),
-		store.SeenKeyInOrder("telegram", 6), store.SeenKeyInOrder("telegram", 7), store.SeenKeyInOrder("alpha", 1),
-		store.SeenKeyInOrder("alpha", 3), store.SeenKey("zalo", "42", "a1"), store.SeenKey("console", "7", "c3")} {
+	for _, key := range []string{store.SeenKeyInOrder("telegram", 1, "1"), store.SeenKeyInOrder("telegram", 5, "1"),
+		store.SeenKeyInOrder("telegram", 6, "1"), store.SeenKeyInOrder("telegram", 7, "1"), store.SeenKeyInOrder("alpha", 1, "1"),
+		store.SeenKeyInOrder("alpha", 3, "1"), store.SeenKey("zalo", "42", "a1"), store.SeenKey("console", "7", "c3")} {
 		if known(key) {
 			t.Errorf("%s is still known after the prunes", key)
 		}
@@ -718,7 +718,7 @@ func TestPruneSeenAfterUpdateIDRestart(t *testing.T) {
 	db := storetest.Open(t)
 	day := 24 * time.Hour
 	mark := func(n uint64, at time.Time) error {
-		_, err := db.Apply(ctx, store.Change{At: at, SeenKey: store.SeenKeyInOrder("telegram", n)})
+		_, err := db.Apply(ctx, store.Change{At: at, SeenKey: store.SeenKeyInOrder("telegram", n, "1")})
 		return err
 	}
 	before := t0.Add(-45 * day) // the marks of before the pause
@@ -741,5 +741,21 @@ func TestPruneSeenAfterUpdateIDRestart(t *testing.T) {
 	}
 	if err := mark(1_200_002, t0); !errors.Is(err, store.ErrDuplicate) {
 		t.Errorf("a repeat of a recent update: %v, want ErrDuplicate", err)
+	}
+}
+
+// A number Telegram gives again (it starts anew after a quiet week; a new
+// bot token starts its own) is a repeat only in the chat it was seen in.
+func TestSeenInOrderIsARepeatOnlyInItsChat(t *testing.T) {
+	t.Parallel()
+	db := storetest.Open(t)
+	if _, err := db.Apply(ctx, store.Change{At: t0, SeenKey: store.SeenKeyInOrder("telegram", 5, "100")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Apply(ctx, store.Change{At: t0, SeenKey: store.SeenKeyInOrder("telegram", 5, "200")}); err != nil {
+		t.Errorf("the same number from another chat: %v", err)
+	}
+	if _, err := db.Apply(ctx, store.Change{At: t0, SeenKey: store.SeenKeyInOrder("telegram", 5, "100")}); !errors.Is(err, store.ErrDuplicate) {
+		t.Errorf("the same update again: %v, want a repeat", err)
 	}
 }

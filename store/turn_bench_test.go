@@ -71,7 +71,7 @@ func BenchmarkChatTurn(b *testing.B) {
 				b.Fatal(c, err)
 			}
 			c.Run.Answers["q11"], c.Run.Updated = "2", at
-			_, err = db.Apply(ctx, store.Change{At: at, SeenKey: store.SeenKeyInOrder("telegram", uint64(n)), SeenAt: at, IncomingID: got[0].ID,
+			_, err = db.Apply(ctx, store.Change{At: at, SeenKey: store.SeenKeyInOrder("telegram", uint64(n), chat.ChatID), SeenAt: at, IncomingID: got[0].ID,
 				From: c.User.ID, UserID: c.User.ID, Run: c.Run, Chat: store.ChatRef{Channel: chat.Channel, ChatID: chat.ChatID}, DropKeyboard: true,
 				Replies: func(store.Applied) []store.Message { return []store.Message{question} }})
 			if err != nil {
