@@ -99,8 +99,10 @@ func (db *DB) updateUrgent(fn func(*bolt.Tx) error) error {
 		calls := u.pending
 		u.pending = nil
 		u.mu.Unlock()
-		db.commitCalls(calls)
-		g.leave()
+		func() {
+			defer g.leave()
+			db.commitCalls(calls)
+		}()
 	}
 	err := <-call.err
 	if err == errSolo {
@@ -204,15 +206,18 @@ func (db *DB) commit(b *batch) {
 func (db *DB) commitCalls(calls []batchCall) {
 	for len(calls) > 0 {
 		failed := -1
-		err := db.bolt.Update(func(tx *bolt.Tx) error {
-			for i, call := range calls {
-				if err := safely(call.fn, tx); err != nil {
-					failed = i
-					return err
+		err := func() (err error) {
+			defer damaged(&err) // a damaged file's fault is every write's error, and no one waits forever
+			return db.bolt.Update(func(tx *bolt.Tx) error {
+				for i, call := range calls {
+					if err := safely(call.fn, tx); err != nil {
+						failed = i
+						return err
+					}
 				}
-			}
-			return nil
-		})
+				return nil
+			})
+		}()
 		if failed >= 0 {
 			calls[failed].err <- errSolo
 			calls = append(calls[:failed], calls[failed+1:]...)
