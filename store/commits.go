@@ -185,7 +185,6 @@ func (db *DB) batch(fn func(*bolt.Tx) error) error {
 func (db *DB) commit(b *batch) {
 	b.once.Do(func() {
 		defer debug.SetPanicOnFault(debug.SetPanicOnFault(true)) // a damaged file's fault is an error, as in update
-		b.timer.Stop()
 		g := &db.commits.gate
 		g.enter(false)
 		defer g.leave()
@@ -195,6 +194,7 @@ func (db *DB) commit(b *batch) {
 			c.pending = nil
 		}
 		calls := b.calls // appended to under c.mu, until it is no longer pending
+		b.timer.Stop()   // set under c.mu, when the batch began
 		c.mu.Unlock()
 		db.commitCalls(calls)
 	})
