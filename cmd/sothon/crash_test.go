@@ -27,7 +27,13 @@ import (
 // restarted. Every update Telegram was told was received is handled, every
 // head's questionnaire is stored, and a crash repeats at most the messages
 // that were in flight.
-func TestCrashesLoseNothing(t *testing.T) {
+func TestCrashesLoseNothing(t *testing.T) { crashes(t, false) }
+
+// The same over a webhook: an update the server answered 200 is its own,
+// whatever crash comes after, and its shared commits lose none.
+func TestCrashesLoseNothingOverWebhook(t *testing.T) { crashes(t, true) }
+
+func crashes(t *testing.T, webhook bool) {
 	t.Parallel()
 	if testing.Short() {
 		t.Skip("the crash test runs the binary many times")
@@ -40,6 +46,10 @@ func TestCrashesLoseNothing(t *testing.T) {
 	env := append(os.Environ(), "SOTHON_TZ=Asia/Ho_Chi_Minh", "SOTHON_DB="+filepath.Join(dir, "sothon.db"),
 		"SOTHON_TELEGRAM_TOKEN="+testToken, "SOTHON_TELEGRAM_API="+fake.URL, "SOTHON_ADDR="+addr,
 		"SOTHON_TELEGRAM_RATE=1000", "SOTHON_TELEGRAM_CHAT_RATE=1000")
+	if webhook {
+		fake.Deliver()
+		env = append(env, "SOTHON_TELEGRAM_WEBHOOK_URL=http://"+addr+"/webhook/telegram", "SOTHON_TELEGRAM_WEBHOOK_SECRET=crash-test-secret")
+	}
 
 	codes := make([]string, heads)
 	for i := range codes {

@@ -9,7 +9,9 @@ import (
 
 // Deliver has the fake push updates to the webhook set with setWebhook,
 // as Telegram does, once it is set: over as many connections at once as
-// setWebhook's max_connections asks (1 to 100, 40 when it does not). An
+// setWebhook's max_connections asks (1 to 100, 40 when it does not), one
+// update of a chat at a time, in order (Telegram's Bot API server keeps a
+// queue per chat and sends its next update once the last was taken). An
 // update is gone once the bot answered 200, and is offered again
 // otherwise. Call it before the bot starts; without it, updates wait for
 // getUpdates whatever the webhook.
@@ -19,41 +21,65 @@ func (f *Server) Deliver() {
 	f.deliver = true
 }
 
+// hookQueues are the updates waiting for the webhook: a queue per chat,
+// and the chats whose next update may go, in the order they became ready.
+type hookQueues struct {
+	byChat  map[int64][]queued
+	ready   []int64
+	pending int // updates queued or being offered
+}
+
+// add queues u for its chat; f.mu is held.
+func (q *hookQueues) add(u queued) {
+	if q.byChat == nil {
+		q.byChat = map[int64][]queued{}
+	}
+	waiting := q.byChat[u.chat]
+	q.byChat[u.chat] = append(waiting, u)
+	q.pending++
+	if len(waiting) == 0 { // nothing of this chat waits or goes: it may go at once
+		q.ready = append(q.ready, u.chat)
+	}
+}
+
 // startDelivery starts the webhook's connections once; f.mu is held.
 func (f *Server) startDelivery(maxConns string) {
 	if !f.deliver || f.webhook == "" || f.delivering {
 		return
 	}
-	f.deliveries = 40
+	conns := 40
 	if n, err := strconv.Atoi(maxConns); err == nil && n >= 1 && n <= 100 {
-		f.deliveries = n
+		conns = n
 	}
 	f.delivering = true
 	// Updates queued before the webhook go to it, as Telegram's would.
-	f.outgoing = append(f.outgoing, f.updates...)
+	for _, u := range f.updates {
+		f.hook.add(u)
+	}
 	f.updates = nil
 	client := &http.Client{Timeout: 60 * time.Second,
-		Transport: &http.Transport{MaxIdleConnsPerHost: f.deliveries, MaxConnsPerHost: f.deliveries}}
-	for range f.deliveries {
+		Transport: &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns}}
+	for range conns {
 		go f.deliverLoop(client)
 	}
 	f.cond.Broadcast()
 }
 
-// deliverLoop posts the oldest waiting update to the webhook until the bot
-// takes it, then the next, until the fake closes.
+// deliverLoop offers the next update of a ready chat until the bot takes
+// it, then goes on with the next ready chat, until the fake closes.
 func (f *Server) deliverLoop(client *http.Client) {
 	for {
 		f.mu.Lock()
-		for !f.closed && len(f.outgoing) == 0 {
+		for !f.closed && len(f.hook.ready) == 0 {
 			f.cond.Wait()
 		}
 		if f.closed {
 			f.mu.Unlock()
 			return
 		}
-		u := f.outgoing[0]
-		f.outgoing = f.outgoing[1:]
+		chat := f.hook.ready[0]
+		f.hook.ready = f.hook.ready[1:]
+		u := f.hook.byChat[chat][0]
 		url, secret := f.webhook, f.hookSecret
 		f.mu.Unlock()
 		for !f.post(client, url, secret, u.data) {
@@ -65,6 +91,17 @@ func (f *Server) deliverLoop(client *http.Client) {
 			}
 			time.Sleep(10 * time.Millisecond) // Telegram too waits before it tries again
 		}
+		f.mu.Lock()
+		rest := f.hook.byChat[chat][1:]
+		if len(rest) == 0 {
+			delete(f.hook.byChat, chat)
+		} else {
+			f.hook.byChat[chat] = rest
+			f.hook.ready = append(f.hook.ready, chat)
+			f.cond.Signal()
+		}
+		f.hook.pending--
+		f.mu.Unlock()
 	}
 }
 

@@ -114,11 +114,10 @@ type Server struct {
 	hookErr  string           // the last delivery error getWebhookInfo tells
 
 	// Webhook delivery (Deliver): the updates waiting for it, the secret
-	// setWebhook gave, the connections it opened.
-	outgoing   []queued
+	// setWebhook gave.
+	hook       hookQueues
 	hookSecret string
 	deliver    bool
-	deliveries int
 	delivering bool
 }
 
@@ -211,10 +210,24 @@ func (f *Server) Update(updateID int) []byte {
 }
 
 // queued is an update and its id, read once rather than on every
-// getUpdates: at 10,000 heads, thousands wait at a time.
+// getUpdates: at 10,000 heads, thousands wait at a time; and its chat, by
+// which a webhook receives updates in order.
 type queued struct {
 	id   int
+	chat int64
 	data json.RawMessage
+}
+
+// chatOf is the chat an update comes from: its message's, or the message
+// its button is on.
+func chatOf(body map[string]any) int64 {
+	m, _ := body["message"].(map[string]any)
+	if q, ok := body["callback_query"].(map[string]any); ok {
+		m, _ = q["message"].(map[string]any)
+	}
+	c, _ := m["chat"].(map[string]any)
+	id, _ := c["id"].(int64)
+	return id
 }
 
 func (f *Server) nextMsgID() int {
@@ -230,9 +243,9 @@ func (f *Server) push(body map[string]any) int {
 	f.nextUpd++
 	body["update_id"] = f.nextUpd
 	data, _ := json.Marshal(body)
-	u := queued{id: f.nextUpd, data: data}
+	u := queued{id: f.nextUpd, chat: chatOf(body), data: data}
 	if f.delivering {
-		f.outgoing = append(f.outgoing, u)
+		f.hook.add(u)
 	} else {
 		f.updates = append(f.updates, u)
 	}
@@ -247,11 +260,12 @@ func (f *Server) Calls(method string) []Call {
 }
 
 // Unconfirmed counts the updates the bot has not confirmed by a later
-// getUpdates offset: once it is 0, every update is in the bot's hands.
+// getUpdates offset, or by answering 200 to their delivery to its webhook:
+// once it is 0, every update is in the bot's hands.
 func (f *Server) Unconfirmed() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return len(f.updates)
+	return len(f.updates) + f.hook.pending
 }
 
 // Delivered returns the sendMessage calls that succeeded.
