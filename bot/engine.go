@@ -213,7 +213,7 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (Result, error) {
 		return Result{}, fmt.Errorf("bot: handle: %w", err)
 	default:
 		t.user, t.lang, t.keyboard = conv.User, conv.User.Lang, conv.Keyboard
-		t.change.From = conv.User.ID
+		t.change.From, t.change.FromLast = conv.User.ID, conv.User.LastMessage
 		t.setRun(conv.Run)
 		t.route(ctx)
 	}

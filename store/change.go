@@ -58,8 +58,11 @@ type Change struct {
 	// UseInvite marks an invite used by User; ErrInviteUsed if it was.
 	UseInvite string
 	// From is the registered user who sent the message: their last
-	// message is now, for the console's list of users.
-	From string
+	// message is now, for the console's list of users. FromLast is their
+	// last message as the caller read it: when it is of this minute
+	// already, the user is not read again (it only grows).
+	From     string
+	FromLast time.Time
 }
 
 // ChatRef names a chat on a channel.
@@ -153,7 +156,7 @@ func apply(tx *bolt.Tx, ch *Change) (Applied, error) {
 	if err := applyChat(tx, *ch); err != nil {
 		return out, err
 	}
-	if err := noteMessage(tx, ch.From, ch.At); err != nil {
+	if err := noteMessage(tx, ch.From, ch.FromLast, ch.At); err != nil {
 		return out, err
 	}
 	if ch.Submission != nil {
@@ -188,9 +191,10 @@ func apply(tx *bolt.Tx, ch *Change) (Applied, error) {
 }
 
 // noteMessage keeps when a user last wrote, to the minute, on the user's
-// record.
-func noteMessage(tx *bolt.Tx, userID string, at time.Time) error {
-	if userID == "" {
+// record. known is the last message as the caller read it: of this minute
+// already, there is nothing to write, and the record is not read.
+func noteMessage(tx *bolt.Tx, userID string, known, at time.Time) error {
+	if userID == "" || sameMinute(known, at) {
 		return nil
 	}
 	var u User
@@ -200,12 +204,15 @@ func noteMessage(tx *bolt.Tx, userID string, at time.Time) error {
 	// Shown to the minute (the console's users page), so written once a
 	// minute at most, not on every answer: a record and a page less in
 	// most commits of a questionnaire.
-	if !at.After(u.LastMessage) || at.Truncate(time.Minute).Equal(u.LastMessage.Truncate(time.Minute)) {
+	if !at.After(u.LastMessage) || sameMinute(u.LastMessage, at) {
 		return nil
 	}
 	u.LastMessage = at.Truncate(time.Minute)
 	return putUser(tx.Bucket(bucketUsers), []byte(userID), &u)
 }
+
+// sameMinute tells whether a and b fall in the same minute.
+func sameMinute(a, b time.Time) bool { return a.Truncate(time.Minute).Equal(b.Truncate(time.Minute)) }
 
 func applyUser(tx *bolt.Tx, ch Change) error {
 	if ch.User != nil && ch.User.ID == "" {
