@@ -80,9 +80,8 @@ func (f *Server) deliverLoop(client *http.Client) {
 		chat := f.hook.ready[0]
 		f.hook.ready = f.hook.ready[1:]
 		u := f.hook.byChat[chat][0]
-		url, secret := f.webhook, f.hookSecret
 		f.mu.Unlock()
-		for !f.post(client, url, secret, u.data) {
+		for !f.offer(client, u.data) {
 			f.mu.Lock()
 			closed := f.closed
 			f.mu.Unlock()
@@ -105,8 +104,13 @@ func (f *Server) deliverLoop(client *http.Client) {
 	}
 }
 
-// post offers one update; true when the bot answered 200.
-func (f *Server) post(client *http.Client, url, secret string, data []byte) bool {
+// offer offers one update to the webhook as set now (a bot restarted
+// since may have given a new address or secret); true when the bot
+// answered 200.
+func (f *Server) offer(client *http.Client, data []byte) bool {
+	f.mu.Lock()
+	url, secret := f.webhook, f.hookSecret
+	f.mu.Unlock()
 	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(data))
 	if err != nil {
 		return false
