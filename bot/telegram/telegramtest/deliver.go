@@ -2,7 +2,9 @@ package telegramtest
 
 import (
 	"bytes"
+	"cmp"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -52,6 +54,7 @@ func (f *Server) startDelivery(maxConns string) {
 		conns = n
 	}
 	f.delivering = true
+	f.hookGen++
 	// Updates queued before the webhook go to it, as Telegram's would.
 	for _, u := range f.updates {
 		f.hook.add(u)
@@ -60,20 +63,38 @@ func (f *Server) startDelivery(maxConns string) {
 	client := &http.Client{Timeout: 60 * time.Second,
 		Transport: &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns}}
 	for range conns {
-		go f.deliverLoop(client)
+		go f.deliverLoop(client, f.hookGen)
 	}
 	f.cond.Broadcast()
 }
 
+// stopDelivery, once the webhook is deleted, leaves the updates it had
+// not delivered for getUpdates, in order, as Telegram does; those being
+// offered go too, and may come twice. The connections end. f.mu is held.
+func (f *Server) stopDelivery() {
+	if !f.delivering {
+		return
+	}
+	f.delivering = false
+	f.hookGen++
+	for _, waiting := range f.hook.byChat {
+		f.updates = append(f.updates, waiting...)
+	}
+	slices.SortFunc(f.updates, func(a, b queued) int { return cmp.Compare(a.id, b.id) })
+	f.hook = hookQueues{}
+	f.cond.Broadcast()
+}
+
 // deliverLoop offers the next update of a ready chat until the bot takes
-// it, then goes on with the next ready chat, until the fake closes.
-func (f *Server) deliverLoop(client *http.Client) {
+// it, then goes on with the next ready chat, until the fake closes or the
+// webhook it delivers for (gen) is deleted.
+func (f *Server) deliverLoop(client *http.Client, gen int) {
 	for {
 		f.mu.Lock()
-		for !f.closed && len(f.hook.ready) == 0 {
+		for !f.closed && f.hookGen == gen && len(f.hook.ready) == 0 {
 			f.cond.Wait()
 		}
-		if f.closed {
+		if f.closed || f.hookGen != gen {
 			f.mu.Unlock()
 			return
 		}
@@ -83,14 +104,18 @@ func (f *Server) deliverLoop(client *http.Client) {
 		f.mu.Unlock()
 		for !f.offer(client, u.data) {
 			f.mu.Lock()
-			closed := f.closed
+			gone := f.closed || f.hookGen != gen
 			f.mu.Unlock()
-			if closed {
+			if gone {
 				return
 			}
 			time.Sleep(10 * time.Millisecond) // Telegram too waits before it tries again
 		}
 		f.mu.Lock()
+		if f.hookGen != gen { // deleted meanwhile: the update went back to getUpdates
+			f.mu.Unlock()
+			return
+		}
 		rest := f.hook.byChat[chat][1:]
 		if len(rest) == 0 {
 			delete(f.hook.byChat, chat)

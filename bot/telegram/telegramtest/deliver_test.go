@@ -2,10 +2,12 @@ package telegramtest
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -160,5 +162,53 @@ func TestDeliverRetriesAtTheWebhookSetSince(t *testing.T) {
 	})
 	if !ok {
 		t.Fatalf("the webhook took %v, want [%d]; %d updates unconfirmed", took, id, f.Unconfirmed())
+	}
+}
+
+// Once the webhook is deleted (the bot restarted to poll), the updates it
+// had not taken, and those that come after, wait for getUpdates, in order.
+func TestDeliverStopsWhenTheWebhookIsDeleted(t *testing.T) {
+	f := New("123:abc")
+	defer f.Close()
+	h := newHook(t, "s")
+	h.refuse = func(int) bool { return true } // a bot that is down
+	f.Deliver()
+	setWebhook(t, f, h.URL, "s", "2")
+	want := []int{f.Say(7, "a"), f.Say(8, "b"), f.Say(7, "c")}
+	if !platformtest.WaitFor(10*time.Second, func() bool {
+		n := 0
+		h.state(func() { n = h.refused })
+		return n > 0
+	}) {
+		t.Fatal("no update was offered")
+	}
+	setWebhook(t, f, "", "", "") // deleteWebhook's form: no url
+	want = append(want, f.Say(8, "d"))
+	getUpdates := func(offset int) []int {
+		resp, err := http.PostForm(f.URL+"/bot"+f.Token+"/getUpdates", url.Values{"offset": {fmt.Sprint(offset)}, "timeout": {"0"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var body struct {
+			Result []struct {
+				ID int `json:"update_id"`
+			} `json:"result"`
+		}
+		if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+			t.Fatal(err)
+		}
+		var ids []int
+		for _, u := range body.Result {
+			ids = append(ids, u.ID)
+		}
+		return ids
+	}
+	if got := getUpdates(0); !slices.Equal(got, want) {
+		t.Fatalf("getUpdates after deleteWebhook: %v, want %v", got, want)
+	}
+	getUpdates(want[len(want)-1] + 1)
+	if n := f.Unconfirmed(); n != 0 {
+		t.Fatalf("%d updates unconfirmed after getUpdates took them all", n)
 	}
 }

@@ -119,6 +119,7 @@ type Server struct {
 	hookSecret string
 	deliver    bool
 	delivering bool
+	hookGen    int // counts the webhooks set and deleted: a deleted one's connections end
 }
 
 // SetWebhook sets the webhook getWebhookInfo tells, with the last error
