@@ -437,3 +437,80 @@ func TestWritesUnderWayAtCloseReturn(t *testing.T) {
 	}
 	t.Logf("%d of %d writes acknowledged before the close", acknowledged, writers)
 }
+
+// Writes of both kinds at once, some failing, each commit once: a counter
+// every write adds one to ends at the writes acknowledged, each of those
+// is in the file, and the gate and queues are left empty.
+func TestMixedWritesCommitOnce(t *testing.T) {
+	db, err := Open(filepath.Join(t.TempDir(), "commits.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	bucket := []byte("commits_test")
+	if err := db.bolt.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucket(bucket); return err }); err != nil {
+		t.Fatal(err)
+	}
+	const writers = 400
+	errs := make([]error, writers)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range writers {
+		wg.Go(func() {
+			<-start
+			errs[i] = db.write(t.Context(), func(tx *bolt.Tx) error {
+				b := tx.Bucket(bucket)
+				var n int
+				fmt.Sscan(string(b.Get([]byte("n"))), &n)
+				if err := b.Put([]byte("n"), []byte(fmt.Sprint(n+1))); err != nil {
+					return err
+				}
+				if err := b.Put([]byte(fmt.Sprint(i)), []byte("x")); err != nil {
+					return err
+				}
+				if i%41 == 3 {
+					return errors.New("refused")
+				}
+				return nil
+			}, i%2 == 0)
+		})
+	}
+	close(start)
+	wg.Wait()
+	acknowledged := 0
+	err = db.bolt.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucket)
+		for i := range writers {
+			written := b.Get([]byte(fmt.Sprint(i))) != nil
+			if (errs[i] == nil) != written {
+				return fmt.Errorf("write %d: %v, written %v", i, errs[i], written)
+			}
+			if written {
+				acknowledged++
+			}
+		}
+		var n int
+		fmt.Sscan(string(b.Get([]byte("n"))), &n)
+		if n != acknowledged {
+			return fmt.Errorf("the counter is %d after %d writes acknowledged", n, acknowledged)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := &db.commits.gate
+	g.mu.Lock()
+	busy, urgent, waiting := g.busy, g.urgent, g.waiting
+	g.mu.Unlock()
+	db.commits.urgent.mu.Lock()
+	queued := len(db.commits.urgent.pending)
+	db.commits.urgent.mu.Unlock()
+	db.commits.mu.Lock()
+	gathering := db.commits.pending != nil
+	db.commits.mu.Unlock()
+	if busy || urgent != 0 || waiting != 0 || queued != 0 || gathering || db.commits.writers.Load() != 0 {
+		t.Fatalf("left: busy %v, %d urgent and %d other writes waiting, %d queued, a batch gathering %v, %d writers",
+			busy, urgent, waiting, queued, gathering, db.commits.writers.Load())
+	}
+}
