@@ -16,7 +16,8 @@ import (
 // queue per chat and sends its next update once the last was taken). An
 // update is gone once the bot answered 200, and is offered again
 // otherwise. Call it before the bot starts; without it, updates wait for
-// getUpdates whatever the webhook.
+// getUpdates whatever the webhook. deleteWebhook leaves the updates not
+// yet delivered for getUpdates again.
 func (f *Server) Deliver() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
