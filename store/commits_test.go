@@ -303,3 +303,214 @@ func TestInboxWritesShareCommits(t *testing.T) {
 		t.Errorf("the %d writes that succeeded were committed in %d transactions, want 1", writers-4, len(shared))
 	}
 }
+
+// A shared commit that panics in bbolt's commit (as a damaged file's fault
+// does, turned into a panic) tells every write it carries, urgent
+// (the inbox's) or gathered, and lets the file go: none waits forever, and
+// the next write commits.
+func TestSharedCommitThatPanicsTellsEveryWrite(t *testing.T) {
+	for _, urgent := range []bool{true, false} {
+		t.Run(fmt.Sprint("urgent=", urgent), func(t *testing.T) {
+			db, err := Open(filepath.Join(t.TempDir(), "commits.db"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			bucket := []byte("commits_test")
+			if err := db.bolt.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucket(bucket); return err }); err != nil {
+				t.Fatal(err)
+			}
+			g := &db.commits.gate
+			if urgent {
+				g.enter(false) // a commit under way: the inbox's writes wait together
+			} else {
+				db.commits.wait = func(int32) time.Duration { return time.Hour }
+				db.commits.writers.Add(1) // another write under way: these gather
+			}
+			const writers = 20
+			errs := make([]error, writers)
+			var wg sync.WaitGroup
+			for i := range writers {
+				wg.Go(func() {
+					errs[i] = db.write(t.Context(), func(tx *bolt.Tx) error {
+						if i == writers/2 {
+							tx.OnCommit(func() { panic("a fault in the commit") })
+						}
+						return tx.Bucket(bucket).Put([]byte(fmt.Sprint(i)), []byte("x"))
+					}, urgent)
+				})
+			}
+			for { // until all of them wait
+				n := 0
+				if urgent {
+					db.commits.urgent.mu.Lock()
+					n = len(db.commits.urgent.pending)
+					db.commits.urgent.mu.Unlock()
+				} else {
+					db.commits.mu.Lock()
+					if db.commits.pending != nil {
+						n = len(db.commits.pending.calls)
+					}
+					db.commits.mu.Unlock()
+				}
+				if n == writers {
+					break
+				}
+				runtime.Gosched()
+			}
+			if urgent {
+				g.leave()
+			} else {
+				db.commits.writers.Add(-1)
+				db.commits.mu.Lock()
+				b := db.commits.pending
+				db.commits.mu.Unlock()
+				go db.commit(b)
+			}
+			wg.Wait()
+			for i, err := range errs {
+				if !errors.Is(err, ErrDamaged) {
+					t.Errorf("write %d: %v, want ErrDamaged", i, err)
+				}
+			}
+			if err := db.write(t.Context(), func(tx *bolt.Tx) error { return tx.Bucket(bucket).Put([]byte("after"), []byte("x")) }, urgent); err != nil {
+				t.Fatalf("the write after: %v", err)
+			}
+		})
+	}
+}
+
+// Writes of every kind under way when the file closes all return, and
+// every one that returned no error is in the file when it opens again.
+func TestWritesUnderWayAtCloseReturn(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "commits.db")
+	db, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bucket := []byte("commits_test")
+	if err := db.bolt.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucket(bucket); return err }); err != nil {
+		t.Fatal(err)
+	}
+	const writers = 300
+	errs := make([]error, writers)
+	started := make(chan struct{}, writers)
+	var wg sync.WaitGroup
+	for i := range writers {
+		wg.Go(func() {
+			started <- struct{}{}
+			errs[i] = db.write(t.Context(), func(tx *bolt.Tx) error {
+				if i%37 == 5 {
+					return errors.New("refused")
+				}
+				return tx.Bucket(bucket).Put([]byte(fmt.Sprint(i)), []byte("x"))
+			}, i%3 == 0)
+		})
+	}
+	for range writers / 2 {
+		<-started
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	db, err = Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	acknowledged := 0
+	err = db.bolt.View(func(tx *bolt.Tx) error {
+		for i := range writers {
+			if errs[i] != nil {
+				continue
+			}
+			acknowledged++
+			if tx.Bucket(bucket).Get([]byte(fmt.Sprint(i))) == nil {
+				return fmt.Errorf("write %d returned no error and is not in the file", i)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d of %d writes acknowledged before the close", acknowledged, writers)
+}
+
+// Writes of both kinds at once, some failing, each commit once: a counter
+// every write adds one to ends at the writes acknowledged, each of those
+// is in the file, and the gate and queues are left empty.
+func TestMixedWritesCommitOnce(t *testing.T) {
+	db, err := Open(filepath.Join(t.TempDir(), "commits.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	bucket := []byte("commits_test")
+	if err := db.bolt.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucket(bucket); return err }); err != nil {
+		t.Fatal(err)
+	}
+	const writers = 400
+	errs := make([]error, writers)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range writers {
+		wg.Go(func() {
+			<-start
+			errs[i] = db.write(t.Context(), func(tx *bolt.Tx) error {
+				b := tx.Bucket(bucket)
+				var n int
+				fmt.Sscan(string(b.Get([]byte("n"))), &n)
+				if err := b.Put([]byte("n"), []byte(fmt.Sprint(n+1))); err != nil {
+					return err
+				}
+				if err := b.Put([]byte(fmt.Sprint(i)), []byte("x")); err != nil {
+					return err
+				}
+				if i%41 == 3 {
+					return errors.New("refused")
+				}
+				return nil
+			}, i%2 == 0)
+		})
+	}
+	close(start)
+	wg.Wait()
+	acknowledged := 0
+	err = db.bolt.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucket)
+		for i := range writers {
+			written := b.Get([]byte(fmt.Sprint(i))) != nil
+			if (errs[i] == nil) != written {
+				return fmt.Errorf("write %d: %v, written %v", i, errs[i], written)
+			}
+			if written {
+				acknowledged++
+			}
+		}
+		var n int
+		fmt.Sscan(string(b.Get([]byte("n"))), &n)
+		if n != acknowledged {
+			return fmt.Errorf("the counter is %d after %d writes acknowledged", n, acknowledged)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := &db.commits.gate
+	g.mu.Lock()
+	busy, urgent, waiting := g.busy, g.urgent, g.waiting
+	g.mu.Unlock()
+	db.commits.urgent.mu.Lock()
+	queued := len(db.commits.urgent.pending)
+	db.commits.urgent.mu.Unlock()
+	db.commits.mu.Lock()
+	gathering := db.commits.pending != nil
+	db.commits.mu.Unlock()
+	if busy || urgent != 0 || waiting != 0 || queued != 0 || gathering || db.commits.writers.Load() != 0 {
+		t.Fatalf("left: busy %v, %d urgent and %d other writes waiting, %d queued, a batch gathering %v, %d writers",
+			busy, urgent, waiting, queued, gathering, db.commits.writers.Load())
+	}
+}

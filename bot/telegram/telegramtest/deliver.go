@@ -2,7 +2,9 @@ package telegramtest
 
 import (
 	"bytes"
+	"cmp"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -14,7 +16,8 @@ import (
 // queue per chat and sends its next update once the last was taken). An
 // update is gone once the bot answered 200, and is offered again
 // otherwise. Call it before the bot starts; without it, updates wait for
-// getUpdates whatever the webhook.
+// getUpdates whatever the webhook. deleteWebhook leaves the updates not
+// yet delivered for getUpdates again.
 func (f *Server) Deliver() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -52,6 +55,7 @@ func (f *Server) startDelivery(maxConns string) {
 		conns = n
 	}
 	f.delivering = true
+	f.hookGen++
 	// Updates queued before the webhook go to it, as Telegram's would.
 	for _, u := range f.updates {
 		f.hook.add(u)
@@ -60,38 +64,59 @@ func (f *Server) startDelivery(maxConns string) {
 	client := &http.Client{Timeout: 60 * time.Second,
 		Transport: &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns}}
 	for range conns {
-		go f.deliverLoop(client)
+		go f.deliverLoop(client, f.hookGen)
 	}
 	f.cond.Broadcast()
 }
 
+// stopDelivery, once the webhook is deleted, leaves the updates it had
+// not delivered for getUpdates, in order, as Telegram does; those being
+// offered go too, and may come twice. The connections end. f.mu is held.
+func (f *Server) stopDelivery() {
+	if !f.delivering {
+		return
+	}
+	f.delivering = false
+	f.hookGen++
+	for _, waiting := range f.hook.byChat {
+		f.updates = append(f.updates, waiting...)
+	}
+	slices.SortFunc(f.updates, func(a, b queued) int { return cmp.Compare(a.id, b.id) })
+	f.hook = hookQueues{}
+	f.cond.Broadcast()
+}
+
 // deliverLoop offers the next update of a ready chat until the bot takes
-// it, then goes on with the next ready chat, until the fake closes.
-func (f *Server) deliverLoop(client *http.Client) {
+// it, then goes on with the next ready chat, until the fake closes or the
+// webhook it delivers for (gen) is deleted.
+func (f *Server) deliverLoop(client *http.Client, gen int) {
 	for {
 		f.mu.Lock()
-		for !f.closed && len(f.hook.ready) == 0 {
+		for !f.closed && f.hookGen == gen && len(f.hook.ready) == 0 {
 			f.cond.Wait()
 		}
-		if f.closed {
+		if f.closed || f.hookGen != gen {
 			f.mu.Unlock()
 			return
 		}
 		chat := f.hook.ready[0]
 		f.hook.ready = f.hook.ready[1:]
 		u := f.hook.byChat[chat][0]
-		url, secret := f.webhook, f.hookSecret
 		f.mu.Unlock()
-		for !f.post(client, url, secret, u.data) {
+		for !f.offer(client, u.data) {
 			f.mu.Lock()
-			closed := f.closed
+			gone := f.closed || f.hookGen != gen
 			f.mu.Unlock()
-			if closed {
+			if gone {
 				return
 			}
 			time.Sleep(10 * time.Millisecond) // Telegram too waits before it tries again
 		}
 		f.mu.Lock()
+		if f.hookGen != gen { // deleted meanwhile: the update went back to getUpdates
+			f.mu.Unlock()
+			return
+		}
 		rest := f.hook.byChat[chat][1:]
 		if len(rest) == 0 {
 			delete(f.hook.byChat, chat)
@@ -105,8 +130,13 @@ func (f *Server) deliverLoop(client *http.Client) {
 	}
 }
 
-// post offers one update; true when the bot answered 200.
-func (f *Server) post(client *http.Client, url, secret string, data []byte) bool {
+// offer offers one update to the webhook as set now (a bot restarted
+// since may have given a new address or secret); true when the bot
+// answered 200.
+func (f *Server) offer(client *http.Client, data []byte) bool {
+	f.mu.Lock()
+	url, secret := f.webhook, f.hookSecret
+	f.mu.Unlock()
 	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(data))
 	if err != nil {
 		return false

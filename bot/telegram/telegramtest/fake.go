@@ -119,6 +119,7 @@ type Server struct {
 	hookSecret string
 	deliver    bool
 	delivering bool
+	hookGen    int // counts the webhooks set and deleted: a deleted one's connections end
 }
 
 // SetWebhook sets the webhook getWebhookInfo tells, with the last error
@@ -184,13 +185,18 @@ func (f *Server) Press(chat int64, messageID int, data string) int {
 }
 
 // Replay queues an update again with the same update_id, as Telegram does
-// after a webhook failure.
+// after a webhook failure: for getUpdates, or for the webhook once the
+// fake delivers there.
 func (f *Server) Replay(updateID int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for _, u := range f.history {
 		if u.id == updateID {
-			f.updates = append(f.updates, u)
+			if f.delivering { // to the webhook, behind its chat's updates
+				f.hook.add(u)
+			} else {
+				f.updates = append(f.updates, u)
+			}
 			f.cond.Broadcast()
 			return
 		}

@@ -79,7 +79,11 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 		f.SetWebhook(call.Params["url"], "")
 		f.mu.Lock()
 		f.hookSecret = call.Params["secret_token"]
-		f.startDelivery(call.Params["max_connections"])
+		if f.webhook == "" { // deleted: updates wait for getUpdates again
+			f.stopDelivery()
+		} else {
+			f.startDelivery(call.Params["max_connections"])
+		}
 		f.mu.Unlock()
 		f.answer(w, call, 200, `{"ok":true,"result":true}`)
 	case "getWebhookInfo":
