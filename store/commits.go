@@ -49,11 +49,12 @@ type urgentWrites struct {
 // the inbox's write for the next 100 updates queued behind commits of
 // hundreds of answers each, and every chat waited on it.
 type gate struct {
-	mu      sync.Mutex
-	free    sync.Cond
-	busy    bool
-	urgent  int // urgent writes waiting
-	waiting int // other writes waiting
+	mu         sync.Mutex
+	free       sync.Cond
+	busy       bool
+	urgent     int  // urgent writes waiting
+	waiting    int  // other writes waiting
+	lastUrgent bool // the write let through last was urgent
 }
 
 func (g *gate) enter(urgent bool) {
@@ -69,10 +70,21 @@ func (g *gate) enter(urgent bool) {
 		g.waiting++
 		defer func() { g.waiting-- }()
 	}
-	for g.busy || !urgent && g.urgent > 0 {
+	for g.busy || g.yields(urgent) {
 		g.free.Wait()
 	}
-	g.busy = true
+	g.busy, g.lastUrgent = true, urgent
+}
+
+// yields tells whether a write waiting for the file lets the other kind
+// go first: an urgent write goes before the others, but not twice running
+// while others wait, so that a webhook's flood of updates, one urgent
+// commit after another, does not hold back the answers' commits.
+func (g *gate) yields(urgent bool) bool {
+	if urgent {
+		return g.lastUrgent && g.waiting > 0
+	}
+	return g.urgent > 0 && !g.lastUrgent
 }
 
 func (g *gate) leave() {

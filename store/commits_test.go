@@ -514,3 +514,32 @@ func TestMixedWritesCommitOnce(t *testing.T) {
 			busy, urgent, waiting, queued, gathering, db.commits.writers.Load())
 	}
 }
+
+// The inbox's writes go first, but not twice running while answers'
+// writes wait: a webhook's flood of updates does not hold the answers back.
+func TestInboxWritesLetAnswersThrough(t *testing.T) {
+	db, err := Open(filepath.Join(t.TempDir(), "commits.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	g := &db.commits.gate
+	order := make(chan string, 3)
+	write := func(name string, urgent bool) {
+		go func() {
+			err := db.updateTx(func(*bolt.Tx) error { order <- name; return nil }, urgent)
+			if err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	g.enter(true) // an inbox write under way
+	write("answer", false)
+	waitFor(g, func() bool { return g.waiting == 1 })
+	write("inbox", true)
+	waitFor(g, func() bool { return g.urgent == 1 })
+	g.leave()
+	if first, second := <-order, <-order; first != "answer" || second != "inbox" {
+		t.Fatalf("after an inbox write, %s went before %s; want the answer's first", first, second)
+	}
+}
