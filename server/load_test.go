@@ -82,12 +82,22 @@ type phase struct {
 	p50, p99, max time.Duration
 	cpu           time.Duration // user and system time of the whole process
 	peakHeap      uint64
+	// allocated and mallocs are the bytes and objects the whole process
+	// allocated over the run: they move little with the machine's load,
+	// where its CPU does.
+	allocated, mallocs uint64
 	load          float64 // the machine's one-minute load average at the end
 }
 
 func (p phase) perSecond() float64 { return float64(p.msgs) / p.elapsed.Seconds() }
 
 func (p phase) cpuPerMsg() time.Duration { return p.cpu / time.Duration(max(p.msgs, 1)) }
+
+// allocsPerMsg is the bytes (KB) and objects allocated a message.
+func (p phase) allocsPerMsg() (kb, objects float64) {
+	n := float64(max(p.msgs, 1))
+	return float64(p.allocated) / 1024 / n, float64(p.mallocs) / n
+}
 
 // run starts the bot, lets the heads answer until all are done, and
 // measures the run.
@@ -97,6 +107,8 @@ func (h *heads) run(chats []int64, start func()) phase {
 	var peak atomic.Uint64
 	sampled := make(chan struct{})
 	go func() { samplePeak(stop, &peak); close(sampled) }()
+	var mem0 runtime.MemStats
+	runtime.ReadMemStats(&mem0)
 	cpu0 := processCPU()
 	begin := time.Now()
 	start()
@@ -106,6 +118,8 @@ func (h *heads) run(chats []int64, start func()) phase {
 	h.left.Wait()
 	elapsed := time.Since(begin)
 	cpu := processCPU() - cpu0
+	var mem runtime.MemStats
+	runtime.ReadMemStats(&mem)
 	close(stop)
 	<-sampled
 	h.mu.Lock()
@@ -118,7 +132,8 @@ func (h *heads) run(chats []int64, start func()) phase {
 		return h.latencies[int(p*float64(len(h.latencies)-1))]
 	}
 	return phase{msgs: h.msgs.Load(), elapsed: elapsed, p50: pct(0.5), p99: pct(0.99), max: pct(1),
-		cpu: cpu, peakHeap: peak.Load(), load: loadAverage()}
+		cpu: cpu, peakHeap: peak.Load(), load: loadAverage(),
+		allocated: mem.TotalAlloc - mem0.TotalAlloc, mallocs: mem.Mallocs - mem0.Mallocs}
 }
 
 // processCPU is the user and system time the process has used.
@@ -204,12 +219,16 @@ func BenchmarkTelegramLoad(b *testing.B) {
 			}
 			for i := range bot {
 				e, s := echo[i], bot[i]
+				skb, sobj := s.allocsPerMsg()
+				ekb, eobj := e.allocsPerMsg()
 				b.Logf("heads=%d load %.2f/%.2f | sothon %.0f msgs/s p50 %s p99 %s max %s cpu/msg %s heap %.1f MB "+
-					"| echo %.0f msgs/s p50 %s p99 %s max %s cpu/msg %s heap %.1f MB | sothon/echo %.1f %%, cpu ×%.2f",
+					"| echo %.0f msgs/s p50 %s p99 %s max %s cpu/msg %s heap %.1f MB | sothon/echo %.1f %%, cpu ×%.2f "+
+					"| allocated a message: sothon %.1f KB in %.0f objects, echo %.1f KB in %.0f",
 					n, e.load, s.load,
 					s.perSecond(), ms(s.p50), ms(s.p99), ms(s.max), us(s.cpuPerMsg()), mb(s.peakHeap),
 					e.perSecond(), ms(e.p50), ms(e.p99), ms(e.max), us(e.cpuPerMsg()), mb(e.peakHeap),
-					100*s.perSecond()/e.perSecond(), float64(s.cpuPerMsg())/float64(e.cpuPerMsg()))
+					100*s.perSecond()/e.perSecond(), float64(s.cpuPerMsg())/float64(e.cpuPerMsg()),
+					skb, sobj, ekb, eobj)
 			}
 			s, e := bot[len(bot)-1], echo[len(echo)-1]
 			b.ReportMetric(s.perSecond(), "msgs/s")
@@ -223,6 +242,9 @@ func BenchmarkTelegramLoad(b *testing.B) {
 			b.ReportMetric(float64(e.cpuPerMsg().Microseconds()), "echo_cpu_us/msg")
 			b.ReportMetric(100*s.perSecond()/e.perSecond(), "%_of_echo")
 			b.ReportMetric(float64(s.cpuPerMsg())/float64(e.cpuPerMsg()), "cpu_x_echo")
+			kb, objects := s.allocsPerMsg()
+			b.ReportMetric(kb, "KB/msg")
+			b.ReportMetric(objects, "allocs/msg")
 		})
 	}
 }
