@@ -166,9 +166,9 @@ func (r *Receiver) admit(ctx context.Context, ins []bot.Inbound, registered []bo
 		return nil, nil, nil, err
 	}
 	now := time.Now()
-	var items []store.Incoming
-	var kept []bot.Inbound
-	var taken []*chatQueue
+	items := make([]store.Incoming, 0, len(ins))
+	kept := make([]bot.Inbound, 0, len(ins))
+	taken := make([]*chatQueue, 0, len(ins))
 	for i, in := range ins {
 		c := r.chat(in.Channel, in.ChatID)
 		c.stranger = !registered[i]
