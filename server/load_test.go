@@ -86,7 +86,7 @@ type phase struct {
 	// allocated over the run: they move little with the machine's load,
 	// where its CPU does.
 	allocated, mallocs uint64
-	load          float64 // the machine's one-minute load average at the end
+	load               float64 // the machine's one-minute load average at the end
 }
 
 func (p phase) perSecond() float64 { return float64(p.msgs) / p.elapsed.Seconds() }
