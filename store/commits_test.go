@@ -16,47 +16,73 @@ import (
 // fails or panics returns its error and changes nothing, the others are
 // all written.
 func TestConcurrentWritesShareCommits(t *testing.T) {
-	db, err := Open(filepath.Join(t.TempDir(), "commits.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	bucket := []byte("commits_test")
-	if err := db.bolt.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucket(bucket); return err }); err != nil {
-		t.Fatal(err)
-	}
-	refused := errors.New("refused")
+	db, bucket := trialDB(t)
 	const writers = 200
 	errs := make([]error, writers)
 	var wg sync.WaitGroup
 	start := make(chan struct{})
 	for i := range writers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			<-start
-			errs[i] = db.update(t.Context(), func(tx *bolt.Tx) error {
-				if err := tx.Bucket(bucket).Put([]byte(fmt.Sprint(i)), []byte("x")); err != nil {
-					return err
-				}
-				switch i % 50 {
-				case 7:
-					return refused
-				case 13:
-					panic("a bug in one write")
-				}
-				return nil
-			})
-		}()
+			errs[i] = db.update(t.Context(), trialWrite(bucket, i, 50))
+		})
 	}
 	close(start)
 	wg.Wait()
-	err = db.bolt.View(func(tx *bolt.Tx) error {
-		for i := range writers {
+	checkTrial(t, db, bucket, errs, 50)
+	if n := db.commits.writers.Load(); n != 0 {
+		t.Fatalf("%d writers still counted", n)
+	}
+}
+
+// trialDB opens a database with a bucket for trialWrite.
+func trialDB(t *testing.T) (*DB, []byte) {
+	t.Helper()
+	db, err := Open(filepath.Join(t.TempDir(), "commits.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	bucket := []byte("commits_test")
+	if err := db.bolt.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucket(bucket); return err }); err != nil {
+		t.Fatal(err)
+	}
+	return db, bucket
+}
+
+var errRefused = errors.New("refused")
+
+// trialWrite is write i of a trial: it puts its key, then, every mod
+// writes, fails (the 7th) or panics (the 13th).
+func trialWrite(bucket []byte, i, mod int) func(*bolt.Tx) error {
+	return func(tx *bolt.Tx) error {
+		if err := tx.Bucket(bucket).Put([]byte(fmt.Sprint(i)), []byte("x")); err != nil {
+			return err
+		}
+		switch i % mod {
+		case 7:
+			return errRefused
+		case 13:
+			panic("a bug in one write")
+		}
+		return nil
+	}
+}
+
+// trialFails tells the writes of a trial that fail or panic.
+func trialFails(i, mod int) bool { return i%mod == 7 || i%mod == 13 }
+
+// checkTrial holds each write's outcome against the file: one that failed
+// or panicked returns its own error and wrote nothing, the others are all
+// written.
+func checkTrial(t *testing.T, db *DB, bucket []byte, errs []error, mod int) {
+	t.Helper()
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		for i := range errs {
 			written := tx.Bucket(bucket).Get([]byte(fmt.Sprint(i))) != nil
-			switch i % 50 {
+			switch i % mod {
 			case 7:
-				if !errors.Is(errs[i], refused) || written {
+				if !errors.Is(errs[i], errRefused) || written {
 					return fmt.Errorf("write %d: %v, written %v; want its own error and nothing written", i, errs[i], written)
 				}
 			case 13:
@@ -73,9 +99,6 @@ func TestConcurrentWritesShareCommits(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
-	}
-	if n := db.commits.writers.Load(); n != 0 {
-		t.Fatalf("%d writers still counted", n)
 	}
 }
 
@@ -230,36 +253,19 @@ func BenchmarkReceiveWebhook(b *testing.B) {
 // in the next commit, each with its own outcome: a webhook's updates come
 // many at once.
 func TestInboxWritesShareCommits(t *testing.T) {
-	db, err := Open(filepath.Join(t.TempDir(), "commits.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	bucket := []byte("commits_test")
-	if err := db.bolt.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucket(bucket); return err }); err != nil {
-		t.Fatal(err)
-	}
+	db, bucket := trialDB(t)
 	g := &db.commits.gate
 	g.enter(false) // a commit under way: the inbox's writes wait for the file
-	refused := errors.New("refused")
 	const writers = 50
 	errs := make([]error, writers)
 	txs := make([]int, writers) // the transaction each write was last run in
 	var wg sync.WaitGroup
 	for i := range writers {
+		write := trialWrite(bucket, i, 25)
 		wg.Go(func() {
 			errs[i] = db.updateNow(t.Context(), func(tx *bolt.Tx) error {
 				txs[i] = tx.ID()
-				if err := tx.Bucket(bucket).Put([]byte(fmt.Sprint(i)), []byte("x")); err != nil {
-					return err
-				}
-				switch i % 25 {
-				case 7:
-					return refused
-				case 13:
-					panic("a bug in one write")
-				}
-				return nil
+				return write(tx)
 			})
 		})
 	}
@@ -274,30 +280,12 @@ func TestInboxWritesShareCommits(t *testing.T) {
 	}
 	g.leave()
 	wg.Wait()
+	checkTrial(t, db, bucket, errs, 25)
 	shared := map[int]bool{}
-	err = db.bolt.View(func(tx *bolt.Tx) error {
-		for i := range writers {
-			written := tx.Bucket(bucket).Get([]byte(fmt.Sprint(i))) != nil
-			switch i % 25 {
-			case 7:
-				if !errors.Is(errs[i], refused) || written {
-					return fmt.Errorf("write %d: %v, written %v; want its own error and nothing written", i, errs[i], written)
-				}
-			case 13:
-				if errs[i] == nil || written {
-					return fmt.Errorf("write %d panicked: %v, written %v; want an error and nothing written", i, errs[i], written)
-				}
-			default:
-				if errs[i] != nil || !written {
-					return fmt.Errorf("write %d: %v, written %v", i, errs[i], written)
-				}
-				shared[txs[i]] = true
-			}
+	for i := range writers {
+		if !trialFails(i, 25) {
+			shared[txs[i]] = true
 		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 	if len(shared) != 1 {
 		t.Errorf("the %d writes that succeeded were committed in %d transactions, want 1", writers-4, len(shared))
@@ -311,15 +299,7 @@ func TestInboxWritesShareCommits(t *testing.T) {
 func TestSharedCommitThatPanicsTellsEveryWrite(t *testing.T) {
 	for _, urgent := range []bool{true, false} {
 		t.Run(fmt.Sprint("urgent=", urgent), func(t *testing.T) {
-			db, err := Open(filepath.Join(t.TempDir(), "commits.db"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
-			bucket := []byte("commits_test")
-			if err := db.bolt.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucket(bucket); return err }); err != nil {
-				t.Fatal(err)
-			}
+			db, bucket := trialDB(t)
 			g := &db.commits.gate
 			if urgent {
 				g.enter(false) // a commit under way: the inbox's writes wait together
@@ -442,15 +422,7 @@ func TestWritesUnderWayAtCloseReturn(t *testing.T) {
 // every write adds one to ends at the writes acknowledged, each of those
 // is in the file, and the gate and queues are left empty.
 func TestMixedWritesCommitOnce(t *testing.T) {
-	db, err := Open(filepath.Join(t.TempDir(), "commits.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	bucket := []byte("commits_test")
-	if err := db.bolt.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucket(bucket); return err }); err != nil {
-		t.Fatal(err)
-	}
+	db, bucket := trialDB(t)
 	const writers = 400
 	errs := make([]error, writers)
 	var wg sync.WaitGroup
@@ -478,7 +450,7 @@ func TestMixedWritesCommitOnce(t *testing.T) {
 	close(start)
 	wg.Wait()
 	acknowledged := 0
-	err = db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.bolt.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucket)
 		for i := range writers {
 			written := b.Get([]byte(fmt.Sprint(i))) != nil
