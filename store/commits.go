@@ -37,8 +37,8 @@ type commits struct {
 // while one of them waits for the file: they go together in the next
 // commit, as soon as the file is free. The poller stores one batch of
 // updates at a time, so its writes go alone; a webhook's updates come many
-// at once (Telegram opens up to 40 connections), and each in a commit of
-// its own cost a pair of fsyncs, one after another.
+// at once (Telegram opens up to 100 connections), and each in a commit
+// of its own cost a pair of fsyncs, one after another.
 type urgentWrites struct {
 	mu      sync.Mutex
 	pending []batchCall

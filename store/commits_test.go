@@ -106,20 +106,12 @@ func checkTrial(t *testing.T, db *DB, bucket []byte, errs []error, mod int) {
 // gathering for the next commit: the platform's next batch of updates
 // waits on it.
 func TestReceiveDoesNotWaitForOthers(t *testing.T) {
-	db, err := Open(filepath.Join(t.TempDir(), "commits.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db, bucket := trialDB(t)
 	// Batches would gather for an hour, and a write is already running,
 	// so the next ones gather.
 	db.commits.wait = func(int32) time.Duration { return time.Hour }
 	db.commits.writers.Add(1)
 	defer db.commits.writers.Add(-1)
-	bucket := []byte("commits_test")
-	if err := db.bolt.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucket(bucket); return err }); err != nil {
-		t.Fatal(err)
-	}
 	gathered := make(chan error, 1)
 	go func() {
 		gathered <- db.update(t.Context(), func(tx *bolt.Tx) error { return tx.Bucket(bucket).Put([]byte("a"), []byte("x")) })
@@ -156,11 +148,7 @@ func TestReceiveDoesNotWaitForOthers(t *testing.T) {
 // The inbox's write goes before the writes waiting for the file, whether
 // they came before or after it: every chat waits on it.
 func TestReceiveGoesFirst(t *testing.T) {
-	db, err := Open(filepath.Join(t.TempDir(), "commits.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db, _ := trialDB(t)
 	g := &db.commits.gate
 	// Which goroutine a freed lock wakes first is the runtime's choice:
 	// rounds enough that the inbox's write could not go first every time
@@ -222,7 +210,7 @@ func waitFor(g *gate, cond func() bool) {
 }
 
 // BenchmarkReceiveWebhook stores updates one at a time from 40 callers at
-// once, as a webhook does when Telegram delivers over its 40 connections:
+// once, as a webhook does when Telegram delivers over 40 connections (its default):
 // an op is one update stored, durable when Receive returns.
 //
 //	go test ./store -run '^$' -bench ReceiveWebhook -benchtime 5000x
@@ -490,11 +478,7 @@ func TestMixedWritesCommitOnce(t *testing.T) {
 // The inbox's writes go first, but not twice running while answers'
 // writes wait: a webhook's flood of updates does not hold the answers back.
 func TestInboxWritesLetAnswersThrough(t *testing.T) {
-	db, err := Open(filepath.Join(t.TempDir(), "commits.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db, _ := trialDB(t)
 	g := &db.commits.gate
 	order := make(chan string, 3)
 	write := func(name string, urgent bool) {

@@ -94,7 +94,7 @@ func open(path string, fresh bool) (db *DB, err error) {
 	case err != nil: // bbolt read the file and found no sound database in it
 		return nil, fmt.Errorf("store: open %s: %w (%v)", path, ErrDamaged, err)
 	}
-	db = &DB{bolt: b, path: path, commits: new(commits), areas: new(genCache[*AreaTree]), rounds: new(genCache[[]Round])}
+	db = newDB(b, path)
 	if err := db.whole(); err != nil {
 		b.Close()
 		return nil, err
@@ -124,7 +124,7 @@ func OpenReadOnly(path string) (db *DB, err error) {
 	case err != nil:
 		return nil, fmt.Errorf("store: open %s: %w (%v)", path, ErrDamaged, err)
 	}
-	db = &DB{bolt: b, path: path, commits: new(commits), areas: new(genCache[*AreaTree]), rounds: new(genCache[[]Round])}
+	db = newDB(b, path)
 	if err := db.whole(); err != nil {
 		b.Close()
 		return nil, err
@@ -169,6 +169,12 @@ func (db *DB) Close() error {
 		return nil
 	}
 	return db.bolt.Close()
+}
+
+// newDB is the store over an open bbolt file, with its own commits and
+// caches.
+func newDB(b *bolt.DB, path string) *DB {
+	return &DB{bolt: b, path: path, commits: new(commits), areas: new(genCache[*AreaTree]), rounds: new(genCache[[]Round])}
 }
 
 // Borrow gives the open database to code that will Close it when done,
@@ -339,7 +345,7 @@ func VerifyCopy(path string) (err error) {
 		return fmt.Errorf("store: verify %s: %w (%v)", path, ErrDamaged, err)
 	}
 	defer b.Close()
-	copyDB := &DB{bolt: b, path: path, commits: new(commits), areas: new(genCache[*AreaTree]), rounds: new(genCache[[]Round])}
+	copyDB := newDB(b, path)
 	if err := copyDB.whole(); err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -59,11 +60,7 @@ func TestMigrateToStandings(t *testing.T) {
 	db.Close()
 	// Back to schema 9 as it was written: no index by household, the
 	// household's status its latest form's, counters by the old names.
-	raw, err := bolt.Open(path, 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = raw.Update(func(tx *bolt.Tx) error {
+	atSchema(t, path, 9, func(tx *bolt.Tx) error {
 		for _, b := range []string{"submissions_by_household", "returned"} {
 			if err := tx.DeleteBucket([]byte(b)); err != nil {
 				return err
@@ -83,12 +80,8 @@ func TestMigrateToStandings(t *testing.T) {
 		if err := tx.Bucket([]byte("counters")).Put([]byte(village), []byte(`{"reviewed:1":1,"reviewed:1:middle":1,"review:1:returned":1}`)); err != nil {
 			return err
 		}
-		return tx.Bucket([]byte("meta")).Put([]byte("schema_version"), []byte("9"))
+		return nil
 	})
-	raw.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
 	db, err = store.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -129,22 +122,14 @@ func TestMigrateToVillageReview(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	raw, err := bolt.Open(path, 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = raw.Update(func(tx *bolt.Tx) error {
+	atSchema(t, path, 12, func(tx *bolt.Tx) error {
 		for _, b := range []string{"meetings", "postings", "requests"} {
 			if err := tx.DeleteBucket([]byte(b)); err != nil {
 				return err
 			}
 		}
-		return tx.Bucket([]byte("meta")).Put([]byte("schema_version"), []byte("12"))
+		return nil
 	})
-	raw.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
 	db, err = store.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -207,11 +192,7 @@ func TestMigrateToCompactCounters(t *testing.T) {
 	}
 	db.Close()
 	// Back to schema 13 as it was written: JSON records.
-	raw, err := bolt.Open(path, 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = raw.Update(func(tx *bolt.Tx) error {
+	atSchema(t, path, 13, func(tx *bolt.Tx) error {
 		tx.Bucket([]byte("counters")).Put([]byte(village), mustJSON(t, before[village]))
 		facts := tx.Bucket([]byte("facts"))
 		var keys [][]byte
@@ -231,12 +212,8 @@ func TestMigrateToCompactCounters(t *testing.T) {
 				return err
 			}
 		}
-		return tx.Bucket([]byte("meta")).Put([]byte("schema_version"), []byte("13"))
+		return nil
 	})
-	raw.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
 	db, err = store.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -264,7 +241,7 @@ func TestMigrateToCompactCounters(t *testing.T) {
 		t.Errorf("counters: %v %v", diffs, err)
 	}
 	db.Close()
-	raw, err = bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
+	raw, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -321,23 +298,15 @@ func TestMigrateToCompactHouseholds(t *testing.T) {
 	}
 	db.Close()
 	// Back to schema 15 as it was written: households in JSON.
-	raw, err := bolt.Open(path, 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = raw.Update(func(tx *bolt.Tx) error {
+	atSchema(t, path, 15, func(tx *bolt.Tx) error {
 		b := tx.Bucket([]byte("households"))
 		for _, hh := range before {
 			if err := b.Put([]byte(hh.ID), mustJSON(t, hh)); err != nil {
 				return err
 			}
 		}
-		return tx.Bucket([]byte("meta")).Put([]byte("schema_version"), []byte("15"))
+		return nil
 	})
-	raw.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
 	db, err = store.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -359,7 +328,7 @@ func TestMigrateToCompactHouseholds(t *testing.T) {
 		t.Errorf("standings: %v %v", diffs, err)
 	}
 	db.Close()
-	raw, err = bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
+	raw, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -423,11 +392,7 @@ func TestMigrateToCompactChat(t *testing.T) {
 	mark := inbox[len(inbox)-1].ID // the inbox's sequence: nothing left it
 	db.Close()
 	// Back to schema 14 as it was written: JSON records.
-	raw, err := bolt.Open(path, 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = raw.Update(func(tx *bolt.Tx) error {
+	atSchema(t, path, 14, func(tx *bolt.Tx) error {
 		put := func(bucket string, key []byte, v any) {
 			if err := tx.Bucket([]byte(bucket)).Put(key, mustJSON(t, v)); err != nil {
 				t.Fatal(err)
@@ -440,12 +405,8 @@ func TestMigrateToCompactChat(t *testing.T) {
 			put("inbox", seqKey(m.ID), m)
 		}
 		put("outbox", seqKey(queued[0].ID), queued[0])
-		return tx.Bucket([]byte("meta")).Put([]byte("schema_version"), []byte("14"))
+		return nil
 	})
-	raw.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
 	db, err = store.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -472,7 +433,7 @@ func TestMigrateToCompactChat(t *testing.T) {
 		t.Errorf("the next message's id: %+v after %d (%v)", next, queued[0].ID, err)
 	}
 	db.Close()
-	raw, err = bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
+	raw, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -522,22 +483,14 @@ func TestMigrateSeenInOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	raw, err := bolt.Open(path, 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = raw.Update(func(tx *bolt.Tx) error {
+	atSchema(t, path, 16, func(tx *bolt.Tx) error {
 		for k, at := range old {
 			if err := tx.Bucket([]byte("seen")).Put([]byte(k), []byte(at.UTC().Format("2006-01-02T15:04:05Z"))); err != nil {
 				return err
 			}
 		}
-		return tx.Bucket([]byte("meta")).Put([]byte("schema_version"), []byte("16"))
+		return nil
 	})
-	raw.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
 	db, err = store.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -594,4 +547,25 @@ func mustFields(t *testing.T, payload []byte) map[string]any {
 		t.Fatal(err)
 	}
 	return m
+}
+
+// atSchema writes a file as a program of that schema left it: fn changes
+// its records, and the schema it says is version. The store opens it next
+// and migrates it.
+func atSchema(t *testing.T, path string, version int, fn func(tx *bolt.Tx) error) {
+	t.Helper()
+	raw, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = raw.Update(func(tx *bolt.Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return tx.Bucket([]byte("meta")).Put([]byte("schema_version"), []byte(strconv.Itoa(version)))
+	})
+	raw.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
 }

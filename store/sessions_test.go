@@ -113,11 +113,7 @@ func TestMigrateEndsSessionsKeptInClear(t *testing.T) {
 	db.Close()
 	// Back to schema 10 as it was written: the grants keyed by the token.
 	const session, login = "5e55105e55105e55105e55105e55105e55105e55105e55105e55105e55105e55", "10910910910910910910910910910910910910910910910910910910910910ab"
-	raw, err := bolt.Open(path, 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = raw.Update(func(tx *bolt.Tx) error {
+	atSchema(t, path, 10, func(tx *bolt.Tx) error {
 		grant := []byte(`{"user_id":"` + u.ID + `","expires":"` + t0.Add(time.Hour).Format(time.RFC3339) + `"}`)
 		if err := tx.Bucket([]byte("sessions")).Put([]byte(session), grant); err != nil {
 			return err
@@ -125,12 +121,8 @@ func TestMigrateEndsSessionsKeptInClear(t *testing.T) {
 		if err := tx.Bucket([]byte("logins")).Put([]byte(login), grant); err != nil {
 			return err
 		}
-		return tx.Bucket([]byte("meta")).Put([]byte("schema_version"), []byte("10"))
+		return nil
 	})
-	raw.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
 	db, err = store.Open(path)
 	if err != nil {
 		t.Fatal(err)

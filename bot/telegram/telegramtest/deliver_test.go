@@ -98,14 +98,8 @@ func TestDeliverKeepsEachChatsOrder(t *testing.T) {
 	}
 	h.state(func() {
 		for c, ids := range want {
-			got := h.took[c]
-			if len(got) != len(ids) {
+			if got := h.took[c]; !slices.Equal(got, ids) {
 				t.Fatalf("chat %d took %v, want %v", c, got, ids)
-			}
-			for i := range ids {
-				if got[i] != ids[i] {
-					t.Fatalf("chat %d took %v, want %v", c, got, ids)
-				}
 			}
 		}
 		if h.refused == 0 {
