@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -280,72 +281,80 @@ func TestInboxWritesShareCommits(t *testing.T) {
 	}
 }
 
-// A shared commit that panics in bbolt's commit (as a damaged file's fault
-// does, turned into a panic) tells every write it carries, urgent
-// (the inbox's) or gathered, and lets the file go: none waits forever, and
-// the next write commits.
+// A shared commit that panics in its commit (here a bug in a hook of
+// Sổ Thôn's own) tells every write it carries, urgent (the inbox's) or
+// gathered, and lets the file go: none waits forever, and the next write
+// commits. A bug is not a damaged file (TestSharedCommitThatFaultsIsDamaged
+// is the file's fault).
 func TestSharedCommitThatPanicsTellsEveryWrite(t *testing.T) {
 	for _, urgent := range []bool{true, false} {
 		t.Run(fmt.Sprint("urgent=", urgent), func(t *testing.T) {
-			db, bucket := trialDB(t)
-			g := &db.commits.gate
-			if urgent {
-				g.enter(false) // a commit under way: the inbox's writes wait together
-			} else {
-				db.commits.wait = func(int32) time.Duration { return time.Hour }
-				db.commits.writers.Add(1) // another write under way: these gather
-			}
-			const writers = 20
-			errs := make([]error, writers)
-			var wg sync.WaitGroup
-			for i := range writers {
-				wg.Go(func() {
-					errs[i] = db.write(t.Context(), func(tx *bolt.Tx) error {
-						if i == writers/2 {
-							tx.OnCommit(func() { panic("a fault in the commit") })
-						}
-						return tx.Bucket(bucket).Put([]byte(fmt.Sprint(i)), []byte("x"))
-					}, urgent)
-				})
-			}
-			for { // until all of them wait
-				n := 0
-				if urgent {
-					db.commits.urgent.mu.Lock()
-					n = len(db.commits.urgent.pending)
-					db.commits.urgent.mu.Unlock()
-				} else {
-					db.commits.mu.Lock()
-					if db.commits.pending != nil {
-						n = len(db.commits.pending.calls)
-					}
-					db.commits.mu.Unlock()
+			for i, err := range panicInSharedCommit(t, urgent, func() { panic("a bug in the commit") }) {
+				if !errors.Is(err, ErrPanicked) || errors.Is(err, ErrDamaged) {
+					t.Errorf("write %d: %v, want ErrPanicked, not ErrDamaged", i, err)
 				}
-				if n == writers {
-					break
-				}
-				runtime.Gosched()
-			}
-			if urgent {
-				g.leave()
-			} else {
-				db.commits.writers.Add(-1)
-				db.commits.mu.Lock()
-				b := db.commits.pending
-				db.commits.mu.Unlock()
-				go db.commit(b)
-			}
-			wg.Wait()
-			for i, err := range errs {
-				if !errors.Is(err, ErrDamaged) {
-					t.Errorf("write %d: %v, want ErrDamaged", i, err)
-				}
-			}
-			if err := db.write(t.Context(), func(tx *bolt.Tx) error { return tx.Bucket(bucket).Put([]byte("after"), []byte("x")) }, urgent); err != nil {
-				t.Fatalf("the write after: %v", err)
 			}
 		})
 	}
+}
+
+// panicInSharedCommit runs 20 writes in one commit, urgent or gathered,
+// the commit calling hook once its pages are written; it returns each
+// write's error, once it has checked that a write after them commits.
+func panicInSharedCommit(t *testing.T, urgent bool, hook func()) []error {
+	db, bucket := trialDB(t)
+	g := &db.commits.gate
+	if urgent {
+		g.enter(false) // a commit under way: the inbox's writes wait together
+	} else {
+		db.commits.wait = func(int32) time.Duration { return time.Hour }
+		db.commits.writers.Add(1) // another write under way: these gather
+	}
+	const writers = 20
+	errs := make([]error, writers)
+	var wg sync.WaitGroup
+	for i := range writers {
+		wg.Go(func() {
+			errs[i] = db.write(t.Context(), func(tx *bolt.Tx) error {
+				if i == writers/2 {
+					tx.OnCommit(hook)
+				}
+				return tx.Bucket(bucket).Put([]byte(fmt.Sprint(i)), []byte("x"))
+			}, urgent)
+		})
+	}
+	for { // until all of them wait
+		n := 0
+		if urgent {
+			db.commits.urgent.mu.Lock()
+			n = len(db.commits.urgent.pending)
+			db.commits.urgent.mu.Unlock()
+		} else {
+			db.commits.mu.Lock()
+			if db.commits.pending != nil {
+				n = len(db.commits.pending.calls)
+			}
+			db.commits.mu.Unlock()
+		}
+		if n == writers {
+			break
+		}
+		runtime.Gosched()
+	}
+	if urgent {
+		g.leave()
+	} else {
+		db.commits.writers.Add(-1)
+		db.commits.mu.Lock()
+		b := db.commits.pending
+		db.commits.mu.Unlock()
+		go db.commit(b)
+	}
+	wg.Wait()
+	if err := db.write(t.Context(), func(tx *bolt.Tx) error { return tx.Bucket(bucket).Put([]byte("after"), []byte("x")) }, urgent); err != nil {
+		t.Fatalf("the write after: %v", err)
+	}
+	return errs
 }
 
 // Writes of every kind under way when the file closes all return, and
@@ -497,5 +506,43 @@ func TestInboxWritesLetAnswersThrough(t *testing.T) {
 	g.leave()
 	if first, second := <-order, <-order; first != "answer" || second != "inbox" {
 		t.Fatalf("after an inbox write, %s went before %s; want the answer's first", first, second)
+	}
+}
+
+// A bug in a transaction's function, alone or in a shared commit, a read
+// or a write, is ErrPanicked, not ErrDamaged: told its file was damaged,
+// an office would put a backup back over a sound file. Nothing of the
+// write is kept, and the file goes on.
+func TestBugIsNotDamage(t *testing.T) {
+	db, bucket := trialDB(t)
+	var missing *User
+	bug := func(tx *bolt.Tx) error {
+		if err := tx.Bucket(bucket).Put([]byte("half"), []byte("x")); err != nil {
+			return err
+		}
+		_ = missing.Name // a nil dereference: a fault at address 0 is a bug, not the file
+		return nil
+	}
+	for name, run := range map[string]func() error{
+		"write":  func() error { return db.write(t.Context(), bug, false) },
+		"urgent": func() error { return db.write(t.Context(), bug, true) },
+		"read":   func() error { return db.view(t.Context(), func(tx *bolt.Tx) error { _ = missing.Name; return nil }) },
+	} {
+		err := run()
+		if !errors.Is(err, ErrPanicked) || errors.Is(err, ErrDamaged) || !strings.Contains(err.Error(), "TestBugIsNotDamage") {
+			t.Errorf("%s: %v; want ErrPanicked naming where, not ErrDamaged", name, err)
+		}
+	}
+	err := db.view(t.Context(), func(tx *bolt.Tx) error {
+		if tx.Bucket(bucket).Get([]byte("half")) != nil {
+			return errors.New("half a write was kept")
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.write(t.Context(), func(tx *bolt.Tx) error { return tx.Bucket(bucket).Put([]byte("after"), []byte("x")) }, false); err != nil {
+		t.Fatalf("the write after: %v", err)
 	}
 }

@@ -11,7 +11,9 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"runtime"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -227,9 +229,46 @@ func (db *DB) view(ctx context.Context, fn func(*bolt.Tx) error) (err error) {
 // points to the backups rather than a crash. Reading past the end of the
 // mapped file is a fault, not a panic, unless SetPanicOnFault is on for
 // the goroutine, which every guarded call turns on for its duration.
+//
+// A panic in Sổ Thôn's own code (a bug in a write's function) is an error
+// too, but not ErrDamaged: told the file was damaged, an office would put
+// back a backup and lose the answers since, for a file that is sound.
 func damaged(err *error) {
-	if r := recover(); r != nil {
-		*err = fmt.Errorf("%w (%v)", ErrDamaged, r)
+	r := recover()
+	if r == nil {
+		return
+	}
+	if origin, ours := panicOrigin(r); ours {
+		*err = fmt.Errorf("%w: %v (in %s)", ErrPanicked, r, origin)
+		return
+	}
+	*err = fmt.Errorf("%w (%v)", ErrDamaged, r)
+}
+
+// panicOrigin names the function a recovered panic began in, called from
+// the deferred function that recovered it, and tells whether that is
+// outside bbolt and is not a fault on memory: a bug, not a damaged file.
+// A fault (SetPanicOnFault's, a page read past the mapped file) carries its
+// address; a panic of bbolt's own (a page of the wrong type, a broken
+// freelist) begins in bbolt's code.
+func panicOrigin(r any) (origin string, ours bool) {
+	if _, fault := r.(interface{ Addr() uintptr }); fault {
+		return "", false
+	}
+	pcs := make([]uintptr, 64)
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(1, pcs)])
+	panicking := false
+	for {
+		f, more := frames.Next()
+		switch {
+		case f.Function == "runtime.gopanic" || f.Function == "runtime.sigpanic":
+			panicking = true
+		case panicking && !strings.HasPrefix(f.Function, "runtime."):
+			return f.Function, !strings.HasPrefix(f.Function, "go.etcd.io/bbolt")
+		}
+		if !more {
+			return "", false // no frame to blame: as before, the file
+		}
 	}
 }
 
