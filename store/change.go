@@ -88,22 +88,39 @@ type Applied struct {
 // Apply commits a change. The user, identity and submission get their ids
 // (when new) filled in.
 func (db *DB) Apply(ctx context.Context, ch Change) (Applied, error) {
-	var out Applied
-	var final Change
-	err := db.update(ctx, func(tx *bolt.Tx) error {
-		// A batched commit may run this again: work on fresh copies, so
-		// ids given in a failed attempt are not taken for granted.
-		c := ch.copy()
-		var err error
-		out, err = apply(tx, &c)
-		final = c
-		return err
-	})
-	if err != nil {
+	a := &applying{ch: ch}
+	if err := db.update(ctx, a.run); err != nil {
 		return Applied{}, fmt.Errorf("store: apply change: %w", err)
 	}
-	ch.keep(final)
-	return out, nil
+	ch.keep(a.final)
+	return a.out, nil
+}
+
+// applying is one Apply under way, in one value: the change, and what its
+// last attempt gave. (The commit's function holds it on the heap: one
+// allocation a change rather than one for each.)
+type applying struct {
+	ch    Change
+	final given
+	out   Applied
+}
+
+// given are the records a change may give ids to.
+type given struct {
+	user       *User
+	identity   *Identity
+	submission *Submission
+}
+
+// run applies the change in tx. A batched commit may run it again: it
+// works on fresh copies, so ids given in a failed attempt are not taken
+// for granted.
+func (a *applying) run(tx *bolt.Tx) error {
+	c := a.ch.copy()
+	var err error
+	a.out, err = apply(tx, &c)
+	a.final = given{c.User, c.Identity, c.Submission}
+	return err
 }
 
 func (ch Change) copy() Change {
@@ -124,15 +141,15 @@ func (ch Change) copy() Change {
 }
 
 // keep copies the ids a committed change was given back to the caller's values.
-func (ch Change) keep(final Change) {
+func (ch Change) keep(final given) {
 	if ch.User != nil {
-		*ch.User = *final.User
+		*ch.User = *final.user
 	}
 	if ch.Identity != nil {
-		*ch.Identity = *final.Identity
+		*ch.Identity = *final.identity
 	}
 	if ch.Submission != nil {
-		*ch.Submission = *final.Submission
+		*ch.Submission = *final.submission
 	}
 }
 

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -53,9 +54,12 @@ func (db *DB) Receive(ctx context.Context, items []Incoming) error {
 func (db *DB) KnownChats(ctx context.Context, chats []ChatRef) ([]bool, error) {
 	out := make([]bool, len(chats))
 	err := db.view(ctx, func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketIdentities)
-		for i, c := range chats {
-			out[i] = b.Get([]byte(identityKey(c.Channel, c.ChatID))) != nil
+		// One cursor for the batch: bbolt's Get makes one each time.
+		c := tx.Bucket(bucketIdentities).Cursor()
+		for i, chat := range chats {
+			key := []byte(identityKey(chat.Channel, chat.ChatID))
+			k, _ := c.Seek(key)
+			out[i] = bytes.Equal(k, key)
 		}
 		return nil
 	})

@@ -46,17 +46,21 @@ func (db *DB) Outbox(ctx context.Context, channel string, limit int) ([]Message,
 // remembered before, as newer buttons always did: an answer to them is
 // not shown under an older message.
 func (db *DB) Delivered(ctx context.Context, m Message, kb *Keyboard) error {
+	// The commit's function holds only what it writes, not the message:
+	// it lives on the heap until the commit, for every message sent.
+	id, chat := seqKey(m.ID), []byte(identityKey(m.Channel, m.ChatID))
+	replaced := kb == nil && len(m.Options) > 0 && m.Edit == ""
 	err := db.update(ctx, func(tx *bolt.Tx) error {
-		if err := tx.Bucket(bucketOutbox).Delete(seqKey(m.ID)); err != nil {
+		if err := tx.Bucket(bucketOutbox).Delete(id); err != nil {
 			return err
 		}
-		if kb == nil && len(m.Options) > 0 && m.Edit == "" {
-			return tx.Bucket(bucketKeyboards).Delete([]byte(identityKey(m.Channel, m.ChatID)))
+		if replaced {
+			return tx.Bucket(bucketKeyboards).Delete(chat)
 		}
 		if kb == nil {
 			return nil
 		}
-		return putKeyboard(tx.Bucket(bucketKeyboards), []byte(identityKey(m.Channel, m.ChatID)), kb)
+		return putKeyboard(tx.Bucket(bucketKeyboards), chat, kb)
 	})
 	if err != nil {
 		return fmt.Errorf("store: mark delivered: %w", err)

@@ -30,7 +30,12 @@ func SeenKey(channel, chatID, messageID string) string {
 // (Telegram starts anew after a quiet week, a new bot token) is a repeat
 // only in the same chat, as when marks were kept by chat.
 func SeenKeyInOrder(channel string, n uint64, chatID string) string {
-	return channel + "#" + fmt.Sprintf("%020d", n) + ":" + chatID
+	var digits [20]byte
+	for i := len(digits) - 1; i >= 0; i-- {
+		digits[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return channel + "#" + string(digits[:]) + ":" + chatID
 }
 
 // inOrder tells a key of SeenKeyInOrder.
