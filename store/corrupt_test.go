@@ -16,7 +16,8 @@ import (
 // A page that bbolt finds wrong (not a fault: its own assertion, or an
 // index past its map) is a damaged file, not a bug, whichever way the
 // store reaches it: a read, a write alone, the inbox's urgent commit, a
-// shared commit (where the write is first told to run alone).
+// shared commit (where the write is first told to run alone); and when a
+// function between bbolt and the store's guard raises the panic again.
 func TestBboltsOwnPanicIsDamage(t *testing.T) {
 	for name, corrupt := range map[string]func(page []byte){
 		// bbolt's assertion on a page's type (Page.FastCheck).
@@ -32,10 +33,22 @@ func TestBboltsOwnPanicIsDamage(t *testing.T) {
 				return nil
 			}
 			write := func(tx *bolt.Tx) error { return tx.Bucket(bucket).Put([]byte{0}, []byte("x")) }
+			// a function of ours that tidies up on a panic and raises it
+			// again: the panic still began in bbolt.
+			reraised := func(tx *bolt.Tx) error {
+				defer func() {
+					if r := recover(); r != nil {
+						panic(r)
+					}
+				}()
+				return read(tx)
+			}
 			for how, run := range map[string]func() error{
-				"read":   func() error { return db.view(t.Context(), read) },
-				"write":  func() error { return db.write(t.Context(), write, false) },
-				"urgent": func() error { return db.write(t.Context(), write, true) },
+				"read":                func() error { return db.view(t.Context(), read) },
+				"write":               func() error { return db.write(t.Context(), write, false) },
+				"urgent":              func() error { return db.write(t.Context(), write, true) },
+				"read, raised again":  func() error { return db.view(t.Context(), reraised) },
+				"write, raised again": func() error { return db.write(t.Context(), reraised, false) },
 				"shared": func() error {
 					c := db.commits
 					c.wait = func(int32) time.Duration { return 0 }
