@@ -87,8 +87,8 @@ func checkTrial(t *testing.T, db *DB, bucket []byte, errs []error, mod int) {
 					return fmt.Errorf("write %d: %v, written %v; want its own error and nothing written", i, errs[i], written)
 				}
 			case 13:
-				if errs[i] == nil || written {
-					return fmt.Errorf("write %d panicked: %v, written %v; want an error and nothing written", i, errs[i], written)
+				if !errors.Is(errs[i], ErrPanicked) || errors.Is(errs[i], ErrDamaged) || written {
+					return fmt.Errorf("write %d panicked: %v, written %v; want ErrPanicked and nothing written", i, errs[i], written)
 				}
 			default:
 				if errs[i] != nil || !written {

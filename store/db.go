@@ -250,12 +250,15 @@ func damaged(err *error) {
 // outside bbolt and is not a fault on memory: a bug, not a damaged file.
 // A fault (SetPanicOnFault's, a page read past the mapped file) carries its
 // address; a panic of bbolt's own (a page of the wrong type, a broken
-// freelist) begins in bbolt's code.
+// freelist) begins in bbolt's code. A panic raised again by a deferred
+// function on the way (panic(r) after tidying up) is still on the stack
+// under the one recovered: every panic there counts (one begun in bbolt
+// is the file), and the last raised is named.
 func panicOrigin(r any) (origin string, ours bool) {
 	if _, fault := r.(interface{ Addr() uintptr }); fault {
 		return "", false
 	}
-	pcs := make([]uintptr, 64)
+	pcs := make([]uintptr, 128)
 	frames := runtime.CallersFrames(pcs[:runtime.Callers(1, pcs)])
 	panicking := false
 	for {
@@ -264,10 +267,16 @@ func panicOrigin(r any) (origin string, ours bool) {
 		case f.Function == "runtime.gopanic" || f.Function == "runtime.sigpanic":
 			panicking = true
 		case panicking && !strings.HasPrefix(f.Function, "runtime."):
-			return f.Function, !strings.HasPrefix(f.Function, "go.etcd.io/bbolt")
+			if strings.HasPrefix(f.Function, "go.etcd.io/bbolt") {
+				return f.Function, false
+			}
+			if origin == "" {
+				origin = f.Function
+			}
+			panicking = false
 		}
 		if !more {
-			return "", false // no frame to blame: as before, the file
+			return origin, origin != "" // no frame to blame: as before, the file
 		}
 	}
 }

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"fmt"
+	"math"
 	"path/filepath"
 	"testing"
 	"time"
@@ -41,4 +43,25 @@ func BenchmarkPruneSeen(b *testing.B) {
 			b.Fatal(n, err)
 		}
 	}
+}
+
+// SeenKeyInOrder's number is fmt's "%020d" for every uint64 (the marks
+// already in files were written with it, and are pruned by its order),
+// and its keys sort as their numbers do.
+func FuzzSeenKeyInOrder(f *testing.F) {
+	for _, n := range []uint64{0, 1, 9, 10, 99, 100, 1e9, 1e18, 1e19 - 1, 1e19, math.MaxUint64 - 1, math.MaxUint64} {
+		f.Add(n, n/3)
+	}
+	f.Fuzz(func(t *testing.T, n, m uint64) {
+		key := SeenKeyInOrder("telegram", n, "42")
+		if want := "telegram#" + fmt.Sprintf("%020d", n) + ":42"; key != want {
+			t.Fatalf("SeenKeyInOrder(%d) = %q, want %q", n, key, want)
+		}
+		if !inOrder(key) {
+			t.Fatalf("%q is not a key in order", key)
+		}
+		if other := SeenKeyInOrder("telegram", m, "42"); (key < other) != (n < m) {
+			t.Fatalf("%q and %q sort otherwise than %d and %d", key, other, n, m)
+		}
+	})
 }
