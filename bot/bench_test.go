@@ -158,6 +158,9 @@ func sameUpdate(db *bolt.DB, tx txWrites, fresh map[string]uint64) error {
 			if err != nil {
 				return err
 			}
+			if denseBuckets[w.bucket] {
+				bk.FillPercent = 1 // as the store fills the buckets whose keys only grow
+			}
 			key := []byte(w.key)
 			if w.once {
 				fresh[w.bucket]++
@@ -178,6 +181,10 @@ func sameUpdate(db *bolt.DB, tx txWrites, fresh map[string]uint64) error {
 		return nil
 	})
 }
+
+// denseBuckets are the buckets the store fills whole when their pages
+// split (store's denseFill): their keys only grow.
+var denseBuckets = map[string]bool{"seen": true, "outbox": true, "submissions": true, "audit": true, "inbox": true}
 
 // txWrites is what one engine transaction wrote.
 type txWrites struct {

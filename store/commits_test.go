@@ -281,11 +281,12 @@ func TestInboxWritesShareCommits(t *testing.T) {
 	}
 }
 
-// A shared commit that panics in its commit (here a bug in a hook of
-// Sổ Thôn's own) tells every write it carries, urgent (the inbox's) or
-// gathered, and lets the file go: none waits forever, and the next write
-// commits. A bug is not a damaged file (TestSharedCommitThatFaultsIsDamaged
-// is the file's fault).
+// A shared commit that panics once its pages are written (here a bug in
+// an OnCommit hook, run when the commit is on disk; the store sets none)
+// tells every write it carries, urgent (the inbox's) or gathered, and
+// lets the file go: none waits forever, and the next write commits. A bug
+// is not a damaged file (TestSharedCommitThatFaultsIsDamaged is the
+// file's fault).
 func TestSharedCommitThatPanicsTellsEveryWrite(t *testing.T) {
 	for _, urgent := range []bool{true, false} {
 		t.Run(fmt.Sprint("urgent=", urgent), func(t *testing.T) {

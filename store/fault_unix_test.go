@@ -11,7 +11,9 @@ import (
 )
 
 // A shared commit that faults on memory, as bbolt does reading a page of a
-// file cut short under it, tells every write the file is damaged.
+// file cut short under it, tells every write the file is damaged. (The
+// fault comes from an OnCommit hook, once the commit is on disk: what
+// matters here is how a fault in the commit is told, not what was kept.)
 func TestSharedCommitThatFaultsIsDamaged(t *testing.T) {
 	for _, urgent := range []bool{true, false} {
 		t.Run(fmt.Sprint("urgent=", urgent), func(t *testing.T) {
