@@ -334,7 +334,10 @@ func supersede(tx *bolt.Tx, s *Submission) ([]uint64, error) {
 	if s.Class == "" {
 		return nil, nil
 	}
-	ids, forms := formIDsOf(tx, s.HouseholdID)
+	ids, forms, err := formIDsOf(tx, s.HouseholdID)
+	if err != nil {
+		return nil, err
+	}
 	var out []uint64
 	for i := len(ids) - 1; i >= 0; i-- {
 		if forms[i] != s.Form || ids[i] == s.Replaces {

@@ -113,3 +113,27 @@ func corruptDB(t *testing.T, corrupt func(page []byte)) (*DB, []byte) {
 	t.Cleanup(func() { db.Close() })
 	return db, bucket
 }
+
+// An index key of the wrong length, as a damaged value would leave in a
+// sound page, is the file's damage, not a panic in the store's own code
+// (which would be taken for a bug): a household's forms, the photos'
+// check.
+func TestMalformedKeyIsDamage(t *testing.T) {
+	db, _ := trialDB(t)
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		if err := tx.Bucket(bucketSubByHH).Put([]byte("h1\x00\x00\x01"), []byte("household")); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketSubmissions).Put([]byte{0, 7}, []byte(`{"files":["a.jpg"]}`))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.view(t.Context(), func(tx *bolt.Tx) error { _, _, err := formIDsOf(tx, "h1"); return err })
+	if !errors.Is(err, ErrDamaged) || errors.Is(err, ErrPanicked) {
+		t.Errorf("a household's forms under a short key: %v; want ErrDamaged", err)
+	}
+	if _, err := db.CheckFiles(t.Context(), nil); !errors.Is(err, ErrDamaged) || errors.Is(err, ErrPanicked) {
+		t.Errorf("the photos' check of a form under a short key: %v; want ErrDamaged", err)
+	}
+}

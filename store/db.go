@@ -327,6 +327,16 @@ func seqKey(n uint64) []byte {
 	return binary.BigEndian.AppendUint64(nil, n)
 }
 
+// seqOf reads a number seqKey wrote. A key of another length is none the
+// store wrote: the file is damaged, and says so, rather than a panic in
+// the store's own code that would be taken for a bug (ErrPanicked).
+func seqOf(k []byte) (uint64, error) {
+	if len(k) != 8 {
+		return 0, fmt.Errorf("%w (a key of %d bytes where a number of 8 is kept: %x)", ErrDamaged, len(k), k)
+	}
+	return binary.BigEndian.Uint64(k), nil
+}
+
 func putJSON(b *bolt.Bucket, key []byte, v any) error {
 	data, err := json.Marshal(v)
 	if err != nil {

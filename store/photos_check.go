@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -48,7 +47,11 @@ func (db *DB) CheckFiles(ctx context.Context, store *photos.Store) ([]FileProble
 				return err
 			}
 			if len(s.Files) > 0 {
-				all = append(all, named{binary.BigEndian.Uint64(k), s.Files})
+				id, err := seqOf(k)
+				if err != nil {
+					return err
+				}
+				all = append(all, named{id, s.Files})
 			}
 			return nil
 		})

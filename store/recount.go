@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -138,7 +137,10 @@ func recount(tx *bolt.Tx, asOf time.Time, scope string) (map[string]storedContri
 	err = tx.Bucket(bucketSubmissions).ForEach(func(k, v []byte) error {
 		var s counted
 		if err := json.Unmarshal(v, &s); err != nil {
-			return fmt.Errorf("submission %d: %w", binary.BigEndian.Uint64(k), err)
+			if id, kerr := seqOf(k); kerr == nil {
+				return fmt.Errorf("submission %d: %w", id, err)
+			}
+			return fmt.Errorf("submission %x: %w", k, err)
 		}
 		if !within(s.AreaID) || (!asOf.IsZero() && s.SubmittedAt.After(asOf)) {
 			return nil

@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"slices"
@@ -395,19 +394,26 @@ func householdFormKey(household string, id uint64) []byte {
 
 // formIDsOf lists a household's forms, oldest first, with their
 // questionnaire (the index's value).
-func formIDsOf(tx *bolt.Tx, household string) (ids []uint64, forms []string) {
+func formIDsOf(tx *bolt.Tx, household string) (ids []uint64, forms []string, err error) {
 	prefix := []byte(household + "\x00")
 	c := tx.Bucket(bucketSubByHH).Cursor()
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-		ids = append(ids, binary.BigEndian.Uint64(k[len(prefix):]))
+		id, err := seqOf(k[len(prefix):])
+		if err != nil {
+			return nil, nil, fmt.Errorf("forms of household %s: %w", household, err)
+		}
+		ids = append(ids, id)
 		forms = append(forms, string(v))
 	}
-	return ids, forms
+	return ids, forms, nil
 }
 
 // formsOf loads a household's classified forms with their reviews.
 func formsOf(tx *bolt.Tx, household string) ([]classified, error) {
-	ids, _ := formIDsOf(tx, household)
+	ids, _, err := formIDsOf(tx, household)
+	if err != nil {
+		return nil, err
+	}
 	var out []classified
 	for _, id := range ids {
 		var f classified
@@ -702,7 +708,10 @@ func currentForms(tx *bolt.Tx, household string, basis Basis, rounds []Round) (m
 	if d := st.Status(basis); d.Form != 0 {
 		out[d.Form] = true
 	}
-	ids, _ := formIDsOf(tx, household)
+	ids, _, err := formIDsOf(tx, household)
+	if err != nil {
+		return nil, err
+	}
 	for _, id := range ids {
 		var s counted
 		if err := getJSON(tx.Bucket(bucketSubmissions), seqKey(id), &s); err != nil {
