@@ -239,27 +239,16 @@ func calibrate(b *testing.B) []txWrites {
 	}
 	// A record written again or deleted later is not written once: the
 	// replay keeps its key (a run, created, changed, then removed).
-	for i := range out {
+	later := map[[2]string]bool{}
+	for i := len(out) - 1; i >= 0; i-- {
 		for j := range out[i].writes {
 			r := &out[i].writes[j]
-			if r.once && written(out[i+1:], r.bucket, r.key) {
-				r.once = false
-			}
+			k := [2]string{r.bucket, r.key}
+			r.once = r.once && !later[k]
+			later[k] = true
 		}
 	}
 	return out
-}
-
-// written tells whether a later transaction writes or deletes a record.
-func written(txs []txWrites, bucket, key string) bool {
-	for _, tx := range txs {
-		for _, r := range tx.writes {
-			if r.bucket == bucket && r.key == key {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // snapshot reads every record of a backup of the fixture's database.
