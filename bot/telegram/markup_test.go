@@ -10,6 +10,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"sothon/bot"
 	"sothon/bot/delivery"
 	"sothon/bot/telegram/telegramtest"
 	"sothon/flows"
@@ -169,4 +170,34 @@ func TestKeyboardGoesAsTheLibraryMarshalsIt(t *testing.T) {
 			t.Errorf("%q: reply_markup\n %s\nwant %s", out.Text, got, want)
 		}
 	}
+}
+
+// keyboard is the inline keyboard built with the library's types, which
+// keyboardJSON must encode alike: it lays out the options as buttons: short ones three to a row,
+// long ones one to a row, and "done" under a multi-choice.
+func keyboard(out delivery.Outbound) tgbotapi.InlineKeyboardMarkup {
+	selected := map[string]bool{}
+	for _, k := range out.Selected {
+		selected[k] = true
+	}
+	perRow := rowWidth(out.Options)
+	var rows [][]tgbotapi.InlineKeyboardButton
+	var row []tgbotapi.InlineKeyboardButton
+	for _, o := range out.Options {
+		label := o.Key + ". " + o.Label
+		if selected[o.Key] {
+			label = "✅ " + label
+		}
+		row = append(row, tgbotapi.NewInlineKeyboardButtonData(label, bot.ButtonData(out.Question, o.Key, out.Multi)))
+		if len(row) == perRow {
+			rows, row = append(rows, row), nil
+		}
+	}
+	if len(row) > 0 {
+		rows = append(rows, row)
+	}
+	if out.Multi {
+		rows = append(rows, tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData("✔ "+out.DoneLabel, bot.DoneButtonData(out.Question))))
+	}
+	return tgbotapi.NewInlineKeyboardMarkup(rows...)
 }

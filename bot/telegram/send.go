@@ -10,7 +10,6 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
-	"sothon/bot"
 	"sothon/bot/delivery"
 	"sothon/flows"
 )
@@ -30,17 +29,14 @@ func (a *Adapter) Send(_ context.Context, out delivery.Outbound) (string, error)
 	}
 	var last sentMessage
 	err = delivery.SendParts(out, out.Text, MaxText, func(part string, isLast bool) error {
-		msg := tgbotapi.NewMessage(chat, part)
-		// Bot API 7 names it link_preview_options; the library (v5) sends
-		// the older disable_web_page_preview, which the Bot API still takes.
-		msg.DisableWebPagePreview = out.NoPreview
+		var kb json.RawMessage
 		if isLast {
-			if kb := markupJSON(out); kb != nil { // a nil RawMessage would go as "null"
-				msg.ReplyMarkup = kb
-			}
+			kb = markupJSON(out)
 		}
+		// Bot API 7 names it link_preview_options; the older
+		// disable_web_page_preview is still taken.
 		var err error
-		if last, err = a.send(msg); err != nil {
+		if last, err = a.send(textBody(chat, 0, part, out.NoPreview, kb)); err != nil {
 			return classify(err, a.cfg.Token)
 		}
 		return nil
@@ -59,12 +55,12 @@ type sentMessage struct {
 	MessageID int
 }
 
-func (a *Adapter) send(c tgbotapi.Chattable) (sentMessage, error) {
-	resp, err := a.api.Request(c)
+func (a *Adapter) send(body []byte) (sentMessage, error) {
+	result, err := a.postJSON("sendMessage", body)
 	if err != nil {
 		return sentMessage{}, err
 	}
-	id, err := messageID(resp.Result)
+	id, err := messageID(result)
 	return sentMessage{MessageID: id}, err
 }
 
@@ -155,7 +151,7 @@ func inline(out delivery.Outbound) bool {
 
 // edit replaces an earlier message: to close its buttons once answered, or
 // to redraw the marks of a multi-choice keyboard. editMessageText may
-// answer "true", which the library's Send cannot decode, so it is a Request.
+// answer "true" rather than the message, which edit does not read.
 func (a *Adapter) edit(chat int64, out delivery.Outbound) error {
 	id, err := strconv.Atoi(out.Edit)
 	if err != nil {
@@ -165,12 +161,11 @@ func (a *Adapter) edit(chat int64, out delivery.Outbound) error {
 	if len(text) > MaxText {
 		text = text[:MaxText]
 	}
-	cfg := tgbotapi.NewEditMessageText(chat, id, string(text))
+	var kb json.RawMessage
 	if len(out.Options) > 0 {
-		kb := keyboard(out)
-		cfg.ReplyMarkup = &kb
+		kb = keyboardJSON(out)
 	}
-	_, err = a.api.Request(cfg)
+	_, err = a.postJSON("editMessageText", textBody(chat, id, string(text), false, kb))
 	if notModified(err) {
 		return nil
 	}
@@ -181,35 +176,6 @@ func (a *Adapter) edit(chat int64, out delivery.Outbound) error {
 func (a *Adapter) AnswerCallback(_ context.Context, id, text string) error {
 	_, err := a.api.Request(tgbotapi.NewCallback(id, text))
 	return classify(err, a.cfg.Token)
-}
-
-// keyboard lays out the options as buttons: short ones three to a row,
-// long ones one to a row, and "done" under a multi-choice.
-func keyboard(out delivery.Outbound) tgbotapi.InlineKeyboardMarkup {
-	selected := map[string]bool{}
-	for _, k := range out.Selected {
-		selected[k] = true
-	}
-	perRow := rowWidth(out.Options)
-	var rows [][]tgbotapi.InlineKeyboardButton
-	var row []tgbotapi.InlineKeyboardButton
-	for _, o := range out.Options {
-		label := o.Key + ". " + o.Label
-		if selected[o.Key] {
-			label = "✅ " + label
-		}
-		row = append(row, tgbotapi.NewInlineKeyboardButtonData(label, bot.ButtonData(out.Question, o.Key, out.Multi)))
-		if len(row) == perRow {
-			rows, row = append(rows, row), nil
-		}
-	}
-	if len(row) > 0 {
-		rows = append(rows, row)
-	}
-	if out.Multi {
-		rows = append(rows, tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData("✔ "+out.DoneLabel, bot.DoneButtonData(out.Question))))
-	}
-	return tgbotapi.NewInlineKeyboardMarkup(rows...)
 }
 
 // rowWidth is how many buttons go in a row: three, or one when a label is

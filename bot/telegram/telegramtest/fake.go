@@ -1,5 +1,5 @@
 // Package telegramtest plays the Telegram Bot API on loopback for tests:
-// form-encoded requests in, JSON replies out, scripted users and scripted
+// form-encoded or JSON requests in, JSON replies out, scripted users and scripted
 // failures (429 with retry_after, 403, 5xx, malformed bodies, slowness).
 package telegramtest
 

@@ -1,11 +1,14 @@
 package telegramtest
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -32,6 +35,11 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		for k, files := range r.MultipartForm.File {
 			call.Params[k] = fmt.Sprintf("%s (%d bytes)", files[0].Filename, files[0].Size)
+		}
+	} else if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		if err := jsonParams(r.Body, call.Params); err != nil {
+			f.answer(w, Call{Method: method}, http.StatusBadRequest, apiError(400, "Bad Request: can't parse JSON object", 0))
+			return
 		}
 	} else if err := r.ParseForm(); err != nil {
 		f.answer(w, Call{Method: method}, http.StatusBadRequest, apiError(400, "Bad Request: cannot parse form", 0))
@@ -100,6 +108,39 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 		f.answer(w, call, http.StatusNotFound, apiError(404, "Not Found: method "+method, 0))
 	}
 }
+
+// jsonParams reads a JSON object of parameters, as the Bot API takes them:
+// a string as its value, anything else (a number, true, a keyboard) as its
+// JSON, which is how a form carries them.
+func jsonParams(body io.Reader, params map[string]string) error {
+	buf := bodies.Get().(*bytes.Buffer)
+	defer bodies.Put(buf)
+	buf.Reset()
+	if _, err := buf.ReadFrom(io.LimitReader(body, maxJSON)); err != nil {
+		return err
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(buf.Bytes(), &fields); err != nil {
+		return err
+	}
+	for k, v := range fields {
+		s := string(v)
+		if len(v) > 0 && v[0] == '"' {
+			if err := json.Unmarshal(v, &s); err != nil {
+				return err
+			}
+		}
+		params[k] = s
+	}
+	return nil
+}
+
+// maxJSON bounds a JSON request's body; a message's parameters are a few
+// kilobytes.
+const maxJSON = 1 << 20
+
+// bodies holds request buffers between calls.
+var bodies = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 func (f *Server) method(path string) (string, bool) {
 	rest, ok := strings.CutPrefix(path, "/bot"+f.Token+"/")

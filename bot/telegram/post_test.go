@@ -1,0 +1,128 @@
+package telegram
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+
+	"sothon/bot/delivery"
+	"sothon/bot/telegram/telegramtest"
+	"sothon/flows"
+)
+
+// A message's text reaches the Bot API exactly as encoding/json would have
+// written it (invalid UTF-8 as U+FFFD), with its chat, the id of the
+// message it edits, the preview switch and the keyboard as given.
+func FuzzTextBody(f *testing.F) {
+	f.Add(int64(10042), 0, "Câu 3/22. Hộ có người làm việc không?", false, true)
+	f.Add(int64(-100123), 77, "<b>\"x\"</b> & \\ \n\t\x00 \u2028 \xff\xe1\xbb", true, false)
+	f.Add(int64(0), -1, "", true, true)
+	markup := keyboardJSON(delivery.Outbound{Question: "job", Options: []flows.Option{{Key: "1", Label: "Có"}}})
+	f.Fuzz(func(t *testing.T, chat int64, messageID int, text string, noPreview, withMarkup bool) {
+		var kb json.RawMessage
+		if withMarkup {
+			kb = markup
+		}
+		var got struct {
+			ChatID    int64           `json:"chat_id"`
+			MessageID *int            `json:"message_id"`
+			Text      *string         `json:"text"`
+			NoPreview bool            `json:"disable_web_page_preview"`
+			Markup    json.RawMessage `json:"reply_markup"`
+		}
+		body := textBody(chat, messageID, text, noPreview, kb)
+		if err := json.Unmarshal(body, &got); err != nil {
+			t.Fatalf("%s: %v", body, err)
+		}
+		var want string
+		encoded, _ := json.Marshal(text)
+		json.Unmarshal(encoded, &want)
+		if got.ChatID != chat || got.Text == nil || *got.Text != want || got.NoPreview != noPreview || string(got.Markup) != string(kb) {
+			t.Fatalf("%s decodes to %+v", body, got)
+		}
+		if (got.MessageID != nil) != (messageID != 0) || (got.MessageID != nil && *got.MessageID != messageID) {
+			t.Fatalf("%s: message_id %v, want %d", body, got.MessageID, messageID)
+		}
+	})
+}
+
+// Questions and edits go as JSON; the Bot API's errors on them are read
+// as the library's were: a 429's wait, a blocked chat, a malformed page,
+// an edit that changes nothing. No error carries the token.
+func TestJSONRequestsAndTheirErrors(t *testing.T) {
+	fake := telegramtest.New(token)
+	defer fake.Close()
+	a, err := New(Config{Token: token, APIBase: fake.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	q := delivery.Outbound{ChatID: "9", Text: "Câu 5/22. \"Nhà\" <ở> & \\", Question: "needs", Multi: true, DoneLabel: "Xong",
+		Options: []flows.Option{{Key: "1", Label: "Vay vốn"}, {Key: "2", Label: "Nhà ở"}}}
+	id, err := a.Send(ctx, q)
+	if err != nil || id == "" {
+		t.Fatalf("sent: id %q, %v", id, err)
+	}
+	edit := q
+	edit.Edit, edit.Selected = id, []string{"2"}
+	if _, err := a.Send(ctx, edit); err != nil {
+		t.Fatal(err)
+	}
+	sent, edited := fake.Calls("sendMessage"), fake.Calls("editMessageText")
+	if len(sent) != 1 || len(edited) != 1 {
+		t.Fatalf("%d sent, %d edited", len(sent), len(edited))
+	}
+	if p := edited[0].Params; p["chat_id"] != "9" || p["message_id"] != id || p["text"] != q.Text || sent[0].Params["text"] != q.Text {
+		t.Fatalf("sent %v, edited %v", sent[0].Params, p)
+	}
+	if labels, _ := edited[0].Keyboard(); len(labels) != 3 || labels[1] != "✅ 2. Nhà ở" {
+		t.Fatalf("the edit's keyboard: %q", labels)
+	}
+
+	fake.Script("sendMessage", telegramtest.TooManyRequests(7), telegramtest.Blocked(), telegramtest.ServerError(502, true))
+	var retry *delivery.RetryAfterError
+	if _, err := a.Send(ctx, q); !errors.As(err, &retry) || retry.After.Seconds() != 7 {
+		t.Errorf("429: %T %v", err, err)
+	}
+	if _, err := a.Send(ctx, q); !errors.Is(err, delivery.ErrUnreachable) {
+		t.Errorf("403: %T %v", err, err)
+	}
+	var temporary *delivery.TemporaryError
+	_, err = a.Send(ctx, q)
+	if !errors.As(err, &temporary) || strings.Contains(err.Error(), token) {
+		t.Errorf("a malformed 502: %T %v", err, err)
+	}
+	fake.Script("editMessageText",
+		telegramtest.Reply{Status: 400, Body: `{"ok":false,"error_code":400,"description":"Bad Request: message is not modified"}`},
+		telegramtest.Reply{Status: 400, Body: `{"ok":false,"error_code":400,"description":"Bad Request: message to edit not found"}`})
+	if _, err := a.Send(ctx, edit); err != nil {
+		t.Errorf("not modified: %v", err)
+	}
+	var permanent *delivery.PermanentError
+	if _, err := a.Send(ctx, edit); !errors.As(err, &permanent) {
+		t.Errorf("not found: %T %v", err, err)
+	}
+}
+
+// The fake takes JSON as the Bot API does, and refuses what is not an
+// object of parameters.
+func TestFakeRefusesMalformedJSON(t *testing.T) {
+	fake := telegramtest.New(token)
+	defer fake.Close()
+	a, err := New(Config{Token: token, APIBase: fake.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, body := range []string{`[1]`, `{"chat_id":`, `{"text":"\x"}`} {
+		_, err := a.postJSON("sendMessage", []byte(body))
+		var permanent *delivery.PermanentError
+		if err = classify(err, token); !errors.As(err, &permanent) {
+			t.Errorf("%s: %T %v", body, err, err)
+		}
+	}
+	if n := len(fake.Calls("sendMessage")); n != 3 {
+		t.Errorf("%d calls recorded, want 3 (each refused)", n)
+	}
+}
