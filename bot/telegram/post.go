@@ -13,45 +13,59 @@ import (
 
 // The Bot API takes a method's parameters as JSON as well as a form. The
 // library sends forms, in which each byte of Vietnamese text and of a
-// keyboard's JSON is percent-encoded into three; the messages the chat
-// sends most (a question, its keyboard, a closing edit) go as JSON, which
-// keeps them as they are, through the library's HTTP client and with its
+// keyboard's JSON is percent-encoded into three, and reads each answer
+// more than once (the answer, then its result). The calls made for every
+// message (getUpdates, sendMessage, editMessageText) go as JSON and their
+// answers are read once, through the library's HTTP client and with its
 // error type, so that classify reads both alike.
 
-// bodies holds request and reply buffers between calls.
+// bodies holds answers' buffers between calls.
 var bodies = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-// postJSON calls a Bot API method with a JSON body and returns the result,
-// or the *tgbotapi.Error the library would have returned.
-func (a *Adapter) postJSON(method string, body []byte) (json.RawMessage, error) {
+// reply is the Bot API's answer; Result is set to where its result goes.
+type reply struct {
+	Ok          bool                         `json:"ok"`
+	Result      any                          `json:"result"`
+	ErrorCode   int                          `json:"error_code"`
+	Description string                       `json:"description"`
+	Parameters  *tgbotapi.ResponseParameters `json:"parameters"`
+}
+
+// call calls a Bot API method with a JSON body through api's client and
+// decodes its result into result (a pointer; nil skips it). A refusal is
+// the *tgbotapi.Error the library would have returned.
+func (a *Adapter) call(api *tgbotapi.BotAPI, method string, body []byte, result any) error {
 	req, err := http.NewRequest(http.MethodPost, a.cfg.APIBase+"/bot"+a.cfg.Token+"/"+method, bytes.NewReader(body))
 	if err != nil {
-		return nil, err
+		return err
 	}
 	req.Header.Set("Content-Type", "application/json")
-	resp, err := a.api.Client.Do(req)
+	resp, err := api.Client.Do(req)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer resp.Body.Close()
 	buf := bodies.Get().(*bytes.Buffer)
 	defer bodies.Put(buf)
 	buf.Reset()
 	if _, err := io.Copy(buf, resp.Body); err != nil {
-		return nil, err
+		return err
 	}
-	var r tgbotapi.APIResponse
+	if result == nil {
+		result = new(json.RawMessage)
+	}
+	r := reply{Result: result}
 	if err := json.Unmarshal(buf.Bytes(), &r); err != nil {
-		return nil, err
+		return err
 	}
 	if !r.Ok {
 		e := &tgbotapi.Error{Code: r.ErrorCode, Message: r.Description}
 		if r.Parameters != nil {
 			e.ResponseParameters = *r.Parameters
 		}
-		return nil, e
+		return e
 	}
-	return r.Result, nil
+	return nil
 }
 
 // textBody is sendMessage's or editMessageText's parameters as JSON.
@@ -73,4 +87,30 @@ func textBody(chat int64, messageID int, text string, noPreview bool, markup jso
 		b = append(b, markup...)
 	}
 	return append(b, '}')
+}
+
+// updatesBody is getUpdates' parameters as JSON: from offset on (a zero
+// offset is left out, as the library does), waiting up to timeout seconds,
+// for the kinds of update the bot serves.
+func updatesBody(offset, timeout int) []byte {
+	b := make([]byte, 0, 96)
+	b = append(b, '{')
+	if offset != 0 {
+		b = append(b, `"offset":`...)
+		b = strconv.AppendInt(b, int64(offset), 10)
+		b = append(b, ',')
+	}
+	if timeout != 0 {
+		b = append(b, `"timeout":`...)
+		b = strconv.AppendInt(b, int64(timeout), 10)
+		b = append(b, ',')
+	}
+	b = append(b, `"allowed_updates":[`...)
+	for i, u := range allowedUpdates {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, u)
+	}
+	return append(b, "]}"...)
 }

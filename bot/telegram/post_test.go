@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"sothon/bot/delivery"
 	"sothon/bot/telegram/telegramtest"
@@ -116,7 +118,7 @@ func TestFakeRefusesMalformedJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, body := range []string{`[1]`, `{"chat_id":`, `{"text":"\x"}`} {
-		_, err := a.postJSON("sendMessage", []byte(body))
+		err := a.call(a.api, "sendMessage", []byte(body), nil)
 		var permanent *delivery.PermanentError
 		if err = classify(err, token); !errors.As(err, &permanent) {
 			t.Errorf("%s: %T %v", body, err, err)
@@ -124,5 +126,50 @@ func TestFakeRefusesMalformedJSON(t *testing.T) {
 	}
 	if n := len(fake.Calls("sendMessage")); n != 3 {
 		t.Errorf("%d calls recorded, want 3 (each refused)", n)
+	}
+}
+
+// getUpdates goes as JSON with the offset, the wait and the kinds of
+// update served; its answer is read into the library's updates, and its
+// failures are waited out as the Bot API asks.
+func TestUpdatesOverJSON(t *testing.T) {
+	fake := telegramtest.New(token)
+	defer fake.Close()
+	a, err := New(Config{Token: token, APIBase: fake.URL, PollTimeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := fake.Say(7, "Xin chào \"thôn\" <1>")
+	fake.Press(7, 99, "a|job|1")
+	updates, err := a.updates(a.api, 0)
+	if err != nil || len(updates) != 2 {
+		t.Fatalf("%d updates, %v", len(updates), err)
+	}
+	if u := updates[0]; u.UpdateID != first || u.Message == nil || u.Message.Text != "Xin chào \"thôn\" <1>" || u.Message.Chat.ID != 7 {
+		t.Fatalf("the message: %+v", u.Message)
+	}
+	if q := updates[1].CallbackQuery; q == nil || q.Data != "a|job|1" || q.Message.Chat.ID != 7 {
+		t.Fatalf("the press: %+v", q)
+	}
+	third := fake.Say(7, "3")
+	if updates, err = a.updates(a.api, updates[1].UpdateID+1); err != nil || len(updates) != 1 || updates[0].UpdateID != third {
+		t.Fatalf("after the offset: %d updates, %v", len(updates), err)
+	}
+	calls := fake.Calls("getUpdates")
+	if p := calls[1].Params; p["offset"] != strconv.Itoa(first+2) || p["timeout"] != "1" || p["allowed_updates"] != `["message","callback_query"]` {
+		t.Fatalf("getUpdates with %v", p)
+	}
+	if _, ok := calls[0].Params["offset"]; ok {
+		t.Fatalf("a first getUpdates with an offset: %v", calls[0].Params)
+	}
+
+	fake.Script("getUpdates", telegramtest.TooManyRequests(9), telegramtest.ServerError(502, true))
+	_, err = a.updates(a.api, 0)
+	if wait := a.pollWait(err, 1); wait != 9*time.Second {
+		t.Errorf("429: waits %v (%v)", wait, err)
+	}
+	_, err = a.updates(a.api, 0)
+	if wait := a.pollWait(err, 3); wait != 4*time.Second || strings.Contains(err.Error(), token) {
+		t.Errorf("a malformed 502: waits %v (%v)", wait, err)
 	}
 }

@@ -28,8 +28,7 @@ func (a *Adapter) Poll(ctx context.Context, accept Accept) error {
 	poller := a.newAPI(delivery.HTTPClient(a.cfg.PollTimeout+15*time.Second), ctx)
 	offset, failures := 0, 0
 	for ctx.Err() == nil {
-		updates, err := poller.GetUpdates(tgbotapi.UpdateConfig{Offset: offset, Timeout: int(a.cfg.PollTimeout / time.Second),
-			AllowedUpdates: allowedUpdates})
+		updates, err := a.updates(poller, offset)
 		if err != nil {
 			if ctx.Err() != nil {
 				break
@@ -59,6 +58,14 @@ func (a *Adapter) Poll(ctx context.Context, accept Accept) error {
 		}
 	}
 	return nil
+}
+
+// updates asks for the updates from offset on, waiting up to the poll's
+// timeout for some to come.
+func (a *Adapter) updates(poller *tgbotapi.BotAPI, offset int) ([]tgbotapi.Update, error) {
+	var updates []tgbotapi.Update
+	err := a.call(poller, "getUpdates", updatesBody(offset, int(a.cfg.PollTimeout/time.Second)), &updates)
+	return updates, err
 }
 
 // pollWait is how long to wait after a failed getUpdates: what a 429 says,

@@ -56,8 +56,8 @@ type sentMessage struct {
 }
 
 func (a *Adapter) send(body []byte) (sentMessage, error) {
-	result, err := a.postJSON("sendMessage", body)
-	if err != nil {
+	var result json.RawMessage
+	if err := a.call(a.api, "sendMessage", body, &result); err != nil {
 		return sentMessage{}, err
 	}
 	id, err := messageID(result)
@@ -165,7 +165,7 @@ func (a *Adapter) edit(chat int64, out delivery.Outbound) error {
 	if len(out.Options) > 0 {
 		kb = keyboardJSON(out)
 	}
-	_, err = a.postJSON("editMessageText", textBody(chat, id, string(text), false, kb))
+	err = a.call(a.api, "editMessageText", textBody(chat, id, string(text), false, kb), nil)
 	if notModified(err) {
 		return nil
 	}
