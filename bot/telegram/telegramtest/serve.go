@@ -109,9 +109,7 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// jsonParams reads a JSON object of parameters, as the Bot API takes them:
-// a string as its value, anything else (a number, true, a keyboard) as its
-// JSON, which is how a form carries them.
+// jsonParams reads a JSON request's body of parameters.
 func jsonParams(body io.Reader, params map[string]string) error {
 	buf := bodies.Get().(*bytes.Buffer)
 	defer bodies.Put(buf)
@@ -119,20 +117,7 @@ func jsonParams(body io.Reader, params map[string]string) error {
 	if _, err := buf.ReadFrom(io.LimitReader(body, maxJSON)); err != nil {
 		return err
 	}
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(buf.Bytes(), &fields); err != nil {
-		return err
-	}
-	for k, v := range fields {
-		s := string(v)
-		if len(v) > 0 && v[0] == '"' {
-			if err := json.Unmarshal(v, &s); err != nil {
-				return err
-			}
-		}
-		params[k] = s
-	}
-	return nil
+	return readParams(buf.Bytes(), params)
 }
 
 // maxJSON bounds a JSON request's body; a message's parameters are a few
