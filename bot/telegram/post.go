@@ -51,6 +51,12 @@ func (a *Adapter) call(api *tgbotapi.BotAPI, method string, body []byte, result 
 	if _, err := io.Copy(buf, resp.Body); err != nil {
 		return err
 	}
+	if m, ok := result.(*sentMessage); ok {
+		if id, ok := sentID(buf.Bytes()); ok {
+			m.MessageID = id
+			return nil
+		}
+	}
 	if result == nil {
 		result = new(json.RawMessage)
 	}
@@ -66,6 +72,21 @@ func (a *Adapter) call(api *tgbotapi.BotAPI, method string, body []byte, result 
 		return e
 	}
 	return nil
+}
+
+// sentHead is how the Bot API's answer to a message sent begins.
+const sentHead = `{"ok":true,"result":`
+
+// sentID reads the id of a message sent from an answer in the Bot API's
+// own form, which gives the id first, without decoding the message that
+// follows (its text, its keyboard): all the bot keeps of it is the id.
+// ok is false for any other form, which call decodes whole.
+func sentID(answer []byte) (id int, ok bool) {
+	result, found := bytes.CutPrefix(answer, []byte(sentHead))
+	if !found {
+		return 0, false
+	}
+	return leadingID(result)
 }
 
 // textBody is sendMessage's or editMessageText's parameters as JSON.

@@ -173,3 +173,29 @@ func TestUpdatesOverJSON(t *testing.T) {
 		t.Errorf("a malformed 502: waits %v (%v)", wait, err)
 	}
 }
+
+// A sent message's id is read from the head of the Bot API's answer; an
+// answer in any other order is decoded whole, and one cut short is an
+// error to try again, not an id.
+func TestSentMessageID(t *testing.T) {
+	fake := telegramtest.New(token)
+	defer fake.Close()
+	a, err := New(Config{Token: token, APIBase: fake.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fake.Script("sendMessage",
+		telegramtest.Reply{Status: 200, Body: `{"ok":true,"result":{"message_id":41,"chat":{"id":9,"type":"private"},"text":"x"}}`},
+		telegramtest.Reply{Status: 200, Body: `{"result":{"chat":{"id":9},"text":"\"}","message_id":42},"ok":true}`},
+		telegramtest.Reply{Status: 200, Body: `{"ok":true,"result":{"message_id":43`})
+	q := delivery.Outbound{ChatID: "9", Text: "Chọn hộ", Question: "pick", Options: []flows.Option{{Key: "1", Label: "Hộ A"}}}
+	for _, want := range []string{"41", "42"} {
+		if id, err := a.Send(context.Background(), q); id != want || err != nil {
+			t.Errorf("id %q, %v; want %s", id, err, want)
+		}
+	}
+	var temporary *delivery.TemporaryError
+	if id, err := a.Send(context.Background(), q); !errors.As(err, &temporary) {
+		t.Errorf("an answer cut short: id %q, %T %v", id, err, err)
+	}
+}

@@ -55,13 +55,15 @@ type sentMessage struct {
 	MessageID int
 }
 
+func (m *sentMessage) UnmarshalJSON(result []byte) (err error) {
+	m.MessageID, err = messageID(result)
+	return err
+}
+
 func (a *Adapter) send(body []byte) (sentMessage, error) {
-	var result json.RawMessage
-	if err := a.call(a.api, "sendMessage", body, &result); err != nil {
-		return sentMessage{}, err
-	}
-	id, err := messageID(result)
-	return sentMessage{MessageID: id}, err
+	var m sentMessage
+	err := a.call(a.api, "sendMessage", body, &m)
+	return m, err
 }
 
 // messageID reads a sent message's id. The Bot API answers with the whole
