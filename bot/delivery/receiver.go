@@ -178,7 +178,7 @@ func (r *Receiver) admit(ctx context.Context, ins []bot.Inbound, registered []bo
 		case overflow:
 			in.Overflow = true
 		}
-		payload, err := json.Marshal(in)
+		payload, err := inboxPayload(in)
 		if err != nil {
 			r.releaseLocked(taken, items)
 			return nil, nil, nil, err

@@ -3,7 +3,6 @@ package telegram
 import (
 	"encoding/json"
 	"slices"
-	"unicode/utf8"
 
 	"sothon/bot"
 	"sothon/bot/delivery"
@@ -53,19 +52,19 @@ func keyboardJSON(out delivery.Outbound) json.RawMessage {
 		if slices.Contains(out.Selected, o.Key) {
 			b = append(b, "✅ "...)
 		}
-		b = appendEscaped(b, o.Key)
+		b = delivery.AppendJSONEscaped(b, o.Key)
 		b = append(b, ". "...)
-		b = appendEscaped(b, o.Label)
+		b = delivery.AppendJSONEscaped(b, o.Label)
 		b = append(b, `","callback_data":`...)
-		b = appendString(b, bot.ButtonData(out.Question, o.Key, out.Multi))
+		b = delivery.AppendJSONString(b, bot.ButtonData(out.Question, o.Key, out.Multi))
 		b = append(b, '}')
 	}
 	b = append(b, ']')
 	if out.Multi {
 		b = append(b, `,[{"text":"✔ `...)
-		b = appendEscaped(b, out.DoneLabel)
+		b = delivery.AppendJSONEscaped(b, out.DoneLabel)
 		b = append(b, `","callback_data":`...)
-		b = appendString(b, bot.DoneButtonData(out.Question))
+		b = delivery.AppendJSONString(b, bot.DoneButtonData(out.Question))
 		b = append(b, "}]"...)
 	}
 	return append(b, "]}"...)
@@ -83,7 +82,7 @@ func replyKeyboardJSON(out delivery.Outbound) json.RawMessage {
 	for i, o := range out.Options {
 		b = rowBreak(b, i, perRow)
 		b = append(b, `{"text":`...)
-		b = appendString(b, o.Label)
+		b = delivery.AppendJSONString(b, o.Label)
 		b = append(b, '}')
 	}
 	b = append(b, ']')
@@ -97,11 +96,11 @@ func replyKeyboardJSON(out delivery.Outbound) json.RawMessage {
 func placeKeyboardJSON(out delivery.Outbound) json.RawMessage {
 	b := make([]byte, 0, markupSize(out))
 	b = append(b, `{"keyboard":[[{"text":`...)
-	b = appendString(b, out.PlaceLabel)
+	b = delivery.AppendJSONString(b, out.PlaceLabel)
 	b = append(b, `,"request_location":true}]`...)
 	for _, o := range out.Options {
 		b = append(b, `,[{"text":`...)
-		b = appendString(b, o.Label)
+		b = delivery.AppendJSONString(b, o.Label)
 		b = append(b, "}]"...)
 	}
 	return append(b, oneTimeTail...)
@@ -126,66 +125,4 @@ func markupSize(out delivery.Outbound) int {
 		n += 48 + 2*len(o.Label) + 2*len(o.Key) + len(out.Question)
 	}
 	return n
-}
-
-// appendString appends s as a JSON string, as encoding/json writes it.
-func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	b = appendEscaped(b, s)
-	return append(b, '"')
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendEscaped appends s escaped for a JSON string, without its quotes,
-// exactly as encoding/json does by default: HTML's <, > and & escaped,
-// control characters, U+2028 and U+2029 too, and invalid UTF-8 replaced
-// by U+FFFD.
-func appendEscaped(b []byte, s string) []byte {
-	start := 0
-	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
-			if c >= ' ' && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '\\', '"':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	return append(b, s[start:]...)
 }

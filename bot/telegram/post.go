@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"sothon/bot/delivery"
 	"strconv"
 	"sync"
 
@@ -99,7 +100,7 @@ func textBody(chat int64, messageID int, text string, noPreview bool, markup jso
 		b = strconv.AppendInt(b, int64(messageID), 10)
 	}
 	b = append(b, `,"text":`...)
-	b = appendString(b, text)
+	b = delivery.AppendJSONString(b, text)
 	if noPreview {
 		b = append(b, `,"disable_web_page_preview":true`...)
 	}
@@ -131,7 +132,7 @@ func updatesBody(offset, timeout int) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendString(b, u)
+		b = delivery.AppendJSONString(b, u)
 	}
 	return append(b, "]}"...)
 }
