@@ -3,6 +3,7 @@ package telegram
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"sothon/bot/delivery"
@@ -22,6 +23,19 @@ import (
 
 // bodies holds answers' buffers between calls.
 var bodies = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// keep puts an answer's buffer back for the next call, unless a large
+// answer grew it: one answer's megabytes are not kept for every call.
+func keep(buf *bytes.Buffer) {
+	if buf.Cap() <= 1<<20 {
+		bodies.Put(buf)
+	}
+}
+
+// maxAnswer bounds what is read of an answer: 100 updates of the longest
+// texts and captions are a few megabytes. A server that sends more is
+// taken for a broken one (a temporary error, tried again).
+const maxAnswer = 32 << 20
 
 // reply is the Bot API's answer; Result is set to where its result goes.
 type reply struct {
@@ -47,10 +61,13 @@ func (a *Adapter) call(api *tgbotapi.BotAPI, method string, body []byte, result 
 	}
 	defer resp.Body.Close()
 	buf := bodies.Get().(*bytes.Buffer)
-	defer bodies.Put(buf)
+	defer keep(buf)
 	buf.Reset()
-	if _, err := io.Copy(buf, resp.Body); err != nil {
+	if _, err := io.Copy(buf, io.LimitReader(resp.Body, maxAnswer+1)); err != nil {
 		return err
+	}
+	if buf.Len() > maxAnswer {
+		return fmt.Errorf("telegram: %s answered more than %d MB", method, maxAnswer>>20)
 	}
 	if m, ok := result.(*sentMessage); ok {
 		if id, ok := sentID(buf.Bytes()); ok {

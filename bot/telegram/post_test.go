@@ -199,3 +199,21 @@ func TestSentMessageID(t *testing.T) {
 		t.Errorf("an answer cut short: id %q, %T %v", id, err, err)
 	}
 }
+
+// An answer past maxAnswer is not read whole: it is a temporary error
+// that names the call.
+func TestAnswerTooLarge(t *testing.T) {
+	fake := telegramtest.New(token)
+	defer fake.Close()
+	a, err := New(Config{Token: token, APIBase: fake.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	huge := `{"ok":true,"result":[{"update_id":1,"message":{"text":"` + strings.Repeat("x", maxAnswer) + `"}}]}`
+	fake.Script("getUpdates", telegramtest.Reply{Status: 200, Body: huge})
+	updates, err := a.updates(a.api, 0)
+	var temporary *delivery.TemporaryError
+	if err = classify(err, token); !errors.As(err, &temporary) || !strings.Contains(err.Error(), "getUpdates answered more than 32 MB") || len(updates) != 0 {
+		t.Fatalf("%d updates, %v", len(updates), err)
+	}
+}
