@@ -6,11 +6,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"sothon/bot/delivery"
 	"strconv"
 	"sync"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"sothon/bot/delivery"
 )
 
 // The Bot API takes a method's parameters as JSON as well as a form. The
