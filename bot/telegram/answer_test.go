@@ -3,7 +3,12 @@ package telegram
 import (
 	"context"
 	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sothon/bot"
 	"testing"
+	"time"
 
 	"sothon/bot/delivery"
 	"sothon/bot/telegram/telegramtest"
@@ -49,5 +54,35 @@ func TestUpdatesWithoutAResult(t *testing.T) {
 	fake.Script("getUpdates", telegramtest.Reply{Status: 200, Body: `{"ok":true}`})
 	if updates, err := a.updates(a.api, 0); err == nil {
 		t.Errorf("%d updates, no error", len(updates))
+	}
+}
+
+// A stop ends a long poll at once, not when its wait is up: the request
+// in flight is tied to the poll's context.
+func TestStopEndsALongPoll(t *testing.T) {
+	started := make(chan struct{}, 1)
+	server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body) // so that the server sees the client go
+		started <- struct{}{}
+		<-r.Context().Done() // a Bot API that holds the poll for its whole wait
+	}))
+	defer server.Close()
+	a, err := New(Config{Token: token, APIBase: server.URL, PollTimeout: 10 * time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.Poll(ctx, func(context.Context, ...bot.Inbound) error { return nil }) }()
+	<-started
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(time.Minute): // a guard: the poll itself would wait ten
+		server.CloseClientConnections()
+		t.Fatal("the poll outlived its stop")
 	}
 }
