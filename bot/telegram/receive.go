@@ -65,6 +65,11 @@ func (a *Adapter) Poll(ctx context.Context, accept Accept) error {
 func (a *Adapter) updates(poller *tgbotapi.BotAPI, offset int) ([]tgbotapi.Update, error) {
 	var updates []tgbotapi.Update
 	err := a.call(poller, "getUpdates", updatesBody(offset, int(a.cfg.PollTimeout/time.Second)), &updates)
+	if err == nil && updates == nil {
+		// ok without updates (no result, or null; none is "[]"): an
+		// error, backed off, rather than an empty batch asked again at once.
+		err = errors.New("telegram: getUpdates answered without updates")
+	}
 	return updates, err
 }
 

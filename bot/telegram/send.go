@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"unicode/utf8"
@@ -63,6 +64,11 @@ func (m *sentMessage) UnmarshalJSON(result []byte) (err error) {
 func (a *Adapter) send(body []byte) (sentMessage, error) {
 	var m sentMessage
 	err := a.call(a.api, "sendMessage", body, &m)
+	if err == nil && m.MessageID == 0 {
+		// ok without the message (no result, or null): an error to try
+		// again, as messageID made it when the library read the answer.
+		err = errors.New("telegram: sendMessage answered without the message sent")
+	}
 	return m, err
 }
 

@@ -104,6 +104,9 @@ func valueEnd(b []byte, i int) (int, error) {
 			}
 		case '{', '[':
 			depth++
+			if depth >= maxValueDepth {
+				return 0, errNotObject // encoding/json's "exceeded max depth"
+			}
 		case '}', ']':
 			if depth == 0 {
 				return check(b, i, j)
@@ -117,6 +120,10 @@ func valueEnd(b []byte, i int) (int, error) {
 	}
 	return check(b, i, j)
 }
+
+// maxValueDepth is the nesting a value may not reach: encoding/json takes
+// 10,000 levels, the object of parameters counted.
+const maxValueDepth = 10000
 
 func check(b []byte, i, end int) (int, error) {
 	if end == i || !json.Valid(b[i:end]) {
