@@ -6,10 +6,10 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"sothon/bot"
 	"testing"
 	"time"
 
+	"sothon/bot"
 	"sothon/bot/delivery"
 	"sothon/bot/telegram/telegramtest"
 	"sothon/flows"

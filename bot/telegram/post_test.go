@@ -175,8 +175,10 @@ func TestUpdatesOverJSON(t *testing.T) {
 }
 
 // A sent message's id is read from the head of the Bot API's answer; an
-// answer in any other order is decoded whole, and one cut short is an
-// error to try again, not an id.
+// answer in any other order is decoded whole, and one cut short before
+// its id is an error to try again, not an id. An answer whose id came
+// whole is taken by its id even when what follows is not JSON: the
+// message was sent, and sending it again would repeat it.
 func TestSentMessageID(t *testing.T) {
 	fake := telegramtest.New(token)
 	defer fake.Close()
