@@ -20,12 +20,7 @@ import (
 // or null result), not a message with id 0 whose keyboard can never be
 // closed.
 func TestSentWithoutAMessage(t *testing.T) {
-	fake := telegramtest.New(token)
-	defer fake.Close()
-	a, err := New(Config{Token: token, APIBase: fake.URL})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fake, a := onFake(t)
 	bodies := []string{`{"ok":true}`, `{"ok":true,"result":null}`}
 	var replies []telegramtest.Reply
 	for _, b := range bodies {
@@ -45,12 +40,7 @@ func TestSentWithoutAMessage(t *testing.T) {
 // getUpdates answered ok without a result is an error (backed off), as
 // it was with the library, not an empty batch polled again at once.
 func TestUpdatesWithoutAResult(t *testing.T) {
-	fake := telegramtest.New(token)
-	defer fake.Close()
-	a, err := New(Config{Token: token, APIBase: fake.URL})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fake, a := onFake(t)
 	fake.Script("getUpdates", telegramtest.Reply{Status: 200, Body: `{"ok":true}`})
 	if updates, err := a.updates(a.api, 0); err == nil {
 		t.Errorf("%d updates, no error", len(updates))

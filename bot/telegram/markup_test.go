@@ -12,7 +12,6 @@ import (
 
 	"sothon/bot"
 	"sothon/bot/delivery"
-	"sothon/bot/telegram/telegramtest"
 	"sothon/flows"
 )
 
@@ -133,12 +132,7 @@ func FuzzMarkupJSON(f *testing.F) {
 // encoded here arrives as the library would have marshalled it, and no
 // part but the last carries it.
 func TestKeyboardGoesAsTheLibraryMarshalsIt(t *testing.T) {
-	fake := telegramtest.New(token)
-	defer fake.Close()
-	a, err := New(Config{Token: token, APIBase: fake.URL})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fake, a := onFake(t)
 	outs := append(slices.Clone(benchQuestions),
 		delivery.Outbound{ChatID: "9", Text: strings.Repeat("dòng\n", 1000), Question: "q<&>", Options: []flows.Option{{Key: "1", Label: `<Có> & "x"`}}},
 		delivery.Outbound{ChatID: "9", Text: "typed", Question: "members"},

@@ -70,7 +70,7 @@ func (a *Adapter) call(api *tgbotapi.BotAPI, method string, body []byte, result 
 	if buf.Len() > maxAnswer {
 		return fmt.Errorf("telegram: %s answered more than %d MB", method, maxAnswer>>20)
 	}
-	if m, ok := result.(*sentMessage); ok {
+	if m, ok := result.(*sentMessage); ok { // every question: its id without the rest
 		if id, ok := sentID(buf.Bytes()); ok {
 			m.MessageID = id
 			return nil

@@ -54,12 +54,7 @@ func FuzzTextBody(f *testing.F) {
 // as the library's were: a 429's wait, a blocked chat, a malformed page,
 // an edit that changes nothing. No error carries the token.
 func TestJSONRequestsAndTheirErrors(t *testing.T) {
-	fake := telegramtest.New(token)
-	defer fake.Close()
-	a, err := New(Config{Token: token, APIBase: fake.URL})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fake, a := onFake(t)
 	ctx := context.Background()
 	q := delivery.Outbound{ChatID: "9", Text: "Câu 5/22. \"Nhà\" <ở> & \\", Question: "needs", Multi: true, DoneLabel: "Xong",
 		Options: []flows.Option{{Key: "1", Label: "Vay vốn"}, {Key: "2", Label: "Nhà ở"}}}
@@ -111,12 +106,7 @@ func TestJSONRequestsAndTheirErrors(t *testing.T) {
 // The fake takes JSON as the Bot API does, and refuses what is not an
 // object of parameters.
 func TestFakeRefusesMalformedJSON(t *testing.T) {
-	fake := telegramtest.New(token)
-	defer fake.Close()
-	a, err := New(Config{Token: token, APIBase: fake.URL})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fake, a := onFake(t)
 	for _, body := range []string{`[1]`, `{"chat_id":`, `{"text":"\x"}`} {
 		err := a.call(a.api, "sendMessage", []byte(body), nil)
 		var permanent *delivery.PermanentError
@@ -180,12 +170,7 @@ func TestUpdatesOverJSON(t *testing.T) {
 // whole is taken by its id even when what follows is not JSON: the
 // message was sent, and sending it again would repeat it.
 func TestSentMessageID(t *testing.T) {
-	fake := telegramtest.New(token)
-	defer fake.Close()
-	a, err := New(Config{Token: token, APIBase: fake.URL})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fake, a := onFake(t)
 	fake.Script("sendMessage",
 		telegramtest.Reply{Status: 200, Body: `{"ok":true,"result":{"message_id":41,"chat":{"id":9,"type":"private"},"text":"x"}}`},
 		telegramtest.Reply{Status: 200, Body: `{"result":{"chat":{"id":9},"text":"\"}","message_id":42},"ok":true}`},
@@ -205,12 +190,7 @@ func TestSentMessageID(t *testing.T) {
 // An answer past maxAnswer is not read whole: it is a temporary error
 // that names the call.
 func TestAnswerTooLarge(t *testing.T) {
-	fake := telegramtest.New(token)
-	defer fake.Close()
-	a, err := New(Config{Token: token, APIBase: fake.URL})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fake, a := onFake(t)
 	huge := `{"ok":true,"result":[{"update_id":1,"message":{"text":"` + strings.Repeat("x", maxAnswer) + `"}}]}`
 	fake.Script("getUpdates", telegramtest.Reply{Status: 200, Body: huge})
 	updates, err := a.updates(a.api, 0)

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"sothon/bot/delivery"
-	"sothon/bot/telegram/telegramtest"
 	"sothon/flows"
 )
 
@@ -27,13 +26,8 @@ var benchQuestions = []delivery.Outbound{
 //
 //	go test ./bot/telegram -run '^$' -bench SendQuestion -benchmem
 func BenchmarkSendQuestion(b *testing.B) {
-	fake := telegramtest.New(token)
-	defer fake.Close()
+	fake, a := onFake(b)
 	fake.Quiet = true
-	a, err := New(Config{Token: token, APIBase: fake.URL})
-	if err != nil {
-		b.Fatal(err)
-	}
 	ctx := context.Background()
 	for _, q := range benchQuestions { // the connection is open before the clock starts
 		if _, err := a.Send(ctx, q); err != nil {

@@ -16,6 +16,18 @@ import (
 
 const token = "42:secret-TOKEN"
 
+// onFake is an adapter on a fake Bot API of its own, closed with the test.
+func onFake(t testing.TB) (*telegramtest.Server, *Adapter) {
+	t.Helper()
+	fake := telegramtest.New(token)
+	t.Cleanup(fake.Close)
+	a, err := New(Config{Token: token, APIBase: fake.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fake, a
+}
+
 func TestClassify(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -55,12 +67,7 @@ func TestKeyboardLayout(t *testing.T) {
 }
 
 func TestLongTextIsSplitWithKeyboardLast(t *testing.T) {
-	fake := telegramtest.New(token)
-	defer fake.Close()
-	a, err := New(Config{Token: token, APIBase: fake.URL})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fake, a := onFake(t)
 	text := strings.Repeat("Dòng tóm tắt khá dài của phiếu.\n", 200) // about 6,400 characters
 	id, err := a.Send(context.Background(), delivery.Outbound{ChatID: "9", Text: text, Question: "summary",
 		Options: []flows.Option{{Key: "1", Label: "Gửi"}}})
@@ -87,12 +94,7 @@ func TestLongTextIsSplitWithKeyboardLast(t *testing.T) {
 // A message marked NoPreview goes out, every part of it, with link
 // previews off; any other, with the Bot API's default.
 func TestNoPreviewTurnsLinkPreviewsOff(t *testing.T) {
-	fake := telegramtest.New(token)
-	defer fake.Close()
-	a, err := New(Config{Token: token, APIBase: fake.URL})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fake, a := onFake(t)
 	link := "https://sothon.example/login/0123"
 	for _, out := range []delivery.Outbound{
 		{ChatID: "9", Text: "Mở đường dẫn này: " + link, NoPreview: true},
@@ -143,12 +145,7 @@ func TestInboundMapping(t *testing.T) {
 // Each kind of message gets its keyboard, and an id back only when it
 // has buttons of its own to close later.
 func TestKeyboardByKindOfMessage(t *testing.T) {
-	fake := telegramtest.New(token)
-	defer fake.Close()
-	a, err := New(Config{Token: token, APIBase: fake.URL})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fake, a := onFake(t)
 	yesNo := []flows.Option{{Key: "1", Label: "Có"}, {Key: "2", Label: "Không"}}
 	tests := []struct {
 		name   string
