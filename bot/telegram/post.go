@@ -70,9 +70,15 @@ func (a *Adapter) call(api *tgbotapi.BotAPI, method string, body []byte, result 
 	if buf.Len() > maxAnswer {
 		return fmt.Errorf("telegram: %s answered more than %d MB", method, maxAnswer>>20)
 	}
-	if m, ok := result.(*sentMessage); ok { // every question: its id without the rest
+	switch v := result.(type) {
+	case *sentMessage: // every question: its id without the rest
 		if id, ok := sentID(buf.Bytes()); ok {
-			m.MessageID = id
+			v.MessageID = id
+			return nil
+		}
+	case *[]tgbotapi.Update: // every poll: the heads' answers without reflection
+		if updates, ok := readUpdates(buf.Bytes()); ok {
+			*v = updates
 			return nil
 		}
 	}

@@ -104,8 +104,11 @@ func (a *Adapter) Webhook(accept Accept) http.Handler {
 		if !ok {
 			return
 		}
-		var u tgbotapi.Update
-		if json.Unmarshal(body, &u) != nil || u.UpdateID == 0 {
+		u, ok := readUpdate(body)
+		if !ok {
+			ok = json.Unmarshal(body, &u) == nil
+		}
+		if !ok || u.UpdateID == 0 {
 			http.Error(w, "malformed update", http.StatusBadRequest)
 			return
 		}
