@@ -18,7 +18,7 @@ type client struct {
 }
 
 func (c *client) Do(req *http.Request) (*http.Response, error) {
-	if c.ctx != nil {
+	if c.ctx != nil && req.Context() != c.ctx { // call makes its requests with it
 		req = req.WithContext(c.ctx)
 	}
 	resp, err := c.http.Do(req)

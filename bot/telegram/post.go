@@ -2,6 +2,7 @@ package telegram
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -21,6 +22,15 @@ import (
 // message (getUpdates, sendMessage, editMessageText) go as JSON and their
 // answers are read once, through the library's HTTP client and with its
 // error type, so that classify reads both alike.
+
+// jsonType is every request's Content-Type, shared: nothing changes a
+// request's header once it is made.
+var jsonType = []string{"application/json"}
+
+// methodURL is where a method is called.
+func (a *Adapter) methodURL(method string) string {
+	return a.cfg.APIBase + "/bot" + a.cfg.Token + "/" + method
+}
 
 // bodies holds answers' buffers between calls.
 var bodies = sync.Pool{New: func() any { return new(bytes.Buffer) }}
@@ -51,11 +61,19 @@ type reply struct {
 // decodes its result into result (a pointer; nil skips it). A refusal is
 // the *tgbotapi.Error the library would have returned.
 func (a *Adapter) call(api *tgbotapi.BotAPI, method string, body []byte, result any) error {
-	req, err := http.NewRequest(http.MethodPost, a.cfg.APIBase+"/bot"+a.cfg.Token+"/"+method, bytes.NewReader(body))
+	url, ok := a.urls[method]
+	if !ok {
+		url = a.methodURL(method)
+	}
+	ctx := context.Background()
+	if c, ok := api.Client.(*client); ok && c.ctx != nil {
+		ctx = c.ctx // the request made for its context, not copied to it
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return err
 	}
-	req.Header.Set("Content-Type", "application/json")
+	req.Header["Content-Type"] = jsonType
 	resp, err := api.Client.Do(req)
 	if err != nil {
 		return err

@@ -61,6 +61,7 @@ type Adapter struct {
 	api      *tgbotapi.BotAPI // requests with a short timeout
 	username string
 	log      *slog.Logger
+	urls     map[string]string // the methods called for every message, by name
 }
 
 // New builds the adapter without touching the network.
@@ -81,7 +82,10 @@ func New(cfg Config) (*Adapter, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	a := &Adapter{cfg: cfg, log: cfg.Log}
+	a := &Adapter{cfg: cfg, log: cfg.Log, urls: map[string]string{}}
+	for _, method := range []string{"getUpdates", "sendMessage", "editMessageText"} {
+		a.urls[method] = a.methodURL(method)
+	}
 	a.api = a.newAPI(delivery.HTTPClient(cfg.HTTPTimeout), cfg.Context)
 	return a, nil
 }
