@@ -99,7 +99,7 @@ func (g *gate) leave() {
 // meanwhile with its own. fn may run more than once.
 func (db *DB) updateUrgent(fn func(*bolt.Tx) error) error {
 	u := &db.commits.urgent
-	call := batchCall{fn: fn, err: make(chan error, 1)}
+	call := batchCall{fn: fn, err: outcomes.Get().(chan error)}
 	u.mu.Lock()
 	u.pending = append(u.pending, call)
 	lead := len(u.pending) == 1
@@ -117,6 +117,7 @@ func (db *DB) updateUrgent(fn func(*bolt.Tx) error) error {
 		}()
 	}
 	err := <-call.err
+	outcomes.Put(call.err) // empty again: commitCalls tells each call once
 	if err == errSolo {
 		err = db.updateTx(fn, true)
 	}
@@ -153,6 +154,10 @@ type batchCall struct {
 	err chan error
 }
 
+// outcomes keeps the channels on which calls hear how their commit went,
+// between writes: two writes a message.
+var outcomes = sync.Pool{New: func() any { return make(chan error, 1) }}
+
 // errSolo tells a write whose function failed in a shared commit to run
 // alone: its error is then its own, and the others' commit goes on without
 // it.
@@ -162,7 +167,7 @@ var errSolo = errors.New("store: run the write alone")
 // fn may run more than once.
 func (db *DB) batch(fn func(*bolt.Tx) error) error {
 	c := db.commits
-	call := batchCall{fn: fn, err: make(chan error, 1)}
+	call := batchCall{fn: fn, err: outcomes.Get().(chan error)}
 	c.mu.Lock()
 	b := c.pending
 	if b == nil {
@@ -184,6 +189,7 @@ func (db *DB) batch(fn func(*bolt.Tx) error) error {
 		go db.commit(b)
 	}
 	err := <-call.err
+	outcomes.Put(call.err) // empty again: commitCalls tells each call once
 	if err == errSolo {
 		err = db.updateTx(fn, false)
 	}

@@ -355,8 +355,10 @@ func getJSON(b *bolt.Bucket, key []byte, v any) error {
 
 // timeKey formats t so that keys sort by time (RFC 3339 in UTC, fixed width).
 func timeKey(t time.Time) string {
-	return t.UTC().Format("2006-01-02T15:04:05Z")
+	return t.UTC().Format(timeLayout)
 }
+
+const timeLayout = "2006-01-02T15:04:05Z"
 
 // Check verifies the file's internal consistency (pages, freelist). bbolt's
 // check is safe beside other writers only in a writable transaction: on a

@@ -50,14 +50,14 @@ func inOrder(key string) bool {
 
 // markSeen marks a message handled; ErrDuplicate when it was before.
 func markSeen(tx *bolt.Tx, key string, at time.Time) error {
-	seen := tx.Bucket(bucketSeen)
-	if seen.Get([]byte(key)) != nil {
+	seen, k := tx.Bucket(bucketSeen), []byte(key)
+	if seen.Get(k) != nil {
 		return ErrDuplicate
 	}
 	if inOrder(key) {
 		seen.FillPercent = denseFill
 	}
-	return seen.Put([]byte(key), []byte(timeKey(at)))
+	return seen.Put(k, at.UTC().AppendFormat(make([]byte, 0, len(timeLayout)), timeLayout))
 }
 
 // PruneSeen forgets the ids of messages handled before the given time:

@@ -58,6 +58,7 @@ type Sender struct {
 
 	mu     sync.Mutex
 	queues map[string][]store.Message // chat → messages not yet settled, by id
+	spare  [][]store.Message          // emptied queues, for chats that have none
 	known  map[uint64]bool
 	paused time.Time // a 429 pauses every chat: Telegram's flood limit is per bot
 
@@ -130,13 +131,20 @@ func (s *Sender) Enqueue(msgs []store.Message) {
 	s.Kick()
 }
 
+// maxSpareQueues bounds the emptied queues kept: about as many chats as
+// there are workers empty their queue between two answers.
+const maxSpareQueues = 64
+
 // add puts m in its chat's queue, in id order; s.mu is held.
 func (s *Sender) add(m store.Message) {
 	if s.known[m.ID] {
 		return
 	}
 	s.known[m.ID] = true
-	q := s.queues[m.ChatID]
+	q, ok := s.queues[m.ChatID]
+	if n := len(s.spare); !ok && n > 0 { // most chats wait for one message at a time
+		q, s.spare = s.spare[n-1], s.spare[:n-1]
+	}
 	i := len(q)
 	for i > 0 && q[i-1].ID > m.ID {
 		i--
@@ -506,6 +514,10 @@ func (s *Sender) settled(ctx, record context.Context, m store.Message, id string
 		delete(s.known, m.ID)
 		if len(q) == 1 {
 			delete(s.queues, m.ChatID)
+			if len(s.spare) < maxSpareQueues {
+				clear(q[:1]) // not holding its text
+				s.spare = append(s.spare, q[:0])
+			}
 		} else {
 			s.queues[m.ChatID] = q[1:]
 		}
