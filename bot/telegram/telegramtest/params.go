@@ -66,14 +66,20 @@ func readParams(b []byte, params map[string]string) error {
 var errNotObject = errors.New("telegramtest: not a JSON object of parameters")
 
 // readString reads the JSON string that begins at b[i]: at once when it
-// holds no escape, else with encoding/json.
+// holds no escape but a line break's, a tab's, a quote's or a
+// backslash's, else with encoding/json.
 func readString(b []byte, i int) (s string, next int, err error) {
 	plain := true
 	for j := i + 1; j < len(b); j++ {
 		switch c := b[j]; {
 		case c == '"':
-			if plain && utf8.Valid(b[i+1:j]) {
-				return string(b[i+1 : j]), j + 1, nil
+			if utf8.Valid(b[i+1 : j]) {
+				if plain {
+					return string(b[i+1 : j]), j + 1, nil
+				}
+				if s, ok := unescape(b[i+1 : j]); ok {
+					return s, j + 1, nil
+				}
 			}
 			err := json.Unmarshal(b[i:j+1], &s)
 			return s, j + 1, err
@@ -85,6 +91,38 @@ func readString(b []byte, i int) (s string, next int, err error) {
 		}
 	}
 	return "", 0, errNotObject
+}
+
+// unescape reads a string's escapes of one character (a question's line
+// breaks); ok is false for \u escapes, left to encoding/json.
+func unescape(b []byte) (string, bool) {
+	out := make([]byte, 0, len(b))
+	for j := 0; j < len(b); j++ {
+		if b[j] != '\\' {
+			out = append(out, b[j])
+			continue
+		}
+		if j++; j == len(b) {
+			return "", false
+		}
+		switch c := b[j]; c {
+		case '"', '\\', '/':
+			out = append(out, c)
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		default:
+			return "", false
+		}
+	}
+	return string(out), true
 }
 
 // valueEnd finds where the value that begins at b[i] ends (not a string:
