@@ -12,6 +12,10 @@ import (
 // updatesHead is how the Bot API's answer to getUpdates begins.
 const updatesHead = `{"ok":true,"result":[`
 
+// maxPoll is the most updates one getUpdates answer holds (its limit's
+// default and greatest value).
+const maxPoll = 100
+
 // readUpdates reads getUpdates' answer without reflection when every
 // update in it is a plain message or a button press, in the Bot API's own
 // form: what a head sends a hundred times a form. It gives exactly what
@@ -28,7 +32,9 @@ func readUpdates(answer []byte) (updates []tgbotapi.Update, ok bool) {
 	// One string for the whole answer: every text and name in it is a
 	// part of it, not a copy of its own.
 	r := jsonReader{s: string(answer), i: len(updatesHead)}
-	updates = make([]tgbotapi.Update, 0, strings.Count(r.s, `"update_id"`))
+	// As many as it holds, but not a batch for every key in an answer
+	// that is not in the Bot API's form, refused anyway.
+	updates = make([]tgbotapi.Update, 0, min(strings.Count(r.s, `"update_id"`), maxPoll))
 	r.space()
 	if !r.take(']') {
 		for {

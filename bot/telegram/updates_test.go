@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 	"reflect"
+	"runtime"
+	"strings"
 	"testing"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -71,6 +73,24 @@ func TestReadUpdates(t *testing.T) {
 				t.Fatalf("read %s\nencoding/json: %s", dump(got), dump(want))
 			}
 		})
+	}
+}
+
+// An answer that is not in the Bot API's form costs no more to refuse
+// than a copy of it, however many update_id keys it holds: the batch is
+// made for at most the hundred updates getUpdates gives, not one for
+// every key counted.
+func TestReadUpdatesRefusedCostsLittle(t *testing.T) {
+	answer := []byte(updatesHead + strings.Repeat(`"update_id"`, 100_000))
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, ok := readUpdates(answer)
+	runtime.ReadMemStats(&after)
+	if ok {
+		t.Fatal("read an answer cut short")
+	}
+	if cost := after.TotalAlloc - before.TotalAlloc; cost > 3*uint64(len(answer)) {
+		t.Fatalf("refusing %d bytes took %d", len(answer), cost)
 	}
 }
 
