@@ -242,105 +242,65 @@ func (r *jsonReader) boolean(v *bool) bool {
 	return true
 }
 
+// fields reads an object whose keys are among keys into the values at
+// the same places in into: strings, numbers, booleans, and the objects
+// of the updates readUpdates knows.
+func (r *jsonReader) fields(keys []string, into ...any) bool {
+	return r.object(keys, func(k int) bool {
+		switch v := into[k].(type) {
+		case *string:
+			return r.text(v)
+		case *int:
+			return r.number(v)
+		case *int64:
+			return r.number64(v)
+		case *bool:
+			return r.boolean(v)
+		case **tgbotapi.Message:
+			*v = new(tgbotapi.Message)
+			return r.message(*v)
+		case **tgbotapi.User:
+			*v = new(tgbotapi.User)
+			return r.user(*v)
+		case **tgbotapi.Chat:
+			*v = new(tgbotapi.Chat)
+			return r.chat(*v)
+		case **tgbotapi.CallbackQuery:
+			*v = new(tgbotapi.CallbackQuery)
+			return r.callback(*v)
+		}
+		return false
+	})
+}
+
+// The keys of each object readUpdates reads, and the fields they fill.
+
 var updateKeys = []string{"update_id", "message", "callback_query"}
 
 func (r *jsonReader) update(u *tgbotapi.Update) bool {
-	return r.object(updateKeys, func(k int) bool {
-		switch k {
-		case 0:
-			return r.number(&u.UpdateID)
-		case 1:
-			u.Message = new(tgbotapi.Message)
-			return r.message(u.Message)
-		default:
-			u.CallbackQuery = new(tgbotapi.CallbackQuery)
-			return r.callback(u.CallbackQuery)
-		}
-	})
+	return r.fields(updateKeys, &u.UpdateID, &u.Message, &u.CallbackQuery)
 }
 
 var messageKeys = []string{"message_id", "from", "chat", "date", "text"}
 
 func (r *jsonReader) message(m *tgbotapi.Message) bool {
-	return r.object(messageKeys, func(k int) bool {
-		switch k {
-		case 0:
-			return r.number(&m.MessageID)
-		case 1:
-			m.From = new(tgbotapi.User)
-			return r.user(m.From)
-		case 2:
-			m.Chat = new(tgbotapi.Chat)
-			return r.chat(m.Chat)
-		case 3:
-			return r.number(&m.Date)
-		default:
-			return r.text(&m.Text)
-		}
-	})
+	return r.fields(messageKeys, &m.MessageID, &m.From, &m.Chat, &m.Date, &m.Text)
 }
 
 var userKeys = []string{"id", "is_bot", "first_name", "last_name", "username", "language_code"}
 
 func (r *jsonReader) user(u *tgbotapi.User) bool {
-	return r.object(userKeys, func(k int) bool {
-		switch k {
-		case 0:
-			return r.number64(&u.ID)
-		case 1:
-			return r.boolean(&u.IsBot)
-		case 2:
-			return r.text(&u.FirstName)
-		case 3:
-			return r.text(&u.LastName)
-		case 4:
-			return r.text(&u.UserName)
-		default:
-			return r.text(&u.LanguageCode)
-		}
-	})
+	return r.fields(userKeys, &u.ID, &u.IsBot, &u.FirstName, &u.LastName, &u.UserName, &u.LanguageCode)
 }
 
 var chatKeys = []string{"id", "type", "title", "username", "first_name", "last_name"}
 
 func (r *jsonReader) chat(c *tgbotapi.Chat) bool {
-	return r.object(chatKeys, func(k int) bool {
-		switch k {
-		case 0:
-			return r.number64(&c.ID)
-		case 1:
-			return r.text(&c.Type)
-		case 2:
-			return r.text(&c.Title)
-		case 3:
-			return r.text(&c.UserName)
-		case 4:
-			return r.text(&c.FirstName)
-		default:
-			return r.text(&c.LastName)
-		}
-	})
+	return r.fields(chatKeys, &c.ID, &c.Type, &c.Title, &c.UserName, &c.FirstName, &c.LastName)
 }
 
 var callbackKeys = []string{"id", "from", "message", "inline_message_id", "chat_instance", "data"}
 
 func (r *jsonReader) callback(q *tgbotapi.CallbackQuery) bool {
-	return r.object(callbackKeys, func(k int) bool {
-		switch k {
-		case 0:
-			return r.text(&q.ID)
-		case 1:
-			q.From = new(tgbotapi.User)
-			return r.user(q.From)
-		case 2:
-			q.Message = new(tgbotapi.Message)
-			return r.message(q.Message)
-		case 3:
-			return r.text(&q.InlineMessageID)
-		case 4:
-			return r.text(&q.ChatInstance)
-		default:
-			return r.text(&q.Data)
-		}
-	})
+	return r.fields(callbackKeys, &q.ID, &q.From, &q.Message, &q.InlineMessageID, &q.ChatInstance, &q.Data)
 }
