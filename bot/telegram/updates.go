@@ -18,13 +18,13 @@ const maxPoll = 100
 
 // readUpdates reads getUpdates' answer without reflection when every
 // update in it is a plain message or a button press, in the Bot API's own
-// form: what a head sends a hundred times a form. It gives exactly what
+// form: what a head sends for every answer. It gives exactly what
 // encoding/json gives into the library's types (FuzzReadUpdates holds it
 // to that), and ok is false for anything else (a photo, a place, a key
 // it does not know, a key twice, a null, an escape it leaves to
 // encoding/json), which call then decodes whole. Decoding into the
-// library's structs by reflection cost the poll more than the rest of
-// receiving (docs/BENCHMARKS.md, issue 22, sixth session).
+// library's structs by reflection was about a third of receiving's cost
+// (docs/BENCHMARKS.md, issue 22, sixth session).
 func readUpdates(answer []byte) (updates []tgbotapi.Update, ok bool) {
 	if len(answer) < len(updatesHead) || string(answer[:len(updatesHead)]) != updatesHead {
 		return nil, false
@@ -161,7 +161,7 @@ func (r *jsonReader) str() (string, bool) {
 		}
 		return r.decoded(start - 1)
 	}
-	for r.i = start; r.i < len(r.s); r.i++ { // to the quote no backslash escapes
+	for r.i = start; r.i < len(r.s); r.i++ { // to the first quote no backslash escapes
 		switch c := r.s[r.i]; {
 		case c == '"':
 			r.i++
