@@ -2,11 +2,9 @@ package telegram
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"net/http"
 	"strconv"
 	"sync"
 
@@ -20,12 +18,8 @@ import (
 // keyboard's JSON is percent-encoded into three, and reads each answer
 // more than once (the answer, then its result). The calls made for every
 // message (getUpdates, sendMessage, editMessageText) go as JSON and their
-// answers are read once, through the library's HTTP client and with its
-// error type, so that classify reads both alike.
-
-// jsonType is every request's Content-Type, shared: nothing changes a
-// request's header once it is made.
-var jsonType = []string{"application/json"}
+// answers are read once, through the adapter's HTTP transport, with the
+// library's error type, so that classify reads both alike.
 
 // methodURL is where a method is called.
 func (a *Adapter) methodURL(method string) string {
@@ -65,19 +59,15 @@ func (a *Adapter) call(api *tgbotapi.BotAPI, method string, body []byte, result 
 	if !ok {
 		url = a.methodURL(method)
 	}
-	ctx := context.Background()
-	if c, ok := api.Client.(*client); ok && c.ctx != nil {
-		ctx = c.ctx // the request made for its context, not copied to it
+	c, ok := api.Client.(*client)
+	if !ok {
+		return fmt.Errorf("telegram: %s: not through the adapter's client", method)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	resp, cancel, err := c.post(url, body)
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: %w", method, err)
 	}
-	req.Header["Content-Type"] = jsonType
-	resp, err := api.Client.Do(req)
-	if err != nil {
-		return err
-	}
+	defer cancel() // after the answer is read: the deadline holds for it too
 	defer resp.Body.Close()
 	buf := bodies.Get().(*bytes.Buffer)
 	defer keep(buf)

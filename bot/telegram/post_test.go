@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -197,5 +200,47 @@ func TestAnswerTooLarge(t *testing.T) {
 	var temporary *delivery.TemporaryError
 	if err = classify(err, token); !errors.As(err, &temporary) || !strings.Contains(err.Error(), "getUpdates answered more than 32 MB") || len(updates) != 0 {
 		t.Fatalf("%d updates, %v", len(updates), err)
+	}
+}
+
+// A Bot API that does not answer, or stops halfway through its answer, is
+// given up at the adapter's HTTPTimeout, as a temporary failure that names
+// the call and not the token; stopping the adapter ends a call at once.
+func TestCallsEndAtTheirDeadline(t *testing.T) {
+	release := make(chan struct{})
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/editMessageText") { // the headers and half an answer
+			w.WriteHeader(http.StatusOK)
+			io.WriteString(w, `{"ok":true,"result":`)
+			w.(http.Flusher).Flush()
+		}
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer api.Close()
+	defer close(release) // before the server's Close, which waits for its handlers
+	stop, cancel := context.WithCancel(context.Background())
+	a, err := New(Config{Token: token, APIBase: api.URL, HTTPTimeout: 50 * time.Millisecond, Context: stop})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := delivery.Outbound{ChatID: "9", Text: "Câu 1/22", Question: "job", Options: []flows.Option{{Key: "1", Label: "Có"}}}
+	var temporary *delivery.TemporaryError
+	if _, err := a.Send(context.Background(), q); !errors.As(err, &temporary) || !strings.Contains(err.Error(), "sendMessage") || strings.Contains(err.Error(), token) {
+		t.Errorf("no answer: %T %v", err, err)
+	}
+	edit := q
+	edit.Edit = "77"
+	if _, err := a.Send(context.Background(), edit); !errors.As(err, &temporary) || strings.Contains(err.Error(), token) {
+		t.Errorf("half an answer: %T %v", err, err)
+	}
+	a.cfg.HTTPTimeout, a.api = time.Hour, a.newAPI(delivery.HTTPClient(time.Hour), stop)
+	done := make(chan error, 1)
+	go func() { _, err := a.Send(context.Background(), q); done <- err }()
+	cancel()
+	if err := <-done; !errors.As(err, &temporary) {
+		t.Errorf("stopped: %T %v", err, err)
 	}
 }
