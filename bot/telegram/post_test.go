@@ -244,3 +244,24 @@ func TestCallsEndAtTheirDeadline(t *testing.T) {
 		t.Errorf("stopped: %T %v", err, err)
 	}
 }
+
+// The library's own calls (getMe, files, the command menus) fail with
+// errors that name their URL, the token in it: the adapter's client
+// scrubs it. The calls the adapter makes itself name no URL.
+func TestUnreachableAPINamesNoToken(t *testing.T) {
+	api := httptest.NewServer(http.NotFoundHandler())
+	base := api.URL
+	api.Close() // every request now fails to connect
+	a, err := New(Config{Token: token, APIBase: base, HTTPTimeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = a.api.GetMe()
+	if err == nil || strings.Contains(err.Error(), token) || !strings.Contains(err.Error(), "/bot<token>/getMe") {
+		t.Errorf("the library's call: %v", err)
+	}
+	_, err = a.Send(context.Background(), delivery.Outbound{ChatID: "9", Text: "Câu 1/22"})
+	if err == nil || strings.Contains(err.Error(), token) || !strings.Contains(err.Error(), "sendMessage") {
+		t.Errorf("the adapter's call: %v", err)
+	}
+}
