@@ -45,16 +45,15 @@ func (c *client) post(url string, body []byte) (resp *http.Response, cancel cont
 		ctx, cancel = context.WithTimeout(ctx, c.http.Timeout)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		cancel()
-		return nil, nil, err
+	if err == nil {
+		req.Header["Content-Type"] = jsonType
+		rt := c.http.Transport
+		if rt == nil {
+			rt = http.DefaultTransport
+		}
+		resp, err = rt.RoundTrip(req)
 	}
-	req.Header["Content-Type"] = jsonType
-	rt := c.http.Transport
-	if rt == nil {
-		rt = http.DefaultTransport
-	}
-	if resp, err = rt.RoundTrip(req); err != nil {
+	if err != nil { // an address that does not parse names the token too
 		cancel()
 		return nil, nil, &redactedError{msg: delivery.Redact(err.Error(), c.token), timeout: isTimeout(err)}
 	}
