@@ -236,7 +236,7 @@ func TestCallsEndAtTheirDeadline(t *testing.T) {
 	if _, err := a.Send(context.Background(), edit); !errors.As(err, &temporary) || strings.Contains(err.Error(), token) {
 		t.Errorf("half an answer: %T %v", err, err)
 	}
-	a.cfg.HTTPTimeout, a.api = time.Hour, a.newAPI(delivery.HTTPClient(time.Hour), stop)
+	a.api = a.newAPI(delivery.HTTPClient(time.Hour), stop) // no deadline before the stop
 	done := make(chan error, 1)
 	go func() { _, err := a.Send(context.Background(), q); done <- err }()
 	cancel()
