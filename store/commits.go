@@ -23,6 +23,10 @@ import (
 type commits struct {
 	writers atomic.Int32 // write transactions wanted or running
 
+	// nextRootTidy is the first commit that may merge the root's leaves
+	// again (tidyRoot); read and set only inside write transactions.
+	nextRootTidy int
+
 	mu      sync.Mutex
 	pending *batch // gathering writes, not yet committing
 
@@ -130,7 +134,12 @@ func (db *DB) updateTx(fn func(*bolt.Tx) error, urgent bool) error {
 	g := &db.commits.gate
 	g.enter(urgent)
 	defer g.leave()
-	return db.bolt.Update(fn)
+	return db.bolt.Update(func(tx *bolt.Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return db.tidyRoot(tx)
+	})
 }
 
 const (
@@ -233,7 +242,7 @@ func (db *DB) commitCalls(calls []batchCall) {
 						return err
 					}
 				}
-				return nil
+				return db.tidyRoot(tx)
 			})
 		}()
 		if failed >= 0 {
