@@ -64,11 +64,24 @@ type typedAnswer struct {
 // evaluate runs the form's expressions on the answers. The caller reads
 // the environment and the relevance, then releases the evaluation.
 func (f *Form) evaluate(answers map[string]string, facts Circumstances) *evaluation {
+	return f.pass(answers, facts, false)
+}
+
+// evaluateToNext is evaluate up to the question asked next: the first that
+// applies, asks something (not a note, not a calculation) and has no
+// answer. The questions after it are left out (they apply to none): what
+// comes next needs only the questions before it, and the pass, on every
+// answer, ran the whole form's expressions for them.
+func (f *Form) evaluateToNext(answers map[string]string, facts Circumstances) *evaluation {
+	return f.pass(answers, facts, true)
+}
+
+func (f *Form) pass(answers map[string]string, facts Circumstances, toNext bool) *evaluation {
 	e, _ := f.evals.Get().(*evaluation)
 	if e == nil {
 		e = f.newEvaluation()
 	}
-	e.run(answers, facts)
+	e.run(answers, facts, toNext)
 	return e
 }
 
@@ -183,8 +196,11 @@ func (e *evaluation) standard(facts Circumstances) poverty.Standard {
 // run is one pass, in form order. Each question's value is set once, when
 // it is reached: an expression reads only earlier questions (the form's
 // check refuses others), and the poverty functions read vals, nil past the
-// pass.
-func (e *evaluation) run(answers map[string]string, facts Circumstances) {
+// pass. With toNext, the pass ends at the question asked next; the
+// environment keeps the values of the questions after it from an earlier
+// pass, which no expression of the questions before it reads, and every
+// pass writes before its expressions read them.
+func (e *evaluation) run(answers map[string]string, facts Circumstances, toNext bool) {
 	f, env := e.f, e.env
 	e.answers, e.facts = answers, facts
 	e.std = e.standard(facts)
@@ -199,7 +215,8 @@ func (e *evaluation) run(answers map[string]string, facts Circumstances) {
 	for i, q := range f.Questions {
 		v := zeroOf(q.Type)
 		e.on[i] = q.progs.relevant == nil || e.runBool(q.progs.relevant)
-		switch a, answered := answers[q.ID]; {
+		a, answered := answers[q.ID]
+		switch {
 		case !e.on[i]:
 		case q.Type == Calculate:
 			v = e.runValue(q.progs.calculate)
@@ -211,6 +228,10 @@ func (e *evaluation) run(answers map[string]string, facts Circumstances) {
 			v = t.value
 		}
 		env[q.ID], e.vals[i] = v, v
+		if toNext && e.on[i] && !answered && q.Type != Calculate && q.Type != Note {
+			clear(e.on[i+1:])
+			return
+		}
 	}
 }
 

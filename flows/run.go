@@ -297,7 +297,7 @@ func (r *Run) Back(f *Form, c Context) Outcome {
 // "next after the current one" makes edits and skip-logic changes ask
 // exactly the questions that became relevant.
 func (r *Run) advance(f *Form, c Context) Outcome {
-	e := f.evaluate(r.Answers, c.Circumstances)
+	e := f.evaluateToNext(r.Answers, c.Circumstances)
 	var notes []Prompt
 	var next *Question
 	for i, q := range f.Questions {
