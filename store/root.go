@@ -41,10 +41,10 @@ func (db *DB) tidyRoot(tx *bolt.Tx) error {
 	}
 	for _, beside := range names { // a name with a NUL after it: no bucket of the store's is named so
 		if _, err := tx.CreateBucket(beside); err != nil {
-			return err
+			continue // nothing made: the commit goes on, that leaf unmerged
 		}
 		if err := tx.DeleteBucket(beside); err != nil {
-			return err
+			return err // cannot happen to a bucket just made; the commit must not keep it
 		}
 	}
 	return nil

@@ -14,7 +14,8 @@ import (
 // then move out; bbolt leaves the root split, and the store's commits
 // merge it back into one page, every bucket and record as they were. A
 // try that cannot merge (the small buckets still inside) is not repeated
-// before rootTidyEvery commits.
+// before rootTidyEvery commits. A bucket already of the name tidyRoot
+// would add and delete beside one is left alone.
 func TestRootMergedOnceSmallBucketsMoveOut(t *testing.T) {
 	db, err := Open(filepath.Join(t.TempDir(), "root.db"))
 	if err != nil {
@@ -47,6 +48,18 @@ func TestRootMergedOnceSmallBucketsMoveOut(t *testing.T) {
 		}
 	}
 
+	// A bucket of the name tidyRoot makes beside pending (none of the
+	// store's is so named) is left as it is.
+	err = db.bolt.Update(func(tx *bolt.Tx) error {
+		b, err := tx.CreateBucket(append([]byte("pending"), 0))
+		if err != nil {
+			return err
+		}
+		return b.Put([]byte("k"), []byte("v"))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	fill(0, 8) // 800 bytes each, inside the root: 5.6 KB of it
 	if got := rootPage(t, db); got != "branch" {
 		t.Fatalf("the root is a %s with the small buckets inside, want it split", got)
