@@ -2,9 +2,14 @@ package store
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"maps"
+	"math/rand/v2"
 	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
 	"testing"
 
 	bolt "go.etcd.io/bbolt"
@@ -125,4 +130,237 @@ func dump(t *testing.T, db *DB) map[string]string {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// Random writes to the store's small buckets, alone and several at once,
+// some failing or panicking after their puts, with a merge of the root
+// tried at every commit: every record is as the writes left it after each
+// step, no bucket tidyRoot made is left, the file checks sound, and the
+// root is merged from leaves into one more than once on the way.
+func TestRootTidyKeepsEveryRecord(t *testing.T) {
+	db, err := Open(filepath.Join(t.TempDir(), "tidy.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.bolt.NoSync = true // the pages are the same; only the fsyncs go
+	small := [][]byte{bucketPending, bucketReviews, bucketReturned, bucketMeetings, bucketPostings, bucketRequests, bucketTargets, bucketThrottle}
+	rng := rand.New(rand.NewPCG(22, 1))
+
+	// model is the file as the writes should leave it: every record of
+	// every bucket, as dump tells them, starting from the new file's.
+	model := dump(t, db)
+	for _, name := range small {
+		for k := range model {
+			if strings.HasPrefix(k, string(name)+"\x00") {
+				t.Fatalf("bucket %s has records in a new file: the test assumes none", name)
+			}
+		}
+	}
+
+	// op is one put (value non-nil) or delete of a record.
+	type op struct {
+		bucket []byte
+		key    string
+		value  []byte
+	}
+	key := func(i int) string { return fmt.Sprintf("k%03d", i) + strings.Repeat("-", i%23) } // 4 to 26 bytes
+	value := func() []byte {
+		var n int
+		switch r := rng.IntN(10); {
+		case r < 6:
+			n = 1 + rng.IntN(120)
+		case r < 8:
+			n = 200 + rng.IntN(400)
+		default:
+			n = 800 + rng.IntN(300) // near an inline bucket's limit alone
+		}
+		v := make([]byte, n)
+		for i := range v {
+			v[i] = byte('a' + rng.IntN(26))
+		}
+		return v
+	}
+	keys := func(bucket []byte) []string { // the bucket's keys in the model
+		var out []string
+		for k := range model {
+			if rest, ok := strings.CutPrefix(k, string(bucket)+"\x00"); ok && rest != "" && !strings.Contains(rest, "\x00") { // not a bucket of the name with a NUL after it
+				out = append(out, rest)
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	// ops draws a write's puts and deletes in one bucket: growing the
+	// buckets for a while (they fill the root, then move out), then
+	// shrinking them (they come back inline), and so on.
+	ops := func(step int, bucket []byte) []op {
+		grow := step/60%2 == 0
+		var out []op
+		for range 1 + rng.IntN(4) {
+			have := keys(bucket)
+			switch r := rng.IntN(100); {
+			case len(have) > 0 && !grow && r < 8: // the bucket emptied
+				for _, k := range have {
+					out = append(out, op{bucket, k, nil})
+				}
+			case len(have) > 0 && (grow && r < 25 || !grow && r < 75):
+				out = append(out, op{bucket, have[rng.IntN(len(have))], nil})
+			default:
+				out = append(out, op{bucket, key(rng.IntN(40)), value()})
+			}
+		}
+		return out
+	}
+	// write runs ops as one of the store's writes, fn may run more than
+	// once, and a merge is to be tried at its commit. A write that fails
+	// or panics does so after its puts and deletes.
+	write := func(ops []op, fail, panics bool) error {
+		return db.update(t.Context(), func(tx *bolt.Tx) error {
+			db.commits.nextRootTidy = 0 // inside the transaction: commits are one at a time
+			for _, o := range ops {
+				b := tx.Bucket(o.bucket)
+				var err error
+				if o.value == nil {
+					err = b.Delete([]byte(o.key))
+				} else {
+					err = b.Put([]byte(o.key), o.value)
+				}
+				if err != nil {
+					return err
+				}
+			}
+			switch {
+			case fail:
+				return errRefused
+			case panics:
+				panic("a bug in one write")
+			}
+			return nil
+		})
+	}
+	apply := func(ops []op) {
+		for _, o := range ops {
+			if o.value == nil {
+				delete(model, string(o.bucket)+"\x00"+o.key)
+			} else {
+				model[string(o.bucket)+"\x00"+o.key] = string(o.value)
+			}
+		}
+	}
+	rootType := func() string { // as rootPage, writing no commit
+		var typ string
+		err := db.bolt.Update(func(tx *bolt.Tx) error {
+			info, err := tx.Page(int(tx.Cursor().Bucket().Root()))
+			if err != nil {
+				return err
+			}
+			typ = info.Type
+			return errCheckedOnly
+		})
+		if !errors.Is(err, errCheckedOnly) {
+			t.Fatal(err)
+		}
+		return typ
+	}
+
+	besideReviews := append(slices.Clone(bucketReviews), 0)
+	const steps = 600
+	merged, split, last := 0, 0, rootType()
+	for step := range steps {
+		switch {
+		case step == 150: // a bucket of the name tidyRoot would make beside reviews, with a record
+			name := besideReviews
+			err := db.update(t.Context(), func(tx *bolt.Tx) error {
+				db.commits.nextRootTidy = 0
+				b, err := tx.CreateBucketIfNotExists(name)
+				if err != nil {
+					return err
+				}
+				return b.Put([]byte("k"), []byte("v"))
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			model[string(name)] = ""
+			model[string(name)+"\x00k"] = "v"
+		case rng.IntN(4) == 0: // several writes at once, one bucket each, some failing
+			var wg sync.WaitGroup
+			order := rng.Perm(len(small))[:2+rng.IntN(len(small)-1)]
+			each := make([][]op, len(order))
+			fails := make([]bool, len(order))
+			panics := make([]bool, len(order))
+			errs := make([]error, len(order))
+			for i, b := range order {
+				each[i] = ops(step, small[b])
+				fails[i] = rng.IntN(8) == 0
+				panics[i] = !fails[i] && rng.IntN(12) == 0
+			}
+			for i := range order {
+				wg.Go(func() { errs[i] = write(each[i], fails[i], panics[i]) })
+			}
+			wg.Wait()
+			for i := range order {
+				switch {
+				case fails[i] && !errors.Is(errs[i], errRefused):
+					t.Fatalf("step %d: a failing write returned %v", step, errs[i])
+				case panics[i] && !errors.Is(errs[i], ErrPanicked):
+					t.Fatalf("step %d: a panicking write returned %v", step, errs[i])
+				case !fails[i] && !panics[i] && errs[i] != nil:
+					t.Fatalf("step %d: %v", step, errs[i])
+				case errs[i] == nil:
+					apply(each[i])
+				}
+			}
+		default:
+			o := ops(step, small[rng.IntN(len(small))])
+			if err := write(o, false, false); err != nil {
+				t.Fatalf("step %d: %v", step, err)
+			}
+			apply(o)
+		}
+
+		err := db.bolt.View(func(tx *bolt.Tx) error {
+			return tx.ForEach(func(name []byte, _ *bolt.Bucket) error {
+				if bytes.HasSuffix(name, []byte{0}) && !bytes.Equal(name, besideReviews) {
+					return fmt.Errorf("a bucket %q was left behind", name)
+				}
+				return nil
+			})
+		})
+		if err != nil {
+			t.Fatalf("step %d: %v", step, err)
+		}
+		got := dump(t, db)
+		for k, v := range got {
+			if w, ok := model[k]; !ok || w != v {
+				t.Fatalf("step %d: %q is %.20q..., want %.20q... (in the model: %t)", step, k, v, w, ok)
+			}
+		}
+		for k := range model {
+			if _, ok := got[k]; !ok {
+				t.Fatalf("step %d: %q is gone", step, k)
+			}
+		}
+		now := rootType()
+		switch {
+		case last == "branch" && now == "leaf":
+			merged++
+		case last == "leaf" && now == "branch":
+			split++
+		}
+		last = now
+		if step%50 == 49 {
+			if err := db.Check(); err != nil {
+				t.Fatalf("step %d: %v", step, err)
+			}
+		}
+	}
+	if err := db.Check(); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("the root split %d times and was merged %d times in %d steps", split, merged, steps)
+	if merged < 2 {
+		t.Fatalf("the root was merged %d times (split %d times), want at least twice: the steps do not exercise the merge", merged, split)
+	}
 }
