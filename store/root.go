@@ -34,10 +34,9 @@ func (db *DB) tidyRoot(tx *bolt.Tx) error {
 		return nil // the root is a leaf (or new in this commit: looked at next time)
 	}
 	db.commits.nextRootTidy = tx.ID() + rootTidyEvery
-	var names [][]byte
-	c := tx.Cursor()
-	for k, _ := c.First(); k != nil; k, _ = c.Next() {
-		names = append(names, append(append(make([]byte, 0, len(k)+1), k...), 0))
+	names, ok := besideEach(tx)
+	if !ok {
+		return nil // a root leaf is damaged: the writes that need it fail, not this commit
 	}
 	for _, beside := range names { // a name with a NUL after it: no bucket of the store's is named so
 		if _, err := tx.CreateBucket(beside); err != nil {
@@ -48,4 +47,21 @@ func (db *DB) tidyRoot(tx *bolt.Tx) error {
 		}
 	}
 	return nil
+}
+
+// besideEach is every bucket's name with a NUL after it; not ok when a
+// leaf of the root cannot be read (a damaged file), which the commit's
+// writes may not need: they are not failed for the merge. It only reads,
+// so a panic stopped here leaves the transaction as it was.
+func besideEach(tx *bolt.Tx) (names [][]byte, ok bool) {
+	defer func() {
+		if recover() != nil {
+			names, ok = nil, false
+		}
+	}()
+	c := tx.Cursor()
+	for k, _ := c.First(); k != nil; k, _ = c.Next() {
+		names = append(names, append(append(make([]byte, 0, len(k)+1), k...), 0))
+	}
+	return names, true
 }

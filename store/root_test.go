@@ -2,10 +2,12 @@ package store
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"maps"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -363,4 +365,78 @@ func TestRootTidyKeepsEveryRecord(t *testing.T) {
 	if merged < 2 {
 		t.Fatalf("the root was merged %d times (split %d times), want at least twice: the steps do not exercise the merge", merged, split)
 	}
+}
+
+// A root leaf the file's damage made unreadable fails the writes that
+// need it, not a commit that only tries to merge the root's leaves.
+func TestRootMergeLeavesADamagedLeafAlone(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "root.db")
+	db, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.bolt.Update(func(tx *bolt.Tx) error { // the small buckets inside the root: it splits
+		for _, name := range [][]byte{bucketPending, bucketReviews, bucketReturned, bucketMeetings, bucketPostings, bucketRequests, bucketTargets} {
+			for i := range 8 {
+				if err := tx.Bucket(name).Put(fmt.Appendf(nil, "%04d", i), bytes.Repeat([]byte{'v'}, 96)); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rootPage(t, db); got != "branch" {
+		t.Fatalf("the root is a %s, want it split", got)
+	}
+	db.Close()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const size = 4096
+	page := func(id uint64) []byte { return data[id*size : (id+1)*size] }
+	meta := page(0) // the newer of the two metas: the root pgid at 32, the transaction at 64
+	if other := page(1); binary.LittleEndian.Uint64(other[64:]) > binary.LittleEndian.Uint64(meta[64:]) {
+		meta = other
+	}
+	root := page(binary.LittleEndian.Uint64(meta[32:]))
+	damaged := false
+	for i := range int(binary.LittleEndian.Uint16(root[10:])) { // the branch's children
+		leaf := page(binary.LittleEndian.Uint64(root[16+16*i+8:]))
+		if !leafHolds(leaf, "meta") { // the write below needs the leaf with meta, not this one
+			binary.LittleEndian.PutUint16(leaf[8:], 0x40)
+			damaged = true
+			break
+		}
+	}
+	if !damaged {
+		t.Fatal("no leaf of the root without meta")
+	}
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if db, err = Open(path); err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for i := range 3 {
+		if err := db.update(t.Context(), func(tx *bolt.Tx) error { return increment(tx, "root-test") }); err != nil {
+			t.Fatalf("write %d: %v", i, err)
+		}
+	}
+}
+
+// leafHolds tells whether a leaf page holds a key.
+func leafHolds(leaf []byte, key string) bool {
+	for i := range int(binary.LittleEndian.Uint16(leaf[10:])) {
+		elem := 16 + 16*i
+		pos, ksize := binary.LittleEndian.Uint32(leaf[elem+4:]), binary.LittleEndian.Uint32(leaf[elem+8:])
+		if string(leaf[elem+int(pos):elem+int(pos+ksize)]) == key {
+			return true
+		}
+	}
+	return false
 }
