@@ -2,13 +2,13 @@ package flows
 
 import (
 	"maps"
-	"os"
-	"strings"
-	"testing/fstest"
 	"math/rand/v2"
+	"os"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"sothon/flows/poverty"
@@ -78,23 +78,12 @@ func randomAnswer(rng *rand.Rand, f *Form, q *Question) string {
 		if q.Type == SelectOne && len(names) > 1 {
 			names = names[:1]
 		}
-		return joinNames(names)
+		return strings.Join(names, ";")
 	case HouseholdPick:
 		return pick(NewHousehold, "h1", "h2")
 	default:
 		return pick("", "-", "Lò Văn Pọm")
 	}
-}
-
-func joinNames(names []string) string {
-	s := ""
-	for i, n := range names {
-		if i > 0 {
-			s += ";"
-		}
-		s += n
-	}
-	return s
 }
 
 // firstUnanswered is the question a whole pass finds next: the first that
@@ -124,7 +113,9 @@ func TestAdvanceAgreesWithWholePasses(t *testing.T) {
 		Circumstances: Circumstances{Now: time.Date(2026, 6, 15, 9, 0, 0, 0, time.UTC), Kind: poverty.Rural,
 			Standards: poverty.Default(), LowIncome: poverty.DefaultLowIncome(),
 			Classification: func(id string) Classification { return classes[id] }},
-		Register: func() ([]PickerEntry, error) { return []PickerEntry{{ID: "h1", Name: "Hộ 1"}, {ID: "h2", Name: "Hộ 2"}}, nil }}
+		Register: func() ([]PickerEntry, error) {
+			return []PickerEntry{{ID: "h1", Name: "Hộ 1"}, {ID: "h2", Name: "Hộ 2"}}, nil
+		}}
 	forms := append(slices.Clone(set.Forms), notedForm(t))
 	rng := rand.New(rand.NewPCG(7, 22))
 	for _, f := range forms {
@@ -148,7 +139,7 @@ func TestAdvanceAgreesWithWholePasses(t *testing.T) {
 					want = whole.advanceWhole(f, c)
 				}
 				got = r.Back(f, c)
-			case r.Stage == StageSummary && rng.IntN(8) == 0:
+			case r.Stage == StageSummary && rng.IntN(8) == 0: // a new run in its place
 				r2, _ := Start(f, "a", c)
 				*r = *r2
 				continue
