@@ -18,34 +18,7 @@ import (
 // advanceWhole is advance as it was before the pass stopped at the next
 // question: a whole pass over the form's expressions.
 func (r *Run) advanceWhole(f *Form, c Context) Outcome {
-	e := f.evaluate(r.Answers, c.Circumstances)
-	var notes []Prompt
-	var next *Question
-	for i, q := range f.Questions {
-		if !e.on[i] || q.Type == Calculate {
-			continue
-		}
-		if _, ok := r.Answers[q.ID]; ok {
-			continue
-		}
-		if q.Type == Note {
-			notes = append(notes, Prompt{Text: q.Label.In(c.Lang)})
-			r.Answers[q.ID] = ""
-			continue
-		}
-		next = q
-		break
-	}
-	e.release()
-	if next != nil {
-		if r.Current != next.ID {
-			r.Selected, r.Photos = nil, nil
-		}
-		r.Stage, r.Current, r.Picker = StageAsk, next.ID, Picker{}
-		return Outcome{Prompts: append(notes, r.ask(f, next, c))}
-	}
-	r.Stage, r.Current, r.Editing, r.Previous = StageSummary, "", false, ""
-	return Outcome{Prompts: append(notes, r.summary(f, c))}
+	return r.advanceBy(f, c, f.evaluate(r.Answers, c.Circumstances))
 }
 
 func cloneRun(r *Run) *Run {
