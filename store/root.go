@@ -6,7 +6,7 @@ import (
 
 // The file's root, bbolt's tree of the buckets, is written in every commit
 // (it holds each bucket's first page, and the small buckets whole). It
-// fits in one page: 33 buckets' names and headers take 1.5 KB. But a young
+// fits in one page: 33 buckets' names and headers take about 2 KB. But a young
 // database's small buckets grow inside it (the audit, the forms' indexes,
 // the pending reviews, up to 1 KB each before they get pages of their
 // own) until it splits into leaves under a branch; they then move out,
